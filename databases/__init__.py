@@ -1,0 +1,1 @@
+"""One named graph each: storage, durability and the Cypher engine. Imports nothing of `system_db` or `dbms`."""

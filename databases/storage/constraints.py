@@ -1,0 +1,169 @@
+"""Constraints, checked when a transaction commits (the optimistic approach Memgraph takes).
+
+Uniqueness and key constraints own a range index that finds the other entities with the same values; the check
+compares with what each of those entities will be once this transaction commits: its own version, else the
+newest committed one (`mvcc.committed_version`). Other transactions' uncommitted writes are checked when they
+commit: commits are serialised, so one of two clashing transactions always fails.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from databases.errors import ClientError, ConstraintError
+from databases.storage.indexes import NODE, PropertyIndex
+from databases.storage.mvcc import committed_version
+from databases.storage.records import Vertex
+from databases.values import cypher_type_name
+
+UNIQUENESS = "UNIQUENESS"
+KEY = "KEY"
+EXISTENCE = "PROPERTY_EXISTENCE"
+PROPERTY_TYPE = "PROPERTY_TYPE"
+
+
+@dataclass(eq=False)
+class Constraint:
+    """One constraint; `kind` is UNIQUENESS, KEY, PROPERTY_EXISTENCE or PROPERTY_TYPE."""
+
+    id: int
+    name: str
+    kind: str
+    entity_type: str
+    label: str
+    properties: tuple[str, ...]
+    property_types: tuple[str, ...] = ()
+    index: PropertyIndex | None = None
+
+    @property
+    def type_name(self) -> str:
+        """Neo4j's constraint type as SHOW CONSTRAINTS names it (UNIQUENESS, NODE_KEY, RELATIONSHIP_UNIQUENESS …)."""
+        if self.entity_type == NODE:
+            return "UNIQUENESS" if self.kind == UNIQUENESS else f"NODE_{self.kind}"
+        return f"RELATIONSHIP_{self.kind}"
+
+    def same_rule(self, other: "Constraint") -> bool:
+        return (self.kind, self.entity_type, self.label, self.properties, self.property_types) == (
+            other.kind, other.entity_type, other.label, other.properties, other.property_types)
+
+    def describe(self) -> str:
+        props = ", ".join(self.properties)
+        schema = f"(:{self.label} {{{props}}})" if self.entity_type == NODE else f"()-[:{self.label} {{{props}}}]-()"
+        return f"Constraint( id={self.id}, name='{self.name}', type='{self.type_name}', schema={schema}" + (
+            f", ownedIndex={self.index.id} )" if self.index is not None else " )")
+
+    # --- checks --------------------------------------------------------------------------------------------
+
+    def violation(self, entity, version, own) -> str | None:
+        """The message for `entity` (as `version`) breaking this constraint, or None."""
+        props = version.props
+        if self.kind in (EXISTENCE, KEY):
+            missing = [p for p in self.properties if props.get(p) is None]
+            if missing:
+                if len(self.properties) == 1:
+                    return f"{_entity_name(entity)} with {_token_word(entity)} `{self.label}` must have the property `{self.properties[0]}`"
+                names = ", ".join(f"`{p}`" for p in self.properties)
+                return f"{_entity_name(entity)} with {_token_word(entity)} `{self.label}` must have the properties ({names})"
+        if self.kind == PROPERTY_TYPE:
+            value = props.get(self.properties[0])
+            if value is not None and cypher_type_name(value) not in self.property_types:
+                allowed = " | ".join(self.property_types)
+                if self.entity_type == NODE:
+                    return (f"{_entity_name(entity)} with label `{self.label}` required the property "
+                            f"`{self.properties[0]}` to be of type `{allowed}`, but was of type "
+                            f"`{cypher_type_name(value)}`.")
+                return (f"{_entity_name(entity)} with type `{self.label}` has property `{self.properties[0]}` of "
+                        f"wrong type `{cypher_type_name(value)}`. Allowed types: {allowed}")
+        if self.kind in (UNIQUENESS, KEY):
+            key = self.index.key_of(props)
+            if key is not None:
+                for other in self.index.seek(key):
+                    if other is entity:
+                        continue
+                    other_version = committed_version(other.head, own)
+                    if other_version is not None and _has_token(other, other_version, self.label) and \
+                            self.index.key_of(other_version.props) == key:
+                        return self._duplicate_message(other, props)
+        return None
+
+    def _duplicate_message(self, existing, props: dict) -> str:
+        if len(self.properties) == 1:
+            name = self.properties[0]
+            return (f"{_entity_name(existing)} already exists with {_token_word(existing)} `{self.label}` and "
+                    f"property `{name}` = {cypher_literal(props[name])}")
+        pairs = ", ".join(f"`{p}` = {cypher_literal(props[p])}" for p in self.properties)
+        return f"{_entity_name(existing)} already exists with {_token_word(existing)} `{self.label}` and properties {pairs}"
+
+    def check_existing(self, entities: Iterable, own) -> None:
+        """Raises ConstraintCreationFailed when committed data already breaks the constraint."""
+        seen: dict[tuple, object] = {}
+        for entity in entities:
+            version = committed_version(entity.head, own)
+            if version is None or not _has_token(entity, version, self.label):
+                continue
+            if self.kind in (UNIQUENESS, KEY):
+                key = self.index.key_of(version.props) if self.index else None
+                if key is not None:
+                    if key in seen:
+                        first = seen[key]
+                        detail = (f"Both {_entity_name(first)} and {_entity_name(entity)} have the "
+                                  f"{_token_word(entity)} `{self.label}` and " + (
+                                      f"property `{self.properties[0]}` = {cypher_literal(version.props[self.properties[0]])}"
+                                      if len(self.properties) == 1 else "properties " + ", ".join(
+                                          f"`{p}` = {cypher_literal(version.props[p])}" for p in self.properties)))
+                        raise self._creation_failed(detail)
+                    seen[key] = entity
+                if self.kind == UNIQUENESS:
+                    continue
+            message = self.violation(entity, version, own) if self.kind != UNIQUENESS else None
+            if message is not None:
+                raise self._creation_failed(message)
+
+    def _creation_failed(self, detail: str) -> ClientError:
+        props = ", ".join(self.properties)
+        schema = f"(:{self.label} {{{props}}})" if self.entity_type == NODE else f"()-[:{self.label} {{{props}}}]-()"
+        return ClientError(
+            f"Unable to create Constraint( name='{self.name}', type='{self.type_name}', schema={schema} ):\n{detail}",
+            "Neo.ClientError.Schema.ConstraintCreationFailed")
+
+
+def validate(constraints_by_token: dict, written: Iterable, own) -> None:
+    """Checks every entity a committing transaction wrote against the constraints on its labels or type."""
+    for entity in written:
+        version = committed_version(entity.head, own)
+        if version is None:
+            continue
+        if isinstance(entity, Vertex):
+            tokens = [(NODE, label) for label in version.labels]
+        else:
+            tokens = [("RELATIONSHIP", entity.type)]
+        for token in tokens:
+            for constraint in constraints_by_token.get(token, ()):
+                message = constraint.violation(entity, version, own)
+                if message is not None:
+                    raise ConstraintError(message)
+
+
+def cypher_literal(value: object) -> str:
+    """A value as Neo4j prints it in constraint messages: strings in single quotes."""
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
+    return str(value)
+
+
+def _entity_name(entity) -> str:
+    return f"Node({entity.gid})" if isinstance(entity, Vertex) else f"Relationship({entity.gid})"
+
+
+def _token_word(entity) -> str:
+    return "label" if isinstance(entity, Vertex) else "type"
+
+
+def _has_token(entity, version, token: str) -> bool:
+    if isinstance(entity, Vertex):
+        return token in version.labels
+    return entity.type == token

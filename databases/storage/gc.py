@@ -1,0 +1,81 @@
+"""Garbage collection of versions no open transaction can see any more.
+
+A committed transaction's entities are queued with its commit timestamp. Once every open snapshot started at or
+after that timestamp, the versions below the newest one visible to the oldest snapshot are unreachable: they are
+unlinked, their index entries dropped, and an entity whose surviving version is a deletion leaves the storage.
+Memory therefore does not grow with the number of committed updates to the same entities.
+"""
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Iterable
+
+from databases.storage.records import ANCIENT
+
+if TYPE_CHECKING:
+    from databases.storage.storage import Storage
+
+
+class GarbageCollector:
+    """Collects the versions of committed transactions once the oldest open snapshot has passed them."""
+
+    def __init__(self, storage: "Storage") -> None:
+        self._storage = storage
+        self._queue: deque[tuple[int, tuple]] = deque()
+
+    def committed(self, commit_ts: int, entities: Iterable) -> None:
+        self._queue.append((commit_ts, tuple(entities)))
+
+    @property
+    def pending(self) -> int:
+        return len(self._queue)
+
+    def collect(self) -> int:
+        """Prunes what the oldest open snapshot allows; returns the number of versions dropped."""
+        queue = self._queue
+        if not queue:
+            return 0
+        storage = self._storage
+        oldest = storage.oldest_snapshot()
+        dropped = 0
+        while queue and queue[0][0] <= oldest:
+            with storage.write_lock:
+                if not queue or queue[0][0] > oldest:
+                    break
+                _, entities = queue.popleft()
+                for entity in entities:
+                    dropped += self._prune(entity, oldest)
+        return dropped
+
+    def _prune(self, entity, oldest: int) -> int:
+        head = entity.head
+        floor = head
+        while floor is not None:
+            ts = floor.owner.commit_ts
+            if ts is not None and ts <= oldest:
+                break
+            floor = floor.older
+        if floor is None:
+            return 0
+        dropped = []
+        version = floor.older
+        while version is not None:
+            dropped.append(version)
+            version = version.older
+        floor.older = None
+        floor.owner = ANCIENT
+        storage = self._storage
+        if floor.deleted and floor is head:
+            dropped.append(floor)
+            storage.indexes.versions_dropped(entity, dropped, [])
+            storage.remove_entity(entity)
+        elif dropped:
+            kept = []
+            version = head
+            while version is not None:
+                kept.append(version)
+                version = version.older
+            storage.indexes.versions_dropped(entity, dropped, kept)
+        return len(dropped)
+
+

@@ -1,0 +1,203 @@
+"""Indexes: token lookups (label → vertices, type → edges) and range indexes on (label|type, properties).
+
+Every index holds a superset: an entity is entered under every key that any of its live versions has, committed
+or not, so that each reader finds what its own snapshot holds. Readers re-check the version they see
+(`Transaction` does); entries are removed only when the versions that needed them are gone (rollback, garbage
+collection). Index keys come from `databases.values.index_key`, which equals exactly when Cypher equality holds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from sortedcontainers import SortedList
+
+from databases.storage.records import Vertex
+from databases.values import index_key
+
+NODE = "NODE"
+RELATIONSHIP = "RELATIONSHIP"
+
+
+@dataclass(eq=False)
+class PropertyIndex:
+    """A range index on one label (or relationship type) and one or more properties."""
+
+    id: int
+    name: str
+    entity_type: str
+    label: str
+    properties: tuple[str, ...]
+    owning_constraint: str | None = None
+    entries: dict[tuple, dict[object, None]] = field(default_factory=dict)
+    sorted_keys: SortedList = field(default_factory=SortedList)
+
+    def key_of(self, props: dict) -> tuple | None:
+        """The entry key of a property map, or None when a property is missing (such entities are not indexed)."""
+        if len(self.properties) == 1:
+            value = props.get(self.properties[0])
+            return None if value is None else index_key(value)
+        values = []
+        for name in self.properties:
+            value = props.get(name)
+            if value is None:
+                return None
+            values.append(index_key(value))
+        return tuple(values)
+
+    def add(self, entity, key: tuple) -> None:
+        bucket = self.entries.get(key)
+        if bucket is None:
+            self.entries[key] = {entity: None}
+            self.sorted_keys.add(key)
+        else:
+            bucket[entity] = None
+
+    def discard(self, entity, key: tuple) -> None:
+        bucket = self.entries.get(key)
+        if bucket is not None and entity in bucket:
+            del bucket[entity]
+            if not bucket:
+                del self.entries[key]
+                self.sorted_keys.remove(key)
+
+    def seek(self, key: tuple) -> tuple:
+        """Candidates whose key equals `key` (a snapshot, safe to iterate while others write)."""
+        bucket = self.entries.get(key)
+        return tuple(bucket) if bucket else ()
+
+    def seek_range(self, lower: tuple | None, upper: tuple | None, lower_inclusive: bool = True,
+                   upper_inclusive: bool = True) -> Iterator:
+        """Candidates with lower ≤ key ≤ upper (bounds optional); both bounds must be of one type group."""
+        keys = list(self.sorted_keys.irange(lower, upper, (lower_inclusive, upper_inclusive)))
+        for key in keys:
+            bucket = self.entries.get(key)
+            if bucket:
+                yield from tuple(bucket)
+
+    def seek_prefix(self, prefix: str) -> Iterator:
+        """Candidates whose (string) key starts with `prefix`."""
+        start = index_key(prefix)
+        keys = []
+        for key in self.sorted_keys.irange(start, None):
+            if key[0] != start[0] or not key[1].startswith(prefix):
+                break
+            keys.append(key)
+        for key in keys:
+            bucket = self.entries.get(key)
+            if bucket:
+                yield from tuple(bucket)
+
+    def describe(self) -> str:
+        """Neo4j's schema description, e.g. `(:Book {title})` or `()-[:KNOWS {since}]-()`."""
+        props = ", ".join(self.properties)
+        if self.entity_type == NODE:
+            return f"(:{self.label} {{{props}}})"
+        return f"()-[:{self.label} {{{props}}}]-()"
+
+
+class IndexSet:
+    """The indexes of one storage, and their maintenance as versions are written and discarded."""
+
+    def __init__(self) -> None:
+        self.vertices_by_label: dict[str, dict[object, None]] = {}
+        self.edges_by_type: dict[str, dict[object, None]] = {}
+        self.by_name: dict[str, PropertyIndex] = {}
+        # (entity_type, label) → indexes on that label or type
+        self._by_token: dict[tuple[str, str], list[PropertyIndex]] = {}
+
+    # --- catalogue -------------------------------------------------------------------------------------------
+
+    def find(self, entity_type: str, label: str, properties: tuple[str, ...]) -> PropertyIndex | None:
+        for index in self._by_token.get((entity_type, label), ()):
+            if index.properties == properties:
+                return index
+        return None
+
+    def for_token(self, entity_type: str, label: str) -> list[PropertyIndex]:
+        return self._by_token.get((entity_type, label), [])
+
+    def register(self, index: PropertyIndex, entities: Iterable) -> None:
+        """Adds an index and fills it from every live version of `entities`."""
+        for entity in entities:
+            version = entity.head
+            while version is not None:
+                if not version.deleted and _has_token(entity, version, index.label):
+                    key = index.key_of(version.props)
+                    if key is not None:
+                        index.add(entity, key)
+                version = version.older
+        self.by_name[index.name] = index
+        self._by_token.setdefault((index.entity_type, index.label), []).append(index)
+
+    def unregister(self, index: PropertyIndex) -> None:
+        del self.by_name[index.name]
+        indexes = self._by_token[(index.entity_type, index.label)]
+        indexes.remove(index)
+        if not indexes:
+            del self._by_token[(index.entity_type, index.label)]
+
+    # --- maintenance as versions are written -----------------------------------------------------------------
+
+    def vertex_written(self, vertex, version, labels: Iterable[str] | None = None, key: str | None = None) -> None:
+        """Enters a vertex version: for `labels` (default: all its labels), for property `key` (default: all)."""
+        props = version.props
+        for label in version.labels if labels is None else labels:
+            members = self.vertices_by_label.get(label)
+            if members is None:
+                self.vertices_by_label[label] = {vertex: None}
+            else:
+                members[vertex] = None
+            for index in self._by_token.get((NODE, label), ()):
+                if key is None or key in index.properties:
+                    entry = index.key_of(props)
+                    if entry is not None:
+                        index.add(vertex, entry)
+
+    def edge_written(self, edge, version, key: str | None = None) -> None:
+        """Enters an edge version: in its type's lookup, and for property `key` (default: all)."""
+        members = self.edges_by_type.get(edge.type)
+        if members is None:
+            self.edges_by_type[edge.type] = {edge: None}
+        else:
+            members[edge] = None
+        for index in self._by_token.get((RELATIONSHIP, edge.type), ()):
+            if key is None or key in index.properties:
+                entry = index.key_of(version.props)
+                if entry is not None:
+                    index.add(edge, entry)
+
+    # --- maintenance as versions are discarded ---------------------------------------------------------------
+
+    def versions_dropped(self, entity, dropped: list, kept: list) -> None:
+        """Removes the entries that only `dropped` versions needed (kept is empty when the entity is gone)."""
+        is_vertex = isinstance(entity, Vertex)
+        kept_labels: set[str] = set()
+        kept_keys: set[tuple] = set()
+        for version in kept:
+            if version.deleted:
+                continue
+            tokens = version.labels if is_vertex else (entity.type,)
+            kept_labels.update(tokens)
+            for token in tokens:
+                for index in self._by_token.get((NODE if is_vertex else RELATIONSHIP, token), ()):
+                    entry = index.key_of(version.props)
+                    if entry is not None:
+                        kept_keys.add((id(index), entry))
+        for version in dropped:
+            tokens = version.labels if is_vertex else (entity.type,)
+            for token in tokens:
+                if token not in kept_labels:
+                    members = (self.vertices_by_label if is_vertex else self.edges_by_type).get(token)
+                    if members is not None:
+                        members.pop(entity, None)
+                for index in self._by_token.get((NODE if is_vertex else RELATIONSHIP, token), ()):
+                    entry = index.key_of(version.props)
+                    if entry is not None and (id(index), entry) not in kept_keys:
+                        index.discard(entity, entry)
+
+
+def _has_token(entity, version, token: str) -> bool:
+    if isinstance(entity, Vertex):
+        return token in version.labels
+    return entity.type == token

@@ -1,0 +1,25 @@
+"""The isolation levels Memgraph documents, and their names in the settings and in Cypher."""
+from __future__ import annotations
+
+import enum
+
+from databases.errors import ClientError
+
+
+class IsolationLevel(enum.Enum):
+    SNAPSHOT_ISOLATION = "SNAPSHOT_ISOLATION"
+    READ_COMMITTED = "READ_COMMITTED"
+    READ_UNCOMMITTED = "READ_UNCOMMITTED"
+
+    @classmethod
+    def parse(cls, value: "str | IsolationLevel") -> "IsolationLevel":
+        """Accepts the enum, `"SNAPSHOT_ISOLATION"` or the Cypher spelling `"SNAPSHOT ISOLATION"`, any case."""
+        if isinstance(value, cls):
+            return value
+        name = str(value).strip().upper().replace(" ", "_")
+        try:
+            return cls[name]
+        except KeyError:
+            raise ClientError(
+                f"Unknown isolation level '{value}'. Expected one of SNAPSHOT_ISOLATION, READ_COMMITTED, "
+                "READ_UNCOMMITTED.", "Neo.ClientError.General.InvalidArguments") from None

@@ -1,0 +1,145 @@
+"""Visibility and write conflicts: the one module that interprets versions.
+
+Two questions, after Memgraph's `ApplyDeltasForRead` / `PrepareForWrite`:
+
+* which version of an entity does a reader see? (`read_version`, `committed_version`)
+* may a transaction write an entity, and on which version? (`prepare_write`)
+
+A reader sees its own versions, and otherwise the newest version committed at or before its `read_ts`
+(the snapshot's start under SNAPSHOT_ISOLATION, "now" under READ_COMMITTED); under READ_UNCOMMITTED it sees the
+newest version that was not rolled back. A writer that finds another transaction's uncommitted version fails at
+once under SNAPSHOT_ISOLATION and waits for it under the other levels, with deadlock detection and a timeout.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from databases.errors import TransientError
+from databases.storage.isolation import IsolationLevel
+from databases.storage.records import CommitInfo, Version, Vertex
+
+if TYPE_CHECKING:
+    from databases.storage.transaction import Transaction
+
+# The read timestamp of READ_COMMITTED and READ_UNCOMMITTED: every committed version is "before" it.
+LATEST = sys.maxsize
+
+CONFLICT_MESSAGE = ("Cannot resolve conflicting transactions. You can retry this transaction when the "
+                    "conflicting transaction is finished")
+DEADLOCK_MESSAGE = ("This transaction, and at least one more transaction, has acquired locks in a way that it "
+                    "will wait indefinitely, and the database has aborted it. Retrying this transaction will most "
+                    "likely be successful.")
+
+# How often a waiting writer wakes to look for termination of its own transaction.
+_WAIT_SLICE = 0.05
+
+
+def read_version(head: Version | None, own: CommitInfo, read_ts: int, dirty: bool) -> Version | None:
+    """The version of an entity (given its head) that a reader sees, or None when it sees no live entity."""
+    version = head
+    while version is not None:
+        owner = version.owner
+        if owner is own:
+            break
+        ts = owner.commit_ts
+        if ts is not None:
+            if ts <= read_ts:
+                break
+        elif dirty and not owner.aborted:
+            break
+        version = version.older
+    if version is None or version.deleted:
+        return None
+    return version
+
+
+def committed_version(head: Version | None, own: CommitInfo) -> Version | None:
+    """What the entity will be once `own` commits now: its own version, else the newest committed one (or None)."""
+    version = head
+    while version is not None:
+        owner = version.owner
+        if owner is own or owner.commit_ts is not None:
+            return None if version.deleted else version
+        version = version.older
+    return None
+
+
+def prepare_write(txn: "Transaction", entity) -> Version | None:
+    """Makes `txn` the writer of `entity` and returns its own, writable version.
+
+    Returns None when the entity no longer exists for the writer (deleted by a transaction it waited for, or by
+    itself). Raises `Outdated` on a write-write conflict under SNAPSHOT_ISOLATION, `DeadlockDetected` when
+    waiting would close a cycle, `LockAcquisitionTimeout` after waiting too long.
+    """
+    storage = txn.storage
+    own = txn.info
+    deadline = None
+    while True:
+        with storage.write_lock:
+            head = entity.head
+            if head is None:
+                return None
+            owner = head.owner
+            if owner is own:
+                return None if head.deleted else head
+            ts = owner.commit_ts
+            if ts is None and not owner.aborted:
+                if txn.isolation is IsolationLevel.SNAPSHOT_ISOLATION:
+                    raise _conflict(txn)
+                holder = owner.txn
+                _check_deadlock(txn, holder)
+                txn.waiting_for = holder
+                if owner.released is None:
+                    owner.released = threading.Event()
+                released = owner.released
+            else:
+                if ts is not None and ts > txn.read_ts:
+                    raise _conflict(txn)
+                if head.deleted:
+                    return None
+                version = Version(own, head.labels, head.props, False, head, True)
+                entity.head = version
+                txn.note_write(entity, version)
+                return version
+        if deadline is None:
+            deadline = time.monotonic() + storage.lock_acquisition_timeout
+        try:
+            _wait_for_release(txn, released, deadline, entity)
+        finally:
+            txn.waiting_for = None
+
+
+def _wait_for_release(txn: "Transaction", released, deadline: float, entity) -> None:
+    while not released.wait(_WAIT_SLICE):
+        txn.check_terminated()
+        if time.monotonic() >= deadline:
+            error = TransientError(
+                "Unable to acquire lock within configured timeout (db.lock.acquisition.timeout). Unable to acquire "
+                f"lock for resource: {'NODE' if isinstance(entity, Vertex) else 'RELATIONSHIP'} with id: {entity.gid} "
+                f"within {int(txn.storage.lock_acquisition_timeout * 1000)} millis.",
+                "Neo.TransientError.Transaction.LockAcquisitionTimeout")
+            txn.mark_failed(error)
+            raise error
+
+
+def _check_deadlock(txn: "Transaction", holder: "Transaction") -> None:
+    """Raises DeadlockDetected when `holder` (transitively) waits for `txn`. Called under the write lock."""
+    seen = 0
+    current = holder
+    while current is not None and seen < 10_000:
+        if current is txn:
+            error = TransientError(DEADLOCK_MESSAGE, "Neo.TransientError.Transaction.DeadlockDetected")
+            txn.mark_failed(error)
+            raise error
+        current = current.waiting_for
+        seen += 1
+
+
+def _conflict(txn: "Transaction") -> TransientError:
+    error = TransientError(CONFLICT_MESSAGE, "Neo.TransientError.Transaction.Outdated")
+    txn.mark_failed(error)
+    return error
+

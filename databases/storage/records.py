@@ -1,0 +1,76 @@
+"""The records storage is made of: entities (vertices, edges), their versions, and the commit info they share.
+
+An entity's `head` is its newest version, committed or not; each version points to the next older one. All the
+versions a transaction writes share its `CommitInfo`, so setting `commit_ts` there publishes them all at once.
+Only `databases.storage.mvcc` interprets versions.
+"""
+from __future__ import annotations
+
+import threading
+
+
+class CommitInfo:
+    """What readers need to know about the transaction that wrote a version: has it committed, and when."""
+
+    __slots__ = ("commit_ts", "aborted", "txn", "released")
+
+    def __init__(self, txn: object | None = None, commit_ts: int | None = None) -> None:
+        self.commit_ts = commit_ts
+        self.aborted = False
+        self.txn = txn
+        self.released: threading.Event | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.commit_ts is not None or self.aborted
+
+
+# Shared by every version that every possible reader already sees: lets the garbage collector drop the
+# `CommitInfo` (and so the transaction) a long-lived version was written by.
+ANCIENT = CommitInfo(commit_ts=0)
+
+
+class Version:
+    """One state of an entity. `props_shared` means `props` still belongs to an older version (copy before change)."""
+
+    __slots__ = ("owner", "labels", "props", "deleted", "older", "props_shared")
+
+    def __init__(self, owner: CommitInfo, labels: frozenset | None, props: dict, deleted: bool = False,
+                 older: "Version | None" = None, props_shared: bool = False) -> None:
+        self.owner = owner
+        self.labels = labels
+        self.props = props
+        self.deleted = deleted
+        self.older = older
+        self.props_shared = props_shared
+
+
+class Vertex:
+    """A node. `out` and `inc` map a relationship type to the edges of that type (insertion-ordered sets)."""
+
+    __slots__ = ("gid", "head", "out", "inc")
+
+    def __init__(self, gid: int, head: Version) -> None:
+        self.gid = gid
+        self.head: Version | None = head
+        self.out: dict[str, dict["Edge", None]] | None = None
+        self.inc: dict[str, dict["Edge", None]] | None = None
+
+    def __repr__(self) -> str:
+        return f"Vertex({self.gid})"
+
+
+class Edge:
+    """A relationship: its type and end points never change, only its properties and its existence do."""
+
+    __slots__ = ("gid", "type", "src", "dst", "head")
+
+    def __init__(self, gid: int, type_: str, src: Vertex, dst: Vertex, head: Version) -> None:
+        self.gid = gid
+        self.type = type_
+        self.src = src
+        self.dst = dst
+        self.head: Version | None = head
+
+    def __repr__(self) -> str:
+        return f"Edge({self.gid}:{self.type})"

@@ -1,0 +1,110 @@
+"""The storage of one graph: its entities, indexes, schema, transactions and their timestamps."""
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Callable, Iterable
+
+from databases.storage.gc import GarbageCollector
+from databases.storage.indexes import NODE, IndexSet
+from databases.storage.isolation import IsolationLevel
+from databases.storage.records import Edge, Vertex
+from databases.storage.schema import Schema
+from databases.storage.transaction import Transaction
+
+
+class Storage:
+    """An in-memory, multi-version property graph.
+
+    `begin()` opens a transaction. Commits are serialised by `commit_lock` (constraint checks, the durability
+    hook `before_publish`, publication); `write_lock` guards the short critical sections that install versions
+    and change shared structures. Timestamps: `last_commit_ts` is the newest published commit; a snapshot
+    transaction reads what was committed at or before its start.
+    """
+
+    def __init__(self, isolation_level: IsolationLevel | str = IsolationLevel.SNAPSHOT_ISOLATION,
+                 lock_acquisition_timeout: float = 60.0) -> None:
+        self.vertices: dict[int, Vertex] = {}
+        self.edges: dict[int, Edge] = {}
+        self.indexes = IndexSet()
+        self.schema = Schema(self.indexes)
+        self.write_lock = threading.Lock()
+        self.commit_lock = threading.Lock()
+        self.last_commit_ts = 0
+        self.isolation_level = IsolationLevel.parse(isolation_level)
+        self.lock_acquisition_timeout = lock_acquisition_timeout
+        self.gc = GarbageCollector(self)
+        self._vertex_gids = itertools.count()
+        self._edge_gids = itertools.count()
+        self._txn_ids = itertools.count(1)
+        self._active: dict[int, Transaction] = {}
+        self._publish_hooks: list[Callable[[Transaction, int], None]] = []
+
+    # --- transactions ----------------------------------------------------------------------------------------
+
+    def begin(self, isolation_level: IsolationLevel | str | None = None,
+              memory_limit: int | None = None) -> Transaction:
+        """Opens a transaction at `isolation_level` (default: the storage's) with an optional memory limit."""
+        level = self.isolation_level if isolation_level is None else IsolationLevel.parse(isolation_level)
+        with self.write_lock:
+            txn = Transaction(self, next(self._txn_ids), level, self.last_commit_ts, memory_limit)
+            self._active[txn.id] = txn
+        return txn
+
+    def active_transactions(self) -> list[Transaction]:
+        return list(self._active.values())
+
+    def oldest_snapshot(self) -> int:
+        """The start of the oldest open snapshot; versions older than what it sees are garbage."""
+        oldest = self.last_commit_ts
+        for txn in tuple(self._active.values()):
+            if txn.isolation is IsolationLevel.SNAPSHOT_ISOLATION and txn.start_ts < oldest:
+                oldest = txn.start_ts
+        return oldest
+
+    def finish(self, txn: Transaction, committed: Iterable | None = None) -> None:
+        """Called by a transaction once it committed or rolled back: queues its versions for collection."""
+        self._active.pop(txn.id, None)
+        if committed:
+            self.gc.committed(txn.commit_ts, committed)
+        self.gc.collect()
+
+    def add_publish_hook(self, hook: Callable[[Transaction, int], None]) -> None:
+        """Registers `hook(txn, commit_ts)`, run under the commit lock before a commit becomes visible (the
+        write-ahead log appends there); if it raises, the transaction is rolled back."""
+        self._publish_hooks.append(hook)
+
+    def before_publish(self, txn: Transaction, commit_ts: int) -> None:
+        for hook in self._publish_hooks:
+            hook(txn, commit_ts)
+
+    # --- structure -------------------------------------------------------------------------------------------
+
+    def next_vertex_gid(self) -> int:
+        return next(self._vertex_gids)
+
+    def next_edge_gid(self) -> int:
+        return next(self._edge_gids)
+
+    def all_entities(self, entity_type: str) -> tuple:
+        return tuple(self.vertices.values() if entity_type == NODE else self.edges.values())
+
+    def remove_entity(self, entity) -> None:
+        """Removes an entity no transaction can see any more (rolled-back creation, collected deletion)."""
+        if isinstance(entity, Vertex):
+            self.vertices.pop(entity.gid, None)
+            return
+        self.edges.pop(entity.gid, None)
+        for adjacency, type_ in ((entity.src.out, entity.type), (entity.dst.inc, entity.type)):
+            if adjacency is not None:
+                bucket = adjacency.get(type_)
+                if bucket is not None:
+                    bucket.pop(entity, None)
+                    if not bucket:
+                        del adjacency[type_]
+
+    # --- figures ---------------------------------------------------------------------------------------------
+
+    def counts(self) -> tuple[int, int]:
+        """(vertices, edges) held, including versions not yet collected; exact when no transaction is open."""
+        return len(self.vertices), len(self.edges)

@@ -1,0 +1,591 @@
+"""A storage transaction: the API the Cypher executor and the coordinator use to read and write one graph.
+
+Reads return what the transaction's snapshot holds (see `mvcc`); writes create the transaction's own versions,
+entered into the indexes at once (so the transaction finds its own changes) and published atomically by
+`commit`. Any error inside a write marks the transaction failed: it may then only be rolled back.
+"""
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
+from databases.storage import constraints as _constraints
+from databases.storage.indexes import NODE, RELATIONSHIP
+from databases.storage.isolation import IsolationLevel
+from databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, MemoryTracker, props_bytes, value_bytes
+from databases.storage.mvcc import LATEST, committed_version, prepare_write, read_version
+from databases.storage.records import CommitInfo, Edge, Version, Vertex
+from databases.storage.schema import SchemaChange
+from databases.values import check_storable, index_key
+
+if TYPE_CHECKING:
+    from databases.storage.storage import Storage
+
+OUT, IN, BOTH = "out", "in", "both"
+
+
+class Status(enum.Enum):
+    ACTIVE = "active"
+    MARKED_FOR_ROLLBACK = "marked for rollback"
+    COMMITTED = "committed"
+    ROLLED_BACK = "rolled back"
+
+
+class Transaction:
+    """One transaction on one storage. Not thread-safe: the layers above confine it to one user at a time."""
+
+    def __init__(self, storage: "Storage", txn_id: int, isolation: IsolationLevel, start_ts: int,
+                 memory_limit: int | None = None) -> None:
+        self.storage = storage
+        self.id = txn_id
+        self.isolation = isolation
+        self.start_ts = start_ts
+        self.read_ts = start_ts if isolation is IsolationLevel.SNAPSHOT_ISOLATION else LATEST
+        self.dirty = isolation is IsolationLevel.READ_UNCOMMITTED
+        self.info = CommitInfo(self)
+        self.status = Status.ACTIVE
+        self.failure: Neo4jError | None = None
+        self.termination: Neo4jError | None = None
+        self.waiting_for: Transaction | None = None
+        self.memory = MemoryTracker(memory_limit)
+        self.commit_ts: int | None = None
+        self._written: dict = {}
+        self._deleted_vertices: list[Vertex] = []
+        self._schema_changes: list[SchemaChange] = []
+
+    # --- state -----------------------------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.ACTIVE, Status.MARKED_FOR_ROLLBACK)
+
+    @property
+    def has_writes(self) -> bool:
+        return bool(self._written) or bool(self._schema_changes)
+
+    def mark_failed(self, error: Neo4jError) -> None:
+        """Marks the transaction for rollback; the first failure is kept and every later write names it."""
+        if self.failure is None:
+            self.failure = error
+        if self.status is Status.ACTIVE:
+            self.status = Status.MARKED_FOR_ROLLBACK
+
+    def terminate(self, error: Neo4jError) -> None:
+        """Asks the transaction to stop: its next check (a write, a wait, the executor's row loop) raises `error`."""
+        if self.termination is None:
+            self.termination = error
+
+    def check_terminated(self) -> None:
+        if self.termination is not None:
+            self.mark_failed(self.termination)
+            raise self.termination
+
+    def _check_writable(self) -> None:
+        if self.status is not Status.ACTIVE:
+            if self.status is Status.MARKED_FOR_ROLLBACK:
+                raise TransactionError(
+                    "The transaction has been marked for rollback and cannot be used for further writes: "
+                    f"{self.failure.message if self.failure else 'it failed'}") from self.failure
+            raise TransactionError(f"The transaction is {self.status.value} and cannot be used.")
+        if self.termination is not None:
+            self.check_terminated()
+
+    def _check_readable(self) -> None:
+        if not self.is_open:
+            raise TransactionError(f"The transaction is {self.status.value} and cannot be used.")
+        if self.termination is not None:
+            self.check_terminated()
+
+    # --- reads -----------------------------------------------------------------------------------------------
+
+    def view(self, entity) -> Version | None:
+        """The version of a vertex or edge this transaction sees (labels, props), or None if it sees none."""
+        return read_version(entity.head, self.info, self.read_ts, self.dirty)
+
+    def vertex(self, gid: int) -> Vertex | None:
+        vertex = self.storage.vertices.get(gid)
+        return vertex if vertex is not None and self.view(vertex) is not None else None
+
+    def edge(self, gid: int) -> Edge | None:
+        edge = self.storage.edges.get(gid)
+        return edge if edge is not None and self.view(edge) is not None else None
+
+    def vertices(self) -> Iterator[Vertex]:
+        self._check_readable()
+        view = self.view
+        for vertex in tuple(self.storage.vertices.values()):
+            if view(vertex) is not None:
+                yield vertex
+
+    def edges(self) -> Iterator[Edge]:
+        self._check_readable()
+        view = self.view
+        for edge in tuple(self.storage.edges.values()):
+            if view(edge) is not None:
+                yield edge
+
+    def vertices_with_label(self, label: str) -> Iterator[Vertex]:
+        self._check_readable()
+        view = self.view
+        for vertex in tuple(self.storage.indexes.vertices_by_label.get(label, ())):
+            version = view(vertex)
+            if version is not None and label in version.labels:
+                yield vertex
+
+    def edges_with_type(self, type_: str) -> Iterator[Edge]:
+        self._check_readable()
+        view = self.view
+        for edge in tuple(self.storage.indexes.edges_by_type.get(type_, ())):
+            if view(edge) is not None:
+                yield edge
+
+    def has_index(self, label: str, properties: tuple[str, ...], entity_type: str = NODE) -> bool:
+        return self.storage.indexes.find(entity_type, label, properties) is not None
+
+    def vertices_by_property(self, label: str, key: str, value: object) -> Iterator[Vertex]:
+        """Vertices with `label` whose property `key` equals `value` (through an index when there is one)."""
+        return self._by_property(NODE, label, key, value)
+
+    def edges_by_property(self, type_: str, key: str, value: object) -> Iterator[Edge]:
+        return self._by_property(RELATIONSHIP, type_, key, value)
+
+    def _by_property(self, entity_type: str, token: str, key: str, value: object) -> Iterator:
+        self._check_readable()
+        if value is None:
+            return
+        wanted = index_key(value)
+        index = self.storage.indexes.find(entity_type, token, (key,))
+        if index is not None:
+            candidates: Iterable = index.seek(wanted)
+        elif entity_type == NODE:
+            candidates = tuple(self.storage.indexes.vertices_by_label.get(token, ()))
+        else:
+            candidates = tuple(self.storage.indexes.edges_by_type.get(token, ()))
+        view = self.view
+        for entity in candidates:
+            version = view(entity)
+            if version is None or (entity_type == NODE and token not in version.labels):
+                continue
+            current = version.props.get(key)
+            if current is not None and index_key(current) == wanted:
+                yield entity
+
+    def vertices_by_range(self, label: str, key: str, lower: object = None, upper: object = None,
+                          lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Vertex]:
+        """Vertices with `label` and lower ≤ `key` ≤ upper; bounds of one type group, None for open."""
+        return self._by_range(NODE, label, key, lower, upper, lower_inclusive, upper_inclusive)
+
+    def edges_by_range(self, type_: str, key: str, lower: object = None, upper: object = None,
+                       lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Edge]:
+        return self._by_range(RELATIONSHIP, type_, key, lower, upper, lower_inclusive, upper_inclusive)
+
+    def _by_range(self, entity_type, token, key, lower, upper, lower_inclusive, upper_inclusive) -> Iterator:
+        self._check_readable()
+        low = index_key(lower) if lower is not None else None
+        high = index_key(upper) if upper is not None else None
+        group = (low or high)[0] if (low or high) else None
+        index = self.storage.indexes.find(entity_type, token, (key,))
+        if index is not None:
+            low_bound = low if low is not None else (group,)
+            high_bound = high if high is not None else (group + 1,)
+            with self.storage.write_lock:
+                candidates = list(index.seek_range(low_bound, high_bound, lower_inclusive if low else True,
+                                                   upper_inclusive if high else False))
+        else:
+            candidates = tuple((self.storage.indexes.vertices_by_label if entity_type == NODE
+                                else self.storage.indexes.edges_by_type).get(token, ()))
+        view = self.view
+        for entity in candidates:
+            version = view(entity)
+            if version is None or (entity_type == NODE and token not in version.labels):
+                continue
+            current = version.props.get(key)
+            if current is None:
+                continue
+            current_key = index_key(current)
+            if group is not None and current_key[0] != group:
+                continue
+            if low is not None and (current_key < low or (current_key == low and not lower_inclusive)):
+                continue
+            if high is not None and (current_key > high or (current_key == high and not upper_inclusive)):
+                continue
+            yield entity
+
+    def vertices_by_prefix(self, label: str, key: str, prefix: str) -> Iterator[Vertex]:
+        """Vertices with `label` whose string property `key` starts with `prefix`."""
+        self._check_readable()
+        index = self.storage.indexes.find(NODE, label, (key,))
+        if index is not None:
+            with self.storage.write_lock:
+                candidates = list(index.seek_prefix(prefix))
+        else:
+            candidates = tuple(self.storage.indexes.vertices_by_label.get(label, ()))
+        view = self.view
+        for vertex in candidates:
+            version = view(vertex)
+            if version is None or label not in version.labels:
+                continue
+            current = version.props.get(key)
+            if isinstance(current, str) and current.startswith(prefix):
+                yield vertex
+
+    def expand(self, vertex: Vertex, direction: str = OUT, types: Iterable[str] | None = None
+               ) -> Iterator[tuple[Edge, Vertex]]:
+        """The (edge, other end) pairs of a vertex; a self-loop appears once for BOTH. Costs the degree."""
+        self._check_readable()
+        view = self.view
+        if direction != IN:
+            for edge in _adjacent(vertex.out, types):
+                if view(edge) is not None:
+                    yield edge, edge.dst
+        if direction != OUT:
+            for edge in _adjacent(vertex.inc, types):
+                if (direction == IN or edge.src is not edge.dst) and view(edge) is not None:
+                    yield edge, edge.src
+
+    def degree(self, vertex: Vertex, direction: str = BOTH, types: Iterable[str] | None = None) -> int:
+        return sum(1 for _ in self.expand(vertex, direction, types))
+
+    def labels(self, vertex: Vertex) -> frozenset:
+        version = self.view(vertex)
+        return version.labels if version is not None else frozenset()
+
+    def properties(self, entity) -> dict:
+        version = self.view(entity)
+        return dict(version.props) if version is not None else {}
+
+    def property(self, entity, key: str) -> object:
+        version = self.view(entity)
+        return version.props.get(key) if version is not None else None
+
+    # --- writes ----------------------------------------------------------------------------------------------
+
+    def note_write(self, entity, version: Version) -> None:
+        """Records a new own version (called by `mvcc.prepare_write`) and accounts its memory."""
+        self._written[entity] = None
+        self._allocate(VERSION_BYTES)
+
+    def _allocate(self, size: int) -> None:
+        try:
+            self.memory.allocate(size)
+        except Neo4jError as error:
+            self.mark_failed(error)
+            raise
+
+    def lock(self, entity) -> bool:
+        """Takes the write lock of an entity (its own version); False if it no longer exists for this transaction."""
+        self._check_writable()
+        try:
+            return prepare_write(self, entity) is not None
+        except Neo4jError as error:
+            self.mark_failed(error)
+            raise
+
+    def _writable(self, entity) -> Version:
+        head = entity.head
+        if head is not None and head.owner is self.info and not head.deleted and self.status is Status.ACTIVE \
+                and self.termination is None:
+            return head
+        self._check_writable()
+        try:
+            version = prepare_write(self, entity)
+        except Neo4jError as error:
+            self.mark_failed(error)
+            raise
+        if version is None:
+            error = _entity_not_found(entity)
+            self.mark_failed(error)
+            raise error
+        return version
+
+    def create_vertex(self, labels: Iterable[str] = (), props: dict | None = None) -> Vertex:
+        self._check_writable()
+        clean = self._clean_props(props)
+        storage = self.storage
+        version = Version(self.info, frozenset(labels), clean)
+        with storage.write_lock:
+            vertex = Vertex(storage.next_vertex_gid(), version)
+            storage.vertices[vertex.gid] = vertex
+            storage.indexes.vertex_written(vertex, version)
+        self._written[vertex] = None
+        self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(clean))
+        return vertex
+
+    def create_edge(self, src: Vertex, dst: Vertex, type_: str, props: dict | None = None) -> Edge:
+        """Creates a relationship; both end nodes are write-locked, so a concurrent delete of either conflicts."""
+        self._check_writable()
+        clean = self._clean_props(props)
+        self._writable(src)
+        if dst is not src:
+            self._writable(dst)
+        storage = self.storage
+        version = Version(self.info, None, clean)
+        with storage.write_lock:
+            edge = Edge(storage.next_edge_gid(), type_, src, dst, version)
+            storage.edges[edge.gid] = edge
+            if src.out is None:
+                src.out = {}
+            bucket = src.out.get(type_)
+            if bucket is None:
+                src.out[type_] = {edge: None}
+            else:
+                bucket[edge] = None
+            if dst.inc is None:
+                dst.inc = {}
+            bucket = dst.inc.get(type_)
+            if bucket is None:
+                dst.inc[type_] = {edge: None}
+            else:
+                bucket[edge] = None
+            storage.indexes.edge_written(edge, version)
+        self._written[edge] = None
+        self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(clean))
+        return edge
+
+    def set_property(self, entity, key: str, value: object) -> None:
+        """Sets one property; None removes it (Cypher never stores null)."""
+        if value is not None:
+            self._check_value(key, value)
+        version = self._writable(entity)
+        self._own_props(version)
+        if value is None:
+            version.props.pop(key, None)
+            return
+        if isinstance(value, tuple):
+            value = list(value)
+        version.props[key] = value
+        self._allocate(value_bytes(value))
+        self._index_property(entity, version, key)
+
+    def set_properties(self, entity, props: dict, replace: bool = False) -> None:
+        """`SET e = map` (replace) or `SET e += map`: null values remove their key."""
+        for key, value in props.items():
+            if value is not None:
+                self._check_value(key, value)
+        version = self._writable(entity)
+        self._own_props(version)
+        if replace:
+            version.props.clear()
+        for key, value in props.items():
+            if value is None:
+                version.props.pop(key, None)
+            else:
+                version.props[key] = list(value) if isinstance(value, tuple) else value
+                self._allocate(value_bytes(value))
+        self._index_property(entity, version, None)
+
+    def add_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
+        """Adds labels; returns how many were new."""
+        version = self._writable(vertex)
+        added = [label for label in dict.fromkeys(labels) if label not in version.labels]
+        if added:
+            version.labels = version.labels.union(added)
+            with self.storage.write_lock:
+                self.storage.indexes.vertex_written(vertex, version, labels=added)
+        return len(added)
+
+    def remove_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
+        """Removes labels; returns how many were there."""
+        version = self._writable(vertex)
+        removed = [label for label in dict.fromkeys(labels) if label in version.labels]
+        if removed:
+            version.labels = version.labels.difference(removed)
+        return len(removed)
+
+    def delete_edge(self, edge: Edge) -> bool:
+        """Deletes a relationship; False if this transaction had already deleted it."""
+        head = edge.head
+        if head is not None and head.owner is self.info and head.deleted:
+            return False
+        version = self._writable(edge)
+        version.deleted = True
+        return True
+
+    def delete_vertex(self, vertex: Vertex, detach: bool = False) -> list[Edge]:
+        """Deletes a node (and with `detach` its relationships, returned). Without `detach`, a node that still has
+        relationships when the transaction commits fails the commit."""
+        head = vertex.head
+        if head is not None and head.owner is self.info and head.deleted:
+            return []
+        version = self._writable(vertex)
+        removed = []
+        if detach:
+            for edge, _ in list(self.expand(vertex, BOTH)):
+                if self.delete_edge(edge):
+                    removed.append(edge)
+        else:
+            self._deleted_vertices.append(vertex)
+        version.deleted = True
+        return removed
+
+    def _own_props(self, version: Version) -> None:
+        if version.props_shared:
+            version.props = dict(version.props)
+            version.props_shared = False
+            self._allocate(props_bytes(version.props))
+
+    def _index_property(self, entity, version: Version, key: str | None) -> None:
+        """Enters the entity under its new value of `key` (None: of every property) in the indexes."""
+        indexes = self.storage.indexes
+        with self.storage.write_lock:
+            if isinstance(entity, Vertex):
+                indexes.vertex_written(entity, version, key=key)
+            else:
+                indexes.edge_written(entity, version, key=key)
+
+    def _check_value(self, key: str, value: object) -> None:
+        try:
+            check_storable(key, value)
+        except Neo4jError as error:
+            self.mark_failed(error)
+            raise
+
+    def _clean_props(self, props: dict | None) -> dict:
+        if not props:
+            return {}
+        clean = {}
+        for key, value in props.items():
+            if value is None:
+                continue
+            self._check_value(key, value)
+            clean[key] = list(value) if isinstance(value, tuple) else value
+        return clean
+
+    # --- schema ----------------------------------------------------------------------------------------------
+
+    def change_schema(self, change: SchemaChange) -> bool:
+        """Records a schema change (applied at commit); False when IF [NOT] EXISTS makes it a no-op."""
+        self._check_writable()
+        try:
+            checked = self.storage.schema.check(change, self._schema_changes)
+        except Neo4jError as error:
+            self.mark_failed(error)
+            raise
+        if checked is None:
+            return False
+        self._schema_changes.append(checked)
+        return True
+
+    # --- end -------------------------------------------------------------------------------------------------
+
+    def commit(self) -> int | None:
+        """Publishes every write at once and returns the commit timestamp (None for a read-only transaction).
+
+        Constraints are checked first; a violation rolls the whole transaction back and is raised."""
+        if not self.is_open:
+            raise TransactionError(f"The transaction is {self.status.value} and cannot be committed.")
+        if self.termination is not None:
+            self.rollback()
+            raise self.termination
+        if self.status is Status.MARKED_FOR_ROLLBACK:
+            failure = self.failure
+            self.rollback()
+            raise TransactionError("Transaction failed") from failure
+        storage = self.storage
+        if not self._written and not self._schema_changes:
+            self.status = Status.COMMITTED
+            storage.finish(self)
+            return None
+        try:
+            with storage.commit_lock:
+                ts = self._validate_and_publish()
+        except BaseException:
+            if self.is_open:
+                self.rollback()
+            raise
+        self.commit_ts = ts
+        self.status = Status.COMMITTED
+        storage.finish(self, committed=tuple(self._written))
+        self._written = {}
+        return ts
+
+    def _validate_and_publish(self) -> int:
+        storage = self.storage
+        own = self.info
+        for vertex in self._deleted_vertices:
+            if _has_live_edges(vertex, own):
+                raise ConstraintError(
+                    f"Cannot delete node<{vertex.gid}>, because it still has relationships. To delete this node, "
+                    "you must first delete its relationships.")
+        if storage.schema.constraints_by_token:
+            _constraints.validate(storage.schema.constraints_by_token, self._written, own)
+        undo_schema = None
+        if self._schema_changes:
+            with storage.write_lock:
+                undo_schema = storage.schema.apply(self._schema_changes, storage.all_entities, own)
+        ts = storage.last_commit_ts + 1
+        try:
+            storage.before_publish(self, ts)
+        except BaseException:
+            if undo_schema is not None:
+                with storage.write_lock:
+                    undo_schema()
+            raise
+        with storage.write_lock:
+            own.commit_ts = ts
+            storage.last_commit_ts = ts
+            released = own.released
+        if released is not None:
+            released.set()
+        return ts
+
+    def rollback(self) -> None:
+        """Undoes every write; idempotent on a transaction already rolled back."""
+        if self.status in (Status.ROLLED_BACK, Status.COMMITTED):
+            if self.status is Status.COMMITTED:
+                raise TransactionError("The transaction is committed and cannot be rolled back.")
+            return
+        storage = self.storage
+        own = self.info
+        with storage.write_lock:
+            for entity in self._written:
+                head = entity.head
+                if head is None or head.owner is not own:
+                    continue
+                entity.head = head.older
+                kept = []
+                version = entity.head
+                while version is not None:
+                    kept.append(version)
+                    version = version.older
+                storage.indexes.versions_dropped(entity, [head], kept)
+                if entity.head is None:
+                    storage.remove_entity(entity)
+            own.aborted = True
+            released = own.released
+        if released is not None:
+            released.set()
+        self.status = Status.ROLLED_BACK
+        self._written = {}
+        storage.finish(self)
+
+
+def _adjacent(adjacency: dict | None, types: Iterable[str] | None) -> tuple:
+    if not adjacency:
+        return ()
+    if types is None:
+        edges: list = []
+        for bucket in tuple(adjacency.values()):
+            edges.extend(tuple(bucket))
+        return tuple(edges)
+    result: list = []
+    for type_ in types:
+        bucket = adjacency.get(type_)
+        if bucket:
+            result.extend(tuple(bucket))
+    return tuple(result)
+
+
+def _has_live_edges(vertex: Vertex, own: CommitInfo) -> bool:
+    for adjacency in (vertex.out, vertex.inc):
+        for edge in _adjacent(adjacency, None):
+            if committed_version(edge.head, own) is not None:
+                return True
+    return False
+
+
+def _entity_not_found(entity) -> ClientError:
+    kind = "Node" if isinstance(entity, Vertex) else "Relationship"
+    return ClientError(f"{kind} with id {entity.gid} has been deleted in this transaction",
+                       "Neo.ClientError.Statement.EntityNotFound")

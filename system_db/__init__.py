@@ -1,0 +1,1 @@
+"""The system database: catalog, users, roles and privileges (built on `databases`)."""

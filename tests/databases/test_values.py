@@ -1,0 +1,45 @@
+"""Value rules storage relies on: what may be stored, type names, and index keys that equal as Cypher does."""
+import datetime as dt
+
+import pytest
+from hypothesis import given, strategies as st
+
+from databases.errors import CypherTypeError
+from databases.values import Duration, Point, check_storable, cypher_type_name, index_key, is_storable
+
+scalars = st.one_of(st.booleans(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=False), st.text(max_size=8),
+                    st.dates())
+
+
+@given(scalars, scalars)
+def test_index_keys_are_totally_ordered_and_equal_only_when_cypher_equal(a, b):
+    ka, kb = index_key(a), index_key(b)
+    assert (ka < kb) + (ka == kb) + (ka > kb) == 1
+    cypher_equal = type(a) is type(b) and a == b or (
+        isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool)
+        and not isinstance(b, bool) and a == b)
+    assert (ka == kb) == cypher_equal
+
+
+def test_booleans_never_equal_numbers_and_ints_equal_floats():
+    assert index_key(True) != index_key(1)
+    assert index_key(1) == index_key(1.0)
+    assert index_key(float("nan")) != index_key(0)
+
+
+@pytest.mark.parametrize("value, name", [
+    (True, "BOOLEAN"), (1, "INTEGER"), (1.5, "FLOAT"), ("s", "STRING"), (dt.date(2020, 1, 1), "DATE"),
+    (dt.datetime(2020, 1, 1), "LOCAL DATETIME"), (dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc), "ZONED DATETIME"),
+    (dt.time(1, 2), "LOCAL TIME"), (dt.time(1, 2, tzinfo=dt.timezone.utc), "ZONED TIME"), (Duration(1), "DURATION"),
+    (Point(7203, 1.0, 2.0), "POINT"), ([1, 2], "LIST<INTEGER NOT NULL>"),
+])
+def test_cypher_type_names(value, name):
+    assert cypher_type_name(value) == name
+
+
+def test_storable_values():
+    assert is_storable([1, 2.5]) and is_storable([]) and is_storable(["a"])
+    assert not is_storable([1, "a"]) and not is_storable([None]) and not is_storable({"a": 1})
+    assert not is_storable([[1]])
+    with pytest.raises(CypherTypeError):
+        check_storable("k", {"a": 1})
