@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import uuid
 from typing import Callable, Iterable
 
 from databases.storage.gc import GarbageCollector
@@ -23,7 +24,8 @@ class Storage:
     """
 
     def __init__(self, isolation_level: IsolationLevel | str = IsolationLevel.SNAPSHOT_ISOLATION,
-                 lock_acquisition_timeout: float = 60.0) -> None:
+                 lock_acquisition_timeout: float = 60.0, database_id: str | None = None) -> None:
+        self.database_id = database_id or str(uuid.uuid4())
         self.vertices: dict[int, Vertex] = {}
         self.edges: dict[int, Edge] = {}
         self.indexes = IndexSet()
@@ -85,6 +87,11 @@ class Storage:
 
     def next_edge_gid(self) -> int:
         return next(self._edge_gids)
+
+    def element_id(self, entity) -> str:
+        """The stable string id users see, in Neo4j 5's shape: `4:{database}:{id}` for nodes, `5:…` for
+        relationships. Internal ids are never reused, so an element id names one entity for ever."""
+        return f"{4 if isinstance(entity, Vertex) else 5}:{self.database_id}:{entity.gid}"
 
     def all_entities(self, entity_type: str) -> tuple:
         return tuple(self.vertices.values() if entity_type == NODE else self.edges.values())
