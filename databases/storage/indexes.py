@@ -8,7 +8,7 @@ collection). Index keys come from `databases.values.index_key`, which equals exa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from sortedcontainers import SortedList
 
@@ -67,15 +67,11 @@ class PropertyIndex:
         return tuple(bucket) if bucket else ()
 
     def seek_range(self, lower: tuple | None, upper: tuple | None, lower_inclusive: bool = True,
-                   upper_inclusive: bool = True) -> Iterator:
+                   upper_inclusive: bool = True) -> list:
         """Candidates with lower ≤ key ≤ upper (bounds optional); both bounds must be of one type group."""
-        keys = list(self.sorted_keys.irange(lower, upper, (lower_inclusive, upper_inclusive)))
-        for key in keys:
-            bucket = self.entries.get(key)
-            if bucket:
-                yield from tuple(bucket)
+        return self._members(self.sorted_keys.irange(lower, upper, (lower_inclusive, upper_inclusive)))
 
-    def seek_prefix(self, prefix: str) -> Iterator:
+    def seek_prefix(self, prefix: str) -> list:
         """Candidates whose (string) key starts with `prefix`."""
         start = index_key(prefix)
         keys = []
@@ -83,10 +79,16 @@ class PropertyIndex:
             if key[0] != start[0] or not key[1].startswith(prefix):
                 break
             keys.append(key)
-        for key in keys:
+        return self._members(keys)
+
+    def _members(self, keys: Iterable[tuple]) -> list:
+        """Each entity once, though several of its versions may be entered under several of the keys."""
+        members: dict = {}
+        for key in list(keys):
             bucket = self.entries.get(key)
             if bucket:
-                yield from tuple(bucket)
+                members.update(bucket)
+        return list(members)
 
     def describe(self) -> str:
         """Neo4j's schema description, e.g. `(:Book {title})` or `()-[:KNOWS {since}]-()`."""
@@ -171,6 +173,12 @@ class IndexSet:
 
     def versions_dropped(self, entity, dropped: list, kept: list) -> None:
         """Removes the entries that only `dropped` versions needed (kept is empty when the entity is gone)."""
+        if kept:
+            # A version that only locked the entity shares labels and properties with its successor: it
+            # needed no entry of its own. This is the common case (relationship creation locks both ends).
+            dropped = [v for v in dropped if not any(v.props is k.props and v.labels is k.labels for k in kept)]
+            if not dropped:
+                return
         is_vertex = isinstance(entity, Vertex)
         kept_labels: set[str] = set()
         kept_keys: set[tuple] = set()

@@ -40,6 +40,7 @@ class Storage:
         self._edge_gids = itertools.count()
         self._txn_ids = itertools.count(1)
         self._active: dict[int, Transaction] = {}
+        self._label_sets: dict[frozenset, frozenset] = {}
         self._publish_hooks: list[Callable[[Transaction, int], None]] = []
 
     # --- transactions ----------------------------------------------------------------------------------------
@@ -92,6 +93,14 @@ class Storage:
         """The stable string id users see, in Neo4j 5's shape: `4:{database}:{id}` for nodes, `5:…` for
         relationships. Internal ids are never reused, so an element id names one entity for ever."""
         return f"{4 if isinstance(entity, Vertex) else 5}:{self.database_id}:{entity.gid}"
+
+    def label_set(self, labels) -> frozenset:
+        """The shared frozenset for a combination of labels: most nodes share a few combinations."""
+        key = labels if isinstance(labels, frozenset) else frozenset(labels)
+        shared = self._label_sets.get(key)
+        if shared is None:
+            shared = self._label_sets.setdefault(key, key)
+        return shared
 
     def all_entities(self, entity_type: str) -> tuple:
         return tuple(self.vertices.values() if entity_type == NODE else self.edges.values())

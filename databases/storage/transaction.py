@@ -303,7 +303,7 @@ class Transaction:
         self._check_writable()
         clean = self._clean_props(props)
         storage = self.storage
-        version = Version(self.info, frozenset(labels), clean)
+        version = Version(self.info, storage.label_set(labels), clean)
         with storage.write_lock:
             vertex = Vertex(storage.next_vertex_gid(), version)
             storage.vertices[vertex.gid] = vertex
@@ -380,7 +380,7 @@ class Transaction:
         version = self._writable(vertex)
         added = [label for label in dict.fromkeys(labels) if label not in version.labels]
         if added:
-            version.labels = version.labels.union(added)
+            version.labels = self.storage.label_set(version.labels.union(added))
             with self.storage.write_lock:
                 self.storage.indexes.vertex_written(vertex, version, labels=added)
         return len(added)
@@ -390,7 +390,7 @@ class Transaction:
         version = self._writable(vertex)
         removed = [label for label in dict.fromkeys(labels) if label in version.labels]
         if removed:
-            version.labels = version.labels.difference(removed)
+            version.labels = self.storage.label_set(version.labels.difference(removed))
         return len(removed)
 
     def delete_edge(self, edge: Edge) -> bool:
