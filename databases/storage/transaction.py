@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 OUT, IN, BOTH = "out", "in", "both"
 
+# The property map of every entity created without properties; never changed (`props_shared` forces a copy).
+_NO_PROPS: dict = {}
+
 
 class Status(enum.Enum):
     ACTIVE = "active"
@@ -303,7 +306,7 @@ class Transaction:
         self._check_writable()
         clean = self._clean_props(props)
         storage = self.storage
-        version = Version(self.info, storage.label_set(labels), clean)
+        version = Version(self.info, storage.label_set(labels), clean, props_shared=clean is _NO_PROPS)
         with storage.write_lock:
             vertex = Vertex(storage.next_vertex_gid(), version)
             storage.vertices[vertex.gid] = vertex
@@ -320,7 +323,7 @@ class Transaction:
         if dst is not src:
             self._writable(dst)
         storage = self.storage
-        version = Version(self.info, None, clean)
+        version = Version(self.info, None, clean, props_shared=clean is _NO_PROPS)
         with storage.write_lock:
             edge = Edge(storage.next_edge_gid(), type_, src, dst, version)
             storage.edges[edge.gid] = edge
@@ -442,15 +445,16 @@ class Transaction:
             raise
 
     def _clean_props(self, props: dict | None) -> dict:
+        """A fresh map of the non-null properties; the shared empty map when there are none."""
         if not props:
-            return {}
+            return _NO_PROPS
         clean = {}
         for key, value in props.items():
             if value is None:
                 continue
             self._check_value(key, value)
             clean[key] = list(value) if isinstance(value, tuple) else value
-        return clean
+        return clean or _NO_PROPS
 
     # --- schema ----------------------------------------------------------------------------------------------
 
