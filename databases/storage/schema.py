@@ -227,11 +227,7 @@ def _check_create_index(entries: dict[str, _Entry], change: SchemaChange) -> Sch
             raise ClientError(f"An equivalent index already exists, 'Index( name='{name}', type='RANGE', "
                               f"schema={change.schema_text()} )'.",
                               "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists")
-        if named.is_index:
-            raise ClientError(f"There already exists an index called '{name}'.",
-                              "Neo.ClientError.Schema.IndexWithNameAlreadyExists")
-        raise ClientError(f"There already exists a constraint called '{name}'.",
-                          "Neo.ClientError.Schema.ConstraintWithNameAlreadyExists")
+        raise _name_taken(named)
     if same_schema:
         if change.if_not_exists:
             return None
@@ -257,11 +253,7 @@ def _check_create_constraint(entries: dict[str, _Entry], change: SchemaChange) -
             raise ClientError(f"An equivalent constraint already exists, 'Constraint( name='{name}', "
                               f"type='{change.kind}', schema={change.schema_text()} )'.",
                               "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists")
-        if named.is_index:
-            raise ClientError(f"There already exists an index called '{name}'.",
-                              "Neo.ClientError.Schema.IndexWithNameAlreadyExists")
-        raise ClientError(f"There already exists a constraint called '{name}'.",
-                          "Neo.ClientError.Schema.ConstraintWithNameAlreadyExists")
+        raise _name_taken(named)
     if equivalent:
         if change.if_not_exists:
             return None
@@ -279,6 +271,14 @@ def _check_create_constraint(entries: dict[str, _Entry], change: SchemaChange) -
                               "created until the index has been dropped.",
                               "Neo.ClientError.Schema.IndexAlreadyExists")
     return change if change.name else _named(change, name)
+
+
+def _name_taken(entry: _Entry) -> ClientError:
+    if entry.is_index:
+        return ClientError(f"There already exists an index called '{entry.name}'.",
+                           "Neo.ClientError.Schema.IndexWithNameAlreadyExists")
+    return ClientError(f"There already exists a constraint called '{entry.name}'.",
+                       "Neo.ClientError.Schema.ConstraintWithNameAlreadyExists")
 
 
 def _named(change: SchemaChange, name: str) -> SchemaChange:

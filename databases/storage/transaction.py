@@ -329,18 +329,10 @@ class Transaction:
             storage.edges[edge.gid] = edge
             if src.out is None:
                 src.out = {}
-            bucket = src.out.get(type_)
-            if bucket is None:
-                src.out[type_] = {edge: None}
-            else:
-                bucket[edge] = None
+            _attach(src.out, edge)
             if dst.inc is None:
                 dst.inc = {}
-            bucket = dst.inc.get(type_)
-            if bucket is None:
-                dst.inc[type_] = {edge: None}
-            else:
-                bucket[edge] = None
+            _attach(dst.inc, edge)
             storage.indexes.edge_written(edge, version)
         self._written[edge] = None
         self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(clean))
@@ -563,6 +555,14 @@ class Transaction:
         self.status = Status.ROLLED_BACK
         self._written = {}
         storage.finish(self)
+
+
+def _attach(adjacency: dict, edge: Edge) -> None:
+    bucket = adjacency.get(edge.type)
+    if bucket is None:
+        adjacency[edge.type] = {edge: None}
+    else:
+        bucket[edge] = None
 
 
 def _adjacent(adjacency: dict | None, types: Iterable[str] | None) -> tuple:
