@@ -56,6 +56,7 @@ class Transaction:
         self._written: dict = {}
         self._deleted_vertices: list[Vertex] = []
         self._schema_changes: list[SchemaChange] = []
+        self._replaced: list[tuple[object, Version]] = []
 
     # --- state -----------------------------------------------------------------------------------------------
 
@@ -155,7 +156,7 @@ class Transaction:
 
     def _by_property(self, entity_type: str, token: str, key: str, value: object) -> Iterator:
         self._check_readable()
-        if value is None:
+        if value is None or value != value:
             return
         wanted = index_key(value)
         index = self.storage.indexes.find(entity_type, token, (key,))
@@ -190,8 +191,8 @@ class Transaction:
         group = (low or high)[0] if (low or high) else None
         index = self.storage.indexes.find(entity_type, token, (key,))
         if index is not None:
-            low_bound = low if low is not None else (group,)
-            high_bound = high if high is not None else (group + 1,)
+            low_bound = low if low is not None else (None if group is None else (group,))
+            high_bound = high if high is not None else (None if group is None else (group + 1,))
             with self.storage.write_lock:
                 candidates = list(index.seek_range(low_bound, high_bound, lower_inclusive if low else True,
                                                    upper_inclusive if high else False))
@@ -343,6 +344,8 @@ class Transaction:
         if value is not None:
             self._check_value(key, value)
         version = self._writable(entity)
+        if not version.props_shared and version.props.get(key) is not None:
+            self._remember_replaced(entity, version)
         self._own_props(version)
         if value is None:
             version.props.pop(key, None)
@@ -359,6 +362,8 @@ class Transaction:
             if value is not None:
                 self._check_value(key, value)
         version = self._writable(entity)
+        if not version.props_shared:
+            self._remember_replaced(entity, version)
         self._own_props(version)
         if replace:
             version.props.clear()
@@ -385,6 +390,9 @@ class Transaction:
         version = self._writable(vertex)
         removed = [label for label in dict.fromkeys(labels) if label in version.labels]
         if removed:
+            older = version.older
+            if older is None or older.labels is not version.labels:
+                self._remember_replaced(vertex, version)
             version.labels = self.storage.label_set(version.labels.difference(removed))
         return len(removed)
 
@@ -393,7 +401,14 @@ class Transaction:
         head = edge.head
         if head is not None and head.owner is self.info and head.deleted:
             return False
-        version = self._writable(edge)
+        self._check_writable()
+        try:
+            version = prepare_write(self, edge)
+        except Neo4jError as error:
+            self.mark_failed(error)
+            raise
+        if version is None:
+            return False
         version.deleted = True
         return True
 
@@ -413,6 +428,25 @@ class Transaction:
             self._deleted_vertices.append(vertex)
         version.deleted = True
         return removed
+
+    def _remember_replaced(self, entity, version: Version) -> None:
+        """Keeps the state an own version is about to leave: the index entries it made are dropped when the
+        transaction ends, unless a surviving version still needs them."""
+        self._replaced.append((entity, Version(self.info, version.labels, dict(version.props))))
+
+    def _drop_replaced(self) -> None:
+        if not self._replaced:
+            return
+        indexes = self.storage.indexes
+        with self.storage.write_lock:
+            for entity, replaced in self._replaced:
+                kept = []
+                version = entity.head
+                while version is not None:
+                    kept.append(version)
+                    version = version.older
+                indexes.versions_dropped(entity, [replaced], kept)
+        self._replaced = []
 
     def _own_props(self, version: Version) -> None:
         if version.props_shared:
@@ -492,6 +526,7 @@ class Transaction:
             raise
         self.commit_ts = ts
         self.status = Status.COMMITTED
+        self._drop_replaced()
         storage.finish(self, committed=tuple(self._written))
         self._written = {}
         return ts
@@ -554,6 +589,7 @@ class Transaction:
             released.set()
         self.status = Status.ROLLED_BACK
         self._written = {}
+        self._drop_replaced()
         storage.finish(self)
 
 
