@@ -1,0 +1,610 @@
+"""The Cypher abstract syntax tree: small frozen dataclasses that the planner walks without knowing the parser.
+
+Every expression node derives from `Expr`, every clause from `Clause`; `children()` gives uniform traversal.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Iterator
+
+
+class Node:
+    """Base of every AST node: uniform traversal over the dataclass fields."""
+
+    def children(self) -> Iterator["Node"]:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Node):
+                yield value
+            elif isinstance(value, tuple):
+                for item in value:
+                    if isinstance(item, Node):
+                        yield item
+                    elif isinstance(item, tuple):
+                        yield from (x for x in item if isinstance(x, Node))
+
+    def walk(self) -> Iterator["Node"]:
+        """This node and all below it, depth first."""
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+
+class Expr(Node):
+    """An expression."""
+
+
+# --- expressions -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Literal(Expr):
+    value: object
+
+
+@dataclass(frozen=True)
+class Parameter(Expr):
+    name: str
+
+
+@dataclass(frozen=True)
+class Variable(Expr):
+    name: str
+
+
+@dataclass(frozen=True)
+class Property(Expr):
+    subject: Expr
+    key: str
+
+
+@dataclass(frozen=True)
+class Subscript(Expr):
+    subject: Expr
+    index: Expr
+
+
+@dataclass(frozen=True)
+class Slice(Expr):
+    subject: Expr
+    start: Expr | None
+    end: Expr | None
+
+
+@dataclass(frozen=True)
+class LabelCheck(Expr):
+    """`n:A:B` (all labels present; for a relationship, its type is one of them)."""
+
+    subject: Expr
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ListLiteral(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class MapLiteral(Expr):
+    items: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
+class MapProjection(Expr):
+    """`v {.a, .*, k: expr, w}`: items are ("property", key), ("all",), ("literal", key, expr), ("variable", name)."""
+
+    subject: Variable
+    items: tuple[tuple, ...]
+
+
+@dataclass(frozen=True)
+class FunctionCall(Expr):
+    name: str
+    args: tuple[Expr, ...]
+    distinct: bool = False
+
+    @property
+    def lower_name(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class CountStar(Expr):
+    pass
+
+
+@dataclass(frozen=True)
+class Arithmetic(Expr):
+    """`+ - * / % ^` on two operands."""
+
+    operator: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Negate(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class UnaryPlus(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Comparison(Expr):
+    """A chain `a < b <= c`: operators[i] relates operands[i] and operands[i + 1]; all must hold."""
+
+    operators: tuple[str, ...]
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class And(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Or(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Xor(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Not(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class StringPredicate(Expr):
+    """`STARTS WITH`, `ENDS WITH`, `CONTAINS` or `=~`."""
+
+    operator: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class In(Expr):
+    item: Expr
+    collection: Expr
+
+
+@dataclass(frozen=True)
+class IsNull(Expr):
+    operand: Expr
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class IsType(Expr):
+    """`x IS [NOT] :: TYPE`; `types` are the normalised type names of a union."""
+
+    operand: Expr
+    types: tuple[str, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Case(Expr):
+    subject: Expr | None
+    alternatives: tuple[tuple[Expr, Expr], ...]
+    default: Expr | None
+
+
+@dataclass(frozen=True)
+class ListComprehension(Expr):
+    variable: str
+    source: Expr
+    predicate: Expr | None
+    projection: Expr | None
+
+
+@dataclass(frozen=True)
+class Quantifier(Expr):
+    """`all|any|none|single(x IN list WHERE predicate)`."""
+
+    kind: str
+    variable: str
+    source: Expr
+    predicate: Expr | None
+
+
+@dataclass(frozen=True)
+class Reduce(Expr):
+    accumulator: str
+    initial: Expr
+    variable: str
+    source: Expr
+    expression: Expr
+
+
+# --- patterns ----------------------------------------------------------------------------------------------
+
+
+class LabelExpr(Node):
+    """A label expression in a pattern."""
+
+
+@dataclass(frozen=True)
+class LabelName(LabelExpr):
+    name: str
+
+
+@dataclass(frozen=True)
+class LabelAll(LabelExpr):
+    items: tuple[LabelExpr, ...]
+
+
+@dataclass(frozen=True)
+class LabelAny(LabelExpr):
+    items: tuple[LabelExpr, ...]
+
+
+@dataclass(frozen=True)
+class LabelNot(LabelExpr):
+    item: LabelExpr
+
+
+@dataclass(frozen=True)
+class LabelWildcard(LabelExpr):
+    pass
+
+
+def simple_labels(expr: LabelExpr | None) -> tuple[str, ...] | None:
+    """The labels of a plain conjunction (`:A:B`, `:A&B`), or None when the expression is richer."""
+    if expr is None:
+        return ()
+    if isinstance(expr, LabelName):
+        return (expr.name,)
+    if isinstance(expr, LabelAll):
+        names: list[str] = []
+        for item in expr.items:
+            inner = simple_labels(item)
+            if inner is None:
+                return None
+            names.extend(inner)
+        return tuple(names)
+    return None
+
+
+@dataclass(frozen=True)
+class NodePattern(Node):
+    variable: str | None = None
+    labels: LabelExpr | None = None
+    properties: Expr | None = None
+    predicate: Expr | None = None
+
+
+@dataclass(frozen=True)
+class RelationshipPattern(Node):
+    """`direction` is "out" (->), "in" (<-) or "both" (undirected). `length` is None for a single hop, else
+    (min, max) with None for an open bound."""
+
+    variable: str | None = None
+    types: tuple[str, ...] = ()
+    direction: str = "both"
+    length: tuple[int | None, int | None] | None = None
+    properties: Expr | None = None
+    predicate: Expr | None = None
+
+
+@dataclass(frozen=True)
+class PatternElement(Node):
+    """Alternating nodes and relationships: len(nodes) == len(relationships) + 1."""
+
+    nodes: tuple[NodePattern, ...]
+    relationships: tuple[RelationshipPattern, ...] = ()
+
+
+@dataclass(frozen=True)
+class PatternPart(Node):
+    """One comma-separated part of a pattern; `shortest` is None, "shortest" or "all"."""
+
+    element: PatternElement
+    variable: str | None = None
+    shortest: str | None = None
+
+
+@dataclass(frozen=True)
+class PatternExpression(Expr):
+    """A pattern used as a predicate (`WHERE (a)-->(b)`): true when it matches at least once."""
+
+    part: PatternPart
+
+
+@dataclass(frozen=True)
+class PatternComprehension(Expr):
+    part: PatternPart
+    predicate: Expr | None
+    projection: Expr
+
+
+@dataclass(frozen=True)
+class ShortestPathExpression(Expr):
+    part: PatternPart
+
+
+@dataclass(frozen=True)
+class ExistsSubquery(Expr):
+    """`EXISTS { … }`: `query` is a full query, or None with `pattern` (+ `where`)."""
+
+    query: "Query | None" = None
+    pattern: tuple[PatternPart, ...] = ()
+    where: Expr | None = None
+
+
+@dataclass(frozen=True)
+class CountSubquery(Expr):
+    query: "Query | None" = None
+    pattern: tuple[PatternPart, ...] = ()
+    where: Expr | None = None
+
+
+@dataclass(frozen=True)
+class CollectSubquery(Expr):
+    query: "Query"
+
+
+# --- clauses -----------------------------------------------------------------------------------------------
+
+
+class Clause(Node):
+    """A clause of a query."""
+
+
+@dataclass(frozen=True)
+class Use(Clause):
+    graph: str
+
+
+@dataclass(frozen=True)
+class Match(Clause):
+    pattern: tuple[PatternPart, ...]
+    where: Expr | None = None
+    optional: bool = False
+    hints: tuple = ()
+
+
+@dataclass(frozen=True)
+class Unwind(Clause):
+    expression: Expr
+    variable: str
+
+
+@dataclass(frozen=True)
+class ReturnItem(Node):
+    """A projected expression and its column name (the alias, or the expression's text as written)."""
+
+    expression: Expr
+    name: str
+    aliased: bool = False
+
+
+@dataclass(frozen=True)
+class SortItem(Node):
+    expression: Expr
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Projection(Node):
+    items: tuple[ReturnItem, ...]
+    star: bool = False
+    distinct: bool = False
+    order_by: tuple[SortItem, ...] = ()
+    skip: Expr | None = None
+    limit: Expr | None = None
+
+
+@dataclass(frozen=True)
+class With(Clause):
+    projection: Projection
+    where: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Return(Clause):
+    projection: Projection
+
+
+@dataclass(frozen=True)
+class Create(Clause):
+    pattern: tuple[PatternPart, ...]
+
+
+class SetItem(Node):
+    """One assignment of SET (or of MERGE's ON CREATE / ON MATCH)."""
+
+
+@dataclass(frozen=True)
+class SetProperty(SetItem):
+    target: Expr
+    value: Expr
+
+
+@dataclass(frozen=True)
+class SetAllProperties(SetItem):
+    variable: str
+    value: Expr
+
+
+@dataclass(frozen=True)
+class MergeProperties(SetItem):
+    variable: str
+    value: Expr
+
+
+@dataclass(frozen=True)
+class SetLabels(SetItem):
+    variable: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Merge(Clause):
+    part: PatternPart
+    on_create: tuple[SetItem, ...] = ()
+    on_match: tuple[SetItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class SetClause(Clause):
+    items: tuple[SetItem, ...]
+
+
+class RemoveItem(Node):
+    """One item of REMOVE."""
+
+
+@dataclass(frozen=True)
+class RemoveProperty(RemoveItem):
+    target: Expr
+
+
+@dataclass(frozen=True)
+class RemoveLabels(RemoveItem):
+    variable: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Remove(Clause):
+    items: tuple[RemoveItem, ...]
+
+
+@dataclass(frozen=True)
+class Delete(Clause):
+    expressions: tuple[Expr, ...]
+    detach: bool = False
+
+
+@dataclass(frozen=True)
+class Foreach(Clause):
+    variable: str
+    source: Expr
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class InTransactions(Node):
+    batch_size: Expr | None = None
+    on_error: str = "FAIL"
+    report_status: str | None = None
+    concurrency: Expr | None = None
+
+
+@dataclass(frozen=True)
+class CallSubquery(Clause):
+    """`CALL [(scope)] { query } [IN TRANSACTIONS …]`; scope None means the importing-WITH form."""
+
+    query: "Query"
+    scope: tuple[str, ...] | str | None = None
+    in_transactions: InTransactions | None = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class CallProcedure(Clause):
+    """`CALL name(args) YIELD …`; `arguments` None means implicit arguments (from parameters);
+    `yield_items` is (name, alias) pairs, "*" or None."""
+
+    name: str
+    arguments: tuple[Expr, ...] | None = None
+    yield_items: tuple[tuple[str, str], ...] | str | None = None
+    where: Expr | None = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class LoadCsv(Clause):
+    source: Expr
+    variable: str
+    with_headers: bool = False
+    field_terminator: str | None = None
+
+
+# --- statements --------------------------------------------------------------------------------------------
+
+
+class Statement(Node):
+    """A parsed statement."""
+
+
+@dataclass(frozen=True)
+class SingleQuery(Node):
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class Query(Statement):
+    """One or more single queries joined by UNION (`union_all[i]` joins parts i and i+1)."""
+
+    parts: tuple[SingleQuery, ...]
+    union_all: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True)
+class Explain(Statement):
+    query: Statement
+
+
+@dataclass(frozen=True)
+class Profile(Statement):
+    query: Statement
+
+
+@dataclass(frozen=True)
+class CreateIndex(Statement):
+    name: str | Parameter | None
+    entity_type: str
+    label: str
+    properties: tuple[str, ...]
+    kind: str = "RANGE"
+    if_not_exists: bool = False
+    options: Expr | None = None
+
+
+@dataclass(frozen=True)
+class DropIndex(Statement):
+    name: str | Parameter
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class CreateConstraint(Statement):
+    """`kind` is UNIQUENESS, KEY, PROPERTY_EXISTENCE or PROPERTY_TYPE."""
+
+    name: str | Parameter | None
+    entity_type: str
+    label: str
+    properties: tuple[str, ...]
+    kind: str
+    property_types: tuple[str, ...] = ()
+    if_not_exists: bool = False
+    options: Expr | None = None
+
+
+@dataclass(frozen=True)
+class DropConstraint(Statement):
+    name: str | Parameter
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class ShowSchema(Statement):
+    """`SHOW [kind] INDEXES|CONSTRAINTS [YIELD …] [WHERE …] [RETURN …]`."""
+
+    what: str
+    kind: str = "ALL"
+    yield_items: tuple[tuple[str, str], ...] | str | None = None
+    where: Expr | None = None
+    order_by: tuple[SortItem, ...] = ()
+    skip: Expr | None = None
+    limit: Expr | None = None
+    return_clause: Return | None = None

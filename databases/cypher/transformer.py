@@ -1,0 +1,985 @@
+"""Turns lark's parse tree into the AST of `databases.cypher.ast`.
+
+The grammar parses patterns that appear inside expressions as parenthesised expressions followed by
+relationships (which keeps it LALR); this transformer converts such a first "node" back into a `NodePattern`,
+and likewise sorts list literals from comprehensions and `p = (a)-->(b)` from an equality.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lark import Token, Transformer, v_args
+
+from databases.cypher import ast
+from databases.errors import CypherSyntaxError
+
+MAX_INT = 2 ** 63 - 1
+
+_TYPE_SYNONYMS = {
+    "INT": "INTEGER", "SIGNED INTEGER": "INTEGER", "BOOL": "BOOLEAN", "VARCHAR": "STRING",
+    "TIMESTAMP WITH TIME ZONE": "ZONED DATETIME", "TIMESTAMP WITHOUT TIME ZONE": "LOCAL DATETIME",
+    "TIME WITH TIME ZONE": "ZONED TIME", "TIME WITHOUT TIME ZONE": "LOCAL TIME", "TIMESTAMP": "ZONED DATETIME",
+    "ARRAY": "LIST", "ANY NODE": "NODE", "ANY RELATIONSHIP": "RELATIONSHIP", "EDGE": "RELATIONSHIP",
+    "ANY EDGE": "RELATIONSHIP", "ANY MAP": "MAP", "ANY PROPERTY VALUE": "PROPERTY VALUE", "ANY VALUE": "ANY",
+    "NULL": "NULL", "NOTHING": "NOTHING",
+}
+
+
+# --- transient results that only live inside the transformer ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Where:
+    expression: ast.Expr
+
+
+@dataclass(frozen=True)
+class _Skip:
+    expression: ast.Expr
+
+
+@dataclass(frozen=True)
+class _Limit:
+    expression: ast.Expr
+
+
+@dataclass(frozen=True)
+class _Properties:
+    expression: ast.Expr
+
+
+@dataclass(frozen=True)
+class _Types:
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Length:
+    bounds: tuple[int | None, int | None]
+
+
+@dataclass(frozen=True)
+class _Tail:
+    kind: str
+    operand: object = None
+
+
+@dataclass(frozen=True)
+class _Union:
+    all: bool
+    query: ast.SingleQuery
+
+
+@dataclass(frozen=True)
+class _Option:
+    name: str
+    value: object = None
+
+
+@dataclass(frozen=True)
+class NodeCandidate(ast.Expr):
+    """Something written like a node (`(:A)`, `(a:A {k: 1})`, `(a WHERE …)`) that is only valid as the start of a
+    pattern; any left in the final AST is a syntax error."""
+
+    node: ast.NodePattern
+
+
+def _significant(children: list) -> list:
+    """The children that are not keyword tokens."""
+    return [c for c in children if not isinstance(c, Token)]
+
+
+def _has(children: list, keyword: str) -> bool:
+    return any(isinstance(c, Token) and c.type == keyword for c in children)
+
+
+def _of_type(children: list, cls) -> list:
+    return [c for c in children if isinstance(c, cls)]
+
+
+def _first(children: list, cls, default=None):
+    for c in children:
+        if isinstance(c, cls):
+            return c
+    return default
+
+
+def unescape_string(text: str) -> str:
+    """A Cypher string literal (with its quotes) as a Python string."""
+    body = text[1:-1]
+    if "\\" not in body:
+        return body
+    out = []
+    i = 0
+    simple = {"\\": "\\", "'": "'", '"': '"', "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "`": "`"}
+    while i < len(body):
+        char = body[i]
+        if char != "\\":
+            out.append(char)
+            i += 1
+            continue
+        nxt = body[i + 1]
+        if nxt in simple:
+            out.append(simple[nxt])
+            i += 2
+        elif nxt == "u" and len(body) >= i + 6:
+            out.append(chr(int(body[i + 2:i + 6], 16)))
+            i += 6
+        elif nxt == "U" and len(body) >= i + 10:
+            out.append(chr(int(body[i + 2:i + 10], 16)))
+            i += 10
+        else:
+            out.append("\\" + nxt)
+            i += 2
+    return "".join(out)
+
+
+def _name(token: Token | str) -> str:
+    text = str(token)
+    if text.startswith("`"):
+        return text[1:-1].replace("``", "`")
+    return text
+
+
+class CypherTransformer(Transformer):
+    """The parse tree → AST. Instantiated per parse with the source text (for column names)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    # --- names -------------------------------------------------------------------------------------------
+
+    def symbolic_name(self, children):
+        child = children[0]
+        return _name(child) if isinstance(child, Token) else child
+
+    def keyword_name(self, children):
+        return str(children[0])
+
+    def variable(self, children):
+        return children[0]
+
+    label_name = rel_type_name = property_key = variable
+
+    def variable_reference(self, children):
+        return ast.Variable(children[0])
+
+    def variable_list(self, children):
+        return tuple(children)
+
+    property_key_list = variable_list
+
+    def node_labels(self, children):
+        return tuple(children)
+
+    # --- statements --------------------------------------------------------------------------------------
+
+    def start(self, children):
+        return children[0]
+
+    def explain(self, children):
+        return ast.Explain(children[-1])
+
+    def profile(self, children):
+        return ast.Profile(children[-1])
+
+    def regular_query(self, children):
+        first, unions = children[0], children[1:]
+        parts = (first,) + tuple(u.query for u in unions)
+        return ast.Query(parts, tuple(u.all for u in unions))
+
+    def union(self, children):
+        return _Union(_has(children, "ALL"), children[-1])
+
+    def single_query(self, children):
+        return ast.SingleQuery(tuple(children))
+
+    # --- clauses -----------------------------------------------------------------------------------------
+
+    def use_clause(self, children):
+        return ast.Use(children[-1])
+
+    def graph_reference(self, children):
+        names = [c for c in children if isinstance(c, str) and not isinstance(c, Token)]
+        return ".".join(names)
+
+    def match_clause(self, children):
+        where = _first(children, _Where)
+        hints = tuple(c for c in children if isinstance(c, tuple) and c and c[0] in ("index", "scan", "join"))
+        pattern = next(c for c in children if isinstance(c, tuple) and (not c or isinstance(c[0], ast.PatternPart)))
+        return ast.Match(pattern, where.expression if where else None, _has(children, "OPTIONAL"), hints)
+
+    def index_hint(self, children):
+        sig = _significant(children)
+        return ("index", sig[0], sig[1], sig[2])
+
+    def scan_hint(self, children):
+        sig = _significant(children)
+        return ("scan", sig[0], sig[1])
+
+    def join_hint(self, children):
+        return ("join", _significant(children)[0])
+
+    def where(self, children):
+        return _Where(children[-1])
+
+    node_where = where
+
+    def unwind_clause(self, children):
+        sig = _significant(children)
+        return ast.Unwind(sig[0], sig[1])
+
+    def with_clause(self, children):
+        where = _first(children, _Where)
+        return ast.With(_first(children, ast.Projection), where.expression if where else None)
+
+    def return_clause(self, children):
+        return ast.Return(_first(children, ast.Projection))
+
+    def projection_body(self, children):
+        star, items = next(c for c in children if isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], bool))
+        order = next((c for c in children if isinstance(c, tuple) and c and isinstance(c[0], ast.SortItem)), ())
+        skip, limit = _first(children, _Skip), _first(children, _Limit)
+        return ast.Projection(items, star, _has(children, "DISTINCT"), order,
+                              skip.expression if skip else None, limit.expression if limit else None)
+
+    def projection_items(self, children):
+        star = _has(children, "STAR")
+        return (star, tuple(c for c in children if isinstance(c, ast.ReturnItem)))
+
+    @v_args(meta=True)
+    def projection_item(self, meta, children):
+        expression = children[0]
+        sig = _significant(children)
+        if len(sig) == 2:
+            return ast.ReturnItem(expression, sig[1], True)
+        return ast.ReturnItem(expression, self.source[meta.start_pos:meta.end_pos], False)
+
+    def order_by(self, children):
+        return tuple(_of_type(children, ast.SortItem))
+
+    def sort_item(self, children):
+        descending = len(children) > 1 and children[1] is True
+        return ast.SortItem(children[0], descending)
+
+    def sort_direction(self, children):
+        return children[0].type in ("DESC", "DESCENDING")
+
+    def skip(self, children):
+        return _Skip(children[-1])
+
+    def limit(self, children):
+        return _Limit(children[-1])
+
+    def create_clause(self, children):
+        return ast.Create(children[-1])
+
+    def merge_clause(self, children):
+        sig = _significant(children)
+        on_create = tuple(item for kind, items in sig[1:] if kind == "create" for item in items)
+        on_match = tuple(item for kind, items in sig[1:] if kind == "match" for item in items)
+        return ast.Merge(sig[0], on_create, on_match)
+
+    def on_match(self, children):
+        return ("match", children[-1].items)
+
+    def on_create(self, children):
+        return ("create", children[-1].items)
+
+    def set_clause(self, children):
+        return ast.SetClause(tuple(_significant(children)))
+
+    def set_property(self, children):
+        return ast.SetProperty(children[0], children[1])
+
+    def set_all(self, children):
+        return ast.SetAllProperties(children[0], children[1])
+
+    def set_merge(self, children):
+        return ast.MergeProperties(children[0], children[1])
+
+    def set_labels(self, children):
+        return ast.SetLabels(children[0], children[1])
+
+    def property_target(self, children):
+        subject = children[0]
+        target = ast.Variable(subject) if isinstance(subject, str) else subject
+        for key in children[1:]:
+            target = ast.Property(target, key)
+        return target
+
+    def dynamic_property_target(self, children):
+        return ast.Subscript(ast.Variable(children[0]), children[1])
+
+    def remove_clause(self, children):
+        return ast.Remove(tuple(_significant(children)))
+
+    def remove_labels(self, children):
+        return ast.RemoveLabels(children[0], children[1])
+
+    def remove_property(self, children):
+        return ast.RemoveProperty(children[0])
+
+    def delete_clause(self, children):
+        return ast.Delete(tuple(_significant(children)), _has(children, "DETACH"))
+
+    def foreach_clause(self, children):
+        sig = _significant(children)
+        return ast.Foreach(sig[0], sig[1], tuple(sig[2:]))
+
+    def call_subquery(self, children):
+        query = _first(children, ast.Query)
+        scope = next((c for c in children if isinstance(c, tuple) or c == "*"), None)
+        return ast.CallSubquery(query, scope, _first(children, ast.InTransactions), _has(children, "OPTIONAL"))
+
+    def subquery_scope(self, children):
+        if _has(children, "STAR"):
+            return "*"
+        return children[0] if children else ()
+
+    def in_transactions(self, children):
+        sig = [c for c in _significant(children) if not isinstance(c, _Option)]
+        concurrency = sig[0] if _has(children, "CONCURRENT") else None
+        batch = next((c.value for c in children if isinstance(c, _Option) and c.name == "batch"), None)
+        error = next((c.value for c in children if isinstance(c, _Option) and c.name == "error"), "FAIL")
+        report = next((c.value for c in children if isinstance(c, _Option) and c.name == "report"), None)
+        return ast.InTransactions(batch, error, report, concurrency)
+
+    def batch_size(self, children):
+        return _Option("batch", _significant(children)[0])
+
+    def on_error(self, children):
+        return _Option("error", children[-1].type)
+
+    def report_status(self, children):
+        return _Option("report", children[-1])
+
+    def call_procedure(self, children):
+        sig = _significant(children)
+        name = sig[0]
+        arguments = next((c for c in sig[1:] if isinstance(c, _Option) and c.name == "args"), None)
+        yielded = next((c for c in sig[1:] if isinstance(c, _Option) and c.name == "yield"), None)
+        items, where = (yielded.value if yielded else (None, None))
+        return ast.CallProcedure(name, arguments.value if arguments else None, items, where,
+                                 _has(children, "OPTIONAL"))
+
+    def procedure_name(self, children):
+        return ".".join(children)
+
+    def procedure_arguments(self, children):
+        return _Option("args", children[0] if children else ())
+
+    def yield_clause(self, children):
+        if _has(children, "STAR"):
+            return _Option("yield", ("*", None))
+        where = _first(children, _Where)
+        items = tuple(c for c in children if isinstance(c, tuple))
+        return _Option("yield", (items, where.expression if where else None))
+
+    def yield_item(self, children):
+        sig = _significant(children)
+        return (sig[0], sig[-1])
+
+    def load_csv_clause(self, children):
+        sig = _significant(children)
+        terminator = next((unescape_string(c) for c in children if isinstance(c, Token) and c.type == "STRING"),
+                          None)
+        return ast.LoadCsv(sig[0], sig[1], _has(children, "HEADERS"), terminator)
+
+    # --- patterns ----------------------------------------------------------------------------------------
+
+    def pattern(self, children):
+        return tuple(children)
+
+    def pattern_part(self, children):
+        variable = children[0] if isinstance(children[0], str) else None
+        anonymous = children[-1]
+        if isinstance(anonymous, ast.ShortestPathExpression):
+            return ast.PatternPart(anonymous.part.element, variable, anonymous.part.shortest)
+        return ast.PatternPart(anonymous, variable)
+
+    def shortest_path(self, children):
+        return ast.ShortestPathExpression(ast.PatternPart(children[-1], None, "shortest"))
+
+    def all_shortest_paths(self, children):
+        return ast.ShortestPathExpression(ast.PatternPart(children[-1], None, "all"))
+
+    def pattern_element(self, children):
+        return ast.PatternElement(tuple(children[0::2]), tuple(children[1::2]))
+
+    def node_pattern(self, children):
+        variable = next((c for c in children if isinstance(c, str)), None)
+        properties = _first(children, _Properties)
+        where = _first(children, _Where)
+        return ast.NodePattern(variable, _first(children, ast.LabelExpr),
+                               properties.expression if properties else None, where.expression if where else None)
+
+    def properties(self, children):
+        return _Properties(children[0])
+
+    def node_label_expression(self, children):
+        return children[0] if len(children) == 1 else ast.LabelAll(tuple(children))
+
+    def label_or(self, children):
+        return ast.LabelAny(tuple(children))
+
+    def label_and(self, children):
+        return ast.LabelAll(tuple(children))
+
+    def label_negation(self, children):
+        return ast.LabelNot(children[0])
+
+    def label_leaf(self, children):
+        return ast.LabelName(children[0])
+
+    def label_wildcard(self, children):
+        return ast.LabelWildcard()
+
+    def _relationship(self, children, direction):
+        detail = _first(children, dict) or {}
+        return ast.RelationshipPattern(detail.get("variable"), detail.get("types", ()), direction,
+                                       detail.get("length"), detail.get("properties"), detail.get("predicate"))
+
+    def rel_right(self, children):
+        return self._relationship(children, "out")
+
+    def rel_left(self, children):
+        return self._relationship(children, "in")
+
+    def rel_undirected(self, children):
+        return self._relationship(children, "both")
+
+    rel_both = rel_undirected
+
+    def rel_right_simple(self, children):
+        return ast.RelationshipPattern(direction="out")
+
+    def rel_left_simple(self, children):
+        return ast.RelationshipPattern(direction="in")
+
+    def rel_undirected_simple(self, children):
+        return ast.RelationshipPattern(direction="both")
+
+    rel_both_simple = rel_undirected_simple
+
+    def rel_detail(self, children):
+        detail: dict = {}
+        for child in children:
+            if isinstance(child, str) and not isinstance(child, Token):
+                detail["variable"] = child
+            elif isinstance(child, _Types):
+                detail["types"] = child.names
+            elif isinstance(child, _Length):
+                detail["length"] = child.bounds
+            elif isinstance(child, _Properties):
+                detail["properties"] = child.expression
+            elif isinstance(child, _Where):
+                detail["predicate"] = child.expression
+        return detail
+
+    def rel_types(self, children):
+        return _Types(tuple(children))
+
+    def range_literal(self, children):
+        bounds = next((c for c in children if isinstance(c, tuple)), (None, None))
+        return _Length(bounds)
+
+    def range_exact(self, children):
+        return (children[0].value, children[0].value)
+
+    def range_between(self, children):
+        low = high = None
+        seen_dots = False
+        for child in children:
+            if isinstance(child, Token):
+                seen_dots = True
+            elif seen_dots:
+                high = child.value
+            else:
+                low = child.value
+        return (low, high)
+
+    # --- expressions -------------------------------------------------------------------------------------
+
+    def expression_list(self, children):
+        return tuple(children)
+
+    def or_expression(self, children):
+        return ast.Or(tuple(_significant(children)))
+
+    def xor_expression(self, children):
+        return ast.Xor(tuple(_significant(children)))
+
+    def and_expression(self, children):
+        return ast.And(tuple(_significant(children)))
+
+    def not_op(self, children):
+        return ast.Not(children[-1])
+
+    def comparison_operator(self, children):
+        op = str(children[0])
+        return "<>" if op == "!=" else op
+
+    def comparison_expression(self, children):
+        return ast.Comparison(tuple(children[1::2]), tuple(children[0::2]))
+
+    def predicate_expression(self, children):
+        subject, tail = children
+        kind, operand = tail.kind, tail.operand
+        if kind == "in":
+            return ast.In(subject, operand)
+        if kind in ("=~", "STARTS WITH", "ENDS WITH", "CONTAINS"):
+            return ast.StringPredicate(kind, subject, operand)
+        if kind == "is null":
+            return ast.IsNull(subject)
+        if kind == "is not null":
+            return ast.IsNull(subject, True)
+        if kind == "is type":
+            return ast.IsType(subject, operand, False)
+        return ast.IsType(subject, operand, True)
+
+    def regex_tail(self, children):
+        return _Tail("=~", children[-1])
+
+    def in_tail(self, children):
+        return _Tail("in", children[-1])
+
+    def starts_with_tail(self, children):
+        return _Tail("STARTS WITH", children[-1])
+
+    def ends_with_tail(self, children):
+        return _Tail("ENDS WITH", children[-1])
+
+    def contains_tail(self, children):
+        return _Tail("CONTAINS", children[-1])
+
+    def is_null_tail(self, children):
+        return _Tail("is null")
+
+    def is_not_null_tail(self, children):
+        return _Tail("is not null")
+
+    def is_type_tail(self, children):
+        return _Tail("is not type" if _has(children, "NOT") else "is type", children[-1])
+
+    def is_type_short_tail(self, children):
+        return _Tail("is type", children[-1])
+
+    def type_predicate_type(self, children):
+        return tuple(children)
+
+    def type_word(self, children):
+        return str(children[0]).upper()
+
+    def type_name(self, children):
+        words = [c for c in children if isinstance(c, str) and not isinstance(c, Token)]
+        inner = next((c for c in children if isinstance(c, tuple)), None)
+        name = " ".join(words)
+        name = _TYPE_SYNONYMS.get(name, name)
+        if inner is not None:
+            name = f"{name}<{' | '.join(inner)}>"
+        if _has(children, "NOT"):
+            name += " NOT NULL"
+        return name
+
+    def _left_associative(self, children):
+        result = children[0]
+        for operator, operand in zip(children[1::2], children[2::2]):
+            result = ast.Arithmetic(str(operator), result, operand)
+        return result
+
+    additive_expression = multiplicative_expression = _left_associative
+
+    def power_expression(self, children):
+        result = children[0]
+        for operand in children[1:]:
+            result = ast.Arithmetic("^", result, operand)
+        return result
+
+    def unary_op(self, children):
+        operator, operand = children
+        if str(operator) == "+":
+            return ast.UnaryPlus(operand)
+        if isinstance(operand, ast.Literal) and isinstance(operand.value, _BigInt):
+            if operand.value.value == MAX_INT + 1:
+                return ast.Literal(-(MAX_INT + 1))
+        if isinstance(operand, ast.Literal) and type(operand.value) in (int, float):
+            return ast.Literal(-operand.value)
+        return ast.Negate(operand)
+
+    def property_lookup(self, children):
+        return ast.Property(children[0], children[1])
+
+    def subscript(self, children):
+        return ast.Subscript(children[0], children[1])
+
+    def slice(self, children):
+        subject, rest = children[0], children[1:]
+        start = end = None
+        seen_dots = False
+        for child in rest:
+            if isinstance(child, Token) and child.type == "RANGE_DOTS":
+                seen_dots = True
+            elif seen_dots:
+                end = child
+            else:
+                start = child
+        return ast.Slice(subject, start, end)
+
+    def label_check(self, children):
+        subject, labels = children[0], children[1]
+        if len(children) > 2:
+            if not isinstance(subject, ast.Variable):
+                raise _syntax("Invalid input '{': expected an expression")
+            return NodeCandidate(ast.NodePattern(subject.name, ast.LabelAll(tuple(ast.LabelName(n) for n in labels)),
+                                                 children[2].expression))
+        return ast.LabelCheck(subject, labels)
+
+    def invocation(self, children):
+        callee = children[0]
+        distinct = _has(children, "DISTINCT")
+        args = next((c for c in children[1:] if isinstance(c, tuple)), ())
+        return ast.FunctionCall(_function_name(callee), args, distinct)
+
+    def star_invocation(self, children):
+        name = _function_name(children[0])
+        if name.lower() != "count":
+            raise _syntax(f"Invalid input '*': only count(*) takes a star, not {name}(*)")
+        return ast.CountStar()
+
+    # --- atoms -------------------------------------------------------------------------------------------
+
+    def integer_literal(self, children):
+        token = children[0]
+        text = str(token).replace("_", "")
+        if token.type == "HEX_INTEGER":
+            value = int(text[2:], 16)
+        elif token.type == "OCTAL_INTEGER":
+            value = int(text[2:], 8)
+        else:
+            value = int(text)
+        if value > MAX_INT:
+            return ast.Literal(_BigInt(value, str(token)))
+        return ast.Literal(value)
+
+    def float_literal(self, children):
+        value = float(str(children[0]))
+        if value in (float("inf"), float("-inf")):
+            raise _syntax(f"floating point number is too large: {children[0]}")
+        return ast.Literal(value)
+
+    def string_literal(self, children):
+        return ast.Literal(unescape_string(str(children[0])))
+
+    def true_literal(self, children):
+        return ast.Literal(True)
+
+    def false_literal(self, children):
+        return ast.Literal(False)
+
+    def null_literal(self, children):
+        return ast.Literal(None)
+
+    def map_literal(self, children):
+        return ast.MapLiteral(tuple(children))
+
+    def map_entry(self, children):
+        return (children[0], children[1])
+
+    def parameter(self, children):
+        text = str(children[0])[1:]
+        return ast.Parameter(_name(text))
+
+    def case_expression(self, children):
+        alternatives = tuple(c for c in children if isinstance(c, tuple))
+        exprs = [c for c in children if isinstance(c, ast.Expr)]
+        tokens = [c for c in children if isinstance(c, Token)]
+        subject = None
+        default = None
+        if len(children) > 1 and isinstance(children[1], ast.Expr):
+            subject = children[1]
+        if any(t.type == "ELSE" for t in tokens):
+            default = exprs[-1]
+        return ast.Case(subject, alternatives, default)
+
+    def case_alternative(self, children):
+        sig = _significant(children)
+        return (sig[0], sig[1])
+
+    def empty_list(self, children):
+        return ast.ListLiteral(())
+
+    def list_literal(self, children):
+        items = children[0]
+        if len(items) == 1 and _is_iteration(items[0]):
+            return ast.ListComprehension(items[0].item.name, items[0].collection, None, None)
+        return ast.ListLiteral(items)
+
+    def filtered_comprehension(self, children):
+        sig = _significant(children)
+        first, predicate = sig[0], sig[1]
+        projection = sig[2] if len(sig) > 2 else None
+        if _is_iteration(first):
+            return ast.ListComprehension(first.item.name, first.collection, predicate, projection)
+        part = _as_pattern_part(first)
+        if part is not None and projection is not None:
+            return ast.PatternComprehension(part, predicate, projection)
+        raise _syntax("Invalid input 'WHERE': expected a list comprehension `[x IN list WHERE …]` or a pattern "
+                      "comprehension `[(a)-->(b) WHERE … | …]`")
+
+    def mapped_comprehension(self, children):
+        first, projection = children
+        if _is_iteration(first):
+            return ast.ListComprehension(first.item.name, first.collection, None, projection)
+        part = _as_pattern_part(first)
+        if part is not None:
+            return ast.PatternComprehension(part, None, projection)
+        raise _syntax("Invalid input '|': expected a list comprehension `[x IN list | …]` or a pattern "
+                      "comprehension `[(a)-->(b) | …]`")
+
+    def map_projection(self, children):
+        return ast.MapProjection(ast.Variable(children[0]), tuple(children[1:]))
+
+    def projection_subject(self, children):
+        return _name(children[0])
+
+    def projection_property(self, children):
+        return ("property", children[0])
+
+    def projection_all(self, children):
+        return ("all",)
+
+    def projection_literal(self, children):
+        return ("literal", children[0], children[1])
+
+    def projection_variable(self, children):
+        return ("variable", children[0])
+
+    def quantifier_expression(self, children):
+        kind = children[0].type.lower()
+        sig = _significant(children)
+        iteration = sig[0]
+        if not _is_iteration(iteration):
+            raise _syntax(f"Invalid input: {kind}(…) expects `variable IN list WHERE predicate`")
+        predicate = sig[1] if len(sig) > 1 else None
+        return ast.Quantifier(kind, iteration.item.name, iteration.collection, predicate)
+
+    def reduce_expression(self, children):
+        sig = _significant(children)
+        accumulator, initial, iteration, expression = sig
+        if not _is_iteration(iteration):
+            raise _syntax("Invalid input: reduce(…) expects `accumulator = initial, variable IN list | expression`")
+        return ast.Reduce(accumulator, initial, iteration.item.name, iteration.collection, expression)
+
+    def exists_subquery(self, children):
+        return ast.ExistsSubquery(*children[-1])
+
+    def count_subquery(self, children):
+        return ast.CountSubquery(*children[-1])
+
+    def collect_subquery(self, children):
+        return ast.CollectSubquery(_first(children, ast.Query))
+
+    def subquery_query(self, children):
+        return (children[0], (), None)
+
+    def subquery_pattern(self, children):
+        where = _first(children, _Where)
+        return (None, children[0], where.expression if where else None)
+
+    def parenthesized(self, children):
+        return children[0]
+
+    def node_with_where(self, children):
+        sig = _significant(children)
+        node = _as_node(sig[0])
+        if node is None:
+            raise _syntax("Invalid input 'WHERE': expected ')'")
+        return NodeCandidate(ast.NodePattern(node.variable, node.labels, node.properties, sig[1]))
+
+    def empty_node(self, children):
+        return NodeCandidate(ast.NodePattern())
+
+    def labels_only_node(self, children):
+        properties = _first(children, _Properties)
+        return NodeCandidate(ast.NodePattern(None, children[0], properties.expression if properties else None))
+
+    def pattern_expression(self, children):
+        first = _as_node(children[0])
+        if first is None:
+            raise _syntax("Invalid input: a pattern must start with a node, e.g. (a)-->(b)")
+        nodes = (first,) + tuple(children[2::2])
+        return ast.PatternExpression(ast.PatternPart(ast.PatternElement(nodes, tuple(children[1::2]))))
+
+    # --- schema commands ---------------------------------------------------------------------------------
+
+    def create_index(self, children):
+        kind = next((c for c in children if isinstance(c, _Option) and c.name == "kind"), None)
+        name = next((c.value for c in children if isinstance(c, _Option) and c.name == "name"), None)
+        entity_type, label = next(c.value for c in children if isinstance(c, _Option) and c.name == "target")
+        properties = next(c.value for c in children if isinstance(c, _Option) and c.name == "properties")
+        options = next((c.value for c in children if isinstance(c, _Option) and c.name == "options"), None)
+        return ast.CreateIndex(name, entity_type, label, properties, kind.value if kind else "RANGE",
+                               _has(children, "IF"), options)
+
+    def create_lookup_index(self, children):
+        name = next((c.value for c in children if isinstance(c, _Option) and c.name == "name"), None)
+        entity_type = next(c.value for c in children if isinstance(c, _Option) and c.name == "lookup")
+        return ast.CreateIndex(name, entity_type, "", (), "LOOKUP", _has(children, "IF"))
+
+    def index_kind(self, children):
+        return _Option("kind", children[0].type)
+
+    def index_properties(self, children):
+        return _Option("properties", tuple(children))
+
+    def property_path(self, children):
+        return children[1]
+
+    def node_target(self, children):
+        return _Option("target", ("NODE", children[1][0]))
+
+    def relationship_target(self, children):
+        return _Option("target", ("RELATIONSHIP", children[0]))
+
+    def rel_schema_pattern(self, children):
+        return _significant(children)[1]
+
+    def node_lookup_target(self, children):
+        return _Option("lookup", "NODE")
+
+    def relationship_lookup_target(self, children):
+        return _Option("lookup", "RELATIONSHIP")
+
+    def drop_index(self, children):
+        name = next(c.value for c in children if isinstance(c, _Option) and c.name == "name")
+        return ast.DropIndex(name, _has(children, "IF"))
+
+    def create_constraint(self, children):
+        name = next((c.value for c in children if isinstance(c, _Option) and c.name == "name"), None)
+        entity_type, label = next(c.value for c in children if isinstance(c, _Option) and c.name == "target")
+        kind, properties, types = next(c.value for c in children if isinstance(c, _Option) and c.name == "rule")
+        options = next((c.value for c in children if isinstance(c, _Option) and c.name == "options"), None)
+        return ast.CreateConstraint(name, entity_type, label, properties, kind, types, _has(children, "IF"),
+                                    options)
+
+    def _rule(self, kind, children, types=()):
+        properties = next(c.value for c in children if isinstance(c, _Option) and c.name == "properties")
+        return _Option("rule", (kind, properties, types))
+
+    def unique_rule(self, children):
+        return self._rule("UNIQUENESS", children)
+
+    def key_rule(self, children):
+        return self._rule("KEY", children)
+
+    def not_null_rule(self, children):
+        return self._rule("PROPERTY_EXISTENCE", children)
+
+    def type_rule(self, children):
+        return self._rule("PROPERTY_TYPE", children, children[-1])
+
+    def drop_constraint(self, children):
+        name = next(c.value for c in children if isinstance(c, _Option) and c.name == "name")
+        return ast.DropConstraint(name, _has(children, "IF"))
+
+    def schema_name(self, children):
+        return _Option("name", children[0])
+
+    def if_not_exists(self, children):
+        return Token("IF", "IF")
+
+    if_exists = if_not_exists
+
+    def options(self, children):
+        return _Option("options", children[-1])
+
+    def show_indexes(self, children):
+        return self._show("INDEXES", children)
+
+    def show_constraints(self, children):
+        return self._show("CONSTRAINTS", children)
+
+    def _show(self, what, children):
+        kind = next((c.value for c in children if isinstance(c, _Option) and c.name == "kind"), "ALL")
+        tail = next((c.value for c in children if isinstance(c, _Option) and c.name == "tail"), {})
+        return ast.ShowSchema(what, kind, tail.get("yield"), tail.get("where"), tail.get("order_by", ()),
+                              tail.get("skip"), tail.get("limit"), tail.get("return"))
+
+    def show_kind(self, children):
+        return _Option("kind", " ".join(c.type for c in children))
+
+    def show_tail(self, children):
+        tail: dict = {}
+        if _has(children, "YIELD"):
+            tail["yield"] = "*" if _has(children, "STAR") else tuple(c for c in children if isinstance(c, tuple)
+                                                                     and c and isinstance(c[0], str))
+        for child in children:
+            if isinstance(child, _Where):
+                tail["where"] = child.expression
+            elif isinstance(child, ast.Expr) and not _has(children, "YIELD"):
+                tail["where"] = child
+            elif isinstance(child, _Skip):
+                tail["skip"] = child.expression
+            elif isinstance(child, _Limit):
+                tail["limit"] = child.expression
+            elif isinstance(child, ast.Return):
+                tail["return"] = child
+            elif isinstance(child, tuple) and child and isinstance(child[0], ast.SortItem):
+                tail["order_by"] = child
+        return _Option("tail", tail)
+
+
+@dataclass(frozen=True)
+class _BigInt:
+    """An integer literal above 2^63 - 1: valid only as the operand of unary minus (-9223372036854775808)."""
+
+    value: int
+    text: str
+
+
+def _function_name(callee: ast.Expr) -> str:
+    parts = []
+    while isinstance(callee, ast.Property):
+        parts.append(callee.key)
+        callee = callee.subject
+    if not isinstance(callee, ast.Variable):
+        raise _syntax("Invalid input '(': expected a function name")
+    parts.append(callee.name)
+    return ".".join(reversed(parts))
+
+
+def _is_iteration(expr: ast.Expr) -> bool:
+    return isinstance(expr, ast.In) and isinstance(expr.item, ast.Variable)
+
+
+def _as_node(expr: ast.Expr) -> ast.NodePattern | None:
+    """The node a parenthesised expression stands for at the start of a pattern, or None."""
+    if isinstance(expr, NodeCandidate):
+        return expr.node
+    if isinstance(expr, ast.Variable):
+        return ast.NodePattern(expr.name)
+    if isinstance(expr, ast.LabelCheck) and isinstance(expr.subject, ast.Variable):
+        return ast.NodePattern(expr.subject.name, ast.LabelAll(tuple(ast.LabelName(n) for n in expr.labels)))
+    if isinstance(expr, (ast.MapLiteral, ast.Parameter)):
+        return ast.NodePattern(None, None, expr)
+    if isinstance(expr, ast.MapProjection) and all(item[0] == "literal" for item in expr.items):
+        return ast.NodePattern(expr.subject.name, None,
+                               ast.MapLiteral(tuple((item[1], item[2]) for item in expr.items)))
+    return None
+
+
+def _as_pattern_part(expr: ast.Expr) -> ast.PatternPart | None:
+    """`(a)-->(b)` or `p = (a)-->(b)` written where an expression was parsed."""
+    if isinstance(expr, ast.PatternExpression):
+        return expr.part
+    if isinstance(expr, ast.Comparison) and expr.operators == ("=",) and isinstance(expr.operands[0], ast.Variable) \
+            and isinstance(expr.operands[1], ast.PatternExpression):
+        part = expr.operands[1].part
+        return ast.PatternPart(part.element, expr.operands[0].name, part.shortest)
+    return None
+
+
+def _syntax(message: str) -> CypherSyntaxError:
+    return CypherSyntaxError(message)
