@@ -69,6 +69,8 @@ class Schema:
         self.constraints: dict[str, Constraint] = {}
         self.constraints_by_token: dict[tuple[str, str], list[Constraint]] = {}
         self._next_id = len(LOOKUP_INDEXES) + 1
+        # Bumped by every committed change, so that cached query plans (which chose indexes) are replanned.
+        self.version = 0
 
     # --- validation against the catalogue as a transaction would leave it -----------------------------------
 
@@ -105,9 +107,12 @@ class Schema:
                 step()
             raise
 
+        self.version += 1
+
         def undo_all() -> None:
             for step in reversed(undo):
                 step()
+            self.version += 1
         return undo_all
 
     def _new_id(self) -> int:

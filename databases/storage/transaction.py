@@ -279,6 +279,9 @@ class Transaction:
 
     def lock(self, entity) -> bool:
         """Takes the write lock of an entity (its own version); False if it no longer exists for this transaction."""
+        head = entity.head
+        if head is not None and head.owner is self.info and self.status is Status.ACTIVE:
+            return not head.deleted
         self._check_writable()
         try:
             return prepare_write(self, entity) is not None

@@ -11,10 +11,6 @@ A text not in the table raises, so a new scenario query fails loudly instead of 
 """
 from __future__ import annotations
 
-import importlib.util
-import json
-import sys
-from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -22,11 +18,8 @@ import pytest
 from databases.errors import Neo4jError, TransientError
 from databases.storage import Storage
 from databases.storage.transaction import OUT, Transaction
+from isolation_support import ABSENT, load_runner, run_and_check, scenario_params
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "isolation"
-RUNNER_FILE = SHARED / "runner.py"
-SCENARIOS_FILE = SHARED / "scenarios.json"
-ABSENT = f"the shared isolation scenarios are absent ({RUNNER_FILE} and {SCENARIOS_FILE} are needed)"
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -258,50 +251,16 @@ class StorageAdapter:
 # One test per scenario
 
 
-def _load_scenarios() -> list[dict]:
-    if not SCENARIOS_FILE.is_file():
-        return []
-    data = json.loads(SCENARIOS_FILE.read_text(encoding="utf-8"))
-    return data["scenarios"] if isinstance(data, dict) else data
-
-
-def _scenario_params() -> list:
-    scenarios = _load_scenarios()
-    if not scenarios:
-        return [pytest.param(None, id="shared-isolation-absent")]
-    return [pytest.param(s, id=s.get("id") or f"{s['name']}@{s['level']}") for s in scenarios]
-
-
 @pytest.fixture(scope="module")
 def runner():
-    if not RUNNER_FILE.is_file() or not SCENARIOS_FILE.is_file():
-        pytest.skip(ABSENT)
-    name = "_shared_isolation_runner"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(name, RUNNER_FILE)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up while the runner is being executed
-        try:
-            spec.loader.exec_module(module)
-        except BaseException:
-            del sys.modules[name]
-            raise
-    return module
+    return load_runner()
 
 
-@pytest.mark.parametrize("scenario", _scenario_params())
+@pytest.mark.parametrize("scenario", scenario_params())
 def test_isolation_scenario(runner, scenario):
     if scenario is None:
         pytest.skip(ABSENT)
     texts = list(scenario.get("setup") or []) + [s["query"] for s in scenario["steps"] if "query" in s]
     unknown = sorted({text for text in texts if text not in QUERIES})
     assert not unknown, "queries with no storage translation in QUERIES: " + "; ".join(map(repr, unknown))
-
-    result = runner.run_scenario(StorageAdapter(), scenario)
-    if result.status == "SKIP":
-        pytest.skip("; ".join(result.reasons))
-    if result.status != "PASS":
-        lines = [f"{result.id}: {result.status}"] + [f"  {reason}" for reason in result.reasons]
-        lines += ["  trace:"] + [f"    | {line}" for line in result.trace]
-        pytest.fail("\n".join(lines), pytrace=False)
+    run_and_check(runner, StorageAdapter(), scenario)

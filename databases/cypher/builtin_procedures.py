@@ -1,0 +1,49 @@
+"""The built-in procedures: schema tokens and components."""
+from __future__ import annotations
+
+from databases.cypher.procedures import procedure
+
+
+@procedure("db.labels", outputs=[("label", "STRING")])
+def labels(ctx):
+    """The labels in use in the database."""
+    seen = set()
+    txn = ctx.txn
+    for label, members in sorted(txn.storage.indexes.vertices_by_label.items()):
+        if label not in seen and any(True for _ in txn.vertices_with_label(label)):
+            seen.add(label)
+            yield {"label": label}
+
+
+@procedure("db.relationshipTypes", outputs=[("relationshipType", "STRING")])
+def relationship_types(ctx):
+    """The relationship types in use in the database."""
+    txn = ctx.txn
+    for type_ in sorted(txn.storage.indexes.edges_by_type):
+        if any(True for _ in txn.edges_with_type(type_)):
+            yield {"relationshipType": type_}
+
+
+@procedure("db.propertyKeys", outputs=[("propertyKey", "STRING")])
+def property_keys(ctx):
+    """The property keys in use in the database."""
+    keys: set[str] = set()
+    txn = ctx.txn
+    for vertex in txn.vertices():
+        keys.update(txn.view(vertex).props)
+    for edge in txn.edges():
+        keys.update(txn.view(edge).props)
+    for key in sorted(keys):
+        yield {"propertyKey": key}
+
+
+@procedure("dbms.components", outputs=[("name", "STRING"), ("versions", "LIST<STRING>"), ("edition", "STRING")],
+           mode="DBMS")
+def components(ctx):
+    """The components of this DBMS and their versions."""
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        current = version("graphplex")
+    except PackageNotFoundError:
+        current = "0.0.0"
+    yield {"name": "Neo4j Kernel", "versions": [f"5.26.0-graphplex-{current}"], "edition": "community"}

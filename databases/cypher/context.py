@@ -1,0 +1,68 @@
+"""What an executing query carries: its storage transaction, parameters, counters and database identity."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from databases.errors import ClientError
+from databases.storage import Edge, Transaction, Vertex
+
+
+@dataclass
+class Counters:
+    """The update counters of a statement, as the driver's `SummaryCounters` names them."""
+
+    nodes_created: int = 0
+    nodes_deleted: int = 0
+    relationships_created: int = 0
+    relationships_deleted: int = 0
+    properties_set: int = 0
+    labels_added: int = 0
+    labels_removed: int = 0
+    indexes_added: int = 0
+    indexes_removed: int = 0
+    constraints_added: int = 0
+    constraints_removed: int = 0
+    system_updates: int = 0
+
+    @property
+    def contains_updates(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self) if f.name != "system_updates")
+
+    @property
+    def contains_system_updates(self) -> bool:
+        return self.system_updates > 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def add(self, other: "Counters") -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass
+class ExecutionContext:
+    """Per-execution state shared by every operator and compiled expression of a plan."""
+
+    txn: Transaction
+    parameters: dict
+    counters: Counters = field(default_factory=Counters)
+    database_name: str = "neo4j"
+    rows_since_check: int = 0
+
+    def view(self, entity):
+        """The version of a node or relationship this transaction sees; raises if it was deleted."""
+        version = self.txn.view(entity)
+        if version is None:
+            kind = "Node" if isinstance(entity, Vertex) else "Relationship"
+            raise ClientError(f"{kind} with id {entity.gid} has been deleted in this transaction",
+                              "Neo.ClientError.Statement.EntityNotFound")
+        return version
+
+    def check(self) -> None:
+        """Termination point between rows: a terminated or timed-out transaction stops here."""
+        if self.txn.termination is not None:
+            self.txn.check_terminated()
+
+    def element_id(self, entity: Vertex | Edge) -> str:
+        return self.txn.storage.element_id(entity)

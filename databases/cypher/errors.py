@@ -1,0 +1,28 @@
+"""Constructors for the Cypher errors the engine raises, with Neo4j's codes."""
+from __future__ import annotations
+
+from databases.errors import ClientError, CypherSyntaxError, CypherTypeError
+
+
+def type_error(message: str) -> CypherTypeError:
+    return CypherTypeError(message, "Neo.ClientError.Statement.TypeError")
+
+
+def semantic_error(message: str) -> ClientError:
+    return ClientError(message, "Neo.ClientError.Statement.SemanticError")
+
+
+def syntax_error(message: str) -> CypherSyntaxError:
+    return CypherSyntaxError(message, "Neo.ClientError.Statement.SyntaxError")
+
+
+def arithmetic_error(message: str) -> ClientError:
+    return ClientError(message, "Neo.ClientError.Statement.ArithmeticError")
+
+
+def argument_error(message: str) -> ClientError:
+    return ClientError(message, "Neo.ClientError.Statement.ArgumentError")
+
+
+def entity_not_found(message: str) -> ClientError:
+    return ClientError(message, "Neo.ClientError.Statement.EntityNotFound")

@@ -1,0 +1,38 @@
+"""The registry of Cypher functions: each is a Python callable `impl(ctx, *args)` with an arity.
+
+Modules in this package register their functions with `@function(...)`; the expression compiler looks them up
+by lower-case name. Null handling is the function's own business (most return null for a null argument).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str
+    impl: Callable
+    min_args: int
+    max_args: int | None
+    description: str = ""
+    signature: str = ""
+    category: str = "scalar"
+    deterministic: bool = True
+
+
+FUNCTIONS: dict[str, FunctionSpec] = {}
+
+
+def function(name: str, min_args: int = 1, max_args: int | None = -1, *, category: str = "scalar",
+             signature: str = "", deterministic: bool = True) -> Callable[[Callable], Callable]:
+    """Registers `impl(ctx, *args)` as the Cypher function `name` (max_args -1: same as min_args; None: any)."""
+
+    def register(impl: Callable) -> Callable:
+        upper = min_args if max_args == -1 else max_args
+        spec = FunctionSpec(name, impl, min_args, upper, (impl.__doc__ or "").strip().split("\n")[0],
+                            signature or f"{name}()", category, deterministic)
+        FUNCTIONS[name.lower()] = spec
+        return impl
+
+    return register

@@ -1,0 +1,1 @@
+"""Spatial functions: point() and distance()."""

@@ -1,0 +1,554 @@
+"""Pattern matching: plans a MATCH pattern into a chain of steps (scan or seek a start node, expand along
+relationships from the bound end, filter as soon as a predicate's variables are bound) and runs it per row.
+
+Relationship isomorphism holds within one pattern: no relationship is bound twice in one match.
+"""
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from databases.cypher import ast
+from databases.cypher.analysis import conjuncts, free_variables, pattern_variables
+from databases.cypher.context import ExecutionContext
+from databases.cypher.errors import semantic_error, syntax_error, type_error
+from databases.cypher.expressions import Scope, compile_expression
+from databases.cypher.values import PathValue, equals
+from databases.storage import BOTH, IN, OUT, Edge, Vertex
+
+Step = Callable[[dict, ExecutionContext, tuple], Iterator[tuple[dict, tuple]]]
+Matcher = Callable[[dict, ExecutionContext], Iterator[dict]]
+
+_anonymous = itertools.count()
+
+
+def anonymous_name(kind: str) -> str:
+    """A name for an unnamed pattern element; the leading spaces keep it out of RETURN *."""
+    return f"  {kind}{next(_anonymous)}"
+
+
+def is_internal(name: str) -> bool:
+    return name.startswith("  ")
+
+
+@dataclass
+class MatchPlan:
+    """A planned pattern: run it with `matcher(row, ctx)`; `description` feeds EXPLAIN."""
+
+    matcher: Matcher
+    new_variables: list[str]
+    description: list[str] = field(default_factory=list)
+
+
+class PatternPlanner:
+    """Plans patterns against one storage (for index availability) within a compile scope."""
+
+    def __init__(self, storage, scope: Scope) -> None:
+        self.storage = storage
+        self.scope = scope
+
+    # --- entry points ------------------------------------------------------------------------------------
+
+    def plan(self, parts: tuple[ast.PatternPart, ...], where: ast.Expr | None, bound: set[str]) -> MatchPlan:
+        parts = tuple(_name_anonymous(part) for part in parts)
+        _check_pattern(parts, bound)
+        pending = conjuncts(where)
+        for part in parts:
+            for node in part.element.nodes:
+                if node.predicate is not None:
+                    pending.append(node.predicate)
+            for rel in part.element.relationships:
+                if rel.predicate is not None:
+                    pending.append(_scoped_predicate(rel))
+        state = _PlanState(set(bound), pending, [], [], uses_edges=_edge_count(parts) > 1)
+        for part in _order_parts(parts, bound):
+            if part.shortest:
+                self._plan_shortest(part, state)
+            else:
+                self._plan_part(part, state)
+            if part.variable:
+                state.steps.append(_bind_path(part))
+                state.bound.add(part.variable)
+                state.description.append(f"ProjectPath({part.variable})")
+                self._apply_ready(state)
+        if state.pending:
+            # What remains reads variables bound nowhere in scope: compile anyway for the error message.
+            for predicate in state.pending:
+                compile_expression(predicate, self.scope.with_variables(*state.bound))
+        new_variables = [name for part in parts for name in pattern_variables(part) if name not in bound]
+        return MatchPlan(_chain(state.steps), list(dict.fromkeys(new_variables)), state.description)
+
+    # --- one part ------------------------------------------------------------------------------------------
+
+    def _plan_part(self, part: ast.PatternPart, state: "_PlanState") -> None:
+        element = part.element
+        start = self._choose_start(element, state)
+        self._plan_node(element.nodes[start], state, scan=True)
+        for index in range(start, len(element.relationships)):
+            self._plan_expand(element.relationships[index], element.nodes[index], element.nodes[index + 1],
+                              state, leftwards=False)
+        for index in range(start - 1, -1, -1):
+            self._plan_expand(element.relationships[index], element.nodes[index + 1], element.nodes[index],
+                              state, leftwards=True)
+
+    def _choose_start(self, element: ast.PatternElement, state: "_PlanState") -> int:
+        best, best_score = 0, None
+        for index, node in enumerate(element.nodes):
+            score = self._start_score(node, state)
+            if best_score is None or score < best_score:
+                best, best_score = index, score
+        return best
+
+    def _start_score(self, node: ast.NodePattern, state: "_PlanState") -> tuple:
+        if node.variable in state.bound:
+            return (0, 0)
+        labels = ast.simple_labels(node.labels) or ()
+        if not labels:
+            return (4, 0)
+        if self._seek(node, labels, state) is not None:
+            return (1, 0)
+        count = min(len(self.storage.indexes.vertices_by_label.get(label, ())) for label in labels)
+        return (3, count)
+
+    def _seek(self, node: ast.NodePattern, labels: tuple, state: "_PlanState"):
+        """An (label, key, value expression, conjunct) usable for an equality seek on `node`, or None."""
+        candidates = []
+        if isinstance(node.properties, ast.MapLiteral):
+            for key, value in node.properties.items:
+                if free_variables(value) <= state.bound:
+                    candidates.append((key, value, None))
+        for predicate in state.pending:
+            if isinstance(predicate, ast.Comparison) and predicate.operators == ("=",):
+                left, right = predicate.operands
+                for prop, value in ((left, right), (right, left)):
+                    if isinstance(prop, ast.Property) and isinstance(prop.subject, ast.Variable) \
+                            and prop.subject.name == node.variable and free_variables(value) <= state.bound:
+                        candidates.append((prop.key, value, predicate))
+        for label in labels:
+            for key, value, predicate in candidates:
+                if self.storage.indexes.find("NODE", label, (key,)) is not None:
+                    return label, key, value, predicate, True
+        if candidates:
+            key, value, predicate = candidates[0]
+            return labels[0], key, value, predicate, False
+        return None
+
+    def _plan_node(self, node: ast.NodePattern, state: "_PlanState", scan: bool) -> None:
+        name = node.variable
+        labels = ast.simple_labels(node.labels)
+        if name in state.bound:
+            state.steps.append(_check_bound_node(name))
+            state.description.append(f"Argument({_display(name)})")
+        else:
+            scope = self.scope.with_variables(*state.bound)
+            seek = self._seek(node, labels or (), state) if labels else None
+            if seek is not None:
+                label, key, value, predicate, indexed = seek
+                state.steps.append(_seek_step(name, label, key, compile_expression(value, scope)))
+                kind = "NodeIndexSeek" if indexed else "NodeByLabelScan+Filter"
+                state.description.append(f"{kind}({_display(name)}:{label} {{{key}}})")
+                if predicate is not None and indexed:
+                    state.pending.remove(predicate)
+                node = _without_property(node, key) if predicate is None and indexed else node
+                labels = tuple(l for l in labels if l != label)
+            elif labels:
+                state.steps.append(_label_scan_step(name, labels[0]))
+                state.description.append(f"NodeByLabelScan({_display(name)}:{labels[0]})")
+                labels = labels[1:]
+            else:
+                state.steps.append(_all_nodes_step(name))
+                state.description.append(f"AllNodesScan({_display(name)})")
+            state.bound.add(name)
+        self._node_filters(node, labels, state)
+        self._apply_ready(state)
+
+    def _node_filters(self, node: ast.NodePattern, labels, state: "_PlanState") -> None:
+        name = node.variable
+        if labels is None:
+            test = _label_test(node.labels)
+            state.steps.append(_filter_vertex(name, lambda version: test(version.labels)))
+        elif labels:
+            wanted = tuple(labels)
+            state.steps.append(_filter_vertex(name, lambda version: all(l in version.labels for l in wanted)))
+        if node.properties is not None:
+            state.steps.append(_property_filter(name, compile_expression(
+                node.properties, self.scope.with_variables(*state.bound))))
+
+    def _plan_expand(self, rel: ast.RelationshipPattern, from_node: ast.NodePattern, to_node: ast.NodePattern,
+                     state: "_PlanState", leftwards: bool) -> None:
+        direction = rel.direction
+        if leftwards:
+            direction = {OUT: IN, IN: OUT, BOTH: BOTH}[direction]
+        types = rel.types or None
+        to_bound = to_node.variable in state.bound
+        scope = self.scope.with_variables(*state.bound, rel.variable, to_node.variable)
+        properties = compile_expression(rel.properties, scope) if rel.properties is not None else None
+        if rel.length is None:
+            rel_bound = rel.variable in state.bound
+            state.steps.append(_expand_step(from_node.variable, rel.variable, to_node.variable, direction, types,
+                                            to_bound, rel_bound, properties, state.uses_edges))
+            arrow = "Into" if to_bound else "All"
+            state.description.append(f"Expand({arrow})({_display(from_node.variable)})-[{_display(rel.variable)}"
+                                     f"{':' + '|'.join(rel.types) if rel.types else ''}]-({_display(to_node.variable)})")
+        else:
+            if rel.variable in state.bound:
+                raise semantic_error(f"Variable `{rel.variable}` already declared")
+            low, high = rel.length
+            low = 1 if low is None else low
+            state.steps.append(_var_expand_step(from_node.variable, rel.variable, to_node.variable, direction, types,
+                                                low, high, to_bound, properties, leftwards))
+            state.description.append(f"VarLengthExpand({_display(from_node.variable)})-[{_display(rel.variable)}"
+                                     f"*{low}..{'' if high is None else high}]-({_display(to_node.variable)})")
+        state.bound.update((rel.variable, to_node.variable))
+        if not to_bound:
+            self._node_filters(to_node, ast.simple_labels(to_node.labels), state)
+        self._apply_ready(state)
+
+    def _plan_shortest(self, part: ast.PatternPart, state: "_PlanState") -> None:
+        element = part.element
+        if len(element.relationships) != 1:
+            raise syntax_error("shortestPath(...) requires a pattern containing a single relationship")
+        first, rel, last = element.nodes[0], element.relationships[0], element.nodes[1]
+        for node in (first, last):
+            if node.variable not in state.bound:
+                self._plan_node(node, state, scan=True)
+        low, high = rel.length if rel.length is not None else (1, 1)
+        low = 1 if low is None else low
+        if low > 1:
+            raise syntax_error("shortestPath(...) does not support a minimal length different from 0 or 1")
+        scope = self.scope.with_variables(*state.bound, rel.variable)
+        properties = compile_expression(rel.properties, scope) if rel.properties is not None else None
+        state.steps.append(_shortest_step(first.variable, rel.variable, last.variable, rel.direction,
+                                          rel.types or None, low, high, properties, part.shortest == "all",
+                                          single=rel.length is None))
+        state.description.append(f"ShortestPath({_display(first.variable)})-[{_display(rel.variable)}]-"
+                                 f"({_display(last.variable)})")
+        state.bound.add(rel.variable)
+        self._apply_ready(state)
+
+    def _apply_ready(self, state: "_PlanState") -> None:
+        ready = [p for p in state.pending if free_variables(p) <= state.bound]
+        if not ready:
+            return
+        scope = self.scope.with_variables(*state.bound)
+        for predicate in ready:
+            state.pending.remove(predicate)
+            compiled = compile_expression(predicate, scope)
+            state.steps.append(_filter_step(compiled))
+            state.description.append("Filter")
+
+
+@dataclass
+class _PlanState:
+    bound: set[str]
+    pending: list[ast.Expr]
+    steps: list[Step]
+    description: list[str]
+    uses_edges: bool = True
+
+
+# --- planning helpers ----------------------------------------------------------------------------------------
+
+def _name_anonymous(part: ast.PatternPart) -> ast.PatternPart:
+    from dataclasses import replace
+    nodes = tuple(node if node.variable else replace(node, variable=anonymous_name("NODE"))
+                  for node in part.element.nodes)
+    rels = tuple(rel if rel.variable else replace(rel, variable=anonymous_name("REL"))
+                 for rel in part.element.relationships)
+    return replace(part, element=ast.PatternElement(nodes, rels))
+
+
+def _check_pattern(parts: tuple[ast.PatternPart, ...], bound: set[str]) -> None:
+    seen_rels: set[str] = set()
+    node_names: set[str] = set()
+    for part in parts:
+        for node in part.element.nodes:
+            node_names.add(node.variable)
+        for rel in part.element.relationships:
+            if rel.variable in seen_rels and not is_internal(rel.variable):
+                raise semantic_error(f"Cannot use the same relationship variable '{rel.variable}' for multiple "
+                                     "relationships")
+            seen_rels.add(rel.variable)
+    clash = node_names & seen_rels
+    if clash:
+        name = sorted(clash)[0]
+        raise type_error(f"Type mismatch: {name} defined with conflicting type Node (expected Relationship)")
+
+
+def _edge_count(parts) -> int:
+    return sum(len(part.element.relationships) + sum(1 for r in part.element.relationships if r.length)
+               for part in parts)
+
+
+def _order_parts(parts, bound: set[str]):
+    """Parts that touch already-bound variables first, so they expand rather than scan."""
+    touching = [p for p in parts if any(n.variable in bound for n in p.element.nodes)]
+    return touching + [p for p in parts if p not in touching]
+
+
+def _scoped_predicate(rel: ast.RelationshipPattern) -> ast.Expr:
+    return rel.predicate
+
+
+def _without_property(node: ast.NodePattern, key: str) -> ast.NodePattern:
+    from dataclasses import replace
+    if not isinstance(node.properties, ast.MapLiteral):
+        return node
+    items = tuple(item for item in node.properties.items if item[0] != key)
+    return replace(node, properties=ast.MapLiteral(items) if items else None)
+
+
+def _display(name: str | None) -> str:
+    return "" if name is None or is_internal(name) else name
+
+
+def _label_test(expr: ast.LabelExpr | None) -> Callable[[frozenset], bool]:
+    if expr is None:
+        return lambda labels: True
+    if isinstance(expr, ast.LabelName):
+        name = expr.name
+        return lambda labels: name in labels
+    if isinstance(expr, ast.LabelWildcard):
+        return lambda labels: bool(labels)
+    if isinstance(expr, ast.LabelNot):
+        inner = _label_test(expr.item)
+        return lambda labels: not inner(labels)
+    tests = [_label_test(item) for item in expr.items]
+    if isinstance(expr, ast.LabelAll):
+        return lambda labels: all(test(labels) for test in tests)
+    return lambda labels: any(test(labels) for test in tests)
+
+
+# --- steps -----------------------------------------------------------------------------------------------
+
+def _chain(steps: list[Step]) -> Matcher:
+    count = len(steps)
+
+    def run(index: int, row: dict, ctx: ExecutionContext, used: tuple) -> Iterator[dict]:
+        if index == count:
+            yield row
+            return
+        for next_row, next_used in steps[index](row, ctx, used):
+            yield from run(index + 1, next_row, ctx, next_used)
+
+    if count == 1:
+        only = steps[0]
+        return lambda row, ctx: (r for r, _ in only(row, ctx, ()))
+    return lambda row, ctx: run(0, row, ctx, ())
+
+
+def _check_bound_node(name: str) -> Step:
+    def check(row, ctx, used):
+        value = row.get(name)
+        if value is None:
+            return
+        if type(value) is not Vertex:
+            raise type_error(f"Type mismatch: expected Node but was {type(value).__name__} for `{name}`")
+        if ctx.txn.view(value) is not None:
+            yield row, used
+    return check
+
+
+def _all_nodes_step(name: str) -> Step:
+    def scan(row, ctx, used):
+        for vertex in ctx.txn.vertices():
+            ctx.check()
+            new = dict(row)
+            new[name] = vertex
+            yield new, used
+    return scan
+
+
+def _label_scan_step(name: str, label: str) -> Step:
+    def scan(row, ctx, used):
+        for vertex in ctx.txn.vertices_with_label(label):
+            ctx.check()
+            new = dict(row)
+            new[name] = vertex
+            yield new, used
+    return scan
+
+
+def _seek_step(name: str, label: str, key: str, value) -> Step:
+    def seek(row, ctx, used):
+        wanted = value(row, ctx)
+        if wanted is None:
+            return
+        for vertex in ctx.txn.vertices_by_property(label, key, wanted):
+            new = dict(row)
+            new[name] = vertex
+            yield new, used
+    return seek
+
+
+def _filter_vertex(name: str, test: Callable) -> Step:
+    def check(row, ctx, used):
+        version = ctx.txn.view(row[name])
+        if version is not None and test(version):
+            yield row, used
+    return check
+
+
+def _property_filter(name: str, properties) -> Step:
+    def check(row, ctx, used):
+        wanted = properties(row, ctx)
+        if wanted is None:
+            return
+        if not isinstance(wanted, dict):
+            raise type_error("Type mismatch: expected a map of properties")
+        version = ctx.txn.view(row[name])
+        if version is None:
+            return
+        props = version.props
+        for key, value in wanted.items():
+            if equals(props.get(key), value) is not True:
+                return
+        yield row, used
+    return check
+
+
+def _filter_step(predicate) -> Step:
+    def check(row, ctx, used):
+        if predicate(row, ctx) is True:
+            yield row, used
+    return check
+
+
+def _edge_matches(edge: Edge, wanted: dict | None, ctx) -> bool:
+    if wanted is None:
+        return True
+    props = ctx.view(edge).props
+    return all(equals(props.get(key), value) is True for key, value in wanted.items())
+
+
+def _expand_step(source: str, rel: str, target: str, direction: str, types, to_bound: bool, rel_bound: bool,
+                 properties, track_edges: bool) -> Step:
+    def expand(row, ctx, used):
+        start = row[source]
+        if start is None:
+            return
+        wanted = properties(row, ctx) if properties is not None else None
+        if rel_bound:
+            edge = row[rel]
+            if edge is None:
+                return
+            candidates = [(edge, other) for e, other in ctx.txn.expand(start, direction, types) if e is edge]
+        else:
+            candidates = ctx.txn.expand(start, direction, types)
+        target_value = row.get(target) if to_bound else None
+        for edge, other in candidates:
+            if track_edges and edge in used:
+                continue
+            if to_bound and other is not target_value:
+                continue
+            if wanted is not None and not _edge_matches(edge, wanted, ctx):
+                continue
+            new = dict(row)
+            new[rel] = edge
+            new[target] = other
+            yield new, (used + (edge,) if track_edges else used)
+    return expand
+
+
+def _var_expand_step(source: str, rel: str, target: str, direction: str, types, low: int, high: int | None,
+                     to_bound: bool, properties, leftwards: bool) -> Step:
+    def expand(row, ctx, used):
+        start = row[source]
+        if start is None:
+            return
+        wanted = properties(row, ctx) if properties is not None else None
+        target_value = row.get(target) if to_bound else None
+        txn = ctx.txn
+        stack = [(start, ())]
+        while stack:
+            vertex, path = stack.pop()
+            depth = len(path)
+            if depth >= low and (not to_bound or vertex is target_value):
+                new = dict(row)
+                new[rel] = list(reversed(path)) if leftwards else list(path)
+                new[target] = vertex
+                yield new, used + path
+            if high is not None and depth >= high:
+                continue
+            ctx.check()
+            for edge, other in reversed(list(txn.expand(vertex, direction, types))):
+                if edge in path or edge in used:
+                    continue
+                if wanted is not None and not _edge_matches(edge, wanted, ctx):
+                    continue
+                stack.append((other, path + (edge,)))
+    return expand
+
+
+def _shortest_step(source: str, rel: str, target: str, direction: str, types, low: int, high: int | None,
+                   properties, find_all: bool, single: bool) -> Step:
+    def shortest(row, ctx, used):
+        start, end = row.get(source), row.get(target)
+        if start is None or end is None:
+            return
+        wanted = properties(row, ctx) if properties is not None else None
+        for path in _bfs(ctx, start, end, direction, types, low, high, wanted, find_all):
+            new = dict(row)
+            new[rel] = path[0] if single and path else list(path)
+            yield new, used
+            if not find_all:
+                return
+    return shortest
+
+
+def _bfs(ctx, start, end, direction, types, low, high, wanted, find_all) -> list[tuple]:
+    if start is end and low == 0:
+        return [()]
+    frontier = deque([(start, ())])
+    found: list[tuple] = []
+    best: int | None = None
+    visited_depth = {start: 0}
+    while frontier:
+        vertex, path = frontier.popleft()
+        depth = len(path)
+        if best is not None and depth >= best:
+            break
+        if high is not None and depth >= high:
+            continue
+        ctx.check()
+        for edge, other in ctx.txn.expand(vertex, direction, types):
+            if edge in path or (wanted is not None and not _edge_matches(edge, wanted, ctx)):
+                continue
+            new_path = path + (edge,)
+            if other is end and len(new_path) >= low:
+                found.append(new_path)
+                best = len(new_path)
+                if not find_all:
+                    return found
+                continue
+            seen = visited_depth.get(other)
+            if seen is not None and (seen < depth + 1 or not find_all):
+                continue
+            visited_depth[other] = depth + 1
+            frontier.append((other, new_path))
+    return found
+
+
+def _bind_path(part: ast.PatternPart) -> Step:
+    element = part.element
+    node_names = [node.variable for node in element.nodes]
+    rel_names = [rel.variable for rel in element.relationships]
+    name = part.variable
+
+    def bind(row, ctx, used):
+        vertices = [row[node_names[0]]]
+        edges = []
+        for index, rel_name in enumerate(rel_names):
+            value = row[rel_name]
+            hops = value if isinstance(value, list) else [value]
+            current = vertices[-1]
+            for edge in hops:
+                edges.append(edge)
+                current = edge.dst if edge.src is current else edge.src
+                vertices.append(current)
+        new = dict(row)
+        new[name] = PathValue(tuple(vertices), tuple(edges))
+        yield new, used
+    return bind

@@ -1,0 +1,88 @@
+"""An executable plan: a pipeline of operators over rows, its columns, and what the coordinator must know."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from databases.cypher.context import ExecutionContext
+
+Rows = Iterator[dict]
+RowFunction = Callable[[Rows, ExecutionContext], Rows]
+
+
+@dataclass
+class Operator:
+    """One stage of a pipeline: `run(rows, ctx)` maps the incoming rows lazily to outgoing rows."""
+
+    name: str
+    details: str
+    run: RowFunction
+    children: list["Operator"] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """What the planner produced for one statement.
+
+    `query_type` is the driver's summary type: "r", "w", "rw" or "s". `category` is the workload category the
+    coordinator enforces: "read", "write", "schema" (and later "admin", "transaction"). `target_database` is
+    the name a leading `USE` gave, if any.
+    """
+
+    operators: list[Operator]
+    columns: list[str]
+    query_type: str
+    category: str
+    parameters: frozenset = frozenset()
+    target_database: str | None = None
+    in_transactions: bool = False
+    explain: bool = False
+    profile: bool = False
+
+    def rows(self, ctx: ExecutionContext) -> Rows:
+        """Runs the pipeline on one empty starting row."""
+        rows: Rows = iter(({},))
+        for operator in self.operators:
+            rows = operator.run(rows, ctx)
+        return rows
+
+    def profiled_rows(self, ctx: ExecutionContext, stats: dict[int, list]) -> Rows:
+        """As `rows`, counting rows and time per operator into stats[id(operator)] = [rows, seconds]."""
+        rows: Rows = iter(({},))
+        for operator in self.operators:
+            entry = stats.setdefault(id(operator), [0, 0.0])
+            rows = _measured(operator.run(rows, ctx), entry)
+        return rows
+
+    def describe(self, stats: dict[int, list] | None = None) -> list[dict]:
+        """The plan as rows a person can read (EXPLAIN), with row counts and time (PROFILE)."""
+        described = []
+        for depth, operator in _walk(list(reversed(self.operators)), 0):
+            row = {"operator": ("  " * depth) + operator.name, "details": operator.details}
+            if stats is not None:
+                rows, seconds = stats.get(id(operator), [0, 0.0])
+                row["rows"] = rows
+                row["time_ms"] = round(seconds * 1000, 3)
+            described.append(row)
+        return described
+
+
+def _walk(operators: list[Operator], depth: int) -> Iterable[tuple[int, Operator]]:
+    for operator in operators:
+        yield depth, operator
+        yield from _walk(operator.children, depth + 1)
+
+
+def _measured(rows: Rows, entry: list) -> Rows:
+    iterator = iter(rows)
+    while True:
+        start = time.perf_counter()
+        try:
+            row = next(iterator)
+        except StopIteration:
+            entry[1] += time.perf_counter() - start
+            return
+        entry[1] += time.perf_counter() - start
+        entry[0] += 1
+        yield row

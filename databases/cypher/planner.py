@@ -1,0 +1,472 @@
+"""The planner: walks a statement's clauses and builds the operator pipeline of a `Plan`.
+
+It tracks the variables in scope clause by clause (and so reports undefined variables), picks access paths
+through `PatternPlanner`, and inserts an Eager barrier wherever a clause that writes meets a clause that reads,
+so that Cypher's read-then-write semantics hold on a lazy pipeline.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Iterator
+
+from databases.cypher import ast
+from databases.cypher.analysis import free_variables
+from databases.cypher.context import ExecutionContext
+from databases.cypher.errors import semantic_error, syntax_error, type_error
+from databases.cypher.expressions import Scope, compile_expression, contains_aggregate
+from databases.cypher.patterns import PatternPlanner, is_internal
+from databases.cypher.plan import Operator, Plan
+from databases.cypher.procedures import plan_procedure_call
+from databases.cypher.projection import plan_projection
+from databases.cypher.schema_commands import plan_schema_command
+from databases.cypher.updates import (
+    compile_create, compile_delete, compile_merge, compile_remove_items, compile_set_items,
+)
+from databases.cypher.values import group_key
+
+_READING = (ast.Match,)
+_WRITING = (ast.Create, ast.Merge, ast.SetClause, ast.Remove, ast.Delete, ast.Foreach)
+
+
+class Planner:
+    """Plans statements for one storage (index availability decides access paths)."""
+
+    def __init__(self, storage) -> None:
+        self.storage = storage
+
+    # --- statements ----------------------------------------------------------------------------------------
+
+    def plan(self, statement: ast.Statement) -> Plan:
+        explain = profile = False
+        if isinstance(statement, ast.Explain):
+            statement, explain = statement.query, True
+        elif isinstance(statement, ast.Profile):
+            statement, profile = statement.query, True
+        if not isinstance(statement, ast.Query):
+            plan = plan_schema_command(statement, self)
+        else:
+            operators, columns, writes, reads = self.plan_query(statement, [])
+            target = _use_target(statement)
+            query_type = "rw" if writes and reads or (writes and columns) else ("w" if writes else "r")
+            plan = Plan(operators, columns, query_type, "write" if writes else "read",
+                        frozenset(_parameters(statement)), target, _in_transactions(statement))
+        plan.explain, plan.profile = explain, profile
+        return plan
+
+    def plan_query(self, query: ast.Query, outer: list[str]) -> tuple[list[Operator], list[str], bool, bool]:
+        """Operators, columns, and whether the query writes / reads."""
+        planned = [self._plan_single(part, outer) for part in query.parts]
+        if len(planned) == 1:
+            return planned[0]
+        columns = planned[0][1]
+        for _, other_columns, _, _ in planned[1:]:
+            if other_columns != columns:
+                raise syntax_error("All sub queries in an UNION must have the same return column names")
+        distinct = not all(query.union_all)
+        if any(query.union_all) and not all(query.union_all):
+            raise syntax_error("Invalid combination of UNION and UNION ALL")
+        pipelines = [ops for ops, _, _, _ in planned]
+        return ([_union(pipelines, distinct, columns)], columns, any(p[2] for p in planned),
+                any(p[3] for p in planned))
+
+    def _plan_single(self, query: ast.SingleQuery, outer: list[str]) -> tuple[list[Operator], list[str], bool, bool]:
+        clauses = [c for c in query.clauses if not isinstance(c, ast.Use)]
+        if any(isinstance(c, ast.Use) for c in query.clauses[1:]):
+            raise syntax_error("USE can only appear at the beginning of a (sub-)query")
+        state = _State(list(outer))
+        for index, clause in enumerate(clauses):
+            last = index == len(clauses) - 1
+            if isinstance(clause, ast.Return) and not last:
+                raise syntax_error("RETURN can only be used at the end of the query")
+            self._maybe_eager(clause, state)
+            self._plan_clause(clause, state, last)
+        if clauses and not isinstance(clauses[-1], (ast.Return,) + _WRITING + (ast.CallSubquery, ast.CallProcedure)):
+            name = type(clauses[-1]).__name__.upper().replace("UNWIND", "UNWIND")
+            raise syntax_error(f"Query cannot conclude with {_clause_name(clauses[-1])} (must be a RETURN clause, "
+                               "an update clause, a unit subquery call, or a procedure call with no YIELD)")
+        return state.operators, state.columns, state.writes, state.reads
+
+    def _maybe_eager(self, clause: ast.Clause, state: "_State") -> None:
+        kind = "write" if isinstance(clause, _WRITING) else ("read" if isinstance(clause, _READING) else None)
+        if kind is None:
+            return
+        if state.last_kind is not None and state.last_kind != kind:
+            state.operators.append(_eager())
+        state.last_kind = kind
+
+    # --- clauses -----------------------------------------------------------------------------------------
+
+    def _plan_clause(self, clause: ast.Clause, state: "_State", last: bool) -> None:
+        scope = self.scope(state.variables)
+        if isinstance(clause, ast.Match):
+            state.reads = True
+            self._plan_match(clause, state, scope)
+        elif isinstance(clause, ast.Unwind):
+            self._check_new_variable(clause.variable, state)
+            value = compile_expression(clause.expression, scope)
+            state.operators.append(_unwind(clause.variable, value))
+            state.variables.append(clause.variable)
+        elif isinstance(clause, (ast.With, ast.Return)):
+            is_with = isinstance(clause, ast.With)
+            operators, names = plan_projection(clause.projection, scope, state.variables, is_with)
+            state.operators.extend(operators)
+            state.variables = list(names)
+            if is_with and clause.where is not None:
+                predicate = compile_expression(clause.where, self.scope(state.variables))
+                state.operators.append(_filter(predicate))
+            if not is_with:
+                state.columns = list(names)
+        elif isinstance(clause, ast.Create):
+            state.writes = True
+            self._check_create_variables(clause.pattern, state)
+            create = compile_create(clause.pattern, scope)
+            state.operators.append(_map_rows("Create", create))
+            self._bind_pattern_variables(clause.pattern, state)
+        elif isinstance(clause, ast.Merge):
+            state.writes = state.reads = True
+            self._plan_merge(clause, state, scope)
+        elif isinstance(clause, ast.SetClause):
+            state.writes = True
+            state.operators.append(_map_rows("SetProperties", compile_set_items(clause.items, scope)))
+        elif isinstance(clause, ast.Remove):
+            state.writes = True
+            state.operators.append(_map_rows("Remove", compile_remove_items(clause.items, scope)))
+        elif isinstance(clause, ast.Delete):
+            state.writes = True
+            state.operators.append(_map_rows("DetachDelete" if clause.detach else "Delete",
+                                             compile_delete(clause.expressions, clause.detach, scope)))
+        elif isinstance(clause, ast.Foreach):
+            state.writes = True
+            self._plan_foreach(clause, state, scope)
+        elif isinstance(clause, ast.CallSubquery):
+            self._plan_call_subquery(clause, state)
+        elif isinstance(clause, ast.CallProcedure):
+            operator, names, standalone_columns = plan_procedure_call(clause, scope, state.variables,
+                                                                      standalone=len(state.operators) == 0 and last)
+            state.operators.append(operator)
+            state.variables.extend(names)
+            state.reads = True
+            if standalone_columns is not None:
+                state.columns = standalone_columns
+        elif isinstance(clause, ast.LoadCsv):
+            from databases.cypher.load_csv import plan_load_csv
+            self._check_new_variable(clause.variable, state)
+            state.operators.append(plan_load_csv(clause, scope))
+            state.variables.append(clause.variable)
+        else:
+            raise syntax_error(f"Unsupported clause {type(clause).__name__}")
+
+    def _plan_match(self, clause: ast.Match, state: "_State", scope: Scope) -> None:
+        planner = PatternPlanner(self.storage, scope)
+        match = planner.plan(clause.pattern, clause.where, set(state.variables))
+        new = [name for name in match.new_variables if name not in state.variables]
+        state.operators.append(_match(match, new, clause.optional))
+        state.variables.extend(new)
+
+    def _plan_merge(self, clause: ast.Merge, state: "_State", scope: Scope) -> None:
+        part = clause.part
+        for node in part.element.nodes:
+            if node.variable in state.variables and (node.labels is not None or node.properties is not None) \
+                    and len(part.element.nodes) == 1:
+                raise semantic_error(f"Can't create node `{node.variable}` with labels or properties here. The "
+                                     "variable is already declared in this context")
+        match = PatternPlanner(self.storage, scope).plan((part,), None, set(state.variables))
+        new = [name for name in match.new_variables if name not in state.variables]
+        inner_scope = self.scope(state.variables + new)
+        on_create = compile_set_items(clause.on_create, inner_scope) if clause.on_create else None
+        on_match = compile_set_items(clause.on_match, inner_scope) if clause.on_match else None
+        merge = compile_merge(part, match, on_create, on_match, scope)
+
+        def run(rows, ctx):
+            for row in rows:
+                ctx.check()
+                yield from merge(row, ctx)
+        state.operators.append(Operator("Merge", "", run))
+        state.variables.extend(new)
+
+    def _plan_foreach(self, clause: ast.Foreach, state: "_State", scope: Scope) -> None:
+        source = compile_expression(clause.source, scope)
+        inner = _State(state.variables + [clause.variable])
+        for inner_clause in clause.clauses:
+            if not isinstance(inner_clause, _WRITING):
+                raise syntax_error("Invalid use of " + _clause_name(inner_clause) + " inside FOREACH")
+            self._plan_clause(inner_clause, inner, False)
+        operators, name = inner.operators, clause.variable
+
+        def run(rows, ctx):
+            for row in rows:
+                items = source(row, ctx)
+                if items is None:
+                    yield row
+                    continue
+                if not isinstance(items, list):
+                    raise type_error("Type mismatch: expected List in FOREACH")
+                for item in items:
+                    local = dict(row)
+                    local[name] = item
+                    inner_rows: Iterator[dict] = iter((local,))
+                    for operator in operators:
+                        inner_rows = operator.run(inner_rows, ctx)
+                    for _ in inner_rows:
+                        pass
+                yield row
+        state.operators.append(Operator("Foreach", name, run, operators))
+
+    def _plan_call_subquery(self, clause: ast.CallSubquery, state: "_State") -> None:
+        if clause.scope is None:
+            imported = list(state.variables)
+            first = clause.query.parts[0].clauses[0] if clause.query.parts[0].clauses else None
+            if not isinstance(first, ast.With):
+                imported = []
+        elif clause.scope == "*":
+            imported = list(state.variables)
+        else:
+            for name in clause.scope:
+                if name not in state.variables:
+                    raise semantic_error(f"Variable `{name}` not defined")
+            imported = list(clause.scope)
+        operators, columns, writes, reads = self.plan_query(clause.query, imported)
+        state.writes = state.writes or writes
+        state.reads = state.reads or reads
+        for name in columns:
+            if name in state.variables:
+                raise semantic_error(f"Variable `{name}` already declared in outer scope")
+        if clause.in_transactions is not None:
+            from databases.cypher.transactions_call import plan_in_transactions
+            state.operators.append(plan_in_transactions(clause, operators, imported, columns, self.scope([])))
+        else:
+            state.operators.append(_call_subquery(operators, imported, columns, clause.optional))
+        state.variables.extend(columns)
+        if clause.in_transactions is not None and clause.in_transactions.report_status:
+            state.variables.append(clause.in_transactions.report_status)
+
+    # --- helpers -------------------------------------------------------------------------------------------
+
+    def scope(self, variables: list[str]) -> Scope:
+        return Scope(set(variables), _SubqueryCompiler(self))
+
+    def _check_new_variable(self, name: str, state: "_State") -> None:
+        if name in state.variables:
+            raise semantic_error(f"Variable `{name}` already declared")
+
+    def _check_create_variables(self, pattern, state: "_State") -> None:
+        for part in pattern:
+            if part.variable and part.variable in state.variables:
+                raise semantic_error(f"Variable `{part.variable}` already declared")
+            for rel in part.element.relationships:
+                if rel.variable and rel.variable in state.variables:
+                    raise semantic_error(f"Variable `{rel.variable}` already declared")
+
+    def _bind_pattern_variables(self, pattern, state: "_State") -> None:
+        for part in pattern:
+            for node in part.element.nodes:
+                if node.variable and node.variable not in state.variables:
+                    state.variables.append(node.variable)
+            for rel in part.element.relationships:
+                if rel.variable and rel.variable not in state.variables:
+                    state.variables.append(rel.variable)
+            if part.variable:
+                state.variables.append(part.variable)
+
+
+class _State:
+    def __init__(self, variables: list[str]) -> None:
+        self.variables = variables
+        self.operators: list[Operator] = []
+        self.columns: list[str] = []
+        self.writes = False
+        self.reads = False
+        self.last_kind: str | None = None
+
+
+class _SubqueryCompiler:
+    """Compiles the expressions that contain patterns or queries (EXISTS, COUNT, COLLECT, pattern
+    comprehensions, pattern predicates, shortestPath) back through the planner."""
+
+    def __init__(self, planner: Planner) -> None:
+        self.planner = planner
+
+    def compile_subquery_expression(self, expr: ast.Expr, scope: Scope):
+        bound = set(scope.variables)
+        if isinstance(expr, (ast.PatternExpression, ast.ShortestPathExpression)):
+            match = PatternPlanner(self.planner.storage, scope).plan((expr.part,), None, bound)
+            if isinstance(expr, ast.ShortestPathExpression):
+                return _shortest_expression(match, expr.part)
+            return lambda row, ctx: next(iter(match.matcher(row, ctx)), None) is not None
+        if isinstance(expr, ast.PatternComprehension):
+            match = PatternPlanner(self.planner.storage, scope).plan((expr.part,), expr.predicate, bound)
+            projection = compile_expression(expr.projection, scope.with_variables(*match.new_variables,
+                                                                                  *(p for p in [expr.part.variable] if p)))
+            return lambda row, ctx: [projection(found, ctx) for found in match.matcher(row, ctx)]
+        if expr.query is None:
+            match = PatternPlanner(self.planner.storage, scope).plan(expr.pattern, expr.where, bound)
+            rows = lambda row, ctx: match.matcher(row, ctx)  # noqa: E731
+        else:
+            operators, columns, writes, _ = self.planner.plan_query(expr.query, list(scope.variables))
+            if writes:
+                raise syntax_error("An Exists Expression cannot contain any updates")
+            rows = _subquery_rows(operators)
+            if isinstance(expr, ast.CollectSubquery):
+                if len(columns) != 1:
+                    raise syntax_error("A Collect Expression must end with a single return column.")
+                column = columns[0]
+                return lambda row, ctx: [found[column] for found in rows(row, ctx)]
+        if isinstance(expr, ast.ExistsSubquery):
+            return lambda row, ctx: next(iter(rows(row, ctx)), None) is not None
+        return lambda row, ctx: sum(1 for _ in rows(row, ctx))
+
+
+def _subquery_rows(operators: list[Operator]):
+    def rows(row, ctx):
+        current: Iterator[dict] = iter((dict(row),))
+        for operator in operators:
+            current = operator.run(current, ctx)
+        return current
+    return rows
+
+
+def _shortest_expression(match, part: ast.PatternPart):
+    from databases.cypher.values import PathValue
+    element = part.element
+
+    def shortest(row, ctx):
+        paths = []
+        for found in match.matcher(row, ctx):
+            rel = found[element.relationships[0].variable]
+            edges = tuple(rel) if isinstance(rel, list) else (rel,)
+            vertices = [found[element.nodes[0].variable]]
+            for edge in edges:
+                vertices.append(edge.dst if edge.src is vertices[-1] else edge.src)
+            paths.append(PathValue(tuple(vertices), edges))
+        if part.shortest == "all":
+            return paths
+        return paths[0] if paths else None
+    return shortest
+
+
+# --- operators -----------------------------------------------------------------------------------------------
+
+def _eager() -> Operator:
+    return Operator("Eager", "", lambda rows, ctx: iter(list(rows)))
+
+
+def _filter(predicate) -> Operator:
+    def run(rows, ctx):
+        for row in rows:
+            if predicate(row, ctx) is True:
+                yield row
+    return Operator("Filter", "", run)
+
+
+def _unwind(name: str, value) -> Operator:
+    def run(rows, ctx):
+        for row in rows:
+            items = value(row, ctx)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                items = [items]
+            for item in items:
+                out = dict(row)
+                out[name] = item
+                yield out
+    return Operator("Unwind", name, run)
+
+
+def _map_rows(name: str, writer) -> Operator:
+    def run(rows, ctx):
+        for row in rows:
+            ctx.check()
+            yield writer(row, ctx)
+    return Operator(name, "", run)
+
+
+def _match(match, new_variables: list[str], optional: bool) -> Operator:
+    matcher = match.matcher
+    if optional:
+        def run(rows, ctx):
+            for row in rows:
+                found = False
+                for result in matcher(row, ctx):
+                    found = True
+                    yield result
+                if not found:
+                    out = dict(row)
+                    for name in new_variables:
+                        out[name] = None
+                    yield out
+        name = "Optional"
+    else:
+        def run(rows, ctx):
+            for row in rows:
+                yield from matcher(row, ctx)
+        name = "Match"
+    return Operator(name, " → ".join(match.description), run)
+
+
+def _call_subquery(operators: list[Operator], imported: list[str], columns: list[str], optional: bool) -> Operator:
+    def run(rows, ctx):
+        for row in rows:
+            inner: Iterator[dict] = iter(({name: row[name] for name in imported},))
+            for operator in operators:
+                inner = operator.run(inner, ctx)
+            if not columns:
+                for _ in inner:
+                    pass
+                yield row
+                continue
+            produced = False
+            for result in inner:
+                produced = True
+                out = dict(row)
+                for name in columns:
+                    out[name] = result[name]
+                yield out
+            if optional and not produced:
+                out = dict(row)
+                for name in columns:
+                    out[name] = None
+                yield out
+    return Operator("CallSubquery", ", ".join(columns), run, operators)
+
+
+def _union(pipelines: list[list[Operator]], distinct: bool, columns: list[str]) -> Operator:
+    def run(rows, ctx):
+        for row in rows:
+            seen: set = set()
+            for operators in pipelines:
+                current: Iterator[dict] = iter((dict(row),))
+                for operator in operators:
+                    current = operator.run(current, ctx)
+                for result in current:
+                    if distinct:
+                        key = tuple(group_key(result[c]) for c in columns)
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                    yield result
+    return Operator("Union" if distinct else "UnionAll", "", run, [ops[-1] for ops in pipelines if ops])
+
+
+def _use_target(query: ast.Query) -> str | None:
+    first = query.parts[0].clauses[0] if query.parts[0].clauses else None
+    return first.graph if isinstance(first, ast.Use) else None
+
+
+def _parameters(statement: ast.Node) -> set[str]:
+    return {node.name for node in statement.walk() if isinstance(node, ast.Parameter)}
+
+
+def _in_transactions(statement: ast.Node) -> bool:
+    return any(isinstance(node, ast.CallSubquery) and node.in_transactions is not None for node in statement.walk())
+
+
+def _clause_name(clause: ast.Clause) -> str:
+    names = {ast.Match: "MATCH", ast.Unwind: "UNWIND", ast.With: "WITH", ast.LoadCsv: "LOAD CSV",
+             ast.CallProcedure: "CALL", ast.CallSubquery: "CALL"}
+    if isinstance(clause, ast.Match) and clause.optional:
+        return "OPTIONAL MATCH"
+    return names.get(type(clause), type(clause).__name__.upper())
+
+
+__all__ = ["Planner", "itertools", "is_internal", "contains_aggregate", "free_variables", "ExecutionContext"]

@@ -1,0 +1,148 @@
+"""Procedures: a registry of `ProcedureSpec`s and the CALL clause that runs them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from databases.cypher import ast
+from databases.cypher.errors import syntax_error, type_error
+from databases.cypher.expressions import Scope, compile_expression
+from databases.cypher.plan import Operator
+from databases.cypher.values import type_name
+from databases.errors import ClientError
+
+
+@dataclass(frozen=True)
+class ProcedureSpec:
+    """A procedure: `impl(ctx, *args)` yields dicts keyed by the output names.
+
+    `inputs` are (name, type, default) with default `...` for a required argument; `outputs` (name, type).
+    `mode` is READ, WRITE, SCHEMA or DBMS."""
+
+    name: str
+    impl: Callable[..., Iterable[dict]]
+    inputs: tuple[tuple[str, str, object], ...] = ()
+    outputs: tuple[tuple[str, str], ...] = ()
+    mode: str = "READ"
+    description: str = ""
+
+    @property
+    def signature(self) -> str:
+        ins = ", ".join(f"{n} :: {t}" + (f" = {d!r}" if d is not ... else "") for n, t, d in self.inputs)
+        outs = ", ".join(f"{n} :: {t}" for n, t in self.outputs)
+        return f"{self.name}({ins}) :: ({outs})"
+
+
+PROCEDURES: dict[str, ProcedureSpec] = {}
+
+
+def procedure(name: str, inputs=(), outputs=(), mode: str = "READ") -> Callable[[Callable], Callable]:
+    """Registers `impl(ctx, *args)` as the procedure `name`."""
+
+    def register(impl: Callable) -> Callable:
+        PROCEDURES[name.lower()] = ProcedureSpec(name, impl, tuple(inputs), tuple(outputs), mode,
+                                                 (impl.__doc__ or "").strip().split("\n")[0])
+        return impl
+    return register
+
+
+def register(spec: ProcedureSpec) -> None:
+    PROCEDURES[spec.name.lower()] = spec
+
+
+def unregister(name: str) -> None:
+    PROCEDURES.pop(name.lower(), None)
+
+
+def find(name: str) -> ProcedureSpec:
+    _load_builtins()
+    spec = PROCEDURES.get(name.lower())
+    if spec is None:
+        raise ClientError(f"There is no procedure with the name `{name}` registered for this database instance. "
+                          "Please ensure you've spelled the procedure name correctly and that the procedure is "
+                          "properly deployed.", "Neo.ClientError.Procedure.ProcedureNotFound")
+    return spec
+
+
+def _load_builtins() -> None:
+    from databases.cypher import builtin_procedures  # noqa: F401  (registers on import)
+
+
+def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[str], standalone: bool
+                        ) -> tuple[Operator, list[str], list[str] | None]:
+    """The operator of a CALL, the variables it binds, and (for a standalone CALL) the result columns."""
+    spec = find(clause.name)
+    required = sum(1 for _, _, default in spec.inputs if default is ...)
+    if clause.arguments is None:
+        if not standalone:
+            raise syntax_error(f"Procedure call inside a query does not support passing arguments implicitly "
+                               f"(pass explicitly after procedure name instead)")
+        arguments = [compile_expression(ast.Parameter(name), scope) for name, _, _ in spec.inputs]
+    else:
+        if not required <= len(clause.arguments) <= len(spec.inputs):
+            raise syntax_error(f"Procedure call does not provide the required number of arguments: got "
+                               f"{len(clause.arguments)} expected at least {required} (total: {len(spec.inputs)}, "
+                               f"{len(spec.inputs) - required} of which have default values).\n\n"
+                               f"Procedure {spec.name} has signature: {spec.signature}")
+        arguments = [compile_expression(arg, scope) for arg in clause.arguments]
+    output_names = [name for name, _ in spec.outputs]
+    if clause.yield_items is None:
+        if not standalone and output_names:
+            raise syntax_error("Procedure call inside a query does not support naming results implicitly (name "
+                               "explicitly using `YIELD` instead)")
+        yields = [(name, name) for name in output_names]
+    elif clause.yield_items == "*":
+        if not standalone:
+            raise syntax_error("Procedure call inside a query does not support naming results implicitly (name "
+                               "explicitly using `YIELD` instead)")
+        yields = [(name, name) for name in output_names]
+    else:
+        yields = list(clause.yield_items)
+        for name, alias in yields:
+            if name not in output_names:
+                raise syntax_error(f"Unknown procedure output: `{name}`")
+            if alias in visible:
+                raise syntax_error(f"Variable `{alias}` already declared")
+    where = compile_expression(clause.where, scope.with_variables(*(a for _, a in yields))) \
+        if clause.where is not None else None
+    defaults = [default for _, _, default in spec.inputs]
+    input_types = [t for _, t, _ in spec.inputs]
+
+    def run(rows, ctx):
+        for row in rows:
+            values = [argument(row, ctx) for argument in arguments]
+            values += [d for d in defaults[len(values):]]
+            for value, declared in zip(values, input_types):
+                _check_argument(value, declared, spec)
+            produced = False
+            for result in spec.impl(ctx, *values):
+                ctx.check()
+                out = dict(row)
+                for name, alias in yields:
+                    out[alias] = result.get(name)
+                if where is not None and where(out, ctx) is not True:
+                    continue
+                produced = True
+                yield out
+            if not produced and clause.optional:
+                out = dict(row)
+                for _, alias in yields:
+                    out[alias] = None
+                yield out
+    names = [alias for _, alias in yields]
+    columns = names if standalone and clause.yield_items in (None, "*") else None
+    return Operator("ProcedureCall", spec.name, run), names, columns
+
+
+def _check_argument(value: object, declared: str, spec: ProcedureSpec) -> None:
+    declared = declared.upper().rstrip("?")
+    if value is None or declared in ("ANY", ""):
+        return
+    ok = {"INTEGER": lambda v: isinstance(v, int) and not isinstance(v, bool),
+          "FLOAT": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+          "NUMBER": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+          "STRING": lambda v: isinstance(v, str), "BOOLEAN": lambda v: isinstance(v, bool),
+          "MAP": lambda v: isinstance(v, dict), "LIST": lambda v: isinstance(v, list)}.get(declared.split("<")[0])
+    if ok is not None and not ok(value):
+        raise type_error(f"Type mismatch for procedure {spec.name}: expected {declared} but was {type_name(value)}")
+

@@ -1,0 +1,250 @@
+"""WITH and RETURN: projection, aggregation, DISTINCT, ORDER BY, SKIP and LIMIT as row operators."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Iterator
+
+from databases.cypher import ast
+from databases.cypher.aggregates import new_accumulator
+from databases.cypher.analysis import rewrite
+from databases.cypher.context import ExecutionContext
+from databases.cypher.errors import argument_error, syntax_error
+from databases.cypher.expressions import AGGREGATE_NAMES, Scope, compile_expression, contains_aggregate
+from databases.cypher.patterns import is_internal
+from databases.cypher.plan import Operator
+from databases.cypher.values import OrderKey, group_key
+
+_placeholders = itertools.count()
+
+
+@dataclass
+class _Aggregate:
+    placeholder: str
+    name: str
+    distinct: bool
+    argument: object
+    extra: object = None
+
+
+def plan_projection(projection: ast.Projection, scope: Scope, visible: list[str], is_with: bool
+                    ) -> tuple[list[Operator], list[str]]:
+    """Operators for a WITH/RETURN body and the names it binds, in order."""
+    items = _expand_star(projection, visible)
+    _check_items(items, is_with)
+    names = [item.name for item in items]
+    aggregating = any(contains_aggregate(item.expression) for item in items)
+    operators: list[Operator] = []
+    order_by = [_rewrite_to_columns(sort, items) for sort in projection.order_by]
+    if aggregating:
+        operators.append(_aggregation(items, scope))
+        sort_scope = Scope(set(names), scope.subplanner)
+    else:
+        operators.append(_projection(items, scope, keep_input=bool(order_by) and not projection.distinct))
+        sort_scope = Scope(set(names) | (scope.variables if not projection.distinct else set()), scope.subplanner)
+    if projection.distinct:
+        operators.append(_distinct(names))
+    if order_by:
+        for sort in order_by:
+            if contains_aggregate(sort.expression):
+                raise syntax_error("Cannot use aggregation in ORDER BY if there are no aggregate expressions in "
+                                   "the preceding RETURN or WITH")
+        operators.append(_sort(order_by, sort_scope))
+    if projection.skip is not None or projection.limit is not None:
+        operators.append(_skip_limit(projection.skip, projection.limit, scope))
+    if order_by and not aggregating and not projection.distinct:
+        operators.append(_keep_only(names))
+    return operators, names
+
+
+def _expand_star(projection: ast.Projection, visible: list[str]) -> list[ast.ReturnItem]:
+    items = list(projection.items)
+    if projection.star:
+        user = sorted(name for name in visible if not is_internal(name))
+        if not user and not items:
+            raise syntax_error("RETURN * is not allowed when there are no variables in scope")
+        explicit = {item.name for item in items}
+        items = [ast.ReturnItem(ast.Variable(name), name) for name in user if name not in explicit] + items
+    return items
+
+
+def _check_items(items: list[ast.ReturnItem], is_with: bool) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if is_with and not item.aliased and not isinstance(item.expression, ast.Variable):
+            raise syntax_error("Expression in WITH must be aliased (use AS)")
+        if item.name in seen:
+            raise syntax_error("Multiple result columns with the same name are not supported")
+        seen.add(item.name)
+
+
+def _rewrite_to_columns(sort: ast.SortItem, items: list[ast.ReturnItem]) -> ast.SortItem:
+    """ORDER BY may repeat a projected expression (`RETURN n.x ORDER BY n.x`): read it from the column."""
+    by_expression = {item.expression: item.name for item in items}
+
+    def replace(node):
+        if isinstance(node, ast.Expr) and node in by_expression and not isinstance(node, ast.Variable):
+            return ast.Variable(by_expression[node])
+        return None
+    return ast.SortItem(rewrite(sort.expression, replace), sort.descending)
+
+
+# --- projection ----------------------------------------------------------------------------------------------
+
+def _projection(items: list[ast.ReturnItem], scope: Scope, keep_input: bool) -> Operator:
+    compiled = [(item.name, compile_expression(item.expression, scope)) for item in items]
+
+    def run(rows: Iterator[dict], ctx: ExecutionContext) -> Iterator[dict]:
+        for row in rows:
+            ctx.check()
+            out = dict(row) if keep_input else {}
+            for name, expression in compiled:
+                out[name] = expression(row, ctx)
+            yield out
+    return Operator("Projection", ", ".join(item.name for item in items), run)
+
+
+def _keep_only(names: list[str]) -> Operator:
+    def run(rows, ctx):
+        for row in rows:
+            yield {name: row[name] for name in names}
+    return Operator("Projection", ", ".join(names), run)
+
+
+# --- aggregation ---------------------------------------------------------------------------------------------
+
+def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
+    aggregates: list[_Aggregate] = []
+    keys: list[tuple[str, object]] = []
+    finals: list[tuple[str, object]] = []
+    for item in items:
+        if not contains_aggregate(item.expression):
+            keys.append((item.name, compile_expression(item.expression, scope)))
+            continue
+        rewritten = rewrite(item.expression, lambda node: _extract_aggregate(node, aggregates, scope))
+        finals.append((item.name, rewritten))
+    key_names = [name for name, _ in keys]
+    final_scope = Scope(set(key_names) | {a.placeholder for a in aggregates} | _grouping_sources(items, scope),
+                        scope.subplanner)
+    compiled_finals = [(name, compile_expression(expression, final_scope)) for name, expression in finals]
+    source_names = sorted(_grouping_sources(items, scope))
+
+    def run(rows: Iterator[dict], ctx: ExecutionContext) -> Iterator[dict]:
+        groups: dict = {}
+        for row in rows:
+            ctx.check()
+            values = [expression(row, ctx) for _, expression in keys]
+            key = tuple(group_key(v) for v in values)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = (values, [new_accumulator(a.name, a.distinct) for a in aggregates],
+                                       {name: row.get(name) for name in source_names})
+            for aggregate, accumulator in zip(aggregates, group[1]):
+                if aggregate.argument is None:
+                    accumulator.add(None)
+                elif aggregate.extra is not None:
+                    accumulator.add_with(aggregate.argument(row, ctx), aggregate.extra(row, ctx))
+                else:
+                    accumulator.add(aggregate.argument(row, ctx))
+        if not groups and not keys:
+            groups[()] = ([], [new_accumulator(a.name, a.distinct) for a in aggregates], {})
+        for values, accumulators, sources in groups.values():
+            out = dict(sources)
+            out.update(zip(key_names, values))
+            for aggregate, accumulator in zip(aggregates, accumulators):
+                out[aggregate.placeholder] = accumulator.result()
+            for name, expression in compiled_finals:
+                out[name] = expression(out, ctx)
+            yield {item.name: out[item.name] for item in items}
+    details = ", ".join(key_names) + (" | " if key_names else "") + ", ".join(name for name, _ in finals)
+    return Operator("EagerAggregation", details, run)
+
+
+def _grouping_sources(items: list[ast.ReturnItem], scope: Scope) -> set[str]:
+    """Variables that grouping items project as themselves: aggregate expressions may still read them."""
+    return {item.expression.name for item in items
+            if isinstance(item.expression, ast.Variable) and not contains_aggregate(item.expression)}
+
+
+def _extract_aggregate(node: ast.Node, aggregates: list[_Aggregate], scope: Scope):
+    if isinstance(node, ast.CountStar):
+        placeholder = f"  agg{next(_placeholders)}"
+        aggregates.append(_Aggregate(placeholder, "count*", False, None))
+        return ast.Variable(placeholder)
+    if isinstance(node, ast.FunctionCall) and node.lower_name in AGGREGATE_NAMES:
+        for arg in node.args:
+            if contains_aggregate(arg):
+                raise syntax_error("Can't use aggregate functions inside of aggregate functions.")
+        expected = 2 if node.lower_name.startswith("percentile") else 1
+        if len(node.args) != expected:
+            raise syntax_error(f"{'Insufficient' if len(node.args) < expected else 'Too many'} parameters for "
+                               f"function '{node.name}'")
+        placeholder = f"  agg{next(_placeholders)}"
+        argument = compile_expression(node.args[0], scope)
+        extra = compile_expression(node.args[1], scope) if expected == 2 else None
+        aggregates.append(_Aggregate(placeholder, node.lower_name, node.distinct, argument, extra))
+        return ast.Variable(placeholder)
+    return None
+
+
+# --- DISTINCT, ORDER BY, SKIP/LIMIT --------------------------------------------------------------------------
+
+def _distinct(names: list[str]) -> Operator:
+    def run(rows, ctx):
+        seen: set = set()
+        for row in rows:
+            key = tuple(group_key(row[name]) for name in names)
+            if key not in seen:
+                seen.add(key)
+                yield row
+    return Operator("Distinct", ", ".join(names), run)
+
+
+def _sort(order_by: list[ast.SortItem], scope: Scope) -> Operator:
+    keys = [(compile_expression(sort.expression, scope), sort.descending) for sort in order_by]
+
+    def run(rows, ctx):
+        decorated = [([OrderKey(key(row, ctx)) for key, _ in keys], row) for row in rows]
+        for index in range(len(keys) - 1, -1, -1):
+            decorated.sort(key=lambda pair: pair[0][index], reverse=keys[index][1])
+        for _, row in decorated:
+            yield row
+    return Operator("Sort", ", ".join(("DESC " if s.descending else "") + "…" for s in order_by), run)
+
+
+def _skip_limit(skip: ast.Expr | None, limit: ast.Expr | None, scope: Scope) -> Operator:
+    skip_value = _count_expression(skip, "SKIP", scope)
+    limit_value = _count_expression(limit, "LIMIT", scope)
+
+    def run(rows, ctx):
+        start = skip_value(ctx) if skip_value else 0
+        count = limit_value(ctx) if limit_value else None
+        if count == 0:
+            return
+        yield from itertools.islice(rows, start, None if count is None else start + count)
+    return Operator("SkipLimit", "", run)
+
+
+def _count_expression(expr: ast.Expr | None, clause: str, scope: Scope):
+    if expr is None:
+        return None
+    from databases.cypher.analysis import free_variables
+    if free_variables(expr):
+        raise syntax_error(f"It is not allowed to refer to variables in {clause}, so that the value for {clause} "
+                           "can be statically calculated.")
+    compiled = compile_expression(expr, Scope(set(), scope.subplanner))
+    if isinstance(expr, ast.Literal):
+        _validate_count(expr.value, clause, syntax_error)
+
+    def evaluate(ctx):
+        value = compiled({}, ctx)
+        _validate_count(value, clause, argument_error)
+        return value
+    return evaluate
+
+
+def _validate_count(value: object, clause: str, error) -> None:
+    if isinstance(value, float) and value.is_integer() is False:
+        raise error(f"Invalid input. '{value}' is not a valid value. Must be a non-negative integer.")
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise error(f"Invalid input. '{value}' is not a valid value. Must be a non-negative integer.")

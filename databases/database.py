@@ -1,0 +1,146 @@
+"""A database: one named graph, its storage and its Cypher engine, usable on its own."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Iterator
+
+from databases.cypher.context import Counters, ExecutionContext
+from databases.cypher.parser import parse
+from databases.cypher.plan import Plan
+from databases.cypher.planner import Planner
+from databases.cypher.results import to_public
+from databases.errors import ClientError, Neo4jError
+from databases.storage import IsolationLevel, Storage, Transaction
+
+
+class PlanCache:
+    """Plans by query text and schema version: a repeated query is neither parsed nor planned again."""
+
+    def __init__(self, size: int = 1000) -> None:
+        self.size = size
+        self._plans: OrderedDict[tuple[str, int], Plan] = OrderedDict()
+
+    def get(self, key: tuple[str, int]) -> Plan | None:
+        plan = self._plans.get(key)
+        if plan is not None:
+            self._plans.move_to_end(key)
+        return plan
+
+    def put(self, key: tuple[str, int], plan: Plan) -> None:
+        self._plans[key] = plan
+        if len(self._plans) > self.size:
+            self._plans.popitem(last=False)
+
+
+class Database:
+    """One named graph. `execute` runs a statement in its own (implicit) transaction, or in `transaction`."""
+
+    def __init__(self, name: str = "neo4j", storage: Storage | None = None, *,
+                 isolation_level: IsolationLevel | str = IsolationLevel.SNAPSHOT_ISOLATION,
+                 lock_acquisition_timeout: float = 60.0) -> None:
+        self.name = name
+        self.storage = storage or Storage(isolation_level, lock_acquisition_timeout)
+        self.planner = Planner(self.storage)
+        self.plans = PlanCache()
+
+    def plan(self, query: str) -> Plan:
+        """The plan of a statement, from the cache when the same text was planned on the same schema."""
+        key = (query, self.storage.schema.version)
+        plan = self.plans.get(key)
+        if plan is None:
+            plan = self.planner.plan(parse(query))
+            self.plans.put(key, plan)
+        return plan
+
+    def begin(self, isolation_level: IsolationLevel | str | None = None,
+              memory_limit: int | None = None) -> Transaction:
+        return self.storage.begin(isolation_level, memory_limit)
+
+    def execute(self, query: str, parameters: dict | None = None, *,
+                transaction: Transaction | None = None) -> "QueryResult":
+        """Runs a statement; the result streams lazily. Without `transaction` the statement runs in its own
+        transaction, committed when the result is exhausted (or rolled back if it fails)."""
+        parameters = parameters or {}
+        try:
+            plan = self.plan(query)
+        except Neo4jError as error:
+            if transaction is not None:
+                transaction.mark_failed(error)
+            raise
+        missing = sorted(plan.parameters - parameters.keys())
+        if missing and not plan.explain:
+            error = ClientError(f"Expected parameter(s): {', '.join(missing)}",
+                                "Neo.ClientError.Statement.ParameterMissing")
+            if transaction is not None:
+                transaction.mark_failed(error)
+            raise error
+        implicit = transaction is None
+        txn = transaction if transaction is not None else self.begin()
+        ctx = ExecutionContext(txn, parameters, Counters(), self.name)
+        return QueryResult(plan, ctx, implicit)
+
+
+class QueryResult:
+    """The records of one statement, produced lazily; `counters` are final once the result is exhausted."""
+
+    def __init__(self, plan: Plan, ctx: ExecutionContext, implicit: bool) -> None:
+        self.plan = plan
+        self.keys = list(plan.columns)
+        self.ctx = ctx
+        self.implicit = implicit
+        self.profile_stats: dict | None = {} if plan.profile else None
+        self._rows: Iterator[dict] | None = None
+        self._done = False
+
+    @property
+    def counters(self) -> Counters:
+        return self.ctx.counters
+
+    def plan_description(self) -> list[dict]:
+        return self.plan.describe(self.profile_stats)
+
+    def __iter__(self) -> Iterator[tuple]:
+        if self._done:
+            return
+        if self.plan.explain:
+            self._finish()
+            return
+        ctx = self.ctx
+        columns = self.keys
+        try:
+            if self.profile_stats is not None:
+                rows = self.plan.profiled_rows(ctx, self.profile_stats)
+            else:
+                rows = self.plan.rows(ctx)
+            if columns:
+                for row in rows:
+                    yield tuple(to_public(row[column], ctx) for column in columns)
+            else:
+                for _ in rows:
+                    pass
+        except Neo4jError as error:
+            self._fail(error)
+            raise
+        except RecursionError:
+            error = ClientError("The query is too deeply nested to run", "Neo.ClientError.Statement.ExecutionFailed")
+            self._fail(error)
+            raise error from None
+        self._finish()
+
+    def consume(self) -> Counters:
+        for _ in self:
+            pass
+        return self.counters
+
+    def _finish(self) -> None:
+        self._done = True
+        if self.implicit:
+            self.ctx.txn.commit()
+
+    def _fail(self, error: Neo4jError) -> None:
+        self._done = True
+        txn = self.ctx.txn
+        if self.implicit:
+            txn.rollback()
+        else:
+            txn.mark_failed(error)

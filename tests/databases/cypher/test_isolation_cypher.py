@@ -1,0 +1,55 @@
+"""The shared isolation scenarios through Cypher, at all three isolation levels (see ../shared/isolation)."""
+from __future__ import annotations
+
+import pytest
+
+from databases import Database
+from databases.errors import Neo4jError, TransientError
+from isolation_support import ABSENT, load_runner, run_and_check, scenario_params
+
+
+class CypherAdapter:
+    """The runner's adapter contract over one `Database`: a session is one open transaction at a time."""
+
+    def __init__(self) -> None:
+        self.database = Database()
+        self.sessions = {}
+
+    def reset(self) -> None:
+        self.database = Database()
+        self.sessions = {}
+
+    def begin(self, session: str, level: str) -> None:
+        self.sessions[session] = self.database.begin(isolation_level=level)
+
+    def run(self, session: str, query: str, params: dict) -> list[dict]:
+        result = self.database.execute(query, params or {}, transaction=self.sessions[session])
+        return [dict(zip(result.keys, record)) for record in result]
+
+    def commit(self, session: str) -> None:
+        self.sessions.pop(session).commit()
+
+    def rollback(self, session: str) -> None:
+        txn = self.sessions.pop(session, None)
+        if txn is not None:
+            txn.rollback()
+
+    def classify_error(self, exc: BaseException) -> str:
+        return "transient" if isinstance(exc, TransientError) else "other"
+
+
+@pytest.fixture(scope="module")
+def runner():
+    return load_runner()
+
+
+@pytest.mark.parametrize("scenario", scenario_params())
+def test_isolation_scenario_through_cypher(runner, scenario):
+    if scenario is None:
+        pytest.skip(ABSENT)
+    run_and_check(runner, CypherAdapter(), scenario)
+
+
+def test_errors_are_neo4j_errors():
+    with pytest.raises(Neo4jError):
+        list(Database().execute("RETURN 1/0"))
