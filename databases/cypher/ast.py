@@ -4,7 +4,7 @@ Every expression node derives from `Expr`, every clause from `Clause`; `children
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Iterator
 
 

@@ -6,15 +6,12 @@ so that Cypher's read-then-write semantics hold on a lazy pipeline.
 """
 from __future__ import annotations
 
-import itertools
 from typing import Iterator
 
 from databases.cypher import ast
-from databases.cypher.analysis import free_variables
-from databases.cypher.context import ExecutionContext
 from databases.cypher.errors import semantic_error, syntax_error, type_error
-from databases.cypher.expressions import Scope, compile_expression, contains_aggregate
-from databases.cypher.patterns import PatternPlanner, is_internal
+from databases.cypher.expressions import Scope, compile_expression
+from databases.cypher.patterns import PatternPlanner
 from databases.cypher.plan import Operator, Plan
 from databases.cypher.procedures import plan_procedure_call
 from databases.cypher.projection import plan_projection
@@ -81,7 +78,6 @@ class Planner:
             self._maybe_eager(clause, state)
             self._plan_clause(clause, state, last)
         if clauses and not isinstance(clauses[-1], (ast.Return,) + _WRITING + (ast.CallSubquery, ast.CallProcedure)):
-            name = type(clauses[-1]).__name__.upper().replace("UNWIND", "UNWIND")
             raise syntax_error(f"Query cannot conclude with {_clause_name(clauses[-1])} (must be a RETURN clause, "
                                "an update clause, a unit subquery call, or a procedure call with no YIELD)")
         return state.operators, state.columns, state.writes, state.reads
@@ -468,5 +464,3 @@ def _clause_name(clause: ast.Clause) -> str:
         return "OPTIONAL MATCH"
     return names.get(type(clause), type(clause).__name__.upper())
 
-
-__all__ = ["Planner", "itertools", "is_internal", "contains_aggregate", "free_variables", "ExecutionContext"]

@@ -75,8 +75,8 @@ def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[s
     required = sum(1 for _, _, default in spec.inputs if default is ...)
     if clause.arguments is None:
         if not standalone:
-            raise syntax_error(f"Procedure call inside a query does not support passing arguments implicitly "
-                               f"(pass explicitly after procedure name instead)")
+            raise syntax_error("Procedure call inside a query does not support passing arguments implicitly "
+                               "(pass explicitly after procedure name instead)")
         arguments = [compile_expression(ast.Parameter(name), scope) for name, _, _ in spec.inputs]
     else:
         if not required <= len(clause.arguments) <= len(spec.inputs):

@@ -91,7 +91,7 @@ def _create_node(name: str, labels: tuple[str, ...], props: Compiled | None):
         counters = ctx.counters
         counters.nodes_created += 1
         counters.labels_added += len(set(labels))
-        counters.properties_set += sum(1 for v in values.values() if v is not None)
+        counters.properties_set += len(values) - list(values.values()).count(None)
         row[name] = vertex
     return step
 

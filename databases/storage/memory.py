@@ -17,15 +17,21 @@ ENTRY_BYTES = 40
 
 def value_bytes(value: object) -> int:
     """Approximate size of one property value."""
-    if isinstance(value, (list, tuple)):
-        return 56 + 8 * len(value) + sum(value_bytes(v) for v in value)
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return 49 + len(value)
-    return sys.getsizeof(value) if not isinstance(value, (int, float, bool)) else 28
+    if kind is int or kind is float or kind is bool:
+        return 28
+    if kind is list or kind is tuple:
+        return 56 + 8 * len(value) + sum(value_bytes(v) for v in value)
+    return sys.getsizeof(value)
 
 
 def props_bytes(props: dict) -> int:
-    return DICT_BYTES + sum(ENTRY_BYTES + value_bytes(v) for v in props.values())
+    size = DICT_BYTES
+    for value in props.values():
+        size += ENTRY_BYTES + value_bytes(value)
+    return size
 
 
 class MemoryTracker:

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 OUT, IN, BOTH = "out", "in", "both"
 
+_PLAIN_SCALARS = frozenset({int, float, str, bool})
+
 # The property map of every entity created without properties; never changed (`props_shared` forces a copy).
 _NO_PROPS: dict = {}
 
@@ -481,7 +483,8 @@ class Transaction:
         for key, value in props.items():
             if value is None:
                 continue
-            self._check_value(key, value)
+            if type(value) not in _PLAIN_SCALARS:
+                self._check_value(key, value)
             clean[key] = list(value) if isinstance(value, tuple) else value
         return clean or _NO_PROPS
 
@@ -530,8 +533,11 @@ class Transaction:
         self.commit_ts = ts
         self.status = Status.COMMITTED
         self._drop_replaced()
-        storage.finish(self, committed=tuple(self._written))
+        # Only entities with older versions (or deleted ones) have anything to collect.
+        storage.finish(self, committed=[e for e in self._written if e.head is not None and
+                                        (e.head.older is not None or e.head.deleted)])
         self._written = {}
+        self.info.txn = None
         return ts
 
     def _validate_and_publish(self) -> int:
@@ -593,6 +599,7 @@ class Transaction:
         self.status = Status.ROLLED_BACK
         self._written = {}
         self._drop_replaced()
+        self.info.txn = None
         storage.finish(self)
 
 
