@@ -414,7 +414,22 @@ def _boolean(value: object, operator: str) -> bool | None:
     raise type_error(f"Type mismatch: expected Boolean but was {_pretty_type(value)} (in {operator})")
 
 
+def _check_boolean_operands(items, operator: str) -> None:
+    """Operands that can never be boolean (literals of other types, lists, maps) fail at compile time."""
+    for item in items:
+        if isinstance(item, (ast.ListLiteral, ast.MapLiteral, ast.ListComprehension)) or (
+                isinstance(item, ast.Literal) and item.value is not None and type(item.value) is not bool):
+            raise type_error(f"Type mismatch: expected Boolean but was {_describe_literal(item)} (in {operator})")
+
+
+def _describe_literal(item) -> str:
+    if isinstance(item, ast.Literal):
+        return _pretty_type(item.value)
+    return "Map" if isinstance(item, ast.MapLiteral) else "List"
+
+
 def _and(expr: ast.And, scope: Scope) -> Compiled:
+    _check_boolean_operands(expr.items, "AND")
     items = [compile_expression(item, scope) for item in expr.items]
 
     def and_(row, ctx):
@@ -430,6 +445,7 @@ def _and(expr: ast.And, scope: Scope) -> Compiled:
 
 
 def _or(expr: ast.Or, scope: Scope) -> Compiled:
+    _check_boolean_operands(expr.items, "OR")
     items = [compile_expression(item, scope) for item in expr.items]
 
     def or_(row, ctx):
@@ -445,6 +461,7 @@ def _or(expr: ast.Or, scope: Scope) -> Compiled:
 
 
 def _xor(expr: ast.Xor, scope: Scope) -> Compiled:
+    _check_boolean_operands(expr.items, "XOR")
     items = [compile_expression(item, scope) for item in expr.items]
 
     def xor(row, ctx):
@@ -459,6 +476,7 @@ def _xor(expr: ast.Xor, scope: Scope) -> Compiled:
 
 
 def _not(expr: ast.Not, scope: Scope) -> Compiled:
+    _check_boolean_operands((expr.operand,), "NOT")
     operand = compile_expression(expr.operand, scope)
 
     def not_(row, ctx):
@@ -657,6 +675,11 @@ def _function_call(expr: ast.FunctionCall, scope: Scope) -> Compiled:
     spec = FUNCTIONS.get(name)
     if spec is None:
         raise syntax_error(f"Unknown function '{expr.name}'")
+    if any(isinstance(arg, ast.PatternExpression) for arg in expr.args):
+        raise syntax_error("A pattern expression should only be used in order to test the existence of a pattern. "
+                           "It should therefore only be used in contexts that evaluate to a boolean, e.g. in the "
+                           "WHERE clause or as the argument of exists(). Use a pattern comprehension or COUNT { } "
+                           "instead.")
     count = len(expr.args)
     if count < spec.min_args:
         raise syntax_error(f"Insufficient parameters for function '{expr.name}'")

@@ -73,9 +73,16 @@ def _expected(error: UnexpectedInput) -> str:
     names = sorted(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
     readable = []
     for name in names:
-        terminal = _parser().get_terminal(name) if name != "$END" else None
-        if terminal is None:
-            readable.append("<EOF>" if name == "$END" else name)
+        if name in ("$END", "<END-OF-FILE>"):
+            readable.append("<EOF>")
+            continue
+        if name in _DESCRIPTIONS:
+            readable.append(_DESCRIPTIONS[name])
+            continue
+        try:
+            terminal = _parser().get_terminal(name)
+        except KeyError:
+            readable.append(name)
             continue
         pattern = terminal.pattern
         if pattern.type == "str":
@@ -83,7 +90,7 @@ def _expected(error: UnexpectedInput) -> str:
         elif name.isupper() and name.isalpha():
             readable.append(f"'{name}'")
         else:
-            readable.append(_DESCRIPTIONS.get(name, name.lower().replace("_", " ")))
+            readable.append(name.lower().replace("_", " "))
     readable = list(dict.fromkeys(readable))
     if len(readable) > 12:
         readable = readable[:12] + ["…"]
@@ -98,7 +105,7 @@ _DESCRIPTIONS = {
     "NAME": "an identifier", "ESCAPED_NAME": "an identifier", "PARAMETER": "a parameter",
     "DECIMAL_INTEGER": "an integer", "HEX_INTEGER": "an integer", "OCTAL_INTEGER": "an integer",
     "FLOAT": "a float", "STRING": "a string", "REL_OPEN": "'-['", "REL_LEFT_OPEN": "'<-['",
-    "REL_CLOSE": "']-'", "REL_CLOSE_RIGHT": "']->'", "REL_RIGHT_SIMPLE": "'-->'",
+    "REL_TAIL_RIGHT": "'->'", "REL_RIGHT_SIMPLE": "'-->'",
     "REL_LEFT_SIMPLE": "'<--'", "REL_UNDIRECTED_SIMPLE": "'--'", "REL_BOTH_SIMPLE": "'<-->'",
-    "RANGE_DOTS": "'..'", "STAR": "'*'", "ADD_OP": "'+' or '-'", "MUL_OP": "'*', '/' or '%'",
+    "RANGE_DOTS": "'..'", "STAR": "'*'", "ADD_OP": "'+' or '-'", "MUL_OP": "'/' or '%'",
 }

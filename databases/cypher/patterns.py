@@ -74,9 +74,12 @@ class PatternPlanner:
                 state.description.append(f"ProjectPath({part.variable})")
                 self._apply_ready(state)
         if state.pending:
-            # What remains reads variables bound nowhere in scope: compile anyway for the error message.
+            # Subquery predicates name the subquery's own variables too, so they only look unready: apply them
+            # once everything is bound (a truly undefined variable fails to compile here).
+            scope = self.scope.with_variables(*state.bound)
             for predicate in state.pending:
-                compile_expression(predicate, self.scope.with_variables(*state.bound))
+                state.steps.append(_filter_step(compile_expression(predicate, scope)))
+                state.description.append("Filter")
         new_variables = [name for part in parts for name in pattern_variables(part) if name not in bound]
         return MatchPlan(_chain(state.steps), list(dict.fromkeys(new_variables)), state.description)
 
@@ -181,7 +184,7 @@ class PatternPlanner:
         direction = rel.direction
         if leftwards:
             direction = {OUT: IN, IN: OUT, BOTH: BOTH}[direction]
-        types = rel.types or None
+        types = tuple(dict.fromkeys(rel.types)) or None
         to_bound = to_node.variable in state.bound
         scope = self.scope.with_variables(*state.bound, rel.variable, to_node.variable)
         properties = compile_expression(rel.properties, scope) if rel.properties is not None else None
@@ -202,8 +205,7 @@ class PatternPlanner:
             state.description.append(f"VarLengthExpand({_display(from_node.variable)})-[{_display(rel.variable)}"
                                      f"*{low}..{'' if high is None else high}]-({_display(to_node.variable)})")
         state.bound.update((rel.variable, to_node.variable))
-        if not to_bound:
-            self._node_filters(to_node, ast.simple_labels(to_node.labels), state)
+        self._node_filters(to_node, ast.simple_labels(to_node.labels), state)
         self._apply_ready(state)
 
     def _plan_shortest(self, part: ast.PatternPart, state: "_PlanState") -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from databases.cypher import ast
+from databases.cypher.analysis import pattern_variables
 from databases.cypher.errors import semantic_error, syntax_error, type_error
 from databases.cypher.expressions import Scope, compile_expression
 from databases.cypher.patterns import PatternPlanner
@@ -104,20 +105,20 @@ class Planner:
             state.variables.append(clause.variable)
         elif isinstance(clause, (ast.With, ast.Return)):
             is_with = isinstance(clause, ast.With)
-            operators, names = plan_projection(clause.projection, scope, state.variables, is_with)
+            operators, names = plan_projection(clause.projection, scope, state.variables, is_with,
+                                               clause.where if is_with else None)
             state.operators.extend(operators)
+            state.kinds = _projected_kinds(clause.projection, names, state)
             state.variables = list(names)
-            if is_with and clause.where is not None:
-                predicate = compile_expression(clause.where, self.scope(state.variables))
-                state.operators.append(_filter(predicate))
             if not is_with:
                 state.columns = list(names)
         elif isinstance(clause, ast.Create):
             state.writes = True
-            self._check_create_variables(clause.pattern, state)
+            _check_create_variables(clause.pattern, state, "CREATE")
             create = compile_create(clause.pattern, scope)
             state.operators.append(_map_rows("Create", create))
             self._bind_pattern_variables(clause.pattern, state)
+            _record_kinds(clause.pattern, state)
         elif isinstance(clause, ast.Merge):
             state.writes = state.reads = True
             self._plan_merge(clause, state, scope)
@@ -153,19 +154,17 @@ class Planner:
             raise syntax_error(f"Unsupported clause {type(clause).__name__}")
 
     def _plan_match(self, clause: ast.Match, state: "_State", scope: Scope) -> None:
+        _check_match_variables(clause.pattern, state)
         planner = PatternPlanner(self.storage, scope)
         match = planner.plan(clause.pattern, clause.where, set(state.variables))
         new = [name for name in match.new_variables if name not in state.variables]
         state.operators.append(_match(match, new, clause.optional))
         state.variables.extend(new)
+        _record_kinds(clause.pattern, state)
 
     def _plan_merge(self, clause: ast.Merge, state: "_State", scope: Scope) -> None:
         part = clause.part
-        for node in part.element.nodes:
-            if node.variable in state.variables and (node.labels is not None or node.properties is not None) \
-                    and len(part.element.nodes) == 1:
-                raise semantic_error(f"Can't create node `{node.variable}` with labels or properties here. The "
-                                     "variable is already declared in this context")
+        _check_create_variables((part,), state, "MERGE")
         match = PatternPlanner(self.storage, scope).plan((part,), None, set(state.variables))
         new = [name for name in match.new_variables if name not in state.variables]
         inner_scope = self.scope(state.variables + new)
@@ -179,6 +178,7 @@ class Planner:
                 yield from merge(row, ctx)
         state.operators.append(Operator("Merge", "", run))
         state.variables.extend(new)
+        _record_kinds((part,), state)
 
     def _plan_foreach(self, clause: ast.Foreach, state: "_State", scope: Scope) -> None:
         source = compile_expression(clause.source, scope)
@@ -245,14 +245,6 @@ class Planner:
         if name in state.variables:
             raise semantic_error(f"Variable `{name}` already declared")
 
-    def _check_create_variables(self, pattern, state: "_State") -> None:
-        for part in pattern:
-            if part.variable and part.variable in state.variables:
-                raise semantic_error(f"Variable `{part.variable}` already declared")
-            for rel in part.element.relationships:
-                if rel.variable and rel.variable in state.variables:
-                    raise semantic_error(f"Variable `{rel.variable}` already declared")
-
     def _bind_pattern_variables(self, pattern, state: "_State") -> None:
         for part in pattern:
             for node in part.element.nodes:
@@ -273,6 +265,7 @@ class _State:
         self.writes = False
         self.reads = False
         self.last_kind: str | None = None
+        self.kinds: dict[str, str] = {}
 
 
 class _SubqueryCompiler:
@@ -285,6 +278,11 @@ class _SubqueryCompiler:
     def compile_subquery_expression(self, expr: ast.Expr, scope: Scope):
         bound = set(scope.variables)
         if isinstance(expr, (ast.PatternExpression, ast.ShortestPathExpression)):
+            if isinstance(expr, ast.PatternExpression):
+                introduced = [name for name in pattern_variables(expr.part) if name not in bound]
+                if introduced:
+                    raise syntax_error(f"PatternExpressions are not allowed to introduce new variables: "
+                                       f"'{introduced[0]}'.")
             match = PatternPlanner(self.planner.storage, scope).plan((expr.part,), None, bound)
             if isinstance(expr, ast.ShortestPathExpression):
                 return _shortest_expression(match, expr.part)
@@ -455,6 +453,85 @@ def _parameters(statement: ast.Node) -> set[str]:
 
 def _in_transactions(statement: ast.Node) -> bool:
     return any(isinstance(node, ast.CallSubquery) and node.in_transactions is not None for node in statement.walk())
+
+
+def _already_declared(name: str) -> Exception:
+    return syntax_error(f"Variable `{name}` already declared")
+
+
+def _check_match_variables(pattern: tuple[ast.PatternPart, ...], state: _State) -> None:
+    """A path name is new and names nothing else; nodes and relationships keep the kind they were bound as."""
+    nodes = {n.variable for part in pattern for n in part.element.nodes if n.variable}
+    rels = {r.variable for part in pattern for r in part.element.relationships if r.variable}
+    for part in pattern:
+        if part.variable and (part.variable in state.variables or part.variable in nodes | rels):
+            raise _already_declared(part.variable)
+    for name in nodes:
+        if state.kinds.get(name) in ("list", "map", "scalar"):
+            raise syntax_error(f"Type mismatch: `{name}` defined with conflicting type {state.kinds[name].title()} "
+                               "(expected Node)")
+        if state.kinds.get(name, "node") not in ("node", "value", "list", "map", "scalar"):
+            raise type_error(f"Type mismatch: `{name}` defined with conflicting type "
+                             f"{state.kinds[name].title()} (expected Node)")
+    for name in rels:
+        if state.kinds.get(name, "relationship") not in ("relationship", "value"):
+            raise type_error(f"Type mismatch: `{name}` defined with conflicting type "
+                             f"{state.kinds[name].title()} (expected Relationship)")
+
+
+def _check_create_variables(pattern: tuple[ast.PatternPart, ...], state: _State, clause: str) -> None:
+    """CREATE and MERGE may reuse a bound node only as a plain end of a new relationship."""
+    declared = set(state.variables)
+    for part in pattern:
+        if part.variable and part.variable in declared:
+            raise _already_declared(part.variable)
+        nodes = part.element.nodes
+        for node in nodes:
+            if not node.variable:
+                continue
+            if node.variable in declared:
+                if len(nodes) == 1 or node.labels is not None or node.properties is not None:
+                    raise _already_declared(node.variable)
+                if state.kinds.get(node.variable, "node") not in ("node", "value"):
+                    raise _already_declared(node.variable)
+            declared.add(node.variable)
+        for rel in part.element.relationships:
+            if rel.variable and rel.variable in declared:
+                raise _already_declared(rel.variable)
+            if rel.variable:
+                declared.add(rel.variable)
+        if part.variable:
+            declared.add(part.variable)
+
+
+def _record_kinds(pattern: tuple[ast.PatternPart, ...], state: _State) -> None:
+    for part in pattern:
+        for node in part.element.nodes:
+            if node.variable:
+                state.kinds.setdefault(node.variable, "node")
+        for rel in part.element.relationships:
+            if rel.variable:
+                state.kinds.setdefault(rel.variable, "relationship" if rel.length is None else "value")
+        if part.variable:
+            state.kinds[part.variable] = "path"
+
+
+def _projected_kinds(projection: ast.Projection, names: list[str], state: _State) -> dict[str, str]:
+    kinds = {}
+    sources = {item.name: item.expression for item in projection.items}
+    for name in names:
+        expression = sources.get(name, ast.Variable(name))
+        if isinstance(expression, ast.Variable):
+            kinds[name] = state.kinds.get(expression.name, "value")
+        elif isinstance(expression, (ast.ListLiteral, ast.ListComprehension, ast.PatternComprehension)):
+            kinds[name] = "list"
+        elif isinstance(expression, (ast.MapLiteral, ast.MapProjection)):
+            kinds[name] = "map"
+        elif isinstance(expression, ast.Literal) and expression.value is not None:
+            kinds[name] = "scalar"
+        else:
+            kinds[name] = "value"
+    return kinds
 
 
 def _clause_name(clause: ast.Clause) -> str:

@@ -114,6 +114,11 @@ def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[s
             values += [d for d in defaults[len(values):]]
             for value, declared in zip(values, input_types):
                 _check_argument(value, declared, spec)
+            if not spec.outputs:
+                for _ in spec.impl(ctx, *values):
+                    pass
+                yield row
+                continue
             produced = False
             for result in spec.impl(ctx, *values):
                 ctx.check()

@@ -9,7 +9,7 @@ from databases.cypher import ast
 from databases.cypher.aggregates import new_accumulator
 from databases.cypher.analysis import rewrite
 from databases.cypher.context import ExecutionContext
-from databases.cypher.errors import argument_error, syntax_error
+from databases.cypher.errors import argument_error, syntax_error, type_error
 from databases.cypher.expressions import AGGREGATE_NAMES, Scope, compile_expression, contains_aggregate
 from databases.cypher.patterns import is_internal
 from databases.cypher.plan import Operator
@@ -27,21 +27,25 @@ class _Aggregate:
     extra: object = None
 
 
-def plan_projection(projection: ast.Projection, scope: Scope, visible: list[str], is_with: bool
-                    ) -> tuple[list[Operator], list[str]]:
-    """Operators for a WITH/RETURN body and the names it binds, in order."""
-    items = _expand_star(projection, visible)
+def plan_projection(projection: ast.Projection, scope: Scope, visible: list[str], is_with: bool,
+                    where: ast.Expr | None = None) -> tuple[list[Operator], list[str]]:
+    """Operators for a WITH/RETURN body (and WITH's WHERE) and the names it binds, in order.
+
+    Without aggregation or DISTINCT, ORDER BY and WHERE may still read the variables from before the
+    projection, so those rows keep them until the last step."""
+    items = _expand_star(projection, visible, is_with)
     _check_items(items, is_with)
     names = [item.name for item in items]
     aggregating = any(contains_aggregate(item.expression) for item in items)
     operators: list[Operator] = []
     order_by = [_rewrite_to_columns(sort, items) for sort in projection.order_by]
+    keep_input = (bool(order_by) or where is not None) and not projection.distinct and not aggregating
     if aggregating:
         operators.append(_aggregation(items, scope))
         sort_scope = Scope(set(names), scope.subplanner)
     else:
-        operators.append(_projection(items, scope, keep_input=bool(order_by) and not projection.distinct))
-        sort_scope = Scope(set(names) | (scope.variables if not projection.distinct else set()), scope.subplanner)
+        operators.append(_projection(items, scope, keep_input=keep_input))
+        sort_scope = Scope(set(names) | (scope.variables if keep_input else set()), scope.subplanner)
     if projection.distinct:
         operators.append(_distinct(names))
     if order_by:
@@ -52,16 +56,19 @@ def plan_projection(projection: ast.Projection, scope: Scope, visible: list[str]
         operators.append(_sort(order_by, sort_scope))
     if projection.skip is not None or projection.limit is not None:
         operators.append(_skip_limit(projection.skip, projection.limit, scope))
-    if order_by and not aggregating and not projection.distinct:
+    if where is not None:
+        predicate = compile_expression(_rewrite_to_columns(ast.SortItem(where), items).expression, sort_scope)
+        operators.append(Operator("Filter", "", lambda rows, ctx: (r for r in rows if predicate(r, ctx) is True)))
+    if keep_input:
         operators.append(_keep_only(names))
     return operators, names
 
 
-def _expand_star(projection: ast.Projection, visible: list[str]) -> list[ast.ReturnItem]:
+def _expand_star(projection: ast.Projection, visible: list[str], is_with: bool) -> list[ast.ReturnItem]:
     items = list(projection.items)
     if projection.star:
         user = sorted(name for name in visible if not is_internal(name))
-        if not user and not items:
+        if not user and not items and not is_with:
             raise syntax_error("RETURN * is not allowed when there are no variables in scope")
         explicit = {item.name for item in items}
         items = [ast.ReturnItem(ast.Variable(name), name) for name in user if name not in explicit] + items
@@ -71,6 +78,9 @@ def _expand_star(projection: ast.Projection, visible: list[str]) -> list[ast.Ret
 def _check_items(items: list[ast.ReturnItem], is_with: bool) -> None:
     seen: set[str] = set()
     for item in items:
+        if isinstance(item.expression, ast.PatternExpression):
+            raise syntax_error("A pattern expression should only be used in order to test the existence of a "
+                               "pattern. It can not be projected; use a pattern comprehension or EXISTS { } instead.")
         if is_with and not item.aliased and not isinstance(item.expression, ast.Variable):
             raise syntax_error("Expression in WITH must be aliased (use AS)")
         if item.name in seen:
@@ -122,6 +132,11 @@ def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
             keys.append((item.name, compile_expression(item.expression, scope)))
             continue
         rewritten = rewrite(item.expression, lambda node: _extract_aggregate(node, aggregates, scope))
+        # A grouping expression repeated around an aggregate (`me.age + count(*)`) reads the group's value.
+        grouped = {i.expression: i.name for i in items
+                   if not contains_aggregate(i.expression) and not isinstance(i.expression, ast.Variable)}
+        rewritten = rewrite(rewritten, lambda node: ast.Variable(grouped[node])
+                            if isinstance(node, ast.Expr) and node in grouped else None)
         finals.append((item.name, rewritten))
     key_names = [name for name, _ in keys]
     final_scope = Scope(set(key_names) | {a.placeholder for a in aggregates} | _grouping_sources(items, scope),
@@ -244,7 +259,8 @@ def _count_expression(expr: ast.Expr | None, clause: str, scope: Scope):
 
 
 def _validate_count(value: object, clause: str, error) -> None:
-    if isinstance(value, float) and value.is_integer() is False:
-        raise error(f"Invalid input. '{value}' is not a valid value. Must be a non-negative integer.")
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise (error if error is syntax_error else type_error)(
+            f"Invalid input. '{value}' is not a valid value. Must be a non-negative integer.")
+    if value < 0:
         raise error(f"Invalid input. '{value}' is not a valid value. Must be a non-negative integer.")

@@ -122,12 +122,15 @@ def unescape_string(text: str) -> str:
         if nxt in simple:
             out.append(simple[nxt])
             i += 2
-        elif nxt == "u" and len(body) >= i + 6:
-            out.append(chr(int(body[i + 2:i + 6], 16)))
-            i += 6
-        elif nxt == "U" and len(body) >= i + 10:
-            out.append(chr(int(body[i + 2:i + 10], 16)))
-            i += 10
+        elif nxt in "uU":
+            width = 4 if nxt == "u" else 8
+            digits = body[i + 2:i + 2 + width]
+            if len(digits) != width or any(c not in "0123456789abcdefABCDEF" for c in digits) \
+                    or int(digits, 16) > 0x10FFFF:
+                raise CypherSyntaxError(f"Invalid input '\\{nxt}{digits}': expected a unicode escape of {width} "
+                                        "hexadecimal digits")
+            out.append(chr(int(digits, 16)))
+            i += 2 + width
         else:
             out.append("\\" + nxt)
             i += 2
@@ -254,7 +257,12 @@ class CypherTransformer(Transformer):
         sig = _significant(children)
         if len(sig) == 2:
             return ast.ReturnItem(expression, sig[1], True)
-        return ast.ReturnItem(expression, self.source[meta.start_pos:meta.end_pos], False)
+        text = self.source[meta.start_pos:meta.end_pos]
+        if isinstance(expression, ast.Variable) and text.startswith("`"):
+            return ast.ReturnItem(expression, expression.name, False)
+        if isinstance(expression, ast.MapProjection):
+            return ast.ReturnItem(expression, expression.subject.name, False)
+        return ast.ReturnItem(expression, text, False)
 
     def order_by(self, children):
         return tuple(_of_type(children, ast.SortItem))
@@ -604,7 +612,7 @@ class CypherTransformer(Transformer):
         if isinstance(operand, ast.Literal) and isinstance(operand.value, _BigInt):
             if operand.value.value == MAX_INT + 1:
                 return ast.Literal(-(MAX_INT + 1))
-        if isinstance(operand, ast.Literal) and type(operand.value) in (int, float):
+        if isinstance(operand, ast.Literal) and type(operand.value) in (int, float) and operand.value != -(MAX_INT + 1):
             return ast.Literal(-operand.value)
         return ast.Negate(operand)
 
@@ -632,8 +640,7 @@ class CypherTransformer(Transformer):
         if len(children) > 2:
             if not isinstance(subject, ast.Variable):
                 raise _syntax("Invalid input '{': expected an expression")
-            return NodeCandidate(ast.NodePattern(subject.name, ast.LabelAll(tuple(ast.LabelName(n) for n in labels)),
-                                                 children[2].expression))
+            return NodeCandidate(ast.NodePattern(subject.name, _labels_expression(labels), children[2].expression))
         return ast.LabelCheck(subject, labels)
 
     def invocation(self, children):
@@ -789,7 +796,10 @@ class CypherTransformer(Transformer):
         return (None, children[0], where.expression if where else None)
 
     def parenthesized(self, children):
-        return children[0]
+        inner = children[0]
+        if isinstance(inner, ast.Literal) and isinstance(inner.value, _BigInt):
+            raise _syntax(f"integer is too large: {inner.value.text}")
+        return inner
 
     def node_with_where(self, children):
         sig = _significant(children)
@@ -939,6 +949,13 @@ class _BigInt:
     text: str
 
 
+def _labels_expression(labels: tuple[str, ...]) -> ast.LabelExpr:
+    """`:A` as a name and `:A:B` as a conjunction, as node patterns write them."""
+    if len(labels) == 1:
+        return ast.LabelName(labels[0])
+    return ast.LabelAll(tuple(ast.LabelName(n) for n in labels))
+
+
 def _function_name(callee: ast.Expr) -> str:
     parts = []
     while isinstance(callee, ast.Property):
@@ -961,7 +978,7 @@ def _as_node(expr: ast.Expr) -> ast.NodePattern | None:
     if isinstance(expr, ast.Variable):
         return ast.NodePattern(expr.name)
     if isinstance(expr, ast.LabelCheck) and isinstance(expr.subject, ast.Variable):
-        return ast.NodePattern(expr.subject.name, ast.LabelAll(tuple(ast.LabelName(n) for n in expr.labels)))
+        return ast.NodePattern(expr.subject.name, _labels_expression(expr.labels))
     if isinstance(expr, (ast.MapLiteral, ast.Parameter)):
         return ast.NodePattern(None, None, expr)
     if isinstance(expr, ast.MapProjection) and all(item[0] == "literal" for item in expr.items):

@@ -5,7 +5,7 @@ from typing import Callable, Iterator
 
 from databases.cypher import ast
 from databases.cypher.context import ExecutionContext
-from databases.cypher.errors import semantic_error, type_error
+from databases.cypher.errors import semantic_error, syntax_error, type_error
 from databases.cypher.expressions import Compiled, Scope, compile_expression, pretty_type
 from databases.cypher.patterns import MatchPlan, anonymous_name
 from databases.cypher.values import PathValue
@@ -16,8 +16,9 @@ RowWriter = Callable[[dict, ExecutionContext], dict]
 
 # --- CREATE --------------------------------------------------------------------------------------------------
 
-def compile_create(parts: tuple[ast.PatternPart, ...], scope: Scope) -> RowWriter:
-    """A function that creates the pattern for one row and returns the row with the new variables bound."""
+def compile_create(parts: tuple[ast.PatternPart, ...], scope: Scope, merging: bool = False) -> RowWriter:
+    """A function that creates the pattern for one row and returns the row with the new variables bound.
+    MERGE (`merging`) may leave a relationship's direction open: it is then created left to right."""
     steps = []
     bound = set(scope.variables)
     for part in parts:
@@ -48,7 +49,7 @@ def compile_create(parts: tuple[ast.PatternPart, ...], scope: Scope) -> RowWrite
             if len(rel.types) != 1:
                 raise semantic_error("Exactly one relationship type must be specified for CREATE. Did you forget "
                                      "to prefix your relationship type with a ':'?")
-            if rel.direction == "both":
+            if rel.direction == "both" and not merging:
                 raise semantic_error("Only directed relationships are supported in CREATE")
             if rel.length is not None:
                 raise semantic_error("Variable length relationships cannot be used in CREATE")
@@ -126,7 +127,7 @@ def compile_merge(part: ast.PatternPart, match: MatchPlan, on_create: RowWriter 
                   on_match: RowWriter | None, scope: Scope) -> Callable[[dict, ExecutionContext], Iterator[dict]]:
     """MERGE for one row: the matches (with ON MATCH applied), or the created pattern (with ON CREATE)."""
     _check_merge_properties(part)
-    create = compile_create((part,), scope)
+    create = compile_create((part,), scope, merging=True)
     bound_ends = [node.variable for node in part.element.nodes if node.variable in scope.variables]
     null_checks = _merge_null_checks(part, scope)
 
@@ -296,6 +297,9 @@ def _remove_labels(subject: Compiled, labels: tuple[str, ...]):
 
 def compile_delete(expressions: tuple[ast.Expr, ...], detach: bool, scope: Scope) -> RowWriter:
     for expression in expressions:
+        if isinstance(expression, ast.LabelCheck):
+            raise syntax_error("Invalid input ':': DELETE removes nodes, relationships and paths; use REMOVE "
+                               "to remove a label")
         if not isinstance(expression, (ast.Variable, ast.Property, ast.Subscript, ast.FunctionCall,
                                        ast.Parameter, ast.ListLiteral, ast.Case, ast.Literal)):
             raise type_error("Type mismatch: expected Node, Path or Relationship to DELETE")

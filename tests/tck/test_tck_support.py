@@ -495,7 +495,6 @@ def test_a_failing_setup_query_fails_the_scenario():
 
 
 @pytest.mark.parametrize("step, message", [
-    ("And there exists a procedure test.labels() :: (label :: STRING?):", "register a test procedure"),
     ("And the moon is full", "unsupported step"),
 ])
 def test_unsupported_steps_fail_clearly(step, message):

@@ -1,10 +1,10 @@
 """List functions and the scalar functions that take lists or any value: size, head, last, tail, range,
-reverse, coalesce."""
+reverse, isEmpty, coalesce, nullIf."""
 from __future__ import annotations
 
 from databases.cypher.errors import argument_error, type_error
 from databases.cypher.functions.registry import function
-from databases.cypher.values import PathValue, type_name
+from databases.cypher.values import PathValue, equals, type_name
 
 
 @function("coalesce", 1, None)
@@ -58,13 +58,14 @@ def tail(ctx, value):
 @function("range", 2, 3)
 def range_(ctx, start, end, step=1):
     """The integers from start to end inclusive, by step."""
-    for value in (start, end, step):
+    for value, what in ((start, "start"), (end, "end"), (step, "step")):
         if value is None:
             return None
         if not isinstance(value, int) or isinstance(value, bool):
-            raise argument_error(f"Type mismatch: expected Integer but was {type_name(value)} (in range())")
+            raise type_error(f"Type mismatch: expected Integer but was {type_name(value).title()} "
+                             f"(the {what} value of range())")
     if step == 0:
-        raise argument_error("Step argument to range() can't be 0")
+        raise argument_error("Step argument to 'range()' cannot be zero")
     return list(range(start, end + (1 if step > 0 else -1), step))
 
 
@@ -86,6 +87,12 @@ def is_empty(ctx, value):
     if isinstance(value, (list, dict, str)):
         return len(value) == 0
     raise type_error(f"Type mismatch: expected String, List or Map but was {type_name(value)}")
+
+
+@function("nullIf", 2, signature="nullIf(v1, v2)")
+def null_if(ctx, first, second):
+    """Null when the two values are equal, else the first value."""
+    return None if equals(first, second) is True else first
 
 
 __all__ = ["PathValue"]
