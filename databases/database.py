@@ -37,8 +37,9 @@ class Database:
 
     def __init__(self, name: str = "neo4j", storage: Storage | None = None, *,
                  isolation_level: IsolationLevel | str = IsolationLevel.SNAPSHOT_ISOLATION,
-                 lock_acquisition_timeout: float = 60.0) -> None:
+                 lock_acquisition_timeout: float = 60.0, import_dir: str | None = None) -> None:
         self.name = name
+        self.import_dir = import_dir
         self.storage = storage or Storage(isolation_level, lock_acquisition_timeout)
         self.planner = Planner(self.storage)
         self.plans = PlanCache()
@@ -76,7 +77,9 @@ class Database:
             raise error
         implicit = transaction is None
         txn = transaction if transaction is not None else self.begin()
-        ctx = ExecutionContext(txn, parameters, Counters(), self.name)
+        ctx = ExecutionContext(txn, parameters, Counters(), self.name,
+                               new_transaction=(lambda: self.begin(txn.isolation)) if implicit else None,
+                               import_dir=self.import_dir)
         return QueryResult(plan, ctx, implicit)
 
 

@@ -608,3 +608,126 @@ class ShowSchema(Statement):
     skip: Expr | None = None
     limit: Expr | None = None
     return_clause: Return | None = None
+
+
+# --- transaction control and management (executed by the coordinator) -------------------------------------
+
+
+@dataclass(frozen=True)
+class TransactionControl(Statement):
+    """`BEGIN`, `COMMIT` or `ROLLBACK` written as a statement."""
+
+    action: str
+
+
+@dataclass(frozen=True)
+class SetIsolationLevel(Statement):
+    """`SET GLOBAL|SESSION|NEXT TRANSACTION ISOLATION LEVEL …`; `level` is SNAPSHOT_ISOLATION, READ_COMMITTED or
+    READ_UNCOMMITTED."""
+
+    scope: str
+    level: str
+
+
+@dataclass(frozen=True)
+class ShowStatement(Statement):
+    """The YIELD / WHERE / ORDER BY / SKIP / LIMIT / RETURN tail every SHOW command may carry."""
+
+    yield_items: tuple[tuple[str, str], ...] | str | None = None
+    where: Expr | None = None
+    order_by: tuple[SortItem, ...] = ()
+    skip: Expr | None = None
+    limit: Expr | None = None
+    return_clause: Return | None = None
+
+
+@dataclass(frozen=True)
+class ShowTransactions(ShowStatement):
+    ids: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True)
+class TerminateTransactions(ShowStatement):
+    ids: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True)
+class SetStorageMode(Statement):
+    mode: str
+
+
+@dataclass(frozen=True)
+class ShowStorageInfo(Statement):
+    """`SHOW STORAGE INFO [ON CURRENT DATABASE | ON DATABASE name]`; `database` None means the instance form."""
+
+    database: str | Parameter | None = None
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class CreateSnapshot(Statement):
+    pass
+
+
+# --- database administration (executed against the system database) --------------------------------------
+
+
+@dataclass(frozen=True)
+class CreateDatabase(Statement):
+    name: str | Parameter
+    if_not_exists: bool = False
+    or_replace: bool = False
+    options: Expr | None = None
+    wait: bool = False
+
+
+@dataclass(frozen=True)
+class DropDatabase(Statement):
+    name: str | Parameter
+    if_exists: bool = False
+    dump_data: bool = False
+    wait: bool = False
+
+
+@dataclass(frozen=True)
+class StartDatabase(Statement):
+    name: str | Parameter
+    wait: bool = False
+
+
+@dataclass(frozen=True)
+class StopDatabase(Statement):
+    name: str | Parameter
+    wait: bool = False
+
+
+@dataclass(frozen=True)
+class AlterDatabase(Statement):
+    """`ALTER DATABASE name SET ACCESS READ ONLY|READ WRITE`; `access` is "READ ONLY" or "READ WRITE"."""
+
+    name: str | Parameter
+    access: str
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class ShowDatabases(ShowStatement):
+    """`SHOW DATABASES | DATABASE name | DEFAULT DATABASE | HOME DATABASE`; `scope` ALL, NAMED, DEFAULT or HOME."""
+
+    scope: str = "ALL"
+    name: str | Parameter | None = None
+
+
+# --- the catalogue of procedures and functions --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShowProcedures(ShowStatement):
+    pass
+
+
+@dataclass(frozen=True)
+class ShowFunctions(ShowStatement):
+    """`SHOW [ALL|BUILT IN|USER DEFINED] FUNCTIONS`; `kind` is ALL, BUILT IN or USER DEFINED."""
+
+    kind: str = "ALL"

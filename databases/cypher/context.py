@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import Callable
 
 from databases.errors import ClientError
 from databases.storage import Edge, Transaction, Vertex
@@ -48,7 +49,12 @@ class ExecutionContext:
     parameters: dict
     counters: Counters = field(default_factory=Counters)
     database_name: str = "neo4j"
-    rows_since_check: int = 0
+    # Opens a transaction of its own for `CALL { } IN TRANSACTIONS`; only implicit executions provide one.
+    new_transaction: Callable[[], Transaction] | None = None
+    # The only directory LOAD CSV may read from (None: LOAD CSV of files is refused).
+    import_dir: str | None = None
+    # (url, line) of the row LOAD CSV is producing, for file() and linenumber().
+    csv_position: tuple[str, int] | None = None
 
     def view(self, entity):
         """The version of a node or relationship this transaction sees; raises if it was deleted."""

@@ -344,7 +344,8 @@ def negate(value: object) -> object:
     if type(value) is float:
         return -value
     if isinstance(value, Duration):
-        return Duration(-value.months, -value.days, -value.seconds, -value.nanoseconds)
+        from databases.cypher.functions.temporal_values import make_duration
+        return make_duration(-value.months, -value.days, -value.seconds, -value.nanoseconds)
     raise type_error(f"Cannot negate `{_pretty_type(value)}`")
 
 

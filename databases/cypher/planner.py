@@ -10,6 +10,7 @@ from typing import Iterator
 
 from databases.cypher import ast
 from databases.cypher.analysis import pattern_variables
+from databases.cypher.catalog_commands import plan_catalog_command
 from databases.cypher.errors import semantic_error, syntax_error, type_error
 from databases.cypher.expressions import Scope, compile_expression
 from databases.cypher.patterns import PatternPlanner
@@ -21,7 +22,13 @@ from databases.cypher.updates import (
     compile_create, compile_delete, compile_merge, compile_remove_items, compile_set_items,
 )
 from databases.cypher.values import group_key
+from databases.errors import ClientError
 
+_COORDINATOR_STATEMENTS = (
+    ast.TransactionControl, ast.SetIsolationLevel, ast.ShowTransactions, ast.TerminateTransactions,
+    ast.SetStorageMode, ast.ShowStorageInfo, ast.CreateSnapshot, ast.CreateDatabase, ast.DropDatabase,
+    ast.StartDatabase, ast.StopDatabase, ast.AlterDatabase, ast.ShowDatabases,
+)
 _READING = (ast.Match,)
 _WRITING = (ast.Create, ast.Merge, ast.SetClause, ast.Remove, ast.Delete, ast.Foreach)
 
@@ -40,7 +47,12 @@ class Planner:
             statement, explain = statement.query, True
         elif isinstance(statement, ast.Profile):
             statement, profile = statement.query, True
-        if not isinstance(statement, ast.Query):
+        if isinstance(statement, (ast.ShowProcedures, ast.ShowFunctions)):
+            plan = plan_catalog_command(statement, self)
+        elif isinstance(statement, _COORDINATOR_STATEMENTS):
+            raise ClientError(f"{type(statement).__name__} statements are run by the DBMS, not by one database: "
+                              "run them in a DBMS session", "Neo.ClientError.Statement.UnsupportedOperationError")
+        elif not isinstance(statement, ast.Query):
             plan = plan_schema_command(statement, self)
         else:
             operators, columns, writes, reads = self.plan_query(statement, [])

@@ -65,7 +65,7 @@ def find(name: str) -> ProcedureSpec:
 
 
 def _load_builtins() -> None:
-    from databases.cypher import builtin_procedures  # noqa: F401  (registers on import)
+    from databases.cypher import algorithms, builtin_procedures  # noqa: F401  (register on import)
 
 
 def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[str], standalone: bool

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING
 
 from databases.cypher import ast
 from databases.cypher.errors import syntax_error
-from databases.cypher.expressions import Scope, compile_expression
 from databases.cypher.plan import Operator, Plan
-from databases.cypher.projection import plan_projection
+from databases.cypher.show import plan_show
 from databases.storage import SchemaChange
 from databases.storage.schema import LOOKUP_INDEXES
 
@@ -69,38 +68,10 @@ def _plan_show(statement: ast.ShowSchema, planner: "Planner") -> Plan:
     indexes = statement.what == "INDEXES"
     default = INDEX_COLUMNS if indexes else CONSTRAINT_COLUMNS
     every = default + (INDEX_EXTRA_COLUMNS if indexes else CONSTRAINT_EXTRA_COLUMNS)
-    source = _index_rows if indexes else _constraint_rows
+    rows = _index_rows if indexes else _constraint_rows
     kind = statement.kind
-
-    def produce(rows, ctx):
-        for _ in rows:
-            for entry in source(ctx.txn.storage, kind):
-                yield entry
-    operators = [Operator("ShowIndexes" if indexes else "ShowConstraints", kind, produce)]
-    if statement.yield_items is None or statement.yield_items == "*":
-        visible = default if statement.yield_items is None else every
-    else:
-        visible = []
-        for name, alias in statement.yield_items:
-            if name not in every:
-                raise syntax_error(f"Trying to YIELD non-existing column: `{name}`")
-            visible.append(alias)
-        renames = list(statement.yield_items)
-        operators.append(Operator("Yield", "", lambda rows, ctx: ({a: r[n] for n, a in renames} for r in rows)))
-    scope = planner.scope(visible)
-    if statement.where is not None:
-        predicate = compile_expression(statement.where, scope)
-        operators.append(Operator("Filter", "", lambda rows, ctx: (r for r in rows if predicate(r, ctx) is True)))
-    if statement.order_by or statement.skip is not None or statement.limit is not None:
-        items = tuple(ast.ReturnItem(ast.Variable(name), name) for name in visible)
-        ordered, _ = plan_projection(ast.Projection(items, False, False, statement.order_by, statement.skip,
-                                                    statement.limit), scope, visible, True)
-        operators.extend(ordered)
-    columns = list(visible)
-    if statement.return_clause is not None:
-        returned, columns = plan_projection(statement.return_clause.projection, scope, visible, False)
-        operators.extend(returned)
-    return Plan(operators, columns, "r", "read")
+    return plan_show(statement, "ShowIndexes" if indexes else "ShowConstraints",
+                     lambda ctx: rows(ctx.txn.storage, kind), default, every, planner)
 
 
 def _index_rows(storage, kind: str):
@@ -168,5 +139,3 @@ def _constraint_rows(storage, kind: str):
         })
     return rows
 
-
-__all__ = ["plan_schema_command", "Scope"]

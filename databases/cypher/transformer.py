@@ -144,7 +144,109 @@ def _name(token: Token | str) -> str:
     return text
 
 
-class CypherTransformer(Transformer):
+class _AdministrationTransforms:
+    """Transaction control, transaction management and database administration statements."""
+
+    def begin_command(self, children):
+        return ast.TransactionControl("BEGIN")
+
+    def commit_command(self, children):
+        return ast.TransactionControl("COMMIT")
+
+    def rollback_command(self, children):
+        return ast.TransactionControl("ROLLBACK")
+
+    def isolation_scope(self, children):
+        return children[0].type
+
+    def isolation_level(self, children):
+        return "_".join(c.type for c in children)
+
+    def set_isolation_level(self, children):
+        scope, level = [c for c in children if isinstance(c, str) and not isinstance(c, Token)]
+        return ast.SetIsolationLevel(scope, level)
+
+    def show_transactions(self, children):
+        return ast.ShowTransactions(**_tail(children), ids=_ids(children))
+
+    def terminate_transactions(self, children):
+        return ast.TerminateTransactions(**_tail(children), ids=_ids(children))
+
+    def storage_mode(self, children):
+        return ast.SetStorageMode(str(children[-1]).upper())
+
+    def storage_info_target(self, children):
+        if _has(children, "CURRENT"):
+            return _Option("storage", (None, True))
+        return _Option("storage", (children[-1].value, False))
+
+    def show_storage_info(self, children):
+        target = next((c.value for c in children if isinstance(c, _Option)), (None, False))
+        return ast.ShowStorageInfo(target[0], target[1])
+
+    def create_snapshot(self, children):
+        return ast.CreateSnapshot()
+
+    def database_name(self, children):
+        if isinstance(children[0], ast.Parameter):
+            return _Option("database", children[0])
+        return _Option("database", ".".join(children))
+
+    def or_replace(self, children):
+        return _Option("or_replace", True)
+
+    def data_option(self, children):
+        return _Option("dump", children[0].type == "DUMP")
+
+    def wait_option(self, children):
+        return _Option("wait", children[0].type == "WAIT")
+
+    def create_database(self, children):
+        options = next((c.value for c in children if isinstance(c, _Option) and c.name == "options"), None)
+        return ast.CreateDatabase(_database(children), _has(children, "IF"), _flag(children, "or_replace"),
+                                  options, _flag(children, "wait"))
+
+    def drop_database(self, children):
+        return ast.DropDatabase(_database(children), _has(children, "IF"), _flag(children, "dump"),
+                                _flag(children, "wait"))
+
+    def start_database(self, children):
+        return ast.StartDatabase(_database(children), _flag(children, "wait"))
+
+    def stop_database(self, children):
+        return ast.StopDatabase(_database(children), _flag(children, "wait"))
+
+    def alter_database(self, children):
+        access = "READ ONLY" if _has(children, "ONLY") else "READ WRITE"
+        return ast.AlterDatabase(_database(children), access, _has(children, "IF"))
+
+    def show_database(self, children):
+        return ast.ShowDatabases(**_tail(children), scope="NAMED", name=_database(children))
+
+    def show_databases(self, children):
+        return ast.ShowDatabases(**_tail(children), scope="ALL")
+
+    def show_default_database(self, children):
+        return ast.ShowDatabases(**_tail(children), scope="DEFAULT")
+
+    def show_home_database(self, children):
+        return ast.ShowDatabases(**_tail(children), scope="HOME")
+
+    def show_procedures(self, children):
+        return ast.ShowProcedures(**_tail(children))
+
+    def function_kind(self, children):
+        return _Option("function_kind", " ".join(c.type for c in children))
+
+    def show_functions(self, children):
+        kind = next((c.value for c in children if isinstance(c, _Option) and c.name == "function_kind"), "ALL")
+        return ast.ShowFunctions(**_tail(children), kind=kind)
+
+    def executable_by(self, children):
+        return _Option("executable_by", children[-1] if len(children) > 1 else None)
+
+
+class CypherTransformer(Transformer, _AdministrationTransforms):
     """The parse tree → AST. Instantiated per parse with the source text (for column names)."""
 
     def __init__(self, source: str) -> None:
@@ -939,6 +1041,24 @@ class CypherTransformer(Transformer):
             elif isinstance(child, tuple) and child and isinstance(child[0], ast.SortItem):
                 tail["order_by"] = child
         return _Option("tail", tail)
+
+
+def _tail(children) -> dict:
+    tail = next((c.value for c in children if isinstance(c, _Option) and c.name == "tail"), {})
+    return {"yield_items": tail.get("yield"), "where": tail.get("where"), "order_by": tail.get("order_by", ()),
+            "skip": tail.get("skip"), "limit": tail.get("limit"), "return_clause": tail.get("return")}
+
+
+def _ids(children) -> tuple:
+    return next((c for c in children if isinstance(c, tuple)), ())
+
+
+def _database(children):
+    return next((c.value for c in children if isinstance(c, _Option) and c.name == "database"), None)
+
+
+def _flag(children, name: str) -> bool:
+    return next((bool(c.value) for c in children if isinstance(c, _Option) and c.name == name), False)
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,7 @@ def compare(a: object, b: object) -> int | None:
 def _time_instant(value: dt.time) -> tuple:
     offset = value.utcoffset() or dt.timedelta(0)
     seconds = value.hour * 3600 + value.minute * 60 + value.second - offset.total_seconds()
-    return (seconds, value.microsecond, getattr(value, "nanosecond", 0))
+    return (seconds, getattr(value, "nanosecond", value.microsecond * 1000))
 
 
 # --- the global sort order (ORDER BY) --------------------------------------------------------------------
@@ -213,8 +213,9 @@ def order_compare(a: OrderKey, b: OrderKey) -> int:
         kx, ky = _time_instant(x), _time_instant(y)
         return (kx > ky) - (kx < ky)
     if a.rank == _ORDER_RANK["DURATION"]:
-        kx = (x.months, x.days, x.seconds, x.nanoseconds)
-        ky = (y.months, y.days, y.seconds, y.nanoseconds)
+        # Neo4j orders durations by their average length, then field by field.
+        kx = (x.seconds + x.days * 86400 + x.months * 2629746, x.nanoseconds, x.months, x.days, x.seconds)
+        ky = (y.seconds + y.days * 86400 + y.months * 2629746, y.nanoseconds, y.months, y.days, y.seconds)
         return (kx > ky) - (kx < ky)
     if a.rank == _ORDER_RANK["POINT"]:
         kx, ky = (x.srid, x.x, x.y, x.z or 0.0), (y.srid, y.x, y.y, y.z or 0.0)

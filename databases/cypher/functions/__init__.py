@@ -1,6 +1,6 @@
 """Cypher's functions, registered by the modules of this package (see `registry`)."""
 from databases.cypher.functions import (  # noqa: F401  (importing registers the functions)
-    conversion, graph, lists, mathematics, spatial, strings, temporal, types,
+    conversion, csv_position, graph, lists, mathematics, spatial, strings, temporal, types,
 )
 from databases.cypher.functions.accessors import property_of
 from databases.cypher.functions.registry import FUNCTIONS, FunctionSpec, function

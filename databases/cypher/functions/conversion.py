@@ -6,6 +6,7 @@ import re
 
 from databases.cypher.errors import argument_error, type_error
 from databases.cypher.functions.registry import function
+from databases.cypher.functions.temporal_values import java_double_string
 from databases.cypher.values import is_number, type_name
 from databases.values import Duration, Point
 
@@ -19,17 +20,7 @@ def to_string(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        text = repr(value)
-        if "e" in text:
-            mantissa, exponent = text.split("e")
-            if "." not in mantissa:
-                mantissa += ".0"
-            text = f"{mantissa}E{int(exponent)}"
-        return text
+        return java_double_string(value)
     if isinstance(value, str):
         return value
     from databases.cypher.functions.temporal import temporal_to_string

@@ -584,32 +584,26 @@ def _fraction(nanos: int) -> str:
 
 
 def java_double_string(value: float) -> str:
-    """Java's `Double.toString()`: `1.0`, `0.001`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity`."""
+    """Java's `Double.toString()`: `1.0`, `0.001`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity` (shortest digits)."""
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
     if value == 0:
         return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
-    text = repr(float(value))
-    sign = "-" if text.startswith("-") else ""
-    text = text.lstrip("-")
-    mantissa, _, exponent = text.partition("e")
+    sign = "-" if value < 0 else ""
+    mantissa, _, exponent = repr(abs(float(value))).partition("e")
     whole, _, fraction = mantissa.partition(".")
-    digits = (whole + fraction).lstrip("0")
-    point = len(whole) + (int(exponent) if exponent else 0)  # decimal point position relative to `whole + fraction`
-    leading = len(whole + fraction) - len((whole + fraction).lstrip("0"))
-    digits = digits.rstrip("0") or "0"
-    scientific = point - leading - 1  # exponent in d.ddd form
+    all_digits = whole + fraction
+    stripped = all_digits.lstrip("0")
+    # the value is 0.DIGITS x 10^point, DIGITS without leading or trailing zeros
+    point = len(whole) + (int(exponent) if exponent else 0) - (len(all_digits) - len(stripped))
+    digits = stripped.rstrip("0") or "0"
     if 1e-3 <= abs(value) < 1e7:
-        if scientific >= 0:
-            integer = digits[:scientific + 1].ljust(scientific + 1, "0")
-            rest = digits[scientific + 1:] or "0"
-        else:
-            integer = "0"
-            rest = "0" * (-scientific - 1) + digits
-        return f"{sign}{integer}.{rest}"
-    return f"{sign}{digits[0]}.{digits[1:] or '0'}E{scientific}"
+        if point > 0:
+            return f"{sign}{digits[:point].ljust(point, '0')}.{digits[point:] or '0'}"
+        return f"{sign}0.{'0' * -point}{digits}"
+    return f"{sign}{digits[0]}.{digits[1:] or '0'}E{point - 1}"
 
 
 # --- ISO 8601 parsing ----------------------------------------------------------------------------------------
@@ -856,10 +850,9 @@ def make_duration(months: int, days: int, seconds: int, nanos: int) -> Duration:
     """A normalised duration; Neo4j's overflow check (the average length in seconds must fit a long)."""
     extra, nanos = divmod(nanos, NANOS_PER_SECOND)
     seconds += extra
-    for total in (seconds + days * SECONDS_PER_DAY + months * AVG_SECONDS_PER_MONTH,):
-        if not MIN_LONG <= total <= MAX_LONG:
-            raise argument_error(f"Invalid value for duration, will cause overflow. Value was months={months}, "
-                                 f"days={days}, seconds={seconds}, nanos={nanos}")
+    if not MIN_LONG <= seconds + days * SECONDS_PER_DAY + months * AVG_SECONDS_PER_MONTH <= MAX_LONG:
+        raise argument_error(f"Invalid value for duration, will cause overflow. Value was months={months}, "
+                             f"days={days}, seconds={seconds}, nanos={nanos}")
     return Duration(months, days, seconds, nanos)
 
 

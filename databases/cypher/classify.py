@@ -1,0 +1,50 @@
+"""What the coordinator must know about a statement before running it: its workload category, the database
+it addresses, and whether it opens transactions of its own."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from databases.cypher import ast
+
+READ, WRITE, SCHEMA, ADMINISTRATION, TRANSACTION_CONTROL = (
+    "Read query", "Write query", "Schema modification", "Administration command", "Transaction control")
+
+_UPDATING = (ast.Create, ast.Merge, ast.SetClause, ast.Remove, ast.Delete, ast.Foreach)
+_SCHEMA = (ast.CreateIndex, ast.DropIndex, ast.CreateConstraint, ast.DropConstraint)
+_ADMINISTRATION = (ast.CreateDatabase, ast.DropDatabase, ast.StartDatabase, ast.StopDatabase, ast.AlterDatabase,
+                   ast.ShowDatabases)
+_TRANSACTION = (ast.TransactionControl, ast.SetIsolationLevel, ast.ShowTransactions, ast.TerminateTransactions)
+_DATABASE_MANAGEMENT = (ast.SetStorageMode, ast.ShowStorageInfo, ast.CreateSnapshot)
+
+
+@dataclass(frozen=True)
+class StatementInfo:
+    """`category` is one of Neo4j's statement types (READ, WRITE, SCHEMA, ADMINISTRATION) or TRANSACTION_CONTROL
+    (BEGIN/COMMIT/ROLLBACK, isolation levels, SHOW/TERMINATE TRANSACTIONS) or "Database management" (storage
+    modes and snapshots). `database` is the name a leading `USE` gives (administration always means "system")."""
+
+    category: str
+    database: str | None = None
+    in_transactions: bool = False
+    explain: bool = False
+
+
+def classify(statement: ast.Statement) -> StatementInfo:
+    explain = isinstance(statement, (ast.Explain, ast.Profile))
+    inner = statement.query if explain else statement
+    if isinstance(inner, ast.Query):
+        writes = any(isinstance(node, _UPDATING) for node in inner.walk())
+        first = inner.parts[0].clauses[0] if inner.parts[0].clauses else None
+        database = first.graph if isinstance(first, ast.Use) else None
+        in_transactions = any(isinstance(node, ast.CallSubquery) and node.in_transactions is not None
+                              for node in inner.walk())
+        return StatementInfo(WRITE if writes else READ, database, in_transactions, explain)
+    if isinstance(inner, _SCHEMA):
+        return StatementInfo(SCHEMA, explain=explain)
+    if isinstance(inner, _ADMINISTRATION):
+        return StatementInfo(ADMINISTRATION, "system", explain=explain)
+    if isinstance(inner, _TRANSACTION):
+        return StatementInfo(TRANSACTION_CONTROL, explain=explain)
+    if isinstance(inner, _DATABASE_MANAGEMENT):
+        return StatementInfo("Database management", explain=explain)
+    return StatementInfo(READ, explain=explain)

@@ -1,0 +1,115 @@
+"""`CALL { … } IN TRANSACTIONS`: the subquery runs over batches of input rows, each batch in a transaction of its
+own that commits before the next begins (Neo4j 5 semantics, ON ERROR CONTINUE | BREAK | FAIL, REPORT STATUS).
+
+Batches get their transactions from `ctx.new_transaction`, which only an implicit (auto-commit) execution
+provides; anywhere else the clause fails with Neo4j's TransactionStartFailed error.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Iterator
+
+from databases.cypher import ast
+from databases.cypher.context import ExecutionContext
+from databases.cypher.errors import argument_error, syntax_error, type_error
+from databases.cypher.expressions import Scope, compile_expression
+from databases.cypher.plan import Operator
+from databases.errors import DatabaseError, Neo4jError
+
+EXPLICIT_MESSAGE = ("A query with 'CALL { ... } IN TRANSACTIONS' can only be executed in an implicit transaction, "
+                    "but tried to execute in an explicit transaction.")
+
+
+def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str], columns: list[str],
+                         scope: Scope) -> Operator:
+    options = clause.in_transactions
+    batch_size = _batch_size(options.batch_size, scope)
+    on_error = options.on_error
+    report = options.report_status
+    if report is not None and on_error == "FAIL":
+        raise syntax_error("REPORT STATUS can only be used when specifying ON ERROR CONTINUE or ON ERROR BREAK")
+
+    def run(rows: Iterator[dict], ctx: ExecutionContext) -> Iterator[dict]:
+        if ctx.new_transaction is None:
+            raise DatabaseError(EXPLICIT_MESSAGE, "Neo.DatabaseError.Transaction.TransactionStartFailed")
+        size = batch_size(ctx)
+        broken = False
+        rows = iter(rows)
+        while True:
+            batch = list(itertools.islice(rows, size))
+            if not batch:
+                return
+            if broken:
+                for row in batch:
+                    yield _with_nulls(row, columns, report, _status(False, False, None, None))
+                continue
+            txn = ctx.new_transaction()
+            inner = ExecutionContext(txn, ctx.parameters, ctx.counters, ctx.database_name,
+                                     import_dir=ctx.import_dir)
+            try:
+                produced = [(row, list(_run_inner(operators, imported, row, inner))) for row in batch]
+                txn.commit()
+            except Neo4jError as error:
+                if txn.is_open:
+                    txn.rollback()
+                if on_error == "FAIL":
+                    raise
+                status = _status(True, False, _transaction_id(txn), error.message)
+                for row in batch:
+                    yield _with_nulls(row, columns, report, status)
+                broken = on_error == "BREAK"
+                continue
+            status = _status(True, True, _transaction_id(txn), None)
+            for row, results in produced:
+                if not columns:
+                    yield _with_report(dict(row), report, status)
+                    continue
+                for result in results:
+                    out = dict(row)
+                    for name in columns:
+                        out[name] = result[name]
+                    yield _with_report(out, report, status)
+    return Operator("TransactionApply", f"{on_error}", run, list(operators))
+
+
+def _run_inner(operators, imported: list[str], row: dict, ctx: ExecutionContext) -> Iterator[dict]:
+    current: Iterator[dict] = iter(({name: row[name] for name in imported},))
+    for operator in operators:
+        current = operator.run(current, ctx)
+    return current
+
+
+def _batch_size(expr: ast.Expr | None, scope: Scope):
+    if expr is None:
+        return lambda ctx: 1000
+    compiled = compile_expression(expr, Scope(set(), scope.subplanner))
+
+    def evaluate(ctx):
+        value = compiled({}, ctx)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise type_error(f"Type mismatch: the batch size of IN TRANSACTIONS must be an integer, got {value!r}")
+        if value <= 0:
+            raise argument_error(f"Invalid input. '{value}' is not a valid value. Must be a positive integer.")
+        return value
+    return evaluate
+
+
+def _transaction_id(txn) -> str:
+    return f"{txn.storage.database_id}-transaction-{txn.id}"
+
+
+def _status(started: bool, committed: bool, transaction_id, message) -> dict:
+    return {"started": started, "committed": committed, "transactionId": transaction_id, "errorMessage": message}
+
+
+def _with_report(row: dict, report: str | None, status: dict) -> dict:
+    if report is not None:
+        row[report] = dict(status)
+    return row
+
+
+def _with_nulls(row: dict, columns: list[str], report: str | None, status: dict) -> dict:
+    out = dict(row)
+    for name in columns:
+        out[name] = None
+    return _with_report(out, report, status)
