@@ -5,7 +5,7 @@ import math
 from typing import Callable
 
 from databases.cypher.errors import argument_error, type_error
-from databases.cypher.values import OrderKey, compare, group_key, is_number, type_name
+from databases.cypher.values import OrderKey, group_key, is_number, type_name
 from databases.values import Duration
 
 
@@ -206,5 +206,3 @@ def new_accumulator(name: str, distinct: bool) -> Accumulator:
     accumulator = _FACTORIES[name]()
     return _Distinct(accumulator) if distinct and not isinstance(accumulator, Percentile) else accumulator
 
-
-__all__ = ["Accumulator", "new_accumulator", "compare"]

@@ -8,8 +8,9 @@ from databases.cypher import ast
 from databases.cypher.errors import syntax_error, type_error
 from databases.cypher.expressions import Scope, compile_expression
 from databases.cypher.plan import Operator
-from databases.cypher.values import type_name
+from databases.cypher.values import PathValue, type_name
 from databases.errors import ClientError
+from databases.storage import Edge, Vertex
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,20 @@ class ProcedureSpec:
 
     @property
     def signature(self) -> str:
-        ins = ", ".join(f"{n} :: {t}" + (f" = {d!r}" if d is not ... else "") for n, t, d in self.inputs)
+        ins = ", ".join(f"{n}" + (f" = {_literal(d)}" if d is not ... else "") + f" :: {t}"
+                        for n, t, d in self.inputs)
         outs = ", ".join(f"{n} :: {t}" for n, t in self.outputs)
         return f"{self.name}({ins}) :: ({outs})"
+
+
+def _literal(value: object) -> str:
+    """A default value as Cypher writes it in a signature."""
+    from databases.cypher.functions.conversion import to_string
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return repr(value)
+    return to_string(value)
 
 
 PROCEDURES: dict[str, ProcedureSpec] = {}
@@ -143,7 +155,9 @@ def _check_argument(value: object, declared: str, spec: ProcedureSpec) -> None:
     declared = declared.upper().rstrip("?")
     if value is None or declared in ("ANY", ""):
         return
-    ok = {"INTEGER": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    ok = {"NODE": lambda v: isinstance(v, Vertex), "RELATIONSHIP": lambda v: isinstance(v, Edge),
+          "PATH": lambda v: isinstance(v, PathValue),
+          "INTEGER": lambda v: isinstance(v, int) and not isinstance(v, bool),
           "FLOAT": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
           "NUMBER": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
           "STRING": lambda v: isinstance(v, str), "BOOLEAN": lambda v: isinstance(v, bool),

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from databases.storage.records import Edge, Vertex
-from databases.values import Duration, Point
+from databases.values import cypher_type_name
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,6 @@ def is_number(value: object) -> bool:
 
 def type_name(value: object) -> str:
     """The Cypher type of a runtime value, as error messages and `valueType()` name it."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "BOOLEAN"
-    if isinstance(value, int):
-        return "INTEGER"
-    if isinstance(value, float):
-        return "FLOAT"
-    if isinstance(value, str):
-        return "STRING"
     if isinstance(value, Vertex):
         return "NODE"
     if isinstance(value, Edge):
@@ -49,19 +39,7 @@ def type_name(value: object) -> str:
         return "PATH"
     if isinstance(value, list):
         return "LIST<ANY>"
-    if isinstance(value, dict):
-        return "MAP"
-    if isinstance(value, dt.datetime):
-        return "ZONED DATETIME" if value.tzinfo is not None else "LOCAL DATETIME"
-    if isinstance(value, dt.date):
-        return "DATE"
-    if isinstance(value, dt.time):
-        return "ZONED TIME" if value.tzinfo is not None else "LOCAL TIME"
-    if isinstance(value, Duration):
-        return "DURATION"
-    if isinstance(value, Point):
-        return "POINT"
-    return type(value).__name__.upper()
+    return cypher_type_name(value)
 
 
 def _category(value: object) -> str:

@@ -284,9 +284,13 @@ class Transaction:
         head = entity.head
         if head is not None and head.owner is self.info and self.status is Status.ACTIVE:
             return not head.deleted
+        return self._prepare(entity) is not None
+
+    def _prepare(self, entity) -> Version | None:
+        """`mvcc.prepare_write`, failing the transaction when it raises."""
         self._check_writable()
         try:
-            return prepare_write(self, entity) is not None
+            return prepare_write(self, entity)
         except Neo4jError as error:
             self.mark_failed(error)
             raise
@@ -296,12 +300,7 @@ class Transaction:
         if head is not None and head.owner is self.info and not head.deleted and self.status is Status.ACTIVE \
                 and self.termination is None:
             return head
-        self._check_writable()
-        try:
-            version = prepare_write(self, entity)
-        except Neo4jError as error:
-            self.mark_failed(error)
-            raise
+        version = self._prepare(entity)
         if version is None:
             error = _entity_not_found(entity)
             self.mark_failed(error)
@@ -406,12 +405,7 @@ class Transaction:
         head = edge.head
         if head is not None and head.owner is self.info and head.deleted:
             return False
-        self._check_writable()
-        try:
-            version = prepare_write(self, edge)
-        except Neo4jError as error:
-            self.mark_failed(error)
-            raise
+        version = self._prepare(edge)
         if version is None:
             return False
         version.deleted = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from databases.cypher.errors import argument_error, type_error
 from databases.cypher.functions.registry import function
-from databases.cypher.values import PathValue, equals, type_name
+from databases.cypher.values import equals, type_name
 
 
 @function("coalesce", 1, None)
@@ -94,5 +94,3 @@ def null_if(ctx, first, second):
     """Null when the two values are equal, else the first value."""
     return None if equals(first, second) is True else first
 
-
-__all__ = ["PathValue"]
