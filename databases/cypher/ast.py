@@ -731,3 +731,134 @@ class ShowFunctions(ShowStatement):
     """`SHOW [ALL|BUILT IN|USER DEFINED] FUNCTIONS`; `kind` is ALL, BUILT IN or USER DEFINED."""
 
     kind: str = "ALL"
+
+
+# --- users, roles and privileges (executed against the system database) -----------------------------------
+
+
+@dataclass(frozen=True)
+class UserSettings(Node):
+    """What CREATE USER / ALTER USER set; None leaves a setting as it is."""
+
+    password: str | Parameter | None = None
+    encrypted: bool = False
+    change_required: bool | None = None
+    status: str | None = None
+    home_database: str | Parameter | None = None
+    remove_home_database: bool = False
+
+
+@dataclass(frozen=True)
+class CreateUser(Statement):
+    name: str | Parameter
+    settings: UserSettings
+    if_not_exists: bool = False
+    or_replace: bool = False
+
+
+@dataclass(frozen=True)
+class AlterUser(Statement):
+    name: str | Parameter
+    settings: UserSettings
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class DropUser(Statement):
+    name: str | Parameter
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class RenameUser(Statement):
+    name: str | Parameter
+    new_name: str | Parameter
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class ShowUsers(ShowStatement):
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class AlterCurrentUserPassword(Statement):
+    old_password: str | Parameter
+    new_password: str | Parameter
+
+
+@dataclass(frozen=True)
+class CreateRole(Statement):
+    name: str | Parameter
+    if_not_exists: bool = False
+    or_replace: bool = False
+    copy_of: str | Parameter | None = None
+
+
+@dataclass(frozen=True)
+class DropRole(Statement):
+    name: str | Parameter
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class RenameRole(Statement):
+    name: str | Parameter
+    new_name: str | Parameter
+    if_exists: bool = False
+
+
+@dataclass(frozen=True)
+class ShowRoles(ShowStatement):
+    populated: bool = False
+    with_users: bool = False
+
+
+@dataclass(frozen=True)
+class GrantRoles(Statement):
+    roles: tuple
+    users: tuple
+
+
+@dataclass(frozen=True)
+class RevokeRoles(Statement):
+    roles: tuple
+    users: tuple
+
+
+@dataclass(frozen=True)
+class Privilege(Node):
+    """One privilege as Neo4j 5 names it (`TRAVERSE`, `SET PROPERTY`, `TRANSACTION MANAGEMENT` …).
+
+    `scope` is GRAPH, DATABASE, DBMS or LOAD; `targets` the graph or database names, "*", "HOME" or "DEFAULT"
+    (or the URL/CIDR of LOAD, ALL DATA as "*"); `segment` NODES, RELATIONSHIPS or ELEMENTS with `labels` ("*" for
+    all); `properties` for READ/MATCH/SET PROPERTY/MERGE; `qualifier` the labels of SET/REMOVE LABEL, the users
+    of the transaction privileges, or the procedures and functions of EXECUTE."""
+
+    name: str
+    scope: str
+    targets: tuple | str = "*"
+    segment: str | None = None
+    labels: tuple | str = "*"
+    properties: tuple | str | None = None
+    qualifier: tuple | str | None = None
+
+
+@dataclass(frozen=True)
+class PrivilegeCommand(Statement):
+    """GRANT, DENY or REVOKE [GRANT|DENY] of one privilege to or from roles."""
+
+    action: str
+    privilege: Privilege
+    roles: tuple
+    revoke_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowPrivileges(ShowStatement):
+    """`SHOW [ALL | ROLE r | USER u] PRIVILEGES [AS [REVOKE] COMMANDS]`; `filter` ALL, ROLE or USER."""
+
+    filter: str = "ALL"
+    names: tuple = ()
+    as_commands: bool = False
+    as_revoke: bool = False

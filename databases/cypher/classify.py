@@ -12,7 +12,9 @@ READ, WRITE, SCHEMA, ADMINISTRATION, TRANSACTION_CONTROL = (
 _UPDATING = (ast.Create, ast.Merge, ast.SetClause, ast.Remove, ast.Delete, ast.Foreach)
 _SCHEMA = (ast.CreateIndex, ast.DropIndex, ast.CreateConstraint, ast.DropConstraint)
 _ADMINISTRATION = (ast.CreateDatabase, ast.DropDatabase, ast.StartDatabase, ast.StopDatabase, ast.AlterDatabase,
-                   ast.ShowDatabases)
+                   ast.ShowDatabases, ast.CreateUser, ast.AlterUser, ast.DropUser, ast.RenameUser, ast.ShowUsers,
+                   ast.AlterCurrentUserPassword, ast.CreateRole, ast.DropRole, ast.RenameRole, ast.ShowRoles,
+                   ast.GrantRoles, ast.RevokeRoles, ast.PrivilegeCommand, ast.ShowPrivileges)
 _TRANSACTION = (ast.TransactionControl, ast.SetIsolationLevel, ast.ShowTransactions, ast.TerminateTransactions)
 _DATABASE_MANAGEMENT = (ast.SetStorageMode, ast.ShowStorageInfo, ast.CreateSnapshot)
 

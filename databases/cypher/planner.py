@@ -27,7 +27,9 @@ from databases.errors import ClientError
 _COORDINATOR_STATEMENTS = (
     ast.TransactionControl, ast.SetIsolationLevel, ast.ShowTransactions, ast.TerminateTransactions,
     ast.SetStorageMode, ast.ShowStorageInfo, ast.CreateSnapshot, ast.CreateDatabase, ast.DropDatabase,
-    ast.StartDatabase, ast.StopDatabase, ast.AlterDatabase, ast.ShowDatabases,
+    ast.StartDatabase, ast.StopDatabase, ast.AlterDatabase, ast.ShowDatabases, ast.CreateUser, ast.AlterUser,
+    ast.DropUser, ast.RenameUser, ast.ShowUsers, ast.AlterCurrentUserPassword, ast.CreateRole, ast.DropRole,
+    ast.RenameRole, ast.ShowRoles, ast.GrantRoles, ast.RevokeRoles, ast.PrivilegeCommand, ast.ShowPrivileges,
 )
 _READING = (ast.Match,)
 _WRITING = (ast.Create, ast.Merge, ast.SetClause, ast.Remove, ast.Delete, ast.Foreach)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer, Tree, v_args
 
 from databases.cypher import ast
+from databases.cypher.privileges import privilege_name
 from databases.errors import CypherSyntaxError
 
 MAX_INT = 2 ** 63 - 1
@@ -144,6 +145,235 @@ def _name(token: Token | str) -> str:
     return text
 
 
+class _SecurityTransforms:
+    """Users, roles and privileges."""
+
+    def principal(self, children):
+        return children[0]
+
+    def principals(self, children):
+        return tuple(children)
+
+    def password(self, children):
+        child = children[0]
+        return unescape_string(str(child)) if isinstance(child, Token) else child
+
+    def password_change(self, children):
+        return _Option("change_required", not _has(children, "NOT"))
+
+    def set_password(self, children):
+        password = next(c for c in children if isinstance(c, (str, ast.Parameter)) and not isinstance(c, Token))
+        change = next((c.value for c in children if isinstance(c, _Option)), None)
+        return _Option("user", {"password": password, "encrypted": _has(children, "ENCRYPTED"),
+                                "change_required": change})
+
+    def set_password_change(self, children):
+        return _Option("user", {"change_required": children[-1].value})
+
+    def set_status(self, children):
+        return _Option("user", {"status": children[-1].type})
+
+    def set_home_database(self, children):
+        return _Option("user", {"home_database": children[-1].value})
+
+    def _settings(self, children) -> ast.UserSettings:
+        values: dict = {}
+        for child in children:
+            if isinstance(child, _Option) and child.name == "user":
+                values.update({k: v for k, v in child.value.items() if v is not None or k == "password"})
+        if _has(children, "REMOVE"):
+            values["remove_home_database"] = True
+        return ast.UserSettings(**values)
+
+    def create_user(self, children):
+        name = next(c for c in children if _is_name(c))
+        return ast.CreateUser(name, self._settings(children), _has(children, "IF"), _flag(children, "or_replace"))
+
+    def alter_user(self, children):
+        name = next(c for c in children if _is_name(c))
+        return ast.AlterUser(name, self._settings(children), _has(children, "IF"))
+
+    def drop_user(self, children):
+        return ast.DropUser(next(c for c in children if _is_name(c)), _has(children, "IF"))
+
+    def rename_user(self, children):
+        old, new = [c for c in children if _is_name(c)]
+        return ast.RenameUser(old, new, _has(children, "IF"))
+
+    def show_users(self, children):
+        return ast.ShowUsers(**_tail(children))
+
+    def show_current_user(self, children):
+        return ast.ShowUsers(**_tail(children), current=True)
+
+    def alter_current_user(self, children):
+        old, new = [c for c in children if _is_name(c)]
+        return ast.AlterCurrentUserPassword(old, new)
+
+    def create_role(self, children):
+        names = [c for c in children if _is_name(c)]
+        return ast.CreateRole(names[0], _has(children, "IF"), _flag(children, "or_replace"),
+                              names[1] if len(names) > 1 else None)
+
+    def drop_role(self, children):
+        return ast.DropRole(next(c for c in children if _is_name(c)), _has(children, "IF"))
+
+    def rename_role(self, children):
+        old, new = [c for c in children if _is_name(c)]
+        return ast.RenameRole(old, new, _has(children, "IF"))
+
+    def role_filter(self, children):
+        return _Option("populated", children[0].type == "POPULATED")
+
+    def show_roles(self, children):
+        return ast.ShowRoles(**_tail(children), populated=_flag(children, "populated"),
+                             with_users=_has(children, "WITH"))
+
+    # --- privileges --------------------------------------------------------------------------------------
+
+    def word(self, children):
+        child = children[0]
+        if isinstance(child, ast.Parameter):
+            return child
+        if isinstance(child, Tree):
+            child = child.children[0]
+        return _Word(str(child))
+
+    def privilege_keyword(self, children):
+        return children[0]
+
+    def property_set(self, children):
+        return _Option("properties", children[0])
+
+    def property_names(self, children):
+        return "*" if _has(children, "STAR") else tuple(c for c in children if isinstance(c, str))
+
+    def user_set(self, children):
+        return _Option("users", children[0])
+
+    def principal_or_star(self, children):
+        return "*" if _has(children, "STAR") else children[0]
+
+    def comma(self, children):
+        return _Option("comma")
+
+    def privilege(self, children):
+        scope = next((c for c in children if isinstance(c, _Scope)), None)
+        return (list(c for c in children if not isinstance(c, _Scope)), scope)
+
+    def graph_scope(self, children):
+        return _Scope("GRAPH", _first(children, _Names).value, *_segment(children))
+
+    def named_graph_scope(self, children):
+        return _Scope("GRAPH", children[0].type, *_segment(children))
+
+    def database_scope(self, children):
+        return _Scope("DATABASE", _first(children, _Names).value)
+
+    def named_database_scope(self, children):
+        return _Scope("DATABASE", children[0].type)
+
+    def dbms_scope(self, children):
+        return _Scope("DBMS", "*")
+
+    def all_data_scope(self, children):
+        return _Scope("LOAD", "*")
+
+    def url_scope(self, children):
+        return _Scope("LOAD", (children[0].type, unescape_string(str(children[1]))))
+
+    def graph_names(self, children):
+        if _has(children, "STAR"):
+            return _Names("*")
+        return _Names(tuple(c.value for c in children if isinstance(c, _Option)))
+
+    def segment(self, children):
+        kind = children[0].type.rstrip("S") + "S"
+        labels = "*" if any(isinstance(c, Token) and c.type == "STAR" for c in children[1:2]) else \
+            tuple(c for c in children if isinstance(c, str) and not isinstance(c, Token))
+        return _Option("segment", (kind, labels))
+
+    def grant_command(self, children):
+        return _privilege_command("GRANT", children)
+
+    def deny_command(self, children):
+        return _privilege_command("DENY", children)
+
+    def revoke_command(self, children):
+        return _privilege_command("REVOKE", children)
+
+    def all_filter(self, children):
+        return _Option("filter", ("ALL", ()))
+
+    def role_privilege_filter(self, children):
+        return _Option("filter", ("ROLE", children[-1]))
+
+    def user_privilege_filter(self, children):
+        names = children[-1] if isinstance(children[-1], tuple) else ()
+        return _Option("filter", ("USER", names))
+
+    def show_privileges(self, children):
+        kind, names = next((c.value for c in children if isinstance(c, _Option) and c.name == "filter"),
+                           ("ALL", ()))
+        return ast.ShowPrivileges(**_tail(children), filter=kind, names=names,
+                                  as_commands=_has(children, "COMMANDS"), as_revoke=_has(children, "REVOKE"))
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+
+
+@dataclass(frozen=True)
+class _Names:
+    value: object
+
+
+@dataclass(frozen=True)
+class _Scope:
+    kind: str
+    targets: object
+    segment: str | None = None
+    labels: object = "*"
+
+
+def _segment(children) -> tuple:
+    found = next((c.value for c in children if isinstance(c, _Option) and c.name == "segment"), None)
+    return found if found is not None else (None, "*")
+
+
+def _is_name(child) -> bool:
+    return isinstance(child, ast.Parameter) or (isinstance(child, str) and not isinstance(child, Token))
+
+
+def _privilege_command(action: str, children) -> ast.Statement:
+    words, scope = next(c for c in children if isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], list))
+    roles = children[-1]
+    texts = [w.text.upper() for w in words if isinstance(w, _Word)]
+    revoke_kind = None
+    if action == "REVOKE" and texts and texts[0] in ("GRANT", "DENY") and scope is not None:
+        revoke_kind = texts[0]
+        words = words[1:]
+        texts = texts[1:]
+    if scope is None:
+        if texts and texts[0] in ("ROLE", "ROLES") and action in ("GRANT", "REVOKE"):
+            names = tuple(w.text if isinstance(w, _Word) else w for w in words[1:]
+                          if isinstance(w, (_Word, ast.Parameter)))
+            if not names:
+                raise CypherSyntaxError("Invalid input: expected the roles to grant")
+            return (ast.GrantRoles if action == "GRANT" else ast.RevokeRoles)(names, roles)
+        raise CypherSyntaxError(f"Invalid input '{' '.join(texts)}': expected ON and the scope of the privilege")
+    properties = next((w.value for w in words if isinstance(w, _Option) and w.name == "properties"), None)
+    users = next((w.value for w in words if isinstance(w, _Option) and w.name == "users"), None)
+    plain = [w.text for w in words if isinstance(w, _Word)]
+    name, named = privilege_name([t.upper() for t in plain], scope.kind)
+    if named is not None:
+        named = tuple(plain[len(plain) - len(named):])
+    qualifier = named if named is not None else users
+    return ast.PrivilegeCommand(action, ast.Privilege(name, scope.kind, scope.targets, scope.segment, scope.labels,
+                                                      properties, qualifier), roles, revoke_kind)
+
+
 class _AdministrationTransforms:
     """Transaction control, transaction management and database administration statements."""
 
@@ -246,7 +476,7 @@ class _AdministrationTransforms:
         return _Option("executable_by", children[-1] if len(children) > 1 else None)
 
 
-class CypherTransformer(Transformer, _AdministrationTransforms):
+class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransforms):
     """The parse tree → AST. Instantiated per parse with the source text (for column names)."""
 
     def __init__(self, source: str) -> None:
