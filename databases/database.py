@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Iterator
+from typing import Callable, Iterator
 
 from databases.cypher.context import Counters, ExecutionContext
 from databases.cypher.parser import parse
@@ -37,10 +37,11 @@ class Database:
 
     def __init__(self, name: str = "neo4j", storage: Storage | None = None, *,
                  isolation_level: IsolationLevel | str = IsolationLevel.SNAPSHOT_ISOLATION,
-                 lock_acquisition_timeout: float = 60.0, import_dir: str | None = None) -> None:
+                 lock_acquisition_timeout: float = 60.0, import_dir: str | None = None,
+                 database_id: str | None = None) -> None:
         self.name = name
         self.import_dir = import_dir
-        self.storage = storage or Storage(isolation_level, lock_acquisition_timeout)
+        self.storage = storage or Storage(isolation_level, lock_acquisition_timeout, database_id)
         self.planner = Planner(self.storage)
         self.plans = PlanCache()
 
@@ -57,10 +58,11 @@ class Database:
               memory_limit: int | None = None) -> Transaction:
         return self.storage.begin(isolation_level, memory_limit)
 
-    def execute(self, query: str, parameters: dict | None = None, *,
-                transaction: Transaction | None = None) -> "QueryResult":
+    def execute(self, query: str, parameters: dict | None = None, *, transaction: Transaction | None = None,
+                new_transaction: Callable[[], Transaction] | None = None) -> "QueryResult":
         """Runs a statement; the result streams lazily. Without `transaction` the statement runs in its own
-        transaction, committed when the result is exhausted (or rolled back if it fails)."""
+        transaction, committed when the result is exhausted (or rolled back if it fails). `new_transaction` lets
+        `CALL { } IN TRANSACTIONS` open its batches when the caller's transaction is an implicit one."""
         parameters = parameters or {}
         try:
             plan = self.plan(query)
@@ -78,7 +80,7 @@ class Database:
         implicit = transaction is None
         txn = transaction if transaction is not None else self.begin()
         ctx = ExecutionContext(txn, parameters, Counters(), self.name,
-                               new_transaction=(lambda: self.begin(txn.isolation)) if implicit else None,
+                               new_transaction=(lambda: self.begin(txn.isolation)) if implicit else new_transaction,
                                import_dir=self.import_dir)
         return QueryResult(plan, ctx, implicit)
 

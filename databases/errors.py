@@ -10,7 +10,7 @@ from __future__ import annotations
 __all__ = [
     "Neo4jError", "ClientError", "CypherSyntaxError", "CypherTypeError", "ConstraintError", "AuthError",
     "Forbidden", "TransientError", "DatabaseError", "TransactionError", "TransactionFailureError",
-    "ResultConsumedError", "SessionError", "error_for_code", "format_bytes",
+    "ResultConsumedError", "ResultNotSingleError", "SessionError", "error_for_code", "format_bytes",
 ]
 
 
@@ -103,6 +103,12 @@ class TransactionFailureError(ClientError):
 
 class ResultConsumedError(ClientError):
     """A result was used after it was consumed or its transaction ended."""
+
+    default_code = "Neo.ClientError.Request.Invalid"
+
+
+class ResultNotSingleError(ClientError):
+    """`Result.single(strict=True)` found no record or more than one."""
 
     default_code = "Neo.ClientError.Request.Invalid"
 

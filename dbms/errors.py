@@ -1,12 +1,12 @@
 """The public error hierarchy (defined in `databases.errors`, the bottom layer, and re-exported here)."""
 from databases.errors import (  # noqa: F401
     AuthError, ClientError, ConstraintError, CypherSyntaxError, CypherTypeError, DatabaseError, Forbidden,
-    Neo4jError, ResultConsumedError, SessionError, TransactionError, TransactionFailureError, TransientError,
+    Neo4jError, ResultConsumedError, ResultNotSingleError, SessionError, TransactionError, TransactionFailureError, TransientError,
     error_for_code,
 )
 
 __all__ = [
     "Neo4jError", "ClientError", "CypherSyntaxError", "CypherTypeError", "ConstraintError", "AuthError",
     "Forbidden", "TransientError", "DatabaseError", "TransactionError", "TransactionFailureError",
-    "ResultConsumedError", "SessionError", "error_for_code",
+    "ResultConsumedError", "ResultNotSingleError", "SessionError", "error_for_code",
 ]

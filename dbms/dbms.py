@@ -1,0 +1,107 @@
+"""The DBMS: many named databases in one process, the system database that catalogs them, and sessions."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from databases import Database
+from databases.cypher.classify import StatementInfo, classify
+from databases.cypher.parser import parse
+from databases.errors import ClientError
+from dbms.registry import TransactionRegistry
+from dbms.settings import Settings
+from system_db.administration import Administration
+from system_db.catalog import SYSTEM, Catalog, DatabaseEntry
+
+
+class DBMS:
+    """Open with `DBMS.in_memory(**settings)`; close with `close()` (or use it as a context manager)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.registry = TransactionRegistry()
+        self._lock = threading.RLock()
+        self._statements: OrderedDict[str, tuple] = OrderedDict()
+        self.system = Database(SYSTEM, isolation_level=settings.isolation_level,
+                               lock_acquisition_timeout=settings.lock_acquisition_timeout)
+        self.catalog = Catalog(self.system)
+        self.catalog.bootstrap(settings.default_database.lower(), settings.storage_mode)
+        self.administration = Administration(self.catalog, lambda: self.settings.storage_mode)
+        self.databases: dict[str, Database] = {SYSTEM: self.system}
+        self._entries: dict[str, DatabaseEntry] = {}
+        self.closed = False
+        self.sync_catalog()
+
+    @classmethod
+    def in_memory(cls, **settings) -> "DBMS":
+        """A DBMS that touches no disk: ideal for tests."""
+        return cls(Settings.from_kwargs(**settings))
+
+    # --- lifecycle ---------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Rolls back open transactions and releases everything; idempotent."""
+        if self.closed:
+            return
+        self.closed = True
+        for txn in self.registry.all():
+            txn.rollback()
+
+    def __enter__(self) -> "DBMS":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- catalog -----------------------------------------------------------------------------------------
+
+    def sync_catalog(self) -> None:
+        """Brings the live databases in line with the committed catalog (after administration commits)."""
+        with self._lock:
+            entries = {entry.name: entry for entry in self.catalog.entries()}
+            for name in list(self.databases):
+                if name not in entries:
+                    del self.databases[name]
+            for name, entry in entries.items():
+                existing = self.databases.get(name)
+                if existing is None or (name != SYSTEM and existing.storage.database_id != entry.uuid):
+                    self.databases[name] = Database(
+                        name, isolation_level=self.settings.isolation_level,
+                        lock_acquisition_timeout=self.settings.lock_acquisition_timeout,
+                        import_dir=self.settings.import_dir, database_id=entry.uuid)
+            self._entries = entries
+
+    def entry(self, name: str) -> DatabaseEntry | None:
+        return self._entries.get(name.lower())
+
+    def bookmark(self, database: str, commit_ts: int) -> str:
+        entry = self._entries.get(database)
+        uuid = entry.uuid if entry is not None else database
+        return f"GP:{uuid}:{commit_ts}"
+
+    # --- statements --------------------------------------------------------------------------------------
+
+    def parse(self, text: str) -> tuple[object, StatementInfo]:
+        """The AST and classification of a statement, cached by text."""
+        cached = self._statements.get(text)
+        if cached is None:
+            statement = parse(text)
+            cached = (statement, classify(statement))
+            self._statements[text] = cached
+            if len(self._statements) > 1000:
+                self._statements.popitem(last=False)
+        return cached
+
+    # --- entry points ------------------------------------------------------------------------------------
+
+    def session(self, database: str | None = None, auth=None, default_access_mode: str = "WRITE",
+                bookmarks=None):
+        """A session on `database` (default: the DBMS default database)."""
+        from dbms.session import Session
+
+        if self.closed:
+            raise ClientError("The DBMS is closed", "Neo.ClientError.General.DatabaseUnavailable")
+        return Session(self, database, default_access_mode, bookmarks)
+
+    def database_names(self) -> list[str]:
+        return sorted(self._entries)

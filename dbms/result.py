@@ -1,0 +1,235 @@
+"""Records, results and summaries, shaped like the official `neo4j` driver's."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Sequence
+
+from databases.errors import ResultConsumedError
+from databases.graph_types import Node, Path, Relationship
+
+
+class Record(Sequence):
+    """One row: access by key (`record["name"]`) or position (`record[0]`)."""
+
+    __slots__ = ("_keys", "_values", "_index")
+
+    def __init__(self, keys: list[str], values: tuple, index: dict[str, int] | None = None) -> None:
+        self._keys = keys
+        self._values = values
+        self._index = index if index is not None else {k: i for i, k in enumerate(keys)}
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            try:
+                return self._values[self._index[key]]
+            except KeyError:
+                raise KeyError(key) from None
+        return self._values[key]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator:
+        return iter(self._values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Record):
+            return self._keys == other._keys and self._values == other._values
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((tuple(self._keys), self._values))
+
+    def keys(self) -> list[str]:
+        return list(self._keys)
+
+    def values(self, *keys) -> list:
+        if not keys:
+            return list(self._values)
+        return [self[k] for k in keys]
+
+    def items(self, *keys) -> list[tuple[str, Any]]:
+        names = keys or self._keys
+        return [(k, self[k]) for k in names]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        index = self._index.get(key)
+        return default if index is None else self._values[index]
+
+    def value(self, key: int | str = 0, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except (KeyError, IndexError):
+            return default
+
+    def data(self, *keys) -> dict[str, Any]:
+        return dict(self.items(*keys))
+
+    def __repr__(self) -> str:
+        inner = " ".join(f"{k}={v!r}" for k, v in zip(self._keys, self._values))
+        return f"<Record {inner}>"
+
+
+@dataclass
+class SummaryCounters:
+    """The update counters of a statement (the driver's `SummaryCounters`)."""
+
+    nodes_created: int = 0
+    nodes_deleted: int = 0
+    relationships_created: int = 0
+    relationships_deleted: int = 0
+    properties_set: int = 0
+    labels_added: int = 0
+    labels_removed: int = 0
+    indexes_added: int = 0
+    indexes_removed: int = 0
+    constraints_added: int = 0
+    constraints_removed: int = 0
+    system_updates: int = 0
+
+    @property
+    def contains_updates(self) -> bool:
+        return any(getattr(self, name) for name in self.__dataclass_fields__ if name != "system_updates")
+
+    @property
+    def contains_system_updates(self) -> bool:
+        return self.system_updates > 0
+
+
+@dataclass
+class ResultSummary:
+    """What a consumed result reports: counters, the statement type, the database, the plan, notifications."""
+
+    query: str
+    parameters: dict
+    counters: SummaryCounters
+    query_type: str
+    database: str
+    plan: list[dict] | None = None
+    profile: list[dict] | None = None
+    notifications: tuple = ()
+    result_available_after: int = 0
+    result_consumed_after: int = 0
+
+
+class Result:
+    """A lazy stream of records; `consume()` exhausts it and returns the summary."""
+
+    def __init__(self, keys: list[str], records: Iterator[tuple], finish, describe_summary) -> None:
+        self._keys = list(keys)
+        self._index = {k: i for i, k in enumerate(self._keys)}
+        self._records = records
+        self._buffer: list[Record] = []
+        self._finish = finish
+        self._describe_summary = describe_summary
+        self._exhausted = False
+        self._consumed = False
+        self._summary: ResultSummary | None = None
+
+    def keys(self) -> list[str]:
+        return list(self._keys)
+
+    def _next(self) -> Record | None:
+        if self._buffer:
+            return self._buffer.pop(0)
+        if self._exhausted:
+            return None
+        try:
+            values = next(self._records)
+        except StopIteration:
+            self._exhausted = True
+            self._summary = self._finish()
+            return None
+        return Record(self._keys, values, self._index)
+
+    def __iter__(self) -> Iterator[Record]:
+        if self._consumed:
+            raise ResultConsumedError("The result has been consumed. Fetch all needed records before calling "
+                                      "Result.consume().")
+        while True:
+            record = self._next()
+            if record is None:
+                return
+            yield record
+
+    def __next__(self) -> Record:
+        record = self._next()
+        if record is None:
+            raise StopIteration
+        return record
+
+    def peek(self) -> Record | None:
+        record = self._next()
+        if record is not None:
+            self._buffer.insert(0, record)
+        return record
+
+    def fetch(self, n: int) -> list[Record]:
+        records = []
+        for _ in range(n):
+            record = self._next()
+            if record is None:
+                break
+            records.append(record)
+        return records
+
+    def single(self, strict: bool = False) -> Record | None:
+        records = self.fetch(2)
+        if len(records) == 1:
+            self.consume()
+            return records[0]
+        if strict:
+            from databases.errors import ResultNotSingleError
+            raise ResultNotSingleError(f"Expected a result with a single record, but found "
+                                       f"{'none' if not records else 'multiple records'}.")
+        self.consume()
+        return records[0] if records else None
+
+    def data(self, *keys) -> list[dict]:
+        return [record.data(*keys) for record in self]
+
+    def values(self, *keys) -> list[list]:
+        return [record.values(*keys) for record in self]
+
+    def value(self, key: int | str = 0, default: Any = None) -> list:
+        return [record.value(key, default) for record in self]
+
+    def consume(self) -> ResultSummary:
+        """Discards the remaining records (the statement still runs to its end) and returns the summary."""
+        if self._summary is None:
+            while self._next() is not None:
+                pass
+        self._buffer.clear()
+        self._consumed = True
+        return self._summary
+
+    def to_networkx(self):
+        """A networkx.MultiDiGraph of the nodes and relationships in the (remaining) records."""
+        import networkx as nx
+
+        graph = nx.MultiDiGraph()
+
+        def add(value: Any) -> None:
+            if isinstance(value, Node):
+                graph.add_node(value.element_id, labels=set(value.labels), **dict(value))
+            elif isinstance(value, Relationship):
+                add(value.start_node)
+                add(value.end_node)
+                graph.add_edge(value.start_node.element_id, value.end_node.element_id, key=value.element_id,
+                               type=value.type, **dict(value))
+            elif isinstance(value, Path):
+                for node in value.nodes:
+                    add(node)
+                for relationship in value.relationships:
+                    add(relationship)
+            elif isinstance(value, list):
+                for item in value:
+                    add(item)
+            elif isinstance(value, dict):
+                for item in value.values():
+                    add(item)
+
+        for record in self:
+            for value in record.values():
+                add(value)
+        return graph

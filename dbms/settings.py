@@ -1,0 +1,37 @@
+"""The settings of a DBMS (keyword arguments of `DBMS.open` / `DBMS.in_memory`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from databases.errors import ClientError
+from databases.storage import IsolationLevel
+
+STORAGE_MODES = ("IN_MEMORY_TRANSACTIONAL", "IN_MEMORY_ANALYTICAL", "ON_DISK_TRANSACTIONAL")
+
+
+@dataclass
+class Settings:
+    default_database: str = "neo4j"
+    auth_enabled: bool = False
+    initial_password: str | None = None
+    isolation_level: str = "SNAPSHOT_ISOLATION"
+    storage_mode: str = "IN_MEMORY_TRANSACTIONAL"
+    transaction_timeout: float | None = None
+    transaction_memory_max: int | None = None
+    lock_acquisition_timeout: float = 60.0
+    import_dir: str | None = None
+    bookmark_ready_timeout: float = 30.0
+
+    @classmethod
+    def from_kwargs(cls, **kwargs) -> "Settings":
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(kwargs) - known)
+        if unknown:
+            raise ClientError(f"Unknown setting(s): {', '.join(unknown)}. Known settings: {', '.join(sorted(known))}",
+                              "Neo.ClientError.General.InvalidArguments")
+        settings = cls(**kwargs)
+        settings.isolation_level = IsolationLevel.parse(settings.isolation_level).value
+        if settings.storage_mode not in STORAGE_MODES:
+            raise ClientError(f"Unknown storage mode '{settings.storage_mode}'. Expected one of "
+                              f"{', '.join(STORAGE_MODES)}.", "Neo.ClientError.General.InvalidArguments")
+        return settings

@@ -1,0 +1,277 @@
+"""The DBMS transaction: the one object behind every way in (implicit, explicit, BEGIN/COMMIT statements).
+
+It opens a database transaction lazily on the first statement for each database, lets only one database be
+written, never mixes graph, schema and administration workloads, and commits or rolls back all its children
+together: the rules of the design card live here and nowhere else."""
+from __future__ import annotations
+
+import enum
+import itertools
+import time
+from typing import TYPE_CHECKING, Any
+
+from databases.cypher import ast
+from databases.cypher.classify import ADMINISTRATION, READ, SCHEMA, TRANSACTION_CONTROL, WRITE
+from databases.cypher.context import Counters, ExecutionContext
+from databases.cypher.show import plan_show
+from databases.errors import ClientError, Neo4jError, TransactionError, TransientError
+from dbms.result import Result, ResultSummary, SummaryCounters
+from system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS
+from system_db.catalog import SYSTEM
+
+if TYPE_CHECKING:
+    from dbms.dbms import DBMS
+
+_ids = itertools.count(1)
+
+
+class Status(enum.Enum):
+    ACTIVE = "Running"
+    FAILED = "Marked for rollback"
+    COMMITTED = "Committed"
+    ROLLED_BACK = "Rolled back"
+
+
+class DBMSTransaction:
+    """A container of database transactions, one per database used, committed or rolled back together."""
+
+    def __init__(self, dbms: "DBMS", database: str, *, access_mode: str = "WRITE", isolation_level: str | None = None,
+                 metadata: dict | None = None, timeout: float | None = None, user: str = "neo4j",
+                 implicit: bool = False) -> None:
+        self.dbms = dbms
+        self.id = next(_ids)
+        self.database = database
+        self.access_mode = access_mode
+        self.isolation_level = isolation_level or dbms.settings.isolation_level
+        self.metadata = dict(metadata or {})
+        self.timeout = timeout
+        self.user = user
+        self.implicit = implicit
+        self.status = Status.ACTIVE
+        self.failure: Neo4jError | None = None
+        self.children: dict[str, Any] = {}
+        self.writer: str | None = None
+        self.kind: str | None = None
+        self.start_time = time.time()
+        self.current_query = ""
+        self.bookmarks: dict[str, str] = {}
+        dbms.registry.add(self)
+
+    # --- state -------------------------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.ACTIVE, Status.FAILED)
+
+    def transaction_id(self, database: str | None = None) -> str:
+        return f"{database or self.writer or self.database}-transaction-{self.id}"
+
+    def _check_usable(self) -> None:
+        if self.status is Status.FAILED:
+            raise TransactionError("Transaction failed") from self.failure
+        if not self.is_open:
+            raise TransactionError(f"Trying to execute query in a closed transaction ({self.status.value.lower()})",
+                                   "Neo.ClientError.Transaction.TransactionNotFound")
+
+    def fail(self, error: Neo4jError) -> None:
+        """Marks the whole DBMS transaction for rollback; every later use raises, naming this failure."""
+        if self.failure is None:
+            self.failure = error
+        if self.status is Status.ACTIVE:
+            self.status = Status.FAILED
+        for child in self.children.values():
+            if child.is_open:
+                child.mark_failed(error)
+
+    # --- statements --------------------------------------------------------------------------------------
+
+    def run(self, text: str, parameters: dict | None = None) -> Result:
+        """Runs one statement in this transaction: routes it, checks the rules, opens the child it needs."""
+        self._check_usable()
+        parameters = dict(parameters or {})
+        self.current_query = text
+        try:
+            statement, info = self.dbms.parse(text)
+            database = self._target(info)
+            self._check_kind(info.category, text)
+            if info.category == ADMINISTRATION:
+                return self._run_administration(statement, text, parameters)
+            self._check_database(database, statement, text)
+            child = self._child(database)
+            if info.category in (WRITE, SCHEMA) and not info.explain:
+                self._check_write(database)
+            handle = self.dbms.databases[database]
+            factory = self._inner_transactions(handle) if self.implicit else None
+            query_result = handle.execute(text, parameters, transaction=child, new_transaction=factory)
+        except Neo4jError as error:
+            self.fail(error)
+            raise
+        return self._result(query_result, text, parameters, database)
+
+    def _target(self, info) -> str:
+        if info.category == ADMINISTRATION:
+            return SYSTEM
+        return (info.database or self.database).lower()
+
+    def _check_kind(self, category: str, text: str) -> None:
+        if category == TRANSACTION_CONTROL:
+            return
+        kind = self.kind
+        if kind is None or kind == category:
+            self.kind = category
+            return
+        allowed = {(READ, WRITE): WRITE, (WRITE, READ): WRITE, (READ, SCHEMA): SCHEMA, (SCHEMA, READ): SCHEMA}
+        upgraded = allowed.get((kind, category))
+        if upgraded is None:
+            raise ClientError(f"Tried to execute {category} after executing {kind}",
+                              "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
+        self.kind = upgraded
+
+    def _check_database(self, database: str, statement, text: str) -> None:
+        entry = self.dbms.entry(database)
+        if entry is None:
+            raise ClientError(f"Database does not exist. Database name: '{database}'.",
+                              "Neo.ClientError.Database.DatabaseNotFound")
+        if entry.status != "online":
+            raise TransientError(f"Database '{database}' is unavailable.",
+                                 "Neo.TransientError.General.DatabaseUnavailable")
+        if database == SYSTEM and not isinstance(statement, (ast.ShowProcedures, ast.ShowFunctions)):
+            raise ClientError("Not a recognised system command or procedure. This Cypher command can only be "
+                              f"executed in a user database: {text}", "Neo.ClientError.Statement.SemanticError")
+
+    def _check_write(self, database: str) -> None:
+        if self.access_mode == "READ":
+            raise ClientError(f"Writing in read access mode not allowed. Attempted write to {database}",
+                              "Neo.ClientError.Statement.AccessMode")
+        entry = self.dbms.entry(database)
+        if entry is not None and entry.access == "read-only":
+            raise ClientError(f"Database '{database}' is read-only: writes are not allowed.",
+                              "Neo.ClientError.General.WriteOnReadOnlyAccessDatabase")
+        if self.writer is None:
+            self.writer = database
+        elif self.writer != database:
+            raise ClientError(f"Writing to more than one database per transaction is not allowed. Attempted write "
+                              f"to {database}, currently writing to {self.writer}",
+                              "Neo.ClientError.Statement.AccessMode")
+
+    def _child(self, database: str):
+        child = self.children.get(database)
+        if child is None:
+            child = self.dbms.databases[database].begin(self.isolation_level, self.dbms.settings.transaction_memory_max)
+            self.children[database] = child
+        return child
+
+    def _inner_transactions(self, handle):
+        level = self.isolation_level
+        return lambda: handle.begin(level)
+
+    def _run_administration(self, statement, text: str, parameters: dict) -> Result:
+        if self.access_mode == "READ" and not isinstance(statement, ast.ShowDatabases):
+            raise ClientError(f"Writing in read access mode not allowed. Attempted write to {SYSTEM}",
+                              "Neo.ClientError.Statement.AccessMode")
+        child = self._child(SYSTEM)
+        counters = Counters()
+        administration = self.dbms.administration
+        if isinstance(statement, ast.ShowDatabases):
+            home = self.dbms.settings.default_database
+            plan = plan_show(statement, "ShowDatabases",
+                             lambda ctx: administration.show_rows(statement, ctx, home),
+                             DATABASE_COLUMNS if statement.scope in ("ALL", "NAMED") else
+                             [c for c in DATABASE_COLUMNS if c not in ("default", "home")],
+                             DATABASE_COLUMNS + DATABASE_EXTRA_COLUMNS, self.dbms.system.planner)
+            ctx = ExecutionContext(child, parameters, counters, SYSTEM)
+            records = (tuple(row[c] for c in plan.columns) for row in plan.rows(ctx))
+            keys = plan.columns
+        elif isinstance(statement, (ast.CreateDatabase, ast.DropDatabase, ast.StartDatabase, ast.StopDatabase,
+                                    ast.AlterDatabase)):
+            self._check_write(SYSTEM)
+            counters.system_updates = administration.execute(statement, child, parameters,
+                                                             self.dbms.settings.default_database)
+            records, keys = iter(()), []
+        else:
+            raise ClientError(f"{type(statement).__name__} is not supported yet: users, roles and privileges "
+                              "come with the security work", "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
+        return self._wrap(keys, records, counters, text, parameters, SYSTEM, "s" if keys == [] else "r")
+
+    def _result(self, query_result, text: str, parameters: dict, database: str) -> Result:
+        plan = query_result.plan
+
+        def records():
+            try:
+                yield from query_result
+            except Neo4jError as error:
+                self.fail(error)
+                if self.implicit:
+                    self.rollback()
+                raise
+
+        def finish() -> ResultSummary:
+            summary = ResultSummary(text, parameters, _summary_counters(query_result.counters), plan.query_type,
+                                    database, plan.describe() if plan.explain else None,
+                                    query_result.plan_description() if plan.profile else None)
+            if self.implicit and self.is_open:
+                self.commit()
+            return summary
+        return Result(query_result.keys, records(), finish, None)
+
+    def _wrap(self, keys, records, counters, text, parameters, database, query_type) -> Result:
+        def finish() -> ResultSummary:
+            summary = ResultSummary(text, parameters, _summary_counters(counters), query_type, database)
+            if self.implicit and self.is_open:
+                self.commit()
+            return summary
+        return Result(keys, iter(records), finish, None)
+
+    # --- ending ------------------------------------------------------------------------------------------
+
+    def commit(self) -> dict[str, str]:
+        """Commits every child (readers first, then the single writer); any failure rolls back all of them."""
+        if self.status is Status.FAILED:
+            failure = self.failure
+            self.rollback()
+            raise TransactionError("Transaction failed") from failure
+        if not self.is_open:
+            raise TransactionError("Trying to commit closed transaction",
+                                   "Neo.ClientError.Transaction.TransactionNotFound")
+        try:
+            for name, child in self.children.items():
+                if name != self.writer:
+                    child.commit()
+            if self.writer is not None:
+                ts = self.children[self.writer].commit()
+                if ts is not None:
+                    self.bookmarks[self.writer] = self.dbms.bookmark(self.writer, ts)
+        except Neo4jError as error:
+            self.failure = self.failure or error
+            self._rollback_children()
+            self.status = Status.ROLLED_BACK
+            self.dbms.registry.remove(self)
+            raise
+        self.status = Status.COMMITTED
+        self.dbms.registry.remove(self)
+        if SYSTEM in self.children and self.writer == SYSTEM:
+            self.dbms.sync_catalog()
+        return dict(self.bookmarks)
+
+    def rollback(self) -> None:
+        """Rolls back every child; rolling back an ended transaction does nothing."""
+        if not self.is_open:
+            return
+        self._rollback_children()
+        self.status = Status.ROLLED_BACK
+        self.dbms.registry.remove(self)
+
+    def _rollback_children(self) -> None:
+        for child in self.children.values():
+            if child.is_open:
+                child.rollback()
+
+    def terminate(self, error: Neo4jError) -> None:
+        """Stops the transaction at its next check; its client sees `error` and everything is rolled back."""
+        for child in self.children.values():
+            child.terminate(error)
+        self.fail(error)
+
+
+def _summary_counters(counters: Counters) -> SummaryCounters:
+    return SummaryCounters(**counters.as_dict())

@@ -1,0 +1,123 @@
+"""Database administration commands, executed in a transaction of the system database.
+
+Each command changes the catalog (so it commits or rolls back with its transaction) and returns the rows it
+shows; the DBMS brings its live databases in line with the catalog after the commit."""
+from __future__ import annotations
+
+from typing import Callable
+
+from databases.cypher import ast
+from databases.cypher.context import ExecutionContext
+from databases.errors import ClientError
+from databases.storage import Transaction
+from system_db.catalog import SYSTEM, Catalog, DatabaseEntry, normalise
+
+DATABASE_COLUMNS = ["name", "type", "aliases", "access", "address", "role", "writer", "requestedStatus",
+                    "currentStatus", "statusMessage", "default", "home", "constituents"]
+DATABASE_EXTRA_COLUMNS = ["databaseID", "serverID", "currentPrimariesCount", "currentSecondariesCount",
+                          "requestedPrimariesCount", "requestedSecondariesCount", "creationTime", "lastStartTime",
+                          "lastStopTime", "store", "lastCommittedTxn", "replicationLag", "options"]
+
+
+class Administration:
+    """Runs database administration commands against the catalog. `resolve` turns a name or parameter into a
+    name; `home_database` is the current user's home (or the default database)."""
+
+    def __init__(self, catalog: Catalog, storage_mode: Callable[[], str], address: str = "localhost:7687") -> None:
+        self.catalog = catalog
+        self.storage_mode = storage_mode
+        self.address = address
+
+    def execute(self, statement: ast.Statement, txn: Transaction, parameters: dict, home_database: str) -> int:
+        """Applies a database command; returns the number of system updates."""
+        name = resolve_name(statement.name, parameters)
+        catalog = self.catalog
+        existing = catalog.entry(txn, name)
+        if isinstance(statement, ast.CreateDatabase):
+            if existing is not None:
+                if statement.if_not_exists:
+                    return 0
+                if not statement.or_replace:
+                    raise ClientError(f"Failed to create the specified database '{name}': Database name or alias "
+                                      "already exists.", "Neo.ClientError.Database.ExistingDatabaseFound")
+                self._check_droppable(existing, "delete")
+                catalog.drop(txn, name)
+            catalog.create(txn, name, self.storage_mode())
+            return 1 + (existing is not None)
+        if existing is None:
+            if getattr(statement, "if_exists", False):
+                return 0
+            verb = {ast.DropDatabase: "delete", ast.StartDatabase: "start", ast.StopDatabase: "stop",
+                    ast.AlterDatabase: "alter"}[type(statement)]
+            raise ClientError(f"Failed to {verb} the specified database '{name}': Database does not exist.",
+                              "Neo.ClientError.Database.DatabaseNotFound")
+        if isinstance(statement, ast.DropDatabase):
+            self._check_droppable(existing, "delete")
+            catalog.drop(txn, name)
+            return 1
+        if isinstance(statement, ast.StartDatabase):
+            if existing.status == "online":
+                return 0
+            catalog.update(txn, name, status="online")
+            return 1
+        if isinstance(statement, ast.StopDatabase):
+            if existing.name == SYSTEM:
+                raise ClientError("Not allowed to stop system database.",
+                                  "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
+            if existing.status == "offline":
+                return 0
+            catalog.update(txn, name, status="offline")
+            return 1
+        access = "read-only" if statement.access == "READ ONLY" else "read-write"
+        if existing.name == SYSTEM:
+            raise ClientError("Not allowed to alter system database.",
+                              "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
+        if existing.access == access:
+            return 0
+        catalog.update(txn, name, access=access)
+        return 1
+
+    def _check_droppable(self, entry: DatabaseEntry, verb: str) -> None:
+        if entry.name == SYSTEM:
+            raise ClientError(f"Not allowed to {verb} system database.",
+                              "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
+        if entry.default:
+            raise ClientError(f"Not allowed to {verb} the default database '{entry.name}'.",
+                              "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
+
+    def show_rows(self, statement: ast.ShowDatabases, ctx: ExecutionContext, home_database: str) -> list[dict]:
+        """The rows of SHOW DATABASE(S), one per database, in name order."""
+        name = resolve_name(statement.name, ctx.parameters) if statement.name is not None else None
+        rows = []
+        for entry in self.catalog.entries(ctx.txn):
+            if statement.scope == "NAMED" and entry.name != name:
+                continue
+            if statement.scope == "DEFAULT" and not entry.default:
+                continue
+            if statement.scope == "HOME" and entry.name != home_database:
+                continue
+            row = {
+                "name": entry.name, "type": "system" if entry.name == SYSTEM else "standard", "aliases": [],
+                "access": entry.access, "address": self.address, "role": "primary", "writer": True,
+                "requestedStatus": entry.status, "currentStatus": entry.status, "statusMessage": "",
+                "default": entry.default, "home": entry.name == home_database, "constituents": [],
+                "databaseID": entry.uuid, "serverID": "graphplex", "currentPrimariesCount": 1,
+                "currentSecondariesCount": 0, "requestedPrimariesCount": 1, "requestedSecondariesCount": 0,
+                "creationTime": entry.created, "lastStartTime": entry.created, "lastStopTime": None,
+                "store": entry.storage_mode, "lastCommittedTxn": None, "replicationLag": 0,
+                "options": {"storageMode": entry.storage_mode},
+            }
+            rows.append(row)
+        return rows
+
+
+def resolve_name(name, parameters: dict) -> str:
+    """A database name written as a name or a `$parameter`."""
+    if isinstance(name, ast.Parameter):
+        value = parameters.get(name.name)
+        if not isinstance(value, str):
+            raise ClientError(f"Expected parameter ${name.name} to be a database name (a string)",
+                              "Neo.ClientError.Statement.ParameterMissing" if value is None
+                              else "Neo.ClientError.Statement.TypeError")
+        return normalise(value)
+    return normalise(name)

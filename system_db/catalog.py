@@ -1,0 +1,102 @@
+"""The catalog of databases, kept as a graph in the system database: one `(:Database)` node per database.
+
+The catalog is transactional like every graph: administration commands change it in a system transaction,
+and the DBMS brings its live databases in line once that transaction commits (`entries`)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+
+from databases import Database
+from databases.errors import ClientError
+from databases.storage import Transaction
+
+SYSTEM = "system"
+_NAME = re.compile(r"^[a-z][a-z0-9.\-]{2,62}$")
+
+
+@dataclass(frozen=True)
+class DatabaseEntry:
+    """What the catalog says of one database."""
+
+    name: str
+    status: str
+    access: str
+    storage_mode: str
+    default: bool
+    created: dt.datetime
+    uuid: str
+
+
+class Catalog:
+    """Reads and writes the `(:Database)` nodes of the system database."""
+
+    def __init__(self, system: Database) -> None:
+        self.system = system
+
+    def bootstrap(self, default_database: str, storage_mode: str) -> None:
+        """Creates the entries of `system` and the default database when the catalog is new."""
+        txn = self.system.begin()
+        if self.find(txn, SYSTEM) is None:
+            self._create(txn, SYSTEM, "IN_MEMORY_TRANSACTIONAL", default=False, uuid_=self.system.storage.database_id)
+        if self.find(txn, default_database) is None:
+            self._create(txn, default_database, storage_mode, default=True)
+        txn.commit()
+
+    def entries(self, txn: Transaction | None = None) -> list[DatabaseEntry]:
+        own = txn is None
+        txn = txn or self.system.begin()
+        try:
+            entries = [self._entry(txn, vertex) for vertex in txn.vertices_with_label("Database")]
+        finally:
+            if own:
+                txn.commit()
+        return sorted(entries, key=lambda e: e.name)
+
+    def find(self, txn: Transaction, name: str):
+        for vertex in txn.vertices_by_property("Database", "name", normalise(name)):
+            return vertex
+        return None
+
+    def entry(self, txn: Transaction, name: str) -> DatabaseEntry | None:
+        vertex = self.find(txn, name)
+        return None if vertex is None else self._entry(txn, vertex)
+
+    def create(self, txn: Transaction, name: str, storage_mode: str) -> None:
+        check_name(name)
+        self._create(txn, name, storage_mode, default=False)
+
+    def _create(self, txn: Transaction, name: str, storage_mode: str, default: bool, uuid_: str | None = None) -> None:
+        txn.create_vertex(["Database"], {
+            "name": normalise(name), "status": "online", "access": "read-write", "storage_mode": storage_mode,
+            "default": default, "created": dt.datetime.now(dt.timezone.utc), "uuid": uuid_ or str(uuid.uuid4()),
+        })
+
+    def update(self, txn: Transaction, name: str, **changes) -> None:
+        vertex = self.find(txn, name)
+        for key, value in changes.items():
+            txn.set_property(vertex, key, value)
+
+    def drop(self, txn: Transaction, name: str) -> None:
+        txn.delete_vertex(self.find(txn, name), detach=True)
+
+    def _entry(self, txn: Transaction, vertex) -> DatabaseEntry:
+        props = txn.view(vertex).props
+        return DatabaseEntry(props["name"], props["status"], props["access"], props["storage_mode"],
+                             props["default"], props["created"], props["uuid"])
+
+
+def normalise(name: str) -> str:
+    """Database names are case-insensitive (Neo4j stores them in lower case)."""
+    return name.lower()
+
+
+def check_name(name: str) -> None:
+    """Neo4j's rules: 3 to 63 characters, starting with a letter; letters, digits, dots and dashes."""
+    if not _NAME.match(normalise(name)) or normalise(name).startswith("system"):
+        raise ClientError(f"Could not create database with specified name '{name}'. Database name contains "
+                          "illegal characters, is reserved or has an illegal length: names are 3 to 63 "
+                          "characters of ASCII letters, digits, dots and dashes, starting with a letter.",
+                          "Neo.ClientError.Statement.ArgumentError")
