@@ -103,5 +103,11 @@ class DBMS:
             raise ClientError("The DBMS is closed", "Neo.ClientError.General.DatabaseUnavailable")
         return Session(self, database, default_access_mode, bookmarks)
 
+    def database(self, name: str | None = None):
+        """The embedded API of one database: `with dbms.database("neo4j").begin_tx() as tx: …`."""
+        from dbms.embedded import EmbeddedDatabase
+
+        return EmbeddedDatabase(self, name or self.settings.default_database)
+
     def database_names(self) -> list[str]:
         return sorted(self._entries)

@@ -55,6 +55,7 @@ class DBMSTransaction:
         self.start_time = time.time()
         self.current_query = ""
         self.bookmarks: dict[str, str] = {}
+        self._results: list[Result] = []
         dbms.registry.add(self)
 
     # --- state -------------------------------------------------------------------------------------------
@@ -212,7 +213,11 @@ class DBMSTransaction:
             if self.implicit and self.is_open:
                 self.commit()
             return summary
-        return Result(query_result.keys, records(), finish, None)
+        return self._track(Result(query_result.keys, records(), finish, None))
+
+    def _track(self, result: Result) -> Result:
+        self._results.append(result)
+        return result
 
     def _wrap(self, keys, records, counters, text, parameters, database, query_type) -> Result:
         def finish() -> ResultSummary:
@@ -220,7 +225,7 @@ class DBMSTransaction:
             if self.implicit and self.is_open:
                 self.commit()
             return summary
-        return Result(keys, iter(records), finish, None)
+        return self._track(Result(keys, iter(records), finish, None))
 
     # --- ending ------------------------------------------------------------------------------------------
 
@@ -233,6 +238,19 @@ class DBMSTransaction:
         if not self.is_open:
             raise TransactionError("Trying to commit closed transaction",
                                    "Neo.ClientError.Transaction.TransactionNotFound")
+        # Statements run when their results are read: whatever was not read runs to its end now.
+        pending, self._results = self._results, []
+        try:
+            for result in pending:
+                if not result._exhausted:
+                    result.consume()
+        except Neo4jError as error:
+            self.rollback()
+            raise TransactionError("Transaction failed") from error
+        if self.status is Status.FAILED:
+            failure = self.failure
+            self.rollback()
+            raise TransactionError("Transaction failed") from failure
         try:
             for name, child in self.children.items():
                 if name != self.writer:
