@@ -9,7 +9,7 @@ from databases.cypher.parser import parse
 from databases.cypher.plan import Plan
 from databases.cypher.planner import Planner
 from databases.cypher.results import to_public
-from databases.errors import ClientError, Neo4jError
+from databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError
 from databases.storage import IsolationLevel, Storage, Transaction
 
 
@@ -64,6 +64,11 @@ class Database:
         transaction, committed when the result is exhausted (or rolled back if it fails). `new_transaction` lets
         `CALL { } IN TRANSACTIONS` open its batches when the caller's transaction is an implicit one."""
         parameters = parameters or {}
+        if transaction is not None and not transaction.is_open:
+            raise TransactionError(f"The transaction is {transaction.status.value} and cannot be used.",
+                                   "Neo.ClientError.Transaction.TransactionNotFound")
+        if transaction is not None and transaction.failure is not None:
+            raise TransactionError("Transaction failed") from transaction.failure
         try:
             plan = self.plan(query)
         except Neo4jError as error:
@@ -130,6 +135,11 @@ class QueryResult:
             error = ClientError("The query is too deeply nested to run", "Neo.ClientError.Statement.ExecutionFailed")
             self._fail(error)
             raise error from None
+        except Exception as unexpected:
+            # Never a bare Python exception: anything the engine did not foresee is a database error.
+            error = DatabaseError(f"{type(unexpected).__name__}: {unexpected}", "Neo.DatabaseError.General.UnknownError")
+            self._fail(error)
+            raise error from unexpected
         self._finish()
 
     def consume(self) -> Counters:

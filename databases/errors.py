@@ -131,6 +131,7 @@ _CLASS_BY_CODE = {
     "Neo.ClientError.Schema.ConstraintValidationFailed": ConstraintError,
     "Neo.ClientError.Security.Unauthorized": AuthError,
     "Neo.ClientError.Security.Forbidden": Forbidden,
+    "Neo.ClientError.Transaction.ForbiddenDueToTransactionType": Forbidden,
 }
 
 _CLASS_BY_CLASSIFICATION = {

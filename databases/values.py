@@ -34,7 +34,7 @@ class Point:
     z: float | None = None
 
 
-_SCALARS = (bool, int, float, str, _dt.date, _dt.time, _dt.datetime, Duration, Point)
+_SCALARS = (bool, int, float, str, bytes, _dt.date, _dt.time, _dt.datetime, Duration, Point)
 
 
 def is_storable(value: object) -> bool:
@@ -104,7 +104,7 @@ def cypher_type_name(value: object) -> str:
 # Rank of each type group in the index key order; values of different groups never compare equal.
 _RANK_BOOL, _RANK_NUMBER, _RANK_NAN, _RANK_STRING = 0, 1, 2, 3
 _RANK_DATE, _RANK_LOCAL_TIME, _RANK_TIME, _RANK_LOCAL_DATETIME, _RANK_DATETIME = 4, 5, 6, 7, 8
-_RANK_DURATION, _RANK_POINT, _RANK_LIST = 9, 10, 11
+_RANK_DURATION, _RANK_POINT, _RANK_LIST, _RANK_BYTES = 9, 10, 11, 12
 
 
 def index_key(value: object) -> tuple:
@@ -135,6 +135,8 @@ def index_key(value: object) -> tuple:
         return (_RANK_POINT, value.srid, value.x, value.y, value.z if value.z is not None else 0.0)
     if isinstance(value, (list, tuple)):
         return (_RANK_LIST, tuple(index_key(item) for item in value))
+    if isinstance(value, bytes):
+        return (_RANK_BYTES, value)
     raise TypeError(f"not a storable value: {value!r}")
 
 

@@ -8,6 +8,7 @@ from databases import Database
 from databases.cypher.classify import StatementInfo, classify
 from databases.cypher.parser import parse
 from databases.errors import ClientError
+from dbms.management import TimeoutWatchdog
 from dbms.registry import TransactionRegistry
 from dbms.settings import Settings
 from system_db.administration import Administration
@@ -20,6 +21,7 @@ class DBMS:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.registry = TransactionRegistry()
+        self.watchdog = TimeoutWatchdog()
         self._lock = threading.RLock()
         self._statements: OrderedDict[str, tuple] = OrderedDict()
         self.system = Database(SYSTEM, isolation_level=settings.isolation_level,
@@ -44,6 +46,7 @@ class DBMS:
         if self.closed:
             return
         self.closed = True
+        self.watchdog.stop()
         for txn in self.registry.all():
             txn.rollback()
 

@@ -46,11 +46,11 @@ class Record(Sequence):
     def values(self, *keys) -> list:
         if not keys:
             return list(self._values)
-        return [self[k] for k in keys]
+        return [self.get(k) if isinstance(k, str) else self[k] for k in keys]
 
     def items(self, *keys) -> list[tuple[str, Any]]:
         names = keys or self._keys
-        return [(k, self[k]) for k in names]
+        return [(k, self.get(k)) for k in names]
 
     def get(self, key: str, default: Any = None) -> Any:
         index = self._index.get(key)
@@ -129,9 +129,21 @@ class Result:
     def keys(self) -> list[str]:
         return list(self._keys)
 
-    def _next(self) -> Record | None:
-        if self._buffer:
-            return self._buffer.pop(0)
+    def _check_not_consumed(self) -> None:
+        if self._consumed:
+            raise ResultConsumedError("The result has been consumed. Fetch all needed records before calling "
+                                      "Result.consume().")
+
+    def detach(self) -> None:
+        """Reads the remaining records into memory (the statement runs to its end) so that they stay readable
+        after the session moves on, as the driver does."""
+        while True:
+            record = self._pull()
+            if record is None:
+                return
+            self._buffer.append(record)
+
+    def _pull(self) -> Record | None:
         if self._exhausted:
             return None
         try:
@@ -142,10 +154,13 @@ class Result:
             return None
         return Record(self._keys, values, self._index)
 
+    def _next(self) -> Record | None:
+        if self._buffer:
+            return self._buffer.pop(0)
+        return self._pull()
+
     def __iter__(self) -> Iterator[Record]:
-        if self._consumed:
-            raise ResultConsumedError("The result has been consumed. Fetch all needed records before calling "
-                                      "Result.consume().")
+        self._check_not_consumed()
         while True:
             record = self._next()
             if record is None:
@@ -159,12 +174,14 @@ class Result:
         return record
 
     def peek(self) -> Record | None:
+        self._check_not_consumed()
         record = self._next()
         if record is not None:
             self._buffer.insert(0, record)
         return record
 
     def fetch(self, n: int) -> list[Record]:
+        self._check_not_consumed()
         records = []
         for _ in range(n):
             record = self._next()
@@ -180,8 +197,12 @@ class Result:
             return records[0]
         if strict:
             from databases.errors import ResultNotSingleError
-            raise ResultNotSingleError(f"Expected a result with a single record, but found "
-                                       f"{'none' if not records else 'multiple records'}.")
+            raise ResultNotSingleError("No records found. Make sure your query returns exactly one record."
+                                       if not records else "More than one record found. Make sure your query "
+                                       "returns exactly one record.")
+        if records:
+            import warnings
+            warnings.warn("Expected a result with a single record, but found multiple.", stacklevel=2)
         self.consume()
         return records[0] if records else None
 

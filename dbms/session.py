@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from databases.cypher import ast
 from databases.cypher.classify import TRANSACTION_CONTROL
 from databases.errors import ClientError, Neo4jError, SessionError, TransactionError, TransientError
+from dbms.management import run_management
 from dbms.result import Result, ResultSummary, SummaryCounters
 from dbms.transaction import DBMSTransaction
 
@@ -52,7 +53,7 @@ class Transaction:
     def commit(self) -> None:
         if self._closed:
             raise TransactionError("Transaction closed", "Neo.ClientError.Transaction.TransactionNotFound")
-        self._session._consume_open_result()
+        self._session._consume_open_result(keep_readable=False)
         try:
             bookmarks = self._txn.commit()
         finally:
@@ -81,7 +82,7 @@ class Transaction:
     def __exit__(self, exc_type, exc, tb) -> None:
         if self._closed:
             return
-        if exc_type is None and self._txn.status.name == "ACTIVE":
+        if exc_type is None:
             self.commit()
         else:
             self.rollback()
@@ -126,7 +127,7 @@ class Session:
             self._consume_open_result()
             statement, info = self._dbms.parse(text)
             if info.category == TRANSACTION_CONTROL:
-                return self._control(statement, text)
+                return self._control(statement, text, parameters)
             if self._transaction is not None:
                 raise TransactionError("Explicit transaction is open: run statements through it, or commit or "
                                        "roll it back first", "Neo.ClientError.Transaction.TransactionNotFound")
@@ -142,7 +143,7 @@ class Session:
         finally:
             self._exit()
 
-    def _control(self, statement, text: str) -> Result:
+    def _control(self, statement, text: str, parameters: dict) -> Result:
         if isinstance(statement, ast.TransactionControl):
             if statement.action == "BEGIN":
                 if self._statement_transaction is not None or self._transaction is not None:
@@ -154,8 +155,10 @@ class Session:
                 if txn is None:
                     raise TransactionError("No current transaction to commit.",
                                            "Neo.ClientError.Transaction.TransactionNotFound")
+                # A refused COMMIT leaves the transaction to be rolled back by a ROLLBACK, as Memgraph asks.
+                bookmarks = txn.commit()
                 self._statement_transaction = None
-                self._remember(txn.commit())
+                self._remember(bookmarks)
             else:
                 txn = self._statement_transaction
                 if txn is None:
@@ -175,6 +178,8 @@ class Session:
             else:
                 self._next_isolation_level = statement.level
             return _empty_result(text, self.database)
+        if isinstance(statement, (ast.ShowTransactions, ast.TerminateTransactions)):
+            return run_management(self._dbms, statement, text, parameters, "neo4j")
         raise ClientError(f"{type(statement).__name__} is not supported yet",
                           "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
 
@@ -241,16 +246,22 @@ class Session:
     # --- bookmarks and the end ---------------------------------------------------------------------------
 
     def last_bookmarks(self) -> list[str]:
+        self._consume_open_result()
         return list(self._bookmarks)
 
     def _remember(self, bookmarks: dict[str, str]) -> None:
         if bookmarks:
             self._bookmarks = list(bookmarks.values())
 
-    def _consume_open_result(self) -> None:
+    def _consume_open_result(self, keep_readable: bool = True) -> None:
+        """Before the next statement the pending result is read into memory (it stays readable); when its
+        transaction ends it is consumed (reading it afterwards raises ResultConsumedError), as in the driver."""
         result, self._last_result = self._last_result, None
         if result is not None:
-            result.consume()
+            if keep_readable:
+                result.detach()
+            else:
+                result.consume()
 
     def _drop_open_result(self) -> None:
         self._last_result = None

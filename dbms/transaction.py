@@ -14,7 +14,8 @@ from databases.cypher import ast
 from databases.cypher.classify import ADMINISTRATION, READ, SCHEMA, TRANSACTION_CONTROL, WRITE
 from databases.cypher.context import Counters, ExecutionContext
 from databases.cypher.show import plan_show
-from databases.errors import ClientError, Neo4jError, TransactionError, TransientError
+from databases.errors import ClientError, Neo4jError, TransactionError, TransientError, error_for_code
+from dbms.management import run_management
 from dbms.result import Result, ResultSummary, SummaryCounters
 from system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS
 from system_db.catalog import SYSTEM
@@ -56,7 +57,14 @@ class DBMSTransaction:
         self.current_query = ""
         self.bookmarks: dict[str, str] = {}
         self._results: list[Result] = []
+        self.terminated: Neo4jError | None = None
+        self.connection_id = ""
+        self.client_address = ""
+        self.protocol = "embedded"
         dbms.registry.add(self)
+        limit = timeout if timeout is not None else dbms.settings.transaction_timeout
+        if limit is not None:
+            dbms.watchdog.watch(self, limit, client_configured=timeout is not None)
 
     # --- state -------------------------------------------------------------------------------------------
 
@@ -68,6 +76,8 @@ class DBMSTransaction:
         return f"{database or self.writer or self.database}-transaction-{self.id}"
 
     def _check_usable(self) -> None:
+        if self.terminated is not None and self.status is Status.FAILED:
+            raise self.terminated
         if self.status is Status.FAILED:
             raise TransactionError("Transaction failed") from self.failure
         if not self.is_open:
@@ -93,6 +103,8 @@ class DBMSTransaction:
         self.current_query = text
         try:
             statement, info = self.dbms.parse(text)
+            if isinstance(statement, (ast.ShowTransactions, ast.TerminateTransactions)):
+                return self._track(run_management(self.dbms, statement, text, parameters, self.user))
             database = self._target(info)
             self._check_kind(info.category, text)
             if info.category == ADMINISTRATION:
@@ -106,6 +118,8 @@ class DBMSTransaction:
             query_result = handle.execute(text, parameters, transaction=child, new_transaction=factory)
         except Neo4jError as error:
             self.fail(error)
+            if self.implicit:
+                self.rollback()
             raise
         return self._result(query_result, text, parameters, database)
 
@@ -124,8 +138,8 @@ class DBMSTransaction:
         allowed = {(READ, WRITE): WRITE, (WRITE, READ): WRITE, (READ, SCHEMA): SCHEMA, (SCHEMA, READ): SCHEMA}
         upgraded = allowed.get((kind, category))
         if upgraded is None:
-            raise ClientError(f"Tried to execute {category} after executing {kind}",
-                              "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
+            raise error_for_code("Neo.ClientError.Transaction.ForbiddenDueToTransactionType",
+                                 f"Tried to execute {category} after executing {kind}")
         self.kind = upgraded
 
     def _check_database(self, database: str, statement, text: str) -> None:
@@ -160,6 +174,9 @@ class DBMSTransaction:
         if child is None:
             child = self.dbms.databases[database].begin(self.isolation_level, self.dbms.settings.transaction_memory_max)
             self.children[database] = child
+            if self.terminated is not None:
+                child.terminate(self.terminated)
+                child.check_terminated()
         return child
 
     def _inner_transactions(self, handle):
@@ -286,9 +303,12 @@ class DBMSTransaction:
 
     def terminate(self, error: Neo4jError) -> None:
         """Stops the transaction at its next check; its client sees `error` and everything is rolled back."""
+        if self.terminated is None:
+            self.terminated = error
         for child in self.children.values():
             child.terminate(error)
         self.fail(error)
+        self._rollback_children()
 
 
 def _summary_counters(counters: Counters) -> SummaryCounters:

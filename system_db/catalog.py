@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from databases import Database
 from databases.errors import ClientError
-from databases.storage import Transaction
+from databases.storage import UNIQUENESS, SchemaChange, Transaction
 
 SYSTEM = "system"
 _NAME = re.compile(r"^[a-z][a-z0-9.\-]{2,62}$")
@@ -38,6 +38,10 @@ class Catalog:
 
     def bootstrap(self, default_database: str, storage_mode: str) -> None:
         """Creates the entries of `system` and the default database when the catalog is new."""
+        txn = self.system.begin()
+        txn.change_schema(SchemaChange("create_constraint", "database_name", label="Database", properties=("name",),
+                                       kind=UNIQUENESS, if_not_exists=True))
+        txn.commit()
         txn = self.system.begin()
         if self.find(txn, SYSTEM) is None:
             self._create(txn, SYSTEM, "IN_MEMORY_TRANSACTIONAL", default=False, uuid_=self.system.storage.database_id)

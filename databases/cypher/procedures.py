@@ -147,7 +147,7 @@ def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[s
                     out[alias] = None
                 yield out
     names = [alias for _, alias in yields]
-    columns = names if standalone and clause.yield_items in (None, "*") else None
+    columns = names if standalone else None
     return Operator("ProcedureCall", spec.name, run), names, columns
 
 

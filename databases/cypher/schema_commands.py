@@ -39,7 +39,8 @@ def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
             if ctx.txn.change_schema(resolved):
                 setattr(ctx.counters, counter, getattr(ctx.counters, counter) + 1)
         return iter(())
-    return Plan([Operator(type(statement).__name__, "", run)], [], "s", "schema")
+    parameters = frozenset(node.name for node in statement.walk() if isinstance(node, ast.Parameter))
+    return Plan([Operator(type(statement).__name__, "", run)], [], "s", "schema", parameters)
 
 
 def _schema_change(statement: ast.Statement) -> tuple[SchemaChange, str]:

@@ -54,12 +54,12 @@ def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str
                     txn.rollback()
                 if on_error == "FAIL":
                     raise
-                status = _status(True, False, _transaction_id(txn), error.message)
+                status = _status(True, False, _transaction_id(txn, ctx), error.message)
                 for row in batch:
                     yield _with_nulls(row, columns, report, status)
                 broken = on_error == "BREAK"
                 continue
-            status = _status(True, True, _transaction_id(txn), None)
+            status = _status(True, True, _transaction_id(txn, ctx), None)
             for row, results in produced:
                 if not columns:
                     yield _with_report(dict(row), report, status)
@@ -94,8 +94,8 @@ def _batch_size(expr: ast.Expr | None, scope: Scope):
     return evaluate
 
 
-def _transaction_id(txn) -> str:
-    return f"{txn.storage.database_id}-transaction-{txn.id}"
+def _transaction_id(txn, ctx: ExecutionContext) -> str:
+    return f"{ctx.database_name}-transaction-{txn.id}"
 
 
 def _status(started: bool, committed: bool, transaction_id, message) -> dict:

@@ -1,0 +1,580 @@
+"""The benchmark workloads of `../shared/bench/WORKLOADS.md` (W1-W8) through Cypher, on graphplex and, with
+`--vs kuzu`, on Kùzu in the same run (same generated data, same statements where the dialects agree).
+
+    python bench/cypher_bench.py [--scale 1.0] [--vs kuzu] [--kuzu-params literal|parameter]
+
+`--scale 0.05` takes about 5 s, `--scale 1 --vs kuzu` about 4.5 minutes (graphplex's W8 is most of it).
+
+Prints one JSON line per result in the format of `bench/common.py` plus `engine` and `gc_s` (seconds CPython's
+cyclic garbage collector ran inside the timed block; each block starts after a full collection); with `--vs kuzu`
+also one `ratio` line per workload (graphplex ops/s divided by Kùzu ops/s; for W7, graphplex bytes per element
+divided by Kùzu's). Every answer is verified against a plain Python / networkx computation on the same data; a
+wrong answer stops the run. W1 and W2 also report `x_dict`: engine time per operation as a multiple of a dict
+insert / lookup of the same record, measured in this run. W7 loads the W3 graph in a fresh process (this script
+with `--w7-child ENGINE`) and reads VmRSS / VmHWM from /proc. W9, W10, durable W1 and FalkorDB-lite print a
+`skipped` line saying why.
+
+Workload order on one engine: W1 (fresh database), W3 (fresh database with an index on :Person(id)), then on the W3
+graph W2, W4, W5, W8 and last W6 (which writes to it), then W7 in a subprocess.
+
+Where Kùzu differs: its schema is created first (node table with primary key `id`, which is its index); its
+shortest path is `-[:KNOWS* SHORTEST 1..10]->`; its fixed-length patterns use walk semantics (a relationship may
+repeat), so its W4 answers are checked against that; W3 relationships go through `COPY KNOWS FROM` CSV batches
+(see `KuzuEngine`); integer ids of MATCH statements are inlined as literals unless `--kuzu-params parameter`.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.common import check, report, timed  # noqa: E402
+
+SEED = 42
+BATCH = 10_000
+MAX_HOPS = 10
+
+CREATE_PERSON = "CREATE (:Person {id: $id, name: $name, age: $age})"
+POINT_READ = "MATCH (p:Person {id: $id}) RETURN p.name"
+LOAD_NODES = "UNWIND $rows AS r CREATE (:Person {id: r.id, name: r.name, age: r.age})"
+LOAD_RELS = ("UNWIND $pairs AS p MATCH (a:Person {id: p.a}), (b:Person {id: p.b}) "
+             "CREATE (a)-[:KNOWS]->(b)")
+TWO_HOP = "MATCH (a:Person {id: $id})-[:KNOWS]->()-[:KNOWS]->(c) RETURN count(DISTINCT c)"
+AGGREGATE = "MATCH (p:Person) RETURN p.age % 10 AS k, count(*) AS c ORDER BY k"
+TX_CREATE = ("MATCH (b:Person {id: $b}) "
+             "CREATE (:Person {id: $id, name: $name, age: $age})-[:KNOWS]->(b)")
+COUNT_NODES = "MATCH (p:Person) RETURN count(p)"
+COUNT_RELS = "MATCH (:Person)-[r:KNOWS]->(:Person) RETURN count(r)"
+
+
+# --- timing with the garbage collector in view ---------------------------------------------------------------
+
+class _GcClock:
+    """Seconds spent in CPython's cyclic garbage collector (all generations), through `gc.callbacks`."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.last = 0.0
+        self._start = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.total += time.perf_counter() - self._start
+
+
+GC_CLOCK = _GcClock()
+
+
+@contextmanager
+def timed_run():
+    """`common.timed` after a full collection (so garbage left by the previous workload is not collected on this
+    one's clock); the GC seconds inside the timed block are left in `GC_CLOCK.last` for the result line."""
+    gc.collect()
+    before = GC_CLOCK.total
+    with timed() as timer:
+        yield timer
+    GC_CLOCK.last = GC_CLOCK.total - before
+
+
+# --- sizes and data ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Sizes:
+    writes: int        # W1 implicit transactions
+    reads: int         # W2 point reads
+    nodes: int         # W3 Person nodes (also W2's population)
+    rels: int          # W3 KNOWS relationships
+    two_hops: int      # W4 queries
+    scans: int         # W5 queries
+    txs: int           # W6 explicit transactions
+    paths: int         # W8 queries
+
+
+def sizes_for(scale: float) -> Sizes:
+    def scaled(full: int, minimum: int) -> int:
+        return max(minimum, int(full * scale))
+    return Sizes(writes=scaled(20_000, 100), reads=scaled(20_000, 100), nodes=scaled(100_000, 1_000),
+                 rels=scaled(500_000, 5_000), two_hops=scaled(2_000, 50), scans=scaled(20, 3),
+                 txs=scaled(2_000, 20), paths=scaled(500, 20))
+
+
+def person(i: int) -> dict:
+    return {"id": i, "name": f"p{i}", "age": i % 90}
+
+
+def w3_data(sizes: Sizes) -> tuple[list[list[dict]], list[list[dict]], list[tuple[int, int]]]:
+    """The W3 graph: node batches, relationship batches (random pairs, self-loops and repeats allowed) and the
+    pairs themselves. Its own seeded generator, so the W7 child process builds the very same graph."""
+    rng = random.Random(SEED)
+    pairs = [(rng.randrange(sizes.nodes), rng.randrange(sizes.nodes)) for _ in range(sizes.rels)]
+    node_batches = [[person(i) for i in range(start, min(sizes.nodes, start + BATCH))]
+                    for start in range(0, sizes.nodes, BATCH)]
+    rel_batches = [[{"a": a, "b": b} for a, b in pairs[start:start + BATCH]]
+                   for start in range(0, sizes.rels, BATCH)]
+    return node_batches, rel_batches, pairs
+
+
+@dataclass
+class Inputs:
+    """Everything the timed loops consume, generated before timing, with the expected answers."""
+    writes: list[dict]
+    read_ids: list[int]
+    two_hop_ids: list[int]
+    two_hop_trail: dict[int, int]    # count(DISTINCT c) with relationship isomorphism (openCypher)
+    two_hop_walk: dict[int, int]     # the same with repeated relationships allowed (Kùzu's walk semantics)
+    age_buckets: list[tuple[int, int]]
+    txs: list[tuple[list[dict], list[int]]]
+    path_pairs: list[tuple[int, int]]
+    path_lengths: dict[tuple[int, int], int | None]
+
+
+def make_inputs(sizes: Sizes, pairs: list[tuple[int, int]]) -> Inputs:
+    import networkx as nx
+    rng = random.Random(SEED + 1)
+    writes = [person(i) for i in range(sizes.writes)]
+    read_ids = [rng.randrange(sizes.nodes) for _ in range(sizes.reads)]
+    two_hop_ids = [rng.randrange(sizes.nodes) for _ in range(sizes.two_hops)]
+
+    out: dict[int, list[tuple[int, int]]] = {}
+    for edge_id, (a, b) in enumerate(pairs):
+        out.setdefault(a, []).append((edge_id, b))
+    trail, walk = {}, {}
+    for start in set(two_hop_ids):
+        reached_trail, reached_walk = set(), set()
+        for first, middle in out.get(start, ()):
+            for second, end in out.get(middle, ()):
+                reached_walk.add(end)
+                if second != first:
+                    reached_trail.add(end)
+        trail[start], walk[start] = len(reached_trail), len(reached_walk)
+
+    buckets = Counter(person(i)["age"] % 10 for i in range(sizes.nodes))
+    age_buckets = sorted(buckets.items())
+
+    txs = []
+    next_id = sizes.nodes
+    for _ in range(sizes.txs):
+        creates = []
+        for _ in range(5):
+            creates.append({**person(next_id), "b": rng.randrange(sizes.nodes)})
+            next_id += 1
+        txs.append((creates, [rng.randrange(sizes.nodes) for _ in range(5)]))
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(sizes.nodes))
+    graph.add_edges_from(pairs)
+    path_pairs = []
+    while len(path_pairs) < sizes.paths:
+        a, b = rng.randrange(sizes.nodes), rng.randrange(sizes.nodes)
+        if a != b:  # a path from a node to itself is a cycle, not what W8 measures
+            path_pairs.append((a, b))
+    path_lengths = {}
+    for a, b in path_pairs:
+        try:
+            length = nx.shortest_path_length(graph, a, b)
+        except nx.NetworkXNoPath:
+            length = None
+        path_lengths[(a, b)] = length if length is not None and length <= MAX_HOPS else None
+    return Inputs(writes, read_ids, two_hop_ids, trail, walk, age_buckets, txs, path_pairs, path_lengths)
+
+
+def dict_floor(inputs: Inputs, repeats: int = 5) -> tuple[float, float]:
+    """Seconds for the W1 records' dict inserts and the W2 ids' dict lookups: the pure-Python floor (best of
+    `repeats`, so a garbage collection pass over the generated data does not land in it)."""
+    population = {i: person(i) for i in range(max(inputs.read_ids) + 1)}
+    best_write = best_read = float("inf")
+    for _ in range(repeats):
+        table: dict = {}
+        with timed() as write:
+            for record in inputs.writes:
+                table[record["id"]] = dict(record)
+        with timed() as read:
+            for key in inputs.read_ids:
+                population[key]["name"]
+        best_write, best_read = min(best_write, write.seconds), min(best_read, read.seconds)
+    return best_write, best_read
+
+
+# --- engines ----------------------------------------------------------------------------------------------------
+
+class GraphplexEngine:
+    name = "graphplex"
+    rel_method = "UNWIND $pairs ... MATCH ... CREATE, batches of 10,000"
+    shortest = ("MATCH p = shortestPath((a:Person {id: $a})-[:KNOWS*..10]->(b:Person {id: $b})) "
+                "RETURN length(p)")
+    two_hop_semantics = "trail"
+
+    def __init__(self, index: bool) -> None:
+        from databases import Database
+        self.db = Database()
+        if index:
+            self.db.execute("CREATE INDEX person_id FOR (p:Person) ON (p.id)").consume()
+
+    def run(self, query: str, params: dict | None = None) -> list[tuple]:
+        return list(self.db.execute(query, params))
+
+    def write(self, query: str, params: dict | None = None) -> None:
+        self.db.execute(query, params).consume()
+
+    def prepare_rel_batches(self, rel_batches) -> list:
+        return [{"pairs": batch} for batch in rel_batches]
+
+    def load_rel_batch(self, params) -> None:
+        self.write(LOAD_RELS, params)
+
+    def begin(self):
+        return self.db.begin()
+
+    def run_in(self, txn, query: str, params: dict) -> list[tuple]:
+        return list(self.db.execute(query, params, transaction=txn))
+
+    def commit(self, txn) -> None:
+        txn.commit()
+
+
+class KuzuEngine:
+    name = "kuzu"
+    shortest = ("MATCH p = (a:Person {id: $a})-[:KNOWS* SHORTEST 1..10]->(b:Person {id: $b}) "
+                "RETURN length(p)")
+    two_hop_semantics = "walk"  # Kùzu allows a relationship twice in a fixed-length pattern
+    # Kùzu 0.11 does not seek its primary-key index for `MATCH (a:Person {id: p.a})` after UNWIND: it scans
+    # the node table per row (~15 ms a pair at 100,000 nodes, i.e. hours for W3), so relationships go
+    # through its bulk path instead, one COPY per batch of 10,000 from a CSV written before timing.
+    rel_method = "COPY KNOWS FROM csv, one file per batch of 10,000 (Kùzu's bulk path)"
+    # Kùzu 0.11 seeks its primary-key index for `{id: 5}` but scans the node table for `{id: $id}` (2 ms a
+    # point read at 100,000 nodes against 0.2 ms), so by default integer parameters of MATCH statements are
+    # written into the query text as literals; `--kuzu-params parameter` keeps them as parameters.
+    inline_ints = True
+
+    def __init__(self, index: bool) -> None:  # the primary key is Kùzu's index, always there
+        import kuzu
+        self.db = kuzu.Database()  # in memory
+        self.conn = kuzu.Connection(self.db)
+        self.conn.execute("CREATE NODE TABLE Person(id INT64, name STRING, age INT64, PRIMARY KEY(id))")
+        self.conn.execute("CREATE REL TABLE KNOWS(FROM Person TO Person)")
+        self.prepared: dict = {}
+        self.tmpdir = None
+
+    def _statement(self, query: str):
+        """A prepared statement per query text: Kùzu's counterpart of graphplex's plan cache (~40% faster
+        point reads than `execute(text, params)`, which prepares every time)."""
+        statement = self.prepared.get(query)
+        if statement is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                statement = self.prepared[query] = self.conn.prepare(query)
+        return statement
+
+    def _execute(self, query: str, params: dict | None):
+        if params and self.inline_ints and query.startswith("MATCH"):
+            rest = {}
+            for key, value in params.items():
+                if type(value) is int:
+                    query = re.sub(rf"\${key}\b", str(value), query)
+                else:
+                    rest[key] = value
+            return self.conn.execute(query, rest) if rest else self.conn.execute(query)
+        if params is None:
+            return self.conn.execute(query)
+        return self.conn.execute(self._statement(query), params)
+
+    def run(self, query: str, params: dict | None = None) -> list[tuple]:
+        return [tuple(row) for row in self._execute(query, params).get_all()]
+
+    def write(self, query: str, params: dict | None = None) -> None:
+        self._execute(query, params)
+
+    def prepare_rel_batches(self, rel_batches) -> list:
+        self.tmpdir = tempfile.TemporaryDirectory(prefix="cypher_bench_kuzu_")
+        paths = []
+        for index, batch in enumerate(rel_batches):
+            path = os.path.join(self.tmpdir.name, f"knows_{index}.csv")
+            with open(path, "w") as out:
+                out.writelines(f"{pair['a']},{pair['b']}\n" for pair in batch)
+            paths.append(path)
+        return paths
+
+    def load_rel_batch(self, path) -> None:
+        self.conn.execute(f"COPY KNOWS FROM '{path}' (HEADER=false)")
+
+    def begin(self):
+        self.conn.execute("BEGIN TRANSACTION")
+        return None
+
+    def run_in(self, txn, query: str, params: dict) -> list[tuple]:
+        return self.run(query, params)
+
+    def commit(self, txn) -> None:
+        self.conn.execute("COMMIT")
+
+
+ENGINES = {"graphplex": GraphplexEngine, "kuzu": KuzuEngine}
+
+
+# --- workloads --------------------------------------------------------------------------------------------------
+
+def w1_point_write(engine_cls, inputs: Inputs) -> float:
+    engine = engine_cls(index=False)
+    with timed_run() as t:
+        for record in inputs.writes:
+            engine.write(CREATE_PERSON, record)
+    check(engine.run(COUNT_NODES) == [(len(inputs.writes),)], f"{engine.name} W1 node count")
+    for record in inputs.writes[::max(1, len(inputs.writes) // 50)]:
+        got = engine.run("MATCH (p:Person {id: $id}) RETURN p.name, p.age", {"id": record["id"]})
+        check(got == [(record["name"], record["age"])], f"{engine.name} W1 record {record['id']}: {got}")
+    return t.seconds
+
+
+def w3_bulk_load(engine_cls, sizes: Sizes, node_batches, rel_batches):
+    engine = engine_cls(index=True)
+    rel_inputs = engine.prepare_rel_batches(rel_batches)
+    with timed_run() as t:
+        for rows in node_batches:
+            engine.write(LOAD_NODES, {"rows": rows})
+        for item in rel_inputs:
+            engine.load_rel_batch(item)
+    return engine, t.seconds
+
+
+def verify_w3(engine, sizes: Sizes) -> None:
+    nodes, rels = engine.run(COUNT_NODES), engine.run(COUNT_RELS)
+    check(nodes == [(sizes.nodes,)] and rels == [(sizes.rels,)],
+          f"{engine.name} W3 counts {nodes} {rels}, expected {sizes.nodes} {sizes.rels}")
+
+
+def w2_point_read(engine, inputs: Inputs) -> float:
+    answers = []
+    with timed_run() as t:
+        for i in inputs.read_ids:
+            answers.append(engine.run(POINT_READ, {"id": i}))
+    for i, got in zip(inputs.read_ids, answers):
+        check(got == [(f"p{i}",)], f"{engine.name} W2 read of {i} gave {got}")
+    return t.seconds
+
+
+def w4_two_hop(engine, inputs: Inputs) -> float:
+    answers = []
+    with timed_run() as t:
+        for i in inputs.two_hop_ids:
+            answers.append(engine.run(TWO_HOP, {"id": i}))
+    expected = inputs.two_hop_trail if engine.two_hop_semantics == "trail" else inputs.two_hop_walk
+    for i, got in zip(inputs.two_hop_ids, answers):
+        check(got == [(expected[i],)], f"{engine.name} W4 two-hop from {i} gave {got}, expected {expected[i]}")
+    return t.seconds
+
+
+def w5_aggregate_scan(engine, inputs: Inputs, sizes: Sizes) -> float:
+    answers = []
+    with timed_run() as t:
+        for _ in range(sizes.scans):
+            answers.append(engine.run(AGGREGATE))
+    for got in answers:
+        check(sum(c for _, c in got) == sizes.nodes, f"{engine.name} W5 counts sum to {sum(c for _, c in got)}")
+        check(got == inputs.age_buckets, f"{engine.name} W5 gave {got}, expected {inputs.age_buckets}")
+    return t.seconds
+
+
+def w8_shortest_path(engine, inputs: Inputs) -> float:
+    answers = []
+    with timed_run() as t:
+        for a, b in inputs.path_pairs:
+            answers.append(engine.run(engine.shortest, {"a": a, "b": b}))
+    for (a, b), got in zip(inputs.path_pairs, answers):
+        length = inputs.path_lengths[(a, b)]
+        expected = [] if length is None else [(length,)]
+        check(got == expected, f"{engine.name} W8 shortest path {a}->{b} gave {got}, expected {expected}")
+    return t.seconds
+
+
+def w6_explicit_tx(engine, inputs: Inputs, sizes: Sizes) -> float:
+    answers = []
+    with timed_run() as t:
+        for creates, reads in inputs.txs:
+            txn = engine.begin()
+            for params in creates:
+                engine.run_in(txn, TX_CREATE, params)
+            for i in reads:
+                answers.append((i, engine.run_in(txn, POINT_READ, {"id": i})))
+            engine.commit(txn)
+    for i, got in answers:
+        check(got == [(f"p{i}",)], f"{engine.name} W6 read of {i} gave {got}")
+    added = 5 * len(inputs.txs)
+    nodes, rels = engine.run(COUNT_NODES), engine.run(COUNT_RELS)
+    check(nodes == [(sizes.nodes + added,)] and rels == [(sizes.rels + added,)],
+          f"{engine.name} W6 counts {nodes} {rels}, expected {sizes.nodes + added} {sizes.rels + added}")
+    last = inputs.txs[-1][0][-1]
+    got = engine.run("MATCH (a:Person {id: $id})-[:KNOWS]->(b) RETURN a.name, b.id", {"id": last["id"]})
+    check(got == [(last["name"], last["b"])], f"{engine.name} W6 last created node gave {got}")
+    return t.seconds
+
+
+def proc_status_mb(field: str) -> float:
+    """VmRSS / VmHWM of this process from /proc, in MiB. VmHWM is the peak of this process's own address space;
+    getrusage's ru_maxrss would carry the parent's peak across fork and exec."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024.0
+    raise KeyError(field)
+
+
+def w7_child(engine_name: str, scale: float) -> None:
+    """Runs in a fresh process: loads the W3 graph and prints the W7 line. `bytes_per_element` is the peak RSS
+    during the load minus the RSS before it (data generated, engine imported and opened), per node +
+    relationship; `steady_bytes_per_element` uses the RSS after the load instead of the peak."""
+    sizes = sizes_for(scale)
+    node_batches, rel_batches, _ = w3_data(sizes)
+    engine_cls = ENGINES[engine_name]
+    engine_cls(index=False)  # import the engine and touch its runtime before the baseline
+    gc.collect()
+    before = proc_status_mb("VmRSS")
+    engine, seconds = w3_bulk_load(engine_cls, sizes, node_batches, rel_batches)
+    gc.collect()
+    peak, steady = proc_status_mb("VmHWM"), proc_status_mb("VmRSS")
+    verify_w3(engine, sizes)
+    elements = sizes.nodes + sizes.rels
+    report("W7_memory", scale, elements, seconds, engine=engine_name, gc_s=round(GC_CLOCK.last, 3),
+           peak_rss_mb=round(peak, 1),
+           rss_before_load_mb=round(before, 1), rss_after_load_mb=round(steady, 1),
+           bytes_per_element=round((peak - before) * 1024 * 1024 / elements, 1),
+           steady_bytes_per_element=round((steady - before) * 1024 * 1024 / elements, 1))
+
+
+def w7_memory(engine_name: str, scale: float) -> dict | None:
+    proc = subprocess.run([sys.executable, os.path.abspath(__file__), "--scale", str(scale),
+                           "--w7-child", engine_name], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        check(False, f"{engine_name} W7 child process failed")
+    line = None
+    for text in proc.stdout.splitlines():
+        print(text, flush=True)
+        if text.startswith("{"):
+            line = json.loads(text)
+    return line
+
+
+def run_engine(engine_cls, scale: float, sizes: Sizes, inputs: Inputs, node_batches, rel_batches,
+               floor: tuple[float, float]) -> dict[str, dict]:
+    name = engine_cls.name
+    results: dict[str, dict] = {}
+
+    def emit(workload: str, ops: int, seconds: float, **extra) -> None:
+        if engine_cls is KuzuEngine:
+            extra["int_params"] = "literal" if KuzuEngine.inline_ints else "parameter"
+        extra["gc_s"] = round(GC_CLOCK.last, 3)
+        results[workload] = report(workload, scale, ops, seconds, engine=name, **extra)
+
+    # Warm-up on a throwaway database: one-time process costs (imports, building the Cypher parser) stay out
+    # of the timings; each timed database still plans its statements once.
+    warm = engine_cls(index=False)
+    warm.write(CREATE_PERSON, person(0))
+    check(warm.run(POINT_READ, {"id": 0}) == [("p0",)], f"{name} warm-up read")
+    del warm
+
+    seconds = w1_point_write(engine_cls, inputs)
+    emit("W1_point_write", len(inputs.writes), seconds, mode="in_memory",
+         x_dict=round(seconds / floor[0], 1))
+    gc.collect()
+
+    engine, seconds = w3_bulk_load(engine_cls, sizes, node_batches, rel_batches)
+    verify_w3(engine, sizes)
+    emit("W3_bulk_load", sizes.nodes + sizes.rels, seconds, nodes=sizes.nodes, rels=sizes.rels,
+         rel_method=engine_cls.rel_method)
+
+    seconds = w2_point_read(engine, inputs)
+    emit("W2_point_read", len(inputs.read_ids), seconds, population=sizes.nodes,
+         x_dict=round(seconds / floor[1], 1))
+    emit("W4_two_hop", len(inputs.two_hop_ids), w4_two_hop(engine, inputs),
+         semantics=engine_cls.two_hop_semantics)
+    emit("W5_aggregate_scan", sizes.scans, w5_aggregate_scan(engine, inputs, sizes))
+    reachable = sum(1 for v in inputs.path_lengths.values() if v is not None)
+    emit("W8_shortest_path", len(inputs.path_pairs), w8_shortest_path(engine, inputs),
+         pairs_with_path=reachable)
+    emit("W6_explicit_tx", len(inputs.txs), w6_explicit_tx(engine, inputs, sizes))
+    del engine
+    gc.collect()
+
+    line = w7_memory(name, scale)
+    if line is not None:
+        results["W7_memory"] = line
+    return results
+
+
+def info(**fields) -> None:
+    print(json.dumps(fields), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the WORKLOADS.md sizes")
+    parser.add_argument("--vs", choices=["kuzu"], action="append", default=[],
+                        help="also run the workloads on this engine and print graphplex/engine ratios")
+    parser.add_argument("--kuzu-params", choices=["literal", "parameter"], default="literal",
+                        help="Kùzu: write integer parameters of MATCH statements into the query text (default; "
+                             "Kùzu only seeks its primary key for literals) or pass them as parameters")
+    parser.add_argument("--w7-child", choices=sorted(ENGINES), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    KuzuEngine.inline_ints = args.kuzu_params == "literal"
+    if args.w7_child:
+        w7_child(args.w7_child, args.scale)
+        return
+
+    sizes = sizes_for(args.scale)
+    node_batches, rel_batches, pairs = w3_data(sizes)
+    inputs = make_inputs(sizes, pairs)
+    floor = dict_floor(inputs)
+    report("floor_dict_insert", args.scale, len(inputs.writes), floor[0])
+    report("floor_dict_lookup", args.scale, len(inputs.read_ids), floor[1])
+
+    info(workload="W1_point_write", scale=args.scale, engine="graphplex", mode="durable",
+         skipped="graphplex has no durability yet (no WAL, no fsync): only in-memory W1 figures exist")
+    not_driven = "which this runner does not drive yet"
+    for workload, why in (("W9_multi_graph", f"needs the multi-database coordinator (dbms.DBMS), {not_driven}"),
+                          ("W10_dbms_tx", f"needs DBMS transactions across databases (the coordinator), {not_driven}")):
+        info(workload=workload, scale=args.scale, skipped=why)
+    if sys.version_info < (3, 12):
+        info(engine="falkordblite", skipped=f"FalkorDB-lite needs Python >= 3.12; this is "
+                                            f"{sys.version_info.major}.{sys.version_info.minor}")
+
+    results = {"graphplex": run_engine(GraphplexEngine, args.scale, sizes, inputs, node_batches, rel_batches,
+                                       floor)}
+    for peer in args.vs:
+        try:
+            __import__(peer)
+        except ImportError:
+            info(engine=peer, skipped=f"{peer} is not installed (pip install -e '.[bench]')")
+            continue
+        results[peer] = run_engine(ENGINES[peer], args.scale, sizes, inputs, node_batches, rel_batches, floor)
+        for workload, ours in results["graphplex"].items():
+            theirs = results[peer].get(workload)
+            if theirs is None:
+                continue
+            if workload == "W7_memory":
+                info(workload=workload, scale=args.scale, ratio=f"graphplex/{peer} bytes_per_element",
+                     value=round(ours["bytes_per_element"] / theirs["bytes_per_element"], 2)
+                     if theirs["bytes_per_element"] > 0 else None)
+            else:
+                info(workload=workload, scale=args.scale, ratio=f"graphplex/{peer} ops_per_s",
+                     graphplex_ops_per_s=ours["ops_per_s"], **{f"{peer}_ops_per_s": theirs["ops_per_s"]},
+                     value=round(ours["ops_per_s"] / theirs["ops_per_s"], 4))
+
+
+if __name__ == "__main__":
+    main()

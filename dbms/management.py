@@ -1,0 +1,164 @@
+"""Transaction management: SHOW TRANSACTIONS, TERMINATE TRANSACTIONS and the timeout watchdog."""
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from databases.cypher import ast
+from databases.cypher.context import Counters, ExecutionContext
+from databases.cypher.expressions import Scope, compile_expression
+from databases.cypher.show import plan_show
+from databases.errors import ClientError, error_for_code
+from databases.values import Duration
+from dbms.result import Result, ResultSummary, SummaryCounters
+
+if TYPE_CHECKING:
+    from dbms.dbms import DBMS
+    from dbms.transaction import DBMSTransaction
+
+TERMINATED_PREFIX = ("The transaction has been terminated. Retry your operation in a new transaction, and you "
+                     "should see a successful result. ")
+SHOW_COLUMNS = ["database", "transactionId", "currentQueryId", "connectionId", "clientAddress", "username",
+                "currentQuery", "startTime", "status", "elapsedTime"]
+SHOW_EXTRA_COLUMNS = ["outerTransactionId", "metaData", "parameters", "planner", "runtime", "indexes",
+                      "currentQueryStartTime", "protocol", "requestUri", "currentQueryStatus", "statusDetails",
+                      "resourceInformation", "activeLockCount", "currentQueryActiveLockCount", "cpuTime",
+                      "waitTime", "idleTime", "currentQueryElapsedTime", "currentQueryAllocatedBytes",
+                      "allocatedDirectBytes", "estimatedUsedHeapMemory", "pageHits", "pageFaults",
+                      "isolationLevel", "allocatedBytes", "transaction_id", "query", "metadata"]
+TERMINATE_COLUMNS = ["transactionId", "username", "message"]
+
+
+def terminated_by_user() -> ClientError:
+    return error_for_code("Neo.ClientError.Transaction.Terminated", TERMINATED_PREFIX + "Explicitly terminated by the user. ")
+
+
+def timed_out(client_configured: bool):
+    if client_configured:
+        return error_for_code("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+                              TERMINATED_PREFIX + "The transaction has not completed within the timeout specified at "
+                              "its start by the client. You may want to retry with a longer timeout.")
+    return error_for_code("Neo.ClientError.Transaction.TransactionTimedOut",
+                          TERMINATED_PREFIX + "The transaction has not completed within the specified timeout "
+                          "(db.transaction.timeout). You may want to retry with a longer timeout.")
+
+
+def run_management(dbms: "DBMS", statement, text: str, parameters: dict, user: str,
+                   may_see_all: bool = True) -> Result:
+    """Runs SHOW TRANSACTIONS or TERMINATE TRANSACTIONS; without `may_see_all`, a user sees only their own."""
+    ids = _ids(statement.ids, parameters)
+    visible = [t for t in dbms.registry.all() if may_see_all or t.user == user]
+    if isinstance(statement, ast.ShowTransactions):
+        rows = [row for t in visible for row in _rows(t) if not ids or row["transactionId"] in ids]
+        plan = plan_show(statement, "ShowTransactions", lambda ctx: rows, SHOW_COLUMNS,
+                         SHOW_COLUMNS + SHOW_EXTRA_COLUMNS, dbms.system.planner)
+    else:
+        by_id = {row["transactionId"]: t for t in visible for row in _rows(t)}
+        results = []
+        for transaction_id in ids:
+            victim = by_id.get(transaction_id)
+            if victim is None:
+                results.append({"transactionId": transaction_id, "username": None,
+                                "message": "Transaction not found.", "transaction_id": transaction_id,
+                                "killed": False})
+                continue
+            victim.terminate(terminated_by_user())
+            results.append({"transactionId": transaction_id, "username": victim.user,
+                            "message": "Transaction terminated.", "transaction_id": transaction_id, "killed": True})
+        plan = plan_show(statement, "TerminateTransactions", lambda ctx: results, TERMINATE_COLUMNS,
+                         TERMINATE_COLUMNS + ["transaction_id", "killed"], dbms.system.planner)
+    txn = dbms.system.begin()
+    ctx = ExecutionContext(txn, parameters, Counters(), "system")
+    records = [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
+    txn.commit()
+    summary = ResultSummary(text, parameters, SummaryCounters(), "r", "system")
+    return Result(plan.columns, iter(records), lambda: summary, None)
+
+
+def _ids(expressions: tuple, parameters: dict) -> list[str]:
+    ids: list[str] = []
+    for expression in expressions:
+        compiled = compile_expression(expression, Scope())
+        value = compiled({}, ExecutionContext(None, parameters))
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str):
+                raise ClientError(f"Transaction ids must be strings, got {item!r}",
+                                  "Neo.ClientError.Statement.TypeError")
+            ids.append(item)
+    return ids
+
+
+def _rows(txn: "DBMSTransaction") -> list[dict]:
+    """One row per database the transaction touches (the session's database when it touched none yet)."""
+    databases = list(txn.children) or [txn.database]
+    now = time.time()
+    elapsed = now - txn.start_time
+    rows = []
+    for database in databases:
+        child = txn.children.get(database)
+        transaction_id = txn.transaction_id(database)
+        status = "Running"
+        if txn.terminated is not None:
+            status = f"Terminated with reason: {txn.terminated.code.rsplit('.', 1)[-1]}"
+        elif child is not None and child.waiting_for is not None:
+            status = "Blocked by: [" + f"{database}-transaction-{child.waiting_for.id}" + "]"
+        start = dt.datetime.fromtimestamp(txn.start_time, dt.timezone.utc)
+        rows.append({
+            "database": database, "transactionId": transaction_id,
+            "currentQueryId": f"query-{txn.id}" if txn.current_query else "", "connectionId": txn.connection_id,
+            "clientAddress": txn.client_address, "username": txn.user, "currentQuery": txn.current_query,
+            "startTime": start.isoformat(timespec="milliseconds").replace("+00:00", "Z"), "status": status,
+            "elapsedTime": Duration(seconds=int(elapsed), nanoseconds=int((elapsed % 1) * 1e9)),
+            "outerTransactionId": "", "metaData": dict(txn.metadata), "parameters": {}, "planner": "",
+            "runtime": "", "indexes": [], "currentQueryStartTime": start.isoformat(), "protocol": txn.protocol,
+            "requestUri": txn.client_address, "currentQueryStatus": "running" if txn.current_query else "",
+            "statusDetails": "", "resourceInformation": {}, "activeLockCount": len(child._written) if child else 0,
+            "currentQueryActiveLockCount": 0, "cpuTime": None, "waitTime": Duration(), "idleTime": None,
+            "currentQueryElapsedTime": None, "currentQueryAllocatedBytes": None, "allocatedDirectBytes": 0,
+            "estimatedUsedHeapMemory": child.memory.used if child else 0, "pageHits": 0, "pageFaults": 0,
+            "isolationLevel": txn.isolation_level, "allocatedBytes": child.memory.used if child else 0,
+            "transaction_id": transaction_id, "query": [txn.current_query] if txn.current_query else [],
+            "metadata": dict(txn.metadata),
+        })
+    return rows
+
+
+class TimeoutWatchdog:
+    """One daemon thread that terminates transactions whose deadline passed."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._deadlines: list[tuple[float, int, object]] = []
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+
+    def watch(self, txn: "DBMSTransaction", seconds: float, client_configured: bool) -> None:
+        with self._condition:
+            heapq.heappush(self._deadlines, (time.monotonic() + seconds, txn.id, (txn, client_configured)))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="graphplex-timeouts", daemon=True)
+                self._thread.start()
+            self._condition.notify()
+
+    def stop(self) -> None:
+        with self._condition:
+            self._stopped = True
+            self._condition.notify()
+
+    def _run(self) -> None:
+        with self._condition:
+            while not self._stopped:
+                if not self._deadlines:
+                    self._condition.wait()
+                    continue
+                deadline, _, (txn, client_configured) = self._deadlines[0]
+                delay = deadline - time.monotonic()
+                if delay > 0:
+                    self._condition.wait(delay)
+                    continue
+                heapq.heappop(self._deadlines)
+                if txn.is_open:
+                    txn.terminate(timed_out(client_configured))

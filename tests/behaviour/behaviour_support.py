@@ -1,0 +1,13 @@
+"""Helpers shared by the behaviour tests (public API only)."""
+from __future__ import annotations
+
+
+def count(dbms, label: str, database: str | None = None) -> int:
+    """The number of committed nodes with `label`, read in a new session (so only committed state counts)."""
+    with dbms.session(database=database) as s:
+        return s.run(f"MATCH (n:`{label}`) RETURN count(n) AS c").single()["c"]
+
+
+def database_names(dbms) -> list[str]:
+    with dbms.session() as s:
+        return s.run("SHOW DATABASES YIELD name RETURN name ORDER BY name").value()
