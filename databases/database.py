@@ -63,7 +63,7 @@ class Database:
         """Runs a statement; the result streams lazily. Without `transaction` the statement runs in its own
         transaction, committed when the result is exhausted (or rolled back if it fails). `new_transaction` lets
         `CALL { } IN TRANSACTIONS` open its batches when the caller's transaction is an implicit one."""
-        parameters = parameters or {}
+        parameters = _engine_parameters(parameters) if parameters else {}
         if transaction is not None and not transaction.is_open:
             raise TransactionError(f"The transaction is {transaction.status.value} and cannot be used.",
                                    "Neo.ClientError.Transaction.TransactionNotFound")
@@ -88,6 +88,21 @@ class Database:
                                new_transaction=(lambda: self.begin(txn.isolation)) if implicit else new_transaction,
                                import_dir=self.import_dir)
         return QueryResult(plan, ctx, implicit)
+
+
+def _engine_parameters(parameters: dict) -> dict:
+    """Parameters as the engine's values: Python tuples are Cypher lists (as the driver sends them)."""
+    if not any(isinstance(v, (tuple, list, dict)) for v in parameters.values()):
+        return parameters
+    return {key: _engine_value(value) for key, value in parameters.items()}
+
+
+def _engine_value(value: object) -> object:
+    if isinstance(value, (list, tuple)):
+        return [_engine_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _engine_value(item) for key, item in value.items()}
+    return value
 
 
 class QueryResult:

@@ -500,9 +500,91 @@ def _shortest_step(source: str, rel: str, target: str, direction: str, types, lo
     return shortest
 
 
+_REVERSED = {OUT: IN, IN: OUT, BOTH: BOTH}
+
+
 def _bfs(ctx, start, end, direction, types, low, high, wanted, find_all) -> list[tuple]:
-    if start is end and low == 0:
+    """Shortest paths from `start` to `end` as edge tuples (all of them with `find_all`)."""
+    if start is end:
+        return [()] if low == 0 else _bfs_cycle(ctx, start, direction, types, high, wanted, find_all)
+    return _bidirectional(ctx, start, end, direction, types, high, wanted, find_all)
+
+
+def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) -> list[tuple]:
+    """Breadth-first from both ends at once, always growing the smaller frontier: the search touches about
+    the square root of what a one-sided search touches. Parents are kept per layer, never whole paths."""
+    forward: dict = {start: ()}
+    backward: dict = {end: ()}
+    forward_frontier, backward_frontier = [start], [end]
+    forward_depth = backward_depth = 0
+    depth_of_backward = {end: 0}
+    depth_of_forward = {start: 0}
+    while forward_frontier and backward_frontier:
+        if high is not None and forward_depth + backward_depth >= high:
+            return []
+        grow_forward = len(forward_frontier) <= len(backward_frontier)
+        if grow_forward:
+            forward_depth += 1
+            layer = _grow(ctx, forward_frontier, forward, direction, types, wanted)
+            forward_frontier = list(layer)
+            depth_of_forward.update((v, forward_depth) for v in layer)
+            meeting = [v for v in layer if v in backward]
+        else:
+            backward_depth += 1
+            layer = _grow(ctx, backward_frontier, backward, _REVERSED[direction], types, wanted)
+            backward_frontier = list(layer)
+            depth_of_backward.update((v, backward_depth) for v in layer)
+            meeting = [v for v in layer if v in forward]
+        if meeting:
+            best = min(depth_of_forward[v] + depth_of_backward[v] for v in meeting)
+            if high is not None and best > high:
+                return []
+            paths = []
+            for vertex in meeting:
+                if depth_of_forward[vertex] + depth_of_backward[vertex] != best:
+                    continue
+                for head in _paths_to(vertex, forward):
+                    for tail in _paths_to(vertex, backward):
+                        paths.append(head + tuple(reversed(tail)))
+                        if not find_all:
+                            return paths
+            return paths
+    return []
+
+
+def _grow(ctx, frontier: list, parents: dict, direction, types, wanted) -> dict:
+    """One breadth-first layer: the newly reached vertices and, for each, the (vertex, edge) it came from."""
+    layer: dict = {}
+    expand = ctx.txn.expand
+    for vertex in frontier:
+        ctx.check()
+        for edge, other in expand(vertex, direction, types):
+            if other in parents or (wanted is not None and not _edge_matches(edge, wanted, ctx)):
+                continue
+            entry = layer.get(other)
+            if entry is None:
+                layer[other] = [(vertex, edge)]
+            else:
+                entry.append((vertex, edge))
+    for vertex, entry in layer.items():
+        parents[vertex] = tuple(entry)
+    return layer
+
+
+def _paths_to(vertex, parents: dict) -> list[tuple]:
+    """Every shortest edge sequence from the search's origin to `vertex`, read back through the parents."""
+    entries = parents[vertex]
+    if not entries:
         return [()]
+    paths = []
+    for previous, edge in entries:
+        for path in _paths_to(previous, parents):
+            paths.append(path + (edge,))
+    return paths
+
+
+def _bfs_cycle(ctx, start, direction, types, high, wanted, find_all) -> list[tuple]:
+    """The shortest cycles through `start` (a one-sided search that keeps its paths)."""
     frontier = deque([(start, ())])
     found: list[tuple] = []
     best: int | None = None
@@ -519,7 +601,7 @@ def _bfs(ctx, start, end, direction, types, low, high, wanted, find_all) -> list
             if edge in path or (wanted is not None and not _edge_matches(edge, wanted, ctx)):
                 continue
             new_path = path + (edge,)
-            if other is end and len(new_path) >= low:
+            if other is start:
                 found.append(new_path)
                 best = len(new_path)
                 if not find_all:

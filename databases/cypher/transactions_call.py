@@ -48,7 +48,7 @@ def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str
                                      import_dir=ctx.import_dir)
             try:
                 produced = [(row, list(_run_inner(operators, imported, row, inner))) for row in batch]
-                txn.commit()
+                committed_at = txn.commit()
             except Neo4jError as error:
                 if txn.is_open:
                     txn.rollback()
@@ -59,6 +59,7 @@ def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str
                     yield _with_nulls(row, columns, report, status)
                 broken = on_error == "BREAK"
                 continue
+            _see_commit(ctx, committed_at)
             status = _status(True, True, _transaction_id(txn, ctx), None)
             for row, results in produced:
                 if not columns:
@@ -70,6 +71,12 @@ def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str
                         out[name] = result[name]
                     yield _with_report(out, report, status)
     return Operator("TransactionApply", f"{on_error}", run, list(operators))
+
+
+def _see_commit(ctx: ExecutionContext, committed_at: int | None) -> None:
+    """The rest of the outer query sees what a batch committed (as Neo4j's outer transaction does)."""
+    if committed_at is not None and ctx.txn.read_ts < committed_at:
+        ctx.txn.read_ts = committed_at
 
 
 def _run_inner(operators, imported: list[str], row: dict, ctx: ExecutionContext) -> Iterator[dict]:

@@ -893,17 +893,12 @@ class TestCallInTransactions:
                          "ON ERROR CONTINUE REPORT STATUS AS s RETURN s.transactionId")
         assert re.fullmatch(r"neo4j-transaction-\d+", ids[0])
 
-    @pytest.mark.xfail(strict=True, reason="engine bug: the outer implicit transaction keeps its snapshot, so "
-                       "entities committed by the inner batches are invisible to it (EntityNotFound 'has been "
-                       "deleted in this transaction'); Database.execute / transactions_call.py")
     def test_the_outer_query_reads_what_the_batches_created(self, db):
         # The Neo4j manual's own example (ON ERROR CONTINUE, RETURN n.num).
         found = column(db, "UNWIND [1, 0, 2, 4] AS i CALL { WITH i CREATE (n:Person {num: 100 / i}) RETURN n } "
                            "IN TRANSACTIONS OF 1 ROW ON ERROR CONTINUE RETURN n.num")
         assert found == [100, None, 50, 25]
 
-    @pytest.mark.xfail(strict=True, reason="engine bug: the outer implicit transaction keeps its snapshot and "
-                       "does not see the batches' commits (a MATCH after the CALL finds nothing)")
     def test_a_match_after_the_batches_sees_their_commits(self, db):
         found = rows(db, "UNWIND range(1, 3) AS i CALL { WITH i CREATE (:N {i: i}) } IN TRANSACTIONS "
                          "WITH count(*) AS c MATCH (n:N) RETURN c, count(n) AS found")
