@@ -92,9 +92,13 @@ class Database:
 
 def _engine_parameters(parameters: dict) -> dict:
     """Parameters as the engine's values: Python tuples are Cypher lists (as the driver sends them)."""
-    if not any(isinstance(v, (tuple, list, dict)) for v in parameters.values()):
-        return parameters
-    return {key: _engine_value(value) for key, value in parameters.items()}
+    for value in parameters.values():
+        if type(value) in _CONTAINERS:
+            return {key: _engine_value(item) for key, item in parameters.items()}
+    return parameters
+
+
+_CONTAINERS = frozenset({tuple, list, dict})
 
 
 def _engine_value(value: object) -> object:
