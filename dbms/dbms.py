@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 
 from databases import Database
 from databases.cypher.classify import StatementInfo, classify
 from databases.cypher.parser import parse
-from databases.errors import ClientError
+from databases.errors import ClientError, TransientError
 from dbms.management import TimeoutWatchdog
 from dbms.registry import TransactionRegistry
 from dbms.settings import Settings
@@ -82,6 +83,24 @@ class DBMS:
         uuid = entry.uuid if entry is not None else database
         return f"GP:{uuid}:{commit_ts}"
 
+    def await_bookmarks(self, bookmarks) -> None:
+        """Waits until every bookmark's commit is visible, up to `bookmark_ready_timeout` seconds."""
+        deadline = time.monotonic() + self.settings.bookmark_ready_timeout
+        for bookmark in bookmarks or ():
+            parsed = _parse_bookmark(bookmark)
+            if parsed is None:
+                raise ClientError(f"Invalid bookmark: '{bookmark}'", "Neo.ClientError.Transaction.InvalidBookmark")
+            uuid, ts = parsed
+            database = next((self.databases.get(e.name) for e in self._entries.values() if e.uuid == uuid), None)
+            if database is None:
+                continue
+            while database.storage.last_commit_ts < ts:
+                if time.monotonic() >= deadline:
+                    raise TransientError(
+                        f"Database '{database.name}' not up to the requested version: {ts}. Latest database version "
+                        f"is {database.storage.last_commit_ts}", "Neo.TransientError.Transaction.BookmarkTimeout")
+                time.sleep(0.01)
+
     # --- statements --------------------------------------------------------------------------------------
 
     def parse(self, text: str) -> tuple[object, StatementInfo]:
@@ -114,3 +133,11 @@ class DBMS:
 
     def database_names(self) -> list[str]:
         return sorted(self._entries)
+
+
+def _parse_bookmark(bookmark: str) -> tuple[str, int] | None:
+    """`GP:{database uuid}:{commit timestamp}`, as `DBMS.bookmark` writes it."""
+    parts = bookmark.split(":") if isinstance(bookmark, str) else []
+    if len(parts) != 3 or parts[0] != "GP" or not parts[2].isdigit():
+        return None
+    return parts[1], int(parts[2])

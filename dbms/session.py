@@ -104,6 +104,7 @@ class Session:
         self._guard = threading.Lock()
         self._isolation_level: str | None = None
         self._next_isolation_level: str | None = None
+        self._bookmarks_awaited = not self._bookmarks
 
     # --- thread confinement ------------------------------------------------------------------------------
 
@@ -183,8 +184,16 @@ class Session:
         raise ClientError(f"{type(statement).__name__} is not supported yet",
                           "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
 
+    def _await_bookmarks(self) -> None:
+        """A session given bookmarks starts its first transaction only once those commits are visible."""
+        if self._bookmarks_awaited:
+            return
+        self._bookmarks_awaited = True
+        self._dbms.await_bookmarks(self._bookmarks)
+
     def _new_transaction(self, implicit: bool, metadata: dict | None = None, timeout: float | None = None,
                          isolation_level: str | None = None) -> DBMSTransaction:
+        self._await_bookmarks()
         level = isolation_level or self._next_isolation_level or self._isolation_level
         self._next_isolation_level = None
         return DBMSTransaction(self._dbms, self.database, access_mode=self.access_mode, isolation_level=level,

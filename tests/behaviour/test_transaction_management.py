@@ -108,3 +108,29 @@ def test_memory_limit_fails_the_transaction():
         assert caught.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
         assert "db.memory.transaction.max threshold reached" in caught.value.message
         assert session.run("MATCH (n) RETURN count(n)").single()[0] == 0
+
+
+def test_bookmarks_from_another_session_are_seen_at_once(dbms):
+    with dbms.session() as writer:
+        writer.run("CREATE (:Seen)").consume()
+        bookmarks = writer.last_bookmarks()
+    with dbms.session(bookmarks=bookmarks) as reader:
+        assert reader.run("MATCH (n:Seen) RETURN count(n)").single()[0] == 1
+
+
+def test_a_bookmark_of_a_commit_not_yet_visible_times_out():
+    with DBMS.in_memory(bookmark_ready_timeout=0.05) as dbms:
+        with dbms.session() as writer:
+            writer.run("CREATE (:A)").consume()
+            prefix, uuid, ts = writer.last_bookmarks()[0].split(":")
+        with dbms.session(bookmarks=[f"{prefix}:{uuid}:{int(ts) + 100}"]) as reader:
+            with pytest.raises(Neo4jError) as caught:
+                reader.run("RETURN 1").consume()
+        assert caught.value.code == "Neo.TransientError.Transaction.BookmarkTimeout"
+
+
+def test_a_malformed_bookmark_is_refused(dbms):
+    with dbms.session(bookmarks=["not a bookmark"]) as session:
+        with pytest.raises(Neo4jError) as caught:
+            session.run("RETURN 1").consume()
+    assert caught.value.code == "Neo.ClientError.Transaction.InvalidBookmark"
