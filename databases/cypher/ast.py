@@ -550,6 +550,14 @@ class Query(Statement):
 
 
 @dataclass(frozen=True)
+class UseSchema(Statement):
+    """A schema command prefixed with `USE graph`."""
+
+    graph: str
+    statement: Statement
+
+
+@dataclass(frozen=True)
 class Explain(Statement):
     query: Statement
 

@@ -41,6 +41,9 @@ def classify(statement: ast.Statement) -> StatementInfo:
         in_transactions = any(isinstance(node, ast.CallSubquery) and node.in_transactions is not None
                               for node in inner.walk())
         return StatementInfo(WRITE if writes else READ, database, in_transactions, explain)
+    if isinstance(inner, ast.UseSchema):
+        category = READ if isinstance(inner.statement, ast.ShowSchema) else SCHEMA
+        return StatementInfo(category, inner.graph, explain=explain)
     if isinstance(inner, _SCHEMA):
         return StatementInfo(SCHEMA, explain=explain)
     if isinstance(inner, _ADMINISTRATION):

@@ -17,15 +17,17 @@ GRAMMAR = Path(__file__).with_name("grammar") / "cypher.lark"
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
-                propagate_positions=True, maybe_placeholders=False, cache=True)
+                propagate_positions=True, maybe_placeholders=False, cache=True, start=["start", "use_prefixed"])
 
 
 def parse(text: str) -> ast.Statement:
     """Parses one statement; raises `CypherSyntaxError` with Neo4j's position and caret excerpt."""
     try:
-        tree = _parser().parse(text)
+        tree = _parser().parse(text, start="start")
     except UnexpectedInput as error:
-        raise _syntax_error(text, error) from None
+        tree = _use_prefixed(text)
+        if tree is None:
+            raise _syntax_error(text, error) from None
     try:
         statement = CypherTransformer(text).transform(tree)
     except VisitError as error:
@@ -34,6 +36,16 @@ def parse(text: str) -> ast.Statement:
         raise
     _check_leftovers(statement)
     return statement
+
+
+def _use_prefixed(text: str):
+    """The tree of `USE db <schema command>`, or None when the text is not that either."""
+    if not text.lstrip()[:3].upper() == "USE":
+        return None
+    try:
+        return _parser().parse(text, start="use_prefixed")
+    except UnexpectedInput:
+        return None
 
 
 def _check_leftovers(statement: ast.Node) -> None:

@@ -45,6 +45,8 @@ class Planner:
 
     def plan(self, statement: ast.Statement) -> Plan:
         explain = profile = False
+        if isinstance(statement, ast.UseSchema):
+            statement = statement.statement
         if isinstance(statement, ast.Explain):
             statement, explain = statement.query, True
         elif isinstance(statement, ast.Profile):

@@ -513,6 +513,9 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
     def start(self, children):
         return children[0]
 
+    def use_prefixed(self, children):
+        return ast.UseSchema(children[0].graph, children[1])
+
     def explain(self, children):
         return ast.Explain(children[-1])
 

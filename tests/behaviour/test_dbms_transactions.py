@@ -255,8 +255,6 @@ def test_use_addresses_another_database(dbms, session, other_db):
     assert session.run("USE other MATCH (n:Used) RETURN count(n) AS c").single()["c"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="bug (parser + coordinator): `USE db` as the prefix of a schema command is "
-                   "a SyntaxError, and classify() takes no database from schema commands, so it could not be routed")
 def test_use_prefix_on_a_schema_command_addresses_that_database(session, other_db):
     session.run("USE other CREATE INDEX remote_idx FOR (n:P) ON (n.x)").consume()
     with pytest.raises(ClientError):

@@ -104,3 +104,21 @@ def test_a_bare_database_refuses_coordinator_statements_clearly(text):
 def test_keywords_still_serve_as_names():
     result = Database().execute("WITH 1 AS database, 2 AS user, 3 AS status RETURN database + user + status AS s")
     assert list(result) == [(6,)]
+
+
+@pytest.mark.parametrize("text, inner", [
+    ("USE foo CREATE INDEX FOR (n:A) ON (n.x)", ast.CreateIndex),
+    ("USE foo DROP CONSTRAINT c IF EXISTS", ast.DropConstraint),
+    ("USE foo SHOW INDEXES", ast.ShowSchema),
+])
+def test_use_prefixes_schema_commands(text, inner):
+    statement = parse(text)
+    assert isinstance(statement, ast.UseSchema) and statement.graph == "foo"
+    assert isinstance(statement.statement, inner)
+    assert classify(statement).database == "foo"
+
+
+def test_use_before_a_query_is_still_a_clause():
+    statement = parse("USE foo CREATE (n)")
+    assert isinstance(statement, ast.Query)
+    assert statement.parts[0].clauses[0] == ast.Use("foo")
