@@ -75,8 +75,8 @@ class Database:
             if transaction is not None:
                 transaction.mark_failed(error)
             raise
-        missing = sorted(plan.parameters - parameters.keys())
-        if missing and not plan.explain:
+        if plan.parameters and not plan.parameters <= parameters.keys() and not plan.explain:
+            missing = sorted(plan.parameters - parameters.keys())
             error = ClientError(f"Expected parameter(s): {', '.join(missing)}",
                                 "Neo.ClientError.Statement.ParameterMissing")
             if transaction is not None:

@@ -175,6 +175,10 @@ def _list(expr: ast.ListLiteral, scope: Scope) -> Compiled:
 
 
 def _map(expr: ast.MapLiteral, scope: Scope) -> Compiled:
+    if expr.items and all(isinstance(value, ast.Parameter) for _, value in expr.items):
+        # `{id: $id, name: $name}`: the executor checked every parameter is given before running.
+        names = [(key, value.name) for key, value in expr.items]
+        return lambda row, ctx: {key: ctx.parameters[name] for key, name in names}
     items = [(key, compile_expression(value, scope)) for key, value in expr.items]
     return lambda row, ctx: {key: value(row, ctx) for key, value in items}
 

@@ -28,9 +28,13 @@ def value_bytes(value: object) -> int:
 
 
 def props_bytes(props: dict) -> int:
-    size = DICT_BYTES
+    size = DICT_BYTES + len(props) * (ENTRY_BYTES + 28)
     for value in props.values():
-        size += ENTRY_BYTES + value_bytes(value)
+        kind = type(value)
+        if kind is str:
+            size += 21 + len(value)
+        elif kind is not int and kind is not float and kind is not bool:
+            size += value_bytes(value) - 28
     return size
 
 

@@ -473,13 +473,12 @@ class Transaction:
         """A fresh map of the non-null properties; the shared empty map when there are none."""
         if not props:
             return _NO_PROPS
-        clean = {}
-        for key, value in props.items():
-            if value is None:
-                continue
-            if type(value) not in _PLAIN_SCALARS:
+        clean = {key: value for key, value in props.items() if value is not None}
+        if not _PLAIN_SCALARS.issuperset(map(type, clean.values())):
+            for key, value in clean.items():
                 self._check_value(key, value)
-            clean[key] = list(value) if isinstance(value, tuple) else value
+                if isinstance(value, tuple):
+                    clean[key] = list(value)
         return clean or _NO_PROPS
 
     # --- schema ----------------------------------------------------------------------------------------------
