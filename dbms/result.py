@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
+from databases.cypher.context import Counters as SummaryCounters
 from databases.errors import ResultConsumedError
 from databases.graph_types import Node, Path, Relationship
 
@@ -68,32 +69,6 @@ class Record(Sequence):
     def __repr__(self) -> str:
         inner = " ".join(f"{k}={v!r}" for k, v in zip(self._keys, self._values))
         return f"<Record {inner}>"
-
-
-@dataclass
-class SummaryCounters:
-    """The update counters of a statement (the driver's `SummaryCounters`)."""
-
-    nodes_created: int = 0
-    nodes_deleted: int = 0
-    relationships_created: int = 0
-    relationships_deleted: int = 0
-    properties_set: int = 0
-    labels_added: int = 0
-    labels_removed: int = 0
-    indexes_added: int = 0
-    indexes_removed: int = 0
-    constraints_added: int = 0
-    constraints_removed: int = 0
-    system_updates: int = 0
-
-    @property
-    def contains_updates(self) -> bool:
-        return any(getattr(self, name) for name in self.__dataclass_fields__ if name != "system_updates")
-
-    @property
-    def contains_system_updates(self) -> bool:
-        return self.system_updates > 0
 
 
 @dataclass

@@ -16,7 +16,7 @@ from databases.cypher.context import Counters, ExecutionContext
 from databases.cypher.show import plan_show
 from databases.errors import ClientError, Neo4jError, TransactionError, TransientError, error_for_code
 from dbms.management import run_management
-from dbms.result import Result, ResultSummary, SummaryCounters
+from dbms.result import Result, ResultSummary
 from system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS
 from system_db.catalog import SYSTEM
 
@@ -224,7 +224,7 @@ class DBMSTransaction:
                 raise
 
         def finish() -> ResultSummary:
-            summary = ResultSummary(text, parameters, _summary_counters(query_result.counters), plan.query_type,
+            summary = ResultSummary(text, parameters, query_result.counters, plan.query_type,
                                     database, plan.describe() if plan.explain else None,
                                     query_result.plan_description() if plan.profile else None)
             if self.implicit and self.is_open:
@@ -238,7 +238,7 @@ class DBMSTransaction:
 
     def _wrap(self, keys, records, counters, text, parameters, database, query_type) -> Result:
         def finish() -> ResultSummary:
-            summary = ResultSummary(text, parameters, _summary_counters(counters), query_type, database)
+            summary = ResultSummary(text, parameters, counters, query_type, database)
             if self.implicit and self.is_open:
                 self.commit()
             return summary
@@ -310,6 +310,3 @@ class DBMSTransaction:
         self.fail(error)
         self._rollback_children()
 
-
-def _summary_counters(counters: Counters) -> SummaryCounters:
-    return SummaryCounters(**counters.as_dict())

@@ -55,3 +55,27 @@ def run_and_check(runner, adapter, scenario: dict) -> None:
         lines = [f"{result.id}: {result.status}"] + [f"  {reason}" for reason in result.reasons]
         lines += ["  trace:"] + [f"    | {line}" for line in result.trace]
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+class SessionAdapter:
+    """The runner's adapter contract, less how a session begins and runs a statement: a session holds one
+    open transaction at a time."""
+
+    def __init__(self) -> None:
+        self.sessions: dict = {}
+        self.reset()
+
+    def reset(self) -> None:
+        raise NotImplementedError
+
+    def commit(self, session: str) -> None:
+        self.sessions.pop(session).commit()
+
+    def rollback(self, session: str) -> None:
+        txn = self.sessions.pop(session, None)
+        if txn is not None:
+            txn.rollback()
+
+    def classify_error(self, exc: BaseException) -> str:
+        from databases.errors import TransientError
+        return "transient" if isinstance(exc, TransientError) else "other"

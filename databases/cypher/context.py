@@ -10,7 +10,7 @@ from databases.storage import Edge, Transaction, Vertex
 
 @dataclass
 class Counters:
-    """The update counters of a statement, as the driver's `SummaryCounters` names them."""
+    """The update counters of a statement; `dbms` exports it as the driver's `SummaryCounters`."""
 
     nodes_created: int = 0
     nodes_deleted: int = 0

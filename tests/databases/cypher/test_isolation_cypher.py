@@ -4,16 +4,12 @@ from __future__ import annotations
 import pytest
 
 from databases import Database
-from databases.errors import Neo4jError, TransientError
-from isolation_support import ABSENT, load_runner, run_and_check, scenario_params
+from databases.errors import Neo4jError
+from isolation_support import ABSENT, SessionAdapter, load_runner, run_and_check, scenario_params
 
 
-class CypherAdapter:
-    """The runner's adapter contract over one `Database`: a session is one open transaction at a time."""
-
-    def __init__(self) -> None:
-        self.database = Database()
-        self.sessions = {}
+class CypherAdapter(SessionAdapter):
+    """The runner's adapter over one `Database`."""
 
     def reset(self) -> None:
         self.database = Database()
@@ -25,17 +21,6 @@ class CypherAdapter:
     def run(self, session: str, query: str, params: dict) -> list[dict]:
         result = self.database.execute(query, params or {}, transaction=self.sessions[session])
         return [dict(zip(result.keys, record)) for record in result]
-
-    def commit(self, session: str) -> None:
-        self.sessions.pop(session).commit()
-
-    def rollback(self, session: str) -> None:
-        txn = self.sessions.pop(session, None)
-        if txn is not None:
-            txn.rollback()
-
-    def classify_error(self, exc: BaseException) -> str:
-        return "transient" if isinstance(exc, TransientError) else "other"
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ from typing import Callable
 
 import pytest
 
-from databases.errors import Neo4jError, TransientError
+from databases.errors import Neo4jError
 from databases.storage import Storage
 from databases.storage.transaction import OUT, Transaction
-from isolation_support import ABSENT, load_runner, run_and_check, scenario_params
+from isolation_support import ABSENT, SessionAdapter, load_runner, run_and_check, scenario_params
 
 
 
@@ -202,13 +202,12 @@ class UnknownQuery(LookupError):
     """A scenario query this adapter has no translation for: add it to QUERIES."""
 
 
-class StorageAdapter:
+class StorageAdapter(SessionAdapter):
     """The runner's adapter contract over one `Storage`: a session is one open transaction at a time."""
 
     def __init__(self, lock_acquisition_timeout: float = 60.0) -> None:
         self.lock_acquisition_timeout = lock_acquisition_timeout
-        self.storage = Storage(lock_acquisition_timeout=lock_acquisition_timeout)
-        self.sessions: dict[str, Transaction] = {}
+        super().__init__()
 
     def reset(self) -> None:
         """A fresh, empty graph; transactions of the previous scenario are forgotten."""
@@ -234,17 +233,6 @@ class StorageAdapter:
             if txn.is_open:
                 txn.mark_failed(error)
             raise
-
-    def commit(self, session: str) -> None:
-        self.sessions.pop(session).commit()
-
-    def rollback(self, session: str) -> None:
-        txn = self.sessions.pop(session, None)
-        if txn is not None:
-            txn.rollback()
-
-    def classify_error(self, exc: BaseException) -> str:
-        return "transient" if isinstance(exc, TransientError) else "other"
 
 
 # ----------------------------------------------------------------------------------------------------------------
