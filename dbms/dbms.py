@@ -122,7 +122,7 @@ class DBMS:
         from dbms.session import Session
 
         if self.closed:
-            raise ClientError("The DBMS is closed", "Neo.ClientError.General.DatabaseUnavailable")
+            raise TransientError("The DBMS is closed", "Neo.TransientError.General.DatabaseUnavailable")
         return Session(self, database, default_access_mode, bookmarks)
 
     def database(self, name: str | None = None):

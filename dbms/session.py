@@ -180,7 +180,14 @@ class Session:
                 self._next_isolation_level = statement.level
             return _empty_result(text, self.database)
         if isinstance(statement, (ast.ShowTransactions, ast.TerminateTransactions)):
-            return run_management(self._dbms, statement, text, parameters, "neo4j")
+            if self._statement_transaction is not None:
+                return self._statement_transaction.run(text, parameters)
+            txn = self._new_transaction(implicit=True)
+            txn.current_query = text
+            try:
+                return run_management(self._dbms, statement, text, parameters, txn.user)
+            finally:
+                txn.commit()
         raise ClientError(f"{type(statement).__name__} is not supported yet",
                           "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
 

@@ -105,6 +105,14 @@ class DBMSTransaction:
             statement, info = self.dbms.parse(text)
             if isinstance(statement, (ast.ShowTransactions, ast.TerminateTransactions)):
                 return self._track(run_management(self.dbms, statement, text, parameters, self.user))
+            if isinstance(statement, ast.TransactionControl):
+                raise TransactionError("Nested transactions are not supported." if statement.action == "BEGIN"
+                                       else f"{statement.action} is a statement of the session: call the "
+                                       f"transaction's {statement.action.lower()}() instead",
+                                       "Neo.ClientError.Transaction.TransactionStartFailed")
+            if isinstance(statement, ast.SetIsolationLevel):
+                raise TransactionError("Isolation level cannot be modified in multicommand transactions.",
+                                       "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
             database = self._target(info)
             self._check_kind(info.category, text)
             if info.category == ADMINISTRATION:

@@ -35,7 +35,8 @@ def test_show_transactions_default_columns(dbms):
         result = observer.run("SHOW TRANSACTIONS")
         assert result.keys() == ["database", "transactionId", "currentQueryId", "connectionId", "clientAddress",
                                  "username", "currentQuery", "startTime", "status", "elapsedTime"]
-        assert [r["transactionId"] for r in result] == [tx.id]
+        ids = [r["transactionId"] for r in result]
+        assert tx.id in ids and len(ids) == 2, "the owner's transaction and the SHOW's own"
         assert tx.id.startswith("neo4j-transaction-")
         tx.rollback()
 
@@ -108,6 +109,20 @@ def test_memory_limit_fails_the_transaction():
         assert caught.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
         assert "db.memory.transaction.max threshold reached" in caught.value.message
         assert session.run("MATCH (n) RETURN count(n)").single()[0] == 0
+
+
+def test_show_transactions_lists_its_own_transaction(dbms):
+    with dbms.session() as session:
+        assert session.run("SHOW TRANSACTIONS YIELD currentQuery").value() == ["SHOW TRANSACTIONS YIELD currentQuery"]
+
+
+def test_begin_inside_an_explicit_transaction_is_refused(dbms):
+    with dbms.session() as session:
+        tx = session.begin_transaction()
+        with pytest.raises(TransactionError) as caught:
+            tx.run("BEGIN")
+        assert caught.value.message == "Nested transactions are not supported."
+        tx.rollback()
 
 
 def test_bookmarks_from_another_session_are_seen_at_once(dbms):
