@@ -1,7 +1,9 @@
 """A database: one named graph, its storage and its Cypher engine, usable on its own."""
 from __future__ import annotations
 
+import uuid
 from collections import OrderedDict
+from pathlib import Path
 from typing import Callable, Iterator
 
 from databases.cypher.context import Counters, ExecutionContext
@@ -9,6 +11,7 @@ from databases.cypher.parser import parse
 from databases.cypher.plan import Plan
 from databases.cypher.planner import Planner
 from databases.cypher.results import to_public
+from databases.durability import TransactionLog
 from databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError
 from databases.storage import IsolationLevel, Storage, Transaction
 
@@ -38,12 +41,20 @@ class Database:
     def __init__(self, name: str = "neo4j", storage: Storage | None = None, *,
                  isolation_level: IsolationLevel | str = IsolationLevel.SNAPSHOT_ISOLATION,
                  lock_acquisition_timeout: float = 60.0, import_dir: str | None = None,
-                 database_id: str | None = None) -> None:
+                 database_id: str | None = None, directory: str | None = None, durability: str = "fsync") -> None:
         self.name = name
         self.import_dir = import_dir
+        if directory is not None and database_id is None:
+            database_id = _stored_database_id(Path(directory))
         self.storage = storage or Storage(isolation_level, lock_acquisition_timeout, database_id)
+        # With a directory, every commit is logged before it is visible and the log is replayed on open.
+        self.log = TransactionLog(self.storage, directory, durability) if directory is not None else None
         self.planner = Planner(self.storage)
         self.plans = PlanCache()
+
+    def close(self) -> None:
+        if self.log is not None:
+            self.log.close()
 
     def plan(self, query: str) -> Plan:
         """The plan of a statement, from the cache when the same text was planned on the same schema."""
@@ -88,6 +99,17 @@ class Database:
                                new_transaction=(lambda: self.begin(txn.isolation)) if implicit else new_transaction,
                                import_dir=self.import_dir)
         return QueryResult(plan, ctx, implicit)
+
+
+def _stored_database_id(directory: Path) -> str:
+    """The id a database directory keeps for itself, so that element ids stay the same across reopens."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "database.id"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    database_id = str(uuid.uuid4())
+    path.write_text(database_id, encoding="utf-8")
+    return database_id
 
 
 def _engine_parameters(parameters: dict) -> dict:

@@ -1,14 +1,17 @@
 """The DBMS: many named databases in one process, the system database that catalogs them, and sessions."""
 from __future__ import annotations
 
+import fcntl
+import shutil
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 
 from databases import Database
 from databases.cypher.classify import StatementInfo, classify
 from databases.cypher.parser import parse
-from databases.errors import ClientError, TransientError
+from databases.errors import ClientError, DatabaseError, Neo4jError, TransientError
 from dbms.management import TimeoutWatchdog
 from dbms.registry import TransactionRegistry
 from dbms.settings import Settings
@@ -19,14 +22,18 @@ from system_db.catalog import SYSTEM, Catalog, DatabaseEntry
 class DBMS:
     """Open with `DBMS.in_memory(**settings)`; close with `close()` (or use it as a context manager)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, path: Path | None = None) -> None:
         self.settings = settings
+        self.path = path
+        self._lock_file = _lock_directory(path) if path is not None else None
         self.registry = TransactionRegistry()
         self.watchdog = TimeoutWatchdog()
         self._lock = threading.RLock()
         self._statements: OrderedDict[str, tuple] = OrderedDict()
+        self.broken: dict[str, Exception] = {}
         self.system = Database(SYSTEM, isolation_level=settings.isolation_level,
-                               lock_acquisition_timeout=settings.lock_acquisition_timeout)
+                               lock_acquisition_timeout=settings.lock_acquisition_timeout,
+                               directory=self._directory(SYSTEM), durability=settings.durability)
         self.catalog = Catalog(self.system)
         self.catalog.bootstrap(settings.default_database.lower(), settings.storage_mode)
         self.administration = Administration(self.catalog, lambda: self.settings.storage_mode)
@@ -40,6 +47,21 @@ class DBMS:
         """A DBMS that touches no disk: ideal for tests."""
         return cls(Settings.from_kwargs(**settings))
 
+    @classmethod
+    def open(cls, path: str | Path, **settings) -> "DBMS":
+        """A durable DBMS in `path` (created if new): every commit is logged before it returns, and reopening
+        recovers every committed transaction. Two processes cannot open the same directory."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        values = dict(settings)
+        values.setdefault("import_dir", str(path / "import"))
+        return cls(Settings.from_kwargs(**values), path)
+
+    def _directory(self, name: str, uuid: str | None = None) -> str | None:
+        if self.path is None:
+            return None
+        return str(self.path / SYSTEM) if name == SYSTEM else str(self.path / "databases" / uuid)
+
     # --- lifecycle ---------------------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -50,6 +72,10 @@ class DBMS:
         self.watchdog.stop()
         for txn in self.registry.all():
             txn.rollback()
+        for database in self.databases.values():
+            database.close()
+        if self._lock_file is not None:
+            self._lock_file.close()
 
     def __enter__(self) -> "DBMS":
         return self
@@ -64,16 +90,27 @@ class DBMS:
         with self._lock:
             entries = {entry.name: entry for entry in self.catalog.entries()}
             for name in list(self.databases):
-                if name not in entries:
-                    del self.databases[name]
+                entry = entries.get(name)
+                if entry is None or (name != SYSTEM and self.databases[name].storage.database_id != entry.uuid):
+                    self._discard(self.databases.pop(name))
             for name, entry in entries.items():
-                existing = self.databases.get(name)
-                if existing is None or (name != SYSTEM and existing.storage.database_id != entry.uuid):
-                    self.databases[name] = Database(
-                        name, isolation_level=self.settings.isolation_level,
-                        lock_acquisition_timeout=self.settings.lock_acquisition_timeout,
-                        import_dir=self.settings.import_dir, database_id=entry.uuid)
+                if name not in self.databases and name not in self.broken:
+                    try:
+                        self.databases[name] = Database(
+                            name, isolation_level=self.settings.isolation_level,
+                            lock_acquisition_timeout=self.settings.lock_acquisition_timeout,
+                            import_dir=self.settings.import_dir, database_id=entry.uuid,
+                            directory=self._directory(name, entry.uuid), durability=self.settings.durability)
+                    except Neo4jError as error:
+                        # A damaged database stays closed; the others remain usable.
+                        self.broken[name] = error
             self._entries = entries
+
+    def _discard(self, database: Database) -> None:
+        """Closes a dropped database and removes its files."""
+        database.close()
+        if self.path is not None and database.log is not None:
+            shutil.rmtree(database.log.directory, ignore_errors=True)
 
     def entry(self, name: str) -> DatabaseEntry | None:
         return self._entries.get(name.lower())
@@ -141,3 +178,15 @@ def _parse_bookmark(bookmark: str) -> tuple[str, int] | None:
     if len(parts) != 3 or parts[0] != "GP" or not parts[2].isdigit():
         return None
     return parts[1], int(parts[2])
+
+
+def _lock_directory(path: Path):
+    """Holds an exclusive lock on `path/dbms.lock` for the life of the DBMS."""
+    handle = open(path / "dbms.lock", "a+")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise DatabaseError(f"The data directory {path} is in use by another process (dbms.lock is locked).",
+                            "Neo.DatabaseError.General.UnknownError") from None
+    return handle

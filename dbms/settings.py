@@ -21,6 +21,7 @@ class Settings:
     lock_acquisition_timeout: float = 60.0
     import_dir: str | None = None
     bookmark_ready_timeout: float = 30.0
+    durability: str = "fsync"
 
     @classmethod
     def from_kwargs(cls, **kwargs) -> "Settings":
@@ -31,6 +32,9 @@ class Settings:
                               "Neo.ClientError.General.InvalidArguments")
         settings = cls(**kwargs)
         settings.isolation_level = IsolationLevel.parse(settings.isolation_level).value
+        if settings.durability not in ("fsync", "flush", "none"):
+            raise ClientError(f"Unknown durability '{settings.durability}'. Expected fsync, flush or none.",
+                              "Neo.ClientError.General.InvalidArguments")
         if settings.storage_mode not in STORAGE_MODES:
             raise ClientError(f"Unknown storage mode '{settings.storage_mode}'. Expected one of "
                               f"{', '.join(STORAGE_MODES)}.", "Neo.ClientError.General.InvalidArguments")

@@ -151,6 +151,9 @@ class DBMSTransaction:
         self.kind = upgraded
 
     def _check_database(self, database: str, statement, text: str) -> None:
+        broken = self.dbms.broken.get(database)
+        if broken is not None:
+            raise broken
         entry = self.dbms.entry(database)
         if entry is None:
             raise ClientError(f"Database does not exist. Database name: '{database}'.",

@@ -9,9 +9,9 @@ from typing import Callable, Iterable
 from databases.storage.gc import GarbageCollector
 from databases.storage.indexes import NODE, IndexSet
 from databases.storage.isolation import IsolationLevel
-from databases.storage.records import Edge, Vertex
-from databases.storage.schema import Schema
-from databases.storage.transaction import Transaction
+from databases.storage.records import CommitInfo, Edge, Version, Vertex
+from databases.storage.schema import Schema, SchemaChange
+from databases.storage.transaction import Transaction, _attach
 
 
 class Storage:
@@ -36,8 +36,8 @@ class Storage:
         self.isolation_level = IsolationLevel.parse(isolation_level)
         self.lock_acquisition_timeout = lock_acquisition_timeout
         self.gc = GarbageCollector(self)
-        self._vertex_gids = itertools.count()
-        self._edge_gids = itertools.count()
+        self._next_vertex = 0
+        self._next_edge = 0
         self._txn_ids = itertools.count(1)
         self._active: dict[int, Transaction] = {}
         self._label_sets: dict[frozenset, frozenset] = {}
@@ -84,10 +84,15 @@ class Storage:
     # --- structure -------------------------------------------------------------------------------------------
 
     def next_vertex_gid(self) -> int:
-        return next(self._vertex_gids)
+        """A new vertex id (called under `write_lock`); ids are never reused."""
+        gid = self._next_vertex
+        self._next_vertex = gid + 1
+        return gid
 
     def next_edge_gid(self) -> int:
-        return next(self._edge_gids)
+        gid = self._next_edge
+        self._next_edge = gid + 1
+        return gid
 
     def element_id(self, entity) -> str:
         """The stable string id users see, in Neo4j 5's shape: `4:{database}:{id}` for nodes, `5:…` for
@@ -118,6 +123,51 @@ class Storage:
                     bucket.pop(entity, None)
                     if not bucket:
                         del adjacency[type_]
+
+    # --- recovery ---------------------------------------------------------------------------------------------
+
+    def replay(self, commit_ts: int, operations: list) -> None:
+        """Applies a redo record as committed state (recovery runs alone, before any transaction)."""
+        owner = CommitInfo(commit_ts=commit_ts)
+        schema = []
+        for operation in operations:
+            kind = operation[0]
+            if kind == "V":
+                _, gid, labels, props = operation
+                version = Version(owner, self.label_set(labels), props)
+                vertex = self.vertices.get(gid)
+                if vertex is None:
+                    vertex = self.vertices[gid] = Vertex(gid, version)
+                else:
+                    self.indexes.versions_dropped(vertex, [vertex.head], [version])
+                    vertex.head = version
+                self.indexes.vertex_written(vertex, version)
+                self._next_vertex = max(self._next_vertex, gid + 1)
+            elif kind == "E":
+                _, gid, type_, src, dst, props = operation
+                version = Version(owner, None, props)
+                edge = self.edges.get(gid)
+                if edge is None:
+                    edge = self.edges[gid] = Edge(gid, type_, self.vertices[src], self.vertices[dst], version)
+                    for end, side in ((edge.src, "out"), (edge.dst, "inc")):
+                        if getattr(end, side) is None:
+                            setattr(end, side, {})
+                        _attach(getattr(end, side), edge)
+                else:
+                    self.indexes.versions_dropped(edge, [edge.head], [version])
+                    edge.head = version
+                self.indexes.edge_written(edge, version)
+                self._next_edge = max(self._next_edge, gid + 1)
+            elif kind in ("v", "e"):
+                entity = (self.vertices if kind == "v" else self.edges).get(operation[1])
+                if entity is not None:
+                    self.indexes.versions_dropped(entity, [entity.head], [])
+                    self.remove_entity(entity)
+            else:
+                schema.append(SchemaChange(*operation[1:]))
+        if schema:
+            self.schema.apply(schema, self.all_entities, owner)
+        self.last_commit_ts = max(self.last_commit_ts, commit_ts)
 
     # --- figures ---------------------------------------------------------------------------------------------
 

@@ -496,6 +496,13 @@ class Transaction:
         self._schema_changes.append(checked)
         return True
 
+    def written_entities(self) -> tuple:
+        """The entities this transaction wrote (for the redo log)."""
+        return tuple(self._written)
+
+    def schema_changes(self) -> tuple[SchemaChange, ...]:
+        return tuple(self._schema_changes)
+
     # --- end -------------------------------------------------------------------------------------------------
 
     def commit(self) -> int | None:

@@ -1,0 +1,78 @@
+"""The write-ahead log: one framed record per committed transaction, appended before the commit is visible.
+
+A frame is `length (4 bytes) | crc32 (4 bytes) | payload`. Reading stops cleanly at a torn tail (a partial
+last frame, expected after a crash); a checksum failure before the last frame is corruption."""
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from pathlib import Path
+from typing import Iterator
+
+from databases.errors import DatabaseError
+
+HEADER = struct.Struct("<II")
+DURABILITY_MODES = ("fsync", "flush", "none")
+
+
+class WalWriter:
+    """Appends frames; `durability` is "fsync" (synced before commit returns), "flush" (written, not synced:
+    an OS crash can lose the last commits) or "none" (no log: a restart loses everything since open)."""
+
+    def __init__(self, path: Path, durability: str = "fsync") -> None:
+        if durability not in DURABILITY_MODES:
+            raise ValueError(f"durability must be one of {DURABILITY_MODES}")
+        self.path = path
+        self.durability = durability
+        self._file = open(path, "ab", buffering=0) if durability != "none" else None
+
+    def append(self, payload: bytes) -> None:
+        if self._file is None:
+            return
+        frame = HEADER.pack(len(payload), zlib.crc32(payload)) + payload
+        written = self._file.write(frame)
+        if written != len(frame):
+            raise DatabaseError(f"Could not write the transaction log {self.path}: disk full?",
+                                "Neo.DatabaseError.Transaction.TransactionCommitFailed")
+        if self.durability == "fsync":
+            os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def read_frames(path: Path) -> Iterator[bytes]:
+    """The payloads of a log, in order. A torn last frame is cut off the file; corruption raises."""
+    if not path.exists():
+        return
+    data = path.read_bytes()
+    offset = 0
+    size = len(data)
+    while offset < size:
+        if offset + HEADER.size > size:
+            _truncate(path, offset)
+            return
+        length, checksum = HEADER.unpack_from(data, offset)
+        end = offset + HEADER.size + length
+        if end > size:
+            _truncate(path, offset)
+            return
+        payload = data[offset + HEADER.size:end]
+        if zlib.crc32(payload) != checksum:
+            if end == size:
+                _truncate(path, offset)
+                return
+            raise DatabaseError(f"The transaction log {path} is corrupted at offset {offset}: checksum mismatch. "
+                                "The database was not opened and its files were left untouched.",
+                                "Neo.DatabaseError.General.UnknownError")
+        yield payload
+        offset = end
+
+
+def _truncate(path: Path, offset: int) -> None:
+    with open(path, "r+b") as file:
+        file.truncate(offset)
+        os.fsync(file.fileno())

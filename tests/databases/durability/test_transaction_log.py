@@ -1,0 +1,95 @@
+"""The transaction log of one database: what commits survives a reopen, what did not commit does not, a torn
+tail is cut off, and corruption refuses to open naming the file and offset."""
+import datetime as dt
+
+import pytest
+
+from databases import Database
+from databases.durability.log import LOG_NAME
+from databases.errors import DatabaseError
+from databases.values import Duration, Point
+
+
+def reopen(directory):
+    return Database("neo4j", directory=str(directory))
+
+
+def rows(db, query):
+    return list(db.execute(query))
+
+
+def test_committed_graph_schema_and_ids_survive_a_reopen(tmp_path):
+    db = reopen(tmp_path)
+    rows(db, "CREATE CONSTRAINT FOR (p:P) REQUIRE p.id IS UNIQUE")
+    rows(db, "CREATE (a:P {id: 1, when: date('2020-01-02'), at: datetime('2020-01-02T03:04:05.123456789+01:00'), "
+             "d: duration('P1DT2H'), where: point({x: 1.0, y: 2.0}), tags: ['a', 'b'], ok: true, w: 1.5})"
+             "-[:K {since: 2020}]->(b:P:Q {id: 2})")
+    rows(db, "MATCH (b:P {id: 2}) SET b.name = 'Bob' REMOVE b:Q")
+    before = rows(db, "MATCH (a)-[r]->(b) RETURN a, r, b")
+    db.close()
+
+    again = reopen(tmp_path)
+    after = rows(again, "MATCH (a)-[r]->(b) RETURN a, r, b")
+    assert [tuple(x.element_id for x in row) for row in after] == [tuple(x.element_id for x in row) for row in before]
+    a, r, b = after[0]
+    assert dict(a)["when"] == dt.date(2020, 1, 2) and dict(a)["d"] == Duration(0, 1, 7200, 0)
+    assert dict(a)["where"] == Point(7203, 1.0, 2.0) and dict(a)["tags"] == ["a", "b"]
+    assert getattr(dict(a)["at"], "nanosecond", None) == 123456789
+    assert dict(b) == {"id": 2, "name": "Bob"} and b.labels == {"P"}
+    assert dict(r) == {"since": 2020}
+    with pytest.raises(Exception) as caught:
+        rows(again, "CREATE (:P {id: 1})")
+    assert caught.value.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
+
+
+def test_deletes_survive_and_new_ids_are_never_reused(tmp_path):
+    db = reopen(tmp_path)
+    rows(db, "CREATE (:A), (:B)")
+    rows(db, "MATCH (b:B) DELETE b")
+    db.close()
+    again = reopen(tmp_path)
+    assert rows(again, "MATCH (n) RETURN labels(n)") == [(["A"],)]
+    assert rows(again, "CREATE (n:C) RETURN id(n)") == [(2,)]
+
+
+def test_rolled_back_and_failed_transactions_leave_nothing(tmp_path):
+    db = reopen(tmp_path)
+    txn = db.begin()
+    rows_ = list(db.execute("CREATE (:Lost)", transaction=txn))
+    assert rows_ == []
+    txn.rollback()
+    with pytest.raises(Exception):
+        rows(db, "UNWIND [1, 0] AS x CREATE (:Half {v: 1 / x})")
+    db.close()
+    assert rows(reopen(tmp_path), "MATCH (n) RETURN count(n)") == [(0,)]
+
+
+def test_a_torn_last_record_is_cut_off(tmp_path):
+    db = reopen(tmp_path)
+    rows(db, "CREATE (:Kept)")
+    db.close()
+    log = tmp_path / LOG_NAME
+    size = log.stat().st_size
+    with open(log, "ab") as file:
+        file.write(b"\x40\x00\x00\x00\x01\x02")  # a header promising 64 bytes, then the crash
+    again = reopen(tmp_path)
+    assert rows(again, "MATCH (n:Kept) RETURN count(n)") == [(1,)]
+    assert log.stat().st_size == size
+    rows(again, "CREATE (:After)")
+    again.close()
+    assert rows(reopen(tmp_path), "MATCH (n) RETURN count(n)") == [(2,)]
+
+
+def test_a_damaged_record_before_the_end_refuses_to_open(tmp_path):
+    db = reopen(tmp_path)
+    rows(db, "CREATE (:First)")
+    rows(db, "CREATE (:Second)")
+    db.close()
+    log = tmp_path / LOG_NAME
+    data = bytearray(log.read_bytes())
+    data[12] ^= 0xFF
+    log.write_bytes(bytes(data))
+    with pytest.raises(DatabaseError) as caught:
+        reopen(tmp_path)
+    assert str(log) in caught.value.message and "offset 0" in caught.value.message
+    assert log.read_bytes() == bytes(data), "the files are left untouched"
