@@ -13,6 +13,8 @@ from typing import Iterator
 from databases.errors import DatabaseError
 
 HEADER = struct.Struct("<II")
+# fdatasync skips metadata that does not matter for reading the data back (as SQLite and PostgreSQL do).
+_sync = getattr(os, "fdatasync", os.fsync)
 DURABILITY_MODES = ("fsync", "flush", "none")
 
 
@@ -36,7 +38,7 @@ class WalWriter:
             raise DatabaseError(f"Could not write the transaction log {self.path}: disk full?",
                                 "Neo.DatabaseError.Transaction.TransactionCommitFailed")
         if self.durability == "fsync":
-            os.fsync(self._file.fileno())
+            _sync(self._file.fileno())
 
     def close(self) -> None:
         if self._file is not None:
