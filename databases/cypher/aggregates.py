@@ -2,21 +2,19 @@
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Callable, Protocol
 
 from databases.cypher.errors import argument_error, type_error
 from databases.cypher.values import OrderKey, group_key, is_number, type_name
 from databases.values import Duration
 
 
-class Accumulator:
+class Accumulator(Protocol):
     """Collects the values of one group; nulls are skipped by every aggregate except count(*)."""
 
-    def add(self, value: object) -> None:
-        raise NotImplementedError
+    def add(self, value: object) -> None: ...
 
-    def result(self) -> object:
-        raise NotImplementedError
+    def result(self) -> object: ...
 
 
 class _Distinct(Accumulator):

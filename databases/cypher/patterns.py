@@ -61,7 +61,7 @@ class PatternPlanner:
                     pending.append(node.predicate)
             for rel in part.element.relationships:
                 if rel.predicate is not None:
-                    pending.append(_scoped_predicate(rel))
+                    pending.append(rel.predicate)
         state = _PlanState(set(bound), pending, [], [], uses_edges=_edge_count(parts) > 1)
         for part in _order_parts(parts, bound):
             if part.shortest:
@@ -288,10 +288,6 @@ def _order_parts(parts, bound: set[str]):
     """Parts that touch already-bound variables first, so they expand rather than scan."""
     touching = [p for p in parts if any(n.variable in bound for n in p.element.nodes)]
     return touching + [p for p in parts if p not in touching]
-
-
-def _scoped_predicate(rel: ast.RelationshipPattern) -> ast.Expr:
-    return rel.predicate
 
 
 def _without_property(node: ast.NodePattern, key: str) -> ast.NodePattern:
