@@ -68,11 +68,20 @@ def main() -> None:
         db = Database("bench", directory=os.path.join(root, "recovery"), durability="flush")
         for i in range(recovery_count):
             db.execute("CREATE (:Event {id: $id})", {"id": i}).consume()
-        db.close()
+        db.close(checkpoint=False)
         with timed() as t:
             again = Database("bench", directory=os.path.join(root, "recovery"))
         check(list(again.execute("MATCH (e:Event) RETURN count(e)"))[0][0] == recovery_count, "recovered count")
-        report("recovery", args.scale, recovery_count, t.seconds)
+        report("recovery_from_log", args.scale, recovery_count, t.seconds)
+        elements = max(10_000, int(1_000_000 * args.scale))
+        again.execute("UNWIND range(1, $n) AS i CREATE (:Bulk {i: i})", {"n": elements - recovery_count}).consume()
+        with timed() as t:
+            again.log.checkpoint()
+        report("checkpoint", args.scale, elements, t.seconds)
+        again.close(checkpoint=False)
+        with timed() as t:
+            Database("bench", directory=os.path.join(root, "recovery")).close(checkpoint=False)
+        report("recovery_from_snapshot", args.scale, elements, t.seconds)
 
 
 if __name__ == "__main__":

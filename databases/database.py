@@ -52,9 +52,10 @@ class Database:
         self.planner = Planner(self.storage)
         self.plans = PlanCache()
 
-    def close(self) -> None:
+    def close(self, checkpoint: bool = True) -> None:
+        """Closes the log (after a checkpoint unless told otherwise)."""
         if self.log is not None:
-            self.log.close()
+            self.log.close(checkpoint)
 
     def plan(self, query: str) -> Plan:
         """The plan of a statement, from the cache when the same text was planned on the same schema."""

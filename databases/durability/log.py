@@ -1,45 +1,86 @@
-"""A database's transaction log: recovery when the database opens, one appended record per commit after."""
+"""A database's durable state: a snapshot and the transaction log after it.
+
+Opening recovers (the newest snapshot, then every logged commit after it); each commit is then logged before it
+becomes visible (the storage's publish hook). A checkpoint rotates the log under the commit lock, writes a
+snapshot while transactions keep running, and then drops the rotated log: a crash at any moment leaves either
+the old snapshot and both logs, or the new snapshot (and records it already holds are skipped on replay)."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from databases.durability.codec import decode, encode
 from databases.durability.redo import redo_record
+from databases.durability.snapshot import read_snapshot, write_snapshot
 from databases.durability.wal import WalWriter, read_frames
 from databases.errors import DatabaseError
 from databases.storage import Storage, Transaction
 
 LOG_NAME = "transactions.log"
+ROTATED_NAME = "transactions.log.old"
+CHECKPOINT_BYTES = 64 * 1024 * 1024
 
 
 class TransactionLog:
-    """Binds a storage to its log in `directory`: replays what is there, then logs every commit before it
-    becomes visible (the storage's publish hook)."""
+    """Binds a storage to its snapshot and log in `directory`."""
 
-    def __init__(self, storage: Storage, directory: Path, durability: str = "fsync") -> None:
+    def __init__(self, storage: Storage, directory: Path, durability: str = "fsync",
+                 checkpoint_bytes: int = CHECKPOINT_BYTES) -> None:
         self.storage = storage
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / LOG_NAME
+        self.durability = durability
+        self.checkpoint_bytes = checkpoint_bytes
+        self._checkpointing = threading.Lock()
         self.recover()
         self.writer = WalWriter(self.path, durability)
+        self._logged_bytes = self.path.stat().st_size if self.path.exists() else 0
         storage.add_publish_hook(self._append)
 
     def recover(self) -> int:
-        """Replays every whole record of the log; returns how many."""
+        """Loads the snapshot and replays every later whole record of the logs; returns how many records."""
+        snapshot = read_snapshot(self.directory)
+        since = 0
+        if snapshot is not None:
+            since, operations = snapshot
+            self.storage.replay(since, operations)
         count = 0
-        for offset, payload in enumerate(read_frames(self.path)):
-            try:
-                commit_ts, operations = decode(payload)
-            except Exception as error:  # a record that checks out but does not decode is corruption too
-                raise DatabaseError(f"The transaction log {self.path} holds an unreadable record (number {offset}): "
-                                    f"{error}", "Neo.DatabaseError.General.UnknownError") from error
-            self.storage.replay(commit_ts, operations)
-            count += 1
+        for path in (self.directory / ROTATED_NAME, self.path):
+            for number, payload in enumerate(read_frames(path)):
+                try:
+                    commit_ts, operations = decode(payload)
+                except Exception as error:  # a record that checks out but does not decode is corruption too
+                    raise DatabaseError(f"The transaction log {path} holds an unreadable record (number {number}): "
+                                        f"{error}", "Neo.DatabaseError.General.UnknownError") from error
+                if commit_ts > since:
+                    self.storage.replay(commit_ts, operations)
+                    count += 1
         return count
 
     def _append(self, txn: Transaction, commit_ts: int) -> None:
-        self.writer.append(encode(redo_record(txn, commit_ts)))
+        payload = encode(redo_record(txn, commit_ts))
+        self.writer.append(payload)
+        self._logged_bytes += len(payload) + 8
+        if self._logged_bytes > self.checkpoint_bytes and not self._checkpointing.locked():
+            threading.Thread(target=self.checkpoint, name="graphplex-checkpoint", daemon=True).start()
 
-    def close(self) -> None:
+    def checkpoint(self) -> int | None:
+        """Writes a snapshot and truncates the log before it; returns the snapshot's timestamp."""
+        if self.durability == "none":
+            return None
+        with self._checkpointing:
+            with self.storage.commit_lock:
+                self.writer.close()
+                self.path.replace(self.directory / ROTATED_NAME) if self.path.exists() else None
+                self.writer = WalWriter(self.path, self.durability)
+                self._logged_bytes = 0
+            ts = write_snapshot(self.storage, self.directory)
+            (self.directory / ROTATED_NAME).unlink(missing_ok=True)
+            return ts
+
+    def close(self, checkpoint: bool = True) -> None:
+        """Closes the log, after a checkpoint when asked (a clean close leaves a short log to replay)."""
+        if checkpoint:
+            self.checkpoint()
         self.writer.close()

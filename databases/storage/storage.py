@@ -89,6 +89,12 @@ class Storage:
         self._next_vertex = gid + 1
         return gid
 
+    def peek_vertex_gid(self) -> int:
+        return self._next_vertex
+
+    def peek_edge_gid(self) -> int:
+        return self._next_edge
+
     def next_edge_gid(self) -> int:
         gid = self._next_edge
         self._next_edge = gid + 1
@@ -158,6 +164,9 @@ class Storage:
                     edge.head = version
                 self.indexes.edge_written(edge, version)
                 self._next_edge = max(self._next_edge, gid + 1)
+            elif kind == "N":
+                self._next_vertex = max(self._next_vertex, operation[1])
+                self._next_edge = max(self._next_edge, operation[2])
             elif kind in ("v", "e"):
                 entity = (self.vertices if kind == "v" else self.edges).get(operation[1])
                 if entity is not None:

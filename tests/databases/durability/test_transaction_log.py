@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from databases import Database
-from databases.durability.log import LOG_NAME
+from databases.durability.log import LOG_NAME, ROTATED_NAME
+from databases.durability.snapshot import SNAPSHOT_NAME
 from databases.errors import DatabaseError
 from databases.values import Duration, Point
 
@@ -67,7 +68,7 @@ def test_rolled_back_and_failed_transactions_leave_nothing(tmp_path):
 def test_a_torn_last_record_is_cut_off(tmp_path):
     db = reopen(tmp_path)
     rows(db, "CREATE (:Kept)")
-    db.close()
+    db.close(checkpoint=False)
     log = tmp_path / LOG_NAME
     size = log.stat().st_size
     with open(log, "ab") as file:
@@ -76,7 +77,7 @@ def test_a_torn_last_record_is_cut_off(tmp_path):
     assert rows(again, "MATCH (n:Kept) RETURN count(n)") == [(1,)]
     assert log.stat().st_size == size
     rows(again, "CREATE (:After)")
-    again.close()
+    again.close(checkpoint=False)
     assert rows(reopen(tmp_path), "MATCH (n) RETURN count(n)") == [(2,)]
 
 
@@ -84,7 +85,7 @@ def test_a_damaged_record_before_the_end_refuses_to_open(tmp_path):
     db = reopen(tmp_path)
     rows(db, "CREATE (:First)")
     rows(db, "CREATE (:Second)")
-    db.close()
+    db.close(checkpoint=False)
     log = tmp_path / LOG_NAME
     data = bytearray(log.read_bytes())
     data[12] ^= 0xFF
@@ -93,3 +94,61 @@ def test_a_damaged_record_before_the_end_refuses_to_open(tmp_path):
         reopen(tmp_path)
     assert str(log) in caught.value.message and "offset 0" in caught.value.message
     assert log.read_bytes() == bytes(data), "the files are left untouched"
+
+
+def test_a_checkpoint_truncates_the_log_and_recovery_starts_from_the_snapshot(tmp_path):
+    db = reopen(tmp_path)
+    rows(db, "CREATE INDEX FOR (n:P) ON (n.id)")
+    rows(db, "UNWIND range(1, 50) AS i CREATE (:P {id: i})")
+    db.log.checkpoint()
+    assert (tmp_path / LOG_NAME).stat().st_size == 0 and (tmp_path / SNAPSHOT_NAME).exists()
+    rows(db, "MATCH (p:P {id: 1}) DELETE p")
+    rows(db, "CREATE (:P {id: 99})")
+    db.close(checkpoint=False)
+    again = reopen(tmp_path)
+    assert rows(again, "MATCH (p:P) RETURN count(p), max(p.id)") == [(50, 99)]
+    assert again.storage.indexes.find("NODE", "P", ("id",)) is not None
+
+
+def test_checkpoints_run_while_transactions_write(tmp_path):
+    import threading
+
+    db = reopen(tmp_path)
+    stop = threading.Event()
+
+    def writer():
+        i = 0
+        while not stop.is_set():
+            rows(db, f"CREATE (:W {{i: {i}}})")
+            i += 1
+    thread = threading.Thread(target=writer)
+    thread.start()
+    for _ in range(5):
+        db.log.checkpoint()
+    stop.set()
+    thread.join()
+    expected = rows(db, "MATCH (w:W) RETURN count(w)")
+    db.close(checkpoint=False)
+    assert rows(reopen(tmp_path), "MATCH (w:W) RETURN count(w)") == expected
+
+
+def test_a_crash_in_the_middle_of_a_checkpoint_loses_nothing(tmp_path):
+    db = reopen(tmp_path)
+    rows(db, "CREATE (:A)")
+    db.log.checkpoint()
+    rows(db, "CREATE (:B)")
+    db.close(checkpoint=False)
+    # the log was rotated, then the process died before the new snapshot replaced the old one
+    (tmp_path / LOG_NAME).replace(tmp_path / ROTATED_NAME)
+    assert rows(reopen(tmp_path), "MATCH (n) RETURN labels(n)[0] AS l ORDER BY l") == [("A",), ("B",)]
+
+
+def test_a_damaged_snapshot_refuses_to_open(tmp_path):
+    db = reopen(tmp_path)
+    rows(db, "CREATE (:A)")
+    db.close()
+    snapshot = tmp_path / SNAPSHOT_NAME
+    snapshot.write_bytes(snapshot.read_bytes()[:-3])
+    with pytest.raises(DatabaseError) as caught:
+        reopen(tmp_path)
+    assert str(snapshot) in caught.value.message
