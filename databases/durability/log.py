@@ -58,12 +58,13 @@ class TransactionLog:
                     count += 1
         return count
 
-    def _append(self, txn: Transaction, commit_ts: int) -> None:
+    def _append(self, txn: Transaction, commit_ts: int):
         payload = encode(redo_record(txn, commit_ts))
-        self.writer.append(payload)
+        durable = self.writer.append(payload)
         self._logged_bytes += len(payload) + 8
         if self._logged_bytes > self.checkpoint_bytes and not self._checkpointing.locked():
             threading.Thread(target=self.checkpoint, name="graphplex-checkpoint", daemon=True).start()
+        return durable
 
     def checkpoint(self) -> int | None:
         """Writes a snapshot and truncates the log before it; returns the snapshot's timestamp."""
@@ -72,9 +73,13 @@ class TransactionLog:
         with self._checkpointing:
             with self.storage.commit_lock:
                 self.writer.close()
-                self.path.replace(self.directory / ROTATED_NAME) if self.path.exists() else None
+                if self.path.exists():
+                    self.path.replace(self.directory / ROTATED_NAME)
                 self.writer = WalWriter(self.path, self.durability)
                 self._logged_bytes = 0
+                rotated_up_to = self.storage.reserved_ts
+            # The snapshot must hold every commit of the rotated log, also those still waiting to be published.
+            self.storage.wait_published(rotated_up_to)
             ts = write_snapshot(self.storage, self.directory)
             (self.directory / ROTATED_NAME).unlink(missing_ok=True)
             return ts

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
 import zlib
 from pathlib import Path
 from typing import Iterator
@@ -28,22 +29,46 @@ class WalWriter:
         self.path = path
         self.durability = durability
         self._file = open(path, "ab", buffering=0) if durability != "none" else None
+        self._written = 0
+        self._synced = 0
+        self._sync_lock = threading.Lock()
 
-    def append(self, payload: bytes) -> None:
+    def append(self, payload: bytes):
+        """Writes a frame (under the commit lock). With "fsync", returns the function that waits until the frame
+        is synced: concurrent committers share one sync (group commit)."""
         if self._file is None:
-            return
+            return None
         frame = HEADER.pack(len(payload), zlib.crc32(payload)) + payload
         written = self._file.write(frame)
         if written != len(frame):
             raise DatabaseError(f"Could not write the transaction log {self.path}: disk full?",
                                 "Neo.DatabaseError.Transaction.TransactionCommitFailed")
-        if self.durability == "fsync":
+        self._written += written
+        if self.durability != "fsync":
+            return None
+        position = self._written
+        return lambda: self.sync_to(position)
+
+    def sync_to(self, position: int) -> None:
+        """Returns once the log is synced at least up to `position`; one sync serves every frame written before."""
+        if self._synced >= position:
+            return
+        with self._sync_lock:
+            if self._synced >= position:
+                return
+            target = self._written
             _sync(self._file.fileno())
+            self._synced = target
 
     def close(self) -> None:
+        """Syncs what was written (commits may still be waiting for it) and closes the file."""
         if self._file is not None:
-            self._file.close()
-            self._file = None
+            with self._sync_lock:
+                if self.durability != "none":
+                    _sync(self._file.fileno())
+                self._synced = self._written
+                self._file.close()
+                self._file = None
 
 
 def read_frames(path: Path) -> Iterator[bytes]:

@@ -57,11 +57,12 @@ def read_version(head: Version | None, own: CommitInfo, read_ts: int, dirty: boo
 
 
 def committed_version(head: Version | None, own: CommitInfo) -> Version | None:
-    """What the entity will be once `own` commits now: its own version, else the newest committed one (or None)."""
+    """What the entity will be once `own` commits now: its own version, else the newest committed one (or None);
+    a version whose transaction passed validation and awaits its log sync counts as committed."""
     version = head
     while version is not None:
         owner = version.owner
-        if owner is own or owner.commit_ts is not None:
+        if owner is own or owner.commit_ts is not None or owner.pending_ts is not None:
             return None if version.deleted else version
         version = version.older
     return None

@@ -12,10 +12,12 @@ import threading
 class CommitInfo:
     """What readers need to know about the transaction that wrote a version: has it committed, and when."""
 
-    __slots__ = ("commit_ts", "aborted", "txn", "released")
+    __slots__ = ("commit_ts", "aborted", "txn", "released", "pending_ts")
 
     def __init__(self, txn: object | None = None, commit_ts: int | None = None) -> None:
         self.commit_ts = commit_ts
+        # Set when the transaction has passed validation and is only waiting for its log sync to be published.
+        self.pending_ts: int | None = None
         self.aborted = False
         self.txn = txn
         self.released: threading.Event | None = None

@@ -33,6 +33,10 @@ class Storage:
         self.write_lock = threading.Lock()
         self.commit_lock = threading.Lock()
         self.last_commit_ts = 0
+        # The newest timestamp handed out; commits awaiting their log sync sit between the two.
+        self.reserved_ts = 0
+        self._published = threading.Condition()
+        self._panic: BaseException | None = None
         self.isolation_level = IsolationLevel.parse(isolation_level)
         self.lock_acquisition_timeout = lock_acquisition_timeout
         self.gc = GarbageCollector(self)
@@ -77,9 +81,43 @@ class Storage:
         write-ahead log appends there); if it raises, the transaction is rolled back."""
         self._publish_hooks.append(hook)
 
-    def before_publish(self, txn: Transaction, commit_ts: int) -> None:
-        for hook in self._publish_hooks:
-            hook(txn, commit_ts)
+    def before_publish(self, txn: Transaction, commit_ts: int):
+        """Runs the publish hooks; returns a function to call (outside the commit lock) before the commit may be
+        published, when a hook needs one (the log's sync), else None."""
+        waits = [wait for wait in (hook(txn, commit_ts) for hook in self._publish_hooks) if wait is not None]
+        if not waits:
+            return None
+        if len(waits) == 1:
+            return waits[0]
+        return lambda: [wait() for wait in waits]
+
+    def publish_in_order(self, commit_ts: int, publish: Callable[[], None]) -> None:
+        """Publishes a commit once every earlier one is published (so snapshots never see a gap)."""
+        with self._published:
+            while self.last_commit_ts != commit_ts - 1:
+                self.check_panic()
+                self._published.wait(0.1)
+            publish()
+            self._published.notify_all()
+
+    def wait_published(self, commit_ts: int) -> None:
+        """Returns once every commit up to `commit_ts` is visible."""
+        with self._published:
+            while self.last_commit_ts < commit_ts:
+                self.check_panic()
+                self._published.wait(0.1)
+
+    def panic(self, error: BaseException) -> None:
+        """A log sync failed: nothing more may commit (what was written may not be on disk)."""
+        with self._published:
+            self._panic = error
+            self._published.notify_all()
+
+    def check_panic(self) -> None:
+        if self._panic is not None:
+            from databases.errors import DatabaseError
+            raise DatabaseError(f"The database cannot commit any more: writing its log failed "
+                                f"({self._panic})", "Neo.DatabaseError.Transaction.TransactionCommitFailed")
 
     # --- structure -------------------------------------------------------------------------------------------
 
@@ -177,6 +215,7 @@ class Storage:
         if schema:
             self.schema.apply(schema, self.all_entities, owner)
         self.last_commit_ts = max(self.last_commit_ts, commit_ts)
+        self.reserved_ts = self.last_commit_ts
 
     # --- figures ---------------------------------------------------------------------------------------------
 

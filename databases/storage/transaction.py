@@ -7,7 +7,7 @@ entered into the indexes at once (so the transaction finds its own changes) and 
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
 from databases.storage import constraints as _constraints
@@ -525,11 +525,22 @@ class Transaction:
             return None
         try:
             with storage.commit_lock:
-                ts = self._validate_and_publish()
+                ts, durable = self._validate_and_reserve()
+                if durable is None:
+                    self._publish(ts)
         except BaseException:
             if self.is_open:
                 self.rollback()
             raise
+        if durable is not None:
+            # Group commit: the sync happens outside the commit lock, so concurrent committers share one;
+            # commits still become visible one by one, in timestamp order.
+            try:
+                durable()
+            except BaseException as error:
+                storage.panic(error)
+                raise
+            storage.publish_in_order(ts, lambda: self._publish(ts))
         self.commit_ts = ts
         self.status = Status.COMMITTED
         self._drop_replaced()
@@ -540,7 +551,10 @@ class Transaction:
         self.info.txn = None
         return ts
 
-    def _validate_and_publish(self) -> int:
+    def _validate_and_reserve(self) -> tuple[int, Callable[[], None] | None]:
+        """Under the commit lock: checks constraints, applies schema changes, takes the next commit timestamp
+        and logs the transaction. Returns the timestamp and, when the log must be synced before the commit
+        may be seen, the function that waits for that."""
         storage = self.storage
         own = self.info
         for vertex in self._deleted_vertices:
@@ -554,21 +568,29 @@ class Transaction:
         if self._schema_changes:
             with storage.write_lock:
                 undo_schema = storage.schema.apply(self._schema_changes, storage.all_entities, own)
-        ts = storage.last_commit_ts + 1
+        storage.check_panic()
+        ts = storage.reserved_ts + 1
         try:
-            storage.before_publish(self, ts)
+            durable = storage.before_publish(self, ts)
         except BaseException:
             if undo_schema is not None:
                 with storage.write_lock:
                     undo_schema()
             raise
+        storage.reserved_ts = ts
+        # Later commits validate against this one as if it were committed already.
+        own.pending_ts = ts
+        return ts, durable
+
+    def _publish(self, ts: int) -> None:
+        storage = self.storage
+        own = self.info
         with storage.write_lock:
             own.commit_ts = ts
             storage.last_commit_ts = ts
             released = own.released
         if released is not None:
             released.set()
-        return ts
 
     def rollback(self) -> None:
         """Undoes every write; idempotent on a transaction already rolled back."""

@@ -152,3 +152,31 @@ def test_a_damaged_snapshot_refuses_to_open(tmp_path):
     with pytest.raises(DatabaseError) as caught:
         reopen(tmp_path)
     assert str(snapshot) in caught.value.message
+
+
+def test_group_commit_keeps_every_commit_and_uniqueness(tmp_path):
+    import threading
+
+    db = reopen(tmp_path)
+    rows(db, "CREATE CONSTRAINT FOR (u:U) REQUIRE u.k IS UNIQUE")
+    outcomes = []
+
+    def work(thread):
+        for i in range(40):
+            try:
+                rows(db, "CREATE (:E {t: $t, i: $i})".replace("$t", str(thread)).replace("$i", str(i)))
+                rows(db, f"CREATE (:U {{k: {i}}})")
+                outcomes.append(True)
+            except Exception as error:
+                assert error.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
+                outcomes.append(False)
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count(True) == 40, "each unique value was created exactly once"
+    db.close(checkpoint=False)
+    again = reopen(tmp_path)
+    assert rows(again, "MATCH (e:E) RETURN count(e)") == [(240,)]
+    assert rows(again, "MATCH (u:U) RETURN count(DISTINCT u.k), count(u)") == [(40, 40)]
