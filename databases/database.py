@@ -87,6 +87,11 @@ class Database:
             if transaction is not None:
                 transaction.mark_failed(error)
             raise
+        except Exception as unexpected:
+            error = _unexpected(unexpected)
+            if transaction is not None:
+                transaction.mark_failed(error)
+            raise error from unexpected
         if plan.parameters and not plan.parameters <= parameters.keys() and not plan.explain:
             missing = sorted(plan.parameters - parameters.keys())
             error = ClientError(f"Expected parameter(s): {', '.join(missing)}",
@@ -100,6 +105,13 @@ class Database:
                                new_transaction=(lambda: self.begin(txn.isolation)) if implicit else new_transaction,
                                import_dir=self.import_dir)
         return QueryResult(plan, ctx, implicit)
+
+
+def _unexpected(error: Exception) -> Neo4jError:
+    """Never a bare Python exception: what the engine did not foresee still reaches the user with a code."""
+    if isinstance(error, RecursionError):
+        return ClientError("The query is too deeply nested to run", "Neo.ClientError.Statement.ExecutionFailed")
+    return DatabaseError(f"{type(error).__name__}: {error}", "Neo.DatabaseError.General.UnknownError")
 
 
 def _stored_database_id(directory: Path) -> str:
@@ -173,13 +185,8 @@ class QueryResult:
         except Neo4jError as error:
             self._fail(error)
             raise
-        except RecursionError:
-            error = ClientError("The query is too deeply nested to run", "Neo.ClientError.Statement.ExecutionFailed")
-            self._fail(error)
-            raise error from None
         except Exception as unexpected:
-            # Never a bare Python exception: anything the engine did not foresee is a database error.
-            error = DatabaseError(f"{type(unexpected).__name__}: {unexpected}", "Neo.DatabaseError.General.UnknownError")
+            error = _unexpected(unexpected)
             self._fail(error)
             raise error from unexpected
         self._finish()

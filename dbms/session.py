@@ -199,24 +199,26 @@ class Session:
         self._dbms.await_bookmarks(self._bookmarks)
 
     def _new_transaction(self, implicit: bool, metadata: dict | None = None, timeout: float | None = None,
-                         isolation_level: str | None = None) -> DBMSTransaction:
+                         isolation_level: str | None = None, access_mode: str | None = None) -> DBMSTransaction:
         self._await_bookmarks()
         level = isolation_level or self._next_isolation_level or self._isolation_level
         self._next_isolation_level = None
-        return DBMSTransaction(self._dbms, self.database, access_mode=self.access_mode, isolation_level=level,
+        return DBMSTransaction(self._dbms, self.database, access_mode=access_mode or self.access_mode,
+                               isolation_level=level,
                                metadata=metadata, timeout=timeout, implicit=implicit)
 
     # --- explicit transactions ---------------------------------------------------------------------------
 
     def begin_transaction(self, metadata: dict | None = None, timeout: float | None = None,
-                          isolation_level: str | None = None) -> Transaction:
+                          isolation_level: str | None = None, access_mode: str | None = None) -> Transaction:
+        """An explicit transaction; `access_mode` (READ/WRITE) overrides the session's for this one."""
         self._enter()
         try:
             self._consume_open_result()
             if self._transaction is not None or self._statement_transaction is not None:
                 raise TransactionError("Explicit transaction already open in this session",
                                        "Neo.ClientError.Transaction.TransactionStartFailed")
-            txn = Transaction(self, self._new_transaction(False, metadata, timeout, isolation_level))
+            txn = Transaction(self, self._new_transaction(False, metadata, timeout, isolation_level, access_mode))
             self._transaction = txn
             return txn
         finally:
@@ -232,12 +234,7 @@ class Session:
         deadline = time.monotonic() + max_retry_time
         delay = 0.001
         while True:
-            previous = self.access_mode
-            self.access_mode = "READ" if mode == "READ" and previous == "READ" else mode
-            try:
-                tx = self.begin_transaction()
-            finally:
-                self.access_mode = previous
+            tx = self.begin_transaction(access_mode=mode)
             try:
                 value = work(tx, *args, **kwargs)
                 if not tx.closed():

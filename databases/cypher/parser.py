@@ -33,7 +33,9 @@ def parse(text: str) -> ast.Statement:
     except VisitError as error:
         if isinstance(error.orig_exc, Neo4jError):
             raise error.orig_exc from None
-        raise
+        raise CypherSyntaxError(f"Invalid input: {error.orig_exc}") from error.orig_exc
+    except RecursionError:
+        raise CypherSyntaxError("Invalid input: the statement is nested too deeply to be parsed") from None
     _check_leftovers(statement)
     return statement
 

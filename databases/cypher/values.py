@@ -43,17 +43,10 @@ def type_name(value: object) -> str:
 
 
 def _category(value: object) -> str:
-    """The comparability class: values of different classes are never equal and never ordered by `<`."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, NUMBER_TYPES):
-        return "number"
-    if isinstance(value, dt.datetime):
-        return "zoned datetime" if value.tzinfo is not None else "local datetime"
-    if isinstance(value, dt.date):
-        return "date"
-    if isinstance(value, dt.time):
-        return "zoned time" if value.tzinfo is not None else "local time"
+    """The comparability class: values of different classes are never equal and never ordered by `<`
+    (integers and floats form one class)."""
+    if isinstance(value, NUMBER_TYPES) and not isinstance(value, bool):
+        return "NUMBER"
     return type_name(value)
 
 
@@ -94,6 +87,9 @@ def equals(a: object, b: object) -> bool | None:
 
 # --- comparison ----------------------------------------------------------------------------------------------
 
+_PLAINLY_ORDERED = frozenset({"STRING", "BOOLEAN", "DATE", "LOCAL DATETIME", "LOCAL TIME", "ZONED DATETIME"})
+
+
 def compare(a: object, b: object) -> int | None:
     """-1, 0 or 1 for `a` against `b` when Cypher orders them with `<`; None when incomparable or null."""
     if a is None or b is None:
@@ -101,15 +97,13 @@ def compare(a: object, b: object) -> int | None:
     category = _category(a)
     if category != _category(b):
         return None
-    if category == "number":
+    if category == "NUMBER":
         if (isinstance(a, float) and math.isnan(a)) or (isinstance(b, float) and math.isnan(b)):
             return None
         return (a > b) - (a < b)
-    if category in ("string", "boolean", "date", "local datetime", "local time") or category == "STRING":
+    if category in _PLAINLY_ORDERED:
         return (a > b) - (a < b)
-    if category == "zoned datetime":
-        return (a > b) - (a < b)
-    if category == "zoned time":
+    if category == "ZONED TIME":
         ka, kb = _time_instant(a), _time_instant(b)
         return (ka > kb) - (ka < kb)
     if category == "LIST<ANY>":
@@ -134,9 +128,9 @@ def _time_instant(value: dt.time) -> tuple:
 # Neo4j's ascending order of types: maps, nodes, relationships, lists, paths, zoned datetimes, local
 # datetimes, dates, zoned times, local times, durations, strings, booleans, numbers, and null last.
 _ORDER_RANK = {
-    "MAP": 0, "NODE": 1, "RELATIONSHIP": 2, "LIST<ANY>": 3, "PATH": 4, "zoned datetime": 5,
-    "local datetime": 6, "date": 7, "zoned time": 8, "local time": 9, "DURATION": 10, "STRING": 11,
-    "boolean": 12, "number": 13, "POINT": 14,
+    "MAP": 0, "NODE": 1, "RELATIONSHIP": 2, "LIST<ANY>": 3, "PATH": 4, "ZONED DATETIME": 5,
+    "LOCAL DATETIME": 6, "DATE": 7, "ZONED TIME": 8, "LOCAL TIME": 9, "DURATION": 10, "STRING": 11,
+    "BOOLEAN": 12, "NUMBER": 13, "POINT": 14,
 }
 
 
@@ -162,7 +156,7 @@ def order_compare(a: OrderKey, b: OrderKey) -> int:
     x, y = a.value, b.value
     if x is None:
         return 0
-    if a.rank == _ORDER_RANK["number"]:
+    if a.rank == _ORDER_RANK["NUMBER"]:
         x_nan = isinstance(x, float) and math.isnan(x)
         y_nan = isinstance(y, float) and math.isnan(y)
         if x_nan or y_nan:
@@ -187,7 +181,7 @@ def order_compare(a: OrderKey, b: OrderKey) -> int:
         return (x.gid > y.gid) - (x.gid < y.gid)
     if a.rank == _ORDER_RANK["PATH"]:
         return order_compare(OrderKey(list(x.vertices) + list(x.edges)), OrderKey(list(y.vertices) + list(y.edges)))
-    if a.rank == _ORDER_RANK["zoned time"]:
+    if a.rank == _ORDER_RANK["ZONED TIME"]:
         kx, ky = _time_instant(x), _time_instant(y)
         return (kx > ky) - (kx < ky)
     if a.rank == _ORDER_RANK["DURATION"]:

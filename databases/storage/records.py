@@ -76,3 +76,12 @@ class Edge:
 
     def __repr__(self) -> str:
         return f"Edge({self.gid}:{self.type})"
+
+
+def attach_edge(adjacency: dict, edge: Edge) -> None:
+    """Enters `edge` in one end's adjacency (type → insertion-ordered set of edges)."""
+    bucket = adjacency.get(edge.type)
+    if bucket is None:
+        adjacency[edge.type] = {edge: None}
+    else:
+        bucket[edge] = None

@@ -9,9 +9,9 @@ from typing import Callable, Iterable
 from databases.storage.gc import GarbageCollector
 from databases.storage.indexes import NODE, IndexSet
 from databases.storage.isolation import IsolationLevel
-from databases.storage.records import CommitInfo, Edge, Version, Vertex
+from databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
 from databases.storage.schema import Schema, SchemaChange
-from databases.storage.transaction import Transaction, _attach
+from databases.storage.transaction import Transaction
 
 
 class Storage:
@@ -196,7 +196,7 @@ class Storage:
                     for end, side in ((edge.src, "out"), (edge.dst, "inc")):
                         if getattr(end, side) is None:
                             setattr(end, side, {})
-                        _attach(getattr(end, side), edge)
+                        attach_edge(getattr(end, side), edge)
                 else:
                     self.indexes.versions_dropped(edge, [edge.head], [version])
                     edge.head = version

@@ -15,7 +15,7 @@ from databases.storage.indexes import NODE, RELATIONSHIP
 from databases.storage.isolation import IsolationLevel
 from databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, MemoryTracker, props_bytes, value_bytes
 from databases.storage.mvcc import LATEST, committed_version, prepare_write, read_version
-from databases.storage.records import CommitInfo, Edge, Version, Vertex
+from databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
 from databases.storage.schema import SchemaChange
 from databases.values import check_storable, index_key
 
@@ -334,10 +334,10 @@ class Transaction:
             storage.edges[edge.gid] = edge
             if src.out is None:
                 src.out = {}
-            _attach(src.out, edge)
+            attach_edge(src.out, edge)
             if dst.inc is None:
                 dst.inc = {}
-            _attach(dst.inc, edge)
+            attach_edge(dst.inc, edge)
             storage.indexes.edge_written(edge, version)
         self._written[edge] = None
         self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(clean))
@@ -623,14 +623,6 @@ class Transaction:
         self._drop_replaced()
         self.info.txn = None
         storage.finish(self)
-
-
-def _attach(adjacency: dict, edge: Edge) -> None:
-    bucket = adjacency.get(edge.type)
-    if bucket is None:
-        adjacency[edge.type] = {edge: None}
-    else:
-        bucket[edge] = None
 
 
 def _adjacent(adjacency: dict | None, types: Iterable[str] | None) -> tuple:

@@ -61,8 +61,31 @@ def _sub_micro(value: object) -> int:
     return nanos_of(value) % 1000
 
 
-class Time(dt.time):
+class _NanosecondOrder:
+    """Ordering through `_compare` (which sees the nanoseconds), against any value of the Python base type."""
+
+    _base: type
+
+    def _orderable(self, other) -> bool:
+        return isinstance(other, self._base)
+
+    def __lt__(self, other):
+        return NotImplemented if not self._orderable(other) else self._compare(other) < 0
+
+    def __le__(self, other):
+        return NotImplemented if not self._orderable(other) else self._compare(other) <= 0
+
+    def __gt__(self, other):
+        return NotImplemented if not self._orderable(other) else self._compare(other) > 0
+
+    def __ge__(self, other):
+        return NotImplemented if not self._orderable(other) else self._compare(other) >= 0
+
+
+class Time(_NanosecondOrder, dt.time):
     """A `datetime.time` with nanosecond precision: `nanosecond` is the whole fraction of the second."""
+
+    _base = dt.time
 
     __slots__ = ("_nanosecond",)
 
@@ -129,28 +152,19 @@ class Time(dt.time):
             return (a > b) - (a < b)
         return 1 if dt.time.__gt__(self, other) else -1
 
-    def __lt__(self, other):
-        return NotImplemented if not isinstance(other, dt.time) else self._compare(other) < 0
-
-    def __le__(self, other):
-        return NotImplemented if not isinstance(other, dt.time) else self._compare(other) <= 0
-
-    def __gt__(self, other):
-        return NotImplemented if not isinstance(other, dt.time) else self._compare(other) > 0
-
-    def __ge__(self, other):
-        return NotImplemented if not isinstance(other, dt.time) else self._compare(other) >= 0
 
 
 def _restore_time(hour, minute, second, nanosecond, tzinfo, fold):
     return Time(hour, minute, second, tzinfo=tzinfo, fold=fold, nanosecond=nanosecond)
 
 
-class DateTime(dt.datetime):
+class DateTime(_NanosecondOrder, dt.datetime):
     """A `datetime.datetime` with nanosecond precision: `nanosecond` is the whole fraction of the second.
 
     Aware values compare (and hash) by instant, also within one named zone (Python compares wall times there).
     """
+
+    _base = dt.datetime
 
     __slots__ = ("_nanosecond",)
 
@@ -226,17 +240,6 @@ class DateTime(dt.datetime):
             raise TypeError("can't compare offset-naive and offset-aware datetimes")
         return (a[1:] > b[1:]) - (a[1:] < b[1:])
 
-    def __lt__(self, other):
-        return NotImplemented if not isinstance(other, dt.datetime) else self._compare(other) < 0
-
-    def __le__(self, other):
-        return NotImplemented if not isinstance(other, dt.datetime) else self._compare(other) <= 0
-
-    def __gt__(self, other):
-        return NotImplemented if not isinstance(other, dt.datetime) else self._compare(other) > 0
-
-    def __ge__(self, other):
-        return NotImplemented if not isinstance(other, dt.datetime) else self._compare(other) >= 0
 
 
 def _restore_datetime(year, month, day, hour, minute, second, nanosecond, tzinfo, fold):
