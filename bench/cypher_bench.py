@@ -11,8 +11,9 @@ also one `ratio` line per workload (graphplex ops/s divided by Kùzu ops/s; for 
 divided by Kùzu's). Every answer is verified against a plain Python / networkx computation on the same data; a
 wrong answer stops the run. W1 and W2 also report `x_dict`: engine time per operation as a multiple of a dict
 insert / lookup of the same record, measured in this run. W7 loads the W3 graph in a fresh process (this script
-with `--w7-child ENGINE`) and reads VmRSS / VmHWM from /proc. W9, W10, durable W1 and FalkorDB-lite print a
-`skipped` line saying why.
+with `--w7-child ENGINE`) and reads VmRSS / VmHWM from /proc. Durable W1 (fsync per commit), W9 and W10 run on
+graphplex only (through `bench/dbms_bench.py`'s functions for the last two); FalkorDB-lite prints a `skipped`
+line saying why.
 
 Workload order on one engine: W1 (fresh database), W3 (fresh database with an index on :Person(id)), then on the W3
 graph W2, W4, W5, W8 and last W6 (which writes to it), then W7 in a subprocess.
@@ -341,6 +342,41 @@ def w1_point_write(engine_cls, inputs: Inputs) -> float:
     return t.seconds
 
 
+def w1_durable(inputs: Inputs) -> float:
+    """W1 on a database with a write-ahead log synced (fdatasync) before every commit returns."""
+    from databases import Database
+    with tempfile.TemporaryDirectory() as directory:
+        db = Database(directory=directory, durability="fsync")
+        try:
+            with timed_run() as t:
+                for record in inputs.writes:
+                    db.execute(CREATE_PERSON, record).consume()
+        finally:
+            db.close(checkpoint=False)
+        reopened = Database(directory=directory)
+        count = list(reopened.execute(COUNT_NODES))
+        reopened.close(checkpoint=False)
+    check(count == [(len(inputs.writes),)], f"durable W1 recovered {count} nodes")
+    return t.seconds
+
+
+def coordinator_workloads(scale: float) -> None:
+    """W9 and W10 through the coordinator (no peer runs them: Kùzu has one graph per database object)."""
+    from bench.dbms_bench import multi_graph, spanning_transactions
+    from dbms import DBMS
+    random.seed(SEED)
+    with DBMS.in_memory() as dbms:
+        databases, nodes, reads = max(10, int(100 * scale)), max(100, int(1000 * scale)), max(100, int(1000 * scale))
+        created, read = multi_graph(dbms, databases, nodes, reads)
+        report("W9_multi_graph_create", scale, databases, created, engine="graphplex", nodes_per_database=nodes)
+        report("W9_multi_graph_read", scale, reads, read, engine="graphplex")
+        count = max(50, int(1000 * scale))
+        one = spanning_transactions(dbms, 1, count)
+        three = spanning_transactions(dbms, 4, count)
+        report("W10_dbms_tx", scale, count, three, engine="graphplex", databases_read=3, databases_written=1,
+               cost_vs_one_database=round(three / one, 2))
+
+
 def w3_bulk_load(engine_cls, sizes: Sizes, node_batches, rel_batches):
     engine = engine_cls(index=True)
     rel_inputs = engine.prepare_rel_batches(rel_batches)
@@ -543,18 +579,15 @@ def main() -> None:
     report("floor_dict_insert", args.scale, len(inputs.writes), floor[0])
     report("floor_dict_lookup", args.scale, len(inputs.read_ids), floor[1])
 
-    info(workload="W1_point_write", scale=args.scale, engine="graphplex", mode="durable",
-         skipped="graphplex has no durability yet (no WAL, no fsync): only in-memory W1 figures exist")
-    not_driven = "which this runner does not drive yet"
-    for workload, why in (("W9_multi_graph", f"needs the multi-database coordinator (dbms.DBMS), {not_driven}"),
-                          ("W10_dbms_tx", f"needs DBMS transactions across databases (the coordinator), {not_driven}")):
-        info(workload=workload, scale=args.scale, skipped=why)
     if sys.version_info < (3, 12):
         info(engine="falkordblite", skipped=f"FalkorDB-lite needs Python >= 3.12; this is "
                                             f"{sys.version_info.major}.{sys.version_info.minor}")
 
     results = {"graphplex": run_engine(GraphplexEngine, args.scale, sizes, inputs, node_batches, rel_batches,
                                        floor)}
+    seconds = w1_durable(inputs)
+    report("W1_point_write", args.scale, len(inputs.writes), seconds, engine="graphplex", mode="durable_fsync")
+    coordinator_workloads(args.scale)
     for peer in args.vs:
         try:
             __import__(peer)

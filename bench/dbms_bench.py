@@ -31,8 +31,7 @@ def multi_graph(dbms: DBMS, databases: int, nodes: int, reads: int) -> tuple[flo
         for name in names:
             session.run("CREATE DATABASE $name", name=name).consume()
             session.run(f"USE {name} UNWIND range(1, $n) AS i CREATE (:Item {{id: i}})", n=nodes).consume()
-            with dbms.session(database=name) as on_database:  # USE before schema commands is not parsed yet
-                on_database.run("CREATE INDEX FOR (i:Item) ON (i.id)").consume()
+            session.run(f"USE {name} CREATE INDEX FOR (i:Item) ON (i.id)").consume()
     picks = [(random.choice(names), random.randint(1, nodes)) for _ in range(reads)]
     with dbms.session() as session, timed() as read:
         for name, item in picks:

@@ -80,6 +80,14 @@ class LabelCheck(Expr):
 
 
 @dataclass(frozen=True)
+class LabelPredicate(Expr):
+    """`n:A|B`, `n:A&!B`, `n:%`: a label expression richer than a conjunction of names."""
+
+    subject: Expr
+    labels: "LabelExpr"
+
+
+@dataclass(frozen=True)
 class ListLiteral(Expr):
     items: tuple[Expr, ...]
 

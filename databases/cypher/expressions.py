@@ -15,6 +15,7 @@ from databases.cypher import ast
 from databases.cypher.context import ExecutionContext
 from databases.cypher.errors import arithmetic_error, semantic_error, syntax_error, type_error
 from databases.cypher.functions import FUNCTIONS, property_of
+from databases.cypher.label_expressions import label_test
 from databases.cypher.values import PathValue, compare, equals, is_number, type_name
 from databases.storage import Edge, Vertex
 from databases.values import Duration, Point
@@ -164,6 +165,22 @@ def _label_check(expr: ast.LabelCheck, scope: Scope) -> Compiled:
     return check
 
 
+def _label_predicate(expr: ast.LabelPredicate, scope: Scope) -> Compiled:
+    subject = compile_expression(expr.subject, scope)
+    test = label_test(expr.labels)
+
+    def check(row, ctx):
+        value = subject(row, ctx)
+        if value is None:
+            return None
+        if type(value) is Vertex:
+            return test(ctx.view(value).labels)
+        if type(value) is Edge:
+            return test(frozenset((value.type,)))
+        raise type_error(f"Type mismatch: expected Node but was {_pretty_type(value)}")
+    return check
+
+
 # --- constructors ------------------------------------------------------------------------------------------
 
 def _list(expr: ast.ListLiteral, scope: Scope) -> Compiled:
@@ -253,6 +270,16 @@ def add(a: object, b: object) -> object:
     raise type_error(f"Cannot add `{_pretty_type(a)}` and `{_pretty_type(b)}`")
 
 
+def concatenate(a: object, b: object) -> object:
+    """`||`: the GQL concatenation of two strings or two lists (no coercion, unlike `+`)."""
+    if a is None or b is None:
+        return None
+    if (type(a) is str and type(b) is str) or (type(a) is list and type(b) is list):
+        return a + b
+    raise type_error(f"Cannot concatenate `{_pretty_type(a)}` and `{_pretty_type(b)}`: `||` takes two strings "
+                     "or two lists")
+
+
 def subtract(a: object, b: object) -> object:
     if a is None or b is None:
         return None
@@ -331,7 +358,7 @@ def power(a: object, b: object) -> object:
     raise type_error(f"Cannot raise `{_pretty_type(a)}` to the power of `{_pretty_type(b)}`")
 
 
-_ARITHMETIC = {"+": add, "-": subtract, "*": multiply, "/": divide, "%": modulo, "^": power}
+_ARITHMETIC = {"+": add, "||": concatenate, "-": subtract, "*": multiply, "/": divide, "%": modulo, "^": power}
 
 
 def _arithmetic(expr: ast.Arithmetic, scope: Scope) -> Compiled:
@@ -715,7 +742,7 @@ def _subquery_expression(expr: ast.Expr, scope: Scope) -> Compiled:
 
 _COMPILERS: dict[type, Callable[[ast.Expr, Scope], Compiled]] = {
     ast.Literal: _literal, ast.Parameter: _parameter, ast.Variable: _variable, ast.Property: _property,
-    ast.Subscript: _subscript, ast.Slice: _slice, ast.LabelCheck: _label_check, ast.ListLiteral: _list,
+    ast.Subscript: _subscript, ast.Slice: _slice, ast.LabelCheck: _label_check, ast.LabelPredicate: _label_predicate, ast.ListLiteral: _list,
     ast.MapLiteral: _map, ast.MapProjection: _map_projection, ast.Arithmetic: _arithmetic, ast.Negate: _negate,
     ast.UnaryPlus: _unary_plus, ast.Comparison: _comparison, ast.And: _and, ast.Or: _or, ast.Xor: _xor,
     ast.Not: _not, ast.StringPredicate: _string_predicate, ast.In: _in, ast.IsNull: _is_null,

@@ -15,6 +15,7 @@ from databases.cypher.analysis import conjuncts, free_variables, pattern_variabl
 from databases.cypher.context import ExecutionContext
 from databases.cypher.errors import semantic_error, syntax_error, type_error
 from databases.cypher.expressions import Scope, compile_expression
+from databases.cypher.label_expressions import label_test
 from databases.cypher.values import PathValue, equals
 from databases.storage import BOTH, IN, OUT, Edge, Vertex
 
@@ -170,7 +171,7 @@ class PatternPlanner:
     def _node_filters(self, node: ast.NodePattern, labels, state: "_PlanState") -> None:
         name = node.variable
         if labels is None:
-            test = _label_test(node.labels)
+            test = label_test(node.labels)
             state.steps.append(_filter_vertex(name, lambda version: test(version.labels)))
         elif labels:
             wanted = tuple(labels)
@@ -300,23 +301,6 @@ def _without_property(node: ast.NodePattern, key: str) -> ast.NodePattern:
 
 def _display(name: str | None) -> str:
     return "" if name is None or is_internal(name) else name
-
-
-def _label_test(expr: ast.LabelExpr | None) -> Callable[[frozenset], bool]:
-    if expr is None:
-        return lambda labels: True
-    if isinstance(expr, ast.LabelName):
-        name = expr.name
-        return lambda labels: name in labels
-    if isinstance(expr, ast.LabelWildcard):
-        return lambda labels: bool(labels)
-    if isinstance(expr, ast.LabelNot):
-        inner = _label_test(expr.item)
-        return lambda labels: not inner(labels)
-    tests = [_label_test(item) for item in expr.items]
-    if isinstance(expr, ast.LabelAll):
-        return lambda labels: all(test(labels) for test in tests)
-    return lambda labels: any(test(labels) for test in tests)
 
 
 # --- steps -----------------------------------------------------------------------------------------------

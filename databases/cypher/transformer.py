@@ -971,11 +971,14 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         return ast.Slice(subject, start, end)
 
     def label_check(self, children):
-        subject, labels = children[0], children[1]
+        subject, expression = children[0], children[1]
         if len(children) > 2:
             if not isinstance(subject, ast.Variable):
                 raise _syntax("Invalid input '{': expected an expression")
-            return NodeCandidate(ast.NodePattern(subject.name, _labels_expression(labels), children[2].expression))
+            return NodeCandidate(ast.NodePattern(subject.name, expression, children[2].expression))
+        labels = ast.simple_labels(expression)
+        if labels is None:
+            return ast.LabelPredicate(subject, expression)
         return ast.LabelCheck(subject, labels)
 
     def invocation(self, children):

@@ -44,7 +44,7 @@ class Storage:
         self._next_edge = 0
         self._txn_ids = itertools.count(1)
         self._active: dict[int, Transaction] = {}
-        self._label_sets: dict[frozenset, frozenset] = {}
+        self._label_sets: dict[tuple | frozenset, frozenset] = {}
         self._publish_hooks: list[Callable[[Transaction, int], None]] = []
 
     # --- transactions ----------------------------------------------------------------------------------------
@@ -74,7 +74,8 @@ class Storage:
         self._active.pop(txn.id, None)
         if committed:
             self.gc.committed(txn.commit_ts, committed)
-        self.gc.collect()
+        if self.gc.pending:
+            self.gc.collect()
 
     def add_publish_hook(self, hook: Callable[[Transaction, int], None]) -> None:
         """Registers `hook(txn, commit_ts)`, run under the commit lock before a commit becomes visible (the
@@ -84,6 +85,8 @@ class Storage:
     def before_publish(self, txn: Transaction, commit_ts: int):
         """Runs the publish hooks; returns a function to call (outside the commit lock) before the commit may be
         published, when a hook needs one (the log's sync), else None."""
+        if not self._publish_hooks:
+            return None
         waits = [wait for wait in (hook(txn, commit_ts) for hook in self._publish_hooks) if wait is not None]
         if not waits:
             return None
@@ -145,10 +148,13 @@ class Storage:
 
     def label_set(self, labels) -> frozenset:
         """The shared frozenset for a combination of labels: most nodes share a few combinations."""
-        key = labels if isinstance(labels, frozenset) else frozenset(labels)
-        shared = self._label_sets.get(key)
+        shared = self._label_sets.get(labels) if type(labels) is tuple or type(labels) is frozenset else None
         if shared is None:
+            key = labels if isinstance(labels, frozenset) else frozenset(labels)
             shared = self._label_sets.setdefault(key, key)
+            if type(labels) is tuple:
+                # The planner passes a CREATE's labels as the same tuple every time: remember it too.
+                self._label_sets.setdefault(labels, shared)
         return shared
 
     def all_entities(self, entity_type: str) -> tuple:

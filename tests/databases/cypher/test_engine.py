@@ -1424,3 +1424,52 @@ class TestResults:
             assert db.storage.active_transactions() == []
         finally:
             unregister("test.boom")
+
+
+class TestLabelExpressionsAndConcatenation:
+    @pytest.fixture
+    def labelled(self, db):
+        db.execute("CREATE (:A {x: 1}), (:B {x: 2}), (:A:B {x: 3}), (:C {x: 4}), ({x: 5}),"
+                   " (:A {x: 6})-[:T]->(:C {x: 7}), (:B {x: 8})-[:U]->(:C {x: 9})").consume()
+        return db
+
+    @pytest.mark.parametrize("predicate, expected", [
+        ("n:A|B", [1, 2, 3, 6, 8]),
+        ("n:A&!B", [1, 6]),
+        ("n:(A|C)&!B", [1, 4, 6, 7, 9]),
+        ("n:!%", [5]),
+        ("n:%", [1, 2, 3, 4, 6, 7, 8, 9]),
+        ("NOT n:A|B|C", [5]),
+    ])
+    def test_label_expressions_in_where_match_the_pattern_form(self, labelled, predicate, expected):
+        assert column(labelled, f"MATCH (n) WHERE {predicate} RETURN n.x ORDER BY n.x") == expected
+        pattern = predicate[2:] if predicate.startswith("n:") else None
+        if pattern is not None:
+            assert column(labelled, f"MATCH (n:{pattern}) RETURN n.x ORDER BY n.x") == expected
+
+    def test_relationship_type_expression_in_where(self, labelled):
+        assert column(labelled, "MATCH ()-[r]->() WHERE r:T|U RETURN count(r)") == [2]
+        assert column(labelled, "MATCH ()-[r]->() WHERE r:!T RETURN type(r)") == ["U"]
+
+    def test_label_expression_of_null_is_null(self, db):
+        assert scalar(db, "WITH null AS n RETURN n:A|B AS t") is None
+
+    def test_label_expression_on_a_non_entity_fails(self, db):
+        assert fails(db, "WITH 1 AS n RETURN n:A|B AS t").code == "Neo.ClientError.Statement.TypeError"
+
+    def test_parenthesised_label_check_before_a_comprehension_bar(self, labelled):
+        got = scalar(labelled, "MATCH (n) WITH collect(n) AS ns RETURN [x IN ns WHERE (x:A) | x.x] AS l")
+        assert sorted(got) == [1, 3, 6]
+
+    @pytest.mark.parametrize("query, expected", [
+        ("RETURN 'ab' || 'cd' AS v", "abcd"),
+        ("RETURN [1] || [2, 3] AS v", [1, 2, 3]),
+        ("RETURN 'a' || null AS v", None),
+        ("RETURN 'a' || 'b' + 'c' AS v", "abc"),
+    ])
+    def test_concatenation(self, db, query, expected):
+        assert scalar(db, query) == expected
+
+    @pytest.mark.parametrize("query", ["RETURN 'a' || 1", "RETURN [1] || 2", "RETURN 1 || 2"])
+    def test_concatenation_takes_two_strings_or_two_lists(self, db, query):
+        assert fails(db, query).code == "Neo.ClientError.Statement.TypeError"

@@ -7,9 +7,12 @@ from lark import Lark, logger
 from databases.cypher.parser import GRAMMAR
 
 # Each is resolved by shifting, which is what Cypher means:
-# - more labels after `n:A` (`n:A:B`);  - `LIST<…>` after a type name;  - `|` continuing a type union.
+# - more labels after `n:A` (`n:A:B`);  - `LIST<…>` after a type name;  - `|` continuing a type union;
+# - `|` continuing a label disjunction (`WHERE n:A|B`; as in Neo4j, a list comprehension's `WHERE x:A | …`
+#   needs parentheses: `WHERE (x:A) | …`).
 REVIEWED = {
-    ("COLON", "node_labels"),
+    ("COLON", "node_label_expression"),
+    ("VBAR", "label_or"),
     ("LESSTHAN", "type_name"),
     ("VBAR", "type_predicate_type"),
 }

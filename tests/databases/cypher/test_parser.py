@@ -891,11 +891,19 @@ class TestPostfix:
     def test_label_checks(self, text, expected):
         assert expr(text) == expected
 
-    @bug("label expression predicates of Neo4j 5 (`n:A|B`, `n:A&B`, `n:!A`, `n:%`) are rejected in WHERE; "
-         "the postfix label_check only takes `:A:B`")
-    @pytest.mark.parametrize("predicate", ["n:A|B", "n:A&B", "n:!A", "n:%"])
-    def test_label_expression_predicates(self, predicate):
-        assert where(predicate) is not None
+    @pytest.mark.parametrize("text, expected", [
+        ("n:A|B", A.LabelPredicate(V("n"), A.LabelAny((A.LabelName("A"), A.LabelName("B"))))),
+        ("n:A|:B", A.LabelPredicate(V("n"), A.LabelAny((A.LabelName("A"), A.LabelName("B"))))),
+        ("n:A&!B", A.LabelPredicate(V("n"), A.LabelAll((A.LabelName("A"), A.LabelNot(A.LabelName("B")))))),
+        ("n:!A", A.LabelPredicate(V("n"), A.LabelNot(A.LabelName("A")))),
+        ("n:%", A.LabelPredicate(V("n"), A.LabelWildcard())),
+        ("n:A&B", A.LabelCheck(V("n"), ("A", "B"))),
+    ])
+    def test_label_expression_predicates(self, text, expected):
+        assert expr(text) == expected
+
+    def test_concatenation_operator(self):
+        assert expr("'a' || 'b' + 'c'") == A.Arithmetic("+", A.Arithmetic("||", lit("a"), lit("b")), lit("c"))
 
 
 class TestLists:
@@ -1541,7 +1549,7 @@ class TestSyntaxErrors:
     @pytest.mark.parametrize("text", [
         "", " ", "RETURN", "MATCH", "MATCH (n", "MATCH (n) RETURN", "MATCH (n)-[r->(m) RETURN n",
         "MATCH (n) RETURN n ORDER BY", "MATCH (n) RETURN n SKIP", "CREATE", "RETURN 1 AS", "RETURN [1, 2",
-        "RETURN {a: 1", "RETURN {a 1}", "UNWIND [1] RETURN 1", "RETURN CASE WHEN 1 END", "RETURN 'a' || 'b'",
+        "RETURN {a: 1", "RETURN {a 1}", "UNWIND [1] RETURN 1", "RETURN CASE WHEN 1 END", "RETURN 'a' ||",
         "FOREACH (x IN l CREATE (n))", "MATCH (n) SET n", "MATCH (n) DELETE", "CALL { RETURN 1",
         "RETURN 1 UNION", "RETURN a.", "RETURN n:", "MATCH (a)-[*1..2..3]->(b) RETURN a", "MATCH (n:) RETURN n",
     ])
