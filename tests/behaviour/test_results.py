@@ -77,7 +77,8 @@ def test_single_non_strict_on_several_records_warns_and_returns_the_first(sessio
 
 def test_single_exhausts_the_result(session):
     result = session.run(THREE)
-    result.single()
+    with pytest.warns(UserWarning, match="found multiple"):
+        result.single()
     assert result.consume() is not None
     with pytest.raises(ResultConsumedError):
         list(result)
