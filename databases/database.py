@@ -13,7 +13,7 @@ from databases.cypher.planner import Planner
 from databases.cypher.results import to_public
 from databases.durability import TransactionLog
 from databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError
-from databases.storage import IsolationLevel, Storage, Transaction
+from databases.storage import IsolationLevel, Storage, StorageMode, Transaction, available_mode
 
 
 class PlanCache:
@@ -41,12 +41,15 @@ class Database:
     def __init__(self, name: str = "neo4j", storage: Storage | None = None, *,
                  isolation_level: IsolationLevel | str = IsolationLevel.SNAPSHOT_ISOLATION,
                  lock_acquisition_timeout: float = 60.0, import_dir: str | None = None,
-                 database_id: str | None = None, directory: str | None = None, durability: str = "fsync") -> None:
+                 database_id: str | None = None, directory: str | None = None, durability: str = "fsync",
+                 storage_mode: StorageMode | str = StorageMode.IN_MEMORY_TRANSACTIONAL) -> None:
+        mode = available_mode(storage_mode)
         self.name = name
         self.import_dir = import_dir
         if directory is not None and database_id is None:
             database_id = _stored_database_id(Path(directory))
         self.storage = storage or Storage(isolation_level, lock_acquisition_timeout, database_id)
+        self.storage.mode = mode
         # With a directory, every commit is logged before it is visible and the log is replayed on open.
         self.log = TransactionLog(self.storage, directory, durability) if directory is not None else None
         self.planner = Planner(self.storage)
@@ -56,6 +59,45 @@ class Database:
         """Closes the log (after a checkpoint unless told otherwise)."""
         if self.log is not None:
             self.log.close(checkpoint)
+
+    # --- storage mode, snapshots, storage info ------------------------------------------------------------
+
+    @property
+    def storage_mode(self) -> str:
+        return self.storage.mode.value
+
+    def set_storage_mode(self, mode: StorageMode | str) -> None:
+        """`STORAGE MODE …`: refused while a transaction is open. Leaving IN_MEMORY_ANALYTICAL writes a snapshot
+        before any new transaction starts, because analytical commits were never logged."""
+        target = available_mode(mode)
+        if target is self.storage.mode:
+            return
+        durable = self.log is not None and self.log.durability != "none"
+        leaving_analytical = self.storage.mode is StorageMode.IN_MEMORY_ANALYTICAL
+        self.storage.switch_mode(target, self.log.checkpoint if durable and leaving_analytical else None)
+
+    def create_snapshot(self) -> str:
+        """`CREATE SNAPSHOT`: writes a snapshot of the committed state now and truncates the log; returns its path."""
+        if self.log is None or self.log.durability == "none":
+            raise ClientError(f"Database '{self.name}' keeps no files (an in-memory DBMS or durability 'none'): "
+                              "there is nowhere to write a snapshot.", "Neo.ClientError.Statement.ExecutionFailed")
+        self.log.checkpoint()
+        return str(self.log.snapshot_path)
+
+    def storage_info(self) -> dict:
+        """What `SHOW STORAGE INFO ON DATABASE` reports of this database."""
+        storage = self.storage
+        nodes, relationships = len(storage.vertices), len(storage.edges)
+        level = IsolationLevel.READ_UNCOMMITTED if storage.mode is StorageMode.IN_MEMORY_ANALYTICAL \
+            else storage.isolation_level
+        return {
+            "name": self.name, "database_uuid": storage.database_id, "storage_mode": storage.mode.value,
+            "vertex_count": nodes, "edge_count": relationships,
+            "average_degree": round(2 * relationships / nodes, 4) if nodes else 0.0,
+            "disk_usage": self.log.disk_usage() if self.log is not None else 0,
+            "durability": "none" if self.log is None else self.log.durability,
+            "storage_isolation_level": level.value,
+        }
 
     def plan(self, query: str) -> Plan:
         """The plan of a statement, from the cache when the same text was planned on the same schema."""

@@ -100,7 +100,8 @@ class DBMS:
                             name, isolation_level=self.settings.isolation_level,
                             lock_acquisition_timeout=self.settings.lock_acquisition_timeout,
                             import_dir=self.settings.import_dir, database_id=entry.uuid,
-                            directory=self._directory(name, entry.uuid), durability=self.settings.durability)
+                            directory=self._directory(name, entry.uuid), durability=self.settings.durability,
+                            storage_mode=entry.storage_mode)
                     except Neo4jError as error:
                         # A damaged database stays closed; the others remain usable.
                         self.broken[name] = error

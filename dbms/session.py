@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from databases.cypher import ast
 from databases.cypher.classify import TRANSACTION_CONTROL
 from databases.errors import ClientError, Neo4jError, SessionError, TransactionError, TransientError
+from databases.storage import ANALYTICAL_ISOLATION_MESSAGE, StorageMode
 from dbms.management import run_management
 from dbms.result import Result, ResultSummary, SummaryCounters
 from dbms.transaction import DBMSTransaction
@@ -172,6 +173,9 @@ class Session:
             if self._statement_transaction is not None or self._transaction is not None:
                 raise TransactionError("Isolation level cannot be modified in multicommand transactions.",
                                        "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
+            database = self._dbms.databases.get(self.database)
+            if database is not None and database.storage_mode == StorageMode.IN_MEMORY_ANALYTICAL.value:
+                raise ClientError(ANALYTICAL_ISOLATION_MESSAGE, "Neo.ClientError.Statement.ExecutionFailed")
             if statement.scope == "GLOBAL":
                 self._dbms.settings.isolation_level = statement.level
             elif statement.scope == "SESSION":
@@ -202,10 +206,12 @@ class Session:
                          isolation_level: str | None = None, access_mode: str | None = None) -> DBMSTransaction:
         self._await_bookmarks()
         level = isolation_level or self._next_isolation_level or self._isolation_level
+        levels = (self._isolation_level, self._next_isolation_level)
         self._next_isolation_level = None
-        return DBMSTransaction(self._dbms, self.database, access_mode=access_mode or self.access_mode,
-                               isolation_level=level,
-                               metadata=metadata, timeout=timeout, implicit=implicit)
+        txn = DBMSTransaction(self._dbms, self.database, access_mode=access_mode or self.access_mode,
+                              isolation_level=level, metadata=metadata, timeout=timeout, implicit=implicit)
+        txn.session_isolation = levels
+        return txn
 
     # --- explicit transactions ---------------------------------------------------------------------------
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from databases.errors import ClientError
-from databases.storage import IsolationLevel
-
-STORAGE_MODES = ("IN_MEMORY_TRANSACTIONAL", "IN_MEMORY_ANALYTICAL", "ON_DISK_TRANSACTIONAL")
+from databases.storage import IsolationLevel, available_mode
 
 
 @dataclass
@@ -35,7 +33,5 @@ class Settings:
         if settings.durability not in ("fsync", "flush", "none"):
             raise ClientError(f"Unknown durability '{settings.durability}'. Expected fsync, flush or none.",
                               "Neo.ClientError.General.InvalidArguments")
-        if settings.storage_mode not in STORAGE_MODES:
-            raise ClientError(f"Unknown storage mode '{settings.storage_mode}'. Expected one of "
-                              f"{', '.join(STORAGE_MODES)}.", "Neo.ClientError.General.InvalidArguments")
+        settings.storage_mode = available_mode(settings.storage_mode).value
         return settings

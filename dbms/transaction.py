@@ -11,11 +11,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from databases.cypher import ast
-from databases.cypher.classify import ADMINISTRATION, READ, SCHEMA, TRANSACTION_CONTROL, WRITE
+from databases.cypher.classify import ADMINISTRATION, DATABASE_MANAGEMENT, READ, SCHEMA, TRANSACTION_CONTROL, WRITE
 from databases.cypher.context import Counters, ExecutionContext
 from databases.cypher.show import plan_show
 from databases.errors import ClientError, Neo4jError, TransactionError, TransientError, error_for_code
 from dbms.management import run_management
+from dbms.storage_commands import run_storage_command
 from dbms.result import Result, ResultSummary
 from system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS
 from system_db.catalog import SYSTEM
@@ -61,6 +62,8 @@ class DBMSTransaction:
         self.connection_id = ""
         self.client_address = ""
         self.protocol = "embedded"
+        # The session's own isolation levels (SET SESSION / NEXT), for SHOW STORAGE INFO.
+        self.session_isolation: tuple[str | None, str | None] = (None, None)
         dbms.registry.add(self)
         limit = timeout if timeout is not None else dbms.settings.transaction_timeout
         if limit is not None:
@@ -113,6 +116,9 @@ class DBMSTransaction:
             if isinstance(statement, ast.SetIsolationLevel):
                 raise TransactionError("Isolation level cannot be modified in multicommand transactions.",
                                        "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
+            if info.category == DATABASE_MANAGEMENT:
+                keys, records = run_storage_command(self, statement, parameters)
+                return self._wrap(keys, records, Counters(), text, parameters, self.database, "r" if keys else "s")
             database = self._target(info)
             self._check_kind(info.category, text)
             if info.category == ADMINISTRATION:

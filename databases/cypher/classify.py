@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from databases.cypher import ast
 
-READ, WRITE, SCHEMA, ADMINISTRATION, TRANSACTION_CONTROL = (
-    "Read query", "Write query", "Schema modification", "Administration command", "Transaction control")
+READ, WRITE, SCHEMA, ADMINISTRATION, TRANSACTION_CONTROL, DATABASE_MANAGEMENT = (
+    "Read query", "Write query", "Schema modification", "Administration command", "Transaction control",
+    "Database management")
 
 _UPDATING = (ast.Create, ast.Merge, ast.SetClause, ast.Remove, ast.Delete, ast.Foreach)
 _SCHEMA = (ast.CreateIndex, ast.DropIndex, ast.CreateConstraint, ast.DropConstraint)
@@ -51,5 +52,5 @@ def classify(statement: ast.Statement) -> StatementInfo:
     if isinstance(inner, _TRANSACTION):
         return StatementInfo(TRANSACTION_CONTROL, explain=explain)
     if isinstance(inner, _DATABASE_MANAGEMENT):
-        return StatementInfo("Database management", explain=explain)
+        return StatementInfo(DATABASE_MANAGEMENT, explain=explain)
     return StatementInfo(READ, explain=explain)

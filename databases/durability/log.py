@@ -11,10 +11,10 @@ from pathlib import Path
 
 from databases.durability.codec import decode, encode
 from databases.durability.redo import redo_record
-from databases.durability.snapshot import read_snapshot, write_snapshot
+from databases.durability.snapshot import SNAPSHOT_NAME, read_snapshot, write_snapshot
 from databases.durability.wal import WalWriter, read_frames
 from databases.errors import DatabaseError
-from databases.storage import Storage, Transaction
+from databases.storage import Storage, StorageMode, Transaction
 
 LOG_NAME = "transactions.log"
 ROTATED_NAME = "transactions.log.old"
@@ -59,12 +59,28 @@ class TransactionLog:
         return count
 
     def _append(self, txn: Transaction, commit_ts: int):
+        if self.storage.mode is StorageMode.IN_MEMORY_ANALYTICAL:
+            return None  # analytical commits are not logged: only snapshots keep them
         payload = encode(redo_record(txn, commit_ts))
         durable = self.writer.append(payload)
         self._logged_bytes += len(payload) + 8
         if self._logged_bytes > self.checkpoint_bytes and not self._checkpointing.locked():
             threading.Thread(target=self.checkpoint, name="graphplex-checkpoint", daemon=True).start()
         return durable
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.directory / SNAPSHOT_NAME
+
+    def disk_usage(self) -> int:
+        """Bytes the database's files take."""
+        total = 0
+        for path in self.directory.iterdir():
+            try:
+                total += path.stat().st_size if path.is_file() else 0
+            except FileNotFoundError:  # a checkpoint replaced it meanwhile
+                pass
+        return total
 
     def checkpoint(self) -> int | None:
         """Writes a snapshot and truncates the log before it; returns the snapshot's timestamp."""

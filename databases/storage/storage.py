@@ -6,9 +6,11 @@ import threading
 import uuid
 from typing import Callable, Iterable
 
+from databases.errors import ClientError
 from databases.storage.gc import GarbageCollector
 from databases.storage.indexes import NODE, IndexSet
 from databases.storage.isolation import IsolationLevel
+from databases.storage.modes import StorageMode
 from databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
 from databases.storage.schema import Schema, SchemaChange
 from databases.storage.transaction import Transaction
@@ -38,6 +40,9 @@ class Storage:
         self._published = threading.Condition()
         self._panic: BaseException | None = None
         self.isolation_level = IsolationLevel.parse(isolation_level)
+        self.mode = StorageMode.IN_MEMORY_TRANSACTIONAL
+        self._switching: int | None = None  # the thread changing the mode, if one is
+        self._switched = threading.Condition()
         self.lock_acquisition_timeout = lock_acquisition_timeout
         self.gc = GarbageCollector(self)
         self._next_vertex = 0
@@ -53,10 +58,41 @@ class Storage:
               memory_limit: int | None = None) -> Transaction:
         """Opens a transaction at `isolation_level` (default: the storage's) with an optional memory limit."""
         level = self.isolation_level if isolation_level is None else IsolationLevel.parse(isolation_level)
+        if self._switching is not None:
+            self._await_switch()
+        if self.mode is StorageMode.IN_MEMORY_ANALYTICAL:
+            level = IsolationLevel.READ_UNCOMMITTED
         with self.write_lock:
             txn = Transaction(self, next(self._txn_ids), level, self.last_commit_ts, memory_limit)
             self._active[txn.id] = txn
         return txn
+
+    def switch_mode(self, mode: StorageMode, then: Callable[[], None] | None = None) -> None:
+        """Changes the storage mode when no transaction is open. Until `then()` (run by this thread, which may
+        begin transactions) has returned, other threads wait to begin theirs."""
+        with self.write_lock:
+            if self._active:
+                raise ClientError(
+                    f"Storage mode cannot be changed to {mode.value} while there are {len(self._active)} active "
+                    "transaction(s) on this database; retry when they have finished.",
+                    "Neo.ClientError.Statement.ExecutionFailed")
+            previous, self.mode = self.mode, mode
+            self._switching = threading.get_ident()
+        try:
+            if then is not None:
+                then()
+        except BaseException:
+            self.mode = previous
+            raise
+        finally:
+            with self._switched:
+                self._switching = None
+                self._switched.notify_all()
+
+    def _await_switch(self) -> None:
+        with self._switched:
+            while self._switching is not None and self._switching != threading.get_ident():
+                self._switched.wait()
 
     def active_transactions(self) -> list[Transaction]:
         return list(self._active.values())

@@ -1,0 +1,43 @@
+"""The storage modes Memgraph offers, and what each means for transactions.
+
+IN_MEMORY_TRANSACTIONAL is the default: MVCC isolation, every commit logged. IN_MEMORY_ANALYTICAL gives up
+isolation and the log for speed: every transaction reads what any other has written, committed or not (as
+READ_UNCOMMITTED), and commits are not logged (a snapshot can still be taken on demand and on close).
+ON_DISK_TRANSACTIONAL keeps the committed graph in an on-disk store and allows only snapshot isolation."""
+from __future__ import annotations
+
+import enum
+
+from databases.errors import ClientError
+
+
+class StorageMode(enum.Enum):
+    IN_MEMORY_TRANSACTIONAL = "IN_MEMORY_TRANSACTIONAL"
+    IN_MEMORY_ANALYTICAL = "IN_MEMORY_ANALYTICAL"
+    ON_DISK_TRANSACTIONAL = "ON_DISK_TRANSACTIONAL"
+
+    @classmethod
+    def parse(cls, value: "str | StorageMode") -> "StorageMode":
+        if isinstance(value, cls):
+            return value
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            raise ClientError(f"Unknown storage mode '{value}'. Expected one of "
+                              f"{', '.join(mode.value for mode in cls)}.",
+                              "Neo.ClientError.General.InvalidArguments") from None
+
+
+ANALYTICAL_ISOLATION_MESSAGE = (
+    "Isolation level cannot be modified when storage mode is set to IN_MEMORY_ANALYTICAL.IN_MEMORY_ANALYTICAL mode "
+    "doesn't provide any isolation guarantees, you can think about it as an equivalent to READ_UNCOMMITED.")
+
+
+def available_mode(mode: "StorageMode | str") -> StorageMode:
+    """The mode, if this version can run a database in it."""
+    mode = StorageMode.parse(mode)
+    if mode is StorageMode.ON_DISK_TRANSACTIONAL:
+        raise ClientError("Storage mode ON_DISK_TRANSACTIONAL is not available in this version of graphplex; "
+                          "use IN_MEMORY_TRANSACTIONAL or IN_MEMORY_ANALYTICAL.",
+                          "Neo.ClientError.Statement.NotSupported")
+    return mode

@@ -1,0 +1,141 @@
+"""`STORAGE MODE …`, `CREATE SNAPSHOT` and `SHOW STORAGE INFO`: statements about a database's storage, run by the
+coordinator because they touch the catalog or must not run inside a multi-statement transaction."""
+from __future__ import annotations
+
+import resource
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from databases.cypher import ast
+from databases.errors import ClientError, TransactionError, format_bytes
+from databases.storage import StorageMode
+from system_db.administration import resolve_name
+from system_db.catalog import SYSTEM
+
+if TYPE_CHECKING:
+    from dbms.transaction import DBMSTransaction
+
+STORAGE_INFO_COLUMNS = ["storage info", "value"]
+
+
+def run_storage_command(txn: "DBMSTransaction", statement: ast.Statement,
+                        parameters: dict) -> tuple[list[str], list[tuple]]:
+    """Runs one storage statement for `txn`'s session database; returns (keys, records)."""
+    if isinstance(statement, ast.ShowStorageInfo):
+        return STORAGE_INFO_COLUMNS, _storage_info(txn, statement, parameters)
+    if not txn.implicit:
+        what = "Storage mode cannot be modified" if isinstance(statement, ast.SetStorageMode) \
+            else "Snapshot cannot be created"
+        raise TransactionError(f"{what} in multicommand transactions.",
+                               "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
+    database = _database(txn, txn.database)
+    if isinstance(statement, ast.CreateSnapshot):
+        return ["path"], [(database.create_snapshot(),)]
+    if txn.access_mode == "READ":
+        raise ClientError(f"Writing in read access mode not allowed. Attempted write to {txn.database}",
+                          "Neo.ClientError.Statement.AccessMode")
+    _set_storage_mode(txn, database, StorageMode.parse(statement.mode))
+    return [], []
+
+
+def _database(txn: "DBMSTransaction", name: str):
+    if name == SYSTEM:
+        raise ClientError("The system database's storage cannot be changed or inspected this way.",
+                          "Neo.ClientError.Statement.NotSystemDatabaseError")
+    broken = txn.dbms.broken.get(name)
+    if broken is not None:
+        raise broken
+    database = txn.dbms.databases.get(name)
+    if database is None:
+        raise ClientError(f"Database does not exist. Database name: '{name}'.",
+                          "Neo.ClientError.Database.DatabaseNotFound")
+    return database
+
+
+def _set_storage_mode(txn: "DBMSTransaction", database, mode: StorageMode) -> None:
+    """Switches the live database, then records the mode in the catalog so that a restart keeps it."""
+    previous = database.storage_mode
+    if mode.value == previous:
+        return
+    database.set_storage_mode(mode)
+    dbms = txn.dbms
+    system = dbms.system.begin()
+    try:
+        dbms.catalog.update(system, database.name, storage_mode=mode.value)
+        system.commit()
+    except BaseException:
+        if system.is_open:
+            system.rollback()
+        database.set_storage_mode(previous)
+        raise
+    dbms.sync_catalog()
+
+
+def _storage_info(txn: "DBMSTransaction", statement: ast.ShowStorageInfo, parameters: dict) -> list[tuple]:
+    dbms = txn.dbms
+    if statement.current:
+        return _database_rows(dbms, txn.database, scoped=True)
+    if statement.database is not None:
+        return _database_rows(dbms, resolve_name(statement.database, parameters), scoped=True)
+    rows = _database_rows(dbms, txn.database, scoped=False) if txn.database != SYSTEM else []
+    return rows + _instance_rows(txn)
+
+
+def _database_rows(dbms, name: str, scoped: bool) -> list[tuple]:
+    entry = dbms.entry(name)
+    if entry is None:
+        raise ClientError(f"Database does not exist. Database name: '{name}'.",
+                          "Neo.ClientError.Database.DatabaseNotFound")
+    broken = dbms.broken.get(name)
+    database = dbms.databases.get(name)
+    if broken is not None or database is None:
+        info = {"name": name, "database_uuid": entry.uuid, "storage_mode": entry.storage_mode}
+        health = f"unavailable: {broken.message}" if broken is not None else "offline"
+    else:
+        info = database.storage_info()
+        info["disk_usage"] = format_bytes(info["disk_usage"])
+        health = "healthy"
+    if scoped:
+        info = {"name": info.pop("name"), "state": entry.status, **info, "health": health}
+    return list(info.items())
+
+
+def _instance_rows(txn: "DBMSTransaction") -> list[tuple]:
+    dbms = txn.dbms
+    session_level, next_level = txn.session_isolation
+    settings = dbms.settings
+    return [
+        ("memory_res", format_bytes(_resident_bytes())),
+        ("peak_memory_res", format_bytes(max(_peak_resident_bytes(), _resident_bytes()))),
+        ("disk_usage_total", format_bytes(_directory_bytes(dbms.path)) if dbms.path is not None else "0 B"),
+        ("memory_limit", format_bytes(settings.transaction_memory_max)
+         if settings.transaction_memory_max is not None else None),
+        ("global_isolation_level", settings.isolation_level),
+        ("session_isolation_level", session_level or ""),
+        ("next_session_isolation_level", next_level or ""),
+        ("global_storage_mode", settings.storage_mode),
+    ]
+
+
+def _resident_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize()
+    except OSError:
+        return _peak_resident_bytes()
+
+
+def _peak_resident_bytes() -> int:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def _directory_bytes(path: Path) -> int:
+    total = 0
+    for item in path.rglob("*"):
+        try:
+            total += item.stat().st_size if item.is_file() else 0
+        except FileNotFoundError:
+            pass
+    return total
