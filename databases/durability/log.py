@@ -6,6 +6,7 @@ snapshot while transactions keep running, and then drops the rotated log: a cras
 the old snapshot and both logs, or the new snapshot (and records it already holds are skipped on replay)."""
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -33,6 +34,7 @@ class TransactionLog:
         self.durability = durability
         self.checkpoint_bytes = checkpoint_bytes
         self._checkpointing = threading.Lock()
+        self.last_checkpoint_error: Exception | None = None
         self.recover()
         self.writer = WalWriter(self.path, durability)
         self._logged_bytes = self.path.stat().st_size if self.path.exists() else 0
@@ -46,6 +48,7 @@ class TransactionLog:
             since, operations = snapshot
             self.storage.replay(since, operations)
         count = 0
+        replayed = since
         for path in (self.directory / ROTATED_NAME, self.path):
             for number, payload in enumerate(read_frames(path)):
                 try:
@@ -53,8 +56,9 @@ class TransactionLog:
                 except Exception as error:  # a record that checks out but does not decode is corruption too
                     raise DatabaseError(f"The transaction log {path} holds an unreadable record (number {number}): "
                                         f"{error}", "Neo.DatabaseError.General.UnknownError") from error
-                if commit_ts > since:
+                if commit_ts > replayed:
                     self.storage.replay(commit_ts, operations)
+                    replayed = commit_ts
                     count += 1
         return count
 
@@ -65,7 +69,7 @@ class TransactionLog:
         durable = self.writer.append(payload)
         self._logged_bytes += len(payload) + 8
         if self._logged_bytes > self.checkpoint_bytes and not self._checkpointing.locked():
-            threading.Thread(target=self.checkpoint, name="graphplex-checkpoint", daemon=True).start()
+            threading.Thread(target=self._background_checkpoint, name="graphplex-checkpoint", daemon=True).start()
         return durable
 
     @property
@@ -89,10 +93,11 @@ class TransactionLog:
         with self._checkpointing:
             with self.storage.commit_lock:
                 self.writer.close()
-                if self.path.exists():
-                    self.path.replace(self.directory / ROTATED_NAME)
-                self.writer = WalWriter(self.path, self.durability)
-                self._logged_bytes = 0
+                try:
+                    self._rotate()
+                finally:
+                    self.writer = WalWriter(self.path, self.durability)
+                    self._logged_bytes = self.path.stat().st_size
                 rotated_up_to = self.storage.reserved_ts
             # The snapshot must hold every commit of the rotated log, also those still waiting to be published.
             self.storage.wait_published(rotated_up_to)
@@ -100,8 +105,45 @@ class TransactionLog:
             (self.directory / ROTATED_NAME).unlink(missing_ok=True)
             return ts
 
+    def _rotate(self) -> None:
+        """Moves the log aside for the snapshot being written. A rotated log left by a checkpoint that failed
+        (a full disk) still holds commits no snapshot has: the log is appended to it, never written over it."""
+        rotated = self.directory / ROTATED_NAME
+        if not self.path.exists():
+            return
+        if not rotated.exists():
+            self.path.replace(rotated)
+            return
+        size = rotated.stat().st_size
+        try:
+            with open(rotated, "ab") as target:
+                target.write(self.path.read_bytes())
+                target.flush()
+                os.fsync(target.fileno())
+        except OSError as error:
+            try:
+                os.truncate(rotated, size)
+            except OSError:
+                pass  # records copied twice are skipped on replay: timestamps only grow along the logs
+            reason = error.strerror or str(error)
+            raise DatabaseError(f"Could not start a checkpoint: appending to {rotated} failed ({reason}; is the "
+                                "disk full?). Nothing was lost: the logs are kept.",
+                                "Neo.DatabaseError.General.UnknownError") from error
+        self.path.unlink()
+
+    def _background_checkpoint(self) -> None:
+        """A checkpoint started by the size policy; a failure (a full disk) is kept for SHOW STORAGE INFO and the
+        log simply grows until a later checkpoint succeeds."""
+        try:
+            self.checkpoint()
+            self.last_checkpoint_error = None
+        except Exception as error:  # nothing is lost: the old snapshot and the logs are all still there
+            self.last_checkpoint_error = error
+
     def close(self, checkpoint: bool = True) -> None:
         """Closes the log, after a checkpoint when asked (a clean close leaves a short log to replay)."""
-        if checkpoint:
-            self.checkpoint()
-        self.writer.close()
+        try:
+            if checkpoint:
+                self.checkpoint()
+        finally:
+            self.writer.close()

@@ -36,10 +36,16 @@ def write_snapshot(storage: Storage, directory: Path) -> int:
         txn.commit()
     payload = encode((ts, operations))
     temporary = directory / (SNAPSHOT_NAME + ".tmp")
-    with open(temporary, "wb") as file:
-        file.write(HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
-        file.flush()
-        os.fsync(file.fileno())
+    try:
+        with open(temporary, "wb") as file:
+            file.write(HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise DatabaseError(f"Could not write the snapshot {temporary} ({error.strerror or error}; is the disk "
+                            "full?). The previous snapshot and the log are kept.",
+                            "Neo.DatabaseError.General.UnknownError") from error
     os.replace(temporary, directory / SNAPSHOT_NAME)
     _sync_directory(directory)
     return ts

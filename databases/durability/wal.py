@@ -29,25 +29,47 @@ class WalWriter:
         self.path = path
         self.durability = durability
         self._file = open(path, "ab", buffering=0) if durability != "none" else None
+        self._size = os.fstat(self._file.fileno()).st_size if self._file is not None else 0
         self._written = 0
         self._synced = 0
         self._sync_lock = threading.Lock()
+        self._broken: DatabaseError | None = None
 
     def append(self, payload: bytes):
         """Writes a frame (under the commit lock). With "fsync", returns the function that waits until the frame
-        is synced: concurrent committers share one sync (group commit)."""
+        is synced: concurrent committers share one sync (group commit). A write that fails (a full disk) is cut
+        off the file again, so the log stays whole and the transaction is simply not committed."""
         if self._file is None:
             return None
+        if self._broken is not None:
+            raise self._broken
         frame = HEADER.pack(len(payload), zlib.crc32(payload)) + payload
-        written = self._file.write(frame)
-        if written != len(frame):
-            raise DatabaseError(f"Could not write the transaction log {self.path}: disk full?",
+        try:
+            written = self._file.write(frame)
+            problem = None if written == len(frame) else f"only {written} of {len(frame)} bytes were written"
+        except OSError as error:
+            problem = error.strerror or str(error)
+        if problem is not None:
+            self._cut_back()
+            raise DatabaseError(f"Could not write the transaction log {self.path} ({problem}; is the disk full?). "
+                                "The transaction was not committed.",
                                 "Neo.DatabaseError.Transaction.TransactionCommitFailed")
+        self._size += written
         self._written += written
         if self.durability != "fsync":
             return None
         position = self._written
         return lambda: self.sync_to(position)
+
+    def _cut_back(self) -> None:
+        """Removes a partly written frame; if even that fails, the log refuses every later append."""
+        try:
+            self._file.truncate(self._size)
+        except OSError as error:
+            self._broken = DatabaseError(
+                f"The transaction log {self.path} may end with a partial record that could not be removed "
+                f"({error.strerror or error}); no further commits are accepted: reopen the database.",
+                "Neo.DatabaseError.Transaction.TransactionCommitFailed")
 
     def sync_to(self, position: int) -> None:
         """Returns once the log is synced at least up to `position`; one sync serves every frame written before."""

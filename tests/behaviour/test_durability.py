@@ -103,3 +103,64 @@ def test_sigkill_during_writes_loses_no_acknowledged_commit(tmp_path):
 @pytest.mark.slow
 def test_many_crashes_lose_no_acknowledged_commit(tmp_path):
     crash_loop(tmp_path, iterations=25)
+
+
+FULL_DISK = textwrap.dedent("""
+    import json, os, resource, signal, sys
+    from dbms import DBMS
+    from dbms.errors import Neo4jError
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
+    _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    dbms = DBMS.open(sys.argv[1])
+    session = dbms.session()
+    session.run("CREATE (:Item {i: -1})").consume()
+    committed, failures = [], []
+
+    def write(i):
+        try:
+            session.run("CREATE (:Item {i: $i, pad: $pad})", i=i, pad="x" * 300).consume()
+            committed.append(i)
+        except Neo4jError as error:
+            failures.append([i, error.code, error.message])
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, hard))
+    for i in range(400):
+        write(i)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
+    for i in range(400, 420):          # room again: the log was left whole, commits go on
+        write(i)
+    snapshots = []
+    for start in (420, 430):           # two failed snapshots in a row: the second must not lose the first's log
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4 * 1024, hard))
+        try:
+            session.run("CREATE SNAPSHOT").consume()
+            snapshots.append("written")
+        except Neo4jError as error:
+            snapshots.append([error.code, error.message])
+        resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
+        for i in range(start, start + 10):
+            write(i)
+    print(json.dumps({"committed": committed, "failures": failures, "snapshots": snapshots}), flush=True)
+    os._exit(0)  # no clean close: recovery must find exactly the committed transactions
+""")
+
+
+def test_a_full_disk_fails_commits_clearly_and_loses_nothing(tmp_path):
+    import json
+
+    output = subprocess.run([sys.executable, "-c", FULL_DISK, str(tmp_path)], capture_output=True, text=True,
+                            timeout=120)
+    assert output.returncode == 0, output.stderr
+    report = json.loads(output.stdout)
+    committed, failures = report["committed"], report["failures"]
+    assert failures, "the file-size limit was reached"
+    assert {code for _, code, _ in failures} == {"Neo.DatabaseError.Transaction.TransactionCommitFailed"}
+    assert all("is the disk full?" in message for _, _, message in failures)
+    assert set(range(400, 440)) <= set(committed), "commits succeed again once there is room"
+    for code, message in report["snapshots"]:
+        assert code == "Neo.DatabaseError.General.UnknownError"
+        assert "is the disk full?" in message and ("snapshot" in message or "checkpoint" in message)
+    with DBMS.open(tmp_path) as dbms, dbms.session() as session:
+        recovered = session.run("MATCH (i:Item) WHERE i.i >= 0 RETURN i.i AS i ORDER BY i").value()
+    assert recovered == sorted(committed), "exactly the acknowledged commits, none of the failed ones"
