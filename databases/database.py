@@ -87,7 +87,7 @@ class Database:
     def storage_info(self) -> dict:
         """What `SHOW STORAGE INFO ON DATABASE` reports of this database."""
         storage = self.storage
-        nodes, relationships = len(storage.vertices), len(storage.edges)
+        nodes, relationships = storage.counts()
         level = IsolationLevel.READ_UNCOMMITTED if storage.mode is StorageMode.IN_MEMORY_ANALYTICAL \
             else storage.isolation_level
         return {

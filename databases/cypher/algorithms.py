@@ -51,7 +51,7 @@ def _node_argument(ctx, name: str, argument: str, value: object) -> Vertex | Non
         raise type_error(f"Type mismatch for procedure {name}: expected NODE for argument `{argument}` "
                          f"but was {type_name(value)}")
     ctx.view(value)  # EntityNotFound if this transaction deleted it
-    if ctx.txn.storage.vertices.get(value.gid) is not value:
+    if ctx.txn.vertex(value.gid) is not value:
         raise _call_failed(name, f"the node passed as `{argument}` does not belong to this database")
     return value
 

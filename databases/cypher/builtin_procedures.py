@@ -7,11 +7,9 @@ from databases.cypher.procedures import procedure
 @procedure("db.labels", outputs=[("label", "STRING")])
 def labels(ctx):
     """The labels in use in the database."""
-    seen = set()
     txn = ctx.txn
-    for label, members in sorted(txn.storage.indexes.vertices_by_label.items()):
-        if label not in seen and any(True for _ in txn.vertices_with_label(label)):
-            seen.add(label)
+    for label in txn.storage.labels_in_use():
+        if any(True for _ in txn.vertices_with_label(label)):
             yield {"label": label}
 
 
@@ -19,7 +17,7 @@ def labels(ctx):
 def relationship_types(ctx):
     """The relationship types in use in the database."""
     txn = ctx.txn
-    for type_ in sorted(txn.storage.indexes.edges_by_type):
+    for type_ in txn.storage.types_in_use():
         if any(True for _ in txn.edges_with_type(type_)):
             yield {"relationshipType": type_}
 

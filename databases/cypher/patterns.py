@@ -113,7 +113,7 @@ class PatternPlanner:
             return (4, 0)
         if self._seek(node, labels, state) is not None:
             return (1, 0)
-        count = min(len(self.storage.indexes.vertices_by_label.get(label, ())) for label in labels)
+        count = min(self.storage.label_count(label) for label in labels)
         return (3, count)
 
     def _seek(self, node: ast.NodePattern, labels: tuple, state: "_PlanState"):

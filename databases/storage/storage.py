@@ -177,6 +177,23 @@ class Storage:
         self._next_edge = gid + 1
         return gid
 
+    # --- statistics for the planner and the catalogue procedures -------------------------------------------
+
+    def label_count(self, label: str) -> int:
+        """How many vertices may carry `label` (an upper bound: uncommitted and not yet collected ones count)."""
+        return len(self.indexes.vertices_by_label.get(label, ()))
+
+    def labels_in_use(self) -> list[str]:
+        """Labels some vertex may carry (callers check what their transaction sees)."""
+        return sorted(label for label, members in self.indexes.vertices_by_label.items() if members)
+
+    def types_in_use(self) -> list[str]:
+        return sorted(type_ for type_, members in self.indexes.edges_by_type.items() if members)
+
+    def counts(self) -> tuple[int, int]:
+        """(vertices, edges) held, committed or not yet collected."""
+        return len(self.vertices), len(self.edges)
+
     def element_id(self, entity) -> str:
         """The stable string id users see, in Neo4j 5's shape: `4:{database}:{id}` for nodes, `5:…` for
         relationships. Internal ids are never reused, so an element id names one entity for ever."""

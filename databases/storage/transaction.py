@@ -6,38 +6,27 @@ entered into the indexes at once (so the transaction finds its own changes) and 
 """
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
 from databases.storage import constraints as _constraints
 from databases.storage.indexes import NODE, RELATIONSHIP
 from databases.storage.isolation import IsolationLevel
-from databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, MemoryTracker, props_bytes, value_bytes
+from databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
 from databases.storage.mvcc import LATEST, committed_version, prepare_write, read_version
 from databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
 from databases.storage.schema import SchemaChange
-from databases.values import check_storable, index_key
+from databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
+from databases.values import index_key
 
 if TYPE_CHECKING:
     from databases.storage.storage import Storage
 
 OUT, IN, BOTH = "out", "in", "both"
 
-_PLAIN_SCALARS = frozenset({int, float, str, bool})
-
-# The property map of every entity created without properties; never changed (`props_shared` forces a copy).
-_NO_PROPS: dict = {}
 
 
-class Status(enum.Enum):
-    ACTIVE = "active"
-    MARKED_FOR_ROLLBACK = "marked for rollback"
-    COMMITTED = "committed"
-    ROLLED_BACK = "rolled back"
-
-
-class Transaction:
+class Transaction(TransactionState):
     """One transaction on one storage. Not thread-safe: the layers above confine it to one user at a time."""
 
     def __init__(self, storage: "Storage", txn_id: int, isolation: IsolationLevel, start_ts: int,
@@ -49,59 +38,10 @@ class Transaction:
         self.read_ts = start_ts if isolation is IsolationLevel.SNAPSHOT_ISOLATION else LATEST
         self.dirty = isolation is IsolationLevel.READ_UNCOMMITTED
         self.info = CommitInfo(self)
-        self.status = Status.ACTIVE
-        self.failure: Neo4jError | None = None
-        self.termination: Neo4jError | None = None
+        super().__init__(memory_limit)
         self.waiting_for: Transaction | None = None
-        self.memory = MemoryTracker(memory_limit)
-        self.commit_ts: int | None = None
-        self._written: dict = {}
         self._deleted_vertices: list[Vertex] = []
-        self._schema_changes: list[SchemaChange] = []
         self._replaced: list[tuple[object, Version]] = []
-
-    # --- state -----------------------------------------------------------------------------------------------
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in (Status.ACTIVE, Status.MARKED_FOR_ROLLBACK)
-
-    @property
-    def has_writes(self) -> bool:
-        return bool(self._written) or bool(self._schema_changes)
-
-    def mark_failed(self, error: Neo4jError) -> None:
-        """Marks the transaction for rollback; the first failure is kept and every later write names it."""
-        if self.failure is None:
-            self.failure = error
-        if self.status is Status.ACTIVE:
-            self.status = Status.MARKED_FOR_ROLLBACK
-
-    def terminate(self, error: Neo4jError) -> None:
-        """Asks the transaction to stop: its next check (a write, a wait, the executor's row loop) raises `error`."""
-        if self.termination is None:
-            self.termination = error
-
-    def check_terminated(self) -> None:
-        if self.termination is not None:
-            self.mark_failed(self.termination)
-            raise self.termination
-
-    def _check_writable(self) -> None:
-        if self.status is not Status.ACTIVE:
-            if self.status is Status.MARKED_FOR_ROLLBACK:
-                raise TransactionError(
-                    "The transaction has been marked for rollback and cannot be used for further writes: "
-                    f"{self.failure.message if self.failure else 'it failed'}") from self.failure
-            raise TransactionError(f"The transaction is {self.status.value} and cannot be used.")
-        if self.termination is not None:
-            self.check_terminated()
-
-    def _check_readable(self) -> None:
-        if not self.is_open:
-            raise TransactionError(f"The transaction is {self.status.value} and cannot be used.")
-        if self.termination is not None:
-            self.check_terminated()
 
     # --- reads -----------------------------------------------------------------------------------------------
 
@@ -271,13 +211,6 @@ class Transaction:
         """Records a new own version (called by `mvcc.prepare_write`) and accounts its memory."""
         self._written[entity] = None
         self._allocate(VERSION_BYTES)
-
-    def _allocate(self, size: int) -> None:
-        try:
-            self.memory.allocate(size)
-        except Neo4jError as error:
-            self.mark_failed(error)
-            raise
 
     def lock(self, entity) -> bool:
         """Takes the write lock of an entity (its own version); False if it no longer exists for this transaction."""
@@ -461,25 +394,6 @@ class Transaction:
                 indexes.vertex_written(entity, version, key=key)
             else:
                 indexes.edge_written(entity, version, key=key)
-
-    def _check_value(self, key: str, value: object) -> None:
-        try:
-            check_storable(key, value)
-        except Neo4jError as error:
-            self.mark_failed(error)
-            raise
-
-    def _clean_props(self, props: dict | None) -> dict:
-        """A fresh map of the non-null properties; the shared empty map when there are none."""
-        if not props:
-            return _NO_PROPS
-        clean = {key: value for key, value in props.items() if value is not None}
-        if not _PLAIN_SCALARS.issuperset(map(type, clean.values())):
-            for key, value in clean.items():
-                self._check_value(key, value)
-                if isinstance(value, tuple):
-                    clean[key] = list(value)
-        return clean or _NO_PROPS
 
     # --- schema ----------------------------------------------------------------------------------------------
 

@@ -1,0 +1,103 @@
+"""What every storage transaction shares, in memory or on disk: its status, failure and termination, its memory
+accounting, and the checks and cleaning of property values before they are written."""
+from __future__ import annotations
+
+import enum
+
+from databases.errors import Neo4jError, TransactionError
+from databases.storage.memory import MemoryTracker
+from databases.values import check_storable
+
+_PLAIN_SCALARS = frozenset({int, float, str, bool})
+
+# The property map of every entity created without properties; never changed (`props_shared` forces a copy).
+_NO_PROPS: dict = {}
+
+
+class Status(enum.Enum):
+    ACTIVE = "active"
+    MARKED_FOR_ROLLBACK = "marked for rollback"
+    COMMITTED = "committed"
+    ROLLED_BACK = "rolled back"
+
+
+class TransactionState:
+    """The status and failure handling of a storage transaction; subclasses hold the reads and writes."""
+
+    def __init__(self, memory_limit: int | None = None) -> None:
+        self.status = Status.ACTIVE
+        self.failure: Neo4jError | None = None
+        self.termination: Neo4jError | None = None
+        self.memory = MemoryTracker(memory_limit)
+        self.commit_ts: int | None = None
+        self._written: dict = {}
+        self._schema_changes: list = []
+
+    # --- state -----------------------------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.ACTIVE, Status.MARKED_FOR_ROLLBACK)
+
+    @property
+    def has_writes(self) -> bool:
+        return bool(self._written) or bool(self._schema_changes)
+
+    def mark_failed(self, error: Neo4jError) -> None:
+        """Marks the transaction for rollback; the first failure is kept and every later write names it."""
+        if self.failure is None:
+            self.failure = error
+        if self.status is Status.ACTIVE:
+            self.status = Status.MARKED_FOR_ROLLBACK
+
+    def terminate(self, error: Neo4jError) -> None:
+        """Asks the transaction to stop: its next check (a write, a wait, the executor's row loop) raises `error`."""
+        if self.termination is None:
+            self.termination = error
+
+    def check_terminated(self) -> None:
+        if self.termination is not None:
+            self.mark_failed(self.termination)
+            raise self.termination
+
+    def _check_writable(self) -> None:
+        if self.status is not Status.ACTIVE:
+            if self.status is Status.MARKED_FOR_ROLLBACK:
+                raise TransactionError(
+                    "The transaction has been marked for rollback and cannot be used for further writes: "
+                    f"{self.failure.message if self.failure else 'it failed'}") from self.failure
+            raise TransactionError(f"The transaction is {self.status.value} and cannot be used.")
+        if self.termination is not None:
+            self.check_terminated()
+
+    def _check_readable(self) -> None:
+        if not self.is_open:
+            raise TransactionError(f"The transaction is {self.status.value} and cannot be used.")
+        if self.termination is not None:
+            self.check_terminated()
+
+    def _allocate(self, size: int) -> None:
+        try:
+            self.memory.allocate(size)
+        except Neo4jError as error:
+            self.mark_failed(error)
+            raise
+
+    def _check_value(self, key: str, value: object) -> None:
+        try:
+            check_storable(key, value)
+        except Neo4jError as error:
+            self.mark_failed(error)
+            raise
+
+    def _clean_props(self, props: dict | None) -> dict:
+        """A fresh map of the non-null properties; the shared empty map when there are none."""
+        if not props:
+            return _NO_PROPS
+        clean = {key: value for key, value in props.items() if value is not None}
+        if not _PLAIN_SCALARS.issuperset(map(type, clean.values())):
+            for key, value in clean.items():
+                self._check_value(key, value)
+                if isinstance(value, tuple):
+                    clean[key] = list(value)
+        return clean or _NO_PROPS
