@@ -1,6 +1,8 @@
 """A database: one named graph, its storage and its Cypher engine, usable on its own."""
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 from collections import OrderedDict
 from pathlib import Path
@@ -13,7 +15,8 @@ from databases.cypher.planner import Planner
 from databases.cypher.results import to_public
 from databases.durability import TransactionLog
 from databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError
-from databases.storage import IsolationLevel, Storage, StorageMode, Transaction, available_mode
+from databases.storage import IsolationLevel, Storage, StorageMode, Transaction
+from databases.storage.disk import DISK_FILES, ONLY_SNAPSHOT_ISOLATION, DiskStorage
 
 
 class PlanCache:
@@ -43,22 +46,62 @@ class Database:
                  lock_acquisition_timeout: float = 60.0, import_dir: str | None = None,
                  database_id: str | None = None, directory: str | None = None, durability: str = "fsync",
                  storage_mode: StorageMode | str = StorageMode.IN_MEMORY_TRANSACTIONAL) -> None:
-        mode = available_mode(storage_mode)
+        mode = StorageMode.parse(storage_mode)
         self.name = name
         self.import_dir = import_dir
+        self.directory = directory
+        self.durability = durability
+        self.isolation_level = IsolationLevel.parse(isolation_level)
+        self.lock_acquisition_timeout = lock_acquisition_timeout
         if directory is not None and database_id is None:
             database_id = _stored_database_id(Path(directory))
-        self.storage = storage or Storage(isolation_level, lock_acquisition_timeout, database_id)
-        self.storage.mode = mode
-        # With a directory, every commit is logged before it is visible and the log is replayed on open.
-        self.log = TransactionLog(self.storage, directory, durability) if directory is not None else None
+        self.database_id = database_id or str(uuid.uuid4())
+        # An on-disk database of an in-memory DBMS keeps its store in a directory of its own, removed on close.
+        self._scratch: str | None = None
+        self.log: TransactionLog | None = None
+        if storage is not None:
+            self.storage = storage
+            self.storage.mode = mode
+        else:
+            self._install(mode)
         self.planner = Planner(self.storage)
         self.plans = PlanCache()
 
+    def _install(self, mode: StorageMode) -> None:
+        """Creates the storage (and for an in-memory mode with a directory, the log) that `mode` needs."""
+        if mode is StorageMode.ON_DISK_TRANSACTIONAL:
+            if self.isolation_level is not IsolationLevel.SNAPSHOT_ISOLATION:
+                raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
+            if self.directory is None and self._scratch is None:
+                self._scratch = tempfile.mkdtemp(prefix="graphplex-disk-")
+            self.storage = DiskStorage(Path(self.directory or self._scratch), self.database_id,
+                                       self.lock_acquisition_timeout, self.durability)
+            self.log = None
+            return
+        self.storage = Storage(self.isolation_level, self.lock_acquisition_timeout, self.database_id)
+        self.storage.mode = mode
+        # With a directory, every commit is logged before it is visible and the log is replayed on open.
+        self.log = TransactionLog(self.storage, self.directory, self.durability) \
+            if self.directory is not None else None
+
+    @property
+    def on_disk(self) -> bool:
+        return self.storage.mode is StorageMode.ON_DISK_TRANSACTIONAL
+
+    @property
+    def files_directory(self) -> str | None:
+        """Where this database keeps files (None when it keeps none)."""
+        return self.directory or self._scratch
+
     def close(self, checkpoint: bool = True) -> None:
-        """Closes the log (after a checkpoint unless told otherwise)."""
+        """Closes the log (after a checkpoint unless told otherwise) or the on-disk store."""
         if self.log is not None:
             self.log.close(checkpoint)
+        if self.on_disk:
+            self.storage.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     # --- storage mode, snapshots, storage info ------------------------------------------------------------
 
@@ -68,16 +111,46 @@ class Database:
 
     def set_storage_mode(self, mode: StorageMode | str) -> None:
         """`STORAGE MODE …`: refused while a transaction is open. Leaving IN_MEMORY_ANALYTICAL writes a snapshot
-        before any new transaction starts, because analytical commits were never logged."""
-        target = available_mode(mode)
+        before any new transaction starts, because analytical commits were never logged. Moving to or from
+        ON_DISK_TRANSACTIONAL needs an empty database (no data, indexes or constraints), as in Memgraph."""
+        target = StorageMode.parse(mode)
         if target is self.storage.mode:
+            return
+        if self.on_disk or target is StorageMode.ON_DISK_TRANSACTIONAL:
+            self._move_storage(target)
             return
         durable = self.log is not None and self.log.durability != "none"
         leaving_analytical = self.storage.mode is StorageMode.IN_MEMORY_ANALYTICAL
         self.storage.switch_mode(target, self.log.checkpoint if durable and leaving_analytical else None)
 
+    def _move_storage(self, target: StorageMode) -> None:
+        storage = self.storage
+        with storage.commit_lock:
+            open_count = len(storage.active_transactions())
+            if open_count:
+                raise ClientError(f"Storage mode cannot be changed to {target.value} while there are {open_count} "
+                                  "active transaction(s) on this database; retry when they have finished.",
+                                  "Neo.ClientError.Statement.ExecutionFailed")
+            if storage.counts() != (0, 0) or storage.indexes.by_name or storage.schema.constraints:
+                raise ClientError(f"Storage mode can be changed from {storage.mode.value} to {target.value} only "
+                                  "while the database is empty (no nodes, relationships, indexes or constraints).",
+                                  "Neo.ClientError.Statement.ExecutionFailed")
+        if target is StorageMode.ON_DISK_TRANSACTIONAL and \
+                self.isolation_level is not IsolationLevel.SNAPSHOT_ISOLATION:
+            raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
+        self.close(checkpoint=False)
+        if self.directory is not None:
+            for leftover in ("transactions.log", "transactions.log.old", "snapshot", *DISK_FILES):
+                (Path(self.directory) / leftover).unlink(missing_ok=True)
+        self._install(target)
+        self.planner = Planner(self.storage)
+        self.plans = PlanCache()
+
     def create_snapshot(self) -> str:
         """`CREATE SNAPSHOT`: writes a snapshot of the committed state now and truncates the log; returns its path."""
+        if self.on_disk:
+            raise ClientError("CREATE SNAPSHOT is not available in ON_DISK_TRANSACTIONAL mode: the on-disk store "
+                              "is itself the durable state.", "Neo.ClientError.Statement.ExecutionFailed")
         if self.log is None or self.log.durability == "none":
             raise ClientError(f"Database '{self.name}' keeps no files (an in-memory DBMS or durability 'none'): "
                               "there is nowhere to write a snapshot.", "Neo.ClientError.Statement.ExecutionFailed")
@@ -94,8 +167,9 @@ class Database:
             "name": self.name, "database_uuid": storage.database_id, "storage_mode": storage.mode.value,
             "vertex_count": nodes, "edge_count": relationships,
             "average_degree": round(2 * relationships / nodes, 4) if nodes else 0.0,
-            "disk_usage": self.log.disk_usage() if self.log is not None else 0,
-            "durability": "none" if self.log is None else self.log.durability,
+            "disk_usage": storage.disk_usage() if self.on_disk else
+            (self.log.disk_usage() if self.log is not None else 0),
+            "durability": self.durability if self.on_disk or self.log is not None else "none",
             "storage_isolation_level": level.value,
         }
 

@@ -109,9 +109,10 @@ class DBMS:
 
     def _discard(self, database: Database) -> None:
         """Closes a dropped database and removes its files."""
+        directory = database.directory
         database.close()
-        if self.path is not None and database.log is not None:
-            shutil.rmtree(database.log.directory, ignore_errors=True)
+        if self.path is not None and directory is not None:
+            shutil.rmtree(directory, ignore_errors=True)
 
     def entry(self, name: str) -> DatabaseEntry | None:
         return self._entries.get(name.lower())

@@ -12,6 +12,7 @@ from databases.cypher import ast
 from databases.cypher.classify import TRANSACTION_CONTROL
 from databases.errors import ClientError, Neo4jError, SessionError, TransactionError, TransientError
 from databases.storage import ANALYTICAL_ISOLATION_MESSAGE, StorageMode
+from databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from dbms.management import run_management
 from dbms.result import Result, ResultSummary, SummaryCounters
 from dbms.transaction import DBMSTransaction
@@ -174,8 +175,11 @@ class Session:
                 raise TransactionError("Isolation level cannot be modified in multicommand transactions.",
                                        "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
             database = self._dbms.databases.get(self.database)
-            if database is not None and database.storage_mode == StorageMode.IN_MEMORY_ANALYTICAL.value:
+            mode = database.storage_mode if database is not None else None
+            if mode == StorageMode.IN_MEMORY_ANALYTICAL.value:
                 raise ClientError(ANALYTICAL_ISOLATION_MESSAGE, "Neo.ClientError.Statement.ExecutionFailed")
+            if mode == StorageMode.ON_DISK_TRANSACTIONAL.value and statement.level != "SNAPSHOT_ISOLATION":
+                raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
             if statement.scope == "GLOBAL":
                 self._dbms.settings.isolation_level = statement.level
             elif statement.scope == "SESSION":

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from databases.errors import ClientError
-from databases.storage import IsolationLevel, available_mode
+from databases.storage import IsolationLevel, StorageMode
+from databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 
 
 @dataclass
@@ -33,5 +34,8 @@ class Settings:
         if settings.durability not in ("fsync", "flush", "none"):
             raise ClientError(f"Unknown durability '{settings.durability}'. Expected fsync, flush or none.",
                               "Neo.ClientError.General.InvalidArguments")
-        settings.storage_mode = available_mode(settings.storage_mode).value
+        settings.storage_mode = StorageMode.parse(settings.storage_mode).value
+        if settings.storage_mode == StorageMode.ON_DISK_TRANSACTIONAL.value and \
+                settings.isolation_level != IsolationLevel.SNAPSHOT_ISOLATION.value:
+            raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.General.InvalidArguments")
         return settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import zoneinfo
 
 _ALLOWED = {
     ("datetime", "date"), ("datetime", "time"), ("datetime", "datetime"), ("datetime", "timedelta"),
@@ -15,6 +16,7 @@ _ALLOWED = {
     ("databases.cypher.functions.temporal_values", "_restore_time"),
     ("databases.cypher.functions.temporal_values", "_restore_datetime"),
     ("builtins", "frozenset"), ("builtins", "set"),
+    ("databases.durability.codec", "_zone"),
 }
 
 
@@ -25,8 +27,23 @@ class _RestrictedUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj):
+        # ZoneInfo pickles through `getattr(ZoneInfo, "_unpickle")`: loading that would need `getattr`, which no
+        # restricted loader may allow. A zone is its key.
+        if type(obj) is zoneinfo.ZoneInfo:
+            return _zone, (obj.key,)
+        return NotImplemented
+
+
+def _zone(key: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(key)
+
+
 def encode(record: object) -> bytes:
-    return pickle.dumps(record, protocol=5)
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=5).dump(record)
+    return buffer.getvalue()
 
 
 def decode(payload: bytes) -> object:

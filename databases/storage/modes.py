@@ -32,12 +32,3 @@ ANALYTICAL_ISOLATION_MESSAGE = (
     "Isolation level cannot be modified when storage mode is set to IN_MEMORY_ANALYTICAL.IN_MEMORY_ANALYTICAL mode "
     "doesn't provide any isolation guarantees, you can think about it as an equivalent to READ_UNCOMMITED.")
 
-
-def available_mode(mode: "StorageMode | str") -> StorageMode:
-    """The mode, if this version can run a database in it."""
-    mode = StorageMode.parse(mode)
-    if mode is StorageMode.ON_DISK_TRANSACTIONAL:
-        raise ClientError("Storage mode ON_DISK_TRANSACTIONAL is not available in this version of graphplex; "
-                          "use IN_MEMORY_TRANSACTIONAL or IN_MEMORY_ANALYTICAL.",
-                          "Neo.ClientError.Statement.NotSupported")
-    return mode

@@ -50,7 +50,8 @@ class Version:
 class Vertex:
     """A node. `out` and `inc` map a relationship type to the edges of that type (insertion-ordered sets)."""
 
-    __slots__ = ("gid", "head", "out", "inc")
+    # `__weakref__`: the on-disk storage keeps a transaction's vertices in a weak identity map.
+    __slots__ = ("gid", "head", "out", "inc", "__weakref__")
 
     def __init__(self, gid: int, head: Version) -> None:
         self.gid = gid
@@ -65,7 +66,7 @@ class Vertex:
 class Edge:
     """A relationship: its type and end points never change, only its properties and its existence do."""
 
-    __slots__ = ("gid", "type", "src", "dst", "head")
+    __slots__ = ("gid", "type", "src", "dst", "head", "__weakref__")
 
     def __init__(self, gid: int, type_: str, src: Vertex, dst: Vertex, head: Version) -> None:
         self.gid = gid
@@ -85,3 +86,20 @@ def attach_edge(adjacency: dict, edge: Edge) -> None:
         adjacency[edge.type] = {edge: None}
     else:
         bucket[edge] = None
+
+
+class LabelSets:
+    """One shared frozenset per combination of labels: most nodes share a few combinations."""
+
+    def __init__(self) -> None:
+        self._sets: dict[tuple | frozenset, frozenset] = {}
+
+    def get(self, labels) -> frozenset:
+        shared = self._sets.get(labels) if type(labels) is tuple or type(labels) is frozenset else None
+        if shared is None:
+            key = labels if isinstance(labels, frozenset) else frozenset(labels)
+            shared = self._sets.setdefault(key, key)
+            if type(labels) is tuple:
+                # The planner passes a CREATE's labels as the same tuple every time: remember it too.
+                self._sets.setdefault(labels, shared)
+        return shared

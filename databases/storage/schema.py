@@ -64,8 +64,10 @@ class _Entry:
 class Schema:
     """The live catalogue: indexes (held by `IndexSet`) and constraints."""
 
-    def __init__(self, indexes: IndexSet) -> None:
+    def __init__(self, indexes: IndexSet, index_factory: Callable[..., PropertyIndex] = PropertyIndex) -> None:
         self.indexes = indexes
+        # The on-disk storage makes indexes whose entries live in its store.
+        self.index_factory = index_factory
         self.constraints: dict[str, Constraint] = {}
         self.constraints_by_token: dict[tuple[str, str], list[Constraint]] = {}
         self._next_id = len(LOOKUP_INDEXES) + 1
@@ -120,7 +122,7 @@ class Schema:
         return self._next_id - 1
 
     def _create_index(self, change: SchemaChange, all_entities, own, owner: str | None = None) -> Callable:
-        index = PropertyIndex(self._new_id(), change.name or change.default_name(), change.entity_type,
+        index = self.index_factory(self._new_id(), change.name or change.default_name(), change.entity_type,
                               change.label, change.properties, owning_constraint=owner)
         self.indexes.register(index, all_entities(change.entity_type))
         return lambda: self.indexes.unregister(index)

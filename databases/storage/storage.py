@@ -11,7 +11,7 @@ from databases.storage.gc import GarbageCollector
 from databases.storage.indexes import NODE, IndexSet
 from databases.storage.isolation import IsolationLevel
 from databases.storage.modes import StorageMode
-from databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
+from databases.storage.records import CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge
 from databases.storage.schema import Schema, SchemaChange
 from databases.storage.transaction import Transaction
 
@@ -49,7 +49,7 @@ class Storage:
         self._next_edge = 0
         self._txn_ids = itertools.count(1)
         self._active: dict[int, Transaction] = {}
-        self._label_sets: dict[tuple | frozenset, frozenset] = {}
+        self._label_sets = LabelSets()
         self._publish_hooks: list[Callable[[Transaction, int], None]] = []
 
     # --- transactions ----------------------------------------------------------------------------------------
@@ -190,25 +190,13 @@ class Storage:
     def types_in_use(self) -> list[str]:
         return sorted(type_ for type_, members in self.indexes.edges_by_type.items() if members)
 
-    def counts(self) -> tuple[int, int]:
-        """(vertices, edges) held, committed or not yet collected."""
-        return len(self.vertices), len(self.edges)
-
     def element_id(self, entity) -> str:
         """The stable string id users see, in Neo4j 5's shape: `4:{database}:{id}` for nodes, `5:…` for
         relationships. Internal ids are never reused, so an element id names one entity for ever."""
         return f"{4 if isinstance(entity, Vertex) else 5}:{self.database_id}:{entity.gid}"
 
     def label_set(self, labels) -> frozenset:
-        """The shared frozenset for a combination of labels: most nodes share a few combinations."""
-        shared = self._label_sets.get(labels) if type(labels) is tuple or type(labels) is frozenset else None
-        if shared is None:
-            key = labels if isinstance(labels, frozenset) else frozenset(labels)
-            shared = self._label_sets.setdefault(key, key)
-            if type(labels) is tuple:
-                # The planner passes a CREATE's labels as the same tuple every time: remember it too.
-                self._label_sets.setdefault(labels, shared)
-        return shared
+        return self._label_sets.get(labels)
 
     def all_entities(self, entity_type: str) -> tuple:
         return tuple(self.vertices.values() if entity_type == NODE else self.edges.values())

@@ -12,6 +12,7 @@ from databases.errors import ClientError, ConstraintError, Neo4jError, Transacti
 from databases.storage import constraints as _constraints
 from databases.storage.indexes import NODE, RELATIONSHIP
 from databases.storage.isolation import IsolationLevel
+from databases.storage.filters import RangeBounds
 from databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
 from databases.storage.mvcc import LATEST, committed_version, prepare_write, read_version
 from databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
@@ -128,16 +129,11 @@ class Transaction(TransactionState):
 
     def _by_range(self, entity_type, token, key, lower, upper, lower_inclusive, upper_inclusive) -> Iterator:
         self._check_readable()
-        low = index_key(lower) if lower is not None else None
-        high = index_key(upper) if upper is not None else None
-        group = (low or high)[0] if (low or high) else None
+        bounds = RangeBounds.of(lower, upper, lower_inclusive, upper_inclusive)
         index = self.storage.indexes.find(entity_type, token, (key,))
         if index is not None:
-            low_bound = low if low is not None else (None if group is None else (group,))
-            high_bound = high if high is not None else (None if group is None else (group + 1,))
             with self.storage.write_lock:
-                candidates = list(index.seek_range(low_bound, high_bound, lower_inclusive if low else True,
-                                                   upper_inclusive if high else False))
+                candidates = list(index.seek_range(*bounds.seek_arguments()))
         else:
             candidates = tuple((self.storage.indexes.vertices_by_label if entity_type == NODE
                                 else self.storage.indexes.edges_by_type).get(token, ()))
@@ -146,17 +142,8 @@ class Transaction(TransactionState):
             version = view(entity)
             if version is None or (entity_type == NODE and token not in version.labels):
                 continue
-            current = version.props.get(key)
-            if current is None:
-                continue
-            current_key = index_key(current)
-            if group is not None and current_key[0] != group:
-                continue
-            if low is not None and (current_key < low or (current_key == low and not lower_inclusive)):
-                continue
-            if high is not None and (current_key > high or (current_key == high and not upper_inclusive)):
-                continue
-            yield entity
+            if bounds.holds(version.props.get(key)):
+                yield entity
 
     def vertices_by_prefix(self, label: str, key: str, prefix: str) -> Iterator[Vertex]:
         """Vertices with `label` whose string property `key` starts with `prefix`."""

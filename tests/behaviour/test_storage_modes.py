@@ -59,14 +59,37 @@ def test_not_in_an_explicit_transaction(session, statement, message):
     tx.rollback()
 
 
-def test_unknown_mode_and_on_disk(session):
+def test_unknown_mode_is_refused(session):
     with pytest.raises(ClientError) as caught:
         session.run("STORAGE MODE IN_MEMORY_FAST").consume()
     assert caught.value.code == "Neo.ClientError.General.InvalidArguments"
+    assert info(session)["storage_mode"] == "IN_MEMORY_TRANSACTIONAL"
+
+
+def test_on_disk_needs_an_empty_database(session):
+    session.run("CREATE (:Item)").consume()
     with pytest.raises(ClientError) as caught:
         session.run("STORAGE MODE ON_DISK_TRANSACTIONAL").consume()
-    assert caught.value.code == "Neo.ClientError.Statement.NotSupported"
-    assert info(session)["storage_mode"] == "IN_MEMORY_TRANSACTIONAL"
+    assert "only while the database is empty" in caught.value.message
+    session.run("MATCH (n) DETACH DELETE n").consume()
+    session.run("STORAGE MODE ON_DISK_TRANSACTIONAL").consume()
+    rows = info(session)
+    assert (rows["storage_mode"], rows["storage_isolation_level"]) == ("ON_DISK_TRANSACTIONAL", "SNAPSHOT_ISOLATION")
+    session.run("CREATE (:Item {v: 1})-[:NEXT]->(:Item {v: 2})").consume()
+    assert session.run("MATCH (:Item {v: 1})-[:NEXT]->(b) RETURN b.v AS v").single()["v"] == 2
+    with pytest.raises(ClientError) as caught:
+        session.run("STORAGE MODE IN_MEMORY_TRANSACTIONAL").consume()
+    assert "only while the database is empty" in caught.value.message
+
+
+def test_on_disk_allows_only_snapshot_isolation(session):
+    session.run("STORAGE MODE ON_DISK_TRANSACTIONAL").consume()
+    with pytest.raises(ClientError) as caught:
+        session.run("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").consume()
+    assert caught.value.message == "Snapshot isolation level is the only supported isolation level for disk storage."
+    session.run("SET SESSION TRANSACTION ISOLATION LEVEL SNAPSHOT ISOLATION").consume()
+    with pytest.raises(ClientError):
+        DBMS.in_memory(storage_mode="ON_DISK_TRANSACTIONAL", isolation_level="READ_COMMITTED")
 
 
 def test_storage_mode_setting_applies_to_new_databases():
@@ -112,3 +135,29 @@ def test_create_snapshot_in_memory_is_refused(session):
     with pytest.raises(ClientError) as caught:
         session.run("CREATE SNAPSHOT").consume()
     assert "nowhere to write a snapshot" in caught.value.message
+
+
+def test_an_on_disk_dbms_keeps_its_graphs_in_sqlite(tmp_path):
+    with DBMS.open(tmp_path, storage_mode="ON_DISK_TRANSACTIONAL") as dbms, dbms.session() as session:
+        session.run("CREATE DATABASE other").consume()
+        session.run("CREATE CONSTRAINT FOR (p:Person) REQUIRE p.id IS UNIQUE").consume()
+        session.run("UNWIND range(1, 50) AS i CREATE (:Person {id: i})").consume()
+        session.run("USE other CREATE (:Thing)").consume()
+        uuid = dbms.entry("other").uuid
+    assert (tmp_path / "databases" / uuid / "graph.sqlite").exists()
+    with DBMS.open(tmp_path) as dbms, dbms.session() as session:
+        assert info(session)["storage_mode"] == "ON_DISK_TRANSACTIONAL"
+        assert session.run("MATCH (p:Person) RETURN count(p) AS c").single()["c"] == 50
+        with pytest.raises(Neo4jError) as caught:
+            session.run("CREATE (:Person {id: 7})").consume()
+        assert caught.value.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
+        session.run("DROP DATABASE other").consume()
+    assert not (tmp_path / "databases" / uuid).exists()
+
+
+def test_an_in_memory_dbms_can_hold_on_disk_databases(tmp_path):
+    with DBMS.in_memory(storage_mode="ON_DISK_TRANSACTIONAL") as dbms, dbms.session() as session:
+        session.run("CREATE (:A)").consume()
+        directory = dbms.databases["neo4j"].files_directory
+        assert session.run("MATCH (a:A) RETURN count(a) AS c").single()["c"] == 1
+    assert not __import__("os").path.exists(directory), "its scratch directory is removed on close"

@@ -20,6 +20,7 @@ from .suite import load_suite
 
 _UPDATE = "--tck-update-expected"
 _SIDE_EFFECTS = "--tck-side-effects"
+_STORAGE_MODE = "--tck-storage-mode"
 
 
 @dataclass
@@ -43,6 +44,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(_UPDATE, action="store_true", default=False,
                     help="rewrite tests/tck/expected_failures.txt with the TCK scenarios failing now; "
                          "TCK failures then do not fail the run")
+    group.addoption(_STORAGE_MODE, default="IN_MEMORY_TRANSACTIONAL",
+                    choices=("IN_MEMORY_TRANSACTIONAL", "IN_MEMORY_ANALYTICAL", "ON_DISK_TRANSACTIONAL"),
+                    help="the storage mode of the database each scenario runs on")
     group.addoption(_SIDE_EFFECTS, choices=("state", "counters"), default="state",
                     help="measure side effects by reading the graph before and after the query (state: the "
                          "TCK's definition, the default) or from result.counters (counters)")
@@ -50,6 +54,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_RUN] = _TckRun(update=bool(config.getoption(_UPDATE, default=False)))
+
+
+@pytest.fixture(scope="session")
+def tck_storage_mode(pytestconfig: pytest.Config) -> str:
+    """The storage mode of the scenarios' databases (the expected failures are the same in every mode)."""
+    return str(pytestconfig.getoption(_STORAGE_MODE, default="IN_MEMORY_TRANSACTIONAL"))
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ collection time, so a broken engine shows up as failing tests, never as a collec
 """
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from .gherkin import Scenario
@@ -25,13 +27,13 @@ def _params() -> list:
 
 
 @pytest.fixture(scope="session")
-def database_class() -> type:
-    """The engine's `Database`; skips every TCK test while it does not exist."""
+def database_class(tck_storage_mode: str):
+    """Makes the engine's `Database` in the chosen storage mode; skips every TCK test while it does not exist."""
     try:
         from databases import Database
     except ImportError as error:
         pytest.skip(f"{ENGINE_MISSING} ({error})")
-    return Database
+    return functools.partial(Database, storage_mode=tck_storage_mode)
 
 
 @pytest.mark.parametrize("scenario", _params())

@@ -35,6 +35,30 @@ def test_isolation_scenario_through_cypher(runner, scenario):
     run_and_check(runner, CypherAdapter(), scenario)
 
 
+class OnDiskAdapter(CypherAdapter):
+    """The same, on an ON_DISK_TRANSACTIONAL database (snapshot isolation only)."""
+
+    database = None
+
+    def reset(self) -> None:
+        if self.database is not None:
+            self.database.close()
+        self.database = Database(storage_mode="ON_DISK_TRANSACTIONAL")
+        self.sessions = {}
+
+
+@pytest.mark.parametrize("scenario", [p for p in scenario_params()
+                                      if p.values[0] is None or p.values[0]["level"] == "SNAPSHOT_ISOLATION"])
+def test_snapshot_isolation_scenarios_on_disk(runner, scenario):
+    if scenario is None:
+        pytest.skip(ABSENT)
+    adapter = OnDiskAdapter()
+    try:
+        run_and_check(runner, adapter, scenario)
+    finally:
+        adapter.database.close()
+
+
 def test_errors_are_neo4j_errors():
     with pytest.raises(Neo4jError):
         list(Database().execute("RETURN 1/0"))

@@ -43,6 +43,16 @@ def test_committed_graph_schema_and_ids_survive_a_reopen(tmp_path):
     assert caught.value.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
 
 
+@pytest.mark.parametrize("checkpoint", [False, True], ids=["from the log", "from a snapshot"])
+def test_values_in_named_time_zones_survive_a_reopen(tmp_path, checkpoint):
+    db = reopen(tmp_path)
+    rows(db, "CREATE (:T {at: datetime({year: 2020, month: 3, day: 1, hour: 12, timezone: 'Europe/Stockholm'}), "
+             "t: time({hour: 1, timezone: '+02:00'})})")
+    expected = rows(db, "MATCH (t:T) RETURN t.at, t.t")
+    db.close(checkpoint=checkpoint)
+    assert rows(reopen(tmp_path), "MATCH (t:T) RETURN t.at, t.t") == expected
+
+
 def test_deletes_survive_and_new_ids_are_never_reused(tmp_path):
     db = reopen(tmp_path)
     rows(db, "CREATE (:A), (:B)")

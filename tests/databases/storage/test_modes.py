@@ -73,12 +73,6 @@ def test_unknown_modes_are_refused(mode):
     assert caught.value.code == "Neo.ClientError.General.InvalidArguments"
 
 
-def test_on_disk_mode_is_refused_clearly_until_it_exists():
-    with pytest.raises(ClientError) as caught:
-        Database(storage_mode="ON_DISK_TRANSACTIONAL")
-    assert caught.value.code == "Neo.ClientError.Statement.NotSupported"
-
-
 def log_size(directory) -> int:
     path = directory / "transactions.log"
     return path.stat().st_size if path.exists() else 0

@@ -1,0 +1,282 @@
+"""ON_DISK_TRANSACTIONAL: a storage whose committed graph lives in SQLite, with snapshot isolation only.
+
+It offers what the Cypher engine and the coordinator use of the in-memory `Storage` (begin, the schema and its
+indexes, statistics, element ids). Transactions (`DiskTransaction`) read their snapshot from SQLite and keep
+their own writes in memory until commit; write-write conflicts fail at once, as in the in-memory engine: an
+entity is locked by its first writer, and one committed after the writer's snapshot began cannot be written.
+"""
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import threading
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import Iterator
+
+from databases.errors import ClientError
+from databases.storage.disk import store
+from databases.storage.disk.transaction import DiskTransaction
+from databases.storage.indexes import NODE, IndexSet, PropertyIndex
+from databases.storage.isolation import IsolationLevel
+from databases.storage.modes import StorageMode
+from databases.storage.records import ANCIENT, Edge, LabelSets, Version, Vertex
+from databases.storage.schema import Schema, SchemaChange
+
+ONLY_SNAPSHOT_ISOLATION = "Snapshot isolation level is the only supported isolation level for disk storage."
+
+
+@dataclass(eq=False)
+class DiskIndex(PropertyIndex):
+    """A range index whose entries are rows of the store: it is filled when created, inside the commit."""
+
+    store: "DiskStorage | None" = None
+
+    def add(self, entity, key: tuple) -> None:
+        self.store.add_entry(self, entity.gid, key)
+
+    def discard(self, entity, key: tuple) -> None:  # entries follow the rows they index, at commit
+        pass
+
+    def seek(self, key: tuple) -> tuple:
+        """The entities with `key` as the committing transaction would leave them (constraint checks)."""
+        return tuple(self.store.committing_seek(self, key))
+
+
+class DiskStorage:
+    """One database's graph in `directory/graph.sqlite`."""
+
+    def __init__(self, directory: Path, database_id: str, lock_acquisition_timeout: float = 60.0,
+                 durability: str = "fsync") -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.path = self.directory / store.FILE_NAME
+        self.database_id = database_id
+        self.durability = durability
+        self.mode = StorageMode.ON_DISK_TRANSACTIONAL
+        self.isolation_level = IsolationLevel.SNAPSHOT_ISOLATION
+        self.lock_acquisition_timeout = lock_acquisition_timeout
+        self.write_lock = threading.Lock()
+        self.commit_lock = threading.Lock()
+        self._writer = store.connect(self.path, durability)
+        store.create_tables(self._writer)
+        self._latest = store.connect(self.path, durability)
+        self._latest_lock = threading.Lock()
+        self._readers: list[sqlite3.Connection] = []
+        self.last_commit_ts = store.read_meta(self._writer, "last_commit_ts", 0)
+        self.reserved_ts = self.last_commit_ts
+        self._next_vertex, self._next_edge = store.read_meta(self._writer, "next_ids", (0, 0))
+        self._label_sets = LabelSets()
+        self.indexes = IndexSet()
+        self.schema = Schema(self.indexes, self._new_index)
+        self._schema_history: list[tuple] = store.read_meta(self._writer, "schema", [])
+        if self._schema_history:
+            self.schema.apply([SchemaChange(*fields) for fields in self._schema_history], lambda _: (), ANCIENT)
+        self._txn_ids = itertools.count(1)
+        self._active: dict[int, DiskTransaction] = {}
+        self.locks: dict[tuple[str, int], DiskTransaction] = {}
+        self._committing: DiskTransaction | None = None
+        self.closed = False
+
+    def _new_index(self, *fields, **named) -> DiskIndex:
+        return DiskIndex(*fields, **named, store=self)
+
+    # --- transactions ----------------------------------------------------------------------------------------
+
+    def begin(self, isolation_level: IsolationLevel | str | None = None,
+              memory_limit: int | None = None) -> DiskTransaction:
+        """A snapshot transaction: its connection's read transaction starts at the newest commit."""
+        if isolation_level is not None and IsolationLevel.parse(isolation_level) is not \
+                IsolationLevel.SNAPSHOT_ISOLATION:
+            raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
+        connection = self._reader()
+        # Under the commit lock no commit can slip between reading the timestamp and pinning the snapshot.
+        with self.commit_lock:
+            connection.execute("BEGIN")
+            connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+            start_ts = self.last_commit_ts
+        with self.write_lock:
+            txn = DiskTransaction(self, next(self._txn_ids), start_ts, memory_limit, connection)
+            self._active[txn.id] = txn
+        return txn
+
+    def _reader(self) -> sqlite3.Connection:
+        with self.write_lock:
+            if self._readers:
+                return self._readers.pop()
+        return store.connect(self.path, self.durability)
+
+    def release_reader(self, connection: sqlite3.Connection) -> None:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        with self.write_lock:
+            if len(self._readers) < 8 and not self.closed:
+                self._readers.append(connection)
+                return
+        connection.close()
+
+    def refresh_snapshot(self, connection: sqlite3.Connection) -> int:
+        """Moves a transaction's snapshot to the newest commit (after `CALL { } IN TRANSACTIONS` batches)."""
+        with self.commit_lock:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            connection.execute("BEGIN")
+            connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+            return self.last_commit_ts
+
+    def finish(self, txn: DiskTransaction) -> None:
+        with self.write_lock:
+            self._active.pop(txn.id, None)
+            for key in txn.locked:
+                if self.locks.get(key) is txn:
+                    del self.locks[key]
+
+    def active_transactions(self) -> list[DiskTransaction]:
+        return list(self._active.values())
+
+    def switch_mode(self, mode: StorageMode, then=None) -> None:
+        raise ClientError("An on-disk database changes its storage mode through its Database.",
+                          "Neo.ClientError.Statement.ExecutionFailed")
+
+    # --- ids, conflicts --------------------------------------------------------------------------------------
+
+    def next_vertex_gid(self) -> int:
+        with self.write_lock:
+            gid = self._next_vertex
+            self._next_vertex = gid + 1
+            return gid
+
+    def next_edge_gid(self) -> int:
+        with self.write_lock:
+            gid = self._next_edge
+            self._next_edge = gid + 1
+            return gid
+
+    def latest_ts(self, entity_type: str, gid: int) -> int | None:
+        """The commit timestamp of the newest committed state of an entity; None if it no longer exists."""
+        table = "nodes" if entity_type == NODE else "edges"
+        with self._latest_lock:
+            row = self._latest.execute(f"SELECT ts FROM {table} WHERE gid = ?", (gid,)).fetchone()
+        return None if row is None else row[0]
+
+    def label_set(self, labels) -> frozenset:
+        return self._label_sets.get(labels)
+
+    # --- commit ----------------------------------------------------------------------------------------------
+
+    def commit(self, txn: DiskTransaction) -> int:
+        """Validates and writes a transaction in one SQLite transaction; returns its commit timestamp."""
+        with self.commit_lock:
+            writer = self._writer
+            writer.execute("BEGIN IMMEDIATE")
+            self._committing = txn
+            undo_schema = None
+            try:
+                txn.validate()
+                if txn.schema_changes():
+                    before = set(self.indexes.by_name)
+                    undo_schema = self.schema.apply(list(txn.schema_changes()), self.committed_entities, txn.info)
+                    for name in before - set(self.indexes.by_name):
+                        writer.execute("DELETE FROM node_entries WHERE name = ?", (name,))
+                        writer.execute("DELETE FROM edge_entries WHERE name = ?", (name,))
+                    self._schema_history.extend(astuple(change) for change in txn.schema_changes())
+                    store.write_meta(writer, "schema", self._schema_history)
+                ts = self.last_commit_ts + 1
+                txn.write(writer, ts)
+                store.write_meta(writer, "last_commit_ts", ts)
+                store.write_meta(writer, "next_ids", (self._next_vertex, self._next_edge))
+                writer.execute("COMMIT")
+            except BaseException:
+                if writer.in_transaction:
+                    writer.execute("ROLLBACK")
+                if undo_schema is not None:
+                    undo_schema()
+                raise
+            finally:
+                self._committing = None
+            self.last_commit_ts = self.reserved_ts = ts
+            return ts
+
+    def add_entry(self, index: PropertyIndex, gid: int, key: tuple) -> None:
+        self._writer.execute(f"INSERT OR IGNORE INTO {store.ENTRY_TABLES[index.entity_type]} (name, key, gid) "
+                             "VALUES (?, ?, ?)", (index.name, store.entry_key(key), gid))
+
+    def committing_seek(self, index: PropertyIndex, key: tuple) -> Iterator:
+        """Entities with `key` in `index` as the committing transaction leaves them: its own versions, else the
+        newest committed ones (read fresh, never from the transaction's older snapshot)."""
+        txn = self._committing
+        table = store.ENTRY_TABLES[index.entity_type]
+        if index.entity_type == NODE:
+            rows = self._writer.execute(
+                f"SELECT n.gid, n.data FROM {table} e JOIN nodes n ON n.gid = e.gid WHERE e.name = ? AND e.key = ?",
+                (index.name, store.entry_key(key))).fetchall()
+            for gid, data in rows:
+                yield txn.own_vertex(gid) or committed_vertex(gid, data, self.label_set)
+        else:
+            rows = self._writer.execute(
+                f"SELECT d.gid, d.type, d.src, d.dst, d.props FROM {table} e JOIN edges d ON d.gid = e.gid "
+                "WHERE e.name = ? AND e.key = ?", (index.name, store.entry_key(key))).fetchall()
+            for row in rows:
+                yield txn.own_edge(row[0]) or committed_edge(row, self.label_set)
+        if txn is not None:
+            yield from txn.own_with_key(index, key)
+
+    def committed_entities(self, entity_type: str) -> Iterator:
+        """Every entity of the newest committed state, streamed (a schema change checks and indexes them)."""
+        cursor = self._writer.cursor()  # read lazily: index entries may be written meanwhile
+        if entity_type == NODE:
+            for gid, data in cursor.execute("SELECT gid, data FROM nodes"):
+                yield committed_vertex(gid, data, self.label_set)
+        else:
+            for row in cursor.execute("SELECT gid, type, src, dst, props FROM edges"):
+                yield committed_edge(row, self.label_set)
+
+    # --- statistics and names --------------------------------------------------------------------------------
+
+    def label_count(self, label: str) -> int:
+        with self._latest_lock:
+            return self._latest.execute("SELECT count(*) FROM node_labels WHERE label = ?", (label,)).fetchone()[0]
+
+    def labels_in_use(self) -> list[str]:
+        with self._latest_lock:
+            return [row[0] for row in self._latest.execute("SELECT DISTINCT label FROM node_labels ORDER BY label")]
+
+    def types_in_use(self) -> list[str]:
+        with self._latest_lock:
+            return [row[0] for row in self._latest.execute("SELECT DISTINCT type FROM edges ORDER BY type")]
+
+    def counts(self) -> tuple[int, int]:
+        with self._latest_lock:
+            nodes = self._latest.execute("SELECT count(*) FROM nodes").fetchone()[0]
+            edges = self._latest.execute("SELECT count(*) FROM edges").fetchone()[0]
+        return nodes, edges
+
+    def disk_usage(self) -> int:
+        return sum(path.stat().st_size for path in self.directory.glob(store.FILE_NAME + "*") if path.exists())
+
+    def element_id(self, entity) -> str:
+        return f"{4 if isinstance(entity, Vertex) else 5}:{self.database_id}:{entity.gid}"
+
+    def close(self) -> None:
+        """Closes every connection (open transactions must have ended)."""
+        with self.write_lock:
+            self.closed = True
+            readers, self._readers = self._readers, []
+        for connection in readers + [self._latest, self._writer]:
+            connection.close()
+
+
+def committed_vertex(gid: int, data: bytes, label_set) -> Vertex:
+    labels, props = store.decode_node(data)
+    return Vertex(gid, Version(ANCIENT, label_set(labels), props, props_shared=True))
+
+
+def committed_edge(row: tuple, label_set, vertex=None) -> Edge:
+    """An edge from its row; `vertex(gid)` resolves the end points (default: bare committed stand-ins)."""
+    gid, type_, src, dst, props = row
+    resolve = vertex or (lambda g: Vertex(g, None))
+    return Edge(gid, type_, resolve(src), resolve(dst), Version(ANCIENT, None, store.decode_props(props),
+                                                                    props_shared=True))
+
+
+__all__ = ["DiskStorage", "ONLY_SNAPSHOT_ISOLATION"]

@@ -1,0 +1,604 @@
+"""A snapshot transaction on the on-disk storage: reads from its SQLite snapshot, writes kept in memory.
+
+Entities are loaded on demand into a weak identity map (one object per id while anything holds it), so a scan of
+a large graph never holds more than the rows in flight. Written entities get an own version on top of the loaded
+one, exactly as in the in-memory engine, so the Cypher engine sees no difference; at commit they are validated
+(constraints, deletions) and written in one SQLite transaction.
+"""
+from __future__ import annotations
+
+import sqlite3
+import weakref
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from databases.errors import ClientError, ConstraintError, TransactionError, TransientError
+from databases.storage import constraints as _constraints
+from databases.storage.disk import store
+from databases.storage.filters import RangeBounds
+from databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
+from databases.storage.isolation import IsolationLevel
+from databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
+from databases.storage.mvcc import CONFLICT_MESSAGE
+from databases.storage.records import ANCIENT, CommitInfo, Edge, Version, Vertex
+from databases.storage.schema import SchemaChange
+from databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
+from databases.values import index_key
+
+if TYPE_CHECKING:
+    from databases.storage.disk.storage import DiskStorage
+
+OUT, IN, BOTH = "out", "in", "both"
+
+
+class DiskTransaction(TransactionState):
+    """One snapshot transaction; `connection` holds its SQLite read transaction until it ends."""
+
+    def __init__(self, storage: "DiskStorage", txn_id: int, start_ts: int, memory_limit: int | None,
+                 connection: sqlite3.Connection) -> None:
+        super().__init__(memory_limit)
+        self.storage = storage
+        self.id = txn_id
+        self.isolation = IsolationLevel.SNAPSHOT_ISOLATION
+        self.start_ts = start_ts
+        self._read_ts = start_ts
+        self.dirty = False
+        self.info = CommitInfo(self)
+        self.waiting_for = None
+        self.locked: set[tuple[str, int]] = set()
+        self._connection = connection
+        self._vertices: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+        self._edges: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+        self._created_vertices: dict[int, Vertex] = {}
+        self._created_edges: dict[int, Edge] = {}
+        self._own_out: dict[int, list[Edge]] = {}
+        self._own_in: dict[int, list[Edge]] = {}
+        self._own_by_value: dict[tuple[str, tuple], dict] = {}
+        self._touched: set[int] = set()
+        self._deleted_vertices: list[Vertex] = []
+        self._own_keys: dict[str, dict] | None = None
+
+    @property
+    def read_ts(self) -> int:
+        return self._read_ts
+
+    @read_ts.setter
+    def read_ts(self, ts: int) -> None:
+        """Moving the read point forward (after `CALL { } IN TRANSACTIONS` batches) takes a newer snapshot."""
+        if ts > self._read_ts:
+            self._read_ts = self.storage.refresh_snapshot(self._connection)
+            self._vertices = weakref.WeakValueDictionary(
+                {v.gid: v for v in list(self._written) if isinstance(v, Vertex)})
+            self._edges = weakref.WeakValueDictionary({e.gid: e for e in list(self._written) if isinstance(e, Edge)})
+
+    # --- loading ---------------------------------------------------------------------------------------------
+
+    def _rows(self, query: str, parameters: tuple = ()) -> sqlite3.Cursor:
+        return self._connection.execute(query, parameters)
+
+    def _vertex_row(self, gid: int, data: bytes) -> Vertex:
+        vertex = self._vertices.get(gid)
+        if vertex is None:
+            labels, props = store.decode_node(data)
+            vertex = Vertex(gid, Version(ANCIENT, self.storage.label_set(labels), props, props_shared=True))
+            self._vertices[gid] = vertex
+        return vertex
+
+    def _vertex_at(self, gid: int) -> Vertex | None:
+        vertex = self._vertices.get(gid)
+        if vertex is not None:
+            return vertex
+        row = self._rows("SELECT data FROM nodes WHERE gid = ?", (gid,)).fetchone()
+        return None if row is None else self._vertex_row(gid, row[0])
+
+    def _edge_row(self, row: tuple, known: Vertex | None = None) -> Edge:
+        gid, type_, src, dst, props = row
+        edge = self._edges.get(gid)
+        if edge is None:
+            source = known if known is not None and known.gid == src else self._vertex_at(src)
+            target = known if known is not None and known.gid == dst else self._vertex_at(dst)
+            edge = Edge(gid, type_, source, target, Version(ANCIENT, None, store.decode_props(props),
+                                                            props_shared=True))
+            self._edges[gid] = edge
+        return edge
+
+    def own_vertex(self, gid: int) -> Vertex | None:
+        """This transaction's vertex `gid` if it wrote it (for the commit's constraint checks)."""
+        vertex = self._vertices.get(gid)
+        return vertex if vertex is not None and vertex in self._written else None
+
+    def own_edge(self, gid: int) -> Edge | None:
+        edge = self._edges.get(gid)
+        return edge if edge is not None and edge in self._written else None
+
+    def own_with_key(self, index: PropertyIndex, key: tuple) -> list:
+        """Written entities that `index` holds under `key` as this transaction leaves them."""
+        if self._own_keys is None:
+            self._own_keys = {}
+        keys = self._own_keys.get(index.name)
+        if keys is None:
+            keys = self._own_keys[index.name] = {}
+            for entity in self._written:
+                version = entity.head
+                if version.deleted or not _has_token(entity, version, index.label):
+                    continue
+                own_key = index.key_of(version.props)
+                if own_key is not None:
+                    keys.setdefault(own_key, []).append(entity)
+        return keys.get(key, [])
+
+    @staticmethod
+    def _disk_version(entity) -> Version | None:
+        """The version loaded from the snapshot, under any own ones (None for an entity created here)."""
+        version = entity.head
+        while version is not None and version.owner is not ANCIENT:
+            version = version.older
+        return version
+
+    # --- reads -----------------------------------------------------------------------------------------------
+
+    def view(self, entity) -> Version | None:
+        head = entity.head
+        return None if head is None or head.deleted else head
+
+    def vertex(self, gid: int) -> Vertex | None:
+        vertex = self._created_vertices.get(gid) or self._vertex_at(gid)
+        return vertex if vertex is not None and self.view(vertex) is not None else None
+
+    def edge(self, gid: int) -> Edge | None:
+        edge = self._created_edges.get(gid) or self._edges.get(gid)
+        if edge is None:
+            row = self._rows("SELECT gid, type, src, dst, props FROM edges WHERE gid = ?", (gid,)).fetchone()
+            edge = None if row is None else self._edge_row(row)
+        return edge if edge is not None and self.view(edge) is not None else None
+
+    def vertices(self) -> Iterator[Vertex]:
+        self._check_readable()
+        for gid, data in self._rows("SELECT gid, data FROM nodes"):
+            vertex = self._vertex_row(gid, data)
+            if self.view(vertex) is not None:
+                yield vertex
+        yield from self._live(tuple(self._created_vertices.values()))
+
+    def edges(self) -> Iterator[Edge]:
+        self._check_readable()
+        for row in self._rows("SELECT gid, type, src, dst, props FROM edges"):
+            edge = self._edge_row(row)
+            if self.view(edge) is not None:
+                yield edge
+        yield from self._live(tuple(self._created_edges.values()))
+
+    def _live(self, entities: Iterable) -> Iterator:
+        for entity in entities:
+            if self.view(entity) is not None:
+                yield entity
+
+    def vertices_with_label(self, label: str) -> Iterator[Vertex]:
+        self._check_readable()
+        for gid, data in self._rows("SELECT n.gid, n.data FROM node_labels l JOIN nodes n ON n.gid = l.gid "
+                                    "WHERE l.label = ?", (label,)):
+            vertex = self._vertex_row(gid, data)
+            version = self.view(vertex)
+            if version is not None and label in version.labels:
+                yield vertex
+        for vertex in tuple(self._written):
+            if isinstance(vertex, Vertex):
+                version, loaded = self.view(vertex), self._disk_version(vertex)
+                if version is not None and label in version.labels and (loaded is None or label not in loaded.labels):
+                    yield vertex
+
+    def edges_with_type(self, type_: str) -> Iterator[Edge]:
+        self._check_readable()
+        for row in self._rows("SELECT gid, type, src, dst, props FROM edges WHERE type = ?", (type_,)):
+            edge = self._edge_row(row)
+            if self.view(edge) is not None:
+                yield edge
+        yield from self._live(e for e in tuple(self._created_edges.values()) if e.type == type_)
+
+    def has_index(self, label: str, properties: tuple[str, ...], entity_type: str = NODE) -> bool:
+        return self.storage.indexes.find(entity_type, label, properties) is not None
+
+    def vertices_by_property(self, label: str, key: str, value: object) -> Iterator[Vertex]:
+        return self._by_property(NODE, label, key, value)
+
+    def edges_by_property(self, type_: str, key: str, value: object) -> Iterator[Edge]:
+        return self._by_property(RELATIONSHIP, type_, key, value)
+
+    def _by_property(self, entity_type: str, token: str, key: str, value: object) -> Iterator:
+        self._check_readable()
+        if value is None or value != value:
+            return
+        wanted = index_key(value)
+        index = self.storage.indexes.find(entity_type, token, (key,))
+        if index is None:
+            candidates: Iterable = self.vertices_with_label(token) if entity_type == NODE \
+                else self.edges_with_type(token)
+        else:
+            candidates = self._seek(index, wanted)
+        for entity in candidates:
+            version = self.view(entity)
+            if version is None or not _has_token(entity, version, token):
+                continue
+            current = version.props.get(key)
+            if current is not None and index_key(current) == wanted:
+                yield entity
+
+    def _seek(self, index: PropertyIndex, wanted: tuple) -> Iterator:
+        """The snapshot's entities under `wanted` in `index`, then own ones that reached that key here."""
+        key = store.entry_key(wanted)
+        if index.entity_type == NODE:
+            for gid, data in self._rows("SELECT n.gid, n.data FROM node_entries e JOIN nodes n ON n.gid = e.gid "
+                                        "WHERE e.name = ? AND e.key = ?", (index.name, key)):
+                yield self._vertex_row(gid, data)
+        else:
+            for row in self._rows("SELECT d.gid, d.type, d.src, d.dst, d.props FROM edge_entries e "
+                                  "JOIN edges d ON d.gid = e.gid WHERE e.name = ? AND e.key = ?", (index.name, key)):
+                yield self._edge_row(row)
+        for entity in tuple(self._own_by_value.get((index.properties[0], wanted), ())):
+            loaded = self._disk_version(entity)
+            if loaded is None or index.key_of(loaded.props) != wanted or not _has_token(entity, loaded, index.label):
+                yield entity
+
+    def vertices_by_range(self, label: str, key: str, lower: object = None, upper: object = None,
+                          lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Vertex]:
+        bounds = RangeBounds.of(lower, upper, lower_inclusive, upper_inclusive)
+        return (v for v in self.vertices_with_label(label) if bounds.holds(self.view(v).props.get(key)))
+
+    def edges_by_range(self, type_: str, key: str, lower: object = None, upper: object = None,
+                       lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Edge]:
+        bounds = RangeBounds.of(lower, upper, lower_inclusive, upper_inclusive)
+        return (e for e in self.edges_with_type(type_) if bounds.holds(self.view(e).props.get(key)))
+
+    def vertices_by_prefix(self, label: str, key: str, prefix: str) -> Iterator[Vertex]:
+        for vertex in self.vertices_with_label(label):
+            current = self.view(vertex).props.get(key)
+            if isinstance(current, str) and current.startswith(prefix):
+                yield vertex
+
+    def expand(self, vertex: Vertex, direction: str = OUT, types: Iterable[str] | None = None
+               ) -> Iterator[tuple[Edge, Vertex]]:
+        """The (edge, other end) pairs of a vertex; a self-loop appears once for BOTH."""
+        self._check_readable()
+        types = tuple(types) if types is not None else None
+        if types == ():
+            return
+        gid = vertex.gid
+        if gid not in self._created_vertices:
+            where = "" if types is None else f" AND type IN ({', '.join('?' * len(types))})"
+            if direction != IN:
+                for row in self._rows(f"SELECT gid, type, src, dst, props FROM edges WHERE src = ?{where}",
+                                      (gid,) + (types or ())).fetchall():
+                    edge = self._edge_row(row, vertex)
+                    if self.view(edge) is not None:
+                        yield edge, edge.dst
+            if direction != OUT:
+                for row in self._rows(f"SELECT gid, type, src, dst, props FROM edges WHERE dst = ?{where}",
+                                      (gid,) + (types or ())).fetchall():
+                    edge = self._edge_row(row, vertex)
+                    if (direction == IN or edge.src is not edge.dst) and self.view(edge) is not None:
+                        yield edge, edge.src
+        if direction != IN:
+            for edge in tuple(self._own_out.get(gid, ())):
+                if (types is None or edge.type in types) and self.view(edge) is not None:
+                    yield edge, edge.dst
+        if direction != OUT:
+            for edge in tuple(self._own_in.get(gid, ())):
+                if (types is None or edge.type in types) and (direction == IN or edge.src is not edge.dst) \
+                        and self.view(edge) is not None:
+                    yield edge, edge.src
+
+    def degree(self, vertex: Vertex, direction: str = BOTH, types: Iterable[str] | None = None) -> int:
+        return sum(1 for _ in self.expand(vertex, direction, types))
+
+    def labels(self, vertex: Vertex) -> frozenset:
+        version = self.view(vertex)
+        return version.labels if version is not None else frozenset()
+
+    def properties(self, entity) -> dict:
+        version = self.view(entity)
+        return dict(version.props) if version is not None else {}
+
+    def property(self, entity, key: str) -> object:
+        version = self.view(entity)
+        return version.props.get(key) if version is not None else None
+
+    # --- writes ----------------------------------------------------------------------------------------------
+
+    def _conflict(self) -> TransientError:
+        error = TransientError(CONFLICT_MESSAGE, "Neo.TransientError.Transaction.Outdated")
+        self.mark_failed(error)
+        return error
+
+    def _lock(self, entity) -> None:
+        """Takes the entity's write lock; a concurrent writer, or a commit after this snapshot, is a conflict."""
+        kind = NODE if isinstance(entity, Vertex) else RELATIONSHIP
+        key = (kind, entity.gid)
+        if key in self.locked or entity.gid in (self._created_vertices if kind == NODE else self._created_edges):
+            return
+        storage = self.storage
+        with storage.write_lock:
+            holder = storage.locks.get(key)
+            if holder is not None and holder is not self and holder.is_open:
+                raise self._conflict()
+            storage.locks[key] = self
+        self.locked.add(key)
+        latest = storage.latest_ts(kind, entity.gid)
+        if latest is None or latest > self.start_ts:
+            raise self._conflict()
+
+    def _writable(self, entity) -> Version:
+        self._check_writable()
+        head = entity.head
+        if head.owner is self.info:
+            if head.deleted:
+                error = ClientError(f"{'Node' if isinstance(entity, Vertex) else 'Relationship'} with id "
+                                    f"{entity.gid} has been deleted in this transaction",
+                                    "Neo.ClientError.Statement.EntityNotFound")
+                self.mark_failed(error)
+                raise error
+            return head
+        self._lock(entity)
+        version = Version(self.info, head.labels, head.props, older=head, props_shared=True)
+        entity.head = version
+        self._written[entity] = None
+        self._allocate(VERSION_BYTES)
+        return version
+
+    def _own_props(self, version: Version) -> None:
+        if version.props_shared:
+            version.props = dict(version.props)
+            version.props_shared = False
+            self._allocate(props_bytes(version.props))
+
+    def _note_values(self, entity, version: Version) -> None:
+        """Remembers own property values, so that a seek finds what this transaction wrote."""
+        for key, value in version.props.items():
+            self._own_by_value.setdefault((key, index_key(value)), {})[entity] = None
+
+    def lock(self, entity) -> bool:
+        head = entity.head
+        if head is None or head.deleted:
+            return False
+        if head.owner is not self.info:
+            self._writable(entity)
+        return True
+
+    def create_vertex(self, labels: Iterable[str] = (), props: dict | None = None) -> Vertex:
+        self._check_writable()
+        clean = self._clean_props(props)
+        version = Version(self.info, self.storage.label_set(tuple(labels)), clean, props_shared=clean is _NO_PROPS)
+        vertex = Vertex(self.storage.next_vertex_gid(), version)
+        self._created_vertices[vertex.gid] = vertex
+        self._vertices[vertex.gid] = vertex
+        self._written[vertex] = None
+        self._note_values(vertex, version)
+        self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(clean))
+        return vertex
+
+    def create_edge(self, src: Vertex, dst: Vertex, type_: str, props: dict | None = None) -> Edge:
+        """Creates a relationship; both end nodes are locked, so a concurrent delete of either conflicts."""
+        self._check_writable()
+        clean = self._clean_props(props)
+        for end in (src, dst):
+            if self.view(end) is None:
+                self._writable(end)  # raises: deleted here
+            self._lock(end)
+        edge = Edge(self.storage.next_edge_gid(), type_, src, dst,
+                    Version(self.info, None, clean, props_shared=clean is _NO_PROPS))
+        self._created_edges[edge.gid] = edge
+        self._edges[edge.gid] = edge
+        self._own_out.setdefault(src.gid, []).append(edge)
+        self._own_in.setdefault(dst.gid, []).append(edge)
+        self._touched.update((src.gid, dst.gid))
+        self._written[edge] = None
+        self._note_values(edge, edge.head)
+        self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(clean))
+        return edge
+
+    def set_property(self, entity, key: str, value: object) -> None:
+        if value is not None:
+            self._check_value(key, value)
+        version = self._writable(entity)
+        self._own_props(version)
+        if value is None:
+            version.props.pop(key, None)
+            return
+        version.props[key] = list(value) if isinstance(value, tuple) else value
+        self._allocate(value_bytes(value))
+        self._own_by_value.setdefault((key, index_key(value)), {})[entity] = None
+
+    def set_properties(self, entity, props: dict, replace: bool = False) -> None:
+        for key, value in props.items():
+            if value is not None:
+                self._check_value(key, value)
+        version = self._writable(entity)
+        self._own_props(version)
+        if replace:
+            version.props.clear()
+        for key, value in props.items():
+            if value is None:
+                version.props.pop(key, None)
+            else:
+                version.props[key] = list(value) if isinstance(value, tuple) else value
+                self._allocate(value_bytes(value))
+        self._note_values(entity, version)
+
+    def add_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
+        version = self._writable(vertex)
+        added = [label for label in dict.fromkeys(labels) if label not in version.labels]
+        if added:
+            version.labels = self.storage.label_set(version.labels.union(added))
+        return len(added)
+
+    def remove_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
+        version = self._writable(vertex)
+        removed = [label for label in dict.fromkeys(labels) if label in version.labels]
+        if removed:
+            version.labels = self.storage.label_set(version.labels.difference(removed))
+        return len(removed)
+
+    def delete_edge(self, edge: Edge) -> bool:
+        head = edge.head
+        if head.owner is self.info and head.deleted:
+            return False
+        self._writable(edge).deleted = True
+        return True
+
+    def delete_vertex(self, vertex: Vertex, detach: bool = False) -> list[Edge]:
+        head = vertex.head
+        if head.owner is self.info and head.deleted:
+            return []
+        version = self._writable(vertex)
+        removed = []
+        if detach:
+            for edge, _ in list(self.expand(vertex, BOTH)):
+                if self.delete_edge(edge):
+                    removed.append(edge)
+        else:
+            self._deleted_vertices.append(vertex)
+        version.deleted = True
+        return removed
+
+    # --- schema ----------------------------------------------------------------------------------------------
+
+    def change_schema(self, change: SchemaChange) -> bool:
+        self._check_writable()
+        try:
+            checked = self.storage.schema.check(change, self._schema_changes)
+        except ClientError as error:
+            self.mark_failed(error)
+            raise
+        if checked is None:
+            return False
+        self._schema_changes.append(checked)
+        return True
+
+    def written_entities(self) -> tuple:
+        return tuple(self._written)
+
+    def schema_changes(self) -> tuple[SchemaChange, ...]:
+        return tuple(self._schema_changes)
+
+    # --- end -------------------------------------------------------------------------------------------------
+
+    def commit(self) -> int | None:
+        if not self.is_open:
+            raise TransactionError(f"The transaction is {self.status.value} and cannot be committed.")
+        if self.termination is not None:
+            self.rollback()
+            raise self.termination
+        if self.status is Status.MARKED_FOR_ROLLBACK:
+            failure = self.failure
+            self.rollback()
+            raise TransactionError("Transaction failed") from failure
+        if not self._written and not self._schema_changes:
+            self._end(Status.COMMITTED)
+            return None
+        try:
+            ts = self.storage.commit(self)
+        except BaseException:
+            if self.is_open:
+                self.rollback()
+            raise
+        self.commit_ts = ts
+        self._end(Status.COMMITTED)
+        return ts
+
+    def rollback(self) -> None:
+        if self.status is Status.COMMITTED:
+            raise TransactionError("The transaction is committed and cannot be rolled back.")
+        if self.status is Status.ROLLED_BACK:
+            return
+        self.info.aborted = True
+        self._end(Status.ROLLED_BACK)
+
+    def _end(self, status: Status) -> None:
+        self.status = status
+        self.storage.release_reader(self._connection)
+        self.storage.finish(self)
+        self._written = {}
+        self._created_vertices, self._created_edges = {}, {}
+        self._own_out, self._own_in, self._own_by_value = {}, {}, {}
+        self.info.txn = None
+
+    # --- commit steps (called by the storage under its commit lock) -----------------------------------------
+
+    def validate(self) -> None:
+        """Deletions that leave relationships behind, then every constraint, against the newest committed state."""
+        writer = self.storage._writer
+        for vertex in self._deleted_vertices:
+            for (gid,) in writer.execute("SELECT gid FROM edges WHERE src = ? OR dst = ?", (vertex.gid, vertex.gid)):
+                own = self._edges.get(gid)
+                if own is None or own.head.owner is not self.info or not own.head.deleted:
+                    raise _still_has_relationships(vertex)
+            for edge in self._own_out.get(vertex.gid, []) + self._own_in.get(vertex.gid, []):
+                if not edge.head.deleted:
+                    raise _still_has_relationships(vertex)
+        if self.storage.schema.constraints_by_token:
+            self._own_keys = None
+            _constraints.validate(self.storage.schema.constraints_by_token, self._written, self.info)
+
+    def write(self, writer: sqlite3.Connection, ts: int) -> None:
+        """Writes every own change (rows, label rows, index entries) in the writer's open SQLite transaction."""
+        indexes = self.storage.indexes
+        nodes, node_labels, node_entries, edges, edge_entries = [], [], [], [], []
+        gone_nodes, gone_edges, relabelled, reindexed_nodes, reindexed_edges = [], [], [], [], []
+        node_indexes = any(index.entity_type == NODE for index in indexes.by_name.values())
+        edge_indexes = any(index.entity_type == RELATIONSHIP for index in indexes.by_name.values())
+        for entity in self._written:
+            version = entity.head
+            created = self._disk_version(entity) is None
+            if isinstance(entity, Vertex):
+                if version.deleted:
+                    if not created:
+                        gone_nodes.append((entity.gid,))
+                    continue
+                nodes.append((entity.gid, store.encode_node(version.labels, version.props), ts))
+                loaded = self._disk_version(entity)
+                if loaded is None or loaded.labels != version.labels:
+                    if loaded is not None:
+                        relabelled.append((entity.gid,))
+                    node_labels.extend((label, entity.gid) for label in version.labels)
+                if node_indexes:
+                    if not created:
+                        reindexed_nodes.append((entity.gid,))
+                    for label in version.labels:
+                        for index in indexes.for_token(NODE, label):
+                            key = index.key_of(version.props)
+                            if key is not None:
+                                node_entries.append((index.name, store.entry_key(key), entity.gid))
+            else:
+                if version.deleted:
+                    if not created:
+                        gone_edges.append((entity.gid,))
+                    continue
+                edges.append((entity.gid, entity.type, entity.src.gid, entity.dst.gid,
+                              store.encode_props(version.props), ts))
+                if edge_indexes:
+                    if not created:
+                        reindexed_edges.append((entity.gid,))
+                    for index in indexes.for_token(RELATIONSHIP, entity.type):
+                        key = index.key_of(version.props)
+                        if key is not None:
+                            edge_entries.append((index.name, store.entry_key(key), entity.gid))
+        writer.executemany("DELETE FROM nodes WHERE gid = ?", gone_nodes)
+        writer.executemany("DELETE FROM node_labels WHERE gid = ?", gone_nodes + relabelled)
+        writer.executemany("DELETE FROM node_entries WHERE gid = ?", gone_nodes + reindexed_nodes)
+        writer.executemany("DELETE FROM edges WHERE gid = ?", gone_edges)
+        writer.executemany("DELETE FROM edge_entries WHERE gid = ?", gone_edges + reindexed_edges)
+        writer.executemany("INSERT OR REPLACE INTO nodes (gid, data, ts) VALUES (?, ?, ?)", nodes)
+        writer.executemany("INSERT OR IGNORE INTO node_labels (label, gid) VALUES (?, ?)", node_labels)
+        writer.executemany("INSERT OR IGNORE INTO node_entries (name, key, gid) VALUES (?, ?, ?)", node_entries)
+        writer.executemany("INSERT OR REPLACE INTO edges (gid, type, src, dst, props, ts) VALUES (?, ?, ?, ?, ?, ?)",
+                           edges)
+        writer.executemany("INSERT OR IGNORE INTO edge_entries (name, key, gid) VALUES (?, ?, ?)", edge_entries)
+        # A new relationship changes its end nodes' adjacency: a snapshot that began before must not delete them.
+        writer.executemany("UPDATE nodes SET ts = ? WHERE gid = ?", [(ts, gid) for gid in self._touched])
+
+
+def _has_token(entity, version: Version, token: str) -> bool:
+    return token in version.labels if isinstance(entity, Vertex) else entity.type == token
+
+
+def _still_has_relationships(vertex: Vertex) -> ConstraintError:
+    return ConstraintError(f"Cannot delete node<{vertex.gid}>, because it still has relationships. To delete this "
+                           "node, you must first delete its relationships.")
