@@ -12,7 +12,7 @@ from databases import Database
 from databases.cypher.classify import StatementInfo, classify
 from databases.cypher.parser import parse
 from databases.errors import ClientError, DatabaseError, Neo4jError, TransientError
-from dbms.management import TimeoutWatchdog
+from dbms.management import TimeoutWatchdog, database_stopped
 from dbms.registry import TransactionRegistry
 from dbms.settings import Settings
 from system_db.administration import Administration
@@ -36,6 +36,9 @@ class DBMS:
                                directory=self._directory(SYSTEM), durability=settings.durability)
         self.catalog = Catalog(self.system)
         self.catalog.bootstrap(settings.default_database.lower(), settings.storage_mode)
+        for name, value in self.catalog.settings().items():
+            if name in Settings.RUNTIME and name not in settings.given:
+                setattr(settings, name, value)
         self.administration = Administration(self.catalog, lambda: self.settings.storage_mode)
         self.databases: dict[str, Database] = {SYSTEM: self.system}
         self._entries: dict[str, DatabaseEntry] = {}
@@ -92,7 +95,11 @@ class DBMS:
             for name in list(self.databases):
                 entry = entries.get(name)
                 if entry is None or (name != SYSTEM and self.databases[name].storage.database_id != entry.uuid):
+                    self._terminate_users_of(name)
                     self._discard(self.databases.pop(name))
+                elif entry.status != "online" and self._entries.get(name) is not None and \
+                        self._entries[name].status == "online":
+                    self._terminate_users_of(name)
             for name, entry in entries.items():
                 if name not in self.databases and name not in self.broken:
                     try:
@@ -107,12 +114,23 @@ class DBMS:
                         self.broken[name] = error
             self._entries = entries
 
+    def _terminate_users_of(self, name: str) -> None:
+        """Open transactions on a database that is dropped or stopped end: their next use (or commit) fails."""
+        for txn in self.registry.all():
+            if name in txn.children and txn.is_open:
+                txn.terminate(database_stopped(name))
+
     def _discard(self, database: Database) -> None:
         """Closes a dropped database and removes its files."""
         directory = database.directory
         database.close()
         if self.path is not None and directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
+
+    def set_global(self, name: str, value: object) -> None:
+        """Changes a run-time setting (`SET GLOBAL …`) and keeps it in the catalog, so a restart keeps it."""
+        self.catalog.store_setting(name, value)
+        setattr(self.settings, name, value)
 
     def entry(self, name: str) -> DatabaseEntry | None:
         return self._entries.get(name.lower())

@@ -11,7 +11,7 @@ from databases.cypher import ast
 from databases.cypher.context import Counters, ExecutionContext
 from databases.cypher.expressions import Scope, compile_expression
 from databases.cypher.show import plan_show
-from databases.errors import ClientError, error_for_code
+from databases.errors import ClientError, Neo4jError, error_for_code
 from databases.values import Duration
 from dbms.result import Result, ResultSummary, SummaryCounters
 
@@ -34,6 +34,12 @@ TERMINATE_COLUMNS = ["transactionId", "username", "message"]
 
 def terminated_by_user() -> ClientError:
     return error_for_code("Neo.ClientError.Transaction.Terminated", TERMINATED_PREFIX + "Explicitly terminated by the user. ")
+
+
+def database_stopped(name: str) -> Neo4jError:
+    return error_for_code("Neo.TransientError.Transaction.Terminated",
+                          TERMINATED_PREFIX + f"Transaction was asked to abort because of database shutdown: database "
+                          f"'{name}' was dropped or stopped.")
 
 
 def timed_out(client_configured: bool):

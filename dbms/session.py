@@ -181,7 +181,7 @@ class Session:
             if mode == StorageMode.ON_DISK_TRANSACTIONAL.value and statement.level != "SNAPSHOT_ISOLATION":
                 raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
             if statement.scope == "GLOBAL":
-                self._dbms.settings.isolation_level = statement.level
+                self._dbms.set_global("isolation_level", statement.level)
             elif statement.scope == "SESSION":
                 self._isolation_level = statement.level
             else:

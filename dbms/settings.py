@@ -1,7 +1,7 @@
 """The settings of a DBMS (keyword arguments of `DBMS.open` / `DBMS.in_memory`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from databases.errors import ClientError
 from databases.storage import IsolationLevel, StorageMode
@@ -21,15 +21,20 @@ class Settings:
     import_dir: str | None = None
     bookmark_ready_timeout: float = 30.0
     durability: str = "fsync"
+    # The names passed explicitly: a setting changed at run time and kept in the catalog yields to them.
+    given: frozenset = field(default=frozenset(), repr=False)
+
+    # Settings `SET GLOBAL …` may change at run time (kept in the system database).
+    RUNTIME = ("isolation_level",)
 
     @classmethod
     def from_kwargs(cls, **kwargs) -> "Settings":
-        known = {f.name for f in fields(cls)}
+        known = {f.name for f in fields(cls)} - {"given"}
         unknown = sorted(set(kwargs) - known)
         if unknown:
             raise ClientError(f"Unknown setting(s): {', '.join(unknown)}. Known settings: {', '.join(sorted(known))}",
                               "Neo.ClientError.General.InvalidArguments")
-        settings = cls(**kwargs)
+        settings = cls(**kwargs, given=frozenset(kwargs))
         settings.isolation_level = IsolationLevel.parse(settings.isolation_level).value
         if settings.durability not in ("fsync", "flush", "none"):
             raise ClientError(f"Unknown durability '{settings.durability}'. Expected fsync, flush or none.",

@@ -265,6 +265,9 @@ class DBMSTransaction:
 
     def commit(self) -> dict[str, str]:
         """Commits every child (readers first, then the single writer); any failure rolls back all of them."""
+        if self.terminated is not None and self.is_open:
+            self.rollback()
+            raise self.terminated
         if self.status is Status.FAILED:
             failure = self.failure
             self.rollback()

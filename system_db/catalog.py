@@ -49,6 +49,28 @@ class Catalog:
             self._create(txn, default_database, storage_mode, default=True)
         txn.commit()
 
+    def settings(self) -> dict[str, object]:
+        """Settings changed at run time (`SET GLOBAL …`), kept as `(:Setting {name, value})` nodes."""
+        txn = self.system.begin()
+        try:
+            return {txn.view(v).props["name"]: txn.view(v).props["value"] for v in txn.vertices_with_label("Setting")}
+        finally:
+            txn.commit()
+
+    def store_setting(self, name: str, value: object) -> None:
+        txn = self.system.begin()
+        try:
+            found = next(txn.vertices_by_property("Setting", "name", name), None)
+            if found is None:
+                txn.create_vertex(["Setting"], {"name": name, "value": value})
+            else:
+                txn.set_property(found, "value", value)
+            txn.commit()
+        except BaseException:
+            if txn.is_open:
+                txn.rollback()
+            raise
+
     def entries(self, txn: Transaction | None = None) -> list[DatabaseEntry]:
         own = txn is None
         txn = txn or self.system.begin()

@@ -404,3 +404,31 @@ def test_concurrent_creation_of_the_same_database_leaves_exactly_one(dbms):
         tx2.rollback()
     assert database_names(dbms).count("dup") == 1
     assert failures, "the second CREATE DATABASE dup neither failed nor conflicted"
+
+
+@pytest.mark.parametrize("command", ["DROP DATABASE other", "STOP DATABASE other"])
+def test_dropping_or_stopping_a_database_ends_its_open_transactions(dbms, session, other_db, command):
+    with dbms.session(database="other") as writer_session, dbms.session() as reader_session:
+        writer = writer_session.begin_transaction()
+        writer.run("CREATE (:Lost)").consume()
+        reader = reader_session.begin_transaction()
+        reader.run("USE other MATCH (n) RETURN count(n)").consume()
+        session.run(command).consume()
+        for tx in (writer, reader):
+            with pytest.raises(TransientError) as caught:
+                tx.commit()
+            assert caught.value.code == "Neo.TransientError.Transaction.Terminated"
+            assert "because of database shutdown" in caught.value.message
+    if command.startswith("STOP"):
+        session.run("START DATABASE other").consume()
+        assert session.run("USE other MATCH (n:Lost) RETURN count(n)").single()[0] == 0
+
+
+def test_a_global_isolation_level_survives_a_restart(tmp_path):
+    from dbms import DBMS
+    with DBMS.open(tmp_path) as dbms, dbms.session() as session:
+        session.run("SET GLOBAL TRANSACTION ISOLATION LEVEL READ COMMITTED").consume()
+    with DBMS.open(tmp_path) as dbms:
+        assert dbms.settings.isolation_level == "READ_COMMITTED"
+    with DBMS.open(tmp_path, isolation_level="SNAPSHOT_ISOLATION") as dbms:
+        assert dbms.settings.isolation_level == "SNAPSHOT_ISOLATION", "a setting passed to open wins"
