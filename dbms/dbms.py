@@ -14,6 +14,7 @@ from databases.cypher.parser import parse
 from databases.errors import ClientError, DatabaseError, Neo4jError, TransientError
 from dbms.management import TimeoutWatchdog, database_stopped
 from dbms.registry import TransactionRegistry
+from dbms.security import Security
 from dbms.settings import Settings
 from system_db.administration import Administration
 from system_db.catalog import SYSTEM, Catalog, DatabaseEntry
@@ -40,6 +41,7 @@ class DBMS:
             if name in Settings.RUNTIME and name not in settings.given:
                 setattr(settings, name, value)
         self.administration = Administration(self.catalog, lambda: self.settings.storage_mode)
+        self.security = Security(self)
         self.databases: dict[str, Database] = {SYSTEM: self.system}
         self._entries: dict[str, DatabaseEntry] = {}
         self.closed = False
@@ -180,7 +182,7 @@ class DBMS:
 
         if self.closed:
             raise TransientError("The DBMS is closed", "Neo.TransientError.General.DatabaseUnavailable")
-        return Session(self, database, default_access_mode, bookmarks)
+        return Session(self, database, default_access_mode, bookmarks, self.security.login(auth))
 
     def database(self, name: str | None = None):
         """The embedded API of one database: `with dbms.database("neo4j").begin_tx() as tx: …`."""

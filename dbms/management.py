@@ -52,11 +52,17 @@ def timed_out(client_configured: bool):
                           "(db.transaction.timeout). You may want to retry with a longer timeout.")
 
 
-def run_management(dbms: "DBMS", statement, text: str, parameters: dict, user: str,
-                   may_see_all: bool = True) -> Result:
-    """Runs SHOW TRANSACTIONS or TERMINATE TRANSACTIONS; without `may_see_all`, a user sees only their own."""
+def run_management(dbms: "DBMS", statement, text: str, parameters: dict, principal) -> Result:
+    """Runs SHOW TRANSACTIONS or TERMINATE TRANSACTIONS. A user sees (terminates) their own transactions and
+    those the SHOW TRANSACTION (TERMINATE TRANSACTION) privilege gives them."""
     ids = _ids(statement.ids, parameters)
-    visible = [t for t in dbms.registry.all() if may_see_all or t.user == user]
+    action = "SHOW TRANSACTION" if isinstance(statement, ast.ShowTransactions) else "TERMINATE TRANSACTION"
+
+    def may(txn) -> bool:
+        return txn.user == principal.user or any(
+            principal.privileges.allows_for_user(action, database, txn.user)
+            for database in (list(txn.children) or [txn.database]))
+    visible = [t for t in dbms.registry.all() if may(t)]
     if isinstance(statement, ast.ShowTransactions):
         rows = [row for t in visible for row in _rows(t) if not ids or row["transactionId"] in ids]
         plan = plan_show(statement, "ShowTransactions", lambda ctx: rows, SHOW_COLUMNS,

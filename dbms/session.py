@@ -15,6 +15,7 @@ from databases.storage import ANALYTICAL_ISOLATION_MESSAGE, StorageMode
 from databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from dbms.management import run_management
 from dbms.result import Result, ResultSummary, SummaryCounters
+from dbms.security import Principal
 from dbms.transaction import DBMSTransaction
 
 if TYPE_CHECKING:
@@ -93,9 +94,12 @@ class Transaction:
 class Session:
     """A series of transactions against one database, one at a time. Not thread-safe: concurrent use raises."""
 
-    def __init__(self, dbms: "DBMS", database: str | None, default_access_mode: str, bookmarks) -> None:
+    def __init__(self, dbms: "DBMS", database: str | None, default_access_mode: str, bookmarks,
+                 principal: Principal) -> None:
         self._dbms = dbms
-        self.database = (database or dbms.settings.default_database).lower()
+        self.principal = principal
+        # Without a database, a session uses its user's home database.
+        self.database = (database or principal.privileges.home).lower()
         self.access_mode = default_access_mode.upper()
         self._bookmarks: list[str] = list(bookmarks or [])
         self._transaction: Transaction | None = None
@@ -193,7 +197,7 @@ class Session:
             txn = self._new_transaction(implicit=True)
             txn.current_query = text
             try:
-                return run_management(self._dbms, statement, text, parameters, txn.user)
+                return run_management(self._dbms, statement, text, parameters, txn.principal)
             finally:
                 txn.commit()
         raise ClientError(f"{type(statement).__name__} is not supported yet",
@@ -206,6 +210,13 @@ class Session:
         self._bookmarks_awaited = True
         self._dbms.await_bookmarks(self._bookmarks)
 
+    def _current_principal(self) -> Principal:
+        """The session's user with the privileges they hold now (a GRANT applies to their next transaction)."""
+        if self.principal.unrestricted:
+            return self.principal
+        self.principal = self._dbms.security.principal(self.principal.user)
+        return self.principal
+
     def _new_transaction(self, implicit: bool, metadata: dict | None = None, timeout: float | None = None,
                          isolation_level: str | None = None, access_mode: str | None = None) -> DBMSTransaction:
         self._await_bookmarks()
@@ -213,7 +224,8 @@ class Session:
         levels = (self._isolation_level, self._next_isolation_level)
         self._next_isolation_level = None
         txn = DBMSTransaction(self._dbms, self.database, access_mode=access_mode or self.access_mode,
-                              isolation_level=level, metadata=metadata, timeout=timeout, implicit=implicit)
+                              isolation_level=level, metadata=metadata, timeout=timeout, implicit=implicit,
+                              principal=self._current_principal())
         txn.session_isolation = levels
         return txn
 

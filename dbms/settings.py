@@ -21,6 +21,9 @@ class Settings:
     import_dir: str | None = None
     bookmark_ready_timeout: float = 30.0
     durability: str = "fsync"
+    # Failed logins in a row before a user name is locked, and for how many seconds.
+    auth_max_failed_attempts: int = 3
+    auth_lock_time: float = 5.0
     # The names passed explicitly: a setting changed at run time and kept in the catalog yields to them.
     given: frozenset = field(default=frozenset(), repr=False)
 

@@ -15,10 +15,16 @@ from databases.cypher.classify import ADMINISTRATION, DATABASE_MANAGEMENT, READ,
 from databases.cypher.context import Counters, ExecutionContext
 from databases.cypher.show import plan_show
 from databases.errors import ClientError, Neo4jError, TransactionError, TransientError, error_for_code
+from dbms.authorization import (
+    check_access, check_administration, check_password_change, check_statement, install_guards,
+)
 from dbms.management import run_management
+from dbms.security import Principal
 from dbms.storage_commands import run_storage_command
 from dbms.result import Result, ResultSummary
-from system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS
+from system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS, resolve_name
+from system_db.security.commands import ROLE_COLUMNS, ROLE_EXTRA_COLUMNS, USER_COLUMNS
+from system_db.security.rules import COMMAND_COLUMNS, PRIVILEGE_COLUMNS
 from system_db.catalog import SYSTEM
 
 if TYPE_CHECKING:
@@ -38,8 +44,8 @@ class DBMSTransaction:
     """A container of database transactions, one per database used, committed or rolled back together."""
 
     def __init__(self, dbms: "DBMS", database: str, *, access_mode: str = "WRITE", isolation_level: str | None = None,
-                 metadata: dict | None = None, timeout: float | None = None, user: str = "neo4j",
-                 implicit: bool = False) -> None:
+                 metadata: dict | None = None, timeout: float | None = None, implicit: bool = False,
+                 principal: Principal | None = None) -> None:
         self.dbms = dbms
         self.id = next(_ids)
         self.database = database
@@ -47,7 +53,8 @@ class DBMSTransaction:
         self.isolation_level = isolation_level or dbms.settings.isolation_level
         self.metadata = dict(metadata or {})
         self.timeout = timeout
-        self.user = user
+        self.principal = principal or dbms.security.administrator()
+        self.user = self.principal.user
         self.implicit = implicit
         self.status = Status.ACTIVE
         self.failure: Neo4jError | None = None
@@ -106,8 +113,9 @@ class DBMSTransaction:
         self.current_query = text
         try:
             statement, info = self.dbms.parse(text)
+            check_password_change(self.principal, statement)
             if isinstance(statement, (ast.ShowTransactions, ast.TerminateTransactions)):
-                return self._track(run_management(self.dbms, statement, text, parameters, self.user))
+                return self._track(run_management(self.dbms, statement, text, parameters, self.principal))
             if isinstance(statement, ast.TransactionControl):
                 raise TransactionError("Nested transactions are not supported." if statement.action == "BEGIN"
                                        else f"{statement.action} is a statement of the session: call the "
@@ -124,6 +132,7 @@ class DBMSTransaction:
             if info.category == ADMINISTRATION:
                 return self._run_administration(statement, text, parameters)
             self._check_database(database, statement, text)
+            check_statement(self.principal, statement, info.category, database)
             child = self._child(database)
             if info.category in (WRITE, SCHEMA) and not info.explain:
                 self._check_write(database)
@@ -189,7 +198,12 @@ class DBMSTransaction:
     def _child(self, database: str):
         child = self.children.get(database)
         if child is None:
-            child = self.dbms.databases[database].begin(self.isolation_level, self.dbms.settings.transaction_memory_max)
+            handle = self.dbms.databases[database]
+            if database != SYSTEM:  # the system graph is read and written by administration commands only
+                check_access(self.principal, database)
+            child = handle.begin(self.isolation_level, self.dbms.settings.transaction_memory_max)
+            if database != SYSTEM:
+                install_guards(child, self.principal, database, handle.storage)
             self.children[database] = child
             if self.terminated is not None:
                 child.terminate(self.terminated)
@@ -201,16 +215,33 @@ class DBMSTransaction:
         return lambda: handle.begin(level)
 
     def _run_administration(self, statement, text: str, parameters: dict) -> Result:
-        if self.access_mode == "READ" and not isinstance(statement, ast.ShowDatabases):
+        check_administration(self.principal, statement, lambda s: resolve_name(s.name, parameters))
+        reading = isinstance(statement, (ast.ShowDatabases, ast.ShowUsers, ast.ShowRoles, ast.ShowPrivileges))
+        if self.access_mode == "READ" and not reading:
             raise ClientError(f"Writing in read access mode not allowed. Attempted write to {SYSTEM}",
                               "Neo.ClientError.Statement.AccessMode")
         child = self._child(SYSTEM)
         counters = Counters()
         administration = self.dbms.administration
+        security = self.dbms.security.commands
+        if isinstance(statement, (ast.ShowUsers, ast.ShowRoles, ast.ShowPrivileges)):
+            plan = self._security_show(statement, child, parameters)
+            ctx = ExecutionContext(child, parameters, counters, SYSTEM)
+            records = [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
+            return self._wrap(plan.columns, records, counters, text, parameters, SYSTEM, "r")
+        if not reading and not isinstance(statement, (ast.CreateDatabase, ast.DropDatabase, ast.StartDatabase,
+                                                      ast.StopDatabase, ast.AlterDatabase)):
+            self._check_write(SYSTEM)
+            counters.system_updates = security.execute(statement, child, parameters, self.user)
+            return self._wrap([], iter(()), counters, text, parameters, SYSTEM, "s")
         if isinstance(statement, ast.ShowDatabases):
-            home = self.dbms.settings.default_database
-            plan = plan_show(statement, "ShowDatabases",
-                             lambda ctx: administration.show_rows(statement, ctx, home),
+            home = self.principal.privileges.home
+            privileges = self.principal.privileges
+
+            def visible_rows(ctx):
+                return [row for row in administration.show_rows(statement, ctx, home)
+                        if row["name"] == SYSTEM or privileges.allows("ACCESS", row["name"])]
+            plan = plan_show(statement, "ShowDatabases", visible_rows,
                              DATABASE_COLUMNS if statement.scope in ("ALL", "NAMED") else
                              [c for c in DATABASE_COLUMNS if c not in ("default", "home")],
                              DATABASE_COLUMNS + DATABASE_EXTRA_COLUMNS, self.dbms.system.planner)
@@ -223,10 +254,22 @@ class DBMSTransaction:
             counters.system_updates = administration.execute(statement, child, parameters,
                                                              self.dbms.settings.default_database)
             records, keys = iter(()), []
-        else:
-            raise ClientError(f"{type(statement).__name__} is not supported yet: users, roles and privileges "
-                              "come with the security work", "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
         return self._wrap(keys, records, counters, text, parameters, SYSTEM, "s" if keys == [] else "r")
+
+    def _security_show(self, statement, child, parameters: dict):
+        commands = self.dbms.security.commands
+        planner = self.dbms.system.planner
+        if isinstance(statement, ast.ShowUsers):
+            rows = commands.user_rows(child, self.user if statement.current else None)
+            return plan_show(statement, "ShowUsers", lambda ctx: rows, USER_COLUMNS, USER_COLUMNS, planner)
+        if isinstance(statement, ast.ShowRoles):
+            rows = commands.role_rows(statement, child)
+            columns = ROLE_COLUMNS + (["member"] if statement.with_users else [])
+            return plan_show(statement, "ShowRoles", lambda ctx: rows, columns, columns + ROLE_EXTRA_COLUMNS, planner)
+        rows = commands.privilege_rows(statement, child, parameters, self.user)
+        extra = ["user"] if statement.filter == "USER" else []
+        columns = (COMMAND_COLUMNS if statement.as_commands else PRIVILEGE_COLUMNS) + extra
+        return plan_show(statement, "ShowPrivileges", lambda ctx: rows, columns, columns, planner)
 
     def _result(self, query_result, text: str, parameters: dict, database: str) -> Result:
         plan = query_result.plan
@@ -306,6 +349,7 @@ class DBMSTransaction:
         self.dbms.registry.remove(self)
         if SYSTEM in self.children and self.writer == SYSTEM:
             self.dbms.sync_catalog()
+            self.dbms.security.changed()
         return dict(self.bookmarks)
 
     def rollback(self) -> None:

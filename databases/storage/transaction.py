@@ -48,7 +48,10 @@ class Transaction(TransactionState):
 
     def view(self, entity) -> Version | None:
         """The version of a vertex or edge this transaction sees (labels, props), or None if it sees none."""
-        return read_version(entity.head, self.info, self.read_ts, self.dirty)
+        version = read_version(entity.head, self.info, self.read_ts, self.dirty)
+        if version is None or self.read_filter is None:
+            return version
+        return self.read_filter(self.view, entity, version)
 
     def vertex(self, gid: int) -> Vertex | None:
         vertex = self.storage.vertices.get(gid)
@@ -230,6 +233,8 @@ class Transaction(TransactionState):
     def create_vertex(self, labels: Iterable[str] = (), props: dict | None = None) -> Vertex:
         self._check_writable()
         clean = self._clean_props(props)
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.create_vertex, labels, clean)
         storage = self.storage
         version = Version(self.info, storage.label_set(labels), clean, props_shared=clean is _NO_PROPS)
         with storage.write_lock:
@@ -244,6 +249,8 @@ class Transaction(TransactionState):
         """Creates a relationship; both end nodes are write-locked, so a concurrent delete of either conflicts."""
         self._check_writable()
         clean = self._clean_props(props)
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.create_edge, type_, clean)
         self._writable(src)
         if dst is not src:
             self._writable(dst)
@@ -267,6 +274,8 @@ class Transaction(TransactionState):
         """Sets one property; None removes it (Cypher never stores null)."""
         if value is not None:
             self._check_value(key, value)
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.set_property, entity, self.view(entity) or entity.head, key)
         version = self._writable(entity)
         if not version.props_shared and version.props.get(key) is not None:
             self._remember_replaced(entity, version)
@@ -285,6 +294,10 @@ class Transaction(TransactionState):
         for key, value in props.items():
             if value is not None:
                 self._check_value(key, value)
+        if self.write_guard is not None:
+            current = self.view(entity) or entity.head
+            for key in set(props) | (set(current.props) if replace else set()):
+                self._guarded(self.write_guard.set_property, entity, current, key)
         version = self._writable(entity)
         if not version.props_shared:
             self._remember_replaced(entity, version)
@@ -301,6 +314,8 @@ class Transaction(TransactionState):
 
     def add_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
         """Adds labels; returns how many were new."""
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.change_labels, "SET LABEL", labels)
         version = self._writable(vertex)
         added = [label for label in dict.fromkeys(labels) if label not in version.labels]
         if added:
@@ -311,6 +326,8 @@ class Transaction(TransactionState):
 
     def remove_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
         """Removes labels; returns how many were there."""
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.change_labels, "REMOVE LABEL", labels)
         version = self._writable(vertex)
         removed = [label for label in dict.fromkeys(labels) if label in version.labels]
         if removed:
@@ -325,6 +342,8 @@ class Transaction(TransactionState):
         head = edge.head
         if head is not None and head.owner is self.info and head.deleted:
             return False
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.delete, edge, self.view(edge) or head)
         version = self._prepare(edge)
         if version is None:
             return False
@@ -337,6 +356,8 @@ class Transaction(TransactionState):
         head = vertex.head
         if head is not None and head.owner is self.info and head.deleted:
             return []
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.delete, vertex, self.view(vertex) or head)
         version = self._writable(vertex)
         removed = []
         if detach:

@@ -32,6 +32,10 @@ class TransactionState:
         self.commit_ts: int | None = None
         self._written: dict = {}
         self._schema_changes: list = []
+        # A restricted user's privileges (installed by the coordinator): `read_filter(view, entity, version)`
+        # hides or trims what the user may not see; `write_guard` refuses writes they may not make.
+        self.read_filter = None
+        self.write_guard = None
 
     # --- state -----------------------------------------------------------------------------------------------
 
@@ -75,6 +79,14 @@ class TransactionState:
             raise TransactionError(f"The transaction is {self.status.value} and cannot be used.")
         if self.termination is not None:
             self.check_terminated()
+
+    def _guarded(self, check, *arguments) -> None:
+        """Runs a write-guard check; a refusal fails the transaction like any failed write."""
+        try:
+            check(*arguments)
+        except Neo4jError as error:
+            self.mark_failed(error)
+            raise
 
     def _allocate(self, size: int) -> None:
         try:

@@ -138,7 +138,9 @@ class DiskTransaction(TransactionState):
 
     def view(self, entity) -> Version | None:
         head = entity.head
-        return None if head is None or head.deleted else head
+        if head is None or head.deleted:
+            return None
+        return head if self.read_filter is None else self.read_filter(self.view, entity, head)
 
     def vertex(self, gid: int) -> Vertex | None:
         vertex = self._created_vertices.get(gid) or self._vertex_at(gid)
@@ -365,6 +367,8 @@ class DiskTransaction(TransactionState):
     def create_vertex(self, labels: Iterable[str] = (), props: dict | None = None) -> Vertex:
         self._check_writable()
         clean = self._clean_props(props)
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.create_vertex, labels, clean)
         version = Version(self.info, self.storage.label_set(tuple(labels)), clean, props_shared=clean is _NO_PROPS)
         vertex = Vertex(self.storage.next_vertex_gid(), version)
         self._created_vertices[vertex.gid] = vertex
@@ -378,6 +382,8 @@ class DiskTransaction(TransactionState):
         """Creates a relationship; both end nodes are locked, so a concurrent delete of either conflicts."""
         self._check_writable()
         clean = self._clean_props(props)
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.create_edge, type_, clean)
         for end in (src, dst):
             if self.view(end) is None:
                 self._writable(end)  # raises: deleted here
@@ -397,6 +403,8 @@ class DiskTransaction(TransactionState):
     def set_property(self, entity, key: str, value: object) -> None:
         if value is not None:
             self._check_value(key, value)
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.set_property, entity, self.view(entity) or entity.head, key)
         version = self._writable(entity)
         self._own_props(version)
         if value is None:
@@ -410,6 +418,10 @@ class DiskTransaction(TransactionState):
         for key, value in props.items():
             if value is not None:
                 self._check_value(key, value)
+        if self.write_guard is not None:
+            current = self.view(entity) or entity.head
+            for key in set(props) | (set(current.props) if replace else set()):
+                self._guarded(self.write_guard.set_property, entity, current, key)
         version = self._writable(entity)
         self._own_props(version)
         if replace:
@@ -423,6 +435,8 @@ class DiskTransaction(TransactionState):
         self._note_values(entity, version)
 
     def add_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.change_labels, "SET LABEL", labels)
         version = self._writable(vertex)
         added = [label for label in dict.fromkeys(labels) if label not in version.labels]
         if added:
@@ -430,6 +444,8 @@ class DiskTransaction(TransactionState):
         return len(added)
 
     def remove_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.change_labels, "REMOVE LABEL", labels)
         version = self._writable(vertex)
         removed = [label for label in dict.fromkeys(labels) if label in version.labels]
         if removed:
@@ -440,6 +456,8 @@ class DiskTransaction(TransactionState):
         head = edge.head
         if head.owner is self.info and head.deleted:
             return False
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.delete, edge, self.view(edge) or head)
         self._writable(edge).deleted = True
         return True
 
@@ -447,6 +465,8 @@ class DiskTransaction(TransactionState):
         head = vertex.head
         if head.owner is self.info and head.deleted:
             return []
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.delete, vertex, self.view(vertex) or head)
         version = self._writable(vertex)
         removed = []
         if detach:

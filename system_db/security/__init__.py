@@ -1,0 +1,1 @@
+"""Users, roles and privileges, kept as a graph in the system database."""
