@@ -14,7 +14,7 @@ from databases.cypher import ast
 from databases.cypher.classify import ADMINISTRATION, DATABASE_MANAGEMENT, READ, SCHEMA, TRANSACTION_CONTROL, WRITE
 from databases.cypher.context import Counters, ExecutionContext
 from databases.cypher.show import plan_show
-from databases.errors import ClientError, Neo4jError, TransactionError, TransientError, error_for_code
+from databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError, TransientError, error_for_code
 from dbms.authorization import (
     check_access, check_administration, check_password_change, check_statement, install_guards,
 )
@@ -144,6 +144,12 @@ class DBMSTransaction:
             if self.implicit:
                 self.rollback()
             raise
+        except Exception as unexpected:  # never a bare Python exception: the user still gets a code
+            error = DatabaseError(f"{type(unexpected).__name__}: {unexpected}", "Neo.DatabaseError.General.UnknownError")
+            self.fail(error)
+            if self.implicit:
+                self.rollback()
+            raise error from unexpected
         return self._result(query_result, text, parameters, database)
 
     def _target(self, info) -> str:

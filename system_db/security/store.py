@@ -112,8 +112,8 @@ class SecurityStore:
             props["home"] = home
         txn.create_vertex(["User"], props)
 
-    def update_user(self, txn: Transaction, name: str, **changes) -> None:
-        vertex = self._user(txn, name)
+    def update_user(self, txn: Transaction, user: str, /, **changes) -> None:
+        vertex = self._user(txn, user)
         for key, value in changes.items():
             txn.set_property(vertex, key, value)
 
