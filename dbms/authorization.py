@@ -81,10 +81,14 @@ def check_statement(principal: Principal, statement, category: str, database: st
         action = "SHOW INDEX" if inner.what.startswith("INDEX") else "SHOW CONSTRAINT"
         if not privileges.allows(action, database):
             raise _denied(principal, "Schema operations")
-    if isinstance(inner, ast.Query) and any(isinstance(node, ast.LoadCsv) for node in inner.walk()) \
-            and not privileges.allows("LOAD"):
-        raise forbidden(f"LOAD is not allowed for user '{principal.user}' with roles "
-                        f"[{roles_text(principal.roles)}].")
+    if isinstance(inner, ast.Query):
+        for node in inner.walk():
+            if isinstance(node, ast.LoadCsv) and not privileges.allows("LOAD"):
+                raise forbidden(f"LOAD is not allowed for user '{principal.user}' with roles "
+                                f"[{roles_text(principal.roles)}].")
+            if isinstance(node, ast.CallProcedure) and not privileges.allows_procedure(node.name):
+                raise forbidden(f"Executing procedure is not allowed for user '{principal.user}' with roles "
+                                f"[{roles_text(principal.roles)}].")
 
 
 def install_guards(child, principal: Principal, database: str, storage) -> None:

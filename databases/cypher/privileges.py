@@ -49,7 +49,7 @@ def privilege_name(words: list[str], scope: str) -> tuple[str, tuple | None]:
             return prefix, tuple(words[size:])
     name = " ".join(normalised)
     name = _SHORT_FORMS.get(name, name)
-    if name in ("ALL PRIVILEGES", "ALL DATABASE PRIVILEGES", "ALL GRAPH PRIVILEGES", "ALL DBMS PRIVILEGES"):
+    if name in ("ALL", "ALL PRIVILEGES", "ALL DATABASE PRIVILEGES", "ALL GRAPH PRIVILEGES", "ALL DBMS PRIVILEGES"):
         name = {"GRAPH": "ALL GRAPH PRIVILEGES", "DATABASE": "ALL DATABASE PRIVILEGES",
                 "DBMS": "ALL DBMS PRIVILEGES"}.get(scope, name)
     if name in ("SHOW TRANSACTION", "TERMINATE TRANSACTION", "TRANSACTION MANAGEMENT", "TRANSACTION"):

@@ -7,6 +7,7 @@ roles' rules): an action is allowed when some GRANT covers it and no DENY does â
 """
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -121,6 +122,13 @@ class Privileges:
     def allows(self, action: str, database: str | None = None) -> bool:
         """A database privilege (ACCESS, INDEX MANAGEMENT â€¦) on `database`, or a DBMS one without it."""
         return self._decide(action, lambda rule: self._targets(rule, database))
+
+    def allows_procedure(self, name: str) -> bool:
+        """EXECUTE PROCEDURE of `name` (qualifiers are globs: `db.*`, `*`)."""
+        def matches(rule: Rule) -> bool:
+            qualifier = rule.qualifier
+            return qualifier in (None, ALL) or any(fnmatch.fnmatchcase(name, pattern) for pattern in qualifier)
+        return self._decide("EXECUTE PROCEDURE", matches)
 
     def allows_for_user(self, action: str, database: str, user: str) -> bool:
         """SHOW/TERMINATE TRANSACTION for the transactions of `user`."""

@@ -306,6 +306,27 @@ def test_load_csv_needs_the_load_privilege(tmp_path):
         forbidden(session, query)
 
 
+def test_procedures_need_execute_and_see_only_what_the_user_may_traverse(secure, admin):
+    admin.run("CREATE (:Public), (:Hidden)").consume()
+    admin.run("CREATE ROLE partial").consume()
+    admin.run("GRANT ACCESS ON DATABASE * TO partial").consume()
+    admin.run("GRANT MATCH {*} ON GRAPH * NODES Public TO partial").consume()
+    session = user(secure, admin, "proc", "partial")
+    assert session.run("CALL db.labels() YIELD label RETURN label").value() == ["Public"]
+    admin.run("DENY EXECUTE PROCEDURE db.* ON DBMS TO partial").consume()
+    assert forbidden(session, "CALL db.labels()").startswith("Executing procedure is not allowed for user 'proc'")
+    assert session.run("CALL dbms.components() YIELD name RETURN name").value() == ["Neo4j Kernel"]
+
+
+def test_all_database_privileges(secure, admin):
+    admin.run("CREATE ROLE dba").consume()
+    admin.run("GRANT ALL ON DATABASE * TO dba").consume()
+    session = user(secure, admin, "dba1", "dba")
+    session.run("CREATE INDEX FOR (n:Any) ON (n.x)").consume()
+    assert "all_database" not in str(admin.run("SHOW ROLE dba PRIVILEGES").data())
+    assert admin.run("SHOW ROLE dba PRIVILEGES YIELD action").value() == ["database_actions"]
+
+
 def test_transactions_of_others_need_the_transaction_privileges(secure, admin):
     watcher = user(secure, admin, "watcher", "reader")
     worker = user(secure, admin, "worker", "reader")
