@@ -1,0 +1,1 @@
+"""The `graphplex` command line."""

@@ -1,0 +1,331 @@
+"""`graphplex import`, `dump` and `load`: moving whole graphs in and out, below Cypher.
+
+Import reads CSV files in neo4j-admin's header format (`id:ID(Space)`, `:LABEL`, `:START_ID`, `:END_ID`, `:TYPE`,
+`name:int`, `tags:string[]`, `:IGNORE`) into a new database through storage transactions of 50,000 elements, in
+IN_MEMORY_ANALYTICAL mode when the database is in memory (no log while loading; one snapshot at the end).
+A dump is every node, relationship, index and constraint of one consistent snapshot, in checksummed frames;
+`load` recreates a database from it."""
+from __future__ import annotations
+
+import csv
+import os
+import struct
+import time
+import zlib
+from dataclasses import astuple
+
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from databases.cypher.context import ExecutionContext
+from databases.cypher.expressions import Scope, compile_expression
+from databases.cypher.functions import FUNCTIONS
+from databases.cypher.parser import parse
+from databases.durability.codec import decode, encode
+from databases.errors import ClientError
+from databases.storage import SchemaChange
+from dbms.cli.main import EXIT_FAILED, EXIT_OK, open_dbms
+
+BATCH = 50_000
+_MAGIC = b"GRAPHPLEX-DUMP 1\n"
+_FRAME = struct.Struct("<II")
+_INTEGER = {"int", "long", "short", "byte"}
+_FLOAT = {"float", "double"}
+_TEMPORAL = {"date", "localtime", "time", "localdatetime", "datetime", "duration"}
+
+
+# --- import ---------------------------------------------------------------------------------------------------
+
+class _Column:
+    def __init__(self, header: str) -> None:
+        name, _, kind = header.partition(":")
+        self.name = name
+        kind = kind.strip()
+        self.space = None
+        if "(" in kind and kind.endswith(")"):
+            kind, self.space = kind[:-1].split("(", 1)
+        self.kind = kind.upper() if kind.upper() in ("ID", "LABEL", "START_ID", "END_ID", "TYPE", "IGNORE") \
+            else kind.lower() or "string"
+        self.array = self.kind.endswith("[]")
+        if self.array:
+            self.kind = self.kind[:-2]
+
+
+def _convert(kind: str, text: str) -> object:
+    if kind in _INTEGER:
+        return int(text)
+    if kind in _FLOAT:
+        return float(text)
+    if kind == "boolean":
+        return text.strip().lower() == "true"
+    if kind in _TEMPORAL:
+        return FUNCTIONS[kind].impl(None, text)
+    if kind == "point":
+        expression = parse(f"RETURN point({text}) AS p").parts[0].clauses[0].projection.items[0].expression
+        return compile_expression(expression, Scope())({}, ExecutionContext(None, {}))
+    return text
+
+
+def _value(column: _Column, text: str, array_delimiter: str = ";") -> object:
+    if text == "":
+        return None
+    if column.array:
+        return [_convert(column.kind, item) for item in text.split(array_delimiter)]
+    return _convert(column.kind, text)
+
+
+def _files(specs: list[str]) -> list[tuple[str | None, str]]:
+    result = []
+    for spec in specs:
+        token, sep, path = spec.partition("=")
+        result.append((token, path) if sep and not os.path.exists(spec) else (None, spec))
+    return result
+
+
+def command_import(args, out, err) -> int:
+    if not args.database:
+        raise ValueError("import needs --database NAME (a new database)")
+    if not args.nodes:
+        raise ValueError("import needs at least one --nodes FILE")
+    name = args.database.lower()
+    with open_dbms(args) as dbms:
+        with dbms.session(auth=None if args.user is None else (args.user, args.password or "")) as session:
+            session.run("CREATE DATABASE $name", name=name).consume()
+        database = dbms.databases[name]
+        analytical = not database.on_disk
+        if analytical:
+            database.set_storage_mode("IN_MEMORY_ANALYTICAL")
+        start = time.perf_counter()
+        ids: dict[tuple, object] = {}
+        counts = {"nodes": 0, "relationships": 0, "properties": 0}
+        files = [("nodes", token, path) for token, path in _files(args.nodes)] + \
+            [("relationships", token, path) for token, path in _files(args.relationships)]
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                      TimeRemainingColumn(), console=None if out is None else _console(out),
+                      transient=True) as progress:
+            for kind, token, path in files:
+                task = progress.add_task(os.path.basename(path), total=os.path.getsize(path))
+                loader = _load_nodes if kind == "nodes" else _load_relationships
+                loader(database, path, token, args.delimiter, ids, counts,
+                       lambda position: progress.update(task, completed=position))
+        if analytical:
+            database.set_storage_mode(dbms.entry(name).storage_mode)
+        seconds = time.perf_counter() - start
+    elements = counts["nodes"] + counts["relationships"]
+    out.write(f"IMPORT DONE in {seconds:.2f} s: {counts['nodes']} nodes, {counts['relationships']} relationships, "
+              f"{counts['properties']} properties ({elements / seconds if seconds else 0:,.0f} elements/s)\n")
+    return EXIT_OK
+
+
+def _console(out):
+    from rich.console import Console
+    return Console(file=out)
+
+
+def _rows(path: str, delimiter: str, progress):
+    with open(path, newline="", encoding="utf-8") as file:
+        reader = csv.reader(file, delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            return
+        yield [_Column(h) for h in header]
+        for number, row in enumerate(reader, start=2):
+            if number % 10_000 == 0:
+                progress(file.tell())
+            yield number, row
+        progress(os.path.getsize(path))
+
+
+class _Batches:
+    """Storage transactions of BATCH elements: a bulk load never holds one huge transaction."""
+
+    def __init__(self, database) -> None:
+        self.database = database
+        self.txn = database.begin()
+        self.size = 0
+
+    def tick(self) -> None:
+        self.size += 1
+        if self.size >= BATCH:
+            self.txn.commit()
+            self.txn = self.database.begin()
+            self.size = 0
+
+    def close(self) -> None:
+        self.txn.commit()
+
+
+def _load_nodes(database, path, label, delimiter, ids, counts, progress) -> None:
+    rows = _rows(path, delimiter, progress)
+    columns = next(rows, None)
+    if columns is None:
+        return
+    batches = _Batches(database)
+    extra = [label] if label else []
+    for number, row in rows:
+        if len(row) != len(columns):
+            raise ClientError(f"{path}:{number}: expected {len(columns)} fields, found {len(row)}",
+                              "Neo.ClientError.Statement.ArgumentError")
+        labels, props, key = list(extra), {}, None
+        for column, text in zip(columns, row):
+            if column.kind == "ID":
+                key = (column.space, text)
+                if column.name:
+                    props[column.name] = text
+            elif column.kind == "LABEL":
+                labels.extend(label for label in text.split(";") if label)
+            elif column.kind != "IGNORE":
+                value = _value(column, text)
+                if value is not None:
+                    props[column.name] = value
+        vertex = batches.txn.create_vertex(labels, props)
+        if key is not None:
+            if key in ids:
+                raise ClientError(f"{path}:{number}: duplicate node id '{key[1]}'", "Neo.ClientError.Statement.ArgumentError")
+            ids[key] = vertex.gid
+        counts["nodes"] += 1
+        counts["properties"] += len(props)
+        batches.tick()
+    batches.close()
+
+
+def _load_relationships(database, path, type_, delimiter, ids, counts, progress) -> None:
+    rows = _rows(path, delimiter, progress)
+    columns = next(rows, None)
+    if columns is None:
+        return
+    batches = _Batches(database)
+    for number, row in rows:
+        start = end = None
+        kind, props = type_, {}
+        for column, text in zip(columns, row):
+            if column.kind == "START_ID":
+                start = ids.get((column.space, text))
+                if start is None:
+                    raise ClientError(f"{path}:{number}: no node with id '{text}'", "Neo.ClientError.Statement.ArgumentError")
+            elif column.kind == "END_ID":
+                end = ids.get((column.space, text))
+                if end is None:
+                    raise ClientError(f"{path}:{number}: no node with id '{text}'", "Neo.ClientError.Statement.ArgumentError")
+            elif column.kind == "TYPE":
+                kind = text or kind
+            elif column.kind != "IGNORE":
+                value = _value(column, text)
+                if value is not None:
+                    props[column.name] = value
+        if start is None or end is None or not kind:
+            raise ClientError(f"{path}:{number}: a relationship needs :START_ID, :END_ID and a type",
+                              "Neo.ClientError.Statement.ArgumentError")
+        txn = batches.txn
+        txn.create_edge(txn.vertex(start), txn.vertex(end), kind, props)
+        counts["relationships"] += 1
+        counts["properties"] += len(props)
+        batches.tick()
+    batches.close()
+
+
+# --- dump and load --------------------------------------------------------------------------------------------
+
+def _write_frame(file, operations: list) -> None:
+    payload = encode(operations)
+    file.write(_FRAME.pack(len(payload), zlib.crc32(payload)) + payload)
+
+
+def command_dump(args, out, err) -> int:
+    with open_dbms(args) as dbms:
+        database = dbms.databases.get(args.source.lower())
+        if database is None or args.source.lower() == "system":
+            raise ValueError(f"no user database named {args.source!r}")
+        txn = database.begin("SNAPSHOT_ISOLATION")
+        counts = [0, 0]
+        try:
+            with open(args.file + ".tmp", "wb") as file:
+                file.write(_MAGIC)
+                _write_frame(file, [("S",) + astuple(change) for change in _schema(database.storage)])
+                chunk: list = []
+                for vertex in txn.vertices():
+                    version = txn.view(vertex)
+                    chunk.append(("V", vertex.gid, sorted(version.labels), dict(version.props)))
+                    counts[0] += 1
+                    if len(chunk) >= 10_000:
+                        _write_frame(file, chunk)
+                        chunk = []
+                for edge in txn.edges():
+                    chunk.append(("E", edge.gid, edge.type, edge.src.gid, edge.dst.gid, dict(txn.view(edge).props)))
+                    counts[1] += 1
+                    if len(chunk) >= 10_000:
+                        _write_frame(file, chunk)
+                        chunk = []
+                _write_frame(file, chunk)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(args.file + ".tmp", args.file)
+        finally:
+            txn.commit()
+    out.write(f"Dumped {args.source}: {counts[0]} nodes, {counts[1]} relationships to {args.file}\n")
+    return EXIT_OK
+
+
+def _schema(storage) -> list[SchemaChange]:
+    changes = []
+    for constraint in storage.schema.constraints.values():
+        changes.append(SchemaChange("create_constraint", constraint.name, constraint.entity_type, constraint.label,
+                                    constraint.properties, constraint.kind, constraint.property_types))
+    owned = {c.name for c in storage.schema.constraints.values()}
+    for index in storage.indexes.by_name.values():
+        if index.owning_constraint is None and index.name not in owned:
+            changes.append(SchemaChange("create_index", index.name, index.entity_type, index.label, index.properties))
+    return changes
+
+
+def _frames(path: str):
+    with open(path, "rb") as file:
+        if file.read(len(_MAGIC)) != _MAGIC:
+            raise ClientError(f"{path} is not a graphplex dump", "Neo.ClientError.Statement.ArgumentError")
+        while True:
+            header = file.read(_FRAME.size)
+            if not header:
+                return
+            length, checksum = _FRAME.unpack(header) if len(header) == _FRAME.size else (None, None)
+            payload = file.read(length) if length is not None else b""
+            if length is None or len(payload) != length or zlib.crc32(payload) != checksum:
+                raise ClientError(f"{path} is damaged at offset {file.tell()}", "Neo.ClientError.Statement.ArgumentError")
+            yield decode(payload)
+
+
+def command_load(args, out, err) -> int:
+    name = args.target.lower()
+    frames = _frames(args.file)
+    schema = next(frames, [])
+    with open_dbms(args) as dbms:
+        with dbms.session(auth=None if args.user is None else (args.user, args.password or "")) as session:
+            if dbms.entry(name) is not None:
+                if not args.overwrite:
+                    err.write(f"graphplex: database {name} exists (use --overwrite)\n")
+                    return EXIT_FAILED
+                session.run("DROP DATABASE $name", name=name).consume()
+            session.run("CREATE DATABASE $name", name=name).consume()
+        database = dbms.databases[name]
+        ids: dict[int, int] = {}
+        counts = [0, 0]
+        batches = _Batches(database)
+        for operations in frames:
+            for operation in operations:
+                txn = batches.txn
+                if operation[0] == "V":
+                    ids[operation[1]] = txn.create_vertex(operation[2], operation[3]).gid
+                    counts[0] += 1
+                else:
+                    txn.create_edge(txn.vertex(ids[operation[3]]), txn.vertex(ids[operation[4]]), operation[2],
+                                    operation[5])
+                    counts[1] += 1
+                batches.tick()
+        batches.close()
+        txn = database.begin()
+        for operation in schema:
+            txn.change_schema(SchemaChange(*operation[1:]))
+        txn.commit()
+    out.write(f"Loaded {name}: {counts[0]} nodes, {counts[1]} relationships from {args.file}\n")
+    return EXIT_OK
+
+
+__all__ = ["command_import", "command_dump", "command_load"]

@@ -1,0 +1,161 @@
+"""The `graphplex` command: an interactive shell, Cypher scripts, a demo, bulk import, dump and load.
+
+Exit codes: 0 success; 1 a statement or command failed; 2 bad usage; 3 the DBMS could not be opened or the
+credentials were refused."""
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
+from databases.errors import Neo4jError
+from dbms.cli.output import FORMATS, Printer
+from dbms.cli.runner import Exit, Runner, describe_error
+from dbms.cli.script import split_script
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
+
+EXAMPLES = {
+    "shell": "examples:\n  graphplex shell --data-dir ./data\n  graphplex shell --in-memory --database neo4j",
+    "run": "examples:\n  graphplex run --data-dir ./data setup.cypher seed.cypher\n"
+           "  echo 'CREATE DATABASE shop;' | graphplex run --data-dir ./data -\n"
+           "  graphplex run --in-memory --param limit=10 --format json report.cypher",
+    "demo": "examples:\n  graphplex demo\n  graphplex demo ./demo-data",
+    "import": "examples:\n  graphplex import --data-dir ./data --database movies --nodes people.csv "
+              "--relationships acted_in.csv",
+    "dump": "examples:\n  graphplex dump --data-dir ./data neo4j neo4j.dump",
+    "load": "examples:\n  graphplex load --data-dir ./data copy neo4j.dump",
+}
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    where = common.add_mutually_exclusive_group()
+    where.add_argument("--data-dir", metavar="DIR", help="the DBMS's data directory (created if new)")
+    where.add_argument("--in-memory", action="store_true", help="a DBMS that touches no disk (the default)")
+    common.add_argument("--database", "-d", metavar="NAME", help="the database to use (default: the user's home)")
+    common.add_argument("--user", "-u", help="log in as this user (turns authentication on)")
+    common.add_argument("--password", "-p", help="the user's password")
+    common.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="a parameter; VALUE is a Cypher expression (else taken as a string); repeatable")
+    common.add_argument("--format", choices=FORMATS, default="table", help="how results are printed")
+    return common
+
+
+def parser() -> argparse.ArgumentParser:
+    common = _common()
+    top = argparse.ArgumentParser(prog="graphplex", description=__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], help=help_text, description=help_text,
+                                   epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
+    add("shell", "an interactive Cypher prompt (statements end with `;`, `:help` lists the commands)")
+    run = add("run", "run Cypher scripts (statements separated by `;`); FILE `-` reads standard input")
+    run.add_argument("files", nargs="+", metavar="FILE")
+    run.add_argument("--continue-on-error", action="store_true", help="report failures and go on")
+    demo = add("demo", "a one-minute tour: several databases, a DBMS transaction, its rules, SHOW/TERMINATE "
+                       "TRANSACTIONS, a crash-safe reopen")
+    demo.add_argument("directory", nargs="?", help="data directory for the demo (default: a temporary one)")
+    bulk = add("import", "bulk import of CSV files (neo4j-admin header format) into a new database")
+    bulk.add_argument("--nodes", action="append", default=[], metavar="[LABEL=]FILE", help="a node file; repeatable")
+    bulk.add_argument("--relationships", action="append", default=[], metavar="[TYPE=]FILE",
+                      help="a relationship file; repeatable")
+    bulk.add_argument("--delimiter", default=",", help="the field delimiter (default ,)")
+    dump = add("dump", "write a consistent copy of a database to a file")
+    dump.add_argument("source", metavar="DB")
+    dump.add_argument("file", metavar="FILE")
+    load = add("load", "create a database from a dump file")
+    load.add_argument("target", metavar="DB")
+    load.add_argument("file", metavar="FILE")
+    load.add_argument("--overwrite", action="store_true", help="replace the database if it exists")
+    return top
+
+
+@contextmanager
+def open_dbms(args) -> Iterator:
+    from dbms import DBMS
+    settings = {}
+    if args.user is not None:
+        settings["auth_enabled"] = True
+    dbms = DBMS.open(args.data_dir, **settings) if args.data_dir else DBMS.in_memory(**settings)
+    try:
+        yield dbms
+    finally:
+        dbms.close()
+
+
+def credentials(args):
+    return (args.user, args.password or "") if args.user is not None else None
+
+
+def parameters(runner: Runner, pairs: list[str]) -> dict:
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--param needs KEY=VALUE, got {pair!r}")
+        try:
+            values[key] = runner.evaluate(value)
+        except Neo4jError:
+            values[key] = value
+    return values
+
+
+def command_run(args, out, err) -> int:
+    printer = Printer(out, args.format, summary=args.format == "table")
+    with open_dbms(args) as dbms:
+        runner = Runner(dbms, args.database, credentials(args), printer)
+        runner.parameters.update(parameters(runner, args.param))
+        failed = False
+        try:
+            for name in args.files:
+                source = sys.stdin.read() if name == "-" else _read(name)
+                label = "<stdin>" if name == "-" else name
+                for piece in split_script(source):
+                    try:
+                        runner.run(piece)
+                    except Exit:
+                        return EXIT_FAILED if failed else EXIT_OK
+                    except (Neo4jError, ValueError) as error:
+                        failed = True
+                        printer.error(describe_error(error, piece, label), err)
+                        if not args.continue_on_error:
+                            return EXIT_FAILED
+        finally:
+            runner.close()
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _read(name: str) -> str:
+    with open(name, encoding="utf-8") as file:
+        return file.read()
+
+
+def main(argv: list[str] | None = None, out=None, err=None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = parser().parse_args(argv)
+    handlers = {"run": command_run}
+    from dbms.cli import bulk, demo, shell
+    handlers.update({"shell": shell.command_shell, "demo": demo.command_demo, "import": bulk.command_import,
+                     "dump": bulk.command_dump, "load": bulk.command_load})
+    try:
+        return handlers[args.command](args, out, err)
+    except FileNotFoundError as error:
+        err.write(f"graphplex: {error.filename}: no such file\n")
+        return EXIT_FAILED
+    except ValueError as error:
+        err.write(f"graphplex: {error}\n")
+        return EXIT_USAGE
+    except Neo4jError as error:
+        err.write(f"graphplex: {error.code}: {error.message}\n")
+        return EXIT_UNAVAILABLE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
