@@ -64,6 +64,8 @@ def parser() -> argparse.ArgumentParser:
     bulk.add_argument("--relationships", action="append", default=[], metavar="[TYPE=]FILE",
                       help="a relationship file; repeatable")
     bulk.add_argument("--delimiter", default=",", help="the field delimiter (default ,)")
+    bulk.add_argument("--storage-mode", choices=["IN_MEMORY_TRANSACTIONAL", "ON_DISK_TRANSACTIONAL"],
+                      help="the new database's storage mode (default: the DBMS's)")
     dump = add("dump", "write a consistent copy of a database to a file")
     dump.add_argument("source", metavar="DB")
     dump.add_argument("file", metavar="FILE")
@@ -75,9 +77,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 @contextmanager
-def open_dbms(args) -> Iterator:
+def open_dbms(args, **settings) -> Iterator:
     from dbms import DBMS
-    settings = {}
+    settings = {key: value for key, value in settings.items() if value is not None}
     if args.user is not None:
         settings["auth_enabled"] = True
     dbms = DBMS.open(args.data_dir, **settings) if args.data_dir else DBMS.in_memory(**settings)
@@ -155,6 +157,9 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
         return EXIT_UNAVAILABLE
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a report, never a traceback
+        err.write(f"graphplex: unexpected {type(error).__name__}: {error}\n")
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

@@ -196,6 +196,31 @@ def test_import_in_the_neo4j_admin_format(tmp_path):
         assert info["storage_mode"] == "IN_MEMORY_TRANSACTIONAL", "the import's analytical mode was left"
 
 
+def test_import_into_an_on_disk_database(tmp_path):
+    (tmp_path / "n.csv").write_text("id:ID,name\n1,a\n2,b\n")
+    (tmp_path / "r.csv").write_text(":START_ID,:END_ID,w:float\n1,2,0.5\n")
+    data = str(tmp_path / "data")
+    code, out, err = cli("import", "--data-dir", data, "--database", "disk", "--storage-mode",
+                         "ON_DISK_TRANSACTIONAL", "--nodes", f"N={tmp_path / 'n.csv'}",
+                         "--relationships", f"R={tmp_path / 'r.csv'}")
+    assert (code, err) == (0, "")
+    with DBMS.open(data) as dbms, dbms.session(database="disk") as session:
+        assert session.run("MATCH (a {name: 'a'})-[r:R]->(b) RETURN r.w, b.name").values() == [[0.5, "b"]]
+        assert dict(session.run("SHOW STORAGE INFO ON CURRENT DATABASE").values())["storage_mode"] == \
+            "ON_DISK_TRANSACTIONAL"
+
+
+def test_import_of_many_rows_with_progress(tmp_path):
+    nodes = tmp_path / "n.csv"
+    nodes.write_text("id:ID,v:int\n" + "".join(f"{i},{i}\n" for i in range(25_000)))
+    rels = tmp_path / "r.csv"
+    rels.write_text(":START_ID,:END_ID\n" + "".join(f"{i},{(i * 7) % 25_000}\n" for i in range(25_000)))
+    code, out, err = cli("import", "--in-memory", "--database", "many", "--nodes", f"N={nodes}",
+                         "--relationships", f"NEXT={rels}")
+    assert (code, err) == (0, "")
+    assert "25000 nodes, 25000 relationships, 50000 properties" in out  # the named id column is a property
+
+
 def test_import_refuses_unknown_ids(tmp_path):
     (tmp_path / "n.csv").write_text("id:ID\n1\n")
     (tmp_path / "r.csv").write_text(":START_ID,:END_ID,:TYPE\n1,2,R\n")
