@@ -65,10 +65,10 @@ def resolve(url: str, import_dir: str | None) -> Path:
 
 def _records(path: Path, url: str, delimiter: str, headers: bool) -> Iterator[tuple[int, object]]:
     with _open(path) as stream:
-        reader = csv.reader(stream, delimiter=delimiter, quotechar='"', escapechar="\\", strict=False)
+        reader = csv.reader(stream, delimiter=delimiter, quotechar='"', escapechar="\\", strict=True)
         line_number = 0
         names = None
-        for fields in reader:
+        for fields in _checked(reader, url):
             line_number = reader.line_num
             if headers:
                 if names is None:
@@ -78,6 +78,20 @@ def _records(path: Path, url: str, delimiter: str, headers: bool) -> Iterator[tu
                                     zip(names, fields + [""] * (len(names) - len(fields)))}
             else:
                 yield line_number, list(fields)
+
+
+def _checked(reader, url: str) -> Iterator[list]:
+    """The reader's rows; a malformed one (an unterminated quote, text after a closing quote) fails clearly."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            detail = "missing closing quote" if "unexpected end of data" in str(error) else str(error)
+            raise ClientError(f"At {url} @ line {reader.line_num}: {detail}",
+                              "Neo.ClientError.Statement.ExternalResourceFailed") from None
+        yield row
 
 
 def _open(path: Path) -> io.TextIOBase:

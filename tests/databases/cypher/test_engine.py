@@ -1057,12 +1057,20 @@ class TestLoadCsv:
         assert column(csv_db, "LOAD CSV FROM 'file:///nums.csv' AS line "
                               "RETURN 12 / toInteger(line[0]) LIMIT 2") == [12, 6]
 
-    @pytest.mark.xfail(strict=True, reason="engine bug: a quoted field left open at the end of the file is "
-                       "accepted (load_csv._records uses csv.reader(strict=False)); Neo4j raises "
-                       "MissingEndQuoteException")
     def test_a_quote_left_open_at_the_end_of_the_file_fails(self, csv_db, import_dir):
         (import_dir / "open.csv").write_text('a\nb\n"never closed\n')
-        fails(csv_db, "LOAD CSV FROM 'file:///open.csv' AS row RETURN row")
+        error = fails(csv_db, "LOAD CSV FROM 'file:///open.csv' AS row RETURN row")
+        assert error.code == "Neo.ClientError.Statement.ExternalResourceFailed"
+        assert error.message == "At file:///open.csv @ line 3: missing closing quote"
+
+    def test_text_after_a_closing_quote_fails(self, csv_db, import_dir):
+        (import_dir / "after.csv").write_text('a,b\n1,"x"y\n')
+        assert "@ line 2" in fails(csv_db, "LOAD CSV FROM 'file:///after.csv' AS row RETURN row").message
+
+    def test_quoted_fields_may_hold_separators_newlines_and_doubled_quotes(self, csv_db, import_dir):
+        (import_dir / "quoted.csv").write_text('a,b\n1,"multi\nline, with comma"\n2,"say ""hi"""\n')
+        values = column(csv_db, "LOAD CSV WITH HEADERS FROM 'file:///quoted.csv' AS r RETURN r.b AS b")
+        assert values == ["multi\nline, with comma", 'say "hi"']
 
     def test_an_undecodable_file_fails_cleanly_and_leaves_no_open_transaction(self, csv_db, import_dir):
         (import_dir / "latin1.csv").write_bytes(b"a\n" + b"caf\xe9\n")
