@@ -111,6 +111,13 @@ class Session:
         self._isolation_level: str | None = None
         self._next_isolation_level: str | None = None
         self._bookmarks_awaited = not self._bookmarks
+        # (connection id, client address, protocol) stamped on this session's transactions (Bolt connections).
+        self.connection: tuple[str, str, str] | None = None
+
+    @property
+    def in_statement_transaction(self) -> bool:
+        """Whether a `BEGIN` statement opened a transaction that a `COMMIT`/`ROLLBACK` statement has not ended."""
+        return self._statement_transaction is not None
 
     # --- thread confinement ------------------------------------------------------------------------------
 
@@ -227,6 +234,8 @@ class Session:
                               isolation_level=level, metadata=metadata, timeout=timeout, implicit=implicit,
                               principal=self._current_principal())
         txn.session_isolation = levels
+        if self.connection is not None:
+            txn.connection_id, txn.client_address, txn.protocol = self.connection
         return txn
 
     # --- explicit transactions ---------------------------------------------------------------------------

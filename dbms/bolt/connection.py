@@ -1,0 +1,419 @@
+"""One Bolt connection's state machine (Bolt 5.0–5.4 and 4.1–4.4), on top of the coordinator's sessions.
+
+Every Bolt transaction is a DBMS transaction: auto-commit RUNs are a session's implicit transactions, BEGIN opens
+an explicit one, and `BEGIN`/`COMMIT`/`ROLLBACK` sent as Cypher (as pymgclient does) keep a session's statement
+transaction open across RUNs. After a FAILURE everything but RESET and GOODBYE is IGNORED; RESET rolls back
+whatever the connection had open."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from databases.errors import ClientError, Neo4jError
+from dbms.bolt.packstream import Structure
+from dbms.bolt.values import Dialect
+from dbms.session import Query, Session
+
+HELLO, GOODBYE, RESET, RUN, BEGIN, COMMIT, ROLLBACK = 0x01, 0x02, 0x0F, 0x10, 0x11, 0x12, 0x13
+DISCARD, PULL, TELEMETRY, ROUTE, LOGON, LOGOFF = 0x2F, 0x3F, 0x54, 0x66, 0x6A, 0x6B
+SUCCESS, RECORD, IGNORED, FAILURE = 0x70, 0x71, 0x7E, 0x7F
+
+_STATS = {"nodes_created": "nodes-created", "nodes_deleted": "nodes-deleted",
+          "relationships_created": "relationships-created", "relationships_deleted": "relationships-deleted",
+          "properties_set": "properties-set", "labels_added": "labels-added", "labels_removed": "labels-removed",
+          "indexes_added": "indexes-added", "indexes_removed": "indexes-removed",
+          "constraints_added": "constraints-added", "constraints_removed": "constraints-removed",
+          "system_updates": "system-updates"}
+
+
+class Close(Exception):
+    """The connection must be closed (after sending whatever responses were produced)."""
+
+    def __init__(self, responses: list | None = None) -> None:
+        super().__init__()
+        self.responses = responses or []
+
+
+def success(metadata: dict | None = None) -> Structure:
+    return Structure(SUCCESS, (metadata or {},))
+
+
+def failure(error: Exception) -> Structure:
+    if isinstance(error, Neo4jError):
+        return Structure(FAILURE, ({"code": error.code, "message": error.message},))
+    return Structure(FAILURE, ({"code": "Neo.DatabaseError.General.UnknownError",
+                                "message": f"{type(error).__name__}: {error}"},))
+
+
+def _invalid(message: str) -> ClientError:
+    return ClientError(message, "Neo.ClientError.Request.Invalid")
+
+
+@dataclass
+class _Stream:
+    result: object
+    records: object
+    started: float
+    session: Session | None = None  # an auto-commit stream's own session, closed when the stream ends
+    finished: bool = False
+
+
+@dataclass
+class ServerOptions:
+    agent: str = "Neo4j/5.26.0"
+    advertised_address: str | None = None
+    routing_ttl: int = 300
+
+
+class BoltConnection:
+    """Handles the messages of one connection, in order; `handle` returns the responses to send."""
+
+    def __init__(self, dbms, version: tuple[int, int], connection_id: str, client_address: str,
+                 options: ServerOptions, server_address: str) -> None:
+        self.dbms = dbms
+        self.version = version
+        self.connection_id = connection_id
+        self.client_address = client_address
+        self.options = options
+        self.server_address = server_address
+        self.state = "NEGOTIATION"
+        self.principal = None
+        self.dialect = Dialect(v5=version[0] >= 5, utc=version[0] >= 5)
+        self.streams: dict[int, _Stream] = {}
+        self.next_qid = 0
+        self.session: Session | None = None      # the explicit transaction's session (BEGIN) …
+        self.transaction = None                   # … and its transaction
+        self.statement_session: Session | None = None  # a session inside a Cypher `BEGIN` (pymgclient)
+
+    # --- dispatch --------------------------------------------------------------------------------------------
+
+    def handle(self, message: Structure) -> list[Structure]:
+        tag = message.tag
+        if tag == GOODBYE:
+            self.close()
+            raise Close()
+        if self.state == "FAILED":
+            if tag == RESET:
+                return [self._reset()]
+            return [Structure(IGNORED, ())]
+        try:
+            return self._dispatch(tag, message.fields)
+        except Close:
+            raise
+        except Exception as error:  # every error a client sees carries a code
+            if self.state in ("NEGOTIATION", "AUTHENTICATION"):
+                self.close()
+                raise Close([failure(error)])
+            self.state = "FAILED"
+            self._abandon_streams()
+            return [failure(error)]
+
+    def _dispatch(self, tag: int, fields: tuple) -> list[Structure]:
+        state = self.state
+        if state == "NEGOTIATION":
+            if tag != HELLO:
+                raise _invalid(f"Message 0x{tag:02X} is not allowed before HELLO")
+            return [self._hello(_map(fields, 0))]
+        if state == "AUTHENTICATION":
+            if tag == LOGON:
+                return [self._logon(_map(fields, 0))]
+            raise _invalid(f"Message 0x{tag:02X} is not allowed before LOGON")
+        if tag == RESET:
+            return [self._reset()]
+        if tag == HELLO:
+            raise Close([failure(_invalid("HELLO was already received on this connection"))])
+        if tag == RUN:
+            return [self._run(_text(fields, 0), _map(fields, 1), _map(fields, 2))]
+        if tag in (PULL, DISCARD):
+            return self._pull(_map(fields, 0), discard=tag == DISCARD)
+        if tag == BEGIN:
+            return [self._begin(_map(fields, 0))]
+        if tag == COMMIT:
+            return [self._commit()]
+        if tag == ROLLBACK:
+            return [self._rollback()]
+        if tag == ROUTE:
+            return [self._route(_map(fields, 0), fields[1] if len(fields) > 1 else [], fields[2] if len(fields) > 2 else {})]
+        if tag == TELEMETRY and self.version >= (5, 4):
+            return [success()]
+        if tag == LOGOFF and self.version >= (5, 1):
+            self._require_idle("LOGOFF")
+            self.principal = None
+            self.state = "AUTHENTICATION"
+            return [success()]
+        raise _invalid(f"Unknown or unsupported message 0x{tag:02X}")
+
+    # --- connection setup ------------------------------------------------------------------------------------
+
+    def _hello(self, extra: dict) -> Structure:
+        metadata = {"server": self.options.agent, "connection_id": self.connection_id}
+        if self.version >= (4, 3):
+            metadata["hints"] = {}
+        if self.version[0] == 4 and self.version >= (4, 3) and "utc" in (extra.get("patch_bolt") or []):
+            self.dialect.utc = True
+            metadata["patch_bolt"] = ["utc"]
+        if self.version >= (5, 1):
+            self.state = "AUTHENTICATION"
+        else:
+            self._authenticate(extra)
+        return success(metadata)
+
+    def _logon(self, auth: dict) -> Structure:
+        self._authenticate(auth)
+        return success()
+
+    def _authenticate(self, auth: dict) -> None:
+        scheme = auth.get("scheme", "none")
+        if scheme == "basic":
+            credentials = {"principal": auth.get("principal"), "credentials": auth.get("credentials")}
+        elif scheme == "none":
+            credentials = None
+        else:
+            raise ClientError(f"Unsupported authentication scheme '{scheme}'", "Neo.ClientError.Security.Unauthorized")
+        self.principal = self.dbms.security.login(credentials)
+        self.state = "READY"
+
+    # --- sessions ------------------------------------------------------------------------------------------------
+
+    def _new_session(self, extra: dict) -> Session:
+        if extra.get("imp_user"):
+            raise ClientError("Impersonation is not supported", "Neo.ClientError.Security.Forbidden")
+        database = extra.get("db") or None
+        mode = "READ" if extra.get("mode") == "r" else "WRITE"
+        bookmarks = [b for b in (extra.get("bookmarks") or []) if isinstance(b, str)]
+        session = Session(self.dbms, database, mode, bookmarks, self.principal)
+        session.connection = (self.connection_id, self.client_address, f"bolt-{self.version[0]}.{self.version[1]}")
+        return session
+
+    @staticmethod
+    def _timeout(extra: dict) -> float | None:
+        value = extra.get("tx_timeout")
+        return value / 1000.0 if isinstance(value, int) and value > 0 else None
+
+    # --- RUN, PULL, DISCARD --------------------------------------------------------------------------------------
+
+    def _run(self, text: str, parameters: dict, extra: dict) -> Structure:
+        parameters = self.dialect.decode(parameters)
+        started = time.perf_counter()
+        if self.state in ("TX_READY", "TX_STREAMING"):
+            result = self.transaction.run(text, parameters)
+            qid = self.next_qid
+            self.next_qid += 1
+            self.streams[qid] = _Stream(result, iter(result), started)
+            self.state = "TX_STREAMING"
+            return success({"fields": result.keys(), "t_first": _ms(started), "qid": qid})
+        if self.state != "READY":
+            raise _invalid(f"RUN is not allowed in state {self.state}")
+        if self.statement_session is not None:
+            session, own = self.statement_session, False
+        else:
+            session, own = self._new_session(extra), True
+        query = Query(text, metadata=extra.get("tx_metadata") or None, timeout=self._timeout(extra))
+        try:
+            result = session.run(query, parameters)
+        except BaseException:
+            if own and not session.in_statement_transaction:
+                session.close()
+            raise
+        if session.in_statement_transaction:
+            self.statement_session = session
+            own = False
+        elif not own:
+            self.statement_session = None
+            own = True
+        self.streams = {-1: _Stream(result, iter(result), started, session if own else None)}
+        self.state = "STREAMING"
+        return success({"fields": result.keys(), "t_first": _ms(started)})
+
+    def _pull(self, extra: dict, discard: bool) -> list[Structure]:
+        if self.state not in ("STREAMING", "TX_STREAMING"):
+            raise _invalid(f"{'DISCARD' if discard else 'PULL'} is not allowed in state {self.state}")
+        n = extra.get("n", -1)
+        qid = extra.get("qid", -1)
+        if not isinstance(n, int) or n == 0 or n < -1:
+            raise _invalid(f"Invalid number of records to {'discard' if discard else 'pull'}: {n}")
+        stream = self._stream(qid)
+        responses: list[Structure] = []
+        taken = 0
+        more = False
+        while n == -1 or taken < n:
+            try:
+                record = next(stream.records)
+            except StopIteration:
+                break
+            taken += 1
+            if not discard:
+                responses.append(Structure(RECORD, ([self.dialect.encode(v) for v in record.values()],)))
+        else:
+            more = self._has_more(stream)
+        if more:
+            responses.append(success({"has_more": True}))
+            return responses
+        responses.append(success(self._finish(stream)))
+        return responses
+
+    @staticmethod
+    def _has_more(stream: _Stream) -> bool:
+        try:
+            peeked = next(stream.records)
+        except StopIteration:
+            return False
+        stream.records = _chain(peeked, stream.records)
+        return True
+
+    def _stream(self, qid: int) -> _Stream:
+        if qid == -1:
+            if self.state == "STREAMING":
+                return self.streams[-1]
+            open_ids = [q for q, s in self.streams.items() if not s.finished]
+            if not open_ids:
+                raise _invalid("There is no open result to pull from")
+            return self.streams[max(open_ids)]
+        stream = self.streams.get(qid)
+        if stream is None or stream.finished:
+            raise _invalid(f"There is no open result with qid {qid}")
+        return stream
+
+    def _finish(self, stream: _Stream) -> dict:
+        summary = stream.result.consume()
+        stream.finished = True
+        metadata = {"type": summary.query_type, "t_last": _ms(stream.started), "db": summary.database,
+                    "has_more": False}
+        stats = {_STATS[name]: count for name, count in summary.counters.as_dict().items() if count}
+        if summary.counters.contains_updates:
+            stats["contains-updates"] = True
+        if summary.counters.contains_system_updates:
+            stats["contains-system-updates"] = True
+        if stats:
+            metadata["stats"] = stats
+        if summary.plan is not None:
+            metadata["plan"] = {"operatorType": "Plan", "args": {}, "identifiers": [],
+                                "children": [{"operatorType": row["operator"].strip(), "args": {"details": row["details"]},
+                                              "identifiers": [], "children": []} for row in summary.plan]}
+        if self.state == "STREAMING":
+            session = stream.session
+            if session is not None:
+                bookmarks = session.last_bookmarks()
+                if bookmarks:
+                    metadata["bookmark"] = bookmarks[-1]
+                session.close()
+            self.streams = {}
+            self.state = "READY"
+        elif all(s.finished for s in self.streams.values()):
+            self.state = "TX_READY"
+        return metadata
+
+    # --- explicit transactions -----------------------------------------------------------------------------------
+
+    def _begin(self, extra: dict) -> Structure:
+        self._require_idle("BEGIN")
+        if self.statement_session is not None:
+            raise ClientError("Nested transactions are not supported.",
+                              "Neo.ClientError.Transaction.TransactionStartFailed")
+        session = self._new_session(extra)
+        try:
+            self.transaction = session.begin_transaction(metadata=extra.get("tx_metadata") or None,
+                                                         timeout=self._timeout(extra))
+        except BaseException:
+            session.close()
+            raise
+        self.session = session
+        self.streams = {}
+        self.next_qid = 0
+        self.state = "TX_READY"
+        return success()
+
+    def _commit(self) -> Structure:
+        if self.state != "TX_READY":
+            raise _invalid(f"COMMIT is not allowed in state {self.state}")
+        session, transaction = self.session, self.transaction
+        self.session = self.transaction = None
+        self.state = "READY"
+        try:
+            transaction.commit()
+            bookmarks = session.last_bookmarks()
+        finally:
+            session.close()
+        return success({"bookmark": bookmarks[-1]} if bookmarks else {})
+
+    def _rollback(self) -> Structure:
+        if self.state not in ("TX_READY", "TX_STREAMING"):
+            raise _invalid(f"ROLLBACK is not allowed in state {self.state}")
+        self._end_transaction()
+        self.state = "READY"
+        return success()
+
+    def _require_idle(self, what: str) -> None:
+        if self.state != "READY":
+            raise _invalid(f"{what} is not allowed in state {self.state}")
+
+    # --- routing, reset, close -----------------------------------------------------------------------------------
+
+    def _route(self, context: dict, bookmarks, extra) -> Structure:
+        database = extra.get("db") if isinstance(extra, dict) else extra
+        if not database:
+            database = self.principal.privileges.home
+        address = self.options.advertised_address or context.get("address") or self.server_address
+        servers = [{"addresses": [address], "role": role} for role in ("ROUTE", "READ", "WRITE")]
+        return success({"rt": {"ttl": self.options.routing_ttl, "db": database, "servers": servers}})
+
+    def _reset(self) -> Structure:
+        if self.state in ("NEGOTIATION", "AUTHENTICATION"):
+            self.close()
+            raise Close([failure(_invalid("RESET before authentication"))])
+        self._abandon_streams()
+        self._end_transaction()
+        if self.statement_session is not None:
+            self.statement_session.close()  # rolls back a Cypher-level BEGIN
+            self.statement_session = None
+        self.state = "READY"
+        return success()
+
+    def _abandon_streams(self) -> None:
+        for stream in self.streams.values():
+            if stream.session is not None:
+                stream.session.close()
+        self.streams = {}
+
+    def _end_transaction(self) -> None:
+        if self.transaction is not None:
+            try:
+                self.transaction.rollback()
+            finally:
+                self.session.close()
+        self.session = self.transaction = None
+
+    def close(self) -> None:
+        """The client left (GOODBYE, a closed socket, an error): everything it had open is rolled back."""
+        try:
+            self._abandon_streams()
+            self._end_transaction()
+        finally:
+            if self.statement_session is not None:
+                self.statement_session.close()
+                self.statement_session = None
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def _ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
+
+
+def _map(fields: tuple, index: int) -> dict:
+    value = fields[index] if len(fields) > index else {}
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _invalid(f"Expected a map as field {index + 1}, got {type(value).__name__}")
+    return value
+
+
+def _text(fields: tuple, index: int) -> str:
+    value = fields[index] if len(fields) > index else None
+    if not isinstance(value, str):
+        raise _invalid(f"Expected a string as field {index + 1}")
+    return value
