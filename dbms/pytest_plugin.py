@@ -1,8 +1,9 @@
 """The pytest plugin (entry point `pytest11`): an isolated graph per test.
 
 Fixtures: `graphplex_dbms` (one in-memory DBMS per test process, so it is safe under pytest-xdist),
-`graph_database` (the name of a fresh database, dropped after the test), `graph_session` (a session on it), and
-`graphplex_load` (runs a Cypher script or file into a database). Mark a test with
+`graph_database` (the name of a fresh database, dropped after the test), `graph_session` (a session on it),
+`graphplex_load` (runs a Cypher script or file into a database) and `graphplex_bolt_uri` (a Bolt server over
+`graphplex_dbms` on a free loopback port, for suites written against the official `neo4j` driver). Mark a test with
 `@pytest.mark.graphplex_data("seed.cypher")` (a path relative to the test file, or Cypher text) to preload its
 `graph_database`."""
 from __future__ import annotations
@@ -73,3 +74,12 @@ def graph_session(graphplex_dbms, graph_database):
     """A session on this test's database."""
     with graphplex_dbms.session(database=graph_database) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def graphplex_bolt_uri(graphplex_dbms):
+    """`bolt://127.0.0.1:PORT` of a Bolt server over `graphplex_dbms` (authentication off: any credentials)."""
+    from dbms.bolt import BoltServer
+    server = BoltServer(graphplex_dbms, "127.0.0.1", 0).start()
+    yield server.uri
+    server.stop()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import socket
 import socketserver
 import struct
 import threading
@@ -61,6 +62,8 @@ class _Handler(socketserver.BaseRequestHandler):
     def _serve(self, owner: "BoltServer") -> None:
         sock = self.request
         sock.settimeout(owner.idle_timeout)
+        # Small replies go out at once (Nagle plus delayed ACKs would stall each pipelined reply by ~40 ms).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self._read(4) != MAGIC:
             return
         version = negotiate(self._read(16))
@@ -177,7 +180,8 @@ class BoltServer:
         """Binds and serves in a background thread; returns once connections are accepted."""
         self._server = _TCPServer((self.host, self.requested_port), _Handler)
         self._server.owner = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="graphplex-bolt", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="graphplex-bolt", daemon=True)
         self._thread.start()
         return self
 

@@ -26,6 +26,8 @@ EXAMPLES = {
               "--relationships acted_in.csv",
     "dump": "examples:\n  graphplex dump --data-dir ./data neo4j neo4j.dump",
     "load": "examples:\n  graphplex load --data-dir ./data copy neo4j.dump",
+    "serve": "examples:\n  graphplex serve --data-dir ./data --initial-password secret\n"
+             "  graphplex serve --in-memory --listen 127.0.0.1:0 --no-auth",
 }
 
 
@@ -73,6 +75,13 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("target", metavar="DB")
     load.add_argument("file", metavar="FILE")
     load.add_argument("--overwrite", action="store_true", help="replace the database if it exists")
+    serve = add("serve", "a Bolt server, for the official Neo4j drivers and Memgraph's clients")
+    serve.add_argument("--listen", default="127.0.0.1:7687", metavar="HOST:PORT",
+                       help="where to listen (default 127.0.0.1:7687; port 0 picks a free one)")
+    serve.add_argument("--initial-password", help="the password of the administrator neo4j on first start")
+    serve.add_argument("--no-auth", action="store_true", help="accept every client without credentials")
+    serve.add_argument("--agent", default="Neo4j/5.26.0", help="the server agent sent to clients")
+    serve.add_argument("--max-connections", type=int, default=256)
     return top
 
 
@@ -141,9 +150,9 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
     err = err or sys.stderr
     args = parser().parse_args(argv)
     handlers = {"run": command_run}
-    from dbms.cli import bulk, demo, shell
+    from dbms.cli import bulk, demo, serve, shell
     handlers.update({"shell": shell.command_shell, "demo": demo.command_demo, "import": bulk.command_import,
-                     "dump": bulk.command_dump, "load": bulk.command_load})
+                     "dump": bulk.command_dump, "load": bulk.command_load, "serve": serve.command_serve})
     try:
         return handlers[args.command](args, out, err)
     except FileNotFoundError as error:

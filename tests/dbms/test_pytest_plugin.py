@@ -23,6 +23,13 @@ def test_preloaded_from_a_file(graph_session):
 def test_preloaded_from_text(graph_session):
     assert graph_session.run("MATCH (n:Inline) RETURN n.v").value() == [1]
 
+def test_the_bolt_uri_reaches_the_same_dbms(graphplex_bolt_uri, graph_database):
+    neo4j = pytest.importorskip("neo4j")
+    with neo4j.GraphDatabase.driver(graphplex_bolt_uri, auth=("neo4j", "any")) as driver:
+        driver.execute_query("CREATE (:ViaBolt)", database_=graph_database)
+        records, _, _ = driver.execute_query("MATCH (n:ViaBolt) RETURN count(n) AS c", database_=graph_database)
+        assert records[0]["c"] == 1
+
 def test_load_into_a_database(graphplex_load, graph_database, graph_session):
     graphplex_load("UNWIND range(1, 3) AS i CREATE (:N {i: i});", graph_database)
     assert graph_session.run("MATCH (n:N) RETURN count(n)").single()[0] == 3
@@ -33,7 +40,7 @@ def test_fixtures_give_each_test_its_own_graph(pytester):
     pytester.makepyfile(test_user=PLUGIN_TESTS)
     pytester.makefile(".cypher", seed="CREATE (:Person {name: 'Ann'});\n// comment\nCREATE (:Person {name: 'Bob'});")
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
 
 
 def test_a_failing_seed_fails_the_test_clearly(pytester):

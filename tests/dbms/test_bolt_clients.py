@@ -1,0 +1,52 @@
+"""`graphplex serve` in its own process, with Memgraph's client (pymgclient, Bolt 4.x) and the neo4j driver."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A `graphplex serve` process on a free port, with authentication on."""
+    process = subprocess.Popen([sys.executable, "-m", "dbms.cli.main", "serve", "--data-dir", str(tmp_path / "data"),
+                                "--listen", "127.0.0.1:0", "--initial-password", "pw"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    found = re.search(r"bolt://127\.0\.0\.1:(\d+)", line)
+    assert found, (line, process.stderr.read() if process.poll() is not None else "")
+    yield int(found.group(1))
+    process.terminate()
+    assert process.wait(timeout=30) == 0
+
+
+def test_pymgclient_with_cypher_level_transactions(served):
+    mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
+    connection = mgclient.connect(host="127.0.0.1", port=served, username="neo4j", password="pw")
+    cursor = connection.cursor()
+    cursor.execute("CREATE (n:X {v: 1, at: datetime('2020-01-02T03:04:05+01:00')}) RETURN n.v, n.at")
+    (value, at), = cursor.fetchall()
+    assert value == 1 and at.utcoffset().total_seconds() == 3600
+    connection.rollback()                            # a Cypher ROLLBACK: nothing stays
+    cursor.execute("MATCH (n:X) RETURN count(n)")
+    assert cursor.fetchall() == [(0,)]
+    cursor.execute("CREATE (:X {v: 2})")
+    connection.commit()
+    with pytest.raises(mgclient.DatabaseError) as caught:
+        cursor.execute("RETRUN 1")
+    assert "Invalid input 'RETRUN'" in str(caught.value)
+    cursor.execute("MATCH (n:X) RETURN n.v")         # usable after the failure (RESET rolled back)
+    assert cursor.fetchall() == [(2,)]
+    connection.close()
+    with pytest.raises(mgclient.OperationalError):
+        mgclient.connect(host="127.0.0.1", port=served, username="neo4j", password="wrong")
+
+
+def test_the_neo4j_driver_against_a_served_data_directory(served):
+    neo4j = pytest.importorskip("neo4j")
+    with neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{served}", auth=("neo4j", "pw")) as driver:
+        driver.execute_query("CREATE (:Persisted {v: 1})")
+        records, _, _ = driver.execute_query("MATCH (n:Persisted) RETURN n.v AS v")
+        assert [r["v"] for r in records] == [1]
