@@ -36,6 +36,8 @@ def _common() -> argparse.ArgumentParser:
     where = common.add_mutually_exclusive_group()
     where.add_argument("--data-dir", metavar="DIR", help="the DBMS's data directory (created if new)")
     where.add_argument("--in-memory", action="store_true", help="a DBMS that touches no disk (the default)")
+    where.add_argument("--uri", metavar="bolt://HOST:PORT",
+                       help="a Bolt server instead of a local DBMS (shell and run only)")
     common.add_argument("--database", "-d", metavar="NAME", help="the database to use (default: the user's home)")
     common.add_argument("--user", "-u", help="log in as this user (turns authentication on)")
     common.add_argument("--password", "-p", help="the user's password")
@@ -86,7 +88,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 @contextmanager
-def open_dbms(args, **settings) -> Iterator:
+def open_dbms(args, remote_allowed: bool = False, **settings) -> Iterator:
+    if getattr(args, "uri", None):
+        if not remote_allowed:
+            raise ValueError(f"graphplex {args.command} works on a local DBMS: use --data-dir, not --uri")
+        from dbms.cli.remote import RemoteDBMS
+        remote = RemoteDBMS(args.uri, credentials(args))
+        try:
+            yield remote
+        finally:
+            remote.close()
+        return
     from dbms import DBMS
     settings = {key: value for key, value in settings.items() if value is not None}
     if args.user is not None:
@@ -117,7 +129,7 @@ def parameters(runner: Runner, pairs: list[str]) -> dict:
 
 def command_run(args, out, err) -> int:
     printer = Printer(out, args.format, summary=args.format == "table")
-    with open_dbms(args) as dbms:
+    with open_dbms(args, remote_allowed=True) as dbms:
         runner = Runner(dbms, args.database, credentials(args), printer)
         runner.parameters.update(parameters(runner, args.param))
         failed = False
@@ -154,6 +166,8 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
     handlers.update({"shell": shell.command_shell, "demo": demo.command_demo, "import": bulk.command_import,
                      "dump": bulk.command_dump, "load": bulk.command_load, "serve": serve.command_serve})
     try:
+        if args.uri and args.command not in ("run", "shell"):
+            raise ValueError(f"graphplex {args.command} works on a local DBMS: use --data-dir, not --uri")
         return handlers[args.command](args, out, err)
     except FileNotFoundError as error:
         err.write(f"graphplex: {error.filename}: no such file\n")

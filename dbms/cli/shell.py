@@ -123,7 +123,7 @@ def history_file() -> str:
 
 def command_shell(args, out, err, input=None, output=None) -> int:
     printer = Printer(out, args.format)
-    with open_dbms(args) as dbms:
+    with open_dbms(args, remote_allowed=True) as dbms:
         runner = Runner(dbms, args.database, credentials(args), printer)
         runner.parameters.update(parameters(runner, args.param))
         try:

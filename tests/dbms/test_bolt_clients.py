@@ -50,3 +50,19 @@ def test_the_neo4j_driver_against_a_served_data_directory(served):
         driver.execute_query("CREATE (:Persisted {v: 1})")
         records, _, _ = driver.execute_query("MATCH (n:Persisted) RETURN n.v AS v")
         assert [r["v"] for r in records] == [1]
+
+
+def test_scripts_and_the_shell_over_bolt(served, tmp_path):
+    pytest.importorskip("neo4j")
+    script = tmp_path / "remote.cypher"
+    script.write_text("CREATE (:R {v: 1});\nBEGIN;\nCREATE (:R {v: 2});\nROLLBACK;\n:begin\nCREATE (:R {v: 3});\n"
+                      ":commit\nMATCH (r:R) RETURN r.v AS v ORDER BY v;\nRETRUN;\n")
+    run = subprocess.run([sys.executable, "-m", "dbms.cli.main", "run", "--uri", f"bolt://127.0.0.1:{served}",
+                          "--user", "neo4j", "--password", "pw", "--format", "jsonl", str(script)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert run.stdout.splitlines() == ['{"v": 1}', '{"v": 3}']
+    assert f"{script}:9:1: Neo.ClientError.Statement.SyntaxError" in run.stderr
+    refused = subprocess.run([sys.executable, "-m", "dbms.cli.main", "dump", "--uri", f"bolt://127.0.0.1:{served}",
+                              "neo4j", str(tmp_path / "x.dump")], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "local DBMS" in refused.stderr

@@ -338,3 +338,28 @@ def test_garbage_never_hurts_other_connections(server, driver):
     oversized.close()
     assert driver.execute_query("RETURN 2 AS two").records[0]["two"] == 2
     assert server.dbms.registry.all() == [] or all(t.is_open for t in server.dbms.registry.all())
+
+
+def test_a_client_that_vanishes_mid_transaction_leaves_nothing(server, dbms):
+    import time
+
+    from neo4j._codec.packstream.v1 import PackableBuffer, Packer, Structure
+    sock = _raw_connect(server, bytes.fromhex("00000405 00000000 00000000 00000000"))
+    assert sock.recv(4) == bytes.fromhex("00000405")
+    buffer = PackableBuffer()
+    packer = Packer(buffer)
+    for tag, fields in ((b"\x01", ({"user_agent": "t"},)), (b"\x6a", ({"scheme": "none"},)), (b"\x11", ({},)),
+                        (b"\x10", ("CREATE (:Orphan)", {}, {})), (b"\x3f", ({"n": -1},))):
+        buffer.clear()
+        packer.pack(Structure(tag, *fields))
+        data = bytes(buffer.data)
+        sock.sendall(struct.pack(">H", len(data)) + data + b"\x00\x00")
+    assert [m.tag for m in _frames(sock, 5)] == [b"\x70"] * 5
+    assert len(dbms.registry.all()) == 1
+    sock.close()  # gone without GOODBYE or COMMIT
+    deadline = time.monotonic() + 5
+    while dbms.registry.all() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert dbms.registry.all() == [], "the server rolled the orphaned transaction back"
+    with dbms.session() as check:
+        assert check.run("MATCH (n:Orphan) RETURN count(n)").single()[0] == 0
