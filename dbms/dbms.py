@@ -15,7 +15,7 @@ from databases.errors import ClientError, DatabaseError, Neo4jError, TransientEr
 from dbms.management import TimeoutWatchdog, database_stopped
 from dbms.registry import TransactionRegistry
 from dbms.security import Security
-from dbms.settings import Settings
+from dbms.settings import Settings, read_settings_file
 from system_db.administration import Administration
 from system_db.catalog import SYSTEM, Catalog, DatabaseEntry
 
@@ -55,10 +55,11 @@ class DBMS:
     @classmethod
     def open(cls, path: str | Path, **settings) -> "DBMS":
         """A durable DBMS in `path` (created if new): every commit is logged before it returns, and reopening
-        recovers every committed transaction. Two processes cannot open the same directory."""
+        recovers every committed transaction. Two processes cannot open the same directory. Settings may also
+        come from `path/graphplex.toml`; keyword arguments win over it."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        values = dict(settings)
+        values = {**read_settings_file(path), **settings}
         values.setdefault("import_dir", str(path / "import"))
         return cls(Settings.from_kwargs(**values), path)
 

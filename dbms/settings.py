@@ -1,7 +1,9 @@
 """The settings of a DBMS (keyword arguments of `DBMS.open` / `DBMS.in_memory`)."""
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 from databases.errors import ClientError
 from databases.storage import IsolationLevel, StorageMode
@@ -47,3 +49,22 @@ class Settings:
                 settings.isolation_level != IsolationLevel.SNAPSHOT_ISOLATION.value:
             raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.General.InvalidArguments")
         return settings
+
+
+SETTINGS_FILE = "graphplex.toml"
+
+
+def read_settings_file(directory: Path) -> dict:
+    """The settings `directory/graphplex.toml` gives (top-level keys, or a `[dbms]` table), if it exists."""
+    path = Path(directory) / SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as file:
+            data = tomllib.load(file)
+    except tomllib.TOMLDecodeError as error:
+        raise ClientError(f"{path} is not valid TOML: {error}", "Neo.ClientError.General.InvalidArguments") from None
+    table = data.get("dbms", data)
+    if not isinstance(table, dict):
+        raise ClientError(f"{path}: [dbms] must be a table", "Neo.ClientError.General.InvalidArguments")
+    return {key: value for key, value in table.items() if not isinstance(value, dict)}

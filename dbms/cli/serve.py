@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from pathlib import Path
 
 from dbms.cli.main import EXIT_OK, EXIT_USAGE
 
@@ -17,6 +18,10 @@ def command_serve(args, out, err) -> int:
     settings = {"auth_enabled": not args.no_auth}
     if args.initial_password is not None:
         settings["initial_password"] = args.initial_password
+    elif not args.no_auth and not (args.data_dir and (Path(args.data_dir) / "system").exists()):
+        err.write("graphplex: a new server with authentication needs --initial-password (the password of the "
+                  "administrator neo4j), or --no-auth\n")
+        return EXIT_USAGE
     dbms = DBMS.open(args.data_dir, **settings) if args.data_dir else DBMS.in_memory(**settings)
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

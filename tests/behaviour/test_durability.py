@@ -11,7 +11,7 @@ import time
 import pytest
 
 from dbms import DBMS
-from dbms.errors import DatabaseError
+from dbms.errors import DatabaseError, Neo4jError
 
 
 def test_databases_and_their_data_survive_a_reopen(tmp_path):
@@ -164,3 +164,20 @@ def test_a_full_disk_fails_commits_clearly_and_loses_nothing(tmp_path):
     with DBMS.open(tmp_path) as dbms, dbms.session() as session:
         recovered = session.run("MATCH (i:Item) WHERE i.i >= 0 RETURN i.i AS i ORDER BY i").value()
     assert recovered == sorted(committed), "exactly the acknowledged commits, none of the failed ones"
+
+
+def test_settings_from_graphplex_toml_beside_the_data(tmp_path):
+    (tmp_path / "graphplex.toml").write_text('[dbms]\ndefault_database = "main"\nisolation_level = "READ_COMMITTED"\n')
+    with DBMS.open(tmp_path) as dbms:
+        assert dbms.settings.default_database == "main" and dbms.settings.isolation_level == "READ_COMMITTED"
+        assert "main" in dbms.database_names()
+    with DBMS.open(tmp_path, isolation_level="SNAPSHOT_ISOLATION") as dbms:
+        assert dbms.settings.isolation_level == "SNAPSHOT_ISOLATION", "keyword arguments win over the file"
+    (tmp_path / "graphplex.toml").write_text("no_such_setting = 1\n")
+    with pytest.raises(Neo4jError) as caught:
+        DBMS.open(tmp_path)
+    assert "no_such_setting" in caught.value.message
+    (tmp_path / "graphplex.toml").write_text("this is [not toml\n")
+    with pytest.raises(Neo4jError) as caught:
+        DBMS.open(tmp_path)
+    assert "is not valid TOML" in caught.value.message

@@ -66,3 +66,9 @@ def test_scripts_and_the_shell_over_bolt(served, tmp_path):
     refused = subprocess.run([sys.executable, "-m", "dbms.cli.main", "dump", "--uri", f"bolt://127.0.0.1:{served}",
                               "neo4j", str(tmp_path / "x.dump")], capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and "local DBMS" in refused.stderr
+
+
+def test_a_new_server_with_authentication_needs_an_initial_password(tmp_path):
+    refused = subprocess.run([sys.executable, "-m", "dbms.cli.main", "serve", "--data-dir", str(tmp_path / "d"),
+                              "--listen", "127.0.0.1:0"], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "--initial-password" in refused.stderr
