@@ -16,7 +16,6 @@ from databases.storage.filters import RangeBounds
 from databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
 from databases.storage.mvcc import LATEST, committed_version, prepare_write, read_version
 from databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
-from databases.storage.schema import SchemaChange
 from databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
 from databases.values import index_key
 
@@ -179,21 +178,6 @@ class Transaction(TransactionState):
             for edge in _adjacent(vertex.inc, types):
                 if (direction == IN or edge.src is not edge.dst) and view(edge) is not None:
                     yield edge, edge.src
-
-    def degree(self, vertex: Vertex, direction: str = BOTH, types: Iterable[str] | None = None) -> int:
-        return sum(1 for _ in self.expand(vertex, direction, types))
-
-    def labels(self, vertex: Vertex) -> frozenset:
-        version = self.view(vertex)
-        return version.labels if version is not None else frozenset()
-
-    def properties(self, entity) -> dict:
-        version = self.view(entity)
-        return dict(version.props) if version is not None else {}
-
-    def property(self, entity, key: str) -> object:
-        version = self.view(entity)
-        return version.props.get(key) if version is not None else None
 
     # --- writes ----------------------------------------------------------------------------------------------
 
@@ -404,26 +388,6 @@ class Transaction(TransactionState):
                 indexes.edge_written(entity, version, key=key)
 
     # --- schema ----------------------------------------------------------------------------------------------
-
-    def change_schema(self, change: SchemaChange) -> bool:
-        """Records a schema change (applied at commit); False when IF [NOT] EXISTS makes it a no-op."""
-        self._check_writable()
-        try:
-            checked = self.storage.schema.check(change, self._schema_changes)
-        except Neo4jError as error:
-            self.mark_failed(error)
-            raise
-        if checked is None:
-            return False
-        self._schema_changes.append(checked)
-        return True
-
-    def written_entities(self) -> tuple:
-        """The entities this transaction wrote (for the redo log)."""
-        return tuple(self._written)
-
-    def schema_changes(self) -> tuple[SchemaChange, ...]:
-        return tuple(self._schema_changes)
 
     # --- end -------------------------------------------------------------------------------------------------
 

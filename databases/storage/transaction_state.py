@@ -113,3 +113,40 @@ class TransactionState:
                 if isinstance(value, tuple):
                     clean[key] = list(value)
         return clean or _NO_PROPS
+
+    # --- what every storage transaction reads and records the same way ----------------------------------
+
+    def degree(self, vertex, direction: str = "both", types=None) -> int:
+        return sum(1 for _ in self.expand(vertex, direction, types))
+
+    def labels(self, vertex) -> frozenset:
+        version = self.view(vertex)
+        return version.labels if version is not None else frozenset()
+
+    def properties(self, entity) -> dict:
+        version = self.view(entity)
+        return dict(version.props) if version is not None else {}
+
+    def property(self, entity, key: str) -> object:
+        version = self.view(entity)
+        return version.props.get(key) if version is not None else None
+
+    def change_schema(self, change) -> bool:
+        """Records a schema change (applied at commit); False when IF [NOT] EXISTS makes it a no-op."""
+        self._check_writable()
+        try:
+            checked = self.storage.schema.check(change, self._schema_changes)
+        except Neo4jError as error:
+            self.mark_failed(error)
+            raise
+        if checked is None:
+            return False
+        self._schema_changes.append(checked)
+        return True
+
+    def written_entities(self) -> tuple:
+        """The entities this transaction wrote (for the redo log)."""
+        return tuple(self._written)
+
+    def schema_changes(self) -> tuple:
+        return tuple(self._schema_changes)

@@ -20,7 +20,6 @@ from databases.storage.isolation import IsolationLevel
 from databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
 from databases.storage.mvcc import CONFLICT_MESSAGE
 from databases.storage.records import ANCIENT, CommitInfo, Edge, Version, Vertex
-from databases.storage.schema import SchemaChange
 from databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
 from databases.values import index_key
 
@@ -288,21 +287,6 @@ class DiskTransaction(TransactionState):
                         and self.view(edge) is not None:
                     yield edge, edge.src
 
-    def degree(self, vertex: Vertex, direction: str = BOTH, types: Iterable[str] | None = None) -> int:
-        return sum(1 for _ in self.expand(vertex, direction, types))
-
-    def labels(self, vertex: Vertex) -> frozenset:
-        version = self.view(vertex)
-        return version.labels if version is not None else frozenset()
-
-    def properties(self, entity) -> dict:
-        version = self.view(entity)
-        return dict(version.props) if version is not None else {}
-
-    def property(self, entity, key: str) -> object:
-        version = self.view(entity)
-        return version.props.get(key) if version is not None else None
-
     # --- writes ----------------------------------------------------------------------------------------------
 
     def _conflict(self) -> TransientError:
@@ -479,24 +463,6 @@ class DiskTransaction(TransactionState):
         return removed
 
     # --- schema ----------------------------------------------------------------------------------------------
-
-    def change_schema(self, change: SchemaChange) -> bool:
-        self._check_writable()
-        try:
-            checked = self.storage.schema.check(change, self._schema_changes)
-        except ClientError as error:
-            self.mark_failed(error)
-            raise
-        if checked is None:
-            return False
-        self._schema_changes.append(checked)
-        return True
-
-    def written_entities(self) -> tuple:
-        return tuple(self._written)
-
-    def schema_changes(self) -> tuple[SchemaChange, ...]:
-        return tuple(self._schema_changes)
 
     # --- end -------------------------------------------------------------------------------------------------
 
