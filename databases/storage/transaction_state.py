@@ -3,9 +3,12 @@ accounting, and the checks and cleaning of property values before they are writt
 from __future__ import annotations
 
 import enum
+from typing import Iterator
 
 from databases.errors import Neo4jError, TransactionError
+from databases.storage.indexes import NODE, RELATIONSHIP
 from databases.storage.memory import MemoryTracker
+from databases.storage.records import Edge, Vertex
 from databases.values import check_storable
 
 _PLAIN_SCALARS = frozenset({int, float, str, bool})
@@ -115,6 +118,16 @@ class TransactionState:
         return clean or _NO_PROPS
 
     # --- what every storage transaction reads and records the same way ----------------------------------
+
+    def has_index(self, label: str, properties: tuple[str, ...], entity_type: str = NODE) -> bool:
+        return self.storage.indexes.find(entity_type, label, properties) is not None
+
+    def vertices_by_property(self, label: str, key: str, value: object) -> Iterator[Vertex]:
+        """Vertices with `label` whose property `key` equals `value` (through an index when there is one)."""
+        return self._by_property(NODE, label, key, value)
+
+    def edges_by_property(self, type_: str, key: str, value: object) -> Iterator[Edge]:
+        return self._by_property(RELATIONSHIP, type_, key, value)
 
     def degree(self, vertex, direction: str = "both", types=None) -> int:
         return sum(1 for _ in self.expand(vertex, direction, types))

@@ -195,15 +195,6 @@ class DiskTransaction(TransactionState):
                 yield edge
         yield from self._live(e for e in tuple(self._created_edges.values()) if e.type == type_)
 
-    def has_index(self, label: str, properties: tuple[str, ...], entity_type: str = NODE) -> bool:
-        return self.storage.indexes.find(entity_type, label, properties) is not None
-
-    def vertices_by_property(self, label: str, key: str, value: object) -> Iterator[Vertex]:
-        return self._by_property(NODE, label, key, value)
-
-    def edges_by_property(self, type_: str, key: str, value: object) -> Iterator[Edge]:
-        return self._by_property(RELATIONSHIP, type_, key, value)
-
     def _by_property(self, entity_type: str, token: str, key: str, value: object) -> Iterator:
         self._check_readable()
         if value is None or value != value:
