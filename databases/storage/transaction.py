@@ -324,25 +324,6 @@ class Transaction(TransactionState):
         version.deleted = True
         return True
 
-    def delete_vertex(self, vertex: Vertex, detach: bool = False) -> list[Edge]:
-        """Deletes a node (and with `detach` its relationships, returned). Without `detach`, a node that still has
-        relationships when the transaction commits fails the commit."""
-        head = vertex.head
-        if head is not None and head.owner is self.info and head.deleted:
-            return []
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.delete, vertex, self.view(vertex) or head)
-        version = self._writable(vertex)
-        removed = []
-        if detach:
-            for edge, _ in list(self.expand(vertex, BOTH)):
-                if self.delete_edge(edge):
-                    removed.append(edge)
-        else:
-            self._deleted_vertices.append(vertex)
-        version.deleted = True
-        return removed
-
     def _remember_replaced(self, entity, version: Version) -> None:
         """Keeps the state an own version is about to leave: the index entries it made are dropped when the
         transaction ends, unless a surviving version still needs them."""
@@ -377,23 +358,13 @@ class Transaction(TransactionState):
             else:
                 indexes.edge_written(entity, version, key=key)
 
-    # --- schema ----------------------------------------------------------------------------------------------
-
     # --- end -------------------------------------------------------------------------------------------------
 
     def commit(self) -> int | None:
         """Publishes every write at once and returns the commit timestamp (None for a read-only transaction).
 
         Constraints are checked first; a violation rolls the whole transaction back and is raised."""
-        if not self.is_open:
-            raise TransactionError(f"The transaction is {self.status.value} and cannot be committed.")
-        if self.termination is not None:
-            self.rollback()
-            raise self.termination
-        if self.status is Status.MARKED_FOR_ROLLBACK:
-            failure = self.failure
-            self.rollback()
-            raise TransactionError("Transaction failed") from failure
+        self._check_committable()
         storage = self.storage
         if not self._written and not self._schema_changes:
             self.status = Status.COMMITTED

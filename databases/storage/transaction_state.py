@@ -83,6 +83,18 @@ class TransactionState:
         if self.termination is not None:
             self.check_terminated()
 
+    def _check_committable(self) -> None:
+        """Refuses to commit an ended, terminated or failed transaction (rolling the latter two back)."""
+        if not self.is_open:
+            raise TransactionError(f"The transaction is {self.status.value} and cannot be committed.")
+        if self.termination is not None:
+            self.rollback()
+            raise self.termination
+        if self.status is Status.MARKED_FOR_ROLLBACK:
+            failure = self.failure
+            self.rollback()
+            raise TransactionError("Transaction failed") from failure
+
     def _guarded(self, check, *arguments) -> None:
         """Runs a write-guard check; a refusal fails the transaction like any failed write."""
         try:
@@ -163,3 +175,22 @@ class TransactionState:
 
     def schema_changes(self) -> tuple:
         return tuple(self._schema_changes)
+
+    def delete_vertex(self, vertex: Vertex, detach: bool = False) -> list[Edge]:
+        """Deletes a node (and with `detach` its relationships, returned). Without `detach`, a node that still has
+        relationships when the transaction commits fails the commit."""
+        head = vertex.head
+        if head is not None and head.owner is self.info and head.deleted:
+            return []
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.delete, vertex, self.view(vertex) or head)
+        version = self._writable(vertex)
+        removed = []
+        if detach:
+            for edge, _ in list(self.expand(vertex, "both")):
+                if self.delete_edge(edge):
+                    removed.append(edge)
+        else:
+            self._deleted_vertices.append(vertex)
+        version.deleted = True
+        return removed

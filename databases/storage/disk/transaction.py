@@ -436,37 +436,10 @@ class DiskTransaction(TransactionState):
         self._writable(edge).deleted = True
         return True
 
-    def delete_vertex(self, vertex: Vertex, detach: bool = False) -> list[Edge]:
-        head = vertex.head
-        if head.owner is self.info and head.deleted:
-            return []
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.delete, vertex, self.view(vertex) or head)
-        version = self._writable(vertex)
-        removed = []
-        if detach:
-            for edge, _ in list(self.expand(vertex, BOTH)):
-                if self.delete_edge(edge):
-                    removed.append(edge)
-        else:
-            self._deleted_vertices.append(vertex)
-        version.deleted = True
-        return removed
-
-    # --- schema ----------------------------------------------------------------------------------------------
-
     # --- end -------------------------------------------------------------------------------------------------
 
     def commit(self) -> int | None:
-        if not self.is_open:
-            raise TransactionError(f"The transaction is {self.status.value} and cannot be committed.")
-        if self.termination is not None:
-            self.rollback()
-            raise self.termination
-        if self.status is Status.MARKED_FOR_ROLLBACK:
-            failure = self.failure
-            self.rollback()
-            raise TransactionError("Transaction failed") from failure
+        self._check_committable()
         if not self._written and not self._schema_changes:
             self._end(Status.COMMITTED)
             return None
