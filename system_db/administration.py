@@ -11,6 +11,7 @@ from databases.cypher.context import ExecutionContext
 from databases.errors import ClientError
 from databases.storage import Transaction
 from system_db.catalog import SYSTEM, Catalog, DatabaseEntry, normalise
+from system_db.parameters import text
 
 DATABASE_COLUMNS = ["name", "type", "aliases", "access", "address", "role", "writer", "requestedStatus",
                     "currentStatus", "statusMessage", "default", "home", "constituents"]
@@ -113,11 +114,4 @@ class Administration:
 
 def resolve_name(name, parameters: dict) -> str:
     """A database name written as a name or a `$parameter`."""
-    if isinstance(name, ast.Parameter):
-        value = parameters.get(name.name)
-        if not isinstance(value, str):
-            raise ClientError(f"Expected parameter ${name.name} to be a database name (a string)",
-                              "Neo.ClientError.Statement.ParameterMissing" if value is None
-                              else "Neo.ClientError.Statement.TypeError")
-        return normalise(value)
-    return normalise(name)
+    return normalise(text(name, parameters, "database name"))

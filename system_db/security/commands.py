@@ -7,6 +7,7 @@ from dataclasses import replace
 from databases.cypher import ast
 from databases.errors import ClientError
 from databases.storage import Transaction
+from system_db.parameters import text
 from system_db.security.model import DENIED, GRANTED
 from system_db.security.passwords import checked_hash, hash_password, verify_password
 from system_db.security.rules import command_of, privilege_row, rules_of
@@ -15,18 +16,6 @@ from system_db.security.store import PUBLIC, SecurityStore, not_found
 USER_COLUMNS = ["user", "roles", "passwordChangeRequired", "suspended", "home"]
 ROLE_COLUMNS = ["role"]
 ROLE_EXTRA_COLUMNS = ["immutable"]
-
-
-def text(value, parameters: dict, what: str) -> str:
-    """A name or password written literally or as a `$parameter`."""
-    if isinstance(value, ast.Parameter):
-        given = parameters.get(value.name)
-        if not isinstance(given, str):
-            raise ClientError(f"Expected parameter ${value.name} to be a {what} (a string)",
-                              "Neo.ClientError.Statement.ParameterMissing" if given is None
-                              else "Neo.ClientError.Statement.TypeError")
-        return given
-    return value
 
 
 class SecurityCommands:
