@@ -67,6 +67,16 @@ def test_execute_query_sessions_and_transactions(driver):
     assert [r["i"] for r in records] == [1, 2, 3, 5]
 
 
+def test_explain_and_profile_summaries(driver):
+    with driver.session() as session:
+        plan = session.run("EXPLAIN MATCH (n) RETURN n").consume().plan
+        assert plan is not None and plan["children"]
+        result = session.run("PROFILE UNWIND range(1, 3) AS i RETURN i")
+        assert len(list(result)) == 3
+        profile = result.consume().profile
+        assert profile is not None and any(child.get("rows") == 3 for child in profile["children"])
+
+
 def test_large_results_stream_in_batches(driver):
     with driver.session(fetch_size=100) as session:
         result = session.run("UNWIND range(1, 1050) AS i RETURN i")
