@@ -93,7 +93,7 @@ class Shell:
         self.printer = printer
         self.err = err
         self.completer = CypherCompleter(runner)
-        history = FileHistory(history_path) if history_path else InMemoryHistory()
+        history = FileHistory(history_path) if history_path and _writable(history_path) else InMemoryHistory()
         self.prompt = PromptSession(history=history, completer=self.completer, multiline=True,
                                     key_bindings=_bindings(), input=input, output=output,
                                     prompt_continuation=lambda width, line, soft: "...> ".rjust(width))
@@ -115,6 +115,15 @@ class Shell:
             except (Neo4jError, ValueError) as error:
                 self.printer.error(describe_error(error, None, "error"), self.err)
             self.completer.refresh()
+
+
+def _writable(path: str) -> bool:
+    """Whether the history file can be kept (an unwritable home keeps history for this run only)."""
+    try:
+        with open(path, "a", encoding="utf-8"):
+            return True
+    except OSError:
+        return False
 
 
 def history_file() -> str:
