@@ -37,7 +37,7 @@ class TransactionLog:
         self.last_checkpoint_error: Exception | None = None
         self.recover()
         self.writer = WalWriter(self.path, durability)
-        self._logged_bytes = self.path.stat().st_size if self.path.exists() else 0
+        self._logged_bytes = self.writer.size
         storage.add_publish_hook(self._append)
 
     def recover(self) -> int:
@@ -97,7 +97,7 @@ class TransactionLog:
                     self._rotate()
                 finally:
                     self.writer = WalWriter(self.path, self.durability)
-                    self._logged_bytes = self.path.stat().st_size
+                    self._logged_bytes = self.writer.size
                 rotated_up_to = self.storage.reserved_ts
             # The snapshot must hold every commit of the rotated log, also those still waiting to be published.
             self.storage.wait_published(rotated_up_to)

@@ -17,19 +17,30 @@ HEADER = struct.Struct("<II")
 # fdatasync skips metadata that does not matter for reading the data back (as SQLite and PostgreSQL do).
 _sync = getattr(os, "fdatasync", os.fsync)
 DURABILITY_MODES = ("fsync", "flush", "none")
+PREALLOCATION = 4 * 1024 * 1024  # bytes the log grows by at a time
 
 
 class WalWriter:
     """Appends frames; `durability` is "fsync" (synced before commit returns), "flush" (written, not synced:
-    an OS crash can lose the last commits) or "none" (no log: a restart loses everything since open)."""
+    an OS crash can lose the last commits) or "none" (no log: a restart loses everything since open).
+
+    The file is preallocated in chunks and frames are written into the allocated space: a sync then has no file
+    size to record, which makes it much cheaper (as SQLite's reused WAL file). A zero-length header marks the end
+    of the log; a clean close cuts the file back to its last frame."""
 
     def __init__(self, path: Path, durability: str = "fsync") -> None:
         if durability not in DURABILITY_MODES:
             raise ValueError(f"durability must be one of {DURABILITY_MODES}")
         self.path = path
         self.durability = durability
-        self._file = open(path, "ab", buffering=0) if durability != "none" else None
-        self._size = os.fstat(self._file.fileno()).st_size if self._file is not None else 0
+        self._fd: int | None = None
+        self.size = 0
+        self._allocated = 0
+        if durability != "none":
+            self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            self.size = _logical_end(self._fd)
+            os.ftruncate(self._fd, self.size)
+            self._allocated = self.size
         self._written = 0
         self._synced = 0
         self._sync_lock = threading.Lock()
@@ -37,34 +48,46 @@ class WalWriter:
 
     def append(self, payload: bytes):
         """Writes a frame (under the commit lock). With "fsync", returns the function that waits until the frame
-        is synced: concurrent committers share one sync (group commit). A write that fails (a full disk) is cut
-        off the file again, so the log stays whole and the transaction is simply not committed."""
-        if self._file is None:
+        is synced: concurrent committers share one sync (group commit). A frame that cannot be written (a full
+        disk) leaves the log whole, and the transaction is simply not committed."""
+        if self._fd is None:
             return None
         if self._broken is not None:
             raise self._broken
         frame = HEADER.pack(len(payload), zlib.crc32(payload)) + payload
         try:
-            written = self._file.write(frame)
+            self._reserve(len(frame))
+            written = os.pwrite(self._fd, frame, self.size)
             problem = None if written == len(frame) else f"only {written} of {len(frame)} bytes were written"
         except OSError as error:
-            problem = error.strerror or str(error)
+            written, problem = 0, error.strerror or str(error)
         if problem is not None:
-            self._cut_back()
+            self._erase(written)
             raise DatabaseError(f"Could not write the transaction log {self.path} ({problem}; is the disk full?). "
                                 "The transaction was not committed.",
                                 "Neo.DatabaseError.Transaction.TransactionCommitFailed")
-        self._size += written
+        self.size += written
         self._written += written
         if self.durability != "fsync":
             return None
         position = self._written
         return lambda: self.sync_to(position)
 
-    def _cut_back(self) -> None:
-        """Removes a partly written frame; if even that fails, the log refuses every later append."""
+    def _reserve(self, size: int) -> None:
+        """Allocates room for `size` more bytes; a full disk fails here, before anything is written."""
+        if self.size + size <= self._allocated:
+            return
+        grow = max(PREALLOCATION, self.size + size - self._allocated)
+        os.posix_fallocate(self._fd, self._allocated, grow)
+        self._allocated += grow
+
+    def _erase(self, written: int) -> None:
+        """Zeroes a partly written frame (the zero header ends the log there); if even that fails, the log
+        refuses every later append."""
+        if written == 0:
+            return
         try:
-            self._file.truncate(self._size)
+            os.pwrite(self._fd, bytes(written), self.size)
         except OSError as error:
             self._broken = DatabaseError(
                 f"The transaction log {self.path} may end with a partial record that could not be removed "
@@ -79,18 +102,32 @@ class WalWriter:
             if self._synced >= position:
                 return
             target = self._written
-            _sync(self._file.fileno())
+            _sync(self._fd)
             self._synced = target
 
     def close(self) -> None:
-        """Syncs what was written (commits may still be waiting for it) and closes the file."""
-        if self._file is not None:
+        """Syncs what was written (commits may still be waiting for it), cuts the unused preallocated space off
+        and closes the file."""
+        if self._fd is not None:
             with self._sync_lock:
+                os.ftruncate(self._fd, self.size)
                 if self.durability != "none":
-                    _sync(self._file.fileno())
+                    _sync(self._fd)
                 self._synced = self._written
-                self._file.close()
-                self._file = None
+                os.close(self._fd)
+                self._fd = None
+
+
+def _logical_end(fd: int) -> int:
+    """Where the frames of a (recovered) log end: at the first zero-length header, or the end of the file."""
+    size = os.fstat(fd).st_size
+    offset = 0
+    while offset + HEADER.size <= size:
+        length, _ = HEADER.unpack(os.pread(fd, HEADER.size, offset))
+        if length == 0 or offset + HEADER.size + length > size:
+            break
+        offset += HEADER.size + length
+    return offset
 
 
 def read_frames(path: Path) -> Iterator[bytes]:
@@ -105,13 +142,15 @@ def read_frames(path: Path) -> Iterator[bytes]:
             _truncate(path, offset)
             return
         length, checksum = HEADER.unpack_from(data, offset)
+        if length == 0:  # the unused, preallocated rest of the log
+            return
         end = offset + HEADER.size + length
         if end > size:
             _truncate(path, offset)
             return
         payload = data[offset + HEADER.size:end]
         if zlib.crc32(payload) != checksum:
-            if end == size:
+            if not data[end:].strip(b"\0"):  # nothing but unused space after it: a torn last frame
                 _truncate(path, offset)
                 return
             raise DatabaseError(f"The transaction log {path} is corrupted at offset {offset}: checksum mismatch. "

@@ -91,6 +91,46 @@ def test_a_torn_last_record_is_cut_off(tmp_path):
     assert rows(reopen(tmp_path), "MATCH (n) RETURN count(n)") == [(2,)]
 
 
+def test_the_log_is_preallocated_and_a_crash_leaves_only_unused_space(tmp_path):
+    db = reopen(tmp_path)
+    for i in range(3):
+        rows(db, f"CREATE (:Kept {{i: {i}}})")
+    log = tmp_path / LOG_NAME
+    written = db.log.writer.size
+    assert log.stat().st_size > written, "the file is allocated ahead of the frames"
+    data = log.read_bytes()
+    assert not data[written:].strip(b"\0")
+    crashed = tmp_path.parent / "crashed"  # the files as a crash leaves them: frames, then zeros
+    crashed.mkdir()
+    for path in tmp_path.iterdir():
+        (crashed / path.name).write_bytes(path.read_bytes())
+    assert rows(reopen(crashed), "MATCH (n:Kept) RETURN count(n)") == [(3,)]
+    db.close(checkpoint=False)
+    assert log.stat().st_size == written, "a clean close cuts the unused space off"
+
+
+def test_a_torn_frame_before_unused_space_is_cut_off_but_a_damaged_one_is_not(tmp_path):
+    db = reopen(tmp_path)
+    rows(db, "CREATE (:Kept)")
+    rows(db, "CREATE (:Torn)")
+    db.close(checkpoint=False)
+    log = tmp_path / LOG_NAME
+    data = bytearray(log.read_bytes())
+    last = len(data) - 3
+    data[last] ^= 0xFF
+    log.write_bytes(bytes(data) + bytes(4096))  # the last frame half on disk, then preallocated zeros
+    assert rows(reopen(tmp_path), "MATCH (n) RETURN labels(n)") == [(["Kept"],)]
+    db = reopen(tmp_path)
+    rows(db, "CREATE (:A)")
+    rows(db, "CREATE (:B)")
+    db.close(checkpoint=False)
+    data = bytearray(log.read_bytes())
+    data[12] ^= 0xFF  # inside the first frame, with frames after it
+    log.write_bytes(bytes(data) + bytes(4096))
+    with pytest.raises(DatabaseError):
+        reopen(tmp_path)
+
+
 def test_a_damaged_record_before_the_end_refuses_to_open(tmp_path):
     db = reopen(tmp_path)
     rows(db, "CREATE (:First)")
