@@ -138,11 +138,16 @@ class Database:
         if target is StorageMode.ON_DISK_TRANSACTIONAL and \
                 self.isolation_level is not IsolationLevel.SNAPSHOT_ISOLATION:
             raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
+        previous = storage.mode
         self.close(checkpoint=False)
         if self.directory is not None:
             for leftover in ("transactions.log", "transactions.log.old", "snapshot", *DISK_FILES):
                 (Path(self.directory) / leftover).unlink(missing_ok=True)
-        self._install(target)
+        try:
+            self._install(target)
+        except BaseException:
+            self._install(previous)  # the database was empty: an empty store of the old mode is the same state
+            raise
         self.planner = Planner(self.storage)
         self.plans = PlanCache()
 

@@ -63,7 +63,7 @@ def check_access(principal: Principal, database: str) -> None:
                         f"[{roles_text(principal.roles)}].")
 
 
-def check_statement(principal: Principal, statement, category: str, database: str) -> None:
+def check_statement(principal: Principal, statement, info, database: str) -> None:
     """Graph, schema and LOAD CSV statements: what can be decided before the statement runs."""
     if principal.unrestricted:
         return
@@ -71,6 +71,7 @@ def check_statement(principal: Principal, statement, category: str, database: st
     inner = statement.query if isinstance(statement, (ast.Explain, ast.Profile)) else statement
     if isinstance(inner, ast.UseSchema):
         inner = inner.statement
+    category = info.category
     if category == WRITE and not privileges.has_any(_WRITE_ACTIONS, database):
         raise _denied(principal, "Write operations")
     if category == SCHEMA:
@@ -81,14 +82,11 @@ def check_statement(principal: Principal, statement, category: str, database: st
         action = "SHOW INDEX" if inner.what.startswith("INDEX") else "SHOW CONSTRAINT"
         if not privileges.allows(action, database):
             raise _denied(principal, "Schema operations")
-    if isinstance(inner, ast.Query):
-        for node in inner.walk():
-            if isinstance(node, ast.LoadCsv) and not privileges.allows("LOAD"):
-                raise forbidden(f"LOAD is not allowed for user '{principal.user}' with roles "
-                                f"[{roles_text(principal.roles)}].")
-            if isinstance(node, ast.CallProcedure) and not privileges.allows_procedure(node.name):
-                raise forbidden(f"Executing procedure is not allowed for user '{principal.user}' with roles "
-                                f"[{roles_text(principal.roles)}].")
+    if info.loads_csv and not privileges.allows("LOAD"):
+        raise forbidden(f"LOAD is not allowed for user '{principal.user}' with roles [{roles_text(principal.roles)}].")
+    if not all(privileges.allows_procedure(name) for name in info.procedures):
+        raise forbidden(f"Executing procedure is not allowed for user '{principal.user}' with roles "
+                        f"[{roles_text(principal.roles)}].")
 
 
 def install_guards(child, principal: Principal, database: str, storage) -> None:

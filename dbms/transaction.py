@@ -132,7 +132,7 @@ class DBMSTransaction:
             if info.category == ADMINISTRATION:
                 return self._run_administration(statement, text, parameters)
             self._check_database(database, statement, text)
-            check_statement(self.principal, statement, info.category, database)
+            check_statement(self.principal, statement, info, database)
             child = self._child(database)
             if info.category in (WRITE, SCHEMA) and not info.explain:
                 self._check_write(database)

@@ -30,18 +30,29 @@ class StatementInfo:
     database: str | None = None
     in_transactions: bool = False
     explain: bool = False
+    # What the privilege checks need, found once when the statement is parsed: does it LOAD CSV, and which
+    # procedures does it call.
+    loads_csv: bool = False
+    procedures: tuple[str, ...] = ()
 
 
 def classify(statement: ast.Statement) -> StatementInfo:
     explain = isinstance(statement, (ast.Explain, ast.Profile))
     inner = statement.query if explain else statement
     if isinstance(inner, ast.Query):
-        writes = any(isinstance(node, _UPDATING) for node in inner.walk())
+        writes = in_transactions = loads_csv = False
+        procedures: list[str] = []
+        for node in inner.walk():
+            writes = writes or isinstance(node, _UPDATING)
+            in_transactions = in_transactions or (isinstance(node, ast.CallSubquery)
+                                                  and node.in_transactions is not None)
+            loads_csv = loads_csv or isinstance(node, ast.LoadCsv)
+            if isinstance(node, ast.CallProcedure):
+                procedures.append(node.name)
         first = inner.parts[0].clauses[0] if inner.parts[0].clauses else None
         database = first.graph if isinstance(first, ast.Use) else None
-        in_transactions = any(isinstance(node, ast.CallSubquery) and node.in_transactions is not None
-                              for node in inner.walk())
-        return StatementInfo(WRITE if writes else READ, database, in_transactions, explain)
+        return StatementInfo(WRITE if writes else READ, database, in_transactions, explain, loads_csv,
+                             tuple(procedures))
     if isinstance(inner, ast.UseSchema):
         category = READ if isinstance(inner.statement, ast.ShowSchema) else SCHEMA
         return StatementInfo(category, inner.graph, explain=explain)

@@ -246,10 +246,7 @@ class Transaction(TransactionState):
 
     def set_property(self, entity, key: str, value: object) -> None:
         """Sets one property; None removes it (Cypher never stores null)."""
-        if value is not None:
-            self._check_value(key, value)
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.set_property, entity, self.view(entity) or entity.head, key)
+        self._check_property_writes(entity, {key: value})
         version = self._writable(entity)
         if not version.props_shared and version.props.get(key) is not None:
             self._remember_replaced(entity, version)
@@ -265,13 +262,7 @@ class Transaction(TransactionState):
 
     def set_properties(self, entity, props: dict, replace: bool = False) -> None:
         """`SET e = map` (replace) or `SET e += map`: null values remove their key."""
-        for key, value in props.items():
-            if value is not None:
-                self._check_value(key, value)
-        if self.write_guard is not None:
-            current = self.view(entity) or entity.head
-            for key in set(props) | (set(current.props) if replace else set()):
-                self._guarded(self.write_guard.set_property, entity, current, key)
+        self._check_property_writes(entity, props, replace)
         version = self._writable(entity)
         if not version.props_shared:
             self._remember_replaced(entity, version)

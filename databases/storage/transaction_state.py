@@ -83,6 +83,17 @@ class TransactionState:
         if self.termination is not None:
             self.check_terminated()
 
+    def _check_property_writes(self, entity, props: dict, replace: bool = False) -> None:
+        """Before `SET`: every new value must be storable, and a restricted user must be allowed to set each key
+        (with `replace`, also each key the entity loses)."""
+        for key, value in props.items():
+            if value is not None:
+                self._check_value(key, value)
+        if self.write_guard is not None:
+            current = self.view(entity) or entity.head
+            for key in set(props) | (set(current.props) if replace else set()):
+                self._guarded(self.write_guard.set_property, entity, current, key)
+
     def _check_committable(self) -> None:
         """Refuses to commit an ended, terminated or failed transaction (rolling the latter two back)."""
         if not self.is_open:

@@ -8,7 +8,7 @@ import datetime as dt
 import zoneinfo
 
 from databases.cypher.functions.temporal_values import DateTime, Time
-from databases.errors import ClientError
+from databases.errors import ClientError, error_for_code
 from databases.values import Duration, Point
 from dbms.bolt.packstream import Structure
 from dbms.types import Node, Path, Relationship
@@ -65,8 +65,8 @@ class Dialect:
             if value.z is None:
                 return Structure(0x58, (value.srid, float(value.x), float(value.y)))
             return Structure(0x59, (value.srid, float(value.x), float(value.y), float(value.z)))
-        raise ClientError(f"A value of type {type(value).__name__} cannot be sent over Bolt",
-                          "Neo.DatabaseError.General.UnknownError")
+        raise error_for_code("Neo.DatabaseError.General.UnknownError",
+                             f"A value of type {type(value).__name__} cannot be sent over Bolt")
 
     def _node(self, node: Node) -> Structure:
         fields = [_numeric_id(node.element_id), sorted(node.labels), self.encode(dict(node))]

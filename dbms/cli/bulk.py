@@ -7,13 +7,16 @@ A dump is every node, relationship, index and constraint of one consistent snaps
 `load` recreates a database from it."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import os
 import struct
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import astuple
+from typing import Iterator
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -22,7 +25,7 @@ from databases.cypher.expressions import Scope, compile_expression
 from databases.cypher.functions import FUNCTIONS
 from databases.cypher.parser import parse
 from databases.durability.codec import decode, encode
-from databases.errors import ClientError
+from databases.errors import ClientError, Neo4jError
 from databases.storage import SchemaChange
 from dbms.cli.main import EXIT_FAILED, EXIT_OK, open_dbms
 
@@ -88,10 +91,7 @@ def command_import(args, out, err) -> int:
     if not args.nodes:
         raise ValueError("import needs at least one --nodes FILE")
     name = args.database.lower()
-    with open_dbms(args, storage_mode=args.storage_mode) as dbms:
-        with dbms.session(auth=None if args.user is None else (args.user, args.password or "")) as session:
-            session.run("CREATE DATABASE $name", name=name).consume()
-        database = dbms.databases[name]
+    with open_dbms(args, storage_mode=args.storage_mode) as dbms, _new_database(dbms, args, name) as database:
         analytical = not database.on_disk
         if analytical:
             database.set_storage_mode("IN_MEMORY_ANALYTICAL")
@@ -150,7 +150,8 @@ def _rows(path: str, delimiter: str, progress):
 
 
 class _Batches:
-    """Storage transactions of BATCH elements: a bulk load never holds one huge transaction."""
+    """Storage transactions of BATCH elements: a bulk load never holds one huge transaction. Leaving the `with`
+    block commits the last batch, or on an error rolls it back."""
 
     def __init__(self, database) -> None:
         self.database = database
@@ -164,8 +165,31 @@ class _Batches:
             self.txn = self.database.begin()
             self.size = 0
 
-    def close(self) -> None:
-        self.txn.commit()
+    def __enter__(self) -> "_Batches":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.txn.commit()
+        elif self.txn.is_open:
+            self.txn.rollback()
+
+
+@contextmanager
+def _new_database(dbms, args, name: str, replace: bool = False) -> Iterator:
+    """Creates database `name` (dropping an old one when `replace`) and yields it; if what fills it fails, the
+    half-filled database is dropped again, so a failed import or load leaves nothing behind."""
+    auth = None if args.user is None else (args.user, args.password or "")
+    with dbms.session(auth=auth) as session:
+        if replace:
+            session.run("DROP DATABASE $name IF EXISTS", name=name).consume()
+        session.run("CREATE DATABASE $name", name=name).consume()
+    try:
+        yield dbms.databases[name]
+    except BaseException:
+        with dbms.session(auth=auth) as session:
+            session.run("DROP DATABASE $name IF EXISTS", name=name).consume()
+        raise
 
 
 def _load_nodes(database, path, label, delimiter, ids, counts, progress) -> None:
@@ -173,34 +197,30 @@ def _load_nodes(database, path, label, delimiter, ids, counts, progress) -> None
     columns = next(rows, None)
     if columns is None:
         return
-    batches = _Batches(database)
     extra = [label] if label else []
-    for number, row in rows:
-        if len(row) != len(columns):
-            raise ClientError(f"{path}:{number}: expected {len(columns)} fields, found {len(row)}",
-                              "Neo.ClientError.Statement.ArgumentError")
-        labels, props, key = list(extra), {}, None
-        for column, text in zip(columns, row):
-            if column.kind == "ID":
-                key = (column.space, text)
-                if column.name:
-                    props[column.name] = text
-            elif column.kind == "LABEL":
-                labels.extend(label for label in text.split(";") if label)
-            elif column.kind != "IGNORE":
-                value = _value(column, text)
-                if value is not None:
-                    props[column.name] = value
-        vertex = batches.txn.create_vertex(labels, props)
-        if key is not None:
-            if key in ids:
-                raise ClientError(f"{path}:{number}: duplicate node id '{key[1]}'", "Neo.ClientError.Statement.ArgumentError")
-            # In memory a vertex object outlives its transaction; on disk only its id does.
-            ids[key] = vertex.gid if database.on_disk else vertex
-        counts["nodes"] += 1
-        counts["properties"] += len(props)
-        batches.tick()
-    batches.close()
+    with _Batches(database) as batches:
+        for number, row in rows:
+            if len(row) != len(columns):
+                raise _bad_row(path, number, f"expected {len(columns)} fields, found {len(row)}")
+            labels, props, key = list(extra), {}, None
+            for column, text in zip(columns, row):
+                if column.kind == "ID":
+                    key = (column.space, text)
+                    if column.name:
+                        props[column.name] = text
+                elif column.kind == "LABEL":
+                    labels.extend(label for label in text.split(";") if label)
+                elif column.kind != "IGNORE":
+                    _set(props, column, text, path, number)
+            vertex = batches.txn.create_vertex(labels, props)
+            if key is not None:
+                if key in ids:
+                    raise _bad_row(path, number, f"duplicate node id '{key[1]}'")
+                # In memory a vertex object outlives its transaction; on disk only its id does.
+                ids[key] = vertex.gid if database.on_disk else vertex
+            counts["nodes"] += 1
+            counts["properties"] += len(props)
+            batches.tick()
 
 
 def _load_relationships(database, path, type_, delimiter, ids, counts, progress) -> None:
@@ -208,36 +228,45 @@ def _load_relationships(database, path, type_, delimiter, ids, counts, progress)
     columns = next(rows, None)
     if columns is None:
         return
-    batches = _Batches(database)
-    for number, row in rows:
-        start = end = None
-        kind, props = type_, {}
-        for column, text in zip(columns, row):
-            if column.kind == "START_ID":
-                start = ids.get((column.space, text))
-                if start is None:
-                    raise ClientError(f"{path}:{number}: no node with id '{text}'", "Neo.ClientError.Statement.ArgumentError")
-            elif column.kind == "END_ID":
-                end = ids.get((column.space, text))
-                if end is None:
-                    raise ClientError(f"{path}:{number}: no node with id '{text}'", "Neo.ClientError.Statement.ArgumentError")
-            elif column.kind == "TYPE":
-                kind = text or kind
-            elif column.kind != "IGNORE":
-                value = _value(column, text)
-                if value is not None:
-                    props[column.name] = value
-        if start is None or end is None or not kind:
-            raise ClientError(f"{path}:{number}: a relationship needs :START_ID, :END_ID and a type",
-                              "Neo.ClientError.Statement.ArgumentError")
-        txn = batches.txn
-        if database.on_disk:
-            start, end = txn.vertex(start), txn.vertex(end)
-        txn.create_edge(start, end, kind, props)
-        counts["relationships"] += 1
-        counts["properties"] += len(props)
-        batches.tick()
-    batches.close()
+    with _Batches(database) as batches:
+        for number, row in rows:
+            start = end = None
+            kind, props = type_, {}
+            for column, text in zip(columns, row):
+                if column.kind in ("START_ID", "END_ID"):
+                    node = ids.get((column.space, text))
+                    if node is None:
+                        raise _bad_row(path, number, f"no node with id '{text}'")
+                    if column.kind == "START_ID":
+                        start = node
+                    else:
+                        end = node
+                elif column.kind == "TYPE":
+                    kind = text or kind
+                elif column.kind != "IGNORE":
+                    _set(props, column, text, path, number)
+            if start is None or end is None or not kind:
+                raise _bad_row(path, number, "a relationship needs :START_ID, :END_ID and a type")
+            txn = batches.txn
+            if database.on_disk:
+                start, end = txn.vertex(start), txn.vertex(end)
+            txn.create_edge(start, end, kind, props)
+            counts["relationships"] += 1
+            counts["properties"] += len(props)
+            batches.tick()
+
+
+def _set(props: dict, column: _Column, text: str, path: str, number: int) -> None:
+    try:
+        value = _value(column, text)
+    except (ValueError, TypeError, Neo4jError) as error:
+        raise _bad_row(path, number, f"column {column.name}: {getattr(error, 'message', error)}") from None
+    if value is not None:
+        props[column.name] = value
+
+
+def _bad_row(path: str, number: int, detail: str) -> ClientError:
+    return ClientError(f"{path}:{number}: {detail}", "Neo.ClientError.Statement.ArgumentError")
 
 
 # --- dump and load --------------------------------------------------------------------------------------------
@@ -276,6 +305,10 @@ def command_dump(args, out, err) -> int:
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(args.file + ".tmp", args.file)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(args.file + ".tmp")
+            raise
         finally:
             txn.commit()
     out.write(f"Dumped {args.source}: {counts[0]} nodes, {counts[1]} relationships to {args.file}\n")
@@ -311,36 +344,31 @@ def _frames(path: str):
 
 def command_load(args, out, err) -> int:
     name = args.target.lower()
-    frames = _frames(args.file)
-    schema = next(frames, [])
+    frames = list(_frames(args.file))  # every frame checked before anything is changed
+    schema, frames = (frames[0], frames[1:]) if frames else ([], [])
     with open_dbms(args) as dbms:
-        with dbms.session(auth=None if args.user is None else (args.user, args.password or "")) as session:
-            if dbms.entry(name) is not None:
-                if not args.overwrite:
-                    err.write(f"graphplex: database {name} exists (use --overwrite)\n")
-                    return EXIT_FAILED
-                session.run("DROP DATABASE $name", name=name).consume()
-            session.run("CREATE DATABASE $name", name=name).consume()
-        database = dbms.databases[name]
+        if dbms.entry(name) is not None and not args.overwrite:
+            err.write(f"graphplex: database {name} exists (use --overwrite)\n")
+            return EXIT_FAILED
         ids: dict[int, int] = {}
         counts = [0, 0]
-        batches = _Batches(database)
-        for operations in frames:
-            for operation in operations:
-                txn = batches.txn
-                if operation[0] == "V":
-                    ids[operation[1]] = txn.create_vertex(operation[2], operation[3]).gid
-                    counts[0] += 1
-                else:
-                    txn.create_edge(txn.vertex(ids[operation[3]]), txn.vertex(ids[operation[4]]), operation[2],
-                                    operation[5])
-                    counts[1] += 1
-                batches.tick()
-        batches.close()
-        txn = database.begin()
-        for operation in schema:
-            txn.change_schema(SchemaChange(*operation[1:]))
-        txn.commit()
+        with _new_database(dbms, args, name, replace=args.overwrite) as database:
+            with _Batches(database) as batches:
+                for operations in frames:
+                    for operation in operations:
+                        txn = batches.txn
+                        if operation[0] == "V":
+                            ids[operation[1]] = txn.create_vertex(operation[2], operation[3]).gid
+                            counts[0] += 1
+                        else:
+                            txn.create_edge(txn.vertex(ids[operation[3]]), txn.vertex(ids[operation[4]]),
+                                            operation[2], operation[5])
+                            counts[1] += 1
+                        batches.tick()
+            txn = database.begin()
+            for operation in schema:
+                txn.change_schema(SchemaChange(*operation[1:]))
+            txn.commit()
     out.write(f"Loaded {name}: {counts[0]} nodes, {counts[1]} relationships from {args.file}\n")
     return EXIT_OK
 

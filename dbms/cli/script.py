@@ -47,24 +47,8 @@ def split_script(source: str) -> list[Piece]:
                 i = end
                 continue
             start = (line, column)
-        if char in "'\"`":
-            end = _closing(source, i, char)
-            segment = source[i:end]
-            buffer.append(segment)
-            for c in segment:
-                line, column = _advance(c, line, column)
-            i = end
-            continue
-        if source.startswith("//", i):
-            end = source.find("\n", i)
-            end = size if end == -1 else end
-            buffer.append(source[i:end])
-            column += end - i
-            i = end
-            continue
-        if source.startswith("/*", i):
-            end = source.find("*/", i + 2)
-            end = size if end == -1 else end + 2
+        end = _skipped(source, i)
+        if end is not None:
             segment = source[i:end]
             buffer.append(segment)
             for c in segment:
@@ -103,22 +87,29 @@ def _last_terminator(source: str) -> int | None:
     found = None
     i = 0
     while i < len(source):
-        char = source[i]
-        if char in "'\"`":
-            i = _closing(source, i, char)
+        end = _skipped(source, i)
+        if end is not None:
+            i = end
             continue
-        if source.startswith("//", i):
-            end = source.find("\n", i)
-            i = len(source) if end == -1 else end
-            continue
-        if source.startswith("/*", i):
-            end = source.find("*/", i + 2)
-            i = len(source) if end == -1 else end + 2
-            continue
-        if char == ";":
+        if source[i] == ";":
             found = i
         i += 1
     return found
+
+
+def _skipped(source: str, i: int) -> int | None:
+    """The end of the string, backtick name or comment starting at `i` (None if none starts there): inside
+    them a `;` ends nothing."""
+    char = source[i]
+    if char in "'\"`":
+        return _closing(source, i, char)
+    if source.startswith("//", i):
+        end = source.find("\n", i)
+        return len(source) if end == -1 else end
+    if source.startswith("/*", i):
+        end = source.find("*/", i + 2)
+        return len(source) if end == -1 else end + 2
+    return None
 
 
 def _closing(source: str, i: int, quote: str) -> int:

@@ -229,6 +229,15 @@ def test_import_refuses_unknown_ids(tmp_path):
     assert code == 3 and "r.csv:2: no node with id '2'" in err
 
 
+def test_a_failed_import_leaves_no_database(tmp_path):
+    (tmp_path / "n.csv").write_text("id:ID,age:int\n1,30\n2,thirty\n")
+    data = str(tmp_path / "data")
+    code, _, err = cli("import", "--data-dir", data, "--database", "half", "--nodes", str(tmp_path / "n.csv"))
+    assert code == 3 and "n.csv:3: column age: invalid literal for int()" in err
+    with DBMS.open(data) as dbms:
+        assert "half" not in dbms.database_names()
+
+
 def test_dump_and_load_round_trip(tmp_path):
     data = str(tmp_path / "data")
     with DBMS.open(data) as dbms, dbms.session() as session:

@@ -376,10 +376,7 @@ class DiskTransaction(TransactionState):
         return edge
 
     def set_property(self, entity, key: str, value: object) -> None:
-        if value is not None:
-            self._check_value(key, value)
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.set_property, entity, self.view(entity) or entity.head, key)
+        self._check_property_writes(entity, {key: value})
         version = self._writable(entity)
         self._own_props(version)
         if value is None:
@@ -390,13 +387,7 @@ class DiskTransaction(TransactionState):
         self._own_by_value.setdefault((key, index_key(value)), {})[entity] = None
 
     def set_properties(self, entity, props: dict, replace: bool = False) -> None:
-        for key, value in props.items():
-            if value is not None:
-                self._check_value(key, value)
-        if self.write_guard is not None:
-            current = self.view(entity) or entity.head
-            for key in set(props) | (set(current.props) if replace else set()):
-                self._guarded(self.write_guard.set_property, entity, current, key)
+        self._check_property_writes(entity, props, replace)
         version = self._writable(entity)
         self._own_props(version)
         if replace:
