@@ -17,7 +17,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import check, report, timed  # noqa: E402
-from dbms import DBMS  # noqa: E402
+from graphplex import DBMS  # noqa: E402
 
 QUERY = "MATCH (p:Person {id: $id}) RETURN p.name AS name"
 LOAD = "UNWIND range(0, $n - 1) AS i CREATE (:Person {id: i, name: 'p' + i})"
@@ -48,7 +48,7 @@ def main() -> None:
                 check(session.run(QUERY, id=i).single()["name"] == f"p{i}", "in-process read")
     in_process = report("point_read_in_process", args.scale, reads, t.seconds)
 
-    server = subprocess.Popen([sys.executable, "-m", "dbms.cli.main", "serve", "--in-memory", "--no-auth",
+    server = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory", "--no-auth",
                                "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, text=True)
     try:
         uri = re.search(r"bolt://\S+", server.stdout.readline()).group(0)

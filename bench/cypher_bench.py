@@ -222,7 +222,7 @@ class GraphplexEngine:
     two_hop_semantics = "trail"
 
     def __init__(self, index: bool) -> None:
-        from databases import Database
+        from graphplex.databases import Database
         self.db = Database()
         if index:
             self.db.execute("CREATE INDEX person_id FOR (p:Person) ON (p.id)").consume()
@@ -344,7 +344,7 @@ def w1_point_write(engine_cls, inputs: Inputs) -> float:
 
 def w1_durable(inputs: Inputs) -> float:
     """W1 on a database with a write-ahead log synced (fdatasync) before every commit returns."""
-    from databases import Database
+    from graphplex.databases import Database
     with tempfile.TemporaryDirectory() as directory:
         db = Database(directory=directory, durability="fsync")
         try:
@@ -363,7 +363,7 @@ def w1_durable(inputs: Inputs) -> float:
 def coordinator_workloads(scale: float) -> None:
     """W9 and W10 through the coordinator (no peer runs them: Kùzu has one graph per database object)."""
     from bench.dbms_bench import multi_graph, spanning_transactions
-    from dbms import DBMS
+    from graphplex import DBMS
     random.seed(SEED)
     with DBMS.in_memory() as dbms:
         databases, nodes, reads = max(10, int(100 * scale)), max(100, int(1000 * scale)), max(100, int(1000 * scale))

@@ -13,7 +13,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import check, report, timed  # noqa: E402
-from dbms import DBMS  # noqa: E402
+from graphplex import DBMS  # noqa: E402
 
 
 def create_drop(dbms: DBMS, cycles: int) -> float:

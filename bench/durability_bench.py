@@ -15,7 +15,7 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import check, report, timed  # noqa: E402
-from databases import Database  # noqa: E402
+from graphplex.databases import Database  # noqa: E402
 
 
 def graphplex_commits(directory: str, count: int, threads: int) -> float:

@@ -15,7 +15,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import check, report, timed  # noqa: E402
-from databases.storage import SchemaChange, Storage  # noqa: E402
+from graphplex.databases.storage import SchemaChange, Storage  # noqa: E402
 
 
 def dict_floor(n: int) -> tuple[float, float]:

@@ -31,7 +31,7 @@ def resident_mb() -> float:
 
 
 def w3_child(mode: str, directory: str, nodes: int, relationships: int) -> None:
-    from databases import Database
+    from graphplex.databases import Database
     db = Database(directory=directory, storage_mode=mode)
     db.execute("CREATE INDEX person_id FOR (p:Person) ON (p.id)").consume()
     rng = random.Random(42)
@@ -50,7 +50,7 @@ def w3_child(mode: str, directory: str, nodes: int, relationships: int) -> None:
 
 
 def disk_child(directory: str, nodes: int, relationships: int) -> None:
-    from databases import Database
+    from graphplex.databases import Database
     db = Database(directory=directory, storage_mode="ON_DISK_TRANSACTIONAL", durability="flush")
     txn = db.begin()
     for i in range(nodes):

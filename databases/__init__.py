@@ -1,4 +1,4 @@
 """One named graph each: storage, durability and the Cypher engine. Imports nothing of `system_db` or `dbms`."""
-from databases.database import Database, QueryResult
+from graphplex.databases.database import Database, QueryResult
 
 __all__ = ["Database", "QueryResult"]

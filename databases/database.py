@@ -8,15 +8,15 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, Iterator
 
-from databases.cypher.context import Counters, ExecutionContext
-from databases.cypher.parser import parse
-from databases.cypher.plan import Plan
-from databases.cypher.planner import Planner
-from databases.cypher.results import to_public
-from databases.durability import TransactionLog
-from databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError
-from databases.storage import IsolationLevel, Storage, StorageMode, Transaction
-from databases.storage.disk import DISK_FILES, ONLY_SNAPSHOT_ISOLATION, DiskStorage
+from graphplex.databases.cypher.context import Counters, ExecutionContext
+from graphplex.databases.cypher.parser import parse
+from graphplex.databases.cypher.plan import Plan
+from graphplex.databases.cypher.planner import Planner
+from graphplex.databases.cypher.results import to_public
+from graphplex.databases.durability import TransactionLog
+from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError
+from graphplex.databases.storage import IsolationLevel, Storage, StorageMode, Transaction
+from graphplex.databases.storage.disk import DISK_FILES, ONLY_SNAPSHOT_ISOLATION, DiskStorage
 
 
 class PlanCache:

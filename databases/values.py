@@ -60,7 +60,7 @@ def _list_kind(item: object) -> str | None:
 def check_storable(key: str, value: object) -> None:
     """Raises the Neo4j type error for a value that cannot be a property."""
     if not is_storable(value):
-        from databases.errors import CypherTypeError
+        from graphplex.databases.errors import CypherTypeError
 
         raise CypherTypeError(
             f"Property values can only be of primitive types or arrays thereof. Encountered: {value!r}."

@@ -2,10 +2,10 @@
 transactions carry while it runs (reads filtered, writes checked one by one)."""
 from __future__ import annotations
 
-from databases.cypher import ast
-from databases.cypher.classify import SCHEMA, WRITE
-from dbms.security import Principal, credentials_expired
-from system_db.security.guards import ReadFilter, WriteGuard, forbidden, roles_text
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.classify import SCHEMA, WRITE
+from graphplex.security import Principal, credentials_expired
+from graphplex.system_db.security.guards import ReadFilter, WriteGuard, forbidden, roles_text
 
 _WRITE_ACTIONS = ("CREATE", "DELETE", "SET LABEL", "REMOVE LABEL", "SET PROPERTY")
 _SCHEMA_ACTIONS = {ast.CreateIndex: "CREATE INDEX", ast.DropIndex: "DROP INDEX",

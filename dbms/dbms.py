@@ -8,16 +8,16 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from databases import Database
-from databases.cypher.classify import StatementInfo, classify
-from databases.cypher.parser import parse
-from databases.errors import ClientError, DatabaseError, Neo4jError, TransientError
-from dbms.management import TimeoutWatchdog, database_stopped
-from dbms.registry import TransactionRegistry
-from dbms.security import Security
-from dbms.settings import Settings, read_settings_file
-from system_db.administration import Administration
-from system_db.catalog import SYSTEM, Catalog, DatabaseEntry
+from graphplex.databases import Database
+from graphplex.databases.cypher.classify import StatementInfo, classify
+from graphplex.databases.cypher.parser import parse
+from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransientError
+from graphplex.management import TimeoutWatchdog, database_stopped
+from graphplex.registry import TransactionRegistry
+from graphplex.security import Security
+from graphplex.settings import Settings, read_settings_file
+from graphplex.system_db.administration import Administration
+from graphplex.system_db.catalog import SYSTEM, Catalog, DatabaseEntry
 
 
 class DBMS:
@@ -179,7 +179,7 @@ class DBMS:
     def session(self, database: str | None = None, auth=None, default_access_mode: str = "WRITE",
                 bookmarks=None):
         """A session on `database` (default: the DBMS default database)."""
-        from dbms.session import Session
+        from graphplex.session import Session
 
         if self.closed:
             raise TransientError("The DBMS is closed", "Neo.TransientError.General.DatabaseUnavailable")
@@ -187,7 +187,7 @@ class DBMS:
 
     def database(self, name: str | None = None):
         """The embedded API of one database: `with dbms.database("neo4j").begin_tx() as tx: …`."""
-        from dbms.embedded import EmbeddedDatabase
+        from graphplex.embedded import EmbeddedDatabase
 
         return EmbeddedDatabase(self, name or self.settings.default_database)
 

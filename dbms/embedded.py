@@ -8,13 +8,13 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from databases.cypher.classify import READ
-from databases.errors import ClientError, TransactionError, TransactionFailureError
-from dbms.result import Result
-from dbms.transaction import DBMSTransaction
+from graphplex.databases.cypher.classify import READ
+from graphplex.databases.errors import ClientError, TransactionError, TransactionFailureError
+from graphplex.result import Result
+from graphplex.transaction import DBMSTransaction
 
 if TYPE_CHECKING:
-    from dbms.dbms import DBMS
+    from graphplex.dbms import DBMS
 
 _local = threading.local()
 

@@ -1,5 +1,5 @@
 """The public error hierarchy (defined in `databases.errors`, the bottom layer, and re-exported here)."""
-from databases.errors import (  # noqa: F401
+from graphplex.databases.errors import (  # noqa: F401
     AuthError, ClientError, ConstraintError, CypherSyntaxError, CypherTypeError, DatabaseError, Forbidden,
     Neo4jError, ResultConsumedError, ResultNotSingleError, SessionError, TransactionError, TransactionFailureError, TransientError,
     error_for_code,

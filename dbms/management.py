@@ -7,17 +7,17 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from databases.cypher import ast
-from databases.cypher.context import Counters, ExecutionContext
-from databases.cypher.expressions import Scope, compile_expression
-from databases.cypher.show import plan_show
-from databases.errors import ClientError, Neo4jError, error_for_code
-from databases.values import Duration
-from dbms.result import Result, ResultSummary, SummaryCounters
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.context import Counters, ExecutionContext
+from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.show import plan_show
+from graphplex.databases.errors import ClientError, Neo4jError, error_for_code
+from graphplex.databases.values import Duration
+from graphplex.result import Result, ResultSummary, SummaryCounters
 
 if TYPE_CHECKING:
-    from dbms.dbms import DBMS
-    from dbms.transaction import DBMSTransaction
+    from graphplex.dbms import DBMS
+    from graphplex.transaction import DBMSTransaction
 
 TERMINATED_PREFIX = ("The transaction has been terminated. Retry your operation in a new transaction, and you "
                      "should see a successful result. ")

@@ -22,7 +22,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def graphplex_dbms():
     """An in-memory DBMS shared by the tests of this process."""
-    from dbms import DBMS
+    from graphplex import DBMS
     dbms = DBMS.in_memory()
     yield dbms
     dbms.close()
@@ -31,7 +31,7 @@ def graphplex_dbms():
 @pytest.fixture
 def graphplex_load(graphplex_dbms):
     """`load(source, database)`: runs a Cypher script (a file path or the text itself) into `database`."""
-    from dbms.cli.script import split_script
+    from graphplex.cli.script import split_script
 
     def load(source: str | Path, database: str, base: Path | None = None) -> None:
         path = Path(source) if base is None else base / source
@@ -79,7 +79,7 @@ def graph_session(graphplex_dbms, graph_database):
 @pytest.fixture(scope="session")
 def graphplex_bolt_uri(graphplex_dbms):
     """`bolt://127.0.0.1:PORT` of a Bolt server over `graphplex_dbms` (authentication off: any credentials)."""
-    from dbms.bolt import BoltServer
+    from graphplex.bolt import BoltServer
     server = BoltServer(graphplex_dbms, "127.0.0.1", 0).start()
     yield server.uri
     server.stop()

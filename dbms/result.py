@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
-from databases.cypher.context import Counters as SummaryCounters
-from databases.errors import ResultConsumedError
-from databases.graph_types import Node, Path, Relationship
+from graphplex.databases.cypher.context import Counters as SummaryCounters
+from graphplex.databases.errors import ResultConsumedError
+from graphplex.databases.graph_types import Node, Path, Relationship
 
 
 class Record(Sequence):
@@ -171,7 +171,7 @@ class Result:
             self.consume()
             return records[0]
         if strict:
-            from databases.errors import ResultNotSingleError
+            from graphplex.databases.errors import ResultNotSingleError
             raise ResultNotSingleError("No records found. Make sure your query returns exactly one record."
                                        if not records else "More than one record found. Make sure your query "
                                        "returns exactly one record.")

@@ -14,14 +14,14 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from databases.errors import AuthError, ClientError, error_for_code
-from system_db.security.commands import SecurityCommands
-from system_db.security.model import Privileges
-from system_db.security.passwords import verify_password
-from system_db.security.store import ADMIN_USER, SecurityStore
+from graphplex.databases.errors import AuthError, ClientError, error_for_code
+from graphplex.system_db.security.commands import SecurityCommands
+from graphplex.system_db.security.model import Privileges
+from graphplex.system_db.security.passwords import verify_password
+from graphplex.system_db.security.store import ADMIN_USER, SecurityStore
 
 if TYPE_CHECKING:
-    from dbms.dbms import DBMS
+    from graphplex.dbms import DBMS
 
 UNAUTHORIZED = "The client is unauthorized due to authentication failure."
 RATE_LIMITED = "The client has provided incorrect authentication details too many times in a row."

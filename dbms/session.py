@@ -8,18 +8,18 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
-from databases.cypher import ast
-from databases.cypher.classify import TRANSACTION_CONTROL
-from databases.errors import ClientError, Neo4jError, SessionError, TransactionError, TransientError
-from databases.storage import ANALYTICAL_ISOLATION_MESSAGE, StorageMode
-from databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
-from dbms.management import run_management
-from dbms.result import Result, ResultSummary, SummaryCounters
-from dbms.security import Principal
-from dbms.transaction import DBMSTransaction
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.classify import TRANSACTION_CONTROL
+from graphplex.databases.errors import ClientError, Neo4jError, SessionError, TransactionError, TransientError
+from graphplex.databases.storage import ANALYTICAL_ISOLATION_MESSAGE, StorageMode
+from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
+from graphplex.management import run_management
+from graphplex.result import Result, ResultSummary, SummaryCounters
+from graphplex.security import Principal
+from graphplex.transaction import DBMSTransaction
 
 if TYPE_CHECKING:
-    from dbms.dbms import DBMS
+    from graphplex.dbms import DBMS
 
 
 @dataclass

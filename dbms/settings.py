@@ -5,9 +5,9 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from databases.errors import ClientError
-from databases.storage import IsolationLevel, StorageMode
-from databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage import IsolationLevel, StorageMode
+from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 
 
 @dataclass

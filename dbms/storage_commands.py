@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from databases.cypher import ast
-from databases.errors import ClientError, TransactionError, format_bytes
-from databases.storage import StorageMode
-from system_db.administration import resolve_name
-from system_db.catalog import SYSTEM
+from graphplex.databases.cypher import ast
+from graphplex.databases.errors import ClientError, TransactionError, format_bytes
+from graphplex.databases.storage import StorageMode
+from graphplex.system_db.administration import resolve_name
+from graphplex.system_db.catalog import SYSTEM
 
 if TYPE_CHECKING:
-    from dbms.transaction import DBMSTransaction
+    from graphplex.transaction import DBMSTransaction
 
 STORAGE_INFO_COLUMNS = ["storage info", "value"]
 

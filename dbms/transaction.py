@@ -10,25 +10,25 @@ import itertools
 import time
 from typing import TYPE_CHECKING, Any
 
-from databases.cypher import ast
-from databases.cypher.classify import ADMINISTRATION, DATABASE_MANAGEMENT, READ, SCHEMA, TRANSACTION_CONTROL, WRITE
-from databases.cypher.context import Counters, ExecutionContext
-from databases.cypher.show import plan_show
-from databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError, TransientError, error_for_code
-from dbms.authorization import (
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.classify import ADMINISTRATION, DATABASE_MANAGEMENT, READ, SCHEMA, TRANSACTION_CONTROL, WRITE
+from graphplex.databases.cypher.context import Counters, ExecutionContext
+from graphplex.databases.cypher.show import plan_show
+from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError, TransientError, error_for_code
+from graphplex.authorization import (
     check_access, check_administration, check_password_change, check_statement, install_guards,
 )
-from dbms.management import run_management
-from dbms.security import Principal
-from dbms.storage_commands import run_storage_command
-from dbms.result import Result, ResultSummary
-from system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS, resolve_name
-from system_db.security.commands import ROLE_COLUMNS, ROLE_EXTRA_COLUMNS, USER_COLUMNS
-from system_db.security.rules import COMMAND_COLUMNS, PRIVILEGE_COLUMNS
-from system_db.catalog import SYSTEM
+from graphplex.management import run_management
+from graphplex.security import Principal
+from graphplex.storage_commands import run_storage_command
+from graphplex.result import Result, ResultSummary
+from graphplex.system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS, resolve_name
+from graphplex.system_db.security.commands import ROLE_COLUMNS, ROLE_EXTRA_COLUMNS, USER_COLUMNS
+from graphplex.system_db.security.rules import COMMAND_COLUMNS, PRIVILEGE_COLUMNS
+from graphplex.system_db.catalog import SYSTEM
 
 if TYPE_CHECKING:
-    from dbms.dbms import DBMS
+    from graphplex.dbms import DBMS
 
 _ids = itertools.count(1)
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from databases.cypher import ast
-from databases.cypher.context import ExecutionContext
-from databases.errors import ClientError
-from databases.storage import Transaction
-from system_db.catalog import SYSTEM, Catalog, DatabaseEntry, normalise
-from system_db.parameters import text
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage import Transaction
+from graphplex.system_db.catalog import SYSTEM, Catalog, DatabaseEntry, normalise
+from graphplex.system_db.parameters import text
 
 DATABASE_COLUMNS = ["name", "type", "aliases", "access", "address", "role", "writer", "requestedStatus",
                     "currentStatus", "statusMessage", "default", "home", "constituents"]

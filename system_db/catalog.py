@@ -9,9 +9,9 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from databases import Database
-from databases.errors import ClientError
-from databases.storage import UNIQUENESS, SchemaChange, Transaction
+from graphplex.databases import Database
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage import UNIQUENESS, SchemaChange, Transaction
 
 SYSTEM = "system"
 _NAME = re.compile(r"^[a-z][a-z0-9.\-]{2,62}$")

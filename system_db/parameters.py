@@ -1,8 +1,8 @@
 """Names and passwords in administration commands, written literally or as `$parameters`."""
 from __future__ import annotations
 
-from databases.cypher import ast
-from databases.errors import ClientError
+from graphplex.databases.cypher import ast
+from graphplex.databases.errors import ClientError
 
 
 def text(value, parameters: dict, what: str) -> str:

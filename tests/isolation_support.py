@@ -77,5 +77,5 @@ class SessionAdapter:
             txn.rollback()
 
     def classify_error(self, exc: BaseException) -> str:
-        from databases.errors import TransientError
+        from graphplex.databases.errors import TransientError
         return "transient" if isinstance(exc, TransientError) else "other"

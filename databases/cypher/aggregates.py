@@ -4,9 +4,9 @@ from __future__ import annotations
 import math
 from typing import Callable, Protocol
 
-from databases.cypher.errors import argument_error, type_error
-from databases.cypher.values import OrderKey, group_key, is_number, type_name
-from databases.values import Duration
+from graphplex.databases.cypher.errors import argument_error, type_error
+from graphplex.databases.cypher.values import OrderKey, group_key, is_number, type_name
+from graphplex.databases.values import Duration
 
 
 class Accumulator(Protocol):
@@ -68,7 +68,7 @@ class Sum(Accumulator):
         if value is None:
             return
         if isinstance(value, Duration):
-            from databases.cypher.expressions import add
+            from graphplex.databases.cypher.expressions import add
             self.duration = value if self.duration is None else add(self.duration, value)
             return
         if not is_number(value):
@@ -98,7 +98,7 @@ class Avg(Accumulator):
 
     def result(self):
         if self.durations:
-            from databases.cypher.expressions import add, divide
+            from graphplex.databases.cypher.expressions import add, divide
             total = self.durations[0]
             for value in self.durations[1:]:
                 total = add(total, value)

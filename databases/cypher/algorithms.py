@@ -26,11 +26,11 @@ from __future__ import annotations
 import math
 from functools import cache
 
-from databases.cypher.errors import type_error
-from databases.cypher.procedures import procedure
-from databases.cypher.values import PathValue, type_name
-from databases.errors import ClientError
-from databases.storage import Vertex
+from graphplex.databases.cypher.errors import type_error
+from graphplex.databases.cypher.procedures import procedure
+from graphplex.databases.cypher.values import PathValue, type_name
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage import Vertex
 
 # How many vertices / relationships the snapshot build reads between two termination checks.
 CHECK_EVERY = 4096

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import Callable
 
-from databases.cypher import ast
+from graphplex.databases.cypher import ast
 
 
 def free_variables(expr: ast.Node) -> set[str]:

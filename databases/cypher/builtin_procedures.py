@@ -1,7 +1,7 @@
 """The built-in procedures: schema tokens and components."""
 from __future__ import annotations
 
-from databases.cypher.procedures import procedure
+from graphplex.databases.cypher.procedures import procedure
 
 
 @procedure("db.labels", outputs=[("label", "STRING")])

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from databases.cypher import ast
-from databases.cypher.expressions import AGGREGATE_NAMES
-from databases.cypher.functions import FUNCTIONS
-from databases.cypher.plan import Plan
-from databases.cypher.procedures import PROCEDURES, _load_builtins
-from databases.cypher.show import plan_show
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.expressions import AGGREGATE_NAMES
+from graphplex.databases.cypher.functions import FUNCTIONS
+from graphplex.databases.cypher.plan import Plan
+from graphplex.databases.cypher.procedures import PROCEDURES, _load_builtins
+from graphplex.databases.cypher.show import plan_show
 
 if TYPE_CHECKING:
-    from databases.cypher.planner import Planner
+    from graphplex.databases.cypher.planner import Planner
 
 PROCEDURE_COLUMNS = ["name", "description", "mode", "worksOnSystem"]
 PROCEDURE_EXTRA = ["signature", "argumentDescription", "returnDescription", "admin", "rolesExecution",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from databases.cypher import ast
+from graphplex.databases.cypher import ast
 
 READ, WRITE, SCHEMA, ADMINISTRATION, TRANSACTION_CONTROL, DATABASE_MANAGEMENT = (
     "Read query", "Write query", "Schema modification", "Administration command", "Transaction control",

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Callable
 
-from databases.errors import ClientError
-from databases.storage import Edge, Transaction, Vertex
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage import Edge, Transaction, Vertex
 
 
 @dataclass

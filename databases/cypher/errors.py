@@ -1,7 +1,7 @@
 """Constructors for the Cypher errors the engine raises, with Neo4j's codes."""
 from __future__ import annotations
 
-from databases.errors import ClientError, CypherSyntaxError, CypherTypeError
+from graphplex.databases.errors import ClientError, CypherSyntaxError, CypherTypeError
 
 
 def type_error(message: str) -> CypherTypeError:

@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from databases.cypher import ast
-from databases.cypher.context import ExecutionContext
-from databases.cypher.errors import arithmetic_error, semantic_error, syntax_error, type_error
-from databases.cypher.functions import FUNCTIONS, property_of
-from databases.cypher.label_expressions import label_test
-from databases.cypher.values import PathValue, compare, equals, is_number, type_name
-from databases.storage import Edge, Vertex
-from databases.values import Duration, Point
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.errors import arithmetic_error, semantic_error, syntax_error, type_error
+from graphplex.databases.cypher.functions import FUNCTIONS, property_of
+from graphplex.databases.cypher.label_expressions import label_test
+from graphplex.databases.cypher.values import PathValue, compare, equals, is_number, type_name
+from graphplex.databases.storage import Edge, Vertex
+from graphplex.databases.values import Duration, Point
 
 Compiled = Callable[[dict, ExecutionContext], object]
 
@@ -71,7 +71,7 @@ def _parameter(expr: ast.Parameter, scope: Scope) -> Compiled:
         try:
             return ctx.parameters[name]
         except KeyError:
-            from databases.errors import ClientError
+            from graphplex.databases.errors import ClientError
             raise ClientError(f"Expected parameter(s): {name}", "Neo.ClientError.Statement.ParameterMissing") from None
     return parameter
 
@@ -263,7 +263,7 @@ def add(a: object, b: object) -> object:
         return a + _to_string(b)
     if tb is str and (is_number(a) or ta is bool):
         return _to_string(a) + b
-    from databases.cypher.functions.temporal_arithmetic import add_temporal
+    from graphplex.databases.cypher.functions.temporal_arithmetic import add_temporal
     result = add_temporal(a, b)
     if result is not NotImplemented:
         return result
@@ -287,7 +287,7 @@ def subtract(a: object, b: object) -> object:
         return _check_int(a - b)
     if is_number(a) and is_number(b):
         return float(a) - float(b)
-    from databases.cypher.functions.temporal_arithmetic import subtract_temporal
+    from graphplex.databases.cypher.functions.temporal_arithmetic import subtract_temporal
     result = subtract_temporal(a, b)
     if result is not NotImplemented:
         return result
@@ -301,7 +301,7 @@ def multiply(a: object, b: object) -> object:
         return _check_int(a * b)
     if is_number(a) and is_number(b):
         return float(a) * float(b)
-    from databases.cypher.functions.temporal_arithmetic import multiply_temporal
+    from graphplex.databases.cypher.functions.temporal_arithmetic import multiply_temporal
     result = multiply_temporal(a, b)
     if result is not NotImplemented:
         return result
@@ -323,7 +323,7 @@ def divide(a: object, b: object) -> object:
                 return math.nan
             return math.copysign(math.inf, a) * math.copysign(1.0, b)
         return a / b
-    from databases.cypher.functions.temporal_arithmetic import divide_temporal
+    from graphplex.databases.cypher.functions.temporal_arithmetic import divide_temporal
     result = divide_temporal(a, b)
     if result is not NotImplemented:
         return result
@@ -375,7 +375,7 @@ def negate(value: object) -> object:
     if type(value) is float:
         return -value
     if isinstance(value, Duration):
-        from databases.cypher.functions.temporal_values import make_duration
+        from graphplex.databases.cypher.functions.temporal_values import make_duration
         return make_duration(-value.months, -value.days, -value.seconds, -value.nanoseconds)
     raise type_error(f"Cannot negate `{_pretty_type(value)}`")
 
@@ -528,7 +528,7 @@ def _string_predicate(expr: ast.StringPredicate, scope: Scope) -> Compiled:
             try:
                 return re.fullmatch(_java_regex(pattern), text, re.DOTALL if "(?s)" in pattern else 0) is not None
             except re.error as error:
-                from databases.cypher.errors import argument_error
+                from graphplex.databases.cypher.errors import argument_error
                 raise argument_error(f"Invalid Regex: {error}") from None
         return regex
     test = {"STARTS WITH": str.startswith, "ENDS WITH": str.endswith, "CONTAINS": str.__contains__}[operator]
@@ -575,7 +575,7 @@ def _is_null(expr: ast.IsNull, scope: Scope) -> Compiled:
 
 
 def _is_type(expr: ast.IsType, scope: Scope) -> Compiled:
-    from databases.cypher.functions.types import value_is_of_type
+    from graphplex.databases.cypher.functions.types import value_is_of_type
 
     operand = compile_expression(expr.operand, scope)
     types, negated = expr.types, expr.negated
@@ -772,7 +772,7 @@ pretty_type = _pretty_type
 
 
 def _to_string(value: object) -> str:
-    from databases.cypher.functions.conversion import to_string
+    from graphplex.databases.cypher.functions.conversion import to_string
     return to_string(value)
 
 

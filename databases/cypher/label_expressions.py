@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from databases.cypher import ast
+from graphplex.databases.cypher import ast
 
 
 def label_test(expr: ast.LabelExpr | None) -> Callable[[frozenset], bool]:

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlparse
 
-from databases.cypher import ast
-from databases.cypher.context import ExecutionContext
-from databases.cypher.errors import type_error
-from databases.cypher.expressions import Scope, compile_expression
-from databases.cypher.plan import Operator
-from databases.errors import ClientError, Forbidden
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.errors import type_error
+from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.plan import Operator
+from graphplex.databases.errors import ClientError, Forbidden
 
 csv.field_size_limit(1 << 30)
 

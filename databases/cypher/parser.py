@@ -7,9 +7,9 @@ from pathlib import Path
 from lark import Lark, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.exceptions import VisitError
 
-from databases.cypher import ast
-from databases.cypher.transformer import CypherTransformer, NodeCandidate, _BigInt
-from databases.errors import CypherSyntaxError, Neo4jError
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.transformer import CypherTransformer, NodeCandidate, _BigInt
+from graphplex.databases.errors import CypherSyntaxError, Neo4jError
 
 GRAMMAR = Path(__file__).with_name("grammar") / "cypher.lark"
 

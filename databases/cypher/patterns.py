@@ -10,14 +10,14 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from databases.cypher import ast
-from databases.cypher.analysis import conjuncts, free_variables, pattern_variables
-from databases.cypher.context import ExecutionContext
-from databases.cypher.errors import semantic_error, syntax_error, type_error
-from databases.cypher.expressions import Scope, compile_expression
-from databases.cypher.label_expressions import label_test
-from databases.cypher.values import PathValue, equals
-from databases.storage import BOTH, IN, OUT, Edge, Vertex
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.analysis import conjuncts, free_variables, pattern_variables
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.errors import semantic_error, syntax_error, type_error
+from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.label_expressions import label_test
+from graphplex.databases.cypher.values import PathValue, equals
+from graphplex.databases.storage import BOTH, IN, OUT, Edge, Vertex
 
 Step = Callable[[dict, ExecutionContext, tuple], Iterator[tuple[dict, tuple]]]
 Matcher = Callable[[dict, ExecutionContext], Iterator[dict]]

@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.context import ExecutionContext
 
 Rows = Iterator[dict]
 RowFunction = Callable[[Rows, ExecutionContext], Rows]

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from databases.cypher import ast
-from databases.cypher.analysis import pattern_variables
-from databases.cypher.catalog_commands import plan_catalog_command
-from databases.cypher.errors import semantic_error, syntax_error, type_error
-from databases.cypher.expressions import Scope, compile_expression
-from databases.cypher.patterns import PatternPlanner
-from databases.cypher.plan import Operator, Plan
-from databases.cypher.procedures import plan_procedure_call
-from databases.cypher.projection import plan_projection
-from databases.cypher.schema_commands import plan_schema_command
-from databases.cypher.updates import (
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.analysis import pattern_variables
+from graphplex.databases.cypher.catalog_commands import plan_catalog_command
+from graphplex.databases.cypher.errors import semantic_error, syntax_error, type_error
+from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.patterns import PatternPlanner
+from graphplex.databases.cypher.plan import Operator, Plan
+from graphplex.databases.cypher.procedures import plan_procedure_call
+from graphplex.databases.cypher.projection import plan_projection
+from graphplex.databases.cypher.schema_commands import plan_schema_command
+from graphplex.databases.cypher.updates import (
     compile_create, compile_delete, compile_merge, compile_remove_items, compile_set_items,
 )
-from databases.cypher.values import group_key
-from databases.errors import ClientError
+from graphplex.databases.cypher.values import group_key
+from graphplex.databases.errors import ClientError
 
 _COORDINATOR_STATEMENTS = (
     ast.TransactionControl, ast.SetIsolationLevel, ast.ShowTransactions, ast.TerminateTransactions,
@@ -162,7 +162,7 @@ class Planner:
             if standalone_columns is not None:
                 state.columns = standalone_columns
         elif isinstance(clause, ast.LoadCsv):
-            from databases.cypher.load_csv import plan_load_csv
+            from graphplex.databases.cypher.load_csv import plan_load_csv
             self._check_new_variable(clause.variable, state)
             state.operators.append(plan_load_csv(clause, scope))
             state.variables.append(clause.variable)
@@ -244,7 +244,7 @@ class Planner:
             if name in state.variables:
                 raise semantic_error(f"Variable `{name}` already declared in outer scope")
         if clause.in_transactions is not None:
-            from databases.cypher.transactions_call import plan_in_transactions
+            from graphplex.databases.cypher.transactions_call import plan_in_transactions
             state.operators.append(plan_in_transactions(clause, operators, imported, columns, self.scope([])))
         else:
             state.operators.append(_call_subquery(operators, imported, columns, clause.optional))
@@ -336,7 +336,7 @@ def _subquery_rows(operators: list[Operator]):
 
 
 def _shortest_expression(match, part: ast.PatternPart):
-    from databases.cypher.values import PathValue
+    from graphplex.databases.cypher.values import PathValue
     element = part.element
 
     def shortest(row, ctx):

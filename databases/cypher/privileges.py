@@ -2,7 +2,7 @@
 against the privileges each scope has."""
 from __future__ import annotations
 
-from databases.cypher.errors import syntax_error
+from graphplex.databases.cypher.errors import syntax_error
 
 GRAPH_PRIVILEGES = frozenset({
     "TRAVERSE", "READ", "MATCH", "WRITE", "CREATE", "DELETE", "SET LABEL", "REMOVE LABEL", "SET PROPERTY", "MERGE",

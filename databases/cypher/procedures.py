@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from databases.cypher import ast
-from databases.cypher.errors import syntax_error, type_error
-from databases.cypher.expressions import Scope, compile_expression
-from databases.cypher.plan import Operator
-from databases.cypher.values import PathValue, type_name
-from databases.errors import ClientError
-from databases.storage import Edge, Vertex
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.errors import syntax_error, type_error
+from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.plan import Operator
+from graphplex.databases.cypher.values import PathValue, type_name
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage import Edge, Vertex
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class ProcedureSpec:
 
 def _literal(value: object) -> str:
     """A default value as Cypher writes it in a signature."""
-    from databases.cypher.functions.conversion import to_string
+    from graphplex.databases.cypher.functions.conversion import to_string
     if value is None:
         return "null"
     if isinstance(value, str):
@@ -77,7 +77,7 @@ def find(name: str) -> ProcedureSpec:
 
 
 def _load_builtins() -> None:
-    from databases.cypher import algorithms, builtin_procedures  # noqa: F401  (register on import)
+    from graphplex.databases.cypher import algorithms, builtin_procedures  # noqa: F401  (register on import)
 
 
 def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[str], standalone: bool

@@ -5,15 +5,15 @@ import itertools
 from dataclasses import dataclass
 from typing import Iterator
 
-from databases.cypher import ast
-from databases.cypher.aggregates import new_accumulator
-from databases.cypher.analysis import rewrite
-from databases.cypher.context import ExecutionContext
-from databases.cypher.errors import argument_error, syntax_error, type_error
-from databases.cypher.expressions import AGGREGATE_NAMES, Scope, compile_expression, contains_aggregate
-from databases.cypher.patterns import is_internal
-from databases.cypher.plan import Operator
-from databases.cypher.values import OrderKey, group_key
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.aggregates import new_accumulator
+from graphplex.databases.cypher.analysis import rewrite
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.errors import argument_error, syntax_error, type_error
+from graphplex.databases.cypher.expressions import AGGREGATE_NAMES, Scope, compile_expression, contains_aggregate
+from graphplex.databases.cypher.patterns import is_internal
+from graphplex.databases.cypher.plan import Operator
+from graphplex.databases.cypher.values import OrderKey, group_key
 
 _placeholders = itertools.count()
 
@@ -243,7 +243,7 @@ def _skip_limit(skip: ast.Expr | None, limit: ast.Expr | None, scope: Scope) -> 
 def _count_expression(expr: ast.Expr | None, clause: str, scope: Scope):
     if expr is None:
         return None
-    from databases.cypher.analysis import free_variables
+    from graphplex.databases.cypher.analysis import free_variables
     if free_variables(expr):
         raise syntax_error(f"It is not allowed to refer to variables in {clause}, so that the value for {clause} "
                            "can be statically calculated.")

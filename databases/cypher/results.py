@@ -1,10 +1,10 @@
 """Turning engine values into the public graph values of a record."""
 from __future__ import annotations
 
-from databases.cypher.context import ExecutionContext
-from databases.cypher.values import PathValue
-from databases.graph_types import Node, Path, Relationship
-from databases.storage import Edge, Vertex
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.values import PathValue
+from graphplex.databases.graph_types import Node, Path, Relationship
+from graphplex.databases.storage import Edge, Vertex
 
 _SCALARS = (str, int, float, bool, type(None))
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from databases.cypher import ast
-from databases.cypher.errors import syntax_error
-from databases.cypher.plan import Operator, Plan
-from databases.cypher.show import plan_show
-from databases.storage import SchemaChange
-from databases.storage.schema import LOOKUP_INDEXES
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.errors import syntax_error
+from graphplex.databases.cypher.plan import Operator, Plan
+from graphplex.databases.cypher.show import plan_show
+from graphplex.databases.storage import SchemaChange
+from graphplex.databases.storage.schema import LOOKUP_INDEXES
 
 if TYPE_CHECKING:
-    from databases.cypher.planner import Planner
+    from graphplex.databases.cypher.planner import Planner
 
 INDEX_COLUMNS = ["id", "name", "state", "populationPercent", "type", "entityType", "labelsOrTypes", "properties",
                  "indexProvider", "owningConstraint", "lastRead", "readCount"]

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from databases.cypher import ast
-from databases.cypher.errors import syntax_error
-from databases.cypher.expressions import compile_expression
-from databases.cypher.plan import Operator, Plan
-from databases.cypher.projection import plan_projection
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.errors import syntax_error
+from graphplex.databases.cypher.expressions import compile_expression
+from graphplex.databases.cypher.plan import Operator, Plan
+from graphplex.databases.cypher.projection import plan_projection
 
 if TYPE_CHECKING:
-    from databases.cypher.context import ExecutionContext
-    from databases.cypher.planner import Planner
+    from graphplex.databases.cypher.context import ExecutionContext
+    from graphplex.databases.cypher.planner import Planner
 
 RowSource = Callable[["ExecutionContext"], Iterable[dict]]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import itertools
 from typing import Iterator
 
-from databases.cypher import ast
-from databases.cypher.context import ExecutionContext
-from databases.cypher.errors import argument_error, syntax_error, type_error
-from databases.cypher.expressions import Scope, compile_expression
-from databases.cypher.plan import Operator
-from databases.errors import DatabaseError, Neo4jError
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.errors import argument_error, syntax_error, type_error
+from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.plan import Operator
+from graphplex.databases.errors import DatabaseError, Neo4jError
 
 EXPLICIT_MESSAGE = ("A query with 'CALL { ... } IN TRANSACTIONS' can only be executed in an implicit transaction, "
                     "but tried to execute in an explicit transaction.")

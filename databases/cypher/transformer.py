@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from lark import Token, Transformer, Tree, v_args
 
-from databases.cypher import ast
-from databases.cypher.privileges import privilege_name
-from databases.errors import CypherSyntaxError
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.privileges import privilege_name
+from graphplex.databases.errors import CypherSyntaxError
 
 MAX_INT = 2 ** 63 - 1
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from databases.cypher import ast
-from databases.cypher.context import ExecutionContext
-from databases.cypher.errors import semantic_error, syntax_error, type_error
-from databases.cypher.expressions import Compiled, Scope, compile_expression, pretty_type
-from databases.cypher.patterns import MatchPlan, anonymous_name
-from databases.cypher.values import PathValue
-from databases.storage import Edge, Vertex
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.errors import semantic_error, syntax_error, type_error
+from graphplex.databases.cypher.expressions import Compiled, Scope, compile_expression, pretty_type
+from graphplex.databases.cypher.patterns import MatchPlan, anonymous_name
+from graphplex.databases.cypher.values import PathValue
+from graphplex.databases.storage import Edge, Vertex
 
 RowWriter = Callable[[dict, ExecutionContext], dict]
 

@@ -10,8 +10,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from databases.storage.records import Edge, Vertex
-from databases.values import cypher_type_name
+from graphplex.databases.storage.records import Edge, Vertex
+from graphplex.databases.values import cypher_type_name
 
 
 @dataclass(frozen=True)

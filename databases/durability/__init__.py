@@ -1,4 +1,4 @@
 """Durability of one database: the write-ahead log, and recovery from it when the database opens."""
-from databases.durability.log import TransactionLog
+from graphplex.databases.durability.log import TransactionLog
 
 __all__ = ["TransactionLog"]

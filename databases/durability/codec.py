@@ -10,13 +10,13 @@ import zoneinfo
 _ALLOWED = {
     ("datetime", "date"), ("datetime", "time"), ("datetime", "datetime"), ("datetime", "timedelta"),
     ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"), ("zoneinfo._zoneinfo", "ZoneInfo"),
-    ("databases.values", "Duration"), ("databases.values", "Point"),
-    ("databases.cypher.functions.temporal_values", "Time"),
-    ("databases.cypher.functions.temporal_values", "DateTime"),
-    ("databases.cypher.functions.temporal_values", "_restore_time"),
-    ("databases.cypher.functions.temporal_values", "_restore_datetime"),
+    ("graphplex.databases.values", "Duration"), ("graphplex.databases.values", "Point"),
+    ("graphplex.databases.cypher.functions.temporal_values", "Time"),
+    ("graphplex.databases.cypher.functions.temporal_values", "DateTime"),
+    ("graphplex.databases.cypher.functions.temporal_values", "_restore_time"),
+    ("graphplex.databases.cypher.functions.temporal_values", "_restore_datetime"),
     ("builtins", "frozenset"), ("builtins", "set"),
-    ("databases.durability.codec", "_zone"),
+    ("graphplex.databases.durability.codec", "_zone"),
 }
 
 

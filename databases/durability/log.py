@@ -10,12 +10,12 @@ import os
 import threading
 from pathlib import Path
 
-from databases.durability.codec import decode, encode
-from databases.durability.redo import redo_record
-from databases.durability.snapshot import SNAPSHOT_NAME, read_snapshot, write_snapshot
-from databases.durability.wal import WalWriter, read_frames
-from databases.errors import DatabaseError
-from databases.storage import Storage, StorageMode, Transaction
+from graphplex.databases.durability.codec import decode, encode
+from graphplex.databases.durability.redo import redo_record
+from graphplex.databases.durability.snapshot import SNAPSHOT_NAME, read_snapshot, write_snapshot
+from graphplex.databases.durability.wal import WalWriter, read_frames
+from graphplex.databases.errors import DatabaseError
+from graphplex.databases.storage import Storage, StorageMode, Transaction
 
 LOG_NAME = "transactions.log"
 ROTATED_NAME = "transactions.log.old"

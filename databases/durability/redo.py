@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import astuple
 
-from databases.storage import Edge, SchemaChange, Transaction, Vertex
+from graphplex.databases.storage import Edge, SchemaChange, Transaction, Vertex
 
 
 def redo_record(txn: Transaction, commit_ts: int) -> tuple:

@@ -10,10 +10,10 @@ import zlib
 from dataclasses import astuple
 from pathlib import Path
 
-from databases.durability.codec import decode, encode
-from databases.durability.wal import HEADER
-from databases.errors import DatabaseError
-from databases.storage import SchemaChange, Storage
+from graphplex.databases.durability.codec import decode, encode
+from graphplex.databases.durability.wal import HEADER
+from graphplex.databases.errors import DatabaseError
+from graphplex.databases.storage import SchemaChange, Storage
 
 SNAPSHOT_NAME = "snapshot"
 

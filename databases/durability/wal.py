@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 from typing import Iterator
 
-from databases.errors import DatabaseError
+from graphplex.databases.errors import DatabaseError
 
 HEADER = struct.Struct("<II")
 # fdatasync skips metadata that does not matter for reading the data back (as SQLite and PostgreSQL do).

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from databases.errors import ClientError, ConstraintError
-from databases.storage.indexes import NODE, PropertyIndex
-from databases.storage.mvcc import committed_version
-from databases.storage.records import Vertex
-from databases.values import cypher_type_name
+from graphplex.databases.errors import ClientError, ConstraintError
+from graphplex.databases.storage.indexes import NODE, PropertyIndex
+from graphplex.databases.storage.mvcc import committed_version
+from graphplex.databases.storage.records import Vertex
+from graphplex.databases.values import cypher_type_name
 
 UNIQUENESS = "UNIQUENESS"
 KEY = "KEY"

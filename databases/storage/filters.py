@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from databases.values import index_key
+from graphplex.databases.values import index_key
 
 
 @dataclass(frozen=True)

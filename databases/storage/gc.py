@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Iterable
 
-from databases.storage.records import ANCIENT
+from graphplex.databases.storage.records import ANCIENT
 
 if TYPE_CHECKING:
-    from databases.storage.storage import Storage
+    from graphplex.databases.storage.storage import Storage
 
 
 class GarbageCollector:

@@ -12,8 +12,8 @@ from typing import Iterable
 
 from sortedcontainers import SortedList
 
-from databases.storage.records import Vertex
-from databases.values import index_key
+from graphplex.databases.storage.records import Vertex
+from graphplex.databases.values import index_key
 
 NODE = "NODE"
 RELATIONSHIP = "RELATIONSHIP"

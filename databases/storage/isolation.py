@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 
-from databases.errors import ClientError
+from graphplex.databases.errors import ClientError
 
 
 class IsolationLevel(enum.Enum):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from databases.errors import TransientError, format_bytes
+from graphplex.databases.errors import TransientError, format_bytes
 
 VERSION_BYTES = 88
 ENTITY_BYTES = 72

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 
-from databases.errors import ClientError
+from graphplex.databases.errors import ClientError
 
 
 class StorageMode(enum.Enum):

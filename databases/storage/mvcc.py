@@ -17,12 +17,12 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from databases.errors import TransientError
-from databases.storage.isolation import IsolationLevel
-from databases.storage.records import CommitInfo, Version, Vertex
+from graphplex.databases.errors import TransientError
+from graphplex.databases.storage.isolation import IsolationLevel
+from graphplex.databases.storage.records import CommitInfo, Version, Vertex
 
 if TYPE_CHECKING:
-    from databases.storage.transaction import Transaction
+    from graphplex.databases.storage.transaction import Transaction
 
 # The read timestamp of READ_COMMITTED and READ_UNCOMMITTED: every committed version is "before" it.
 LATEST = sys.maxsize

@@ -10,9 +10,9 @@ import zlib
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
-from databases.errors import ClientError
-from databases.storage.constraints import KEY, UNIQUENESS, Constraint
-from databases.storage.indexes import NODE, IndexSet, PropertyIndex
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage.constraints import KEY, UNIQUENESS, Constraint
+from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
 
 # Token lookup indexes exist from the start in Neo4j 5 (ids 1 and 2); ours are the label and type maps.
 LOOKUP_INDEXES = (

@@ -6,14 +6,14 @@ import threading
 import uuid
 from typing import Callable, Iterable
 
-from databases.errors import ClientError
-from databases.storage.gc import GarbageCollector
-from databases.storage.indexes import NODE, IndexSet
-from databases.storage.isolation import IsolationLevel
-from databases.storage.modes import StorageMode
-from databases.storage.records import CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge
-from databases.storage.schema import Schema, SchemaChange
-from databases.storage.transaction import Transaction
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage.gc import GarbageCollector
+from graphplex.databases.storage.indexes import NODE, IndexSet
+from graphplex.databases.storage.isolation import IsolationLevel
+from graphplex.databases.storage.modes import StorageMode
+from graphplex.databases.storage.records import CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge
+from graphplex.databases.storage.schema import Schema, SchemaChange
+from graphplex.databases.storage.transaction import Transaction
 
 
 class Storage:
@@ -154,7 +154,7 @@ class Storage:
 
     def check_panic(self) -> None:
         if self._panic is not None:
-            from databases.errors import DatabaseError
+            from graphplex.databases.errors import DatabaseError
             raise DatabaseError(f"The database cannot commit any more: writing its log failed "
                                 f"({self._panic})", "Neo.DatabaseError.Transaction.TransactionCommitFailed")
 

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
-from databases.storage import constraints as _constraints
-from databases.storage.indexes import NODE, RELATIONSHIP
-from databases.storage.isolation import IsolationLevel
-from databases.storage.filters import RangeBounds
-from databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
-from databases.storage.mvcc import LATEST, committed_version, prepare_write, read_version
-from databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
-from databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
-from databases.values import index_key
+from graphplex.databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
+from graphplex.databases.storage import constraints as _constraints
+from graphplex.databases.storage.indexes import NODE, RELATIONSHIP
+from graphplex.databases.storage.isolation import IsolationLevel
+from graphplex.databases.storage.filters import RangeBounds
+from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
+from graphplex.databases.storage.mvcc import LATEST, committed_version, prepare_write, read_version
+from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
+from graphplex.databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
+from graphplex.databases.values import index_key
 
 if TYPE_CHECKING:
-    from databases.storage.storage import Storage
+    from graphplex.databases.storage.storage import Storage
 
 OUT, IN, BOTH = "out", "in", "both"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from typing import Iterator
 
-from databases.errors import Neo4jError, TransactionError
-from databases.storage.indexes import NODE, RELATIONSHIP
-from databases.storage.memory import MemoryTracker
-from databases.storage.records import Edge, Vertex
-from databases.values import check_storable
+from graphplex.databases.errors import Neo4jError, TransactionError
+from graphplex.databases.storage.indexes import NODE, RELATIONSHIP
+from graphplex.databases.storage.memory import MemoryTracker
+from graphplex.databases.storage.records import Edge, Vertex
+from graphplex.databases.values import check_storable
 
 _PLAIN_SCALARS = frozenset({int, float, str, bool})
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from databases.errors import ClientError, Neo4jError
-from dbms.bolt.packstream import Structure
-from dbms.bolt.values import Dialect
-from dbms.session import Query, Session
+from graphplex.databases.errors import ClientError, Neo4jError
+from graphplex.bolt.packstream import Structure
+from graphplex.bolt.values import Dialect
+from graphplex.session import Query, Session
 
 HELLO, GOODBYE, RESET, RUN, BEGIN, COMMIT, ROLLBACK = 0x01, 0x02, 0x0F, 0x10, 0x11, 0x12, 0x13
 DISCARD, PULL, TELEMETRY, ROUTE, LOGON, LOGOFF = 0x2F, 0x3F, 0x54, 0x66, 0x6A, 0x6B

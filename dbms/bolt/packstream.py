@@ -4,7 +4,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from databases.errors import ClientError
+from graphplex.databases.errors import ClientError
 
 _INT8, _INT16, _INT32, _INT64 = struct.Struct(">b"), struct.Struct(">h"), struct.Struct(">i"), struct.Struct(">q")
 _UINT8, _UINT16, _UINT32 = struct.Struct(">B"), struct.Struct(">H"), struct.Struct(">I")

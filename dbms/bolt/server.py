@@ -12,9 +12,9 @@ import socketserver
 import struct
 import threading
 
-from databases.errors import Neo4jError
-from dbms.bolt.connection import BoltConnection, Close, ServerOptions, failure
-from dbms.bolt.packstream import Structure, pack, unpack
+from graphplex.databases.errors import Neo4jError
+from graphplex.bolt.connection import BoltConnection, Close, ServerOptions, failure
+from graphplex.bolt.packstream import Structure, pack, unpack
 
 MAGIC = b"\x60\x60\xB0\x17"
 SUPPORTED = [(5, 4), (5, 3), (5, 2), (5, 1), (5, 0), (4, 4), (4, 3), (4, 2), (4, 1)]

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from databases.cypher.functions.temporal_values import DateTime, Time
-from databases.errors import ClientError, error_for_code
-from databases.values import Duration, Point
-from dbms.bolt.packstream import Structure
-from dbms.types import Node, Path, Relationship
+from graphplex.databases.cypher.functions.temporal_values import DateTime, Time
+from graphplex.databases.errors import ClientError, error_for_code
+from graphplex.databases.values import Duration, Point
+from graphplex.bolt.packstream import Structure
+from graphplex.types import Node, Path, Relationship
 
 _EPOCH = dt.date(1970, 1, 1)
 _EPOCH_DATETIME = dt.datetime(1970, 1, 1)

@@ -20,14 +20,14 @@ from typing import Iterator
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from databases.cypher.context import ExecutionContext
-from databases.cypher.expressions import Scope, compile_expression
-from databases.cypher.functions import FUNCTIONS
-from databases.cypher.parser import parse
-from databases.durability.codec import decode, encode
-from databases.errors import ClientError, Neo4jError
-from databases.storage import SchemaChange
-from dbms.cli.main import EXIT_FAILED, EXIT_OK, open_dbms
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.functions import FUNCTIONS
+from graphplex.databases.cypher.parser import parse
+from graphplex.databases.durability.codec import decode, encode
+from graphplex.databases.errors import ClientError, Neo4jError
+from graphplex.databases.storage import SchemaChange
+from graphplex.cli.main import EXIT_FAILED, EXIT_OK, open_dbms
 
 BATCH = 50_000
 _MAGIC = b"GRAPHPLEX-DUMP 1\n"

@@ -8,13 +8,13 @@ import tempfile
 import textwrap
 import time
 
-from databases.errors import Neo4jError
-from dbms.cli.main import EXIT_OK
-from dbms.cli.output import Printer
+from graphplex.databases.errors import Neo4jError
+from graphplex.cli.main import EXIT_OK
+from graphplex.cli.output import Printer
 
 _CRASHING_WRITER = textwrap.dedent("""
     import sys
-    from dbms import DBMS
+    from graphplex import DBMS
     dbms = DBMS.open(sys.argv[1])
     with dbms.session(database="shop") as session:
         for i in range(1_000_000):
@@ -53,7 +53,7 @@ def _refused(printer: Printer, action) -> None:
 
 
 def _demo(directory: str, printer: Printer) -> int:
-    from dbms import DBMS
+    from graphplex import DBMS
     printer.message(f"graphplex demo in {directory}")
     with DBMS.open(directory) as dbms, dbms.session() as session:
         _step(printer, "Many named graphs in one process")

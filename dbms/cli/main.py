@@ -9,10 +9,10 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator
 
-from databases.errors import Neo4jError
-from dbms.cli.output import FORMATS, Printer
-from dbms.cli.runner import Exit, Runner, describe_error
-from dbms.cli.script import split_script
+from graphplex.databases.errors import Neo4jError
+from graphplex.cli.output import FORMATS, Printer
+from graphplex.cli.runner import Exit, Runner, describe_error
+from graphplex.cli.script import split_script
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -92,14 +92,14 @@ def open_dbms(args, remote_allowed: bool = False, **settings) -> Iterator:
     if getattr(args, "uri", None):
         if not remote_allowed:
             raise ValueError(f"graphplex {args.command} works on a local DBMS: use --data-dir, not --uri")
-        from dbms.cli.remote import RemoteDBMS
+        from graphplex.cli.remote import RemoteDBMS
         remote = RemoteDBMS(args.uri, credentials(args))
         try:
             yield remote
         finally:
             remote.close()
         return
-    from dbms import DBMS
+    from graphplex import DBMS
     settings = {key: value for key, value in settings.items() if value is not None}
     if args.user is not None:
         settings["auth_enabled"] = True
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
     err = err or sys.stderr
     args = parser().parse_args(argv)
     handlers = {"run": command_run}
-    from dbms.cli import bulk, demo, serve, shell
+    from graphplex.cli import bulk, demo, serve, shell
     handlers.update({"shell": shell.command_shell, "demo": demo.command_demo, "import": bulk.command_import,
                      "dump": bulk.command_dump, "load": bulk.command_load, "serve": serve.command_serve})
     try:

@@ -10,9 +10,9 @@ from typing import TextIO
 from rich.console import Console
 from rich.table import Table
 
-from databases.cypher.functions.conversion import to_string
-from databases.values import Duration, Point
-from dbms.types import Node, Path, Relationship
+from graphplex.databases.cypher.functions.conversion import to_string
+from graphplex.databases.values import Duration, Point
+from graphplex.types import Node, Path, Relationship
 
 FORMATS = ("table", "csv", "json", "jsonl")
 

@@ -2,7 +2,7 @@
 `neo4j` driver, shaped like the in-process sessions the CLI otherwise uses."""
 from __future__ import annotations
 
-from databases.errors import error_for_code
+from graphplex.databases.errors import error_for_code
 
 _CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")
 _COUNTERS = ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted", "properties_set",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import time
 
-from databases.errors import Neo4jError
-from dbms.cli.output import Printer, text
-from dbms.cli.script import Piece
+from graphplex.databases.errors import Neo4jError
+from graphplex.cli.output import Printer, text
+from graphplex.cli.script import Piece
 
 HELP = """Client commands:
   :use DB            switch to database DB (a new session)

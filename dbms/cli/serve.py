@@ -5,12 +5,12 @@ import signal
 import threading
 from pathlib import Path
 
-from dbms.cli.main import EXIT_OK, EXIT_USAGE
+from graphplex.cli.main import EXIT_OK, EXIT_USAGE
 
 
 def command_serve(args, out, err) -> int:
-    from dbms import DBMS
-    from dbms.bolt import BoltServer
+    from graphplex import DBMS
+    from graphplex.bolt import BoltServer
     host, _, port = args.listen.rpartition(":")
     if not host or not port.isdigit():
         err.write(f"graphplex: --listen needs HOST:PORT, got {args.listen!r}\n")

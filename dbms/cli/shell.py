@@ -14,11 +14,11 @@ from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 
-from databases.errors import Neo4jError
-from dbms.cli.main import EXIT_OK, credentials, open_dbms, parameters
-from dbms.cli.output import Printer
-from dbms.cli.runner import Exit, Runner, describe_error
-from dbms.cli.script import is_complete, split_script
+from graphplex.databases.errors import Neo4jError
+from graphplex.cli.main import EXIT_OK, credentials, open_dbms, parameters
+from graphplex.cli.output import Printer
+from graphplex.cli.runner import Exit, Runner, describe_error
+from graphplex.cli.script import is_complete, split_script
 
 KEYWORDS = sorted({
     "MATCH", "OPTIONAL MATCH", "WHERE", "RETURN", "WITH", "UNWIND", "ORDER BY", "SKIP", "LIMIT", "DISTINCT", "CREATE",

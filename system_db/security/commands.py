@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from databases.cypher import ast
-from databases.errors import ClientError
-from databases.storage import Transaction
-from system_db.parameters import text
-from system_db.security.model import DENIED, GRANTED
-from system_db.security.passwords import checked_hash, hash_password, verify_password
-from system_db.security.rules import command_of, privilege_row, rules_of
-from system_db.security.store import PUBLIC, SecurityStore, not_found
+from graphplex.databases.cypher import ast
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage import Transaction
+from graphplex.system_db.parameters import text
+from graphplex.system_db.security.model import DENIED, GRANTED
+from graphplex.system_db.security.passwords import checked_hash, hash_password, verify_password
+from graphplex.system_db.security.rules import command_of, privilege_row, rules_of
+from graphplex.system_db.security.store import PUBLIC, SecurityStore, not_found
 
 USER_COLUMNS = ["user", "roles", "passwordChangeRequired", "suspended", "home"]
 ROLE_COLUMNS = ["role"]

@@ -5,9 +5,9 @@ a query is filtered, not failed). `WriteGuard` refuses each write the user's pri
 Neo4j's messages. An unrestricted user's transactions carry neither, so they pay nothing."""
 from __future__ import annotations
 
-from databases.errors import Forbidden
-from databases.storage.records import Version, Vertex
-from system_db.security.model import NODES, RELATIONSHIPS, Privileges
+from graphplex.databases.errors import Forbidden
+from graphplex.databases.storage.records import Version, Vertex
+from graphplex.system_db.security.model import NODES, RELATIONSHIPS, Privileges
 
 
 def roles_text(roles) -> str:

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import os
 
-from databases.errors import ClientError
+from graphplex.databases.errors import ClientError
 
 _N, _R, _P = 2 ** 14, 8, 1   # about 70 ms and 16 MiB per hash: slow for guessing, fine for logging in
 _PREFIX = "scrypt"

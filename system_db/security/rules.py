@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 
-from databases.cypher import ast
-from databases.cypher.parser import parse
-from system_db.security.model import ALL, DENIED, GRANTED, NODES, RELATIONSHIPS, Rule
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.parser import parse
+from graphplex.system_db.security.model import ALL, DENIED, GRANTED, NODES, RELATIONSHIPS, Rule
 
 PRIVILEGE_COLUMNS = ["access", "action", "resource", "graph", "segment", "role", "immutable"]
 COMMAND_COLUMNS = ["command", "immutable"]

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from databases import Database
-from databases.errors import ClientError
-from databases.storage import UNIQUENESS, SchemaChange, Transaction
-from system_db.security.model import Rule
-from system_db.security.passwords import hash_password
-from system_db.security.rules import BUILT_IN_ROLES, built_in_rules
+from graphplex.databases import Database
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage import UNIQUENESS, SchemaChange, Transaction
+from graphplex.system_db.security.model import Rule
+from graphplex.system_db.security.passwords import hash_password
+from graphplex.system_db.security.rules import BUILT_IN_ROLES, built_in_rules
 
 ADMIN_USER = "neo4j"
 PUBLIC = "PUBLIC"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dbms import DBMS
+from graphplex import DBMS
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dbms.errors import ClientError
+from graphplex.errors import ClientError
 
 
 def test_last_bookmarks_is_a_list_of_strings(session):

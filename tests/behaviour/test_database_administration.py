@@ -8,7 +8,7 @@ import time
 import pytest
 
 from behaviour_support import count, database_names
-from dbms.errors import ClientError, Neo4jError, TransientError
+from graphplex.errors import ClientError, Neo4jError, TransientError
 
 DEFAULT_COLUMNS = ["name", "type", "aliases", "access", "address", "role", "writer", "requestedStatus",
                    "currentStatus", "statusMessage", "default", "home", "constituents"]
@@ -29,7 +29,7 @@ def test_a_new_dbms_has_system_and_the_default_database(dbms):
 
 
 def test_the_default_database_setting_names_the_default_database():
-    from dbms import DBMS
+    from graphplex import DBMS
     with DBMS.in_memory(default_database="movies") as other:
         assert database_names(other) == ["movies", "system"]
         with other.session() as s:
@@ -425,7 +425,7 @@ def test_dropping_or_stopping_a_database_ends_its_open_transactions(dbms, sessio
 
 
 def test_a_global_isolation_level_survives_a_restart(tmp_path):
-    from dbms import DBMS
+    from graphplex import DBMS
     with DBMS.open(tmp_path) as dbms, dbms.session() as session:
         session.run("SET GLOBAL TRANSACTION ISOLATION LEVEL READ COMMITTED").consume()
     with DBMS.open(tmp_path) as dbms:

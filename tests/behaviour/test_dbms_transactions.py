@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from behaviour_support import count
-from dbms.errors import ClientError, Forbidden, TransactionError, TransientError
+from graphplex.errors import ClientError, Forbidden, TransactionError, TransientError
 
 SECOND_WRITER = ("Writing to more than one database per transaction is not allowed. Attempted write to {db}, "
                  "currently writing to {other}")

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from dbms import DBMS
-from dbms.errors import DatabaseError, Neo4jError
+from graphplex import DBMS
+from graphplex.errors import DatabaseError, Neo4jError
 
 
 def test_databases_and_their_data_survive_a_reopen(tmp_path):
@@ -56,7 +56,7 @@ def test_a_damaged_database_stays_closed_and_the_others_work(tmp_path):
 
 WRITER = textwrap.dedent("""
     import sys
-    from dbms import DBMS
+    from graphplex import DBMS
     dbms = DBMS.open(sys.argv[1])
     session = dbms.session()
     i = int(sys.argv[2])
@@ -107,8 +107,8 @@ def test_many_crashes_lose_no_acknowledged_commit(tmp_path):
 
 FULL_DISK = textwrap.dedent("""
     import json, os, resource, signal, sys
-    from dbms import DBMS
-    from dbms.errors import Neo4jError
+    from graphplex import DBMS
+    from graphplex.errors import Neo4jError
 
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG, as on a full disk
     _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)

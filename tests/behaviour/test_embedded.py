@@ -3,8 +3,8 @@ import threading
 
 import pytest
 
-from dbms import DBMS
-from dbms.errors import ClientError, TransactionError, TransactionFailureError
+from graphplex import DBMS
+from graphplex.errors import ClientError, TransactionError, TransactionFailureError
 
 
 @pytest.fixture

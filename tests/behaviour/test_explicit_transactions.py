@@ -7,7 +7,7 @@ import re
 import pytest
 
 from behaviour_support import count
-from dbms.errors import ClientError, ConstraintError, ResultConsumedError, TransactionError
+from graphplex.errors import ClientError, ConstraintError, ResultConsumedError, TransactionError
 
 
 def test_leaving_the_with_block_commits(dbms, session):

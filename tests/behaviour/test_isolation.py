@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from dbms import DBMS
-from dbms.errors import TransactionError, TransientError
+from graphplex import DBMS
+from graphplex.errors import TransactionError, TransientError
 
 CONFLICT = ("Cannot resolve conflicting transactions. You can retry this transaction when the conflicting transaction "
             "is finished")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from behaviour_support import count
-from dbms.errors import ClientError, TransientError
+from graphplex.errors import ClientError, TransientError
 
 CONFLICT = ("Cannot resolve conflicting transactions. You can retry this transaction when the conflicting transaction "
             "is finished")

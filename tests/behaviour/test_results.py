@@ -6,7 +6,7 @@ import warnings
 import networkx as nx
 import pytest
 
-from dbms.errors import ResultConsumedError, ResultNotSingleError
+from graphplex.errors import ResultConsumedError, ResultNotSingleError
 
 THREE = "UNWIND [1, 2, 3] AS x RETURN x, x * 10 AS y"
 

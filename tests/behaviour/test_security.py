@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from dbms import DBMS
-from dbms.errors import AuthError, ClientError, Forbidden, Neo4jError
+from graphplex import DBMS
+from graphplex.errors import AuthError, ClientError, Forbidden, Neo4jError
 
 ADMIN_PASSWORD = "admin-secret"
 
@@ -136,7 +136,7 @@ def test_passwords_never_reach_the_disk_or_the_output(tmp_path):
 
 
 def test_encrypted_passwords_are_taken_as_hashes(secure, admin):
-    from system_db.security.passwords import hash_password
+    from graphplex.system_db.security.passwords import hash_password
     admin.run("CREATE USER eve SET ENCRYPTED PASSWORD $h CHANGE NOT REQUIRED", h=hash_password("eve-pw")).consume()
     secure.session(auth=("eve", "eve-pw")).close()
     with pytest.raises(ClientError) as caught:

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from behaviour_support import count
-from dbms import Query
-from dbms.errors import ClientError, Neo4jError, SessionError, TransactionError
+from graphplex import Query
+from graphplex.errors import ClientError, Neo4jError, SessionError, TransactionError
 
 # --- implicit transactions commit ----------------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 `storage_mode` setting."""
 import pytest
 
-from dbms import DBMS
-from dbms.errors import ClientError, Neo4jError
+from graphplex import DBMS
+from graphplex.errors import ClientError, Neo4jError
 
 
 def info(session, query="SHOW STORAGE INFO ON CURRENT DATABASE") -> dict:

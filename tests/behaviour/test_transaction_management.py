@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from dbms import DBMS
-from dbms.errors import Neo4jError, TransactionError
+from graphplex import DBMS
+from graphplex.errors import Neo4jError, TransactionError
 
 TERMINATED = ("The transaction has been terminated. Retry your operation in a new transaction, and you should see a "
               "successful result. Explicitly terminated by the user. ")

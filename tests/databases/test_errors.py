@@ -1,8 +1,8 @@
 """The error hierarchy: codes, derived parts, classes by code, retryability, the public re-export."""
 import pytest
 
-import dbms.errors as public
-from databases.errors import (
+import graphplex.errors as public
+from graphplex.databases.errors import (
     ClientError, ConstraintError, CypherSyntaxError, DatabaseError, Neo4jError, TransactionError, TransientError,
     error_for_code, format_bytes,
 )

@@ -4,8 +4,8 @@ import datetime as dt
 import pytest
 from hypothesis import given, strategies as st
 
-from databases.errors import CypherTypeError
-from databases.values import Duration, Point, check_storable, cypher_type_name, index_key, is_storable
+from graphplex.databases.errors import CypherTypeError
+from graphplex.databases.values import Duration, Point, check_storable, cypher_type_name, index_key, is_storable
 
 scalars = st.one_of(st.booleans(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=False), st.text(max_size=8),
                     st.dates())

@@ -11,7 +11,7 @@ import pytest
 @pytest.fixture
 def served(tmp_path):
     """A `graphplex serve` process on a free port, with authentication on."""
-    process = subprocess.Popen([sys.executable, "-m", "dbms.cli.main", "serve", "--data-dir", str(tmp_path / "data"),
+    process = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--data-dir", str(tmp_path / "data"),
                                 "--listen", "127.0.0.1:0", "--initial-password", "pw"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = process.stdout.readline()
@@ -57,18 +57,18 @@ def test_scripts_and_the_shell_over_bolt(served, tmp_path):
     script = tmp_path / "remote.cypher"
     script.write_text("CREATE (:R {v: 1});\nBEGIN;\nCREATE (:R {v: 2});\nROLLBACK;\n:begin\nCREATE (:R {v: 3});\n"
                       ":commit\nMATCH (r:R) RETURN r.v AS v ORDER BY v;\nRETRUN;\n")
-    run = subprocess.run([sys.executable, "-m", "dbms.cli.main", "run", "--uri", f"bolt://127.0.0.1:{served}",
+    run = subprocess.run([sys.executable, "-m", "graphplex.cli.main", "run", "--uri", f"bolt://127.0.0.1:{served}",
                           "--user", "neo4j", "--password", "pw", "--format", "jsonl", str(script)],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 1
     assert run.stdout.splitlines() == ['{"v": 1}', '{"v": 3}']
     assert f"{script}:9:1: Neo.ClientError.Statement.SyntaxError" in run.stderr
-    refused = subprocess.run([sys.executable, "-m", "dbms.cli.main", "dump", "--uri", f"bolt://127.0.0.1:{served}",
+    refused = subprocess.run([sys.executable, "-m", "graphplex.cli.main", "dump", "--uri", f"bolt://127.0.0.1:{served}",
                               "neo4j", str(tmp_path / "x.dump")], capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and "local DBMS" in refused.stderr
 
 
 def test_a_new_server_with_authentication_needs_an_initial_password(tmp_path):
-    refused = subprocess.run([sys.executable, "-m", "dbms.cli.main", "serve", "--data-dir", str(tmp_path / "d"),
+    refused = subprocess.run([sys.executable, "-m", "graphplex.cli.main", "serve", "--data-dir", str(tmp_path / "d"),
                               "--listen", "127.0.0.1:0"], capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and "--initial-password" in refused.stderr

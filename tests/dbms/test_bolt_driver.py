@@ -18,8 +18,8 @@ from neo4j.spatial import CartesianPoint, WGS84Point  # noqa: E402
 from neo4j.time import Date, DateTime, Duration, Time  # noqa: E402
 import pytz  # noqa: E402  (the driver's own time-zone library)
 
-from dbms import DBMS  # noqa: E402
-from dbms.bolt import BoltServer  # noqa: E402
+from graphplex import DBMS  # noqa: E402
+from graphplex.bolt import BoltServer  # noqa: E402
 
 
 @pytest.fixture

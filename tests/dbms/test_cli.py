@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from dbms import DBMS
-from dbms.cli.main import main
+from graphplex import DBMS
+from graphplex.cli.main import main
 
 
 def cli(*argv: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
@@ -128,8 +128,8 @@ def test_the_shell_through_prompt_toolkit_input(tmp_path):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from dbms.cli.main import parser
-    from dbms.cli.shell import command_shell
+    from graphplex.cli.main import parser
+    from graphplex.cli.shell import command_shell
     args = parser().parse_args(["shell", "--in-memory"])
     out, err = io.StringIO(), io.StringIO()
     with create_pipe_input() as pipe:
@@ -147,9 +147,9 @@ def test_the_shell_through_prompt_toolkit_input(tmp_path):
 def test_completion_knows_the_graph(tmp_path):
     from prompt_toolkit.document import Document
 
-    from dbms.cli.output import Printer
-    from dbms.cli.runner import Runner
-    from dbms.cli.shell import CypherCompleter
+    from graphplex.cli.output import Printer
+    from graphplex.cli.runner import Runner
+    from graphplex.cli.shell import CypherCompleter
     with DBMS.in_memory() as dbms:
         with dbms.session() as session:
             session.run("CREATE (:Customer {loyalty: 1})-[:BOUGHT]->(:Item)").consume()

@@ -1,7 +1,7 @@
 """Splitting Cypher scripts into statements and client commands."""
 from hypothesis import given, strategies as st
 
-from dbms.cli.script import Piece, is_complete, split_script
+from graphplex.cli.script import Piece, is_complete, split_script
 
 
 def test_statements_commands_comments_and_positions():

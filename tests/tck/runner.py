@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from databases.errors import Neo4jError
+from graphplex.databases.errors import Neo4jError
 
 from . import side_effects
 from .gherkin import Scenario, Step
@@ -134,7 +134,7 @@ class ScenarioRunner:
 
     def _unregister_procedures(self) -> None:
         if self.procedures:
-            from databases.cypher.procedures import unregister
+            from graphplex.databases.cypher.procedures import unregister
             for name in self.procedures:
                 unregister(name)
             self.procedures = []
@@ -180,8 +180,8 @@ class ScenarioRunner:
     def _procedure(self, step: Step, match: re.Match) -> None:
         """Registers a test procedure whose rows are the step's table (inputs select the rows; outputs are
         yielded); it is unregistered when the scenario ends."""
-        from databases.cypher.procedures import ProcedureSpec, register
-        from databases.cypher.values import equals
+        from graphplex.databases.cypher.procedures import ProcedureSpec, register
+        from graphplex.databases.cypher.values import equals
 
         signature = _PROCEDURE_SIGNATURE.fullmatch(match["signature"].strip())
         if signature is None:

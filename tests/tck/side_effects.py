@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
-from databases.graph_types import Node, Relationship
+from graphplex.databases.graph_types import Node, Relationship
 
 from .tck_values import from_engine, value_key
 

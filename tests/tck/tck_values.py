@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
-from databases.graph_types import Node, Path, Relationship
-from databases.values import Duration, Point
+from graphplex.databases.graph_types import Node, Path, Relationship
+from graphplex.databases.values import Duration, Point
 
 __all__ = [
     "TckNode", "TckRelationship", "TckPath", "TckValueError", "parse_value", "from_engine", "value_key",

@@ -30,7 +30,7 @@ def _params() -> list:
 def database_class(tck_storage_mode: str):
     """Makes the engine's `Database` in the chosen storage mode; skips every TCK test while it does not exist."""
     try:
-        from databases import Database
+        from graphplex.databases import Database
     except ImportError as error:
         pytest.skip(f"{ENGINE_MISSING} ({error})")
     return functools.partial(Database, storage_mode=tck_storage_mode)

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import pytest
 
-from databases.errors import Neo4jError
-from databases.graph_types import Node, Path, Relationship
-from databases.values import Duration
+from graphplex.databases.errors import Neo4jError
+from graphplex.databases.graph_types import Node, Path, Relationship
+from graphplex.databases.values import Duration
 
 from .gherkin import GherkinError, parse_feature, parse_feature_file
 from .runner import ScenarioFailure, ScenarioRunner, accepted_error_titles, split_statements

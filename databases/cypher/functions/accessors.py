@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from databases.cypher.errors import argument_error, type_error
-from databases.cypher.functions import temporal_values as tv
-from databases.cypher.values import type_name
-from databases.values import Duration, Point
+from graphplex.databases.cypher.errors import argument_error, type_error
+from graphplex.databases.cypher.functions import temporal_values as tv
+from graphplex.databases.cypher.values import type_name
+from graphplex.databases.values import Duration, Point
 
 
 def property_of(value: object, key: str) -> object:
     """`value.key` for a temporal value, a duration or a point; a type error for anything else."""
     if isinstance(value, Point):
-        from databases.cypher.functions.spatial import point_field
+        from graphplex.databases.cypher.functions.spatial import point_field
         return point_field(value, key)
     if isinstance(value, Duration):
         return duration_field(value, key)

@@ -4,11 +4,11 @@ from __future__ import annotations
 import math
 import re
 
-from databases.cypher.errors import argument_error, type_error
-from databases.cypher.functions.registry import function
-from databases.cypher.functions.temporal_values import java_double_string
-from databases.cypher.values import is_number, type_name
-from databases.values import Duration, Point
+from graphplex.databases.cypher.errors import argument_error, type_error
+from graphplex.databases.cypher.functions.registry import function
+from graphplex.databases.cypher.functions.temporal_values import java_double_string
+from graphplex.databases.cypher.values import is_number, type_name
+from graphplex.databases.values import Duration, Point
 
 _INTEGER = re.compile(r"\s*[-+]?\d+\s*")
 
@@ -23,7 +23,7 @@ def to_string(value: object) -> str:
         return java_double_string(value)
     if isinstance(value, str):
         return value
-    from databases.cypher.functions.temporal import temporal_to_string
+    from graphplex.databases.cypher.functions.temporal import temporal_to_string
     return temporal_to_string(value)
 
 

@@ -1,7 +1,7 @@
 """The functions that tell where LOAD CSV is reading: file() and linenumber()."""
 from __future__ import annotations
 
-from databases.cypher.functions.registry import function
+from graphplex.databases.cypher.functions.registry import function
 
 
 @function("linenumber", 0)

@@ -2,10 +2,10 @@
 nodes, nodes/relationships/length of a path."""
 from __future__ import annotations
 
-from databases.cypher.errors import type_error
-from databases.cypher.functions.registry import function
-from databases.cypher.values import PathValue, type_name
-from databases.storage import Edge, Vertex
+from graphplex.databases.cypher.errors import type_error
+from graphplex.databases.cypher.functions.registry import function
+from graphplex.databases.cypher.values import PathValue, type_name
+from graphplex.databases.storage import Edge, Vertex
 
 
 def _mismatch(expected: str, value: object) -> Exception:

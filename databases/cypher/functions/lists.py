@@ -2,9 +2,9 @@
 reverse, isEmpty, coalesce, nullIf."""
 from __future__ import annotations
 
-from databases.cypher.errors import argument_error, type_error
-from databases.cypher.functions.registry import function
-from databases.cypher.values import equals, type_name
+from graphplex.databases.cypher.errors import argument_error, type_error
+from graphplex.databases.cypher.functions.registry import function
+from graphplex.databases.cypher.values import equals, type_name
 
 
 @function("coalesce", 1, None)

@@ -12,9 +12,9 @@ import math
 import random
 import uuid
 
-from databases.cypher.errors import argument_error, type_error
-from databases.cypher.functions.registry import function
-from databases.cypher.values import is_number, type_name
+from graphplex.databases.cypher.errors import argument_error, type_error
+from graphplex.databases.cypher.functions.registry import function
+from graphplex.databases.cypher.values import is_number, type_name
 
 MAX_LONG, MIN_LONG = 2 ** 63 - 1, -(2 ** 63)
 

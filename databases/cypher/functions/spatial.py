@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 
-from databases.cypher.errors import argument_error, type_error
-from databases.cypher.functions.registry import function
-from databases.cypher.functions.temporal_values import java_double_string
-from databases.cypher.values import is_number, type_name
-from databases.values import Point
+from graphplex.databases.cypher.errors import argument_error, type_error
+from graphplex.databases.cypher.functions.registry import function
+from graphplex.databases.cypher.functions.temporal_values import java_double_string
+from graphplex.databases.cypher.values import is_number, type_name
+from graphplex.databases.values import Point
 
 CARTESIAN, CARTESIAN_3D, WGS84, WGS84_3D = 7203, 9157, 4326, 4979
 CRS_NAMES = {CARTESIAN: "cartesian", CARTESIAN_3D: "cartesian-3d", WGS84: "wgs-84", WGS84_3D: "wgs-84-3d"}

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from databases.cypher.errors import argument_error, type_error
-from databases.cypher.functions.registry import function
-from databases.cypher.values import type_name
+from graphplex.databases.cypher.errors import argument_error, type_error
+from graphplex.databases.cypher.functions.registry import function
+from graphplex.databases.cypher.values import type_name
 
 _UNSET = object()
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import time as _time
 
-from databases.cypher.errors import argument_error, type_error
-from databases.cypher.functions import temporal_values as tv
-from databases.cypher.functions.registry import function
-from databases.cypher.values import is_number, type_name
-from databases.values import Duration, Point
+from graphplex.databases.cypher.errors import argument_error, type_error
+from graphplex.databases.cypher.functions import temporal_values as tv
+from graphplex.databases.cypher.functions.registry import function
+from graphplex.databases.cypher.values import is_number, type_name
+from graphplex.databases.values import Duration, Point
 
 DATE, LOCAL_TIME, ZONED_TIME, LOCAL_DATETIME, ZONED_DATETIME = (
     tv.DATE, tv.LOCAL_TIME, tv.ZONED_TIME, tv.LOCAL_DATETIME, tv.ZONED_DATETIME)
@@ -43,7 +43,7 @@ def temporal_to_string(value: object) -> str:
     if isinstance(value, Duration):
         return tv.format_duration(value)
     if isinstance(value, Point):
-        from databases.cypher.functions.spatial import point_to_string
+        from graphplex.databases.cypher.functions.spatial import point_to_string
         return point_to_string(value)
     raise type_error(f"Expected a temporal value, a duration or a point but was {type_name(value)}")
 

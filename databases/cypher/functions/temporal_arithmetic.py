@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 
-from databases.cypher.errors import arithmetic_error
-from databases.cypher.functions import temporal_values as tv
-from databases.cypher.values import is_number
-from databases.values import Duration
+from graphplex.databases.cypher.errors import arithmetic_error
+from graphplex.databases.cypher.functions import temporal_values as tv
+from graphplex.databases.cypher.values import is_number
+from graphplex.databases.values import Duration
 
 
 def add_temporal(a: object, b: object) -> object:

@@ -20,8 +20,8 @@ import math
 import re
 import zoneinfo
 
-from databases.cypher.errors import argument_error, arithmetic_error, type_error
-from databases.values import Duration
+from graphplex.databases.cypher.errors import argument_error, arithmetic_error, type_error
+from graphplex.databases.values import Duration
 
 NANOS_PER_SECOND = 1_000_000_000
 NANOS_PER_MINUTE = 60 * NANOS_PER_SECOND
@@ -1269,5 +1269,5 @@ def truncate_nod(nod: int, unit: str) -> int:
 
 
 def _type(value: object) -> str:
-    from databases.cypher.values import type_name
+    from graphplex.databases.cypher.values import type_name
     return type_name(value)

@@ -1,9 +1,9 @@
 """Type predicates: `x IS :: TYPE` and `valueType(x)`."""
 from __future__ import annotations
 
-from databases.cypher.functions.registry import function
-from databases.cypher.values import PathValue, is_number, type_name
-from databases.storage import Edge, Vertex
+from graphplex.databases.cypher.functions.registry import function
+from graphplex.databases.cypher.values import PathValue, is_number, type_name
+from graphplex.databases.storage import Edge, Vertex
 
 
 def value_is_of_type(value: object, name: str) -> bool:

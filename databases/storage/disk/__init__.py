@@ -1,6 +1,6 @@
 """ON_DISK_TRANSACTIONAL: the committed graph in SQLite, snapshot transactions over it."""
-from databases.storage.disk.storage import ONLY_SNAPSHOT_ISOLATION, DiskStorage
-from databases.storage.disk.store import FILE_NAME
+from graphplex.databases.storage.disk.storage import ONLY_SNAPSHOT_ISOLATION, DiskStorage
+from graphplex.databases.storage.disk.store import FILE_NAME
 
 # The files of an on-disk store (SQLite's write-ahead log and shared memory beside the database file).
 DISK_FILES = (FILE_NAME, FILE_NAME + "-wal", FILE_NAME + "-shm")

@@ -14,14 +14,14 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Iterator
 
-from databases.errors import ClientError
-from databases.storage.disk import store
-from databases.storage.disk.transaction import DiskTransaction
-from databases.storage.indexes import NODE, IndexSet, PropertyIndex
-from databases.storage.isolation import IsolationLevel
-from databases.storage.modes import StorageMode
-from databases.storage.records import ANCIENT, Edge, LabelSets, Version, Vertex
-from databases.storage.schema import Schema, SchemaChange
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage.disk import store
+from graphplex.databases.storage.disk.transaction import DiskTransaction
+from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
+from graphplex.databases.storage.isolation import IsolationLevel
+from graphplex.databases.storage.modes import StorageMode
+from graphplex.databases.storage.records import ANCIENT, Edge, LabelSets, Version, Vertex
+from graphplex.databases.storage.schema import Schema, SchemaChange
 
 ONLY_SNAPSHOT_ISOLATION = "Snapshot isolation level is the only supported isolation level for disk storage."
 

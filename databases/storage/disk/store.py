@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from databases.durability.codec import decode, encode
+from graphplex.databases.durability.codec import decode, encode
 
 FILE_NAME = "graph.sqlite"
 

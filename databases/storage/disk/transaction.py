@@ -11,20 +11,20 @@ import sqlite3
 import weakref
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from databases.errors import ClientError, ConstraintError, TransactionError, TransientError
-from databases.storage import constraints as _constraints
-from databases.storage.disk import store
-from databases.storage.filters import RangeBounds
-from databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
-from databases.storage.isolation import IsolationLevel
-from databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
-from databases.storage.mvcc import CONFLICT_MESSAGE
-from databases.storage.records import ANCIENT, CommitInfo, Edge, Version, Vertex
-from databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
-from databases.values import index_key
+from graphplex.databases.errors import ClientError, ConstraintError, TransactionError, TransientError
+from graphplex.databases.storage import constraints as _constraints
+from graphplex.databases.storage.disk import store
+from graphplex.databases.storage.filters import RangeBounds
+from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
+from graphplex.databases.storage.isolation import IsolationLevel
+from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
+from graphplex.databases.storage.mvcc import CONFLICT_MESSAGE
+from graphplex.databases.storage.records import ANCIENT, CommitInfo, Edge, Version, Vertex
+from graphplex.databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
+from graphplex.databases.values import index_key
 
 if TYPE_CHECKING:
-    from databases.storage.disk.storage import DiskStorage
+    from graphplex.databases.storage.disk.storage import DiskStorage
 
 OUT, IN, BOTH = "out", "in", "both"
 

@@ -2,11 +2,11 @@
 transaction management, storage, database administration, users, roles and privileges."""
 import pytest
 
-from databases import Database
-from databases.cypher import ast
-from databases.cypher.classify import ADMINISTRATION, TRANSACTION_CONTROL, classify
-from databases.cypher.parser import parse
-from databases.errors import CypherSyntaxError, Neo4jError
+from graphplex.databases import Database
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.classify import ADMINISTRATION, TRANSACTION_CONTROL, classify
+from graphplex.databases.cypher.parser import parse
+from graphplex.databases.errors import CypherSyntaxError, Neo4jError
 
 
 @pytest.mark.parametrize("text, expected", [

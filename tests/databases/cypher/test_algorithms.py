@@ -5,11 +5,11 @@ import math
 
 import pytest
 
-from databases.cypher import algorithms
-from databases.cypher.context import ExecutionContext
-from databases.database import Database
-from databases.errors import Neo4jError, TransientError
-from databases.graph_types import Node, Path, Relationship
+from graphplex.databases.cypher import algorithms
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.database import Database
+from graphplex.databases.errors import Neo4jError, TransientError
+from graphplex.databases.graph_types import Node, Path, Relationship
 
 
 def run(db: Database, query: str, params: dict | None = None, **kwargs) -> list[tuple]:
@@ -473,7 +473,7 @@ def test_unknown_procedure(clrs):
 
 
 def test_procedures_are_registered_with_their_signatures():
-    from databases.cypher.procedures import find
+    from graphplex.databases.cypher.procedures import find
     spec = find("algo.max_flow")
     assert [n for n, _, _ in spec.inputs] == ["source", "sink", "capacityProperty"]
     assert spec.outputs == (("max_flow", "FLOAT"),)

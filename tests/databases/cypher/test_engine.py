@@ -17,20 +17,20 @@ from pathlib import Path
 
 import pytest
 
-import databases.database
-from databases import Database
-from databases.cypher import classify as classify_module
-from databases.cypher.classify import classify
-from databases.cypher.parser import parse
-from databases.cypher.procedures import ProcedureSpec, register, unregister
-from databases.cypher.schema_commands import CONSTRAINT_COLUMNS, INDEX_COLUMNS
-from databases.cypher.catalog_commands import FUNCTION_COLUMNS, PROCEDURE_COLUMNS
-from databases.cypher.transactions_call import EXPLICIT_MESSAGE
-from databases.errors import (
+from graphplex.databases import database as database_module
+from graphplex.databases import Database
+from graphplex.databases.cypher import classify as classify_module
+from graphplex.databases.cypher.classify import classify
+from graphplex.databases.cypher.parser import parse
+from graphplex.databases.cypher.procedures import ProcedureSpec, register, unregister
+from graphplex.databases.cypher.schema_commands import CONSTRAINT_COLUMNS, INDEX_COLUMNS
+from graphplex.databases.cypher.catalog_commands import FUNCTION_COLUMNS, PROCEDURE_COLUMNS
+from graphplex.databases.cypher.transactions_call import EXPLICIT_MESSAGE
+from graphplex.databases.errors import (
     ClientError, ConstraintError, DatabaseError, Forbidden, Neo4jError, TransactionError, TransientError,
 )
-from databases.graph_types import Node, Path as GraphPath, Relationship
-from databases.storage import IsolationLevel
+from graphplex.databases.graph_types import Node, Path as GraphPath, Relationship
+from graphplex.databases.storage import IsolationLevel
 
 ELEMENT_ID = re.compile(r"^(4|5):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:\d+$")
 
@@ -270,7 +270,7 @@ class TestParameters:
     ])
     def test_parameters_of_every_temporal_and_spatial_type_round_trip_through_return(self, db, value):
         import datetime as dt
-        from databases.values import Duration, Point
+        from graphplex.databases.values import Duration, Point
         values = {
             "date": dt.date(2024, 2, 29),
             "local_time": dt.time(12, 30, 1, 500),
@@ -326,12 +326,12 @@ class TestPlanCache:
     @pytest.fixture
     def parses(self, monkeypatch) -> list[str]:
         calls: list[str] = []
-        real = databases.database.parse
+        real = database_module.parse
 
         def counting(text):
             calls.append(text)
             return real(text)
-        monkeypatch.setattr(databases.database, "parse", counting)
+        monkeypatch.setattr(database_module, "parse", counting)
         return calls
 
     def test_the_same_text_is_parsed_once(self, db, parses):
@@ -389,7 +389,7 @@ class TestPlanCache:
         assert "RelationshipIndexSeek" in plan
 
     def test_the_cache_evicts_the_least_recently_used_plan(self, db, parses):
-        db.plans = databases.database.PlanCache(size=2)
+        db.plans = database_module.PlanCache(size=2)
         for text in ["RETURN 1", "RETURN 2", "RETURN 1", "RETURN 3", "RETURN 1", "RETURN 2"]:
             rows(db, text)
         assert parses == ["RETURN 1", "RETURN 2", "RETURN 3", "RETURN 2"]
@@ -1320,7 +1320,7 @@ class TestResults:
         script = textwrap.dedent("""
             import resource
             resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
-            from databases import Database
+            from graphplex.databases import Database
             result = Database().execute("UNWIND range(1, 1000000000) AS x RETURN x LIMIT 3")
             print([r[0] for r in result])
         """)
@@ -1409,7 +1409,7 @@ class TestResults:
 
     def test_temporal_and_spatial_results_are_python_and_graphplex_values(self, db):
         import datetime as dt
-        from databases.values import Duration, Point
+        from graphplex.databases.values import Duration, Point
         found = rows(db, "RETURN date('2024-02-29') AS d, duration('P1M2DT3S') AS du, "
                          "point({x: 1, y: 2}) AS p, datetime('2024-01-02T03:04:05Z') AS t")[0]
         assert found["d"] == dt.date(2024, 2, 29)

@@ -4,7 +4,7 @@ import logging
 
 from lark import Lark, logger
 
-from databases.cypher.parser import GRAMMAR
+from graphplex.databases.cypher.parser import GRAMMAR
 
 # Each is resolved by shifting, which is what Cypher means:
 # - more labels after `n:A` (`n:A:B`);  - `LIST<…>` after a type name;  - `|` continuing a type union;

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from databases import Database
-from databases.errors import Neo4jError
+from graphplex.databases import Database
+from graphplex.databases.errors import Neo4jError
 from isolation_support import ABSENT, SessionAdapter, load_runner, run_and_check, scenario_params
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from databases.cypher import ast as A
-from databases.cypher.parser import parse
-from databases.errors import CypherSyntaxError
+from graphplex.databases.cypher import ast as A
+from graphplex.databases.cypher.parser import parse
+from graphplex.databases.errors import CypherSyntaxError
 
 SYNTAX_ERROR = "Neo.ClientError.Statement.SyntaxError"
 

@@ -4,7 +4,7 @@ import random
 import networkx as nx
 import pytest
 
-from databases import Database
+from graphplex.databases import Database
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from databases import Database
-from databases.durability.log import LOG_NAME, ROTATED_NAME
-from databases.durability.snapshot import SNAPSHOT_NAME
-from databases.errors import DatabaseError
-from databases.values import Duration, Point
+from graphplex.databases import Database
+from graphplex.databases.durability.log import LOG_NAME, ROTATED_NAME
+from graphplex.databases.durability.snapshot import SNAPSHOT_NAME
+from graphplex.databases.errors import DatabaseError
+from graphplex.databases.values import Duration, Point
 
 
 def reopen(directory):

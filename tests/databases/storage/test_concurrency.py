@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from databases.errors import TransientError
-from databases.storage import Storage
+from graphplex.databases.errors import TransientError
+from graphplex.databases.storage import Storage
 
 ACCOUNTS = 20
 START = 100

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from databases import Database
-from databases.errors import ClientError, ConstraintError, Neo4jError, TransientError
+from graphplex.databases import Database
+from graphplex.databases.errors import ClientError, ConstraintError, Neo4jError, TransientError
 
 DISK = "ON_DISK_TRANSACTIONAL"
 
@@ -74,7 +74,7 @@ def test_a_failing_statement_and_a_rollback_leave_nothing(db):
 def test_commits_survive_a_crash_and_ids_are_never_reused(tmp_path):
     writer = textwrap.dedent("""
         import os, sys
-        from databases import Database
+        from graphplex.databases import Database
         db = Database(directory=sys.argv[1], storage_mode="ON_DISK_TRANSACTIONAL")
         db.execute("CREATE (a:A {v: 1})-[:R]->(b:B {v: 2})").consume()
         db.execute("MATCH (b:B) DETACH DELETE b").consume()
@@ -168,7 +168,7 @@ def test_concurrent_committers_keep_every_commit(db):
 
 LOADER = textwrap.dedent("""
     import random, sys
-    from databases import Database
+    from graphplex.databases import Database
 
     def rss_mb():
         with open("/proc/self/statm") as statm:

@@ -15,9 +15,9 @@ from typing import Callable
 
 import pytest
 
-from databases.errors import Neo4jError
-from databases.storage import Storage
-from databases.storage.transaction import OUT, Transaction
+from graphplex.databases.errors import Neo4jError
+from graphplex.databases.storage import Storage
+from graphplex.databases.storage.transaction import OUT, Transaction
 from isolation_support import ABSENT, SessionAdapter, load_runner, run_and_check, scenario_params
 
 

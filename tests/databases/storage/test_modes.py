@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from databases import Database
-from databases.errors import ClientError
-from databases.storage import StorageMode
+from graphplex.databases import Database
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage import StorageMode
 
 ANALYTICAL = "IN_MEMORY_ANALYTICAL"
 TRANSACTIONAL = "IN_MEMORY_TRANSACTIONAL"

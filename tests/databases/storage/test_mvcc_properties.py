@@ -26,8 +26,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from databases.errors import ConstraintError, TransactionError, TransientError
-from databases.storage import BOTH, IN, OUT, SchemaChange, Status, Storage
+from graphplex.databases.errors import ConstraintError, TransactionError, TransientError
+from graphplex.databases.storage import BOTH, IN, OUT, SchemaChange, Status, Storage
 
 SI = "SNAPSHOT_ISOLATION"
 RC = "READ_COMMITTED"

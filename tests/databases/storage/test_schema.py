@@ -1,8 +1,8 @@
 """Schema changes through a storage transaction: indexes and constraints with Neo4j 5's names and errors."""
 import pytest
 
-from databases.errors import ClientError, ConstraintError
-from databases.storage import KEY, PROPERTY_TYPE, RELATIONSHIP, UNIQUENESS, EXISTENCE, SchemaChange, Storage
+from graphplex.databases.errors import ClientError, ConstraintError
+from graphplex.databases.storage import KEY, PROPERTY_TYPE, RELATIONSHIP, UNIQUENESS, EXISTENCE, SchemaChange, Storage
 
 
 def run(storage, *changes):

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from databases.errors import ClientError, ConstraintError, TransactionError, TransientError
-from databases.storage import BOTH, EXISTENCE, OUT, UNIQUENESS, SchemaChange, Status, Storage
+from graphplex.databases.errors import ClientError, ConstraintError, TransactionError, TransientError
+from graphplex.databases.storage import BOTH, EXISTENCE, OUT, UNIQUENESS, SchemaChange, Status, Storage
 
 SI = "SNAPSHOT_ISOLATION"
 RC = "READ_COMMITTED"

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from databases.cypher.functions import FUNCTIONS, property_of
-from databases.cypher.functions.temporal import temporal_to_string
-from databases.cypher.functions.temporal_arithmetic import (
+from graphplex.databases.cypher.functions import FUNCTIONS, property_of
+from graphplex.databases.cypher.functions.temporal import temporal_to_string
+from graphplex.databases.cypher.functions.temporal_arithmetic import (
     add_temporal, divide_temporal, multiply_temporal, subtract_temporal,
 )
-from databases.cypher.values import compare, equals
-from databases.values import Duration, Point
+from graphplex.databases.cypher.values import compare, equals
+from graphplex.databases.values import Duration, Point
 
 TCK_FEATURES = Path(__file__).resolve().parents[4].parent / "shared" / "tck" / "features"
 TEMPORAL_FEATURES = TCK_FEATURES / "expressions" / "temporal"

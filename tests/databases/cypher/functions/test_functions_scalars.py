@@ -7,10 +7,10 @@ import re
 import pytest
 from function_cells import call
 
-from databases.cypher.functions import FUNCTIONS, property_of
-from databases.cypher.values import PathValue
-from databases.errors import Neo4jError
-from databases.values import Point
+from graphplex.databases.cypher.functions import FUNCTIONS, property_of
+from graphplex.databases.cypher.values import PathValue
+from graphplex.databases.errors import Neo4jError
+from graphplex.databases.values import Point
 
 TYPE_ERROR = "Neo.ClientError.Statement.TypeError"
 ARGUMENT_ERROR = "Neo.ClientError.Statement.ArgumentError"
@@ -85,7 +85,7 @@ def test_split_with_a_null_delimiter_in_the_list():
 
 
 def test_is_normalized():
-    from databases.cypher.functions.strings import is_normalized
+    from graphplex.databases.cypher.functions.strings import is_normalized
     assert is_normalized("\u00c5") is True and is_normalized("\u0041\u030a") is False
     assert is_normalized("\u0041\u030a", "NFD") is True and is_normalized(1) is None
 

@@ -9,11 +9,11 @@ import zoneinfo
 import pytest
 from function_cells import call, evaluate, new_ctx, show
 
-from databases.cypher.functions import FUNCTIONS, property_of
-from databases.cypher.functions.temporal import temporal_to_string
-from databases.cypher.functions.temporal_values import DateTime, Time, java_double_string
-from databases.errors import Neo4jError
-from databases.values import Duration, Point
+from graphplex.databases.cypher.functions import FUNCTIONS, property_of
+from graphplex.databases.cypher.functions.temporal import temporal_to_string
+from graphplex.databases.cypher.functions.temporal_values import DateTime, Time, java_double_string
+from graphplex.databases.errors import Neo4jError
+from graphplex.databases.values import Duration, Point
 
 TYPE_ERROR = "Neo.ClientError.Statement.TypeError"
 ARGUMENT_ERROR = "Neo.ClientError.Statement.ArgumentError"
@@ -330,7 +330,7 @@ def test_arithmetic(expression, expected):
 
 
 def test_arithmetic_of_other_types_is_not_temporal():
-    from databases.cypher.functions.temporal_arithmetic import (
+    from graphplex.databases.cypher.functions.temporal_arithmetic import (
         add_temporal, divide_temporal, multiply_temporal, subtract_temporal,
     )
     d = evaluate("date('2015-07-21')")
