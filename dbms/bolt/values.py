@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from graphplex.databases.cypher.functions.temporal_values import DateTime, Time
 from graphplex.databases.errors import ClientError, error_for_code
+from graphplex.databases.temporal_values import DateTime, Time
 from graphplex.databases.values import Duration, Point
 from graphplex.bolt.packstream import Structure
 from graphplex.types import Node, Path, Relationship
