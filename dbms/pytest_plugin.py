@@ -34,8 +34,7 @@ def graphplex_load(graphplex_dbms):
     from graphplex.cli.script import split_script
 
     def load(source: str | Path, database: str, base: Path | None = None) -> None:
-        path = Path(source) if base is None else base / source
-        text = path.read_text(encoding="utf-8") if _is_file(path) else str(source)
+        text = _script_text(source, base)
         with graphplex_dbms.session(database=database) as session:
             for piece in split_script(text):
                 if piece.command:
@@ -45,11 +44,21 @@ def graphplex_load(graphplex_dbms):
     return load
 
 
-def _is_file(path: Path) -> bool:
+def _script_text(source: str | Path, base: Path | None) -> str:
+    """The Cypher a source stands for: a file's text, or the source itself when it is Cypher.
+
+    A `Path`, or a string without whitespace that ends in a file suffix (`seed.cypher`, `data/shop.cql`), names a
+    file: a missing one is an error that says so, rather than the name parsed as Cypher."""
+    path = Path(source) if base is None else base / source
+    names_a_file = isinstance(source, Path) or (not any(c.isspace() for c in source) and Path(source).suffix != "")
     try:
-        return path.is_file()
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
     except OSError:
-        return False
+        pass
+    if names_a_file:
+        pytest.fail(f"graphplex_data: no such Cypher file: {path}", pytrace=False)
+    return str(source)
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
 """The pytest plugin, exercised in a pytester sandbox as a user's test suite would use it."""
+# pytester runs each inner session in this process and afterwards forgets the modules that session imported; the
+# plugin loads the engine lazily, so without this the second inner session would import a second copy of it.
+import graphplex.dbms  # noqa: F401
 
 PLUGIN_TESTS = '''
 import pytest
@@ -54,3 +57,28 @@ def test_seeded(graph_session):
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*Neo.ClientError.Statement.SyntaxError*"])
+
+
+def test_a_missing_seed_file_is_named_as_missing(pytester):
+    pytester.makepyfile(test_missing='''
+import pytest
+
+@pytest.mark.graphplex_data("missing.cypher")
+def test_seeded(graph_session):
+    pass
+''')
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*graphplex_data: no such Cypher file:*missing.cypher*"])
+    result.stdout.no_fnmatch_line("*SyntaxError*")
+
+
+def test_the_plugin_does_not_load_the_engine_until_a_fixture_is_used():
+    """Every pytest start in an environment with graphplex installed loads the plugin: it must stay cheap."""
+    import subprocess
+    import sys
+
+    code = ("import sys, graphplex.pytest_plugin; "
+            "print(sorted(m for m in sys.modules if m.startswith(('graphplex.', 'lark', 'networkx'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['graphplex.pytest_plugin']"
