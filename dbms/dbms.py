@@ -12,6 +12,7 @@ from graphplex.databases import Database
 from graphplex.databases.cypher.classify import StatementInfo, classify
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransientError
+from graphplex.data_directory import prepare_data_directory
 from graphplex.management import TimeoutWatchdog, database_stopped
 from graphplex.registry import TransactionRegistry
 from graphplex.security import Security
@@ -58,7 +59,7 @@ class DBMS:
         recovers every committed transaction. Two processes cannot open the same directory. Settings may also
         come from `path/graphplex.toml`; keyword arguments win over it."""
         path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
+        prepare_data_directory(path)
         values = {**read_settings_file(path), **settings}
         values.setdefault("import_dir", str(path / "import"))
         return cls(Settings.from_kwargs(**values), path)

@@ -5,6 +5,7 @@
 whatever it had open; other connections never notice."""
 from __future__ import annotations
 
+import errno
 import itertools
 import logging
 import socket
@@ -12,7 +13,7 @@ import socketserver
 import struct
 import threading
 
-from graphplex.databases.errors import Neo4jError
+from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.bolt.connection import BoltConnection, Close, ServerOptions, failure
 from graphplex.bolt.packstream import Structure, pack, unpack
 
@@ -178,8 +179,7 @@ class BoltServer:
 
     def start(self) -> "BoltServer":
         """Binds and serves in a background thread; returns once connections are accepted."""
-        self._server = _TCPServer((self.host, self.requested_port), _Handler)
-        self._server.owner = self
+        self._server = self._bind()
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="graphplex-bolt", daemon=True)
         self._thread.start()
@@ -188,9 +188,21 @@ class BoltServer:
     def serve_forever(self) -> None:
         """Serves in this thread until `stop()` (or Ctrl-C)."""
         if self._server is None:
-            self._server = _TCPServer((self.host, self.requested_port), _Handler)
-            self._server.owner = self
+            self._server = self._bind()
         self._server.serve_forever()
+
+    def _bind(self) -> "_TCPServer":
+        """The listening socket; an address that cannot be used is refused naming it, not with an OSError."""
+        try:
+            server = _TCPServer((self.host, self.requested_port), _Handler)
+        except OSError as error:
+            reason = "the address is already in use (is another server running?)" \
+                if error.errno == errno.EADDRINUSE else (error.strerror or str(error))
+            raise ClientError(f"Cannot listen on {self.host}:{self.requested_port}: {reason}. Stop the other "
+                              "server or choose another address (port 0 picks a free one).",
+                              "Neo.ClientError.General.InvalidArguments") from None
+        server.owner = self
+        return server
 
     def stop(self) -> None:
         if self._server is not None:

@@ -69,6 +69,20 @@ def _convert(kind: str, text: str) -> object:
     return text
 
 
+_SPECIAL = {"ID", "LABEL", "START_ID", "END_ID", "TYPE", "IGNORE"}
+_TYPES = _INTEGER | _FLOAT | _TEMPORAL | {"boolean", "string", "point"}
+
+
+def _check_types(path: str, columns: list[_Column]) -> None:
+    """Refuses a header naming a type the importer does not know, at `file:1:column`."""
+    for number, column in enumerate(columns, start=1):
+        if column.kind not in _TYPES and column.kind not in _SPECIAL:
+            known = " ".join(sorted(_TYPES))
+            raise ClientError(f"{path}:1:{number}: column {column.name or '(unnamed)'}: unknown type "
+                              f"{column.kind!r} (known types: {known}; arrays end with [])",
+                              "Neo.ClientError.Statement.ArgumentError")
+
+
 def _value(column: _Column, text: str, array_delimiter: str = ";") -> object:
     if text == "":
         return None
@@ -90,6 +104,12 @@ def command_import(args, out, err) -> int:
         raise ValueError("import needs --database NAME (a new database)")
     if not args.nodes:
         raise ValueError("import needs at least one --nodes FILE")
+    if not args.data_dir:
+        raise ValueError("import needs --data-dir DIR: a database imported into an in-memory DBMS would be "
+                         "thrown away when the command ends")
+    for _, path in _files(args.nodes) + _files(args.relationships):
+        if not os.path.isfile(path):  # before any database is created
+            raise (IsADirectoryError if os.path.isdir(path) else FileNotFoundError)(2, "not a file", path)
     name = args.database.lower()
     with open_dbms(args, storage_mode=args.storage_mode) as dbms, _new_database(dbms, args, name) as database:
         analytical = not database.on_disk
@@ -141,7 +161,9 @@ def _rows(path: str, delimiter: str, progress):
         header = next(reader, None)
         if header is None:
             return
-        yield [_Column(h) for h in header]
+        columns = [_Column(h) for h in header]
+        _check_types(path, columns)
+        yield columns
         for number, row in enumerate(reader, start=2):
             if number % 10_000 == 0:
                 progress(read[0])

@@ -1,7 +1,7 @@
 """The `graphplex` command: an interactive shell, Cypher scripts, a demo, bulk import, dump and load.
 
-Exit codes: 0 success; 1 a statement or command failed; 2 bad usage; 3 the DBMS could not be opened or the
-credentials were refused."""
+Exit codes: see `graphplex.cli.exits.ExitCode` (0 success; 1 a statement or command failed; 2 bad usage; 3 the
+DBMS, server or database could not be opened or reached, or the credentials were refused)."""
 from __future__ import annotations
 
 import argparse
@@ -10,11 +10,13 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from graphplex.databases.errors import Neo4jError
+from graphplex.cli.exits import ExitCode, Unavailable, outcome, unavailable
 from graphplex.cli.output import FORMATS, Printer
 from graphplex.cli.runner import Exit, Runner, describe_error
 from graphplex.cli.script import split_script
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = (ExitCode.OK, ExitCode.FAILED, ExitCode.USAGE,
+                                                      ExitCode.UNAVAILABLE)
 
 EXAMPLES = {
     "shell": "examples:\n  graphplex shell --data-dir ./data\n  graphplex shell --in-memory --database neo4j",
@@ -56,7 +58,7 @@ def parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[common], help=help_text, description=help_text,
                                    epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
-    add("shell", "an interactive Cypher prompt (statements end with `;`, `:help` lists the commands)")
+    shell = add("shell", "an interactive Cypher prompt (statements end with `;`, `:help` lists the commands)")
     run = add("run", "run Cypher scripts (statements separated by `;`); FILE `-` reads standard input")
     run.add_argument("files", nargs="+", metavar="FILE")
     run.add_argument("--continue-on-error", action="store_true", help="report failures and go on")
@@ -84,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-auth", action="store_true", help="accept every client without credentials")
     serve.add_argument("--agent", default="Neo4j/5.26.0", help="the server agent sent to clients")
     serve.add_argument("--max-connections", type=int, default=256)
+    for command in (shell, run, serve):
+        command.add_argument("--import-dir", metavar="DIR",
+                             help="where LOAD CSV reads file:/// URLs (default: DATA_DIR/import; none in memory)")
     return top
 
 
@@ -93,7 +98,7 @@ def open_dbms(args, remote_allowed: bool = False, **settings) -> Iterator:
         if not remote_allowed:
             raise ValueError(f"graphplex {args.command} works on a local DBMS: use --data-dir, not --uri")
         from graphplex.cli.remote import RemoteDBMS
-        remote = RemoteDBMS(args.uri, credentials(args))
+        remote = RemoteDBMS(args.uri, credentials(args))  # raises Unavailable
         try:
             yield remote
         finally:
@@ -103,11 +108,33 @@ def open_dbms(args, remote_allowed: bool = False, **settings) -> Iterator:
     settings = {key: value for key, value in settings.items() if value is not None}
     if args.user is not None:
         settings["auth_enabled"] = True
-    dbms = DBMS.open(args.data_dir, **settings) if args.data_dir else DBMS.in_memory(**settings)
+    try:
+        dbms = DBMS.open(args.data_dir, **settings) if args.data_dir else DBMS.in_memory(**settings)
+    except Neo4jError as error:
+        raise Unavailable(error) from None
+    except OSError as error:
+        raise unavailable(f"Cannot use the data directory {args.data_dir}: {error.strerror or error} (choose "
+                          "another --data-dir)") from None
     try:
         yield dbms
     finally:
         dbms.close()
+
+
+def start_runner(dbms, args, printer: Printer) -> Runner:
+    """The runner of `run` and `shell`, its database checked at once (an unknown `--database` is refused before
+    anything runs)."""
+    try:
+        runner = Runner(dbms, args.database, credentials(args), printer)
+    except Neo4jError as error:
+        raise Unavailable(error) from None
+    try:
+        if args.database:
+            runner.verify(runner.session, args.database)
+    except Neo4jError as error:
+        runner.close()
+        raise Unavailable(error) from None
+    return runner
 
 
 def credentials(args):
@@ -129,26 +156,40 @@ def parameters(runner: Runner, pairs: list[str]) -> dict:
 
 def command_run(args, out, err) -> int:
     printer = Printer(out, args.format, summary=args.format == "table")
-    with open_dbms(args, remote_allowed=True) as dbms:
-        runner = Runner(dbms, args.database, credentials(args), printer)
-        runner.parameters.update(parameters(runner, args.param))
-        failed = False
+    sources = [(name, None if name == "-" else _read(name)) for name in args.files]  # a missing file: usage
+    with open_dbms(args, remote_allowed=True, import_dir=args.import_dir) as dbms:
+        runner = start_runner(dbms, args, printer)
         try:
-            for name in args.files:
-                source = sys.stdin.read() if name == "-" else _read(name)
-                label = "<stdin>" if name == "-" else name
-                for piece in split_script(source):
-                    try:
-                        runner.run(piece)
-                    except Exit:
-                        return EXIT_FAILED if failed else EXIT_OK
-                    except (Neo4jError, ValueError) as error:
-                        failed = True
-                        printer.error(describe_error(error, piece, label), err)
-                        if not args.continue_on_error:
-                            return EXIT_FAILED
+            runner.parameters.update(parameters(runner, args.param))
+            return _run_sources(runner, sources, printer, err, args.continue_on_error)
         finally:
+            printer.finish()
             runner.close()
+
+
+def _run_sources(runner: Runner, sources: list, printer: Printer, err, continue_on_error: bool) -> int:
+    """Runs the scripts in order; the first failure stops them unless `continue_on_error`. A script that ends
+    inside `:begin` fails: its transaction is rolled back, not silently dropped."""
+    failed = False
+    label, last = "<stdin>", None
+    for name, source in sources:
+        label = "<stdin>" if name == "-" else name
+        for piece in split_script(sys.stdin.read() if source is None else source):
+            last = piece
+            try:
+                runner.run(piece)
+            except Exit:
+                return EXIT_FAILED if failed else EXIT_OK
+            except (Neo4jError, ValueError) as error:
+                failed = True
+                printer.error(describe_error(error, piece, label), err)
+                if not continue_on_error:
+                    return EXIT_FAILED
+    if runner.in_transaction:
+        printer.error(f"{label}:{last.line if last else 1}:{last.column if last else 1}: "
+                      "Neo.ClientError.Transaction.TransactionNotFound: the script ended inside a transaction "
+                      "(:begin without :commit); it was rolled back. End it with :commit or :rollback.", err)
+        return EXIT_FAILED
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -157,32 +198,35 @@ def _read(name: str) -> str:
         return file.read()
 
 
+_HANDLERS = {"shell": ("shell", "command_shell"), "demo": ("demo", "command_demo"),
+             "import": ("bulk", "command_import"), "dump": ("bulk", "command_dump"),
+             "load": ("bulk", "command_load"), "serve": ("serve", "command_serve")}
+
+
+def _handler(command: str):
+    """The function of a subcommand, its module imported only when asked for (the shell's prompt_toolkit, the
+    bulk loader's progress bars and the server cost start-up time the others need not pay)."""
+    if command == "run":
+        return command_run
+    from importlib import import_module
+    module, function = _HANDLERS[command]
+    return getattr(import_module(f"graphplex.cli.{module}"), function)
+
+
 def main(argv: list[str] | None = None, out=None, err=None) -> int:
+    """Runs one subcommand; every error ends as a status of `ExitCode` and one line on `err`."""
     out = out or sys.stdout
     err = err or sys.stderr
     args = parser().parse_args(argv)
-    handlers = {"run": command_run}
-    from graphplex.cli import bulk, demo, serve, shell
-    handlers.update({"shell": shell.command_shell, "demo": demo.command_demo, "import": bulk.command_import,
-                     "dump": bulk.command_dump, "load": bulk.command_load, "serve": serve.command_serve})
     try:
         if args.uri and args.command not in ("run", "shell"):
             raise ValueError(f"graphplex {args.command} works on a local DBMS: use --data-dir, not --uri")
-        return handlers[args.command](args, out, err)
-    except FileNotFoundError as error:
-        err.write(f"graphplex: {error.filename}: no such file\n")
-        return EXIT_FAILED
-    except ValueError as error:
-        err.write(f"graphplex: {error}\n")
-        return EXIT_USAGE
-    except Neo4jError as error:
-        err.write(f"graphplex: {error.code}: {error.message}\n")
-        return EXIT_UNAVAILABLE
-    except KeyboardInterrupt:
-        return 130
-    except Exception as error:  # a report, never a traceback
-        err.write(f"graphplex: unexpected {type(error).__name__}: {error}\n")
-        return EXIT_FAILED
+        return int(_handler(args.command)(args, out, err))
+    except (Exception, KeyboardInterrupt) as error:  # a report, never a traceback
+        status, line = outcome(error)
+        if status != ExitCode.INTERRUPTED:
+            err.write(f"graphplex: {line}\n")
+        return int(status)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,6 @@ import io
 import json
 from typing import TextIO
 
-from rich.console import Console
-from rich.table import Table
-
 from graphplex.databases.cypher.functions.conversion import to_string
 from graphplex.databases.values import Duration, Point
 from graphplex.types import Node, Path, Relationship
@@ -79,32 +76,62 @@ def jsonable(value: object) -> object:
 
 
 class Printer:
-    """Writes results in one format; tables also report row counts, time and what the statement changed."""
+    """Writes results in one format; tables also report row counts, time and what the statement changed.
+
+    `json` gathers the statements of a script (or of one shell input) into one document that `finish()` writes:
+    `{"statements": [{"statement", "keys", "rows", "counters"[, "plan" | "profile"]}, …]}`; `jsonl` writes one
+    line per row as it comes."""
 
     def __init__(self, out: TextIO, format: str = "table", summary: bool = True) -> None:
+        from rich.console import Console
         self.out = out
         self.format = format
         self.summary = summary
         self.console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
+        self.statements: list[dict] = []
 
-    def result(self, keys: list[str], records: list[tuple], counters: dict, seconds: float) -> None:
+    def result(self, keys: list[str], records: list[tuple], counters: dict, seconds: float,
+               statement: str | None = None, plan: list[dict] | None = None, profiled: bool = False) -> None:
+        """One statement's outcome; `plan` holds the operators of EXPLAIN (or PROFILE, `profiled`)."""
         if self.format == "json":
-            self.out.write(json.dumps([dict(zip(keys, map(jsonable, r))) for r in records], ensure_ascii=False) + "\n")
-        elif self.format == "jsonl":
+            entry = {"statement": statement, "keys": list(keys),
+                     "rows": [dict(zip(keys, map(jsonable, r))) for r in records], "counters": dict(counters)}
+            if plan is not None:
+                entry["profile" if profiled else "plan"] = [jsonable(row) for row in plan]
+            self.statements.append(entry)
+            return
+        explain_only = plan is not None and not profiled
+        if self.format == "jsonl":
             for record in records:
                 self.out.write(json.dumps(dict(zip(keys, map(jsonable, record))), ensure_ascii=False) + "\n")
+            for row in plan or ():
+                self.out.write(json.dumps(jsonable(row), ensure_ascii=False) + "\n")
         elif self.format == "csv":
-            if keys:
-                buffer = io.StringIO()
-                writer = csv.writer(buffer, lineterminator="\n")
-                writer.writerow(keys)
-                writer.writerows([_csv(value) for value in record] for record in records)
-                self.out.write(buffer.getvalue())
+            self._csv(keys, records)
+            if plan:
+                columns = list(plan[0])
+                self._csv(columns, [tuple(row.get(c) for c in columns) for row in plan])
         else:
-            self._table(keys, records, counters, seconds)
+            self._table([] if explain_only else keys, records, counters, seconds, plan, profiled)
         self.out.flush()
 
-    def _table(self, keys, records, counters, seconds) -> None:
+    def finish(self) -> None:
+        """Writes the JSON document of the statements so far (json only; nothing if there were none)."""
+        if self.format == "json" and self.statements:
+            self.out.write(json.dumps({"statements": self.statements}, ensure_ascii=False) + "\n")
+            self.out.flush()
+        self.statements = []
+
+    def _csv(self, keys, records) -> None:
+        if keys:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow(keys)
+            writer.writerows([_csv(value) for value in record] for record in records)
+            self.out.write(buffer.getvalue())
+
+    def _table(self, keys, records, counters, seconds, plan=None, profiled=False) -> None:
+        from rich.table import Table
         if keys:
             table = Table(show_lines=False)
             for key in keys:
@@ -112,10 +139,28 @@ class Printer:
             for record in records:
                 table.add_row(*(text(value) for value in record))
             self.console.print(table)
+        if plan is not None:
+            self._plan(plan, profiled)
         if self.summary:
             changes = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counters.items() if count)
             rows = f"{len(records)} row{'s' if len(records) != 1 else ''}" if keys else "0 rows"
             self.console.print(f"{rows}{'; ' + changes if changes else ''} ({seconds * 1000:.0f} ms)")
+
+    def _plan(self, plan: list[dict], profiled: bool) -> None:
+        """The operators as cypher-shell shows a plan: one line each, with rows and time when profiled."""
+        from rich.table import Table
+        table = Table(title="PROFILE" if profiled else "EXPLAIN", title_justify="left", show_lines=False)
+        table.add_column("Operator")
+        table.add_column("Details", overflow="fold")
+        if profiled:
+            table.add_column("Rows", justify="right")
+            table.add_column("Time (ms)", justify="right")
+        for row in plan:
+            cells = [str(row.get("operator", "")), str(row.get("details", ""))]
+            if profiled:
+                cells += [str(row.get("rows", "")), f"{row.get('time_ms') or 0:.3f}"]
+            table.add_row(*cells)
+        self.console.print(table)
 
     def message(self, line: str) -> None:
         if self.format == "table":

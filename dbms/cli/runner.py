@@ -6,6 +6,7 @@ import re
 import time
 
 from graphplex.databases.errors import Neo4jError
+from graphplex.cli.exits import INVALID_ARGUMENTS
 from graphplex.cli.output import Printer, text
 from graphplex.cli.script import Piece
 
@@ -55,7 +56,24 @@ class Runner:
         records = [tuple(record.values()) for record in result]
         summary = result.consume()
         counters = {name: count for name, count in summary.counters.as_dict().items() if count}
-        self.printer.result(keys, records, counters, time.perf_counter() - start)
+        profile = getattr(summary, "profile", None)
+        plan = profile if profile is not None else getattr(summary, "plan", None)
+        self.printer.result(keys, records, counters, time.perf_counter() - start, statement=piece.text, plan=plan,
+                            profiled=profile is not None)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether `:begin` (or `BEGIN;`) opened a transaction that is not yet committed or rolled back."""
+        return bool(getattr(self.session, "in_statement_transaction", False))
+
+    @staticmethod
+    def verify(session, name: str) -> None:
+        """Fails unless `session` can use its database. `system` runs only administration commands, so it is
+        checked with one; other databases with a trivial read (which also checks the user's access)."""
+        if name.strip("`").lower() == "system":
+            session.run("SHOW CURRENT USER").consume()
+        else:
+            session.run("RETURN 1").consume()
 
     def command(self, line: str) -> None:
         name, _, argument = line.partition(" ")
@@ -67,8 +85,14 @@ class Runner:
         elif name == "use":
             if not argument:
                 raise ValueError(":use needs a database name")
+            if self.in_transaction:
+                raise ValueError(":use is not possible inside a transaction: :commit or :rollback first")
             new = self.dbms.session(database=argument.strip("`"), auth=self.auth)
-            new.run("RETURN 1").consume()  # fails now if the database does not exist or is not accessible
+            try:
+                self.verify(new, argument)  # fails now if the database does not exist or is not accessible
+            except Exception:
+                new.close()
+                raise
             self.session.close()
             self.session = new
         elif name in ("begin", "commit", "rollback"):
@@ -94,7 +118,7 @@ class Runner:
 
 def describe_error(error: Exception, piece: Piece | None, source: str) -> str:
     """`source:line:column: code: message`, positions made absolute within the script."""
-    code = getattr(error, "code", None) or type(error).__name__
+    code = getattr(error, "code", None) or INVALID_ARGUMENTS  # the CLI's own refusals (`:use` without a name…)
     message = getattr(error, "message", None) or str(error)
     if piece is None:
         return f"{source}: {code}: {message}"

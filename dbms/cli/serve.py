@@ -5,33 +5,43 @@ import signal
 import threading
 from pathlib import Path
 
-from graphplex.cli.main import EXIT_OK, EXIT_USAGE
+from graphplex.databases.errors import Neo4jError
+from graphplex.cli.exits import Unavailable
+from graphplex.cli.main import EXIT_OK, EXIT_USAGE, open_dbms
 
 
 def command_serve(args, out, err) -> int:
-    from graphplex import DBMS
     from graphplex.bolt import BoltServer
     host, _, port = args.listen.rpartition(":")
     if not host or not port.isdigit():
-        err.write(f"graphplex: --listen needs HOST:PORT, got {args.listen!r}\n")
+        err.write(f"graphplex: Neo.ClientError.General.InvalidArguments: --listen needs HOST:PORT, got "
+                  f"{args.listen!r}\n")
         return EXIT_USAGE
-    settings = {"auth_enabled": not args.no_auth}
+    initialised = bool(args.data_dir) and (Path(args.data_dir) / "system").exists()
+    settings = {"auth_enabled": not args.no_auth, "import_dir": args.import_dir}
     if args.initial_password is not None:
         settings["initial_password"] = args.initial_password
-    elif not args.no_auth and not (args.data_dir and (Path(args.data_dir) / "system").exists()):
-        err.write("graphplex: a new server with authentication needs --initial-password (the password of the "
-                  "administrator neo4j), or --no-auth\n")
+        if initialised:
+            # Only a first start sets the administrator's password; later ones must not pretend to change it.
+            err.write(f"graphplex: warning: --initial-password is ignored: {args.data_dir} was started before and "
+                      "the user neo4j keeps the password set then. Log in with it (or, as an administrator, "
+                      "ALTER USER neo4j SET PASSWORD '…').\n")
+            err.flush()
+    elif not args.no_auth and not initialised:
+        err.write("graphplex: Neo.ClientError.General.InvalidArguments: a new server with authentication needs "
+                  "--initial-password (the password of the administrator neo4j), or --no-auth\n")
         return EXIT_USAGE
-    dbms = DBMS.open(args.data_dir, **settings) if args.data_dir else DBMS.in_memory(**settings)
     stopped = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopped.set())
-    try:
-        server = BoltServer(dbms, host, int(port), agent=args.agent, max_connections=args.max_connections).start()
+    with open_dbms(args, **settings) as dbms:
+        try:
+            server = BoltServer(dbms, host, int(port), agent=args.agent,
+                                max_connections=args.max_connections).start()
+        except Neo4jError as error:  # the address is in use or cannot be had
+            raise Unavailable(error) from None
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stopped.set())
         out.write(f"graphplex Bolt server listening on {server.uri}\n")
         out.flush()
         stopped.wait()
         server.stop()
-    finally:
-        dbms.close()
     return EXIT_OK

@@ -9,13 +9,11 @@ import os
 import re
 import sys
 
-from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import Completer, Completion
-from prompt_toolkit.history import FileHistory, InMemoryHistory
-from prompt_toolkit.key_binding import KeyBindings
 
 from graphplex.databases.errors import Neo4jError
-from graphplex.cli.main import EXIT_OK, credentials, open_dbms, parameters
+from graphplex.cli.exits import outcome
+from graphplex.cli.main import EXIT_OK, _run_sources, open_dbms, parameters, start_runner
 from graphplex.cli.output import Printer
 from graphplex.cli.runner import Exit, Runner, describe_error
 from graphplex.cli.script import is_complete, split_script
@@ -72,7 +70,8 @@ class CypherCompleter(Completer):
             yield Completion(candidate, start_position=-len(word))
 
 
-def _bindings() -> KeyBindings:
+def _bindings():
+    from prompt_toolkit.key_binding import KeyBindings
     bindings = KeyBindings()
 
     @bindings.add("enter")
@@ -92,6 +91,8 @@ class Shell:
         self.runner = runner
         self.printer = printer
         self.err = err
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import FileHistory, InMemoryHistory
         self.completer = CypherCompleter(runner)
         history = FileHistory(history_path) if history_path and _writable(history_path) else InMemoryHistory()
         self.prompt = PromptSession(history=history, completer=self.completer, multiline=True,
@@ -102,7 +103,7 @@ class Shell:
         self.printer.message("graphplex shell — statements end with `;`, `:help` lists commands, `:exit` leaves.")
         while True:
             try:
-                text = self.prompt.prompt(f"{self.runner.database}> ")
+                text = self.prompt.prompt(self.prompt_text())
             except EOFError:
                 return EXIT_OK
             except KeyboardInterrupt:
@@ -114,7 +115,15 @@ class Shell:
                 return EXIT_OK
             except (Neo4jError, ValueError) as error:
                 self.printer.error(describe_error(error, None, "error"), self.err)
+            except Exception as error:  # reported, and the shell stays up
+                self.printer.error(f"error: {outcome(error)[1]}", self.err)
+            finally:
+                self.printer.finish()
             self.completer.refresh()
+
+    def prompt_text(self) -> str:
+        """`neo4j> `, or `neo4j# ` while a transaction is open (as cypher-shell marks it)."""
+        return f"{self.runner.database}{'#' if self.runner.in_transaction else '>'} "
 
 
 def _writable(path: str) -> bool:
@@ -132,26 +141,18 @@ def history_file() -> str:
 
 def command_shell(args, out, err, input=None, output=None) -> int:
     printer = Printer(out, args.format)
-    with open_dbms(args, remote_allowed=True) as dbms:
-        runner = Runner(dbms, args.database, credentials(args), printer)
-        runner.parameters.update(parameters(runner, args.param))
+    with open_dbms(args, remote_allowed=True, import_dir=args.import_dir) as dbms:
+        runner = start_runner(dbms, args, printer)
         try:
-            shell = Shell(runner, printer, err, history_file() if input is None else None, input, output)
+            runner.parameters.update(parameters(runner, args.param))
             if input is None and not sys.stdin.isatty():
-                return _piped(runner, printer, err)
+                # Standard input that is not a terminal is read as a script (as cypher-shell does), without
+                # prompt_toolkit, which would warn that it is not a terminal.
+                try:
+                    return _run_sources(runner, [("-", None)], printer, err, continue_on_error=False)
+                finally:
+                    printer.finish()
+            shell = Shell(runner, printer, err, history_file() if input is None else None, input, output)
             return shell.loop()
         finally:
             runner.close()
-
-
-def _piped(runner: Runner, printer: Printer, err) -> int:
-    """Standard input that is not a terminal is read as a script (as cypher-shell does)."""
-    for piece in split_script(sys.stdin.read()):
-        try:
-            runner.run(piece)
-        except Exit:
-            break
-        except (Neo4jError, ValueError) as error:
-            printer.error(describe_error(error, piece, "<stdin>"), err)
-            return 1
-    return EXIT_OK
