@@ -161,13 +161,13 @@ def command_run(args, out, err) -> int:
         runner = start_runner(dbms, args, printer)
         try:
             runner.parameters.update(parameters(runner, args.param))
-            return _run_sources(runner, sources, printer, err, args.continue_on_error)
+            return run_sources(runner, sources, printer, err, args.continue_on_error)
         finally:
             printer.finish()
             runner.close()
 
 
-def _run_sources(runner: Runner, sources: list, printer: Printer, err, continue_on_error: bool) -> int:
+def run_sources(runner: Runner, sources: list, printer: Printer, err, continue_on_error: bool) -> int:
     """Runs the scripts in order; the first failure stops them unless `continue_on_error`. A script that ends
     inside `:begin` fails: its transaction is rolled back, not silently dropped."""
     failed = False

@@ -23,7 +23,7 @@ def _translated(error, uri: str = "the server"):
         return error_for_code("Neo.ClientError.Security.Unauthorized", str(error))
     if isinstance(error, driver.TransactionError):
         return error_for_code("Neo.ClientError.Transaction.TransactionMarkedAsFailed",
-                              f"{error} The transaction was rolled back; :begin a new one.")
+                              f"{str(error).rstrip('.')}. The transaction was rolled back.")
     code = getattr(error, "code", None) or "Neo.DatabaseError.General.UnknownError"
     return error_for_code(code, getattr(error, "message", None) or str(error))
 

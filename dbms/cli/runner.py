@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from graphplex.databases.errors import Neo4jError
+from graphplex.databases.errors import Neo4jError, error_for_code
 from graphplex.cli.exits import INVALID_ARGUMENTS
 from graphplex.cli.output import Printer, text
 from graphplex.cli.script import Piece
@@ -21,6 +21,7 @@ HELP = """Client commands:
   :exit              leave the shell
 Statements end with `;`."""
 
+_COMMIT = re.compile(r"^\s*commit\s*;?\s*$", re.IGNORECASE)
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: \d+\)\)")
 
 
@@ -47,6 +48,18 @@ class Runner:
 
     def run(self, piece: Piece) -> None:
         """Runs a statement or a client command; raises Neo4jError (or Exit)."""
+        try:
+            self._run(piece)
+        except Neo4jError as error:
+            if not (_COMMIT.match(piece.text) and self.in_transaction):
+                raise
+            # A refused commit leaves the session's transaction for a ROLLBACK to end; a script or a shell user
+            # cannot do anything else with it, so end it now, as cypher-shell (and the driver under --uri) do.
+            self.session.run("ROLLBACK").consume()
+            raise error_for_code(error.code, f"{error.message.rstrip('.')}. The transaction was rolled back.") \
+                from error
+
+    def _run(self, piece: Piece) -> None:
         if piece.command:
             self.command(piece.text)
             return

@@ -13,7 +13,7 @@ from prompt_toolkit.completion import Completer, Completion
 
 from graphplex.databases.errors import Neo4jError
 from graphplex.cli.exits import outcome
-from graphplex.cli.main import EXIT_OK, _run_sources, open_dbms, parameters, start_runner
+from graphplex.cli.main import EXIT_OK, run_sources, open_dbms, parameters, start_runner
 from graphplex.cli.output import Printer
 from graphplex.cli.runner import Exit, Runner, describe_error
 from graphplex.cli.script import is_complete, split_script
@@ -149,7 +149,7 @@ def command_shell(args, out, err, input=None, output=None) -> int:
                 # Standard input that is not a terminal is read as a script (as cypher-shell does), without
                 # prompt_toolkit, which would warn that it is not a terminal.
                 try:
-                    return _run_sources(runner, [("-", None)], printer, err, continue_on_error=False)
+                    return run_sources(runner, [("-", None)], printer, err, continue_on_error=False)
                 finally:
                     printer.finish()
             shell = Shell(runner, printer, err, history_file() if input is None else None, input, output)

@@ -172,28 +172,60 @@ def test_an_unknown_shell_command_is_reported_with_a_code():
 # --- 4. --uri: failed transactions, a server that goes away, no driver --------------------------------------------
 
 @pytest.fixture
-def bolt_server():
+def served():
     pytest.importorskip("neo4j")
     from graphplex.bolt import BoltServer
     with DBMS.in_memory() as dbms, BoltServer(dbms, port=0) as server:
-        yield server
+        yield dbms, server
 
 
-def test_a_failed_remote_transaction_is_reported_like_a_local_one(tmp_path, bolt_server):
-    path = script(tmp_path, ":begin\nCREATE (:A);\nRETRUN 1;\n:commit\nRETURN 2 AS two;\n")
-    for where in (["--in-memory"], ["--uri", bolt_server.uri]):
+def test_a_failed_remote_commit_is_reported_like_a_local_one(tmp_path, served):
+    path = script(tmp_path, ":begin\nCREATE (:A);\nRETURN 1 / 0;\n:commit\nRETURN 2 AS two;\n")
+    reports = []
+    for where in (["--in-memory"], ["--uri", served[1].uri]):
         code, out, err = cli("run", *where, "--continue-on-error", "--format", "jsonl", path)
         assert code == ExitCode.FAILED, where
-        assert re.search(rf"{re.escape(path)}:3:1: Neo\.ClientError\.Statement\.SyntaxError", err), (where, err)
         assert "unexpected" not in err
-        assert out.splitlines()[-1] == '{"two": 2}', where
+        assert out.splitlines()[-1] == '{"two": 2}', (where, out, err)
+        reports.append(err)
+    assert reports[0] == reports[1]
+    assert reports[0].splitlines() == [
+        f"{path}:3:1: Neo.ClientError.Statement.ArithmeticError: / by zero",
+        f"{path}:4:1: Neo.ClientError.Transaction.TransactionMarkedAsFailed: Transaction failed. The transaction "
+        "was rolled back."]
+    code, _, err = cli("run", "--uri", served[1].uri, path)
+    assert code == ExitCode.FAILED and err.count("\n") == 1, "without --continue-on-error the first failure stops"
 
 
-def test_a_terminated_remote_transaction_keeps_the_shell_running(bolt_server):
-    code, out, err = shell(["--uri", bolt_server.uri], [
-        ":begin", "CREATE (:A);", "TERMINATE TRANSACTIONS 'nosuch';", ":commit",
-        "RETURN 'still here' AS state;", ":exit"])
-    assert code == 0 and "still here" in out and "unexpected" not in err
+def test_a_remote_transaction_terminated_from_elsewhere_keeps_the_shell_running(served):
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from graphplex.cli.output import Printer
+    from graphplex.cli.remote import RemoteDBMS
+    from graphplex.cli.runner import Runner
+    from graphplex.cli.script import Piece
+    from graphplex.cli.shell import Shell
+    dbms, server = served
+    out, err = io.StringIO(), io.StringIO()
+    remote = RemoteDBMS(server.uri, None)
+    runner = Runner(remote, None, None, Printer(out))
+    runner.run(Piece("begin", 1, 1, command=True))
+    runner.run(Piece("CREATE (:Doomed)", 2, 1))
+    with dbms.session() as admin:
+        ids = admin.run("SHOW TRANSACTIONS YIELD transactionId, currentQuery "
+                        "WHERE currentQuery STARTS WITH 'CREATE (:Doomed)' RETURN transactionId").value()
+        assert admin.run("TERMINATE TRANSACTIONS $ids YIELD message", ids=ids).value() == ["Transaction terminated."]
+    with create_pipe_input() as pipe:
+        for line in (":commit", "MATCH (n:Doomed) RETURN count(n) AS doomed;", ":exit"):
+            pipe.send_text(line + "\r")
+        code = Shell(runner, runner.printer, err, None, pipe, DummyOutput()).loop()
+    runner.close()
+    remote.close()
+    assert code == 0
+    assert "Neo.ClientError.Transaction.Terminated: The transaction has been terminated" in err.getvalue()
+    assert "unexpected" not in err.getvalue() and "doomed" in out.getvalue()
+    assert not runner.in_transaction
 
 
 def test_a_server_that_goes_away_leaves_the_shell_up():
@@ -311,8 +343,8 @@ def test_a_data_directory_has_an_import_directory(tmp_path):
     data = tmp_path / "data"
     DBMS.open(data).close()
     (data / "import" / "people.csv").write_text("name\nAnn\n")
-    code, out, err = cli("run", "--data-dir", str(data), "--format", "jsonl",
-                         script(tmp_path, "LOAD CSV WITH HEADERS FROM 'file:///people.csv' AS row RETURN row.name AS n;"))
+    load = "LOAD CSV WITH HEADERS FROM 'file:///people.csv' AS row RETURN row.name AS n;"
+    code, out, err = cli("run", "--data-dir", str(data), "--format", "jsonl", script(tmp_path, load))
     assert (code, err, out) == (0, "", '{"n": "Ann"}\n')
 
 
