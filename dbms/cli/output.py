@@ -22,14 +22,16 @@ def text(value: object) -> str:
 def _text(value: object, top: bool = False) -> str:
     if value is None:
         return "NULL" if top else "null"
+    if _from_driver(value):
+        return _driver_text(value)
     if isinstance(value, str):
         return value if top else json.dumps(value, ensure_ascii=False)
-    if isinstance(value, Node):
+    if _is_node(value):
         labels = "".join(f":{label}" for label in sorted(value.labels))
         return f"({labels}{_props(value)})"
-    if isinstance(value, Relationship):
+    if _is_relationship(value):
         return f"[:{value.type}{_props(value)}]"
-    if isinstance(value, Path):
+    if _is_path(value):
         parts = [_text(value.nodes[0])]
         for relationship, node in zip(value.relationships, value.nodes[1:]):
             forward = relationship.start_node.element_id != node.element_id
@@ -48,6 +50,33 @@ def _text(value: object, top: bool = False) -> str:
     return str(value)
 
 
+def _from_driver(value: object) -> bool:
+    """A temporal value or point of the `neo4j` driver (under `--uri`), which graphplex's functions do not know."""
+    return type(value).__module__.startswith(("neo4j.time", "neo4j.spatial", "neo4j._spatial"))
+
+
+def _driver_text(value) -> str:
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    if hasattr(value, "srid"):
+        names = ("x", "y", "z")[:len(value)]
+        return "point({" + ", ".join(f"{n}: {c}" for n, c in zip(names, value)) + f", srid: {value.srid}}})"
+    return str(value)
+
+
+def _is_node(value: object) -> bool:
+    """graphplex's nodes, and the `neo4j` driver's (under `--uri`), which have the same shape."""
+    return isinstance(value, Node) or (hasattr(value, "labels") and hasattr(value, "element_id"))
+
+
+def _is_relationship(value: object) -> bool:
+    return isinstance(value, Relationship) or (hasattr(value, "start_node") and hasattr(value, "element_id"))
+
+
+def _is_path(value: object) -> bool:
+    return isinstance(value, Path) or (hasattr(value, "relationships") and hasattr(value, "nodes"))
+
+
 def _props(entity) -> str:
     if not len(entity):
         return ""
@@ -58,14 +87,16 @@ def jsonable(value: object) -> object:
     """A value as JSON: nodes and relationships as objects with their ids, temporal values as ISO strings."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if isinstance(value, Node):
+    if _from_driver(value):
+        return _driver_text(value)
+    if _is_node(value):
         return {"elementId": value.element_id, "labels": sorted(value.labels),
                 "properties": {k: jsonable(v) for k, v in value.items()}}
-    if isinstance(value, Relationship):
+    if _is_relationship(value):
         return {"elementId": value.element_id, "type": value.type,
                 "startNodeElementId": value.start_node.element_id, "endNodeElementId": value.end_node.element_id,
                 "properties": {k: jsonable(v) for k, v in value.items()}}
-    if isinstance(value, Path):
+    if _is_path(value):
         return {"nodes": [jsonable(n) for n in value.nodes],
                 "relationships": [jsonable(r) for r in value.relationships]}
     if isinstance(value, (list, tuple)):

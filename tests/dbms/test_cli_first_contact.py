@@ -389,3 +389,11 @@ def test_demo_kills_the_writer_after_acknowledged_commits(tmp_path):
     assert (code, err) == (0, "")
     found = re.search(r"acknowledged (\d+), recovered (\d+)", out)
     assert found and 200 <= int(found.group(1)) <= int(found.group(2)) <= int(found.group(1)) + 1
+
+
+def test_remote_values_print_as_local_ones(tmp_path, served):
+    path = script(tmp_path, "CREATE p = (:A {x: 1})-[:R {w: 2}]->(:B) RETURN p, date('2020-01-01') AS d;")
+    for where in (["--in-memory"], ["--uri", served[1].uri]):
+        code, out, err = cli("run", *where, "--format", "csv", path)
+        assert (code, err) == (0, ""), where
+        assert out.splitlines()[1] == "(:A {x: 1})-[:R {w: 2}]->(:B),2020-01-01", where
