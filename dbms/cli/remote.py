@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from graphplex.databases.errors import error_for_code
-from graphplex.cli.exits import Unavailable, unavailable
+from graphplex.cli.exits import Unavailable, UsageError, unavailable
 
+_SCHEMES = tuple(f"{scheme}{tls}://" for scheme in ("bolt", "neo4j") for tls in ("", "+s", "+ssc"))
 _GONE = "Neo.TransientError.General.DatabaseUnavailable"
 _CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")
 _COUNTERS = ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted", "properties_set",
@@ -42,13 +43,14 @@ class RemoteDBMS:
     """A Bolt server seen through the driver, with the part of the DBMS interface the CLI uses."""
 
     def __init__(self, uri: str, auth) -> None:
+        if not uri.startswith(_SCHEMES):
+            raise UsageError(f"--uri {uri}: use bolt://HOST:PORT (or neo4j://, with +s or +ssc for TLS)")
         neo4j = self._neo4j = _driver()
         self.uri = uri
         try:
             self.driver = neo4j.GraphDatabase.driver(uri, auth=auth or ("neo4j", ""))
         except (ValueError, neo4j.exceptions.ConfigurationError) as error:
-            raise unavailable(f"{uri} is not a usable address ({error}); use bolt://HOST:PORT",
-                              "Neo.ClientError.General.InvalidArguments") from None
+            raise UsageError(f"--uri {uri} is not a usable address ({error}); use bolt://HOST:PORT") from None
         try:
             self.driver.verify_connectivity()
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as error:

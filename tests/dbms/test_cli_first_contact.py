@@ -111,6 +111,8 @@ def test_a_refused_connection_names_the_server(tmp_path):
     code, _, err = cli("run", "--uri", f"bolt://127.0.0.1:{port}", script(tmp_path, "RETURN 1;"))
     assert code == ExitCode.UNAVAILABLE
     assert "Neo.TransientError.General.DatabaseUnavailable" in err and f"127.0.0.1:{port}" in err
+    code, _, err = cli("run", "--uri", f"http://127.0.0.1:{port}", script(tmp_path, "RETURN 1;"))
+    assert code == ExitCode.USAGE and "use bolt://HOST:PORT" in err
 
 
 # --- 3. no raw Python exception ----------------------------------------------------------------------------------
