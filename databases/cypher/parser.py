@@ -7,7 +7,7 @@ from pathlib import Path
 from lark import Lark, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.exceptions import VisitError
 
-from graphplex.databases.cypher import ast
+from graphplex.databases.cypher import ast, nesting
 from graphplex.databases.cypher.transformer import CypherTransformer, NodeCandidate, _BigInt
 from graphplex.databases.errors import CypherSyntaxError, Neo4jError
 
@@ -28,15 +28,17 @@ def parse(text: str) -> ast.Statement:
         tree = _use_prefixed(text)
         if tree is None:
             raise _syntax_error(text, error) from None
+    nesting.check_tree(tree)
     try:
         statement = CypherTransformer(text).transform(tree)
+        nesting.check_statement(statement)
+        _check_leftovers(statement)
     except VisitError as error:
         if isinstance(error.orig_exc, Neo4jError):
             raise error.orig_exc from None
         raise CypherSyntaxError(f"Invalid input: {error.orig_exc}") from error.orig_exc
     except RecursionError:
-        raise CypherSyntaxError("Invalid input: the statement is nested too deeply to be parsed") from None
-    _check_leftovers(statement)
+        raise nesting.too_deep() from None
     return statement
 
 

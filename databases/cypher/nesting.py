@@ -1,0 +1,59 @@
+"""How deeply a statement may nest, measured before anything recursive walks it.
+
+The transformer, the semantic checks, the planner and the compiled expressions all recurse over the tree, a few
+Python frames per level. Rather than let a `RecursionError` escape from wherever the stack happens to run out, a
+statement is measured once without recursion (its parse tree, then its AST) and refused beyond `MAX_DEPTH` levels
+with a syntax error. Up to that depth every walker must succeed, so the interpreter's recursion limit is raised
+(never lowered) to leave room for them: a chain of a thousand additions is an ordinary generated query."""
+from __future__ import annotations
+
+import sys
+
+from lark import Tree
+
+from graphplex.databases.cypher import ast
+from graphplex.databases.errors import CypherSyntaxError
+
+MAX_DEPTH = 1100
+# A level of nesting in the AST is at most about three levels of lark's parse tree (e.g. a list comprehension).
+_MAX_TREE_DEPTH = 3 * MAX_DEPTH
+# The deepest walker takes about five frames per AST level and two per parse-tree level; the rest is the caller's.
+_RECURSION_LIMIT = 8 * MAX_DEPTH + 2000
+
+
+def too_deep(depth: int | None = None) -> CypherSyntaxError:
+    """The error of a statement nested beyond what the engine can walk."""
+    found = f" ({depth} levels)" if depth is not None else ""
+    return CypherSyntaxError(
+        f"The query is too deeply nested{found}: at most {MAX_DEPTH} levels of nested expressions are allowed. "
+        "Split the expression, e.g. over several WITH clauses, or pass deeply nested values as parameters.",
+        "Neo.ClientError.Statement.SyntaxError")
+
+
+def check_tree(tree: Tree) -> None:
+    """Refuses a parse tree too deep to be transformed into the AST."""
+    depth = _depth(tree, lambda node: [c for c in node.children if isinstance(c, Tree)])
+    if depth > _MAX_TREE_DEPTH:
+        raise too_deep()
+    _allow_recursion()
+
+
+def check_statement(statement: ast.Node) -> None:
+    """Refuses an AST nested more than `MAX_DEPTH` levels (a left-associative chain nests one level per operator)."""
+    depth = _depth(statement, lambda node: list(node.children()))
+    if depth > MAX_DEPTH:
+        raise too_deep(depth)
+
+
+def _depth(root, children) -> int:
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children(node))
+    return deepest
+
+
+def _allow_recursion() -> None:
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
