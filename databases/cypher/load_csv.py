@@ -44,6 +44,23 @@ def plan_load_csv(clause: ast.LoadCsv, scope: Scope) -> Operator:
 
 def resolve(url: str, import_dir: str | None) -> Path:
     """The file a `file:///` URL names inside the import directory; anything else is refused."""
+    if "\0" in url:
+        raise ClientError(f"Couldn't load the external resource at: {url.replace(chr(0), '%00')}: a URL cannot "
+                          "contain a NUL character", "Neo.ClientError.Statement.ExternalResourceFailed")
+    try:
+        return _resolve(url, import_dir)
+    except (OSError, ValueError) as error:
+        raise _unreadable(url, error) from None
+
+
+def _unreadable(url: str, error: Exception) -> ClientError:
+    """The error of a file the operating system would not open or read, or a URL it could not name."""
+    reason = getattr(error, "strerror", None) or str(error)
+    return ClientError(f"Couldn't load the external resource at: {url}: {reason}",
+                       "Neo.ClientError.Statement.ExternalResourceFailed")
+
+
+def _resolve(url: str, import_dir: str | None) -> Path:
     parsed = urlparse(url)
     if parsed.scheme != "file":
         raise ClientError(f"Couldn't load the external resource at: {url} (only file:/// URLs inside the import "
@@ -64,6 +81,13 @@ def resolve(url: str, import_dir: str | None) -> Path:
 
 
 def _records(path: Path, url: str, delimiter: str, headers: bool) -> Iterator[tuple[int, object]]:
+    try:
+        yield from _parsed(path, url, delimiter, headers)
+    except (OSError, UnicodeDecodeError, EOFError) as error:   # unreadable, not UTF-8, a truncated gzip file
+        raise _unreadable(url, error) from None
+
+
+def _parsed(path: Path, url: str, delimiter: str, headers: bool) -> Iterator[tuple[int, object]]:
     with _open(path) as stream:
         reader = csv.reader(stream, delimiter=delimiter, quotechar='"', escapechar="\\", strict=True)
         line_number = 0

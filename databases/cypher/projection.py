@@ -236,7 +236,9 @@ def _skip_limit(skip: ast.Expr | None, limit: ast.Expr | None, scope: Scope) -> 
         count = limit_value(ctx) if limit_value else None
         if count == 0:
             return
-        yield from itertools.islice(rows, start, None if count is None else start + count)
+        rows = itertools.islice(rows, start, None)
+        # Two slices: a start and a count near 2^63 each fit islice, their sum would not.
+        yield from rows if count is None else itertools.islice(rows, count)
     return Operator("SkipLimit", "", run)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal, InvalidOperation
 
 from graphplex.databases.cypher.errors import argument_error, type_error
 from graphplex.databases.cypher.functions.registry import function
@@ -11,6 +12,7 @@ from graphplex.databases.cypher.values import is_number, type_name
 from graphplex.databases.values import Duration, Point
 
 _INTEGER = re.compile(r"\s*[-+]?\d+\s*")
+_LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
 
 
 def to_string(value: object) -> str:
@@ -53,15 +55,24 @@ def _is_temporal(value: object) -> bool:
 
 
 def parse_integer(text: str) -> int | None:
-    if _INTEGER.fullmatch(text):
-        return int(text)
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    if math.isnan(number) or math.isinf(number):
-        return None
-    return int(number)
+    """The integer a string names (a decimal is truncated), null when it names no number, and Neo4j's error when
+    the number does not fit in 64 bits. Read as a decimal, so no digit count reaches Python's int limits."""
+    if _INTEGER.fullmatch(text) and len(text) < 64:
+        value = int(text)
+    else:
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            return None
+        if not number.is_finite():
+            return None
+        if not _LONG_MIN <= number <= _LONG_MAX:
+            shown = text if len(text) <= 60 else text[:57] + "..."
+            raise type_error(f"integer, {shown}, is too large")
+        value = int(number)
+    if not _LONG_MIN <= value <= _LONG_MAX:
+        raise type_error(f"integer, {text}, is too large")
+    return value
 
 
 @function("toInteger", 1)
@@ -77,7 +88,7 @@ def to_integer(ctx, value):
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             raise argument_error(f"Cannot convert {to_string(value)} to an integer")
-        return int(value)
+        return min(max(int(value), _LONG_MIN), _LONG_MAX)   # Java's cast of a double to a long saturates
     if isinstance(value, str):
         return parse_integer(value)
     raise type_error(f"Invalid input for function 'toInteger()': Expected a String, Number or Boolean, got: "
