@@ -1,7 +1,6 @@
 """The settings of a DBMS (keyword arguments of `DBMS.open` / `DBMS.in_memory`)."""
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -56,6 +55,8 @@ SETTINGS_FILE = "graphplex.toml"
 
 def read_settings_file(directory: Path) -> dict:
     """The settings `directory/graphplex.toml` gives (top-level keys, or a `[dbms]` table), if it exists."""
+    import tomllib   # here: an in-memory DBMS reads no file, and starts without it
+
     path = Path(directory) / SETTINGS_FILE
     if not path.is_file():
         return {}

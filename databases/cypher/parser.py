@@ -1,23 +1,32 @@
 """Parsing Cypher text into the AST, with Neo4j-style syntax errors that point at the user's text."""
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 from pathlib import Path
 
 from lark import Lark, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.exceptions import VisitError
 
-from graphplex.databases.cypher import ast, nesting
+from graphplex.databases.cypher import ast, nesting, parser_cache
 from graphplex.databases.cypher.transformer import CypherTransformer, NodeCandidate, _BigInt
 from graphplex.databases.errors import CypherSyntaxError, Neo4jError
 
 GRAMMAR = Path(__file__).with_name("grammar") / "cypher.lark"
 
 
-@lru_cache(maxsize=1)
+_PARSER: list[Lark] = []
+_PARSER_LOCK = threading.Lock()
+
+
 def _parser() -> Lark:
-    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
-                propagate_positions=True, maybe_placeholders=False, cache=True, start=["start", "use_prefixed"])
+    """The one parser of the process, shared by every thread: a lark LALR parser keeps no state between calls
+    (each parse has its own parser and lexer state). The lock makes threads that start together wait for one
+    load instead of each building one."""
+    if not _PARSER:
+        with _PARSER_LOCK:
+            if not _PARSER:
+                _PARSER.append(parser_cache.load(GRAMMAR))
+    return _PARSER[0]
 
 
 def parse(text: str) -> ast.Statement:

@@ -6,8 +6,6 @@ and likewise sorts list literals from comprehensions and `p = (a)-->(b)` from an
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lark import Token, Transformer, Tree, v_args
 
 from graphplex.databases.cypher import ast
@@ -29,55 +27,55 @@ _TYPE_SYNONYMS = {
 # --- transient results that only live inside the transformer ----------------------------------------------
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Where:
     expression: ast.Expr
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Skip:
     expression: ast.Expr
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Limit:
     expression: ast.Expr
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Properties:
     expression: ast.Expr
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Types:
     names: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Length:
     bounds: tuple[int | None, int | None]
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Tail:
     kind: str
     operand: object = None
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Union:
     all: bool
     query: ast.SingleQuery
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Option:
     name: str
     value: object = None
 
 
-@dataclass(frozen=True)
+@ast.node
 class NodeCandidate(ast.Expr):
     """Something written like a node (`(:A)`, `(a:A {k: 1})`, `(a WHERE …)`) that is only valid as the start of a
     pattern; any left in the final AST is a syntax error."""
@@ -319,17 +317,17 @@ class _SecurityTransforms:
                                   as_commands=_has(children, "COMMANDS"), as_revoke=_has(children, "REVOKE"))
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Word:
     text: str
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Names:
     value: object
 
 
-@dataclass(frozen=True)
+@ast.node
 class _Scope:
     kind: str
     targets: object
@@ -1297,7 +1295,7 @@ def _flag(children, name: str) -> bool:
     return next((bool(c.value) for c in children if isinstance(c, _Option) and c.name == name), False)
 
 
-@dataclass(frozen=True)
+@ast.node
 class _BigInt:
     """An integer literal above 2^63 - 1: valid only as the operand of unary minus (-9223372036854775808)."""
 

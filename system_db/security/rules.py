@@ -2,10 +2,10 @@
 and as the command that would create it; and the built-in roles with exactly Neo4j 5's privileges."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.parser import parse
 from graphplex.system_db.security.model import ALL, DENIED, GRANTED, NODES, RELATIONSHIPS, Rule
 
 PRIVILEGE_COLUMNS = ["access", "action", "resource", "graph", "segment", "role", "immutable"]
@@ -26,7 +26,9 @@ _ACTION_NAMES = {
 }
 
 BUILT_IN_ROLES = ("PUBLIC", "reader", "editor", "publisher", "architect", "admin")
-_BUILT_IN_COMMANDS = {
+# Neo4j 5's built-in privileges as the commands that make them (what SHOW ROLE … PRIVILEGES AS COMMANDS shows);
+# each role has those of the roles before it, but PUBLIC. A test checks that parsing them gives `_BUILT_IN_GRANTS`.
+BUILT_IN_COMMANDS = {
     "PUBLIC": ["GRANT ACCESS ON HOME DATABASE", "GRANT EXECUTE FUNCTION * ON DBMS",
                "GRANT EXECUTE PROCEDURE * ON DBMS", "GRANT LOAD ON ALL DATA"],
     "reader": ["GRANT ACCESS ON DATABASE *", "GRANT MATCH {*} ON GRAPH * NODES *",
@@ -40,17 +42,31 @@ _BUILT_IN_COMMANDS = {
 }
 
 
+def _granted(action: str, scope: str, **where) -> Rule:
+    return Rule(GRANTED, action, scope, **where)
+
+
+# The same privileges as rules, one command after another: every DBMS would otherwise parse 45 commands at start.
+_BUILT_IN_GRANTS = {
+    "PUBLIC": (_granted("ACCESS", "DATABASE", target="HOME"), _granted("EXECUTE FUNCTION", "DBMS", qualifier=ALL),
+               _granted("EXECUTE PROCEDURE", "DBMS", qualifier=ALL), _granted("LOAD", "LOAD")),
+    "reader": (_granted("ACCESS", "DATABASE"), _granted("MATCH", "GRAPH", segment=NODES, properties=ALL),
+               _granted("MATCH", "GRAPH", segment=RELATIONSHIPS, properties=ALL),
+               _granted("SHOW CONSTRAINT", "DATABASE"), _granted("SHOW INDEX", "DATABASE")),
+    "editor": (_granted("WRITE", "GRAPH"),),
+    "publisher": (_granted("NAME MANAGEMENT", "DATABASE"),),
+    "architect": (_granted("INDEX MANAGEMENT", "DATABASE"), _granted("CONSTRAINT MANAGEMENT", "DATABASE")),
+    "admin": (_granted("ALL DBMS PRIVILEGES", "DBMS"), _granted("LOAD", "LOAD"), _granted("START", "DATABASE"),
+              _granted("STOP", "DATABASE"), _granted("TRANSACTION MANAGEMENT", "DATABASE", qualifier=ALL)),
+}
+
+
 @functools.lru_cache(maxsize=None)
 def built_in_rules(role: str) -> tuple[Rule, ...]:
     """The privileges Neo4j 5 gives a built-in role (each role has those of the one before it, but PUBLIC)."""
     order = BUILT_IN_ROLES[1:]
-    commands = list(_BUILT_IN_COMMANDS["PUBLIC"]) if role == "PUBLIC" else [
-        command for earlier in order[:order.index(role) + 1] for command in _BUILT_IN_COMMANDS[earlier]]
-    rules: list[Rule] = []
-    for command in commands:
-        statement = parse(f"{command} TO `{role}`")
-        rules.extend(rules_of(statement.privilege, GRANTED, role))
-    return tuple(rules)
+    roles = ["PUBLIC"] if role == "PUBLIC" else order[:order.index(role) + 1]
+    return tuple(dataclasses.replace(rule, role=role) for earlier in roles for rule in _BUILT_IN_GRANTS[earlier])
 
 
 def rules_of(privilege: ast.Privilege, access: str, role: str) -> list[Rule]:
@@ -154,5 +170,6 @@ def _name(name: str) -> str:
     return name if name == ALL or name.replace("_", "a").isalnum() and not name[0].isdigit() else f"`{name}`"
 
 
-__all__ = ["built_in_rules", "rules_of", "privilege_row", "command_of", "BUILT_IN_ROLES", "PRIVILEGE_COLUMNS",
+__all__ = ["built_in_rules", "rules_of", "privilege_row", "command_of", "BUILT_IN_ROLES", "BUILT_IN_COMMANDS",
+           "PRIVILEGE_COLUMNS",
            "COMMAND_COLUMNS", "DENIED", "GRANTED"]
