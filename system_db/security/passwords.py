@@ -13,6 +13,7 @@ from graphplex.databases.errors import ClientError
 
 _N, _R, _P = 2 ** 14, 8, 1   # about 70 ms and 16 MiB per hash: slow for guessing, fine for logging in
 _PREFIX = "scrypt"
+_MAX_MEMORY = 32 * 1024 * 1024   # hashlib.scrypt refuses parameters that need more
 
 
 def hash_password(password: str) -> str:
@@ -25,8 +26,23 @@ def hash_password(password: str) -> str:
 
 
 def is_hash(value: str) -> bool:
+    """Whether `value` is a hash that `verify_password` can check: the stored form, with scrypt parameters that
+    hashlib accepts within its memory bound (n a power of two, about 128·r·n bytes at most 32 MiB) and hex salt and
+    digest, so that a bad `SET ENCRYPTED PASSWORD` is refused at the command and not at the first login."""
     parts = value.split("$") if isinstance(value, str) else []
-    return len(parts) == 6 and parts[0] == _PREFIX and all(p.isdigit() for p in parts[1:4])
+    if len(parts) != 6 or parts[0] != _PREFIX or not all(p.isascii() and p.isdigit() for p in parts[1:4]):
+        return False
+    n, r, p = (int(part) for part in parts[1:4])
+    if not (1 < n <= 2 ** 20 and n & (n - 1) == 0 and 1 <= r and 1 <= p <= 16 and 128 * r * (n + 2 + p) <= _MAX_MEMORY):
+        return False
+    return all(_is_hex(part) for part in parts[4:]) and 16 <= len(parts[5]) // 2 <= 64
+
+
+def _is_hex(text: str) -> bool:
+    try:
+        return text != "" and len(text) % 2 == 0 and bytes.fromhex(text).hex() == text.lower()
+    except ValueError:
+        return False
 
 
 def checked_hash(value: str) -> str:
