@@ -4,10 +4,11 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from lark import Lark, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark import Lark, UnexpectedInput
 from lark.exceptions import VisitError
 
 from graphplex.databases.cypher import ast, nesting, parser_cache
+from graphplex.databases.cypher.syntax_errors import syntax_error
 from graphplex.databases.cypher.transformer import CypherTransformer, NodeCandidate, _BigInt
 from graphplex.databases.errors import CypherSyntaxError, Neo4jError
 
@@ -36,7 +37,7 @@ def parse(text: str) -> ast.Statement:
     except UnexpectedInput as error:
         tree = _use_prefixed(text)
         if tree is None:
-            raise _syntax_error(text, error) from None
+            raise syntax_error(text, error, _parser()) from None
     nesting.check_tree(tree)
     try:
         statement = CypherTransformer(text).transform(tree)
@@ -68,69 +69,3 @@ def _check_leftovers(statement: ast.Node) -> None:
                                     "pattern, e.g. `(a)-->(:Label)`")
         if isinstance(node, ast.Literal) and isinstance(node.value, _BigInt):
             raise CypherSyntaxError(f"integer is too large: {node.value.text}")
-
-
-def _syntax_error(text: str, error: UnexpectedInput) -> CypherSyntaxError:
-    if isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END"):
-        offset = len(text)
-        found = ""
-    elif isinstance(error, UnexpectedToken):
-        offset = error.token.start_pos if error.token.start_pos is not None else 0
-        found = str(error.token)
-    elif isinstance(error, UnexpectedCharacters):
-        offset = error.pos_in_stream
-        found = text[offset:offset + 1]
-    else:
-        offset, found = 0, ""
-    line = text.count("\n", 0, offset) + 1
-    line_start = text.rfind("\n", 0, offset) + 1
-    column = offset - line_start + 1
-    line_end = text.find("\n", offset)
-    source_line = text[line_start:line_end if line_end != -1 else len(text)]
-    expected = _expected(error)
-    what = f"Invalid input '{found}'" if found else "Invalid input ''"
-    message = (f"{what}: expected {expected} (line {line}, column {column} (offset: {offset}))\n"
-               f"\"{source_line}\"\n{' ' * column}^")
-    return CypherSyntaxError(message)
-
-
-def _expected(error: UnexpectedInput) -> str:
-    names = sorted(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
-    readable = []
-    for name in names:
-        if name in ("$END", "<END-OF-FILE>"):
-            readable.append("<EOF>")
-            continue
-        if name in _DESCRIPTIONS:
-            readable.append(_DESCRIPTIONS[name])
-            continue
-        try:
-            terminal = _parser().get_terminal(name)
-        except KeyError:
-            readable.append(name)
-            continue
-        pattern = terminal.pattern
-        if pattern.type == "str":
-            readable.append(f"'{pattern.value}'")
-        elif name.isupper() and name.isalpha():
-            readable.append(f"'{name}'")
-        else:
-            readable.append(name.lower().replace("_", " "))
-    readable = list(dict.fromkeys(readable))
-    if len(readable) > 12:
-        readable = readable[:12] + ["…"]
-    if not readable:
-        return "something else"
-    if len(readable) == 1:
-        return readable[0]
-    return ", ".join(readable[:-1]) + " or " + readable[-1]
-
-
-_DESCRIPTIONS = {
-    "NAME": "an identifier", "ESCAPED_NAME": "an identifier", "PARAMETER": "a parameter",
-    "DECIMAL_INTEGER": "an integer", "HEX_INTEGER": "an integer", "OCTAL_INTEGER": "an integer",
-    "FLOAT": "a float", "STRING": "a string", "REL_OPEN": "'-['", "REL_LEFT_OPEN": "'<-['",
-    "REL_TAIL_RIGHT": "'->'", "REL_RIGHT_SIMPLE": "'-->'",
-    "REL_LEFT_SIMPLE": "'<--'", "REL_UNDIRECTED_SIMPLE": "'--'", "REL_BOTH_SIMPLE": "'<-->'",
-    "RANGE_DOTS": "'..'", "STAR": "'*'", "ADD_OP": "'+' or '-'", "MUL_OP": "'/' or '%'",
-}
