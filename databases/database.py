@@ -6,17 +6,19 @@ import tempfile
 import uuid
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from graphplex.databases.cypher.context import Counters, ExecutionContext
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.cypher.plan import Plan
 from graphplex.databases.cypher.planner import Planner
 from graphplex.databases.cypher.results import to_public
-from graphplex.databases.durability import TransactionLog
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError
-from graphplex.databases.storage import IsolationLevel, Storage, StorageMode, Transaction
-from graphplex.databases.storage.disk import DISK_FILES, ONLY_SNAPSHOT_ISOLATION, DiskStorage
+from graphplex.databases.storage import IsolationLevel, Storage, StorageMode, Transaction, disk
+from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
+
+if TYPE_CHECKING:
+    from graphplex.databases.durability import TransactionLog
 
 
 class PlanCache:
@@ -74,15 +76,17 @@ class Database:
                 raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
             if self.directory is None and self._scratch is None:
                 self._scratch = tempfile.mkdtemp(prefix="graphplex-disk-")
-            self.storage = DiskStorage(Path(self.directory or self._scratch), self.database_id,
-                                       self.lock_acquisition_timeout, self.durability)
+            self.storage = disk.DiskStorage(Path(self.directory or self._scratch), self.database_id,
+                                            self.lock_acquisition_timeout, self.durability)
             self.log = None
             return
         self.storage = Storage(self.isolation_level, self.lock_acquisition_timeout, self.database_id)
         self.storage.mode = mode
         # With a directory, every commit is logged before it is visible and the log is replayed on open.
-        self.log = TransactionLog(self.storage, self.directory, self.durability) \
-            if self.directory is not None else None
+        self.log = None
+        if self.directory is not None:
+            from graphplex.databases.durability import TransactionLog   # here: in memory, nothing is logged
+            self.log = TransactionLog(self.storage, self.directory, self.durability)
 
     @property
     def on_disk(self) -> bool:
@@ -141,7 +145,7 @@ class Database:
         previous = storage.mode
         self.close(checkpoint=False)
         if self.directory is not None:
-            for leftover in ("transactions.log", "transactions.log.old", "snapshot", *DISK_FILES):
+            for leftover in ("transactions.log", "transactions.log.old", "snapshot", *disk.DISK_FILES):
                 (Path(self.directory) / leftover).unlink(missing_ok=True)
         try:
             self._install(target)

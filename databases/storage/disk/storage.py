@@ -21,9 +21,8 @@ from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.records import ANCIENT, Edge, LabelSets, Version, Vertex
+from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from graphplex.databases.storage.schema import Schema, SchemaChange
-
-ONLY_SNAPSHOT_ISOLATION = "Snapshot isolation level is the only supported isolation level for disk storage."
 
 
 @dataclass(eq=False)
