@@ -10,8 +10,7 @@ import os
 import threading
 from pathlib import Path
 
-from graphplex.databases.durability.codec import decode, encode
-from graphplex.databases.durability.redo import redo_record
+from graphplex.databases.durability.records import LOG, commit_operations, decode_commit, encode_commit
 from graphplex.databases.durability.snapshot import SNAPSHOT_NAME, read_snapshot, write_snapshot
 from graphplex.databases.durability.wal import WalWriter, read_frames
 from graphplex.databases.errors import DatabaseError
@@ -52,10 +51,11 @@ class TransactionLog:
         for path in (self.directory / ROTATED_NAME, self.path):
             for number, payload in enumerate(read_frames(path)):
                 try:
-                    commit_ts, operations = decode(payload)
+                    commit_ts, operations = decode_commit(payload)
                 except Exception as error:  # a record that checks out but does not decode is corruption too
+                    detail = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
                     raise DatabaseError(f"The transaction log {path} holds an unreadable record (number {number}): "
-                                        f"{error}", "Neo.DatabaseError.General.UnknownError") from error
+                                        f"{detail}", "Neo.DatabaseError.General.UnknownError") from error
                 if commit_ts > replayed:
                     self.storage.replay(commit_ts, operations)
                     replayed = commit_ts
@@ -65,7 +65,7 @@ class TransactionLog:
     def _append(self, txn: Transaction, commit_ts: int):
         if self.storage.mode is StorageMode.IN_MEMORY_ANALYTICAL:
             return None  # analytical commits are not logged: only snapshots keep them
-        payload = encode(redo_record(txn, commit_ts))
+        payload = encode_commit(commit_ts, commit_operations(txn))
         durable = self.writer.append(payload)
         self._logged_bytes += len(payload) + 8
         if self._logged_bytes > self.checkpoint_bytes and not self._checkpointing.locked():
@@ -115,9 +115,12 @@ class TransactionLog:
             self.path.replace(rotated)
             return
         size = rotated.stat().st_size
+        data = self.path.read_bytes()
+        if size and data.startswith(LOG.header):  # the rotated log has the header already
+            data = data[len(LOG.header):]
         try:
             with open(rotated, "ab") as target:
-                target.write(self.path.read_bytes())
+                target.write(data)
                 target.flush()
                 os.fsync(target.fileno())
         except OSError as error:

@@ -1,19 +1,20 @@
 """The write-ahead log: one framed record per committed transaction, appended before the commit is visible.
 
-A frame is `length (4 bytes) | crc32 (4 bytes) | payload`. Reading stops cleanly at a torn tail (a partial
-last frame, expected after a crash); a checksum failure before the last frame is corruption."""
+The file starts with the log's header (magic and format version, `records.LOG`), written together with the
+first frame, so an empty log is an empty file. A frame is `length (4 bytes) | crc32 (4 bytes) | payload`.
+Reading stops cleanly at a torn tail (a partial last frame, expected after a crash); a checksum failure before
+the last frame is corruption."""
 from __future__ import annotations
 
 import os
-import struct
 import threading
 import zlib
 from pathlib import Path
 from typing import Iterator
 
+from graphplex.databases.durability.records import FRAME, LOG, check_header
 from graphplex.databases.errors import DatabaseError
 
-HEADER = struct.Struct("<II")
 # fdatasync skips metadata that does not matter for reading the data back (as SQLite and PostgreSQL do).
 _sync = getattr(os, "fdatasync", os.fsync)
 DURABILITY_MODES = ("fsync", "flush", "none")
@@ -54,7 +55,9 @@ class WalWriter:
             return None
         if self._broken is not None:
             raise self._broken
-        frame = HEADER.pack(len(payload), zlib.crc32(payload)) + payload
+        frame = FRAME.pack(len(payload), zlib.crc32(payload)) + payload
+        if self.size == 0:
+            frame = LOG.header + frame
         try:
             self._reserve(len(frame))
             written = os.pwrite(self._fd, frame, self.size)
@@ -121,12 +124,15 @@ class WalWriter:
 def _logical_end(fd: int) -> int:
     """Where the frames of a (recovered) log end: at the first zero-length header, or the end of the file."""
     size = os.fstat(fd).st_size
-    offset = 0
-    while offset + HEADER.size <= size:
-        length, _ = HEADER.unpack(os.pread(fd, HEADER.size, offset))
-        if length == 0 or offset + HEADER.size + length > size:
+    header = LOG.header
+    if os.pread(fd, len(header), 0) != header:
+        return 0  # an empty log (recovery has refused any other header)
+    offset = len(header)
+    while offset + FRAME.size <= size:
+        length, _ = FRAME.unpack(os.pread(fd, FRAME.size, offset))
+        if length == 0 or offset + FRAME.size + length > size:
             break
-        offset += HEADER.size + length
+        offset += FRAME.size + length
     return offset
 
 
@@ -135,20 +141,27 @@ def read_frames(path: Path) -> Iterator[bytes]:
     if not path.exists():
         return
     data = path.read_bytes()
-    offset = 0
+    header = LOG.header
+    used = data[:len(header)].rstrip(b"\0")
+    if len(used) < len(header) and header.startswith(used) and not data[len(header):].strip(b"\0"):
+        # Nothing, or the start of the header before zeros: the first frame (written with the header) was torn.
+        if used:
+            _truncate(path, 0)
+        return
+    offset = check_header(LOG, path, data)
     size = len(data)
     while offset < size:
-        if offset + HEADER.size > size:
+        if offset + FRAME.size > size:
             _truncate(path, offset)
             return
-        length, checksum = HEADER.unpack_from(data, offset)
+        length, checksum = FRAME.unpack_from(data, offset)
         if length == 0:  # the unused, preallocated rest of the log
             return
-        end = offset + HEADER.size + length
+        end = offset + FRAME.size + length
         if end > size:
             _truncate(path, offset)
             return
-        payload = data[offset + HEADER.size:end]
+        payload = data[offset + FRAME.size:end]
         if zlib.crc32(payload) != checksum:
             if not data[end:].strip(b"\0"):  # nothing but unused space after it: a torn last frame
                 _truncate(path, offset)

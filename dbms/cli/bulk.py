@@ -3,19 +3,16 @@
 Import reads CSV files in neo4j-admin's header format (`id:ID(Space)`, `:LABEL`, `:START_ID`, `:END_ID`, `:TYPE`,
 `name:int`, `tags:string[]`, `:IGNORE`) into a new database through storage transactions of 50,000 elements, in
 IN_MEMORY_ANALYTICAL mode when the database is in memory (no log while loading; one snapshot at the end).
-A dump is every node, relationship, index and constraint of one consistent snapshot, in checksummed frames;
-`load` recreates a database from it."""
+A dump is every node, relationship, index and constraint of one consistent snapshot, a graph file of the
+durability records (`databases/durability/records.py`: a header with magic and format version, checksummed
+frames); `load` checks the whole file, then recreates a database from it."""
 from __future__ import annotations
 
-import contextlib
 import csv
 import gc
 import os
-import struct
 import time
-import zlib
 from contextlib import contextmanager
-from dataclasses import astuple
 from typing import Iterator
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -24,14 +21,12 @@ from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.functions import FUNCTIONS
 from graphplex.databases.cypher.parser import parse
-from graphplex.databases.durability.codec import decode, encode
+from graphplex.databases.durability import records
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.databases.storage import SchemaChange
 from graphplex.cli.main import EXIT_FAILED, EXIT_OK, open_dbms
 
 BATCH = 50_000
-_MAGIC = b"GRAPHPLEX-DUMP 1\n"
-_FRAME = struct.Struct("<II")
 _INTEGER = {"int", "long", "short", "byte"}
 _FLOAT = {"float", "double"}
 _TEMPORAL = {"date", "localtime", "time", "localdatetime", "datetime", "duration"}
@@ -293,103 +288,58 @@ def _bad_row(path: str, number: int, detail: str) -> ClientError:
 
 # --- dump and load --------------------------------------------------------------------------------------------
 
-def _write_frame(file, operations: list) -> None:
-    payload = encode(operations)
-    file.write(_FRAME.pack(len(payload), zlib.crc32(payload)) + payload)
-
-
 def command_dump(args, out, err) -> int:
     with open_dbms(args) as dbms:
         database = dbms.databases.get(args.source.lower())
         if database is None or args.source.lower() == "system":
             raise ValueError(f"no user database named {args.source!r}")
         txn = database.begin("SNAPSHOT_ISOLATION")
-        counts = [0, 0]
+        counts = {"V": 0, "E": 0, "S": 0}
+
+        def counted(operations):
+            for operation in operations:
+                counts[operation[0]] += 1
+                yield operation
         try:
-            with open(args.file + ".tmp", "wb") as file:
-                file.write(_MAGIC)
-                _write_frame(file, [("S",) + astuple(change) for change in _schema(database.storage)])
-                chunk: list = []
-                for vertex in txn.vertices():
-                    version = txn.view(vertex)
-                    chunk.append(("V", vertex.gid, sorted(version.labels), dict(version.props)))
-                    counts[0] += 1
-                    if len(chunk) >= 10_000:
-                        _write_frame(file, chunk)
-                        chunk = []
-                for edge in txn.edges():
-                    chunk.append(("E", edge.gid, edge.type, edge.src.gid, edge.dst.gid, dict(txn.view(edge).props)))
-                    counts[1] += 1
-                    if len(chunk) >= 10_000:
-                        _write_frame(file, chunk)
-                        chunk = []
-                _write_frame(file, chunk)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(args.file + ".tmp", args.file)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(args.file + ".tmp")
-            raise
+            records.write_graph_file(records.DUMP, args.file, txn.start_ts,
+                                     counted(records.graph_operations(txn, database.storage)))
         finally:
             txn.commit()
-    out.write(f"Dumped {args.source}: {counts[0]} nodes, {counts[1]} relationships to {args.file}\n")
+    out.write(f"Dumped {args.source}: {counts['V']} nodes, {counts['E']} relationships to {args.file}\n")
     return EXIT_OK
-
-
-def _schema(storage) -> list[SchemaChange]:
-    changes = []
-    for constraint in storage.schema.constraints.values():
-        changes.append(SchemaChange("create_constraint", constraint.name, constraint.entity_type, constraint.label,
-                                    constraint.properties, constraint.kind, constraint.property_types))
-    owned = {c.name for c in storage.schema.constraints.values()}
-    for index in storage.indexes.by_name.values():
-        if index.owning_constraint is None and index.name not in owned:
-            changes.append(SchemaChange("create_index", index.name, index.entity_type, index.label, index.properties))
-    return changes
-
-
-def _frames(path: str):
-    with open(path, "rb") as file:
-        if file.read(len(_MAGIC)) != _MAGIC:
-            raise ClientError(f"{path} is not a graphplex dump", "Neo.ClientError.Statement.ArgumentError")
-        while True:
-            header = file.read(_FRAME.size)
-            if not header:
-                return
-            length, checksum = _FRAME.unpack(header) if len(header) == _FRAME.size else (None, None)
-            payload = file.read(length) if length is not None else b""
-            if length is None or len(payload) != length or zlib.crc32(payload) != checksum:
-                raise ClientError(f"{path} is damaged at offset {file.tell()}", "Neo.ClientError.Statement.ArgumentError")
-            yield decode(payload)
 
 
 def command_load(args, out, err) -> int:
     name = args.target.lower()
-    frames = list(_frames(args.file))  # every frame checked before anything is changed
-    schema, frames = (frames[0], frames[1:]) if frames else ([], [])
+    _, operations = records.read_graph_file(records.DUMP, args.file)  # the whole file checked before any change
     with open_dbms(args) as dbms:
         if dbms.entry(name) is not None and not args.overwrite:
             err.write(f"graphplex: database {name} exists (use --overwrite)\n")
             return EXIT_FAILED
         ids: dict[int, int] = {}
         counts = [0, 0]
+        schema = []
         with _new_database(dbms, args, name, replace=args.overwrite) as database:
             with _Batches(database) as batches:
-                for operations in frames:
-                    for operation in operations:
-                        txn = batches.txn
-                        if operation[0] == "V":
-                            ids[operation[1]] = txn.create_vertex(operation[2], operation[3]).gid
-                            counts[0] += 1
-                        else:
-                            txn.create_edge(txn.vertex(ids[operation[3]]), txn.vertex(ids[operation[4]]),
-                                            operation[2], operation[5])
-                            counts[1] += 1
-                        batches.tick()
+                for operation in operations:
+                    kind = operation[0]
+                    txn = batches.txn
+                    if kind == "V":
+                        ids[operation[1]] = txn.create_vertex(operation[2], operation[3]).gid
+                        counts[0] += 1
+                    elif kind == "E":
+                        txn.create_edge(txn.vertex(ids[operation[3]]), txn.vertex(ids[operation[4]]),
+                                        operation[2], operation[5])
+                        counts[1] += 1
+                    elif kind == "S":
+                        schema.append(SchemaChange(*operation[1:]))
+                        continue
+                    else:
+                        continue
+                    batches.tick()
             txn = database.begin()
-            for operation in schema:
-                txn.change_schema(SchemaChange(*operation[1:]))
+            for change in schema:
+                txn.change_schema(change)
             txn.commit()
     out.write(f"Loaded {name}: {counts[0]} nodes, {counts[1]} relationships from {args.file}\n")
     return EXIT_OK

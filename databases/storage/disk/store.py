@@ -3,13 +3,15 @@
 SQLite (standard library, WAL mode) keeps the committed graph, so a graph larger than memory works and only what
 a transaction touches is loaded. Each transaction reads through a connection of its own whose read transaction
 is its snapshot; commits write through one writer connection, one SQLite transaction each, synced as the
-`durability` setting says."""
+`durability` setting says. Rows hold values in the durability codec's encoding; the `format` row of `meta` holds
+the file's header (`records.DISK_STORE`: magic and format version), checked when the file opens."""
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
 from graphplex.databases.durability.codec import decode, encode
+from graphplex.databases.durability.records import DISK_STORE, check_header
 
 FILE_NAME = "graph.sqlite"
 
@@ -48,7 +50,21 @@ def connect(path: Path, durability: str) -> sqlite3.Connection:
 
 
 def create_tables(connection: sqlite3.Connection) -> None:
+    """Creates the tables of a new file and marks its format; refuses a file of another format or version."""
     connection.executescript(_TABLES)
+    row = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+    if row is not None:
+        check_header(DISK_STORE, _file_name(connection), bytes(row[0]))
+    elif connection.execute("SELECT 1 FROM meta LIMIT 1").fetchone() is not None:
+        raise DISK_STORE.refuse(f"The disk store {_file_name(connection)} has no format version: it was written "
+                                "with pickled rows, before format versions, and this graphplex cannot read it. "
+                                f"{DISK_STORE.damage_note}")
+    else:
+        connection.execute("INSERT INTO meta (key, value) VALUES ('format', ?)", (DISK_STORE.header,))
+
+
+def _file_name(connection: sqlite3.Connection) -> str:
+    return next(row[2] for row in connection.execute("PRAGMA database_list") if row[1] == "main")
 
 
 def read_meta(connection: sqlite3.Connection, key: str, default: object) -> object:

@@ -6,6 +6,7 @@ import pytest
 
 from graphplex.databases import Database
 from graphplex.databases.durability.log import LOG_NAME, ROTATED_NAME
+from graphplex.databases.durability.records import FILE_HEADER
 from graphplex.databases.durability.snapshot import SNAPSHOT_NAME
 from graphplex.databases.errors import DatabaseError
 from graphplex.databases.values import Duration, Point
@@ -125,7 +126,7 @@ def test_a_torn_frame_before_unused_space_is_cut_off_but_a_damaged_one_is_not(tm
     rows(db, "CREATE (:B)")
     db.close(checkpoint=False)
     data = bytearray(log.read_bytes())
-    data[12] ^= 0xFF  # inside the first frame, with frames after it
+    data[FILE_HEADER.size + 12] ^= 0xFF  # inside the first frame, with frames after it
     log.write_bytes(bytes(data) + bytes(4096))
     with pytest.raises(DatabaseError):
         reopen(tmp_path)
@@ -138,11 +139,11 @@ def test_a_damaged_record_before_the_end_refuses_to_open(tmp_path):
     db.close(checkpoint=False)
     log = tmp_path / LOG_NAME
     data = bytearray(log.read_bytes())
-    data[12] ^= 0xFF
+    data[FILE_HEADER.size + 12] ^= 0xFF
     log.write_bytes(bytes(data))
     with pytest.raises(DatabaseError) as caught:
         reopen(tmp_path)
-    assert str(log) in caught.value.message and "offset 0" in caught.value.message
+    assert str(log) in caught.value.message and f"offset {FILE_HEADER.size}" in caught.value.message
     assert log.read_bytes() == bytes(data), "the files are left untouched"
 
 

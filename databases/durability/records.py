@@ -1,0 +1,496 @@
+"""The record kinds of a database's files, and the headers that name each file's kind and format version.
+
+The one module that knows what the files hold: the log (one commit record a frame), snapshots and dumps (a graph
+file: a begin record, chunks of operations, an end record counting them), all encoded with `codec`. Writers,
+recovery and load go through here.
+
+Every file starts with `magic (8 bytes) | format version (u16) | flags (u16, none defined: zero)`; a file of
+another kind or of a version this code does not read is refused, naming the file and the version. Records are
+framed as
+`length (u32) | crc32 (u32) | payload`, and a payload starts with its record kind (one byte):
+
+    0x01 commit      i64 commit timestamp, u32 count, entries        (the log)
+    0x02 begin       i64 timestamp                                    (graph files: first)
+    0x03 operations  u32 count, entries                               (graph files: chunks)
+    0x04 end         u64 operations in the file                       (graph files: last)
+
+An operation is its kind (one byte) and fields; labels, properties and schema fields are codec values:
+
+    0x01 vertex          i64 gid, labels (list of strings), properties (map)
+    0x02 edge            i64 gid, type (string), i64 source gid, i64 target gid, properties (map)
+    0x03 edge deleted    i64 gid
+    0x04 vertex deleted  i64 gid
+    0x05 schema change   a map of SchemaChange's fields by name
+    0x06 next ids        i64 next vertex gid, i64 next edge gid
+    0x07 vertex batch    labels, keys (list of strings), columns (string of struct codes q, d, ?), u32 count,
+                         then per vertex: i64 gid and one fixed-width value a key
+    0x08 edge batch      type, keys, columns, u32 count, then per edge: i64 gid, source, target, the values
+
+Batches hold runs of vertices (or edges) alike in labels (type), keys and value types whose values are all
+integers, floats or booleans: decoding them takes one `struct.iter_unpack`, which keeps recovery fast. The
+count of a commit or operations record counts entries (an operation or a batch); the end record counts
+operations.
+
+In memory an operation is the tuple `Storage.replay` takes: ("V", gid, labels, props), ("E", gid, type, src,
+dst, props), ("e", gid), ("v", gid), ("S", *SchemaChange fields), ("N", next vertex gid, next edge gid).
+A commit lists its operations as replay needs them: vertices, edges, edge deletions, vertex deletions, schema.
+"""
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from graphplex.databases.durability.codec import DECODE_ERRORS, SHORT_STRING, decode_from, encode, encode_into
+from graphplex.databases.durability.codec import LIST as LIST_TAG
+from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError
+from graphplex.databases.storage import Edge, SchemaChange, Storage, Transaction, Vertex
+
+FILE_HEADER = struct.Struct("<8sHH")
+FRAME = struct.Struct("<II")
+CHUNK = 10_000  # operations per frame of a graph file
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """A kind of file: its magic, the format version written, and the error a file that cannot be read raises."""
+
+    name: str
+    magic: bytes
+    version: int
+    error: type[Neo4jError] = DatabaseError
+    code: str = "Neo.DatabaseError.General.UnknownError"
+    damage_note: str = "The database was not opened and its files were left untouched."
+
+    @property
+    def header(self) -> bytes:
+        return FILE_HEADER.pack(self.magic, self.version, 0)
+
+    def refuse(self, message: str) -> Neo4jError:
+        return self.error(message, self.code)
+
+
+LOG = FileKind("transaction log", b"GPX-LOG\n", 1)
+SNAPSHOT = FileKind("snapshot", b"GPX-SNAP", 1)
+DUMP = FileKind("dump", b"GPX-DUMP", 1, ClientError, "Neo.ClientError.Statement.ArgumentError",
+                "Nothing was loaded.")
+DISK_STORE = FileKind("disk store", b"GPX-DISK", 1)
+
+# The first dumps began with this line and held pickled frames.
+_PICKLE_DUMP = b"GRAPHPLEX-DUMP 1\n"
+
+
+def check_header(kind: FileKind, path: Path | str, data: bytes) -> int:
+    """The size of the header `data` starts with; refuses a file of another kind or an unknown version."""
+    if len(data) < FILE_HEADER.size:
+        raise kind.refuse(f"The {kind.name} {path} is damaged: {len(data)} bytes are too short for its header. "
+                          f"{kind.damage_note}")
+    magic, version, flags = FILE_HEADER.unpack_from(data, 0)
+    if magic != kind.magic:
+        legacy = ("; it is a pickled dump from before format versions, which this graphplex no longer reads"
+                  if data.startswith(_PICKLE_DUMP) else "")
+        raise kind.refuse(f"The file {path} is not a graphplex {kind.name}: it starts with {data[:8]!r}, not "
+                          f"{kind.magic!r}{legacy}. {kind.damage_note}")
+    if version != kind.version:
+        raise kind.refuse(f"The {kind.name} {path} has format version {version}; this graphplex reads version "
+                          f"{kind.version} only{' (the file is newer)' if version > kind.version else ''}. "
+                          f"{kind.damage_note}")
+    if flags:
+        raise kind.refuse(f"The {kind.name} {path} has header flags 0x{flags:04x}, which format version {version} "
+                          f"does not define (a damaged header, or a newer graphplex). {kind.damage_note}")
+    return FILE_HEADER.size
+
+
+def frame(payload: bytes) -> bytes:
+    """A record as the files hold it: length, checksum, payload."""
+    return FRAME.pack(len(payload), zlib.crc32(payload)) + payload
+
+
+# --- record kinds -------------------------------------------------------------------------------------------
+
+COMMIT, BEGIN, OPERATIONS, END = 1, 2, 3, 4
+VERTEX, EDGE, EDGE_DELETED, VERTEX_DELETED, SCHEMA, NEXT_IDS, VERTEX_BATCH, EDGE_BATCH = 1, 2, 3, 4, 5, 6, 7, 8
+BATCH_MIN = 4  # alike operations in a row that are written as one batch
+_COLUMNS = {int: "q", float: "d", bool: "?"}  # property values of fixed width, and their struct codes
+
+_KIND_I64 = struct.Struct("<Bq")
+_KIND_U32 = struct.Struct("<BI")
+_KIND_U64 = struct.Struct("<BQ")
+_KIND_I64_U32 = struct.Struct("<BqI")
+_KIND_I64_I64 = struct.Struct("<Bqq")
+_I64, _U32, _U64 = struct.Struct("<q"), struct.Struct("<I"), struct.Struct("<Q")
+_I64_I64 = struct.Struct("<qq")
+_VERTEX_START = struct.Struct("<qBI")  # gid, then the tag and length of the label list
+_SCHEMA_FIELDS = tuple(field.name for field in fields(SchemaChange))
+
+
+def encode_commit(commit_ts: int, operations: list) -> bytes:
+    """The log record of one commit."""
+    out = bytearray(_KIND_I64_U32.pack(COMMIT, commit_ts, 0))
+    _U32.pack_into(out, 9, _encode_operations(operations, out))
+    return bytes(out)
+
+
+def decode_commit(payload: bytes) -> tuple[int, list]:
+    """(commit timestamp, operations) of a log record."""
+    try:
+        kind, commit_ts, count = _KIND_I64_U32.unpack_from(payload, 0)
+        if kind != COMMIT:
+            raise _malformed(f"record kind {kind} where a commit was expected")
+        operations, end = _decode_operations(payload, _KIND_I64_U32.size, count)
+    except DECODE_ERRORS as error:
+        raise _malformed(f"{type(error).__name__}: {error}") from error
+    if end != len(payload):
+        _check_end(payload, end)
+    return commit_ts, operations
+
+
+def _encode_operations(operations: list, out: bytearray) -> int:
+    """Appends `operations`, runs of alike vertices or edges as batches; returns how many entries."""
+    shapes = [_shape(operation) for operation in operations]
+    entries = start = 0
+    while start < len(operations):
+        shape = shapes[start]
+        end = start + 1
+        if shape is not None:
+            while end < len(operations) and shapes[end] == shape:
+                end += 1
+        if end - start >= BATCH_MIN and _encode_batch(operations[start:end], shape, out):
+            entries += 1
+        else:
+            for operation in operations[start:end]:
+                _encode_operation(operation, out)
+            entries += end - start
+        start = end
+    return entries
+
+
+def _shape(operation: tuple) -> tuple | None:
+    """What a batch shares: kind, labels or type, property keys and the columns of fixed-width values; None for
+    an operation with other values (strings, lists, temporal values...), which is encoded on its own."""
+    kind = operation[0]
+    if kind != "V" and kind != "E":
+        return None
+    props = operation[-1]
+    columns = ""
+    for item in props.values():
+        code = _COLUMNS.get(type(item))
+        if code is None:
+            return None
+        columns += code
+    return kind, tuple(operation[2]) if kind == "V" else operation[2], tuple(props), columns
+
+
+def _encode_batch(operations: list, shape: tuple, out: bytearray) -> bool:
+    kind, labels_or_type, keys, columns = shape
+    row = _row(kind, columns)
+    try:
+        if kind == "V":
+            rows = b"".join([row.pack(operation[1], *operation[3].values()) for operation in operations])
+        else:
+            rows = b"".join([row.pack(operation[1], operation[3], operation[4], *operation[5].values())
+                             for operation in operations])
+    except struct.error:  # an integer beyond 64 bits
+        return False
+    out.append(VERTEX_BATCH if kind == "V" else EDGE_BATCH)
+    encode_into(list(labels_or_type) if kind == "V" else labels_or_type, out)
+    encode_into(list(keys), out)
+    encode_into(columns, out)
+    out += _U32.pack(len(operations))
+    out += rows
+    return True
+
+
+_ROWS: dict[tuple[str, str], struct.Struct] = {}
+
+
+def _row(kind: str, columns: str) -> struct.Struct:
+    """The layout of one row of a batch: the ids, then one fixed-width column a property."""
+    row = _ROWS.get((kind, columns))
+    if row is None:
+        if columns.strip("qd?"):
+            raise _malformed(f"batch columns {columns!r}")
+        row = _ROWS[(kind, columns)] = struct.Struct(("<q" if kind == "V" else "<qqq") + columns)
+    return row
+
+
+def _decode_batch(kind: str, payload: bytes, position: int, append) -> int:
+    labels_or_type, position = decode_from(payload, position)
+    keys, position = decode_from(payload, position)
+    columns, position = decode_from(payload, position)
+    if type(columns) is not str or type(keys) is not list or len(keys) != len(columns):
+        raise _malformed(f"a batch of {len(keys)} keys and columns {columns!r}")
+    row = _row(kind, columns)
+    count = _U32.unpack_from(payload, position)[0]
+    start = position + 4
+    end = start + row.size * count
+    if end > len(payload):
+        raise _malformed(f"a batch of {count} rows runs past the end of the record")
+    rows = row.iter_unpack(payload[start:end])
+    if kind == "V":
+        labels = labels_or_type
+        if len(keys) == 1:
+            key = keys[0]
+            for gid, item in rows:
+                append(("V", gid, list(labels), {key: item}))
+        else:
+            for values in rows:
+                append(("V", values[0], list(labels), dict(zip(keys, values[1:]))))
+    else:
+        for values in rows:
+            append(("E", values[0], labels_or_type, values[1], values[2], dict(zip(keys, values[3:]))))
+    return end
+
+
+def _encode_operation(operation: tuple, out: bytearray) -> None:
+    kind = operation[0]
+    if kind == "V":
+        out += _KIND_I64.pack(VERTEX, operation[1])
+        labels = _LABELS.get(tuple(operation[2]))
+        if labels is None:
+            labels = _remember_labels(operation[2])
+        out += labels
+        encode_into(operation[3], out)
+    elif kind == "E":
+        out += _KIND_I64.pack(EDGE, operation[1])
+        encode_into(operation[2], out)
+        out += _I64_I64.pack(operation[3], operation[4])
+        encode_into(operation[5], out)
+    elif kind == "e" or kind == "v":
+        out += _KIND_I64.pack(EDGE_DELETED if kind == "e" else VERTEX_DELETED, operation[1])
+    elif kind == "S":
+        out.append(SCHEMA)
+        encode_into(dict(zip(_SCHEMA_FIELDS, operation[1:])), out)
+    elif kind == "N":
+        out += _KIND_I64_I64.pack(NEXT_IDS, operation[1], operation[2])
+    else:
+        raise ValueError(f"not an operation: {operation!r}")
+
+
+# Encoded label lists by labels: a graph has few label combinations, and every vertex record holds one.
+_LABELS: dict[tuple, bytes] = {}
+
+
+def _remember_labels(labels: list) -> bytes:
+    if len(_LABELS) > 4096:
+        _LABELS.clear()
+    encoded = _LABELS[tuple(labels)] = encode(list(labels))
+    return encoded
+
+
+def _decode_operations(payload: bytes, position: int, count: int) -> tuple[list, int]:
+    operations = []
+    append = operations.append
+    vertex_start, value = _VERTEX_START.unpack_from, decode_from  # locals: the hot loop
+    for _ in range(count):
+        kind = payload[position]
+        position += 1
+        if kind == VERTEX:
+            gid, tag, labels_count = vertex_start(payload, position)
+            if tag == LIST_TAG and labels_count == 1 and payload[position + 13] == SHORT_STRING:  # one label
+                start = position + 15
+                position = start + payload[position + 14]
+                labels = [payload[start:position].decode("utf-8", "surrogatepass")]
+            else:
+                labels, position = _decode_labels(payload, position + 8)
+            props, position = value(payload, position)
+            append(("V", gid, labels, props))
+        elif kind == EDGE:
+            gid = _I64.unpack_from(payload, position)[0]
+            type_, position = decode_from(payload, position + 8)
+            src, dst = _I64_I64.unpack_from(payload, position)
+            props, position = decode_from(payload, position + 16)
+            append(("E", gid, type_, src, dst, props))
+        elif kind == EDGE_DELETED or kind == VERTEX_DELETED:
+            append(("e" if kind == EDGE_DELETED else "v", _I64.unpack_from(payload, position)[0]))
+            position += 8
+        elif kind == SCHEMA:
+            named, position = decode_from(payload, position)
+            append(("S",) + astuple(_schema_change(named)))
+        elif kind == NEXT_IDS:
+            append(("N",) + _I64_I64.unpack_from(payload, position))
+            position += 16
+        elif kind == VERTEX_BATCH or kind == EDGE_BATCH:
+            position = _decode_batch("V" if kind == VERTEX_BATCH else "E", payload, position, append)
+        else:
+            raise _malformed(f"unknown operation kind {kind} at byte {position - 1}")
+    return operations, position
+
+
+def _decode_labels(payload: bytes, position: int) -> tuple[list, int]:
+    """A vertex's labels: the codec's list of strings, read inline (recovery reads one for every vertex)."""
+    if payload[position] != LIST_TAG:
+        return decode_from(payload, position)
+    count = _U32.unpack_from(payload, position + 1)[0]
+    position += 5
+    labels = []
+    for _ in range(count):
+        label, position = decode_from(payload, position)
+        if type(label) is not str:
+            raise _malformed(f"a label that is not a string before byte {position}")
+        labels.append(label)
+    return labels, position
+
+
+def _schema_change(named: object) -> SchemaChange:
+    if not isinstance(named, dict) or not set(named) <= set(_SCHEMA_FIELDS):
+        raise _malformed(f"a schema change with unknown fields: {named!r}")
+    return SchemaChange(**named)
+
+
+def _check_end(payload: bytes, end: int) -> None:
+    if end != len(payload):
+        raise _malformed(f"{len(payload) - end} bytes after the record's last operation")
+
+
+def _malformed(detail: str) -> DatabaseError:
+    return DatabaseError(f"Malformed record: {detail}.", "Neo.DatabaseError.General.UnknownError")
+
+
+# --- what a commit, a snapshot or a dump holds --------------------------------------------------------------
+
+def commit_operations(txn: Transaction) -> list:
+    """The operations a transaction about to publish leaves behind: the final state of each entity it wrote."""
+    own = txn.info
+    vertices, edges, dead_edges, dead_vertices = [], [], [], []
+    for entity in txn.written_entities():
+        head = entity.head
+        if head is None or head.owner is not own:
+            continue
+        existed = head.older is not None
+        if isinstance(entity, Vertex):
+            if head.deleted:
+                if existed:
+                    dead_vertices.append(("v", entity.gid))
+            else:
+                vertices.append(("V", entity.gid, sorted(head.labels), dict(head.props)))
+        elif isinstance(entity, Edge):
+            if head.deleted:
+                if existed:
+                    dead_edges.append(("e", entity.gid))
+            else:
+                edges.append(("E", entity.gid, entity.type, entity.src.gid, entity.dst.gid, dict(head.props)))
+    schema = [("S",) + astuple(change) for change in txn.schema_changes()]
+    return vertices + edges + dead_edges + dead_vertices + schema
+
+
+def graph_operations(txn: Transaction, storage: Storage) -> Iterator[tuple]:
+    """What a (snapshot) transaction sees: every vertex, then every edge, then the schema that recreates it."""
+    for vertex in txn.vertices():
+        version = txn.view(vertex)
+        yield ("V", vertex.gid, sorted(version.labels), dict(version.props))
+    for edge in txn.edges():
+        yield ("E", edge.gid, edge.type, edge.src.gid, edge.dst.gid, dict(txn.view(edge).props))
+    for change in schema_changes(storage):
+        yield ("S",) + astuple(change)
+
+
+def schema_changes(storage: Storage) -> list[SchemaChange]:
+    """The schema as the changes that recreate it: plain indexes, then constraints (which own their index)."""
+    constraints = storage.schema.constraints.values()
+    owned = {constraint.name for constraint in constraints}
+    changes = [SchemaChange("create_index", index.name, index.entity_type, index.label, index.properties)
+               for index in storage.indexes.by_name.values()
+               if index.owning_constraint is None and index.name not in owned]
+    changes += [SchemaChange("create_constraint", c.name, c.entity_type, c.label, c.properties, c.kind,
+                             c.property_types) for c in constraints]
+    return changes
+
+
+# --- graph files: snapshots and dumps -----------------------------------------------------------------------
+
+def write_graph_file(kind: FileKind, path: Path, timestamp: int, operations: Iterable[tuple]) -> int:
+    """Writes `operations` as a graph file at `path` atomically (a temporary file, synced, then renamed over
+    `path`); returns how many. On any failure the temporary file is removed and `path` is left as it was."""
+    temporary = Path(str(path) + ".tmp")
+    count = 0
+    try:
+        with open(temporary, "wb") as file:
+            file.write(kind.header + frame(_KIND_I64.pack(BEGIN, timestamp)))
+            chunk: list = []
+            for operation in operations:
+                chunk.append(operation)
+                if len(chunk) >= CHUNK:
+                    file.write(frame(_operations_record(chunk)))
+                    count += len(chunk)
+                    chunk = []
+            file.write(frame(_operations_record(chunk)))
+            count += len(chunk)
+            file.write(frame(_KIND_U64.pack(END, count)))
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _operations_record(chunk: list) -> bytes:
+    out = bytearray(_KIND_U32.pack(OPERATIONS, 0))
+    _U32.pack_into(out, 1, _encode_operations(chunk, out))
+    return bytes(out)
+
+
+def read_graph_file(kind: FileKind, path: Path) -> tuple[int, list]:
+    """(timestamp, operations) of a whole graph file; a damaged, foreign or unknown-version file is refused."""
+    data = Path(path).read_bytes()
+    offset = check_header(kind, path, data)
+    timestamp: int | None = None
+    operations: list = []
+    while True:
+        if offset >= len(data):
+            raise _damaged(kind, path, offset, "it ends before its end record")
+        start = offset
+        payload, offset = _strict_frame(kind, path, data, offset)
+        try:
+            record = payload[0]
+            if timestamp is None:
+                if record != BEGIN:
+                    raise _malformed(f"record kind {record} where the begin record was expected")
+                timestamp = _I64.unpack_from(payload, 1)[0]
+                _check_end(payload, 1 + _I64.size)
+            elif record == OPERATIONS:
+                chunk, end = _decode_operations(payload, 1 + _U32.size, _U32.unpack_from(payload, 1)[0])
+                _check_end(payload, end)
+                operations.extend(chunk)
+            elif record == END:
+                count = _U64.unpack_from(payload, 1)[0]
+                if count != len(operations):
+                    raise _malformed(f"the end record counts {count} operations, the file holds {len(operations)}")
+                break
+            else:
+                raise _malformed(f"unknown record kind {record}")
+        except (DatabaseError, *DECODE_ERRORS) as error:
+            detail = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+            raise _damaged(kind, path, start, detail) from error
+    if offset != len(data):
+        raise _damaged(kind, path, offset, f"{len(data) - offset} bytes after the end record")
+    return timestamp, operations
+
+
+def _strict_frame(kind: FileKind, path: Path, data: bytes, offset: int) -> tuple[bytes, int]:
+    if offset + FRAME.size > len(data):
+        raise _damaged(kind, path, offset, "truncated record header")
+    length, checksum = FRAME.unpack_from(data, offset)
+    end = offset + FRAME.size + length
+    if end > len(data):
+        raise _damaged(kind, path, offset, f"a record of {length} bytes runs past the end of the file")
+    payload = data[offset + FRAME.size:end]
+    if zlib.crc32(payload) != checksum:
+        raise _damaged(kind, path, offset, "checksum mismatch")
+    if not payload:
+        raise _damaged(kind, path, offset, "an empty record")
+    return payload, end
+
+
+def _damaged(kind: FileKind, path: Path, offset: int, detail: str) -> Neo4jError:
+    return kind.refuse(f"The {kind.name} {path} is damaged at offset {offset} ({detail}). {kind.damage_note}")
+
+
+__all__ = ["FileKind", "LOG", "SNAPSHOT", "DUMP", "DISK_STORE", "FILE_HEADER", "FRAME", "check_header", "frame",
+           "encode_commit", "decode_commit", "commit_operations", "graph_operations", "schema_changes",
+           "write_graph_file", "read_graph_file"]
