@@ -43,3 +43,15 @@ def test_storable_values():
     assert not is_storable([[1]])
     with pytest.raises(CypherTypeError):
         check_storable("k", {"a": 1})
+
+
+def test_nanosecond_temporal_values_live_beside_the_storage_values():
+    """Storage and the durable formats take Time and DateTime from databases/, the Cypher library the same."""
+    from graphplex.databases import temporal_values
+    from graphplex.databases.cypher.functions import temporal_values as cypher_temporal
+
+    assert cypher_temporal.Time is temporal_values.Time and cypher_temporal.DateTime is temporal_values.DateTime
+    late = temporal_values.DateTime(2020, 1, 1, nanosecond=1)
+    assert late > dt.datetime(2020, 1, 1) and late != dt.datetime(2020, 1, 1)
+    assert str(temporal_values.Time(1, 2, 3, tzinfo=dt.timezone.utc, nanosecond=5)) == "01:02:03.000000005Z"
+    assert cypher_type_name(late) == "LOCAL DATETIME" and is_storable([late])
