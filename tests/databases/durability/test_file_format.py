@@ -137,3 +137,13 @@ def test_a_disk_store_of_a_newer_version_is_refused(tmp_path):
     with pytest.raises(Neo4jError) as caught:
         Database("neo4j", directory=str(tmp_path), storage_mode="ON_DISK_TRANSACTIONAL")
     assert str(tmp_path / FILE_NAME) in caught.value.message and "format version 7" in caught.value.message
+
+
+def test_a_log_torn_within_its_header_opens_empty(tmp_path):
+    (tmp_path / LOG_NAME).write_bytes(LOG.header[:5] + bytes(4096))  # the first write cut short, then unused space
+    db = Database("neo4j", directory=str(tmp_path))
+    assert list(db.execute("MATCH (n) RETURN count(n)")) == [(0,)]
+    db.execute("CREATE (:After)").consume()
+    db.close(checkpoint=False)
+    assert (tmp_path / LOG_NAME).read_bytes().startswith(LOG.header)
+    assert list(Database("neo4j", directory=str(tmp_path)).execute("MATCH (n:After) RETURN count(n)")) == [(1,)]
