@@ -251,22 +251,35 @@ def _stored_database_id(directory: Path) -> str:
 
 
 def _engine_parameters(parameters: dict) -> dict:
-    """Parameters as the engine's values: Python tuples are Cypher lists (as the driver sends them)."""
-    for value in parameters.values():
+    """Parameters as the engine's values: Python tuples are Cypher lists (as the driver sends them), and an
+    integer beyond 64 bits is refused here, as the driver refuses to send it, before it can be stored."""
+    for key, value in parameters.items():
         if type(value) in _CONTAINERS:
-            return {key: _engine_value(item) for key, item in parameters.items()}
+            return {key: _engine_value(key, item) for key, item in parameters.items()}
+        if type(value) is int and not _LONG_MIN <= value <= _LONG_MAX:
+            raise _out_of_range(key, value)
     return parameters
 
 
 _CONTAINERS = frozenset({tuple, list, dict})
+_LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
 
 
-def _engine_value(value: object) -> object:
+def _engine_value(key: str, value: object) -> object:
     if isinstance(value, (list, tuple)):
-        return [_engine_value(item) for item in value]
+        return [_engine_value(key, item) for item in value]
     if isinstance(value, dict):
-        return {key: _engine_value(item) for key, item in value.items()}
+        return {name: _engine_value(key, item) for name, item in value.items()}
+    if type(value) is int and not _LONG_MIN <= value <= _LONG_MAX:
+        raise _out_of_range(key, value)
     return value
+
+
+def _out_of_range(key: str, value: int) -> ClientError:
+    shown = str(value) if value.bit_length() < 256 else f"of {value.bit_length()} bits"
+    return ClientError(f"The parameter ${key} holds the integer {shown}, which is out of the range of a Cypher "
+                       f"integer ({_LONG_MIN} to {_LONG_MAX}). Pass it as a float or a string.",
+                       "Neo.ClientError.Statement.ArgumentError")
 
 
 class QueryResult:

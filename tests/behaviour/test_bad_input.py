@@ -71,6 +71,14 @@ def test_to_integer_of_a_huge_float_saturates_as_java_does(session):
     assert (record["up"], record["down"]) == (2 ** 63 - 1, -2 ** 63)
 
 
+@pytest.mark.parametrize("value", [2 ** 63, -2 ** 63 - 1, [1, 2 ** 70], {"a": (2 ** 64,)}])
+def test_a_parameter_beyond_64_bits_is_refused(session, value):
+    message = fails(session, "RETURN $x", "Neo.ClientError.Statement.ArgumentError", x=value)
+    assert "is out of the range of a Cypher integer" in message
+    fails(session, "RETURN 1 LIMIT $x", "Neo.ClientError.Statement.ArgumentError", x=value)
+    assert session.run("RETURN $x AS x", x=2 ** 63 - 1).single()["x"] == 2 ** 63 - 1
+
+
 # --- SKIP and LIMIT near 2^63 ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("tail, expected", [
