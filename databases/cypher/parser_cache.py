@@ -3,11 +3,12 @@
 Building the LALR tables from `grammar/cypher.lark` takes seconds, and lark's own cache (`cache=True`) still
 spends ~0.4 s on every start rebuilding rules, the parse table and a contextual lexer per parser state from its
 serialized form. Here the whole built `Lark` object is pickled instead, before it ever parses (so it holds no
-compiled scanners), into the user's cache directory: `$GRAPHPLEX_CACHE_DIR`, else `$XDG_CACHE_HOME/graphplex`,
-else `~/.cache/graphplex`. The file name and its first line carry a key made of the grammar text, the options,
-lark's version and Python's, so a changed grammar or an upgrade is rebuilt, and an install that is read-only (a
-wheel in site-packages) still caches. A cache that cannot be written, is corrupt, or is not the user's own only
-means building in memory: never an error."""
+compiled scanners), into the user's cache directory (`cache_files`: `$GRAPHPLEX_CACHE_DIR`, else
+`$XDG_CACHE_HOME/graphplex` or `~/.cache/graphplex`, else `graphplex-<uid>` in the temporary directory). The
+file name and its first line carry a key made of the grammar text, the options, lark's version and Python's,
+so a changed grammar or an upgrade is rebuilt, and an install that is read-only (a wheel in site-packages)
+still caches. A cache that cannot be written, is corrupt, or is not the user's own only means building in
+memory: never an error."""
 from __future__ import annotations
 
 import gc
@@ -56,14 +57,15 @@ def load(grammar_path: Path) -> Lark:
     """The parser of the grammar file: from the cache when it holds this grammar's, else built (and cached)."""
     grammar = grammar_path.read_text(encoding="utf-8")
     key = cache_key(grammar)
-    path = cache_file(key)
-    if path is not None:
+    paths = cache_files(key)
+    for path in paths:
         parser = _read(path, key)
         if parser is not None:
             return parser
     parser = build(grammar)
-    if path is not None:
-        _write(path, key, parser)
+    for path in paths:
+        if _write(path, key, parser):
+            break
     return parser
 
 
@@ -74,28 +76,37 @@ def cache_key(grammar: str) -> str:
 
 
 def cache_file(key: str) -> Path | None:
-    """Where the parser of `key` is cached, or None when there is no usable cache directory."""
-    directory = _cache_directory()
-    return None if directory is None else directory / f"{_PREFIX}{key[:32]}.pickle"
+    """Where the parser of `key` is cached first, or None when there is no cache directory."""
+    paths = cache_files(key)
+    return paths[0] if paths else None
 
 
-def _cache_directory() -> Path | None:
+def cache_files(key: str) -> list[Path]:
+    """Where the parser of `key` may be cached, in order: `$GRAPHPLEX_CACHE_DIR` alone when set, else the
+    user's cache directory and then a directory of this user's own in the temporary directory (for accounts
+    whose home cannot be written, as lark's own cache does)."""
+    name = f"{_PREFIX}{key[:32]}.pickle"
     configured = os.environ.get("GRAPHPLEX_CACHE_DIR")
     if configured:
-        return Path(configured)
+        return [Path(configured) / name]
+    directories = []
     base = os.environ.get("XDG_CACHE_HOME")
     if not base:
         try:
             base = str(Path.home() / ".cache")
         except (KeyError, RuntimeError):   # no home directory (a service account)
-            return None
-    return Path(base) / "graphplex"
+            base = None
+    if base:
+        directories.append(Path(base) / "graphplex")
+    if hasattr(os, "getuid"):
+        directories.append(Path(tempfile.gettempdir()) / f"graphplex-{os.getuid()}")
+    return [directory / name for directory in directories]
 
 
 def _read(path: Path, key: str) -> Lark | None:
     try:
         with open(path, "rb") as handle:
-            if not _owned_by_us(os.fstat(handle.fileno())):
+            if not (_owned_by_us(os.fstat(handle.fileno())) and _owned_by_us(os.stat(path.parent))):
                 return None
             if handle.readline().rstrip(b"\n") != key.encode("ascii"):
                 return None
@@ -119,22 +130,26 @@ def _unpickled(handle) -> Lark:
 
 
 def _owned_by_us(status: os.stat_result) -> bool:
-    """Unpickling runs code, so only a file of this user that no one else may write is trusted."""
+    """Unpickling runs code, so only a file (in a directory) of this user that no one else may write is
+    trusted."""
     if not hasattr(os, "getuid"):
         return True
     return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _write(path: Path, key: str, parser: Lark) -> None:
-    """Writes the cache file whole (a temporary file renamed into place), leaving other grammars' files."""
+def _write(path: Path, key: str, parser: Lark) -> bool:
+    """Writes the cache file whole (a temporary file renamed into place), leaving other grammars' files;
+    whether it was written."""
     buffer = io.BytesIO()
     buffer.write(key.encode("ascii") + b"\n")
     try:
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(parser)
     except Exception:   # a lark version whose objects do not pickle: no cache, still a parser
-        return
+        return False
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _owned_by_us(os.stat(path.parent)):   # e.g. a directory someone else made in /tmp
+            return False
         _remove_stale(path)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-" + _PREFIX)
         try:
@@ -145,7 +160,8 @@ def _write(path: Path, key: str, parser: Lark) -> None:
             os.unlink(temporary)
             raise
     except OSError:
-        pass
+        return False
+    return True
 
 
 def _remove_stale(path: Path) -> None:

@@ -100,6 +100,23 @@ def test_without_a_usable_cache_directory_the_parser_is_built(tmp_path, monkeypa
     assert parser_cache.load(parser.GRAMMAR) == "built in memory"
 
 
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="the fallback directory is named by user id (POSIX)")
+def test_a_home_that_cannot_be_written_falls_back_to_the_temporary_directory(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.delenv("GRAPHPLEX_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
+    monkeypatch.setattr(parser_cache.tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(parser_cache, "build", lambda text: "built")
+    assert parser_cache.load(parser.GRAMMAR) == "built"
+    key = parser_cache.cache_key(parser.GRAMMAR.read_text(encoding="utf-8"))
+    fallback = parser_cache.cache_files(key)[-1]
+    assert fallback.parent == tmp_path / "tmp" / f"graphplex-{os.getuid()}" and fallback.exists()
+    monkeypatch.setattr(parser_cache, "build", lambda text: "built again")
+    assert parser_cache.load(parser.GRAMMAR) == "built"   # read back from the fallback
+
+
 def test_eight_threads_starting_together_share_one_parser(monkeypatch):
     shared = parser._parser()
     loads = []
