@@ -827,7 +827,8 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         return _Length(bounds)
 
     def range_exact(self, children):
-        return (children[0].value, children[0].value)
+        bound = _range_bound(children[0])
+        return (bound, bound)
 
     def range_between(self, children):
         low = high = None
@@ -836,9 +837,9 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
             if isinstance(child, Token):
                 seen_dots = True
             elif seen_dots:
-                high = child.value
+                high = _range_bound(child)
             else:
-                low = child.value
+                low = _range_bound(child)
         return (low, high)
 
     # --- expressions -------------------------------------------------------------------------------------
@@ -1000,6 +1001,8 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
             value = int(text[2:], 16)
         elif token.type == "OCTAL_INTEGER":
             value = int(text[2:], 8)
+        elif len(text.lstrip("0")) > len(str(MAX_INT)):   # and Python would refuse to read thousands of digits
+            raise _syntax(f"integer is too large: {_abbreviated(str(token))}")
         else:
             value = int(text)
         if value > MAX_INT:
@@ -1350,6 +1353,17 @@ def _as_pattern_part(expr: ast.Expr) -> ast.PatternPart | None:
         part = expr.operands[1].part
         return ast.PatternPart(part.element, expr.operands[0].name, part.shortest)
     return None
+
+
+def _range_bound(literal: ast.Literal) -> int:
+    """A bound of a variable-length relationship (`*2..5`), which must fit a 64-bit integer."""
+    if isinstance(literal.value, _BigInt):
+        raise _syntax(f"integer is too large: {_abbreviated(literal.value.text)}")
+    return literal.value
+
+
+def _abbreviated(text: str) -> str:
+    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _syntax(message: str) -> CypherSyntaxError:

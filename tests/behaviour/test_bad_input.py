@@ -54,6 +54,13 @@ def test_an_integer_literal_beyond_64_bits_is_too_large(session):
     assert session.run("RETURN -9223372036854775808 AS x").single()["x"] == -2 ** 63
 
 
+@pytest.mark.parametrize("query", ["RETURN " + "9" * 5000, "RETURN -" + "9" * 5000,
+                                   "MATCH (a)-[*99999999999999999999]->(b) RETURN a",
+                                   "MATCH (a)-[*1..99999999999999999999]->(b) RETURN a"])
+def test_an_integer_literal_of_any_length_or_place_is_too_large(session, query):
+    assert fails(session, query, "Neo.ClientError.Statement.SyntaxError").startswith("integer is too large")
+
+
 @pytest.mark.parametrize("text", ["9" * 5000, "99999999999999999999", "-9223372036854775809", "1e300"])
 def test_to_integer_of_a_string_beyond_64_bits_is_too_large(session, text):
     message = fails(session, "RETURN toInteger($s)", "Neo.ClientError.Statement.TypeError", s=text)
