@@ -235,7 +235,9 @@ class Database:
 def _unexpected(error: Exception) -> Neo4jError:
     """Never a bare Python exception: what the engine did not foresee still reaches the user with a code."""
     if isinstance(error, RecursionError):
-        return ClientError("The query is too deeply nested to run", "Neo.ClientError.Statement.ExecutionFailed")
+        return ClientError("The query is too deeply nested to run: a value it builds (or an expression) nests "
+                           "thousands of levels deep. Build flatter lists and maps.",
+                           "Neo.ClientError.Statement.ExecutionFailed")
     return DatabaseError(f"{type(error).__name__}: {error}", "Neo.DatabaseError.General.UnknownError")
 
 

@@ -46,6 +46,12 @@ def test_a_too_deeply_nested_query_is_a_syntax_error(session, query):
     assert "too deeply nested" in message
 
 
+def test_a_value_built_too_deeply_nested_at_run_time_is_refused(session):
+    message = fails(session, "WITH reduce(a = [], x IN range(1, 30000) | [a]) AS v RETURN v",
+                    "Neo.ClientError.Statement.ExecutionFailed")
+    assert "too deeply nested" in message
+
+
 # --- integers beyond 64 bits ----------------------------------------------------------------------------------
 
 def test_an_integer_literal_beyond_64_bits_is_too_large(session):
