@@ -14,7 +14,7 @@ from graphplex.databases.cypher.plan import Plan
 from graphplex.databases.cypher.planner import Planner
 from graphplex.databases.cypher.results import to_public
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError
-from graphplex.databases.storage import IsolationLevel, Storage, StorageMode, Transaction, disk
+from graphplex.databases.storage import IsolationLevel, Storage, StorageEngine, StorageMode, StorageTransaction, disk
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class PlanCache:
 class Database:
     """One named graph. `execute` runs a statement in its own (implicit) transaction, or in `transaction`."""
 
-    def __init__(self, name: str = "neo4j", storage: Storage | None = None, *,
+    def __init__(self, name: str = "neo4j", storage: StorageEngine | None = None, *,
                  isolation_level: IsolationLevel | str = IsolationLevel.SNAPSHOT_ISOLATION,
                  lock_acquisition_timeout: float = 60.0, import_dir: str | None = None,
                  database_id: str | None = None, directory: str | None = None, durability: str = "fsync",
@@ -192,11 +192,12 @@ class Database:
         return plan
 
     def begin(self, isolation_level: IsolationLevel | str | None = None,
-              memory_limit: int | None = None) -> Transaction:
+              memory_limit: int | None = None) -> StorageTransaction:
+        """A storage transaction on this database's graph, in whichever engine holds it."""
         return self.storage.begin(isolation_level, memory_limit)
 
-    def execute(self, query: str, parameters: dict | None = None, *, transaction: Transaction | None = None,
-                new_transaction: Callable[[], Transaction] | None = None) -> "QueryResult":
+    def execute(self, query: str, parameters: dict | None = None, *, transaction: StorageTransaction | None = None,
+                new_transaction: Callable[[], StorageTransaction] | None = None) -> "QueryResult":
         """Runs a statement; the result streams lazily. Without `transaction` the statement runs in its own
         transaction, committed when the result is exhausted (or rolled back if it fails). `new_transaction` lets
         `CALL { } IN TRANSACTIONS` open its batches when the caller's transaction is an implicit one."""

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, fields
 from typing import Callable
 
 from graphplex.databases.errors import ClientError
-from graphplex.databases.storage import Edge, Transaction, Vertex
+from graphplex.databases.storage import Edge, StorageTransaction, Vertex
 
 
 @dataclass
@@ -45,12 +45,12 @@ class Counters:
 class ExecutionContext:
     """Per-execution state shared by every operator and compiled expression of a plan."""
 
-    txn: Transaction
+    txn: StorageTransaction
     parameters: dict
     counters: Counters = field(default_factory=Counters)
     database_name: str = "neo4j"
     # Opens a transaction of its own for `CALL { } IN TRANSACTIONS`; only implicit executions provide one.
-    new_transaction: Callable[[], Transaction] | None = None
+    new_transaction: Callable[[], StorageTransaction] | None = None
     # The only directory LOAD CSV may read from (None: LOAD CSV of files is refused).
     import_dir: str | None = None
     # (url, line) of the row LOAD CSV is producing, for file() and linenumber().

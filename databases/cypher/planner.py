@@ -6,7 +6,7 @@ so that Cypher's read-then-write semantics hold on a lazy pipeline.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.analysis import pattern_variables
@@ -24,6 +24,9 @@ from graphplex.databases.cypher.updates import (
 from graphplex.databases.cypher.values import group_key
 from graphplex.databases.errors import ClientError
 
+if TYPE_CHECKING:
+    from graphplex.databases.storage import StorageEngine
+
 _COORDINATOR_STATEMENTS = (
     ast.TransactionControl, ast.SetIsolationLevel, ast.ShowTransactions, ast.TerminateTransactions,
     ast.SetStorageMode, ast.ShowStorageInfo, ast.CreateSnapshot, ast.CreateDatabase, ast.DropDatabase,
@@ -38,7 +41,7 @@ _WRITING = (ast.Create, ast.Merge, ast.SetClause, ast.Remove, ast.Delete, ast.Fo
 class Planner:
     """Plans statements for one storage (index availability decides access paths)."""
 
-    def __init__(self, storage) -> None:
+    def __init__(self, storage: StorageEngine) -> None:
         self.storage = storage
 
     # --- statements ----------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 """Transactional, multi-version property-graph storage for one database."""
+from graphplex.databases.storage.contracts import StorageEngine, StorageTransaction, TransactionHooks
 from graphplex.databases.storage.constraints import EXISTENCE, KEY, PROPERTY_TYPE, UNIQUENESS, Constraint
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
@@ -9,6 +10,6 @@ from graphplex.databases.storage.storage import Storage
 from graphplex.databases.storage.transaction import BOTH, IN, OUT, Status, Transaction
 
 __all__ = [
-    "Storage", "Transaction", "Status", "IsolationLevel", "StorageMode", "ANALYTICAL_ISOLATION_MESSAGE", "Vertex", "Edge", "SchemaChange", "Constraint",
+    "StorageEngine", "StorageTransaction", "TransactionHooks", "Storage", "Transaction", "Status", "IsolationLevel", "StorageMode", "ANALYTICAL_ISOLATION_MESSAGE", "Vertex", "Edge", "SchemaChange", "Constraint",
     "PropertyIndex", "NODE", "RELATIONSHIP", "UNIQUENESS", "KEY", "EXISTENCE", "PROPERTY_TYPE", "OUT", "IN", "BOTH",
 ]

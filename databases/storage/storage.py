@@ -264,6 +264,9 @@ class Storage:
         self.last_commit_ts = max(self.last_commit_ts, commit_ts)
         self.reserved_ts = self.last_commit_ts
 
+    def close(self) -> None:
+        """Nothing to release: an in-memory graph holds no files or connections (its log is the database's)."""
+
     # --- figures ---------------------------------------------------------------------------------------------
 
     def counts(self) -> tuple[int, int]:

@@ -3,13 +3,16 @@ accounting, and the checks and cleaning of property values before they are writt
 from __future__ import annotations
 
 import enum
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from graphplex.databases.errors import Neo4jError, TransactionError
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP
 from graphplex.databases.storage.memory import MemoryTracker
-from graphplex.databases.storage.records import Edge, Vertex
+from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex
 from graphplex.databases.values import check_storable
+
+if TYPE_CHECKING:
+    from graphplex.databases.storage.contracts import StorageEngine
 
 _PLAIN_SCALARS = frozenset({int, float, str, bool})
 
@@ -25,7 +28,14 @@ class Status(enum.Enum):
 
 
 class TransactionState:
-    """The status and failure handling of a storage transaction; subclasses hold the reads and writes."""
+    """The status and failure handling of a storage transaction; subclasses hold the reads and writes.
+
+    What this class calls on the engine class that completes it is declared here and written down as
+    `contracts.TransactionHooks`; the whole transaction is `contracts.StorageTransaction`."""
+
+    storage: "StorageEngine"
+    info: CommitInfo
+    _deleted_vertices: list
 
     def __init__(self, memory_limit: int | None = None) -> None:
         self.status = Status.ACTIVE
@@ -39,6 +49,32 @@ class TransactionState:
         # hides or trims what the user may not see; `write_guard` refuses writes they may not make.
         self.read_filter = None
         self.write_guard = None
+
+    # --- what the engine provides (contracts.TransactionHooks) ------------------------------------------------
+
+    def view(self, entity) -> Version | None:
+        """The version of `entity` this transaction sees (the engine's visibility rule)."""
+        raise NotImplementedError
+
+    def expand(self, vertex, direction: str = "out", types=None) -> Iterator:
+        """The (edge, other end) pairs of a vertex this transaction sees."""
+        raise NotImplementedError
+
+    def delete_edge(self, edge) -> bool:
+        """Deletes a relationship; False when already deleted by this transaction."""
+        raise NotImplementedError
+
+    def rollback(self) -> None:
+        """Undoes every write."""
+        raise NotImplementedError
+
+    def _writable(self, entity) -> Version:
+        """The transaction's own writable version of `entity`, taking its write lock."""
+        raise NotImplementedError
+
+    def _by_property(self, entity_type: str, token: str, key: str, value: object) -> Iterator:
+        """The entities with `token` whose `key` equals `value`."""
+        raise NotImplementedError
 
     # --- state -----------------------------------------------------------------------------------------------
 
