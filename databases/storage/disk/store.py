@@ -77,8 +77,17 @@ def write_meta(connection: sqlite3.Connection, key: str, value: object) -> None:
 
 
 def entry_key(key: tuple) -> str:
-    """An index key as stored: `repr` is deterministic for the plain values `index_key` produces."""
-    return repr(key)
+    """An index key as stored: `repr` is deterministic for the plain values `index_key` produces, once integral
+    floats are written as integers (1 and 1.0 are one key, as Cypher's equality says)."""
+    return repr(_integral(key))
+
+
+def _integral(part):
+    if type(part) is float:
+        return int(part) if part.is_integer() else part
+    if type(part) is tuple:
+        return tuple(map(_integral, part))
+    return part
 
 
 def encode_node(labels, props: dict) -> bytes:

@@ -497,10 +497,7 @@ def positions(nodes, found):
 
 
 @pytest.mark.parametrize("with_index", [False, True], ids=["scan", "index"])
-def test_equality_seek_follows_cypher_equality(engine, with_index, request):
-    if not engine.memory and with_index:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="disk index entries are keyed by repr: 1 and 1.0 "
-                                              "land under different keys"))
+def test_equality_seek_follows_cypher_equality(engine, with_index):
     storage, nodes = mixed_graph(engine, with_index)
     txn = storage.begin()
     assert txn.has_index("L", ("k",)) is with_index
