@@ -106,19 +106,17 @@ def cache_files(key: str) -> list[Path]:
 def _read(path: Path, key: str) -> Lark | None:
     try:
         with open(path, "rb") as handle:
-            if not (_owned_by_us(os.fstat(handle.fileno())) and _owned_by_us(os.stat(path.parent))):
+            if not (_owned_by_us(os.fstat(handle.fileno())) and _trusted_directory(path.parent)):
                 return None
             if handle.readline().rstrip(b"\n") != key.encode("ascii"):
                 return None
             return _unpickled(handle)
-    except FileNotFoundError:
-        return None
-    except Exception:   # a torn or foreign file: rebuild it
+    except Exception:   # missing, torn or foreign: build it
         return None
 
 
 def _unpickled(handle) -> Lark:
-    """The pickled parser, with the cyclic garbage collector paused: its ~100,000 new containers would otherwise
+    """The pickled parser, with the cyclic garbage collector paused: its ~20,000 new containers would otherwise
     set off collections that walk them again and again (a fifth of the load)."""
     collecting = gc.isenabled()
     gc.disable()
@@ -129,9 +127,16 @@ def _unpickled(handle) -> Lark:
             gc.enable()
 
 
+def _trusted_directory(directory: Path) -> bool:
+    """The fallback in the shared temporary directory must be this user's own, which no one else may write
+    (someone could have made it first); the user's cache directories are trusted as the home is."""
+    if directory.parent != Path(tempfile.gettempdir()):
+        return True
+    return _owned_by_us(os.stat(directory))
+
+
 def _owned_by_us(status: os.stat_result) -> bool:
-    """Unpickling runs code, so only a file (in a directory) of this user that no one else may write is
-    trusted."""
+    """Unpickling runs code, so only a file of this user that no one else may write is trusted."""
     if not hasattr(os, "getuid"):
         return True
     return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
@@ -148,7 +153,7 @@ def _write(path: Path, key: str, parser: Lark) -> bool:
         return False
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _owned_by_us(os.stat(path.parent)):   # e.g. a directory someone else made in /tmp
+        if not _trusted_directory(path.parent):
             return False
         _remove_stale(path)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-" + _PREFIX)

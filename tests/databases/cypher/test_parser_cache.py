@@ -115,6 +115,8 @@ def test_a_home_that_cannot_be_written_falls_back_to_the_temporary_directory(tmp
     assert fallback.parent == tmp_path / "tmp" / f"graphplex-{os.getuid()}" and fallback.exists()
     monkeypatch.setattr(parser_cache, "build", lambda text: "built again")
     assert parser_cache.load(parser.GRAMMAR) == "built"   # read back from the fallback
+    os.chmod(fallback.parent, 0o777)   # a shared directory others may write is not trusted
+    assert parser_cache.load(parser.GRAMMAR) == "built again"
 
 
 def test_eight_threads_starting_together_share_one_parser(monkeypatch):
