@@ -4,7 +4,10 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("networkx", "rich", "prompt_toolkit", "neo4j", "numpy", "tomllib")
+HEAVY = ("networkx", "rich", "prompt_toolkit", "neo4j", "numpy", "tomllib", "sqlite3")
+# Only a database with files needs these: the log, snapshots and the on-disk store.
+ON_DISK = ("graphplex.databases.durability", "graphplex.databases.storage.disk.storage",
+           "graphplex.databases.storage.disk.store")
 
 PROBE = """
 import json, sys
@@ -14,11 +17,11 @@ dbms = DBMS.in_memory()
 parsed_at_open = bool(parser._PARSER)
 answer = dbms.session().run("RETURN 1 AS x").single()["x"]
 print(json.dumps({"answer": answer, "parsed_at_open": parsed_at_open,
-                  "loaded": sorted(m for m in sys.modules if m.split(".")[0] in %r)}))
-""" % (HEAVY,)
+                  "loaded": sorted(m for m in sys.modules if m.split(".")[0] in %r or m.startswith(%r))}))
+""" % (HEAVY, ON_DISK)
 
 
-def test_return_1_in_a_fresh_process_imports_nothing_heavy():
+def test_return_1_in_a_fresh_process_imports_nothing_heavy_or_on_disk():
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     outcome = json.loads(done.stdout)
