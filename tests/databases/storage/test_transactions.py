@@ -605,3 +605,16 @@ def test_nan_equals_nothing_in_an_equality_seek(engine, with_index):
     txn = storage.begin()
     txn.create_vertex(["L"], {"k": float("nan")})
     assert list(txn.vertices_by_property("L", "k", float("nan"))) == []
+
+
+def test_an_index_created_after_a_snapshot_began_does_not_hide_its_nodes_from_it(engine, request):
+    if not engine.memory:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="the disk engine seeks the new index, whose "
+                                              "entries are newer than the snapshot"))
+    storage = engine()
+    old = committed(storage, lambda t: t.create_vertex(["L"], {"k": 0})).gid
+    snapshot = storage.begin()
+    create_index(storage)
+    assert gids(snapshot.vertices_by_property("L", "k", 0)) == [old]
+    later = storage.begin()
+    assert gids(later.vertices_by_property("L", "k", 0)) == [old]
