@@ -71,6 +71,9 @@ class DiskStorage:
         self._schema_history: list[tuple] = store.read_meta(self._writer, "schema", [])
         if self._schema_history:
             self.schema.apply([SchemaChange(*fields) for fields in self._schema_history], lambda _: (), ANCIENT)
+        # The commit that filled each index created since the store opened: an older snapshot has no entries
+        # in it and scans instead.
+        self.index_ts: dict[str, int] = {}
         self._txn_ids = itertools.count(1)
         self._active: dict[int, DiskTransaction] = {}
         self.locks: dict[tuple[str, int], DiskTransaction] = {}
@@ -170,6 +173,8 @@ class DiskStorage:
             writer.execute("BEGIN IMMEDIATE")
             self._committing = txn
             undo_schema = None
+            ts = self.last_commit_ts + 1
+            created: set[str] = set()
             try:
                 txn.validate()
                 if txn.schema_changes():
@@ -178,9 +183,9 @@ class DiskStorage:
                     for name in before - set(self.indexes.by_name):
                         writer.execute("DELETE FROM node_entries WHERE name = ?", (name,))
                         writer.execute("DELETE FROM edge_entries WHERE name = ?", (name,))
+                    created = set(self.indexes.by_name) - before
                     self._schema_history.extend(astuple(change) for change in txn.schema_changes())
                     store.write_meta(writer, "schema", self._schema_history)
-                ts = self.last_commit_ts + 1
                 txn.write(writer, ts)
                 store.write_meta(writer, "last_commit_ts", ts)
                 store.write_meta(writer, "next_ids", (self._next_vertex, self._next_edge))
@@ -193,6 +198,8 @@ class DiskStorage:
                 raise
             finally:
                 self._committing = None
+            for name in created:
+                self.index_ts[name] = ts
             self.last_commit_ts = self.reserved_ts = ts
             return ts
 

@@ -201,6 +201,8 @@ class DiskTransaction(TransactionState):
             return
         wanted = index_key(value)
         index = self.storage.indexes.find(entity_type, token, (key,))
+        if index is not None and self.storage.index_ts.get(index.name, 0) > self._read_ts:
+            index = None  # filled after this snapshot began: it holds none of the snapshot's entries
         if index is None:
             candidates: Iterable = self.vertices_with_label(token) if entity_type == NODE \
                 else self.edges_with_type(token)
