@@ -409,6 +409,7 @@ class DiskTransaction(TransactionState):
         added = [label for label in dict.fromkeys(labels) if label not in version.labels]
         if added:
             version.labels = self.storage.label_set(version.labels.union(added))
+            self._note_values(vertex, version)  # a new label may put the node's values under an index
         return len(added)
 
     def remove_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:

@@ -617,10 +617,7 @@ def test_an_index_created_after_a_snapshot_began_does_not_hide_its_nodes_from_it
     assert gids(later.vertices_by_property("L", "k", 0)) == [old]
 
 
-def test_a_node_given_an_indexed_label_is_found_by_its_own_transaction_seek(engine, request):
-    if not engine.memory:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="the disk engine's add_labels does not note the "
-                                              "node's values for its own seeks"))
+def test_a_node_given_an_indexed_label_is_found_by_its_own_transaction_seek(engine):
     storage = engine()
     create_index(storage)
     unlabelled = committed(storage, lambda t: t.create_vertex([], {"k": 0})).gid
