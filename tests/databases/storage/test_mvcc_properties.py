@@ -16,11 +16,18 @@ READ_COMMITTED writers wait for other writers, which would block in one thread: 
 write to an entity another open transaction has written, except once in some examples, where it expects the
 wait to time out (the storage is made with a 50 ms lock timeout). Waiting that succeeds, and deadlocks, are covered
 by threaded tests in test_transactions.py.
+
+The machine runs against both engines (the conformance suite): `MemoryMVCCMachine` and `DiskMVCCMachine`; the disk
+engine offers snapshot isolation only, so there every transaction is a SNAPSHOT_ISOLATION one. Entity handles are
+resolved by id in each transaction (the disk engine loads its own per transaction).
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections import namedtuple
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
@@ -28,6 +35,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from graphplex.databases.errors import ConstraintError, TransactionError, TransientError
 from graphplex.databases.storage import BOTH, IN, OUT, SchemaChange, Status, Storage
+from graphplex.databases.storage.disk.storage import DiskStorage
 
 SI = "SNAPSHOT_ISOLATION"
 RC = "READ_COMMITTED"
@@ -44,6 +52,28 @@ RANGES = (
     ("a", "b", False, False), (False, True, True, True), (True, None, True, True),
 )
 PREFIXES = ("", "a", "ab", "1", "z")
+
+
+
+class EngineStorage:
+    """A storage of the named engine ("memory" or "disk", the latter in a directory of its own) and its removal."""
+
+    def __init__(self, engine: str, lock_acquisition_timeout: float = 60.0) -> None:
+        self.directory = None
+        if engine == "memory":
+            self.storage = Storage(lock_acquisition_timeout=lock_acquisition_timeout)
+        else:
+            self.directory = tempfile.mkdtemp(prefix="graphplex-mvcc-")
+            self.storage = DiskStorage(Path(self.directory), "mvcc", lock_acquisition_timeout)
+
+    def close(self) -> None:
+        for txn in self.storage.active_transactions():
+            if txn.is_open:
+                txn.rollback()
+        self.storage.close()
+        if self.directory is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
 
 NodeRec = namedtuple("NodeRec", "labels props")
 EdgeRec = namedtuple("EdgeRec", "type src dst props")
@@ -96,10 +126,13 @@ class ModelTxn:
 
 class MVCCMachine(RuleBasedStateMachine):
     MAX_OPEN = 4
+    ENGINE = "memory"
+    LEVELS = (SI, RC)  # the isolation levels the engine offers
 
     def __init__(self) -> None:
         super().__init__()
-        self.storage = Storage(lock_acquisition_timeout=0.05)
+        self.engine = EngineStorage(self.ENGINE, lock_acquisition_timeout=0.05)
+        self.storage = self.engine.storage
         self.history: dict[int, dict] = {0: {}}  # commit ts -> committed state {key: record}
         self.ts = 0
         self.last_write: dict[tuple, int] = {}  # key -> commit ts of its last committed write
@@ -215,6 +248,8 @@ class MVCCMachine(RuleBasedStateMachine):
     @precondition(lambda self: len(self.open) < self.MAX_OPEN)
     @rule(isolation=st.sampled_from((SI, SI, RC)))
     def begin(self, isolation):
+        if isolation not in self.LEVELS:
+            isolation = SI
         txn = self.storage.begin(isolation)
         assert txn.start_ts == self.ts
         self.open.append(ModelTxn(txn, isolation, self.ts))
@@ -237,7 +272,7 @@ class MVCCMachine(RuleBasedStateMachine):
             return
         record = self.view(t)[("n", gid)]
         done, _ = self.write(t, [("n", gid)],
-                             lambda: t.txn.set_property(self.vertex_objects[gid], key, value))
+                             lambda: t.txn.set_property(t.txn.vertex(gid), key, value))
         if done:
             props = dict(record.props)
             if value is None:
@@ -253,7 +288,7 @@ class MVCCMachine(RuleBasedStateMachine):
         if gid is None:
             return
         record = self.view(t)[("n", gid)]
-        vertex = self.vertex_objects[gid]
+        vertex = t.txn.vertex(gid)
         action = (lambda: t.txn.add_labels(vertex, [label])) if add else (lambda: t.txn.remove_labels(vertex, [label]))
         done, changed = self.write(t, [("n", gid)], action)
         if done:
@@ -268,7 +303,7 @@ class MVCCMachine(RuleBasedStateMachine):
         if gid is None:
             return
         record = self.view(t)[("n", gid)]
-        done, locked = self.write(t, [("n", gid)], lambda: t.txn.lock(self.vertex_objects[gid]))
+        done, locked = self.write(t, [("n", gid)], lambda: t.txn.lock(t.txn.vertex(gid)))
         if done:
             assert locked is True
             t.overlay[("n", gid)] = record
@@ -285,7 +320,7 @@ class MVCCMachine(RuleBasedStateMachine):
         view = self.view(t)
         keys = list(dict.fromkeys([("n", src), ("n", dst)]))
         done, edge = self.write(t, keys, lambda: t.txn.create_edge(
-            self.vertex_objects[src], self.vertex_objects[dst], type_, props))
+            t.txn.vertex(src), t.txn.vertex(dst), type_, props))
         if done:
             assert edge.gid not in self.edge_objects
             assert (edge.src.gid, edge.dst.gid, edge.type) == (src, dst, type_)
@@ -302,7 +337,7 @@ class MVCCMachine(RuleBasedStateMachine):
         if gid is None:
             return
         record = self.view(t)[("e", gid)]
-        done, _ = self.write(t, [("e", gid)], lambda: t.txn.set_property(self.edge_objects[gid], key, value))
+        done, _ = self.write(t, [("e", gid)], lambda: t.txn.set_property(t.txn.edge(gid), key, value))
         if done:
             props = dict(record.props)
             if value is None:
@@ -317,7 +352,7 @@ class MVCCMachine(RuleBasedStateMachine):
         gid = self.pick(self.visible(t, "e"), pick)
         if gid is None:
             return
-        done, deleted = self.write(t, [("e", gid)], lambda: t.txn.delete_edge(self.edge_objects[gid]))
+        done, deleted = self.write(t, [("e", gid)], lambda: t.txn.delete_edge(t.txn.edge(gid)))
         if done:
             assert deleted is True
             t.overlay[("e", gid)] = None
@@ -330,7 +365,7 @@ class MVCCMachine(RuleBasedStateMachine):
             return
         incident = sorted(egid for egid, record in self.visible(t, "e").items() if gid in (record.src, record.dst))
         keys = [("n", gid)] + ([("e", egid) for egid in incident] if detach else [])
-        done, removed = self.write(t, keys, lambda: t.txn.delete_vertex(self.vertex_objects[gid], detach=detach))
+        done, removed = self.write(t, keys, lambda: t.txn.delete_vertex(t.txn.vertex(gid), detach=detach))
         if done:
             assert sorted(edge.gid for edge in removed) == (incident if detach else [])
             for key in keys:
@@ -399,7 +434,7 @@ class MVCCMachine(RuleBasedStateMachine):
 
     def check_fresh_reader(self):
         """Atomicity: a transaction begun now sees exactly the newest committed state, at either level."""
-        for isolation in (SI, RC):
+        for isolation in self.LEVELS:
             reader = ModelTxn(self.storage.begin(isolation), isolation, self.ts)
             self.check_reads(reader)
             assert reader.txn.commit() is None
@@ -417,11 +452,16 @@ class MVCCMachine(RuleBasedStateMachine):
         assert sorted(v.gid for v in txn.vertices()) == sorted(nodes)
         assert sorted(e.gid for e in txn.edges()) == sorted(edges)
         for gid, vertex in self.vertex_objects.items():
-            assert (txn.vertex(gid) is vertex) == (gid in nodes), gid
+            assert (txn.vertex(gid) is not None) == (gid in nodes), gid
+            if gid in nodes:  # one handle per entity in a transaction (in memory, one for all)
+                assert txn.vertex(gid) is txn.vertex(gid)
+                assert self.ENGINE != "memory" or txn.vertex(gid) is vertex
         for gid, edge in self.edge_objects.items():
-            assert (txn.edge(gid) is edge) == (gid in edges), gid
+            assert (txn.edge(gid) is not None) == (gid in edges), gid
+            if gid in edges:
+                assert self.ENGINE != "memory" or txn.edge(gid) is edge
         for gid, record in nodes.items():
-            vertex = self.vertex_objects[gid]
+            vertex = txn.vertex(gid)
             assert txn.labels(vertex) == record.labels
             assert typed(txn.properties(vertex)) == typed(record.props)
             for key in KEYS:
@@ -436,7 +476,7 @@ class MVCCMachine(RuleBasedStateMachine):
             assert sorted((e.gid, o.gid) for e, o in txn.expand(vertex, OUT, ["R"])) == \
                 [(e, o) for e, o in outgoing if edges[e].type == "R"]
         for gid, record in edges.items():
-            edge = self.edge_objects[gid]
+            edge = txn.edge(gid)
             assert typed(txn.properties(edge)) == typed(record.props)
         for type_ in TYPES:
             assert sorted(e.gid for e in txn.edges_with_type(type_)) == \
@@ -467,8 +507,16 @@ class MVCCMachine(RuleBasedStateMachine):
         event("quiescent storage checked" + (" (with index)" if self.index_created else ""))
         storage = self.storage
         assert storage.active_transactions() == []
-        assert storage.gc.pending == 0
         latest = self.latest
+        assert storage.counts() == (sum(key[0] == "n" for key in latest), sum(key[0] == "e" for key in latest))
+        if self.ENGINE == "memory":
+            self.check_memory_internals(latest)
+        else:
+            assert storage.locks == {}
+
+    def check_memory_internals(self, latest: dict) -> None:
+        storage = self.storage
+        assert storage.gc.pending == 0
         assert sorted(storage.vertices) == sorted(key[1] for key in latest if key[0] == "n")
         assert sorted(storage.edges) == sorted(key[1] for key in latest if key[0] == "e")
         for entity in list(storage.vertices.values()) + list(storage.edges.values()):
@@ -491,12 +539,24 @@ class MVCCMachine(RuleBasedStateMachine):
         for t in self.open:
             if t.txn.is_open:
                 t.txn.rollback()
+        self.engine.close()
 
 
-MVCCMachine.TestCase.settings = settings(
-    max_examples=200, stateful_step_count=50, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-TestMVCCAgainstModel = MVCCMachine.TestCase
+class MemoryMVCCMachine(MVCCMachine):
+    ENGINE = "memory"
+
+
+class DiskMVCCMachine(MVCCMachine):
+    ENGINE = "disk"
+    LEVELS = (SI,)
+
+
+MACHINE_SETTINGS = settings(max_examples=200, stateful_step_count=50, deadline=None,
+                            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+MemoryMVCCMachine.TestCase.settings = MACHINE_SETTINGS
+DiskMVCCMachine.TestCase.settings = MACHINE_SETTINGS
+TestMVCCAgainstModelInMemory = MemoryMVCCMachine.TestCase
+TestMVCCAgainstModelOnDisk = DiskMVCCMachine.TestCase
 
 
 # --- seeks over arbitrary values, with and without an index ----------------------------------------------------
@@ -520,42 +580,50 @@ BOUNDS = st.one_of(
        inclusive=st.tuples(st.booleans(), st.booleans()),
        prefixes=st.lists(st.sampled_from(["", "a", "ab", "b", "1"]), max_size=3),
        with_index=st.booleans())
-def test_seeks_agree_with_a_filtered_label_scan(committed_values, own_writes, probes, bounds, inclusive, prefixes,
-                                                with_index):
+@pytest.mark.parametrize("engine", ["memory", "disk"])
+def test_seeks_agree_with_a_filtered_label_scan(engine, committed_values, own_writes, probes, bounds, inclusive,
+                                                prefixes, with_index):
     """Equality, range and prefix seeks return exactly the nodes a label scan with Cypher's comparison finds, for the
     committed values and a transaction's own (uncommitted, partly overwritten) values, with or without an index."""
-    storage = Storage()
+    made = EngineStorage(engine)
+    try:
+        check_seeks(made.storage, committed_values, own_writes, probes, bounds, inclusive, prefixes, with_index)
+    finally:
+        made.close()
+
+
+def check_seeks(storage, committed_values, own_writes, probes, bounds, inclusive, prefixes, with_index):
     if with_index:
         txn = storage.begin()
         txn.change_schema(SchemaChange("create_index", label="L", properties=("k",)))
         txn.commit()
     txn = storage.begin()
-    nodes = [txn.create_vertex(["L"], {} if value is None else {"k": value}) for value in committed_values]
+    nodes = [txn.create_vertex(["L"], {} if value is None else {"k": value}).gid for value in committed_values]
     txn.create_vertex(["Other"], {"k": 1})
     txn.commit()
     writer, reader = storage.begin(), storage.begin()
     expected_writer = dict(zip(nodes, committed_values))
     for i, (detour, value) in enumerate(own_writes):
         if nodes and i % 2 == 0:
-            node = nodes[i % len(nodes)]
-            writer.set_property(node, "k", detour)  # an overwritten value: seeks must not report it
-            writer.set_property(node, "k", value)
+            gid = nodes[i % len(nodes)]
+            writer.set_property(writer.vertex(gid), "k", detour)  # an overwritten value: seeks must not report it
+            writer.set_property(writer.vertex(gid), "k", value)
         else:
-            node = writer.create_vertex(["L"], {} if value is None else {"k": value})
-        expected_writer[node] = value
+            gid = writer.create_vertex(["L"], {} if value is None else {"k": value}).gid
+        expected_writer[gid] = value
     expected_reader = dict(zip(nodes, committed_values))
     for txn, expected in ((writer, expected_writer), (reader, expected_reader)):
         def ids(entities):
             return sorted(entity.gid for entity in entities)
         for probe in probes:
             assert ids(txn.vertices_by_property("L", "k", probe)) == \
-                ids(v for v, k in expected.items() if cypher_equal(k, probe)), probe
+                sorted(v for v, k in expected.items() if cypher_equal(k, probe)), probe
         for lower, upper in bounds:
             args = (lower, upper, *inclusive)
             assert ids(txn.vertices_by_range("L", "k", *args)) == \
-                ids(v for v, k in expected.items() if in_range(k, *args)), args
+                sorted(v for v, k in expected.items() if in_range(k, *args)), args
         for prefix in prefixes:
             assert ids(txn.vertices_by_prefix("L", "k", prefix)) == \
-                ids(v for v, k in expected.items() if isinstance(k, str) and k.startswith(prefix)), prefix
+                sorted(v for v, k in expected.items() if isinstance(k, str) and k.startswith(prefix)), prefix
     writer.commit()
     reader.commit()
