@@ -628,3 +628,25 @@ def test_a_node_given_an_indexed_label_is_found_by_its_own_transaction_seek(engi
     txn.commit()
     reader = storage.begin()
     assert gids(reader.vertices_by_property("L", "k", 0)) == [unlabelled]
+
+
+@pytest.mark.parametrize("with_index", [False, True], ids=["scan", "index"])
+def test_relationship_seeks_find_relationships_only(engine, with_index, request):
+    if not engine.memory and with_index:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="the disk engine's own values are noted by key and "
+                                              "value only, so a relationship index seek yields own nodes too"))
+    storage = engine()
+    if with_index:
+        schema(storage, SchemaChange("create_index", label="R", properties=("k",), entity_type="RELATIONSHIP"))
+    old = committed(storage, lambda t: t.create_edge(t.create_vertex(["R"], {"k": 1}), t.create_vertex(), "R",
+                                                     {"k": 1}).gid)
+    txn = storage.begin()
+    namesake = txn.create_vertex(["R"], {"k": 1})  # a node whose label is the relationship type
+    new = txn.create_edge(namesake, namesake, "R", {"k": 1})
+    assert txn.has_index("R", ("k",), "RELATIONSHIP") is with_index
+    assert gids(txn.edges_by_property("R", "k", 1)) == [old, new.gid]
+    assert all(isinstance(edge, type(new)) for edge in txn.edges_by_property("R", "k", 1))
+    assert gids(txn.edges_by_property("R", "k", 2)) == []
+    txn.commit()
+    reader = storage.begin()
+    assert gids(reader.edges_by_property("R", "k", 1)) == [old, new.gid]
