@@ -227,7 +227,10 @@ class DiskTransaction(TransactionState):
             for row in self._rows("SELECT d.gid, d.type, d.src, d.dst, d.props FROM edge_entries e "
                                   "JOIN edges d ON d.gid = e.gid WHERE e.name = ? AND e.key = ?", (index.name, key)):
                 yield self._edge_row(row)
+        wanted_class = Vertex if index.entity_type == NODE else Edge
         for entity in tuple(self._own_by_value.get((index.properties[0], wanted), ())):
+            if type(entity) is not wanted_class:
+                continue
             loaded = self._disk_version(entity)
             if loaded is None or index.key_of(loaded.props) != wanted or not _has_token(entity, loaded, index.label):
                 yield entity

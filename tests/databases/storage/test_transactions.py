@@ -631,10 +631,7 @@ def test_a_node_given_an_indexed_label_is_found_by_its_own_transaction_seek(engi
 
 
 @pytest.mark.parametrize("with_index", [False, True], ids=["scan", "index"])
-def test_relationship_seeks_find_relationships_only(engine, with_index, request):
-    if not engine.memory and with_index:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="the disk engine's own values are noted by key and "
-                                              "value only, so a relationship index seek yields own nodes too"))
+def test_relationship_seeks_find_relationships_only(engine, with_index):
     storage = engine()
     if with_index:
         schema(storage, SchemaChange("create_index", label="R", properties=("k",), entity_type="RELATIONSHIP"))
