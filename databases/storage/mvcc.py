@@ -89,7 +89,7 @@ def prepare_write(txn: "Transaction", entity) -> Version | None:
             ts = owner.commit_ts
             if ts is None and not owner.aborted:
                 if txn.isolation is IsolationLevel.SNAPSHOT_ISOLATION:
-                    raise _conflict(txn)
+                    raise conflict(txn)
                 holder = owner.txn
                 _check_deadlock(txn, holder)
                 txn.waiting_for = holder
@@ -98,7 +98,7 @@ def prepare_write(txn: "Transaction", entity) -> Version | None:
                 released = owner.released
             else:
                 if ts is not None and ts > txn.read_ts:
-                    raise _conflict(txn)
+                    raise conflict(txn)
                 if head.deleted:
                     return None
                 version = Version(own, head.labels, head.props, False, head, True)
@@ -139,7 +139,8 @@ def _check_deadlock(txn: "Transaction", holder: "Transaction") -> None:
         seen += 1
 
 
-def _conflict(txn: "Transaction") -> TransientError:
+def conflict(txn) -> TransientError:
+    """The write-write conflict error (`Outdated`), with `txn` marked failed; the disk engine raises it too."""
     error = TransientError(CONFLICT_MESSAGE, "Neo.TransientError.Transaction.Outdated")
     txn.mark_failed(error)
     return error

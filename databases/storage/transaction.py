@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from graphplex.databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
+from graphplex.databases.errors import ConstraintError, Neo4jError, TransactionError
 from graphplex.databases.storage import constraints as _constraints
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP
 from graphplex.databases.storage.isolation import IsolationLevel
@@ -171,11 +171,6 @@ class Transaction(TransactionState):
 
     # --- writes ----------------------------------------------------------------------------------------------
 
-    def note_write(self, entity, version: Version) -> None:
-        """Records a new own version (called by `mvcc.prepare_write`) and accounts its memory."""
-        self._written[entity] = None
-        self._allocate(VERSION_BYTES)
-
     def lock(self, entity) -> bool:
         """Takes the write lock of an entity (its own version); False if it no longer exists for this transaction."""
         head = entity.head
@@ -199,9 +194,7 @@ class Transaction(TransactionState):
             return head
         version = self._prepare(entity)
         if version is None:
-            error = _entity_not_found(entity)
-            self.mark_failed(error)
-            raise error
+            raise self._not_found(entity)
         return version
 
     def create_vertex(self, labels: Iterable[str] = (), props: dict | None = None) -> Vertex:
@@ -333,12 +326,6 @@ class Transaction(TransactionState):
                     version = version.older
                 indexes.versions_dropped(entity, [replaced], kept)
         self._replaced = []
-
-    def _own_props(self, version: Version) -> None:
-        if version.props_shared:
-            version.props = dict(version.props)
-            version.props_shared = False
-            self._allocate(props_bytes(version.props))
 
     def _index_property(self, entity, version: Version, key: str | None) -> None:
         """Enters the entity under its new value of `key` (None: of every property) in the indexes."""
@@ -486,8 +473,3 @@ def _has_live_edges(vertex: Vertex, own: CommitInfo) -> bool:
                 return True
     return False
 
-
-def _entity_not_found(entity) -> ClientError:
-    kind = "Node" if isinstance(entity, Vertex) else "Relationship"
-    return ClientError(f"{kind} with id {entity.gid} has been deleted in this transaction",
-                       "Neo.ClientError.Statement.EntityNotFound")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING, Iterator
 
-from graphplex.databases.errors import Neo4jError, TransactionError
+from graphplex.databases.errors import ClientError, Neo4jError, TransactionError
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP
-from graphplex.databases.storage.memory import MemoryTracker
+from graphplex.databases.storage.memory import VERSION_BYTES, MemoryTracker, props_bytes
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex
 from graphplex.databases.values import check_storable
 
@@ -149,6 +149,26 @@ class TransactionState:
         except Neo4jError as error:
             self.mark_failed(error)
             raise
+
+    def note_write(self, entity, version: Version) -> None:
+        """Records a new own version (called by the engine's `prepare_write`) and accounts its memory."""
+        self._written[entity] = None
+        self._allocate(VERSION_BYTES)
+
+    def _own_props(self, version: Version) -> None:
+        """Gives an own version a property map of its own before it changes one."""
+        if version.props_shared:
+            version.props = dict(version.props)
+            version.props_shared = False
+            self._allocate(props_bytes(version.props))
+
+    def _not_found(self, entity) -> ClientError:
+        """The error of a write to an entity this transaction deleted; marks the transaction failed."""
+        kind = "Node" if isinstance(entity, Vertex) else "Relationship"
+        error = ClientError(f"{kind} with id {entity.gid} has been deleted in this transaction",
+                            "Neo.ClientError.Statement.EntityNotFound")
+        self.mark_failed(error)
+        return error
 
     def _allocate(self, size: int) -> None:
         try:

@@ -16,6 +16,7 @@ from typing import Iterator
 
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage.disk import store
+from graphplex.databases.storage.disk.mvcc import release_locks
 from graphplex.databases.storage.disk.transaction import DiskTransaction
 from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
@@ -129,9 +130,7 @@ class DiskStorage:
     def finish(self, txn: DiskTransaction) -> None:
         with self.write_lock:
             self._active.pop(txn.id, None)
-            for key in txn.locked:
-                if self.locks.get(key) is txn:
-                    del self.locks[key]
+            release_locks(self, txn)
 
     def active_transactions(self) -> list[DiskTransaction]:
         return list(self._active.values())

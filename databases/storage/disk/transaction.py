@@ -11,14 +11,13 @@ import sqlite3
 import weakref
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from graphplex.databases.errors import ClientError, ConstraintError, TransactionError, TransientError
+from graphplex.databases.errors import ConstraintError, TransactionError
 from graphplex.databases.storage import constraints as _constraints
-from graphplex.databases.storage.disk import store
+from graphplex.databases.storage.disk import mvcc, store
 from graphplex.databases.storage.filters import RangeBounds
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
-from graphplex.databases.storage.mvcc import CONFLICT_MESSAGE
 from graphplex.databases.storage.records import ANCIENT, CommitInfo, Edge, Version, Vertex
 from graphplex.databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
 from graphplex.databases.values import index_key
@@ -125,21 +124,18 @@ class DiskTransaction(TransactionState):
                     keys.setdefault(own_key, []).append(entity)
         return keys.get(key, [])
 
-    @staticmethod
-    def _disk_version(entity) -> Version | None:
-        """The version loaded from the snapshot, under any own ones (None for an entity created here)."""
-        version = entity.head
-        while version is not None and version.owner is not ANCIENT:
-            version = version.older
-        return version
+    def created(self, entity) -> bool:
+        """Whether this transaction created `entity` (nothing of it is committed: no lock to take)."""
+        return entity.gid in (self._created_vertices if isinstance(entity, Vertex) else self._created_edges)
 
     # --- reads -----------------------------------------------------------------------------------------------
 
     def view(self, entity) -> Version | None:
-        head = entity.head
-        if head is None or head.deleted:
-            return None
-        return head if self.read_filter is None else self.read_filter(self.view, entity, head)
+        """The version of an entity this transaction sees (see `disk.mvcc`), or None."""
+        version = mvcc.read_version(entity)
+        if version is None or self.read_filter is None:
+            return version
+        return self.read_filter(self.view, entity, version)
 
     def vertex(self, gid: int) -> Vertex | None:
         vertex = self._created_vertices.get(gid) or self._vertex_at(gid)
@@ -183,7 +179,7 @@ class DiskTransaction(TransactionState):
                 yield vertex
         for vertex in tuple(self._written):
             if isinstance(vertex, Vertex):
-                version, loaded = self.view(vertex), self._disk_version(vertex)
+                version, loaded = self.view(vertex), mvcc.snapshot_version(vertex)
                 if version is not None and label in version.labels and (loaded is None or label not in loaded.labels):
                     yield vertex
 
@@ -231,7 +227,7 @@ class DiskTransaction(TransactionState):
         for entity in tuple(self._own_by_value.get((index.properties[0], wanted), ())):
             if type(entity) is not wanted_class:
                 continue
-            loaded = self._disk_version(entity)
+            loaded = mvcc.snapshot_version(entity)
             if loaded is None or index.key_of(loaded.props) != wanted or not _has_token(entity, loaded, index.label):
                 yield entity
 
@@ -285,51 +281,13 @@ class DiskTransaction(TransactionState):
 
     # --- writes ----------------------------------------------------------------------------------------------
 
-    def _conflict(self) -> TransientError:
-        error = TransientError(CONFLICT_MESSAGE, "Neo.TransientError.Transaction.Outdated")
-        self.mark_failed(error)
-        return error
-
-    def _lock(self, entity) -> None:
-        """Takes the entity's write lock; a concurrent writer, or a commit after this snapshot, is a conflict."""
-        kind = NODE if isinstance(entity, Vertex) else RELATIONSHIP
-        key = (kind, entity.gid)
-        if key in self.locked or entity.gid in (self._created_vertices if kind == NODE else self._created_edges):
-            return
-        storage = self.storage
-        with storage.write_lock:
-            holder = storage.locks.get(key)
-            if holder is not None and holder is not self and holder.is_open:
-                raise self._conflict()
-            storage.locks[key] = self
-        self.locked.add(key)
-        latest = storage.latest_ts(kind, entity.gid)
-        if latest is None or latest > self.start_ts:
-            raise self._conflict()
-
     def _writable(self, entity) -> Version:
+        """This transaction's own version of `entity` (see `disk.mvcc.prepare_write`)."""
         self._check_writable()
-        head = entity.head
-        if head.owner is self.info:
-            if head.deleted:
-                error = ClientError(f"{'Node' if isinstance(entity, Vertex) else 'Relationship'} with id "
-                                    f"{entity.gid} has been deleted in this transaction",
-                                    "Neo.ClientError.Statement.EntityNotFound")
-                self.mark_failed(error)
-                raise error
-            return head
-        self._lock(entity)
-        version = Version(self.info, head.labels, head.props, older=head, props_shared=True)
-        entity.head = version
-        self._written[entity] = None
-        self._allocate(VERSION_BYTES)
+        version = mvcc.prepare_write(self, entity)
+        if version is None:
+            raise self._not_found(entity)
         return version
-
-    def _own_props(self, version: Version) -> None:
-        if version.props_shared:
-            version.props = dict(version.props)
-            version.props_shared = False
-            self._allocate(props_bytes(version.props))
 
     def _note_values(self, entity, version: Version) -> None:
         """Remembers own property values, so that a seek finds what this transaction wrote."""
@@ -367,7 +325,7 @@ class DiskTransaction(TransactionState):
         for end in (src, dst):
             if self.view(end) is None:
                 self._writable(end)  # raises: deleted here
-            self._lock(end)
+            mvcc.lock(self, end)
         edge = Edge(self.storage.next_edge_gid(), type_, src, dst,
                     Version(self.info, None, clean, props_shared=clean is _NO_PROPS))
         self._created_edges[edge.gid] = edge
@@ -493,14 +451,14 @@ class DiskTransaction(TransactionState):
         edge_indexes = any(index.entity_type == RELATIONSHIP for index in indexes.by_name.values())
         for entity in self._written:
             version = entity.head
-            created = self._disk_version(entity) is None
+            created = mvcc.snapshot_version(entity) is None
             if isinstance(entity, Vertex):
                 if version.deleted:
                     if not created:
                         gone_nodes.append((entity.gid,))
                     continue
                 nodes.append((entity.gid, store.encode_node(version.labels, version.props), ts))
-                loaded = self._disk_version(entity)
+                loaded = mvcc.snapshot_version(entity)
                 if loaded is None or loaded.labels != version.labels:
                     if loaded is not None:
                         relabelled.append((entity.gid,))

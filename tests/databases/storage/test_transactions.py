@@ -649,12 +649,9 @@ def test_relationship_seeks_find_relationships_only(engine, with_index):
     assert gids(reader.edges_by_property("R", "k", 1)) == [old, new.gid]
 
 
-def test_a_transaction_whose_read_point_moved_on_may_write_what_was_committed_before_it(engine, request):
+def test_a_transaction_whose_read_point_moved_on_may_write_what_was_committed_before_it(engine):
     """`CALL { } IN TRANSACTIONS` moves the outer transaction's read point past its batches' commits; it may then
     write what they wrote (its snapshot includes them), but not what commits after the new read point."""
-    if not engine.memory:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="the disk engine checks conflicts against the "
-                                              "transaction's start, not its read point"))
     storage = engine()
     a, b = committed(storage, lambda t: (t.create_vertex(["L"], {"n": 0}).gid, t.create_vertex(["L"], {"n": 0}).gid))
     outer = storage.begin()
