@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -71,9 +72,12 @@ class DBMSTransaction:
         self.protocol = "embedded"
         # The session's own isolation levels (SET SESSION / NEXT), for SHOW STORAGE INFO.
         self.session_isolation: tuple[str | None, str | None] = (None, None)
+        # Held by the thread doing this transaction's work (a statement, a step of its results, commit, rollback):
+        # `terminate`, called from another thread, rolls back only a transaction nobody is working in.
+        self._working = threading.RLock()
         dbms.registry.add(self)
         limit = timeout if timeout is not None else dbms.settings.transaction_timeout
-        if limit is not None:
+        if limit:  # 0 means no timeout, as in the driver
             dbms.watchdog.watch(self, limit, client_configured=timeout is not None)
 
     # --- state -------------------------------------------------------------------------------------------
@@ -86,6 +90,9 @@ class DBMSTransaction:
         return f"{database or self.writer or self.database}-transaction-{self.id}"
 
     def _check_usable(self) -> None:
+        if self.terminated is not None and self.is_open:
+            self.fail(self.terminated)
+            self._rollback_children()
         if self.terminated is not None and self.status is Status.FAILED:
             raise self.terminated
         if self.status is Status.FAILED:
@@ -108,6 +115,10 @@ class DBMSTransaction:
 
     def run(self, text: str, parameters: dict | None = None) -> Result:
         """Runs one statement in this transaction: routes it, checks the rules, opens the child it needs."""
+        with self._working:
+            return self._run(text, parameters)
+
+    def _run(self, text: str, parameters: dict | None) -> Result:
         self._check_usable()
         parameters = dict(parameters or {})
         self.current_query = text
@@ -281,13 +292,21 @@ class DBMSTransaction:
         plan = query_result.plan
 
         def records():
-            try:
-                yield from query_result
-            except Neo4jError as error:
-                self.fail(error)
-                if self.implicit:
-                    self.rollback()
-                raise
+            rows = iter(query_result)
+            while True:
+                with self._working:
+                    try:
+                        if self.terminated is not None:
+                            raise self.terminated
+                        row = next(rows)
+                    except StopIteration:
+                        return
+                    except Neo4jError as error:
+                        self.fail(error)
+                        if self.implicit:
+                            self.rollback()
+                        raise
+                yield row
 
         def finish() -> ResultSummary:
             summary = ResultSummary(text, parameters, query_result.counters, plan.query_type,
@@ -314,6 +333,10 @@ class DBMSTransaction:
 
     def commit(self) -> dict[str, str]:
         """Commits every child (readers first, then the single writer); any failure rolls back all of them."""
+        with self._working:
+            return self._commit()
+
+    def _commit(self) -> dict[str, str]:
         if self.terminated is not None and self.is_open:
             self.rollback()
             raise self.terminated
@@ -332,6 +355,8 @@ class DBMSTransaction:
                     result.consume()
         except Neo4jError as error:
             self.rollback()
+            if error is self.terminated:
+                raise
             raise TransactionError("Transaction failed") from error
         if self.status is Status.FAILED:
             failure = self.failure
@@ -360,6 +385,10 @@ class DBMSTransaction:
 
     def rollback(self) -> None:
         """Rolls back every child; rolling back an ended transaction does nothing."""
+        with self._working:
+            self._rollback()
+
+    def _rollback(self) -> None:
         if not self.is_open:
             return
         self._rollback_children()
@@ -372,11 +401,20 @@ class DBMSTransaction:
                 child.rollback()
 
     def terminate(self, error: Neo4jError) -> None:
-        """Stops the transaction at its next check; its client sees `error` and everything is rolled back."""
+        """Stops the transaction at its next check; its client sees `error` and everything is rolled back.
+
+        Called from another thread, it only marks the transaction, its children and its running batch: the thread
+        working in the transaction meets the mark at its next termination point and rolls back itself (rolling
+        back under its feet would race its writes). A transaction nobody is working in is rolled back here."""
         if self.terminated is None:
             self.terminated = error
         for child in self.children.values():
             child.terminate(error)
-        self.fail(error)
-        self._rollback_children()
+        if self._working.acquire(blocking=False):
+            try:
+                if self.is_open:
+                    self.fail(error)
+                    self._rollback_children()
+            finally:
+                self._working.release()
 

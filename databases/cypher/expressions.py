@@ -631,7 +631,10 @@ def _list_comprehension(expr: ast.ListComprehension, scope: Scope) -> Compiled:
             return None
         local = dict(row)
         result = []
+        txn = ctx.txn
         for item in items:
+            if txn.termination is not None:
+                txn.check_terminated()
             local[name] = item
             if predicate is not None and predicate(local, ctx) is not True:
                 continue
@@ -652,7 +655,10 @@ def _quantifier(expr: ast.Quantifier, scope: Scope) -> Compiled:
             return None
         local = dict(row)
         true_count = unknown = 0
+        txn = ctx.txn
         for item in items:
+            if txn.termination is not None:
+                txn.check_terminated()
             local[name] = item
             value = _boolean(predicate(local, ctx), kind)
             if value is True:
@@ -691,7 +697,10 @@ def _reduce(expr: ast.Reduce, scope: Scope) -> Compiled:
             return None
         local = dict(row)
         local[accumulator] = initial(row, ctx)
+        txn = ctx.txn
         for item in items:
+            if txn.termination is not None:
+                txn.check_terminated()
             local[name] = item
             local[accumulator] = body(local, ctx)
         return local[accumulator]

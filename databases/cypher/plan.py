@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.termination import checked_rows
 
 Rows = Iterator[dict]
 RowFunction = Callable[[Rows, ExecutionContext], Rows]
@@ -19,6 +20,15 @@ class Operator:
     details: str
     run: RowFunction
     children: list["Operator"] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # The one termination point of the pipeline: every row an operator hands on passes it, so no operator
+        # (nor one that filters everything away downstream) runs on once its transaction is stopped.
+        produce = self.run
+
+        def run(rows: Rows, ctx: ExecutionContext) -> Rows:
+            return checked_rows(produce(rows, ctx), ctx)
+        self.run = run
 
 
 @dataclass

@@ -1,0 +1,250 @@
+"""Stopping work (issue 13): TERMINATE, timeouts and DROP/STOP DATABASE stop a statement that is running, wherever
+it spends its time, and the victim's own thread rolls it back; lazy `range`; bounded planning; `timeout=0`."""
+import threading
+import time
+
+import pytest
+
+from graphplex import DBMS, Query
+from graphplex.errors import Neo4jError
+
+CLIENT_TIMEOUT = "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"
+TERMINATED = "Neo.ClientError.Transaction.Terminated"
+
+# Each runs for many seconds (or for ever) unless stopped, and holds little memory while it runs.
+LONG_STATEMENTS = {
+    "rows filtered away": "UNWIND range(1, 4000) AS a UNWIND range(1, 4000) AS b WITH a, b WHERE a < 0 RETURN a",
+    "list comprehension": "RETURN [x IN range(1, 4000) | size([y IN range(1, 4000) WHERE y < 0])] AS s",
+    "quantifier": "RETURN any(x IN range(1, 4000) WHERE any(y IN range(1, 4000) WHERE x * y < 0)) AS s",
+    "reduce": "RETURN reduce(a = 0, x IN range(1, 4000) | a + reduce(b = 0, y IN range(1, 4000) | b + y)) AS s",
+    "string building": "RETURN size(reduce(s = '', x IN range(1, 300000) | s + 'xxxxxxxxxx')) AS s",
+    "distinct": "UNWIND range(1, 4000) AS a UNWIND range(1, 4000) AS b WITH DISTINCT a * 4000 + b AS c "
+                "WHERE c < 0 RETURN c",
+    "catastrophic regex": "RETURN 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' =~ '(a+)+$' AS m",
+    "regex in a filter": "UNWIND range(1, 1000) AS i WITH i WHERE 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' =~ '(a+)+$' "
+                         "RETURN i",
+    "writes": "UNWIND range(1, 3000000) AS x CREATE (:Big {x: x})",
+}
+
+
+@pytest.fixture
+def dbms():
+    with DBMS.in_memory() as instance:
+        yield instance
+
+
+def _count(dbms, label):
+    with dbms.session() as session:
+        return session.run(f"MATCH (n:{label}) RETURN count(n) AS c").single()["c"]
+
+
+@pytest.mark.parametrize("text", LONG_STATEMENTS.values(), ids=LONG_STATEMENTS.keys())
+def test_a_client_timeout_stops_a_running_statement_wherever_it_spends_its_time(dbms, text):
+    with dbms.session() as session:
+        tx = session.begin_transaction(timeout=0.3)
+        started = time.monotonic()
+        with pytest.raises(Neo4jError) as caught:
+            tx.run(text).consume()
+        assert caught.value.code == CLIENT_TIMEOUT
+        assert time.monotonic() - started < 3
+        tx.rollback()
+    assert _count(dbms, "Big") == 0
+
+
+@pytest.mark.parametrize("text", [LONG_STATEMENTS["list comprehension"], LONG_STATEMENTS["writes"]],
+                         ids=["reading", "writing"])
+def test_the_timeout_of_a_query_stops_its_implicit_transaction(dbms, text):
+    with dbms.session() as session:
+        started = time.monotonic()
+        with pytest.raises(Neo4jError) as caught:
+            session.run(Query(text, timeout=0.3)).consume()
+        assert caught.value.code == CLIENT_TIMEOUT
+        assert time.monotonic() - started < 3
+        assert session.run("RETURN 1 AS one").single()["one"] == 1
+    assert _count(dbms, "Big") == 0
+
+
+def test_the_timeout_setting_stops_a_long_expression():
+    with DBMS.in_memory(transaction_timeout=0.3) as dbms, dbms.session() as session:
+        started = time.monotonic()
+        with pytest.raises(Neo4jError) as caught:
+            session.run(LONG_STATEMENTS["string building"]).consume()
+        assert caught.value.code == "Neo.ClientError.Transaction.TransactionTimedOut"
+        assert time.monotonic() - started < 3
+
+
+def _run_in_thread(dbms, text, metadata, errors, database=None):
+    def work():
+        with dbms.session(database=database) as session:
+            tx = session.begin_transaction(metadata=metadata)
+            try:
+                tx.run(text).consume()
+                errors.append(None)
+            except Neo4jError as error:
+                errors.append(error)
+            try:
+                tx.rollback()
+            except Neo4jError:
+                pass
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread
+
+
+def _wait_until_running(dbms, key, database="neo4j"):
+    """The ids of the transactions whose metadata has `job: key`, once its statement has started."""
+    with dbms.session() as admin:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            ids = admin.run("SHOW TRANSACTIONS YIELD transactionId, metaData, currentQuery "
+                            "WHERE metaData.job = $key AND currentQuery <> '' RETURN transactionId", key=key).value()
+            if ids:
+                time.sleep(0.2)  # well inside the statement
+                return ids
+            time.sleep(0.01)
+    raise AssertionError("the statement never started")
+
+
+@pytest.mark.parametrize("name", ["list comprehension", "catastrophic regex", "writes"])
+def test_terminate_stops_a_running_statement_with_the_terminated_code(dbms, name):
+    errors: list = []
+    thread = _run_in_thread(dbms, LONG_STATEMENTS[name], {"job": name}, errors)
+    ids = _wait_until_running(dbms, name)
+    with dbms.session() as admin:
+        assert admin.run("TERMINATE TRANSACTIONS $ids", ids=ids).single()["message"] == "Transaction terminated."
+    thread.join(5)
+    assert not thread.is_alive()
+    assert errors[0] is not None and errors[0].code == TERMINATED, errors
+    assert _count(dbms, "Big") == 0
+
+
+def test_a_writer_terminated_mid_statement_leaves_nothing_behind_and_the_graph_writable(dbms):
+    errors: list = []
+    thread = _run_in_thread(dbms, "UNWIND range(1, 3000000) AS x MERGE (:Big {x: x % 1000})", {"job": "w"}, errors)
+    ids = _wait_until_running(dbms, "w")
+    with dbms.session() as admin:
+        admin.run("TERMINATE TRANSACTIONS $ids", ids=ids).consume()
+    thread.join(5)
+    assert errors[0].code == TERMINATED
+    with dbms.session() as session:
+        session.run("UNWIND range(0, 999) AS x CREATE (:Big {x: x})").consume()
+    assert _count(dbms, "Big") == 1000
+
+
+def test_dropping_a_database_stops_the_statement_running_on_it(dbms):
+    with dbms.session() as admin:
+        admin.run("CREATE DATABASE other").consume()
+    errors: list = []
+    thread = _run_in_thread(dbms, LONG_STATEMENTS["reduce"], {"job": "drop"}, errors, database="other")
+    _wait_until_running(dbms, "drop")
+    with dbms.session(database="system") as admin:
+        admin.run("DROP DATABASE other").consume()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert errors[0] is not None and errors[0].code == "Neo.TransientError.Transaction.Terminated"
+
+
+def test_terminating_an_idle_transaction_rolls_it_back_at_once(dbms):
+    with dbms.session() as victim, dbms.session() as admin:
+        tx = victim.begin_transaction(metadata={"job": "idle"})
+        tx.run("CREATE (:Held {k: 1})").consume()
+        admin.run("TERMINATE TRANSACTIONS $ids", ids=[tx.id]).consume()
+        admin.run("CREATE (:Held {k: 1})").consume()  # no conflict with the terminated writer
+        with pytest.raises(Neo4jError) as caught:
+            tx.run("RETURN 1").consume()
+        assert caught.value.code == TERMINATED
+        tx.rollback()
+    assert _count(dbms, "Held") == 1
+
+
+# --- regular expressions ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, pattern, expected", [
+    ("abc", "a.c", True), ("ABC", "(?i)abc", True), ("abc", "b", False), ("a\nb", "a.b", False),
+    ("a\nb", "(?s)a.b", True), ("2024-01-02", "\\d{4}-\\d{2}-\\d{2}", True)])
+def test_regular_expressions_keep_their_meaning(dbms, text, pattern, expected):
+    with dbms.session() as session:
+        assert session.run("RETURN $t =~ $p AS m", t=text, p=pattern).single()["m"] is expected
+
+
+# --- lazy range ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("UNWIND range(1, 10^11) AS x RETURN x LIMIT 1", [1]),
+    ("RETURN size(range(1, 100000000000)) AS s", [100000000000]),
+    ("RETURN range(1, 100000000000)[41] AS s", [42]),
+    ("RETURN range(1, 100000000000)[-1] AS s", [100000000000]),
+    ("RETURN range(1, 100000000000, 2)[1..3] AS s", [[3, 5]]),
+    ("RETURN 99999999999 IN range(1, 100000000000) AS s", [True]),
+    ("RETURN range(1, 100000000000) = range(1, 100000000000) AS s", [True]),
+    ("RETURN range(1, 100000000000) = [1, 2] AS s", [False]),
+    ("RETURN head(range(5, 100000000000)) AS s", [5]),
+    ("RETURN any(x IN range(1, 100000000000) WHERE x = 3) AS s", [True]),
+    ("RETURN [x IN range(1, 100000000000) WHERE x < 4 | x][0..3] AS s", None),
+])
+def test_range_is_lazy(dbms, text, expected):
+    with dbms.session() as session:
+        started = time.monotonic()
+        tx = session.begin_transaction(timeout=3)
+        try:
+            values = tx.run(text).value()
+        except Neo4jError as error:
+            values = error
+        finally:
+            tx.rollback()
+        assert time.monotonic() - started < 2, values
+        if expected is not None:
+            assert values == expected
+
+
+def test_a_small_range_is_still_a_list(dbms):
+    with dbms.session() as session:
+        row = session.run("WITH range(1, 3) AS r RETURN r, r + [4] AS more, [0] + r AS less, reverse(r) AS back, "
+                          "range(10, 1, -3) AS down, size(range(1, 0)) AS empty").single()
+        assert row.data() == {"r": [1, 2, 3], "more": [1, 2, 3, 4], "less": [0, 1, 2, 3], "back": [3, 2, 1],
+                              "down": [10, 7, 4, 1], "empty": 0}
+        big = session.run("RETURN range(1, 100000) AS r").single()["r"]
+        assert type(big) is list and len(big) == 100000 and big[-1] == 100000
+
+
+def test_materializing_a_huge_range_is_stopped_by_the_memory_limit():
+    with DBMS.in_memory(transaction_memory_max=10_000_000) as dbms, dbms.session() as session:
+        started = time.monotonic()
+        with pytest.raises(Neo4jError) as caught:
+            session.run("RETURN range(1, 10^11) + [0] AS r").consume()
+        assert caught.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+        assert time.monotonic() - started < 3
+
+
+# --- planning is bounded ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["WITH 1 AS x " * 50000 + "RETURN x",
+                                  " UNION ".join(["RETURN 1 AS x"] * 50000)], ids=["with", "union"])
+def test_a_statement_too_big_to_plan_fails_fast(dbms, text):
+    with dbms.session() as session:
+        started = time.monotonic()
+        try:
+            session.run(text).consume()
+        except Neo4jError as error:
+            assert error.code.startswith("Neo.ClientError.Statement.")
+            assert "too" in error.message.lower()
+        assert time.monotonic() - started < 10
+
+
+# --- timeout=0 -------------------------------------------------------------------------------------------------
+
+def test_a_zero_timeout_means_no_timeout(dbms):
+    with dbms.session() as session:
+        tx = session.begin_transaction(timeout=0)
+        time.sleep(0.1)
+        assert tx.run("RETURN 1 AS one").single()["one"] == 1
+        tx.commit()
+        assert session.run(Query("RETURN 2 AS two", timeout=0)).single()["two"] == 2
+
+
+def test_a_zero_timeout_setting_means_no_timeout():
+    with DBMS.in_memory(transaction_timeout=0) as dbms, dbms.session() as session:
+        tx = session.begin_transaction()
+        time.sleep(0.1)
+        assert tx.run("RETURN 1 AS one").single()["one"] == 1
+        tx.commit()
