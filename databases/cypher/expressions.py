@@ -7,7 +7,9 @@ and missing entities raise the Neo4j errors of `databases.cypher.errors`. Patter
 from __future__ import annotations
 
 import math
-import re
+
+# `regex`, not `re`: a match in `re` cannot be interrupted, one in `regex` can be given a time slice.
+import regex as regex_engine
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -16,6 +18,7 @@ from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import arithmetic_error, semantic_error, syntax_error, type_error
 from graphplex.databases.cypher.functions import FUNCTIONS, property_of
 from graphplex.databases.cypher.label_expressions import label_test
+from graphplex.databases.cypher.termination import regex_fullmatch
 from graphplex.databases.cypher.values import PathValue, compare, equals, is_number, type_name
 from graphplex.databases.storage import Edge, Vertex
 from graphplex.databases.values import Duration, Point
@@ -526,10 +529,11 @@ def _string_predicate(expr: ast.StringPredicate, scope: Scope) -> Compiled:
             if not isinstance(text, str) or not isinstance(pattern, str):
                 return None
             try:
-                return re.fullmatch(_java_regex(pattern), text, re.DOTALL if "(?s)" in pattern else 0) is not None
-            except re.error as error:
+                compiled = regex_engine.compile(_java_regex(pattern), regex_engine.DOTALL if "(?s)" in pattern else 0)
+            except regex_engine.error as error:
                 from graphplex.databases.cypher.errors import argument_error
                 raise argument_error(f"Invalid Regex: {error}") from None
+            return regex_fullmatch(compiled, text, ctx)
         return regex
     test = {"STARTS WITH": str.startswith, "ENDS WITH": str.endswith, "CONTAINS": str.__contains__}[operator]
 

@@ -34,3 +34,18 @@ def checked_items(items: Iterable, ctx) -> Iterator:
         if txn.termination is not None:
             txn.check_terminated()
         yield item
+
+
+def regex_fullmatch(pattern, text: str, ctx) -> bool:
+    """Whether the compiled `regex` pattern matches all of `text`, stopping at termination: the match runs in
+    slices of time with a termination point between two, each slice twice the last (a match restarts after a
+    slice, so a long but finite match costs at most about twice its time, and a stop waits at most that long)."""
+    txn = ctx.txn
+    slice_ = REGEX_SLICE
+    while True:
+        if txn.termination is not None:
+            txn.check_terminated()
+        try:
+            return pattern.fullmatch(text, timeout=slice_) is not None
+        except TimeoutError:
+            slice_ *= 2
