@@ -13,7 +13,7 @@ from graphplex.databases.storage import constraints as _constraints
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.filters import RangeBounds
-from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
+from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
 from graphplex.databases.storage.mvcc import LATEST, committed_version, prepare_write, read_version
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
 from graphplex.databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
@@ -198,10 +198,7 @@ class Transaction(TransactionState):
         return version
 
     def create_vertex(self, labels: Iterable[str] = (), props: dict | None = None) -> Vertex:
-        self._check_writable()
-        clean = self._clean_props(props)
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.create_vertex, labels, clean)
+        clean = self._new_props("create_vertex", labels, props)
         storage = self.storage
         version = Version(self.info, storage.label_set(labels), clean, props_shared=clean is _NO_PROPS)
         with storage.write_lock:
@@ -214,10 +211,7 @@ class Transaction(TransactionState):
 
     def create_edge(self, src: Vertex, dst: Vertex, type_: str, props: dict | None = None) -> Edge:
         """Creates a relationship; both end nodes are write-locked, so a concurrent delete of either conflicts."""
-        self._check_writable()
-        clean = self._clean_props(props)
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.create_edge, type_, clean)
+        clean = self._new_props("create_edge", type_, props)
         self._writable(src)
         if dst is not src:
             self._writable(dst)
@@ -243,15 +237,8 @@ class Transaction(TransactionState):
         version = self._writable(entity)
         if not version.props_shared and version.props.get(key) is not None:
             self._remember_replaced(entity, version)
-        self._own_props(version)
-        if value is None:
-            version.props.pop(key, None)
-            return
-        if isinstance(value, tuple):
-            value = list(value)
-        version.props[key] = value
-        self._allocate(value_bytes(value))
-        self._index_property(entity, version, key)
+        if self._write_property(version, key, value):
+            self._index_property(entity, version, key)
 
     def set_properties(self, entity, props: dict, replace: bool = False) -> None:
         """`SET e = map` (replace) or `SET e += map`: null values remove their key."""
@@ -259,23 +246,12 @@ class Transaction(TransactionState):
         version = self._writable(entity)
         if not version.props_shared:
             self._remember_replaced(entity, version)
-        self._own_props(version)
-        if replace:
-            version.props.clear()
-        for key, value in props.items():
-            if value is None:
-                version.props.pop(key, None)
-            else:
-                version.props[key] = list(value) if isinstance(value, tuple) else value
-                self._allocate(value_bytes(value))
+        self._write_properties(version, props, replace)
         self._index_property(entity, version, None)
 
     def add_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
         """Adds labels; returns how many were new."""
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.change_labels, "SET LABEL", labels)
-        version = self._writable(vertex)
-        added = [label for label in dict.fromkeys(labels) if label not in version.labels]
+        version, added = self._label_change(vertex, labels, adding=True)
         if added:
             version.labels = self.storage.label_set(version.labels.union(added))
             with self.storage.write_lock:
@@ -284,10 +260,7 @@ class Transaction(TransactionState):
 
     def remove_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
         """Removes labels; returns how many were there."""
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.change_labels, "REMOVE LABEL", labels)
-        version = self._writable(vertex)
-        removed = [label for label in dict.fromkeys(labels) if label in version.labels]
+        version, removed = self._label_change(vertex, labels, adding=False)
         if removed:
             older = version.older
             if older is None or older.labels is not version.labels:
@@ -297,11 +270,8 @@ class Transaction(TransactionState):
 
     def delete_edge(self, edge: Edge) -> bool:
         """Deletes a relationship; False if this transaction had already deleted it."""
-        head = edge.head
-        if head is not None and head.owner is self.info and head.deleted:
+        if not self._may_delete(edge):
             return False
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.delete, edge, self.view(edge) or head)
         version = self._prepare(edge)
         if version is None:
             return False

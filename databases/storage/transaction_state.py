@@ -3,11 +3,11 @@ accounting, and the checks and cleaning of property values before they are writt
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from graphplex.databases.errors import ClientError, Neo4jError, TransactionError
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP
-from graphplex.databases.storage.memory import VERSION_BYTES, MemoryTracker, props_bytes
+from graphplex.databases.storage.memory import VERSION_BYTES, MemoryTracker, props_bytes, value_bytes
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex
 from graphplex.databases.values import check_storable
 
@@ -162,6 +162,56 @@ class TransactionState:
             version.props_shared = False
             self._allocate(props_bytes(version.props))
 
+    # --- the write steps both engines take the same way --------------------------------------------------
+
+    def _new_props(self, guard_check: str, token, props: dict | None) -> dict:
+        """Before a creation: the transaction must be writable, the values storable (returned cleaned) and a
+        restricted user allowed to create (`guard_check` names the write guard's check, given `token`)."""
+        self._check_writable()
+        clean = self._clean_props(props)
+        if self.write_guard is not None:
+            self._guarded(getattr(self.write_guard, guard_check), token, clean)
+        return clean
+
+    def _write_property(self, version: Version, key: str, value: object) -> bool:
+        """Sets `key` on an own version (None removes it); True when a value was stored."""
+        self._own_props(version)
+        if value is None:
+            version.props.pop(key, None)
+            return False
+        version.props[key] = list(value) if isinstance(value, tuple) else value
+        self._allocate(value_bytes(value))
+        return True
+
+    def _write_properties(self, version: Version, props: dict, replace: bool) -> None:
+        """`SET e = map` (replace) or `SET e += map` on an own version: null values remove their key."""
+        self._own_props(version)
+        if replace:
+            version.props.clear()
+        for key, value in props.items():
+            if value is None:
+                version.props.pop(key, None)
+            else:
+                version.props[key] = list(value) if isinstance(value, tuple) else value
+                self._allocate(value_bytes(value))
+
+    def _label_change(self, vertex, labels: Iterable[str], adding: bool) -> tuple[Version, list]:
+        """Before adding (or removing) labels: the own version of `vertex` and the labels that change on it."""
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.change_labels, "SET LABEL" if adding else "REMOVE LABEL", labels)
+        version = self._writable(vertex)
+        return version, [label for label in dict.fromkeys(labels) if (label not in version.labels) is adding]
+
+    def _may_delete(self, entity) -> bool:
+        """Before a deletion: False when this transaction already deleted `entity`; a restricted user must be
+        allowed to delete it."""
+        head = entity.head
+        if head is not None and head.owner is self.info and head.deleted:
+            return False
+        if self.write_guard is not None:
+            self._guarded(self.write_guard.delete, entity, self.view(entity) or head)
+        return True
+
     def _not_found(self, entity) -> ClientError:
         """The error of a write to an entity this transaction deleted; marks the transaction failed."""
         kind = "Node" if isinstance(entity, Vertex) else "Relationship"
@@ -246,11 +296,8 @@ class TransactionState:
     def delete_vertex(self, vertex: Vertex, detach: bool = False) -> list[Edge]:
         """Deletes a node (and with `detach` its relationships, returned). Without `detach`, a node that still has
         relationships when the transaction commits fails the commit."""
-        head = vertex.head
-        if head is not None and head.owner is self.info and head.deleted:
+        if not self._may_delete(vertex):
             return []
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.delete, vertex, self.view(vertex) or head)
         version = self._writable(vertex)
         removed = []
         if detach:

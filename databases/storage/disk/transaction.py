@@ -17,7 +17,7 @@ from graphplex.databases.storage.disk import mvcc, store
 from graphplex.databases.storage.filters import RangeBounds
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
-from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes, value_bytes
+from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
 from graphplex.databases.storage.records import ANCIENT, CommitInfo, Edge, Version, Vertex
 from graphplex.databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
 from graphplex.databases.values import index_key
@@ -303,10 +303,7 @@ class DiskTransaction(TransactionState):
         return True
 
     def create_vertex(self, labels: Iterable[str] = (), props: dict | None = None) -> Vertex:
-        self._check_writable()
-        clean = self._clean_props(props)
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.create_vertex, labels, clean)
+        clean = self._new_props("create_vertex", labels, props)
         version = Version(self.info, self.storage.label_set(tuple(labels)), clean, props_shared=clean is _NO_PROPS)
         vertex = Vertex(self.storage.next_vertex_gid(), version)
         self._created_vertices[vertex.gid] = vertex
@@ -318,10 +315,7 @@ class DiskTransaction(TransactionState):
 
     def create_edge(self, src: Vertex, dst: Vertex, type_: str, props: dict | None = None) -> Edge:
         """Creates a relationship; both end nodes are locked, so a concurrent delete of either conflicts."""
-        self._check_writable()
-        clean = self._clean_props(props)
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.create_edge, type_, clean)
+        clean = self._new_props("create_edge", type_, props)
         for end in (src, dst):
             if self.view(end) is None:
                 self._writable(end)  # raises: deleted here
@@ -341,53 +335,31 @@ class DiskTransaction(TransactionState):
     def set_property(self, entity, key: str, value: object) -> None:
         self._check_property_writes(entity, {key: value})
         version = self._writable(entity)
-        self._own_props(version)
-        if value is None:
-            version.props.pop(key, None)
-            return
-        version.props[key] = list(value) if isinstance(value, tuple) else value
-        self._allocate(value_bytes(value))
-        self._own_by_value.setdefault((key, index_key(value)), {})[entity] = None
+        if self._write_property(version, key, value):
+            self._own_by_value.setdefault((key, index_key(value)), {})[entity] = None
 
     def set_properties(self, entity, props: dict, replace: bool = False) -> None:
         self._check_property_writes(entity, props, replace)
         version = self._writable(entity)
-        self._own_props(version)
-        if replace:
-            version.props.clear()
-        for key, value in props.items():
-            if value is None:
-                version.props.pop(key, None)
-            else:
-                version.props[key] = list(value) if isinstance(value, tuple) else value
-                self._allocate(value_bytes(value))
+        self._write_properties(version, props, replace)
         self._note_values(entity, version)
 
     def add_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.change_labels, "SET LABEL", labels)
-        version = self._writable(vertex)
-        added = [label for label in dict.fromkeys(labels) if label not in version.labels]
+        version, added = self._label_change(vertex, labels, adding=True)
         if added:
             version.labels = self.storage.label_set(version.labels.union(added))
             self._note_values(vertex, version)  # a new label may put the node's values under an index
         return len(added)
 
     def remove_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.change_labels, "REMOVE LABEL", labels)
-        version = self._writable(vertex)
-        removed = [label for label in dict.fromkeys(labels) if label in version.labels]
+        version, removed = self._label_change(vertex, labels, adding=False)
         if removed:
             version.labels = self.storage.label_set(version.labels.difference(removed))
         return len(removed)
 
     def delete_edge(self, edge: Edge) -> bool:
-        head = edge.head
-        if head.owner is self.info and head.deleted:
+        if not self._may_delete(edge):
             return False
-        if self.write_guard is not None:
-            self._guarded(self.write_guard.delete, edge, self.view(edge) or head)
         self._writable(edge).deleted = True
         return True
 
