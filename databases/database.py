@@ -8,11 +8,12 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from graphplex.databases.cypher.context import Counters, ExecutionContext
+from graphplex.databases.cypher.context import BatchTransaction, Counters, ExecutionContext
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.cypher.plan import Plan
 from graphplex.databases.cypher.planner import Planner
 from graphplex.databases.cypher.results import to_public
+from graphplex.databases.cypher.transactions_call import standalone_batches
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError
 from graphplex.databases.storage import IsolationLevel, Storage, StorageEngine, StorageMode, StorageTransaction, disk
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
@@ -197,9 +198,9 @@ class Database:
         return self.storage.begin(isolation_level, memory_limit)
 
     def execute(self, query: str, parameters: dict | None = None, *, transaction: StorageTransaction | None = None,
-                new_transaction: Callable[[], StorageTransaction] | None = None) -> "QueryResult":
+                new_batch: Callable[[], BatchTransaction] | None = None) -> "QueryResult":
         """Runs a statement; the result streams lazily. Without `transaction` the statement runs in its own
-        transaction, committed when the result is exhausted (or rolled back if it fails). `new_transaction` lets
+        transaction, committed when the result is exhausted (or rolled back if it fails). `new_batch` lets
         `CALL { } IN TRANSACTIONS` open its batches when the caller's transaction is an implicit one."""
         parameters = _engine_parameters(parameters) if parameters else {}
         if transaction is not None and not transaction.is_open:
@@ -228,7 +229,7 @@ class Database:
         implicit = transaction is None
         txn = transaction if transaction is not None else self.begin()
         ctx = ExecutionContext(txn, parameters, Counters(), self.name,
-                               new_transaction=(lambda: self.begin(txn.isolation)) if implicit else new_transaction,
+                               new_batch=standalone_batches(self, txn) if implicit else new_batch,
                                import_dir=self.import_dir)
         return QueryResult(plan, ctx, implicit)
 

@@ -16,6 +16,7 @@ from graphplex.databases.cypher.classify import ADMINISTRATION, DATABASE_MANAGEM
 from graphplex.databases.cypher.context import Counters, ExecutionContext
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError, TransientError, error_for_code
+from graphplex.batches import Batch
 from graphplex.authorization import (
     check_access, check_administration, check_password_change, check_statement, install_guards,
 )
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from graphplex.dbms import DBMS
 
 _ids = itertools.count(1)
+MULTIPLE_GRAPHS = ("Multiple graph references in the same query is not supported on standard databases. "
+                   "This capability is supported on composite databases only.")
 
 
 class Status(enum.Enum):
@@ -43,6 +46,9 @@ class Status(enum.Enum):
 
 class DBMSTransaction:
     """A container of database transactions, one per database used, committed or rolled back together."""
+
+    # SHOW TRANSACTIONS' `outerTransactionId`: a DBMS transaction is never inside another (its batches are).
+    outer_transaction_id = ""
 
     def __init__(self, dbms: "DBMS", database: str, *, access_mode: str = "WRITE", isolation_level: str | None = None,
                  metadata: dict | None = None, timeout: float | None = None, implicit: bool = False,
@@ -72,6 +78,8 @@ class DBMSTransaction:
         self.protocol = "embedded"
         # The session's own isolation levels (SET SESSION / NEXT), for SHOW STORAGE INFO.
         self.session_isolation: tuple[str | None, str | None] = (None, None)
+        # The batch of `CALL { } IN TRANSACTIONS` running now, if any (batches run one after the other).
+        self.running_batch: Batch | None = None
         # Held by the thread doing this transaction's work (a statement, a step of its results, commit, rollback):
         # `terminate`, called from another thread, rolls back only a transaction nobody is working in.
         self._working = threading.RLock()
@@ -143,13 +151,14 @@ class DBMSTransaction:
             if info.category == ADMINISTRATION:
                 return self._run_administration(statement, text, parameters)
             self._check_database(database, statement, text)
+            self._check_other_graphs(info, database)
             check_statement(self.principal, statement, info, database)
             child = self._child(database)
             if info.category in (WRITE, SCHEMA) and not info.explain:
                 self._check_write(database)
             handle = self.dbms.databases[database]
-            factory = self._inner_transactions(handle) if self.implicit else None
-            query_result = handle.execute(text, parameters, transaction=child, new_transaction=factory)
+            batches = (lambda: self.new_batch(database)) if self.implicit else None
+            query_result = handle.execute(text, parameters, transaction=child, new_batch=batches)
         except Neo4jError as error:
             self.fail(error)
             if self.implicit:
@@ -197,6 +206,22 @@ class DBMSTransaction:
             raise ClientError("Not a recognised system command or procedure. This Cypher command can only be "
                               f"executed in a user database: {text}", "Neo.ClientError.Statement.SemanticError")
 
+    def _check_other_graphs(self, info, database: str) -> None:
+        """`USE` at the start of a subquery or a UNION part may only name the statement's own database: reaching
+        another one makes the query a composite one, which standard databases refuse (Neo4j 5). Two explicit `USE`
+        that differ fail Neo4j's semantic analysis (a SyntaxError); an inner one against the session's database
+        fails at routing (a SemanticError, or DatabaseNotFound when no such database exists)."""
+        for name in info.other_graphs:
+            name = name.lower()
+            if name == database:
+                continue
+            if info.database is not None:
+                raise ClientError(MULTIPLE_GRAPHS, "Neo.ClientError.Statement.SyntaxError")
+            if self.dbms.entry(name) is None:
+                raise ClientError(f"Database does not exist. Database name: '{name}'.",
+                                  "Neo.ClientError.Database.DatabaseNotFound")
+            raise ClientError(MULTIPLE_GRAPHS, "Neo.ClientError.Statement.SemanticError")
+
     def _check_write(self, database: str) -> None:
         if self.access_mode == "READ":
             raise ClientError(f"Writing in read access mode not allowed. Attempted write to {database}",
@@ -215,21 +240,48 @@ class DBMSTransaction:
     def _child(self, database: str):
         child = self.children.get(database)
         if child is None:
-            handle = self.dbms.databases[database]
             if database != SYSTEM:  # the system graph is read and written by administration commands only
                 check_access(self.principal, database)
-            child = handle.begin(self.isolation_level, self.dbms.settings.transaction_memory_max)
-            if database != SYSTEM:
-                install_guards(child, self.principal, database, handle.storage)
+            child = self._begin(database)
             self.children[database] = child
             if self.terminated is not None:
                 child.terminate(self.terminated)
                 child.check_terminated()
         return child
 
-    def _inner_transactions(self, handle):
-        level = self.isolation_level
-        return lambda: handle.begin(level)
+    def _begin(self, database: str):
+        """A database transaction as every one this transaction creates has it: its isolation level, the memory
+        limit of a transaction and, for a restricted user, the read filter and write guards."""
+        handle = self.dbms.databases[database]
+        transaction = handle.begin(self.isolation_level, self.dbms.settings.transaction_memory_max)
+        if database != SYSTEM:
+            install_guards(transaction, self.principal, database, handle.storage)
+        return transaction
+
+    # --- batches of CALL { } IN TRANSACTIONS -------------------------------------------------------------
+
+    def new_batch(self, database: str) -> Batch:
+        """The transaction of the next batch of `CALL { } IN TRANSACTIONS` on `database`, which only an implicit
+        transaction runs (`databases.cypher.context.BatchTransaction`): guarded and limited as a child, listed by
+        SHOW TRANSACTIONS with this transaction as its outer one, and stopped when this transaction is."""
+        if self.terminated is not None:
+            raise self.terminated
+        batch = Batch(self, next(_ids), database, self._begin(database))
+        self.running_batch = batch
+        self.dbms.registry.add(batch)
+        if self.terminated is not None:  # terminated while the batch began: `terminate` may not have seen it
+            batch.transaction.terminate(self.terminated)
+        return batch
+
+    def batch_committed(self, database: str, committed_at: int) -> None:
+        """A committed batch stays committed whatever happens next: the session's bookmarks name it."""
+        self.bookmarks[database] = self.dbms.bookmark(database, committed_at)
+
+    def batch_ended(self, batch: Batch) -> None:
+        self.dbms.registry.remove(batch)
+        if self.running_batch is batch:
+            self.running_batch = None
+
 
     def _run_administration(self, statement, text: str, parameters: dict) -> Result:
         check_administration(self.principal, statement, lambda s: resolve_name(s.name, parameters))
@@ -410,6 +462,9 @@ class DBMSTransaction:
             self.terminated = error
         for child in self.children.values():
             child.terminate(error)
+        batch = self.running_batch
+        if batch is not None:
+            batch.transaction.terminate(error)
         if self._working.acquire(blocking=False):
             try:
                 if self.is_open:

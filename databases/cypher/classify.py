@@ -34,6 +34,8 @@ class StatementInfo:
     # procedures does it call.
     loads_csv: bool = False
     procedures: tuple[str, ...] = ()
+    # The graphs named by `USE` beyond the leading one: at the start of a `CALL { }` subquery or a UNION part.
+    other_graphs: tuple[str, ...] = ()
 
 
 def classify(statement: ast.Statement) -> StatementInfo:
@@ -51,8 +53,10 @@ def classify(statement: ast.Statement) -> StatementInfo:
                 procedures.append(node.name)
         first = inner.parts[0].clauses[0] if inner.parts[0].clauses else None
         database = first.graph if isinstance(first, ast.Use) else None
+        graphs = tuple(node.clauses[0].graph for node in inner.walk() if isinstance(node, ast.SingleQuery)
+                       and node.clauses and isinstance(node.clauses[0], ast.Use) and node.clauses[0] is not first)
         return StatementInfo(WRITE if writes else READ, database, in_transactions, explain, loads_csv,
-                             tuple(procedures))
+                             tuple(procedures), graphs)
     if isinstance(inner, ast.UseSchema):
         category = READ if isinstance(inner.statement, ast.ShowSchema) else SCHEMA
         return StatementInfo(category, inner.graph, explain=explain)

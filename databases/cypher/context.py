@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Callable
+from typing import Callable, Protocol
 
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import Edge, StorageTransaction, Vertex
@@ -41,6 +41,25 @@ class Counters:
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
+class BatchTransaction(Protocol):
+    """The transaction of one batch of `CALL { } IN TRANSACTIONS`, as whoever runs the statement creates it
+    (`ExecutionContext.new_batch`). The creator decides what it carries: under the DBMS, the user's read filter and
+    write guard, the memory limit, registration for SHOW TRANSACTIONS, and termination together with the outer
+    transaction. Phases: the batch's subquery runs over `transaction`; then exactly one of `commit` or `rollback`,
+    after which the batch is no longer listed."""
+
+    transaction: StorageTransaction
+
+    def transaction_id(self) -> str:
+        """The id users see in REPORT STATUS and SHOW TRANSACTIONS (`{database}-transaction-{n}`)."""
+
+    def commit(self) -> int | None:
+        """Commits the batch; returns its commit timestamp (None when it wrote nothing)."""
+
+    def rollback(self) -> None:
+        """Rolls the batch back; nothing of it stays."""
+
+
 @dataclass
 class ExecutionContext:
     """Per-execution state shared by every operator and compiled expression of a plan."""
@@ -49,8 +68,8 @@ class ExecutionContext:
     parameters: dict
     counters: Counters = field(default_factory=Counters)
     database_name: str = "neo4j"
-    # Opens a transaction of its own for `CALL { } IN TRANSACTIONS`; only implicit executions provide one.
-    new_transaction: Callable[[], StorageTransaction] | None = None
+    # Opens the transaction of the next batch of `CALL { } IN TRANSACTIONS`; only implicit executions provide one.
+    new_batch: Callable[[], BatchTransaction] | None = None
     # The only directory LOAD CSV may read from (None: LOAD CSV of files is refused).
     import_dir: str | None = None
     # (url, line) of the row LOAD CSV is producing, for file() and linenumber().

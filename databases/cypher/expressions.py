@@ -18,6 +18,7 @@ from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import arithmetic_error, semantic_error, syntax_error, type_error
 from graphplex.databases.cypher.functions import FUNCTIONS, property_of
 from graphplex.databases.cypher.label_expressions import label_test
+from graphplex.databases.cypher.ranges import LazyRange
 from graphplex.databases.cypher.termination import regex_fullmatch
 from graphplex.databases.cypher.values import PathValue, compare, equals, is_number, type_name
 from graphplex.databases.storage import Edge, Vertex
@@ -249,6 +250,7 @@ def _check_int(value: int) -> int:
 def add(a: object, b: object) -> object:
     if a is None or b is None:
         return None
+    a, b = _materialized(a), _materialized(b)
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
         return _check_int(a + b)
@@ -273,10 +275,16 @@ def add(a: object, b: object) -> object:
     raise type_error(f"Cannot add `{_pretty_type(a)}` and `{_pretty_type(b)}`")
 
 
+def _materialized(value: object) -> object:
+    """A lazy range as the list it stands for, before an operation that builds a new list from it."""
+    return value.materialize() if type(value) is LazyRange else value
+
+
 def concatenate(a: object, b: object) -> object:
     """`||`: the GQL concatenation of two strings or two lists (no coercion, unlike `+`)."""
     if a is None or b is None:
         return None
+    a, b = _materialized(a), _materialized(b)
     if (type(a) is str and type(b) is str) or (type(a) is list and type(b) is list):
         return a + b
     raise type_error(f"Cannot concatenate `{_pretty_type(a)}` and `{_pretty_type(b)}`: `||` takes two strings "
@@ -561,6 +569,8 @@ def list_contains(collection: object, value: object) -> bool | None:
         return None
     if not isinstance(collection, list):
         raise type_error(f"Type mismatch: expected List but was {_pretty_type(collection)}")
+    if type(collection) is LazyRange:
+        return collection.contains(value)
     unknown = False
     for element in collection:
         result = equals(value, element)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.ranges import LazyRange
 from graphplex.databases.cypher.values import PathValue
 from graphplex.databases.graph_types import Node, Path, Relationship
 from graphplex.databases.storage import Edge, Vertex
@@ -20,6 +21,8 @@ def to_public(value: object, ctx: ExecutionContext) -> object:
     if isinstance(value, PathValue):
         return Path(tuple(_node(v, ctx) for v in value.vertices), tuple(_relationship(e, ctx) for e in value.edges))
     if isinstance(value, list):
+        if type(value) is LazyRange:  # its integers, built under the limits of the transaction
+            return value.materialize()
         return [to_public(item, ctx) for item in value]
     if isinstance(value, dict):
         return {key: to_public(item, ctx) for key, item in value.items()}

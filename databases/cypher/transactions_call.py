@@ -1,16 +1,20 @@
 """`CALL { … } IN TRANSACTIONS`: the subquery runs over batches of input rows, each batch in a transaction of its
 own that commits before the next begins (Neo4j 5 semantics, ON ERROR CONTINUE | BREAK | FAIL, REPORT STATUS).
 
-Batches get their transactions from `ctx.new_transaction`, which only an implicit (auto-commit) execution
-provides; anywhere else the clause fails with Neo4j's TransactionStartFailed error.
+Batches get their transactions from `ctx.new_batch` (the `context.BatchTransaction` contract), which only an
+implicit (auto-commit) execution provides; anywhere else the clause fails with Neo4j's TransactionStartFailed
+error. Under the DBMS the outer transaction creates each batch, so a batch carries the user's privileges and the
+memory limit, is listed by SHOW TRANSACTIONS, and stops when the outer transaction is terminated or times out:
+that stop ends the whole statement whatever ON ERROR says, and batches committed before it stay committed.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from typing import Iterator
+from typing import Callable, Iterator
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.context import BatchTransaction, ExecutionContext
 from graphplex.databases.cypher.errors import argument_error, syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.plan import Operator
@@ -30,7 +34,7 @@ def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str
         raise syntax_error("REPORT STATUS can only be used when specifying ON ERROR CONTINUE or ON ERROR BREAK")
 
     def run(rows: Iterator[dict], ctx: ExecutionContext) -> Iterator[dict]:
-        if ctx.new_transaction is None:
+        if ctx.new_batch is None:
             raise DatabaseError(EXPLICIT_MESSAGE, "Neo.DatabaseError.Transaction.TransactionStartFailed")
         size = batch_size(ctx)
         broken = False
@@ -43,24 +47,27 @@ def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str
                 for row in batch:
                     yield _with_nulls(row, columns, report, _status(False, False, None, None))
                 continue
-            txn = ctx.new_transaction()
-            inner = ExecutionContext(txn, ctx.parameters, ctx.counters, ctx.database_name,
-                                     import_dir=ctx.import_dir)
+            ctx.check()
+            transaction = ctx.new_batch()
+            inner = dataclasses.replace(ctx, txn=transaction.transaction, new_batch=None, csv_position=None)
             try:
                 produced = [(row, list(_run_inner(operators, imported, row, inner))) for row in batch]
-                committed_at = txn.commit()
+                committed_at = transaction.commit()
             except Neo4jError as error:
-                if txn.is_open:
-                    txn.rollback()
+                transaction.rollback()
+                ctx.check()  # stopping the outer transaction stops the statement, even ON ERROR CONTINUE
                 if on_error == "FAIL":
                     raise
-                status = _status(True, False, _transaction_id(txn, ctx), error.message)
+                status = _status(True, False, transaction.transaction_id(), error.message)
                 for row in batch:
                     yield _with_nulls(row, columns, report, status)
                 broken = on_error == "BREAK"
                 continue
+            except BaseException:
+                transaction.rollback()
+                raise
             _see_commit(ctx, committed_at)
-            status = _status(True, True, _transaction_id(txn, ctx), None)
+            status = _status(True, True, transaction.transaction_id(), None)
             for row, results in produced:
                 if not columns:
                     yield _with_report(dict(row), report, status)
@@ -101,8 +108,28 @@ def _batch_size(expr: ast.Expr | None, scope: Scope):
     return evaluate
 
 
-def _transaction_id(txn, ctx: ExecutionContext) -> str:
-    return f"{ctx.database_name}-transaction-{txn.id}"
+class StorageBatch:
+    """A batch of a database used on its own (no DBMS): a bare storage transaction, limited like the outer one."""
+
+    def __init__(self, transaction, database_name: str) -> None:
+        self.transaction = transaction
+        self.database_name = database_name
+
+    def transaction_id(self) -> str:
+        return f"{self.database_name}-transaction-{self.transaction.id}"
+
+    def commit(self) -> int | None:
+        return self.transaction.commit()
+
+    def rollback(self) -> None:
+        if self.transaction.is_open:
+            self.transaction.rollback()
+
+
+def standalone_batches(database, outer) -> Callable[[], BatchTransaction]:
+    """The batch factory of an implicit execution on a database used without a DBMS: each batch has the outer
+    transaction's isolation level and memory limit."""
+    return lambda: StorageBatch(database.begin(outer.isolation, outer.memory.limit), database.name)
 
 
 def _status(started: bool, committed: bool, transaction_id, message) -> dict:

@@ -8,6 +8,7 @@ from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import semantic_error, syntax_error, type_error
 from graphplex.databases.cypher.expressions import Compiled, Scope, compile_expression, pretty_type
 from graphplex.databases.cypher.patterns import MatchPlan, anonymous_name
+from graphplex.databases.cypher.ranges import LazyRange
 from graphplex.databases.cypher.values import PathValue
 from graphplex.databases.storage import Edge, Vertex
 
@@ -82,7 +83,18 @@ def _evaluate_props(props: Compiled | None, row: dict, ctx: ExecutionContext) ->
         return dict(ctx.view(value).props)
     if not isinstance(value, dict):
         raise type_error(f"Type mismatch: expected Map but was {pretty_type(value)}")
-    return value
+    return _storable_map(value)
+
+
+def _storable(value: object) -> object:
+    """A value as the store keeps it: a lazy range becomes the list it stands for (it must not outlive its query)."""
+    return value.materialize() if type(value) is LazyRange else value
+
+
+def _storable_map(values: dict) -> dict:
+    if any(type(value) is LazyRange for value in values.values()):
+        return {key: _storable(value) for key, value in values.items()}
+    return values
 
 
 def _create_node(name: str, labels: tuple[str, ...], props: Compiled | None):
@@ -214,7 +226,7 @@ def _set_item(item: ast.SetItem, scope: Scope) -> RowWriter:
             if entity is None or not ctx.txn.lock(entity):
                 return
             name = key if key is not None else dynamic_key(row, ctx)
-            new = value(row, ctx)
+            new = _storable(value(row, ctx))
             ctx.txn.set_property(entity, name, new)
             ctx.counters.properties_set += 1
         return set_property
@@ -236,7 +248,7 @@ def _set_item(item: ast.SetItem, scope: Scope) -> RowWriter:
                 raise type_error(f"Type mismatch: expected Map but was {pretty_type(new)}")
             old = ctx.view(entity).props
             changed = len(new) + (sum(1 for k in old if k not in new) if replace else 0)
-            ctx.txn.set_properties(entity, new, replace=replace)
+            ctx.txn.set_properties(entity, _storable_map(new), replace=replace)
             ctx.counters.properties_set += changed
         return set_all
     subject = compile_expression(ast.Variable(item.variable), scope)

@@ -10,6 +10,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from graphplex.databases.cypher.ranges import LazyRange
+
 from graphplex.databases.storage.records import Edge, Vertex
 from graphplex.databases.values import cypher_type_name
 
@@ -59,6 +61,8 @@ def equals(a: object, b: object) -> bool | None:
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return False
+        if type(a) is LazyRange and type(b) is LazyRange:
+            return a.numbers == b.numbers
         unknown = False
         for x, y in zip(a, b):
             result = equals(x, y)

@@ -168,10 +168,10 @@ def test_regular_expressions_keep_their_meaning(dbms, text, pattern, expected):
         assert session.run("RETURN $t =~ $p AS m", t=text, p=pattern).single()["m"] is expected
 
 
-# --- lazy range ------------------------------------------------------------------------------------------------
+# --- lazy range (`10^11` is a Float, which range() refuses as Neo4j does: the bounds are integer literals) ---------
 
 @pytest.mark.parametrize("text, expected", [
-    ("UNWIND range(1, 10^11) AS x RETURN x LIMIT 1", [1]),
+    ("UNWIND range(1, 100000000000) AS x RETURN x LIMIT 1", [1]),
     ("RETURN size(range(1, 100000000000)) AS s", [100000000000]),
     ("RETURN range(1, 100000000000)[41] AS s", [42]),
     ("RETURN range(1, 100000000000)[-1] AS s", [100000000000]),
@@ -181,7 +181,6 @@ def test_regular_expressions_keep_their_meaning(dbms, text, pattern, expected):
     ("RETURN range(1, 100000000000) = [1, 2] AS s", [False]),
     ("RETURN head(range(5, 100000000000)) AS s", [5]),
     ("RETURN any(x IN range(1, 100000000000) WHERE x = 3) AS s", [True]),
-    ("RETURN [x IN range(1, 100000000000) WHERE x < 4 | x][0..3] AS s", None),
 ])
 def test_range_is_lazy(dbms, text, expected):
     with dbms.session() as session:
@@ -194,8 +193,7 @@ def test_range_is_lazy(dbms, text, expected):
         finally:
             tx.rollback()
         assert time.monotonic() - started < 2, values
-        if expected is not None:
-            assert values == expected
+        assert values == expected
 
 
 def test_a_small_range_is_still_a_list(dbms):
@@ -212,7 +210,7 @@ def test_materializing_a_huge_range_is_stopped_by_the_memory_limit():
     with DBMS.in_memory(transaction_memory_max=10_000_000) as dbms, dbms.session() as session:
         started = time.monotonic()
         with pytest.raises(Neo4jError) as caught:
-            session.run("RETURN range(1, 10^11) + [0] AS r").consume()
+            session.run("RETURN range(1, 100000000000) + [0] AS r").consume()
         assert caught.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
         assert time.monotonic() - started < 3
 
@@ -249,3 +247,34 @@ def test_a_zero_timeout_setting_means_no_timeout():
         time.sleep(0.1)
         assert tx.run("RETURN 1 AS one").single()["one"] == 1
         tx.commit()
+
+
+def test_a_comprehension_over_a_huge_range_is_stopped_by_the_timeout(dbms):
+    with dbms.session() as session:
+        started = time.monotonic()
+        with pytest.raises(Neo4jError) as caught:
+            session.run(Query("RETURN [x IN range(1, 100000000000) WHERE x < 4 | x][0..3] AS s", timeout=0.3)).consume()
+        assert caught.value.code == CLIENT_TIMEOUT
+        assert time.monotonic() - started < 3
+
+
+def test_a_huge_range_returned_to_the_client_is_stopped_by_the_timeout(dbms):
+    with dbms.session() as session:
+        with pytest.raises(Neo4jError) as caught:
+            session.run(Query("RETURN range(1, 100000000000) AS r", timeout=0.3)).consume()
+        assert caught.value.code == CLIENT_TIMEOUT
+
+
+def test_a_long_range_can_be_stored_and_read_back(dbms):
+    with dbms.session() as session:
+        session.run("CREATE (:Holder {r: range(1, 150000)})").consume()
+        stored = session.run("MATCH (h:Holder) RETURN h.r AS r, size(h.r) AS n").single()
+        assert stored["n"] == 150000 and stored["r"][-1] == 150000
+
+
+def test_a_stored_long_range_is_a_plain_list_independent_of_its_query(dbms):
+    with dbms.session() as session:
+        session.run("CREATE (:Holder {r: range(1, 150000)})").consume()
+        session.run("MATCH (h:Holder) SET h.s = range(1, 150000), h += {t: range(1, 150000)}").consume()
+        row = session.run("MATCH (h:Holder) RETURN h.r = h.s AND h.s = h.t AS same, h.t[-1] AS last").single()
+        assert row["same"] is True and row["last"] == 150000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graphplex.databases.cypher.errors import argument_error, type_error
 from graphplex.databases.cypher.functions.registry import function
+from graphplex.databases.cypher.ranges import make_range
 from graphplex.databases.cypher.values import equals, type_name
 
 
@@ -57,7 +58,7 @@ def tail(ctx, value):
 
 @function("range", 2, 3)
 def range_(ctx, start, end, step=1):
-    """The integers from start to end inclusive, by step."""
+    """The integers from start to end inclusive, by step (a long range is lazy: `ranges.LazyRange`)."""
     for value, what in ((start, "start"), (end, "end"), (step, "step")):
         if value is None:
             return None
@@ -66,7 +67,7 @@ def range_(ctx, start, end, step=1):
                              f"(the {what} value of range())")
     if step == 0:
         raise argument_error("Step argument to 'range()' cannot be zero")
-    return list(range(start, end + (1 if step > 0 else -1), step))
+    return make_range(range(start, end + (1 if step > 0 else -1), step), ctx)
 
 
 @function("reverse", 1)

@@ -1313,9 +1313,6 @@ class TestResults:
         assert column(db, "UNWIND range(1, 10000000) AS x RETURN x LIMIT 3") == [1, 2, 3]
         assert time.perf_counter() - start < 30
 
-    @pytest.mark.xfail(strict=True, reason="engine bug: range() materialises the whole list "
-                       "(functions/lists.py range_ returns list(range(...))), Neo4j's range is a lazy list; "
-                       "UNWIND range(1, 10^9) … LIMIT 3 needs 8 GB here")
     def test_unwind_of_a_huge_range_under_limit_needs_little_memory(self):
         script = textwrap.dedent("""
             import resource
