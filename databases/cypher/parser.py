@@ -32,6 +32,7 @@ def _parser() -> Lark:
 
 def parse(text: str) -> ast.Statement:
     """Parses one statement; raises `CypherSyntaxError` with Neo4j's position and caret excerpt."""
+    nesting.check_size(text)
     try:
         tree = _parser().parse(text, start="start")
     except UnexpectedInput as error:

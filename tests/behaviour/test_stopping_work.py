@@ -278,3 +278,9 @@ def test_a_stored_long_range_is_a_plain_list_independent_of_its_query(dbms):
         session.run("MATCH (h:Holder) SET h.s = range(1, 150000), h += {t: range(1, 150000)}").consume()
         row = session.run("MATCH (h:Holder) RETURN h.r = h.s AND h.s = h.t AS same, h.t[-1] AS last").single()
         assert row["same"] is True and row["last"] == 150000
+
+
+def test_a_statement_of_many_clauses_below_the_bound_still_runs(dbms):
+    with dbms.session() as session:
+        text = "WITH 1 AS x " * 200 + "RETURN x, 'with with with' AS s // union union"
+        assert session.run(text).single()["x"] == 1
