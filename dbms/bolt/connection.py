@@ -188,7 +188,8 @@ class BoltConnection:
     @staticmethod
     def _timeout(extra: dict) -> float | None:
         value = extra.get("tx_timeout")
-        return value / 1000.0 if isinstance(value, int) and value > 0 else None
+        # 0 is the driver's "no timeout", which overrides the transaction_timeout setting too.
+        return value / 1000.0 if isinstance(value, int) and value >= 0 else None
 
     # --- RUN, PULL, DISCARD --------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import threading
 
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.bolt.connection import BoltConnection, Close, ServerOptions, failure
+from graphplex.bolt.disconnects import DisconnectMonitor
 from graphplex.bolt.packstream import Structure, pack, unpack
 
 MAGIC = b"\x60\x60\xB0\x17"
@@ -84,7 +85,8 @@ class _Handler(socketserver.BaseRequestHandler):
                     structure = unpack(message)
                     if not isinstance(structure, Structure):
                         raise Neo4jError("A Bolt message must be a structure", "Neo.ClientError.Request.Invalid")
-                    responses = connection.handle(structure)
+                    with owner.disconnects.working(sock, connection.connection_id):
+                        responses = connection.handle(structure)
                 except Close as close:
                     self._send(close.responses)
                     return
@@ -149,6 +151,8 @@ class BoltServer:
         self._lock = threading.Lock()
         self._server: _TCPServer | None = None
         self._thread: threading.Thread | None = None
+        # A client that leaves while its statement runs has the statement terminated, not committed.
+        self.disconnects = DisconnectMonitor(dbms)
 
     @property
     def port(self) -> int:
@@ -205,6 +209,7 @@ class BoltServer:
         return server
 
     def stop(self) -> None:
+        self.disconnects.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

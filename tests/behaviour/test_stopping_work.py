@@ -284,3 +284,40 @@ def test_a_statement_of_many_clauses_below_the_bound_still_runs(dbms):
     with dbms.session() as session:
         text = "WITH 1 AS x " * 200 + "RETURN x, 'with with with' AS s // union union"
         assert session.run(text).single()["x"] == 1
+
+
+# --- a Bolt client that goes away ------------------------------------------------------------------------------
+
+_CLIENT = """
+import sys
+from neo4j import GraphDatabase, Query
+with GraphDatabase.driver(sys.argv[1], auth=("neo4j", "unused")) as driver, driver.session() as session:
+    session.run(Query(sys.argv[2], metadata={"job": "vanishing"})).consume()
+"""
+
+
+def test_a_bolt_client_killed_mid_statement_has_it_terminated_and_nothing_committed(dbms, tmp_path):
+    pytest.importorskip("neo4j", reason="the official neo4j driver is in the test extra")
+    import subprocess
+    import sys
+    from graphplex.bolt import BoltServer
+
+    script = tmp_path / "client.py"
+    script.write_text(_CLIENT)
+    with BoltServer(dbms, port=0) as server:
+        client = subprocess.Popen([sys.executable, str(script), server.uri,
+                                   "UNWIND range(1, 300000) AS x CREATE (:Gone {x: x})"])
+        try:
+            _wait_until_running(dbms, "vanishing")
+        finally:
+            client.kill()
+            client.wait()
+        killed = time.monotonic()
+        with dbms.session() as admin:
+            while admin.run("SHOW TRANSACTIONS YIELD metaData WHERE metaData.job = 'vanishing' "
+                            "RETURN count(*)").single()[0]:
+                assert time.monotonic() - killed < 3, "the statement of the vanished client still runs"
+                time.sleep(0.05)
+        assert _count(dbms, "Gone") == 0
+        time.sleep(1)
+        assert _count(dbms, "Gone") == 0
