@@ -2,7 +2,7 @@
 
 An entity's `head` is its newest version, committed or not; each version points to the next older one. All the
 versions a transaction writes share its `CommitInfo`, so setting `commit_ts` there publishes them all at once.
-Only `databases.storage.mvcc` interprets versions.
+The rules of visibility and conflicts live in the engines' `mvcc` modules (`databases.storage.mvcc`, `.disk.mvcc`).
 """
 from __future__ import annotations
 

@@ -16,14 +16,11 @@ from graphplex.databases.storage.filters import RangeBounds
 from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
 from graphplex.databases.storage.mvcc import LATEST, committed_version, prepare_write, read_version
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
-from graphplex.databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
+from graphplex.databases.storage.transaction_state import _NO_PROPS, BOTH, IN, OUT, Status, TransactionState
 from graphplex.databases.values import index_key
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.storage import Storage
-
-OUT, IN, BOTH = "out", "in", "both"
-
 
 
 class Transaction(TransactionState):

@@ -14,6 +14,9 @@ from graphplex.databases.values import check_storable
 if TYPE_CHECKING:
     from graphplex.databases.storage.contracts import StorageEngine
 
+# The directions of `expand`.
+OUT, IN, BOTH = "out", "in", "both"
+
 _PLAIN_SCALARS = frozenset({int, float, str, bool})
 
 # The property map of every entity created without properties; never changed (`props_shared` forces a copy).

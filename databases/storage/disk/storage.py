@@ -1,9 +1,9 @@
 """ON_DISK_TRANSACTIONAL: a storage whose committed graph lives in SQLite, with snapshot isolation only.
 
-It offers what the Cypher engine and the coordinator use of the in-memory `Storage` (begin, the schema and its
-indexes, statistics, element ids). Transactions (`DiskTransaction`) read their snapshot from SQLite and keep
-their own writes in memory until commit; write-write conflicts fail at once, as in the in-memory engine: an
-entity is locked by its first writer, and one committed after the writer's snapshot began cannot be written.
+It fulfils `contracts.StorageEngine`, as the in-memory `Storage` does (begin, the schema and its indexes,
+statistics, element ids). Transactions (`DiskTransaction`) read their snapshot from SQLite and keep their own
+writes in memory until commit; write-write conflicts fail at once, as in the in-memory engine: an entity is locked
+by its first writer, and one committed after the writer's read point cannot be written (the rules: `disk.mvcc`).
 """
 from __future__ import annotations
 

@@ -19,13 +19,12 @@ from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyInde
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
 from graphplex.databases.storage.records import ANCIENT, CommitInfo, Edge, Version, Vertex
-from graphplex.databases.storage.transaction_state import _NO_PROPS, Status, TransactionState
+from graphplex.databases.storage.transaction_state import _NO_PROPS, IN, OUT, Status, TransactionState
 from graphplex.databases.values import index_key
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.disk.storage import DiskStorage
 
-OUT, IN, BOTH = "out", "in", "both"
 
 
 class DiskTransaction(TransactionState):
