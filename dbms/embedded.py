@@ -9,7 +9,8 @@ import threading
 from typing import TYPE_CHECKING
 
 from graphplex.databases.cypher.classify import READ
-from graphplex.databases.errors import ClientError, TransactionError, TransactionFailureError
+from graphplex.confinement import ThreadBinding
+from graphplex.databases.errors import TransactionError, TransactionFailureError
 from graphplex.result import Result
 from graphplex.transaction import DBMSTransaction
 
@@ -40,6 +41,8 @@ class EmbeddedDatabase:
         if top is not None:
             return EmbeddedTransaction(self, top=top)
         txn = DBMSTransaction(self.dbms, self.name, isolation_level=isolation_level, timeout=timeout)
+        # Its lazy results run the transaction's work as they are read: they are bound to this thread as well.
+        txn.confinement = ThreadBinding()
         top = EmbeddedTransaction(self, dbms_transaction=txn)
         _open_transactions()[key] = top
         return top
@@ -53,7 +56,7 @@ class EmbeddedTransaction:
         self.database = database
         self.top = top or self
         self._txn = dbms_transaction
-        self._thread = threading.get_ident()
+        self._binding = dbms_transaction.confinement if dbms_transaction is not None else top._binding
         self._success = False
         self._doomed = False
         self._closed = False
@@ -63,9 +66,8 @@ class EmbeddedTransaction:
         return self.top is not self
 
     def _check_thread(self) -> None:
-        if threading.get_ident() != self._thread:
-            raise ClientError("The transaction is bound to the thread that began it and cannot be used from "
-                              "another thread", "Neo.ClientError.Transaction.TransactionAccessedConcurrently")
+        with self._binding:
+            pass
 
     def execute(self, query: str, parameters: dict | None = None, **kwparameters) -> Result:
         """Runs a statement in the top-level transaction; a transaction marked for rollback refuses writes."""
@@ -107,6 +109,10 @@ class EmbeddedTransaction:
         txn.rollback()
         if self._success:
             raise TransactionFailureError(MARKED_AS_SUCCESSFUL) from cause
+
+    def finish(self) -> None:
+        """The 2.x name of `close()`."""
+        self.close()
 
     def __enter__(self) -> "EmbeddedTransaction":
         return self

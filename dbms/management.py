@@ -87,7 +87,7 @@ def run_management(dbms: "DBMS", statement, text: str, parameters: dict, princip
     records = [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
     txn.commit()
     summary = ResultSummary(text, parameters, SummaryCounters(), "r", "system")
-    return Result(plan.columns, iter(records), lambda: summary, None)
+    return Result(plan.columns, iter(records), lambda: summary)
 
 
 def _ids(expressions: tuple, parameters: dict) -> list[str]:

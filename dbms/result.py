@@ -1,8 +1,9 @@
 """Records, results and summaries, shaped like the official `neo4j` driver's."""
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, ContextManager, Iterator, Sequence
 
 from graphplex.databases.cypher.context import Counters as SummaryCounters
 from graphplex.databases.errors import ResultConsumedError
@@ -88,45 +89,77 @@ class ResultSummary:
 
 
 class Result:
-    """A lazy stream of records; `consume()` exhausts it and returns the summary."""
+    """A lazy stream of records; `consume()` exhausts it and returns the summary.
 
-    def __init__(self, keys: list[str], records: Iterator[tuple], finish, describe_summary) -> None:
+    Its owner (the DBMS transaction that ran the statement) gives it, at construction, `summary` (builds the
+    ResultSummary), `on_exhausted` (called once, after the last record was produced — an implicit transaction
+    commits there), `on_closed` (called once, when the result is consumed or closed) and `confinement` (the guard of
+    the session or thread the transaction belongs to: every step of the stream runs inside it)."""
+
+    def __init__(self, keys: list[str], records: Iterator[tuple], summary: Callable[[], ResultSummary], *,
+                 on_exhausted: Callable[[], None] | None = None, on_closed: Callable[[], None] | None = None,
+                 confinement: ContextManager | None = None) -> None:
         self._keys = list(keys)
         self._index = {k: i for i, k in enumerate(self._keys)}
         self._records = records
         self._buffer: list[Record] = []
-        self._finish = finish
-        self._describe_summary = describe_summary
+        self._summarise = summary
+        self._on_exhausted = on_exhausted
+        self._on_closed = on_closed
+        self._confinement = confinement if confinement is not None else contextlib.nullcontext()
         self._exhausted = False
         self._consumed = False
+        self._out_of_scope = False
         self._summary: ResultSummary | None = None
 
     def keys(self) -> list[str]:
         return list(self._keys)
 
+    def closed(self) -> bool:
+        """Whether the result was consumed or closed, or its transaction ended: its records can no longer be read."""
+        return self._consumed or self._out_of_scope
+
     def _check_not_consumed(self) -> None:
         if self._consumed:
             raise ResultConsumedError("The result has been consumed. Fetch all needed records before calling "
                                       "Result.consume().")
+        if self._out_of_scope:
+            raise ResultConsumedError("The result is out of scope. The associated transaction has been closed. "
+                                      "Results can only be used while the transaction is open.")
 
     def detach(self) -> None:
         """Reads the remaining records into memory (the statement runs to its end) so that they stay readable
         after the session moves on, as the driver does."""
+        if self.closed():
+            return
         while True:
             record = self._pull()
             if record is None:
                 return
             self._buffer.append(record)
 
+    def transaction_ended(self) -> None:
+        """Its transaction ended (committed or rolled back): the result is out of scope, as in the driver. Nothing
+        more of the statement runs."""
+        self._out_of_scope = True
+        self._exhausted = True
+        self._buffer.clear()
+
     def _pull(self) -> Record | None:
         if self._exhausted:
             return None
-        try:
-            values = next(self._records)
-        except StopIteration:
-            self._exhausted = True
-            self._summary = self._finish()
-            return None
+        with self._confinement:
+            try:
+                values = next(self._records)
+            except StopIteration:
+                self._exhausted = True
+                self._summary = self._summarise()
+                if self._on_exhausted is not None:
+                    self._on_exhausted()
+                return None
+            except BaseException:
+                self._exhausted = True  # the statement failed: nothing more will come, nothing is to be finished
+                raise
         return Record(self._keys, values, self._index)
 
     def _next(self) -> Record | None:
@@ -143,6 +176,7 @@ class Result:
             yield record
 
     def __next__(self) -> Record:
+        self._check_not_consumed()
         record = self._next()
         if record is None:
             raise StopIteration
@@ -192,12 +226,21 @@ class Result:
 
     def consume(self) -> ResultSummary:
         """Discards the remaining records (the statement still runs to its end) and returns the summary."""
-        if self._summary is None:
-            while self._next() is not None:
+        if self._summary is None and not self._out_of_scope:
+            while self._pull() is not None:
                 pass
         self._buffer.clear()
-        self._consumed = True
+        if not self._consumed:
+            self._consumed = True
+            if self._on_closed is not None:
+                self._on_closed()
         return self._summary
+
+    def close(self) -> None:
+        """Closes the result as `consume()` does (the statement runs to its end; an implicit transaction then
+        commits), without returning the summary; closing a closed result does nothing."""
+        if not self.closed():
+            self.consume()
 
     def to_networkx(self):
         """A networkx.MultiDiGraph of the nodes and relationships in the (remaining) records."""

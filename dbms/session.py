@@ -2,21 +2,22 @@
 transactions with retries, bookmarks, and BEGIN/COMMIT/ROLLBACK statements."""
 from __future__ import annotations
 
+import contextlib
 import random
-import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import TRANSACTION_CONTROL
 from graphplex.databases.errors import ClientError, Neo4jError, SessionError, TransactionError, TransientError
 from graphplex.databases.storage import ANALYTICAL_ISOLATION_MESSAGE, StorageMode
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
+from graphplex.confinement import ExclusiveUse
 from graphplex.management import run_management
 from graphplex.result import Result, ResultSummary, SummaryCounters
 from graphplex.security import Principal
-from graphplex.transaction import DBMSTransaction
+from graphplex.transaction import DBMSTransaction, Status as TransactionStatus
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -33,44 +34,59 @@ class Query:
 
 class Transaction:
     """An explicit transaction of a session (`session.begin_transaction()`); leaving a `with` block commits, an
-    exception rolls back."""
+    exception rolls back.
+
+    As in the driver, a statement that fails ends the transaction's work: its database transactions are rolled back
+    at once and the session is free again (`session.run`, a new `begin_transaction`), while this transaction keeps
+    refusing `run` and `commit` with "Transaction failed" (chained to the cause) until `rollback()` or `close()`."""
 
     def __init__(self, session: "Session", dbms_transaction: DBMSTransaction) -> None:
         self._session = session
         self._txn = dbms_transaction
         self._closed = False
+        self._failure: Neo4jError | None = None
+        self._terminated: Neo4jError | None = None
+        self._results: list[Result] = []
 
     @property
     def id(self) -> str:
         return self._txn.transaction_id()
 
     def run(self, query: str | Query, parameters: dict | None = None, **kwparameters) -> Result:
-        if self._closed:
-            raise TransactionError("Transaction closed", "Neo.ClientError.Transaction.TransactionNotFound")
-        text = query.text if isinstance(query, Query) else query
-        self._session._consume_open_result()
-        result = self._txn.run(text, {**(parameters or {}), **kwparameters})
-        self._session._last_result = result
-        return result
+        with self._session._guard:
+            self._check_usable()
+            text = query.text if isinstance(query, Query) else query
+            self._session._consume_open_result()
+            try:
+                result = self._txn.run(text, {**(parameters or {}), **kwparameters})
+            except Neo4jError:
+                self._notice_failure()
+                raise
+            self._results.append(result)
+            self._session._last_result = result
+            return result
 
     def commit(self) -> None:
-        if self._closed:
-            raise TransactionError("Transaction closed", "Neo.ClientError.Transaction.TransactionNotFound")
-        self._session._consume_open_result(keep_readable=False)
-        try:
-            bookmarks = self._txn.commit()
-        finally:
-            self._closed = True
-            self._session._transaction = None
-        self._session._remember(bookmarks)
+        with self._session._guard:
+            self._check_usable()
+            try:
+                self._session._consume_open_result(keep_readable=False)
+            except Neo4jError:
+                self._notice_failure()
+                raise
+            self._check_usable()
+            try:
+                bookmarks = self._txn.commit()
+            finally:
+                self._end()
+            self._session._remember(bookmarks)
 
     def rollback(self) -> None:
-        if self._closed:
-            return
-        self._session._drop_open_result()
-        self._txn.rollback()
-        self._closed = True
-        self._session._transaction = None
+        with self._session._guard:
+            if self._closed:
+                return
+            self._txn.rollback()
+            self._end()
 
     def close(self) -> None:
         """Rolls back if still open."""
@@ -78,6 +94,40 @@ class Transaction:
 
     def closed(self) -> bool:
         return self._closed
+
+    def _check_usable(self) -> None:
+        if self._closed:
+            raise TransactionError("Transaction closed", "Neo.ClientError.Transaction.TransactionNotFound")
+        self._notice_failure()
+        if self._terminated is not None:
+            raise self._terminated
+        if self._failure is not None:
+            raise TransactionError("Transaction failed") from self._failure
+
+    def _notice_failure(self) -> None:
+        """A failed DBMS transaction (a statement failed, or it was terminated) is done: it is rolled back and the
+        session lets go of it; this transaction remembers why, to refuse further work naming the cause."""
+        txn = self._txn
+        if self._failure is not None or txn.status is not TransactionStatus.FAILED:
+            return
+        self._failure, self._terminated = txn.failure, txn.terminated
+        txn.rollback()
+        self._leave_session()
+
+    def _end(self) -> None:
+        self._closed = True
+        self._leave_session()
+
+    def _leave_session(self) -> None:
+        """Its results go out of scope (as in the driver) and the session may begin another transaction."""
+        session = self._session
+        if session._last_result in self._results:
+            session._last_result = None
+        for result in self._results:
+            result.transaction_ended()
+        self._results = []
+        if session._transaction is self:
+            session._transaction = None
 
     def __enter__(self) -> "Transaction":
         return self
@@ -105,9 +155,9 @@ class Session:
         self._transaction: Transaction | None = None
         self._statement_transaction: DBMSTransaction | None = None
         self._last_result: Result | None = None
+        self._implicit: DBMSTransaction | None = None  # the last implicit transaction, until its bookmarks are taken
         self._closed = False
-        self._owner: int | None = None
-        self._guard = threading.Lock()
+        self._guard = ExclusiveUse()
         self._isolation_level: str | None = None
         self._next_isolation_level: str | None = None
         self._bookmarks_awaited = not self._bookmarks
@@ -121,43 +171,53 @@ class Session:
 
     # --- thread confinement ------------------------------------------------------------------------------
 
-    def _enter(self) -> None:
-        if self._closed:
-            raise SessionError("Session closed")
-        if not self._guard.acquire(blocking=False):
-            raise SessionError("Session is not thread-safe: it is already in use by another thread")
+    @contextlib.contextmanager
+    def _in_use(self) -> Iterator[None]:
+        """The session's guard (a second thread using the session at the same moment is refused), then the
+        bookkeeping every use starts with."""
+        with self._guard:
+            if self._closed:
+                raise SessionError("Session closed")
+            yield
 
-    def _exit(self) -> None:
-        self._guard.release()
+    def _settle(self) -> None:
+        """Takes the bookmarks of the last implicit transaction once it ended, and lets go of an explicit
+        transaction that failed (it is done, as in the driver)."""
+        txn = self._implicit
+        if txn is not None and not txn.is_open:
+            self._remember(txn.bookmarks)
+            self._implicit = None
+        if self._transaction is not None:
+            self._transaction._notice_failure()
 
     # --- implicit transactions ---------------------------------------------------------------------------
 
     def run(self, query: str | Query, parameters: dict | None = None, **kwparameters) -> Result:
         """Runs a statement in an implicit transaction (or in the transaction BEGIN opened)."""
-        self._enter()
-        try:
+        with self._in_use():
             text = query.text if isinstance(query, Query) else query
             parameters = {**(parameters or {}), **kwparameters}
             self._consume_open_result()
+            self._settle()
             statement, info = self._dbms.parse(text)
             if info.category == TRANSACTION_CONTROL:
-                return self._control(statement, text, parameters)
+                return self._control(statement, text, parameters, query)
             if self._transaction is not None:
                 raise TransactionError("Explicit transaction is open: run statements through it, or commit or "
                                        "roll it back first", "Neo.ClientError.Transaction.TransactionNotFound")
             if self._statement_transaction is not None:
                 result = self._statement_transaction.run(text, parameters)
             else:
+                # SHOW STORAGE INFO reads no graph: it leaves SET NEXT TRANSACTION ISOLATION LEVEL to a transaction.
                 txn = self._new_transaction(implicit=True, metadata=getattr(query, "metadata", None),
-                                            timeout=getattr(query, "timeout", None))
+                                            timeout=getattr(query, "timeout", None),
+                                            uses_next_level=not isinstance(statement, ast.ShowStorageInfo))
+                self._implicit = txn
                 result = txn.run(text, parameters)
-                result = _with_bookmarks(result, txn, self)
             self._last_result = result
             return result
-        finally:
-            self._exit()
 
-    def _control(self, statement, text: str, parameters: dict) -> Result:
+    def _control(self, statement, text: str, parameters: dict, query: str | Query) -> Result:
         if isinstance(statement, ast.TransactionControl):
             if statement.action == "BEGIN":
                 if self._statement_transaction is not None or self._transaction is not None:
@@ -201,7 +261,8 @@ class Session:
         if isinstance(statement, (ast.ShowTransactions, ast.TerminateTransactions)):
             if self._statement_transaction is not None:
                 return self._statement_transaction.run(text, parameters)
-            txn = self._new_transaction(implicit=True)
+            txn = self._new_transaction(implicit=True, metadata=getattr(query, "metadata", None),
+                                        timeout=getattr(query, "timeout", None), uses_next_level=False)
             txn.current_query = text
             try:
                 return run_management(self._dbms, statement, text, parameters, txn.principal)
@@ -225,15 +286,20 @@ class Session:
         return self.principal
 
     def _new_transaction(self, implicit: bool, metadata: dict | None = None, timeout: float | None = None,
-                         isolation_level: str | None = None, access_mode: str | None = None) -> DBMSTransaction:
+                         isolation_level: str | None = None, access_mode: str | None = None,
+                         uses_next_level: bool = True) -> DBMSTransaction:
+        """A DBMS transaction of this session; `uses_next_level=False` for statements that touch no graph (SHOW
+        TRANSACTIONS, SHOW STORAGE INFO), which leave SET NEXT TRANSACTION ISOLATION LEVEL to the next one that does."""
         self._await_bookmarks()
         level = isolation_level or self._next_isolation_level or self._isolation_level
         levels = (self._isolation_level, self._next_isolation_level)
-        self._next_isolation_level = None
+        if uses_next_level:
+            self._next_isolation_level = None
         txn = DBMSTransaction(self._dbms, self.database, access_mode=access_mode or self.access_mode,
                               isolation_level=level, metadata=metadata, timeout=timeout, implicit=implicit,
                               principal=self._current_principal())
         txn.session_isolation = levels
+        txn.confinement = self._guard
         if self.connection is not None:
             txn.connection_id, txn.client_address, txn.protocol = self.connection
         return txn
@@ -243,17 +309,15 @@ class Session:
     def begin_transaction(self, metadata: dict | None = None, timeout: float | None = None,
                           isolation_level: str | None = None, access_mode: str | None = None) -> Transaction:
         """An explicit transaction; `access_mode` (READ/WRITE) overrides the session's for this one."""
-        self._enter()
-        try:
+        with self._in_use():
             self._consume_open_result()
+            self._settle()
             if self._transaction is not None or self._statement_transaction is not None:
                 raise TransactionError("Explicit transaction already open in this session",
                                        "Neo.ClientError.Transaction.TransactionStartFailed")
             txn = Transaction(self, self._new_transaction(False, metadata, timeout, isolation_level, access_mode))
             self._transaction = txn
             return txn
-        finally:
-            self._exit()
 
     def execute_read(self, work: Callable, *args, **kwargs) -> Any:
         return self._managed("READ", work, args, kwargs)
@@ -290,8 +354,10 @@ class Session:
     # --- bookmarks and the end ---------------------------------------------------------------------------
 
     def last_bookmarks(self) -> list[str]:
-        self._consume_open_result()
-        return list(self._bookmarks)
+        with self._guard:
+            self._consume_open_result()
+            self._settle()
+            return list(self._bookmarks)
 
     def _remember(self, bookmarks: dict[str, str]) -> None:
         if bookmarks:
@@ -307,21 +373,20 @@ class Session:
             else:
                 result.consume()
 
-    def _drop_open_result(self) -> None:
-        self._last_result = None
-
     def close(self) -> None:
         """Consumes a pending result, rolls back an open transaction and releases everything."""
         if self._closed:
             return
-        try:
-            self._consume_open_result()
-        finally:
-            for txn in (self._transaction, self._statement_transaction):
-                if txn is not None:
-                    txn.rollback()
-            self._transaction = self._statement_transaction = None
-            self._closed = True
+        with self._guard:
+            try:
+                self._consume_open_result()
+                self._settle()
+            finally:
+                for txn in (self._transaction, self._statement_transaction):
+                    if txn is not None:
+                        txn.rollback()
+                self._transaction = self._statement_transaction = None
+                self._closed = True
 
     def __enter__(self) -> "Session":
         return self
@@ -330,19 +395,8 @@ class Session:
         self.close()
 
 
-def _with_bookmarks(result: Result, txn: DBMSTransaction, session: Session) -> Result:
-    finish = result._finish
-
-    def finish_and_remember() -> ResultSummary:
-        summary = finish()
-        session._remember(txn.bookmarks)
-        return summary
-    result._finish = finish_and_remember
-    return result
-
-
 def _empty_result(text: str, database: str) -> Result:
-    return Result([], iter(()), lambda: ResultSummary(text, {}, SummaryCounters(), "s", database), None)
+    return Result([], iter(()), lambda: ResultSummary(text, {}, SummaryCounters(), "s", database))
 
 
 __all__ = ["Session", "Transaction", "Query"]

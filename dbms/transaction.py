@@ -9,7 +9,7 @@ import enum
 import itertools
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ContextManager
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import ADMINISTRATION, DATABASE_MANAGEMENT, READ, SCHEMA, TRANSACTION_CONTROL, WRITE
@@ -23,6 +23,7 @@ from graphplex.authorization import (
 from graphplex.management import run_management
 from graphplex.security import Principal
 from graphplex.storage_commands import run_storage_command
+from graphplex.confinement import UNCONFINED
 from graphplex.result import Result, ResultSummary
 from graphplex.system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS, resolve_name
 from graphplex.system_db.security.commands import ROLE_COLUMNS, ROLE_EXTRA_COLUMNS, USER_COLUMNS
@@ -78,6 +79,8 @@ class DBMSTransaction:
         self.protocol = "embedded"
         # The session's own isolation levels (SET SESSION / NEXT), for SHOW STORAGE INFO.
         self.session_isolation: tuple[str | None, str | None] = (None, None)
+        # The guard of the session or thread this transaction belongs to; its results step inside it.
+        self.confinement: ContextManager = UNCONFINED
         # The batch of `CALL { } IN TRANSACTIONS` running now, if any (batches run one after the other).
         self.running_batch: Batch | None = None
         # Held by the thread doing this transaction's work (a statement, a step of its results, commit, rollback):
@@ -160,15 +163,11 @@ class DBMSTransaction:
             batches = (lambda: self.new_batch(database)) if self.implicit else None
             query_result = handle.execute(text, parameters, transaction=child, new_batch=batches)
         except Neo4jError as error:
-            self.fail(error)
-            if self.implicit:
-                self.rollback()
+            self._statement_failed(error)
             raise
         except Exception as unexpected:  # never a bare Python exception: the user still gets a code
             error = DatabaseError(f"{type(unexpected).__name__}: {unexpected}", "Neo.DatabaseError.General.UnknownError")
-            self.fail(error)
-            if self.implicit:
-                self.rollback()
+            self._statement_failed(error)
             raise error from unexpected
         return self._result(query_result, text, parameters, database)
 
@@ -282,7 +281,6 @@ class DBMSTransaction:
         if self.running_batch is batch:
             self.running_batch = None
 
-
     def _run_administration(self, statement, text: str, parameters: dict) -> Result:
         check_administration(self.principal, statement, lambda s: resolve_name(s.name, parameters))
         reading = isinstance(statement, (ast.ShowDatabases, ast.ShowUsers, ast.ShowRoles, ast.ShowPrivileges))
@@ -354,32 +352,42 @@ class DBMSTransaction:
                     except StopIteration:
                         return
                     except Neo4jError as error:
-                        self.fail(error)
-                        if self.implicit:
-                            self.rollback()
+                        self._statement_failed(error)
                         raise
                 yield row
 
-        def finish() -> ResultSummary:
-            summary = ResultSummary(text, parameters, query_result.counters, plan.query_type,
-                                    database, plan.describe() if plan.explain else None,
-                                    query_result.plan_description() if plan.profile else None)
-            if self.implicit and self.is_open:
-                self.commit()
-            return summary
-        return self._track(Result(query_result.keys, records(), finish, None))
+        def summary() -> ResultSummary:
+            return ResultSummary(text, parameters, query_result.counters, plan.query_type,
+                                 database, plan.describe() if plan.explain else None,
+                                 query_result.plan_description() if plan.profile else None)
+        return self._track(self._new_result(query_result.keys, records(), summary))
 
     def _track(self, result: Result) -> Result:
         self._results.append(result)
         return result
 
     def _wrap(self, keys, records, counters, text, parameters, database, query_type) -> Result:
-        def finish() -> ResultSummary:
-            summary = ResultSummary(text, parameters, counters, query_type, database)
-            if self.implicit and self.is_open:
-                self.commit()
-            return summary
-        return self._track(Result(keys, iter(records), finish, None))
+        return self._track(self._new_result(keys, iter(records),
+                                            lambda: ResultSummary(text, parameters, counters, query_type, database)))
+
+    def _new_result(self, keys, records, summary) -> Result:
+        """A result of this transaction: an implicit transaction commits once its result is exhausted (read to
+        the end, consumed or closed); every step of the stream runs inside the owner's confinement."""
+        return Result(keys, records, summary, on_exhausted=self._result_exhausted, confinement=self.confinement)
+
+    def _result_exhausted(self) -> None:
+        if self.implicit and self.is_open:
+            self.commit()
+
+    def _statement_failed(self, error: Neo4jError) -> None:
+        """A failed statement ends its transaction at once, as in Neo4j: an implicit one is rolled back; an explicit
+        one lets go of its database transactions (and their locks) but stays FAILED, so that `run` and `commit`
+        keep naming the cause until the user rolls it back or closes it."""
+        self.fail(error)
+        if self.implicit:
+            self.rollback()
+        else:
+            self._rollback_children()
 
     # --- ending ------------------------------------------------------------------------------------------
 
