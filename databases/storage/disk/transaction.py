@@ -294,11 +294,10 @@ class DiskTransaction(TransactionState):
             self._own_by_value.setdefault((key, index_key(value)), {})[entity] = None
 
     def lock(self, entity) -> bool:
-        head = entity.head
-        if head is None or head.deleted:
+        """Takes the write lock of an entity (its own version); False if it no longer exists for this transaction."""
+        if mvcc.read_version(entity) is None:
             return False
-        if head.owner is not self.info:
-            self._writable(entity)
+        self._writable(entity)
         return True
 
     def create_vertex(self, labels: Iterable[str] = (), props: dict | None = None) -> Vertex:
