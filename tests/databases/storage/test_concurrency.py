@@ -1,4 +1,5 @@
-"""Threads against one storage: no committed write is lost and snapshots stay consistent under load."""
+"""Threads against one storage: no committed write is lost and snapshots stay consistent under load, on both
+engines (the `engine` fixture; READ_COMMITTED skipped on disk, which refuses it by design)."""
 import random
 import threading
 import time
@@ -6,16 +7,15 @@ import time
 import pytest
 
 from graphplex.databases.errors import TransientError
-from graphplex.databases.storage import Storage
 
 ACCOUNTS = 20
 START = 100
 
 
-def make_bank(level="SNAPSHOT_ISOLATION"):
-    storage = Storage(isolation_level=level, lock_acquisition_timeout=5.0)
+def make_bank(engine, level="SNAPSHOT_ISOLATION"):
+    storage = engine(isolation_level=level, lock_acquisition_timeout=5.0)
     txn = storage.begin()
-    accounts = [txn.create_vertex(["Account"], {"no": i, "balance": START}) for i in range(ACCOUNTS)]
+    accounts = [txn.create_vertex(["Account"], {"no": i, "balance": START}).gid for i in range(ACCOUNTS)]
     txn.commit()
     return storage, accounts
 
@@ -26,7 +26,8 @@ def transfer(storage, accounts, rng):
     for attempt in range(200):
         txn = storage.begin()
         try:
-            for account, delta in ((a, -1), (b, 1)):
+            for gid, delta in ((a, -1), (b, 1)):
+                account = txn.vertex(gid)
                 txn.lock(account)
                 txn.set_property(account, "balance", txn.property(account, "balance") + delta)
             txn.commit()
@@ -44,8 +45,8 @@ def audit(storage):
     return total
 
 
-def run_bank(level, threads, transfers):
-    storage, accounts = make_bank(level)
+def run_bank(engine, level, threads, transfers):
+    storage, accounts = make_bank(engine, level)
     totals, errors = [], []
 
     def worker(seed):
@@ -73,16 +74,19 @@ def run_bank(level, threads, transfers):
         assert set(totals) <= {ACCOUNTS * START}, "a snapshot saw a half-done transfer"
     assert audit(storage) == ACCOUNTS * START
     assert not storage.active_transactions()
-    assert all(v.head.older is None for v in storage.vertices.values()), "old versions were not collected"
+    if engine.memory:
+        assert all(v.head.older is None for v in storage.vertices.values()), "old versions were not collected"
+    else:
+        assert storage.locks == {}
     return storage
 
 
 @pytest.mark.parametrize("level", ["SNAPSHOT_ISOLATION", "READ_COMMITTED"])
-def test_transfers_lose_nothing(level):
-    run_bank(level, threads=4, transfers=100)
+def test_transfers_lose_nothing(engine, level):
+    run_bank(engine, level, threads=4, transfers=100)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("level", ["SNAPSHOT_ISOLATION", "READ_COMMITTED"])
-def test_transfers_lose_nothing_under_long_load(level):
-    run_bank(level, threads=8, transfers=2000)
+def test_transfers_lose_nothing_under_long_load(engine, level):
+    run_bank(engine, level, threads=8, transfers=2000)
