@@ -8,7 +8,9 @@ Two questions, after Memgraph's `ApplyDeltasForRead` / `PrepareForWrite`:
 A reader sees its own versions, and otherwise the newest version committed at or before its `read_ts`
 (the snapshot's start under SNAPSHOT_ISOLATION, "now" under READ_COMMITTED); under READ_UNCOMMITTED it sees the
 newest version that was not rolled back. A writer that finds another transaction's uncommitted version fails at
-once under SNAPSHOT_ISOLATION and waits for it under the other levels, with deadlock detection and a timeout.
+once under SNAPSHOT_ISOLATION and waits for it under the other levels, with deadlock detection and a timeout —
+except in IN_MEMORY_ANALYTICAL mode, which takes no locks (as Memgraph's): the writer stacks its version on the
+other's uncommitted one and goes on (docs/transactions.md says what a reader may then see).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from graphplex.databases.errors import TransientError
 from graphplex.databases.storage.isolation import IsolationLevel
+from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.records import CommitInfo, Version, Vertex
 
 if TYPE_CHECKING:
@@ -87,7 +90,7 @@ def prepare_write(txn: "Transaction", entity) -> Version | None:
             if owner is own:
                 return None if head.deleted else head
             ts = owner.commit_ts
-            if ts is None and not owner.aborted:
+            if ts is None and not owner.aborted and storage.mode is not StorageMode.IN_MEMORY_ANALYTICAL:
                 if txn.isolation is IsolationLevel.SNAPSHOT_ISOLATION:
                     raise conflict(txn)
                 holder = owner.txn

@@ -16,6 +16,7 @@ from graphplex.databases.storage.filters import RangeBounds
 from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
 from graphplex.databases.storage.mvcc import LATEST, committed_version, prepare_write, read_version
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
+from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.transaction_state import _NO_PROPS, BOTH, IN, OUT, Status, TransactionState
 from graphplex.databases.values import index_key
 
@@ -393,17 +394,17 @@ class Transaction(TransactionState):
         storage = self.storage
         own = self.info
         with storage.write_lock:
+            stacked = storage.mode is StorageMode.IN_MEMORY_ANALYTICAL
             for entity in self._written:
-                head = entity.head
-                if head is None or head.owner is not own:
+                dropped = _unlink_own_versions(entity, own, stacked)
+                if not dropped:
                     continue
-                entity.head = head.older
                 kept = []
                 version = entity.head
                 while version is not None:
                     kept.append(version)
                     version = version.older
-                storage.indexes.versions_dropped(entity, [head], kept)
+                storage.indexes.versions_dropped(entity, dropped, kept)
                 if entity.head is None:
                     storage.remove_entity(entity)
             own.aborted = True
@@ -415,6 +416,30 @@ class Transaction(TransactionState):
         self._drop_replaced()
         self.info.txn = None
         storage.finish(self)
+
+
+def _unlink_own_versions(entity, own, stacked: bool) -> list:
+    """Takes `own`'s versions out of the entity's chain: the one at its head, or — when `stacked`, in
+    IN_MEMORY_ANALYTICAL mode, which takes no locks — every one, wherever other writers stacked theirs above it."""
+    head = entity.head
+    if not stacked:
+        if head is None or head.owner is not own:
+            return []
+        entity.head = head.older
+        return [head]
+    dropped = []
+    newer, version = None, head
+    while version is not None:
+        if version.owner is own:
+            dropped.append(version)
+            if newer is None:
+                entity.head = version.older
+            else:
+                newer.older = version.older
+        else:
+            newer = version
+        version = version.older
+    return dropped
 
 
 def _adjacent(adjacency: dict | None, types: Iterable[str] | None) -> tuple:

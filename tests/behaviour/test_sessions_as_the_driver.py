@@ -293,3 +293,36 @@ def test_no_bare_python_error_escapes_a_session_shared_with_a_closing_thread(dbm
         seen.append(error)
     worker.join()
     assert all(isinstance(error, Neo4jError) and error.code.startswith("Neo.") for error in seen), seen
+
+
+# --- IN_MEMORY_ANALYTICAL takes no locks ---------------------------------------------------------------------------
+
+
+def test_analytical_writers_to_the_same_node_do_not_wait_for_each_other():
+    from graphplex import DBMS
+    with DBMS.in_memory(storage_mode="IN_MEMORY_ANALYTICAL", lock_acquisition_timeout=2.0) as analytical:
+        with analytical.session() as first, analytical.session() as second:
+            first.run("CREATE (:Counter {id: 1})").consume()
+            tx = first.begin_transaction()
+            tx.run("MATCH (c:Counter {id: 1}) SET c.a = 1").consume()
+            started = time.monotonic()
+            second.run("MATCH (c:Counter {id: 1}) SET c.b = 2").consume()
+            assert time.monotonic() - started < 1.0
+            tx.commit()
+            row = second.run("MATCH (c:Counter {id: 1}) RETURN c.a AS a, c.b AS b").single()
+            assert (row["a"], row["b"]) == (1, 2)
+
+
+def test_an_analytical_writer_rolled_back_under_a_concurrent_writer_leaves_the_rest_alone():
+    from graphplex import DBMS
+    with DBMS.in_memory(storage_mode="IN_MEMORY_ANALYTICAL", lock_acquisition_timeout=2.0) as analytical:
+        with analytical.session() as first, analytical.session() as second:
+            first.run("CREATE (:Counter {id: 1, n: 0})").consume()
+            tx = first.begin_transaction()
+            tx.run("MATCH (c:Counter {id: 1}) SET c.n = c.n + 1").consume()
+            second.run("MATCH (c:Counter {id: 1}) SET c.b = 2").consume()
+            tx.rollback()
+            row = second.run("MATCH (c:Counter {id: 1}) RETURN c.b AS b, count(*) AS k").single()
+            assert (row["b"], row["k"]) == (2, 1)
+            second.run("MATCH (c:Counter {id: 1}) SET c.n = 10").consume()
+            assert second.run("MATCH (c:Counter {id: 1}) RETURN c.n AS n").single()["n"] == 10
