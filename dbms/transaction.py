@@ -372,8 +372,15 @@ class DBMSTransaction:
 
     def _new_result(self, keys, records, summary) -> Result:
         """A result of this transaction: an implicit transaction commits once its result is exhausted (read to
-        the end, consumed or closed); every step of the stream runs inside the owner's confinement."""
-        return Result(keys, records, summary, on_exhausted=self._result_exhausted, confinement=self.confinement)
+        the end, consumed or closed); every step of the stream runs inside the owner's confinement. A closed result
+        is forgotten: commit has nothing left to run of it, and a long transaction does not keep every result."""
+        result = Result(keys, records, summary, on_exhausted=self._result_exhausted,
+                        on_closed=lambda: self._forget(result), confinement=self.confinement)
+        return result
+
+    def _forget(self, result: Result) -> None:
+        if result in self._results:
+            self._results.remove(result)
 
     def _result_exhausted(self) -> None:
         if self.implicit and self.is_open:

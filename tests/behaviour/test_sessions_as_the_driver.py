@@ -326,3 +326,12 @@ def test_an_analytical_writer_rolled_back_under_a_concurrent_writer_leaves_the_r
             assert (row["b"], row["k"]) == (2, 1)
             second.run("MATCH (c:Counter {id: 1}) SET c.n = 10").consume()
             assert second.run("MATCH (c:Counter {id: 1}) RETURN c.n AS n").single()["n"] == 10
+
+
+def test_a_long_explicit_transaction_of_consumed_results_commits_them_all(dbms, session):
+    with session.begin_transaction() as tx:
+        for i in range(200):
+            tx.run("CREATE (:Many {i: $i})", i=i).consume()
+        unread = tx.run("CREATE (:Many {i: -1}) RETURN 1")
+    assert count(dbms, "Many") == 201
+    assert unread.closed()
