@@ -20,6 +20,7 @@ from graphplex.databases.cypher.functions import FUNCTIONS, property_of
 from graphplex.databases.cypher.label_expressions import label_test
 from graphplex.databases.cypher.ranges import LazyRange
 from graphplex.databases.cypher.termination import regex_fullmatch
+from graphplex.databases.cypher.working_memory import Held
 from graphplex.databases.cypher.values import PathValue, compare, equals, is_number, type_name
 from graphplex.databases.storage import Edge, Vertex
 from graphplex.databases.values import Duration, Point
@@ -646,13 +647,20 @@ def _list_comprehension(expr: ast.ListComprehension, scope: Scope) -> Compiled:
         local = dict(row)
         result = []
         txn = ctx.txn
-        for item in items:
-            if txn.termination is not None:
-                txn.check_terminated()
-            local[name] = item
-            if predicate is not None and predicate(local, ctx) is not True:
-                continue
-            result.append(projection(local, ctx) if projection is not None else item)
+        held = Held(ctx)  # the list being built, while it is built
+        try:
+            for item in items:
+                if txn.termination is not None:
+                    txn.check_terminated()
+                local[name] = item
+                if predicate is not None and predicate(local, ctx) is not True:
+                    continue
+                element = projection(local, ctx) if projection is not None else item
+                if held.counting:
+                    held.add_element(element)
+                result.append(element)
+        finally:
+            held.release()
         return result
     return comprehension
 
@@ -712,11 +720,17 @@ def _reduce(expr: ast.Reduce, scope: Scope) -> Compiled:
         local = dict(row)
         local[accumulator] = initial(row, ctx)
         txn = ctx.txn
-        for item in items:
-            if txn.termination is not None:
-                txn.check_terminated()
-            local[name] = item
-            local[accumulator] = body(local, ctx)
+        held = Held(ctx)  # the accumulator (a string or list that grows), while it grows
+        try:
+            for item in items:
+                if txn.termination is not None:
+                    txn.check_terminated()
+                local[name] = item
+                local[accumulator] = value = body(local, ctx)
+                if held.counting:
+                    held.hold_only(value)
+        finally:
+            held.release()
         return local[accumulator]
     return reduce_
 

@@ -14,6 +14,10 @@ from graphplex.databases.cypher.expressions import AGGREGATE_NAMES, Scope, compi
 from graphplex.databases.cypher.patterns import is_internal
 from graphplex.databases.cypher.plan import Operator
 from graphplex.databases.cypher.values import OrderKey, group_key
+from graphplex.databases.cypher.working_memory import Held
+
+# Aggregates that keep every value they are given (and so hold working memory).
+_KEEPING = frozenset({"collect", "percentilecont", "percentiledisc"})
 
 _placeholders = itertools.count()
 
@@ -146,21 +150,33 @@ def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
 
     def run(rows: Iterator[dict], ctx: ExecutionContext) -> Iterator[dict]:
         groups: dict = {}
+        held = Held(ctx)
+        try:
+            yield from _aggregated(rows, ctx, groups, held)
+        finally:
+            held.release()
+
+    def _aggregated(rows: Iterator[dict], ctx: ExecutionContext, groups: dict, held: Held) -> Iterator[dict]:
         for row in rows:
             ctx.check()
             values = [expression(row, ctx) for _, expression in keys]
             key = tuple(group_key(v) for v in values)
             group = groups.get(key)
             if group is None:
+                held.add_row(row)
                 group = groups[key] = (values, [new_accumulator(a.name, a.distinct) for a in aggregates],
                                        {name: row.get(name) for name in source_names})
             for aggregate, accumulator in zip(aggregates, group[1]):
                 if aggregate.argument is None:
                     accumulator.add(None)
-                elif aggregate.extra is not None:
-                    accumulator.add_with(aggregate.argument(row, ctx), aggregate.extra(row, ctx))
+                    continue
+                value = aggregate.argument(row, ctx)
+                if held.counting and (aggregate.distinct or aggregate.name in _KEEPING):
+                    held.add_value(value)
+                if aggregate.extra is not None:
+                    accumulator.add_with(value, aggregate.extra(row, ctx))
                 else:
-                    accumulator.add(aggregate.argument(row, ctx))
+                    accumulator.add(value)
         if not groups and not keys:
             groups[()] = ([], [new_accumulator(a.name, a.distinct) for a in aggregates], {})
         for values, accumulators, sources in groups.values():
@@ -207,11 +223,16 @@ def _extract_aggregate(node: ast.Node, aggregates: list[_Aggregate], scope: Scop
 def _distinct(names: list[str]) -> Operator:
     def run(rows, ctx):
         seen: set = set()
-        for row in rows:
-            key = tuple(group_key(row[name]) for name in names)
-            if key not in seen:
-                seen.add(key)
-                yield row
+        held = Held(ctx)
+        try:
+            for row in rows:
+                key = tuple(group_key(row[name]) for name in names)
+                if key not in seen:
+                    held.add_row(row)
+                    seen.add(key)
+                    yield row
+        finally:
+            held.release()
     return Operator("Distinct", ", ".join(names), run)
 
 
@@ -219,11 +240,18 @@ def _sort(order_by: list[ast.SortItem], scope: Scope) -> Operator:
     keys = [(compile_expression(sort.expression, scope), sort.descending) for sort in order_by]
 
     def run(rows, ctx):
-        decorated = [([OrderKey(key(row, ctx)) for key, _ in keys], row) for row in rows]
-        for index in range(len(keys) - 1, -1, -1):
-            decorated.sort(key=lambda pair: pair[0][index], reverse=keys[index][1])
-        for _, row in decorated:
-            yield row
+        held = Held(ctx)
+        try:
+            decorated = []
+            for row in rows:
+                held.add_row(row)
+                decorated.append(([OrderKey(key(row, ctx)) for key, _ in keys], row))
+            for index in range(len(keys) - 1, -1, -1):
+                decorated.sort(key=lambda pair: pair[0][index], reverse=keys[index][1])
+            for _, row in decorated:
+                yield row
+        finally:
+            held.release()
     return Operator("Sort", ", ".join(("DESC " if s.descending else "") + "…" for s in order_by), run)
 
 

@@ -321,3 +321,34 @@ def test_a_bolt_client_killed_mid_statement_has_it_terminated_and_nothing_commit
         assert _count(dbms, "Gone") == 0
         time.sleep(1)
         assert _count(dbms, "Gone") == 0
+
+
+# --- working memory under transaction_memory_max ---------------------------------------------------------------
+
+OUT_OF_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+
+
+@pytest.mark.parametrize("text", [
+    "UNWIND range(1, 2000000) AS x RETURN size(collect(x)) AS n",
+    "UNWIND range(1, 2000000) AS x RETURN x ORDER BY x DESC LIMIT 1",
+    "UNWIND range(1, 2000000) AS x RETURN count(DISTINCT x) AS n",
+    "UNWIND range(1, 2000000) AS x WITH DISTINCT x RETURN count(x) AS n",
+    "RETURN size([x IN range(1, 2000000) | x]) AS n",
+    "RETURN size(reduce(s = '', x IN range(1, 3000) | s + '" + "x" * 1000 + "')) AS n",
+], ids=["collect", "sort", "count distinct", "distinct", "comprehension", "string building"])
+def test_the_memory_limit_covers_a_querys_working_memory(text):
+    with DBMS.in_memory(transaction_memory_max=2_000_000) as dbms, dbms.session() as session:
+        with pytest.raises(Neo4jError) as caught:
+            session.run(text).consume()
+        assert caught.value.code == OUT_OF_MEMORY
+        assert "db.memory.transaction.max threshold reached" in caught.value.message
+
+
+def test_working_memory_is_given_back_when_the_query_is_done():
+    with DBMS.in_memory(transaction_memory_max=2_000_000) as dbms, dbms.session() as session:
+        tx = session.begin_transaction()
+        for _ in range(20):
+            assert tx.run("UNWIND range(1, 5000) AS x WITH x ORDER BY x DESC WITH collect(x)[0] AS top "
+                          "RETURN top, size([y IN range(1, 5000) | y]) AS n").single().values() == [5000, 5000]
+        tx.commit()
+        assert session.run("UNWIND range(1, 10000) AS x RETURN count(x) AS n, sum(x) AS s").single()["n"] == 10000
