@@ -352,3 +352,11 @@ def test_working_memory_is_given_back_when_the_query_is_done():
                           "RETURN top, size([y IN range(1, 5000) | y]) AS n").single().values() == [5000, 5000]
         tx.commit()
         assert session.run("UNWIND range(1, 10000) AS x RETURN count(x) AS n, sum(x) AS s").single()["n"] == 10000
+
+
+def test_a_zero_timeout_of_an_embedded_transaction_means_no_timeout(dbms):
+    tx = dbms.database("neo4j").begin_tx(timeout=0)
+    time.sleep(0.1)
+    assert list(tx.execute("RETURN 1 AS one"))[0]["one"] == 1
+    tx.success()
+    tx.close()
