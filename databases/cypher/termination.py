@@ -6,16 +6,16 @@ cheap — reading one attribute — so they can sit on every path that may run l
 
   * between rows of every operator: `Operator` wraps each operator's output in `checked_rows`, so a pipeline stops
     whichever operator produces or filters away its rows;
-  * inside expressions that loop (list comprehensions, quantifiers, `reduce`, materializing a lazy `range`) through
-    `checked_items`;
+  * inside expressions that loop: list comprehensions, quantifiers and `reduce` test the mark at each element, and a
+    lazy `range` being materialized between chunks (`ranges.LazyRange.materialize`);
   * in procedures and algorithms, and while waiting for a lock (`ctx.check()`, the storage's own waits);
-  * in regular expressions, which run in slices of time (`regex_slice`) between two checks.
+  * in regular expressions, which run in slices of time between two checks (`regex_fullmatch`).
 """
 from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-# A regular expression runs at most this long between two termination checks (seconds).
+# How long a regular expression runs before its first termination check (seconds); each next slice is twice as long.
 REGEX_SLICE = 0.05
 
 
@@ -25,15 +25,6 @@ def checked_rows(rows: Iterable[dict], ctx) -> Iterator[dict]:
         if ctx.txn.termination is not None:
             ctx.txn.check_terminated()
         yield row
-
-
-def checked_items(items: Iterable, ctx) -> Iterator:
-    """The elements of a list an expression loops over, with a termination point before each."""
-    txn = ctx.txn
-    for item in items:
-        if txn.termination is not None:
-            txn.check_terminated()
-        yield item
 
 
 def regex_fullmatch(pattern, text: str, ctx) -> bool:
