@@ -13,7 +13,7 @@ from graphplex.databases.cypher.classify import StatementInfo, classify
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransientError
 from graphplex.data_directory import prepare_data_directory
-from graphplex.management import TimeoutWatchdog, database_stopped
+from graphplex.management import TimeoutWatchdog, database_stopped, dbms_closed
 from graphplex.registry import TransactionRegistry
 from graphplex.security import Security
 from graphplex.settings import Settings, read_settings_file
@@ -72,12 +72,18 @@ class DBMS:
     # --- lifecycle ---------------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Rolls back open transactions and releases everything; idempotent."""
+        """Rolls back open transactions and releases everything; idempotent.
+
+        Open transactions are terminated first, so a statement still running stops at its next check instead of
+        being waited for; rolling each back then waits only for that check."""
         if self.closed:
             return
         self.closed = True
         self.watchdog.stop()
-        for txn in self.registry.all():
+        transactions = self.registry.all()
+        for txn in transactions:
+            txn.terminate(dbms_closed())
+        for txn in transactions:
             txn.rollback()
         for database in self.databases.values():
             database.close()

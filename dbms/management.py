@@ -42,6 +42,12 @@ def database_stopped(name: str) -> Neo4jError:
                           f"'{name}' was dropped or stopped.")
 
 
+def dbms_closed() -> Neo4jError:
+    return error_for_code("Neo.TransientError.Transaction.Terminated",
+                          TERMINATED_PREFIX + "Transaction was asked to abort because of database shutdown: the DBMS "
+                          "was closed.")
+
+
 def timed_out(client_configured: bool):
     if client_configured:
         return error_for_code("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",

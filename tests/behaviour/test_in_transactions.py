@@ -189,6 +189,19 @@ def test_terminate_stops_a_batched_load_promptly(dbms):
                             q=LOAD).data() == []
 
 
+def test_closing_the_dbms_stops_a_running_batched_load_at_once():
+    """`DBMS.close()` ends open transactions: a running statement is stopped at its next check, not waited for."""
+    instance = DBMS.in_memory()
+    load = Load(instance, LOAD)
+    load.wait_for_a_committed_batch()
+    closing = time.monotonic()
+    instance.close()
+    assert time.monotonic() - closing < 2
+    load.join()
+    assert [e.code for e in load.errors] == ["Neo.TransientError.Transaction.Terminated"]
+    assert "shutdown" in load.errors[0].message
+
+
 def test_terminating_the_batch_stops_the_whole_statement(dbms):
     load = Load(dbms, LOAD)
     load.wait_for_a_committed_batch()
