@@ -9,7 +9,7 @@ The transformer, the semantic checks, the planner and the compiled expressions a
 Python frames per level. Rather than let a `RecursionError` escape from wherever the stack happens to run out, a
 statement is measured once without recursion (its parse tree, then its AST) and refused beyond `MAX_DEPTH` levels
 with a syntax error. Up to that depth every walker must succeed, so the interpreter's recursion limit is raised
-(never lowered) to leave room for them: a chain of a thousand additions is an ordinary generated query."""
+(never lowered) as far as a deep statement needs: a chain of a thousand additions is an ordinary generated query."""
 from __future__ import annotations
 
 import re
@@ -29,8 +29,11 @@ _CLAUSE = re.compile(r"\b(?:MATCH|OPTIONAL|WITH|UNWIND|RETURN|UNION|CALL|CREATE|
                      r"FINISH|USE)\b", re.IGNORECASE)
 # A level of nesting in the AST is at most about three levels of lark's parse tree (e.g. a list comprehension).
 _MAX_TREE_DEPTH = 3 * MAX_DEPTH
-# The deepest walker takes about five frames per AST level and two per parse-tree level; the rest is the caller's.
-_RECURSION_LIMIT = 8 * MAX_DEPTH + 2000
+# The deepest walker takes about five frames per AST level and two per parse-tree level (an AST level is one to
+# three tree levels); the rest is the caller's.
+_FRAMES_PER_TREE_LEVEL = 5
+_FRAMES_PER_AST_LEVEL = 8
+_CALLER_FRAMES = 2000
 
 
 def too_deep(depth: int | None = None) -> CypherSyntaxError:
@@ -59,7 +62,7 @@ def check_tree(tree: Tree) -> None:
     depth = _depth(tree, lambda node: [c for c in node.children if isinstance(c, Tree)])
     if depth > _MAX_TREE_DEPTH:
         raise too_deep()
-    _allow_recursion()
+    _allow_recursion(_FRAMES_PER_TREE_LEVEL * depth + _CALLER_FRAMES)
 
 
 def check_statement(statement: ast.Node) -> None:
@@ -67,6 +70,7 @@ def check_statement(statement: ast.Node) -> None:
     depth = _depth(statement, lambda node: list(node.children()))
     if depth > MAX_DEPTH:
         raise too_deep(depth)
+    _allow_recursion(_FRAMES_PER_AST_LEVEL * depth + _CALLER_FRAMES)
 
 
 def _depth(root, children) -> int:
@@ -78,6 +82,8 @@ def _depth(root, children) -> int:
     return deepest
 
 
-def _allow_recursion() -> None:
-    if sys.getrecursionlimit() < _RECURSION_LIMIT:
-        sys.setrecursionlimit(_RECURSION_LIMIT)
+def _allow_recursion(frames: int) -> None:
+    """Raises the interpreter's recursion limit to `frames` when a statement this deep needs it: the limit is the
+    host process's too, so it grows only as far as the deepest statement seen, never on ordinary ones."""
+    if sys.getrecursionlimit() < frames:
+        sys.setrecursionlimit(frames)

@@ -199,3 +199,18 @@ def test_random_input_gives_only_graphplex_errors(words):
             session.run(query, p=1).consume()
         except Neo4jError as error:
             assert error.code.startswith("Neo.ClientError."), (query, error.code, error.message)
+
+
+def test_ordinary_statements_leave_the_host_recursion_limit_nearly_alone():
+    """The recursion limit is the host process's: it grows only as far as a deep statement needs."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from graphplex import DBMS; s = DBMS.in_memory().session(); before = sys.getrecursionlimit(); "
+            "s.run('MATCH (n:A)-[:R]->(m) WHERE n.x > 1 AND m.y IN [1, 2] RETURN n, count(m) ORDER BY n.x').consume(); "
+            "ordinary = sys.getrecursionlimit(); s.run('RETURN ' + '1 + ' * 1000 + '1').consume(); "
+            "print(before, ordinary, sys.getrecursionlimit())")
+    before, ordinary, deep = map(int, subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                                     check=True).stdout.split())
+    assert ordinary <= max(before, 2500)
+    assert deep > ordinary
