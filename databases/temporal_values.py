@@ -53,6 +53,15 @@ class _NanosecondOrder:
         return NotImplemented if not self._orderable(other) else self._compare(other) >= 0
 
 
+def _fraction(microsecond: int, nanosecond: int | None) -> int:
+    """The whole fraction of the second in nanoseconds: given, or made from the microseconds."""
+    if nanosecond is None:
+        return microsecond * 1000
+    if not 0 <= nanosecond < NANOS_PER_SECOND:
+        raise ValueError(f"nanosecond must be in 0..999999999, not {nanosecond}")
+    return nanosecond
+
+
 class Time(_NanosecondOrder, dt.time):
     """A `datetime.time` with nanosecond precision: `nanosecond` is the whole fraction of the second."""
 
@@ -65,10 +74,7 @@ class Time(_NanosecondOrder, dt.time):
             self = super().__new__(cls, hour, minute)
             self._nanosecond = self.microsecond * 1000
             return self
-        if nanosecond is None:
-            nanosecond = microsecond * 1000
-        elif not 0 <= nanosecond < NANOS_PER_SECOND:
-            raise ValueError(f"nanosecond must be in 0..999999999, not {nanosecond}")
+        nanosecond = _fraction(microsecond, nanosecond)
         self = super().__new__(cls, hour, minute, second, nanosecond // 1000, tzinfo, fold=fold)
         self._nanosecond = nanosecond
         return self
@@ -145,10 +151,7 @@ class DateTime(_NanosecondOrder, dt.datetime):
             self = super().__new__(cls, year, month)
             self._nanosecond = self.microsecond * 1000
             return self
-        if nanosecond is None:
-            nanosecond = microsecond * 1000
-        elif not 0 <= nanosecond < NANOS_PER_SECOND:
-            raise ValueError(f"nanosecond must be in 0..999999999, not {nanosecond}")
+        nanosecond = _fraction(microsecond, nanosecond)
         self = super().__new__(cls, year, month, day, hour, minute, second, nanosecond // 1000, tzinfo, fold=fold)
         self._nanosecond = nanosecond
         return self
