@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 import uuid
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.context import BatchTransaction, Counters, ExecutionContext
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.cypher.plan import Plan
@@ -23,22 +25,29 @@ if TYPE_CHECKING:
 
 
 class PlanCache:
-    """Plans by query text and schema version: a repeated query is neither parsed nor planned again."""
+    """Statements and their plans by query text: a repeated query is neither parsed nor planned again, and after a
+    schema change it is planned again from the statement kept here, not parsed again. Shared by the threads of
+    every session, hence the lock."""
 
     def __init__(self, size: int = 1000) -> None:
         self.size = size
-        self._plans: OrderedDict[tuple[str, int], Plan] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[ast.Statement, int, Plan]] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, int]) -> Plan | None:
-        plan = self._plans.get(key)
-        if plan is not None:
-            self._plans.move_to_end(key)
-        return plan
+    def get(self, text: str) -> tuple[ast.Statement, int, Plan] | None:
+        """(statement, schema version it was planned on, plan), or None for a text not seen (or evicted)."""
+        with self._lock:
+            entry = self._entries.get(text)
+            if entry is not None:
+                self._entries.move_to_end(text)
+            return entry
 
-    def put(self, key: tuple[str, int], plan: Plan) -> None:
-        self._plans[key] = plan
-        if len(self._plans) > self.size:
-            self._plans.popitem(last=False)
+    def put(self, text: str, statement: ast.Statement, version: int, plan: Plan) -> None:
+        with self._lock:
+            self._entries[text] = (statement, version, plan)
+            self._entries.move_to_end(text)
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
 
 
 class Database:
@@ -183,13 +192,20 @@ class Database:
             "storage_isolation_level": level.value,
         }
 
-    def plan(self, query: str) -> Plan:
-        """The plan of a statement, from the cache when the same text was planned on the same schema."""
-        key = (query, self.storage.schema.version)
-        plan = self.plans.get(key)
-        if plan is None:
-            plan = self.planner.plan(parse(query))
-            self.plans.put(key, plan)
+    def plan(self, query: str, statement: ast.Statement | None = None) -> Plan:
+        """The plan of a statement, from the cache when the same text was planned on the same schema. A caller
+        that parsed the text already (the DBMS's cache of statements) passes `statement`, so nothing parses it
+        twice; after a schema change the cached statement is planned again."""
+        version = self.storage.schema.version
+        cached = self.plans.get(query)
+        if cached is not None:
+            statement, planned_on, plan = cached
+            if planned_on == version:
+                return plan
+        elif statement is None:
+            statement = parse(query)
+        plan = self.planner.plan(statement)
+        self.plans.put(query, statement, version, plan)
         return plan
 
     def begin(self, isolation_level: IsolationLevel | str | None = None,
@@ -198,10 +214,12 @@ class Database:
         return self.storage.begin(isolation_level, memory_limit)
 
     def execute(self, query: str, parameters: dict | None = None, *, transaction: StorageTransaction | None = None,
-                new_batch: Callable[[], BatchTransaction] | None = None) -> "QueryResult":
+                new_batch: Callable[[], BatchTransaction] | None = None,
+                statement: ast.Statement | None = None) -> "QueryResult":
         """Runs a statement; the result streams lazily. Without `transaction` the statement runs in its own
         transaction, committed when the result is exhausted (or rolled back if it fails). `new_batch` lets
-        `CALL { } IN TRANSACTIONS` open its batches when the caller's transaction is an implicit one."""
+        `CALL { } IN TRANSACTIONS` open its batches when the caller's transaction is an implicit one; `statement`
+        is `query` already parsed (see `plan`)."""
         parameters = _engine_parameters(parameters) if parameters else {}
         if transaction is not None and not transaction.is_open:
             raise TransactionError(f"The transaction is {transaction.status.value} and cannot be used.",
@@ -209,7 +227,7 @@ class Database:
         if transaction is not None and transaction.failure is not None:
             raise TransactionError("Transaction failed") from transaction.failure
         try:
-            plan = self.plan(query)
+            plan = self.plan(query, statement)
         except Neo4jError as error:
             if transaction is not None:
                 transaction.mark_failed(error)

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from graphplex.databases import Database
+from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import StatementInfo, classify
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransientError
@@ -19,6 +20,9 @@ from graphplex.security import Security
 from graphplex.settings import Settings, read_settings_file
 from graphplex.system_db.administration import Administration
 from graphplex.system_db.catalog import SYSTEM, Catalog, DatabaseEntry
+
+# Statements whose AST the DBMS keeps (least recently used first out).
+STATEMENT_CACHE_SIZE = 1000
 
 
 class DBMS:
@@ -31,7 +35,8 @@ class DBMS:
         self.registry = TransactionRegistry()
         self.watchdog = TimeoutWatchdog()
         self._lock = threading.RLock()
-        self._statements: OrderedDict[str, tuple] = OrderedDict()
+        self._statements: OrderedDict[str, tuple[ast.Statement, StatementInfo]] = OrderedDict()
+        self._statements_lock = threading.Lock()
         self.broken: dict[str, Exception] = {}
         self.system = Database(SYSTEM, isolation_level=settings.isolation_level,
                                lock_acquisition_timeout=settings.lock_acquisition_timeout,
@@ -170,14 +175,20 @@ class DBMS:
 
     # --- statements --------------------------------------------------------------------------------------
 
-    def parse(self, text: str) -> tuple[object, StatementInfo]:
-        """The AST and classification of a statement, cached by text."""
-        cached = self._statements.get(text)
-        if cached is None:
-            statement = parse(text)
-            cached = (statement, classify(statement))
+    def parse(self, text: str) -> tuple[ast.Statement, StatementInfo]:
+        """The AST and classification of a statement: parsed once, then taken from a bounded cache that every
+        session and thread shares (the lock guards the cache only; two threads meeting a new text at the same
+        moment may both parse it)."""
+        with self._statements_lock:
+            cached = self._statements.get(text)
+            if cached is not None:
+                self._statements.move_to_end(text)
+                return cached
+        statement = parse(text)
+        cached = (statement, classify(statement))
+        with self._statements_lock:
             self._statements[text] = cached
-            if len(self._statements) > 1000:
+            if len(self._statements) > STATEMENT_CACHE_SIZE:
                 self._statements.popitem(last=False)
         return cached
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from graphplex.databases.cypher.classify import READ
 from graphplex.confinement import ThreadBinding
 from graphplex.databases.errors import TransactionError, TransactionFailureError
 from graphplex.result import Result
-from graphplex.transaction import DBMSTransaction
+from graphplex.transaction import DBMSTransaction, Status
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -58,7 +57,6 @@ class EmbeddedTransaction:
         self._txn = dbms_transaction
         self._binding = dbms_transaction.confinement if dbms_transaction is not None else top._binding
         self._success = False
-        self._doomed = False
         self._closed = False
 
     @property
@@ -70,17 +68,11 @@ class EmbeddedTransaction:
             pass
 
     def execute(self, query: str, parameters: dict | None = None, **kwparameters) -> Result:
-        """Runs a statement in the top-level transaction; a transaction marked for rollback refuses writes."""
+        """Runs a statement in the top-level DBMS transaction (which refuses writes once marked for rollback)."""
         self._check_thread()
         if self._closed:
             raise TransactionError("The transaction is closed", "Neo.ClientError.Transaction.TransactionNotFound")
-        top = self.top
-        if top._doomed:
-            _, info = top.database.dbms.parse(query)
-            if info.category != READ:
-                raise TransactionError("The transaction has been marked for rollback: it refuses every further "
-                                       "write", "Neo.ClientError.Transaction.TransactionMarkedAsFailed")
-        return top._txn.run(query, {**(parameters or {}), **kwparameters})
+        return self.top._txn.run(query, {**(parameters or {}), **kwparameters})
 
     def success(self) -> None:
         self._check_thread()
@@ -89,7 +81,7 @@ class EmbeddedTransaction:
     def failure(self) -> None:
         """Marks the top-level transaction for rollback (a nested part cannot be rolled back alone)."""
         self._check_thread()
-        self.top._doomed = True
+        self.top._txn.doom()
 
     def close(self) -> None:
         self._check_thread()
@@ -98,11 +90,11 @@ class EmbeddedTransaction:
         self._closed = True
         if self.nested:
             if not self._success:
-                self.top._doomed = True
+                self.top._txn.doom()
             return
         _open_transactions().pop((id(self.database.dbms), self.database.name), None)
         txn = self._txn
-        if self._success and not self._doomed and txn.status.name == "ACTIVE":
+        if self._success and not txn.doomed and txn.status is Status.ACTIVE:
             txn.commit()
             return
         cause = txn.failure

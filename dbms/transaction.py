@@ -66,6 +66,8 @@ class DBMSTransaction:
         self.implicit = implicit
         self.status = Status.ACTIVE
         self.failure: Neo4jError | None = None
+        # Marked for rollback without a failure (the embedded API's `failure()`): it still reads, never writes.
+        self.doomed = False
         self.children: dict[str, Any] = {}
         self.writer: str | None = None
         self.kind: str | None = None
@@ -122,6 +124,15 @@ class DBMSTransaction:
             if child.is_open:
                 child.mark_failed(error)
 
+    def doom(self) -> None:
+        """Marks the transaction for rollback: reads still run, every write is refused and commit rolls back."""
+        self.doomed = True
+
+    def _check_doomed(self, info) -> None:
+        if self.doomed and info.category != READ:
+            raise TransactionError("The transaction has been marked for rollback: it refuses every further write",
+                                   "Neo.ClientError.Transaction.TransactionMarkedAsFailed")
+
     # --- statements --------------------------------------------------------------------------------------
 
     def run(self, text: str, parameters: dict | None = None) -> Result:
@@ -133,8 +144,9 @@ class DBMSTransaction:
         self._check_usable()
         parameters = dict(parameters or {})
         self.current_query = text
+        statement, info = self._parse(text)
+        self._check_doomed(info)
         try:
-            statement, info = self.dbms.parse(text)
             check_password_change(self.principal, statement)
             if isinstance(statement, (ast.ShowTransactions, ast.TerminateTransactions)):
                 return self._track(run_management(self.dbms, statement, text, parameters, self.principal))
@@ -161,7 +173,8 @@ class DBMSTransaction:
                 self._check_write(database)
             handle = self.dbms.databases[database]
             batches = (lambda: self.new_batch(database)) if self.implicit else None
-            query_result = handle.execute(text, parameters, transaction=child, new_batch=batches)
+            query_result = handle.execute(text, parameters, transaction=child, new_batch=batches,
+                                          statement=statement)
         except Neo4jError as error:
             self._statement_failed(error)
             raise
@@ -170,6 +183,14 @@ class DBMSTransaction:
             self._statement_failed(error)
             raise error from unexpected
         return self._result(query_result, text, parameters, database)
+
+    def _parse(self, text: str):
+        """The statement from the DBMS's cache; a syntax error fails the transaction as any failed statement does."""
+        try:
+            return self.dbms.parse(text)
+        except Neo4jError as error:
+            self._statement_failed(error)
+            raise
 
     def _target(self, info) -> str:
         if info.category == ADMINISTRATION:
@@ -411,6 +432,10 @@ class DBMSTransaction:
             failure = self.failure
             self.rollback()
             raise TransactionError("Transaction failed") from failure
+        if self.doomed and self.is_open:
+            self.rollback()
+            raise TransactionError("The transaction was marked for rollback: it was rolled back",
+                                   "Neo.ClientError.Transaction.TransactionMarkedAsFailed")
         if not self.is_open:
             raise TransactionError("Trying to commit closed transaction",
                                    "Neo.ClientError.Transaction.TransactionNotFound")
