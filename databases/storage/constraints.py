@@ -13,7 +13,7 @@ from typing import Iterable
 from graphplex.databases.errors import ClientError, ConstraintError
 from graphplex.databases.storage.indexes import NODE, PropertyIndex
 from graphplex.databases.storage.mvcc import committed_version
-from graphplex.databases.storage.records import Vertex
+from graphplex.databases.storage.records import Vertex, has_token
 from graphplex.databases.values import cypher_type_name
 
 UNIQUENESS = "UNIQUENESS"
@@ -81,7 +81,7 @@ class Constraint:
                     if other is entity:
                         continue
                     other_version = committed_version(other.head, own)
-                    if other_version is not None and _has_token(other, other_version, self.label) and \
+                    if other_version is not None and has_token(other, other_version, self.label) and \
                             self.index.key_of(other_version.props) == key:
                         return self._duplicate_message(other, props)
         return None
@@ -99,7 +99,7 @@ class Constraint:
         seen: dict[tuple, object] = {}
         for entity in entities:
             version = committed_version(entity.head, own)
-            if version is None or not _has_token(entity, version, self.label):
+            if version is None or not has_token(entity, version, self.label):
                 continue
             if self.kind in (UNIQUENESS, KEY):
                 key = self.index.key_of(version.props) if self.index else None
@@ -161,9 +161,3 @@ def _entity_name(entity) -> str:
 
 def _token_word(entity) -> str:
     return "label" if isinstance(entity, Vertex) else "type"
-
-
-def _has_token(entity, version, token: str) -> bool:
-    if isinstance(entity, Vertex):
-        return token in version.labels
-    return entity.type == token

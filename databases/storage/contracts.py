@@ -265,8 +265,9 @@ class TransactionHooks(Protocol):
         """This transaction's own, writable version of `entity` (taking its write lock); raises and marks the
         transaction failed when it cannot write it."""
 
-    def _by_property(self, entity_type: str, token: str, key: str, value: object) -> Iterator:
-        """The entities of `entity_type` with `token` whose `key` equals `value` (the property seeks)."""
+    def _property_candidates(self, entity_type: str, token: str, key: str, wanted: tuple) -> Iterable:
+        """A superset of the entities of `entity_type` with `token` whose `key` has the index key `wanted`, found
+        the engine's way (an index it may use, else a scan); the shared property seeks filter them."""
 
 
 __all__ = ["StorageEngine", "StorageTransaction", "TransactionHooks"]

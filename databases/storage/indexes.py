@@ -12,7 +12,7 @@ from typing import Iterable
 
 from sortedcontainers import SortedList
 
-from graphplex.databases.storage.records import Vertex
+from graphplex.databases.storage.records import Vertex, has_token
 from graphplex.databases.values import index_key
 
 NODE = "NODE"
@@ -124,7 +124,7 @@ class IndexSet:
         for entity in entities:
             version = entity.head
             while version is not None:
-                if not version.deleted and _has_token(entity, version, index.label):
+                if not version.deleted and has_token(entity, version, index.label):
                     key = index.key_of(version.props)
                     if key is not None:
                         index.add(entity, key)
@@ -203,9 +203,3 @@ class IndexSet:
                     entry = index.key_of(version.props)
                     if entry is not None and (id(index), entry) not in kept_keys:
                         index.discard(entity, entry)
-
-
-def _has_token(entity, version, token: str) -> bool:
-    if isinstance(entity, Vertex):
-        return token in version.labels
-    return entity.type == token

@@ -2,7 +2,8 @@
 
 Two questions, after Memgraph's `ApplyDeltasForRead` / `PrepareForWrite`:
 
-* which version of an entity does a reader see? (`read_version`, `committed_version`)
+* which version of an entity does a reader see? (`read_version`, `committed_version`, and at commit
+  `still_related`)
 * may a transaction write an entity, and on which version? (`prepare_write`)
 
 A reader sees its own versions, and otherwise the newest version committed at or before its `read_ts`
@@ -69,6 +70,17 @@ def committed_version(head: Version | None, own: CommitInfo) -> Version | None:
             return None if version.deleted else version
         version = version.older
     return None
+
+
+def still_related(vertex: Vertex, own: CommitInfo) -> bool:
+    """Whether a node keeps a relationship once `own` commits now (a DELETE without DETACH then fails): one whose
+    `committed_version` is live, deleted neither by `own` nor by a commit before it."""
+    for adjacency in (vertex.out, vertex.inc):
+        for bucket in tuple((adjacency or {}).values()):
+            for edge in tuple(bucket):
+                if committed_version(edge.head, own) is not None:
+                    return True
+    return False
 
 
 def prepare_write(txn: "Transaction", entity) -> Version | None:

@@ -79,6 +79,12 @@ class Edge:
         return f"Edge({self.gid}:{self.type})"
 
 
+def has_token(entity, version: Version, token: str) -> bool:
+    """Whether `entity`, as `version`, carries `token`: a label of a node (its version's), the type of a
+    relationship (its own, for every version)."""
+    return token in version.labels if isinstance(entity, Vertex) else entity.type == token
+
+
 def attach_edge(adjacency: dict, edge: Edge) -> None:
     """Enters `edge` in one end's adjacency (type → insertion-ordered set of edges)."""
     bucket = adjacency.get(edge.type)

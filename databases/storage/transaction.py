@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from graphplex.databases.errors import ConstraintError, Neo4jError, TransactionError
-from graphplex.databases.storage import constraints as _constraints
+from graphplex.databases.errors import Neo4jError
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.filters import RangeBounds
 from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
-from graphplex.databases.storage.mvcc import LATEST, committed_version, prepare_write, read_version
+from graphplex.databases.storage.mvcc import LATEST, prepare_write, read_version, still_related
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
 from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.transaction_state import _NO_PROPS, BOTH, IN, OUT, Status, TransactionState
-from graphplex.databases.values import index_key
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.storage import Storage
@@ -87,26 +85,13 @@ class Transaction(TransactionState):
             if view(edge) is not None:
                 yield edge
 
-    def _by_property(self, entity_type: str, token: str, key: str, value: object) -> Iterator:
-        self._check_readable()
-        if value is None or value != value:
-            return
-        wanted = index_key(value)
+    def _property_candidates(self, entity_type: str, token: str, key: str, wanted: tuple) -> Iterable:
         index = self.storage.indexes.find(entity_type, token, (key,))
         if index is not None:
-            candidates: Iterable = index.seek(wanted)
-        elif entity_type == NODE:
-            candidates = tuple(self.storage.indexes.vertices_by_label.get(token, ()))
-        else:
-            candidates = tuple(self.storage.indexes.edges_by_type.get(token, ()))
-        view = self.view
-        for entity in candidates:
-            version = view(entity)
-            if version is None or (entity_type == NODE and token not in version.labels):
-                continue
-            current = version.props.get(key)
-            if current is not None and index_key(current) == wanted:
-                yield entity
+            return index.seek(wanted)
+        if entity_type == NODE:
+            return tuple(self.storage.indexes.vertices_by_label.get(token, ()))
+        return tuple(self.storage.indexes.edges_by_type.get(token, ()))
 
     def vertices_by_range(self, label: str, key: str, lower: object = None, upper: object = None,
                           lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Vertex]:
@@ -350,13 +335,7 @@ class Transaction(TransactionState):
         may be seen, the function that waits for that."""
         storage = self.storage
         own = self.info
-        for vertex in self._deleted_vertices:
-            if _has_live_edges(vertex, own):
-                raise ConstraintError(
-                    f"Cannot delete node<{vertex.gid}>, because it still has relationships. To delete this node, "
-                    "you must first delete its relationships.")
-        if storage.schema.constraints_by_token:
-            _constraints.validate(storage.schema.constraints_by_token, self._written, own)
+        self.validate_commit(lambda vertex: still_related(vertex, own))
         undo_schema = None
         if self._schema_changes:
             with storage.write_lock:
@@ -387,9 +366,7 @@ class Transaction(TransactionState):
 
     def rollback(self) -> None:
         """Undoes every write; idempotent on a transaction already rolled back."""
-        if self.status in (Status.ROLLED_BACK, Status.COMMITTED):
-            if self.status is Status.COMMITTED:
-                raise TransactionError("The transaction is committed and cannot be rolled back.")
+        if not self._check_rollbackable():
             return
         storage = self.storage
         own = self.info
@@ -456,12 +433,4 @@ def _adjacent(adjacency: dict | None, types: Iterable[str] | None) -> tuple:
         if bucket:
             result.extend(tuple(bucket))
     return tuple(result)
-
-
-def _has_live_edges(vertex: Vertex, own: CommitInfo) -> bool:
-    for adjacency in (vertex.out, vertex.inc):
-        for edge in _adjacent(adjacency, None):
-            if committed_version(edge.head, own) is not None:
-                return True
-    return False
 

@@ -3,13 +3,14 @@ accounting, and the checks and cleaning of property values before they are writt
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from graphplex.databases.errors import ClientError, Neo4jError, TransactionError
+from graphplex.databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
+from graphplex.databases.storage import constraints as _constraints
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP
 from graphplex.databases.storage.memory import VERSION_BYTES, MemoryTracker, props_bytes, value_bytes
-from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex
-from graphplex.databases.values import check_storable
+from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, has_token
+from graphplex.databases.values import check_storable, index_key
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.contracts import StorageEngine
@@ -75,8 +76,9 @@ class TransactionState:
         """The transaction's own writable version of `entity`, taking its write lock."""
         raise NotImplementedError
 
-    def _by_property(self, entity_type: str, token: str, key: str, value: object) -> Iterator:
-        """The entities with `token` whose `key` equals `value`."""
+    def _property_candidates(self, entity_type: str, token: str, key: str, wanted: tuple) -> Iterable:
+        """A superset of the entities with `token` whose `key` has the index key `wanted` (through an index when
+        the engine may use one); `_by_property` checks each against the version this transaction sees."""
         raise NotImplementedError
 
     # --- state -----------------------------------------------------------------------------------------------
@@ -144,6 +146,25 @@ class TransactionState:
             failure = self.failure
             self.rollback()
             raise TransactionError("Transaction failed") from failure
+
+    def _check_rollbackable(self) -> bool:
+        """Before a rollback: refuses a committed transaction; False when it is rolled back already."""
+        if self.status is Status.COMMITTED:
+            raise TransactionError("The transaction is committed and cannot be rolled back.")
+        return self.status is not Status.ROLLED_BACK
+
+    def validate_commit(self, still_related: Callable[[Vertex], bool]) -> None:
+        """The validation step of a commit, the same in both engines (under the storage's commit lock, against
+        what the graph will be once this transaction commits): a node deleted without DETACH must be left with no
+        relationship (`still_related`, the engine's `mvcc` answers it), then every constraint must hold."""
+        for vertex in self._deleted_vertices:
+            if still_related(vertex):
+                raise ConstraintError(
+                    f"Cannot delete node<{vertex.gid}>, because it still has relationships. To delete this node, "
+                    "you must first delete its relationships.")
+        constraints = self.storage.schema.constraints_by_token
+        if constraints:
+            _constraints.validate(constraints, self._written, self.info)
 
     def _guarded(self, check, *arguments) -> None:
         """Runs a write-guard check; a refusal fails the transaction like any failed write."""
@@ -253,6 +274,21 @@ class TransactionState:
 
     def has_index(self, label: str, properties: tuple[str, ...], entity_type: str = NODE) -> bool:
         return self.storage.indexes.find(entity_type, label, properties) is not None
+
+    def _by_property(self, entity_type: str, token: str, key: str, value: object) -> Iterator:
+        """The entities with `token` whose `key` equals `value` in Cypher's sense (null and NaN equal nothing)."""
+        self._check_readable()
+        if value is None or value != value:
+            return
+        wanted = index_key(value)
+        view = self.view
+        for entity in self._property_candidates(entity_type, token, key, wanted):
+            version = view(entity)
+            if version is None or not has_token(entity, version, token):
+                continue
+            current = version.props.get(key)
+            if current is not None and index_key(current) == wanted:
+                yield entity
 
     def vertices_by_property(self, label: str, key: str, value: object) -> Iterator[Vertex]:
         """Vertices with `label` whose property `key` equals `value` (through an index when there is one)."""

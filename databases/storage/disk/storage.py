@@ -12,11 +12,10 @@ import sqlite3
 import threading
 from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from graphplex.databases.errors import ClientError
-from graphplex.databases.storage.disk import store
-from graphplex.databases.storage.disk.mvcc import release_locks
+from graphplex.databases.storage.disk import mvcc, store
 from graphplex.databases.storage.disk.transaction import DiskTransaction
 from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
@@ -130,7 +129,7 @@ class DiskStorage:
     def finish(self, txn: DiskTransaction) -> None:
         with self.write_lock:
             self._active.pop(txn.id, None)
-            release_locks(self, txn)
+            mvcc.release_locks(self, txn)
 
     def active_transactions(self) -> list[DiskTransaction]:
         return list(self._active.values())
@@ -172,10 +171,10 @@ class DiskStorage:
             writer.execute("BEGIN IMMEDIATE")
             self._committing = txn
             undo_schema = None
-            ts = self.last_commit_ts + 1
+            ts = mvcc.next_commit_ts(self)
             created: set[str] = set()
             try:
-                txn.validate()
+                mvcc.validate(txn)
                 if txn.schema_changes():
                     before = set(self.indexes.by_name)
                     undo_schema = self.schema.apply(list(txn.schema_changes()), self.committed_entities, txn.info)
@@ -207,24 +206,24 @@ class DiskStorage:
                              "VALUES (?, ?, ?)", (index.name, store.entry_key(key), gid))
 
     def committing_seek(self, index: PropertyIndex, key: tuple) -> Iterator:
-        """Entities with `key` in `index` as the committing transaction leaves them: its own versions, else the
-        newest committed ones (read fresh, never from the transaction's older snapshot)."""
-        txn = self._committing
+        """Entities with `key` in `index` as the committing transaction leaves them (see `disk.mvcc.at_commit`):
+        the committed ones are read fresh, never from the transaction's older snapshot."""
         table = store.ENTRY_TABLES[index.entity_type]
         if index.entity_type == NODE:
             rows = self._writer.execute(
                 f"SELECT n.gid, n.data FROM {table} e JOIN nodes n ON n.gid = e.gid WHERE e.name = ? AND e.key = ?",
                 (index.name, store.entry_key(key))).fetchall()
-            for gid, data in rows:
-                yield txn.own_vertex(gid) or committed_vertex(gid, data, self.label_set)
+            committed: Iterable = (committed_vertex(gid, data, self.label_set) for gid, data in rows)
         else:
             rows = self._writer.execute(
                 f"SELECT d.gid, d.type, d.src, d.dst, d.props FROM {table} e JOIN edges d ON d.gid = e.gid "
                 "WHERE e.name = ? AND e.key = ?", (index.name, store.entry_key(key))).fetchall()
-            for row in rows:
-                yield txn.own_edge(row[0]) or committed_edge(row, self.label_set)
-        if txn is not None:
-            yield from txn.own_with_key(index, key)
+            committed = (committed_edge(row, self.label_set) for row in rows)
+        return mvcc.at_commit(self._committing, committed, index, key)
+
+    def committed_relationships(self, gid: int) -> list[int]:
+        """The ids of the relationships at either end of node `gid` in the newest committed state (at commit)."""
+        return [row[0] for row in self._writer.execute("SELECT gid FROM edges WHERE src = ? OR dst = ?", (gid, gid))]
 
     def committed_entities(self, entity_type: str) -> Iterator:
         """Every entity of the newest committed state, streamed (a schema change checks and indexes them)."""

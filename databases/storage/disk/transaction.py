@@ -11,14 +11,12 @@ import sqlite3
 import weakref
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from graphplex.databases.errors import ConstraintError, TransactionError
-from graphplex.databases.storage import constraints as _constraints
 from graphplex.databases.storage.disk import mvcc, store
 from graphplex.databases.storage.filters import RangeBounds
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
-from graphplex.databases.storage.records import ANCIENT, CommitInfo, Edge, Version, Vertex
+from graphplex.databases.storage.records import ANCIENT, CommitInfo, Edge, Version, Vertex, has_token
 from graphplex.databases.storage.transaction_state import _NO_PROPS, IN, OUT, Status, TransactionState
 from graphplex.databases.values import index_key
 
@@ -50,7 +48,8 @@ class DiskTransaction(TransactionState):
         self._own_out: dict[int, list[Edge]] = {}
         self._own_in: dict[int, list[Edge]] = {}
         self._own_by_value: dict[tuple[str, tuple], dict] = {}
-        self._touched: set[int] = set()
+        # The end nodes of relationships created here: the commit re-stamps them (`disk.mvcc.lock_ends`).
+        self.restamped: set[int] = set()
         self._deleted_vertices: list[Vertex] = []
         self._own_keys: dict[str, dict] | None = None
 
@@ -116,12 +115,16 @@ class DiskTransaction(TransactionState):
             keys = self._own_keys[index.name] = {}
             for entity in self._written:
                 version = entity.head
-                if version.deleted or not _has_token(entity, version, index.label):
+                if version.deleted or not has_token(entity, version, index.label):
                     continue
                 own_key = index.key_of(version.props)
                 if own_key is not None:
                     keys.setdefault(own_key, []).append(entity)
         return keys.get(key, [])
+
+    def created_relationships(self, vertex: Vertex) -> list[Edge]:
+        """The relationships this transaction created at either end of `vertex`."""
+        return self._own_out.get(vertex.gid, []) + self._own_in.get(vertex.gid, [])
 
     def created(self, entity) -> bool:
         """Whether this transaction created `entity` (nothing of it is committed: no lock to take)."""
@@ -190,26 +193,11 @@ class DiskTransaction(TransactionState):
                 yield edge
         yield from self._live(e for e in tuple(self._created_edges.values()) if e.type == type_)
 
-    def _by_property(self, entity_type: str, token: str, key: str, value: object) -> Iterator:
-        self._check_readable()
-        if value is None or value != value:
-            return
-        wanted = index_key(value)
+    def _property_candidates(self, entity_type: str, token: str, key: str, wanted: tuple) -> Iterable:
         index = self.storage.indexes.find(entity_type, token, (key,))
-        if index is not None and self.storage.index_ts.get(index.name, 0) > self._read_ts:
-            index = None  # filled after this snapshot began: it holds none of the snapshot's entries
-        if index is None:
-            candidates: Iterable = self.vertices_with_label(token) if entity_type == NODE \
-                else self.edges_with_type(token)
-        else:
-            candidates = self._seek(index, wanted)
-        for entity in candidates:
-            version = self.view(entity)
-            if version is None or not _has_token(entity, version, token):
-                continue
-            current = version.props.get(key)
-            if current is not None and index_key(current) == wanted:
-                yield entity
+        if index is None or not mvcc.index_usable(self, index):
+            return self.vertices_with_label(token) if entity_type == NODE else self.edges_with_type(token)
+        return self._seek(index, wanted)
 
     def _seek(self, index: PropertyIndex, wanted: tuple) -> Iterator:
         """The snapshot's entities under `wanted` in `index`, then own ones that reached that key here."""
@@ -227,7 +215,7 @@ class DiskTransaction(TransactionState):
             if type(entity) is not wanted_class:
                 continue
             loaded = mvcc.snapshot_version(entity)
-            if loaded is None or index.key_of(loaded.props) != wanted or not _has_token(entity, loaded, index.label):
+            if loaded is None or index.key_of(loaded.props) != wanted or not has_token(entity, loaded, index.label):
                 yield entity
 
     def vertices_by_range(self, label: str, key: str, lower: object = None, upper: object = None,
@@ -317,14 +305,13 @@ class DiskTransaction(TransactionState):
         for end in (src, dst):
             if self.view(end) is None:
                 self._writable(end)  # raises: deleted here
-            mvcc.lock(self, end)
+        mvcc.lock_ends(self, src, dst)
         edge = Edge(self.storage.next_edge_gid(), type_, src, dst,
                     Version(self.info, None, clean, props_shared=clean is _NO_PROPS))
         self._created_edges[edge.gid] = edge
         self._edges[edge.gid] = edge
         self._own_out.setdefault(src.gid, []).append(edge)
         self._own_in.setdefault(dst.gid, []).append(edge)
-        self._touched.update((src.gid, dst.gid))
         self._written[edge] = None
         self._note_values(edge, edge.head)
         self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(clean))
@@ -368,6 +355,7 @@ class DiskTransaction(TransactionState):
         if not self._written and not self._schema_changes:
             self._end(Status.COMMITTED)
             return None
+        self._own_keys = None  # the constraint checks see the own writes as they are now
         try:
             ts = self.storage.commit(self)
         except BaseException:
@@ -379,9 +367,7 @@ class DiskTransaction(TransactionState):
         return ts
 
     def rollback(self) -> None:
-        if self.status is Status.COMMITTED:
-            raise TransactionError("The transaction is committed and cannot be rolled back.")
-        if self.status is Status.ROLLED_BACK:
+        if not self._check_rollbackable():
             return
         self.info.aborted = True
         self._end(Status.ROLLED_BACK)
@@ -395,22 +381,7 @@ class DiskTransaction(TransactionState):
         self._own_out, self._own_in, self._own_by_value = {}, {}, {}
         self.info.txn = None
 
-    # --- commit steps (called by the storage under its commit lock) -----------------------------------------
-
-    def validate(self) -> None:
-        """Deletions that leave relationships behind, then every constraint, against the newest committed state."""
-        writer = self.storage._writer
-        for vertex in self._deleted_vertices:
-            for (gid,) in writer.execute("SELECT gid FROM edges WHERE src = ? OR dst = ?", (vertex.gid, vertex.gid)):
-                own = self._edges.get(gid)
-                if own is None or own.head.owner is not self.info or not own.head.deleted:
-                    raise _still_has_relationships(vertex)
-            for edge in self._own_out.get(vertex.gid, []) + self._own_in.get(vertex.gid, []):
-                if not edge.head.deleted:
-                    raise _still_has_relationships(vertex)
-        if self.storage.schema.constraints_by_token:
-            self._own_keys = None
-            _constraints.validate(self.storage.schema.constraints_by_token, self._written, self.info)
+    # --- the commit's write (called by the storage under its commit lock) ---------------------------------
 
     def write(self, writer: sqlite3.Connection, ts: int) -> None:
         """Writes every own change (rows, label rows, index entries) in the writer's open SQLite transaction."""
@@ -466,14 +437,5 @@ class DiskTransaction(TransactionState):
         writer.executemany("INSERT OR REPLACE INTO edges (gid, type, src, dst, props, ts) VALUES (?, ?, ?, ?, ?, ?)",
                            edges)
         writer.executemany("INSERT OR IGNORE INTO edge_entries (name, key, gid) VALUES (?, ?, ?)", edge_entries)
-        # A new relationship changes its end nodes' adjacency: a snapshot that began before must not delete them.
-        writer.executemany("UPDATE nodes SET ts = ? WHERE gid = ?", [(ts, gid) for gid in self._touched])
+        writer.executemany("UPDATE nodes SET ts = ? WHERE gid = ?", mvcc.restamps(self, ts))
 
-
-def _has_token(entity, version: Version, token: str) -> bool:
-    return token in version.labels if isinstance(entity, Vertex) else entity.type == token
-
-
-def _still_has_relationships(vertex: Vertex) -> ConstraintError:
-    return ConstraintError(f"Cannot delete node<{vertex.gid}>, because it still has relationships. To delete this "
-                           "node, you must first delete its relationships.")
