@@ -2,22 +2,23 @@
 transactions carry while it runs (reads filtered, writes checked one by one)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable
+
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import SCHEMA, WRITE
 from graphplex.security import Principal, credentials_expired
+from graphplex.system_db.administration import resolve_name
 from graphplex.system_db.security.guards import ReadFilter, WriteGuard, forbidden, roles_text
+
+if TYPE_CHECKING:
+    from graphplex.routing import Request
+
+# What the statement router checks before a statement touches a database: (principal, request, target database).
+Check = Callable[[Principal, "Request", str], None]
 
 _WRITE_ACTIONS = ("CREATE", "DELETE", "SET LABEL", "REMOVE LABEL", "SET PROPERTY")
 _SCHEMA_ACTIONS = {ast.CreateIndex: "CREATE INDEX", ast.DropIndex: "DROP INDEX",
                    ast.CreateConstraint: "CREATE CONSTRAINT", ast.DropConstraint: "DROP CONSTRAINT"}
-# The DBMS privilege each administration command needs (None: every user may run it).
-_ADMINISTRATION = {
-    ast.CreateDatabase: "CREATE DATABASE", ast.DropDatabase: "DROP DATABASE", ast.AlterDatabase: "SET DATABASE ACCESS",
-    ast.ShowDatabases: None, ast.CreateUser: "CREATE USER", ast.DropUser: "DROP USER", ast.AlterUser: "ALTER USER",
-    ast.RenameUser: "RENAME USER", ast.AlterCurrentUserPassword: None, ast.CreateRole: "CREATE ROLE",
-    ast.DropRole: "DROP ROLE", ast.RenameRole: "RENAME ROLE", ast.ShowRoles: "SHOW ROLE",
-    ast.GrantRoles: "ASSIGN ROLE", ast.RevokeRoles: "REMOVE ROLE",
-}
 
 
 def _denied(principal: Principal, what: str):
@@ -31,42 +32,63 @@ def check_password_change(principal: Principal, statement) -> None:
         raise credentials_expired()
 
 
-def check_administration(principal: Principal, statement, database_of) -> None:
-    """Administration commands need their DBMS privilege (START/STOP: the database privilege)."""
-    if principal.unrestricted:
-        return
-    privileges = principal.privileges
-    if isinstance(statement, (ast.StartDatabase, ast.StopDatabase)):
-        action = "START" if isinstance(statement, ast.StartDatabase) else "STOP"
-        allowed = privileges.allows(action, database_of(statement))
-    elif isinstance(statement, ast.ShowUsers):
-        action = "SHOW USER"
-        allowed = statement.current or privileges.allows(action)
-    elif isinstance(statement, ast.ShowPrivileges):
-        action = "SHOW PRIVILEGE"
-        own = statement.filter == "USER" and (not statement.names or statement.names == (principal.user,))
-        allowed = own or privileges.allows(action)
-    elif isinstance(statement, ast.PrivilegeCommand):
-        action = "REMOVE PRIVILEGE" if statement.action == "REVOKE" else "ASSIGN PRIVILEGE"
-        allowed = privileges.allows(action)
-    else:
-        action = _ADMINISTRATION.get(type(statement))
-        allowed = action is None or privileges.allows(action)
-    if not allowed:
+def _require(principal: Principal, action: str, allowed: Callable[[], bool]) -> None:
+    """Refuses `action` unless the principal is unrestricted or `allowed()` says yes."""
+    if not (principal.unrestricted or allowed()):
         raise forbidden(f"Permission denied for {action}. The user '{principal.user}' with roles "
                         f"[{roles_text(principal.roles)}] does not have the {action} privilege.")
 
 
+def dbms_privilege(action: str) -> Check:
+    """The check of an administration command that needs the DBMS privilege `action`."""
+    def check(principal: Principal, request: "Request", database: str) -> None:
+        _require(principal, action, lambda: principal.privileges.allows(action))
+    return check
+
+
+def database_privilege(action: str) -> Check:
+    """The check of a command on one database (START, STOP) that needs the database privilege `action` on it."""
+    def check(principal: Principal, request: "Request", database: str) -> None:
+        _require(principal, action, lambda: principal.privileges.allows(
+            action, resolve_name(request.statement.name, request.parameters)))
+    return check
+
+
+def check_show_users(principal: Principal, request: "Request", database: str) -> None:
+    """SHOW CURRENT USER is everyone's; SHOW USERS needs SHOW USER."""
+    _require(principal, "SHOW USER",
+             lambda: request.statement.current or principal.privileges.allows("SHOW USER"))
+
+
+def check_show_privileges(principal: Principal, request: "Request", database: str) -> None:
+    """A user may list their own privileges; anyone else's need SHOW PRIVILEGE."""
+    statement = request.statement
+    own = statement.filter == "USER" and (not statement.names or statement.names == (principal.user,))
+    _require(principal, "SHOW PRIVILEGE", lambda: own or principal.privileges.allows("SHOW PRIVILEGE"))
+
+
+def check_privilege_command(principal: Principal, request: "Request", database: str) -> None:
+    """GRANT and DENY need ASSIGN PRIVILEGE; REVOKE needs REMOVE PRIVILEGE."""
+    action = "REMOVE PRIVILEGE" if request.statement.action == "REVOKE" else "ASSIGN PRIVILEGE"
+    _require(principal, action, lambda: principal.privileges.allows(action))
+
+
+def may_access(principal: Principal, database: str) -> bool:
+    """The ACCESS privilege on `database`: to open a transaction on it, or to see it in SHOW DATABASES."""
+    return principal.unrestricted or principal.privileges.allows("ACCESS", database)
+
+
 def check_access(principal: Principal, database: str) -> None:
-    if not principal.unrestricted and not principal.privileges.allows("ACCESS", database):
+    if not may_access(principal, database):
         raise forbidden(f"Database access is not allowed for user '{principal.user}' with roles "
                         f"[{roles_text(principal.roles)}].")
 
 
-def check_statement(principal: Principal, statement, info, database: str) -> None:
+def check_statement(principal: Principal, request: "Request", database: str) -> None:
     """Graph, schema and LOAD CSV statements: what can be decided before the statement runs."""
     if principal.unrestricted:
         return
+    statement, info = request.statement, request.info
     privileges = principal.privileges
     inner = statement.query if isinstance(statement, (ast.Explain, ast.Profile)) else statement
     if isinstance(inner, ast.UseSchema):

@@ -150,6 +150,24 @@ class DBMS:
     def entry(self, name: str) -> DatabaseEntry | None:
         return self._entries.get(name.lower())
 
+    def catalog_entry(self, name: str) -> DatabaseEntry:
+        """The catalog's entry of database `name`; DatabaseNotFound when there is none."""
+        entry = self.entry(name)
+        if entry is None:
+            raise database_not_found(name)
+        return entry
+
+    def database_named(self, name: str) -> Database:
+        """The live database `name` (online or stopped); the error that keeps a damaged one closed, or
+        DatabaseNotFound."""
+        broken = self.broken.get(name)
+        if broken is not None:
+            raise broken
+        database = self.databases.get(name)
+        if database is None:
+            raise database_not_found(name)
+        return database
+
     def bookmark(self, database: str, commit_ts: int) -> str:
         entry = self._entries.get(database)
         uuid = entry.uuid if entry is not None else database
@@ -211,6 +229,10 @@ class DBMS:
 
     def database_names(self) -> list[str]:
         return sorted(self._entries)
+
+
+def database_not_found(name: str) -> ClientError:
+    return ClientError(f"Database does not exist. Database name: '{name}'.", "Neo.ClientError.Database.DatabaseNotFound")
 
 
 def _parse_bookmark(bookmark: str) -> tuple[str, int] | None:

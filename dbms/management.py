@@ -13,7 +13,6 @@ from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.errors import ClientError, Neo4jError, error_for_code
 from graphplex.databases.values import Duration
-from graphplex.result import Result, ResultSummary, SummaryCounters
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -58,9 +57,9 @@ def timed_out(client_configured: bool):
                           "(db.transaction.timeout). You may want to retry with a longer timeout.")
 
 
-def run_management(dbms: "DBMS", statement, text: str, parameters: dict, principal) -> Result:
-    """Runs SHOW TRANSACTIONS or TERMINATE TRANSACTIONS. A user sees (terminates) their own transactions and
-    those the SHOW TRANSACTION (TERMINATE TRANSACTION) privilege gives them."""
+def run_management(dbms: "DBMS", statement, parameters: dict, principal) -> tuple[list[str], list[tuple]]:
+    """Runs SHOW TRANSACTIONS or TERMINATE TRANSACTIONS; returns (keys, records). A user sees (terminates) their own
+    transactions and those the SHOW TRANSACTION (TERMINATE TRANSACTION) privilege gives them."""
     ids = _ids(statement.ids, parameters)
     action = "SHOW TRANSACTION" if isinstance(statement, ast.ShowTransactions) else "TERMINATE TRANSACTION"
 
@@ -92,8 +91,7 @@ def run_management(dbms: "DBMS", statement, text: str, parameters: dict, princip
     ctx = ExecutionContext(txn, parameters, Counters(), "system")
     records = [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
     txn.commit()
-    summary = ResultSummary(text, parameters, SummaryCounters(), "r", "system")
-    return Result(plan.columns, iter(records), lambda: summary)
+    return plan.columns, records
 
 
 def _ids(expressions: tuple, parameters: dict) -> list[str]:
@@ -134,7 +132,7 @@ def _rows(txn: "DBMSTransaction") -> list[dict]:
             "planner": "",
             "runtime": "", "indexes": [], "currentQueryStartTime": start.isoformat(), "protocol": txn.protocol,
             "requestUri": txn.client_address, "currentQueryStatus": "running" if txn.current_query else "",
-            "statusDetails": "", "resourceInformation": {}, "activeLockCount": len(child._written) if child else 0,
+            "statusDetails": "", "resourceInformation": {}, "activeLockCount": len(child.written_entities()) if child else 0,
             "currentQueryActiveLockCount": 0, "cpuTime": None, "waitTime": Duration(), "idleTime": None,
             "currentQueryElapsedTime": None, "currentQueryAllocatedBytes": None, "allocatedDirectBytes": 0,
             "estimatedUsedHeapMemory": child.memory.used if child else 0, "pageHits": 0, "pageFaults": 0,

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.classify import TRANSACTION_CONTROL
 from graphplex.databases.errors import ClientError, Neo4jError, SessionError, TransactionError, TransientError
 from graphplex.databases.storage import ANALYTICAL_ISOLATION_MESSAGE, StorageMode
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from graphplex.confinement import ExclusiveUse
-from graphplex.management import run_management
 from graphplex.result import Result, ResultSummary, SummaryCounters
+from graphplex.routing import isolation_level_fixed, nested_transaction, route_for
 from graphplex.security import Principal
 from graphplex.transaction import DBMSTransaction, Status as TransactionStatus
 
@@ -199,77 +198,65 @@ class Session:
             parameters = {**(parameters or {}), **kwparameters}
             self._consume_open_result()
             self._settle()
-            statement, info = self._dbms.parse(text)
-            if info.category == TRANSACTION_CONTROL:
-                return self._control(statement, text, parameters, query)
-            if self._transaction is not None:
+            statement, _ = self._dbms.parse(text)
+            route = route_for(statement)
+            if route.of_the_session:
+                return self._session_statement(statement, text)
+            if self._transaction is not None and not route.beside_explicit:
                 raise TransactionError("Explicit transaction is open: run statements through it, or commit or "
                                        "roll it back first", "Neo.ClientError.Transaction.TransactionNotFound")
             if self._statement_transaction is not None:
                 result = self._statement_transaction.run(text, parameters)
             else:
-                # SHOW STORAGE INFO reads no graph: it leaves SET NEXT TRANSACTION ISOLATION LEVEL to a transaction.
                 txn = self._new_transaction(implicit=True, metadata=getattr(query, "metadata", None),
-                                            timeout=getattr(query, "timeout", None),
-                                            uses_next_level=not isinstance(statement, ast.ShowStorageInfo))
+                                            timeout=getattr(query, "timeout", None), uses_next_level=route.reads_graph)
                 self._implicit = txn
                 result = txn.run(text, parameters)
             self._last_result = result
             return result
 
-    def _control(self, statement, text: str, parameters: dict, query: str | Query) -> Result:
+    def _session_statement(self, statement, text: str) -> Result:
+        """BEGIN, COMMIT, ROLLBACK and SET … ISOLATION LEVEL: statements about the session's own transactions."""
         if isinstance(statement, ast.TransactionControl):
-            if statement.action == "BEGIN":
-                if self._statement_transaction is not None or self._transaction is not None:
-                    raise TransactionError("Nested transactions are not supported.",
-                                           "Neo.ClientError.Transaction.TransactionStartFailed")
-                self._statement_transaction = self._new_transaction(implicit=False)
-            elif statement.action == "COMMIT":
-                txn = self._statement_transaction
-                if txn is None:
-                    raise TransactionError("No current transaction to commit.",
-                                           "Neo.ClientError.Transaction.TransactionNotFound")
-                # A refused COMMIT leaves the transaction to be rolled back by a ROLLBACK, as Memgraph asks.
-                bookmarks = txn.commit()
-                self._statement_transaction = None
-                self._remember(bookmarks)
-            else:
-                txn = self._statement_transaction
-                if txn is None:
-                    raise TransactionError("No current transaction to rollback.",
-                                           "Neo.ClientError.Transaction.TransactionNotFound")
-                self._statement_transaction = None
-                txn.rollback()
-            return _empty_result(text, self.database)
-        if isinstance(statement, ast.SetIsolationLevel):
-            if self._statement_transaction is not None or self._transaction is not None:
-                raise TransactionError("Isolation level cannot be modified in multicommand transactions.",
-                                       "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
-            database = self._dbms.databases.get(self.database)
-            mode = database.storage_mode if database is not None else None
-            if mode == StorageMode.IN_MEMORY_ANALYTICAL.value:
-                raise ClientError(ANALYTICAL_ISOLATION_MESSAGE, "Neo.ClientError.Statement.ExecutionFailed")
-            if mode == StorageMode.ON_DISK_TRANSACTIONAL.value and statement.level != "SNAPSHOT_ISOLATION":
-                raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
-            if statement.scope == "GLOBAL":
-                self._dbms.set_global("isolation_level", statement.level)
-            elif statement.scope == "SESSION":
-                self._isolation_level = statement.level
-            else:
-                self._next_isolation_level = statement.level
-            return _empty_result(text, self.database)
-        if isinstance(statement, (ast.ShowTransactions, ast.TerminateTransactions)):
-            if self._statement_transaction is not None:
-                return self._statement_transaction.run(text, parameters)
-            txn = self._new_transaction(implicit=True, metadata=getattr(query, "metadata", None),
-                                        timeout=getattr(query, "timeout", None), uses_next_level=False)
-            txn.current_query = text
-            try:
-                return run_management(self._dbms, statement, text, parameters, txn.principal)
-            finally:
-                txn.commit()
-        raise ClientError(f"{type(statement).__name__} is not supported yet",
-                          "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
+            self._transaction_control(statement.action)
+        else:
+            self._set_isolation_level(statement)
+        return _empty_result(text, self.database)
+
+    def _transaction_control(self, action: str) -> None:
+        txn = self._statement_transaction
+        if action == "BEGIN":
+            if txn is not None or self._transaction is not None:
+                raise nested_transaction()
+            self._statement_transaction = self._new_transaction(implicit=False)
+            return
+        if txn is None:
+            raise TransactionError(f"No current transaction to {action.lower()}.",
+                                   "Neo.ClientError.Transaction.TransactionNotFound")
+        if action == "COMMIT":
+            # A refused COMMIT leaves the transaction to be rolled back by a ROLLBACK, as Memgraph asks.
+            bookmarks = txn.commit()
+            self._statement_transaction = None
+            self._remember(bookmarks)
+        else:
+            self._statement_transaction = None
+            txn.rollback()
+
+    def _set_isolation_level(self, statement: ast.SetIsolationLevel) -> None:
+        if self._statement_transaction is not None or self._transaction is not None:
+            raise isolation_level_fixed()
+        database = self._dbms.databases.get(self.database)
+        mode = database.storage_mode if database is not None else None
+        if mode == StorageMode.IN_MEMORY_ANALYTICAL.value:
+            raise ClientError(ANALYTICAL_ISOLATION_MESSAGE, "Neo.ClientError.Statement.ExecutionFailed")
+        if mode == StorageMode.ON_DISK_TRANSACTIONAL.value and statement.level != "SNAPSHOT_ISOLATION":
+            raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
+        if statement.scope == "GLOBAL":
+            self._dbms.set_global("isolation_level", statement.level)
+        elif statement.scope == "SESSION":
+            self._isolation_level = statement.level
+        else:
+            self._next_isolation_level = statement.level
 
     def _await_bookmarks(self) -> None:
         """A session given bookmarks starts its first transaction only once those commits are visible."""

@@ -43,14 +43,7 @@ def _database(txn: "DBMSTransaction", name: str):
     if name == SYSTEM:
         raise ClientError("The system database's storage cannot be changed or inspected this way.",
                           "Neo.ClientError.Statement.NotSystemDatabaseError")
-    broken = txn.dbms.broken.get(name)
-    if broken is not None:
-        raise broken
-    database = txn.dbms.databases.get(name)
-    if database is None:
-        raise ClientError(f"Database does not exist. Database name: '{name}'.",
-                          "Neo.ClientError.Database.DatabaseNotFound")
-    return database
+    return txn.dbms.database_named(name)
 
 
 def _set_storage_mode(txn: "DBMSTransaction", database, mode: StorageMode) -> None:
@@ -83,10 +76,7 @@ def _storage_info(txn: "DBMSTransaction", statement: ast.ShowStorageInfo, parame
 
 
 def _database_rows(dbms, name: str, scoped: bool) -> list[tuple]:
-    entry = dbms.entry(name)
-    if entry is None:
-        raise ClientError(f"Database does not exist. Database name: '{name}'.",
-                          "Neo.ClientError.Database.DatabaseNotFound")
+    entry = dbms.catalog_entry(name)
     broken = dbms.broken.get(name)
     database = dbms.databases.get(name)
     if broken is not None or database is None:

@@ -9,20 +9,18 @@ import enum
 import itertools
 import threading
 import time
-from typing import TYPE_CHECKING, Any, ContextManager
+from typing import TYPE_CHECKING, Callable, ContextManager, TypeVar
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.classify import ADMINISTRATION, DATABASE_MANAGEMENT, READ, SCHEMA, TRANSACTION_CONTROL, WRITE
+from graphplex.databases.cypher.classify import READ, SCHEMA, TRANSACTION_CONTROL, WRITE
 from graphplex.databases.cypher.context import Counters, ExecutionContext
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError, TransientError, error_for_code
 from graphplex.batches import Batch
-from graphplex.authorization import (
-    check_access, check_administration, check_password_change, check_statement, install_guards,
-)
-from graphplex.management import run_management
+from graphplex.contracts import ChildTransaction
+from graphplex.authorization import check_access, check_password_change, install_guards, may_access
 from graphplex.security import Principal
-from graphplex.storage_commands import run_storage_command
+from graphplex.routing import Request, route_for
 from graphplex.confinement import UNCONFINED
 from graphplex.result import Result, ResultSummary
 from graphplex.system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS, resolve_name
@@ -34,6 +32,7 @@ if TYPE_CHECKING:
     from graphplex.dbms import DBMS
 
 _ids = itertools.count(1)
+T = TypeVar("T")
 MULTIPLE_GRAPHS = ("Multiple graph references in the same query is not supported on standard databases. "
                    "This capability is supported on composite databases only.")
 
@@ -68,7 +67,7 @@ class DBMSTransaction:
         self.failure: Neo4jError | None = None
         # Marked for rollback without a failure (the embedded API's `failure()`): it still reads, never writes.
         self.doomed = False
-        self.children: dict[str, Any] = {}
+        self.children: dict[str, ChildTransaction] = {}
         self.writer: str | None = None
         self.kind: str | None = None
         self.start_time = time.time()
@@ -142,60 +141,49 @@ class DBMSTransaction:
 
     def _run(self, text: str, parameters: dict | None) -> Result:
         self._check_usable()
-        parameters = dict(parameters or {})
         self.current_query = text
-        statement, info = self._parse(text)
+        statement, info = self._guarded(lambda: self.dbms.parse(text))
         self._check_doomed(info)
+        request = Request(statement, info, text, dict(parameters or {}))
+        return self._guarded(lambda: self._route(request))
+
+    def _route(self, request: Request) -> Result:
+        """The statement router's answer for this statement: a refusal, or its handler."""
+        check_password_change(self.principal, request.statement)
+        route = route_for(request.statement)
+        if route.refusal is not None:
+            raise route.refusal(request.statement)
+        return route.handler(self, request)
+
+    def _guarded(self, work: Callable[[], T]) -> T:
+        """Runs a step of a statement: whatever fails fails the transaction, and never as a bare Python exception
+        (the user still gets a code)."""
         try:
-            check_password_change(self.principal, statement)
-            if isinstance(statement, (ast.ShowTransactions, ast.TerminateTransactions)):
-                return self._track(run_management(self.dbms, statement, text, parameters, self.principal))
-            if isinstance(statement, ast.TransactionControl):
-                raise TransactionError("Nested transactions are not supported." if statement.action == "BEGIN"
-                                       else f"{statement.action} is a statement of the session: call the "
-                                       f"transaction's {statement.action.lower()}() instead",
-                                       "Neo.ClientError.Transaction.TransactionStartFailed")
-            if isinstance(statement, ast.SetIsolationLevel):
-                raise TransactionError("Isolation level cannot be modified in multicommand transactions.",
-                                       "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
-            if info.category == DATABASE_MANAGEMENT:
-                keys, records = run_storage_command(self, statement, parameters)
-                return self._wrap(keys, records, Counters(), text, parameters, self.database, "r" if keys else "s")
-            database = self._target(info)
-            self._check_kind(info.category, text)
-            if info.category == ADMINISTRATION:
-                return self._run_administration(statement, text, parameters)
-            self._check_database(database, statement, text)
-            self._check_other_graphs(info, database)
-            check_statement(self.principal, statement, info, database)
-            child = self._child(database)
-            if info.category in (WRITE, SCHEMA) and not info.explain:
-                self._check_write(database)
-            handle = self.dbms.databases[database]
-            batches = (lambda: self.new_batch(database)) if self.implicit else None
-            query_result = handle.execute(text, parameters, transaction=child, new_batch=batches,
-                                          statement=statement)
+            return work()
         except Neo4jError as error:
             self._statement_failed(error)
             raise
-        except Exception as unexpected:  # never a bare Python exception: the user still gets a code
+        except Exception as unexpected:
             error = DatabaseError(f"{type(unexpected).__name__}: {unexpected}", "Neo.DatabaseError.General.UnknownError")
             self._statement_failed(error)
             raise error from unexpected
-        return self._result(query_result, text, parameters, database)
 
-    def _parse(self, text: str):
-        """The statement from the DBMS's cache; a syntax error fails the transaction as any failed statement does."""
-        try:
-            return self.dbms.parse(text)
-        except Neo4jError as error:
-            self._statement_failed(error)
-            raise
-
-    def _target(self, info) -> str:
-        if info.category == ADMINISTRATION:
-            return SYSTEM
-        return (info.database or self.database).lower()
+    def run_graph(self, request: Request) -> Result:
+        """A graph or schema statement: on its database's child, once the rules of the transaction allow it."""
+        info = request.info
+        database = (info.database or self.database).lower()
+        self._check_kind(info.category, request.text)
+        self._check_database(database, request.statement, request.text)
+        self._check_other_graphs(info, database)
+        route_for(request.statement).authorize(self.principal, request, database)
+        child = self._child(database)
+        if info.category in (WRITE, SCHEMA) and not info.explain:
+            self._check_write(database)
+        handle = self.dbms.databases[database]
+        batches = (lambda: self.new_batch(database)) if self.implicit else None
+        query_result = handle.execute(request.text, request.parameters, transaction=child, new_batch=batches,
+                                      statement=request.statement)
+        return self._result(query_result, request.text, request.parameters, database)
 
     def _check_kind(self, category: str, text: str) -> None:
         if category == TRANSACTION_CONTROL:
@@ -212,14 +200,8 @@ class DBMSTransaction:
         self.kind = upgraded
 
     def _check_database(self, database: str, statement, text: str) -> None:
-        broken = self.dbms.broken.get(database)
-        if broken is not None:
-            raise broken
-        entry = self.dbms.entry(database)
-        if entry is None:
-            raise ClientError(f"Database does not exist. Database name: '{database}'.",
-                              "Neo.ClientError.Database.DatabaseNotFound")
-        if entry.status != "online":
+        self.dbms.database_named(database)
+        if self.dbms.entry(database).status != "online":
             raise TransientError(f"Database '{database}' is unavailable.",
                                  "Neo.TransientError.General.DatabaseUnavailable")
         if database == SYSTEM and not isinstance(statement, (ast.ShowProcedures, ast.ShowFunctions)):
@@ -237,9 +219,7 @@ class DBMSTransaction:
                 continue
             if info.database is not None:
                 raise ClientError(MULTIPLE_GRAPHS, "Neo.ClientError.Statement.SyntaxError")
-            if self.dbms.entry(name) is None:
-                raise ClientError(f"Database does not exist. Database name: '{name}'.",
-                                  "Neo.ClientError.Database.DatabaseNotFound")
+            self.dbms.catalog_entry(name)
             raise ClientError(MULTIPLE_GRAPHS, "Neo.ClientError.Statement.SemanticError")
 
     def _check_write(self, database: str) -> None:
@@ -257,7 +237,7 @@ class DBMSTransaction:
                               f"to {database}, currently writing to {self.writer}",
                               "Neo.ClientError.Statement.AccessMode")
 
-    def _child(self, database: str):
+    def _child(self, database: str) -> ChildTransaction:
         child = self.children.get(database)
         if child is None:
             if database != SYSTEM:  # the system graph is read and written by administration commands only
@@ -269,7 +249,7 @@ class DBMSTransaction:
                 child.check_terminated()
         return child
 
-    def _begin(self, database: str):
+    def _begin(self, database: str) -> ChildTransaction:
         """A database transaction as every one this transaction creates has it: its isolation level, the memory
         limit of a transaction and, for a restricted user, the read filter and write guards."""
         handle = self.dbms.databases[database]
@@ -302,8 +282,11 @@ class DBMSTransaction:
         if self.running_batch is batch:
             self.running_batch = None
 
-    def _run_administration(self, statement, text: str, parameters: dict) -> Result:
-        check_administration(self.principal, statement, lambda s: resolve_name(s.name, parameters))
+    def run_administration(self, request: Request) -> Result:
+        """An administration command: on the system database's child, once its privilege is checked."""
+        statement, text, parameters = request.statement, request.text, request.parameters
+        self._check_kind(request.info.category, text)
+        route_for(statement).authorize(self.principal, request, SYSTEM)
         reading = isinstance(statement, (ast.ShowDatabases, ast.ShowUsers, ast.ShowRoles, ast.ShowPrivileges))
         if self.access_mode == "READ" and not reading:
             raise ClientError(f"Writing in read access mode not allowed. Attempted write to {SYSTEM}",
@@ -324,11 +307,10 @@ class DBMSTransaction:
             return self._wrap([], iter(()), counters, text, parameters, SYSTEM, "s")
         if isinstance(statement, ast.ShowDatabases):
             home = self.principal.privileges.home
-            privileges = self.principal.privileges
 
             def visible_rows(ctx):
                 return [row for row in administration.show_rows(statement, ctx, home)
-                        if row["name"] == SYSTEM or privileges.allows("ACCESS", row["name"])]
+                        if row["name"] == SYSTEM or may_access(self.principal, row["name"])]
             plan = plan_show(statement, "ShowDatabases", visible_rows,
                              DATABASE_COLUMNS if statement.scope in ("ALL", "NAMED") else
                              [c for c in DATABASE_COLUMNS if c not in ("default", "home")],
@@ -386,6 +368,10 @@ class DBMSTransaction:
     def _track(self, result: Result) -> Result:
         self._results.append(result)
         return result
+
+    def result_of(self, request: Request, keys: list[str], records, query_type: str) -> Result:
+        """The result of a statement a handler answered itself (no graph plan, no counters)."""
+        return self._wrap(keys, records, Counters(), request.text, request.parameters, self.database, query_type)
 
     def _wrap(self, keys, records, counters, text, parameters, database, query_type) -> Result:
         return self._track(self._new_result(keys, iter(records),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.bolt.packstream import Structure
 from graphplex.bolt.values import Dialect
+from graphplex.routing import nested_transaction
 from graphplex.session import Query, Session
 
 HELLO, GOODBYE, RESET, RUN, BEGIN, COMMIT, ROLLBACK = 0x01, 0x02, 0x0F, 0x10, 0x11, 0x12, 0x13
@@ -309,8 +310,7 @@ class BoltConnection:
     def _begin(self, extra: dict) -> Structure:
         self._require_idle("BEGIN")
         if self.statement_session is not None:
-            raise ClientError("Nested transactions are not supported.",
-                              "Neo.ClientError.Transaction.TransactionStartFailed")
+            raise nested_transaction()
         session = self._new_session(extra)
         try:
             self.transaction = session.begin_transaction(metadata=extra.get("tx_metadata") or None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graphplex.databases.errors import error_for_code
 from graphplex.cli.exits import Unavailable, UsageError, unavailable
+from graphplex.routing import nested_transaction
 
 _SCHEMES = tuple(f"{scheme}{tls}://" for scheme in ("bolt", "neo4j") for tls in ("", "+s", "+ssc"))
 _GONE = "Neo.TransientError.General.DatabaseUnavailable"
@@ -94,8 +95,7 @@ class RemoteSession:
     def _control(self, statement: str) -> None:
         if statement == "BEGIN":
             if self.transaction is not None:
-                raise error_for_code("Neo.ClientError.Transaction.TransactionStartFailed",
-                                     "Nested transactions are not supported.")
+                raise nested_transaction()
             self.transaction = self._call(self.session.begin_transaction)
             return
         if self.transaction is None:

@@ -149,3 +149,14 @@ def test_a_malformed_bookmark_is_refused(dbms):
         with pytest.raises(Neo4jError) as caught:
             session.run("RETURN 1").consume()
     assert caught.value.code == "Neo.ClientError.Transaction.InvalidBookmark"
+
+
+@pytest.mark.parametrize("storage_mode", ["IN_MEMORY_TRANSACTIONAL", "ON_DISK_TRANSACTIONAL"])
+def test_active_lock_count_counts_what_the_transaction_wrote(storage_mode):
+    with DBMS.in_memory(storage_mode=storage_mode) as dbms, dbms.session() as owner, dbms.session() as observer:
+        tx = owner.begin_transaction()
+        tx.run("CREATE (:A)-[:R]->(:B)").consume()
+        rows = observer.run("SHOW TRANSACTIONS YIELD transactionId, activeLockCount "
+                            "WHERE transactionId = $id RETURN activeLockCount", id=tx.id).data()
+        assert rows == [{"activeLockCount": 3}]
+        tx.rollback()

@@ -1,0 +1,148 @@
+"""The statement router: one table, keyed by the class of a statement's AST, saying how the DBMS runs each kind of
+statement — whether the session runs it itself, which handler runs it inside a DBMS transaction, and which privilege
+it needs. Sessions, the DBMS transaction and, through them, explicit transactions, Bolt and the embedded API all ask
+`route_for`, so a new kind of statement is one entry in `ROUTES`. The statement's workload category (read, write,
+schema, administration …) comes from `databases.cypher.classify`, which the DBMS's cache of statements keeps."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.classify import StatementInfo
+from graphplex.databases.errors import Neo4jError, TransactionError
+from graphplex.authorization import (
+    check_privilege_command, check_show_privileges, check_show_users, check_statement, database_privilege,
+    dbms_privilege,
+)
+from graphplex.management import run_management
+from graphplex.storage_commands import run_storage_command
+
+if TYPE_CHECKING:
+    from graphplex.result import Result
+    from graphplex.security import Principal
+    from graphplex.transaction import DBMSTransaction
+
+
+@dataclass(frozen=True)
+class Request:
+    """One statement on its way to a handler: its AST, classification, text and parameters."""
+
+    statement: ast.Statement
+    info: StatementInfo
+    text: str
+    parameters: dict
+
+
+Handler = Callable[["DBMSTransaction", Request], "Result"]
+Check = Callable[["Principal", Request], None]
+
+
+@dataclass(frozen=True)
+class Route:
+    """How one kind of statement runs.
+
+    `handler` runs it inside a DBMS transaction. A statement of the session (BEGIN/COMMIT/ROLLBACK, SET … ISOLATION
+    LEVEL) has none: the session runs it, and inside a transaction it is refused with `refusal`. `privilege` is
+    what the handler checks before it touches a database (None: nothing up front; SHOW/TERMINATE TRANSACTIONS
+    decide row by row). `reads_graph=False` leaves SET NEXT TRANSACTION ISOLATION LEVEL to the next statement that
+    does read one. `beside_explicit`: a session runs it even while one of its explicit transactions is open."""
+
+    handler: Handler | None = None
+    refusal: Callable[[ast.Statement], Neo4jError] | None = None
+    privilege: Check | None = None
+    reads_graph: bool = True
+    beside_explicit: bool = False
+
+    @property
+    def of_the_session(self) -> bool:
+        return self.handler is None
+
+    def authorize(self, principal: "Principal", request: Request, database: str) -> None:
+        """Raises Forbidden unless `principal` holds the privilege this kind of statement needs on `database`."""
+        if self.privilege is not None:
+            self.privilege(principal, request, database)
+
+
+def nested_transaction() -> TransactionError:
+    """BEGIN while a transaction is open (a session's, a Bolt connection's or the one the statement runs in)."""
+    return TransactionError("Nested transactions are not supported.",
+                            "Neo.ClientError.Transaction.TransactionStartFailed")
+
+
+def isolation_level_fixed() -> TransactionError:
+    """SET … ISOLATION LEVEL while a transaction is open."""
+    return TransactionError("Isolation level cannot be modified in multicommand transactions.",
+                            "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
+
+
+def _control_refused(statement: ast.TransactionControl) -> TransactionError:
+    if statement.action == "BEGIN":
+        return nested_transaction()
+    return TransactionError(f"{statement.action} is a statement of the session: call the transaction's "
+                            f"{statement.action.lower()}() instead", "Neo.ClientError.Transaction.TransactionStartFailed")
+
+
+def _graph(txn: "DBMSTransaction", request: Request) -> "Result":
+    return txn.run_graph(request)
+
+
+def _administration(txn: "DBMSTransaction", request: Request) -> "Result":
+    return txn.run_administration(request)
+
+
+def _transactions(txn: "DBMSTransaction", request: Request) -> "Result":
+    keys, records = run_management(txn.dbms, request.statement, request.parameters, txn.principal)
+    return txn.result_of(request, keys, records, "r")
+
+
+def _storage(txn: "DBMSTransaction", request: Request) -> "Result":
+    keys, records = run_storage_command(txn, request.statement, request.parameters)
+    return txn.result_of(request, keys, records, "r" if keys else "s")
+
+
+def _administration_route(privilege: Check | None) -> Route:
+    return Route(_administration, privilege=privilege)
+
+
+GRAPH = Route(_graph, privilege=check_statement)
+ROUTES: dict[type, Route] = {
+    ast.TransactionControl: Route(refusal=_control_refused),
+    ast.SetIsolationLevel: Route(refusal=lambda statement: isolation_level_fixed()),
+    ast.ShowTransactions: Route(_transactions, reads_graph=False, beside_explicit=True),
+    ast.TerminateTransactions: Route(_transactions, reads_graph=False, beside_explicit=True),
+    ast.ShowStorageInfo: Route(_storage, reads_graph=False),
+    ast.SetStorageMode: Route(_storage),
+    ast.CreateSnapshot: Route(_storage),
+    ast.CreateDatabase: _administration_route(dbms_privilege("CREATE DATABASE")),
+    ast.DropDatabase: _administration_route(dbms_privilege("DROP DATABASE")),
+    ast.AlterDatabase: _administration_route(dbms_privilege("SET DATABASE ACCESS")),
+    ast.StartDatabase: _administration_route(database_privilege("START")),
+    ast.StopDatabase: _administration_route(database_privilege("STOP")),
+    ast.ShowDatabases: _administration_route(None),
+    ast.CreateUser: _administration_route(dbms_privilege("CREATE USER")),
+    ast.DropUser: _administration_route(dbms_privilege("DROP USER")),
+    ast.AlterUser: _administration_route(dbms_privilege("ALTER USER")),
+    ast.RenameUser: _administration_route(dbms_privilege("RENAME USER")),
+    ast.ShowUsers: _administration_route(check_show_users),
+    ast.AlterCurrentUserPassword: _administration_route(None),
+    ast.CreateRole: _administration_route(dbms_privilege("CREATE ROLE")),
+    ast.DropRole: _administration_route(dbms_privilege("DROP ROLE")),
+    ast.RenameRole: _administration_route(dbms_privilege("RENAME ROLE")),
+    ast.ShowRoles: _administration_route(dbms_privilege("SHOW ROLE")),
+    ast.GrantRoles: _administration_route(dbms_privilege("ASSIGN ROLE")),
+    ast.RevokeRoles: _administration_route(dbms_privilege("REMOVE ROLE")),
+    ast.PrivilegeCommand: _administration_route(check_privilege_command),
+    ast.ShowPrivileges: _administration_route(check_show_privileges),
+}
+
+
+def route_for(statement: ast.Statement) -> Route:
+    """The route of a statement (of the statement EXPLAIN or PROFILE wraps); graph and schema statements, which
+    the table does not list, take the graph route."""
+    inner = statement.query if isinstance(statement, (ast.Explain, ast.Profile)) else statement
+    for kind in type(inner).__mro__:
+        route = ROUTES.get(kind)
+        if route is not None:
+            return route
+    return GRAPH
