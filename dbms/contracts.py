@@ -3,12 +3,13 @@ so that the coordinator knows the phases and nothing of a storage engine's insid
 `StorageTransaction` (`databases.storage.contracts`) fulfils it."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from graphplex.databases.errors import Neo4jError
 
 
+@runtime_checkable
 class ChildTransaction(Protocol):
     """One database's transaction inside a DBMS transaction.
 
