@@ -74,6 +74,8 @@ class ExecutionContext:
     import_dir: str | None = None
     # (url, line) of the row LOAD CSV is producing, for file() and linenumber().
     csv_position: tuple[str, int] | None = None
+    # The batches of `CALL { } IN TRANSACTIONS` committed so far: a failure of the statement names how many.
+    transactions_committed: int = 0
 
     def view(self, entity):
         """The version of a node or relationship this transaction sees; raises if it was deleted."""

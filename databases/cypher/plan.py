@@ -7,6 +7,7 @@ from typing import Callable, Iterable, Iterator
 
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.termination import checked_rows
+from graphplex.databases.cypher.batch_failures import reporting_commits
 
 Rows = Iterator[dict]
 RowFunction = Callable[[Rows, ExecutionContext], Rows]
@@ -55,7 +56,7 @@ class Plan:
         rows: Rows = iter(({},))
         for operator in self.operators:
             rows = operator.run(rows, ctx)
-        return rows
+        return self._reported(rows, ctx)
 
     def profiled_rows(self, ctx: ExecutionContext, stats: dict[int, list]) -> Rows:
         """As `rows`, counting rows and time per operator into stats[id(operator)] = [rows, seconds]."""
@@ -63,7 +64,11 @@ class Plan:
         for operator in self.operators:
             entry = stats.setdefault(id(operator), [0, 0.0])
             rows = _measured(operator.run(rows, ctx), entry)
-        return rows
+        return self._reported(rows, ctx)
+
+    def _reported(self, rows: Rows, ctx: ExecutionContext) -> Rows:
+        """A statement that commits batches of its own names, when it fails, how many it committed."""
+        return reporting_commits(rows, ctx) if self.in_transactions else rows
 
     def describe(self, stats: dict[int, list] | None = None) -> list[dict]:
         """The plan as rows a person can read (EXPLAIN), with row counts and time (PROFILE)."""

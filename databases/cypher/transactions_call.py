@@ -1,5 +1,7 @@
 """`CALL { … } IN TRANSACTIONS`: the subquery runs over batches of input rows, each batch in a transaction of its
 own that commits before the next begins (Neo4j 5 semantics, ON ERROR CONTINUE | BREAK | FAIL, REPORT STATUS).
+Each committed batch is counted in `ctx.transactions_committed`, which a failure of the statement names
+(`batch_failures`).
 
 Batches get their transactions from `ctx.new_batch` (the `context.BatchTransaction` contract), which only an
 implicit (auto-commit) execution provides; anywhere else the clause fails with Neo4j's TransactionStartFailed
@@ -66,6 +68,7 @@ def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str
             except BaseException:
                 transaction.rollback()
                 raise
+            ctx.transactions_committed += 1
             _see_commit(ctx, committed_at)
             status = _status(True, True, transaction.transaction_id(), None)
             for row, results in produced:
