@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 # `regex`, not `re`: a match in `re` cannot be interrupted, one in `regex` can be given a time slice.
-import regex as regex_engine
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -533,6 +532,8 @@ def _string_predicate(expr: ast.StringPredicate, scope: Scope) -> Compiled:
     left, right = compile_expression(expr.left, scope), compile_expression(expr.right, scope)
     operator = expr.operator
     if operator == "=~":
+        import regex as regex_engine   # here, not at the top: it costs a tenth of the engine's start-up
+
         def regex(row, ctx):
             text, pattern = left(row, ctx), right(row, ctx)
             if not isinstance(text, str) or not isinstance(pattern, str):

@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 import sys
 
-from lark import Tree
-
 from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.lalr import Tree
 from graphplex.databases.errors import CypherSyntaxError
 
 MAX_DEPTH = 1100

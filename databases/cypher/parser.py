@@ -4,10 +4,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from lark import Lark, UnexpectedInput
-from lark.exceptions import VisitError
-
 from graphplex.databases.cypher import ast, nesting, parser_cache
+from graphplex.databases.cypher.lalr import Parser, UnexpectedInput, VisitError
 from graphplex.databases.cypher.syntax_errors import syntax_error
 from graphplex.databases.cypher.transformer import CypherTransformer, NodeCandidate, _BigInt
 from graphplex.databases.errors import CypherSyntaxError, Neo4jError
@@ -15,18 +13,17 @@ from graphplex.databases.errors import CypherSyntaxError, Neo4jError
 GRAMMAR = Path(__file__).with_name("grammar") / "cypher.lark"
 
 
-_PARSER: list[Lark] = []
+_PARSER: list[Parser] = []
 _PARSER_LOCK = threading.Lock()
 
 
-def _parser() -> Lark:
-    """The one parser of the process, shared by every thread: a lark LALR parser keeps no state between calls
-    (each parse has its own parser and lexer state). The lock makes threads that start together wait for one
+def _parser() -> Parser:
+    """The one parser of the process, shared by every thread: it keeps no state between parses. The lock makes threads that start together wait for one
     load instead of each building one."""
     if not _PARSER:
         with _PARSER_LOCK:
             if not _PARSER:
-                _PARSER.append(parser_cache.load(GRAMMAR))
+                _PARSER.append(Parser(parser_cache.load(GRAMMAR)))
     return _PARSER[0]
 
 

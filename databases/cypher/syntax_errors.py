@@ -1,7 +1,7 @@
-"""Syntax errors worded as Neo4j words them, from lark's errors.
+"""Syntax errors worded as Neo4j words them, from the parser's errors.
 
 `Invalid input 'FOO': expected an expression, '*' or 'DISTINCT' (line 1, column 8 (offset: 7))`, then the line in
-quotes and a caret under the offending place. lark names every terminal the parser could take next, often a
+quotes and a caret under the offending place. The parser names every terminal the parser could take next, often a
 hundred and more (each keyword may also be a name); those are grouped into what a reader thinks of: "an
 expression", "a pattern", "a clause", "an identifier", "an operator". A group is named when every terminal that
 could start it was expected; the groups are found by asking the parser what it accepts after a few probe texts,
@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lark import Lark, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-
+from graphplex.databases.cypher.lalr import Parser, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from graphplex.databases.errors import CypherSyntaxError
 
 _CODE = "Neo.ClientError.Statement.SyntaxError"
@@ -44,8 +43,8 @@ _DESCRIPTIONS = {
 }
 
 
-def syntax_error(text: str, error: UnexpectedInput, parser: Lark) -> CypherSyntaxError:
-    """The Neo4j-worded error for lark's `error` while parsing `text` with `parser`."""
+def syntax_error(text: str, error: UnexpectedInput, parser: Parser) -> CypherSyntaxError:
+    """The Neo4j-worded error for the parser's `error` while parsing `text` with `parser`."""
     unclosed = _unclosed(text)
     if unclosed is not None:
         what, offset = unclosed
@@ -83,7 +82,7 @@ def _expected_terminals(error: UnexpectedInput) -> set[str]:
     if isinstance(error, UnexpectedToken):
         try:
             names = error.accepts
-        except Exception:   # lark computes it lazily from a copy of the parser; the table's set is enough
+        except Exception:   # computed lazily from a copy of the parser's stack; the table's set is enough
             names = None
         names = names or error.expected
     elif isinstance(error, UnexpectedCharacters):
@@ -91,7 +90,7 @@ def _expected_terminals(error: UnexpectedInput) -> set[str]:
     return set(names or ()) - _UNSHOWN
 
 
-def _expected(names: set[str], parser: Lark) -> str:
+def _expected(names: set[str], parser: Parser) -> str:
     """A short human list: the groups every terminal of which was expected, then the single terminals left.
     A group is named only when it adds something to the groups before it (a clause keyword is an identifier
     too, and an identifier an expression)."""
@@ -114,7 +113,7 @@ def _expected(names: set[str], parser: Lark) -> str:
 
 
 @lru_cache(maxsize=4)
-def _groups(parser: Lark) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+def _groups(parser: Parser) -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
     """Each group's label, the terminals that must all be expected to name it (those taken after every probe)
     and those it then stands for (taken after any probe), found by asking the parser."""
     groups = []
@@ -122,32 +121,30 @@ def _groups(parser: Lark) -> tuple[tuple[str, frozenset[str], frozenset[str]], .
         sets = [_accepts(parser, probe) - set(outside) for probe in probes]
         groups.append((label, frozenset.intersection(*sets), frozenset.union(*sets)))
     label, names = _RELATIONSHIP
-    relationships = frozenset(names) & {terminal.name for terminal in parser.terminals}
+    relationships = frozenset(names) & parser.terminals
     groups.append((label, relationships, relationships))
     operators = frozenset(_accepts(parser, "RETURN 1 ") - _accepts(parser, "RETURN 1 AS x ") - {"AS"})
     groups.append((_OPERATOR, operators, operators))
     return tuple(groups)
 
 
-def _accepts(parser: Lark, probe: str) -> frozenset[str]:
-    interactive = parser.parse_interactive(probe, start="start")
-    interactive.exhaust_lexer()
-    return frozenset(interactive.accepts())
+def _accepts(parser: Parser, probe: str) -> frozenset[str]:
+    return parser.accepts_after(probe, start="start")
 
 
-def _describe(name: str, parser: Lark) -> tuple[str, ...]:
+def _describe(name: str, parser: Parser) -> tuple[str, ...]:
     if name in _DESCRIPTIONS:
         return _DESCRIPTIONS[name]
     try:
-        pattern = parser.get_terminal(name).pattern
+        kind, pattern = parser.terminal_patterns[name]
     except KeyError:
         return (name.lower().replace("_", " "),)
-    if pattern.type == "str":
-        return (f"'{pattern.value}'",)
+    if kind == "str":
+        return (f"'{pattern}'",)
     if name.isupper() and name.replace("_", "").isalpha() and not name.startswith("_"):
         return (f"'{name.replace('_', ' ')}'",)
-    if re.fullmatch(r"(?:\\.|[^\\.^$*+?{}\[\]|()])+", pattern.value):   # a literal, only escaped
-        plain = re.sub(r"\\(.)", r"\1", pattern.value)
+    if re.fullmatch(r"(?:\\.|[^\\.^$*+?{}\[\]|()])+", pattern):   # a literal, only escaped
+        plain = re.sub(r"\\(.)", r"\1", pattern)
         return (f"'{plain}'",)
     return (name.lower().replace("_", " "),)
 

@@ -1,4 +1,4 @@
-"""Turns lark's parse tree into the AST of `databases.cypher.ast`.
+"""Turns the parse tree into the AST of `databases.cypher.ast`.
 
 The grammar parses patterns that appear inside expressions as parenthesised expressions followed by
 relationships (which keeps it LALR); this transformer converts such a first "node" back into a `NodePattern`,
@@ -6,9 +6,8 @@ and likewise sorts list literals from comprehensions and `p = (a)-->(b)` from an
 """
 from __future__ import annotations
 
-from lark import Token, Transformer, Tree, v_args
-
 from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.lalr import Token, Transformer, Tree, with_meta
 from graphplex.databases.cypher.privileges import privilege_name
 from graphplex.databases.errors import CypherSyntaxError
 
@@ -584,7 +583,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         star = _has(children, "STAR")
         return (star, tuple(c for c in children if isinstance(c, ast.ReturnItem)))
 
-    @v_args(meta=True)
+    @with_meta
     def projection_item(self, meta, children):
         expression = children[0]
         sig = _significant(children)
