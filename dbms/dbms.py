@@ -142,11 +142,6 @@ class DBMS:
         if self.path is not None and directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
 
-    def set_global(self, name: str, value: object) -> None:
-        """Changes a run-time setting (`SET GLOBAL …`) and keeps it in the catalog, so a restart keeps it."""
-        self.catalog.store_setting(name, value)
-        setattr(self.settings, name, value)
-
     def entry(self, name: str) -> DatabaseEntry | None:
         return self._entries.get(name.lower())
 
@@ -220,6 +215,29 @@ class DBMS:
         if self.closed:
             raise TransientError("The DBMS is closed", "Neo.TransientError.General.DatabaseUnavailable")
         return Session(self, database, default_access_mode, bookmarks, self.security.login(auth))
+
+    def bulk_transaction(self, database: str, purpose: str, auth=None, write: bool = True):
+        """The declared bulk path of `graphplex import`, `dump` and `load`: a DBMS transaction of the user `auth`
+        names, registered like any other (SHOW TRANSACTIONS lists it with `purpose` as its query; TERMINATE and the
+        transaction timeout stop it). A dump reads through `child(database)` at snapshot isolation; a load is
+        checked as a write (`begin_bulk_write`) and writes in batches (`new_batch(database)`)."""
+        from graphplex.transaction import DBMSTransaction
+
+        if self.closed:
+            raise TransientError("The DBMS is closed", "Neo.TransientError.General.DatabaseUnavailable")
+        txn = DBMSTransaction(self, database.lower(), access_mode="WRITE" if write else "READ",
+                              isolation_level=None if write else "SNAPSHOT_ISOLATION",
+                              principal=self.security.login(auth))
+        txn.current_query = purpose
+        try:
+            if write:
+                txn.begin_bulk_write(txn.database)
+            else:
+                txn.child(txn.database)
+        except BaseException:
+            txn.rollback()
+            raise
+        return txn
 
     def database(self, name: str | None = None):
         """The embedded API of one database: `with dbms.database("neo4j").begin_tx() as tx: …`."""

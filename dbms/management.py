@@ -15,7 +15,6 @@ from graphplex.databases.errors import ClientError, Neo4jError, error_for_code
 from graphplex.databases.values import Duration
 
 if TYPE_CHECKING:
-    from graphplex.dbms import DBMS
     from graphplex.transaction import DBMSTransaction
 
 TERMINATED_PREFIX = ("The transaction has been terminated. Retry your operation in a new transaction, and you "
@@ -57,9 +56,11 @@ def timed_out(client_configured: bool):
                           "(db.transaction.timeout). You may want to retry with a longer timeout.")
 
 
-def run_management(dbms: "DBMS", statement, parameters: dict, principal) -> tuple[list[str], list[tuple]]:
-    """Runs SHOW TRANSACTIONS or TERMINATE TRANSACTIONS; returns (keys, records). A user sees (terminates) their own
-    transactions and those the SHOW TRANSACTION (TERMINATE TRANSACTION) privilege gives them."""
+def run_management(txn: "DBMSTransaction", statement, parameters: dict) -> tuple[list[str], list[tuple]]:
+    """Runs SHOW TRANSACTIONS or TERMINATE TRANSACTIONS in `txn`; returns (keys, records). A user sees (terminates)
+    their own transactions and those the SHOW TRANSACTION (TERMINATE TRANSACTION) privilege gives them. The
+    statement's YIELD/WHERE/RETURN run over `txn`'s child on its own database, as a read of it would."""
+    dbms, principal = txn.dbms, txn.principal
     ids = _ids(statement.ids, parameters)
     action = "SHOW TRANSACTION" if isinstance(statement, ast.ShowTransactions) else "TERMINATE TRANSACTION"
 
@@ -87,11 +88,9 @@ def run_management(dbms: "DBMS", statement, parameters: dict, principal) -> tupl
                             "message": "Transaction terminated.", "transaction_id": transaction_id, "killed": True})
         plan = plan_show(statement, "TerminateTransactions", lambda ctx: results, TERMINATE_COLUMNS,
                          TERMINATE_COLUMNS + ["transaction_id", "killed"], dbms.system.planner)
-    txn = dbms.system.begin()
-    ctx = ExecutionContext(txn, parameters, Counters(), "system")
-    records = [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
-    txn.commit()
-    return plan.columns, records
+    dbms.database_named(txn.database)
+    ctx = ExecutionContext(txn.child(txn.database), parameters, Counters(), txn.database)
+    return plan.columns, [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
 
 
 def _ids(expressions: tuple, parameters: dict) -> list[str]:

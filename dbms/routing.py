@@ -92,11 +92,12 @@ def _administration(txn: "DBMSTransaction", request: Request) -> "Result":
 
 
 def _transactions(txn: "DBMSTransaction", request: Request) -> "Result":
-    keys, records = run_management(txn.dbms, request.statement, request.parameters, txn.principal)
+    keys, records = run_management(txn, request.statement, request.parameters)
     return txn.result_of(request, keys, records, "r")
 
 
 def _storage(txn: "DBMSTransaction", request: Request) -> "Result":
+    route_for(request.statement).authorize(txn.principal, request, txn.database)
     keys, records = run_storage_command(txn, request.statement, request.parameters)
     return txn.result_of(request, keys, records, "r" if keys else "s")
 
@@ -108,11 +109,13 @@ def _administration_route(privilege: Check | None) -> Route:
 GRAPH = Route(_graph, privilege=check_statement)
 ROUTES: dict[type, Route] = {
     ast.TransactionControl: Route(refusal=_control_refused),
-    ast.SetIsolationLevel: Route(refusal=lambda statement: isolation_level_fixed()),
+    # SET GLOBAL … changes every database's default (`DBMSTransaction.change_setting` checks the privilege).
+    ast.SetIsolationLevel: Route(refusal=lambda statement: isolation_level_fixed(),
+                                 privilege=dbms_privilege("ALTER DATABASE")),
     ast.ShowTransactions: Route(_transactions, reads_graph=False, beside_explicit=True),
     ast.TerminateTransactions: Route(_transactions, reads_graph=False, beside_explicit=True),
     ast.ShowStorageInfo: Route(_storage, reads_graph=False),
-    ast.SetStorageMode: Route(_storage),
+    ast.SetStorageMode: Route(_storage, privilege=dbms_privilege("ALTER DATABASE")),
     ast.CreateSnapshot: Route(_storage),
     ast.CreateDatabase: _administration_route(dbms_privilege("CREATE DATABASE")),
     ast.DropDatabase: _administration_route(dbms_privilege("DROP DATABASE")),

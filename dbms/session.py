@@ -14,7 +14,7 @@ from graphplex.databases.storage import ANALYTICAL_ISOLATION_MESSAGE, StorageMod
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from graphplex.confinement import ExclusiveUse
 from graphplex.result import Result, ResultSummary, SummaryCounters
-from graphplex.routing import isolation_level_fixed, nested_transaction, route_for
+from graphplex.routing import Request, isolation_level_fixed, nested_transaction, route_for
 from graphplex.security import Principal
 from graphplex.transaction import DBMSTransaction, Status as TransactionStatus
 
@@ -198,10 +198,10 @@ class Session:
             parameters = {**(parameters or {}), **kwparameters}
             self._consume_open_result()
             self._settle()
-            statement, _ = self._dbms.parse(text)
+            statement, info = self._dbms.parse(text)
             route = route_for(statement)
             if route.of_the_session:
-                return self._session_statement(statement, text)
+                return self._session_statement(Request(statement, info, text, parameters))
             if self._transaction is not None and not route.beside_explicit:
                 raise TransactionError("Explicit transaction is open: run statements through it, or commit or "
                                        "roll it back first", "Neo.ClientError.Transaction.TransactionNotFound")
@@ -215,13 +215,13 @@ class Session:
             self._last_result = result
             return result
 
-    def _session_statement(self, statement, text: str) -> Result:
+    def _session_statement(self, request: Request) -> Result:
         """BEGIN, COMMIT, ROLLBACK and SET … ISOLATION LEVEL: statements about the session's own transactions."""
-        if isinstance(statement, ast.TransactionControl):
-            self._transaction_control(statement.action)
+        if isinstance(request.statement, ast.TransactionControl):
+            self._transaction_control(request.statement.action)
         else:
-            self._set_isolation_level(statement)
-        return _empty_result(text, self.database)
+            self._set_isolation_level(request)
+        return _empty_result(request.text, self.database)
 
     def _transaction_control(self, action: str) -> None:
         txn = self._statement_transaction
@@ -242,7 +242,8 @@ class Session:
             self._statement_transaction = None
             txn.rollback()
 
-    def _set_isolation_level(self, statement: ast.SetIsolationLevel) -> None:
+    def _set_isolation_level(self, request: Request) -> None:
+        statement = request.statement
         if self._statement_transaction is not None or self._transaction is not None:
             raise isolation_level_fixed()
         database = self._dbms.databases.get(self.database)
@@ -252,7 +253,12 @@ class Session:
         if mode == StorageMode.ON_DISK_TRANSACTIONAL.value and statement.level != "SNAPSHOT_ISOLATION":
             raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
         if statement.scope == "GLOBAL":
-            self._dbms.set_global("isolation_level", statement.level)
+            txn = self._new_transaction(implicit=True, uses_next_level=False)
+            try:
+                txn.change_setting(request, "isolation_level", statement.level)
+                self._remember(txn.commit())
+            finally:
+                txn.rollback()
         elif statement.scope == "SESSION":
             self._isolation_level = statement.level
         else:

@@ -47,22 +47,14 @@ def _database(txn: "DBMSTransaction", name: str):
 
 
 def _set_storage_mode(txn: "DBMSTransaction", database, mode: StorageMode) -> None:
-    """Switches the live database, then records the mode in the catalog so that a restart keeps it."""
+    """Records the mode in the catalog through `txn`'s system child (so that a restart keeps it), then switches
+    the live database; if `txn` does not commit, the database switches back."""
     previous = database.storage_mode
     if mode.value == previous:
         return
+    txn.dbms.catalog.update(txn.write_system(), database.name, storage_mode=mode.value)
     database.set_storage_mode(mode)
-    dbms = txn.dbms
-    system = dbms.system.begin()
-    try:
-        dbms.catalog.update(system, database.name, storage_mode=mode.value)
-        system.commit()
-    except BaseException:
-        if system.is_open:
-            system.rollback()
-        database.set_storage_mode(previous)
-        raise
-    dbms.sync_catalog()
+    txn.on_rollback(lambda: database.set_storage_mode(previous))
 
 
 def _storage_info(txn: "DBMSTransaction", statement: ast.ShowStorageInfo, parameters: dict) -> list[tuple]:

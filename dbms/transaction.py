@@ -18,7 +18,7 @@ from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError, TransientError, error_for_code
 from graphplex.batches import Batch
 from graphplex.contracts import ChildTransaction
-from graphplex.authorization import check_access, check_password_change, install_guards, may_access
+from graphplex.authorization import check_access, check_password_change, check_writes, install_guards, may_access
 from graphplex.security import Principal
 from graphplex.routing import Request, route_for
 from graphplex.confinement import UNCONFINED
@@ -84,6 +84,10 @@ class DBMSTransaction:
         self.confinement: ContextManager = UNCONFINED
         # The batch of `CALL { } IN TRANSACTIONS` running now, if any (batches run one after the other).
         self.running_batch: Batch | None = None
+        # What this transaction changed outside its children (a live database's storage mode, a setting): undone
+        # if it does not commit, applied once it has.
+        self._undo: list[Callable[[], None]] = []
+        self._after_commit: list[Callable[[], None]] = []
         # Held by the thread doing this transaction's work (a statement, a step of its results, commit, rollback):
         # `terminate`, called from another thread, rolls back only a transaction nobody is working in.
         self._working = threading.RLock()
@@ -168,6 +172,19 @@ class DBMSTransaction:
             self._statement_failed(error)
             raise error from unexpected
 
+    def change_setting(self, request: Request, name: str, value: object) -> None:
+        """`SET GLOBAL …`: the setting is kept in the catalog through the system child and applies to the DBMS
+        once this transaction commits."""
+        with self._working:
+            self._check_usable()
+            self.current_query = request.text
+            self._guarded(lambda: self._change_setting(request, name, value))
+
+    def _change_setting(self, request: Request, name: str, value: object) -> None:
+        route_for(request.statement).authorize(self.principal, request, SYSTEM)
+        self.dbms.catalog.store_setting(self.write_system(), name, value)
+        self.after_commit(lambda: setattr(self.dbms.settings, name, value))
+
     def run_graph(self, request: Request) -> Result:
         """A graph or schema statement: on its database's child, once the rules of the transaction allow it."""
         info = request.info
@@ -176,7 +193,7 @@ class DBMSTransaction:
         self._check_database(database, request.statement, request.text)
         self._check_other_graphs(info, database)
         route_for(request.statement).authorize(self.principal, request, database)
-        child = self._child(database)
+        child = self.child(database)
         if info.category in (WRITE, SCHEMA) and not info.explain:
             self._check_write(database)
         handle = self.dbms.databases[database]
@@ -200,13 +217,16 @@ class DBMSTransaction:
         self.kind = upgraded
 
     def _check_database(self, database: str, statement, text: str) -> None:
+        self._check_online(database)
+        if database == SYSTEM and not isinstance(statement, (ast.ShowProcedures, ast.ShowFunctions)):
+            raise ClientError("Not a recognised system command or procedure. This Cypher command can only be "
+                              f"executed in a user database: {text}", "Neo.ClientError.Statement.SemanticError")
+
+    def _check_online(self, database: str) -> None:
         self.dbms.database_named(database)
         if self.dbms.entry(database).status != "online":
             raise TransientError(f"Database '{database}' is unavailable.",
                                  "Neo.TransientError.General.DatabaseUnavailable")
-        if database == SYSTEM and not isinstance(statement, (ast.ShowProcedures, ast.ShowFunctions)):
-            raise ClientError("Not a recognised system command or procedure. This Cypher command can only be "
-                              f"executed in a user database: {text}", "Neo.ClientError.Statement.SemanticError")
 
     def _check_other_graphs(self, info, database: str) -> None:
         """`USE` at the start of a subquery or a UNION part may only name the statement's own database: reaching
@@ -237,7 +257,23 @@ class DBMSTransaction:
                               f"to {database}, currently writing to {self.writer}",
                               "Neo.ClientError.Statement.AccessMode")
 
-    def _child(self, database: str) -> ChildTransaction:
+    def write_system(self) -> ChildTransaction:
+        """The system database's child, claimed as this transaction's one writer: for what changes the catalog
+        (administration commands, STORAGE MODE, SET GLOBAL); the catalog is synchronised once it commits."""
+        self._check_write(SYSTEM)
+        return self.child(SYSTEM)
+
+    def on_rollback(self, undo: Callable[[], None]) -> None:
+        """`undo` runs if this transaction rolls back (or fails to commit): for a change made outside its
+        children, such as switching a live database's storage mode."""
+        self._undo.append(undo)
+
+    def after_commit(self, apply: Callable[[], None]) -> None:
+        """`apply` runs once this transaction has committed: for a change that must not be seen before."""
+        self._after_commit.append(apply)
+
+    def child(self, database: str) -> ChildTransaction:
+        """This transaction's child on `database`, begun on first use (the ACCESS privilege is checked then)."""
         child = self.children.get(database)
         if child is None:
             if database != SYSTEM:  # the system graph is read and written by administration commands only
@@ -257,6 +293,18 @@ class DBMSTransaction:
         if database != SYSTEM:
             install_guards(transaction, self.principal, database, handle.storage)
         return transaction
+
+    def begin_bulk_write(self, database: str) -> None:
+        """Declares this transaction a bulk load into `database` (`graphplex import`, `load`): it gets the checks a
+        write statement gets (the database online, ACCESS, a write privilege, a writable access mode, one writer),
+        and then writes only through `new_batch(database)`, whose batches commit one after the other."""
+        if database == SYSTEM:
+            raise ClientError("The system database cannot be bulk loaded.",
+                              "Neo.ClientError.Statement.NotSystemDatabaseError")
+        self._check_online(database)
+        check_access(self.principal, database)
+        check_writes(self.principal, database)
+        self._check_write(database)
 
     # --- batches of CALL { } IN TRANSACTIONS -------------------------------------------------------------
 
@@ -291,7 +339,7 @@ class DBMSTransaction:
         if self.access_mode == "READ" and not reading:
             raise ClientError(f"Writing in read access mode not allowed. Attempted write to {SYSTEM}",
                               "Neo.ClientError.Statement.AccessMode")
-        child = self._child(SYSTEM)
+        child = self.child(SYSTEM)
         counters = Counters()
         administration = self.dbms.administration
         security = self.dbms.security.commands
@@ -444,21 +492,22 @@ class DBMSTransaction:
             for name, child in self.children.items():
                 if name != self.writer:
                     child.commit()
-            if self.writer is not None:
-                ts = self.children[self.writer].commit()
+            writer = self.children.get(self.writer)
+            if writer is not None:  # a bulk load's writer writes through its batches only
+                ts = writer.commit()
                 if ts is not None:
                     self.bookmarks[self.writer] = self.dbms.bookmark(self.writer, ts)
         except Neo4jError as error:
             self.failure = self.failure or error
-            self._rollback_children()
-            self.status = Status.ROLLED_BACK
-            self.dbms.registry.remove(self)
+            self._rollback()
             raise
         self.status = Status.COMMITTED
         self.dbms.registry.remove(self)
         if SYSTEM in self.children and self.writer == SYSTEM:
             self.dbms.sync_catalog()
             self.dbms.security.changed()
+        for apply in self._after_commit:
+            apply()
         return dict(self.bookmarks)
 
     def rollback(self) -> None:
@@ -472,6 +521,8 @@ class DBMSTransaction:
         self._rollback_children()
         self.status = Status.ROLLED_BACK
         self.dbms.registry.remove(self)
+        for undo in reversed(self._undo):
+            undo()
 
     def _rollback_children(self) -> None:
         for child in self.children.values():

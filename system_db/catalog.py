@@ -57,19 +57,13 @@ class Catalog:
         finally:
             txn.commit()
 
-    def store_setting(self, name: str, value: object) -> None:
-        txn = self.system.begin()
-        try:
-            found = next(txn.vertices_by_property("Setting", "name", name), None)
-            if found is None:
-                txn.create_vertex(["Setting"], {"name": name, "value": value})
-            else:
-                txn.set_property(found, "value", value)
-            txn.commit()
-        except BaseException:
-            if txn.is_open:
-                txn.rollback()
-            raise
+    def store_setting(self, txn: Transaction, name: str, value: object) -> None:
+        """Keeps a setting changed at run time, in the caller's system transaction."""
+        found = next(txn.vertices_by_property("Setting", "name", name), None)
+        if found is None:
+            txn.create_vertex(["Setting"], {"name": name, "value": value})
+        else:
+            txn.set_property(found, "value", value)
 
     def entries(self, txn: Transaction | None = None) -> list[DatabaseEntry]:
         own = txn is None

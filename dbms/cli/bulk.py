@@ -24,7 +24,7 @@ from graphplex.databases.cypher.parser import parse
 from graphplex.databases.durability import records
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.databases.storage import SchemaChange
-from graphplex.cli.main import EXIT_FAILED, EXIT_OK, open_dbms
+from graphplex.cli.main import EXIT_FAILED, EXIT_OK, credentials, open_dbms
 
 BATCH = 50_000
 _INTEGER = {"int", "long", "short", "byte"}
@@ -107,9 +107,10 @@ def command_import(args, out, err) -> int:
             raise (IsADirectoryError if os.path.isdir(path) else FileNotFoundError)(2, "not a file", path)
     name = args.database.lower()
     with open_dbms(args, storage_mode=args.storage_mode) as dbms, _new_database(dbms, args, name) as database:
+        mode = dbms.entry(name).storage_mode
         analytical = not database.on_disk
         if analytical:
-            database.set_storage_mode("IN_MEMORY_ANALYTICAL")
+            _set_storage_mode(dbms, args, name, "IN_MEMORY_ANALYTICAL")
         start = time.perf_counter()
         ids: dict[tuple, object] = {}
         counts = {"nodes": 0, "relationships": 0, "properties": 0}
@@ -122,13 +123,14 @@ def command_import(args, out, err) -> int:
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                           TimeRemainingColumn(), console=_console(out), transient=True) as progress:
-                for kind, token, path in files:
-                    task = progress.add_task(os.path.basename(path), total=os.path.getsize(path))
-                    loader = _load_nodes if kind == "nodes" else _load_relationships
-                    loader(database, path, token, args.delimiter, ids, counts,
-                           lambda position: progress.update(task, completed=position))
+                with _bulk(dbms, args, name, "graphplex import") as txn:
+                    for kind, token, path in files:
+                        task = progress.add_task(os.path.basename(path), total=os.path.getsize(path))
+                        loader = _load_nodes if kind == "nodes" else _load_relationships
+                        loader(txn, database, path, token, args.delimiter, ids, counts,
+                               lambda position: progress.update(task, completed=position))
             if analytical:
-                database.set_storage_mode(dbms.entry(name).storage_mode)
+                _set_storage_mode(dbms, args, name, mode)
         finally:
             if collecting:
                 gc.enable()
@@ -167,19 +169,24 @@ def _rows(path: str, delimiter: str, progress):
 
 
 class _Batches:
-    """Storage transactions of BATCH elements: a bulk load never holds one huge transaction. Leaving the `with`
-    block commits the last batch, or on an error rolls it back."""
+    """The batches of BATCH elements a bulk transaction writes in (`DBMSTransaction.new_batch`): a bulk load never
+    holds one huge transaction, and each batch is registered and guarded like one of `CALL { } IN TRANSACTIONS`.
+    `txn` is the storage transaction of the current batch. Leaving the `with` block commits the last batch, or on
+    an error rolls it back."""
 
-    def __init__(self, database) -> None:
+    def __init__(self, bulk, database: str) -> None:
+        self.bulk = bulk
         self.database = database
-        self.txn = database.begin()
+        self.batch = bulk.new_batch(database)
+        self.txn = self.batch.transaction
         self.size = 0
 
     def tick(self) -> None:
         self.size += 1
         if self.size >= BATCH:
-            self.txn.commit()
-            self.txn = self.database.begin()
+            self.batch.commit()
+            self.batch = self.bulk.new_batch(self.database)
+            self.txn = self.batch.transaction
             self.size = 0
 
     def __enter__(self) -> "_Batches":
@@ -187,16 +194,34 @@ class _Batches:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
-            self.txn.commit()
-        elif self.txn.is_open:
-            self.txn.rollback()
+            self.batch.commit()
+        else:
+            self.batch.rollback()
+
+
+@contextmanager
+def _bulk(dbms, args, name: str, purpose: str, write: bool = True) -> Iterator:
+    """The DBMS's bulk transaction for `name` as the command's user: committed when the block ends, rolled back
+    on an error."""
+    txn = dbms.bulk_transaction(name, purpose, credentials(args), write)
+    try:
+        yield txn
+    except BaseException:
+        txn.rollback()
+        raise
+    txn.commit()
+
+
+def _set_storage_mode(dbms, args, name: str, mode: str) -> None:
+    with dbms.session(database=name, auth=credentials(args)) as session:
+        session.run(f"STORAGE MODE {mode}").consume()
 
 
 @contextmanager
 def _new_database(dbms, args, name: str, replace: bool = False) -> Iterator:
     """Creates database `name` (dropping an old one when `replace`) and yields it; if what fills it fails, the
     half-filled database is dropped again, so a failed import or load leaves nothing behind."""
-    auth = None if args.user is None else (args.user, args.password or "")
+    auth = credentials(args)
     with dbms.session(auth=auth) as session:
         if replace:
             session.run("DROP DATABASE $name IF EXISTS", name=name).consume()
@@ -209,13 +234,13 @@ def _new_database(dbms, args, name: str, replace: bool = False) -> Iterator:
         raise
 
 
-def _load_nodes(database, path, label, delimiter, ids, counts, progress) -> None:
+def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -> None:
     rows = _rows(path, delimiter, progress)
     columns = next(rows, None)
     if columns is None:
         return
     extra = [label] if label else []
-    with _Batches(database) as batches:
+    with _Batches(bulk, database.name) as batches:
         for number, row in rows:
             if len(row) != len(columns):
                 raise _bad_row(path, number, f"expected {len(columns)} fields, found {len(row)}")
@@ -240,12 +265,12 @@ def _load_nodes(database, path, label, delimiter, ids, counts, progress) -> None
             batches.tick()
 
 
-def _load_relationships(database, path, type_, delimiter, ids, counts, progress) -> None:
+def _load_relationships(bulk, database, path, type_, delimiter, ids, counts, progress) -> None:
     rows = _rows(path, delimiter, progress)
     columns = next(rows, None)
     if columns is None:
         return
-    with _Batches(database) as batches:
+    with _Batches(bulk, database.name) as batches:
         for number, row in rows:
             start = end = None
             kind, props = type_, {}
@@ -290,21 +315,20 @@ def _bad_row(path: str, number: int, detail: str) -> ClientError:
 
 def command_dump(args, out, err) -> int:
     with open_dbms(args) as dbms:
-        database = dbms.databases.get(args.source.lower())
-        if database is None or args.source.lower() == "system":
+        name = args.source.lower()
+        database = dbms.databases.get(name)
+        if database is None or name == "system":
             raise ValueError(f"no user database named {args.source!r}")
-        txn = database.begin("SNAPSHOT_ISOLATION")
         counts = {"V": 0, "E": 0, "S": 0}
 
         def counted(operations):
             for operation in operations:
                 counts[operation[0]] += 1
                 yield operation
-        try:
+        with _bulk(dbms, args, name, "graphplex dump", write=False) as bulk:
+            txn = bulk.child(name)
             records.write_graph_file(records.DUMP, args.file, txn.start_ts,
                                      counted(records.graph_operations(txn, database.storage)))
-        finally:
-            txn.commit()
     out.write(f"Dumped {args.source}: {counts['V']} nodes, {counts['E']} relationships to {args.file}\n")
     return EXIT_OK
 
@@ -319,8 +343,9 @@ def command_load(args, out, err) -> int:
         ids: dict[int, int] = {}
         counts = [0, 0]
         schema = []
-        with _new_database(dbms, args, name, replace=args.overwrite) as database:
-            with _Batches(database) as batches:
+        with _new_database(dbms, args, name, replace=args.overwrite), \
+                _bulk(dbms, args, name, "graphplex load") as bulk:
+            with _Batches(bulk, name) as batches:
                 for operation in operations:
                     kind = operation[0]
                     txn = batches.txn
@@ -337,10 +362,9 @@ def command_load(args, out, err) -> int:
                     else:
                         continue
                     batches.tick()
-            txn = database.begin()
-            for change in schema:
-                txn.change_schema(change)
-            txn.commit()
+            with _Batches(bulk, name) as batches:
+                for change in schema:
+                    batches.txn.change_schema(change)
     out.write(f"Loaded {name}: {counts[0]} nodes, {counts[1]} relationships from {args.file}\n")
     return EXIT_OK
 
