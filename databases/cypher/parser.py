@@ -6,7 +6,7 @@ from pathlib import Path
 
 from graphplex.databases.cypher import ast, nesting, parser_cache
 from graphplex.databases.cypher.lalr import Parser, UnexpectedInput, VisitError
-from graphplex.databases.cypher.syntax_errors import syntax_error
+from graphplex.databases.cypher.syntax_errors import integer_too_large, syntax_error
 from graphplex.databases.cypher.transformer import CypherTransformer, NodeCandidate, _BigInt
 from graphplex.databases.errors import CypherSyntaxError, Neo4jError
 
@@ -40,7 +40,7 @@ def parse(text: str) -> ast.Statement:
     try:
         statement = CypherTransformer(text).transform(tree)
         nesting.check_statement(statement)
-        _check_leftovers(statement)
+        _check_leftovers(statement, text)
     except VisitError as error:
         if isinstance(error.orig_exc, Neo4jError):
             raise error.orig_exc from None
@@ -60,10 +60,10 @@ def _use_prefixed(text: str):
         return None
 
 
-def _check_leftovers(statement: ast.Node) -> None:
+def _check_leftovers(statement: ast.Node, text: str) -> None:
     for node in statement.walk():
         if isinstance(node, NodeCandidate):
             raise CypherSyntaxError("Invalid input: a node pattern such as `(:Label)` can only be used inside a "
                                     "pattern, e.g. `(a)-->(:Label)`")
         if isinstance(node, ast.Literal) and isinstance(node.value, _BigInt):
-            raise CypherSyntaxError(f"integer is too large: {node.value.text}")
+            raise integer_too_large(text, node.value.text, node.value.offset)

@@ -54,6 +54,12 @@ def syntax_error(text: str, error: UnexpectedInput, parser: Parser) -> CypherSyn
     return CypherSyntaxError(f"Invalid input '{found}': expected {expected} {_position(text, offset)}", _CODE)
 
 
+def integer_too_large(text: str, digits: str, offset: int) -> CypherSyntaxError:
+    """The error of an integer literal beyond 64 bits, `digits` at `offset` of the statement `text`."""
+    shown = digits if len(digits) <= 60 else f"{digits[:57]}..."
+    return CypherSyntaxError(f"integer is too large: {shown} {_position(text, offset)}", _CODE)
+
+
 def _position(text: str, offset: int) -> str:
     """`(line l, column c (offset: o))`, then the line in quotes and a caret under the column."""
     line = text.count("\n", 0, offset) + 1

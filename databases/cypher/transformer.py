@@ -9,6 +9,7 @@ from __future__ import annotations
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.lalr import Token, Transformer, Tree, with_meta
 from graphplex.databases.cypher.privileges import privilege_name
+from graphplex.databases.cypher.syntax_errors import integer_too_large
 from graphplex.databases.errors import CypherSyntaxError
 
 MAX_INT = 2 ** 63 - 1
@@ -826,7 +827,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         return _Length(bounds)
 
     def range_exact(self, children):
-        bound = _range_bound(children[0])
+        bound = self._range_bound(children[0])
         return (bound, bound)
 
     def range_between(self, children):
@@ -836,10 +837,16 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
             if isinstance(child, Token):
                 seen_dots = True
             elif seen_dots:
-                high = _range_bound(child)
+                high = self._range_bound(child)
             else:
-                low = _range_bound(child)
+                low = self._range_bound(child)
         return (low, high)
+
+    def _range_bound(self, literal: ast.Literal) -> int:
+        """A bound of a variable-length relationship (`*2..5`), which must fit a 64-bit integer."""
+        if isinstance(literal.value, _BigInt):
+            raise integer_too_large(self.source, literal.value.text, literal.value.offset)
+        return literal.value
 
     # --- expressions -------------------------------------------------------------------------------------
 
@@ -1001,11 +1008,11 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         elif token.type == "OCTAL_INTEGER":
             value = int(text[2:], 8)
         elif len(text.lstrip("0")) > len(str(MAX_INT)):   # and Python would refuse to read thousands of digits
-            raise _syntax(f"integer is too large: {_abbreviated(str(token))}")
+            raise integer_too_large(self.source, str(token), token.start_pos)
         else:
             value = int(text)
         if value > MAX_INT:
-            return ast.Literal(_BigInt(value, str(token)))
+            return ast.Literal(_BigInt(value, str(token), token.start_pos))
         return ast.Literal(value)
 
     def float_literal(self, children):
@@ -1136,7 +1143,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
     def parenthesized(self, children):
         inner = children[0]
         if isinstance(inner, ast.Literal) and isinstance(inner.value, _BigInt):
-            raise _syntax(f"integer is too large: {inner.value.text}")
+            raise integer_too_large(self.source, inner.value.text, inner.value.offset)
         return inner
 
     def node_with_where(self, children):
@@ -1303,6 +1310,7 @@ class _BigInt:
 
     value: int
     text: str
+    offset: int
 
 
 def _labels_expression(labels: tuple[str, ...]) -> ast.LabelExpr:
@@ -1354,15 +1362,6 @@ def _as_pattern_part(expr: ast.Expr) -> ast.PatternPart | None:
     return None
 
 
-def _range_bound(literal: ast.Literal) -> int:
-    """A bound of a variable-length relationship (`*2..5`), which must fit a 64-bit integer."""
-    if isinstance(literal.value, _BigInt):
-        raise _syntax(f"integer is too large: {_abbreviated(literal.value.text)}")
-    return literal.value
-
-
-def _abbreviated(text: str) -> str:
-    return text if len(text) <= 60 else f"{text[:57]}..."
 
 
 def _syntax(message: str) -> CypherSyntaxError:

@@ -67,6 +67,19 @@ def test_an_integer_literal_of_any_length_or_place_is_too_large(session, query):
     assert fails(session, query, "Neo.ClientError.Statement.SyntaxError").startswith("integer is too large")
 
 
+@pytest.mark.parametrize("query, where", [
+    ("RETURN 99999999999999999999", "(line 1, column 8 (offset: 7))"),
+    ("WITH 1 AS x\nRETURN [x, 99999999999999999999]", "(line 2, column 12 (offset: 23))"),
+    ("RETURN (99999999999999999999)", "(line 1, column 9 (offset: 8))"),
+    ("MATCH (a)-[*1..99999999999999999999]->(b) RETURN a", "(line 1, column 16 (offset: 15))"),
+    ("RETURN " + "9" * 5000, "(line 1, column 8 (offset: 7))"),
+])
+def test_an_integer_too_large_says_where_it_is(session, query, where):
+    message = fails(session, query, "Neo.ClientError.Statement.SyntaxError")
+    assert where in message.splitlines()[0]
+    assert message.splitlines()[-1].index("^") == int(where.split("column ")[1].split(" ")[0])
+
+
 @pytest.mark.parametrize("text", ["9" * 5000, "99999999999999999999", "-9223372036854775809", "1e300"])
 def test_to_integer_of_a_string_beyond_64_bits_is_too_large(session, text):
     message = fails(session, "RETURN toInteger($s)", "Neo.ClientError.Statement.TypeError", s=text)
