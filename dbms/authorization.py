@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Callable
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import SCHEMA, WRITE
 from graphplex.security import Principal, credentials_expired
-from graphplex.system_db.administration import resolve_name
-from graphplex.system_db.security.guards import ReadFilter, WriteGuard, forbidden, roles_text
+from graphplex.system_db import ReadFilter, WriteGuard, forbidden, resolve_name, roles_text
 
 if TYPE_CHECKING:
     from graphplex.routing import Request

@@ -18,8 +18,7 @@ from graphplex.management import TimeoutWatchdog, database_stopped, dbms_closed
 from graphplex.registry import TransactionRegistry
 from graphplex.security import Security
 from graphplex.settings import Settings, read_settings_file
-from graphplex.system_db.administration import Administration
-from graphplex.system_db.catalog import SYSTEM, Catalog, DatabaseEntry
+from graphplex.system_db import SYSTEM, Catalog, DatabaseEntry, SystemCommands
 
 # Statements whose AST the DBMS keeps (least recently used first out).
 STATEMENT_CACHE_SIZE = 1000
@@ -46,8 +45,9 @@ class DBMS:
         for name, value in self.catalog.settings().items():
             if name in Settings.RUNTIME and name not in settings.given:
                 setattr(settings, name, value)
-        self.administration = Administration(self.catalog, lambda: self.settings.storage_mode)
         self.security = Security(self)
+        self.system_commands = SystemCommands(self.catalog, lambda: self.settings.storage_mode, self.security.commands,
+                                              self.system.planner)
         self.databases: dict[str, Database] = {SYSTEM: self.system}
         self._entries: dict[str, DatabaseEntry] = {}
         self.closed = False

@@ -91,6 +91,10 @@ def _administration(txn: "DBMSTransaction", request: Request) -> "Result":
     return txn.run_administration(request)
 
 
+def _administration_show(txn: "DBMSTransaction", request: Request) -> "Result":
+    return txn.show_administration(request)
+
+
 def _transactions(txn: "DBMSTransaction", request: Request) -> "Result":
     keys, records = run_management(txn, request.statement, request.parameters)
     return txn.result_of(request, keys, records, "r")
@@ -104,6 +108,10 @@ def _storage(txn: "DBMSTransaction", request: Request) -> "Result":
 
 def _administration_route(privilege: Check | None) -> Route:
     return Route(_administration, privilege=privilege)
+
+
+def _show_route(privilege: Check | None) -> Route:
+    return Route(_administration_show, privilege=privilege)
 
 
 GRAPH = Route(_graph, privilege=check_statement)
@@ -122,21 +130,21 @@ ROUTES: dict[type, Route] = {
     ast.AlterDatabase: _administration_route(dbms_privilege("SET DATABASE ACCESS")),
     ast.StartDatabase: _administration_route(database_privilege("START")),
     ast.StopDatabase: _administration_route(database_privilege("STOP")),
-    ast.ShowDatabases: _administration_route(None),
+    ast.ShowDatabases: _show_route(None),
     ast.CreateUser: _administration_route(dbms_privilege("CREATE USER")),
     ast.DropUser: _administration_route(dbms_privilege("DROP USER")),
     ast.AlterUser: _administration_route(dbms_privilege("ALTER USER")),
     ast.RenameUser: _administration_route(dbms_privilege("RENAME USER")),
-    ast.ShowUsers: _administration_route(check_show_users),
+    ast.ShowUsers: _show_route(check_show_users),
     ast.AlterCurrentUserPassword: _administration_route(None),
     ast.CreateRole: _administration_route(dbms_privilege("CREATE ROLE")),
     ast.DropRole: _administration_route(dbms_privilege("DROP ROLE")),
     ast.RenameRole: _administration_route(dbms_privilege("RENAME ROLE")),
-    ast.ShowRoles: _administration_route(dbms_privilege("SHOW ROLE")),
+    ast.ShowRoles: _show_route(dbms_privilege("SHOW ROLE")),
     ast.GrantRoles: _administration_route(dbms_privilege("ASSIGN ROLE")),
     ast.RevokeRoles: _administration_route(dbms_privilege("REMOVE ROLE")),
     ast.PrivilegeCommand: _administration_route(check_privilege_command),
-    ast.ShowPrivileges: _administration_route(check_show_privileges),
+    ast.ShowPrivileges: _show_route(check_show_privileges),
 }
 
 

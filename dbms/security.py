@@ -15,10 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from graphplex.databases.errors import AuthError, ClientError, error_for_code
-from graphplex.system_db.security.commands import SecurityCommands
-from graphplex.system_db.security.model import Privileges
-from graphplex.system_db.security.passwords import verify_password
-from graphplex.system_db.security.store import ADMIN_USER, SecurityStore
+from graphplex.system_db import ADMIN_USER, Privileges, SecurityCommands, SecurityStore, verify_password
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from graphplex.databases.cypher import ast
 from graphplex.databases.errors import ClientError, TransactionError, format_bytes
 from graphplex.databases.storage import StorageMode
-from graphplex.system_db.administration import resolve_name
-from graphplex.system_db.catalog import SYSTEM
+from graphplex.system_db import SYSTEM, resolve_name
 
 if TYPE_CHECKING:
     from graphplex.transaction import DBMSTransaction

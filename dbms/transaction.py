@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Callable, ContextManager, TypeVar
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import READ, SCHEMA, TRANSACTION_CONTROL, WRITE
 from graphplex.databases.cypher.context import Counters, ExecutionContext
-from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError, TransientError, error_for_code
 from graphplex.batches import Batch
 from graphplex.contracts import ChildTransaction
@@ -23,10 +22,7 @@ from graphplex.security import Principal
 from graphplex.routing import Request, route_for
 from graphplex.confinement import UNCONFINED
 from graphplex.result import Result, ResultSummary
-from graphplex.system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS, resolve_name
-from graphplex.system_db.security.commands import ROLE_COLUMNS, ROLE_EXTRA_COLUMNS, USER_COLUMNS
-from graphplex.system_db.security.rules import COMMAND_COLUMNS, PRIVILEGE_COLUMNS
-from graphplex.system_db.catalog import SYSTEM
+from graphplex.system_db import SYSTEM, Viewer
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -331,63 +327,27 @@ class DBMSTransaction:
             self.running_batch = None
 
     def run_administration(self, request: Request) -> Result:
-        """An administration command: on the system database's child, once its privilege is checked."""
-        statement, text, parameters = request.statement, request.text, request.parameters
-        self._check_kind(request.info.category, text)
-        route_for(statement).authorize(self.principal, request, SYSTEM)
-        reading = isinstance(statement, (ast.ShowDatabases, ast.ShowUsers, ast.ShowRoles, ast.ShowPrivileges))
-        if self.access_mode == "READ" and not reading:
-            raise ClientError(f"Writing in read access mode not allowed. Attempted write to {SYSTEM}",
-                              "Neo.ClientError.Statement.AccessMode")
-        child = self.child(SYSTEM)
+        """An administration command: written through the system database's child, once its privilege is
+        checked; the catalog is synchronised when this transaction commits."""
+        self._check_kind(request.info.category, request.text)
+        route_for(request.statement).authorize(self.principal, request, SYSTEM)
         counters = Counters()
-        administration = self.dbms.administration
-        security = self.dbms.security.commands
-        if isinstance(statement, (ast.ShowUsers, ast.ShowRoles, ast.ShowPrivileges)):
-            plan = self._security_show(statement, child, parameters)
-            ctx = ExecutionContext(child, parameters, counters, SYSTEM)
-            records = [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
-            return self._wrap(plan.columns, records, counters, text, parameters, SYSTEM, "r")
-        if not reading and not isinstance(statement, (ast.CreateDatabase, ast.DropDatabase, ast.StartDatabase,
-                                                      ast.StopDatabase, ast.AlterDatabase)):
-            self._check_write(SYSTEM)
-            counters.system_updates = security.execute(statement, child, parameters, self.user)
-            return self._wrap([], iter(()), counters, text, parameters, SYSTEM, "s")
-        if isinstance(statement, ast.ShowDatabases):
-            home = self.principal.privileges.home
+        counters.system_updates = self.dbms.system_commands.execute(
+            request.statement, self.write_system(), request.parameters, self.user,
+            self.dbms.settings.default_database)
+        return self._wrap([], (), counters, request.text, request.parameters, SYSTEM, "s")
 
-            def visible_rows(ctx):
-                return [row for row in administration.show_rows(statement, ctx, home)
-                        if row["name"] == SYSTEM or may_access(self.principal, row["name"])]
-            plan = plan_show(statement, "ShowDatabases", visible_rows,
-                             DATABASE_COLUMNS if statement.scope in ("ALL", "NAMED") else
-                             [c for c in DATABASE_COLUMNS if c not in ("default", "home")],
-                             DATABASE_COLUMNS + DATABASE_EXTRA_COLUMNS, self.dbms.system.planner)
-            ctx = ExecutionContext(child, parameters, counters, SYSTEM)
-            records = (tuple(row[c] for c in plan.columns) for row in plan.rows(ctx))
-            keys = plan.columns
-        elif isinstance(statement, (ast.CreateDatabase, ast.DropDatabase, ast.StartDatabase, ast.StopDatabase,
-                                    ast.AlterDatabase)):
-            self._check_write(SYSTEM)
-            counters.system_updates = administration.execute(statement, child, parameters,
-                                                             self.dbms.settings.default_database)
-            records, keys = iter(()), []
-        return self._wrap(keys, records, counters, text, parameters, SYSTEM, "s" if keys == [] else "r")
-
-    def _security_show(self, statement, child, parameters: dict):
-        commands = self.dbms.security.commands
-        planner = self.dbms.system.planner
-        if isinstance(statement, ast.ShowUsers):
-            rows = commands.user_rows(child, self.user if statement.current else None)
-            return plan_show(statement, "ShowUsers", lambda ctx: rows, USER_COLUMNS, USER_COLUMNS, planner)
-        if isinstance(statement, ast.ShowRoles):
-            rows = commands.role_rows(statement, child)
-            columns = ROLE_COLUMNS + (["member"] if statement.with_users else [])
-            return plan_show(statement, "ShowRoles", lambda ctx: rows, columns, columns + ROLE_EXTRA_COLUMNS, planner)
-        rows = commands.privilege_rows(statement, child, parameters, self.user)
-        extra = ["user"] if statement.filter == "USER" else []
-        columns = (COMMAND_COLUMNS if statement.as_commands else PRIVILEGE_COLUMNS) + extra
-        return plan_show(statement, "ShowPrivileges", lambda ctx: rows, columns, columns, planner)
+    def show_administration(self, request: Request) -> Result:
+        """SHOW DATABASES, USERS, ROLES or PRIVILEGES: read through the system database's child."""
+        self._check_kind(request.info.category, request.text)
+        route_for(request.statement).authorize(self.principal, request, SYSTEM)
+        child = self.child(SYSTEM)
+        viewer = Viewer(self.user, self.principal.privileges.home, lambda name: may_access(self.principal, name))
+        plan = self.dbms.system_commands.show(request.statement, child, request.parameters, viewer)
+        counters = Counters()
+        ctx = ExecutionContext(child, request.parameters, counters, SYSTEM)
+        records = [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
+        return self._wrap(plan.columns, records, counters, request.text, request.parameters, SYSTEM, "r")
 
     def _result(self, query_result, text: str, parameters: dict, database: str) -> Result:
         plan = query_result.plan
