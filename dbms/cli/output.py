@@ -7,7 +7,7 @@ import io
 import json
 from typing import TextIO
 
-from graphplex.databases.cypher.functions.conversion import to_string
+from graphplex.databases.cypher.functions import FUNCTIONS
 from graphplex.databases.values import Duration, Point
 from graphplex.types import Node, Path, Relationship
 
@@ -46,7 +46,7 @@ def _text(value: object, top: bool = False) -> str:
         return "0x" + bytes(value).hex()
     if isinstance(value, (bool, int, float, Duration, Point, dt.date, dt.time, dt.datetime)) or \
             hasattr(value, "nanosecond"):
-        return to_string(value)
+        return FUNCTIONS["tostring"].impl(None, value)
     return str(value)
 
 
