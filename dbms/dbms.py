@@ -15,6 +15,7 @@ from graphplex.databases.cypher.parser import parse
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransientError
 from graphplex.data_directory import prepare_data_directory
 from graphplex.management import TimeoutWatchdog, database_stopped, dbms_closed
+from graphplex.refusals import database_not_found
 from graphplex.registry import TransactionRegistry
 from graphplex.security import Security
 from graphplex.settings import Settings, read_settings_file
@@ -247,10 +248,6 @@ class DBMS:
 
     def database_names(self) -> list[str]:
         return sorted(self._entries)
-
-
-def database_not_found(name: str) -> ClientError:
-    return ClientError(f"Database does not exist. Database name: '{name}'.", "Neo.ClientError.Database.DatabaseNotFound")
 
 
 def _parse_bookmark(bookmark: str) -> tuple[str, int] | None:

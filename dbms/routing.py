@@ -16,6 +16,7 @@ from graphplex.authorization import (
     dbms_privilege,
 )
 from graphplex.management import run_management
+from graphplex.refusals import isolation_level_fixed, nested_transaction
 from graphplex.storage_commands import run_storage_command
 
 if TYPE_CHECKING:
@@ -62,18 +63,6 @@ class Route:
         """Raises Forbidden unless `principal` holds the privilege this kind of statement needs on `database`."""
         if self.privilege is not None:
             self.privilege(principal, request, database)
-
-
-def nested_transaction() -> TransactionError:
-    """BEGIN while a transaction is open (a session's, a Bolt connection's or the one the statement runs in)."""
-    return TransactionError("Nested transactions are not supported.",
-                            "Neo.ClientError.Transaction.TransactionStartFailed")
-
-
-def isolation_level_fixed() -> TransactionError:
-    """SET … ISOLATION LEVEL while a transaction is open."""
-    return TransactionError("Isolation level cannot be modified in multicommand transactions.",
-                            "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
 
 
 def _control_refused(statement: ast.TransactionControl) -> TransactionError:

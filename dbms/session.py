@@ -14,7 +14,8 @@ from graphplex.databases.storage import ANALYTICAL_ISOLATION_MESSAGE, StorageMod
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from graphplex.confinement import ExclusiveUse
 from graphplex.result import Result, ResultSummary, SummaryCounters
-from graphplex.routing import Request, isolation_level_fixed, nested_transaction, route_for
+from graphplex.refusals import isolation_level_fixed, nested_transaction
+from graphplex.routing import Request, route_for
 from graphplex.security import Principal
 from graphplex.transaction import DBMSTransaction, Status as TransactionStatus
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.errors import ClientError, TransactionError, format_bytes
+from graphplex.databases.errors import ClientError, format_bytes
 from graphplex.databases.storage import StorageMode
+from graphplex.refusals import only_outside_transactions
 from graphplex.system_db import SYSTEM, resolve_name
 
 if TYPE_CHECKING:
@@ -24,16 +25,12 @@ def run_storage_command(txn: "DBMSTransaction", statement: ast.Statement,
     if isinstance(statement, ast.ShowStorageInfo):
         return STORAGE_INFO_COLUMNS, _storage_info(txn, statement, parameters)
     if not txn.implicit:
-        what = "Storage mode cannot be modified" if isinstance(statement, ast.SetStorageMode) \
-            else "Snapshot cannot be created"
-        raise TransactionError(f"{what} in multicommand transactions.",
-                               "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
+        raise only_outside_transactions("Storage mode cannot be modified" if isinstance(statement, ast.SetStorageMode)
+                                        else "Snapshot cannot be created")
     database = _database(txn, txn.database)
     if isinstance(statement, ast.CreateSnapshot):
         return ["path"], [(database.create_snapshot(),)]
-    if txn.access_mode == "READ":
-        raise ClientError(f"Writing in read access mode not allowed. Attempted write to {txn.database}",
-                          "Neo.ClientError.Statement.AccessMode")
+    txn.check_access_mode(txn.database)
     _set_storage_mode(txn, database, StorageMode.parse(statement.mode))
     return [], []
 

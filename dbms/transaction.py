@@ -19,6 +19,7 @@ from graphplex.batches import Batch
 from graphplex.contracts import ChildTransaction
 from graphplex.authorization import check_access, check_password_change, check_writes, install_guards, may_access
 from graphplex.security import Principal
+from graphplex.refusals import write_in_read_mode
 from graphplex.routing import Request, route_for
 from graphplex.confinement import UNCONFINED
 from graphplex.result import Result, ResultSummary
@@ -238,10 +239,13 @@ class DBMSTransaction:
             self.dbms.catalog_entry(name)
             raise ClientError(MULTIPLE_GRAPHS, "Neo.ClientError.Statement.SemanticError")
 
-    def _check_write(self, database: str) -> None:
+    def check_access_mode(self, database: str) -> None:
+        """A transaction opened with access mode READ refuses to write `database`."""
         if self.access_mode == "READ":
-            raise ClientError(f"Writing in read access mode not allowed. Attempted write to {database}",
-                              "Neo.ClientError.Statement.AccessMode")
+            raise write_in_read_mode(database)
+
+    def _check_write(self, database: str) -> None:
+        self.check_access_mode(database)
         entry = self.dbms.entry(database)
         if entry is not None and entry.access == "read-only":
             raise ClientError(f"Database '{database}' is read-only: writes are not allowed.",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.bolt.packstream import Structure
 from graphplex.bolt.values import Dialect
-from graphplex.routing import nested_transaction
+from graphplex.refusals import nested_transaction
 from graphplex.session import Query, Session
 
 HELLO, GOODBYE, RESET, RUN, BEGIN, COMMIT, ROLLBACK = 0x01, 0x02, 0x0F, 0x10, 0x11, 0x12, 0x13

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphplex.databases.errors import error_for_code
 from graphplex.cli.exits import Unavailable, UsageError, unavailable
-from graphplex.routing import nested_transaction
+from graphplex.refusals import nested_transaction
 
 _SCHEMES = tuple(f"{scheme}{tls}://" for scheme in ("bolt", "neo4j") for tls in ("", "+s", "+ssc"))
 _GONE = "Neo.TransientError.General.DatabaseUnavailable"
