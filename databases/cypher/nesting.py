@@ -23,7 +23,8 @@ MAX_DEPTH = 1100
 # Clauses (and UNIONs) a statement may have.
 MAX_CLAUSES = 1000
 # Strings, quoted names and comments, whose words are no keywords; and the keywords that begin a clause or a union.
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
+# (Possessive, so that a literal of megabytes costs no memory per character to skip.)
+_QUOTED = re.compile(r"'(?:[^'\\]++|\\.)*+'|\"(?:[^\"\\]++|\\.)*+\"|`[^`]*+`|//[^\n]*+|/\*.*?\*/", re.DOTALL)
 _CLAUSE = re.compile(r"\b(?:MATCH|OPTIONAL|WITH|UNWIND|RETURN|UNION|CALL|CREATE|MERGE|SET|DELETE|REMOVE|FOREACH|LOAD|"
                      r"FINISH|USE)\b", re.IGNORECASE)
 # A level of nesting in the AST is at most about three levels of lark's parse tree (e.g. a list comprehension).

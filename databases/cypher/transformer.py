@@ -111,12 +111,13 @@ def unescape_string(text: str) -> str:
     out = []
     i = 0
     simple = {"\\": "\\", "'": "'", '"': '"', "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "`": "`"}
-    while i < len(body):
-        char = body[i]
-        if char != "\\":
-            out.append(char)
-            i += 1
-            continue
+    while True:
+        escape = body.find("\\", i)   # the text between escapes is copied whole: a literal may be megabytes
+        if escape < 0:
+            out.append(body[i:])
+            break
+        out.append(body[i:escape])
+        i = escape
         nxt = body[i + 1]
         if nxt in simple:
             out.append(simple[nxt])
