@@ -156,6 +156,10 @@ class DBMSTransaction:
             raise route.refusal(request.statement)
         return route.handler(self, request)
 
+    def _authorize(self, request: Request, database: str) -> None:
+        """The privilege the route table names for this kind of statement, checked at the handler's moment."""
+        route_for(request.statement).authorize(self.principal, request, database)
+
     def _guarded(self, work: Callable[[], T]) -> T:
         """Runs a step of a statement: whatever fails fails the transaction, and never as a bare Python exception
         (the user still gets a code)."""
@@ -178,7 +182,7 @@ class DBMSTransaction:
             self._guarded(lambda: self._change_setting(request, name, value))
 
     def _change_setting(self, request: Request, name: str, value: object) -> None:
-        route_for(request.statement).authorize(self.principal, request, SYSTEM)
+        self._authorize(request, SYSTEM)
         self.dbms.catalog.store_setting(self.write_system(), name, value)
         self.after_commit(lambda: setattr(self.dbms.settings, name, value))
 
@@ -189,7 +193,7 @@ class DBMSTransaction:
         self._check_kind(info.category, request.text)
         self._check_database(database, request.statement, request.text)
         self._check_other_graphs(info, database)
-        route_for(request.statement).authorize(self.principal, request, database)
+        self._authorize(request, database)
         child = self.child(database)
         if info.category in (WRITE, SCHEMA) and not info.explain:
             self._check_write(database)
@@ -334,7 +338,7 @@ class DBMSTransaction:
         """An administration command: written through the system database's child, once its privilege is
         checked; the catalog is synchronised when this transaction commits."""
         self._check_kind(request.info.category, request.text)
-        route_for(request.statement).authorize(self.principal, request, SYSTEM)
+        self._authorize(request, SYSTEM)
         counters = Counters()
         counters.system_updates = self.dbms.system_commands.execute(
             request.statement, self.write_system(), request.parameters, self.user,
@@ -344,7 +348,7 @@ class DBMSTransaction:
     def show_administration(self, request: Request) -> Result:
         """SHOW DATABASES, USERS, ROLES or PRIVILEGES: read through the system database's child."""
         self._check_kind(request.info.category, request.text)
-        route_for(request.statement).authorize(self.principal, request, SYSTEM)
+        self._authorize(request, SYSTEM)
         child = self.child(SYSTEM)
         viewer = Viewer(self.user, self.principal.privileges.home, lambda name: may_access(self.principal, name))
         plan = self.dbms.system_commands.show(request.statement, child, request.parameters, viewer)
