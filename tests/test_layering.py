@@ -89,7 +89,6 @@ WAITING_FOR_THE_STORAGE_FACE = {
     ("dbms/session.py", "graphplex.databases.storage.disk", "ONLY_SNAPSHOT_ISOLATION"),
     ("dbms/settings.py", "graphplex.databases.storage.disk", "ONLY_SNAPSHOT_ISOLATION"),
     ("system_db/security/guards.py", "graphplex.databases.storage.records", "Version"),
-    ("system_db/security/guards.py", "graphplex.databases.storage.records", "Vertex"),
 }
 
 

@@ -6,7 +6,8 @@ Neo4j's messages. An unrestricted user's transactions carry neither, so they pay
 from __future__ import annotations
 
 from graphplex.databases.errors import Forbidden
-from graphplex.databases.storage.records import Version, Vertex
+from graphplex.databases.storage import Vertex
+from graphplex.databases.storage.records import Version
 from graphplex.system_db.security.model import NODES, RELATIONSHIPS, Privileges
 
 
