@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, runtim
 
 if TYPE_CHECKING:
     from graphplex.databases.errors import Neo4jError
-    from graphplex.databases.storage.indexes import IndexSet
+    from graphplex.databases.storage.indexes import IndexSet, PropertyIndex
     from graphplex.databases.storage.isolation import IsolationLevel
     from graphplex.databases.storage.memory import MemoryTracker
     from graphplex.databases.storage.modes import StorageMode
@@ -239,9 +239,10 @@ class StorageTransaction(Protocol):
 
 
 class TransactionHooks(Protocol):
-    """What `transaction_state.TransactionState` (status, failure, memory, value checks, the reads and
-    `delete_vertex` both engines share) calls on the engine class that completes it. Each engine's transaction
-    class provides these, besides the whole `StorageTransaction`."""
+    """What `transaction_state.TransactionState` (status, failure, memory, value checks, creation, labels, the
+    commit's validation, the seeks, `expand`'s pairs and `delete_vertex`, which both engines share) calls on the
+    engine class that completes it. Each engine's transaction class provides these, besides the whole
+    `StorageTransaction`."""
 
     storage: StorageEngine
     info: "CommitInfo"
@@ -268,6 +269,11 @@ class TransactionHooks(Protocol):
     def _property_candidates(self, entity_type: str, token: str, key: str, wanted: tuple) -> Iterable:
         """A superset of the entities of `entity_type` with `token` whose `key` has the index key `wanted`, found
         the engine's way (an index it may use, else a scan); the shared property seeks filter them."""
+
+    def _ordered_candidates(self, entity_type: str, token: str, key: str,
+                            seek: Callable[["PropertyIndex"], Iterable]) -> Iterable:
+        """A superset of what a range or prefix seek on (`token`, `key`) finds: `seek(index)` over an ordered
+        index the engine keeps, else every entity with `token`; the shared seeks filter them."""
 
 
 __all__ = ["StorageEngine", "StorageTransaction", "TransactionHooks"]

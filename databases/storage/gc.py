@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Iterable
 
-from graphplex.databases.storage.records import ANCIENT
+from graphplex.databases.storage.records import ANCIENT, chain
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.storage import Storage
@@ -57,11 +57,7 @@ class GarbageCollector:
             floor = floor.older
         if floor is None:
             return 0
-        dropped = []
-        version = floor.older
-        while version is not None:
-            dropped.append(version)
-            version = version.older
+        dropped = chain(floor.older)
         floor.older = None
         floor.owner = ANCIENT
         storage = self._storage
@@ -70,12 +66,7 @@ class GarbageCollector:
             storage.indexes.versions_dropped(entity, dropped, [])
             storage.remove_entity(entity)
         elif dropped:
-            kept = []
-            version = head
-            while version is not None:
-                kept.append(version)
-                version = version.older
-            storage.indexes.versions_dropped(entity, dropped, kept)
+            storage.indexes.versions_dropped(entity, dropped, chain(head))
         return len(dropped)
 
 

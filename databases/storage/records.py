@@ -79,6 +79,21 @@ class Edge:
         return f"Edge({self.gid}:{self.type})"
 
 
+def chain(version: Version | None) -> list[Version]:
+    """`version` and every older one, newest first (the versions an index must keep entries for)."""
+    versions = []
+    while version is not None:
+        versions.append(version)
+        version = version.older
+    return versions
+
+
+def element_id(database_id: str, entity) -> str:
+    """The stable string id users see, in Neo4j 5's shape: `4:{database}:{id}` for nodes, `5:…` for
+    relationships. Internal ids are never reused, so an element id names one entity for ever."""
+    return f"{4 if isinstance(entity, Vertex) else 5}:{database_id}:{entity.gid}"
+
+
 def has_token(entity, version: Version, token: str) -> bool:
     """Whether `entity`, as `version`, carries `token`: a label of a node (its version's), the type of a
     relationship (its own, for every version)."""

@@ -11,7 +11,7 @@ from graphplex.databases.storage.gc import GarbageCollector
 from graphplex.databases.storage.indexes import NODE, IndexSet
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import StorageMode
-from graphplex.databases.storage.records import CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge
+from graphplex.databases.storage.records import CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge, element_id
 from graphplex.databases.storage.schema import Schema, SchemaChange
 from graphplex.databases.storage.transaction import Transaction
 
@@ -191,9 +191,8 @@ class Storage:
         return sorted(type_ for type_, members in self.indexes.edges_by_type.items() if members)
 
     def element_id(self, entity) -> str:
-        """The stable string id users see, in Neo4j 5's shape: `4:{database}:{id}` for nodes, `5:…` for
-        relationships. Internal ids are never reused, so an element id names one entity for ever."""
-        return f"{4 if isinstance(entity, Vertex) else 5}:{self.database_id}:{entity.gid}"
+        """See `records.element_id`."""
+        return element_id(self.database_id, entity)
 
     def label_set(self, labels) -> frozenset:
         return self._label_sets.get(labels)

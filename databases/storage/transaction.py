@@ -9,14 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from graphplex.databases.errors import Neo4jError
-from graphplex.databases.storage.indexes import NODE, RELATIONSHIP
+from graphplex.databases.storage.indexes import NODE, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
-from graphplex.databases.storage.filters import RangeBounds
-from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
 from graphplex.databases.storage.mvcc import LATEST, prepare_write, read_version, still_related
-from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge
+from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge, chain
 from graphplex.databases.storage.modes import StorageMode
-from graphplex.databases.storage.transaction_state import _NO_PROPS, BOTH, IN, OUT, Status, TransactionState
+from graphplex.databases.storage.transaction_state import BOTH, IN, OUT, Status, TransactionState
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.storage import Storage
@@ -87,70 +85,27 @@ class Transaction(TransactionState):
 
     def _property_candidates(self, entity_type: str, token: str, key: str, wanted: tuple) -> Iterable:
         index = self.storage.indexes.find(entity_type, token, (key,))
-        if index is not None:
-            return index.seek(wanted)
-        if entity_type == NODE:
-            return tuple(self.storage.indexes.vertices_by_label.get(token, ()))
-        return tuple(self.storage.indexes.edges_by_type.get(token, ()))
+        return index.seek(wanted) if index is not None else self._with_token(entity_type, token)
 
-    def vertices_by_range(self, label: str, key: str, lower: object = None, upper: object = None,
-                          lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Vertex]:
-        """Vertices with `label` and lower ≤ `key` ≤ upper; bounds of one type group, None for open."""
-        return self._by_range(NODE, label, key, lower, upper, lower_inclusive, upper_inclusive)
-
-    def edges_by_range(self, type_: str, key: str, lower: object = None, upper: object = None,
-                       lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Edge]:
-        return self._by_range(RELATIONSHIP, type_, key, lower, upper, lower_inclusive, upper_inclusive)
-
-    def _by_range(self, entity_type, token, key, lower, upper, lower_inclusive, upper_inclusive) -> Iterator:
-        self._check_readable()
-        bounds = RangeBounds.of(lower, upper, lower_inclusive, upper_inclusive)
+    def _ordered_candidates(self, entity_type: str, token: str, key: str,
+                            seek: Callable[[PropertyIndex], Iterable]) -> Iterable:
         index = self.storage.indexes.find(entity_type, token, (key,))
-        if index is not None:
-            with self.storage.write_lock:
-                candidates = list(index.seek_range(*bounds.seek_arguments()))
-        else:
-            candidates = tuple((self.storage.indexes.vertices_by_label if entity_type == NODE
-                                else self.storage.indexes.edges_by_type).get(token, ()))
-        view = self.view
-        for entity in candidates:
-            version = view(entity)
-            if version is None or (entity_type == NODE and token not in version.labels):
-                continue
-            if bounds.holds(version.props.get(key)):
-                yield entity
+        if index is None:
+            return self._with_token(entity_type, token)
+        with self.storage.write_lock:  # an ordered walk, unlike an equality seek, is no snapshot of its own
+            return list(seek(index))
 
-    def vertices_by_prefix(self, label: str, key: str, prefix: str) -> Iterator[Vertex]:
-        """Vertices with `label` whose string property `key` starts with `prefix`."""
-        self._check_readable()
-        index = self.storage.indexes.find(NODE, label, (key,))
-        if index is not None:
-            with self.storage.write_lock:
-                candidates = list(index.seek_prefix(prefix))
-        else:
-            candidates = tuple(self.storage.indexes.vertices_by_label.get(label, ()))
-        view = self.view
-        for vertex in candidates:
-            version = view(vertex)
-            if version is None or label not in version.labels:
-                continue
-            current = version.props.get(key)
-            if isinstance(current, str) and current.startswith(prefix):
-                yield vertex
+    def _with_token(self, entity_type: str, token: str) -> tuple:
+        """A snapshot of the token index's members: every entity that may carry `token`."""
+        tokens = self.storage.indexes.vertices_by_label if entity_type == NODE else self.storage.indexes.edges_by_type
+        return tuple(tokens.get(token, ()))
 
     def expand(self, vertex: Vertex, direction: str = OUT, types: Iterable[str] | None = None
                ) -> Iterator[tuple[Edge, Vertex]]:
         """The (edge, other end) pairs of a vertex; a self-loop appears once for BOTH. Costs the degree."""
         self._check_readable()
-        view = self.view
-        if direction != IN:
-            for edge in _adjacent(vertex.out, types):
-                if view(edge) is not None:
-                    yield edge, edge.dst
-        if direction != OUT:
-            for edge in _adjacent(vertex.inc, types):
-                if (direction == IN or edge.src is not edge.dst) and view(edge) is not None:
-                    yield edge, edge.src
+        yield from self._expanded(_adjacent(vertex.out, types) if direction != IN else (),
+                                  _adjacent(vertex.inc, types) if direction != OUT else (), direction)
 
     # --- writes ----------------------------------------------------------------------------------------------
 
@@ -181,25 +136,23 @@ class Transaction(TransactionState):
         return version
 
     def create_vertex(self, labels: Iterable[str] = (), props: dict | None = None) -> Vertex:
-        clean = self._new_props("create_vertex", labels, props)
         storage = self.storage
-        version = Version(self.info, storage.label_set(labels), clean, props_shared=clean is _NO_PROPS)
+        labels = storage.label_set(labels)
+        version = self._new_version("create_vertex", labels, props, labels)
         with storage.write_lock:
             vertex = Vertex(storage.next_vertex_gid(), version)
             storage.vertices[vertex.gid] = vertex
             storage.indexes.vertex_written(vertex, version)
-        self._written[vertex] = None
-        self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(clean))
+        self._created(vertex)
         return vertex
 
     def create_edge(self, src: Vertex, dst: Vertex, type_: str, props: dict | None = None) -> Edge:
         """Creates a relationship; both end nodes are write-locked, so a concurrent delete of either conflicts."""
-        clean = self._new_props("create_edge", type_, props)
+        version = self._new_version("create_edge", type_, props, None)
         self._writable(src)
         if dst is not src:
             self._writable(dst)
         storage = self.storage
-        version = Version(self.info, None, clean, props_shared=clean is _NO_PROPS)
         with storage.write_lock:
             edge = Edge(storage.next_edge_gid(), type_, src, dst, version)
             storage.edges[edge.gid] = edge
@@ -210,8 +163,7 @@ class Transaction(TransactionState):
                 dst.inc = {}
             attach_edge(dst.inc, edge)
             storage.indexes.edge_written(edge, version)
-        self._written[edge] = None
-        self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(clean))
+        self._created(edge)
         return edge
 
     def set_property(self, entity, key: str, value: object) -> None:
@@ -236,7 +188,7 @@ class Transaction(TransactionState):
         """Adds labels; returns how many were new."""
         version, added = self._label_change(vertex, labels, adding=True)
         if added:
-            version.labels = self.storage.label_set(version.labels.union(added))
+            self._relabel(version, added, adding=True)
             with self.storage.write_lock:
                 self.storage.indexes.vertex_written(vertex, version, labels=added)
         return len(added)
@@ -248,7 +200,7 @@ class Transaction(TransactionState):
             older = version.older
             if older is None or older.labels is not version.labels:
                 self._remember_replaced(vertex, version)
-            version.labels = self.storage.label_set(version.labels.difference(removed))
+            self._relabel(version, removed, adding=False)
         return len(removed)
 
     def delete_edge(self, edge: Edge) -> bool:
@@ -272,12 +224,7 @@ class Transaction(TransactionState):
         indexes = self.storage.indexes
         with self.storage.write_lock:
             for entity, replaced in self._replaced:
-                kept = []
-                version = entity.head
-                while version is not None:
-                    kept.append(version)
-                    version = version.older
-                indexes.versions_dropped(entity, [replaced], kept)
+                indexes.versions_dropped(entity, [replaced], chain(entity.head))
         self._replaced = []
 
     def _index_property(self, entity, version: Version, key: str | None) -> None:
@@ -376,12 +323,7 @@ class Transaction(TransactionState):
                 dropped = _unlink_own_versions(entity, own, stacked)
                 if not dropped:
                     continue
-                kept = []
-                version = entity.head
-                while version is not None:
-                    kept.append(version)
-                    version = version.older
-                storage.indexes.versions_dropped(entity, dropped, kept)
+                storage.indexes.versions_dropped(entity, dropped, chain(entity.head))
                 if entity.head is None:
                     storage.remove_entity(entity)
             own.aborted = True

@@ -1,5 +1,7 @@
 """What every storage transaction shares, in memory or on disk: its status, failure and termination, its memory
-accounting, and the checks and cleaning of property values before they are written."""
+accounting, the checks and cleaning of property values before they are written, the first version of a created
+entity, label changes, the validation step of a commit, and the seeks' re-check of what the transaction sees (over
+candidates each engine finds its own way). Each engine's `mvcc` answers the questions of visibility these ask."""
 from __future__ import annotations
 
 import enum
@@ -7,8 +9,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from graphplex.databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
 from graphplex.databases.storage import constraints as _constraints
-from graphplex.databases.storage.indexes import NODE, RELATIONSHIP
-from graphplex.databases.storage.memory import VERSION_BYTES, MemoryTracker, props_bytes, value_bytes
+from graphplex.databases.storage.filters import RangeBounds
+from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
+from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, MemoryTracker, props_bytes, value_bytes
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, has_token
 from graphplex.databases.values import check_storable, index_key
 
@@ -79,6 +82,12 @@ class TransactionState:
     def _property_candidates(self, entity_type: str, token: str, key: str, wanted: tuple) -> Iterable:
         """A superset of the entities with `token` whose `key` has the index key `wanted` (through an index when
         the engine may use one); `_by_property` checks each against the version this transaction sees."""
+        raise NotImplementedError
+
+    def _ordered_candidates(self, entity_type: str, token: str, key: str,
+                            seek: Callable[[PropertyIndex], Iterable]) -> Iterable:
+        """A superset of the entities with `token` that a range or prefix seek may find: `seek(index)` over an
+        ordered index on (token, key) when the engine keeps one, else every entity with `token`."""
         raise NotImplementedError
 
     # --- state -----------------------------------------------------------------------------------------------
@@ -188,14 +197,20 @@ class TransactionState:
 
     # --- the write steps both engines take the same way --------------------------------------------------
 
-    def _new_props(self, guard_check: str, token, props: dict | None) -> dict:
-        """Before a creation: the transaction must be writable, the values storable (returned cleaned) and a
-        restricted user allowed to create (`guard_check` names the write guard's check, given `token`)."""
+    def _new_version(self, guard_check: str, token, props: dict | None, labels: frozenset | None) -> Version:
+        """The first version of an entity to create (`labels` None for a relationship). Before: the transaction
+        must be writable, the values storable (cleaned) and a restricted user allowed to create (`guard_check`
+        names the write guard's check, given `token`). Without properties it shares the one empty map."""
         self._check_writable()
         clean = self._clean_props(props)
         if self.write_guard is not None:
             self._guarded(getattr(self.write_guard, guard_check), token, clean)
-        return clean
+        return Version(self.info, labels, clean, props_shared=clean is _NO_PROPS)
+
+    def _created(self, entity) -> None:
+        """Records an entity this transaction created as written and accounts its memory."""
+        self._written[entity] = None
+        self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(entity.head.props))
 
     def _write_property(self, version: Version, key: str, value: object) -> bool:
         """Sets `key` on an own version (None removes it); True when a value was stored."""
@@ -225,6 +240,11 @@ class TransactionState:
             self._guarded(self.write_guard.change_labels, "SET LABEL" if adding else "REMOVE LABEL", labels)
         version = self._writable(vertex)
         return version, [label for label in dict.fromkeys(labels) if (label not in version.labels) is adding]
+
+    def _relabel(self, version: Version, changed: list, adding: bool) -> None:
+        """Gives an own version the labels `_label_change` found changing (one shared frozenset per set)."""
+        labels = version.labels.union(changed) if adding else version.labels.difference(changed)
+        version.labels = self.storage.label_set(labels)
 
     def _may_delete(self, entity) -> bool:
         """Before a deletion: False when this transaction already deleted `entity`; a restricted user must be
@@ -281,13 +301,38 @@ class TransactionState:
         if value is None or value != value:
             return
         wanted = index_key(value)
+        yield from self._seen_with(self._property_candidates(entity_type, token, key, wanted), token, key,
+                                   lambda current: current is not None and index_key(current) == wanted)
+
+    def vertices_by_range(self, label: str, key: str, lower: object = None, upper: object = None,
+                          lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Vertex]:
+        """Vertices with `label` and lower ≤ `key` ≤ upper; bounds of one type group, None for open."""
+        return self._by_range(NODE, label, key, RangeBounds.of(lower, upper, lower_inclusive, upper_inclusive))
+
+    def edges_by_range(self, type_: str, key: str, lower: object = None, upper: object = None,
+                       lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Edge]:
+        return self._by_range(RELATIONSHIP, type_, key, RangeBounds.of(lower, upper, lower_inclusive,
+                                                                       upper_inclusive))
+
+    def _by_range(self, entity_type: str, token: str, key: str, bounds: RangeBounds) -> Iterator:
+        self._check_readable()
+        candidates = self._ordered_candidates(entity_type, token, key,
+                                              lambda index: index.seek_range(*bounds.seek_arguments()))
+        yield from self._seen_with(candidates, token, key, bounds.holds)
+
+    def vertices_by_prefix(self, label: str, key: str, prefix: str) -> Iterator[Vertex]:
+        """Vertices with `label` whose string property `key` starts with `prefix`."""
+        self._check_readable()
+        candidates = self._ordered_candidates(NODE, label, key, lambda index: index.seek_prefix(prefix))
+        yield from self._seen_with(candidates, label, key,
+                                   lambda current: isinstance(current, str) and current.startswith(prefix))
+
+    def _seen_with(self, candidates: Iterable, token: str, key: str, holds: Callable[[object], bool]) -> Iterator:
+        """The candidates that this transaction sees with `token` and whose value of `key` `holds`."""
         view = self.view
-        for entity in self._property_candidates(entity_type, token, key, wanted):
+        for entity in candidates:
             version = view(entity)
-            if version is None or not has_token(entity, version, token):
-                continue
-            current = version.props.get(key)
-            if current is not None and index_key(current) == wanted:
+            if version is not None and has_token(entity, version, token) and holds(version.props.get(key)):
                 yield entity
 
     def vertices_by_property(self, label: str, key: str, value: object) -> Iterator[Vertex]:
@@ -296,6 +341,19 @@ class TransactionState:
 
     def edges_by_property(self, type_: str, key: str, value: object) -> Iterator[Edge]:
         return self._by_property(RELATIONSHIP, type_, key, value)
+
+    def _expanded(self, outgoing: Iterable, incoming: Iterable, direction: str) -> Iterator[tuple[Edge, Vertex]]:
+        """The (edge, other end) pairs this transaction sees among a node's `outgoing` and `incoming`
+        relationships, each side taken only when `direction` asks for it; a self-loop appears once for BOTH."""
+        view = self.view
+        if direction != IN:
+            for edge in outgoing:
+                if view(edge) is not None:
+                    yield edge, edge.dst
+        if direction != OUT:
+            for edge in incoming:
+                if (direction == IN or edge.src is not edge.dst) and view(edge) is not None:
+                    yield edge, edge.src
 
     def degree(self, vertex, direction: str = "both", types=None) -> int:
         return sum(1 for _ in self.expand(vertex, direction, types))

@@ -20,7 +20,7 @@ from graphplex.databases.storage.disk.transaction import DiskTransaction
 from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import StorageMode
-from graphplex.databases.storage.records import ANCIENT, Edge, LabelSets, Version, Vertex
+from graphplex.databases.storage.records import ANCIENT, Edge, LabelSets, Version, Vertex, element_id
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from graphplex.databases.storage.schema import Schema, SchemaChange
 
@@ -259,7 +259,8 @@ class DiskStorage:
         return sum(path.stat().st_size for path in self.directory.glob(store.FILE_NAME + "*") if path.exists())
 
     def element_id(self, entity) -> str:
-        return f"{4 if isinstance(entity, Vertex) else 5}:{self.database_id}:{entity.gid}"
+        """See `records.element_id`."""
+        return element_id(self.database_id, entity)
 
     def close(self) -> None:
         """Closes every connection (open transactions must have ended)."""

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 import weakref
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from graphplex.databases.storage.disk import mvcc, store
-from graphplex.databases.storage.filters import RangeBounds
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
-from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
 from graphplex.databases.storage.records import ANCIENT, CommitInfo, Edge, Version, Vertex, has_token
-from graphplex.databases.storage.transaction_state import _NO_PROPS, IN, OUT, Status, TransactionState
+from graphplex.databases.storage.transaction_state import IN, OUT, Status, TransactionState
 from graphplex.databases.values import index_key
 
 if TYPE_CHECKING:
@@ -196,7 +194,7 @@ class DiskTransaction(TransactionState):
     def _property_candidates(self, entity_type: str, token: str, key: str, wanted: tuple) -> Iterable:
         index = self.storage.indexes.find(entity_type, token, (key,))
         if index is None or not mvcc.index_usable(self, index):
-            return self.vertices_with_label(token) if entity_type == NODE else self.edges_with_type(token)
+            return self._with_token(entity_type, token)
         return self._seek(index, wanted)
 
     def _seek(self, index: PropertyIndex, wanted: tuple) -> Iterator:
@@ -218,21 +216,13 @@ class DiskTransaction(TransactionState):
             if loaded is None or index.key_of(loaded.props) != wanted or not has_token(entity, loaded, index.label):
                 yield entity
 
-    def vertices_by_range(self, label: str, key: str, lower: object = None, upper: object = None,
-                          lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Vertex]:
-        bounds = RangeBounds.of(lower, upper, lower_inclusive, upper_inclusive)
-        return (v for v in self.vertices_with_label(label) if bounds.holds(self.view(v).props.get(key)))
+    def _ordered_candidates(self, entity_type: str, token: str, key: str,
+                            seek: Callable[[PropertyIndex], Iterable]) -> Iterable:
+        """Every entity with `token`: the store's index entries answer equality only."""
+        return self._with_token(entity_type, token)
 
-    def edges_by_range(self, type_: str, key: str, lower: object = None, upper: object = None,
-                       lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Edge]:
-        bounds = RangeBounds.of(lower, upper, lower_inclusive, upper_inclusive)
-        return (e for e in self.edges_with_type(type_) if bounds.holds(self.view(e).props.get(key)))
-
-    def vertices_by_prefix(self, label: str, key: str, prefix: str) -> Iterator[Vertex]:
-        for vertex in self.vertices_with_label(label):
-            current = self.view(vertex).props.get(key)
-            if isinstance(current, str) and current.startswith(prefix):
-                yield vertex
+    def _with_token(self, entity_type: str, token: str) -> Iterator:
+        return self.vertices_with_label(token) if entity_type == NODE else self.edges_with_type(token)
 
     def expand(self, vertex: Vertex, direction: str = OUT, types: Iterable[str] | None = None
                ) -> Iterator[tuple[Edge, Vertex]]:
@@ -241,30 +231,22 @@ class DiskTransaction(TransactionState):
         types = tuple(types) if types is not None else None
         if types == ():
             return
+        yield from self._expanded(self._adjacent(vertex, "src", types, self._own_out) if direction != IN else (),
+                                  self._adjacent(vertex, "dst", types, self._own_in) if direction != OUT else (),
+                                  direction)
+
+    def _adjacent(self, vertex: Vertex, end: str, types: tuple | None, own: dict) -> Iterator[Edge]:
+        """The relationships with `vertex` as their `end` ("src" or "dst") of `types` (None: any): the snapshot's,
+        then those this transaction created (`own`: by end node)."""
         gid = vertex.gid
         if gid not in self._created_vertices:
             where = "" if types is None else f" AND type IN ({', '.join('?' * len(types))})"
-            if direction != IN:
-                for row in self._rows(f"SELECT gid, type, src, dst, props FROM edges WHERE src = ?{where}",
-                                      (gid,) + (types or ())).fetchall():
-                    edge = self._edge_row(row, vertex)
-                    if self.view(edge) is not None:
-                        yield edge, edge.dst
-            if direction != OUT:
-                for row in self._rows(f"SELECT gid, type, src, dst, props FROM edges WHERE dst = ?{where}",
-                                      (gid,) + (types or ())).fetchall():
-                    edge = self._edge_row(row, vertex)
-                    if (direction == IN or edge.src is not edge.dst) and self.view(edge) is not None:
-                        yield edge, edge.src
-        if direction != IN:
-            for edge in tuple(self._own_out.get(gid, ())):
-                if (types is None or edge.type in types) and self.view(edge) is not None:
-                    yield edge, edge.dst
-        if direction != OUT:
-            for edge in tuple(self._own_in.get(gid, ())):
-                if (types is None or edge.type in types) and (direction == IN or edge.src is not edge.dst) \
-                        and self.view(edge) is not None:
-                    yield edge, edge.src
+            for row in self._rows(f"SELECT gid, type, src, dst, props FROM edges WHERE {end} = ?{where}",
+                                  (gid,) + (types or ())).fetchall():
+                yield self._edge_row(row, vertex)
+        for edge in tuple(own.get(gid, ())):
+            if types is None or edge.type in types:
+                yield edge
 
     # --- writes ----------------------------------------------------------------------------------------------
 
@@ -289,32 +271,29 @@ class DiskTransaction(TransactionState):
         return True
 
     def create_vertex(self, labels: Iterable[str] = (), props: dict | None = None) -> Vertex:
-        clean = self._new_props("create_vertex", labels, props)
-        version = Version(self.info, self.storage.label_set(tuple(labels)), clean, props_shared=clean is _NO_PROPS)
+        labels = self.storage.label_set(tuple(labels))
+        version = self._new_version("create_vertex", labels, props, labels)
         vertex = Vertex(self.storage.next_vertex_gid(), version)
         self._created_vertices[vertex.gid] = vertex
         self._vertices[vertex.gid] = vertex
-        self._written[vertex] = None
+        self._created(vertex)
         self._note_values(vertex, version)
-        self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(clean))
         return vertex
 
     def create_edge(self, src: Vertex, dst: Vertex, type_: str, props: dict | None = None) -> Edge:
         """Creates a relationship; both end nodes are locked, so a concurrent delete of either conflicts."""
-        clean = self._new_props("create_edge", type_, props)
+        version = self._new_version("create_edge", type_, props, None)
         for end in (src, dst):
             if self.view(end) is None:
                 self._writable(end)  # raises: deleted here
         mvcc.lock_ends(self, src, dst)
-        edge = Edge(self.storage.next_edge_gid(), type_, src, dst,
-                    Version(self.info, None, clean, props_shared=clean is _NO_PROPS))
+        edge = Edge(self.storage.next_edge_gid(), type_, src, dst, version)
         self._created_edges[edge.gid] = edge
         self._edges[edge.gid] = edge
         self._own_out.setdefault(src.gid, []).append(edge)
         self._own_in.setdefault(dst.gid, []).append(edge)
-        self._written[edge] = None
-        self._note_values(edge, edge.head)
-        self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(clean))
+        self._created(edge)
+        self._note_values(edge, version)
         return edge
 
     def set_property(self, entity, key: str, value: object) -> None:
@@ -332,14 +311,14 @@ class DiskTransaction(TransactionState):
     def add_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
         version, added = self._label_change(vertex, labels, adding=True)
         if added:
-            version.labels = self.storage.label_set(version.labels.union(added))
+            self._relabel(version, added, adding=True)
             self._note_values(vertex, version)  # a new label may put the node's values under an index
         return len(added)
 
     def remove_labels(self, vertex: Vertex, labels: Iterable[str]) -> int:
         version, removed = self._label_change(vertex, labels, adding=False)
         if removed:
-            version.labels = self.storage.label_set(version.labels.difference(removed))
+            self._relabel(version, removed, adding=False)
         return len(removed)
 
     def delete_edge(self, edge: Edge) -> bool:
