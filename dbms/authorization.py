@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Callable
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import SCHEMA, WRITE
+from graphplex.contracts import ChildTransaction
 from graphplex.security import Principal, credentials_expired
 from graphplex.system_db import ReadFilter, WriteGuard, forbidden, resolve_name, roles_text
 
@@ -117,7 +118,7 @@ def check_writes(principal: Principal, database: str) -> None:
         raise _denied(principal, "Write operations")
 
 
-def install_guards(child, principal: Principal, database: str, storage) -> None:
+def install_guards(child: ChildTransaction, principal: Principal, database: str, storage) -> None:
     """Gives a restricted user's database transaction its read filter and write guard."""
     if principal.unrestricted:
         return

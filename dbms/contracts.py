@@ -3,7 +3,7 @@ so that the coordinator knows the phases and nothing of a storage engine's insid
 `StorageTransaction` (`databases.storage.contracts`) fulfils it."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from graphplex.databases.errors import Neo4jError
@@ -24,6 +24,9 @@ class ChildTransaction(Protocol):
     memory: object
     # The transaction whose lock this one waits for (SHOW TRANSACTIONS' "Blocked by"), None when not waiting.
     waiting_for: "ChildTransaction | None"
+    # A restricted user's read filter and write guard, installed in phase 1 (`authorization.install_guards`).
+    read_filter: "Callable | None"
+    write_guard: object | None
 
     @property
     def is_open(self) -> bool:
