@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from graphplex.databases.cypher.lalr import Parser, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from graphplex.databases.cypher.redaction import MASK, password_spans, redact, redacted_offset
 from graphplex.databases.errors import CypherSyntaxError
 
 _CODE = "Neo.ClientError.Statement.SyntaxError"
@@ -45,13 +46,22 @@ _DESCRIPTIONS = {
 
 def syntax_error(text: str, error: UnexpectedInput, parser: Parser) -> CypherSyntaxError:
     """The Neo4j-worded error for the parser's `error` while parsing `text` with `parser`."""
+    passwords = password_spans(text, parser)
     unclosed = _unclosed(text)
     if unclosed is not None:
         what, offset = unclosed
-        return CypherSyntaxError(f"{what} {_position(text, offset)}", _CODE)
+        return CypherSyntaxError(f"{what} {_redacted_position(text, offset, passwords)}", _CODE)
     offset, found = _found(text, error)
+    if any(start <= offset < end for start, end in passwords):
+        found = MASK
     expected = _expected(_expected_terminals(error), parser)
-    return CypherSyntaxError(f"Invalid input '{found}': expected {expected} {_position(text, offset)}", _CODE)
+    return CypherSyntaxError(
+        f"Invalid input '{found}': expected {expected} {_redacted_position(text, offset, passwords)}", _CODE)
+
+
+def _redacted_position(text: str, offset: int, passwords: list[tuple[int, int]]) -> str:
+    """The position and excerpt of `offset`, with the statement's passwords masked."""
+    return _position(redact(text, passwords), redacted_offset(offset, passwords))
 
 
 def integer_too_large(text: str, digits: str, offset: int) -> CypherSyntaxError:
