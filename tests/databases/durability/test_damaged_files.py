@@ -1,0 +1,209 @@
+"""Damaged files (issue 14): a damaged log record with intact records after it refuses to open, naming the file
+and the offset, and leaves the files as they were; only a torn tail (a last record a crash cut short) is cut.
+Every byte of a small log and of a small snapshot is damaged in turn: each outcome is the whole graph, a clear
+refusal, or (damage in the last record only) exactly the commits before that record — never a silent loss of a
+commit that intact records follow, never a raw Python exception."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from graphplex.databases import Database
+from graphplex.databases.durability.log import LOG_NAME, ROTATED_NAME
+from graphplex.databases.durability.records import FILE_HEADER
+from graphplex.databases.durability.snapshot import SNAPSHOT_NAME
+from graphplex.databases.errors import DatabaseError, Neo4jError
+
+COMMITS = 4
+REFUSAL = "Neo.DatabaseError.General.UnknownError"
+
+
+def write_log(directory: Path, commits: int = COMMITS, first: int = 0) -> list[int]:
+    """Logs one commit a record (no checkpoint); returns where each record starts, then where the last ends."""
+    db = Database("neo4j", directory=str(directory))
+    starts = [FILE_HEADER.size]
+    for i in range(first, first + commits):
+        db.execute("CREATE (:C {i: $i})", {"i": i}).consume()
+        starts.append(db.log.writer.size)
+    db.close(checkpoint=False)
+    return starts
+
+
+def files(directory: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(directory.iterdir())}
+
+
+def damage(path: Path, position: int, mask: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[position] ^= mask
+    path.write_bytes(bytes(data))
+
+
+def recovered(directory: Path) -> list[int]:
+    """The commits a reopen recovers (without a writer, so nothing but recovery touches the files)."""
+    db = Database("neo4j", directory=str(directory), durability="none")
+    return [row[0] for row in db.execute("MATCH (c:C) RETURN c.i ORDER BY c.i")]
+
+
+def refusal(directory: Path) -> Neo4jError:
+    """The error a reopen refuses with; the files must be left exactly as they were."""
+    before = files(directory)
+    with pytest.raises(Neo4jError) as caught:
+        recovered(directory)
+    assert caught.value.code == REFUSAL, caught.value
+    assert files(directory) == before, "a refusal leaves the files untouched"
+    return caught.value
+
+
+# --- a damaged record that is not the tail ------------------------------------------------------------------
+
+@pytest.mark.parametrize("change", [
+    pytest.param(lambda data, at: data.__setitem__(slice(at, at + 4), bytes(4)), id="length zeroed"),
+    pytest.param(lambda data, at: data.__setitem__(at + 3, data[at + 3] ^ 0x80), id="length made huge"),
+    pytest.param(lambda data, at: data.__setitem__(at, data[at] ^ 0x01), id="length off by one"),
+    pytest.param(lambda data, at: data.__setitem__(at + 5, data[at + 5] ^ 0x10), id="header bit flipped"),
+    pytest.param(lambda data, at: data.__setitem__(slice(at, at + 16), bytes(16)), id="header zeroed"),
+])
+def test_a_damaged_middle_record_refuses_naming_file_and_offset(tmp_path, change):
+    starts = write_log(tmp_path)
+    log = tmp_path / LOG_NAME
+    data = bytearray(log.read_bytes())
+    change(data, starts[1])
+    log.write_bytes(bytes(data))
+    error = refusal(tmp_path)
+    assert str(log) in error.message and f"offset {starts[1]}" in error.message, error.message
+
+
+def test_a_damaged_last_record_of_the_rotated_log_refuses_when_the_log_after_it_holds_commits(tmp_path):
+    starts = write_log(tmp_path, commits=2)
+    (tmp_path / LOG_NAME).replace(tmp_path / ROTATED_NAME)  # a checkpoint that died before its snapshot
+    write_log(tmp_path, commits=1, first=2)
+    damage(tmp_path / ROTATED_NAME, starts[-1] - 2, 0xFF)
+    error = refusal(tmp_path)
+    assert str(tmp_path / ROTATED_NAME) in error.message and f"offset {starts[1]}" in error.message
+
+
+# --- torn tails ---------------------------------------------------------------------------------------------
+
+def torn_tails(data: bytes, start: int):
+    """What a crash can leave of the last record (at `start`): each prefix, alone or before the preallocated
+    zeros, and the record with its first bytes never written (the disk wrote a later sector first)."""
+    end = len(data)
+    for cut in range(start + 1, end):
+        yield f"cut at {cut}", data[:cut]
+        yield f"cut at {cut}, then zeros", data[:cut] + bytes(end - cut + 4096)
+    for lost in range(1, end - start):
+        yield f"first {lost} bytes lost", data[:start] + bytes(lost) + data[start + lost:]
+
+
+def test_a_torn_last_record_is_cut_at_every_byte_and_every_earlier_commit_recovered(tmp_path):
+    starts = write_log(tmp_path)
+    log = tmp_path / LOG_NAME
+    data = log.read_bytes()
+    tried = 0
+    for name, torn in torn_tails(data, starts[-2]):
+        log.write_bytes(torn)
+        assert recovered(tmp_path) == list(range(COMMITS - 1)), name
+        assert log.read_bytes() == data[:starts[-2]], f"{name}: the torn record is cut off"
+        tried += 1
+    assert tried == 3 * (starts[-1] - starts[-2] - 1)
+
+
+def test_commits_after_a_cut_tail_and_across_a_failed_checkpoint_survive(tmp_path, monkeypatch):
+    write_log(tmp_path)
+    log = tmp_path / LOG_NAME
+    log.write_bytes(log.read_bytes()[:-3])
+    write_log(tmp_path, commits=2, first=10)  # appends after the cut
+    assert recovered(tmp_path) == [0, 1, 2, 10, 11]
+    (tmp_path / LOG_NAME).replace(tmp_path / ROTATED_NAME)
+    write_log(tmp_path, commits=1, first=20)
+
+    def no_room(*_):
+        raise DatabaseError("no room", REFUSAL)
+    monkeypatch.setattr("graphplex.databases.durability.log.write_snapshot", no_room)
+    db = Database("neo4j", directory=str(tmp_path))
+    db.execute("CREATE (:C {i: 21})").consume()
+    with pytest.raises(DatabaseError):
+        db.log.checkpoint()  # the log was appended to the rotated one, then the snapshot failed
+    db.execute("CREATE (:C {i: 22})").consume()
+    db.close(checkpoint=False)
+    assert recovered(tmp_path) == [0, 1, 2, 10, 11, 20, 21, 22]
+
+
+# --- every byte damaged in turn -----------------------------------------------------------------------------
+
+def sweep(directory: Path, path: Path, masks, last: tuple[int, int] | None, expected: list[int]) -> Counter:
+    """Damages each byte of `path` with each mask in turn and reopens; `last` is where the last log record starts
+    and ends (damage there may cut it off). Returns how often each outcome happened."""
+    pristine = files(directory)
+    outcomes: Counter = Counter()
+    for position in range(len(pristine[path.name])):
+        for mask in masks(position):
+            damage(path, position, mask)
+            where = f"{path.name} byte {position} ^ 0x{mask:02x}"
+            try:
+                commits = recovered(directory)
+            except Neo4jError as error:
+                assert error.code == REFUSAL, where
+                assert str(path) in error.message, f"{where}: {error.message}"
+                assert position < FILE_HEADER.size or "offset" in error.message, f"{where}: {error.message}"
+                outcomes["refused"] += 1
+            except Exception as error:  # noqa: BLE001 - the point: no raw Python exception may escape
+                pytest.fail(f"{where}: {type(error).__name__}: {error}")
+            else:
+                if commits == expected:
+                    outcomes["all recovered"] += 1
+                else:
+                    assert last is not None and last[0] <= position < last[1], f"{where}: lost commits, {commits}"
+                    assert commits == expected[:-1], f"{where}: {commits}"
+                    outcomes["torn tail cut"] += 1
+            for name, data in pristine.items():
+                (directory / name).write_bytes(data)
+    return outcomes
+
+
+def xor_and_one_bit(position: int) -> list[int]:
+    return [0xFF, 1 << position % 8]
+
+
+def every_bit(position: int) -> list[int]:
+    return [0xFF] + [1 << bit for bit in range(8)]
+
+
+def graph_in_a_snapshot(directory: Path) -> None:
+    db = Database("neo4j", directory=str(directory))
+    db.execute("CREATE INDEX FOR (c:C) ON (c.i)").consume()
+    db.execute("UNWIND range(0, $n - 1) AS i CREATE (:C {i: i})", {"n": COMMITS}).consume()
+    db.close()
+    assert (directory / LOG_NAME).stat().st_size == 0
+
+
+def test_each_byte_of_a_small_log_damaged_loses_no_commit_silently(tmp_path):
+    starts = write_log(tmp_path)
+    outcomes = sweep(tmp_path, tmp_path / LOG_NAME, xor_and_one_bit, (starts[-2], starts[-1]),
+                     list(range(COMMITS)))
+    assert outcomes["torn tail cut"] == 2 * (starts[-1] - starts[-2])
+    assert sum(outcomes.values()) == 2 * starts[-1]
+
+
+def test_each_byte_of_a_small_snapshot_damaged_is_refused(tmp_path):
+    graph_in_a_snapshot(tmp_path)
+    outcomes = sweep(tmp_path, tmp_path / SNAPSHOT_NAME, xor_and_one_bit, None, list(range(COMMITS)))
+    assert outcomes["refused"] == 2 * (tmp_path / SNAPSHOT_NAME).stat().st_size
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("commits", [1, 3, 12])
+def test_every_bit_of_a_log_damaged_loses_no_commit_silently(tmp_path, commits):
+    starts = write_log(tmp_path, commits)
+    outcomes = sweep(tmp_path, tmp_path / LOG_NAME, every_bit, (starts[-2], starts[-1]), list(range(commits)))
+    assert outcomes["torn tail cut"] == 9 * (starts[-1] - starts[-2])
+
+
+@pytest.mark.slow
+def test_every_bit_of_a_snapshot_damaged_is_refused(tmp_path):
+    graph_in_a_snapshot(tmp_path)
+    outcomes = sweep(tmp_path, tmp_path / SNAPSHOT_NAME, every_bit, None, list(range(COMMITS)))
+    assert set(outcomes) == {"refused"}
