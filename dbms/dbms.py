@@ -219,17 +219,20 @@ class DBMS:
 
     def bulk_transaction(self, database: str, purpose: str, auth=None, write: bool = True):
         """The declared bulk path of `graphplex import`, `dump` and `load`: a DBMS transaction of the user `auth`
-        names, registered like any other (SHOW TRANSACTIONS lists it with `purpose` as its query; TERMINATE and the
-        transaction timeout stop it). A dump reads through `child(database)` at snapshot isolation; a load is
-        checked as a write (`begin_bulk_write`) and writes in batches (`new_batch(database)`)."""
+        names, registered like any other (SHOW TRANSACTIONS lists it with `purpose` as its query; TERMINATE stops
+        it). As neo4j-admin's import, it is held neither to `transaction_timeout` nor to `transaction_memory_max`
+        (a batch holds thousands of elements). A dump reads through
+        `child(database)` at snapshot isolation; a load is checked as a write (`begin_bulk_write`) and writes in
+        batches (`new_batch(database)`)."""
         from graphplex.transaction import DBMSTransaction
 
         if self.closed:
             raise TransientError("The DBMS is closed", "Neo.TransientError.General.DatabaseUnavailable")
         txn = DBMSTransaction(self, database.lower(), access_mode="WRITE" if write else "READ",
-                              isolation_level=None if write else "SNAPSHOT_ISOLATION",
+                              isolation_level=None if write else "SNAPSHOT_ISOLATION", timeout=0,
                               principal=self.security.login(auth))
         txn.current_query = purpose
+        txn.memory_limit = None
         try:
             if write:
                 txn.begin_bulk_write(txn.database)

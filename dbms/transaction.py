@@ -57,6 +57,8 @@ class DBMSTransaction:
         self.isolation_level = isolation_level or dbms.settings.isolation_level
         self.metadata = dict(metadata or {})
         self.timeout = timeout
+        # Bytes of change state each of its database transactions (and batches) may hold; None: no limit.
+        self.memory_limit = dbms.settings.transaction_memory_max
         self.principal = principal or dbms.security.administrator()
         self.user = self.principal.user
         self.implicit = implicit
@@ -293,7 +295,7 @@ class DBMSTransaction:
         """A database transaction as every one this transaction creates has it: its isolation level, the memory
         limit of a transaction and, for a restricted user, the read filter and write guards."""
         handle = self.dbms.databases[database]
-        transaction = handle.begin(self.isolation_level, self.dbms.settings.transaction_memory_max)
+        transaction = handle.begin(self.isolation_level, self.memory_limit)
         if database != SYSTEM:
             install_guards(transaction, self.principal, database, handle.storage)
         return transaction

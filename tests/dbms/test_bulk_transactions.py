@@ -62,3 +62,31 @@ def test_dump_runs_as_the_commands_user(tmp_path):
     assert code != 0 and "Neo.ClientError.Security.Forbidden" in err
     code, out, err = cli("dump", "--data-dir", data, "--user", "neo4j", "--password", "admin-pw", "secret", dump)
     assert (code, err) == (0, "") and "Dumped secret" in out
+
+
+def test_a_bulk_load_is_not_cut_short_by_the_transaction_timeout():
+    import time
+
+    with DBMS.in_memory(transaction_timeout=0.1) as dbms:
+        bulk = dbms.bulk_transaction("neo4j", "graphplex load")
+        time.sleep(0.3)
+        batch = bulk.new_batch("neo4j")
+        batch.transaction.create_vertex(["Slow"], {})
+        batch.commit()
+        bulk.commit()
+        with dbms.session() as session:
+            assert session.run("MATCH (n:Slow) RETURN count(n)").single()[0] == 1
+
+
+def test_a_bulk_load_is_not_held_to_the_memory_limit_of_a_transaction():
+    with DBMS.in_memory(transaction_memory_max=20_000) as dbms:
+        with dbms.session() as session, pytest.raises(Neo4jError):
+            session.run("UNWIND range(1, 2000) AS i CREATE (:Big {i: i})").consume()
+        bulk = dbms.bulk_transaction("neo4j", "graphplex load")
+        batch = bulk.new_batch("neo4j")
+        for i in range(2000):
+            batch.transaction.create_vertex(["Big"], {"i": i})
+        batch.commit()
+        bulk.commit()
+        with dbms.session() as session:
+            assert session.run("MATCH (n:Big) RETURN count(n)").single()[0] == 2000
