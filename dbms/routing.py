@@ -12,7 +12,7 @@ from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import StatementInfo
 from graphplex.databases.errors import Neo4jError, TransactionError
 from graphplex.authorization import (
-    check_privilege_command, check_show_privileges, check_show_users, check_statement, database_privilege,
+    Check, check_privilege_command, check_show_privileges, check_show_users, check_statement, database_privilege,
     dbms_privilege,
 )
 from graphplex.management import run_management
@@ -36,7 +36,6 @@ class Request:
 
 
 Handler = Callable[["DBMSTransaction", Request], "Result"]
-Check = Callable[["Principal", Request], None]
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def _transactions(txn: "DBMSTransaction", request: Request) -> "Result":
 
 
 def _storage(txn: "DBMSTransaction", request: Request) -> "Result":
-    route_for(request.statement).authorize(txn.principal, request, txn.database)
+    txn.authorize(request, txn.database)
     keys, records = run_storage_command(txn, request.statement, request.parameters)
     return txn.result_of(request, keys, records, "r" if keys else "s")
 

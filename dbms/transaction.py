@@ -158,8 +158,8 @@ class DBMSTransaction:
             raise route.refusal(request.statement)
         return route.handler(self, request)
 
-    def _authorize(self, request: Request, database: str) -> None:
-        """The privilege the route table names for this kind of statement, checked at the handler's moment."""
+    def authorize(self, request: Request, database: str) -> None:
+        """The privilege the route table names for this kind of statement, checked when its handler says."""
         route_for(request.statement).authorize(self.principal, request, database)
 
     def _guarded(self, work: Callable[[], T]) -> T:
@@ -184,7 +184,7 @@ class DBMSTransaction:
             self._guarded(lambda: self._change_setting(request, name, value))
 
     def _change_setting(self, request: Request, name: str, value: object) -> None:
-        self._authorize(request, SYSTEM)
+        self.authorize(request, SYSTEM)
         self.dbms.catalog.store_setting(self.write_system(), name, value)
         self.after_commit(lambda: setattr(self.dbms.settings, name, value))
 
@@ -195,7 +195,7 @@ class DBMSTransaction:
         self._check_kind(info.category, request.text)
         self._check_database(database, request.statement, request.text)
         self._check_other_graphs(info, database)
-        self._authorize(request, database)
+        self.authorize(request, database)
         child = self.child(database)
         if info.category in (WRITE, SCHEMA) and not info.explain:
             self._check_write(database)
@@ -340,7 +340,7 @@ class DBMSTransaction:
         """An administration command: written through the system database's child, once its privilege is
         checked; the catalog is synchronised when this transaction commits."""
         self._check_kind(request.info.category, request.text)
-        self._authorize(request, SYSTEM)
+        self.authorize(request, SYSTEM)
         counters = Counters()
         counters.system_updates = self.dbms.system_commands.execute(
             request.statement, self.write_system(), request.parameters, self.user,
@@ -350,7 +350,7 @@ class DBMSTransaction:
     def show_administration(self, request: Request) -> Result:
         """SHOW DATABASES, USERS, ROLES or PRIVILEGES: read through the system database's child."""
         self._check_kind(request.info.category, request.text)
-        self._authorize(request, SYSTEM)
+        self.authorize(request, SYSTEM)
         child = self.child(SYSTEM)
         viewer = Viewer(self.user, self.principal.privileges.home, lambda name: may_access(self.principal, name))
         plan = self.dbms.system_commands.show(request.statement, child, request.parameters, viewer)
