@@ -10,9 +10,10 @@ import os
 import threading
 from pathlib import Path
 
-from graphplex.databases.durability.records import LOG, commit_operations, decode_commit, encode_commit
+from graphplex.databases.durability.frames import FRAME, pack_frame
+from graphplex.databases.durability.records import LOG, commit_operations, damaged, decode_commit, encode_commit
 from graphplex.databases.durability.snapshot import SNAPSHOT_NAME, read_snapshot, write_snapshot
-from graphplex.databases.durability.wal import WalWriter, read_frames
+from graphplex.databases.durability.wal import LogFile, WalWriter
 from graphplex.databases.errors import DatabaseError
 from graphplex.databases.storage import Storage, StorageMode, Transaction
 
@@ -34,40 +35,47 @@ class TransactionLog:
         self.checkpoint_bytes = checkpoint_bytes
         self._checkpointing = threading.Lock()
         self.last_checkpoint_error: Exception | None = None
-        self.recover()
-        self.writer = WalWriter(self.path, durability)
+        recovered = self.recover()
+        self.writer = WalWriter(self.path, durability, recovered.end, recovered.number)
         self._logged_bytes = self.writer.size
         storage.add_publish_hook(self._append)
 
-    def recover(self) -> int:
-        """Loads the snapshot and replays every later whole record of the logs; returns how many records."""
+    def recover(self) -> LogFile:
+        """Loads the snapshot and replays every later whole record of the logs (the rotated one, then the log);
+        returns the log as read, for the writer to continue. Files change only once all of them have been read:
+        then torn tails are cut. The rotated log goes before the log, so a damaged tail of it with commits in the
+        log after it is damage, not a torn tail."""
         snapshot = read_snapshot(self.directory)
-        since = 0
+        replayed = 0
         if snapshot is not None:
-            since, operations = snapshot
-            self.storage.replay(since, operations)
-        count = 0
-        replayed = since
-        for path in (self.directory / ROTATED_NAME, self.path):
-            for number, payload in enumerate(read_frames(path)):
+            replayed, operations = snapshot
+            self.storage.replay(replayed, operations)
+        logs = LogFile(self.directory / ROTATED_NAME), LogFile(self.path)
+        for log in logs:
+            for number, payload in enumerate(log.records()):
                 try:
                     commit_ts, operations = decode_commit(payload)
                 except Exception as error:  # a record that checks out but does not decode is corruption too
                     detail = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
-                    raise DatabaseError(f"The transaction log {path} holds an unreadable record (number {number}): "
-                                        f"{detail}", "Neo.DatabaseError.General.UnknownError") from error
+                    raise DatabaseError(f"The transaction log {log.path} holds an unreadable record (number "
+                                        f"{number}): {detail}", "Neo.DatabaseError.General.UnknownError") from error
                 if commit_ts > replayed:
                     self.storage.replay(commit_ts, operations)
                     replayed = commit_ts
-                    count += 1
-        return count
+        rotated, current = logs
+        if rotated.torn_at is not None and current.number:
+            raise damaged(LOG, rotated.path, rotated.torn_at, f"its last record; {current.path} holds commits after "
+                          "it, so this is no torn tail")
+        for log in logs:
+            log.cut()
+        return current
 
     def _append(self, txn: Transaction, commit_ts: int):
         if self.storage.mode is StorageMode.IN_MEMORY_ANALYTICAL:
             return None  # analytical commits are not logged: only snapshots keep them
         payload = encode_commit(commit_ts, commit_operations(txn))
         durable = self.writer.append(payload)
-        self._logged_bytes += len(payload) + 8
+        self._logged_bytes += len(payload) + FRAME.size
         if self._logged_bytes > self.checkpoint_bytes and not self._checkpointing.locked():
             threading.Thread(target=self._background_checkpoint, name="graphplex-checkpoint", daemon=True).start()
         return durable
@@ -93,10 +101,12 @@ class TransactionLog:
         with self._checkpointing:
             with self.storage.commit_lock:
                 self.writer.close()
+                end, number = self.writer.size, self.writer.number  # where the log goes on if it stays
                 try:
                     self._rotate()
+                    end, number = 0, 0
                 finally:
-                    self.writer = WalWriter(self.path, self.durability)
+                    self.writer = WalWriter(self.path, self.durability, end, number)
                     self._logged_bytes = self.writer.size
                 rotated_up_to = self.storage.reserved_ts
             # The snapshot must hold every commit of the rotated log, also those still waiting to be published.
@@ -107,27 +117,33 @@ class TransactionLog:
 
     def _rotate(self) -> None:
         """Moves the log aside for the snapshot being written. A rotated log left by a checkpoint that failed
-        (a full disk) still holds commits no snapshot has: the log is appended to it, never written over it."""
+        (a full disk) still holds commits no snapshot has: the log's records are appended to it, never written
+        over it, renumbered to go on from its last frame."""
         rotated = self.directory / ROTATED_NAME
         if not self.path.exists():
             return
         if not rotated.exists():
             self.path.replace(rotated)
             return
-        size = rotated.stat().st_size
-        data = self.path.read_bytes()
-        if size and data.startswith(LOG.header):  # the rotated log has the header already
-            data = data[len(LOG.header):]
+        old = LogFile(rotated)
+        for _ in old.records():
+            pass
+        data = b"".join(pack_frame(payload, old.number + number)
+                        for number, payload in enumerate(LogFile(self.path).records()))
+        if old.end == 0:
+            data = LOG.header + data
         try:
-            with open(rotated, "ab") as target:
+            with open(rotated, "r+b") as target:
+                target.seek(old.end)
                 target.write(data)
+                target.truncate()
                 target.flush()
                 os.fsync(target.fileno())
         except OSError as error:
             try:
-                os.truncate(rotated, size)
+                os.truncate(rotated, old.end)
             except OSError:
-                pass  # records copied twice are skipped on replay: timestamps only grow along the logs
+                pass  # a partial copy: the next checkpoint writes over it, a reopen refuses it
             reason = error.strerror or str(error)
             raise DatabaseError(f"Could not start a checkpoint: appending to {rotated} failed ({reason}; is the "
                                 "disk full?). Nothing was lost: the logs are kept.",

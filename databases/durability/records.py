@@ -5,9 +5,10 @@ file: a begin record, chunks of operations, an end record counting them), all en
 recovery and load go through here.
 
 Every file starts with `magic (8 bytes) | format version (u16) | flags (u16, none defined: zero)`; a file of
-another kind or of a version this code does not read is refused, naming the file and the version. Records are
-framed as
-`length (u32) | crc32 (u32) | payload`, and a payload starts with its record kind (one byte):
+another kind or of a version this code does not read is refused, naming the file and the version (version 2
+added the frame header's number and checksum, `frames`; version 1 files are refused, as nothing was released with
+them). Records are framed (`frames`: length, number, payload checksum, header checksum), and a payload starts
+with its record kind (one byte):
 
     0x01 commit      i64 commit timestamp, u32 count, entries        (the log)
     0x02 begin       i64 timestamp                                    (graph files: first)
@@ -37,20 +38,20 @@ A commit lists its operations as replay needs them: vertices, edges, edge deleti
 """
 from __future__ import annotations
 
+import itertools
 import os
 import struct
-import zlib
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from graphplex.databases.durability.codec import DECODE_ERRORS, SHORT_STRING, decode_from, encode, encode_into
 from graphplex.databases.durability.codec import LIST as LIST_TAG
+from graphplex.databases.durability.frames import DamagedFrame, pack_frame, read_frame
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError
 from graphplex.databases.storage import Edge, SchemaChange, Storage, Transaction, Vertex
 
 FILE_HEADER = struct.Struct("<8sHH")
-FRAME = struct.Struct("<II")
 CHUNK = 10_000  # operations per frame of a graph file
 
 
@@ -73,9 +74,9 @@ class FileKind:
         return self.error(message, self.code)
 
 
-LOG = FileKind("transaction log", b"GPX-LOG\n", 1)
-SNAPSHOT = FileKind("snapshot", b"GPX-SNAP", 1)
-DUMP = FileKind("dump", b"GPX-DUMP", 1, ClientError, "Neo.ClientError.Statement.ArgumentError",
+LOG = FileKind("transaction log", b"GPX-LOG\n", 2)
+SNAPSHOT = FileKind("snapshot", b"GPX-SNAP", 2)
+DUMP = FileKind("dump", b"GPX-DUMP", 2, ClientError, "Neo.ClientError.Statement.ArgumentError",
                 "Nothing was loaded.")
 DISK_STORE = FileKind("disk store", b"GPX-DISK", 1)
 
@@ -95,18 +96,13 @@ def check_header(kind: FileKind, path: Path | str, data: bytes) -> int:
         raise kind.refuse(f"The file {path} is not a graphplex {kind.name}: it starts with {data[:8]!r}, not "
                           f"{kind.magic!r}{legacy}. {kind.damage_note}")
     if version != kind.version:
+        age = " (the file is newer)" if version > kind.version else " (an older format: there is no migration)"
         raise kind.refuse(f"The {kind.name} {path} has format version {version}; this graphplex reads version "
-                          f"{kind.version} only{' (the file is newer)' if version > kind.version else ''}. "
-                          f"{kind.damage_note}")
+                          f"{kind.version} only{age}. {kind.damage_note}")
     if flags:
         raise kind.refuse(f"The {kind.name} {path} has header flags 0x{flags:04x}, which format version {version} "
                           f"does not define (a damaged header, or a newer graphplex). {kind.damage_note}")
     return FILE_HEADER.size
-
-
-def frame(payload: bytes) -> bytes:
-    """A record as the files hold it: length, checksum, payload."""
-    return FRAME.pack(len(payload), zlib.crc32(payload)) + payload
 
 
 # --- record kinds -------------------------------------------------------------------------------------------
@@ -409,17 +405,18 @@ def write_graph_file(kind: FileKind, path: Path, timestamp: int, operations: Ite
     count = 0
     try:
         with open(temporary, "wb") as file:
-            file.write(kind.header + frame(_KIND_I64.pack(BEGIN, timestamp)))
+            numbers = itertools.count()  # of the frames, as `frames` checks them on reading
+            file.write(kind.header + pack_frame(_KIND_I64.pack(BEGIN, timestamp), next(numbers)))
             chunk: list = []
             for operation in operations:
                 chunk.append(operation)
                 if len(chunk) >= CHUNK:
-                    file.write(frame(_operations_record(chunk)))
+                    file.write(pack_frame(_operations_record(chunk), next(numbers)))
                     count += len(chunk)
                     chunk = []
-            file.write(frame(_operations_record(chunk)))
+            file.write(pack_frame(_operations_record(chunk), next(numbers)))
             count += len(chunk)
-            file.write(frame(_KIND_U64.pack(END, count)))
+            file.write(pack_frame(_KIND_U64.pack(END, count), next(numbers)))
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -441,11 +438,14 @@ def read_graph_file(kind: FileKind, path: Path) -> tuple[int, list]:
     offset = check_header(kind, path, data)
     timestamp: int | None = None
     operations: list = []
-    while True:
+    for number in itertools.count():
         if offset >= len(data):
-            raise _damaged(kind, path, offset, "it ends before its end record")
+            raise damaged(kind, path, offset, "it ends before its end record")
         start = offset
-        payload, offset = _strict_frame(kind, path, data, offset)
+        try:
+            payload, offset = read_frame(data, offset, number)
+        except DamagedFrame as damage:
+            raise damaged(kind, path, damage.offset, damage.detail) from None
         try:
             record = payload[0]
             if timestamp is None:
@@ -466,31 +466,17 @@ def read_graph_file(kind: FileKind, path: Path) -> tuple[int, list]:
                 raise _malformed(f"unknown record kind {record}")
         except (DatabaseError, *DECODE_ERRORS) as error:
             detail = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
-            raise _damaged(kind, path, start, detail) from error
+            raise damaged(kind, path, start, detail) from error
     if offset != len(data):
-        raise _damaged(kind, path, offset, f"{len(data) - offset} bytes after the end record")
+        raise damaged(kind, path, offset, f"{len(data) - offset} bytes after the end record")
     return timestamp, operations
 
 
-def _strict_frame(kind: FileKind, path: Path, data: bytes, offset: int) -> tuple[bytes, int]:
-    if offset + FRAME.size > len(data):
-        raise _damaged(kind, path, offset, "truncated record header")
-    length, checksum = FRAME.unpack_from(data, offset)
-    end = offset + FRAME.size + length
-    if end > len(data):
-        raise _damaged(kind, path, offset, f"a record of {length} bytes runs past the end of the file")
-    payload = data[offset + FRAME.size:end]
-    if zlib.crc32(payload) != checksum:
-        raise _damaged(kind, path, offset, "checksum mismatch")
-    if not payload:
-        raise _damaged(kind, path, offset, "an empty record")
-    return payload, end
-
-
-def _damaged(kind: FileKind, path: Path, offset: int, detail: str) -> Neo4jError:
+def damaged(kind: FileKind, path: Path, offset: int, detail: str) -> Neo4jError:
+    """The refusal of a file damaged at `offset`: the one wording of every reader."""
     return kind.refuse(f"The {kind.name} {path} is damaged at offset {offset} ({detail}). {kind.damage_note}")
 
 
-__all__ = ["FileKind", "LOG", "SNAPSHOT", "DUMP", "DISK_STORE", "FILE_HEADER", "FRAME", "check_header", "frame",
+__all__ = ["FileKind", "LOG", "SNAPSHOT", "DUMP", "DISK_STORE", "FILE_HEADER", "check_header", "damaged",
            "encode_commit", "decode_commit", "commit_operations", "graph_operations", "schema_changes",
            "write_graph_file", "read_graph_file"]

@@ -1,18 +1,22 @@
-"""The write-ahead log: one framed record per committed transaction, appended before the commit is visible.
+"""The write-ahead log: one frame (`frames`) per committed transaction, appended before the commit is visible.
 
 The file starts with the log's header (magic and format version, `records.LOG`), written together with the
-first frame, so an empty log is an empty file. A frame is `length (4 bytes) | crc32 (4 bytes) | payload`.
-Reading stops cleanly at a torn tail (a partial last frame, expected after a crash); a checksum failure before
-the last frame is corruption."""
+first frame, so an empty log is an empty file; frames are numbered from 0 along the file.
+
+Recovery reads a log with `LogFile`, which tells a torn tail from damage by what follows: a frame that cannot be
+read is the tail a crash cut short, and is cut off, only when no whole frame follows it anywhere in the file.
+With a whole frame after it, cutting would silently drop that commit and every later one, so the log is refused,
+naming the file and the offset, and nothing is changed. The frame header's checksum is what makes this work: a
+damaged length is caught rather than followed to the wrong place."""
 from __future__ import annotations
 
 import os
 import threading
-import zlib
 from pathlib import Path
 from typing import Iterator
 
-from graphplex.databases.durability.records import FRAME, LOG, check_header
+from graphplex.databases.durability.frames import DamagedFrame, next_intact_frame, pack_frame, read_frame
+from graphplex.databases.durability.records import LOG, check_header, damaged
 from graphplex.databases.errors import DatabaseError
 
 # fdatasync skips metadata that does not matter for reading the data back (as SQLite and PostgreSQL do).
@@ -26,22 +30,25 @@ class WalWriter:
     an OS crash can lose the last commits) or "none" (no log: a restart loses everything since open).
 
     The file is preallocated in chunks and frames are written into the allocated space: a sync then has no file
-    size to record, which makes it much cheaper (as SQLite's reused WAL file). A zero-length header marks the end
-    of the log; a clean close cuts the file back to its last frame."""
+    size to record, which makes it much cheaper (as SQLite's reused WAL file). The unused space reads as zeros,
+    which no frame is; a clean close cuts the file back to its last frame.
 
-    def __init__(self, path: Path, durability: str = "fsync") -> None:
+    The writer continues the log at `end`, with frame `number`: where recovery found the whole frames to end."""
+
+    def __init__(self, path: Path, durability: str = "fsync", end: int = 0, number: int = 0) -> None:
         if durability not in DURABILITY_MODES:
             raise ValueError(f"durability must be one of {DURABILITY_MODES}")
         self.path = path
         self.durability = durability
         self._fd: int | None = None
         self.size = 0
+        self.number = number
         self._allocated = 0
         if durability != "none":
             self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-            self.size = _logical_end(self._fd)
-            os.ftruncate(self._fd, self.size)
-            self._allocated = self.size
+            self.size = end
+            os.ftruncate(self._fd, end)  # the space frames are written into must read as zeros
+            self._allocated = end
         self._written = 0
         self._synced = 0
         self._sync_lock = threading.Lock()
@@ -55,7 +62,7 @@ class WalWriter:
             return None
         if self._broken is not None:
             raise self._broken
-        frame = FRAME.pack(len(payload), zlib.crc32(payload)) + payload
+        frame = pack_frame(payload, self.number)
         if self.size == 0:
             frame = LOG.header + frame
         try:
@@ -70,6 +77,7 @@ class WalWriter:
                                 "The transaction was not committed.",
                                 "Neo.DatabaseError.Transaction.TransactionCommitFailed")
         self.size += written
+        self.number += 1
         self._written += written
         if self.durability != "fsync":
             return None
@@ -85,8 +93,8 @@ class WalWriter:
         self._allocated += grow
 
     def _erase(self, written: int) -> None:
-        """Zeroes a partly written frame (the zero header ends the log there); if even that fails, the log
-        refuses every later append."""
+        """Zeroes a partly written frame (zeros end the log there); if even that fails, the log refuses every
+        later append."""
         if written == 0:
             return
         try:
@@ -121,59 +129,59 @@ class WalWriter:
                 self._fd = None
 
 
-def _logical_end(fd: int) -> int:
-    """Where the frames of a (recovered) log end: at the first zero-length header, or the end of the file."""
-    size = os.fstat(fd).st_size
-    header = LOG.header
-    if os.pread(fd, len(header), 0) != header:
-        return 0  # an empty log (recovery has refused any other header)
-    offset = len(header)
-    while offset + FRAME.size <= size:
-        length, _ = FRAME.unpack(os.pread(fd, FRAME.size, offset))
-        if length == 0 or offset + FRAME.size + length > size:
-            break
-        offset += FRAME.size + length
-    return offset
+class LogFile:
+    """One log file as recovery reads it, changing nothing: `records` yields its payloads in order; after them,
+    `end` is where its whole frames end, `number` how many there are, and `torn_at` where a damaged tail starts
+    (None when only zeros, or nothing, follow the frames). `cut` then removes what follows the whole frames."""
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.end = 0
+        self.number = 0
+        self.torn_at: int | None = None
+        self._size = 0
 
-def read_frames(path: Path) -> Iterator[bytes]:
-    """The payloads of a log, in order. A torn last frame is cut off the file; corruption raises."""
-    if not path.exists():
-        return
-    data = path.read_bytes()
-    header = LOG.header
-    used = data[:len(header)].rstrip(b"\0")
-    if len(used) < len(header) and header.startswith(used) and not data[len(header):].strip(b"\0"):
-        # Nothing, or the start of the header before zeros: the first frame (written with the header) was torn.
-        if used:
-            _truncate(path, 0)
-        return
-    offset = check_header(LOG, path, data)
-    size = len(data)
-    while offset < size:
-        if offset + FRAME.size > size:
-            _truncate(path, offset)
+    def records(self) -> Iterator[bytes]:
+        """The payloads of the whole frames; refuses a damaged frame that a whole frame follows."""
+        if not self.path.exists():
             return
-        length, checksum = FRAME.unpack_from(data, offset)
-        if length == 0:  # the unused, preallocated rest of the log
-            return
-        end = offset + FRAME.size + length
-        if end > size:
-            _truncate(path, offset)
-            return
-        payload = data[offset + FRAME.size:end]
-        if zlib.crc32(payload) != checksum:
-            if not data[end:].strip(b"\0"):  # nothing but unused space after it: a torn last frame
-                _truncate(path, offset)
+        data = self.path.read_bytes()
+        self._size = offset = len(data)
+        if data:
+            offset = self._first_frame(data)
+        while offset < len(data):
+            try:
+                payload, offset = read_frame(data, offset, self.number)
+            except DamagedFrame as damage:
+                self._tail(data, damage)
                 return
-            raise DatabaseError(f"The transaction log {path} is corrupted at offset {offset}: checksum mismatch. "
-                                "The database was not opened and its files were left untouched.",
-                                "Neo.DatabaseError.General.UnknownError")
-        yield payload
-        offset = end
+            yield payload
+            self.number += 1
+            self.end = offset
 
+    def _first_frame(self, data: bytes) -> int:
+        """Where the frames start. A header a crash cut short (what was written is right, the rest zeros) with no
+        whole frame after it is a torn first write: the log holds nothing. Any other header is checked."""
+        header = LOG.header
+        written = data[:len(header)]
+        if written != header and all(byte in (0, right) for byte, right in zip(written, header)):
+            if next_intact_frame(data, 0, 0) is None:
+                self.torn_at = 0 if data.strip(b"\0") else None
+                return len(data)
+        return check_header(LOG, self.path, data)
 
-def _truncate(path: Path, offset: int) -> None:
-    with open(path, "r+b") as file:
-        file.truncate(offset)
-        os.fsync(file.fileno())
+    def _tail(self, data: bytes, damage: DamagedFrame) -> None:
+        following = next_intact_frame(data, damage.resume, self.number + 1)
+        if following is not None:
+            raise damaged(LOG, self.path, damage.offset,
+                          f"{damage.detail}; a whole record follows at offset {following}, so this is no torn tail "
+                          "and cutting the log here would lose the commits from there on")
+        if data[damage.offset:].strip(b"\0"):
+            self.torn_at = damage.offset
+
+    def cut(self) -> None:
+        """Removes a torn tail, or the unused space a crash leaves, after the whole frames."""
+        if self._size > self.end:
+            with open(self.path, "r+b") as file:
+                file.truncate(self.end)
+                os.fsync(file.fileno())

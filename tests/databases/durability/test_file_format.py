@@ -56,10 +56,10 @@ def test_the_files_name_no_python_module(tmp_path):
         assert b"Europe/Stockholm" in data
 
 
-def newer(path, offset: int = 0) -> None:
-    """Rewrites the version in the header at `offset` of `path` as one this code does not know."""
+def newer(path, offset: int = 0, version: int = 7) -> None:
+    """Rewrites the version in the header at `offset` of `path` as one this code does not read."""
     data = bytearray(path.read_bytes())
-    struct.pack_into("<H", data, offset + 8, 7)
+    struct.pack_into("<H", data, offset + 8, version)
     path.write_bytes(bytes(data))
 
 
@@ -73,7 +73,7 @@ def test_a_log_or_snapshot_of_a_newer_version_is_refused_naming_file_and_version
     with pytest.raises(DatabaseError) as caught:
         Database("neo4j", directory=str(tmp_path))
     assert str(log) in caught.value.message and "format version 7" in caught.value.message
-    assert "reads version 1" in caught.value.message
+    assert f"reads version {LOG.version} only (the file is newer)" in caught.value.message
 
     log.unlink()
     db = Database("neo4j", directory=str(tmp_path))
@@ -86,6 +86,21 @@ def test_a_log_or_snapshot_of_a_newer_version_is_refused_naming_file_and_version
         Database("neo4j", directory=str(tmp_path))
     assert str(snapshot) in caught.value.message and "format version 7" in caught.value.message
     assert caught.value.code.startswith("Neo.DatabaseError.")
+
+
+@pytest.mark.parametrize("name", [LOG_NAME, SNAPSHOT_NAME])
+def test_a_log_or_snapshot_of_format_version_1_is_refused_as_older(tmp_path, name):
+    db = Database("neo4j", directory=str(tmp_path))
+    db.execute("CREATE (:A)").consume()
+    db.close(checkpoint=name == SNAPSHOT_NAME)
+    path = tmp_path / name
+    newer(path, version=1)  # version 1 framed records without numbers and header checksums
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError) as caught:
+        Database("neo4j", directory=str(tmp_path))
+    assert str(path) in caught.value.message and "format version 1;" in caught.value.message
+    assert "an older format: there is no migration" in caught.value.message
+    assert path.read_bytes() == before
 
 
 def test_a_file_of_another_kind_is_refused(tmp_path):

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from graphplex.databases.durability.codec import encode
+from graphplex.databases.durability.frames import FRAME
 from graphplex.databases.durability.records import (BATCH_MIN, DUMP, SNAPSHOT, decode_commit, encode_commit,
                                                      read_graph_file, write_graph_file)
 from graphplex.databases.errors import ClientError, DatabaseError
@@ -86,7 +87,7 @@ def test_a_dump_that_ends_early_or_holds_more_is_refused_naming_the_file(tmp_pat
     path = tmp_path / "graph.dump"
     write_graph_file(DUMP, path, 1, iter([("V", 1, ["A"], {})]))
     data = path.read_bytes()
-    path.write_bytes(data[:-17])  # the end record lost
+    path.write_bytes(data[:-(FRAME.size + 9)])  # the end record (kind and count) lost
     with pytest.raises(ClientError) as caught:
         read_graph_file(DUMP, path)
     assert str(path) in caught.value.message and "before its end record" in caught.value.message

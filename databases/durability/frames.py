@@ -1,0 +1,74 @@
+"""Frames: how every record of a log, snapshot or dump is stored, and how a damaged one is found.
+
+A frame is `length (u32) | number (u32) | payload crc32 (u32) | header crc32 (u32) | payload`. The header has its
+own checksum (over its first twelve bytes) because a length is trusted before the payload can be checked: a
+damaged length read as is sends the reader past, or short of, every later record, which a torn write cannot be
+told from. The number counts the frames of a file from 0, so a frame out of place (a block written twice, or
+left from elsewhere) is damage too. An empty payload is never written: a header of zeros is never a frame.
+
+Whether a damaged frame may be cut (a torn tail) or must be refused depends on what follows it: the readers ask
+`next_intact_frame` whether a whole, numbered frame lies anywhere after it."""
+from __future__ import annotations
+
+import struct
+import zlib
+
+FRAME = struct.Struct("<IIII")
+_CHECKED = 12  # header bytes the header checksum covers: length, number and payload checksum
+
+
+class DamagedFrame(Exception):
+    """The frame at `offset` cannot be read; `resume` is where a later frame can start (past the frame when its
+    header checks out, for its length is then known; else the frame's own offset)."""
+
+    def __init__(self, offset: int, detail: str, resume: int) -> None:
+        super().__init__(detail)
+        self.offset = offset
+        self.detail = detail
+        self.resume = resume
+
+
+def pack_frame(payload: bytes, number: int) -> bytes:
+    """The frame of `payload` as the `number`-th frame of its file."""
+    head = struct.pack("<III", len(payload), number, zlib.crc32(payload))
+    return head + struct.pack("<I", zlib.crc32(head)) + payload
+
+
+def read_frame(data: bytes, offset: int, number: int) -> tuple[bytes, int]:
+    """The payload of frame `number` at `offset` of `data`, and where the frame ends; raises `DamagedFrame`."""
+    if offset + FRAME.size > len(data):
+        raise DamagedFrame(offset, "a record header cut short", offset)
+    length, found, checksum, header_checksum = FRAME.unpack_from(data, offset)
+    if zlib.crc32(memoryview(data)[offset:offset + _CHECKED]) != header_checksum:
+        raise DamagedFrame(offset, "record header checksum mismatch", offset)
+    end = offset + FRAME.size + length
+    if found != number:
+        raise DamagedFrame(offset, f"record number {found} where {number} was expected", offset)
+    if length == 0:
+        raise DamagedFrame(offset, "an empty record", end)
+    if end > len(data):
+        raise DamagedFrame(offset, f"a record of {length} bytes runs past the end of the file", end)
+    payload = data[offset + FRAME.size:end]
+    if zlib.crc32(payload) != checksum:
+        raise DamagedFrame(offset, "record checksum mismatch", end)
+    return payload, end
+
+
+def next_intact_frame(data: bytes, start: int, number: int) -> int | None:
+    """The offset of the first whole frame at or after `start` numbered `number` or later; None when there is
+    none. Every offset is tried, up to the last byte that is not zero (a frame always holds one): slow per byte,
+    but it runs only on a damaged frame, and from where that frame's own bytes end when its header is whole."""
+    view = memoryview(data)
+    size = len(data)
+    limit = min(len(data.rstrip(b"\0")), size - FRAME.size)
+    unpack, crc32 = FRAME.unpack_from, zlib.crc32
+    for offset in range(start, limit):
+        length, found, checksum, header_checksum = unpack(data, offset)
+        if (found >= number and 0 < length <= size - offset - FRAME.size
+                and crc32(view[offset:offset + _CHECKED]) == header_checksum
+                and crc32(view[offset + FRAME.size:offset + FRAME.size + length]) == checksum):
+            return offset
+    return None
+
+
+__all__ = ["FRAME", "DamagedFrame", "pack_frame", "read_frame", "next_intact_frame"]
