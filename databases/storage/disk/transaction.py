@@ -112,8 +112,8 @@ class DiskTransaction(TransactionState):
         if keys is None:
             keys = self._own_keys[index.name] = {}
             for entity in self._written:
-                version = entity.head
-                if version.deleted or not has_token(entity, version, index.label):
+                version = mvcc.read_version(entity)
+                if version is None or not has_token(entity, version, index.label):
                     continue
                 own_key = index.key_of(version.props)
                 if own_key is not None:
@@ -370,15 +370,15 @@ class DiskTransaction(TransactionState):
         node_indexes = any(index.entity_type == NODE for index in indexes.by_name.values())
         edge_indexes = any(index.entity_type == RELATIONSHIP for index in indexes.by_name.values())
         for entity in self._written:
-            version = entity.head
-            created = mvcc.snapshot_version(entity) is None
+            version = mvcc.read_version(entity)
+            loaded = mvcc.snapshot_version(entity)
+            created = loaded is None
             if isinstance(entity, Vertex):
-                if version.deleted:
+                if version is None:
                     if not created:
                         gone_nodes.append((entity.gid,))
                     continue
                 nodes.append((entity.gid, store.encode_node(version.labels, version.props), ts))
-                loaded = mvcc.snapshot_version(entity)
                 if loaded is None or loaded.labels != version.labels:
                     if loaded is not None:
                         relabelled.append((entity.gid,))
@@ -392,7 +392,7 @@ class DiskTransaction(TransactionState):
                             if key is not None:
                                 node_entries.append((index.name, store.entry_key(key), entity.gid))
             else:
-                if version.deleted:
+                if version is None:
                     if not created:
                         gone_edges.append((entity.gid,))
                     continue
