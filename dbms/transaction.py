@@ -175,6 +175,8 @@ class DBMSTransaction:
             self._statement_failed(error)
             raise error from unexpected
 
+    # --- handlers of the route table (`graphplex.routing`) ------------------------------------------------
+
     def change_setting(self, request: Request, name: str, value: object) -> None:
         """`SET GLOBAL …`: the setting is kept in the catalog through the system child and applies to the DBMS
         once this transaction commits."""
@@ -204,6 +206,31 @@ class DBMSTransaction:
         query_result = handle.execute(request.text, request.parameters, transaction=child, new_batch=batches,
                                       statement=request.statement)
         return self._result(query_result, request.text, request.parameters, database)
+
+    def run_administration(self, request: Request) -> Result:
+        """An administration command: written through the system database's child, once its privilege is
+        checked; the catalog is synchronised when this transaction commits."""
+        self._check_kind(request.info.category, request.text)
+        self.authorize(request, SYSTEM)
+        counters = Counters()
+        counters.system_updates = self.dbms.system_commands.execute(
+            request.statement, self.write_system(), request.parameters, self.user,
+            self.dbms.settings.default_database)
+        return self._wrap([], (), counters, request.text, request.parameters, SYSTEM, "s")
+
+    def show_administration(self, request: Request) -> Result:
+        """SHOW DATABASES, USERS, ROLES or PRIVILEGES: read through the system database's child."""
+        self._check_kind(request.info.category, request.text)
+        self.authorize(request, SYSTEM)
+        child = self.child(SYSTEM)
+        viewer = Viewer(self.user, self.principal.privileges.home, lambda name: may_access(self.principal, name))
+        plan = self.dbms.system_commands.show(request.statement, child, request.parameters, viewer)
+        counters = Counters()
+        ctx = ExecutionContext(child, request.parameters, counters, SYSTEM)
+        records = [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
+        return self._wrap(plan.columns, records, counters, request.text, request.parameters, SYSTEM, "r")
+
+    # --- the rules ---------------------------------------------------------------------------------------
 
     def _check_kind(self, category: str, text: str) -> None:
         if category == TRANSACTION_CONTROL:
@@ -262,6 +289,8 @@ class DBMSTransaction:
             raise ClientError(f"Writing to more than one database per transaction is not allowed. Attempted write "
                               f"to {database}, currently writing to {self.writer}",
                               "Neo.ClientError.Statement.AccessMode")
+
+    # --- children, and what is changed beside them --------------------------------------------------------
 
     def write_system(self) -> ChildTransaction:
         """The system database's child, claimed as this transaction's one writer: for what changes the catalog
@@ -336,28 +365,7 @@ class DBMSTransaction:
         if self.running_batch is batch:
             self.running_batch = None
 
-    def run_administration(self, request: Request) -> Result:
-        """An administration command: written through the system database's child, once its privilege is
-        checked; the catalog is synchronised when this transaction commits."""
-        self._check_kind(request.info.category, request.text)
-        self.authorize(request, SYSTEM)
-        counters = Counters()
-        counters.system_updates = self.dbms.system_commands.execute(
-            request.statement, self.write_system(), request.parameters, self.user,
-            self.dbms.settings.default_database)
-        return self._wrap([], (), counters, request.text, request.parameters, SYSTEM, "s")
-
-    def show_administration(self, request: Request) -> Result:
-        """SHOW DATABASES, USERS, ROLES or PRIVILEGES: read through the system database's child."""
-        self._check_kind(request.info.category, request.text)
-        self.authorize(request, SYSTEM)
-        child = self.child(SYSTEM)
-        viewer = Viewer(self.user, self.principal.privileges.home, lambda name: may_access(self.principal, name))
-        plan = self.dbms.system_commands.show(request.statement, child, request.parameters, viewer)
-        counters = Counters()
-        ctx = ExecutionContext(child, request.parameters, counters, SYSTEM)
-        records = [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
-        return self._wrap(plan.columns, records, counters, request.text, request.parameters, SYSTEM, "r")
+    # --- results -----------------------------------------------------------------------------------------
 
     def _result(self, query_result, text: str, parameters: dict, database: str) -> Result:
         plan = query_result.plan
