@@ -16,7 +16,7 @@ import itertools
 from typing import Callable, Iterator
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.context import BatchTransaction, ExecutionContext
+from graphplex.databases.cypher.context import BatchTransaction, Counters, ExecutionContext
 from graphplex.databases.cypher.errors import argument_error, syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.plan import Operator
@@ -51,7 +51,9 @@ def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str
                 continue
             ctx.check()
             transaction = ctx.new_batch()
-            inner = dataclasses.replace(ctx, txn=transaction.transaction, new_batch=None, csv_position=None)
+            # A batch counts its updates apart: only a committed batch's reach the statement's summary.
+            inner = dataclasses.replace(ctx, txn=transaction.transaction, new_batch=None, csv_position=None,
+                                        counters=Counters())
             try:
                 produced = [(row, list(_run_inner(operators, imported, row, inner))) for row in batch]
                 committed_at = transaction.commit()
@@ -68,6 +70,7 @@ def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str
             except BaseException:
                 transaction.rollback()
                 raise
+            ctx.counters.add(inner.counters)
             ctx.transactions_committed += 1
             _see_commit(ctx, committed_at)
             status = _status(True, True, transaction.transaction_id(), None)

@@ -125,3 +125,11 @@ def test_in_an_explicit_transaction_the_refusal_carries_no_suffix(session):
 def test_a_query_without_in_transactions_carries_no_suffix(session):
     error = failure(session, "UNWIND [1, 0] AS x CREATE (:N {v: 1 / x})")
     assert error.message == "/ by zero"
+
+
+@pytest.mark.parametrize("on_error", ["CONTINUE", "BREAK"])
+def test_the_counters_leave_out_what_a_rolled_back_batch_wrote(session, on_error):
+    counters = session.run("UNWIND [1, 0] AS x CALL { WITH x CREATE (:A) CREATE (:N {v: 1 / x}) } "
+                           f"IN TRANSACTIONS OF 1 ROW ON ERROR {on_error}").consume().counters
+    assert (counters.nodes_created, counters.labels_added, counters.properties_set) == (2, 2, 1)
+    assert values(session, "MATCH (n) RETURN count(n)") == [2]
