@@ -36,22 +36,32 @@ def pack_frame(payload: bytes, number: int) -> bytes:
 
 def read_frame(data: bytes, offset: int, number: int) -> tuple[bytes, int]:
     """The payload of frame `number` at `offset` of `data`, and where the frame ends; raises `DamagedFrame`."""
+    if offset + FRAME.size <= len(data):
+        length, found, checksum, header_checksum = FRAME.unpack_from(data, offset)
+        end = offset + FRAME.size + length
+        if (zlib.crc32(data[offset:offset + _CHECKED]) == header_checksum and found == number and length
+                and end <= len(data)):
+            payload = data[offset + FRAME.size:end]
+            if zlib.crc32(payload) == checksum:
+                return payload, end
+    raise _damage(data, offset, number)
+
+
+def _damage(data: bytes, offset: int, number: int) -> DamagedFrame:
+    """What is wrong with the frame at `offset` (off the hot path: recovery reads every frame)."""
     if offset + FRAME.size > len(data):
-        raise DamagedFrame(offset, "a record header cut short", offset)
+        return DamagedFrame(offset, "a record header cut short", offset)
     length, found, checksum, header_checksum = FRAME.unpack_from(data, offset)
-    if zlib.crc32(memoryview(data)[offset:offset + _CHECKED]) != header_checksum:
-        raise DamagedFrame(offset, "record header checksum mismatch", offset)
     end = offset + FRAME.size + length
+    if zlib.crc32(data[offset:offset + _CHECKED]) != header_checksum:
+        return DamagedFrame(offset, "record header checksum mismatch", offset)
     if found != number:
-        raise DamagedFrame(offset, f"record number {found} where {number} was expected", offset)
+        return DamagedFrame(offset, f"record number {found} where {number} was expected", offset)
     if length == 0:
-        raise DamagedFrame(offset, "an empty record", end)
+        return DamagedFrame(offset, "an empty record", end)
     if end > len(data):
-        raise DamagedFrame(offset, f"a record of {length} bytes runs past the end of the file", end)
-    payload = data[offset + FRAME.size:end]
-    if zlib.crc32(payload) != checksum:
-        raise DamagedFrame(offset, "record checksum mismatch", end)
-    return payload, end
+        return DamagedFrame(offset, f"a record of {length} bytes runs past the end of the file", end)
+    return DamagedFrame(offset, "record checksum mismatch", end)
 
 
 def next_intact_frame(data: bytes, start: int, number: int) -> int | None:
