@@ -52,13 +52,12 @@ class TransactionLog:
             self.storage.replay(replayed, operations)
         logs = LogFile(self.directory / ROTATED_NAME), LogFile(self.path)
         for log in logs:
-            for number, payload in enumerate(log.records()):
+            for offset, payload in log.records():
                 try:
                     commit_ts, operations = decode_commit(payload)
                 except Exception as error:  # a record that checks out but does not decode is corruption too
                     detail = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
-                    raise DatabaseError(f"The transaction log {log.path} holds an unreadable record (number "
-                                        f"{number}): {detail}", "Neo.DatabaseError.General.UnknownError") from error
+                    raise damaged(LOG, log.path, offset, f"an unreadable record: {detail}") from error
                 if commit_ts > replayed:
                     self.storage.replay(commit_ts, operations)
                     replayed = commit_ts
@@ -129,7 +128,7 @@ class TransactionLog:
         for _ in old.records():
             pass
         data = b"".join(pack_frame(payload, old.number + number)
-                        for number, payload in enumerate(LogFile(self.path).records()))
+                        for number, (_, payload) in enumerate(LogFile(self.path).records()))
         if old.end == 0:
             data = LOG.header + data
         try:

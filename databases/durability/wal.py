@@ -130,7 +130,8 @@ class WalWriter:
 
 
 class LogFile:
-    """One log file as recovery reads it, changing nothing: `records` yields its payloads in order; after them,
+    """One log file as recovery reads it, changing nothing: `records` yields its payloads in order (with the
+    offset of each frame); after them,
     `end` is where its whole frames end, `number` how many there are, and `torn_at` where a damaged tail starts
     (None when only zeros, or nothing, follow the frames). `cut` then removes what follows the whole frames."""
 
@@ -141,8 +142,8 @@ class LogFile:
         self.torn_at: int | None = None
         self._size = 0
 
-    def records(self) -> Iterator[bytes]:
-        """The payloads of the whole frames; refuses a damaged frame that a whole frame follows."""
+    def records(self) -> Iterator[tuple[int, bytes]]:
+        """(offset, payload) of each whole frame; refuses a damaged frame that a whole frame follows."""
         if not self.path.exists():
             return
         data = self.path.read_bytes()
@@ -151,13 +152,13 @@ class LogFile:
             offset = self._first_frame(data)
         while offset < len(data):
             try:
-                payload, offset = read_frame(data, offset, self.number)
+                payload, end = read_frame(data, offset, self.number)
             except DamagedFrame as damage:
                 self._tail(data, damage)
                 return
-            yield payload
+            yield offset, payload
             self.number += 1
-            self.end = offset
+            self.end = offset = end
 
     def _first_frame(self, data: bytes) -> int:
         """Where the frames start. A header a crash cut short (what was written is right, the rest zeros) with no

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from graphplex.databases import Database
+from graphplex.databases.durability.frames import pack_frame
 from graphplex.databases.durability.log import LOG_NAME, ROTATED_NAME
 from graphplex.databases.durability.records import FILE_HEADER
 from graphplex.databases.durability.snapshot import SNAPSHOT_NAME
@@ -85,6 +86,19 @@ def test_a_damaged_middle_record_refuses_naming_file_and_offset(tmp_path, change
     log.write_bytes(bytes(data))
     error = refusal(tmp_path)
     assert str(log) in error.message and f"offset {starts[1]}" in error.message, error.message
+
+
+def test_records_out_of_order_or_that_do_not_decode_refuse_naming_the_offset(tmp_path):
+    starts = write_log(tmp_path)
+    log = tmp_path / LOG_NAME
+    data = log.read_bytes()
+    first, second = data[starts[1]:starts[2]], data[starts[2]:starts[3]]
+    log.write_bytes(data[:starts[1]] + second + first + data[starts[3]:])  # two whole records swapped
+    error = refusal(tmp_path)
+    assert f"offset {starts[1]}" in error.message and "record number 2 where 1 was expected" in error.message
+    log.write_bytes(data[:starts[1]] + pack_frame(b"\x09", 1) + data[starts[2]:])  # checks out, does not decode
+    error = refusal(tmp_path)
+    assert f"offset {starts[1]}" in error.message and "unreadable record" in error.message
 
 
 def test_a_damaged_last_record_of_the_rotated_log_refuses_when_the_log_after_it_holds_commits(tmp_path):
