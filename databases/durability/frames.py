@@ -1,10 +1,10 @@
 """Frames: how every record of a log, snapshot or dump is stored, and how a damaged one is found.
 
 A frame is `length (u32) | number (u32) | payload crc32 (u32) | header crc32 (u32) | payload`. The header has its
-own checksum (over its first twelve bytes) because a length is trusted before the payload can be checked: a
-damaged length read as is sends the reader past, or short of, every later record, which a torn write cannot be
-told from. The number counts the frames of a file from 0, so a frame out of place (a block written twice, or
-left from elsewhere) is damage too. An empty payload is never written: a header of zeros is never a frame.
+own checksum (over its first twelve bytes) because a length is used before the payload can be checked: a damaged
+length, believed, sends the reader past or into the later records, and the damage then looks like a torn write.
+The number counts the frames of a file from 0, so a frame out of place (a block written twice, or left from
+elsewhere) is damage too. An empty payload is never written: a header of zeros is never a frame.
 
 Whether a damaged frame may be cut (a torn tail) or must be refused depends on what follows it: the readers ask
 `next_intact_frame` whether a whole, numbered frame lies anywhere after it."""

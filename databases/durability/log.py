@@ -142,7 +142,7 @@ class TransactionLog:
             try:
                 os.truncate(rotated, old.end)
             except OSError:
-                pass  # a partial copy: the next checkpoint writes over it, a reopen refuses it
+                pass  # a partial copy: the next checkpoint writes over it; a reopen before that refuses it
             reason = error.strerror or str(error)
             raise DatabaseError(f"Could not start a checkpoint: appending to {rotated} failed ({reason}; is the "
                                 "disk full?). Nothing was lost: the logs are kept.",

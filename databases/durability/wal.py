@@ -130,10 +130,10 @@ class WalWriter:
 
 
 class LogFile:
-    """One log file as recovery reads it, changing nothing: `records` yields its payloads in order (with the
-    offset of each frame); after them,
-    `end` is where its whole frames end, `number` how many there are, and `torn_at` where a damaged tail starts
-    (None when only zeros, or nothing, follow the frames). `cut` then removes what follows the whole frames."""
+    """One log file as recovery reads it, changing nothing: `records` yields its payloads in order, each with
+    its frame's offset; after them, `end` is where its whole frames end, `number` how many there are, and
+    `torn_at` where a damaged tail starts (None when only zeros, or nothing, follow the frames). `cut` then
+    removes what follows the whole frames."""
 
     def __init__(self, path: Path) -> None:
         self.path = path

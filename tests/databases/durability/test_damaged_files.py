@@ -104,8 +104,9 @@ def test_records_out_of_order_or_that_do_not_decode_refuse_naming_the_offset(tmp
 def test_a_damaged_last_record_of_the_rotated_log_refuses_when_the_log_after_it_holds_commits(tmp_path):
     starts = write_log(tmp_path, commits=2)
     (tmp_path / LOG_NAME).replace(tmp_path / ROTATED_NAME)  # a checkpoint that died before its snapshot
-    write_log(tmp_path, commits=1, first=2)
+    write_log(tmp_path, commits=2, first=2)
     damage(tmp_path / ROTATED_NAME, starts[-1] - 2, 0xFF)
+    rewrite(tmp_path / LOG_NAME, (tmp_path / LOG_NAME).read_bytes()[:-3])  # a torn tail, not cut by a refusal
     error = refusal(tmp_path)
     assert str(tmp_path / ROTATED_NAME) in error.message and f"offset {starts[1]}" in error.message
 
