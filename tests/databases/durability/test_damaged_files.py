@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from graphplex import DBMS
 from graphplex.databases import Database
 from graphplex.databases.durability.frames import pack_frame
 from graphplex.databases.durability.log import LOG_NAME, ROTATED_NAME
@@ -86,6 +87,23 @@ def test_a_damaged_middle_record_refuses_naming_file_and_offset(tmp_path, change
     log.write_bytes(bytes(data))
     error = refusal(tmp_path)
     assert str(log) in error.message and f"offset {starts[1]}" in error.message, error.message
+
+
+def test_through_a_dbms_the_damaged_database_stays_closed_naming_file_and_offset(tmp_path):
+    with DBMS.open(tmp_path) as dbms, dbms.session() as session:
+        session.run("CREATE DATABASE fragile").consume()
+        directory = tmp_path / "databases" / dbms.entry("fragile").uuid
+    starts = write_log(directory)  # commits left in the log, as a crash leaves them
+    log = directory / LOG_NAME
+    rewrite(log, bytes(4), starts[1])  # the second record's length zeroed
+    before = files(directory)
+    with DBMS.open(tmp_path) as dbms, dbms.session() as session:
+        with pytest.raises(Neo4jError) as caught:
+            session.run("USE fragile MATCH (c:C) RETURN count(c)").consume()
+        assert caught.value.code == REFUSAL
+        assert str(log) in caught.value.message and f"offset {starts[1]}" in caught.value.message
+        assert session.run("MATCH (n) RETURN count(n)").single()[0] == 0, "the other databases work"
+    assert files(directory) == before
 
 
 def test_records_out_of_order_or_that_do_not_decode_refuse_naming_the_offset(tmp_path):
