@@ -254,3 +254,27 @@ def test_every_bit_of_a_snapshot_damaged_is_refused(tmp_path):
     graph_in_a_snapshot(tmp_path)
     outcomes = sweep(tmp_path, tmp_path / SNAPSHOT_NAME, every_bit, None, list(range(COMMITS)))
     assert set(outcomes) == {"refused"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [4, 16, 64, 512])
+def test_zeroed_runs_of_a_log_lose_no_commit_that_whole_records_follow(tmp_path, width):
+    """Runs of zeros (a lost sector, a write that never reached the disk) at every offset: recovery keeps every
+    commit before the first damaged record, and cuts only when every record from there on is damaged."""
+    starts = write_log(tmp_path, commits=12)
+    log = tmp_path / LOG_NAME
+    data = log.read_bytes()
+    for at in range(0, len(data) - 1):
+        zeroed = data[:at] + bytes(min(width, len(data) - at)) + data[at + width:]
+        if zeroed == data:
+            continue
+        rewrite(log, zeroed)
+        first = max(i for i, start in enumerate(starts[:-1]) if start <= max(at, starts[0]))
+        try:
+            commits = recovered(tmp_path)
+        except Neo4jError as error:
+            assert error.code == REFUSAL and str(log) in error.message, error.message
+            assert log.read_bytes() == zeroed, f"zeros at {at}: a refusal leaves the log untouched"
+        else:
+            assert commits == list(range(first)), f"zeros at {at}: {commits}"
+            assert at + width >= starts[-2], f"zeros at {at}: a whole record followed the cut"
