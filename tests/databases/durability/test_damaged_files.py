@@ -12,7 +12,7 @@ import pytest
 
 from graphplex import DBMS
 from graphplex.databases import Database
-from graphplex.databases.durability.frames import pack_frame
+from graphplex.databases.durability.frames import FRAME, pack_frame
 from graphplex.databases.durability.log import LOG_NAME, ROTATED_NAME
 from graphplex.databases.durability.records import FILE_HEADER
 from graphplex.databases.durability.snapshot import SNAPSHOT_NAME
@@ -72,12 +72,27 @@ def refusal(directory: Path) -> Neo4jError:
 
 # --- a damaged record that is not the tail ------------------------------------------------------------------
 
+def zeroed(start: int, size: int):
+    def change(data: bytearray, at: int) -> None:
+        data[at + start:at + start + size] = bytes(size)
+    return change
+
+
+def flipped(start: int, mask: int):
+    def change(data: bytearray, at: int) -> None:
+        data[at + start] ^= mask
+    return change
+
+
 @pytest.mark.parametrize("change", [
-    pytest.param(lambda data, at: data.__setitem__(slice(at, at + 4), bytes(4)), id="length zeroed"),
-    pytest.param(lambda data, at: data.__setitem__(at + 3, data[at + 3] ^ 0x80), id="length made huge"),
-    pytest.param(lambda data, at: data.__setitem__(at, data[at] ^ 0x01), id="length off by one"),
-    pytest.param(lambda data, at: data.__setitem__(at + 5, data[at + 5] ^ 0x10), id="header bit flipped"),
-    pytest.param(lambda data, at: data.__setitem__(slice(at, at + 16), bytes(16)), id="header zeroed"),
+    pytest.param(zeroed(0, 4), id="length zeroed"),
+    pytest.param(flipped(3, 0x80), id="length made huge"),
+    pytest.param(flipped(0, 0x01), id="length off by one"),
+    pytest.param(flipped(5, 0x10), id="number bit flipped"),
+    pytest.param(flipped(9, 0x01), id="payload checksum bit flipped"),
+    pytest.param(flipped(14, 0x40), id="header checksum bit flipped"),
+    pytest.param(zeroed(0, FRAME.size), id="header zeroed"),
+    pytest.param(flipped(FRAME.size + 2, 0xFF), id="payload byte flipped"),
 ])
 def test_a_damaged_middle_record_refuses_naming_file_and_offset(tmp_path, change):
     starts = write_log(tmp_path)
