@@ -14,7 +14,8 @@ From the version orders the checker builds Adya's direct serialization graph ove
 * ``wr`` T1 → T2: T2 read a version T1 installed (read dependency);
 * ``rw`` T1 → T2: T1 read a version of a key and T2 installed the next one (anti-dependency);
 * ``rt`` T1 → T2: T1's commit returned before T2 began (real time; Elle's ``-realtime`` variants). The engine takes
-  a snapshot no earlier than `begin`, so a later transaction must follow an earlier commit.
+  a snapshot no earlier than `begin`, so a later transaction must follow an earlier commit. One session runs its
+  transactions one after another, so these edges include the session (process) order.
 
 and looks for the cycles and the non-cyclic anomalies a level must exclude:
 
@@ -348,15 +349,28 @@ class _Checker:
                     return
 
 
+def restrict(history: list[Txn], keep) -> list[Txn]:
+    """The history seen through the keys for which `keep(key)` holds: each transaction keeps its other operations,
+    status and times (a transaction left with no operation is dropped). Checks one database of a multi-database
+    history, say."""
+    restricted = []
+    for txn in history:
+        ops = [op for op in txn.ops if keep(op[1])]
+        if ops:
+            restricted.append(Txn(txn.id, ops, txn.committed, txn.process, txn.start, txn.end))
+    return restricted
+
+
 def _is_prefix(short: list, long: list) -> bool:
     return len(short) <= len(long) and long[:len(short)] == short
 
 
 def _adjacency(edges: dict, kinds: set) -> dict:
-    """a -> [(b, kind, key)] over the edges of the given kinds."""
+    """a -> [(b, kind, key)] over the edges of the given kinds; a data edge is named rather than a real-time one
+    between the same two transactions."""
     adjacent: dict = defaultdict(list)
     for (a, b), labels in edges.items():
-        for kind, key in sorted(labels, key=repr):
+        for kind, key in sorted(labels, key=lambda label: (label[0] == "rt", repr(label))):
             if kind in kinds:
                 adjacent[a].append((b, kind, key))
                 break
