@@ -144,13 +144,21 @@ class Transformer:
 class Rule(NamedTuple):
     """One grammar rule as the parser reduces it: `size` symbols make `origin`; the tree is named `name` and
     keeps the children `include` lists (index, whether to inline that child's children), or all of them when
-    `include` is None; `expand1` collapses a tree of one child into that child."""
+    `include` is None; `expand1` collapses a tree of one child into that child. A `passthrough` rule (one
+    symbol, kept and collapsed) gives its child as it is: most reductions are of this kind (an integer literal
+    goes through a dozen precedence levels on its way to an expression)."""
 
     origin: str
     size: int
     name: str
     expand1: bool
     include: tuple[tuple[int, bool], ...] | None
+    passthrough: bool = False
+
+    @classmethod
+    def of(cls, origin: str, size: int, name: str, expand1: bool, include) -> "Rule":
+        keeps_it = include is None or tuple(include) == ((0, False),)
+        return cls(origin, size, name, expand1, include, size == 1 and expand1 and keeps_it)
 
 
 class LexerSpec(NamedTuple):
@@ -253,9 +261,10 @@ class Parser:
     def __init__(self, tables: dict) -> None:
         self._encoded_states: tuple[bytes, ...] = tables["states"]
         self._states: list[dict[str, int] | None] = [None] * len(self._encoded_states)
+        self._passthrough_chains: dict[tuple[int, int, str], int] = {}
         self.start_states: dict[str, int] = tables["start_states"]
         self.end_states: dict[str, int] = tables["end_states"]
-        self.rules = tuple(map(Rule._make, tables["rules"]))
+        self.rules = tuple(Rule.of(*rule) for rule in tables["rules"])
         lexers = [_Lexer(LexerSpec(before, keywords, after, unless, frozenset(allowed)))
                   for before, keywords, after, unless, allowed in tables["lexers"]]
         self.lexer_of_state: dict[int, _Lexer] = {state: lexers[i] for state, i in tables["lexer_of_state"].items()}
@@ -315,7 +324,7 @@ class Parser:
               reduce: Callable | None, end_state: int | None = None) -> Any:
         """Shifts `token` after every reduction it implies; with `end_state` (the end of the text), reduces until
         the start rule is complete and returns its tree. Without `reduce` the values are not built."""
-        states, rules = self._states, self.rules
+        states, rules, chains = self._states, self.rules, self._passthrough_chains
         while True:
             actions = states[state_stack[-1]]
             if actions is None:
@@ -328,6 +337,16 @@ class Parser:
                 value_stack.append(token)
                 return None
             rule = rules[-action - 1]
+            if rule.passthrough:   # the value stays where it is; only the state changes
+                below, top = state_stack[-2], state_stack[-1]
+                key = (below, top, token.type)
+                state = chains.get(key)
+                if state is None:
+                    state = chains[key] = self._after_passthroughs(below, top, token.type)
+                state_stack[-1] = state
+                if end_state is not None and state == end_state:
+                    return value_stack[-1]
+                continue
             size = rule.size
             if size:
                 children = value_stack[-size:]
@@ -335,11 +354,22 @@ class Parser:
                 del value_stack[-size:]
             else:
                 children = []
-            state = (states[state_stack[-1]] or self.actions(state_stack[-1]))[rule.origin]
-            state_stack.append(state)
             value_stack.append(reduce(rule, children) if reduce is not None else None)
+            goto = states[state_stack[-1]]
+            state = (goto if goto is not None else self.actions(state_stack[-1]))[rule.origin]
+            state_stack.append(state)
             if end_state is not None and state == end_state:
                 return value_stack[-1]
+
+    def _after_passthroughs(self, below: int, top: int, kind: str) -> int:
+        """The state that `top` (above `below`) becomes when a terminal of `kind` sets off a run of passthrough
+        reductions: each replaces the top state by the goto from `below`, so the run depends on these three
+        only and is walked once per process (an integer literal runs through a dozen of them)."""
+        while True:
+            action = self.actions(top).get(kind)
+            if action is None or action >= 0 or not self.rules[-action - 1].passthrough:
+                return top
+            top = self.actions(below)[self.rules[-action - 1].origin]
 
     @staticmethod
     def _reduce(rule: Rule, children: list) -> Any:
@@ -348,10 +378,12 @@ class Parser:
         else:
             kept = []
             for index, inline in rule.include:
-                if inline:
-                    kept.extend(children[index].children)
-                else:
+                if not inline:
                     kept.append(children[index])
+                elif kept:
+                    kept.extend(children[index].children)
+                else:   # take over the inlined child's list: a left-recursive `_rule` grows it one item a time
+                    kept = children[index].children
         if rule.expand1 and len(kept) == 1:
             node = kept[0]
             if not isinstance(node, Tree):

@@ -6,6 +6,7 @@ so that Cypher's read-then-write semantics hold on a lazy pipeline.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator
 
 from graphplex.databases.cypher import ast
@@ -302,9 +303,10 @@ class _SubqueryCompiler:
                 if introduced:
                     raise syntax_error(f"PatternExpressions are not allowed to introduce new variables: "
                                        f"'{introduced[0]}'.")
-            match = PatternPlanner(self.planner.storage, scope).plan((expr.part,), None, bound)
+            part = _bound_shortest_path(expr.part, bound) if isinstance(expr, ast.ShortestPathExpression) else expr.part
+            match = PatternPlanner(self.planner.storage, scope).plan((part,), None, bound)
             if isinstance(expr, ast.ShortestPathExpression):
-                return _shortest_expression(match, expr.part)
+                return _shortest_expression(match, part)
             return lambda row, ctx: next(iter(match.matcher(row, ctx)), None) is not None
         if isinstance(expr, ast.PatternComprehension):
             match = PatternPlanner(self.planner.storage, scope).plan((expr.part,), expr.predicate, bound)
@@ -336,6 +338,19 @@ def _subquery_rows(operators: list[Operator]):
             current = operator.run(current, ctx)
         return current
     return rows
+
+
+def _bound_shortest_path(part: ast.PatternPart, bound: set[str]) -> ast.PatternPart:
+    """A shortestPath used as a value (not in MATCH) searches between nodes already bound, as in Neo4j; its
+    relationship gets a name of its own when it has none, so the path can be read back from each match."""
+    element = part.element
+    if any(node.variable not in bound for node in (element.nodes[0], element.nodes[-1])):
+        raise semantic_error("shortestPath requires bound nodes when not part of a MATCH clause.")
+    relationship = element.relationships[0]
+    if relationship.variable is not None:
+        return part
+    named = replace(relationship, variable="  shortest path relationship")
+    return replace(part, element=replace(element, relationships=(named, *element.relationships[1:])))
 
 
 def _shortest_expression(match, part: ast.PatternPart):

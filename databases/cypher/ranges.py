@@ -18,8 +18,16 @@ ELEMENT_BYTES = 36
 
 
 def make_range(numbers: range, ctx) -> list:
-    """`numbers` as a Cypher list: lazy when long."""
-    if len(numbers) < RANGE_LAZY_FROM:
+    """`numbers` as a Cypher list: lazy when long. A list's size is a 64-bit integer, so a range of more
+    elements (`range(-2^63, 2^63 - 1)`) is refused."""
+    try:
+        length = len(numbers)
+    except OverflowError:
+        from graphplex.databases.cypher.errors import argument_error
+
+        raise argument_error(f"range() from {numbers.start} to {numbers.stop - (1 if numbers.step > 0 else -1)} "
+                             f"step {numbers.step} has more elements than a list can hold ({2 ** 63 - 1})") from None
+    if length < RANGE_LAZY_FROM:
         return list(numbers)
     return LazyRange(numbers, ctx)
 
