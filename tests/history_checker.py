@@ -234,14 +234,14 @@ class _Checker:
                 self._check_read_values(txn, key, values)
                 self._check_internal(txn, key, values, own[key], last_read.get(key))
                 last_read[key] = (values, len(own[key]))
-                if own[key]:
-                    continue  # not an external read: it saw the transaction's own version
                 version = self._committed_values(key, values)
                 if not _is_prefix(version, self.order.get(key, [])):
                     self._found("incompatible-order", (txn.id,),
                                 f"T{txn.id} read {key!r} = {values}, not a prefix of the version order "
                                 f"{self.order.get(key, [])}")
                     continue
+                if own[key]:
+                    continue  # not an external read: it saw the transaction's own version
                 self._add_read_edges(txn, key, version)
                 if any(o[0] == APPEND and o[1] == key for o in txn.ops[position + 1:]):
                     lost_update_candidates[(key, tuple(version))].append(txn.id)
