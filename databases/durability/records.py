@@ -96,7 +96,8 @@ def check_header(kind: FileKind, path: Path | str, data: bytes) -> int:
         raise kind.refuse(f"The file {path} is not a graphplex {kind.name}: it starts with {data[:8]!r}, not "
                           f"{kind.magic!r}{legacy}. {kind.damage_note}")
     if version != kind.version:
-        age = " (the file is newer)" if version > kind.version else " (an older format: there is no migration)"
+        age = (" (the file is newer)" if version > kind.version
+               else " (an older format: there is no migration)" if version else "")
         raise kind.refuse(f"The {kind.name} {path} has format version {version}; this graphplex reads version "
                           f"{kind.version} only{age}. {kind.damage_note}")
     if flags:
