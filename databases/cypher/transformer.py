@@ -682,7 +682,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
 
     def in_transactions(self, children):
         sig = [c for c in _significant(children) if not isinstance(c, _Option)]
-        concurrency = sig[0] if _has(children, "CONCURRENT") else None
+        concurrency = sig[0] if sig and _has(children, "CONCURRENT") else None   # IN [n] CONCURRENT TRANSACTIONS
         batch = next((c.value for c in children if isinstance(c, _Option) and c.name == "batch"), None)
         error = next((c.value for c in children if isinstance(c, _Option) and c.name == "error"), "FAIL")
         report = next((c.value for c in children if isinstance(c, _Option) and c.name == "report"), None)

@@ -97,16 +97,12 @@ def test_report_status_with_on_error_fail_is_refused(session):
     assert "REPORT STATUS can only be used when specifying ON ERROR CONTINUE or ON ERROR BREAK" in error.message
 
 
-@pytest.mark.xfail(strict=True, reason="the grammar (databases/cypher/grammar) takes ON ERROR before REPORT STATUS "
-                                       "only; Neo4j 5 takes either order (its manual writes REPORT STATUS first)")
 def test_report_status_may_come_before_on_error(session):
     statuses = values(session, "UNWIND [1, 0] AS x CALL { WITH x CREATE (:N {v: 1 / x}) } IN TRANSACTIONS "
                                "OF 1 ROW REPORT STATUS AS s ON ERROR CONTINUE RETURN s.committed")
     assert statuses == [True, False]
 
 
-@pytest.mark.xfail(strict=True, reason="the grammar (databases/cypher/grammar) wants a concurrency before "
-                                       "CONCURRENT; Neo4j 5 makes it optional (IN [n] CONCURRENT TRANSACTIONS)")
 def test_concurrent_transactions_may_leave_the_concurrency_to_the_database(session):
     session.run("UNWIND [1, 2] AS x CALL { WITH x CREATE (:N) } IN CONCURRENT TRANSACTIONS OF 1 ROW").consume()
     assert values(session, "MATCH (n:N) RETURN count(n)") == [2]
