@@ -4,12 +4,13 @@ from graphplex.databases.storage.constraints import EXISTENCE, KEY, PROPERTY_TYP
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import ANALYTICAL_ISOLATION_MESSAGE, StorageMode
-from graphplex.databases.storage.records import Edge, Vertex
+from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
+from graphplex.databases.storage.records import Edge, Version, Vertex
 from graphplex.databases.storage.schema import SchemaChange
 from graphplex.databases.storage.storage import Storage
 from graphplex.databases.storage.transaction import BOTH, IN, OUT, Status, Transaction
 
 __all__ = [
-    "StorageEngine", "StorageTransaction", "TransactionHooks", "Storage", "Transaction", "Status", "IsolationLevel", "StorageMode", "ANALYTICAL_ISOLATION_MESSAGE", "Vertex", "Edge", "SchemaChange", "Constraint",
+    "StorageEngine", "StorageTransaction", "TransactionHooks", "Storage", "Transaction", "Status", "IsolationLevel", "StorageMode", "ANALYTICAL_ISOLATION_MESSAGE", "Vertex", "Edge", "Version", "ONLY_SNAPSHOT_ISOLATION", "SchemaChange", "Constraint",
     "PropertyIndex", "NODE", "RELATIONSHIP", "UNIQUENESS", "KEY", "EXISTENCE", "PROPERTY_TYPE", "OUT", "IN", "BOTH",
 ]
