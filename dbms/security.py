@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from graphplex.databases.errors import AuthError, ClientError, error_for_code
-from graphplex.system_db import ADMIN_USER, Privileges, SecurityCommands, SecurityStore, verify_password
+from graphplex.system_db import (
+    ADMIN_USER, Privileges, SecurityCommands, SecurityStore, verify_no_password, verify_password,
+)
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -70,6 +72,8 @@ class Security:
         user, password = _credentials(auth)
         self._check_rate(user)
         record = self._record(user)
+        if record is None:
+            verify_no_password(password)   # as slow as a wrong password: the time tells nothing about who exists
         if record is None or not self._verify(user, password, record.credentials) or record.suspended:
             self._fail(user)
             raise AuthError(UNAUTHORIZED, "Neo.ClientError.Security.Unauthorized")

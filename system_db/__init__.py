@@ -7,9 +7,9 @@ from graphplex.system_db.commands import SystemCommands, Viewer
 from graphplex.system_db.security.commands import SecurityCommands
 from graphplex.system_db.security.guards import ReadFilter, WriteGuard, forbidden, roles_text
 from graphplex.system_db.security.model import Privileges
-from graphplex.system_db.security.passwords import verify_password
+from graphplex.system_db.security.passwords import verify_no_password, verify_password
 from graphplex.system_db.security.store import ADMIN_USER, SecurityStore
 
 __all__ = ["SYSTEM", "Catalog", "DatabaseEntry", "SystemCommands", "Viewer", "resolve_name", "SecurityCommands",
            "SecurityStore", "ADMIN_USER", "Privileges", "ReadFilter", "WriteGuard", "forbidden", "roles_text",
-           "verify_password"]
+           "verify_password", "verify_no_password"]

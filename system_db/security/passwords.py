@@ -14,6 +14,10 @@ from graphplex.databases.errors import ClientError
 _N, _R, _P = 2 ** 14, 8, 1   # about 70 ms and 16 MiB per hash: slow for guessing, fine for logging in
 _PREFIX = "scrypt"
 _MAX_MEMORY = 32 * 1024 * 1024   # hashlib.scrypt refuses parameters that need more
+# Checked in place of a user that does not exist: scrypt with the parameters of every new hash, so that refusing an
+# unknown user takes as long as refusing a wrong password (the time must not tell who exists). No password hashes to
+# an all-zero digest, and a match would not log anyone in anyway.
+_NOBODY = f"{_PREFIX}${_N}${_R}${_P}${'00' * 16}${'00' * 32}"
 
 
 def hash_password(password: str) -> str:
@@ -61,3 +65,9 @@ def verify_password(password: str, stored: str) -> bool:
     digest = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
                             dklen=len(expected) // 2)
     return hmac.compare_digest(digest.hex(), expected)
+
+
+def verify_no_password(password: str) -> bool:
+    """Spends the work of `verify_password` on a user who does not exist, and is always False."""
+    verify_password(password, _NOBODY)
+    return False
