@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 UNAUTHORIZED = "The client is unauthorized due to authentication failure."
 RATE_LIMITED = "The client has provided incorrect authentication details too many times in a row."
+_MOST_REMEMBERED = 10_000   # user names with failed logins kept before the expired ones are dropped
 CHANGE_REQUIRED = ("Permission denied. The credentials you provided were valid, but must be changed before you can "
                    "use this instance.")
 
@@ -51,7 +52,8 @@ class Security:
         self.store.bootstrap(dbms.settings.initial_password)
         self.commands = SecurityCommands(self.store, lambda name: dbms.entry(name) is not None)
         self._lock = threading.Lock()
-        self._failures: dict[str, tuple[int, float]] = {}
+        self._attempts: dict[str, _Attempts] = {}
+        self._attempts_settled = threading.Condition(self._lock)
         self._principals: dict[str, Principal] = {}
         # Successful checks, keyed by a keyed digest of the password: a returning user skips the slow hash.
         self._secret = os.urandom(32)
@@ -70,15 +72,18 @@ class Security:
         if not self.dbms.settings.auth_enabled:
             return self.administrator()
         user, password = _credentials(auth)
-        self._check_rate(user)
-        record = self._record(user)
-        if record is None:
-            verify_no_password(password)   # as slow as a wrong password: the time tells nothing about who exists
-        if record is None or not self._verify(user, password, record.credentials) or record.suspended:
-            self._fail(user)
+        self._admit(user)
+        accepted = False
+        try:
+            record = self._record(user)
+            if record is None:
+                verify_no_password(password)   # as slow as a wrong password: the time tells nothing about who exists
+            else:
+                accepted = self._verify(user, password, record.credentials) and not record.suspended
+        finally:
+            self._settle(user, accepted)
+        if not accepted:
             raise AuthError(UNAUTHORIZED, "Neo.ClientError.Security.Unauthorized")
-        with self._lock:
-            self._failures.pop(user, None)
         return self.principal(user)
 
     def principal(self, user: str) -> Principal:
@@ -125,19 +130,56 @@ class Security:
             self._verified.add(key)
         return True
 
-    def _check_rate(self, user: str) -> None:
+    def _admit(self, user: str) -> None:
+        """Counts an attempt before its password is checked, atomically per user: no more checks run at once than
+        failures remain before the lock, so concurrent guesses meet the limit as guesses in a row would. An attempt
+        beyond them waits for the outcome of one being checked (a success starts the count afresh, a failure brings
+        the lock nearer), then is admitted or refused. `auth_max_failed_attempts` 0 means no limit, as in Neo4j."""
         settings = self.dbms.settings
-        with self._lock:
-            count, last = self._failures.get(user, (0, 0.0))
-        if count >= settings.auth_max_failed_attempts and time.monotonic() - last < settings.auth_lock_time:
-            raise error_for_code("Neo.ClientError.Security.AuthenticationRateLimit", RATE_LIMITED)
+        limit = settings.auth_max_failed_attempts
+        with self._attempts_settled:
+            while True:
+                attempts = self._attempts.setdefault(user, _Attempts())
+                if time.monotonic() - attempts.last_failure >= settings.auth_lock_time:
+                    attempts.failures = 0
+                if limit > 0 and attempts.failures >= limit:
+                    raise error_for_code("Neo.ClientError.Security.AuthenticationRateLimit", RATE_LIMITED)
+                if limit <= 0 or attempts.failures + attempts.checking < limit:
+                    attempts.checking += 1
+                    return
+                self._attempts_settled.wait()
 
-    def _fail(self, user: str) -> None:
-        with self._lock:
-            count, last = self._failures.get(user, (0, 0.0))
-            if time.monotonic() - last >= self.dbms.settings.auth_lock_time:
-                count = 0
-            self._failures[user] = (count + 1, time.monotonic())
+    def _settle(self, user: str, accepted: bool) -> None:
+        """The outcome of an admitted attempt: a success clears the user's failures, a failure adds one."""
+        with self._attempts_settled:
+            attempts = self._attempts[user]
+            attempts.checking -= 1
+            if accepted:
+                attempts.failures = 0
+            else:
+                attempts.failures += 1
+                attempts.last_failure = time.monotonic()
+            if attempts.checking == 0 and attempts.failures == 0:
+                del self._attempts[user]
+            elif len(self._attempts) > _MOST_REMEMBERED:
+                self._forget_expired_failures()
+            self._attempts_settled.notify_all()
+
+    def _forget_expired_failures(self) -> None:
+        """Guesses at many made-up names must not grow memory without end: failures past the lock time count no
+        more, so they are dropped."""
+        expiry = time.monotonic() - self.dbms.settings.auth_lock_time
+        for name in [name for name, a in self._attempts.items() if a.checking == 0 and a.last_failure <= expiry]:
+            del self._attempts[name]
+
+
+@dataclass
+class _Attempts:
+    """One user name's recent failed logins and the attempts being checked now."""
+
+    failures: int = 0
+    last_failure: float = 0.0
+    checking: int = 0
 
 
 def _credentials(auth) -> tuple[str, str]:

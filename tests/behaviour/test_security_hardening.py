@@ -31,3 +31,54 @@ def test_an_unknown_user_is_refused_as_slowly_as_a_wrong_password():
             known.append(_refusal_seconds(dbms, "neo4j"))
             unknown.append(_refusal_seconds(dbms, "nobody-of-that-name"))
         assert statistics.median(unknown) >= 0.5 * statistics.median(known), (known, unknown)
+
+
+def _guess_together(dbms, passwords: list[str]) -> list[str]:
+    """Each password tried by its own thread, all released at once; the outcome of each: 'in', or the error code."""
+    barrier = threading.Barrier(len(passwords))
+    outcomes: list[str] = [""] * len(passwords)
+
+    def guess(index: int) -> None:
+        barrier.wait()
+        try:
+            dbms.session(auth=("neo4j", passwords[index])).close()
+            outcomes[index] = "in"
+        except Neo4jError as error:
+            outcomes[index] = error.code
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(len(passwords))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+UNAUTHORIZED = "Neo.ClientError.Security.Unauthorized"
+RATE_LIMITED = "Neo.ClientError.Security.AuthenticationRateLimit"
+
+
+def test_concurrent_wrong_guesses_are_counted_before_they_are_checked():
+    """40 guesses at once meet the limit of 3 as 40 guesses in a row would: 3 are checked, the rest refused."""
+    with DBMS.in_memory(auth_enabled=True, initial_password=ADMIN_PASSWORD, auth_lock_time=60) as dbms:
+        outcomes = _guess_together(dbms, [f"guess-{i}" for i in range(40)])
+        assert sorted(outcomes) == sorted([UNAUTHORIZED] * 3 + [RATE_LIMITED] * 37)
+        with pytest.raises(Neo4jError) as caught:
+            dbms.session(auth=("neo4j", ADMIN_PASSWORD))
+        assert caught.value.code == RATE_LIMITED
+
+
+def test_the_right_guess_among_concurrent_wrong_ones_is_checked_only_within_the_limit():
+    """At most 3 guesses are checked at a time; a success starts the count afresh (as in a row), so with the right
+    password among them at most 2 wrong guesses are checked before it and 3 after; without it, 3 in all."""
+    with DBMS.in_memory(auth_enabled=True, initial_password=ADMIN_PASSWORD, auth_lock_time=60) as dbms:
+        passwords = [f"guess-{i}" for i in range(39)]
+        passwords.insert(20, ADMIN_PASSWORD)
+        outcomes = _guess_together(dbms, passwords)
+        assert outcomes.count(UNAUTHORIZED) <= (5 if "in" in outcomes else 3), outcomes
+        assert outcomes.count("in") + outcomes.count(UNAUTHORIZED) + outcomes.count(RATE_LIMITED) == 40
+
+
+def test_concurrent_logins_with_the_right_password_all_get_in():
+    """Counting attempts before checking them must not refuse a pool of connections opened at once."""
+    with DBMS.in_memory(auth_enabled=True, initial_password=ADMIN_PASSWORD) as dbms:
+        assert _guess_together(dbms, [ADMIN_PASSWORD] * 12) == ["in"] * 12
