@@ -42,6 +42,10 @@ class Batch:
         return self.outer.current_query
 
     @property
+    def current_parameters(self) -> dict:
+        return self.outer.current_parameters
+
+    @property
     def metadata(self) -> dict:
         return self.outer.metadata
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.context import Counters, ExecutionContext
 from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.parser import redact_password_parameters, redact_passwords
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.errors import ClientError, Neo4jError, error_for_code
 from graphplex.databases.values import Duration
@@ -109,6 +110,7 @@ def _ids(expressions: tuple, parameters: dict) -> list[str]:
 def _rows(txn: "DBMSTransaction") -> list[dict]:
     """One row per database the transaction touches (the session's database when it touched none yet)."""
     databases = list(txn.children) or [txn.database]
+    query, parameters = _shown_query(txn)
     now = time.time()
     elapsed = now - txn.start_time
     rows = []
@@ -123,23 +125,30 @@ def _rows(txn: "DBMSTransaction") -> list[dict]:
         start = dt.datetime.fromtimestamp(txn.start_time, dt.timezone.utc)
         rows.append({
             "database": database, "transactionId": transaction_id,
-            "currentQueryId": f"query-{txn.id}" if txn.current_query else "", "connectionId": txn.connection_id,
-            "clientAddress": txn.client_address, "username": txn.user, "currentQuery": txn.current_query,
+            "currentQueryId": f"query-{txn.id}" if query else "", "connectionId": txn.connection_id,
+            "clientAddress": txn.client_address, "username": txn.user, "currentQuery": query,
             "startTime": start.isoformat(timespec="milliseconds").replace("+00:00", "Z"), "status": status,
             "elapsedTime": Duration(seconds=int(elapsed), nanoseconds=int((elapsed % 1) * 1e9)),
-            "outerTransactionId": txn.outer_transaction_id, "metaData": dict(txn.metadata), "parameters": {},
+            "outerTransactionId": txn.outer_transaction_id, "metaData": dict(txn.metadata), "parameters": parameters,
             "planner": "",
             "runtime": "", "indexes": [], "currentQueryStartTime": start.isoformat(), "protocol": txn.protocol,
-            "requestUri": txn.client_address, "currentQueryStatus": "running" if txn.current_query else "",
+            "requestUri": txn.client_address, "currentQueryStatus": "running" if query else "",
             "statusDetails": "", "resourceInformation": {}, "activeLockCount": len(child.written_entities()) if child else 0,
             "currentQueryActiveLockCount": 0, "cpuTime": None, "waitTime": Duration(), "idleTime": None,
             "currentQueryElapsedTime": None, "currentQueryAllocatedBytes": None, "allocatedDirectBytes": 0,
             "estimatedUsedHeapMemory": child.memory.used if child else 0, "pageHits": 0, "pageFaults": 0,
             "isolationLevel": txn.isolation_level, "allocatedBytes": child.memory.used if child else 0,
-            "transaction_id": transaction_id, "query": [txn.current_query] if txn.current_query else [],
+            "transaction_id": transaction_id, "query": [query] if query else [],
             "metadata": dict(txn.metadata),
         })
     return rows
+
+
+def _shown_query(txn: "DBMSTransaction") -> tuple[str, dict]:
+    """The current query and its parameters as another user may see them: a password typed in the query or passed
+    as one of its parameters shows as Neo4j shows it, '******'."""
+    text = txn.current_query
+    return redact_passwords(text), redact_password_parameters(text, txn.current_parameters)
 
 
 class TimeoutWatchdog:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, ContextManager, TypeVar
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import READ, SCHEMA, TRANSACTION_CONTROL, WRITE
 from graphplex.databases.cypher.context import Counters, ExecutionContext
+from graphplex.databases.cypher.parser import redact_passwords
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError, TransientError, error_for_code
 from graphplex.batches import Batch
 from graphplex.contracts import ChildTransaction
@@ -70,7 +71,9 @@ class DBMSTransaction:
         self.writer: str | None = None
         self.kind: str | None = None
         self.start_time = time.time()
+        # The statement running now and its parameters, for SHOW TRANSACTIONS (which masks passwords in them).
         self.current_query = ""
+        self.current_parameters: dict = {}
         self.bookmarks: dict[str, str] = {}
         self._results: list[Result] = []
         self.terminated: Neo4jError | None = None
@@ -144,10 +147,10 @@ class DBMSTransaction:
 
     def _run(self, text: str, parameters: dict | None) -> Result:
         self._check_usable()
-        self.current_query = text
+        self.current_query, self.current_parameters = text, dict(parameters or {})
         statement, info = self._guarded(lambda: self.dbms.parse(text))
         self._check_doomed(info)
-        request = Request(statement, info, text, dict(parameters or {}))
+        request = Request(statement, info, text, self.current_parameters)
         return self._guarded(lambda: self._route(request))
 
     def _route(self, request: Request) -> Result:
@@ -182,7 +185,7 @@ class DBMSTransaction:
         once this transaction commits."""
         with self._working:
             self._check_usable()
-            self.current_query = request.text
+            self.current_query, self.current_parameters = request.text, request.parameters
             self._guarded(lambda: self._change_setting(request, name, value))
 
     def _change_setting(self, request: Request, name: str, value: object) -> None:
@@ -250,7 +253,8 @@ class DBMSTransaction:
         self._check_online(database)
         if database == SYSTEM and not isinstance(statement, (ast.ShowProcedures, ast.ShowFunctions)):
             raise ClientError("Not a recognised system command or procedure. This Cypher command can only be "
-                              f"executed in a user database: {text}", "Neo.ClientError.Statement.SemanticError")
+                              f"executed in a user database: {redact_passwords(text)}",
+                              "Neo.ClientError.Statement.SemanticError")
 
     def _check_online(self, database: str) -> None:
         self.dbms.database_named(database)

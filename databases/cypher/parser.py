@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from graphplex.databases.cypher import ast, nesting, parser_cache
+from graphplex.databases.cypher import ast, nesting, parser_cache, redaction
 from graphplex.databases.cypher.lalr import Parser, UnexpectedInput, VisitError
 from graphplex.databases.cypher.syntax_errors import integer_too_large, syntax_error
 from graphplex.databases.cypher.transformer import CypherTransformer, NodeCandidate, _BigInt
@@ -48,6 +48,16 @@ def parse(text: str) -> ast.Statement:
     except RecursionError:
         raise nesting.too_deep() from None
     return statement
+
+
+def redact_passwords(text: str) -> str:
+    """`text` as others may see it (SHOW TRANSACTIONS, logs): each password typed in it replaced by '******'."""
+    return redaction.redact(text, redaction.password_spans(text, _parser()))
+
+
+def redact_password_parameters(text: str, parameters: dict) -> dict:
+    """The parameters of `text` as others may see them: the values it passes as passwords show as '******'."""
+    return redaction.redact_parameters(text, parameters, _parser())
 
 
 def _use_prefixed(text: str):

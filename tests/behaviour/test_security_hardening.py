@@ -82,3 +82,59 @@ def test_concurrent_logins_with_the_right_password_all_get_in():
     """Counting attempts before checking them must not refuse a pool of connections opened at once."""
     with DBMS.in_memory(auth_enabled=True, initial_password=ADMIN_PASSWORD) as dbms:
         assert _guess_together(dbms, [ADMIN_PASSWORD] * 12) == ["in"] * 12
+
+
+# --- passwords in what others see -----------------------------------------------------------------------------
+
+@pytest.fixture
+def secure():
+    instance = DBMS.in_memory(auth_enabled=True, initial_password=ADMIN_PASSWORD)
+    yield instance
+    instance.close()
+
+
+def _shown_while_open(dbms, query: str, **parameters) -> dict:
+    """Runs `query` in an open transaction of one administrator; what another one's SHOW TRANSACTIONS shows of it."""
+    with dbms.session(auth=("neo4j", ADMIN_PASSWORD), database="system") as author, \
+            dbms.session(auth=("neo4j", ADMIN_PASSWORD)) as other:
+        with author.begin_transaction() as tx:
+            tx.run(query, parameters).consume()
+            rows = other.run("SHOW TRANSACTIONS YIELD * WHERE username = 'neo4j' AND currentQuery <> '' "
+                             "AND NOT currentQuery STARTS WITH 'SHOW'").data()
+            tx.rollback()
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.mark.parametrize("query, shown", [
+    ("CREATE USER bob SET PASSWORD 'hunter2-secret' CHANGE NOT REQUIRED",
+     "CREATE USER bob SET PASSWORD '******' CHANGE NOT REQUIRED"),
+    ("CREATE USER bob SET PLAINTEXT PASSWORD \"hunter2-secret\"", "CREATE USER bob SET PLAINTEXT PASSWORD '******'"),
+    ("ALTER USER neo4j SET PASSWORD 'hunter2-secret' CHANGE NOT REQUIRED",
+     "ALTER USER neo4j SET PASSWORD '******' CHANGE NOT REQUIRED"),
+    (f"ALTER CURRENT USER SET PASSWORD FROM '{ADMIN_PASSWORD}' TO 'hunter2-secret'",
+     "ALTER CURRENT USER SET PASSWORD FROM '******' TO '******'"),
+])
+def test_show_transactions_masks_typed_passwords(secure, query, shown):
+    row = _shown_while_open(secure, query)
+    assert row["currentQuery"] == shown
+    assert "hunter2" not in repr(row) and ADMIN_PASSWORD not in repr(row)
+
+
+def test_show_transactions_masks_passwords_passed_as_parameters(secure):
+    row = _shown_while_open(secure, "CREATE USER bob SET PASSWORD $pw SET HOME DATABASE $home", pw="hunter2-secret",
+                            home="neo4j")
+    assert row["currentQuery"] == "CREATE USER bob SET PASSWORD $pw SET HOME DATABASE $home"
+    assert row["parameters"] == {"pw": "******", "home": "neo4j"}
+    assert "hunter2" not in repr(row)
+
+
+def test_show_transactions_shows_the_parameters_of_the_current_query(secure):
+    with secure.session(auth=("neo4j", ADMIN_PASSWORD)) as author, \
+            secure.session(auth=("neo4j", ADMIN_PASSWORD)) as other:
+        with author.begin_transaction() as tx:
+            tx.run("CREATE (:Item {n: $n, password: $password})", n=1, password="not a login").consume()
+            rows = other.run("SHOW TRANSACTIONS YIELD currentQuery, parameters "
+                             "WHERE currentQuery STARTS WITH 'CREATE'").data()
+    assert rows == [{"currentQuery": "CREATE (:Item {n: $n, password: $password})",
+                     "parameters": {"n": 1, "password": "not a login"}}]
