@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+from graphplex.databases.cypher.parser import redact_passwords
 from graphplex.databases.errors import Neo4jError, error_for_code
 from graphplex.cli.exits import INVALID_ARGUMENTS
 from graphplex.cli.output import Printer, text
@@ -71,8 +72,8 @@ class Runner:
         counters = {name: count for name, count in summary.counters.as_dict().items() if count}
         profile = getattr(summary, "profile", None)
         plan = profile if profile is not None else getattr(summary, "plan", None)
-        self.printer.result(keys, records, counters, time.perf_counter() - start, statement=piece.text, plan=plan,
-                            profiled=profile is not None)
+        self.printer.result(keys, records, counters, time.perf_counter() - start,
+                            statement=redact_passwords(piece.text), plan=plan, profiled=profile is not None)
 
     @property
     def in_transaction(self) -> bool:

@@ -10,7 +10,9 @@ import re
 import sys
 
 from prompt_toolkit.completion import Completer, Completion
+from prompt_toolkit.history import FileHistory
 
+from graphplex.databases.cypher.parser import redact_passwords
 from graphplex.databases.errors import Neo4jError
 from graphplex.cli.exits import outcome
 from graphplex.cli.main import EXIT_OK, run_sources, open_dbms, parameters, start_runner
@@ -92,9 +94,9 @@ class Shell:
         self.printer = printer
         self.err = err
         from prompt_toolkit import PromptSession
-        from prompt_toolkit.history import FileHistory, InMemoryHistory
+        from prompt_toolkit.history import InMemoryHistory
         self.completer = CypherCompleter(runner)
-        history = FileHistory(history_path) if history_path and _writable(history_path) else InMemoryHistory()
+        history = PasswordlessHistory(history_path) if history_path and _writable(history_path) else InMemoryHistory()
         self.prompt = PromptSession(history=history, completer=self.completer, multiline=True,
                                     key_bindings=_bindings(), input=input, output=output,
                                     prompt_continuation=lambda width, line, soft: "...> ".rjust(width))
@@ -124,6 +126,14 @@ class Shell:
     def prompt_text(self) -> str:
         """`neo4j> `, or `neo4j# ` while a transaction is open (as cypher-shell marks it)."""
         return f"{self.runner.database}{'#' if self.runner.in_transaction else '>'} "
+
+
+class PasswordlessHistory(FileHistory):
+    """The history file, with each password typed in a statement (`CREATE USER … SET PASSWORD '…'`) written as
+    '******': the file outlives the session. This session's own recall keeps what was typed."""
+
+    def store_string(self, string: str) -> None:
+        super().store_string(redact_passwords(string))
 
 
 def _writable(path: str) -> bool:

@@ -138,3 +138,39 @@ def test_show_transactions_shows_the_parameters_of_the_current_query(secure):
                              "WHERE currentQuery STARTS WITH 'CREATE'").data()
     assert rows == [{"currentQuery": "CREATE (:Item {n: $n, password: $password})",
                      "parameters": {"n": 1, "password": "not a login"}}]
+
+
+CREATE_BOB = "CREATE USER bob SET PASSWORD 'hunter2-secret' CHANGE NOT REQUIRED;"
+
+
+def test_the_command_line_echoes_statements_without_their_passwords(tmp_path):
+    import io
+
+    from graphplex.cli.main import main
+    script = tmp_path / "users.cypher"
+    script.write_text(CREATE_BOB + "\n")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["run", "--in-memory", "--format", "json", str(script)], out, err) == 0, err.getvalue()
+    assert "SET PASSWORD '******' CHANGE NOT REQUIRED" in out.getvalue()
+    assert "hunter2" not in out.getvalue()
+
+
+def test_the_shell_history_file_keeps_statements_without_their_passwords(tmp_path):
+    import io
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from graphplex.cli.output import Printer
+    from graphplex.cli.runner import Runner
+    from graphplex.cli.shell import Shell
+    history = tmp_path / "history"
+    out = io.StringIO()
+    with DBMS.in_memory() as dbms, create_pipe_input() as pipe:
+        printer = Printer(out, "table")
+        runner = Runner(dbms, None, None, printer)
+        pipe.send_text(CREATE_BOB + "\r:exit\r")
+        assert Shell(runner, printer, io.StringIO(), str(history), pipe, DummyOutput()).loop() == 0
+        runner.close()
+    assert "SET PASSWORD '******'" in history.read_text()
+    assert "hunter2" not in history.read_text()
