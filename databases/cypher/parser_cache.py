@@ -1,16 +1,22 @@
-"""The Cypher parser's tables, computed from the grammar once per grammar and afterwards loaded in milliseconds.
+"""The Cypher parser's tables, computed from the grammar once and afterwards loaded in milliseconds.
 
 Computing the LALR tables from `grammar/cypher.lark` (lark's grammar analysis, `parser_tables.build`) takes
-seconds, so the result is kept in the user's cache directory (`cache_files`: `$GRAPHPLEX_CACHE_DIR`, else
-`$XDG_CACHE_HOME/graphplex` or `~/.cache/graphplex`, else `graphplex-<uid>` in the temporary directory) as one
-`marshal` record of plain data, which loads without importing lark and without a Python hook per object. The
-file name and its first line carry a key made of the grammar text, the options, lark's version and Python's
-(marshal's format is Python's), so a changed grammar or an upgrade is rebuilt, and an install that is read-only
-(a wheel in site-packages) still caches. A cache that cannot be written, is corrupt, or is not the user's own
-only means building in memory: never an error."""
+seconds, so they are kept as one `marshal` record of plain data, which loads without importing lark and without
+a Python hook per object, in two places:
+- beside the grammar, `grammar/cypher.tables` (compressed, 0.2 MB), shipped with the package: a new install
+  answers its first query at once. Its first line is a key of the grammar text, the options and the format, so
+  tables that do not match the grammar (a checkout whose grammar was edited) are ignored;
+  `python -m graphplex.databases.cypher.build_tables` writes them again, and a test fails until it is run.
+  marshal's format 4 reads the same in every Python since 3.4.
+- in the user's cache directory (`cache_files`: `$GRAPHPLEX_CACHE_DIR`, else `$XDG_CACHE_HOME/graphplex` or
+  `~/.cache/graphplex`, else `graphplex-<uid>` in the temporary directory), for a grammar the shipped tables do not
+  match. The file name and its first line carry a key that also holds lark's version and Python's, so an
+  upgrade is rebuilt. A cache that cannot be written, is corrupt, or is not the user's own only means building in
+  memory: never an error."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import marshal
 import os
@@ -18,7 +24,7 @@ import stat
 import sys
 import tempfile
 import time
-import importlib.util
+import zlib
 from pathlib import Path
 
 from graphplex.databases.cypher import parser_tables
@@ -28,10 +34,16 @@ _PREFIX = "cypher-parser-"
 _SUFFIX = ".marshal"
 
 
+_MARSHAL_VERSION = 4
+
+
 def load(grammar_path: Path) -> dict:
-    """The tables of the grammar file (`parser_tables`): from the cache when it holds this grammar's, else built
-    (and cached)."""
+    """The tables of the grammar file (`parser_tables`): the shipped ones when they are this grammar's, else from
+    the cache when it holds them, else built (and cached)."""
     grammar = grammar_path.read_text(encoding="utf-8")
+    tables = _read_shipped(shipped_tables(grammar_path), shipped_key(grammar))
+    if tables is not None:
+        return tables
     key = cache_key(grammar)
     paths = cache_files(key)
     for path in paths:
@@ -43,6 +55,38 @@ def load(grammar_path: Path) -> dict:
         if _write(path, key, tables):
             break
     return tables
+
+
+def shipped_tables(grammar_path: Path) -> Path:
+    """Where the tables of the grammar file are shipped: beside it."""
+    return grammar_path.with_suffix(".tables")
+
+
+def shipped_key(grammar: str) -> str:
+    """What shipped tables depend on: the grammar, the options and the tables' format."""
+    material = repr((_FORMAT, grammar, sorted(parser_tables.OPTIONS.items())))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def write_shipped(grammar_path: Path) -> Path:
+    """Builds the grammar's tables and writes them beside it (run when the grammar changes)."""
+    grammar = grammar_path.read_text(encoding="utf-8")
+    path = shipped_tables(grammar_path)
+    record = zlib.compress(marshal.dumps(build(grammar), _MARSHAL_VERSION), 9)
+    path.write_bytes(shipped_key(grammar).encode("ascii") + b"\n" + record)
+    return path
+
+
+def _read_shipped(path: Path, key: str) -> dict | None:
+    """The shipped tables, when they are the grammar's: they come with the code, so they are trusted as it is."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.readline().rstrip(b"\n") != key.encode("ascii"):
+                return None
+            tables = marshal.loads(zlib.decompress(handle.read()))
+    except Exception:   # missing or unreadable: the cache or a build will do
+        return None
+    return tables if isinstance(tables, dict) else None
 
 
 def build(grammar: str) -> dict:
@@ -133,7 +177,7 @@ def _write(path: Path, key: str, tables: dict) -> bool:
     whether it was written."""
     buffer = io.BytesIO()
     buffer.write(key.encode("ascii") + b"\n")
-    buffer.write(marshal.dumps(tables))
+    buffer.write(marshal.dumps(tables, _MARSHAL_VERSION))
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _trusted_directory(path.parent):
@@ -162,3 +206,4 @@ def _remove_stale(path: Path) -> None:
                 other.unlink()
         except OSError:
             pass
+

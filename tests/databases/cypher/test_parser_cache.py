@@ -50,8 +50,20 @@ def reference():
     return lark.Lark(parser.GRAMMAR.read_text(encoding="utf-8"), **parser_tables.OPTIONS)
 
 
+@pytest.fixture(scope="module")
+def built():
+    """The tables built from the grammar by lark, without any cache."""
+    return parser_cache.build(parser.GRAMMAR.read_text(encoding="utf-8"))
+
+
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
+def unshipped(tmp_path, monkeypatch):
+    """As in a checkout whose grammar was edited: no shipped tables match it."""
+    monkeypatch.setattr(parser_cache, "shipped_tables", lambda grammar_path: tmp_path / "absent.tables")
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch, unshipped):
     monkeypatch.setenv("GRAPHPLEX_CACHE_DIR", str(tmp_path / "cache"))
     return tmp_path / "cache"
 
@@ -125,8 +137,27 @@ def test_what_a_prefix_accepts_is_what_lark_says(reference):
         assert parser._parser().accepts_after(probe) == frozenset(interactive.accepts()), probe
 
 
-def test_tables_come_back_from_the_cache_whole(cache_dir, monkeypatch):
-    tables = parser_cache.build(parser.GRAMMAR.read_text(encoding="utf-8"))
+def test_the_shipped_tables_are_the_grammars(built):
+    grammar = parser.GRAMMAR.read_text(encoding="utf-8")
+    shipped = parser_cache._read_shipped(parser_cache.shipped_tables(parser.GRAMMAR), parser_cache.shipped_key(grammar))
+    assert shipped is not None, "the grammar changed: run python -m graphplex.databases.cypher.build_tables"
+    # lark numbers states in an order that varies between processes, so the tables are compared by what they do.
+    for text in STATEMENTS + [text[:len(text) // 2] for text in STATEMENTS]:
+        for start in parser_tables.START:
+            assert (outcome(lalr.Parser(shipped).parse, lalr.UnexpectedInput, text, start)
+                    == outcome(lalr.Parser(built).parse, lalr.UnexpectedInput, text, start)), text
+
+
+def test_a_new_install_parses_at_once_with_the_shipped_tables(tmp_path):
+    """An empty cache directory: nothing is built, nothing is written, lark is not imported."""
+    script = ("import sys; from graphplex.databases.cypher import parser; parser.parse('RETURN 1');"
+              "assert 'lark' not in sys.modules")
+    subprocess.run([sys.executable, "-c", script], check=True, env={**os.environ, "GRAPHPLEX_CACHE_DIR": str(tmp_path)})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_tables_come_back_from_the_cache_whole(cache_dir, monkeypatch, built):
+    tables = built
     monkeypatch.setattr(parser_cache, "build", lambda text: tables)
     parser_cache.load(parser.GRAMMAR)
     path = parser_cache.cache_file(parser_cache.cache_key(parser.GRAMMAR.read_text(encoding="utf-8")))
@@ -174,7 +205,7 @@ def test_a_cache_file_others_may_write_is_not_trusted(cache_dir, monkeypatch):
     assert parser_cache.load(parser.GRAMMAR) == {"rebuilt": True}
 
 
-def test_without_a_usable_cache_directory_the_tables_are_built(tmp_path, monkeypatch):
+def test_without_a_usable_cache_directory_the_tables_are_built(tmp_path, monkeypatch, unshipped):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("GRAPHPLEX_CACHE_DIR", str(blocker / "cache"))   # cannot be created, even by root
@@ -183,7 +214,7 @@ def test_without_a_usable_cache_directory_the_tables_are_built(tmp_path, monkeyp
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="the fallback directory is named by user id (POSIX)")
-def test_a_home_that_cannot_be_written_falls_back_to_the_temporary_directory(tmp_path, monkeypatch):
+def test_a_home_that_cannot_be_written_falls_back_to_the_temporary_directory(tmp_path, monkeypatch, unshipped):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.delenv("GRAPHPLEX_CACHE_DIR", raising=False)
