@@ -255,8 +255,9 @@ def _keyword(keywords: dict[str, str], word: str, text: str, position: int, flag
 
 
 class Parser:
-    """The LALR(1) parser of a grammar's tables (see `parser_tables.build` for their shape). It keeps no state
-    between parses, so one parser serves every thread."""
+    """The LALR(1) parser of a grammar's tables (see `parser_tables.build` for their shape). A parse keeps its
+    state to itself (the parser only remembers what the tables imply: decoded states, runs of passthrough
+    reductions), so one parser serves every thread."""
 
     def __init__(self, tables: dict) -> None:
         self._encoded_states: tuple[bytes, ...] = tables["states"]
@@ -345,7 +346,7 @@ class Parser:
                     state = chains[key] = self._after_passthroughs(below, top, token.type)
                 state_stack[-1] = state
                 if end_state is not None and state == end_state:
-                    return value_stack[-1]
+                    return value_stack[-1] if value_stack else None
                 continue
             size = rule.size
             if size:
