@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import StatementInfo
-from graphplex.databases.errors import Neo4jError, TransactionError
+from graphplex.databases.errors import ClientError, Neo4jError, TransactionError
 from graphplex.authorization import (
     Check, check_privilege_command, check_show_privileges, check_show_users, check_statement, database_privilege,
     dbms_privilege,
@@ -20,6 +20,7 @@ from graphplex.refusals import isolation_level_fixed, nested_transaction
 from graphplex.storage_commands import run_storage_command
 
 if TYPE_CHECKING:
+    from graphplex.dbms import DBMS
     from graphplex.result import Result
     from graphplex.security import Principal
     from graphplex.transaction import DBMSTransaction
@@ -36,6 +37,25 @@ class Request:
 
 
 Handler = Callable[["DBMSTransaction", Request], "Result"]
+
+
+def request_for(dbms: "DBMS", text: str, parameters: dict) -> Request:
+    """The public door of a statement: `session.run`, `tx.run` and the embedded `execute` (and Bolt through them)
+    each let a statement in here once. Its text's length is checked before it is parsed (through the DBMS's
+    cache of statements)."""
+    _check_length(text, dbms.settings.query_max_length)
+    statement, info = dbms.parse(text)
+    return Request(statement, info, text, parameters)
+
+
+def _check_length(text: str, limit: int | None) -> None:
+    """Refuses a text beyond `query_max_length` characters before any work on it (None: no limit)."""
+    if not isinstance(text, str):
+        raise ClientError(f"A query must be a string, not {type(text)}.", "Neo.ClientError.Request.Invalid")
+    if limit is not None and len(text) > limit:
+        raise ClientError(f"The query text is {len(text)} characters long, more than the limit of {limit} "
+                          "characters. Pass large values as parameters, or raise the query_max_length setting.",
+                          "Neo.ClientError.Request.Invalid")
 
 
 @dataclass(frozen=True)

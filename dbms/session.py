@@ -15,7 +15,7 @@ from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from graphplex.confinement import ExclusiveUse
 from graphplex.result import Result, ResultSummary, SummaryCounters
 from graphplex.refusals import isolation_level_fixed, nested_transaction
-from graphplex.routing import Request, route_for
+from graphplex.routing import Request, request_for, route_for
 from graphplex.security import Principal
 from graphplex.transaction import DBMSTransaction, Status as TransactionStatus
 
@@ -199,20 +199,20 @@ class Session:
             parameters = {**(parameters or {}), **kwparameters}
             self._consume_open_result()
             self._settle()
-            statement, info = self._dbms.parse(text)
-            route = route_for(statement)
+            request = request_for(self._dbms, text, parameters)
+            route = route_for(request.statement)
             if route.of_the_session:
-                return self._session_statement(Request(statement, info, text, parameters))
+                return self._session_statement(request)
             if self._transaction is not None and not route.beside_explicit:
                 raise TransactionError("Explicit transaction is open: run statements through it, or commit or "
                                        "roll it back first", "Neo.ClientError.Transaction.TransactionNotFound")
             if self._statement_transaction is not None:
-                result = self._statement_transaction.run(text, parameters)
+                result = self._statement_transaction.run_request(request)
             else:
                 txn = self._new_transaction(implicit=True, metadata=getattr(query, "metadata", None),
                                             timeout=getattr(query, "timeout", None), uses_next_level=route.reads_graph)
                 self._implicit = txn
-                result = txn.run(text, parameters)
+                result = txn.run_request(request)
             self._last_result = result
             return result
 

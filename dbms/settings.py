@@ -25,6 +25,8 @@ class Settings:
     # Failed logins in a row before a user name is locked, and for how many seconds.
     auth_max_failed_attempts: int = 3
     auth_lock_time: float = 5.0
+    # Characters a query text may have (None: no limit), checked before parsing; as Bolt's largest message.
+    query_max_length: int | None = 64 * 1024 * 1024
     # The names passed explicitly: a setting changed at run time and kept in the catalog yields to them.
     given: frozenset = field(default=frozenset(), repr=False)
 

@@ -21,7 +21,7 @@ from graphplex.contracts import ChildTransaction
 from graphplex.authorization import check_access, check_password_change, check_writes, install_guards, may_access
 from graphplex.security import Principal
 from graphplex.refusals import write_in_read_mode
-from graphplex.routing import Request, route_for
+from graphplex.routing import Request, request_for, route_for
 from graphplex.confinement import UNCONFINED
 from graphplex.result import Result, ResultSummary
 from graphplex.system_db import SYSTEM, Viewer
@@ -141,16 +141,22 @@ class DBMSTransaction:
     # --- statements --------------------------------------------------------------------------------------
 
     def run(self, text: str, parameters: dict | None = None) -> Result:
-        """Runs one statement in this transaction: routes it, checks the rules, opens the child it needs."""
+        """Runs one statement in this transaction: lets it in at the door (`routing.request_for`), routes it,
+        checks the rules, opens the child it needs."""
         with self._working:
-            return self._run(text, parameters)
+            self._check_usable()
+            request = self._guarded(lambda: request_for(self.dbms, text, dict(parameters or {})))
+            return self._run(request)
 
-    def _run(self, text: str, parameters: dict | None) -> Result:
-        self._check_usable()
-        self.current_query, self.current_parameters = text, dict(parameters or {})
-        statement, info = self._guarded(lambda: self.dbms.parse(text))
-        self._check_doomed(info)
-        request = Request(statement, info, text, self.current_parameters)
+    def run_request(self, request: Request) -> Result:
+        """Runs a statement its caller (a session, which routes before it has a transaction) let in at the door."""
+        with self._working:
+            self._check_usable()
+            return self._run(request)
+
+    def _run(self, request: Request) -> Result:
+        self.current_query, self.current_parameters = request.text, request.parameters
+        self._check_doomed(request.info)
         return self._guarded(lambda: self._route(request))
 
     def _route(self, request: Request) -> Result:

@@ -174,3 +174,33 @@ def test_the_shell_history_file_keeps_statements_without_their_passwords(tmp_pat
         runner.close()
     assert "SET PASSWORD '******'" in history.read_text()
     assert "hunter2" not in history.read_text()
+
+
+# --- the size of a query text ---------------------------------------------------------------------------------
+
+def _refused_as_too_long(run) -> str:
+    with pytest.raises(Neo4jError) as caught:
+        run().consume()
+    assert caught.value.code == "Neo.ClientError.Request.Invalid"
+    return caught.value.message
+
+
+def test_a_query_text_longer_than_the_setting_is_refused_before_it_is_parsed():
+    long_query = "RETURN '" + "x" * 200 + "' AS s"
+    with DBMS.in_memory(query_max_length=100) as dbms, dbms.session() as session:
+        message = _refused_as_too_long(lambda: session.run(long_query))
+        assert message == (f"The query text is {len(long_query)} characters long, more than the limit of 100 "
+                           "characters. Pass large values as parameters, or raise the query_max_length setting.")
+        tx = session.begin_transaction()
+        _refused_as_too_long(lambda: tx.run(long_query))
+        tx.rollback()
+        with dbms.database("neo4j").begin_tx() as embedded:
+            _refused_as_too_long(lambda: embedded.execute(long_query))
+        # Not parsed: an unparsable text of that length gets the same answer, not a syntax error.
+        _refused_as_too_long(lambda: session.run("RETURN (" * 40))
+        assert session.run("RETURN $s AS s", s="x" * 1000).single()["s"] == "x" * 1000
+
+
+def test_by_default_a_query_of_a_ten_megabyte_literal_runs():
+    with DBMS.in_memory() as dbms, dbms.session() as session:
+        assert session.run("RETURN size('" + "x" * 10_000_000 + "') AS n").single()["n"] == 10_000_000
