@@ -16,6 +16,7 @@ from graphplex.authorization import (
     dbms_privilege,
 )
 from graphplex.management import run_management
+from graphplex.parameter_values import admitted
 from graphplex.refusals import isolation_level_fixed, nested_transaction
 from graphplex.storage_commands import run_storage_command
 
@@ -42,10 +43,10 @@ Handler = Callable[["DBMSTransaction", Request], "Result"]
 def request_for(dbms: "DBMS", text: str, parameters: dict) -> Request:
     """The public door of a statement: `session.run`, `tx.run` and the embedded `execute` (and Bolt through them)
     each let a statement in here once. Its text's length is checked before it is parsed (through the DBMS's
-    cache of statements)."""
+    cache of statements), and its parameters are held to the values the driver can send (`parameter_values`)."""
     _check_length(text, dbms.settings.query_max_length)
     statement, info = dbms.parse(text)
-    return Request(statement, info, text, parameters)
+    return Request(statement, info, text, admitted(parameters))
 
 
 def _check_length(text: str, limit: int | None) -> None:
