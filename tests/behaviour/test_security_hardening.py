@@ -204,3 +204,10 @@ def test_a_query_text_longer_than_the_setting_is_refused_before_it_is_parsed():
 def test_by_default_a_query_of_a_ten_megabyte_literal_runs():
     with DBMS.in_memory() as dbms, dbms.session() as session:
         assert session.run("RETURN size('" + "x" * 10_000_000 + "') AS n").single()["n"] == 10_000_000
+
+
+def test_a_query_that_is_not_text_is_refused_with_a_code():
+    with DBMS.in_memory() as dbms, dbms.session() as session:
+        with pytest.raises(Neo4jError) as caught:
+            session.run(b"RETURN 1").consume()
+        assert caught.value.code == "Neo.ClientError.Request.Invalid"
