@@ -2,7 +2,8 @@
 
 With `auth_enabled` off every session is the built-in administrator and nothing is checked (an embedded
 application trusts itself). With it on, a session's credentials are verified against the system database;
-failures say nothing about whether the user exists, and repeated failures lock the user name for a while.
+failures say nothing about whether the user exists, neither in their answer nor in their time, and repeated
+failures lock the user name for a while, counted before each check so that concurrent guesses get no more tries.
 """
 from __future__ import annotations
 
