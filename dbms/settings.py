@@ -49,6 +49,10 @@ class Settings:
         if settings.storage_mode == StorageMode.ON_DISK_TRANSACTIONAL.value and \
                 settings.isolation_level != IsolationLevel.SNAPSHOT_ISOLATION.value:
             raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.General.InvalidArguments")
+        limit = settings.query_max_length
+        if limit is not None and (type(limit) is not int or limit < 1):
+            raise ClientError(f"query_max_length must be a positive whole number of characters (or None for no "
+                              f"limit), not {limit!r}.", "Neo.ClientError.General.InvalidArguments")
         return settings
 
 

@@ -211,3 +211,12 @@ def test_a_query_that_is_not_text_is_refused_with_a_code():
         with pytest.raises(Neo4jError) as caught:
             session.run(b"RETURN 1").consume()
         assert caught.value.code == "Neo.ClientError.Request.Invalid"
+
+
+@pytest.mark.parametrize("limit", [0, -5, "64MB", 1.5, True])
+def test_a_query_length_limit_that_is_no_positive_number_is_refused_when_the_dbms_opens(limit):
+    with pytest.raises(Neo4jError) as caught:
+        DBMS.in_memory(query_max_length=limit)
+    assert caught.value.code == "Neo.ClientError.General.InvalidArguments"
+    assert caught.value.message == (f"query_max_length must be a positive whole number of characters (or None for no "
+                                    f"limit), not {limit!r}.")
