@@ -139,3 +139,10 @@ def test_a_parameter_nested_too_deeply_is_refused_with_a_code(dbms):
         session.run("RETURN size($x) AS n", x=value).consume()
     assert caught.value.code == "Neo.ClientError.Statement.TypeError"
     assert caught.value.message == "The parameter $x nests lists or maps too deeply to be sent."
+
+
+def test_parameter_names_must_be_strings(dbms):
+    with dbms.session() as session, pytest.raises(ClientError) as caught:
+        session.run("RETURN 1 AS one", {1: "x"}).consume()
+    assert caught.value.code == "Neo.ClientError.Statement.TypeError"
+    assert caught.value.message == "Parameter names must be strings, not <class 'int'> (1)."
