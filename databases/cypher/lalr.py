@@ -26,7 +26,6 @@ import marshal
 from typing import Any, Callable, Iterator, NamedTuple
 
 END = "$END"
-UNMATCHED = ""
 
 
 class Token(str):
@@ -393,23 +392,6 @@ class Parser:
             node = Tree(rule.name, kept)
         _propagate_positions(node.meta, children)
         return node
-
-    def scan(self, text: str) -> Iterator[Token]:
-        """Every token the whole grammar's lexer finds in `text`, without parsing; a character that no terminal
-        matches (an unclosed quote) comes as a token of type `UNMATCHED`. For reading statements that need not
-        parse (redacting passwords from them)."""
-        position, end = 0, len(text)
-        root, flags, terminals = self.root_lexer, self.flags, self.terminal_patterns
-        while position < end:
-            found = root.match(text, position, flags, terminals)
-            if found is None:
-                yield Token(UNMATCHED, text[position], position, position + 1)
-                position += 1
-                continue
-            kind, value = found
-            token_start, position = position, position + len(value)
-            if kind not in self.ignore:
-                yield Token(root.renamed(kind, value, flags), value, token_start, position)
 
     def _tokens(self, text: str, state_stack: list[int], start: str) -> Iterator[Token]:
         """The statement's tokens, each matched by the lexer of the state the parser is in when it asks."""

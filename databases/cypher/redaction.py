@@ -12,9 +12,10 @@ import re
 from functools import lru_cache
 from typing import Iterator
 
-from graphplex.databases.cypher.lalr import UNMATCHED, Parser
+from graphplex.databases.cypher.lalr import Parser
 
 MASK = "'******'"
+UNMATCHED = "UNMATCHED"   # the kind of an opening quote never closed
 _PASSWORD = "PASSWORD"
 # What may follow PASSWORD: one literal or parameter, or FROM old TO new.
 _CONTINUES = frozenset({"STRING", "PARAMETER", "FROM", "TO"})
