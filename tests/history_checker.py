@@ -104,9 +104,11 @@ class Report:
 
     @property
     def valid(self) -> bool:
+        """Whether the history shows none of the anomalies its level excludes."""
         return not self.anomalies
 
     def names(self) -> set[str]:
+        """The names of the anomalies found."""
         return {anomaly.name for anomaly in self.anomalies}
 
     def __str__(self) -> str:
@@ -128,6 +130,8 @@ def check(history: list[Txn], level: str, final: dict | None = None, realtime: b
 
 
 class _Checker:
+    """One check of one history: version orders first, then the reads, then the graph and its cycles."""
+
     def __init__(self, history, level, final, realtime, limit) -> None:
         self.history = history
         self.excluded = EXCLUDED[level]
