@@ -311,7 +311,7 @@ def test_random_histories_show_no_anomaly_the_level_excludes(mode, level):
 @pytest.mark.slow
 @pytest.mark.parametrize("mode, level", VARIANTS)
 def test_many_longer_random_histories_show_no_anomaly_the_level_excludes(mode, level):
-    _run_and_check(mode, level, Workload(threads=8, seconds=6.0, transactions=5000, keys=6), histories=2)
+    _run_and_check(mode, level, Workload(threads=8, seconds=5.0, transactions=5000, keys=6), histories=1)
     _run_and_check(mode, level, Workload(threads=6, seconds=4.0, transactions=5000, keys=2, max_ops=8), histories=1)
 
 
@@ -341,8 +341,8 @@ def test_random_histories_over_two_databases_are_snapshot_isolated_in_each():
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["memory", "disk"])
 def test_many_longer_random_histories_over_three_databases_are_snapshot_isolated_in_each(mode):
-    _check_databases(mode, Workload(threads=8, seconds=6.0, transactions=5000, keys=3,
-                                    databases=("neo4j", "second", "third")), histories=2)
+    _check_databases(mode, Workload(threads=8, seconds=5.0, transactions=5000, keys=3,
+                                    databases=("neo4j", "second", "third")), histories=1)
 
 
 def test_across_databases_one_dbms_transaction_is_not_one_snapshot(dbms, session, other_db):
