@@ -27,6 +27,12 @@ class Settings:
     auth_lock_time: float = 5.0
     # Characters a query text may have (None: no limit), checked before parsing; as Bolt's largest message.
     query_max_length: int | None = 64 * 1024 * 1024
+    # The Bolt server (seconds): to finish the handshake (a client sends it in one packet) and to log in after
+    # connecting (Neo4j's 30 s), and how long a logged-in connection may sit idle (None: forever), longer than
+    # the drivers' 1-hour connection lifetime so that a pooled connection is retired by its driver first.
+    bolt_handshake_timeout: float = 10.0
+    bolt_auth_timeout: float = 30.0
+    bolt_idle_timeout: float | None = 7200.0
     # The names passed explicitly: a setting changed at run time and kept in the catalog yields to them.
     given: frozenset = field(default=frozenset(), repr=False)
 

@@ -86,6 +86,10 @@ class BoltConnection:
         self.transaction = None                   # … and its transaction
         self.statement_session: Session | None = None  # a session inside a Cypher `BEGIN` (pymgclient)
 
+    @property
+    def authenticated(self) -> bool:
+        return self.state not in ("NEGOTIATION", "AUTHENTICATION")
+
     # --- dispatch --------------------------------------------------------------------------------------------
 
     def handle(self, message: Structure) -> list[Structure]:

@@ -2,7 +2,9 @@
 
 `BoltServer(dbms).start()` listens (port 0 picks a free one) in a background thread; `uri` then names it. Bad input
 (a wrong handshake, an oversized or truncated message, garbage) closes that connection only, after rolling back
-whatever it had open; other connections never notice."""
+whatever it had open; other connections never notice. Nobody holds a connection for nothing: the handshake and the
+login have deadlines, a connection not logged in yet may only send small messages and takes a slot of a small
+share (`Admission`), and a logged-in one may idle only so long (`Limits`)."""
 from __future__ import annotations
 
 import errno
@@ -12,10 +14,13 @@ import socket
 import socketserver
 import struct
 import threading
+import time
 
 from graphplex.databases.errors import ClientError, Neo4jError
+from graphplex.bolt.admission import Admission
 from graphplex.bolt.connection import BoltConnection, Close, ServerOptions, failure
 from graphplex.bolt.disconnects import DisconnectMonitor
+from graphplex.bolt.limits import FROM_SETTINGS, UNAUTHENTICATED_MESSAGE_SIZE, Limits
 from graphplex.bolt.packstream import Structure, pack, unpack
 
 MAGIC = b"\x60\x60\xB0\x17"
@@ -38,24 +43,28 @@ def negotiate(proposals: bytes) -> tuple[int, int] | None:
 
 
 class _Handler(socketserver.BaseRequestHandler):
+    """Serves one admitted connection in its own thread; every read has a deadline (`_Deadline`)."""
+
     server: "_TCPServer"
 
     def handle(self) -> None:
         owner = self.server.owner
-        if not owner.admit():
-            self.request.close()
-            return
         try:
             self._serve(owner)
         except (ConnectionError, OSError, _Closed):
             pass
         finally:
-            owner.release()
+            owner.admission.release(self.request)
 
     def _read(self, size: int) -> bytes:
         data = bytearray()
         while len(data) < size:
-            chunk = self.request.recv(size - len(data))
+            try:
+                self.request.settimeout(self.deadline.remaining())
+                chunk = self.request.recv(size - len(data))
+            except TimeoutError:
+                log.info("closed %s: %s", self.client_address[0], self.deadline.reason)
+                raise _Closed() from None
             if not chunk:
                 raise _Closed()
             data += chunk
@@ -63,22 +72,32 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def _serve(self, owner: "BoltServer") -> None:
         sock = self.request
-        sock.settimeout(owner.idle_timeout)
+        limits = owner.limits
         # Small replies go out at once (Nagle plus delayed ACKs would stall each pipelined reply by ~40 ms).
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        accepted = time.monotonic()
+        self.deadline = _Deadline(accepted + min(limits.handshake_timeout, limits.auth_timeout),
+                                  "no handshake in time")
         if self._read(4) != MAGIC:
             return
         version = negotiate(self._read(16))
         if version is None:
-            sock.sendall(b"\x00\x00\x00\x00")
+            self._sendall(b"\x00\x00\x00\x00")
             return
-        sock.sendall(bytes((0, 0, version[1], version[0])))
+        self._sendall(bytes((0, 0, version[1], version[0])))
         host, port = self.client_address[:2]
         connection = BoltConnection(owner.dbms, version, owner.next_connection_id(), f"{host}:{port}",
                                     owner.options, owner.address)
+        logged_in_by = _Deadline(accepted + limits.auth_timeout, "not logged in in time")
+        authenticated = False
         try:
             while True:
-                message = self._message(owner.max_message_size)
+                if authenticated:
+                    self.deadline = _Deadline.after(limits.idle_timeout, "idle for too long")
+                    message = self._message(limits.max_message_size)
+                else:
+                    self.deadline = logged_in_by
+                    message = self._message(limits.unauthenticated_message_size)
                 if message is None:
                     continue
                 try:
@@ -94,21 +113,26 @@ class _Handler(socketserver.BaseRequestHandler):
                     self._send([failure(error)])
                     return
                 self._send(responses)
+                if connection.authenticated and not authenticated:
+                    owner.admission.authenticated(sock)
+                elif authenticated and not connection.authenticated:  # LOGOFF: log in again in time
+                    logged_in_by = _Deadline.after(limits.auth_timeout, "not logged in in time")
+                authenticated = connection.authenticated
         finally:
             connection.close()
 
     def _message(self, limit: int) -> bytes | None:
-        """One message's bytes (None for a NOOP keep-alive chunk)."""
+        """One message's bytes (None for a NOOP keep-alive chunk); one over `limit` is refused unread."""
         data = bytearray()
         while True:
             (length,) = _LENGTH.unpack(self._read(2))
             if length == 0:
                 return bytes(data) if data else None
-            data += self._read(length)
-            if len(data) > limit:
+            if len(data) + length > limit:
                 self._send([failure(Neo4jError(f"The message is larger than the limit of {limit} bytes",
                                                "Neo.ClientError.Request.Invalid"))])
                 raise _Closed()
+            data += self._read(length)
 
     def _send(self, responses: list[Structure]) -> None:
         if not responses:
@@ -120,7 +144,33 @@ class _Handler(socketserver.BaseRequestHandler):
                 piece = body[start:start + 0xFFFF]
                 out += _LENGTH.pack(len(piece)) + piece
             out += b"\x00\x00"
-        self.request.sendall(out)
+        self._sendall(out)
+
+    def _sendall(self, data: bytes) -> None:
+        """Writes within the server's idle timeout: a client that stops reading cannot hold the thread forever."""
+        self.request.settimeout(self.server.owner.limits.idle_timeout)
+        self.request.sendall(data)
+
+
+class _Deadline:
+    """When the bytes being waited for must have arrived, and what to log if they have not."""
+
+    def __init__(self, at: float | None, reason: str) -> None:
+        self.at = at
+        self.reason = reason
+
+    @classmethod
+    def after(cls, seconds: float | None, reason: str) -> "_Deadline":
+        return cls(None if seconds is None else time.monotonic() + seconds, reason)
+
+    def remaining(self) -> float | None:
+        """Seconds left for the next read (None: no limit); raises TimeoutError once passed."""
+        if self.at is None:
+            return None
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError()
+        return left
 
 
 class _Closed(Exception):
@@ -130,25 +180,48 @@ class _Closed(Exception):
 class _TCPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The kernel's queue of connections not accepted yet: socketserver's 5 drops the SYNs of a burst (the clients
+    # then wait a second or more to retry).
+    request_queue_size = socket.SOMAXCONN
     owner: "BoltServer"
+
+    def verify_request(self, request, client_address) -> bool:
+        """Admission happens before a thread is started: a refused connection costs nothing but its close."""
+        return self.owner.admission.admit(request)
+
+    def process_request(self, request, client_address) -> None:
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.owner.admission.release(request)
+            raise
+
+    def handle_error(self, request, client_address) -> None:
+        """A Python exception while serving a connection is a bug of the server: logged, that connection closed."""
+        log.error("internal error serving %s", client_address[0], exc_info=True)
 
 
 class BoltServer:
-    """A Bolt server for one DBMS. `max_connections` and `max_message_size` bound what clients may take."""
+    """A Bolt server for one DBMS, within `Limits` (arguments left at FROM_SETTINGS take the DBMS's settings)."""
 
     def __init__(self, dbms, host: str = "127.0.0.1", port: int = 7687, *, agent: str = "Neo4j/5.26.0",
-                 max_connections: int = 256, max_message_size: int = 64 * 1024 * 1024,
-                 advertised_address: str | None = None, idle_timeout: float | None = None) -> None:
+                 max_connections: int = 256, max_unauthenticated: int | None = None,
+                 max_message_size: int = 64 * 1024 * 1024,
+                 unauthenticated_message_size: int = UNAUTHENTICATED_MESSAGE_SIZE,
+                 handshake_timeout: float | object = FROM_SETTINGS, auth_timeout: float | object = FROM_SETTINGS,
+                 idle_timeout: float | None | object = FROM_SETTINGS,
+                 advertised_address: str | None = None) -> None:
         self.dbms = dbms
         self.host = host
         self.requested_port = port
         self.options = ServerOptions(agent=agent, advertised_address=advertised_address)
-        self.max_connections = max_connections
-        self.max_message_size = max_message_size
-        self.idle_timeout = idle_timeout
+        self.limits = Limits.of(dbms.settings, max_connections=max_connections,
+                                max_unauthenticated=max_unauthenticated, max_message_size=max_message_size,
+                                unauthenticated_message_size=unauthenticated_message_size,
+                                handshake_timeout=handshake_timeout, auth_timeout=auth_timeout,
+                                idle_timeout=idle_timeout)
+        self.admission = Admission(self.limits.max_connections, self.limits.max_unauthenticated)
         self._ids = itertools.count(1)
-        self._open = 0
-        self._lock = threading.Lock()
         self._server: _TCPServer | None = None
         self._thread: threading.Thread | None = None
         # A client that leaves while its statement runs has the statement terminated, not committed.
@@ -168,18 +241,6 @@ class BoltServer:
 
     def next_connection_id(self) -> str:
         return f"bolt-{next(self._ids)}"
-
-    def admit(self) -> bool:
-        with self._lock:
-            if self._open >= self.max_connections:
-                log.warning("refused a connection: %d connections are open", self._open)
-                return False
-            self._open += 1
-            return True
-
-    def release(self) -> None:
-        with self._lock:
-            self._open -= 1
 
     def start(self) -> "BoltServer":
         """Binds and serves in a background thread; returns once connections are accepted."""

@@ -86,6 +86,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-auth", action="store_true", help="accept every client without credentials")
     serve.add_argument("--agent", default="Neo4j/5.26.0", help="the server agent sent to clients")
     serve.add_argument("--max-connections", type=int, default=256)
+    serve.add_argument("--handshake-timeout", type=float, metavar="SECONDS",
+                       help="to finish the Bolt handshake after connecting (default: setting bolt_handshake_timeout)")
+    serve.add_argument("--auth-timeout", type=float, metavar="SECONDS",
+                       help="to log in after connecting (default: setting bolt_auth_timeout)")
+    serve.add_argument("--idle-timeout", type=float, metavar="SECONDS",
+                       help="a logged-in connection may wait for its next message; 0: no limit (default: setting "
+                            "bolt_idle_timeout)")
     for command in (shell, run, serve):
         command.add_argument("--import-dir", metavar="DIR",
                              help="where LOAD CSV reads file:/// URLs (default: DATA_DIR/import; none in memory)")

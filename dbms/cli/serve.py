@@ -34,8 +34,8 @@ def command_serve(args, out, err) -> int:
     stopped = threading.Event()
     with open_dbms(args, **settings) as dbms:
         try:
-            server = BoltServer(dbms, host, int(port), agent=args.agent,
-                                max_connections=args.max_connections).start()
+            server = BoltServer(dbms, host, int(port), agent=args.agent, max_connections=args.max_connections,
+                                **_timeouts(args)).start()
         except Neo4jError as error:  # the address is in use or cannot be had
             raise Unavailable(error) from None
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -45,3 +45,13 @@ def command_serve(args, out, err) -> int:
         stopped.wait()
         server.stop()
     return EXIT_OK
+
+
+def _timeouts(args) -> dict:
+    """The timeouts given as options (the others come from the DBMS's settings); an idle timeout of 0 is none."""
+    given = {"handshake_timeout": args.handshake_timeout, "auth_timeout": args.auth_timeout,
+             "idle_timeout": args.idle_timeout}
+    timeouts = {name: value for name, value in given.items() if value is not None}
+    if timeouts.get("idle_timeout") == 0:
+        timeouts["idle_timeout"] = None
+    return timeouts
