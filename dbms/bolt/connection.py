@@ -6,6 +6,7 @@ transaction open across RUNs. After a FAILURE everything but RESET and GOODBYE i
 whatever the connection had open."""
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from graphplex.session import Query, Session
 HELLO, GOODBYE, RESET, RUN, BEGIN, COMMIT, ROLLBACK = 0x01, 0x02, 0x0F, 0x10, 0x11, 0x12, 0x13
 DISCARD, PULL, TELEMETRY, ROUTE, LOGON, LOGOFF = 0x2F, 0x3F, 0x54, 0x66, 0x6A, 0x6B
 SUCCESS, RECORD, IGNORED, FAILURE = 0x70, 0x71, 0x7E, 0x7F
+log = logging.getLogger("graphplex.bolt")
 
 _STATS = {"nodes_created": "nodes-created", "nodes_deleted": "nodes-deleted",
           "relationships_created": "relationships-created", "relationships_deleted": "relationships-deleted",
@@ -106,6 +108,8 @@ class BoltConnection:
         except Close:
             raise
         except Exception as error:  # every error a client sees carries a code
+            if not isinstance(error, Neo4jError):
+                log.error("internal error handling message 0x%02X on %s", tag, self.connection_id, exc_info=True)
             if self.state in ("NEGOTIATION", "AUTHENTICATION"):
                 self.close()
                 raise Close([failure(error)])

@@ -129,7 +129,7 @@ class Dialect:
             return value
         try:
             return self._structure(value)
-        except (ValueError, TypeError, OverflowError, KeyError, zoneinfo.ZoneInfoNotFoundError) as error:
+        except (ValueError, TypeError, OverflowError, KeyError, IndexError, zoneinfo.ZoneInfoNotFoundError) as error:
             raise ClientError(f"Invalid value for structure 0x{value.tag:02X}: {error}",
                               "Neo.ClientError.Request.Invalid") from None
 
