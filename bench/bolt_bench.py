@@ -1,8 +1,9 @@
 """Bolt: indexed point reads through the official `neo4j` driver against `graphplex serve` in its own process (one
 connection, then 16 client processes at once), next to the same reads through an in-process session, in the same
-run.
+run; then held connections: the server's memory per idle logged-in connection and per stalled handshake, and the
+rate at which it accepts and logs in new clients while they are held.
 
-    python bench/bolt_bench.py [--scale 1.0]
+    python bench/bolt_bench.py [--scale 1.0] [--part reads|connections|all]
 """
 from __future__ import annotations
 
@@ -11,13 +12,17 @@ import multiprocessing
 import os
 import random
 import re
+import socket
+import struct
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.common import check, report, timed  # noqa: E402
 from graphplex import DBMS  # noqa: E402
+from graphplex.bolt.packstream import Structure, pack  # noqa: E402
 
 QUERY = "MATCH (p:Person {id: $id}) RETURN p.name AS name"
 LOAD = "UNWIND range(0, $n - 1) AS i CREATE (:Person {id: i, name: 'p' + i})"
@@ -35,9 +40,17 @@ def _reads(uri: str, ids: list[int]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--part", choices=["reads", "connections", "all"], default="all")
     args = parser.parse_args()
+    if args.part in ("reads", "all"):
+        _point_reads(args.scale)
+    if args.part in ("connections", "all"):
+        _held_connections(args.scale)
+
+
+def _point_reads(scale: float) -> None:
     import neo4j
-    people, reads = max(1000, int(100_000 * args.scale)), max(320, int(5_000 * args.scale))
+    people, reads = max(1000, int(100_000 * scale)), max(320, int(5_000 * scale))
     rng = random.Random(42)
     ids = [rng.randrange(people) for _ in range(reads)]
     with DBMS.in_memory() as dbms, dbms.session() as session:
@@ -46,7 +59,7 @@ def main() -> None:
         with timed() as t:
             for i in ids:
                 check(session.run(QUERY, id=i).single()["name"] == f"p{i}", "in-process read")
-    in_process = report("point_read_in_process", args.scale, reads, t.seconds)
+    in_process = report("point_read_in_process", scale, reads, t.seconds)
 
     server = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory", "--no-auth",
                                "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, text=True)
@@ -58,7 +71,7 @@ def main() -> None:
         _reads(uri, ids[:50])  # warm-up: connection, plan cache
         with timed() as t:
             _reads(uri, ids)
-        one = report("point_read_bolt_1_connection", args.scale, reads, t.seconds,
+        one = report("point_read_bolt_1_connection", scale, reads, t.seconds,
                      vs_in_process=round(reads / t.seconds / in_process["ops_per_s"], 3))
         parts = [ids[k::16] for k in range(16)]
         with multiprocessing.get_context("spawn").Pool(16) as pool:
@@ -66,11 +79,95 @@ def main() -> None:
             with timed() as t:
                 done = sum(pool.starmap(_reads, [(uri, part) for part in parts]))
         check(done == reads, "every concurrent read answered")
-        report("point_read_bolt_16_client_processes", args.scale, reads, t.seconds,
+        report("point_read_bolt_16_client_processes", scale, reads, t.seconds,
                vs_one_connection=round(reads / t.seconds / one["ops_per_s"], 2), cores=os.cpu_count())
     finally:
         server.terminate()
         server.wait()
+
+
+
+def _serve(*options: str) -> tuple[subprocess.Popen, int]:
+    server = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory", "--no-auth",
+                               "--listen", "127.0.0.1:0", *options], stdout=subprocess.PIPE, text=True)
+    return server, int(re.search(r"bolt://127\.0\.0\.1:(\d+)", server.stdout.readline()).group(1))
+
+
+def _rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        return int(re.search(r"VmRSS:\s+(\d+)", status.read()).group(1))
+
+
+def _message(tag: int, *fields) -> bytes:
+    body = pack(Structure(tag, fields))
+    return struct.pack(">H", len(body)) + body + b"\x00\x00"
+
+
+LOGIN = _message(0x01, {"user_agent": "bench/1.0"}) + _message(0x6A, {"scheme": "none"})
+
+
+def _logged_in(port: int) -> socket.socket:
+    """A raw connection after handshake, HELLO and LOGON (both answers read)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sock.sendall(b"\x60\x60\xB0\x17" + bytes((0, 0, 4, 5)) + b"\x00" * 12)
+    check(sock.recv(4) == b"\x00\x00\x04\x05", "handshake answered")
+    sock.sendall(LOGIN)
+    received = b""
+    while received.count(b"\x00\x00") < 2 or not received.endswith(b"\x00\x00"):
+        received += sock.recv(4096)
+    check(received.count(b"\xb1\x70") == 2, "HELLO and LOGON succeeded")
+    return sock
+
+
+def _held_connections(scale: float) -> None:
+    """Memory per held connection, and logins per second with and without them held, on one `graphplex serve`."""
+    import neo4j
+    held_count = max(50, int(500 * scale))
+    server, port = _serve("--max-connections", str(2 * held_count + 100))
+    held: list[socket.socket] = []
+    try:
+        _login_rate(port, 0.5)  # warm-up: the server's first connections and imports
+        rate_alone = _login_rate(port)
+        time.sleep(0.5)
+        before = _rss_kib(server.pid)
+        with timed() as t:
+            held += [_logged_in(port) for _ in range(held_count)]
+        time.sleep(0.5)
+        idle = (_rss_kib(server.pid) - before) / held_count
+        report("bolt_hold_logged_in_connections", scale, held_count, t.seconds,
+               server_kib_per_idle_connection=round(idle, 1))
+        before = _rss_kib(server.pid)
+        for _ in range(held_count):
+            stalled = socket.create_connection(("127.0.0.1", port), timeout=30)
+            stalled.sendall(b"\x60\x60")
+            held.append(stalled)
+        time.sleep(0.5)
+        report("bolt_hold_stalled_handshakes", scale, held_count, 0.0,
+               server_kib_per_stalled_handshake=round((_rss_kib(server.pid) - before) / held_count, 1),
+               server_rss_mb=round(_rss_kib(server.pid) / 1024, 1))
+        rate_held = _login_rate(port)
+        with timed() as t, neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=("neo4j", "x")) as driver:
+            check(driver.execute_query("RETURN 1 AS one").records[0]["one"] == 1, "a normal client is served")
+        report("bolt_logins_while_held", scale, rate_held[0], rate_held[1], held=2 * held_count,
+               vs_nothing_held=round(rate_held[0] / rate_held[1] / (rate_alone[0] / rate_alone[1]), 2),
+               driver_first_query_s=round(t.seconds, 3))
+    finally:
+        for sock in held:
+            sock.close()
+        server.terminate()
+        server.wait()
+
+
+def _login_rate(port: int, seconds: float = 2.0) -> tuple[int, float]:
+    """New connections accepted, handshaken and logged in (then closed) one after another for `seconds`."""
+    done = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        sock = _logged_in(port)
+        sock.sendall(_message(0x02))
+        sock.close()
+        done += 1
+    return done, time.perf_counter() - start
 
 
 if __name__ == "__main__":

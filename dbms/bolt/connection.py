@@ -158,7 +158,7 @@ class BoltConnection:
         metadata = {"server": self.options.agent, "connection_id": self.connection_id}
         if self.version >= (4, 3):
             metadata["hints"] = {}
-        if self.version[0] == 4 and self.version >= (4, 3) and "utc" in (extra.get("patch_bolt") or []):
+        if self.version[0] == 4 and self.version >= (4, 3) and "utc" in (_field(extra, "patch_bolt", list) or []):
             self.dialect.utc = True
             metadata["patch_bolt"] = ["utc"]
         if self.version >= (5, 1):
@@ -174,7 +174,7 @@ class BoltConnection:
     def _authenticate(self, auth: dict) -> None:
         scheme = auth.get("scheme", "none")
         if scheme == "basic":
-            credentials = {"principal": auth.get("principal"), "credentials": auth.get("credentials")}
+            credentials = {"principal": _field(auth, "principal", str), "credentials": _field(auth, "credentials", str)}
         elif scheme == "none":
             credentials = None
         else:
@@ -187,9 +187,9 @@ class BoltConnection:
     def _new_session(self, extra: dict) -> Session:
         if extra.get("imp_user"):
             raise ClientError("Impersonation is not supported", "Neo.ClientError.Security.Forbidden")
-        database = extra.get("db") or None
-        mode = "READ" if extra.get("mode") == "r" else "WRITE"
-        bookmarks = [b for b in (extra.get("bookmarks") or []) if isinstance(b, str)]
+        database = _field(extra, "db", str) or None
+        mode = "READ" if _field(extra, "mode", str) == "r" else "WRITE"
+        bookmarks = [b for b in (_field(extra, "bookmarks", list) or []) if isinstance(b, str)]
         session = Session(self.dbms, database, mode, bookmarks, self.principal)
         session.connection = (self.connection_id, self.client_address, f"bolt-{self.version[0]}.{self.version[1]}")
         return session
@@ -218,7 +218,7 @@ class BoltConnection:
             session, own = self.statement_session, False
         else:
             session, own = self._new_session(extra), True
-        query = Query(text, metadata=extra.get("tx_metadata") or None, timeout=self._timeout(extra))
+        query = Query(text, metadata=_field(extra, "tx_metadata", dict) or None, timeout=self._timeout(extra))
         try:
             result = session.run(query, parameters)
         except BaseException:
@@ -321,7 +321,7 @@ class BoltConnection:
             raise nested_transaction()
         session = self._new_session(extra)
         try:
-            self.transaction = session.begin_transaction(metadata=extra.get("tx_metadata") or None,
+            self.transaction = session.begin_transaction(metadata=_field(extra, "tx_metadata", dict) or None,
                                                          timeout=self._timeout(extra))
         except BaseException:
             session.close()
@@ -359,10 +359,12 @@ class BoltConnection:
     # --- routing, reset, close -----------------------------------------------------------------------------------
 
     def _route(self, context: dict, bookmarks, extra) -> Structure:
-        database = extra.get("db") if isinstance(extra, dict) else extra
+        database = _field(extra, "db", str) if isinstance(extra, dict) else extra
+        if database is not None and not isinstance(database, str):
+            raise _invalid(f"Expected a database name, got {type(database).__name__}")
         if not database:
             database = self.principal.privileges.home
-        address = self.options.advertised_address or context.get("address") or self.server_address
+        address = self.options.advertised_address or _field(context, "address", str) or self.server_address
         servers = [{"addresses": [address], "role": role} for role in ("ROUTE", "READ", "WRITE")]
         return success({"rt": {"ttl": self.options.routing_ttl, "db": database, "servers": servers}})
 
@@ -432,6 +434,14 @@ def _map(fields: tuple, index: int) -> dict:
         return {}
     if not isinstance(value, dict):
         raise _invalid(f"Expected a map as field {index + 1}, got {type(value).__name__}")
+    return value
+
+
+def _field(extra: dict, key: str, kind: type) -> object:
+    """`extra[key]`, None when absent or null; a value of another kind is a malformed request."""
+    value = extra.get(key)
+    if value is not None and not isinstance(value, kind):
+        raise _invalid(f"Expected {kind.__name__} for {key!r}, got {type(value).__name__}")
     return value
 
 

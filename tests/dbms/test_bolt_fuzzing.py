@@ -27,8 +27,8 @@ VALUE_TAGS = [0x44, 0x45, 0x46, 0x49, 0x4E, 0x50, 0x52, 0x54, 0x58, 0x59, 0x64, 
 QUERIES = ["RETURN $p AS p", "UNWIND range(1, 3) AS i RETURN i", "CREATE (n:Fuzz {v: $p}) RETURN n",
            "MATCH (n:Fuzz) RETURN n LIMIT 3", "BEGIN", "COMMIT", "ROLLBACK", "SHOW TRANSACTIONS", "RETURN 1",
            "MATCH p = (a)-[r]->(b) RETURN p LIMIT 1", "RETURN date($p) AS d", "RETURN [$p, {k: $p}] AS x"]
-EXTRA_KEYS = ["db", "mode", "bookmarks", "tx_timeout", "tx_metadata", "imp_user", "n", "qid", "scheme",
-              "principal", "credentials", "user_agent", "patch_bolt", "routing", "address", "notifications_minimum_severity"]
+EXTRA_KEYS = ["db", "mode", "bookmarks", "tx_timeout", "tx_metadata", "imp_user", "n", "qid", "scheme", "principal",
+              "credentials", "user_agent", "patch_bolt", "routing", "address", "notifications_minimum_severity"]
 
 
 def _values():

@@ -6,7 +6,6 @@ import logging
 import random
 import re
 import socket
-import struct
 import subprocess
 import sys
 import threading
@@ -16,7 +15,7 @@ import pytest
 
 neo4j = pytest.importorskip("neo4j", reason="the official neo4j driver is in the test extra")
 
-from bolt_wire import FAILURE, HELLO, LOGOFF, MAGIC, RUN, PULL, SUCCESS, Closed, Wire, chunked, message, proposal  # noqa: E402
+from bolt_wire import FAILURE, HELLO, LOGOFF, MAGIC, PULL, RUN, SUCCESS, Wire, chunked, message, proposal  # noqa: E402
 from graphplex import DBMS  # noqa: E402
 from graphplex.bolt import BoltServer  # noqa: E402
 from graphplex.bolt.admission import Admission  # noqa: E402
