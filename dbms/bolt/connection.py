@@ -381,9 +381,15 @@ class BoltConnection:
         return success()
 
     def _abandon_streams(self) -> None:
+        """Closes the sessions of the results the client gave up (by RESET, a FAILURE or leaving). Closing runs
+        the rest of an auto-commit statement, whose error then has nobody to go to: the session is closed and
+        rolled back all the same."""
         for stream in self.streams.values():
             if stream.session is not None:
-                stream.session.close()
+                try:
+                    stream.session.close()
+                except Neo4jError:
+                    pass
         self.streams = {}
 
     def _end_transaction(self) -> None:

@@ -46,6 +46,8 @@ class _Handler(socketserver.BaseRequestHandler):
     """Serves one admitted connection in its own thread; every read has a deadline (`_Deadline`)."""
 
     server: "_TCPServer"
+    deadline: "_Deadline"  # of the read under way
+    logged_in: bool = False
 
     def handle(self) -> None:
         owner = self.server.owner
@@ -89,10 +91,9 @@ class _Handler(socketserver.BaseRequestHandler):
         connection = BoltConnection(owner.dbms, version, owner.next_connection_id(), f"{host}:{port}",
                                     owner.options, owner.address)
         logged_in_by = _Deadline(accepted + limits.auth_timeout, "not logged in in time")
-        authenticated = False
         try:
             while True:
-                if authenticated:
+                if self.logged_in:
                     self.deadline = _Deadline.after(limits.idle_timeout, "idle for too long")
                     message = self._message(limits.max_message_size)
                 else:
@@ -113,11 +114,11 @@ class _Handler(socketserver.BaseRequestHandler):
                     self._send([failure(error)])
                     return
                 self._send(responses)
-                if connection.authenticated and not authenticated:
+                if connection.authenticated and not self.logged_in:
                     owner.admission.authenticated(sock)
-                elif authenticated and not connection.authenticated:  # LOGOFF: log in again in time
+                elif self.logged_in and not connection.authenticated:  # LOGOFF: log in again in time
                     logged_in_by = _Deadline.after(limits.auth_timeout, "not logged in in time")
-                authenticated = connection.authenticated
+                self.logged_in = connection.authenticated
         finally:
             connection.close()
 
@@ -147,8 +148,9 @@ class _Handler(socketserver.BaseRequestHandler):
         self._sendall(out)
 
     def _sendall(self, data: bytes) -> None:
-        """Writes within the server's idle timeout: a client that stops reading cannot hold the thread forever."""
-        self.request.settimeout(self.server.owner.limits.idle_timeout)
+        """Writes within the idle timeout (before login: by the deadline), so that a client that stops reading
+        cannot hold the thread forever."""
+        self.request.settimeout(self.server.owner.limits.idle_timeout if self.logged_in else self.deadline.remaining())
         self.request.sendall(data)
 
 

@@ -279,3 +279,21 @@ def _wait(condition, seconds: float = 5.0) -> bool:
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.02)
     return condition()
+
+
+@pytest.mark.parametrize("leave", ["reset", "bad pull", "close"])
+def test_a_result_given_up_whose_rest_fails_is_no_internal_error(quick, leave):
+    """Found by the fuzzer: closing the session of an unread result runs the rest of the statement; its error
+    has nobody to go to and must not escape (the `quick` fixture fails on a logged internal error)."""
+    wire = Wire(quick.port)
+    wire.login()
+    wire.send(message(RUN, "RETURN date($p) AS d", {"p": "not a date"}, {}))
+    assert wire.receive().tag == SUCCESS
+    if leave == "reset":
+        wire.send(message(0x0F))
+        assert wire.receive().tag == SUCCESS
+    elif leave == "bad pull":
+        wire.send(message(PULL, {"n": 0}))
+        assert wire.receive().fields[0]["code"] == "Neo.ClientError.Request.Invalid"
+    wire.close()
+    assert _wait(lambda: quick.admission.open == 0) and quick.dbms.registry.all() == []
