@@ -24,6 +24,8 @@ UNAUTHENTICATED_MESSAGE_SIZE = 64 * 1024
 
 @dataclass(frozen=True)
 class Limits:
+    """Checked once, when the server is made: a limit that is not a positive number is refused by name."""
+
     # Seconds from connecting to a complete handshake, and to a successful login (or since LOGOFF).
     handshake_timeout: float
     auth_timeout: float
@@ -36,9 +38,10 @@ class Limits:
     max_unauthenticated: int | None = None
 
     def __post_init__(self) -> None:
-        for name in ("max_connections", "max_message_size", "unauthenticated_message_size"):
+        for name in ("handshake_timeout", "auth_timeout", "max_connections", "max_message_size",
+                     "unauthenticated_message_size"):
             _positive(name, getattr(self, name))
-        for name in ("handshake_timeout", "auth_timeout", "idle_timeout", "max_unauthenticated"):
+        for name in ("idle_timeout", "max_unauthenticated"):
             if getattr(self, name) is not None:
                 _positive(name, getattr(self, name))
         if self.max_unauthenticated is None:

@@ -35,7 +35,12 @@ def command_serve(args, out, err) -> int:
     with open_dbms(args, **settings) as dbms:
         try:
             server = BoltServer(dbms, host, int(port), agent=args.agent, max_connections=args.max_connections,
-                                **_timeouts(args)).start()
+                                **_timeouts(args))
+        except Neo4jError as error:  # a limit that is not a positive number
+            err.write(f"graphplex: {error.code}: {error.message}\n")
+            return EXIT_USAGE
+        try:
+            server.start()
         except Neo4jError as error:  # the address is in use or cannot be had
             raise Unavailable(error) from None
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -297,3 +297,13 @@ def test_a_result_given_up_whose_rest_fails_is_no_internal_error(quick, leave):
         assert wire.receive().fields[0]["code"] == "Neo.ClientError.Request.Invalid"
     wire.close()
     assert _wait(lambda: quick.admission.open == 0) and quick.dbms.registry.all() == []
+
+
+def test_serve_refuses_a_limit_that_is_not_positive():
+    import io
+
+    from graphplex.cli.main import main
+    err = io.StringIO()
+    assert main(["serve", "--in-memory", "--no-auth", "--listen", "127.0.0.1:0", "--auth-timeout", "-1"],
+                io.StringIO(), err) == 2
+    assert "Neo.ClientError.General.InvalidArguments" in err.getvalue() and "auth_timeout" in err.getvalue()
