@@ -16,6 +16,7 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -146,6 +147,7 @@ def _held_connections(scale: float) -> None:
                server_kib_per_stalled_handshake=round((_rss_kib(server.pid) - before) / held_count, 1),
                server_rss_mb=round(_rss_kib(server.pid) / 1024, 1))
         rate_held = _login_rate(port)
+        _big_messages_before_login(server.pid, port)
         with timed() as t, neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=("neo4j", "x")) as driver:
             check(driver.execute_query("RETURN 1 AS one").records[0]["one"] == 1, "a normal client is served")
         report("bolt_logins_while_held", scale, rate_held[0], rate_held[1], held=2 * held_count,
@@ -156,6 +158,30 @@ def _held_connections(scale: float) -> None:
             sock.close()
         server.terminate()
         server.wait()
+
+
+def _big_messages_before_login(pid: int, port: int, senders: int = 6) -> None:
+    """Clients that send 60 MiB messages instead of logging in: the server's memory must not grow by them."""
+    chunk = struct.pack(">H", 0xFFFF) + b"\x00" * 0xFFFF
+
+    def flood() -> None:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(b"\x60\x60\xB0\x17" + bytes((0, 0, 4, 5)) + b"\x00" * 12)
+            sock.recv(4)
+            try:
+                for _ in range(960):
+                    sock.sendall(chunk)
+            except OSError:
+                pass  # refused and closed, as it should be
+    before = _rss_kib(pid)
+    with timed() as t:
+        floods = [threading.Thread(target=flood) for _ in range(senders)]
+        for thread in floods:
+            thread.start()
+        for thread in floods:
+            thread.join()
+    report("bolt_big_messages_before_login", 1.0, senders, t.seconds,
+           server_rss_growth_mb=round((_rss_kib(pid) - before) / 1024, 1))
 
 
 def _login_rate(port: int, seconds: float = 2.0) -> tuple[int, float]:
