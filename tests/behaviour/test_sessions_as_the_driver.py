@@ -56,7 +56,7 @@ def test_one_result_read_by_two_threads_at_once_is_refused_with_session_error(se
     tx = session.begin_transaction()
 
     def read_a_new_result() -> None:
-        result = tx.run("UNWIND range(1, 300) AS x RETURN x")
+        result = tx.run("UNWIND range(1, 20000) AS x RETURN x")   # long enough for the two to meet
         reader = threading.Thread(target=lambda: errors.extend(_drain(result)))
         reader.start()
         errors.extend(_drain(result))
