@@ -8,7 +8,8 @@ from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from graphplex.databases.storage.records import Edge, Version, Vertex
 from graphplex.databases.storage.schema import SchemaChange
 from graphplex.databases.storage.storage import Storage
-from graphplex.databases.storage.transaction import BOTH, IN, OUT, Status, Transaction
+from graphplex.databases.storage.transaction import Transaction
+from graphplex.databases.storage.transaction_state import BOTH, IN, OUT, Status
 
 __all__ = [
     "StorageEngine", "StorageTransaction", "TransactionHooks", "Storage", "Transaction", "Status", "IsolationLevel", "StorageMode", "ANALYTICAL_ISOLATION_MESSAGE", "Vertex", "Edge", "Version", "ONLY_SNAPSHOT_ISOLATION", "SchemaChange", "Constraint",

@@ -14,7 +14,7 @@ from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.mvcc import LATEST, prepare_write, read_version, still_related
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge, chain
 from graphplex.databases.storage.modes import StorageMode
-from graphplex.databases.storage.transaction_state import BOTH, IN, OUT, Status, TransactionState
+from graphplex.databases.storage.transaction_state import IN, OUT, Status, TransactionState
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.storage import Storage

@@ -23,13 +23,6 @@ from graphplex.bolt import BoltServer  # noqa: E402
 
 
 @pytest.fixture
-def dbms():
-    instance = DBMS.in_memory()
-    yield instance
-    instance.close()
-
-
-@pytest.fixture
 def server(dbms):
     with BoltServer(dbms, port=0) as running:
         yield running

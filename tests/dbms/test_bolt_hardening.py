@@ -39,13 +39,6 @@ IDLE = _fitting(500)
 
 
 @pytest.fixture
-def dbms():
-    instance = DBMS.in_memory()
-    yield instance
-    instance.close()
-
-
-@pytest.fixture
 def quick(dbms, caplog):
     """A server with short deadlines, so that the tests see them pass; no internal error may be logged."""
     with BoltServer(dbms, port=0, handshake_timeout=1.0, auth_timeout=1.5, idle_timeout=1.0) as server:

@@ -4,7 +4,6 @@ import sys
 
 import pytest
 
-from graphplex import DBMS
 from graphplex.databases.cypher import parser
 
 
@@ -21,12 +20,6 @@ def parses(monkeypatch):
         if getattr(module, "parse", None) is original and module.__name__.startswith("graphplex"):
             monkeypatch.setattr(module, "parse", counting)
     return counted
-
-
-@pytest.fixture
-def dbms():
-    with DBMS.in_memory() as instance:
-        yield instance
 
 
 def test_a_new_statement_run_in_a_session_is_parsed_once(dbms, parses):
