@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from graphplex.databases.cypher.procedures import procedure
 
+NEO4J_VERSION = "5.26.0"  # the version graphplex reports, as the Bolt server's agent does
+
 
 @procedure("db.labels", outputs=[("label", "STRING")])
 def labels(ctx):
@@ -38,10 +40,6 @@ def property_keys(ctx):
 @procedure("dbms.components", outputs=[("name", "STRING"), ("versions", "LIST<STRING>"), ("edition", "STRING")],
            mode="DBMS")
 def components(ctx):
-    """The components of this DBMS and their versions."""
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        current = version("graphplex")
-    except PackageNotFoundError:
-        current = "0.0.0"
-    yield {"name": "Neo4j Kernel", "versions": [f"5.26.0-graphplex-{current}"], "edition": "community"}
+    """The components of this DBMS and their versions: the Neo4j version graphplex behaves as, in the plain form
+    Neo4j gives (libraries parse it with `packaging.version` to pick their dialect)."""
+    yield {"name": "Neo4j Kernel", "versions": [NEO4J_VERSION], "edition": "community"}

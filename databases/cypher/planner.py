@@ -16,7 +16,7 @@ from graphplex.databases.cypher.errors import semantic_error, syntax_error, type
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.patterns import PatternPlanner
 from graphplex.databases.cypher.plan import Operator, Plan
-from graphplex.databases.cypher.procedures import plan_procedure_call
+from graphplex.databases.cypher.procedures import find as find_procedure, plan_procedure_call
 from graphplex.databases.cypher.projection import plan_projection
 from graphplex.databases.cypher.schema_commands import plan_schema_command
 from graphplex.databases.cypher.updates import (
@@ -65,7 +65,8 @@ class Planner:
         else:
             operators, columns, writes, reads = self.plan_query(statement, [])
             target = _use_target(statement)
-            query_type = "rw" if writes and reads or (writes and columns) else ("w" if writes else "r")
+            # Neo4j's rule: a statement that writes is "rw" when it returns rows, "w" when it does not.
+            query_type = ("rw" if columns else "w") if writes else "r"
             plan = Plan(operators, columns, query_type, "write" if writes else "read",
                         frozenset(_parameters(statement)), target, _in_transactions(statement))
         plan.explain, plan.profile = explain, profile
@@ -163,6 +164,7 @@ class Planner:
             state.operators.append(operator)
             state.variables.extend(names)
             state.reads = True
+            state.writes = state.writes or find_procedure(clause.name).mode == "WRITE"
             if standalone_columns is not None:
                 state.columns = standalone_columns
         elif isinstance(clause, ast.LoadCsv):
