@@ -14,7 +14,7 @@ from typing import Callable
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.context import ExecutionContext
-from graphplex.databases.cypher.errors import arithmetic_error, semantic_error, syntax_error, type_error
+from graphplex.databases.cypher.errors import arithmetic_error, syntax_error, type_error
 from graphplex.databases.cypher.functions import FUNCTIONS, property_of
 from graphplex.databases.cypher.label_expressions import label_test
 from graphplex.databases.cypher.ranges import LazyRange
@@ -83,7 +83,7 @@ def _parameter(expr: ast.Parameter, scope: Scope) -> Compiled:
 def _variable(expr: ast.Variable, scope: Scope) -> Compiled:
     name = expr.name
     if name not in scope.variables:
-        raise semantic_error(f"Variable `{name}` not defined")
+        raise syntax_error(f"Variable `{name}` not defined")
     return lambda row, ctx: row[name]
 
 
@@ -462,7 +462,7 @@ def _check_boolean_operands(items, operator: str) -> None:
     for item in items:
         if isinstance(item, (ast.ListLiteral, ast.MapLiteral, ast.ListComprehension)) or (
                 isinstance(item, ast.Literal) and item.value is not None and type(item.value) is not bool):
-            raise type_error(f"Type mismatch: expected Boolean but was {_describe_literal(item)} (in {operator})")
+            raise syntax_error(f"Type mismatch: expected Boolean but was {_describe_literal(item)} (in {operator})")
 
 
 def _describe_literal(item) -> str:

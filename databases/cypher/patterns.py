@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.analysis import conjuncts, free_variables, pattern_variables
 from graphplex.databases.cypher.context import ExecutionContext
-from graphplex.databases.cypher.errors import semantic_error, syntax_error, type_error
+from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.label_expressions import label_test
 from graphplex.databases.cypher.values import PathValue, equals
@@ -198,7 +198,7 @@ class PatternPlanner:
                                      f"{':' + '|'.join(rel.types) if rel.types else ''}]-({_display(to_node.variable)})")
         else:
             if rel.variable in state.bound:
-                raise semantic_error(f"Variable `{rel.variable}` already declared")
+                raise syntax_error(f"Variable `{rel.variable}` already declared")
             low, high = rel.length
             low = 1 if low is None else low
             state.steps.append(_var_expand_step(from_node.variable, rel.variable, to_node.variable, direction, types,
@@ -271,13 +271,13 @@ def _check_pattern(parts: tuple[ast.PatternPart, ...], bound: set[str]) -> None:
             node_names.add(node.variable)
         for rel in part.element.relationships:
             if rel.variable in seen_rels and not is_internal(rel.variable):
-                raise semantic_error(f"Cannot use the same relationship variable '{rel.variable}' for multiple "
-                                     "relationships")
+                raise syntax_error(f"Cannot use the same relationship variable '{rel.variable}' for multiple "
+                                   "relationships")
             seen_rels.add(rel.variable)
     clash = node_names & seen_rels
     if clash:
         name = sorted(clash)[0]
-        raise type_error(f"Type mismatch: {name} defined with conflicting type Node (expected Relationship)")
+        raise syntax_error(f"Type mismatch: {name} defined with conflicting type Node (expected Relationship)")
 
 
 def _edge_count(parts) -> int:

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Iterator
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.analysis import pattern_variables
 from graphplex.databases.cypher.catalog_commands import plan_catalog_command
-from graphplex.databases.cypher.errors import semantic_error, syntax_error, type_error
+from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.patterns import PatternPlanner
 from graphplex.databases.cypher.plan import Operator, Plan
 from graphplex.databases.cypher.procedures import find as find_procedure, plan_procedure_call
 from graphplex.databases.cypher.projection import plan_projection
 from graphplex.databases.cypher.schema_commands import plan_schema_command
+from graphplex.databases.cypher.type_check import check_clause
 from graphplex.databases.cypher.updates import (
     compile_create, compile_delete, compile_merge, compile_remove_items, compile_set_items,
 )
@@ -115,6 +116,7 @@ class Planner:
     # --- clauses -----------------------------------------------------------------------------------------
 
     def _plan_clause(self, clause: ast.Clause, state: "_State", last: bool) -> None:
+        check_clause(clause, state.kinds)
         scope = self.scope(state.variables)
         if isinstance(clause, ast.Match):
             state.reads = True
@@ -241,14 +243,14 @@ class Planner:
         else:
             for name in clause.scope:
                 if name not in state.variables:
-                    raise semantic_error(f"Variable `{name}` not defined")
+                    raise syntax_error(f"Variable `{name}` not defined")
             imported = list(clause.scope)
         operators, columns, writes, reads = self.plan_query(clause.query, imported)
         state.writes = state.writes or writes
         state.reads = state.reads or reads
         for name in columns:
             if name in state.variables:
-                raise semantic_error(f"Variable `{name}` already declared in outer scope")
+                raise syntax_error(f"Variable `{name}` already declared in outer scope")
         if clause.in_transactions is not None:
             from graphplex.databases.cypher.transactions_call import plan_in_transactions
             state.operators.append(plan_in_transactions(clause, operators, imported, columns, self.scope([])))
@@ -265,7 +267,7 @@ class Planner:
 
     def _check_new_variable(self, name: str, state: "_State") -> None:
         if name in state.variables:
-            raise semantic_error(f"Variable `{name}` already declared")
+            raise syntax_error(f"Variable `{name}` already declared")
 
     def _bind_pattern_variables(self, pattern, state: "_State") -> None:
         for part in pattern:
@@ -347,7 +349,7 @@ def _bound_shortest_path(part: ast.PatternPart, bound: set[str]) -> ast.PatternP
     relationship gets a name of its own when it has none, so the path can be read back from each match."""
     element = part.element
     if any(node.variable not in bound for node in (element.nodes[0], element.nodes[-1])):
-        raise semantic_error("shortestPath requires bound nodes when not part of a MATCH clause.")
+        raise syntax_error("shortestPath requires bound nodes when not part of a MATCH clause.")
     relationship = element.relationships[0]
     if relationship.variable is not None:
         return part
@@ -484,7 +486,15 @@ def _use_target(query: ast.Query) -> str | None:
 
 
 def _parameters(statement: ast.Node) -> set[str]:
-    return {node.name for node in statement.walk() if isinstance(node, ast.Parameter)}
+    """The parameters a statement reads, so that a missing one fails before execution: `$name`s, and the inputs
+    of a procedure called without arguments, which it takes from the parameters of the same names."""
+    names = set()
+    for node in statement.walk():
+        if isinstance(node, ast.Parameter):
+            names.add(node.name)
+        elif isinstance(node, ast.CallProcedure) and node.arguments is None:
+            names.update(name for name, _, _ in find_procedure(node.name).inputs)
+    return names
 
 
 def _in_transactions(statement: ast.Node) -> bool:
@@ -507,12 +517,12 @@ def _check_match_variables(pattern: tuple[ast.PatternPart, ...], state: _State) 
             raise syntax_error(f"Type mismatch: `{name}` defined with conflicting type {state.kinds[name].title()} "
                                "(expected Node)")
         if state.kinds.get(name, "node") not in ("node", "value", "list", "map", "scalar"):
-            raise type_error(f"Type mismatch: `{name}` defined with conflicting type "
-                             f"{state.kinds[name].title()} (expected Node)")
+            raise syntax_error(f"Type mismatch: `{name}` defined with conflicting type "
+                               f"{state.kinds[name].title()} (expected Node)")
     for name in rels:
         if state.kinds.get(name, "relationship") not in ("relationship", "value"):
-            raise type_error(f"Type mismatch: `{name}` defined with conflicting type "
-                             f"{state.kinds[name].title()} (expected Relationship)")
+            raise syntax_error(f"Type mismatch: `{name}` defined with conflicting type "
+                               f"{state.kinds[name].title()} (expected Relationship)")
 
 
 def _check_create_variables(pattern: tuple[ast.PatternPart, ...], state: _State, clause: str) -> None:

@@ -93,8 +93,11 @@ def _check_items(items: list[ast.ReturnItem], is_with: bool) -> None:
 
 
 def _rewrite_to_columns(sort: ast.SortItem, items: list[ast.ReturnItem]) -> ast.SortItem:
-    """ORDER BY may repeat a projected expression (`RETURN n.x ORDER BY n.x`): read it from the column."""
-    by_expression = {item.expression: item.name for item in items}
+    """ORDER BY may repeat a projected expression (`RETURN n.x ORDER BY n.x`): read it from the column. Around an
+    aggregate only aggregates and keys `_repeatable_around_aggregate` are read back, as in Neo4j."""
+    around_aggregate = contains_aggregate(sort.expression)
+    by_expression = {item.expression: item.name for item in items if not around_aggregate
+                     or contains_aggregate(item.expression) or _repeatable_around_aggregate(item.expression)}
 
     def replace(node):
         if isinstance(node, ast.Expr) and node in by_expression and not isinstance(node, ast.Variable):
@@ -138,13 +141,15 @@ def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
         rewritten = rewrite(item.expression, lambda node: _extract_aggregate(node, aggregates, scope))
         # A grouping expression repeated around an aggregate (`me.age + count(*)`) reads the group's value.
         grouped = {i.expression: i.name for i in items
-                   if not contains_aggregate(i.expression) and not isinstance(i.expression, ast.Variable)}
+                   if not contains_aggregate(i.expression) and _repeatable_around_aggregate(i.expression)}
         rewritten = rewrite(rewritten, lambda node: ast.Variable(grouped[node])
                             if isinstance(node, ast.Expr) and node in grouped else None)
         finals.append((item.name, rewritten))
     key_names = [name for name, _ in keys]
     final_scope = Scope(set(key_names) | {a.placeholder for a in aggregates} | _grouping_sources(items, scope),
                         scope.subplanner)
+    for _, expression in finals:
+        _check_implicit_grouping(expression, final_scope)
     compiled_finals = [(name, compile_expression(expression, final_scope)) for name, expression in finals]
     source_names = sorted(_grouping_sources(items, scope))
 
@@ -189,6 +194,25 @@ def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
             yield {item.name: out[item.name] for item in items}
     details = ", ".join(key_names) + (" | " if key_names else "") + ", ".join(name for name, _ in finals)
     return Operator("EagerAggregation", details, run)
+
+
+def _repeatable_around_aggregate(expression: ast.Expr) -> bool:
+    """Whether an expression that is a grouping key may be repeated around an aggregate (`n.x + count(*)`): in
+    Neo4j only a property of a variable may; a longer key (`a.x + b.y`) repeated is an implicit grouping key."""
+    return isinstance(expression, ast.Property) and isinstance(expression.subject, ast.Variable)
+
+
+def _check_implicit_grouping(expression: ast.Expr, scope: Scope) -> None:
+    """An aggregating expression may read, outside its aggregates, only grouping keys: anything else would group
+    implicitly (Neo4j's AmbiguousAggregationExpression)."""
+    from graphplex.databases.cypher.analysis import free_variables
+    illegal = sorted(free_variables(expression) - scope.variables)
+    if illegal:
+        raise syntax_error("Aggregation column contains implicit grouping expressions. For example, in 'RETURN n.a, "
+                           "n.a + n.b + count(*)' the aggregation expression 'n.a + n.b + count(*)' includes the "
+                           "implicit grouping key 'n.b'. It may be possible to rewrite the query by extracting these "
+                           "grouping/aggregation expressions into a preceding WITH clause. Illegal expression(s): "
+                           + ", ".join(illegal))
 
 
 def _grouping_sources(items: list[ast.ReturnItem], scope: Scope) -> set[str]:

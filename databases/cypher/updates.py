@@ -30,12 +30,12 @@ def compile_create(parts: tuple[ast.PatternPart, ...], scope: Scope, merging: bo
             node_names.append(name)
             if node.variable in bound:
                 if node.labels is not None or node.properties is not None:
-                    raise semantic_error(f"Can't create node `{node.variable}` with labels or properties here. "
-                                         "The variable is already declared in this context")
+                    raise syntax_error(f"Can't create node `{node.variable}` with labels or properties here. "
+                                       "The variable is already declared in this context")
                 continue
             labels = ast.simple_labels(node.labels)
             if labels is None:
-                raise semantic_error("Label expressions are not allowed in CREATE; use `:A:B`")
+                raise syntax_error("Label expressions are not allowed in CREATE; use `:A:B`")
             props = compile_expression(node.properties, scope.with_variables(*bound)) \
                 if node.properties is not None else None
             steps.append(_create_node(name, labels, props))
@@ -45,15 +45,15 @@ def compile_create(parts: tuple[ast.PatternPart, ...], scope: Scope, merging: bo
             name = rel.variable or anonymous_name("REL")
             rel_names.append(name)
             if rel.variable in bound:
-                raise semantic_error(f"Can't create relationship `{rel.variable}`: the variable is already declared "
-                                     "in this context")
+                raise syntax_error(f"Can't create relationship `{rel.variable}`: the variable is already declared "
+                                   "in this context")
             if len(rel.types) != 1:
-                raise semantic_error("Exactly one relationship type must be specified for CREATE. Did you forget "
-                                     "to prefix your relationship type with a ':'?")
+                raise syntax_error("Exactly one relationship type must be specified for CREATE. Did you forget "
+                                   "to prefix your relationship type with a ':'?")
             if rel.direction == "both" and not merging:
-                raise semantic_error("Only directed relationships are supported in CREATE")
+                raise syntax_error("Only directed relationships are supported in CREATE")
             if rel.length is not None:
-                raise semantic_error("Variable length relationships cannot be used in CREATE")
+                raise syntax_error("Variable length relationships cannot be used in CREATE")
             props = compile_expression(rel.properties, scope.with_variables(*bound)) \
                 if rel.properties is not None else None
             source, target = node_names[index], node_names[index + 1]
@@ -163,12 +163,16 @@ def compile_merge(part: ast.PatternPart, match: MatchPlan, on_create: RowWriter 
 
 
 def _check_merge_properties(part: ast.PatternPart) -> None:
+    for entity in part.element.nodes + part.element.relationships:
+        if isinstance(entity.properties, ast.Parameter):
+            raise syntax_error("Parameter maps cannot be used in MERGE patterns (use a literal map instead, e.g. "
+                               '"{id: $' + entity.properties.name + '.id}")')
     for rel in part.element.relationships:
         if len(rel.types) != 1:
-            raise semantic_error("Exactly one relationship type must be specified for MERGE. Did you forget to "
-                                 "prefix your relationship type with a ':'?")
+            raise syntax_error("Exactly one relationship type must be specified for MERGE. Did you forget to "
+                               "prefix your relationship type with a ':'?")
         if rel.length is not None:
-            raise semantic_error("Variable length relationships cannot be used in MERGE")
+            raise syntax_error("Variable length relationships cannot be used in MERGE")
 
 
 def _merge_null_checks(part: ast.PatternPart, scope: Scope) -> list:
@@ -314,7 +318,7 @@ def compile_delete(expressions: tuple[ast.Expr, ...], detach: bool, scope: Scope
                                "to remove a label")
         if not isinstance(expression, (ast.Variable, ast.Property, ast.Subscript, ast.FunctionCall,
                                        ast.Parameter, ast.ListLiteral, ast.Case, ast.Literal)):
-            raise type_error("Type mismatch: expected Node, Path or Relationship to DELETE")
+            raise syntax_error("Type mismatch: expected Node, Path or Relationship to DELETE")
     values = [compile_expression(expression, scope) for expression in expressions]
 
     def delete(row, ctx):
