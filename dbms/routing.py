@@ -44,12 +44,12 @@ def request_for(dbms: "DBMS", text: str, parameters: dict) -> Request:
     """The public door of a statement: `session.run`, `tx.run` and the embedded `execute` (and Bolt through them)
     each let a statement in here once. Its text's length is checked before it is parsed (through the DBMS's
     cache of statements), and its parameters are held to the values the driver can send (`parameter_values`)."""
-    _check_text(text, dbms.settings.query_max_length)
+    check_text(text, dbms.settings.query_max_length)
     statement, info = dbms.parse(text)
     return Request(statement, info, text, admitted(parameters))
 
 
-def _check_text(text: str, limit: int | None) -> None:
+def check_text(text: str, limit: int | None) -> None:
     """Refuses what is not a query text, and a text beyond `query_max_length` characters (None: no limit), before
     any work on it: a huge text would cost its parse (and a place in the cache of statements) first."""
     if not isinstance(text, str):

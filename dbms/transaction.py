@@ -21,7 +21,8 @@ from graphplex.contracts import ChildTransaction
 from graphplex.authorization import check_access, check_password_change, check_writes, install_guards, may_access
 from graphplex.security import Principal
 from graphplex.refusals import write_in_read_mode
-from graphplex.routing import Request, request_for, route_for
+from graphplex.nested_statements import TransactionStatements, restricted
+from graphplex.routing import GRAPH, Request, request_for, route_for
 from graphplex.confinement import UNCONFINED
 from graphplex.result import Result, ResultSummary
 from graphplex.system_db import SYSTEM, Viewer
@@ -213,8 +214,28 @@ class DBMSTransaction:
         handle = self.dbms.databases[database]
         batches = (lambda: self.new_batch(database)) if self.implicit else None
         query_result = handle.execute(request.text, request.parameters, transaction=child, new_batch=batches,
-                                      statement=request.statement)
+                                      statement=request.statement,
+                                      statements=TransactionStatements(self, database))
         return self._result(query_result, request.text, request.parameters, database)
+
+    def admit_nested(self, request: Request, database: str, read_only: bool) -> None:
+        """A statement a procedure runs inside the statement running now on `database` (`nested_statements`): the
+        checks of a top-level graph statement, and the procedure's mode (READ: no writes; WRITE: no schema)."""
+        info = request.info
+        if route_for(request.statement) is not GRAPH or info.category not in (READ, WRITE, SCHEMA):
+            raise ClientError("Not a graph statement: it cannot run inside a procedure: "
+                              f"{redact_passwords(request.text)}", "Neo.ClientError.Statement.SemanticError")
+        if info.database is not None and info.database.lower() != database:
+            raise ClientError(MULTIPLE_GRAPHS, "Neo.ClientError.Statement.SemanticError")
+        if read_only and info.category != READ:
+            raise restricted(self.principal, "Write" if info.category == WRITE else "Schema", "READ")
+        if info.category == SCHEMA:
+            raise restricted(self.principal, "Schema", "WRITE")
+        self._check_kind(info.category, request.text)
+        self._check_other_graphs(info, database)
+        self.authorize(request, database)
+        if info.category == WRITE and not info.explain:
+            self._check_write(database)
 
     def run_administration(self, request: Request) -> Result:
         """An administration command: written through the system database's child, once its privilege is

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import Edge, StorageTransaction, Vertex
+
+if TYPE_CHECKING:
+    from graphplex.databases.cypher.plan import Plan
 
 
 @dataclass
@@ -60,6 +63,18 @@ class BatchTransaction(Protocol):
         """Rolls the batch back; nothing of it stays."""
 
 
+class NestedStatements(Protocol):
+    """How a procedure runs a Cypher statement of its own inside the statement that calls it (`apoc.cypher.run`,
+    `apoc.do.when`, `apoc.periodic.iterate` …), as whoever runs the outer statement provides it
+    (`ExecutionContext.statements`). The inner statement is no side door: it is let in as a top-level statement
+    would be (the limit on its text, its route, the caller's privileges, the transaction's rules on what it may
+    mix and which database it may write), then planned; the caller runs the plan over its own transaction."""
+
+    def plan(self, text: str, read_only: bool) -> "Plan":
+        """The plan of `text`, admitted for the calling transaction. `read_only` (a procedure of mode READ)
+        refuses a statement that writes, as Neo4j refuses a write restricted to READ."""
+
+
 @dataclass
 class ExecutionContext:
     """Per-execution state shared by every operator and compiled expression of a plan."""
@@ -76,6 +91,8 @@ class ExecutionContext:
     csv_position: tuple[str, int] | None = None
     # The batches of `CALL { } IN TRANSACTIONS` committed so far: a failure of the statement names how many.
     transactions_committed: int = 0
+    # Lets procedures run statements of their own within this execution (None: they may not).
+    statements: NestedStatements | None = None
 
     def view(self, entity):
         """The version of a node or relationship this transaction sees; raises if it was deleted."""

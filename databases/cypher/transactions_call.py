@@ -72,7 +72,7 @@ def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str
                 raise
             ctx.counters.add(inner.counters)
             ctx.transactions_committed += 1
-            _see_commit(ctx, committed_at)
+            see_commit(ctx, committed_at)
             status = _status(True, True, transaction.transaction_id(), None)
             for row, results in produced:
                 if not columns:
@@ -86,7 +86,7 @@ def plan_in_transactions(clause: ast.CallSubquery, operators, imported: list[str
     return Operator("TransactionApply", f"{on_error}", run, list(operators))
 
 
-def _see_commit(ctx: ExecutionContext, committed_at: int | None) -> None:
+def see_commit(ctx: ExecutionContext, committed_at: int | None) -> None:
     """The rest of the outer query sees what a batch committed (as Neo4j's outer transaction does)."""
     if committed_at is not None and ctx.txn.read_ts < committed_at:
         ctx.txn.read_ts = committed_at
