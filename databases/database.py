@@ -331,6 +331,8 @@ class QueryResult:
         self.ctx = ctx
         self.implicit = implicit
         self.profile_stats: dict | None = {} if plan.profile else None
+        # Looked at before anything runs, as Neo4j does when it plans: a label the statement creates is unknown.
+        self.notifications = plan.notifications_now(ctx.txn.storage)
         self._rows: Iterator[dict] | None = None
         self._done = False
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
-from typing import Any, Callable, ContextManager, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Callable, ContextManager, Iterable, Iterator, Sequence
 
 from graphplex.databases.cypher.context import Counters as SummaryCounters
+from graphplex.databases.cypher.notifications import Notification, locate, result_status
 from graphplex.databases.errors import ResultConsumedError
 from graphplex.databases.graph_types import Node, Path, Relationship
 
@@ -72,20 +73,79 @@ class Record(Sequence):
         return f"<Record {inner}>"
 
 
+@dataclass(frozen=True)
+class GqlStatusObject:
+    """One GQL status of a statement, as the driver's `GqlStatusObject`: a notification (a warning, information)
+    or the status of the outcome itself ("00000" rows came back, "02000" no data, "00001" no columns)."""
+
+    gql_status: str
+    status_description: str
+    diagnostic_record: dict
+    is_notification: bool
+
+    @property
+    def position(self) -> dict | None:
+        return self.diagnostic_record.get("_position")
+
+    @property
+    def raw_classification(self) -> str | None:
+        return self.diagnostic_record.get("_classification")
+
+    @property
+    def raw_severity(self) -> str | None:
+        return self.diagnostic_record.get("_severity")
+
+    @classmethod
+    def from_status(cls, status: dict) -> "GqlStatusObject":
+        return cls(status["gql_status"], status["status_description"], dict(status["diagnostic_record"]),
+                   "neo4j_code" in status)
+
+
 @dataclass
 class ResultSummary:
-    """What a consumed result reports: counters, the statement type, the database, the plan, notifications."""
+    """What a consumed result reports: counters, the statement type, the database, the plan, notifications.
+
+    `notices` are the statement's notifications as the engine found them; `notifications` and
+    `gql_status_objects` show them as the driver does. `had_records` (set by the result once it is exhausted) tells
+    which outcome status the GQL statuses end with."""
 
     query: str
     parameters: dict
     counters: SummaryCounters
     query_type: str
     database: str
-    plan: list[dict] | None = None
-    profile: list[dict] | None = None
-    notifications: tuple = ()
+    plan: dict | None = None
+    profile: dict | None = None
+    notices: tuple[Notification, ...] = ()
     result_available_after: int = 0
     result_consumed_after: int = 0
+    has_columns: bool = False
+    had_records: bool = False
+
+    def __post_init__(self) -> None:
+        self.notices = locate(self.notices, self.query)
+
+    @property
+    def notifications(self) -> list[dict] | None:
+        """The notifications as the driver's `ResultSummary.notifications`: dicts of code, title, description,
+        severity, category and position; None when there are none."""
+        return [notice.as_notification(self.database) for notice in self.notices] or None
+
+    @property
+    def gql_status_objects(self) -> tuple[GqlStatusObject, ...]:
+        """The statuses as the driver's `ResultSummary.gql_status_objects`, in its order (no data, warnings,
+        success, information)."""
+        return tuple(GqlStatusObject.from_status(status) for status in self.statuses())
+
+    def statuses(self, notices: Iterable[Notification] | None = None) -> list[dict]:
+        """The Bolt 5.6+ `statuses` of `notices` (by default all of them) and of the outcome, in the GQL order."""
+        outcome = "success" if self.had_records else ("no data" if self.has_columns else "omitted result")
+        entries = [notice.as_status(self.database) for notice in (self.notices if notices is None else notices)]
+        entries.append(result_status(outcome))
+        return sorted(entries, key=lambda entry: _PRECEDENCE.get(entry["gql_status"][:2], -1), reverse=True)
+
+
+_PRECEDENCE = {"02": 3, "01": 2, "00": 1, "03": 0}
 
 
 class Result:
@@ -111,6 +171,7 @@ class Result:
         self._consumed = False
         self._out_of_scope = False
         self._summary: ResultSummary | None = None
+        self._produced = False
 
     def keys(self) -> list[str]:
         return list(self._keys)
@@ -153,13 +214,14 @@ class Result:
                 values = next(self._records)
             except StopIteration:
                 self._exhausted = True
-                self._summary = self._summarise()
+                self._summary = replace(self._summarise(), has_columns=bool(self._keys), had_records=self._produced)
                 if self._on_exhausted is not None:
                     self._on_exhausted()
                 return None
             except BaseException:
                 self._exhausted = True  # the statement failed: nothing more will come, nothing is to be finished
                 raise
+        self._produced = True
         return Record(self._keys, values, self._index)
 
     def _next(self) -> Record | None:

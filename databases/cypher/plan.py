@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.termination import checked_rows
 from graphplex.databases.cypher.batch_failures import reporting_commits
+from graphplex.databases.cypher.notifications import Notification, unknown_label, unknown_relationship_type
+
+if TYPE_CHECKING:
+    from graphplex.databases.storage import StorageEngine
 
 Rows = Iterator[dict]
 RowFunction = Callable[[Rows, ExecutionContext], Rows]
@@ -21,6 +25,7 @@ class Operator:
     details: str
     run: RowFunction
     children: list["Operator"] = field(default_factory=list)
+    notifications: tuple[Notification, ...] = ()  # what this stage of the plan tells the user (a cartesian product)
 
     def __post_init__(self) -> None:
         # The one termination point of the pipeline: every row an operator hands on passes it, so no operator
@@ -50,6 +55,21 @@ class Plan:
     in_transactions: bool = False
     explain: bool = False
     profile: bool = False
+    notifications: tuple[Notification, ...] = ()
+    unknown_labels: frozenset[str] = frozenset()  # named by a MATCH, not in the database when planned
+    unknown_types: frozenset[str] = frozenset()
+
+    def notifications_now(self, storage: StorageEngine) -> tuple[Notification, ...]:
+        """The notifications of one run: those found while planning, and the MATCH clauses' labels and types
+        the database still does not hold. Only the tokens missing when planned are looked up again (a token, once
+        there, stays known, as Neo4j's tokens do), so a cached plan costs nothing more here."""
+        found = list(self.notifications)
+        if self.unknown_labels:
+            found += [unknown_label(name) for name in sorted(self.unknown_labels) if not storage.label_count(name)]
+        if self.unknown_types:
+            present = set(storage.types_in_use())
+            found += [unknown_relationship_type(name) for name in sorted(self.unknown_types - present)]
+        return tuple(found)
 
     def rows(self, ctx: ExecutionContext) -> Rows:
         """Runs the pipeline on one empty starting row."""

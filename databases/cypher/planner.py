@@ -14,6 +14,7 @@ from graphplex.databases.cypher.analysis import pattern_variables
 from graphplex.databases.cypher.catalog_commands import plan_catalog_command
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.notifications import cartesian_product, deprecations, match_tokens
 from graphplex.databases.cypher.patterns import PatternPlanner
 from graphplex.databases.cypher.plan import Operator, Plan
 from graphplex.databases.cypher.procedures import find as find_procedure, plan_procedure_call
@@ -70,8 +71,20 @@ class Planner:
             query_type = ("rw" if columns else "w") if writes else "r"
             plan = Plan(operators, columns, query_type, "write" if writes else "read",
                         frozenset(_parameters(statement)), target, _in_transactions(statement))
+            self._note(plan, statement)
         plan.explain, plan.profile = explain, profile
         return plan
+
+    def _note(self, plan: Plan, statement: ast.Query) -> None:
+        """What the summary will report of the statement: the notifications found while planning, and the labels
+        and types its MATCH clauses name that the database does not hold now (checked again when it runs)."""
+        found = [n for operator in _walk_operators(plan.operators) for n in operator.notifications]
+        plan.notifications = tuple(deprecations(statement) + found)
+        labels, types = match_tokens(statement)
+        if labels:
+            plan.unknown_labels = frozenset(labels - set(self.storage.labels_in_use()))
+        if types:
+            plan.unknown_types = frozenset(types - set(self.storage.types_in_use()))
 
     def plan_query(self, query: ast.Query, outer: list[str]) -> tuple[list[Operator], list[str], bool, bool]:
         """Operators, columns, and whether the query writes / reads."""
@@ -182,7 +195,11 @@ class Planner:
         planner = PatternPlanner(self.storage, scope)
         match = planner.plan(clause.pattern, clause.where, set(state.variables))
         new = [name for name in match.new_variables if name not in state.variables]
-        state.operators.append(_match(match, new, clause.optional))
+        operator = _match(match, new, clause.optional)
+        disconnected = cartesian_product(clause.pattern, set(state.variables))
+        if disconnected is not None:
+            operator.notifications = (disconnected,)
+        state.operators.append(operator)
         state.variables.extend(new)
         _record_kinds(clause.pattern, state)
 
@@ -333,6 +350,12 @@ class _SubqueryCompiler:
         if isinstance(expr, ast.ExistsSubquery):
             return lambda row, ctx: next(iter(rows(row, ctx)), None) is not None
         return lambda row, ctx: sum(1 for _ in rows(row, ctx))
+
+
+def _walk_operators(operators: list[Operator]) -> Iterator[Operator]:
+    for operator in operators:
+        yield operator
+        yield from _walk_operators(operator.children)
 
 
 def _subquery_rows(operators: list[Operator]):

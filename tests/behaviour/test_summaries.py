@@ -26,3 +26,76 @@ def test_dbms_components_report_a_version_packaging_parses(session):
     record = session.run("CALL dbms.components() YIELD name, versions, edition RETURN *").single()
     assert record["name"] == "Neo4j Kernel" and record["edition"] == "community"
     assert Version(record["versions"][0]) == Version("5.26.0")
+
+
+# --- notifications ------------------------------------------------------------------------------------------
+
+def _codes(summary) -> list[str]:
+    return [n["code"] for n in summary.notifications or ()]
+
+
+def test_match_on_a_label_the_database_does_not_hold_warns(session):
+    session.run("CREATE (:Person)").consume()
+    summary = session.run("MATCH (n:Perso) RETURN n").consume()
+    assert summary.notifications == [{
+        "code": "Neo.ClientNotification.Statement.UnknownLabelWarning",
+        "title": "The provided label is not in the database.",
+        "description": "One of the labels in your query is not available in the database, make sure you didn't "
+                       "misspell it or that the label is available when you run this statement in your application "
+                       "(the missing label name is: Perso)",
+        "severity": "WARNING", "category": "UNRECOGNIZED", "position": {"offset": 9, "line": 1, "column": 10}}]
+    outcome, warning = summary.gql_status_objects  # the driver's order: no data, warnings, success, information
+    assert warning.gql_status == "01N50" and warning.is_notification
+    assert warning.status_description == ("warn: unknown label. The label `Perso` does not exist in database `neo4j`. "
+                                          "Verify that the spelling is correct.")
+    assert warning.raw_classification == "UNRECOGNIZED" and warning.raw_severity == "WARNING"
+    assert warning.diagnostic_record["OPERATION_CODE"] == "0"
+    assert (outcome.gql_status, outcome.is_notification) == ("02000", False)
+    assert _codes(session.run("MATCH (n:Person) RETURN n").consume()) == []
+
+
+def test_an_unknown_relationship_type_warns_and_create_does_not(session):
+    summary = session.run("MATCH (a)-[:KNOWS]->(b) RETURN a").consume()
+    assert _codes(summary) == ["Neo.ClientNotification.Statement.UnknownRelationshipTypeWarning"]
+    assert summary.notifications[0]["description"].endswith("(the missing relationship type is: KNOWS)")
+    assert [s.gql_status for s in summary.gql_status_objects] == ["02000", "01N51"]
+    assert _codes(session.run("CREATE (:A)-[:KNOWS]->(:B)").consume()) == []
+
+
+def test_the_warning_looks_at_the_database_when_the_statement_runs_not_when_it_was_planned(session):
+    query = "MATCH (n:Later) RETURN count(n) AS c"
+    assert _codes(session.run(query).consume()) == ["Neo.ClientNotification.Statement.UnknownLabelWarning"]
+    session.run("CREATE (:Later)").consume()
+    assert _codes(session.run(query).consume()) == []
+
+
+def test_disconnected_patterns_report_a_cartesian_product(session):
+    summary = session.run("MATCH (c:Child), (p:Parent) RETURN c, p").consume()
+    product = [n for n in summary.notifications if n["code"].endswith("CartesianProduct")]
+    assert product[0]["severity"] == "INFORMATION" and product[0]["category"] == "PERFORMANCE"
+    assert product[0]["description"].endswith("by using OPTIONAL MATCH (identifier is: (p))")
+    status = [s for s in summary.gql_status_objects if s.gql_status == "03N90"][0]
+    assert status.status_description == ("info: cartesian product. The disconnected patterns `(c:Child), (p:Parent)` "
+                                         "build a cartesian product. A cartesian product may produce a large amount "
+                                         "of data and slow down query processing.")
+    assert summary.gql_status_objects[-1] == status  # information comes after the outcome
+    assert _codes(session.run("MATCH (c)-->(p), (p)-->(q) RETURN c").consume()) == []
+
+
+def test_id_is_a_deprecated_function(session):
+    session.run("CREATE (:T)").consume()
+    summary = session.run("MATCH (a:T) RETURN id(a) AS i").consume()
+    assert summary.notifications == [{
+        "code": "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
+        "title": "This feature is deprecated and will be removed in future versions.",
+        "description": "The query used a deprecated function: `id`.", "severity": "WARNING",
+        "category": "DEPRECATION", "position": {"offset": 19, "line": 1, "column": 20}}]
+    assert [s.gql_status for s in summary.gql_status_objects] == ["01N02", "00000"]
+    assert _codes(session.run("MATCH (a:T) RETURN elementId(a) AS i").consume()) == []
+
+
+def test_a_statement_without_notifications_has_only_its_outcome_status(session):
+    summary = session.run("CREATE (:T)").consume()
+    assert summary.notifications is None
+    assert [(s.gql_status, s.status_description) for s in summary.gql_status_objects] == [
+        ("00001", "note: successful completion - omitted result")]

@@ -1,0 +1,254 @@
+"""The notifications a statement's summary carries, as Neo4j 5.26 reports them, in one table.
+
+Each kind has its Neo4j code, title, description, severity and category (what Bolt up to 5.4 sends as
+`notifications`) and its GQL status and status description (what Bolt 5.6+ sends as `statuses`). The planner
+finds what to report without the query text; `locate` then places each notification in the text, as the
+`position` Neo4j gives ({offset, line, column}, offset from 0, line and column from 1).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Iterable
+
+from graphplex.databases.cypher import ast
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """One row of the table; `description` and `status_description` are formats over a notification's details."""
+
+    code: str
+    title: str
+    description: str
+    severity: str
+    category: str
+    gql_status: str
+    status_description: str
+
+
+_UNRECOGNIZED_TAIL = ("make sure you didn't misspell it or that the label is available when you run this statement "
+                      "in your application ({detail})")
+
+KINDS: dict[str, NotificationKind] = {
+    "unknown label": NotificationKind(
+        "Neo.ClientNotification.Statement.UnknownLabelWarning", "The provided label is not in the database.",
+        "One of the labels in your query is not available in the database, " + _UNRECOGNIZED_TAIL,
+        "WARNING", "UNRECOGNIZED", "01N50",
+        "warn: unknown label. The label `{name}` does not exist in database `{database}`. "
+        "Verify that the spelling is correct."),
+    "unknown relationship type": NotificationKind(
+        "Neo.ClientNotification.Statement.UnknownRelationshipTypeWarning",
+        "The provided relationship type is not in the database.",
+        "One of the relationship types in your query is not available in the database, " + _UNRECOGNIZED_TAIL,
+        "WARNING", "UNRECOGNIZED", "01N51",
+        "warn: unknown relationship type. The relationship type `{name}` does not exist in database `{database}`. "
+        "Verify that the spelling is correct."),
+    "unknown property key": NotificationKind(
+        "Neo.ClientNotification.Statement.UnknownPropertyKeyWarning", "The provided property key is not in the database",
+        "One of the property names in your query is not available in the database, " + _UNRECOGNIZED_TAIL,
+        "WARNING", "UNRECOGNIZED", "01N52",
+        "warn: unknown property key. The property `{name}` does not exist in database `{database}`. "
+        "Verify that the spelling is correct."),
+    "cartesian product": NotificationKind(
+        "Neo.ClientNotification.Statement.CartesianProduct",
+        "This query builds a cartesian product between disconnected patterns.",
+        "If a part of a query contains multiple disconnected patterns, this will build a cartesian product between "
+        "all those parts. This may produce a large amount of data and slow down query processing. While "
+        "occasionally intended, it may often be possible to reformulate the query that avoids the use of this cross "
+        "product, perhaps by adding a relationship between the different parts or by using OPTIONAL MATCH "
+        "({detail})",
+        "INFORMATION", "PERFORMANCE", "03N90",
+        "info: cartesian product. The disconnected patterns `{name}` build a cartesian product. A cartesian product "
+        "may produce a large amount of data and slow down query processing."),
+    "deprecated function": NotificationKind(
+        "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
+        "This feature is deprecated and will be removed in future versions.",
+        "The query used a deprecated function: `{name}`.",
+        "WARNING", "DEPRECATION", "01N02",
+        "warn: feature deprecated without replacement. `{name}` is deprecated and will be removed without a "
+        "replacement."),
+}
+
+# The functions Neo4j 5.26 deprecates without a replacement that graphplex accepts.
+DEPRECATED_FUNCTIONS = ("id",)
+
+# The status of the outcome itself, which Bolt 5.6+ sends beside the notifications (the driver polyfills it on older
+# versions): rows came back, the statement has columns but no rows, or it has no columns at all.
+RESULT_STATUSES = {
+    "success": ("00000", "note: successful completion"),
+    "no data": ("02000", "note: no data"),
+    "omitted result": ("00001", "note: successful completion - omitted result"),
+}
+SEVERITIES = ("INFORMATION", "WARNING")  # in rising order: a minimum severity keeps this one and those after it
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One notification of one statement: its kind, what it names (`name`), the detail of its Neo4j description,
+    and where it points (`anchor`, a pattern found in the text by `locate`; `position` once found)."""
+
+    kind: str
+    name: str
+    detail: str = ""
+    anchor: str | None = None
+    position: dict | None = None
+
+    @property
+    def definition(self) -> NotificationKind:
+        return KINDS[self.kind]
+
+    @property
+    def severity(self) -> str:
+        return self.definition.severity
+
+    @property
+    def category(self) -> str:
+        return self.definition.category
+
+    def as_notification(self, database: str) -> dict:
+        """The Bolt ≤5.4 `notifications` entry (the driver's `ResultSummary.notifications` item)."""
+        kind = self.definition
+        entry = {"code": kind.code, "title": kind.title,
+                 "description": kind.description.format(name=self.name, detail=self.detail, database=database),
+                 "severity": kind.severity, "category": kind.category}
+        if self.position is not None:
+            entry["position"] = dict(self.position)
+        return entry
+
+    def as_status(self, database: str) -> dict:
+        """The Bolt 5.6+ `statuses` entry, with the diagnostic record Neo4j gives."""
+        kind = self.definition
+        record = {"OPERATION": "", "OPERATION_CODE": "0", "CURRENT_SCHEMA": "/",
+                  "_classification": kind.category, "_severity": kind.severity}
+        if self.position is not None:
+            record["_position"] = dict(self.position)
+        notification = self.as_notification(database)
+        return {"gql_status": kind.gql_status,
+                "status_description": kind.status_description.format(name=self.name, database=database),
+                "neo4j_code": kind.code, "title": kind.title, "description": notification["description"],
+                "diagnostic_record": record}
+
+
+def result_status(outcome: str) -> dict:
+    """The status entry of a statement's outcome: "success", "no data" or "omitted result"."""
+    gql_status, description = RESULT_STATUSES[outcome]
+    return {"gql_status": gql_status, "status_description": description,
+            "diagnostic_record": {"OPERATION": "", "OPERATION_CODE": "0", "CURRENT_SCHEMA": "/"}}
+
+
+def wanted(notification: Notification, minimum_severity: str | None, disabled: Iterable[str] = ()) -> bool:
+    """Whether a client's filters keep `notification`: `minimum_severity` is "OFF", "WARNING" or "INFORMATION"
+    (None keeps all), `disabled` the categories (classifications) it does not want."""
+    if minimum_severity == "OFF":
+        return False
+    if minimum_severity in SEVERITIES and SEVERITIES.index(notification.severity) < SEVERITIES.index(minimum_severity):
+        return False
+    return notification.category not in set(disabled)
+
+
+def locate(notifications: Iterable[Notification], text: str) -> tuple[Notification, ...]:
+    """The notifications with their position in `text` (where their anchor is found)."""
+    located = []
+    for notification in notifications:
+        found = re.search(notification.anchor, text, re.IGNORECASE) if notification.anchor else None
+        if found is None:
+            located.append(notification)
+            continue
+        offset = found.start("at") if "at" in found.re.groupindex else found.start()
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        located.append(replace(notification, position={"offset": offset, "line": line, "column": column}))
+    return tuple(located)
+
+
+# --- what the planner finds ---------------------------------------------------------------------------------
+
+def unknown_label(name: str) -> Notification:
+    return Notification("unknown label", name, f"the missing label name is: {name}",
+                        rf":\s*`?(?P<at>{re.escape(name)})\b")
+
+
+def unknown_relationship_type(name: str) -> Notification:
+    return Notification("unknown relationship type", name, f"the missing relationship type is: {name}",
+                        rf"[:|]\s*`?(?P<at>{re.escape(name)})\b")
+
+
+def unknown_property_key(name: str) -> Notification:
+    return Notification("unknown property key", name, f"the missing property name is: {name}",
+                        rf"[.{{,]\s*`?(?P<at>{re.escape(name)})\b")
+
+
+def deprecations(statement: ast.Node) -> list[Notification]:
+    """The deprecated features a statement uses, each reported once."""
+    names = {node.lower_name for node in statement.walk()
+             if isinstance(node, ast.FunctionCall) and node.lower_name in DEPRECATED_FUNCTIONS}
+    return [Notification("deprecated function", name, anchor=rf"(?<![\w.`])(?P<at>{name})\s*\(")
+            for name in sorted(names)]
+
+
+def match_tokens(statement: ast.Node) -> tuple[set[str], set[str]]:
+    """The labels and relationship types that MATCH clauses (with their WHERE) name: Neo4j warns when one of them
+    does not exist, and not for the ones a CREATE or MERGE brings in."""
+    labels: set[str] = set()
+    types: set[str] = set()
+    for match in (node for node in statement.walk() if isinstance(node, ast.Match)):
+        for node in match.walk():
+            if isinstance(node, ast.LabelName):
+                labels.add(node.name)
+            elif isinstance(node, ast.LabelCheck):
+                labels.update(node.labels)
+            elif isinstance(node, ast.RelationshipPattern):
+                types.update(node.types)
+    return labels, types
+
+
+def cartesian_product(pattern: tuple[ast.PatternPart, ...], bound: set[str]) -> Notification | None:
+    """The notification of a MATCH whose pattern parts fall into disconnected groups (variables bound before
+    connect the parts that use them)."""
+    groups: list[tuple[set[str], list[ast.PatternPart]]] = []
+    for part in pattern:
+        names = _part_variables(part)
+        joined = [g for g in groups if g[0] & names or (g[0] & bound and names & bound)]
+        merged = (set(names), [part])
+        for group in joined:
+            groups.remove(group)
+            merged[0].update(group[0])
+            merged[1][:0] = group[1]
+        groups.append(merged)
+    if len(groups) < 2:
+        return None
+    groups.sort(key=lambda group: pattern.index(group[1][0]))
+    identifiers = sorted(name for _, parts in groups[1:] for part in parts for name in _part_variables(part)
+                         if not name.startswith(" "))
+    noun = "identifier is" if len(identifiers) == 1 else "identifiers are"
+    first_node = groups[1][1][0].element.nodes[0]
+    anchor = rf"\(\s*(?P<at>{re.escape(first_node.variable)})\b" if first_node.variable else None
+    return Notification("cartesian product", ", ".join(_part_text(part) for part in pattern),
+                        f"{noun}: ({', '.join(identifiers)})", anchor)
+
+
+def _part_variables(part: ast.PatternPart) -> set[str]:
+    names = {node.variable for node in part.element.nodes if node.variable}
+    names.update(rel.variable for rel in part.element.relationships if rel.variable)
+    return names
+
+
+def _part_text(part: ast.PatternPart) -> str:
+    """A pattern part as Cypher text, enough to recognise it: variables, labels and types."""
+    element = part.element
+    text = _node_text(element.nodes[0])
+    for rel, node in zip(element.relationships, element.nodes[1:]):
+        inner = (rel.variable or "") + "".join(f":{t}" for t in rel.types[:1]) + "".join(f"|{t}" for t in rel.types[1:])
+        body = f"-[{inner}]-" if inner else "--"
+        text += ("<" if rel.direction == "in" else "") + body + (">" if rel.direction == "out" else "")
+        text += _node_text(node)
+    return f"{part.variable} = {text}" if part.variable else text
+
+
+def _node_text(node: ast.NodePattern) -> str:
+    labels = node.labels
+    names = [labels.name] if isinstance(labels, ast.LabelName) else (
+        [item.name for item in labels.items if isinstance(item, ast.LabelName)] if isinstance(labels, ast.LabelAll)
+        else [])
+    return "(" + (node.variable or "") + "".join(f":{name}" for name in names) + ")"
