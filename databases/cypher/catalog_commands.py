@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from graphplex.databases.cypher import ast
+from graphplex.databases.cypher import apoc, ast
 from graphplex.databases.cypher.expressions import AGGREGATE_NAMES
 from graphplex.databases.cypher.functions import FUNCTIONS
 from graphplex.databases.cypher.plan import Plan
@@ -46,6 +46,7 @@ def plan_catalog_command(statement: ast.Statement, planner: "Planner") -> Plan:
 
 def _procedure_rows():
     _load_builtins()
+    apoc.load()
     for spec in sorted(PROCEDURES.values(), key=lambda s: s.name):
         yield {"name": spec.name, "description": spec.description, "mode": spec.mode,
                "worksOnSystem": spec.mode == "DBMS", "signature": spec.signature,
@@ -58,6 +59,7 @@ def _procedure_rows():
 def _function_rows(kind: str):
     if kind == "USER DEFINED":
         return
+    apoc.load()
     rows = []
     for spec in FUNCTIONS.values():
         rows.append({"name": spec.name, "category": spec.category, "description": spec.description,

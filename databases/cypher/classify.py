@@ -51,6 +51,7 @@ def classify(statement: ast.Statement) -> StatementInfo:
             loads_csv = loads_csv or isinstance(node, ast.LoadCsv)
             if isinstance(node, ast.CallProcedure):
                 procedures.append(node.name)
+                writes = writes or _calls_write_procedure(node.name)
         first = inner.parts[0].clauses[0] if inner.parts[0].clauses else None
         database = first.graph if isinstance(first, ast.Use) else None
         graphs = tuple(node.clauses[0].graph for node in inner.walk() if isinstance(node, ast.SingleQuery)
@@ -69,3 +70,9 @@ def classify(statement: ast.Statement) -> StatementInfo:
     if isinstance(inner, _DATABASE_MANAGEMENT):
         return StatementInfo(DATABASE_MANAGEMENT, explain=explain)
     return StatementInfo(READ, explain=explain)
+
+
+def _calls_write_procedure(name: str) -> bool:
+    """A call of a WRITE procedure (apoc.create.node…) makes the statement a write, as in Neo4j."""
+    from graphplex.databases.cypher.procedures import writes  # the registry: imported when a CALL is met
+    return writes(name)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable
 
-from graphplex.databases.cypher import ast
+from graphplex.databases.cypher import apoc, ast
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import arithmetic_error, syntax_error, type_error
 from graphplex.databases.cypher.functions import FUNCTIONS, property_of
@@ -743,6 +743,9 @@ def _function_call(expr: ast.FunctionCall, scope: Scope) -> Compiled:
     if name in AGGREGATE_NAMES:
         raise syntax_error(f"Invalid use of aggregating function {expr.name}(...) in this context")
     spec = FUNCTIONS.get(name)
+    if spec is None and apoc.is_apoc_name(name):
+        apoc.load()
+        spec = FUNCTIONS.get(name)
     if spec is None:
         raise syntax_error(f"Unknown function '{expr.name}'")
     if any(isinstance(arg, ast.PatternExpression) for arg in expr.args):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from graphplex.databases.cypher import ast
+from graphplex.databases.cypher import apoc, ast
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.plan import Operator
@@ -42,6 +42,10 @@ def _literal(value: object) -> str:
         return "null"
     if isinstance(value, str):
         return repr(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_literal(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(item) for item in value) + "]"
     return to_string(value)
 
 
@@ -68,12 +72,22 @@ def unregister(name: str) -> None:
 
 def find(name: str) -> ProcedureSpec:
     _load_builtins()
+    if apoc.is_apoc_name(name):
+        apoc.load()
     spec = PROCEDURES.get(name.lower())
     if spec is None:
         raise ClientError(f"There is no procedure with the name `{name}` registered for this database instance. "
                           "Please ensure you've spelled the procedure name correctly and that the procedure is "
                           "properly deployed.", "Neo.ClientError.Procedure.ProcedureNotFound")
     return spec
+
+
+def writes(name: str) -> bool:
+    """Whether the procedure `name` is a WRITE procedure (an unknown name is not; planning the call refuses it)."""
+    try:
+        return find(name).mode == "WRITE"
+    except ClientError:
+        return False
 
 
 def _load_builtins() -> None:
