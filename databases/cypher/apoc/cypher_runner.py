@@ -21,8 +21,10 @@ from graphplex.databases.errors import ClientError, Neo4jError
 
 VALUE = (("value", "MAP"),)
 STATEMENT_AND_PARAMS = (("statement", "STRING", ...), ("params", "MAP", ...))
-# Refusals that keep their own code when an inner statement meets them (Neo4j's `Status.HasStatus` exceptions).
-_OWN_CODES = ("Neo.ClientError.Security.", "Neo.ClientError.Transaction.", "Neo.TransientError.")
+# Refusals and failures that keep their own code when an inner statement meets them (Neo4j's `Status.HasStatus`
+# exceptions); the rest become the procedure's failure.
+_OWN_CODES = ("Neo.ClientError.Security.", "Neo.ClientError.Transaction.", "Neo.TransientError.",
+              "Neo.DatabaseError.")
 
 
 def with_parameter_mapping(text: str, keys) -> str:
