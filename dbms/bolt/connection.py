@@ -1,4 +1,4 @@
-"""One Bolt connection's state machine (Bolt 5.0–5.4 and 4.1–4.4), on top of the coordinator's sessions.
+"""One Bolt connection's state machine (Bolt 5.0–5.4, 5.6 and 4.1–4.4), on top of the coordinator's sessions.
 
 Every Bolt transaction is a DBMS transaction: auto-commit RUNs are a session's implicit transactions, BEGIN opens
 an explicit one, and `BEGIN`/`COMMIT`/`ROLLBACK` sent as Cypher (as pymgclient does) keep a session's statement
@@ -10,6 +10,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from graphplex.databases.cypher.notifications import wanted
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.bolt.packstream import Structure
 from graphplex.bolt.values import Dialect
@@ -52,6 +53,27 @@ def _invalid(message: str) -> ClientError:
     return ClientError(message, "Neo.ClientError.Request.Invalid")
 
 
+@dataclass(frozen=True)
+class _NotificationFilter:
+    """What notifications the client wants (HELLO for the connection, BEGIN or RUN for a transaction): a minimum
+    severity ("OFF", "WARNING", "INFORMATION"; None: all) and the categories (classifications) it disabled."""
+
+    minimum_severity: str | None = None
+    disabled: tuple[str, ...] = ()
+
+    def over(self, extra: dict) -> "_NotificationFilter":
+        """This filter with what a BEGIN or RUN sets in `extra` taking precedence."""
+        severity = _field(extra, "notifications_minimum_severity", str)
+        disabled = _field(extra, "notifications_disabled_classifications", list)
+        if disabled is None:
+            disabled = _field(extra, "notifications_disabled_categories", list)
+        return _NotificationFilter(severity if severity is not None else self.minimum_severity,
+                                   tuple(disabled) if disabled is not None else self.disabled)
+
+    def kept(self, notices) -> list:
+        return [n for n in notices if wanted(n, self.minimum_severity, self.disabled)]
+
+
 @dataclass
 class _Stream:
     result: object
@@ -59,6 +81,7 @@ class _Stream:
     started: float
     session: Session | None = None  # an auto-commit stream's own session, closed when the stream ends
     finished: bool = False
+    notification_filter: _NotificationFilter = _NotificationFilter()
 
 
 @dataclass
@@ -87,6 +110,8 @@ class BoltConnection:
         self.session: Session | None = None      # the explicit transaction's session (BEGIN) …
         self.transaction = None                   # … and its transaction
         self.statement_session: Session | None = None  # a session inside a Cypher `BEGIN` (pymgclient)
+        self.notification_filter = _NotificationFilter()  # the connection's (HELLO) …
+        self.transaction_filter = _NotificationFilter()   # … and the explicit transaction's (BEGIN)
 
     @property
     def authenticated(self) -> bool:
@@ -156,6 +181,7 @@ class BoltConnection:
 
     def _hello(self, extra: dict) -> Structure:
         metadata = {"server": self.options.agent, "connection_id": self.connection_id}
+        self.notification_filter = _NotificationFilter().over(extra)
         if self.version >= (4, 3):
             metadata["hints"] = {}
         if self.version[0] == 4 and self.version >= (4, 3) and "utc" in (_field(extra, "patch_bolt", list) or []):
@@ -209,7 +235,7 @@ class BoltConnection:
             result = self.transaction.run(text, parameters)
             qid = self.next_qid
             self.next_qid += 1
-            self.streams[qid] = _Stream(result, iter(result), started)
+            self.streams[qid] = _Stream(result, iter(result), started, notification_filter=self.transaction_filter)
             self.state = "TX_STREAMING"
             return success({"fields": result.keys(), "t_first": _ms(started), "qid": qid})
         if self.state != "READY":
@@ -231,7 +257,8 @@ class BoltConnection:
         elif not own:
             self.statement_session = None
             own = True
-        self.streams = {-1: _Stream(result, iter(result), started, session if own else None)}
+        self.streams = {-1: _Stream(result, iter(result), started, session if own else None,
+                                    notification_filter=self.notification_filter.over(extra))}
         self.state = "STREAMING"
         return success({"fields": result.keys(), "t_first": _ms(started)})
 
@@ -300,6 +327,11 @@ class BoltConnection:
             metadata["plan"] = _plan(summary.plan, profiled=False)
         if summary.profile is not None:
             metadata["profile"] = _plan(summary.profile, profiled=True)
+        notices = stream.notification_filter.kept(summary.notices)
+        if self.version >= (5, 6):
+            metadata["statuses"] = summary.statuses(notices)
+        elif notices:
+            metadata["notifications"] = [notice.as_notification(summary.database) for notice in notices]
         if self.state == "STREAMING":
             session = stream.session
             if session is not None:
@@ -327,6 +359,7 @@ class BoltConnection:
             session.close()
             raise
         self.session = session
+        self.transaction_filter = self.notification_filter.over(extra)
         self.streams = {}
         self.next_qid = 0
         self.state = "TX_READY"

@@ -24,7 +24,7 @@ from graphplex.bolt.limits import FROM_SETTINGS, UNAUTHENTICATED_MESSAGE_SIZE, L
 from graphplex.bolt.packstream import Structure, pack, unpack
 
 MAGIC = b"\x60\x60\xB0\x17"
-SUPPORTED = [(5, 4), (5, 3), (5, 2), (5, 1), (5, 0), (4, 4), (4, 3), (4, 2), (4, 1)]
+SUPPORTED = [(5, 6), (5, 4), (5, 3), (5, 2), (5, 1), (5, 0), (4, 4), (4, 3), (4, 2), (4, 1)]  # 5.6: GQL statuses
 _LENGTH = struct.Struct(">H")
 log = logging.getLogger("graphplex.bolt")
 
