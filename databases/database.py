@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.context import BatchTransaction, Counters, ExecutionContext, NestedStatements
+from graphplex.databases.cypher.context import BatchTransaction, Counters, ExecutionContext, StatementDoor
+from graphplex.databases.cypher.classify import READ, classify
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.cypher.plan import Plan
 from graphplex.databases.cypher.planner import Planner
@@ -216,12 +217,12 @@ class Database:
     def execute(self, query: str, parameters: dict | None = None, *, transaction: StorageTransaction | None = None,
                 new_batch: Callable[[], BatchTransaction] | None = None,
                 statement: ast.Statement | None = None,
-                statements: NestedStatements | None = None) -> "QueryResult":
+                statements: StatementDoor | None = None) -> "QueryResult":
         """Runs a statement; the result streams lazily. Without `transaction` the statement runs in its own
         transaction, committed when the result is exhausted (or rolled back if it fails). `new_batch` lets
         `CALL { } IN TRANSACTIONS` open its batches when the caller's transaction is an implicit one; `statement`
-        is `query` already parsed (see `plan`); `statements` lets procedures run statements of their own (by
-        default, as this database alone admits them)."""
+        is `query` already parsed (see `plan`); `statements` admits the statements procedures run inside this one
+        (by default, as this database alone does)."""
         parameters = _engine_parameters(parameters) if parameters else {}
         if transaction is not None and not transaction.is_open:
             raise TransactionError(f"The transaction is {transaction.status.value} and cannot be used.",
@@ -251,23 +252,32 @@ class Database:
         ctx = ExecutionContext(txn, parameters, Counters(), self.name,
                                new_batch=standalone_batches(self, txn) if implicit else new_batch,
                                import_dir=self.import_dir,
-                               statements=statements if statements is not None else OwnStatements(self))
+                               statements=NestedPlanner(self, statements if statements is not None else OwnDoor()))
         return QueryResult(plan, ctx, implicit)
 
 
-class OwnStatements:
-    """The statements a procedure runs inside a statement of a database used on its own (no DBMS to admit them):
-    planned here; a procedure of mode READ may not run one that writes."""
+class NestedPlanner:
+    """`NestedStatements` of one execution: statements admitted through `door`, planned by this database (through
+    its plan cache, as top-level statements are)."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, door: StatementDoor) -> None:
         self.database = database
+        self.door = door
 
     def plan(self, text: str, read_only: bool) -> Plan:
-        plan = self.database.plan(text)
-        if read_only and plan.category != "read":
+        return self.database.plan(text, self.door.admit(text, read_only))
+
+
+class OwnDoor:
+    """The `StatementDoor` of a database used on its own (no DBMS to admit statements): it parses; a procedure of
+    mode READ may not run a statement that writes."""
+
+    def admit(self, text: str, read_only: bool) -> ast.Statement:
+        statement = parse(text)
+        if read_only and classify(statement).category != READ:
             raise ClientError("Write operations are not allowed for a procedure restricted to READ.",
                               "Neo.ClientError.Security.Forbidden")
-        return plan
+        return statement
 
 
 def _unexpected(error: Exception) -> Neo4jError:

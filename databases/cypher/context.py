@@ -8,6 +8,7 @@ from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import Edge, StorageTransaction, Vertex
 
 if TYPE_CHECKING:
+    from graphplex.databases.cypher import ast
     from graphplex.databases.cypher.plan import Plan
 
 
@@ -63,16 +64,24 @@ class BatchTransaction(Protocol):
         """Rolls the batch back; nothing of it stays."""
 
 
+class StatementDoor(Protocol):
+    """Lets in a statement that a procedure runs inside the statement calling it (`apoc.cypher.run`, `apoc.do.when`,
+    `apoc.periodic.iterate` …), as whoever runs the outer statement provides it (`Database.execute(statements=…)`).
+    The inner statement is no side door: it is let in as a top-level statement would be (the limit on its text,
+    its route, the caller's privileges, the transaction's rules on what it may mix and which database it may
+    write); the database then plans it, and the procedure runs the plan over the caller's transaction."""
+
+    def admit(self, text: str, read_only: bool) -> "ast.Statement":
+        """`text` parsed, once admitted for the calling transaction. `read_only` (a procedure of mode READ) refuses
+        a statement that writes, as Neo4j refuses a write restricted to READ."""
+
+
 class NestedStatements(Protocol):
-    """How a procedure runs a Cypher statement of its own inside the statement that calls it (`apoc.cypher.run`,
-    `apoc.do.when`, `apoc.periodic.iterate` …), as whoever runs the outer statement provides it
-    (`ExecutionContext.statements`). The inner statement is no side door: it is let in as a top-level statement
-    would be (the limit on its text, its route, the caller's privileges, the transaction's rules on what it may
-    mix and which database it may write), then planned; the caller runs the plan over its own transaction."""
+    """What procedures use (`ExecutionContext.statements`): a statement admitted through the door of the calling
+    transaction, then planned by the database."""
 
     def plan(self, text: str, read_only: bool) -> "Plan":
-        """The plan of `text`, admitted for the calling transaction. `read_only` (a procedure of mode READ)
-        refuses a statement that writes, as Neo4j refuses a write restricted to READ."""
+        """The plan of `text`, admitted for the calling transaction (`StatementDoor.admit`)."""
 
 
 @dataclass
