@@ -142,7 +142,7 @@ class Planner:
         elif isinstance(clause, (ast.With, ast.Return)):
             is_with = isinstance(clause, ast.With)
             operators, names = plan_projection(clause.projection, scope, state.variables, is_with,
-                                               clause.where if is_with else None)
+                                               clause.where if is_with else None, after_writes=state.writes)
             state.operators.extend(operators)
             state.kinds = _projected_kinds(clause.projection, names, state)
             state.variables = list(names)

@@ -32,8 +32,11 @@ class _Aggregate:
 
 
 def plan_projection(projection: ast.Projection, scope: Scope, visible: list[str], is_with: bool,
-                    where: ast.Expr | None = None) -> tuple[list[Operator], list[str]]:
+                    where: ast.Expr | None = None, after_writes: bool = False) -> tuple[list[Operator], list[str]]:
     """Operators for a WITH/RETURN body (and WITH's WHERE) and the names it binds, in order.
+
+    `after_writes` says that clauses before this one write: SKIP and LIMIT then still pull every row, so that
+    every write happens however few rows are returned (Neo4j's ExhaustiveLimit).
 
     Without aggregation or DISTINCT, ORDER BY and WHERE may still read the variables from before the
     projection, so those rows keep them until the last step."""
@@ -59,7 +62,7 @@ def plan_projection(projection: ast.Projection, scope: Scope, visible: list[str]
                                    "the preceding RETURN or WITH")
         operators.append(_sort(order_by, sort_scope))
     if projection.skip is not None or projection.limit is not None:
-        operators.append(_skip_limit(projection.skip, projection.limit, scope))
+        operators.append(_skip_limit(projection.skip, projection.limit, scope, exhaustive=after_writes))
     if where is not None:
         predicate = compile_expression(_rewrite_to_columns(ast.SortItem(where), items).expression, sort_scope)
         operators.append(Operator("Filter", "", lambda rows, ctx: (r for r in rows if predicate(r, ctx) is True)))
@@ -279,18 +282,21 @@ def _sort(order_by: list[ast.SortItem], scope: Scope) -> Operator:
     return Operator("Sort", ", ".join(("DESC " if s.descending else "") + "…" for s in order_by), run)
 
 
-def _skip_limit(skip: ast.Expr | None, limit: ast.Expr | None, scope: Scope) -> Operator:
+def _skip_limit(skip: ast.Expr | None, limit: ast.Expr | None, scope: Scope, exhaustive: bool) -> Operator:
     skip_value = _count_expression(skip, "SKIP", scope)
     limit_value = _count_expression(limit, "LIMIT", scope)
 
     def run(rows, ctx):
         start = skip_value(ctx) if skip_value else 0
         count = limit_value(ctx) if limit_value else None
-        if count == 0:
-            return
-        rows = itertools.islice(rows, start, None)
-        # Two slices: a start and a count near 2^63 each fit islice, their sum would not.
-        yield from rows if count is None else itertools.islice(rows, count)
+        rows = iter(rows)
+        if count != 0:
+            rows = itertools.islice(rows, start, None)
+            # Two slices: a start and a count near 2^63 each fit islice, their sum would not.
+            yield from rows if count is None else itertools.islice(rows, count)
+        if exhaustive:
+            for _ in rows:
+                ctx.check()
     return Operator("SkipLimit", "", run)
 
 

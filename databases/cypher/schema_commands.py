@@ -2,14 +2,17 @@
 SHOW CONSTRAINTS with YIELD, WHERE and RETURN."""
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.errors import syntax_error
 from graphplex.databases.cypher.plan import Operator, Plan
 from graphplex.databases.cypher.show import plan_show
-from graphplex.databases.storage import SchemaChange
+from graphplex.databases.storage import NODE, SchemaChange
 from graphplex.databases.storage.schema import LOOKUP_INDEXES
+from graphplex.databases.storage.schema_errors import equivalent_index, index_exists
 
 if TYPE_CHECKING:
     from graphplex.databases.cypher.planner import Planner
@@ -20,34 +23,58 @@ INDEX_EXTRA_COLUMNS = ["trackedSince", "options", "failureMessage", "createState
 CONSTRAINT_COLUMNS = ["id", "name", "type", "entityType", "labelsOrTypes", "properties", "ownedIndex",
                       "propertyType"]
 CONSTRAINT_EXTRA_COLUMNS = ["options", "createStatement"]
+LOOKUP_PROVIDER = "token-lookup-1.0"
 
 
 def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
     if isinstance(statement, ast.ShowSchema):
         return _plan_show(statement, planner)
-    change, counter = _schema_change(statement)
+    if isinstance(statement, ast.CreateIndex) and statement.kind == "LOOKUP":
+        apply = partial(_lookup_index_exists, statement)
+    else:
+        change, counter = _schema_change(statement)
+
+        def apply(ctx, name: str | None) -> None:
+            if ctx.txn.change_schema(change if name is None else replace(change, name=name)):
+                setattr(ctx.counters, counter, getattr(ctx.counters, counter) + 1)
 
     def run(rows, ctx):
         for _ in rows:
-            resolved = change
-            if isinstance(change.name, ast.Parameter):
-                name = ctx.parameters.get(change.name.name)
-                if not isinstance(name, str):
-                    raise syntax_error(f"Expected parameter ${change.name.name} to be a String")
-                from dataclasses import replace
-                resolved = replace(change, name=name)
-            if ctx.txn.change_schema(resolved):
-                setattr(ctx.counters, counter, getattr(ctx.counters, counter) + 1)
+            apply(ctx, _parameter_name(statement, ctx))
         return iter(())
     parameters = frozenset(node.name for node in statement.walk() if isinstance(node, ast.Parameter))
     return Plan([Operator(type(statement).__name__, "", run)], [], "s", "schema", parameters)
 
 
+def _parameter_name(statement: ast.Statement, ctx) -> str | None:
+    """The rule's name when the statement gives it as a parameter (`CREATE INDEX $name …`), else None."""
+    name = getattr(statement, "name", None)
+    if not isinstance(name, ast.Parameter):
+        return None
+    value = ctx.parameters.get(name.name)
+    if not isinstance(value, str):
+        raise syntax_error(f"Expected parameter ${name.name} to be a String")
+    return value
+
+
+def _lookup_index_exists(statement: ast.CreateIndex, ctx, name: str | None) -> None:
+    """`CREATE LOOKUP INDEX`: graphplex's token lookups (the label and type maps) always exist, as Neo4j's two
+    lookup indexes do from the start; asking for one more meets Neo4j's clash errors, or nothing with IF NOT
+    EXISTS."""
+    index_id, existing, entity_type = next(i for i in LOOKUP_INDEXES if i[2] == statement.entity_type)
+    if statement.if_not_exists:
+        return
+    schema = "(:<any-labels>)" if entity_type == NODE else "()-[:<any-types>]-()"
+    wanted = name if name is not None else statement.name
+    if wanted is None or wanted == existing:
+        raise equivalent_index(f"Index( id={index_id}, name='{existing}', type='LOOKUP', schema={schema}, "
+                               f"indexProvider='{LOOKUP_PROVIDER}' )")
+    raise index_exists(schema)
+
+
 def _schema_change(statement: ast.Statement) -> tuple[SchemaChange, str]:
+    """The storage's change for a CREATE/DROP INDEX or CONSTRAINT, and the counter it adds to."""
     if isinstance(statement, ast.CreateIndex):
-        if statement.kind == "LOOKUP":
-            raise syntax_error("Token lookup indexes always exist in graphplex (label and relationship type "
-                               "lookups); there is nothing to create")
         return SchemaChange("create_index", statement.name, statement.entity_type, statement.label,
                             statement.properties, if_not_exists=statement.if_not_exists), "indexes_added"
     if isinstance(statement, ast.DropIndex):
@@ -79,7 +106,7 @@ def _index_rows(storage, kind: str):
     rows = []
     if kind in ("ALL", "LOOKUP"):
         for index_id, name, entity_type in LOOKUP_INDEXES:
-            rows.append(_index_row(index_id, name, "LOOKUP", entity_type, None, None, None, "token-lookup-1.0"))
+            rows.append(_index_row(index_id, name, "LOOKUP", entity_type, None, None, None, LOOKUP_PROVIDER))
     if kind in ("ALL", "RANGE"):
         for index in sorted(storage.indexes.by_name.values(), key=lambda i: i.id):
             rows.append(_index_row(index.id, index.name, "RANGE", index.entity_type, [index.label],

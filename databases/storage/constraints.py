@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from graphplex.databases.errors import ClientError, ConstraintError
+from graphplex.databases.errors import ConstraintError, DatabaseError
 from graphplex.databases.storage.indexes import NODE, PropertyIndex
 from graphplex.databases.storage.mvcc import committed_version
 from graphplex.databases.storage.records import Vertex, has_token
+from graphplex.databases.storage.schema_errors import constraint_description, creation_failed
 from graphplex.databases.values import cypher_type_name
 
 UNIQUENESS = "UNIQUENESS"
@@ -46,11 +47,11 @@ class Constraint:
         return (self.kind, self.entity_type, self.label, self.properties, self.property_types) == (
             other.kind, other.entity_type, other.label, other.properties, other.property_types)
 
-    def describe(self) -> str:
-        props = ", ".join(self.properties)
-        schema = f"(:{self.label} {{{props}}})" if self.entity_type == NODE else f"()-[:{self.label} {{{props}}}]-()"
-        return f"Constraint( id={self.id}, name='{self.name}', type='{self.type_name}', schema={schema}" + (
-            f", ownedIndex={self.index.id} )" if self.index is not None else " )")
+    def describe(self, named: bool = True) -> str:
+        """Neo4j's description of the constraint being created (no id yet); `named` False for the checks that
+        describe it by its schema only (existence, and the key's existence part)."""
+        return constraint_description(None, self.name if named else None, self.kind, self.entity_type, self.label,
+                                      self.properties, self.property_types)
 
     # --- checks --------------------------------------------------------------------------------------------
 
@@ -117,14 +118,11 @@ class Constraint:
                     continue
             message = self.violation(entity, version, own) if self.kind != UNIQUENESS else None
             if message is not None:
-                raise self._creation_failed(message)
+                # Neo4j checks existence by the schema alone: its description has no name.
+                raise self._creation_failed(message, named=self.kind == PROPERTY_TYPE)
 
-    def _creation_failed(self, detail: str) -> ClientError:
-        props = ", ".join(self.properties)
-        schema = f"(:{self.label} {{{props}}})" if self.entity_type == NODE else f"()-[:{self.label} {{{props}}}]-()"
-        return ClientError(
-            f"Unable to create Constraint( name='{self.name}', type='{self.type_name}', schema={schema} ):\n{detail}",
-            "Neo.ClientError.Schema.ConstraintCreationFailed")
+    def _creation_failed(self, detail: str, named: bool = True) -> DatabaseError:
+        return creation_failed(self.describe(named), detail)
 
 
 def validate(constraints_by_token: dict, written: Iterable, own) -> None:

@@ -7,11 +7,12 @@ that a constraint is checked against all committed data). A failure undoes the c
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from graphplex.databases.errors import ClientError
 from graphplex.databases.storage.constraints import KEY, UNIQUENESS, Constraint
+from graphplex.databases.storage.schema_checks import check, record, rules_of
+from graphplex.databases.storage.schema_errors import schema_text
 from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
 
 # Token lookup indexes exist from the start in Neo4j 5 (ids 1 and 2); ours are the label and type maps.
@@ -36,29 +37,12 @@ class SchemaChange:
     if_exists: bool = False
 
     def schema_text(self) -> str:
-        props = ", ".join(self.properties)
-        if self.entity_type == NODE:
-            return f"(:{self.label} {{{props}}})"
-        return f"()-[:{self.label} {{{props}}}]-()"
+        return schema_text(self.entity_type, self.label, self.properties)
 
     def default_name(self) -> str:
         prefix = "index" if self.action == "create_index" else "constraint"
         text = f"{self.action}|{self.entity_type}|{self.label}|{self.properties}|{self.kind}|{self.property_types}"
         return f"{prefix}_{zlib.crc32(text.encode()):08x}"
-
-
-@dataclass(frozen=True)
-class _Entry:
-    """A catalogue entry as validation sees it: enough to detect clashes of names and schemas."""
-
-    name: str
-    is_index: bool
-    entity_type: str
-    label: str
-    properties: tuple[str, ...]
-    kind: str = ""
-    property_types: tuple[str, ...] = ()
-    owning_constraint: str | None = None
 
 
 class Schema:
@@ -76,22 +60,12 @@ class Schema:
 
     # --- validation against the catalogue as a transaction would leave it -----------------------------------
 
-    def _entries(self) -> dict[str, _Entry]:
-        entries = {}
-        for index in self.indexes.by_name.values():
-            key = index.name if index.owning_constraint is None else f"{index.name}\0index"
-            entries[key] = _Entry(index.name, True, index.entity_type, index.label, index.properties,
-                                         owning_constraint=index.owning_constraint)
-        for c in self.constraints.values():
-            entries[c.name] = _Entry(c.name, False, c.entity_type, c.label, c.properties, c.kind, c.property_types)
-        return entries
-
     def check(self, change: SchemaChange, pending: Iterable[SchemaChange]) -> SchemaChange | None:
         """Raises the Neo4j error `change` would meet after `pending`; returns the change to record (None: no-op)."""
-        entries = self._entries()
+        rules = rules_of(self)
         for earlier in pending:
-            _apply_entry(entries, earlier)
-        return _check_against(entries, change)
+            record(rules, earlier)
+        return check(rules, change)
 
     # --- application at commit -------------------------------------------------------------------------------
 
@@ -100,7 +74,7 @@ class Schema:
         undo: list[Callable[[], None]] = []
         try:
             for change in changes:
-                change = _check_against(self._entries(), change)
+                change = check(rules_of(self), change)
                 if change is None:
                     continue
                 undo.append(getattr(self, "_" + change.action)(change, all_entities, own))
@@ -134,14 +108,14 @@ class Schema:
 
     def _create_constraint(self, change: SchemaChange, all_entities, own) -> Callable:
         name = change.name or change.default_name()
-        constraint = Constraint(self._new_id(), name, change.kind, change.entity_type, change.label,
-                                change.properties, change.property_types)
+        undo_index = None
         if change.kind in (UNIQUENESS, KEY):
+            # Neo4j creates the owned index first: its id comes before the constraint's.
             index_change = SchemaChange("create_index", name, change.entity_type, change.label, change.properties)
             undo_index = self._create_index(index_change, all_entities, own, owner=name)
-            constraint.index = self.indexes.by_name[name]
-        else:
-            undo_index = None
+        constraint = Constraint(self._new_id(), name, change.kind, change.entity_type, change.label,
+                                change.properties, change.property_types,
+                                self.indexes.by_name[name] if undo_index is not None else None)
         try:
             constraint.check_existing(all_entities(change.entity_type), own)
         except BaseException:
@@ -178,115 +152,3 @@ class Schema:
         self.constraints_by_token[token].remove(constraint)
         if not self.constraints_by_token[token]:
             del self.constraints_by_token[token]
-
-
-def _apply_entry(entries: dict[str, _Entry], change: SchemaChange) -> None:
-    name = change.name or change.default_name()
-    if change.action == "create_index":
-        entries[name] = _Entry(name, True, change.entity_type, change.label, change.properties)
-    elif change.action == "create_constraint":
-        entries[name] = _Entry(name, False, change.entity_type, change.label, change.properties, change.kind,
-                               change.property_types)
-        if change.kind in (UNIQUENESS, KEY):
-            entries[name + "\0index"] = _Entry(name, True, change.entity_type, change.label, change.properties,
-                                               owning_constraint=name)
-    else:
-        entries.pop(change.name, None)
-        entries.pop(f"{change.name}\0index", None)
-
-
-def _check_against(entries: dict[str, _Entry], change: SchemaChange) -> SchemaChange | None:
-    """The clash rules of Neo4j 5 for one change; returns None for an IF [NOT] EXISTS no-op."""
-    action = change.action
-    if action == "create_index":
-        return _check_create_index(entries, change)
-    if action == "create_constraint":
-        return _check_create_constraint(entries, change)
-    if action == "drop_index":
-        entry = entries.get(f"{change.name}\0index") or entries.get(change.name)
-        if entry is None or not entry.is_index:
-            if change.if_exists:
-                return None
-            raise ClientError(f"Unable to drop index called `{change.name}`. There is no such index.",
-                              "Neo.ClientError.Schema.IndexNotFound")
-        if entry.owning_constraint is not None:
-            raise ClientError(f"Unable to drop index: Index belongs to constraint: `{entry.owning_constraint}`",
-                              "Neo.ClientError.Schema.ForbiddenOnConstraintIndex")
-        return change
-    entry = entries.get(change.name)
-    if entry is None or entry.is_index:
-        if change.if_exists:
-            return None
-        raise ClientError(f"Unable to drop constraint `{change.name}`: No such constraint {change.name}.",
-                          "Neo.ClientError.Schema.ConstraintNotFound")
-    return change
-
-
-def _check_create_index(entries: dict[str, _Entry], change: SchemaChange) -> SchemaChange | None:
-    name = change.name or change.default_name()
-    same_schema = [e for e in entries.values() if e.is_index and e.entity_type == change.entity_type
-                   and e.label == change.label and e.properties == change.properties]
-    named = entries.get(name)
-    if named is not None:
-        if change.if_not_exists:
-            return None
-        if named.is_index and same_schema and named in same_schema:
-            raise ClientError(f"An equivalent index already exists, 'Index( name='{name}', type='RANGE', "
-                              f"schema={change.schema_text()} )'.",
-                              "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists")
-        raise _name_taken(named)
-    if same_schema:
-        if change.if_not_exists:
-            return None
-        owner = same_schema[0].owning_constraint
-        if owner is not None:
-            raise ClientError(f"There is a uniqueness constraint on {change.schema_text()}, so an index is already "
-                              "created that matches this.", "Neo.ClientError.Schema.IndexAlreadyExists")
-        raise ClientError(f"There already exists an index {change.schema_text()}.",
-                          "Neo.ClientError.Schema.IndexAlreadyExists")
-    return change if change.name else _named(change, name)
-
-
-def _check_create_constraint(entries: dict[str, _Entry], change: SchemaChange) -> SchemaChange | None:
-    name = change.name or change.default_name()
-    equivalent = [e for e in entries.values() if not e.is_index and e.kind == change.kind
-                  and e.entity_type == change.entity_type and e.label == change.label
-                  and e.properties == change.properties and e.property_types == change.property_types]
-    named = entries.get(name)
-    if named is not None:
-        if change.if_not_exists:
-            return None
-        if named in equivalent:
-            raise ClientError(f"An equivalent constraint already exists, 'Constraint( name='{name}', "
-                              f"type='{change.kind}', schema={change.schema_text()} )'.",
-                              "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists")
-        raise _name_taken(named)
-    if equivalent:
-        if change.if_not_exists:
-            return None
-        raise ClientError(f"Constraint already exists: Constraint( name='{equivalent[0].name}', "
-                          f"type='{change.kind}', schema={change.schema_text()} )",
-                          "Neo.ClientError.Schema.ConstraintAlreadyExists")
-    if change.kind in (UNIQUENESS, KEY):
-        clashing = [e for e in entries.values() if e.is_index and e.owning_constraint is None
-                    and e.entity_type == change.entity_type and e.label == change.label
-                    and e.properties == change.properties]
-        if clashing:
-            if change.if_not_exists:
-                return None
-            raise ClientError(f"There already exists an index {change.schema_text()}. A constraint cannot be "
-                              "created until the index has been dropped.",
-                              "Neo.ClientError.Schema.IndexAlreadyExists")
-    return change if change.name else _named(change, name)
-
-
-def _name_taken(entry: _Entry) -> ClientError:
-    if entry.is_index:
-        return ClientError(f"There already exists an index called '{entry.name}'.",
-                           "Neo.ClientError.Schema.IndexWithNameAlreadyExists")
-    return ClientError(f"There already exists a constraint called '{entry.name}'.",
-                       "Neo.ClientError.Schema.ConstraintWithNameAlreadyExists")
-
-
-def _named(change: SchemaChange, name: str) -> SchemaChange:
-    return replace(change, name=name)

@@ -492,12 +492,12 @@ class TestIndexes:
 
     def test_dropping_a_missing_index_fails_unless_if_exists(self, db):
         error = fails(db, "DROP INDEX nope")
-        assert error.code == "Neo.ClientError.Schema.IndexNotFound"
+        assert error.code == "Neo.DatabaseError.Schema.IndexDropFailed"
         assert db.execute("DROP INDEX nope IF EXISTS").consume().indexes_removed == 0
 
     def test_an_index_owned_by_a_constraint_cannot_be_dropped(self, db):
         rows(db, "CREATE CONSTRAINT isbn FOR (b:Book) REQUIRE b.isbn IS UNIQUE")
-        assert fails(db, "DROP INDEX isbn").code == "Neo.ClientError.Schema.ForbiddenOnConstraintIndex"
+        assert fails(db, "DROP INDEX isbn").code == "Neo.DatabaseError.Schema.IndexDropFailed"
 
     def test_a_schema_change_in_a_rolled_back_transaction_does_not_happen(self, db):
         txn = db.begin()
@@ -640,7 +640,7 @@ class TestConstraints:
     def test_a_constraint_existing_data_breaks_cannot_be_created(self, db):
         rows(db, "CREATE (:Book {isbn: 1}), (:Book {isbn: 1})")
         error = fails(db, "CREATE CONSTRAINT u FOR (b:Book) REQUIRE b.isbn IS UNIQUE")
-        assert error.code == "Neo.ClientError.Schema.ConstraintCreationFailed"
+        assert error.code == "Neo.DatabaseError.Schema.ConstraintCreationFailed"
         assert rows(db, "SHOW CONSTRAINTS") == []
 
     def test_drop_constraint_counts_one_constraint_removed_and_drops_its_index(self, db):
@@ -651,7 +651,7 @@ class TestConstraints:
         assert column(db, "SHOW RANGE INDEXES YIELD name") == []
 
     def test_dropping_a_missing_constraint_fails_unless_if_exists(self, db):
-        assert fails(db, "DROP CONSTRAINT nope").code == "Neo.ClientError.Schema.ConstraintNotFound"
+        assert fails(db, "DROP CONSTRAINT nope").code == "Neo.DatabaseError.Schema.ConstraintDropFailed"
         assert db.execute("DROP CONSTRAINT nope IF EXISTS").consume().constraints_removed == 0
 
     def test_dropping_a_constraint_lets_duplicates_in(self, db):

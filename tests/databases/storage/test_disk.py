@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from graphplex.databases import Database
-from graphplex.databases.errors import ClientError, ConstraintError, Neo4jError, TransientError
+from graphplex.databases.errors import ClientError, ConstraintError, DatabaseError, Neo4jError, TransientError
 
 DISK = "ON_DISK_TRANSACTIONAL"
 
@@ -112,9 +112,9 @@ def test_uniqueness_is_checked_against_the_newest_committed_state(db):
 
 def test_constraint_creation_fails_on_existing_duplicates(db):
     db.execute("CREATE (:P {id: 1}), (:P {id: 1})").consume()
-    with pytest.raises(ClientError) as caught:
+    with pytest.raises(DatabaseError) as caught:
         db.execute("CREATE CONSTRAINT c FOR (p:P) REQUIRE p.id IS UNIQUE").consume()
-    assert caught.value.code == "Neo.ClientError.Schema.ConstraintCreationFailed"
+    assert caught.value.code == "Neo.DatabaseError.Schema.ConstraintCreationFailed"
     assert values(db, "SHOW CONSTRAINTS YIELD name") == []
 
 
