@@ -132,14 +132,14 @@ def _first_column(ctx: ExecutionContext, name: str, statement: str, params: dict
         yield row[first] if first is not None else None
 
 
-@function("apoc.cypher.runFirstColumnSingle", 2, category="apoc", deterministic=False,
+@function("apoc.cypher.runFirstColumnSingle", 2, deterministic=False,
           signature="apoc.cypher.runFirstColumnSingle(statement :: STRING, params :: MAP) :: ANY")
 def run_first_column_single(ctx: ExecutionContext, statement: str, params: dict | None) -> object:
     """Runs the given statement with the given parameters and returns the first element of the first column."""
     return next(_first_column(ctx, "apoc.cypher.runFirstColumnSingle", statement, params), None)
 
 
-@function("apoc.cypher.runFirstColumnMany", 2, category="apoc", deterministic=False,
+@function("apoc.cypher.runFirstColumnMany", 2, deterministic=False,
           signature="apoc.cypher.runFirstColumnMany(statement :: STRING, params :: MAP) :: LIST<ANY>")
 def run_first_column_many(ctx: ExecutionContext, statement: str, params: dict | None) -> list:
     """Runs the given statement with the given parameters and returns the first column collected into a list."""
