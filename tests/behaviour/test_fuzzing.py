@@ -79,7 +79,7 @@ def test_inputs_found_by_fuzzing(text):
 
 
 def test_shortest_path_as_a_value_needs_bound_nodes_and_may_be_anonymous():
-    assert outcome_of(FOUND["shortestPath as a value between unbound nodes"]) == "Neo.ClientError.Statement.SemanticError"
+    assert outcome_of(FOUND["shortestPath as a value between unbound nodes"]) == "Neo.ClientError.Statement.SyntaxError"
     assert outcome_of(FOUND["shortestPath as a value with an anonymous relationship"]) == "rows"
 
 

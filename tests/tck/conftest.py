@@ -5,7 +5,10 @@ e.g. `python -m pytest tests/tck --tck-update-expected`):
 - `--tck-update-expected` runs the TCK without the xfail marks, rewrites `expected_failures.txt` with the
   scenarios failing now (keeping listed ones this run did not execute), and then does not fail the run unless a
   test outside the TCK failed;
-- `--tck-side-effects=state|counters` chooses how side effects are measured (see `side_effects.py`).
+- `--tck-side-effects=state|counters` chooses how side effects are measured (see `side_effects.py`);
+- `--tck-errors=strict|lenient` chooses how expected errors are checked (see `error_codes.py`): strict, the
+  default, requires Neo4j 5's code and the phase (compile time or runtime); each mode has its own list of expected
+  failures (`expected_failures.txt` for strict, `expected_failures_lenient.txt`).
 """
 from __future__ import annotations
 
@@ -14,13 +17,15 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from .expectations import EXPECTED_FAILURES, read_expected_failures, write_expected_failures
+from .error_codes import MODES
+from .expectations import expected_failures_file, read_expected_failures, write_expected_failures
 from .gherkin import Scenario
 from .suite import load_suite
 
 _UPDATE = "--tck-update-expected"
 _SIDE_EFFECTS = "--tck-side-effects"
 _STORAGE_MODE = "--tck-storage-mode"
+_ERRORS = "--tck-errors"
 
 
 @dataclass
@@ -28,6 +33,7 @@ class _TckRun:
     """What this session learns about the TCK: its scenarios by node id, and each one's outcome."""
 
     update: bool
+    errors_mode: str = "strict"
     listed: list[str] = field(default_factory=list)  # expected_failures.txt as read at collection
     scenarios: dict[str, Scenario] = field(default_factory=dict)  # node id → scenario
     outcomes: dict[str, str] = field(default_factory=dict)  # scenario id → "passed", "failed" or "skipped"
@@ -50,10 +56,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(_SIDE_EFFECTS, choices=("state", "counters"), default="state",
                     help="measure side effects by reading the graph before and after the query (state: the "
                          "TCK's definition, the default) or from result.counters (counters)")
+    group.addoption(_ERRORS, choices=MODES, default="strict",
+                    help="check an expected error's Neo4j code and phase (strict, the default) or only its kind "
+                         "(lenient)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_RUN] = _TckRun(update=bool(config.getoption(_UPDATE, default=False)))
+    config.stash[_RUN] = _TckRun(update=bool(config.getoption(_UPDATE, default=False)),
+                                 errors_mode=str(config.getoption(_ERRORS, default="strict")))
 
 
 @pytest.fixture(scope="session")
@@ -68,9 +78,16 @@ def tck_side_effects_mode(pytestconfig: pytest.Config) -> str:
     return str(pytestconfig.getoption(_SIDE_EFFECTS, default="state"))
 
 
+@pytest.fixture(scope="session")
+def tck_errors_mode(pytestconfig: pytest.Config) -> str:
+    """How the runner checks expected errors: "strict" (default: code and phase) or "lenient"."""
+    return pytestconfig.stash[_RUN].errors_mode
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     run = config.stash[_RUN]
-    run.listed = read_expected_failures()
+    expected = expected_failures_file(run.errors_mode)
+    run.listed = read_expected_failures(expected)
     listed = set(run.listed)
     for item in items:
         callspec = getattr(item, "callspec", None)
@@ -79,7 +96,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         run.scenarios[item.nodeid] = scenario
         if scenario.id in listed and not run.update:
-            item.add_marker(pytest.mark.xfail(strict=True, reason=f"listed in {EXPECTED_FAILURES.name}"))
+            item.add_marker(pytest.mark.xfail(strict=True, reason=f"listed in {expected.name}"))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -119,7 +136,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     failing = {scenario_id for scenario_id in ran if run.outcomes[scenario_id] == "failed"}
     not_run = {scenario_id for scenario_id in run.listed if scenario_id not in ran and scenario_id in order}
     ids = sorted(failing | not_run, key=lambda scenario_id: order.get(scenario_id, len(order)))
-    write_expected_failures(ids)
+    write_expected_failures(ids, expected_failures_file(run.errors_mode))
     run.rewritten = len(ids)
     if exitstatus == pytest.ExitCode.TESTS_FAILED and not run.other_failures:
         session.exitstatus = pytest.ExitCode.OK
@@ -143,13 +160,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     skipped = sum(outcome == "skipped" for outcome in run.outcomes.values())
     if skipped:
         terminalreporter.write_line(f"{skipped} scenario(s) skipped: {run.skip_reason}")
+    expected = expected_failures_file(run.errors_mode)
+    terminalreporter.write_line(f"expected errors checked in {run.errors_mode} mode (failures listed in "
+                                f"{expected.name})")
     in_tck = {entry.id for entry in load_suite() if isinstance(entry, Scenario)}
     stale = [scenario_id for scenario_id in run.listed if scenario_id not in in_tck]
     if stale and in_tck:
-        terminalreporter.write_line(f"{len(stale)} id(s) in {EXPECTED_FAILURES.name} match no TCK scenario "
+        terminalreporter.write_line(f"{len(stale)} id(s) in {expected.name} match no TCK scenario "
                                     f"(rerun with {_UPDATE} to drop them), e.g. {stale[0]!r}")
     if run.rewritten is not None:
-        terminalreporter.write_line(f"rewrote {EXPECTED_FAILURES}: {run.rewritten} failing scenario(s)")
+        terminalreporter.write_line(f"rewrote {expected}: {run.rewritten} failing scenario(s)")
 
 
 def _rate_lines(passed: Counter[str], total: Counter[str]) -> list[str]:

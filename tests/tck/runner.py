@@ -3,7 +3,8 @@
 Each step's text is matched against the step language of the TCK's README.adoc (`_STEPS`); a step that matches
 nothing, and a scenario tagged `@skip` or `@fails`, fails with a message saying so, so that nothing unsupported
 passes silently. Results are read completely inside the `try` that catches the engine's errors, because an error
-may surface at compile time (from `execute`) or at run time (while iterating).
+may surface at compile time (from `execute`) or at run time (while iterating); `error_codes.py` says which codes
+and phases satisfy an expected error, strictly or leniently.
 """
 from __future__ import annotations
 
@@ -17,14 +18,13 @@ from typing import Any
 from graphplex.databases.errors import Neo4jError
 
 from . import side_effects
+from .error_codes import COMPILE_TIME, MODES, RUNTIME, accepted_error_titles, strict_titles
 from .gherkin import Scenario, Step
 from .tck_values import TckValueError, format_value, parse_value, rows_equal, to_parameter
 
 __all__ = ["ScenarioFailure", "QueryOutcome", "ScenarioRunner", "accepted_error_titles", "split_statements"]
 
 UNRUNNABLE_TAGS = frozenset({"@skip", "@fails"})
-
-COMPILE_TIME, RUNTIME = "compile time", "runtime"
 
 
 class ScenarioFailure(AssertionError):
@@ -41,35 +41,6 @@ class QueryOutcome:
     counters: object = None  # `result.counters` as the engine gave it; read only in the "counters" mode
     error: Neo4jError | None = None
     phase: str | None = None  # COMPILE_TIME when `execute` raised, RUNTIME when iterating did
-
-
-def accepted_error_titles(tck_type: str, compile_time: bool, detail: str = "") -> frozenset[str]:
-    """The last parts of the status codes accepted for a TCK error type.
-
-    Lenient on purpose: Neo4j reports many errors the TCK calls semantic as `SyntaxError`, and some type or
-    argument errors it can see at compile time as syntax errors. `compile_time` is true when the scenario expects
-    the error at compile time or the engine raised it then. The TCK's detail (`UndefinedVariable`, …) is not checked.
-    """
-    accepted = {
-        "SyntaxError": {"SyntaxError", "SemanticError"},
-        "SemanticError": {"SemanticError", "SyntaxError"},
-        "TypeError": {"TypeError"} | ({"SyntaxError"} if compile_time else set()),
-        "ArgumentError": {"ArgumentError"} | ({"TypeError", "SyntaxError"} if compile_time else set()),
-        "ConstraintVerificationFailed": {"ConstraintValidationFailed", "ConstraintVerificationFailed"},
-        "ConstraintValidationFailed": {"ConstraintValidationFailed", "ConstraintVerificationFailed"},
-        "ProcedureError": {"ProcedureNotFound", "ProcedureCallFailed"},
-    }
-    titles = set(accepted.get(tck_type, {tck_type}))
-    # Neo4j finds some argument errors by static typing where we find them at run time, with the same meaning.
-    titles |= _BY_DETAIL.get(detail, set())
-    return frozenset(titles)
-
-
-_BY_DETAIL = {
-    "InvalidArgumentType": {"TypeError"},
-    "NegativeIntegerArgument": {"ArgumentError"},
-    "InvalidArgumentValue": {"ArgumentError"},
-}
 
 
 def split_statements(script: str) -> list[str]:
@@ -96,13 +67,16 @@ class ScenarioRunner:
     """Runs one scenario on a fresh database made by `database_factory` (the engine's `Database`)."""
 
     def __init__(self, scenario: Scenario, database_factory: Callable[[], Any], graphs_dir: Path,
-                 side_effects_mode: str = "state") -> None:
+                 side_effects_mode: str = "state", errors_mode: str = "strict") -> None:
         if side_effects_mode not in ("state", "counters"):
             raise ValueError(f"unknown side effects mode: {side_effects_mode!r}")
+        if errors_mode not in MODES:
+            raise ValueError(f"unknown errors mode: {errors_mode!r}")
         self.scenario = scenario
         self.database_factory = database_factory
         self.graphs_dir = graphs_dir
         self.side_effects_mode = side_effects_mode
+        self.errors_mode = errors_mode
         self.database: Any = None
         self.parameters: dict[str, object] = {}
         self.outcome: QueryOutcome | None = None  # of the last "executing query": its side effects are checked
@@ -253,10 +227,14 @@ class ScenarioRunner:
         if outcome.error is None:
             raise ScenarioFailure(f"expected a {expected}, but the query succeeded with {len(outcome.rows)} "
                                   f"row(s)\nquery:\n{outcome.query}")
-        compile_time = COMPILE_TIME in (match["phase"], outcome.phase)
-        accepted = accepted_error_titles(match["type"], compile_time, match["detail"] or "")
+        if self.errors_mode == "strict":
+            accepted = strict_titles(match["type"], match["phase"], outcome.phase, match["detail"] or "")
+        else:
+            compile_time = COMPILE_TIME in (match["phase"], outcome.phase)
+            accepted = accepted_error_titles(match["type"], compile_time, match["detail"] or "")
         if outcome.error.code.rsplit(".", 1)[-1] not in accepted:
-            raise ScenarioFailure(f"expected a {expected} (a code ending in one of {sorted(accepted)}), got "
+            wanted = f"a code ending in one of {sorted(accepted)}" if accepted else f"the error at {match['phase']}"
+            raise ScenarioFailure(f"expected a {expected} ({wanted}, {self.errors_mode} mode), got "
                                   f"{outcome.error.code} at {outcome.phase}: {outcome.error.message}\n"
                                   f"query:\n{outcome.query}")
 

@@ -37,13 +37,14 @@ def database_class(tck_storage_mode: str):
 
 
 @pytest.mark.parametrize("scenario", _params())
-def test_tck(scenario: Scenario | UnreadableFeature, database_class: type, tck_side_effects_mode: str) -> None:
+def test_tck(scenario: Scenario | UnreadableFeature, database_class: type, tck_side_effects_mode: str,
+             tck_errors_mode: str) -> None:
     if isinstance(scenario, UnreadableFeature):
         pytest.fail(f"cannot parse {scenario.path}: {scenario.error}", pytrace=False)
     from .runner import ScenarioFailure, ScenarioRunner  # imports the engine's packages: not at collection
 
     try:
-        ScenarioRunner(scenario, database_class, GRAPHS_DIR, tck_side_effects_mode).run()
+        ScenarioRunner(scenario, database_class, GRAPHS_DIR, tck_side_effects_mode, tck_errors_mode).run()
         return
     except ScenarioFailure as failure:
         message = str(failure)

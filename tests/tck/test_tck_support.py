@@ -334,7 +334,7 @@ class FakeDatabase:
         return self.script[query](self, parameters or {})
 
 
-def run_scenario(text: str, script: dict, mode: str = "state") -> FakeDatabase:
+def run_scenario(text: str, script: dict, mode: str = "state", errors_mode: str = "strict") -> FakeDatabase:
     """Runs the feature's only scenario against a fake database; returns that database."""
     databases: list[FakeDatabase] = []
 
@@ -343,7 +343,7 @@ def run_scenario(text: str, script: dict, mode: str = "state") -> FakeDatabase:
         return databases[-1]
 
     [scenario] = parse_feature(text).scenarios
-    ScenarioRunner(scenario, factory, GRAPHS_DIR, mode).run()
+    ScenarioRunner(scenario, factory, GRAPHS_DIR, mode, errors_mode).run()
     return databases[-1]
 
 
@@ -413,9 +413,38 @@ def test_runner_maps_tck_error_types_to_status_codes_leniently(expected, code, a
     text = feature("Given any graph", query_step("Q"), f"Then {expected}")
     script = {"Q": raises(f"Neo.ClientError.Statement.{code}", at_runtime)}
     if accepted:
-        run_scenario(text, script)
+        run_scenario(text, script, errors_mode="lenient")
     else:
         with pytest.raises(ScenarioFailure, match="expected a"):
+            run_scenario(text, script, errors_mode="lenient")
+
+
+@pytest.mark.parametrize("expected, code, at_runtime, accepted", [
+    ("a SyntaxError should be raised at compile time: UndefinedVariable", "Statement.SyntaxError", False, True),
+    ("a SyntaxError should be raised at compile time: UndefinedVariable", "Statement.SemanticError", False, False),
+    ("a SyntaxError should be raised at compile time: UndefinedVariable", "Statement.SyntaxError", True, False),
+    ("a SyntaxError should be raised at compile time: InvalidArgumentType", "Statement.TypeError", False, False),
+    ("a TypeError should be raised at runtime: InvalidArgumentType", "Statement.TypeError", True, True),
+    ("a TypeError should be raised at runtime: InvalidArgumentType", "Statement.TypeError", False, False),
+    ("a TypeError should be raised at any time: *", "Statement.SyntaxError", False, True),
+    ("a TypeError should be raised at any time: *", "Statement.TypeError", True, True),
+    ("a TypeError should be raised at any time: *", "Statement.TypeError", False, False),
+    ("a ArgumentError should be raised at runtime: NumberOutOfRange", "Statement.ArgumentError", True, True),
+    ("a ArgumentError should be raised at runtime: NumberOutOfRange", "Statement.ArgumentError", False, False),
+    ("a SyntaxError should be raised at runtime: NegativeIntegerArgument", "Statement.ArgumentError", True, True),
+    ("a SyntaxError should be raised at runtime: NegativeIntegerArgument", "Statement.SyntaxError", False, False),
+    ("a ProcedureError should be raised at compile time: ProcedureNotFound", "Procedure.ProcedureNotFound", False,
+     True),
+    ("a ConstraintVerificationFailed should be raised at runtime: DeleteConnectedNode",
+     "Schema.ConstraintValidationFailed", True, True),
+])
+def test_runner_checks_error_code_and_phase_strictly(expected, code, at_runtime, accepted):
+    text = feature("Given any graph", query_step("Q"), f"Then {expected}")
+    script = {"Q": raises(f"Neo.ClientError.{code}", at_runtime)}
+    if accepted:
+        run_scenario(text, script)
+    else:
+        with pytest.raises(ScenarioFailure, match="strict mode"):
             run_scenario(text, script)
 
 
