@@ -337,3 +337,30 @@ def test_paths_see_the_callers_uncommitted_changes_only(people, dbms):
         tx.rollback()
     assert sorted(inside) == ["a", "b", "c", "z"]
     assert sorted(outside) == ["a", "b", "c"]
+
+
+def test_node_lists_limit_optional_and_spanning_tree(people):
+    def paths(config, start="a"):
+        return names(people.run("MATCH (s {name: $start}) CALL apoc.path.expandConfig(s, $config) YIELD path "
+                                "RETURN path", start=start, config=config).data())
+    # Node lists may name nodes by element id (a driver cannot send nodes).
+    nodes = {r["n"]: r["id"] for r in people.run("MATCH (n) RETURN n.name AS n, elementId(n) AS id").data()}
+    assert paths({"relationshipFilter": "KNOWS>", "terminatorNodes": [nodes["b"]]}) == ["ab"]
+    assert paths({"relationshipFilter": "KNOWS>", "endNodes": [nodes["c"]]}) == ["abc"]
+    assert paths({"relationshipFilter": "KNOWS>", "denylistNodes": [nodes["x"]], "minLevel": 1}) == ["ab", "abc"]
+    assert paths({"relationshipFilter": "KNOWS>", "limit": 2}) == ["a", "ab"], "breadth-first, the start first"
+    rows = people.run("MATCH (d {name: 'd'}) CALL apoc.path.expandConfig(d, {relationshipFilter: 'KNOWS>', "
+                      "minLevel: 1, optional: true}) YIELD path RETURN path").data()
+    assert rows == [{"path": None}]
+    rows = people.run("MATCH (a {name: 'a'}) CALL apoc.path.spanningTree(a, {relationshipFilter: 'KNOWS>'}) "
+                      "YIELD path RETURN path").data()
+    assert names(rows) == ["a", "ab", "abc", "abx", "abxy"]
+    rows = people.run("MATCH (a {name: 'a'}) CALL apoc.path.expandConfig(a, {sequence: 'Person,KNOWS>,Person,"
+                      "KNOWS>', minLevel: 1, maxLevel: 2}) YIELD path RETURN path").data()
+    assert names(rows) == ["ab", "abc"], "the labels and relationships alternate; Banned x is no Person"
+
+
+def test_params_may_hold_the_callers_nodes(people):
+    rows = people.run("MATCH (a {name: 'a'}) CALL apoc.cypher.run('MATCH (n)-[:KNOWS]->(m) RETURN m.name AS m', "
+                      "{n: a}) YIELD value RETURN value.m AS m").data()
+    assert rows == [{"m": "b"}]
