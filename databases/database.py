@@ -351,7 +351,7 @@ class QueryResult:
         return self.ctx.counters
 
     def plan_description(self) -> list[dict]:
-        return self.plan.describe(self.profile_stats)
+        return self.plan.describe(self.profile_stats, self.ctx.database_name)
 
     def __iter__(self) -> Iterator[tuple]:
         if self._done:

@@ -418,7 +418,7 @@ class DBMSTransaction:
 
         def summary() -> ResultSummary:
             return ResultSummary(text, parameters, query_result.counters, plan.query_type,
-                                 database, plan.describe() if plan.explain else None,
+                                 database, plan.describe(database=database) if plan.explain else None,
                                  query_result.plan_description() if plan.profile else None,
                                  query_result.notifications)
         return self._track(self._new_result(query_result.keys, records(), summary))

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.termination import checked_rows
 from graphplex.databases.cypher.batch_failures import reporting_commits
 from graphplex.databases.cypher.notifications import Notification, unknown_label, unknown_relationship_type
+from graphplex.databases.cypher.plan_description import describe
 
 if TYPE_CHECKING:
     from graphplex.databases.storage import StorageEngine
@@ -26,6 +27,7 @@ class Operator:
     run: RowFunction
     children: list["Operator"] = field(default_factory=list)
     notifications: tuple[Notification, ...] = ()  # what this stage of the plan tells the user (a cartesian product)
+    identifiers: tuple[str, ...] = ()  # the variables in scope after it (for EXPLAIN and PROFILE)
 
     def __post_init__(self) -> None:
         # The one termination point of the pipeline: every row an operator hands on passes it, so no operator
@@ -90,23 +92,10 @@ class Plan:
         """A statement that commits batches of its own names, when it fails, how many it committed."""
         return reporting_commits(rows, ctx) if self.in_transactions else rows
 
-    def describe(self, stats: dict[int, list] | None = None) -> list[dict]:
-        """The plan as rows a person can read (EXPLAIN), with row counts and time (PROFILE)."""
-        described = []
-        for depth, operator in _walk(list(reversed(self.operators)), 0):
-            row = {"operator": ("  " * depth) + operator.name, "details": operator.details}
-            if stats is not None:
-                rows, seconds = stats.get(id(operator), [0, 0.0])
-                row["rows"] = rows
-                row["time_ms"] = round(seconds * 1000, 3)
-            described.append(row)
-        return described
-
-
-def _walk(operators: list[Operator], depth: int) -> Iterable[tuple[int, Operator]]:
-    for operator in operators:
-        yield depth, operator
-        yield from _walk(operator.children, depth + 1)
+    def describe(self, stats: dict[int, list] | None = None, database: str = "neo4j") -> dict:
+        """The plan as Neo4j's tree of operators (EXPLAIN), with rows and time per operator when `stats` holds
+        them (PROFILE): see `plan_description`."""
+        return describe(self, database, stats)
 
 
 def _measured(rows: Rows, entry: list) -> Rows:

@@ -111,8 +111,11 @@ class Planner:
             last = index == len(clauses) - 1
             if isinstance(clause, ast.Return) and not last:
                 raise syntax_error("RETURN can only be used at the end of the query")
+            planned = len(state.operators)
             self._maybe_eager(clause, state)
             self._plan_clause(clause, state, last)
+            for operator in state.operators[planned:]:
+                operator.identifiers = tuple(state.variables)
         if clauses and not isinstance(clauses[-1], (ast.Return,) + _WRITING + (ast.CallSubquery, ast.CallProcedure)):
             raise syntax_error(f"Query cannot conclude with {_clause_name(clauses[-1])} (must be a RETURN clause, "
                                "an update clause, a unit subquery call, or a procedure call with no YIELD)")

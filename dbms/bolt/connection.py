@@ -324,9 +324,9 @@ class BoltConnection:
         if stats:
             metadata["stats"] = stats
         if summary.plan is not None:
-            metadata["plan"] = _plan(summary.plan, profiled=False)
+            metadata["plan"] = summary.plan
         if summary.profile is not None:
-            metadata["profile"] = _plan(summary.profile, profiled=True)
+            metadata["profile"] = summary.profile
         notices = stream.notification_filter.kept(summary.notices)
         if self.version >= (5, 6):
             metadata["statuses"] = summary.statuses(notices)
@@ -442,20 +442,6 @@ class BoltConnection:
             if self.statement_session is not None:
                 self.statement_session.close()
                 self.statement_session = None
-
-
-def _plan(rows: list[dict], profiled: bool) -> dict:
-    """EXPLAIN/PROFILE rows as Bolt's plan tree: the operators, in order, as children of one root."""
-    def operator(row: dict) -> dict:
-        node = {"operatorType": row["operator"].strip(), "args": {"details": row["details"]}, "identifiers": [],
-                "children": []}
-        if profiled:
-            node.update(rows=row.get("rows", 0), dbHits=0, time=int(row.get("time_ms", 0) * 1_000_000))
-        return node
-    root = {"operatorType": "ProduceResults", "args": {}, "identifiers": [], "children": [operator(r) for r in rows]}
-    if profiled:
-        root.update(rows=0, dbHits=0)
-    return root
 
 
 def _chain(first, rest):

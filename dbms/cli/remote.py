@@ -151,25 +151,26 @@ class RemoteResult:
             return RemoteSummary({})
         summary = self.owner._call(self.result.consume)
         return RemoteSummary({name: getattr(summary.counters, name, 0) for name in _COUNTERS},
-                             _operators(summary.plan), _operators(summary.profile))
+                             summary.plan, summary.profile)
 
 
 class RemoteSummary:
-    def __init__(self, counts: dict, plan: list[dict] | None = None, profile: list[dict] | None = None) -> None:
+    def __init__(self, counts: dict, plan: dict | None = None, profile: dict | None = None) -> None:
         self.counters = _Counters(counts)
         self.plan = plan
         self.profile = profile
 
 
-def _operators(tree) -> list[dict] | None:
-    """A Bolt plan tree as the rows local EXPLAIN/PROFILE give: operator, details (rows, time_ms), depth first."""
+def plan_rows(tree) -> list[dict] | None:
+    """A plan tree (Bolt's, or the embedded summary's, which has the same shape) as the rows the printer shows:
+    operator (indented by depth), details, and rows and time_ms when profiled; depth first."""
     if not tree:
         return None
     rows: list[dict] = []
 
     def walk(node: dict, depth: int) -> None:
         args = node.get("args") or {}
-        row = {"operator": "  " * depth + str(node.get("operatorType", "")), "details": args.get("details", "")}
+        row = {"operator": "  " * depth + str(node.get("operatorType", "")), "details": args.get("Details", "")}
         if "rows" in node:
             row.update(rows=node.get("rows", 0), time_ms=(node.get("time") or 0) / 1_000_000)
         rows.append(row)

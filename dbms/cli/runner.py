@@ -9,6 +9,7 @@ from graphplex.databases.cypher.parser import redact_passwords
 from graphplex.databases.errors import Neo4jError, error_for_code
 from graphplex.cli.exits import INVALID_ARGUMENTS
 from graphplex.cli.output import Printer, text
+from graphplex.cli.remote import plan_rows
 from graphplex.cli.script import Piece
 
 HELP = """Client commands:
@@ -71,7 +72,7 @@ class Runner:
         summary = result.consume()
         counters = {name: count for name, count in summary.counters.as_dict().items() if count}
         profile = getattr(summary, "profile", None)
-        plan = profile if profile is not None else getattr(summary, "plan", None)
+        plan = plan_rows(profile if profile is not None else getattr(summary, "plan", None))
         self.printer.result(keys, records, counters, time.perf_counter() - start,
                             statement=redact_passwords(piece.text), plan=plan, profiled=profile is not None)
 

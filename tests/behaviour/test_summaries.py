@@ -99,3 +99,48 @@ def test_a_statement_without_notifications_has_only_its_outcome_status(session):
     assert summary.notifications is None
     assert [(s.gql_status, s.status_description) for s in summary.gql_status_objects] == [
         ("00001", "note: successful completion - omitted result")]
+
+
+# --- EXPLAIN and PROFILE ------------------------------------------------------------------------------------
+
+def _chain(tree: dict) -> list[str]:
+    """The operator types from the root down the first child of each (the statement's main line)."""
+    names = []
+    while tree:
+        names.append(tree["operatorType"])
+        tree = tree["children"][0] if tree["children"] else None
+    return names
+
+
+def test_explain_gives_neo4js_operator_tree_with_the_source_at_the_bottom(session):
+    session.run("CREATE (:A)-[:R]->(:B)").consume()
+    summary = session.run("EXPLAIN MATCH (a:A)-[:R]->(b) WHERE b.x IS NULL RETURN b").consume()
+    assert summary.profile is None
+    plan = summary.plan
+    assert _chain(plan) == ["ProduceResults@neo4j", "Projection@neo4j", "Filter@neo4j", "Expand(All)@neo4j",
+                            "NodeByLabelScan@neo4j"]
+    assert plan["identifiers"] == ["b"] and plan["args"]["planner"] == "COST"
+    assert plan["args"]["runtime"] == "SLOTTED" and plan["args"]["Details"] == "b"
+    scan = plan["children"][0]["children"][0]["children"][0]["children"][0]
+    assert scan["identifiers"] == ["a"] and scan["args"]["Details"] == "a:A" and scan["children"] == []
+    assert "rows" not in scan
+
+
+def test_explain_names_the_index_seek(session):
+    session.run("CREATE INDEX FOR (p:Person) ON (p.name)").consume()
+    plan = session.run("EXPLAIN MATCH (p:Person {name: $name}) RETURN p.name AS name", {"name": "x"}).consume().plan
+    assert _chain(plan)[-1] == "NodeIndexSeek@neo4j"
+
+
+def test_profile_counts_rows_per_operator_and_what_was_read(session):
+    session.run("UNWIND range(1, 4) AS i CREATE (:N {i: i})").consume()
+    result = session.run("PROFILE MATCH (n:N) WHERE n.i > 1 RETURN n.i AS i")
+    assert sorted(record["i"] for record in result) == [2, 3, 4]
+    summary = result.consume()
+    assert summary.plan is None
+    profile = summary.profile
+    assert _chain(profile) == ["ProduceResults@neo4j", "Projection@neo4j", "Filter@neo4j", "NodeByLabelScan@neo4j"]
+    assert profile["rows"] == 3 and profile["args"]["Rows"] == 3
+    filtered = profile["children"][0]["children"][0]
+    assert filtered["rows"] == 3 and filtered["dbHits"] == 3 and filtered["time"] >= 0
+    assert {"pageCacheHits", "pageCacheMisses"} <= filtered.keys()

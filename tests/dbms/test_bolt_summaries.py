@@ -98,3 +98,18 @@ def test_the_clients_filters_are_honoured(server):
 ])
 def test_the_statement_type(driver, query, query_type):
     assert driver.execute_query(query).summary.query_type == query_type
+
+
+def test_explain_and_profile_plans_reach_the_driver_as_neo4j_shapes_them(driver):
+    driver.execute_query("UNWIND range(1, 3) AS i CREATE (:N {i: i})")
+    plan = driver.execute_query("EXPLAIN MATCH (n:N) RETURN n.i AS i").summary.plan
+    assert plan["operatorType"] == "ProduceResults@neo4j" and plan["identifiers"] == ["i"]
+    assert plan["children"][0]["children"][0]["operatorType"] == "NodeByLabelScan@neo4j"
+    with driver.session() as session:
+        result = session.run("PROFILE MATCH (n:N) RETURN n.i AS i")
+        assert len(list(result)) == 3
+        profile = result.consume().profile
+    assert profile["rows"] == 3 and profile["args"]["planner"] == "COST"
+    scan = profile["children"][0]["children"][0]
+    assert (scan["operatorType"], scan["rows"], scan["dbHits"], scan["identifiers"]) == (
+        "NodeByLabelScan@neo4j", 3, 3, ["n"])

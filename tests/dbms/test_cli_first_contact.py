@@ -295,7 +295,8 @@ def test_explain_and_profile_print_the_plan(tmp_path):
     assert "Rows" in out and "Time (ms)" in out
     code, out, _ = cli("run", "--in-memory", "--format", "json", path)
     statements = json.loads(out)["statements"]
-    assert [row["operator"] for row in statements[1]["plan"]][-1] == "Match"
+    assert [row["operator"].strip() for row in statements[1]["plan"]] == [
+        "ProduceResults@neo4j", "Projection@neo4j", "NodeByLabelScan@neo4j"]
     assert statements[2]["profile"][-1]["rows"] == 2
 
 

@@ -22,6 +22,7 @@ from graphplex.databases import Database
 from graphplex.databases.cypher import classify as classify_module
 from graphplex.databases.cypher.classify import classify
 from graphplex.databases.cypher.parser import parse
+from graphplex.databases.cypher.plan_description import operators_of
 from graphplex.databases.cypher.procedures import ProcedureSpec, register, unregister
 from graphplex.databases.cypher.schema_commands import CONSTRAINT_COLUMNS, INDEX_COLUMNS
 from graphplex.databases.cypher.catalog_commands import FUNCTION_COLUMNS, PROCEDURE_COLUMNS
@@ -429,8 +430,9 @@ class TestExplainAndProfile:
 
     def test_explain_describes_the_operators(self, db):
         plan = db.execute("EXPLAIN MATCH (n:N) WHERE n.v > 1 RETURN n.v").plan_description()
-        assert plan and all({"operator", "details"} <= row.keys() for row in plan)
-        assert all("rows" not in row for row in plan)
+        operators = list(operators_of(plan))
+        assert all({"operatorType", "args", "identifiers", "children"} <= op.keys() for op in operators)
+        assert all("rows" not in op for op in operators)
 
     def test_profile_executes_the_statement(self, db):
         result = db.execute("PROFILE UNWIND range(1, 5) AS x CREATE (:N {v: x}) RETURN x")
@@ -442,15 +444,15 @@ class TestExplainAndProfile:
         result = db.execute("PROFILE UNWIND range(1, 5) AS x WITH x WHERE x > 2 RETURN x")
         assert len(list(result)) == 3
         plan = result.plan_description()
-        by_operator = {row["operator"].strip(): row["rows"] for row in plan}
-        assert by_operator["Unwind"] == 5
-        assert by_operator["Filter"] == 3
-        assert all(row["rows"] >= 0 and row["time_ms"] >= 0 for row in plan)
+        by_operator = {op["operatorType"]: op["rows"] for op in operators_of(plan)}
+        assert by_operator["Unwind@neo4j"] == 5
+        assert by_operator["Filter@neo4j"] == 3
+        assert all(op["rows"] >= 0 and op["time"] >= 0 for op in operators_of(plan))
 
     def test_profile_counts_rows_pulled_so_far_under_limit(self, db):
         result = db.execute("PROFILE UNWIND range(1, 1000) AS x RETURN x LIMIT 2")
         assert len(list(result)) == 2
-        unwind = [row for row in result.plan_description() if row["operator"].strip() == "Unwind"]
+        unwind = [op for op in operators_of(result.plan_description()) if op["operatorType"] == "Unwind@neo4j"]
         assert unwind and unwind[0]["rows"] < 1000
 
 
