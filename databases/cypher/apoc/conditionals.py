@@ -50,8 +50,6 @@ def _run(ctx: ExecutionContext, name: str, query: str | None, params: dict | Non
 
 WHEN_INPUTS = (("condition", "BOOLEAN", ...), ("ifQuery", "STRING", ...), ("elseQuery", "STRING", ""),
                ("params", "MAP", {}))
-DO_WHEN_INPUTS = (("condition", "BOOLEAN", ...), ("ifQuery", "STRING", ...), ("elseQuery", "STRING", ...),
-                  ("params", "MAP", {}))
 CASE_INPUTS = (("conditionals", "LIST<ANY>", ...), ("elseQuery", "STRING", ""), ("params", "MAP", {}))
 
 
@@ -62,7 +60,7 @@ def when(ctx: ExecutionContext, condition, if_query: str, else_query: str, param
     return _when(ctx, "apoc.when", condition, if_query, else_query, params, read_only=True)
 
 
-@procedure("apoc.do.when", inputs=DO_WHEN_INPUTS, outputs=VALUE, mode="WRITE")
+@procedure("apoc.do.when", inputs=WHEN_INPUTS, outputs=VALUE, mode="WRITE")
 def do_when(ctx: ExecutionContext, condition, if_query: str, else_query: str, params: dict | None
             ) -> Iterator[dict]:
     """Runs the given read/write `ifQuery` if the conditional has evaluated to true, otherwise the `elseQuery` will

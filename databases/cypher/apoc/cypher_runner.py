@@ -26,6 +26,16 @@ STATEMENT_AND_PARAMS = (("statement", "STRING", ...), ("params", "MAP", ...))
 _OWN_CODES = ("Neo.ClientError.Security.", "Neo.ClientError.Transaction.", "Neo.TransientError.",
               "Neo.DatabaseError.")
 
+# The Java exception Neo4j names as the root cause of an inner statement's failure, by the failure's code.
+_JAVA_CLASSES = {
+    "Neo.ClientError.Statement.SyntaxError": "org.neo4j.exceptions.SyntaxException",
+    "Neo.ClientError.Statement.ArithmeticError": "org.neo4j.exceptions.ArithmeticException",
+    "Neo.ClientError.Statement.TypeError": "org.neo4j.exceptions.CypherTypeException",
+    "Neo.ClientError.Statement.ArgumentError": "org.neo4j.exceptions.InvalidArgumentException",
+    "Neo.ClientError.Statement.EntityNotFound": "org.neo4j.exceptions.EntityNotFoundException",
+    "Neo.ClientError.Statement.ParameterMissing": "org.neo4j.exceptions.ParameterNotFoundException",
+}
+
 
 def with_parameter_mapping(text: str, keys) -> str:
     """APOC's `withParamMapping`: every parameter is also a variable of the statement."""
@@ -90,8 +100,9 @@ class _reported:
     def __exit__(self, kind, error, traceback) -> bool:
         if not isinstance(error, Neo4jError) or error.code.startswith(_OWN_CODES) or error.code == CALL_FAILED:
             return False
-        raise ClientError(f"Failed to invoke {self.kind} `{self.caller}`: Caused by: {error.message}",
-                          CALL_FAILED) from error
+        cause = _JAVA_CLASSES.get(error.code)
+        shown = f"{cause}: {error.message}" if cause is not None else error.message
+        raise ClientError(f"Failed to invoke {self.kind} `{self.caller}`: Caused by: {shown}", CALL_FAILED) from error
 
 
 def run_mapped(ctx: ExecutionContext, caller: str, text: str, parameters: dict | None, *, read_only: bool,

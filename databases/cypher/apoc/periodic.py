@@ -137,9 +137,9 @@ class Collector:
             self.failed_parameters[str(self.batches)] = batch[:self.failed_params + 1]
         self.operation_errors[error.message] = self.operation_errors.get(error.message, 0) + 1
 
-    def batch_failed(self, error: Neo4jError) -> None:
+    def batch_failed(self, message: str) -> None:
         self.failed_batches += 1
-        self.batch_errors[error.message] = self.batch_errors.get(error.message, 0) + 1
+        self.batch_errors[message] = self.batch_errors.get(message, 0) + 1
 
     def counted(self, counters: Counters) -> None:
         for key, field in _STATISTICS:
@@ -239,10 +239,11 @@ def _with_retries(ctx: ExecutionContext, action: str, batch: list[dict], per_bat
         try:
             done, committed_at = _run_batch(ctx, action, batch, per_batch, config, collector)
         except _OperationFailed as failure:
-            error = failure.error
+            # APOC names a batch's failure by the exception its future threw: the statement's, whole.
+            message = f"org.neo4j.graphdb.QueryExecutionException: {_root(failure.error).message}"
         except Neo4jError as failure:  # the commit failed, or the batch could not begin
             ctx.check()
-            error = failure
+            message = _root(failure).message
         else:
             collector.committed += done
             ctx.transactions_committed += 1
@@ -251,7 +252,7 @@ def _with_retries(ctx: ExecutionContext, action: str, batch: list[dict], per_bat
             collector.retries += 1
             time.sleep(_RETRY_PAUSE)
             continue
-        collector.batch_failed(_root(error))
+        collector.batch_failed(message)
     return None
 
 
