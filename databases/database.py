@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.context import BatchTransaction, Counters, ExecutionContext, StatementDoor
+from graphplex.databases.cypher.context import BatchTransaction, Counters, ExecutionContext, Host, StatementDoor
 from graphplex.databases.cypher.classify import READ, classify
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.cypher.plan import Plan
@@ -177,6 +177,18 @@ class Database:
         self.log.checkpoint()
         return str(self.log.snapshot_path)
 
+    def checkpoint(self) -> tuple[bool, str]:
+        """`db.checkpoint()`: what `CREATE SNAPSHOT` writes (a snapshot, the log truncated), as (success, message).
+        The on-disk store holds each commit once it returns, so it has nothing to write; a database that keeps no
+        files cannot checkpoint, and says so instead of failing the caller's transaction."""
+        if self.on_disk:
+            return True, "Checkpoint completed: the on-disk store already holds every committed transaction."
+        if self.log is None or self.log.durability == "none":
+            return False, (f"Database '{self.name}' keeps no files (an in-memory DBMS or durability 'none'): "
+                           "there is nothing to checkpoint.")
+        self.log.checkpoint()
+        return True, "Checkpoint completed."
+
     def storage_info(self) -> dict:
         """What `SHOW STORAGE INFO ON DATABASE` reports of this database."""
         storage = self.storage
@@ -216,13 +228,13 @@ class Database:
 
     def execute(self, query: str, parameters: dict | None = None, *, transaction: StorageTransaction | None = None,
                 new_batch: Callable[[], BatchTransaction] | None = None,
-                statement: ast.Statement | None = None,
+                statement: ast.Statement | None = None, host: Host | None = None,
                 statements: StatementDoor | None = None) -> "QueryResult":
         """Runs a statement; the result streams lazily. Without `transaction` the statement runs in its own
         transaction, committed when the result is exhausted (or rolled back if it fails). `new_batch` lets
         `CALL { } IN TRANSACTIONS` open its batches when the caller's transaction is an implicit one; `statement`
         is `query` already parsed (see `plan`); `statements` admits the statements procedures run inside this one
-        (by default, as this database alone does)."""
+        (by default, as this database alone does); `host` answers procedures for the DBMS running it."""
         parameters = _engine_parameters(parameters) if parameters else {}
         if transaction is not None and not transaction.is_open:
             raise TransactionError(f"The transaction is {transaction.status.value} and cannot be used.",
@@ -251,7 +263,7 @@ class Database:
         txn = transaction if transaction is not None else self.begin()
         ctx = ExecutionContext(txn, parameters, Counters(), self.name,
                                new_batch=standalone_batches(self, txn) if implicit else new_batch,
-                               import_dir=self.import_dir,
+                               import_dir=self.import_dir, host=host, checkpoint=self.checkpoint,
                                statements=NestedPlanner(self, statements if statements is not None else OwnDoor()))
         return QueryResult(plan, ctx, implicit)
 

@@ -1,6 +1,7 @@
 """The DBMS: many named databases in one process, the system database that catalogs them, and sessions."""
 from __future__ import annotations
 
+import copy
 import fcntl
 import shutil
 import threading
@@ -46,6 +47,8 @@ class DBMS:
         for name, value in self.catalog.settings().items():
             if name in Settings.RUNTIME and name not in settings.given:
                 setattr(settings, name, value)
+        # What SHOW SETTINGS calls startupValue: SET GLOBAL changes `settings` later, never this copy.
+        self.startup_settings = copy.copy(settings)
         self.security = Security(self)
         self.system_commands = SystemCommands(self.catalog, lambda: self.settings.storage_mode, self.security.commands,
                                               self.system.planner)

@@ -133,6 +133,7 @@ ROUTES: dict[type, Route] = {
     ast.ShowTransactions: Route(_transactions, reads_graph=False, beside_explicit=True),
     ast.TerminateTransactions: Route(_transactions, reads_graph=False, beside_explicit=True),
     ast.ShowStorageInfo: Route(_storage, reads_graph=False),
+    ast.ShowSettings: Route(_graph, privilege=dbms_privilege("SHOW SETTING")),
     ast.SetStorageMode: Route(_storage, privilege=dbms_privilege("ALTER DATABASE")),
     ast.CreateSnapshot: Route(_storage),
     ast.CreateDatabase: _administration_route(dbms_privilege("CREATE DATABASE")),

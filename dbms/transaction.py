@@ -19,6 +19,7 @@ from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, T
 from graphplex.batches import Batch
 from graphplex.contracts import ChildTransaction
 from graphplex.authorization import check_access, check_password_change, check_writes, install_guards, may_access
+from graphplex.procedure_host import ProcedureHost
 from graphplex.security import Principal
 from graphplex.refusals import write_in_read_mode
 from graphplex.nested_statements import TransactionStatements, restricted
@@ -215,7 +216,8 @@ class DBMSTransaction:
         batches = (lambda: self.new_batch(database)) if self.implicit else None
         query_result = handle.execute(request.text, request.parameters, transaction=child, new_batch=batches,
                                       statement=request.statement,
-                                      statements=TransactionStatements(self, database))
+                                      statements=TransactionStatements(self, database),
+                                      host=ProcedureHost(self, database))
         return self._result(query_result, request.text, request.parameters, database)
 
     def admit_nested(self, request: Request, database: str, read_only: bool) -> None:
@@ -278,7 +280,8 @@ class DBMSTransaction:
 
     def _check_database(self, database: str, statement, text: str) -> None:
         self._check_online(database)
-        if database == SYSTEM and not isinstance(statement, (ast.ShowProcedures, ast.ShowFunctions)):
+        if database == SYSTEM and not isinstance(statement, (ast.ShowProcedures, ast.ShowFunctions,
+                                                             ast.ShowSettings)):
             raise ClientError("Not a recognised system command or procedure. This Cypher command can only be "
                               f"executed in a user database: {redact_passwords(text)}",
                               "Neo.ClientError.Statement.SemanticError")

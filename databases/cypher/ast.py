@@ -834,6 +834,13 @@ class ShowFunctions(ShowStatement):
     kind: str = "ALL"
 
 
+@node
+class ShowSettings(ShowStatement):
+    """`SHOW SETTINGS [names]`: `names` are expressions giving a STRING or a LIST<STRING> each (none: all)."""
+
+    names: tuple[Expr, ...] = ()
+
+
 # --- users, roles and privileges (executed against the system database) -----------------------------------
 
 

@@ -1,14 +1,19 @@
-"""SHOW PROCEDURES and SHOW FUNCTIONS, with Neo4j 5's columns."""
+"""SHOW PROCEDURES, SHOW FUNCTIONS and SHOW SETTINGS, with Neo4j 5.26's columns: the default ones without YIELD,
+every one with `YIELD *`."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from graphplex.databases.cypher import apoc, ast
-from graphplex.databases.cypher.expressions import AGGREGATE_NAMES
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.errors import type_error
+from graphplex.databases.cypher.expressions import AGGREGATE_NAMES, compile_expression
+from graphplex.databases.cypher.function_catalog import DEPRECATED_FUNCTIONS, FUNCTION_CATALOG
 from graphplex.databases.cypher.functions import FUNCTIONS
 from graphplex.databases.cypher.plan import Plan
-from graphplex.databases.cypher.procedures import PROCEDURES, _load_builtins
+from graphplex.databases.cypher.procedures import PROCEDURES, _literal, _load_builtins
 from graphplex.databases.cypher.show import plan_show
+from graphplex.databases.errors import ClientError
 
 if TYPE_CHECKING:
     from graphplex.databases.cypher.planner import Planner
@@ -19,58 +24,137 @@ PROCEDURE_EXTRA = ["signature", "argumentDescription", "returnDescription", "adm
 FUNCTION_COLUMNS = ["name", "category", "description"]
 FUNCTION_EXTRA = ["signature", "isBuiltIn", "argumentDescription", "returnDescription", "aggregating",
                   "rolesExecution", "rolesBoostedExecution", "isDeprecated", "deprecatedBy"]
+SETTING_COLUMNS = ["name", "value", "isDynamic", "defaultValue", "description"]
+SETTING_EXTRA = ["startupValue", "isExplicitlySet", "validValues", "isDeprecated"]
 
-_AGGREGATE_DESCRIPTIONS = {
-    "avg": "Returns the average of a set of numeric or duration values.", "collect": "Returns a list containing "
-    "the values returned by an expression.", "count": "Returns the number of values or rows.",
-    "max": "Returns the maximum value in a set of values.", "min": "Returns the minimum value in a set of values.",
-    "percentilecont": "Returns the percentile of a value over a group using linear interpolation.",
-    "percentiledisc": "Returns the nearest value to the given percentile over a group using a rounding method.",
-    "stdev": "Returns the standard deviation for the given value over a group for a sample of a population.",
-    "stdevp": "Returns the standard deviation for the given value over a group for an entire population.",
-    "sum": "Returns the sum of a set of numeric or duration values.",
-}
-_AGGREGATE_NAMES = {"avg": "avg", "collect": "collect", "count": "count", "max": "max", "min": "min",
-                    "percentilecont": "percentileCont", "percentiledisc": "percentileDisc", "stdev": "stDev",
-                    "stdevp": "stDevP", "sum": "sum"}
+# Functions a plugin registers (Neo4j lists them as user-defined, with no category).
+_PLUGIN_PREFIXES = ("apoc.",)
+# Functions the engine evaluates as syntax of their own (list predicates, reduce): listed, never in the registry.
+_SPECIAL_FORMS = ("all", "any", "none", "single", "reduce")
 
 
 def plan_catalog_command(statement: ast.Statement, planner: "Planner") -> Plan:
+    """The plan of SHOW PROCEDURES, SHOW FUNCTIONS or SHOW SETTINGS."""
     if isinstance(statement, ast.ShowProcedures):
         return plan_show(statement, "ShowProcedures", lambda ctx: _procedure_rows(), PROCEDURE_COLUMNS,
                          PROCEDURE_COLUMNS + PROCEDURE_EXTRA, planner)
+    if isinstance(statement, ast.ShowSettings):
+        names = [compile_expression(name, planner.scope([])) for name in statement.names]
+        return plan_show(statement, "ShowSettings", lambda ctx: _setting_rows(names, ctx), SETTING_COLUMNS,
+                         SETTING_COLUMNS + SETTING_EXTRA, planner)
     kind = statement.kind
     return plan_show(statement, "ShowFunctions", lambda ctx: _function_rows(kind), FUNCTION_COLUMNS,
                      FUNCTION_COLUMNS + FUNCTION_EXTRA, planner)
 
 
-def _procedure_rows():
+# --- procedures ----------------------------------------------------------------------------------------------
+
+
+def _procedure_rows() -> Iterator[dict]:
     _load_builtins()
     apoc.load()
     for spec in sorted(PROCEDURES.values(), key=lambda s: s.name):
-        yield {"name": spec.name, "description": spec.description, "mode": spec.mode,
-               "worksOnSystem": spec.mode == "DBMS", "signature": spec.signature,
-               "argumentDescription": [{"name": n, "type": t, "description": f"{n} :: {t}"} for n, t, _ in spec.inputs],
-               "returnDescription": [{"name": n, "type": t, "description": f"{n} :: {t}"} for n, t in spec.outputs],
-               "admin": False, "rolesExecution": None, "rolesBoostedExecution": None, "isDeprecated": False,
+        described = dict(spec.descriptions)
+        arguments = [_argument(name, type_, described.get(name), default) for name, type_, default in spec.inputs]
+        returned = [_argument(name, type_, described.get(name)) for name, type_ in spec.outputs]
+        system = spec.works_on_system if spec.works_on_system is not None else spec.mode == "DBMS"
+        yield {"name": spec.name, "description": spec.description, "mode": spec.mode, "worksOnSystem": system,
+               "signature": spec.signature, "argumentDescription": arguments, "returnDescription": returned,
+               "admin": spec.admin, "rolesExecution": None, "rolesBoostedExecution": None, "isDeprecated": False,
                "deprecatedBy": None, "option": {"deprecated": False}}
 
 
-def _function_rows(kind: str):
-    if kind == "USER DEFINED":
-        return
+def _argument(name: str, type_: str, description: str | None, default: object = ...) -> dict:
+    """One entry of argumentDescription or returnDescription; without a description, Neo4j gives the field's
+    signature, and a default shows as Neo4j's DefaultParameterValue."""
+    entry = {"name": name, "type": type_, "description": description or f"{name} :: {type_}",
+             "isDeprecated": False}
+    if default is not ...:
+        entry["default"] = f"DefaultParameterValue{{value={_literal(default)}, type={type_}}}"
+    return entry
+
+
+# --- functions -----------------------------------------------------------------------------------------------
+
+
+def _function_rows(kind: str) -> Iterator[dict]:
+    """Every function (ALL), the engine's own (BUILT IN), or those of a plugin (USER DEFINED: APOC's)."""
     apoc.load()
-    rows = []
-    for spec in FUNCTIONS.values():
-        rows.append({"name": spec.name, "category": spec.category, "description": spec.description,
-                     "signature": spec.signature, "aggregating": False})
-    for lower, name in _AGGREGATE_NAMES.items():
-        rows.append({"name": name, "category": "Aggregating", "description": _AGGREGATE_DESCRIPTIONS[lower],
-                     "signature": f"{name}(input :: ANY) :: ANY", "aggregating": True})
-    for row in sorted(rows, key=lambda r: r["name"].lower()):
-        row.update({"isBuiltIn": True, "argumentDescription": [], "returnDescription": "", "rolesExecution": None,
-                    "rolesBoostedExecution": None, "isDeprecated": False, "deprecatedBy": None})
-        yield row
+    names = {key: spec.name for key, spec in FUNCTIONS.items()}
+    names.update({name: FUNCTION_CATALOG[name][0] for name in (*AGGREGATE_NAMES, *_SPECIAL_FORMS)})
+    rows = [_function_row(key, name) for key, name in names.items()]
+    if kind != "ALL":
+        rows = [row for row in rows if row["isBuiltIn"] == (kind == "BUILT IN")]
+    yield from sorted(rows, key=lambda row: row["name"].lower())
 
 
-assert set(_AGGREGATE_NAMES) == set(AGGREGATE_NAMES)
+def _function_row(key: str, name: str) -> dict:
+    known = FUNCTION_CATALOG.get(key)
+    built_in = not key.startswith(_PLUGIN_PREFIXES)
+    if known is not None:
+        _, category, signature, description = known
+    else:
+        spec = FUNCTIONS[key]
+        category = spec.category.capitalize() if built_in else ""
+        signature, description = spec.signature, spec.description
+    arguments, returns = _signature_parts(signature)
+    return {"name": name, "category": category, "description": description, "signature": signature,
+            "isBuiltIn": built_in, "argumentDescription": arguments, "returnDescription": returns,
+            "aggregating": key in AGGREGATE_NAMES, "rolesExecution": None, "rolesBoostedExecution": None,
+            "isDeprecated": key in DEPRECATED_FUNCTIONS, "deprecatedBy": DEPRECATED_FUNCTIONS.get(key)}
+
+
+def _signature_parts(signature: str) -> tuple[list[dict], str]:
+    """The arguments (name, type, description) and the return type a function's signature names."""
+    opened = signature.find("(")
+    depth, closed = 0, len(signature)
+    for position in range(opened, len(signature)):
+        depth += {"(": 1, ")": -1}.get(signature[position], 0)
+        if depth == 0:
+            closed = position
+            break
+    returns = signature[closed + 1:].partition("::")[2].strip()
+    arguments = []
+    for piece in _top_level_split(signature[opened + 1:closed].replace("[", "").replace("]", "")):
+        name, _, type_ = piece.partition("::")
+        name = name.split("=")[0].strip()
+        if name:
+            arguments.append({"name": name, "type": type_.strip(), "description": piece.strip(),
+                              "isDeprecated": False})
+    return arguments, returns
+
+
+def _top_level_split(text: str) -> list[str]:
+    pieces, depth, start = [], 0, 0
+    for position, char in enumerate(text):
+        depth += {"<": 1, ">": -1, "(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            pieces.append(text[start:position])
+            start = position + 1
+    pieces.append(text[start:])
+    return [piece for piece in pieces if piece.strip()]
+
+
+# --- settings ------------------------------------------------------------------------------------------------
+
+
+def _setting_rows(names: list[Callable], ctx: ExecutionContext) -> Iterator[dict]:
+    """The settings the DBMS running the statement lists, those named only when names are given."""
+    if ctx.host is None:
+        raise ClientError("SHOW SETTINGS lists the settings of a DBMS; this database runs outside one.",
+                          "Neo.ClientError.Statement.NotSystemDatabaseError")
+    wanted = _setting_names(names, ctx) if names else None
+    for row in ctx.host.settings():
+        if wanted is None or row["name"] in wanted:
+            yield row
+
+
+def _setting_names(names: list[Callable], ctx: ExecutionContext) -> set[str]:
+    wanted: set[str] = set()
+    for name in names:
+        value = name({}, ctx)
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, str) for item in values):
+            raise type_error(f"Expected a string or a list of strings, but got: {value!r}")
+        wanted.update(values)
+    return wanted

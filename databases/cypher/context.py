@@ -84,6 +84,29 @@ class NestedStatements(Protocol):
         """The plan of `text`, admitted for the calling transaction (`StatementDoor.admit`)."""
 
 
+class Host(Protocol):
+    """What a procedure may ask of whoever runs the statement that one database cannot know: the DBMS passes
+    one down (`Database.execute(host=…)`) so that `tx.setMetaData`, `dbms.listConfig` or `db.info` answer for the
+    DBMS transaction and settings without the database layer importing the DBMS. A database run on its own has
+    none, and those procedures say so."""
+
+    def transaction_metadata(self) -> dict:
+        """The metadata of the transaction running the statement (as SHOW TRANSACTIONS lists it)."""
+
+    def set_transaction_metadata(self, metadata: dict) -> None:
+        """Replaces the metadata of the transaction running the statement."""
+
+    def settings(self) -> list[dict]:
+        """Every setting as SHOW SETTINGS lists it: name, value, isDynamic, defaultValue, description,
+        startupValue, isExplicitlySet, validValues, isDeprecated (values as strings)."""
+
+    def database_created(self) -> str | None:
+        """When the statement's database was created, ISO-8601 (None if nobody recorded it)."""
+
+    def authorize_admin_procedure(self, name: str) -> None:
+        """Raises Forbidden unless the caller may execute the admin procedure `name`."""
+
+
 @dataclass
 class ExecutionContext:
     """Per-execution state shared by every operator and compiled expression of a plan."""
@@ -100,6 +123,10 @@ class ExecutionContext:
     csv_position: tuple[str, int] | None = None
     # The batches of `CALL { } IN TRANSACTIONS` committed so far: a failure of the statement names how many.
     transactions_committed: int = 0
+    # What the DBMS running the statement answers for procedures (None: the database runs on its own).
+    host: Host | None = None
+    # Writes a checkpoint of the database now: (success, message), as `db.checkpoint()` reports it.
+    checkpoint: Callable[[], tuple[bool, str]] | None = None
     # Lets procedures run statements of their own within this execution (None: they may not).
     statements: NestedStatements | None = None
 

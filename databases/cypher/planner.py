@@ -57,7 +57,7 @@ class Planner:
             statement, explain = statement.query, True
         elif isinstance(statement, ast.Profile):
             statement, profile = statement.query, True
-        if isinstance(statement, (ast.ShowProcedures, ast.ShowFunctions)):
+        if isinstance(statement, (ast.ShowProcedures, ast.ShowFunctions, ast.ShowSettings)):
             plan = plan_catalog_command(statement, self)
         elif isinstance(statement, _COORDINATOR_STATEMENTS):
             raise ClientError(f"{type(statement).__name__} statements are run by the DBMS, not by one database: "

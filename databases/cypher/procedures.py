@@ -18,7 +18,9 @@ class ProcedureSpec:
     """A procedure: `impl(ctx, *args)` yields dicts keyed by the output names.
 
     `inputs` are (name, type, default) with default `...` for a required argument; `outputs` (name, type).
-    `mode` is READ, WRITE, SCHEMA or DBMS."""
+    `mode` is READ, WRITE, SCHEMA or DBMS. `descriptions` describe inputs and outputs by name (SHOW PROCEDURES'
+    argumentDescription and returnDescription); an `admin` procedure needs EXECUTE ADMIN PROCEDURES;
+    `works_on_system` is SHOW PROCEDURES' worksOnSystem (None: a DBMS procedure does)."""
 
     name: str
     impl: Callable[..., Iterable[dict]]
@@ -26,11 +28,17 @@ class ProcedureSpec:
     outputs: tuple[tuple[str, str], ...] = ()
     mode: str = "READ"
     description: str = ""
+    descriptions: tuple[tuple[str, str], ...] = ()
+    admin: bool = False
+    works_on_system: bool | None = None
 
     @property
     def signature(self) -> str:
+        """Neo4j 5's form: defaults as their plain values, and no `::` part for a procedure that yields nothing."""
         ins = ", ".join(f"{n}" + (f" = {_literal(d)}" if d is not ... else "") + f" :: {t}"
                         for n, t, d in self.inputs)
+        if not self.outputs:
+            return f"{self.name}({ins})"
         outs = ", ".join(f"{n} :: {t}" for n, t in self.outputs)
         return f"{self.name}({ins}) :: ({outs})"
 
@@ -41,7 +49,7 @@ def _literal(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, str):
-        return repr(value)
+        return value
     if isinstance(value, dict):
         return "{" + ", ".join(f"{key}: {_literal(item)}" for key, item in value.items()) + "}"
     if isinstance(value, list):
@@ -52,12 +60,16 @@ def _literal(value: object) -> str:
 PROCEDURES: dict[str, ProcedureSpec] = {}
 
 
-def procedure(name: str, inputs=(), outputs=(), mode: str = "READ") -> Callable[[Callable], Callable]:
-    """Registers `impl(ctx, *args)` as the procedure `name`."""
+def procedure(name: str, inputs=(), outputs=(), mode: str = "READ", *, description: str | None = None,
+              descriptions: dict[str, str] | None = None, admin: bool = False,
+              works_on_system: bool | None = None) -> Callable[[Callable], Callable]:
+    """Registers `impl(ctx, *args)` as the procedure `name`; its description is `description`, else the first
+    line of its docstring."""
 
     def register(impl: Callable) -> Callable:
-        PROCEDURES[name.lower()] = ProcedureSpec(name, impl, tuple(inputs), tuple(outputs), mode,
-                                                 (impl.__doc__ or "").strip().split("\n")[0])
+        text = description if description is not None else (impl.__doc__ or "").strip().split("\n")[0]
+        PROCEDURES[name.lower()] = ProcedureSpec(name, impl, tuple(inputs), tuple(outputs), mode, text,
+                                                 tuple((descriptions or {}).items()), admin, works_on_system)
         return impl
     return register
 
@@ -135,6 +147,8 @@ def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[s
     input_types = [t for _, t, _ in spec.inputs]
 
     def run(rows, ctx):
+        if spec.admin and ctx.host is not None:
+            ctx.host.authorize_admin_procedure(spec.name)
         for row in rows:
             values = [argument(row, ctx) for argument in arguments]
             values += [d for d in defaults[len(values):]]

@@ -464,6 +464,9 @@ class _AdministrationTransforms:
     def show_procedures(self, children):
         return ast.ShowProcedures(**_tail(children))
 
+    def show_settings(self, children):
+        return ast.ShowSettings(**_tail(children), names=_ids(children))
+
     def function_kind(self, children):
         return _Option("function_kind", " ".join(c.type for c in children))
 

@@ -1,0 +1,41 @@
+"""What the DBMS answers for procedures (the `Host` of `databases.cypher.context`): the DBMS transaction's
+metadata, the settings, the database's creation date from the catalog, and the caller's right to run admin
+procedures. One is made per statement, for the DBMS transaction and the database it runs on."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from graphplex.setting_catalog import setting_rows
+from graphplex.system_db import forbidden, roles_text
+
+if TYPE_CHECKING:
+    from graphplex.transaction import DBMSTransaction
+
+
+class ProcedureHost:
+    """The `Host` of one statement of `txn` on `database`."""
+
+    def __init__(self, txn: "DBMSTransaction", database: str) -> None:
+        self.txn = txn
+        self.database = database
+
+    def transaction_metadata(self) -> dict:
+        return dict(self.txn.metadata)
+
+    def set_transaction_metadata(self, metadata: dict) -> None:
+        self.txn.metadata = dict(metadata)
+
+    def settings(self) -> list[dict]:
+        return setting_rows(self.txn.dbms)
+
+    def database_created(self) -> str | None:
+        entry = self.txn.dbms.entry(self.database)
+        if entry is None:
+            return None
+        return entry.created.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    def authorize_admin_procedure(self, name: str) -> None:
+        principal = self.txn.principal
+        if not principal.unrestricted and not principal.privileges.allows("EXECUTE ADMIN PROCEDURES"):
+            raise forbidden(f"Executing admin procedure '{name}' is not allowed for user '{principal.user}' with "
+                            f"roles [{roles_text(principal.roles)}].")
