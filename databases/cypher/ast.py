@@ -349,6 +349,15 @@ class LabelWildcard(LabelExpr):
     pass
 
 
+@node
+class DynamicLabels(LabelExpr):
+    """`:$(expr)` and `:$all(expr)` (every label the STRING or LIST<STRING> value names), `:$any(expr)` (one of
+    them): labels, or relationship types, known only on a row (Neo4j 5.26)."""
+
+    expression: Expr
+    any: bool = False
+
+
 def simple_labels(expr: LabelExpr | None) -> tuple[str, ...] | None:
     """The labels of a plain conjunction (`:A:B`, `:A&B`), or None when the expression is richer."""
     if expr is None:
@@ -377,7 +386,7 @@ class NodePattern(Node):
 @node
 class RelationshipPattern(Node):
     """`direction` is "out" (->), "in" (<-) or "both" (undirected). `length` is None for a single hop, else
-    (min, max) with None for an open bound."""
+    (min, max) with None for an open bound. `types` and `dynamic_types` are alternatives (`:A|$any($t)`)."""
 
     variable: str | None = None
     types: tuple[str, ...] = ()
@@ -385,6 +394,7 @@ class RelationshipPattern(Node):
     length: tuple[int | None, int | None] | None = None
     properties: Expr | None = None
     predicate: Expr | None = None
+    dynamic_types: tuple[DynamicLabels, ...] = ()
 
 
 @node
@@ -536,7 +546,7 @@ class MergeProperties(SetItem):
 @node
 class SetLabels(SetItem):
     variable: str
-    labels: tuple[str, ...]
+    labels: tuple[str | DynamicLabels, ...]
 
 
 @node
@@ -563,7 +573,7 @@ class RemoveProperty(RemoveItem):
 @node
 class RemoveLabels(RemoveItem):
     variable: str
-    labels: tuple[str, ...]
+    labels: tuple[str | DynamicLabels, ...]
 
 
 @node

@@ -16,7 +16,7 @@ from graphplex.databases.cypher import apoc, ast
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import arithmetic_error, syntax_error, type_error
 from graphplex.databases.cypher.functions import FUNCTIONS, property_of
-from graphplex.databases.cypher.label_expressions import label_test
+from graphplex.databases.cypher.label_expressions import row_label_test
 from graphplex.databases.cypher.ranges import LazyRange
 from graphplex.databases.cypher.termination import regex_fullmatch
 from graphplex.databases.cypher.working_memory import Held
@@ -171,16 +171,16 @@ def _label_check(expr: ast.LabelCheck, scope: Scope) -> Compiled:
 
 def _label_predicate(expr: ast.LabelPredicate, scope: Scope) -> Compiled:
     subject = compile_expression(expr.subject, scope)
-    test = label_test(expr.labels)
+    test = row_label_test(expr.labels, lambda labels: compile_expression(labels, scope))
 
     def check(row, ctx):
         value = subject(row, ctx)
         if value is None:
             return None
         if type(value) is Vertex:
-            return test(ctx.view(value).labels)
+            return test(ctx.view(value).labels, row, ctx)
         if type(value) is Edge:
-            return test(frozenset((value.type,)))
+            return test(frozenset((value.type,)), row, ctx)
         raise type_error(f"Type mismatch: expected Node but was {_pretty_type(value)}")
     return check
 

@@ -15,7 +15,7 @@ from graphplex.databases.cypher.analysis import conjuncts, free_variables, patte
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
-from graphplex.databases.cypher.label_expressions import label_test
+from graphplex.databases.cypher.label_expressions import compile_types, is_dynamic, label_names, label_test
 from graphplex.databases.cypher.values import PathValue, equals
 from graphplex.databases.storage import BOTH, IN, OUT, Edge, Vertex
 
@@ -56,6 +56,8 @@ class PatternPlanner:
         parts = tuple(_name_anonymous(part) for part in parts)
         _check_pattern(parts, bound)
         pending = conjuncts(where)
+        dynamic_scans: dict[str, ast.DynamicLabels] = {}
+        parts = tuple(_lift_dynamic_labels(part, pending, dynamic_scans) for part in parts)
         for part in parts:
             for node in part.element.nodes:
                 if node.predicate is not None:
@@ -63,7 +65,8 @@ class PatternPlanner:
             for rel in part.element.relationships:
                 if rel.predicate is not None:
                     pending.append(rel.predicate)
-        state = _PlanState(set(bound), pending, [], [], uses_edges=_edge_count(parts) > 1)
+        state = _PlanState(set(bound), pending, [], [], uses_edges=_edge_count(parts) > 1,
+                           dynamic_scans=dynamic_scans)
         for part in _order_parts(parts, bound):
             if part.shortest:
                 self._plan_shortest(part, state)
@@ -110,7 +113,7 @@ class PatternPlanner:
             return (0, 0)
         labels = ast.simple_labels(node.labels) or ()
         if not labels:
-            return (4, 0)
+            return (3, float("inf")) if self._dynamic_scan(node, state) is not None else (4, 0)
         if self._seek(node, labels, state) is not None:
             return (1, 0)
         count = min(self.storage.label_count(label) for label in labels)
@@ -161,12 +164,24 @@ class PatternPlanner:
                 state.steps.append(_label_scan_step(name, labels[0]))
                 state.description.append(f"NodeByLabelScan({_display(name)}:{labels[0]})")
                 labels = labels[1:]
+            elif self._dynamic_scan(node, state) is not None:
+                dynamic = self._dynamic_scan(node, state)
+                state.steps.append(_dynamic_label_scan_step(name, compile_expression(dynamic.expression, scope),
+                                                            dynamic.any))
+                state.description.append(f"DynamicLabelNodeLookup({_display(name)})")
             else:
                 state.steps.append(_all_nodes_step(name))
                 state.description.append(f"AllNodesScan({_display(name)})")
             state.bound.add(name)
         self._node_filters(node, labels, state)
         self._apply_ready(state)
+
+    def _dynamic_scan(self, node: ast.NodePattern, state: "_PlanState") -> ast.DynamicLabels | None:
+        """The dynamic labels (`:$(…)`, `:$any(…)`) a node can be scanned by, once what they read is bound."""
+        dynamic = state.dynamic_scans.get(node.variable)
+        if dynamic is None or not free_variables(dynamic.expression) <= state.bound:
+            return None
+        return dynamic
 
     def _node_filters(self, node: ast.NodePattern, labels, state: "_PlanState") -> None:
         name = node.variable
@@ -187,12 +202,14 @@ class PatternPlanner:
             direction = {OUT: IN, IN: OUT, BOTH: BOTH}[direction]
         types = tuple(dict.fromkeys(rel.types)) or None
         to_bound = to_node.variable in state.bound
+        types_of = self._types_of(rel, state)
         scope = self.scope.with_variables(*state.bound, rel.variable, to_node.variable)
         properties = compile_expression(rel.properties, scope) if rel.properties is not None else None
         if rel.length is None:
             rel_bound = rel.variable in state.bound
-            state.steps.append(_expand_step(from_node.variable, rel.variable, to_node.variable, direction, types,
-                                            to_bound, rel_bound, properties, state.uses_edges))
+            state.steps.append(_with_row_types(types, types_of, lambda types: _expand_step(
+                from_node.variable, rel.variable, to_node.variable, direction, types, to_bound, rel_bound,
+                properties, state.uses_edges)))
             arrow = "Into" if to_bound else "All"
             state.description.append(f"Expand({arrow})({_display(from_node.variable)})-[{_display(rel.variable)}"
                                      f"{':' + '|'.join(rel.types) if rel.types else ''}]-({_display(to_node.variable)})")
@@ -201,8 +218,9 @@ class PatternPlanner:
                 raise syntax_error(f"Variable `{rel.variable}` already declared")
             low, high = rel.length
             low = 1 if low is None else low
-            state.steps.append(_var_expand_step(from_node.variable, rel.variable, to_node.variable, direction, types,
-                                                low, high, to_bound, properties, leftwards))
+            state.steps.append(_with_row_types(types, types_of, lambda types: _var_expand_step(
+                from_node.variable, rel.variable, to_node.variable, direction, types, low, high, to_bound,
+                properties, leftwards)))
             state.description.append(f"VarLengthExpand({_display(from_node.variable)})-[{_display(rel.variable)}"
                                      f"*{low}..{'' if high is None else high}]-({_display(to_node.variable)})")
         state.bound.update((rel.variable, to_node.variable))
@@ -221,15 +239,23 @@ class PatternPlanner:
         low = 1 if low is None else low
         if low > 1:
             raise syntax_error("shortestPath(...) does not support a minimal length different from 0 or 1")
+        types_of = self._types_of(rel, state)
         scope = self.scope.with_variables(*state.bound, rel.variable)
         properties = compile_expression(rel.properties, scope) if rel.properties is not None else None
-        state.steps.append(_shortest_step(first.variable, rel.variable, last.variable, rel.direction,
-                                          rel.types or None, low, high, properties, part.shortest == "all",
-                                          single=rel.length is None))
+        state.steps.append(_with_row_types(rel.types or None, types_of, lambda types: _shortest_step(
+            first.variable, rel.variable, last.variable, rel.direction, types, low, high, properties,
+            part.shortest == "all", single=rel.length is None)))
         state.description.append(f"ShortestPath({_display(first.variable)})-[{_display(rel.variable)}]-"
                                  f"({_display(last.variable)})")
         state.bound.add(rel.variable)
         self._apply_ready(state)
+
+    def _types_of(self, rel: ast.RelationshipPattern, state: "_PlanState"):
+        """For a relationship with dynamic types (`:$any($types)`), the types it accepts on a row; else None."""
+        if not rel.dynamic_types:
+            return None
+        scope = self.scope.with_variables(*state.bound)
+        return compile_types(rel, lambda expression: compile_expression(expression, scope))
 
     def _apply_ready(self, state: "_PlanState") -> None:
         ready = [p for p in state.pending if free_variables(p) <= state.bound]
@@ -250,6 +276,7 @@ class _PlanState:
     steps: list[Step]
     description: list[str]
     uses_edges: bool = True
+    dynamic_scans: dict[str, ast.DynamicLabels] = field(default_factory=dict)
 
 
 # --- planning helpers ----------------------------------------------------------------------------------------
@@ -261,6 +288,23 @@ def _name_anonymous(part: ast.PatternPart) -> ast.PatternPart:
     rels = tuple(rel if rel.variable else replace(rel, variable=anonymous_name("REL"))
                  for rel in part.element.relationships)
     return replace(part, element=ast.PatternElement(nodes, rels))
+
+
+def _lift_dynamic_labels(part: ast.PatternPart, pending: list[ast.Expr],
+                         dynamic_scans: dict[str, ast.DynamicLabels]) -> ast.PatternPart:
+    """Nodes with dynamic labels become plain nodes plus a label predicate, applied as soon as what it reads is
+    bound (its expression may read another element of the pattern); a node labelled by `$(…)` or `$any(…)` alone
+    is remembered for a scan of the labels its value names."""
+    from dataclasses import replace
+    nodes = []
+    for node in part.element.nodes:
+        if is_dynamic(node.labels):
+            pending.append(ast.LabelPredicate(ast.Variable(node.variable), node.labels))
+            if isinstance(node.labels, ast.DynamicLabels):
+                dynamic_scans[node.variable] = node.labels
+            node = replace(node, labels=None)
+        nodes.append(node)
+    return replace(part, element=ast.PatternElement(tuple(nodes), part.element.relationships))
 
 
 def _check_pattern(parts: tuple[ast.PatternPart, ...], bound: set[str]) -> None:
@@ -351,6 +395,48 @@ def _label_scan_step(name: str, label: str) -> Step:
             new[name] = vertex
             yield new, used
     return scan
+
+
+def _dynamic_label_scan_step(name: str, names_of, any_of: bool) -> Step:
+    """Scans the nodes of the labels a dynamic label names on the row: of the first for `$(…)` (the label
+    predicate checks the others), of each for `$any(…)`."""
+    def scan(row, ctx, used):
+        names = label_names(names_of(row, ctx))
+        if not names:
+            vertices = () if any_of else ctx.txn.vertices()
+        elif any_of:
+            vertices = _each_once(ctx.txn.vertices_with_label(label) for label in dict.fromkeys(names))
+        else:
+            vertices = ctx.txn.vertices_with_label(names[0])
+        for vertex in vertices:
+            ctx.check()
+            new = dict(row)
+            new[name] = vertex
+            yield new, used
+    return scan
+
+
+def _each_once(scans) -> Iterator:
+    seen = set()
+    for scan in scans:
+        for vertex in scan:
+            if vertex not in seen:
+                seen.add(vertex)
+                yield vertex
+
+
+def _with_row_types(types, types_of, make_step: Callable[[tuple | None], Step]) -> Step:
+    """`make_step(types)`, or for dynamic types (`types_of` given) a step that makes it per row from the types
+    the row names; a row naming none that a relationship can have matches nothing."""
+    if types_of is None:
+        return make_step(types)
+
+    def step(row, ctx, used):
+        row_types = types_of(row, ctx)
+        if row_types == ():
+            return
+        yield from make_step(row_types)(row, ctx, used)
+    return step
 
 
 def _seek_step(name: str, label: str, key: str, value) -> Step:

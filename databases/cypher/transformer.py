@@ -50,6 +50,7 @@ class _Properties:
 @ast.node
 class _Types:
     names: tuple[str, ...]
+    dynamic: tuple[ast.DynamicLabels, ...] = ()
 
 
 @ast.node
@@ -781,10 +782,23 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
     def label_wildcard(self, children):
         return ast.LabelWildcard()
 
+    def dynamic_label(self, children):
+        return ast.DynamicLabels(children[1], str(children[0])[1:].lower() == "any")
+
+    def dynamic_expression(self, children):
+        keyword = str(children[0])
+        if keyword != "$":
+            raise _syntax(f"Invalid input '{keyword}': expected '$(' (SET and REMOVE take `$(expr)`)")
+        return ast.DynamicLabels(children[1])
+
+    def updated_labels(self, children):
+        return tuple(children)
+
     def _relationship(self, children, direction):
         detail = _first(children, dict) or {}
         return ast.RelationshipPattern(detail.get("variable"), detail.get("types", ()), direction,
-                                       detail.get("length"), detail.get("properties"), detail.get("predicate"))
+                                       detail.get("length"), detail.get("properties"), detail.get("predicate"),
+                                       detail.get("dynamic_types", ()))
 
     def rel_right(self, children):
         return self._relationship(children, "out")
@@ -815,6 +829,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
                 detail["variable"] = child
             elif isinstance(child, _Types):
                 detail["types"] = child.names
+                detail["dynamic_types"] = child.dynamic
             elif isinstance(child, _Length):
                 detail["length"] = child.bounds
             elif isinstance(child, _Properties):
@@ -824,7 +839,8 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         return detail
 
     def rel_types(self, children):
-        return _Types(tuple(children))
+        return _Types(tuple(c for c in children if isinstance(c, str)),
+                      tuple(c for c in children if isinstance(c, ast.DynamicLabels)))
 
     def range_literal(self, children):
         bounds = next((c for c in children if isinstance(c, tuple)), (None, None))
@@ -1347,6 +1363,8 @@ def _as_node(expr: ast.Expr) -> ast.NodePattern | None:
         return ast.NodePattern(expr.name)
     if isinstance(expr, ast.LabelCheck) and isinstance(expr.subject, ast.Variable):
         return ast.NodePattern(expr.subject.name, _labels_expression(expr.labels))
+    if isinstance(expr, ast.LabelPredicate) and isinstance(expr.subject, ast.Variable):
+        return ast.NodePattern(expr.subject.name, expr.labels)
     if isinstance(expr, (ast.MapLiteral, ast.Parameter)):
         return ast.NodePattern(None, None, expr)
     if isinstance(expr, ast.MapProjection) and all(item[0] == "literal" for item in expr.items):

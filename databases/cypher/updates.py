@@ -7,6 +7,7 @@ from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import semantic_error, syntax_error, type_error
 from graphplex.databases.cypher.expressions import Compiled, Scope, compile_expression, pretty_type
+from graphplex.databases.cypher.label_expressions import compile_names, property_key, token_names, written_labels
 from graphplex.databases.cypher.patterns import MatchPlan, anonymous_name
 from graphplex.databases.cypher.ranges import LazyRange
 from graphplex.databases.cypher.values import PathValue
@@ -33,12 +34,12 @@ def compile_create(parts: tuple[ast.PatternPart, ...], scope: Scope, merging: bo
                     raise syntax_error(f"Can't create node `{node.variable}` with labels or properties here. "
                                        "The variable is already declared in this context")
                 continue
-            labels = ast.simple_labels(node.labels)
+            labels = written_labels(node.labels)
             if labels is None:
                 raise syntax_error("Label expressions are not allowed in CREATE; use `:A:B`")
-            props = compile_expression(node.properties, scope.with_variables(*bound)) \
-                if node.properties is not None else None
-            steps.append(_create_node(name, labels, props))
+            inner = scope.with_variables(*bound)
+            props = compile_expression(node.properties, inner) if node.properties is not None else None
+            steps.append(_create_node(name, compile_names(labels, lambda e: compile_expression(e, inner)), props))
             bound.add(name)
         rel_names = []
         for index, rel in enumerate(element.relationships):
@@ -47,7 +48,7 @@ def compile_create(parts: tuple[ast.PatternPart, ...], scope: Scope, merging: bo
             if rel.variable in bound:
                 raise syntax_error(f"Can't create relationship `{rel.variable}`: the variable is already declared "
                                    "in this context")
-            if len(rel.types) != 1:
+            if len(rel.types) + len(rel.dynamic_types) != 1:
                 raise syntax_error("Exactly one relationship type must be specified for CREATE. Did you forget "
                                    "to prefix your relationship type with a ':'?")
             if rel.direction == "both" and not merging:
@@ -59,7 +60,8 @@ def compile_create(parts: tuple[ast.PatternPart, ...], scope: Scope, merging: bo
             source, target = node_names[index], node_names[index + 1]
             if rel.direction == "in":
                 source, target = target, source
-            steps.append(_create_edge(name, rel.types[0], source, target, props))
+            steps.append(_create_edge(name, _type_of(rel, scope.with_variables(*bound), merging), source, target,
+                                      props))
             bound.add(name)
         if part.variable:
             steps.append(_bind_created_path(part.variable, node_names, rel_names))
@@ -97,19 +99,41 @@ def _storable_map(values: dict) -> dict:
     return values
 
 
-def _create_node(name: str, labels: tuple[str, ...], props: Compiled | None):
+def _type_of(rel: ast.RelationshipPattern, scope: Scope, merging: bool) -> Callable[[dict, ExecutionContext], str]:
+    """The one type a created relationship gets: its name, or what its `$(…)` names on the row."""
+    if rel.types:
+        type_ = rel.types[0]
+        return lambda row, ctx: type_
+    dynamic = rel.dynamic_types[0]
+    clause = "MERGE" if merging else "CREATE"
+    if dynamic.any:
+        raise syntax_error(f"$any() cannot be used in {clause}: a relationship is created with exactly one type")
+    names_of = compile_expression(dynamic.expression, scope)
+
+    def type_of(row, ctx):
+        names = token_names(names_of(row, ctx))
+        if len(names) != 1:
+            raise type_error(f"Exactly one relationship type must be specified for {clause}, but the dynamic type "
+                             f"evaluated to {len(names)}")
+        return names[0]
+    return type_of
+
+
+def _create_node(name: str, labels_of: Callable[[dict, ExecutionContext], tuple[str, ...]], props: Compiled | None):
     def step(row, ctx):
+        labels = labels_of(row, ctx)
         values = _evaluate_props(props, row, ctx)
         vertex = ctx.txn.create_vertex(labels, values)
         counters = ctx.counters
         counters.nodes_created += 1
-        counters.labels_added += len(set(labels))
+        counters.labels_added += len(labels)
         counters.properties_set += len(values) - list(values.values()).count(None)
         row[name] = vertex
     return step
 
 
-def _create_edge(name: str, type_: str, source: str, target: str, props: Compiled | None):
+def _create_edge(name: str, type_of: Callable[[dict, ExecutionContext], str], source: str, target: str,
+                 props: Compiled | None):
     def step(row, ctx):
         start, end = row[source], row[target]
         if start is None or end is None:
@@ -120,6 +144,7 @@ def _create_edge(name: str, type_: str, source: str, target: str, props: Compile
         for value in (start, end):
             if not isinstance(value, Vertex):
                 raise type_error(f"Type mismatch: expected Node but was {pretty_type(value)}")
+        type_ = type_of(row, ctx)
         values = _evaluate_props(props, row, ctx)
         row[name] = ctx.txn.create_edge(start, end, type_, values)
         ctx.counters.relationships_created += 1
@@ -168,7 +193,7 @@ def _check_merge_properties(part: ast.PatternPart) -> None:
             raise syntax_error("Parameter maps cannot be used in MERGE patterns (use a literal map instead, e.g. "
                                '"{id: $' + entity.properties.name + '.id}")')
     for rel in part.element.relationships:
-        if len(rel.types) != 1:
+        if len(rel.types) + len(rel.dynamic_types) != 1:
             raise syntax_error("Exactly one relationship type must be specified for MERGE. Did you forget to "
                                "prefix your relationship type with a ':'?")
         if rel.length is not None:
@@ -229,7 +254,7 @@ def _set_item(item: ast.SetItem, scope: Scope) -> RowWriter:
             # waits for a concurrent writer here) and never loses an update.
             if entity is None or not ctx.txn.lock(entity):
                 return
-            name = key if key is not None else dynamic_key(row, ctx)
+            name = key if key is not None else property_key(dynamic_key(row, ctx))
             new = _storable(value(row, ctx))
             ctx.txn.set_property(entity, name, new)
             ctx.counters.properties_set += 1
@@ -256,7 +281,7 @@ def _set_item(item: ast.SetItem, scope: Scope) -> RowWriter:
             ctx.counters.properties_set += changed
         return set_all
     subject = compile_expression(ast.Variable(item.variable), scope)
-    labels = item.labels
+    labels_of = compile_names(item.labels, lambda expression: compile_expression(expression, scope))
 
     def set_labels(row, ctx):
         vertex = subject(row, ctx)
@@ -264,7 +289,7 @@ def _set_item(item: ast.SetItem, scope: Scope) -> RowWriter:
             return
         if not isinstance(vertex, Vertex):
             raise type_error(f"Type mismatch: expected Node but was {pretty_type(vertex)}")
-        ctx.counters.labels_added += ctx.txn.add_labels(vertex, labels)
+        ctx.counters.labels_added += ctx.txn.add_labels(vertex, labels_of(row, ctx))
     return set_labels
 
 
@@ -277,7 +302,9 @@ def compile_remove_items(items: tuple[ast.RemoveItem, ...], scope: Scope) -> Row
             key = target.key if isinstance(target, ast.Property) else compile_expression(target.index, scope)
             writers.append(_remove_property(subject, key))
         else:
-            writers.append(_remove_labels(compile_expression(ast.Variable(item.variable), scope), item.labels))
+            labels_of = compile_names(item.labels, lambda expression: compile_expression(expression, scope),
+                                      writing=False)
+            writers.append(_remove_labels(compile_expression(ast.Variable(item.variable), scope), labels_of))
 
     def apply(row, ctx):
         for writer in writers:
@@ -291,21 +318,21 @@ def _remove_property(subject: Compiled, key):
         entity = _entity(subject(row, ctx), "REMOVE")
         if entity is None:
             return
-        name = key if isinstance(key, str) else key(row, ctx)
+        name = key if isinstance(key, str) else property_key(key(row, ctx))
         if ctx.view(entity).props.get(name) is not None:
             ctx.txn.set_property(entity, name, None)
             ctx.counters.properties_set += 1
     return remove
 
 
-def _remove_labels(subject: Compiled, labels: tuple[str, ...]):
+def _remove_labels(subject: Compiled, labels_of: Callable[[dict, ExecutionContext], tuple[str, ...]]):
     def remove(row, ctx):
         vertex = subject(row, ctx)
         if vertex is None:
             return
         if not isinstance(vertex, Vertex):
             raise type_error(f"Type mismatch: expected Node but was {pretty_type(vertex)}")
-        ctx.counters.labels_removed += ctx.txn.remove_labels(vertex, labels)
+        ctx.counters.labels_removed += ctx.txn.remove_labels(vertex, labels_of(row, ctx))
     return remove
 
 

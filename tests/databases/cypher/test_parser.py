@@ -1325,7 +1325,6 @@ class TestPatternPredicates:
     def test_first_node_with_one_label(self):
         assert where("(a:A)-->()") == pattern_expr(node("a", "A"), rel(direction="out"), node())
 
-    @bug("a label expression on the first node of a pattern predicate is rejected: `(a:A|B)-->()`")
     def test_first_node_with_label_expression(self):
         assert where("(a:A|B)-->()") == pattern_expr(
             node("a", A.LabelAny((A.LabelName("A"), A.LabelName("B")))), rel(direction="out"), node())
