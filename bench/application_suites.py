@@ -1,12 +1,13 @@
-"""neomodel's own integration suite, run unchanged against `graphplex serve`: the measure of issue 15 ("real Neo4j
-applications run unchanged").
+"""Real applications' own integration suites, run unchanged against `graphplex serve`: the measure of issue 15 ("real
+Neo4j applications run unchanged").
 
-neomodel (the Neo4j OGM) ships its tests in its source distribution. This script builds a virtual environment with
-neomodel and its test dependencies from the package registry (cached between runs), starts `graphplex serve` on
-127.0.0.1:7687 (neomodel's tests hard-code that address and the password `foobarbaz`), runs the suite and prints one
-JSON line with the counts and the failing tests, grouped by the issue that owns them.
+neomodel (the Neo4j OGM) and langchain-neo4j (LangChain's graph store, chat history and LangGraph checkpointer) ship
+their tests in their source distributions. For each suite this script builds a virtual environment with the
+application and its test dependencies from the package registry (cached between runs), starts `graphplex serve` on
+127.0.0.1:7687 (the suites hard-code that address) with the suite's password, runs the suite and prints its counts
+and failing tests, grouped by the issue that owns them.
 
-    python bench/neomodel_suite.py [--version 7.0.0] [--cache DIR] [-k EXPR] [--keep-going]
+    python bench/application_suites.py [--suite neomodel|langchain-neo4j|all] [--cache DIR]
 
 It needs the package registry (pip) and a free port 7687; it is a bench script, not a test, for that reason.
 """
@@ -22,11 +23,41 @@ import tarfile
 import tempfile
 import time
 import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PORT = 7687
-PASSWORD = "foobarbaz"
-# Failing tests whose feature another issue owns: the prefix of the test's node id -> the owner.
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One application's test suite: what to install, where its tests are, how it reaches the server."""
+
+    name: str
+    requirement: str  # the pip requirement of the application, with extras
+    distribution: str  # its source distribution's name on the registry
+    version: str
+    password: str
+    tests: tuple[str, ...]  # test paths inside the unpacked source distribution
+    environment: dict[str, str] = field(default_factory=dict)
+    pytest_args: tuple[str, ...] = ()
+    test_requirements: tuple[str, ...] = ("pytest", "pytest-asyncio", "pytest-mock")
+
+
+SUITES = {
+    "neomodel": Suite(
+        "neomodel", "neomodel[extras]", "neomodel", "7.0.0", "foobarbaz", ("test",),
+        {"NEO4J_BOLT_URL": "bolt://neo4j:foobarbaz@localhost:7687"},
+        ("--resetdb", "-k", "not connect_to_aura")),  # Aura tests need Aura
+    "langchain-neo4j": Suite(
+        "langchain-neo4j", "langchain-neo4j[mmr]", "langchain_neo4j", "0.11.0", "password",
+        ("tests/integration_tests",),
+        {"NEO4J_URI": "bolt://localhost:7687", "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": "password"},
+        ("-o", "addopts="),  # its configuration asks for coverage reports
+        ("pytest", "pytest-asyncio", "pytest-mock")),
+}
+
+# Failing tests whose feature another issue owns: a fragment of the test's node id -> the owner.
 OWNERS = {
     "test_fulltextfilter": "issue 17 (full-text indexes)",
     "test_vectorfilter": "issue 17 (vector indexes)",
@@ -35,23 +66,24 @@ OWNERS = {
     "test_label_install.py::test_vector": "issue 17 (vector indexes)",
     "test_label_install.py::test_rel_vector": "issue 17 (vector indexes)",
     "test_label_install.py::test_install_all": "issue 17 (full-text and vector indexes)",
+    "vectorstores/": "issue 17 (vector and full-text indexes)",
 }
 
 
-def _environment(cache: Path, version: str) -> tuple[Path, Path]:
-    """The virtual environment's python and the unpacked test folder, built once per version."""
-    venv = cache / f"neomodel-{version}-venv"
+def _environment(cache: Path, suite: Suite) -> tuple[Path, Path]:
+    """The virtual environment's python and the unpacked source distribution, built once per version."""
+    venv = cache / f"{suite.name}-{suite.version}-venv"
     python = venv / "bin" / "python"
-    source = cache / f"neomodel-{version}"
+    source = cache / f"{suite.distribution}-{suite.version}"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", f"neomodel[extras]=={version}", "pytest",
-                        "pytest-asyncio", "pytest-mock"], check=True)
-    if not (source / "test").is_dir():
+        subprocess.run([str(python), "-m", "pip", "install", "-q", f"{suite.requirement}=={suite.version}",
+                        *suite.test_requirements], check=True)
+    if not all((source / path).exists() for path in suite.tests):
         with tempfile.TemporaryDirectory() as download:
             subprocess.run([str(python), "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
-                            f"neomodel=={version}", "-d", download], check=True)
-            archive = next(Path(download).glob("neomodel-*.tar.gz"))
+                            f"{suite.distribution}=={suite.version}", "-d", download], check=True)
+            archive = next(Path(download).glob("*.tar.gz"))
             with tarfile.open(archive) as tar:
                 tar.extractall(cache, filter="data")
     return python, source
@@ -62,9 +94,9 @@ def _port_free() -> bool:
         return probe.connect_ex(("127.0.0.1", PORT)) != 0
 
 
-def _start_server() -> subprocess.Popen:
+def _start_server(password: str) -> subprocess.Popen:
     server = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory",
-                               "--listen", f"127.0.0.1:{PORT}", "--initial-password", PASSWORD],
+                               "--listen", f"127.0.0.1:{PORT}", "--initial-password", password],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -94,41 +126,44 @@ def _results(junit: Path) -> dict:
 
 
 def _owner(node: str) -> str:
-    name = node.rsplit("/", 1)[-1]
-    return next((owner for prefix, owner in OWNERS.items() if name.startswith(prefix)), "issue 15")
+    return next((owner for fragment, owner in OWNERS.items() if fragment in node), "issue 15")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--version", default="7.0.0")
-    parser.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "graphplex-bench-neomodel"))
-    parser.add_argument("-k", default="not connect_to_aura", help="pytest -k expression (Aura tests need Aura)")
-    args = parser.parse_args()
-    if not _port_free():
-        raise SystemExit(f"port {PORT} is taken; neomodel's tests need it")
-    cache = Path(args.cache)
-    cache.mkdir(parents=True, exist_ok=True)
-    python, source = _environment(cache, args.version)
-    server = _start_server()
-    junit = cache / "junit.xml"
+def run(suite: Suite, cache: Path) -> dict:
+    """Runs one suite against a fresh in-memory server and returns its counts and failures by owner."""
+    python, source = _environment(cache, suite)
+    server = _start_server(suite.password)
+    junit = cache / f"{suite.name}-junit.xml"
     started = time.perf_counter()
     try:
-        env = dict(os.environ, NEO4J_BOLT_URL=f"bolt://neo4j:{PASSWORD}@localhost:{PORT}",
+        env = dict(os.environ, **suite.environment,
                    PATH=f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}")
-        subprocess.run([str(python), "-m", "pytest", "test", "-q", "-p", "no:cacheprovider", "--resetdb",
-                        "-W", "ignore", "-k", args.k, f"--junitxml={junit}"],
+        subprocess.run([str(python), "-m", "pytest", *suite.tests, "-q", "-p", "no:cacheprovider", "-W", "ignore",
+                        *suite.pytest_args, f"--junitxml={junit}"],
                        cwd=source, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    seconds = time.perf_counter() - started
     results = _results(junit)
     by_owner: dict[str, list[str]] = {}
     for node in results["failing"]:
         by_owner.setdefault(_owner(node), []).append(node)
-    print(json.dumps({"workload": f"neomodel-{args.version}-suite", "seconds": round(seconds, 1),
-                      "passed": results["passed"], "failed": results["failed"], "skipped": results["skipped"],
-                      "failing_by_owner": by_owner}, indent=1))
+    return {"workload": f"{suite.name}-{suite.version}-suite", "seconds": round(time.perf_counter() - started, 1),
+            "passed": results["passed"], "failed": results["failed"], "skipped": results["skipped"],
+            "failing_by_owner": by_owner}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--suite", choices=[*SUITES, "all"], default="all")
+    parser.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "graphplex-bench-suites"))
+    args = parser.parse_args()
+    if not _port_free():
+        raise SystemExit(f"port {PORT} is taken; the suites need it")
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    for name in SUITES if args.suite == "all" else [args.suite]:
+        print(json.dumps(run(SUITES[name], cache), indent=1), flush=True)
 
 
 if __name__ == "__main__":
