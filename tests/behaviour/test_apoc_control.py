@@ -120,6 +120,11 @@ def test_an_inner_statement_may_not_open_batches(session):
     assert caught.value.code.endswith("TransactionStartFailed")
 
 
+def test_an_inner_explain_runs_nothing(session):
+    assert session.run("CALL apoc.cypher.doIt('EXPLAIN CREATE (:E)', {})").data() == []
+    assert count(session, "E") == 0
+
+
 # --- apoc.when / case / do.when / do.case ---------------------------------------------------------------------
 
 def test_when_runs_the_query_its_condition_picks(session):

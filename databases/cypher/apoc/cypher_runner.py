@@ -67,6 +67,8 @@ def run_plan(ctx: ExecutionContext, caller: str, plan: Plan, parameters: dict,
     """The rows (column -> value) of an inner statement's plan, run inside `ctx`'s transaction."""
     # The inner statement shares the caller's transaction and counters; it opens no batches of its own (an inner
     # CALL { } IN TRANSACTIONS is refused, as in Neo4j where it is not the implicit transaction).
+    if plan.explain:  # EXPLAIN plans and runs nothing, as for a top-level statement
+        return
     inner = dataclasses.replace(ctx, parameters=parameters, new_batch=None, csv_position=None)
     columns = list(plan.columns)
     rows = plan.rows(inner)
