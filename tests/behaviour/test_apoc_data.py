@@ -277,6 +277,43 @@ def test_meta_cypher_types_name_values_as_apoc(session):
     assert (row["n"], row["mixed"], row["f"]) == ("NULL", "LIST OF ANY", True)
 
 
+def test_meta_graph_drops_the_combinations_sampling_does_not_find(session):
+    session.run("CREATE (:A {k: 1})-[:R]->(:B), (:C)-[:R]->(:D), (:A)-[:S]->(:A)").consume()
+    query = "CALL {name}() YIELD nodes, relationships RETURN [n IN nodes | [apoc.any.property(n, 'name'), " \
+            "apoc.any.property(n, 'count')]] AS nodes, [r IN relationships | [apoc.any.property(r, 'type'), " \
+            "apoc.any.property(r, 'out'), apoc.any.property(r, 'in')]] AS rels"
+    sample = session.run(query.replace("{name}", "apoc.meta.graphSample")).single()
+    assert sample["nodes"] == [["A", 3], ["B", 1], ["C", 1], ["D", 1]]
+    assert sorted(sample["rels"]) == [["R", 1, 1], ["R", 1, 1], ["R", 1, 1], ["R", 1, 1], ["S", 1, 1]]
+    graph = session.run(query.replace("{name}", "apoc.meta.graph")).single()
+    assert sorted(graph["rels"]) == [["R", 1, 1], ["R", 1, 1], ["S", 1, 1]]
+    virtual = session.run("CALL apoc.meta.graph() YIELD relationships RETURN relationships").single()[0]
+    assert sorted((r.start_node["name"], r.type, r.end_node["name"]) for r in virtual) == [
+        ("A", "R", "B"), ("A", "S", "A"), ("C", "R", "D")]
+
+
+def test_any_property_reads_nodes_relationships_and_maps(session):
+    row = session.run("CREATE (n {a: 1})-[r:R {b: 2}]->() RETURN apoc.any.property(n, 'a') AS a, "
+                      "apoc.any.property(r, 'b') AS b, apoc.any.property({c: 3}, 'c') AS c, "
+                      "apoc.any.property(null, 'c') AS none, apoc.any.properties(n) AS all, "
+                      "apoc.any.properties({x: 1, y: 2}, ['y']) AS some").single()
+    assert (row["a"], row["b"], row["c"], row["none"], row["all"], row["some"]) == (1, 2, 3, None, {"a": 1},
+                                                                                    {"y": 2})
+
+
+def test_schema_nodes_rows_as_apoc(session):
+    session.run("CREATE CONSTRAINT c FOR (p:Person) REQUIRE p.name IS UNIQUE").consume()
+    session.run("CREATE (:Person {name: 'a'}), (:Person {name: 'b'})").consume()
+    rows = session.run("CALL apoc.schema.nodes()").data()
+    assert [(r["name"], r["type"], r["status"]) for r in rows] == [
+        (":Person(name)", "UNIQUENESS", ""), (":<any-labels>()", "LOOKUP", "ONLINE"),
+        (":Person(name)", "RANGE", "ONLINE")]
+    assert rows[0]["userDescription"].startswith("Constraint( id=") and "type='UNIQUENESS'" in rows[0]["userDescription"]
+    assert (rows[2]["size"], rows[2]["valuesSelectivity"], rows[2]["populationProgress"]) == (2, 1.0, 100.0)
+    assert session.run("CALL apoc.schema.nodes({excludeLabels: ['Person']}) YIELD type RETURN type").value() == [
+        "LOOKUP"]
+
+
 # --- loading --------------------------------------------------------------------------------------------------
 
 def test_apoc_is_loaded_only_when_named_and_listed_by_show():

@@ -82,6 +82,19 @@ REL_QUERY = (
     "AND NOT other_node IN $EXCLUDED_LABELS "
     "RETURN {start: label, type: property, end: toString(other_node)} AS output"
 )
+# The same file: indexes for the schema's metadata, and the counts of the enhanced schema.
+INDEX_QUERY = (
+    "CALL apoc.schema.nodes() YIELD label, properties, type, size, valuesSelectivity "
+    "WHERE type = 'RANGE' RETURN *, "
+    "size * valuesSelectivity as distinctValues"
+)
+SCHEMA_COUNTS_QUERY = (
+    "CALL apoc.meta.graph({sample: 1000, maxRels: 100}) "
+    "YIELD nodes, relationships "
+    "RETURN nodes, [rel in relationships | {name:apoc.any.property"
+    "(rel, 'type'), count: apoc.any.property(rel, 'count')}]"
+    " AS relationships"
+)
 EXCLUDED_LABELS = ["_Bloom_Perspective_", "_Bloom_Scene_"]
 EXCLUDED_RELS = ["_Bloom_HAS_SCENE_"]
 
@@ -130,6 +143,14 @@ WITH * WHERE NOT label IN $EXCLUDED_LABELS
     AND NOT other_node IN $EXCLUDED_LABELS
 RETURN {start: label, type: property, end: toString(other_node)} AS output
 """
+# The same file, `refresh_schema`: node and relationship counts of the meta-graph (not in a try block: without
+# apoc.meta.graphSample the store cannot be opened).
+LLAMA_SCHEMA_COUNTS = (
+    "CALL apoc.meta.graphSample() YIELD nodes, relationships "
+    "RETURN nodes, [rel in relationships | {name:apoc.any.property"
+    "(rel, 'type'), count: apoc.any.property(rel, 'count')}]"
+    " AS relationships"
+)
 # The same file, `upsert_relations` (BASE_NODE_LABEL is "__Node__").
 LLAMA_UPSERT_RELATIONS = """
                 UNWIND $data AS row
@@ -235,6 +256,23 @@ def test_graphrag_schema_queries_give_properties_and_relationships(driver):
         {"start": "Person", "type": "WORKS_AT", "end": "Company"}]
 
 
+def test_graphrag_index_metadata_and_enhanced_schema_counts(driver):
+    driver.execute_query("CREATE CONSTRAINT FOR (p:Person) REQUIRE p.id IS UNIQUE")
+    driver.execute_query("CREATE INDEX FOR (c:Company) ON (c.founded)")
+    _langchain_documents(driver)
+    driver.execute_query("CREATE (:Company {id: 'Initech', founded: 1999})")
+    records, _, _ = driver.execute_query(INDEX_QUERY)
+    rows = sorted((r["label"], r["properties"], r["type"], r["size"], r["distinctValues"]) for r in records)
+    assert rows == [("Company", ["founded"], "RANGE", 2, 1.0), ("Person", ["id"], "RANGE", 1, 1.0)]
+    records, _, _ = driver.execute_query(SCHEMA_COUNTS_QUERY)
+    nodes = {node["name"]: node["count"] for node in records[0]["nodes"]}
+    assert nodes == {"Company": 2, "Document": 1, "Person": 1}
+    assert sorted(records[0]["relationships"], key=lambda r: r["name"]) == [
+        {"name": "MENTIONS", "count": 2}, {"name": "MENTIONS", "count": 2}, {"name": "WORKS_AT", "count": 1}]
+    records, _, _ = driver.execute_query("CALL apoc.schema.properties.distinct('Company', 'founded') YIELD value")
+    assert records[0]["value"] == [1999]
+
+
 def test_graphrag_kg_writer_adds_labels_and_merges_relationships(driver):
     rows = [{"id": "1", "labels": ["Person", "__Entity__"], "properties": {"name": "Ann"}},
             {"id": "2", "labels": ["City"], "properties": {"name": "Oslo"}}]
@@ -272,6 +310,10 @@ def test_llama_index_property_graph_store_upserts_and_schema(driver):
     assert {"type": "VISITED", "properties": [{"property": "year", "type": "INTEGER"}]} in rels
     relationships = _outputs(driver, LLAMA_REL_QUERY, EXCLUDED_LABELS=excluded)
     assert {"start": "PERSON", "type": "VISITED", "end": "CITY"} in relationships
+    records, _, _ = driver.execute_query(LLAMA_SCHEMA_COUNTS)
+    counts = {node["name"]: node["count"] for node in records[0]["nodes"]}
+    assert counts["__Entity__"] == 2 and counts["PERSON"] == 1 and counts["__Node__"] == 3
+    assert {"name": "VISITED", "count": 1} in records[0]["relationships"]
 
 
 def test_neomodel_sleep_in_a_transaction_with_a_timeout_times_out(driver):
