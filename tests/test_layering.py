@@ -72,7 +72,7 @@ def test_import_databases_does_not_drag_in_the_coordinator():
 # modules besides, because its `__init__` exports only `Database` and the Cypher package's `__init__` nothing yet:
 # the shared error and value types, storage and durability (their `__init__`), the record format of logs and
 # dumps, and the modules of the Cypher front end the coordinator drives (AST, classification, execution context,
-# SHOW plans, expressions, functions, the parser).
+# SHOW plans, expressions, functions, the parser, the notifications a summary reports).
 FACES = {
     "system_db": {"graphplex.system_db"},
     "databases": {
@@ -82,6 +82,7 @@ FACES = {
         "graphplex.databases.cypher.ast", "graphplex.databases.cypher.classify", "graphplex.databases.cypher.context",
         "graphplex.databases.cypher.show", "graphplex.databases.cypher.expressions",
         "graphplex.databases.cypher.functions", "graphplex.databases.cypher.parser",
+        "graphplex.databases.cypher.notifications",
     },
 }
 # Reaches past a face that only a change inside `databases` can remove (the storage face does not export them yet).

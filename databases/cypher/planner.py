@@ -82,7 +82,7 @@ class Planner:
         plan.notifications = tuple(deprecations(statement) + found)
         labels, types = match_tokens(statement)
         if labels:
-            plan.unknown_labels = frozenset(labels - set(self.storage.labels_in_use()))
+            plan.unknown_labels = frozenset(label for label in labels if not self.storage.label_count(label))
         if types:
             plan.unknown_types = frozenset(types - set(self.storage.types_in_use()))
 

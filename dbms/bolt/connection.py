@@ -68,7 +68,8 @@ class _NotificationFilter:
         if disabled is None:
             disabled = _field(extra, "notifications_disabled_categories", list)
         return _NotificationFilter(severity if severity is not None else self.minimum_severity,
-                                   tuple(disabled) if disabled is not None else self.disabled)
+                                   tuple(d for d in disabled if isinstance(d, str)) if disabled is not None
+                                   else self.disabled)
 
     def kept(self, notices) -> list:
         return [n for n in notices if wanted(n, self.minimum_severity, self.disabled)]
