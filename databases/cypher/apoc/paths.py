@@ -69,6 +69,7 @@ class RelationshipExpander:
         self.steps = steps
 
     def expand(self, ctx: ExecutionContext, vertex: Vertex, depth: int) -> Iterator[tuple[Edge, Vertex]]:
+        """The (relationship, other node) pairs a branch ending at `vertex` after `depth` steps may follow."""
         if depth == 0 and self.initial is not None:
             pairs = self.initial
         else:
@@ -88,6 +89,7 @@ class LabelMatcher:
     everything: bool = False
 
     def add(self, label: str) -> None:
+        """Adds a label of the filter (`*`, `:Label`, `A:B`, `\\:` for a colon inside a label)."""
         if label == "*":
             self.everything = True
             return
@@ -100,10 +102,12 @@ class LabelMatcher:
             self.compounds.append(parts)
 
     def matches(self, labels) -> bool:
+        """Whether a node with `labels` matches any label or compound of this matcher."""
         return self.everything or bool(self.labels & labels) or any(all(p in labels for p in c) for c in self.compounds)
 
     @property
     def empty(self) -> bool:
+        """An allow list that names nothing allows everything."""
         return not (self.everything or self.labels or self.compounds)
 
 
@@ -144,6 +148,7 @@ class LabelGroup:
                 self.allow.add(item[1:] if operator == "+" else item)
 
     def evaluate(self, labels: set, below_min_level: bool) -> Evaluation:
+        """The verdict on a node with `labels`: deny, then terminator, end node, allow (APOC's order)."""
         if self.deny.matches(labels):
             return EXCLUDE_AND_PRUNE
         if self.terminator.matches(labels):
@@ -178,6 +183,9 @@ def label_evaluator(ctx: ExecutionContext, text: str, filter_start: bool, begin_
 
 def node_evaluators(filter_start: bool, min_level: int, end: list, terminators: list, allow: list,
                     deny: list) -> list[Evaluator]:
+    """APOC's NodeEvaluators: denied nodes prune; end nodes are returned and passed; terminators are returned and
+    stop the branch (both only from minLevel on); with an allow list, only its nodes (and the end and terminator
+    nodes) are walked. The start node is judged only with `filterStartNode`."""
     evaluators: list[Evaluator] = []
     if deny:
         denied = set(deny)
@@ -258,6 +266,7 @@ class Traversal:
     limit: int = -1
 
     def paths(self, ctx: ExecutionContext) -> Iterator[PathValue]:
+        """The included branches as paths, in traversal order, at most `limit` (-1: all) of them."""
         produced = 0
         if self.limit == 0:
             return

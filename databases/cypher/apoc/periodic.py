@@ -50,6 +50,7 @@ class Config:
 
     @classmethod
     def of(cls, config: dict | None) -> "Config":
+        """The config of a call, refused as APOC refuses it (a batch size or concurrency below 1, a bad mode)."""
         config = config or {}
         batch_size = _integer(config.get("batchSize", 10000), "batchSize")
         if batch_size < 1:
@@ -132,20 +133,24 @@ class Collector:
         self.statistics = {key: 0 for key, _ in _STATISTICS}
 
     def operation_failed(self, batch: list[dict], error: Neo4jError) -> None:
+        """An action failed: every row of its batch counts as failed, its message once."""
         self.failed_operations += len(batch)
         if self.failed_params >= 0:
             self.failed_parameters[str(self.batches)] = batch[:self.failed_params + 1]
         self.operation_errors[error.message] = self.operation_errors.get(error.message, 0) + 1
 
     def batch_failed(self, message: str) -> None:
+        """A batch failed for good (after its retries)."""
         self.failed_batches += 1
         self.batch_errors[message] = self.batch_errors.get(message, 0) + 1
 
     def counted(self, counters: Counters) -> None:
+        """Adds an action's updates to updateStatistics."""
         for key, field in _STATISTICS:
             self.statistics[key] += getattr(counters, field)
 
     def result(self) -> dict:
+        """The row apoc.periodic.iterate yields."""
         return {
             "batches": self.batches, "total": self.total, "timeTaken": int(time.monotonic() - self.start),
             "committedOperations": self.committed, "failedOperations": self.failed_operations,
