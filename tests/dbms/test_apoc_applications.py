@@ -5,6 +5,7 @@ query text comes from; the assertions are what the application reads from the an
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -314,6 +315,45 @@ def test_llama_index_property_graph_store_upserts_and_schema(driver):
     counts = {node["name"]: node["count"] for node in records[0]["nodes"]}
     assert counts["__Entity__"] == 2 and counts["PERSON"] == 1 and counts["__Node__"] == 3
     assert {"name": "VISITED", "count": 1} in records[0]["relationships"]
+
+
+# neomodel, neomodel/scripts/neomodel_inspect_database.py: `NodeInspector.get_properties_for_label` and
+# `RelationshipInspector.outgoing_relationships` (label "Person").
+NEOMODEL_NODE_PROPERTIES = """
+          MATCH (n:`Person`)
+          WITH DISTINCT keys(n) as properties, head(collect(n)) AS sampleNode
+          ORDER BY size(properties) DESC
+          RETURN apoc.meta.cypher.types(properties(sampleNode)) AS properties LIMIT 1
+        """
+NEOMODEL_OUTGOING = """
+                MATCH (n:`Person`)-[r]->(m)
+                WITH DISTINCT type(r) as rel_type, head(labels(m)) AS target_label, keys(r) AS properties, head(collect(r)) AS sampleRel
+                ORDER BY size(properties) DESC
+                RETURN DISTINCT rel_type, target_label, collect(DISTINCT apoc.meta.cypher.types(properties(sampleRel)))[0] AS properties
+            """
+# neomodel, test/sync_/test_database_management.py: concurrent transactions each sleeping.
+NEOMODEL_SLEEP = "CALL apoc.util.sleep($delay_ms) RETURN $task_id as task_id, $delay_ms as slept"
+
+
+def test_neomodel_inspect_database_reads_apoc_type_names(driver):
+    driver.execute_query("CREATE (:Person {name: 'a', born: date('1990-01-02'), tags: ['x'], score: 1.5, "
+                         "seen: datetime(), home: point({latitude: 1, longitude: 2}), ok: true})"
+                         "-[:KNOWS {since: 2001}]->(:Person {name: 'b'})")
+    records, _, _ = driver.execute_query(NEOMODEL_NODE_PROPERTIES)
+    assert records[0]["properties"] == {"name": "STRING", "born": "DATE", "tags": "LIST OF STRING",
+                                        "score": "FLOAT", "seen": "DATE_TIME", "home": "POINT", "ok": "BOOLEAN"}
+    records, _, _ = driver.execute_query(NEOMODEL_OUTGOING)
+    assert [(r["rel_type"], r["target_label"], r["properties"]) for r in records] == [
+        ("KNOWS", "Person", {"since": "INTEGER"})]
+
+
+def test_neomodel_concurrent_sleeping_transactions(driver):
+    def query(i: int):
+        with driver.session() as session:
+            return session.execute_write(lambda tx: tx.run(NEOMODEL_SLEEP, delay_ms=i * 50, task_id=i).single())
+    with ThreadPoolExecutor(4) as pool:
+        rows = list(pool.map(query, range(1, 5)))
+    assert [(r["task_id"], r["slept"]) for r in rows] == [(1, 50), (2, 100), (3, 150), (4, 200)]
 
 
 def test_neomodel_sleep_in_a_transaction_with_a_timeout_times_out(driver):
