@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING, Callable, ContextManager, TypeVar
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.classify import READ, SCHEMA, TRANSACTION_CONTROL, WRITE
+from graphplex.databases.cypher.classify import READ, SCHEMA, TRANSACTION_CONTROL, WRITE, runs_on_system
 from graphplex.databases.cypher.context import Counters, ExecutionContext
 from graphplex.databases.cypher.parser import redact_passwords
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError, TransientError, error_for_code
@@ -281,7 +281,7 @@ class DBMSTransaction:
     def _check_database(self, database: str, statement, text: str) -> None:
         self._check_online(database)
         if database == SYSTEM and not isinstance(statement, (ast.ShowProcedures, ast.ShowFunctions,
-                                                             ast.ShowSettings)):
+                                                             ast.ShowSettings)) and not runs_on_system(statement):
             raise ClientError("Not a recognised system command or procedure. This Cypher command can only be "
                               f"executed in a user database: {redact_passwords(text)}",
                               "Neo.ClientError.Statement.SemanticError")
@@ -423,7 +423,7 @@ class DBMSTransaction:
             return ResultSummary(text, parameters, query_result.counters, plan.query_type,
                                  database, plan.describe(database=database) if plan.explain else None,
                                  query_result.plan_description() if plan.profile else None,
-                                 query_result.notifications)
+                                 query_result.notifications + plan.notifications_after(query_result.counters))
         return self._track(self._new_result(query_result.keys, records(), summary))
 
     def _track(self, result: Result) -> Result:

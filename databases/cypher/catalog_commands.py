@@ -57,8 +57,8 @@ def _procedure_rows() -> Iterator[dict]:
         described = dict(spec.descriptions)
         arguments = [_argument(name, type_, described.get(name), default) for name, type_, default in spec.inputs]
         returned = [_argument(name, type_, described.get(name)) for name, type_ in spec.outputs]
-        system = spec.works_on_system if spec.works_on_system is not None else spec.mode == "DBMS"
-        yield {"name": spec.name, "description": spec.description, "mode": spec.mode, "worksOnSystem": system,
+        yield {"name": spec.name, "description": spec.description, "mode": spec.mode,
+               "worksOnSystem": spec.runs_on_system,
                "signature": spec.signature, "argumentDescription": arguments, "returnDescription": returned,
                "admin": spec.admin, "rolesExecution": None, "rolesBoostedExecution": None, "isDeprecated": False,
                "deprecatedBy": None, "option": {"deprecated": False}}

@@ -72,6 +72,19 @@ def classify(statement: ast.Statement) -> StatementInfo:
     return StatementInfo(READ, explain=explain)
 
 
+def runs_on_system(statement: ast.Statement) -> bool:
+    """Whether a graph statement may run on the system database, as Neo4j lets it: calls of procedures that work
+    there (`dbms.components`, `db.ping`, `tx.setMetaData` …), with at most a RETURN of what they yield."""
+    if not isinstance(statement, ast.Query) or len(statement.parts) != 1:
+        return False
+    clauses = statement.parts[0].clauses
+    calls = [clause for clause in clauses if isinstance(clause, ast.CallProcedure)]
+    if not calls or not all(isinstance(clause, (ast.CallProcedure, ast.Return, ast.Use)) for clause in clauses):
+        return False
+    from graphplex.databases.cypher.procedures import works_on_system  # the registry, as for writes
+    return all(works_on_system(call.name) for call in calls)
+
+
 def _calls_write_procedure(name: str) -> bool:
     """A call of a WRITE procedure (apoc.create.node…) makes the statement a write, as in Neo4j."""
     from graphplex.databases.cypher.procedures import writes  # the registry: imported when a CALL is met

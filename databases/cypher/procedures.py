@@ -33,6 +33,11 @@ class ProcedureSpec:
     works_on_system: bool | None = None
 
     @property
+    def runs_on_system(self) -> bool:
+        """SHOW PROCEDURES' worksOnSystem: whether a CALL of it may run on the system database."""
+        return self.works_on_system if self.works_on_system is not None else self.mode == "DBMS"
+
+    @property
     def signature(self) -> str:
         """Neo4j 5's form: defaults as their plain values, and no `::` part for a procedure that yields nothing."""
         ins = ", ".join(f"{n}" + (f" = {_literal(d)}" if d is not ... else "") + f" :: {t}"
@@ -98,6 +103,14 @@ def writes(name: str) -> bool:
     """Whether the procedure `name` is a WRITE procedure (an unknown name is not; planning the call refuses it)."""
     try:
         return find(name).mode == "WRITE"
+    except ClientError:
+        return False
+
+
+def works_on_system(name: str) -> bool:
+    """Whether the procedure `name` may be called on the system database (an unknown name may not)."""
+    try:
+        return find(name).runs_on_system
     except ClientError:
         return False
 

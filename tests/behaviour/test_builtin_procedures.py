@@ -3,6 +3,7 @@ PROCEDURES / SHOW FUNCTIONS with Neo4j's columns and categories, through the pub
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -252,3 +253,23 @@ def test_show_functions_categories(session):
     assert rows(session, "SHOW USER DEFINED FUNCTIONS YIELD name, isBuiltIn "
                          "WHERE isBuiltIn OR NOT name STARTS WITH 'apoc.'") == []
     assert rows(session, "SHOW BUILT IN FUNCTIONS YIELD name WHERE name STARTS WITH 'apoc.'") == []
+
+
+def test_procedures_that_work_on_system_run_there(dbms):
+    with dbms.session(database="system") as system:
+        assert system.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v").single()["v"] == "5.26.0"
+        assert rows(system, "CALL db.ping()") == [{"success": True}]
+        assert system.run("SHOW SETTINGS 'default_database' YIELD value").single()["value"] == "neo4j"
+        with pytest.raises(ClientError) as caught:
+            system.run("CALL db.labels()").consume()
+        assert caught.value.code == "Neo.ClientError.Statement.SemanticError"
+    with dbms.session() as session:
+        on_system = rows(session, "SHOW PROCEDURES YIELD name, worksOnSystem WHERE worksOnSystem RETURN name")
+    assert {"dbms.components", "db.ping", "tx.setMetaData", "dbms.listConfig"} <= {r["name"] for r in on_system}
+
+
+def test_docs_list_every_built_in_procedure(session):
+    text = (Path(__file__).resolve().parents[2] / "docs" / "procedures.md").read_text(encoding="utf-8")
+    listed = rows(session, "SHOW PROCEDURES YIELD name, signature WHERE NOT name STARTS WITH 'apoc.' "
+                           "RETURN name, signature")
+    assert listed and [r["name"] for r in listed if f"`{r['signature']}`" not in text] == []
