@@ -16,7 +16,8 @@ from graphplex.databases.cypher import ast
 
 @dataclass(frozen=True)
 class NotificationKind:
-    """One row of the table; `description` and `status_description` are formats over a notification's details."""
+    """One row of the table; `title`, `description` and `status_description` are formats over a notification's
+    `name`, `detail` and database."""
 
     code: str
     title: str
@@ -61,6 +62,11 @@ KINDS: dict[str, NotificationKind] = {
         "INFORMATION", "PERFORMANCE", "03N90",
         "info: cartesian product. The disconnected patterns `{name}` build a cartesian product. A cartesian product "
         "may produce a large amount of data and slow down query processing."),
+    "index or constraint does not exist": NotificationKind(
+        "Neo.ClientNotification.Schema.IndexOrConstraintDoesNotExist", "`{detail}` has no effect.",
+        "`{name}` does not exist.", "INFORMATION", "SCHEMA", "00NA1",
+        "note: successful completion - index or constraint does not exist. `{detail}` has no effect. `{name}` does "
+        "not exist."),
     "deprecated function": NotificationKind(
         "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
         "This feature is deprecated and will be removed in future versions.",
@@ -109,7 +115,7 @@ class Notification:
     def as_notification(self, database: str) -> dict:
         """The Bolt ≤5.4 `notifications` entry (the driver's `ResultSummary.notifications` item)."""
         kind = self.definition
-        entry = {"code": kind.code, "title": kind.title,
+        entry = {"code": kind.code, "title": kind.title.format(name=self.name, detail=self.detail),
                  "description": kind.description.format(name=self.name, detail=self.detail, database=database),
                  "severity": kind.severity, "category": kind.category}
         if self.position is not None:
@@ -125,8 +131,9 @@ class Notification:
             record["_position"] = dict(self.position)
         notification = self.as_notification(database)
         return {"gql_status": kind.gql_status,
-                "status_description": kind.status_description.format(name=self.name, database=database),
-                "neo4j_code": kind.code, "title": kind.title, "description": notification["description"],
+                "status_description": kind.status_description.format(name=self.name, detail=self.detail,
+                                                                     database=database),
+                "neo4j_code": kind.code, "title": notification["title"], "description": notification["description"],
                 "diagnostic_record": record}
 
 
@@ -177,6 +184,15 @@ def unknown_relationship_type(name: str) -> Notification:
 def unknown_property_key(name: str) -> Notification:
     return Notification("unknown property key", name, f"the missing property name is: {name}",
                         rf"[.{{,]\s*`?(?P<at>{re.escape(name)})\b")
+
+
+def dropped_nothing(statement: ast.Statement) -> Notification | None:
+    """What `DROP INDEX name IF EXISTS` (or CONSTRAINT) reports when there was nothing to drop."""
+    if not isinstance(statement, (ast.DropIndex, ast.DropConstraint)) or not statement.if_exists:
+        return None
+    name = f"${statement.name.name}" if isinstance(statement.name, ast.Parameter) else statement.name
+    what = "INDEX" if isinstance(statement, ast.DropIndex) else "CONSTRAINT"
+    return Notification("index or constraint does not exist", name, f"DROP {what} {name} IF EXISTS")
 
 
 def deprecations(statement: ast.Node) -> list[Notification]:

@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.context import Counters, ExecutionContext
 from graphplex.databases.cypher.termination import checked_rows
 from graphplex.databases.cypher.batch_failures import reporting_commits
 from graphplex.databases.cypher.notifications import Notification, unknown_label, unknown_relationship_type
@@ -60,6 +60,7 @@ class Plan:
     notifications: tuple[Notification, ...] = ()
     unknown_labels: frozenset[str] = frozenset()  # named by a MATCH, not in the database when planned
     unknown_types: frozenset[str] = frozenset()
+    if_no_effect: tuple[Notification, ...] = ()  # reported when the statement changed nothing (DROP … IF EXISTS)
 
     def notifications_now(self, storage: StorageEngine) -> tuple[Notification, ...]:
         """The notifications of one run: those found while planning, and the MATCH clauses' labels and types
@@ -72,6 +73,10 @@ class Plan:
             present = set(storage.types_in_use())
             found += [unknown_relationship_type(name) for name in sorted(self.unknown_types - present)]
         return tuple(found)
+
+    def notifications_after(self, counters: Counters) -> tuple[Notification, ...]:
+        """The notifications that depend on what the statement did, once it ran."""
+        return () if counters.contains_updates else self.if_no_effect
 
     def rows(self, ctx: ExecutionContext) -> Rows:
         """Runs the pipeline on one empty starting row."""

@@ -14,7 +14,9 @@ from graphplex.databases.cypher.analysis import pattern_variables
 from graphplex.databases.cypher.catalog_commands import plan_catalog_command
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
-from graphplex.databases.cypher.notifications import cartesian_product, deprecations, match_tokens
+from graphplex.databases.cypher.notifications import (
+    cartesian_product, deprecations, dropped_nothing, match_tokens,
+)
 from graphplex.databases.cypher.patterns import PatternPlanner
 from graphplex.databases.cypher.plan import Operator, Plan
 from graphplex.databases.cypher.procedures import find as find_procedure, plan_procedure_call
@@ -64,6 +66,7 @@ class Planner:
                               "run them in a DBMS session", "Neo.ClientError.Statement.UnsupportedOperationError")
         elif not isinstance(statement, ast.Query):
             plan = plan_schema_command(statement, self)
+            plan.if_no_effect = tuple(n for n in [dropped_nothing(statement)] if n is not None)
         else:
             operators, columns, writes, reads = self.plan_query(statement, [])
             target = _use_target(statement)

@@ -144,3 +144,19 @@ def test_profile_counts_rows_per_operator_and_what_was_read(session):
     filtered = profile["children"][0]["children"][0]
     assert filtered["rows"] == 3 and filtered["dbHits"] == 3 and filtered["time"] >= 0
     assert {"pageCacheHits", "pageCacheMisses"} <= filtered.keys()
+
+
+def test_dropping_what_does_not_exist_if_exists_has_no_effect_and_says_so(session):
+    summary = session.run("DROP INDEX nonExistingIndex IF EXISTS").consume()
+    assert summary.notifications == [{
+        "code": "Neo.ClientNotification.Schema.IndexOrConstraintDoesNotExist",
+        "title": "`DROP INDEX nonExistingIndex IF EXISTS` has no effect.",
+        "description": "`nonExistingIndex` does not exist.", "severity": "INFORMATION", "category": "SCHEMA"}]
+    assert summary.gql_status_objects[0].gql_status == "00NA1"
+    assert summary.gql_status_objects[0].status_description == (
+        "note: successful completion - index or constraint does not exist. `DROP INDEX nonExistingIndex IF EXISTS` "
+        "has no effect. `nonExistingIndex` does not exist.")
+    summary = session.run("DROP CONSTRAINT $name IF EXISTS", {"name": "gone"}).consume()
+    assert summary.notifications[0]["title"] == "`DROP CONSTRAINT $name IF EXISTS` has no effect."
+    session.run("CREATE INDEX present FOR (n:T) ON (n.k)").consume()
+    assert session.run("DROP INDEX present IF EXISTS").consume().notifications is None
