@@ -370,3 +370,13 @@ def test_params_may_hold_the_callers_nodes(people):
     rows = people.run("MATCH (a {name: 'a'}) CALL apoc.cypher.run('MATCH (n)-[:KNOWS]->(m) RETURN m.name AS m', "
                       "{n: a}) YIELD value RETURN value.m AS m").data()
     assert rows == [{"m": "b"}]
+
+
+def test_an_unknown_uniqueness_is_refused_as_apoc_refuses_it(people):
+    with pytest.raises(ClientError) as caught:
+        people.run("MATCH (a {name: 'a'}) CALL apoc.path.expandConfig(a, {uniqueness: 'NODE_GLOBALS'}) "
+                   "YIELD path RETURN path").consume()
+    assert caught.value.message == (
+        "Failed to invoke procedure `apoc.path.expandConfig`: Caused by: java.lang.RuntimeException: Invalid "
+        "uniqueness: 'NODE_GLOBALS'. Must be one of: NODE_GLOBAL, NODE_PATH, NODE_RECENT, NODE_LEVEL, "
+        "RELATIONSHIP_GLOBAL, RELATIONSHIP_PATH, RELATIONSHIP_RECENT, RELATIONSHIP_LEVEL, NONE.")

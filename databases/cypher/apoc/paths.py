@@ -20,8 +20,9 @@ from graphplex.databases.cypher.values import PathValue
 from graphplex.databases.storage import BOTH, IN, OUT, Edge, Vertex
 
 CONFIG_INPUTS = (("startNode", "ANY", ...), ("config", "MAP", ...))
-UNIQUENESS = ("NONE", "NODE_GLOBAL", "NODE_PATH", "NODE_RECENT", "NODE_LEVEL", "RELATIONSHIP_GLOBAL",
-              "RELATIONSHIP_PATH", "RELATIONSHIP_RECENT", "RELATIONSHIP_LEVEL")
+# In the order of Neo4j's `Uniqueness` enum, which APOC's error message lists.
+UNIQUENESS = ("NODE_GLOBAL", "NODE_PATH", "NODE_RECENT", "NODE_LEVEL", "RELATIONSHIP_GLOBAL", "RELATIONSHIP_PATH",
+              "RELATIONSHIP_RECENT", "RELATIONSHIP_LEVEL", "NONE")
 
 
 @dataclass(frozen=True)
