@@ -67,6 +67,10 @@ KINDS: dict[str, NotificationKind] = {
         "`{name}` does not exist.", "INFORMATION", "SCHEMA", "00NA1",
         "note: successful completion - index or constraint does not exist. `{detail}` has no effect. `{name}` does "
         "not exist."),
+    "deprecated feature": NotificationKind(
+        "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
+        "This feature is deprecated and will be removed in future versions.", "{detail}",
+        "WARNING", "DEPRECATION", "01N00", "warn: feature deprecated. {detail}"),
     "deprecated function": NotificationKind(
         "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
         "This feature is deprecated and will be removed in future versions.",
@@ -201,6 +205,26 @@ def deprecations(statement: ast.Node) -> list[Notification]:
              if isinstance(node, ast.FunctionCall) and node.lower_name in DEPRECATED_FUNCTIONS}
     return [Notification("deprecated function", name, anchor=rf"(?<![\w.`])(?P<at>{name})\s*\(")
             for name in sorted(names)]
+
+
+def importing_with(clause: ast.CallSubquery, outer: list[str]) -> Notification | None:
+    """`CALL { WITH x … }` importing variables of the outer query: deprecated since 5.23 for `CALL (x) { … }`."""
+    if clause.scope is not None:
+        return None
+    names: list[str] = []
+    for part in clause.query.parts:
+        first = part.clauses[0] if part.clauses else None
+        if not isinstance(first, ast.With):
+            continue
+        projection = first.projection
+        found = list(outer) if projection.star else [
+            item.expression.name for item in projection.items
+            if isinstance(item.expression, ast.Variable) and item.expression.name in outer]
+        names += [name for name in found if name not in names and not name.startswith(" ")]
+    if not names:
+        return None
+    return Notification("deprecated feature", "CALL", "`CALL` subquery without a variable scope clause is deprecated. "
+                        f"Use `CALL ({', '.join(names)}) {{...}}`", r"(?P<at>\bCALL)\s*\{")
 
 
 def match_tokens(statement: ast.Node) -> tuple[set[str], set[str]]:

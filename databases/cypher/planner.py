@@ -15,7 +15,7 @@ from graphplex.databases.cypher.catalog_commands import plan_catalog_command
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.notifications import (
-    cartesian_product, deprecations, dropped_nothing, match_tokens,
+    cartesian_product, deprecations, dropped_nothing, importing_with, match_tokens,
 )
 from graphplex.databases.cypher.patterns import PatternPlanner
 from graphplex.databases.cypher.plan import Operator, Plan
@@ -178,7 +178,10 @@ class Planner:
             state.writes = True
             self._plan_foreach(clause, state, scope)
         elif isinstance(clause, ast.CallSubquery):
+            deprecated = importing_with(clause, state.variables)
             self._plan_call_subquery(clause, state)
+            if deprecated is not None:
+                state.operators[-1].notifications += (deprecated,)
         elif isinstance(clause, ast.CallProcedure):
             operator, names, standalone_columns = plan_procedure_call(clause, scope, state.variables,
                                                                       standalone=len(state.operators) == 0 and last)

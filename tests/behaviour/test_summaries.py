@@ -160,3 +160,17 @@ def test_dropping_what_does_not_exist_if_exists_has_no_effect_and_says_so(sessio
     assert summary.notifications[0]["title"] == "`DROP CONSTRAINT $name IF EXISTS` has no effect."
     session.run("CREATE INDEX present FOR (n:T) ON (n.k)").consume()
     assert session.run("DROP INDEX present IF EXISTS").consume().notifications is None
+
+
+def test_a_call_subquery_importing_with_with_is_deprecated(session):
+    summary = session.run("WITH 42 AS nbr\nCALL {\n  WITH nbr\n  RETURN nbr + 3 AS otherNbr\n}\nRETURN otherNbr").consume()
+    [notification] = summary.notifications
+    assert notification["code"] == "Neo.ClientNotification.Statement.FeatureDeprecationWarning"
+    assert notification["description"] == ("`CALL` subquery without a variable scope clause is deprecated. "
+                                           "Use `CALL (nbr) {...}`")
+    assert notification["position"] == {"offset": 15, "line": 2, "column": 1}
+    assert summary.gql_status_objects[0].status_description == (
+        "warn: feature deprecated. `CALL` subquery without a variable scope clause is deprecated. "
+        "Use `CALL (nbr) {...}`")
+    assert session.run("WITH 42 AS nbr CALL (nbr) { RETURN nbr + 3 AS o } RETURN o").consume().notifications is None
+    assert session.run("CALL { WITH 1 AS a RETURN a } RETURN a").consume().notifications is None
