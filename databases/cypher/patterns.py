@@ -167,7 +167,7 @@ class PatternPlanner:
             elif self._dynamic_scan(node, state) is not None:
                 dynamic = self._dynamic_scan(node, state)
                 state.steps.append(_dynamic_label_scan_step(name, compile_expression(dynamic.expression, scope),
-                                                            dynamic.any))
+                                                            dynamic.any, self.storage.label_count))
                 state.description.append(f"DynamicLabelNodeLookup({_display(name)})")
             else:
                 state.steps.append(_all_nodes_step(name))
@@ -397,8 +397,8 @@ def _label_scan_step(name: str, label: str) -> Step:
     return scan
 
 
-def _dynamic_label_scan_step(name: str, names_of, any_of: bool) -> Step:
-    """Scans the nodes of the labels a dynamic label names on the row: of the first for `$(…)` (the label
+def _dynamic_label_scan_step(name: str, names_of, any_of: bool, label_count: Callable[[str], int]) -> Step:
+    """Scans the nodes of the labels a dynamic label names on the row: of the rarest for `$(…)` (the label
     predicate checks the others), of each for `$any(…)`."""
     def scan(row, ctx, used):
         names = label_names(names_of(row, ctx))
@@ -407,7 +407,7 @@ def _dynamic_label_scan_step(name: str, names_of, any_of: bool) -> Step:
         elif any_of:
             vertices = _each_once(ctx.txn.vertices_with_label(label) for label in dict.fromkeys(names))
         else:
-            vertices = ctx.txn.vertices_with_label(names[0])
+            vertices = ctx.txn.vertices_with_label(min(names, key=label_count))
         for vertex in vertices:
             ctx.check()
             new = dict(row)
