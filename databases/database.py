@@ -58,9 +58,13 @@ class Database:
                  isolation_level: IsolationLevel | str = IsolationLevel.SNAPSHOT_ISOLATION,
                  lock_acquisition_timeout: float = 60.0, import_dir: str | None = None,
                  database_id: str | None = None, directory: str | None = None, durability: str = "fsync",
-                 storage_mode: StorageMode | str = StorageMode.IN_MEMORY_TRANSACTIONAL) -> None:
+                 storage_mode: StorageMode | str = StorageMode.IN_MEMORY_TRANSACTIONAL,
+                 constraint_checking: str = "statement") -> None:
         mode = StorageMode.parse(storage_mode)
         self.name = name
+        # "statement": uniqueness and keys are checked when each statement ends, as Neo4j does; "commit": only when
+        # the transaction commits, as Memgraph does (the commit checks every constraint in both).
+        self.constraint_checking = constraint_checking
         self.import_dir = import_dir
         self.directory = directory
         self.durability = durability
@@ -265,7 +269,7 @@ class Database:
                                new_batch=standalone_batches(self, txn) if implicit else new_batch,
                                import_dir=self.import_dir, host=host, checkpoint=self.checkpoint,
                                statements=NestedPlanner(self, statements if statements is not None else OwnDoor()))
-        return QueryResult(plan, ctx, implicit)
+        return QueryResult(plan, ctx, implicit, self.constraint_checking == "statement")
 
 
 class NestedPlanner:
@@ -347,11 +351,13 @@ def _out_of_range(key: str, value: int) -> ClientError:
 class QueryResult:
     """The records of one statement, produced lazily; `counters` are final once the result is exhausted."""
 
-    def __init__(self, plan: Plan, ctx: ExecutionContext, implicit: bool) -> None:
+    def __init__(self, plan: Plan, ctx: ExecutionContext, implicit: bool, check_unique: bool = False) -> None:
         self.plan = plan
         self.keys = list(plan.columns)
         self.ctx = ctx
         self.implicit = implicit
+        # Whether the statement's end checks uniqueness and keys; the commit right after an implicit one does.
+        self.check_unique = check_unique and not implicit
         self.profile_stats: dict | None = {} if plan.profile else None
         # Looked at before anything runs, as Neo4j does when it plans: a label the statement creates is unknown.
         self.notifications = plan.notifications_now(ctx.txn.storage)
@@ -374,6 +380,8 @@ class QueryResult:
         ctx = self.ctx
         columns = self.keys
         try:
+            if self.check_unique:
+                ctx.txn.begin_statement()
             if self.profile_stats is not None:
                 rows = self.plan.profiled_rows(ctx, self.profile_stats)
             else:
@@ -384,6 +392,8 @@ class QueryResult:
             else:
                 for _ in rows:
                     pass
+            if self.check_unique:
+                ctx.txn.end_statement()
         except Neo4jError as error:
             self._fail(error)
             raise

@@ -127,7 +127,8 @@ class DBMS:
                             lock_acquisition_timeout=self.settings.lock_acquisition_timeout,
                             import_dir=self.settings.import_dir, database_id=entry.uuid,
                             directory=self._directory(name, entry.uuid), durability=self.settings.durability,
-                            storage_mode=entry.storage_mode)
+                            storage_mode=entry.storage_mode,
+                            constraint_checking=entry.constraint_checking or self.settings.constraint_checking)
                     except Neo4jError as error:
                         # A damaged database stays closed; the others remain usable.
                         self.broken[name] = error

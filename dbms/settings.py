@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from graphplex.databases.errors import ClientError
-from graphplex.databases.storage import IsolationLevel, StorageMode
+from graphplex.databases.storage import IsolationLevel, StorageMode, check_constraint_checking
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 
 
@@ -22,6 +22,9 @@ class Settings:
     import_dir: str | None = None
     bookmark_ready_timeout: float = 30.0
     durability: str = "fsync"
+    # When uniqueness and key constraints are checked: "statement" (Neo4j: the statement that breaks one fails) or
+    # "commit" (Memgraph); a database created with OPTIONS {constraintChecking: …} overrides it.
+    constraint_checking: str = "statement"
     # Failed logins in a row before a user name is locked, and for how many seconds.
     auth_max_failed_attempts: int = 3
     auth_lock_time: float = 5.0
@@ -51,6 +54,8 @@ class Settings:
         if settings.durability not in ("fsync", "flush", "none"):
             raise ClientError(f"Unknown durability '{settings.durability}'. Expected fsync, flush or none.",
                               "Neo.ClientError.General.InvalidArguments")
+        check_constraint_checking(settings.constraint_checking, "constraint_checking",
+                                  "Neo.ClientError.General.InvalidArguments")
         settings.storage_mode = StorageMode.parse(settings.storage_mode).value
         if settings.storage_mode == StorageMode.ON_DISK_TRANSACTIONAL.value and \
                 settings.isolation_level != IsolationLevel.SNAPSHOT_ISOLATION.value:

@@ -9,7 +9,7 @@ from typing import Callable
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.errors import ClientError
-from graphplex.databases.storage import Transaction
+from graphplex.databases.storage import Transaction, check_constraint_checking
 from graphplex.system_db.catalog import SYSTEM, Catalog, DatabaseEntry, normalise
 from graphplex.system_db.parameters import text
 
@@ -43,7 +43,7 @@ class Administration:
                                       "already exists.", "Neo.ClientError.Database.ExistingDatabaseFound")
                 self._check_droppable(existing, "delete")
                 catalog.drop(txn, name)
-            catalog.create(txn, name, self.storage_mode())
+            catalog.create(txn, name, self.storage_mode(), **creation_options(statement.options, parameters))
             return 1 + (existing is not None)
         if existing is None:
             if getattr(statement, "if_exists", False):
@@ -106,10 +106,30 @@ class Administration:
                 "currentSecondariesCount": 0, "requestedPrimariesCount": 1, "requestedSecondariesCount": 0,
                 "creationTime": entry.created, "lastStartTime": entry.created, "lastStopTime": None,
                 "store": entry.storage_mode, "lastCommittedTxn": None, "replicationLag": 0,
-                "options": {"storageMode": entry.storage_mode},
+                "options": {"storageMode": entry.storage_mode, **(
+                    {"constraintChecking": entry.constraint_checking} if entry.constraint_checking else {})},
             }
             rows.append(row)
         return rows
+
+
+def creation_options(options: ast.Expr | None, parameters: dict) -> dict:
+    """The OPTIONS of CREATE DATABASE that graphplex acts on, as keyword arguments of `Catalog.create`:
+    `constraintChecking` ('statement' or 'commit'). Neo4j's own options (seeding, store formats) mean nothing to
+    an embedded DBMS and are left alone."""
+    if not isinstance(options, ast.MapLiteral):
+        return {}
+    chosen = {}
+    for key, value in options.items:
+        if key != "constraintChecking":
+            continue
+        if isinstance(value, ast.Parameter):
+            value = parameters.get(value.name)
+        elif isinstance(value, ast.Literal):
+            value = value.value
+        chosen["constraint_checking"] = check_constraint_checking(
+            value, "The option constraintChecking", "Neo.ClientError.Statement.ArgumentError")
+    return chosen
 
 
 def resolve_name(name, parameters: dict) -> str:

@@ -28,6 +28,8 @@ class DatabaseEntry:
     default: bool
     created: dt.datetime
     uuid: str
+    # `CREATE DATABASE … OPTIONS {constraintChecking: …}`; None: the DBMS's `constraint_checking` setting.
+    constraint_checking: str | None = None
 
 
 class Catalog:
@@ -84,14 +86,16 @@ class Catalog:
         vertex = self.find(txn, name)
         return None if vertex is None else self._entry(txn, vertex)
 
-    def create(self, txn: Transaction, name: str, storage_mode: str) -> None:
+    def create(self, txn: Transaction, name: str, storage_mode: str, constraint_checking: str | None = None) -> None:
         check_name(name)
-        self._create(txn, name, storage_mode, default=False)
+        self._create(txn, name, storage_mode, default=False, constraint_checking=constraint_checking)
 
-    def _create(self, txn: Transaction, name: str, storage_mode: str, default: bool, uuid_: str | None = None) -> None:
+    def _create(self, txn: Transaction, name: str, storage_mode: str, default: bool, uuid_: str | None = None,
+                constraint_checking: str | None = None) -> None:
         txn.create_vertex(["Database"], {
             "name": normalise(name), "status": "online", "access": "read-write", "storage_mode": storage_mode,
             "default": default, "created": dt.datetime.now(dt.timezone.utc), "uuid": uuid_ or str(uuid.uuid4()),
+            "constraint_checking": constraint_checking,
         })
 
     def update(self, txn: Transaction, name: str, **changes) -> None:
@@ -105,7 +109,7 @@ class Catalog:
     def _entry(self, txn: Transaction, vertex) -> DatabaseEntry:
         props = txn.view(vertex).props
         return DatabaseEntry(props["name"], props["status"], props["access"], props["storage_mode"],
-                             props["default"], props["created"], props["uuid"])
+                             props["default"], props["created"], props["uuid"], props.get("constraint_checking"))
 
 
 def normalise(name: str) -> str:

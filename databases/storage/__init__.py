@@ -1,6 +1,8 @@
 """Transactional, multi-version property-graph storage for one database."""
 from graphplex.databases.storage.contracts import StorageEngine, StorageTransaction, TransactionHooks
-from graphplex.databases.storage.constraints import EXISTENCE, KEY, PROPERTY_TYPE, UNIQUENESS, Constraint
+from graphplex.databases.storage.constraints import (
+    CONSTRAINT_CHECKING, EXISTENCE, KEY, PROPERTY_TYPE, UNIQUENESS, Constraint, check_constraint_checking,
+)
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import ANALYTICAL_ISOLATION_MESSAGE, StorageMode
@@ -13,5 +15,5 @@ from graphplex.databases.storage.transaction_state import BOTH, IN, OUT, Status
 
 __all__ = [
     "StorageEngine", "StorageTransaction", "TransactionHooks", "Storage", "Transaction", "Status", "IsolationLevel", "StorageMode", "ANALYTICAL_ISOLATION_MESSAGE", "Vertex", "Edge", "Version", "ONLY_SNAPSHOT_ISOLATION", "SchemaChange", "Constraint",
-    "PropertyIndex", "NODE", "RELATIONSHIP", "UNIQUENESS", "KEY", "EXISTENCE", "PROPERTY_TYPE", "OUT", "IN", "BOTH",
+    "PropertyIndex", "CONSTRAINT_CHECKING", "check_constraint_checking", "NODE", "RELATIONSHIP", "UNIQUENESS", "KEY", "EXISTENCE", "PROPERTY_TYPE", "OUT", "IN", "BOTH",
 ]

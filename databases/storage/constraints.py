@@ -1,4 +1,5 @@
-"""Constraints, checked when a transaction commits (the optimistic approach Memgraph takes).
+"""Constraints, checked when a transaction commits (the optimistic approach Memgraph takes) and, for uniqueness and
+keys, also when each statement ends (`constraint_checking = "statement"`, Neo4j's behaviour).
 
 Uniqueness and key constraints own a range index that finds the other entities with the same values; the check
 compares with what each of those entities will be once this transaction commits: its own version, else the
@@ -10,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from graphplex.databases.errors import ConstraintError, DatabaseError
+from graphplex.databases.errors import ClientError, ConstraintError, DatabaseError
 from graphplex.databases.storage.indexes import NODE, PropertyIndex
 from graphplex.databases.storage.mvcc import committed_version
 from graphplex.databases.storage.records import Vertex, has_token
 from graphplex.databases.storage.schema_errors import constraint_description, creation_failed
 from graphplex.databases.values import cypher_type_name
+
+# The values of `constraint_checking`: when uniqueness and keys are checked.
+CONSTRAINT_CHECKING = ("statement", "commit")
 
 UNIQUENESS = "UNIQUENESS"
 KEY = "KEY"
@@ -76,15 +80,22 @@ class Constraint:
                 return (f"{_entity_name(entity)} with type `{self.label}` has property `{self.properties[0]}` of "
                         f"wrong type `{cypher_type_name(value)}`. Allowed types: {allowed}")
         if self.kind in (UNIQUENESS, KEY):
-            key = self.index.key_of(props)
-            if key is not None:
-                for other in self.index.seek(key):
-                    if other is entity:
-                        continue
-                    other_version = committed_version(other.head, own)
-                    if other_version is not None and has_token(other, other_version, self.label) and \
-                            self.index.key_of(other_version.props) == key:
-                        return self._duplicate_message(other, props)
+            return self.duplicate(entity, version, own)
+        return None
+
+    def duplicate(self, entity, version, own) -> str | None:
+        """The message for another entity already holding `entity`'s values of a uniqueness or key constraint, as
+        the graph will be once `own` commits (its own versions, else the newest committed ones), or None."""
+        key = self.index.key_of(version.props)
+        if key is None:
+            return None
+        for other in self.index.seek(key):
+            if other is entity:
+                continue
+            other_version = committed_version(other.head, own)
+            if other_version is not None and has_token(other, other_version, self.label) and \
+                    self.index.key_of(other_version.props) == key:
+                return self._duplicate_message(other, version.props)
         return None
 
     def _duplicate_message(self, existing, props: dict) -> str:
@@ -125,8 +136,10 @@ class Constraint:
         return creation_failed(self.describe(named), detail)
 
 
-def validate(constraints_by_token: dict, written: Iterable, own) -> None:
-    """Checks every entity a committing transaction wrote against the constraints on its labels or type."""
+def validate(constraints_by_token: dict, written: Iterable, own, unique_only: bool = False) -> None:
+    """Checks every entity a transaction wrote against the constraints on its labels or type: all of them when it
+    commits; with `unique_only`, only that no other entity holds its values of a uniqueness or key constraint
+    (what a statement's end checks, as Neo4j does; existence and types wait for the commit)."""
     for entity in written:
         version = committed_version(entity.head, own)
         if version is None:
@@ -136,10 +149,22 @@ def validate(constraints_by_token: dict, written: Iterable, own) -> None:
         else:
             tokens = [("RELATIONSHIP", entity.type)]
         for token in tokens:
-            for constraint in constraints_by_token.get(token, ()):
-                message = constraint.violation(entity, version, own)
+            for constraint in tuple(constraints_by_token.get(token, ())):  # a commit may change the schema
+                if unique_only:
+                    message = constraint.duplicate(entity, version, own) if constraint.index is not None else None
+                else:
+                    message = constraint.violation(entity, version, own)
                 if message is not None:
                     raise ConstraintError(message)
+
+
+def check_constraint_checking(value: object, name: str, code: str) -> str:
+    """`value` as a `constraint_checking` mode; refused with `code`, naming the setting or option `name`."""
+    if value not in CONSTRAINT_CHECKING:
+        raise ClientError(f"{name} must be 'statement' (uniqueness and keys checked when each statement ends, as "
+                          f"Neo4j does) or 'commit' (when the transaction commits, as Memgraph does), not {value!r}.",
+                          code)
+    return value
 
 
 def cypher_literal(value: object) -> str:

@@ -222,6 +222,13 @@ class StorageTransaction(Protocol):
     def change_schema(self, change: "SchemaChange") -> bool:
         """Records a schema change, applied at commit; False when IF [NOT] EXISTS makes it a no-op."""
 
+    def begin_statement(self) -> None:
+        """A statement starts whose end checks uniqueness and keys (`constraint_checking = "statement"`)."""
+
+    def end_statement(self) -> None:
+        """The statement ended: raises `ConstraintError` (marking the transaction failed) when what it wrote holds
+        values of a uniqueness or key constraint that another entity holds; the commit checks again."""
+
     def written_entities(self) -> tuple:
         """The entities this transaction wrote (for the log)."""
 
@@ -274,6 +281,10 @@ class TransactionHooks(Protocol):
                             seek: Callable[["PropertyIndex"], Iterable]) -> Iterable:
         """A superset of what a range or prefix seek on (`token`, `key`) finds: `seek(index)` over an ordered
         index the engine keeps, else every entity with `token`; the shared seeks filter them."""
+
+    def _check_unique(self, written: dict) -> None:
+        """`end_statement`'s check of the entities a statement wrote against the uniqueness and key constraints,
+        with the engine's view of the newest committed state."""
 
 
 __all__ = ["StorageEngine", "StorageTransaction", "TransactionHooks"]

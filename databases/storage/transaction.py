@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from graphplex.databases.errors import Neo4jError
+from graphplex.databases.storage.constraints import validate
 from graphplex.databases.storage.indexes import NODE, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.mvcc import LATEST, prepare_write, read_version, still_related
@@ -275,6 +276,11 @@ class Transaction(TransactionState):
         self._written = {}
         self.info.txn = None
         return ts
+
+    def _check_unique(self, written: dict) -> None:
+        """The statement's uniqueness check: the same one the commit makes (`constraints.validate`), on what the
+        statement wrote; the indexes hold every version, and `committed_version` picks the newest committed."""
+        validate(self.storage.schema.constraints_by_token, written, self.info, unique_only=True)
 
     def _validate_and_reserve(self) -> tuple[int, Callable[[], None] | None]:
         """Under the commit lock: checks constraints, applies schema changes, takes the next commit timestamp

@@ -52,6 +52,9 @@ class TransactionState:
         self.commit_ts: int | None = None
         self._written: dict = {}
         self._schema_changes: list = []
+        # The entities the running statement created or gave values or labels, kept only while uniqueness is
+        # checked at the end of each statement (`begin_statement`); None otherwise.
+        self._statement_writes: dict | None = None
         # A restricted user's privileges (installed by the coordinator): `read_filter(view, entity, version)`
         # hides or trims what the user may not see; `write_guard` refuses writes they may not make.
         self.read_filter = None
@@ -88,6 +91,12 @@ class TransactionState:
                             seek: Callable[[PropertyIndex], Iterable]) -> Iterable:
         """A superset of the entities with `token` that a range or prefix seek may find: `seek(index)` over an
         ordered index on (token, key) when the engine keeps one, else every entity with `token`."""
+        raise NotImplementedError
+
+    def _check_unique(self, written: dict) -> None:
+        """Raises `ConstraintError` when an entity of `written` holds values of a uniqueness or key constraint that
+        another entity holds, as the graph would be if this transaction committed now (the engine's way of seeing
+        the newest committed state)."""
         raise NotImplementedError
 
     # --- state -----------------------------------------------------------------------------------------------
@@ -136,6 +145,8 @@ class TransactionState:
     def _check_property_writes(self, entity, props: dict, replace: bool = False) -> None:
         """Before `SET`: every new value must be storable, and a restricted user must be allowed to set each key
         (with `replace`, also each key the entity loses)."""
+        if self._statement_writes is not None:
+            self._statement_writes[entity] = None
         for key, value in props.items():
             if value is not None:
                 self._check_value(key, value)
@@ -175,6 +186,25 @@ class TransactionState:
         if constraints:
             _constraints.validate(constraints, self._written, self.info)
 
+    def begin_statement(self) -> None:
+        """A statement starts whose end checks uniqueness (`constraint_checking = "statement"`): the entities it
+        writes are noted from now on."""
+        self._statement_writes = {}
+
+    def end_statement(self) -> None:
+        """The statement begun last ended: the entities it wrote must not hold values of a uniqueness or key
+        constraint that another entity holds, as Neo4j checks them (existence and types wait for the commit, which
+        checks everything again: another transaction's uncommitted duplicate is invisible here). A violation fails
+        the transaction like any failed statement."""
+        written, self._statement_writes = self._statement_writes, None
+        if not written or not self.storage.schema.constraints_by_token or not self.is_open:
+            return
+        try:
+            self._check_unique(written)
+        except Neo4jError as error:
+            self.mark_failed(error)
+            raise
+
     def _guarded(self, check, *arguments) -> None:
         """Runs a write-guard check; a refusal fails the transaction like any failed write."""
         try:
@@ -210,6 +240,8 @@ class TransactionState:
     def _created(self, entity) -> None:
         """Records an entity this transaction created as written and accounts its memory."""
         self._written[entity] = None
+        if self._statement_writes is not None:
+            self._statement_writes[entity] = None
         self._allocate(ENTITY_BYTES + VERSION_BYTES + props_bytes(entity.head.props))
 
     def _write_property(self, version: Version, key: str, value: object) -> bool:
@@ -238,6 +270,8 @@ class TransactionState:
         """Before adding (or removing) labels: the own version of `vertex` and the labels that change on it."""
         if self.write_guard is not None:
             self._guarded(self.write_guard.change_labels, "SET LABEL" if adding else "REMOVE LABEL", labels)
+        if adding and self._statement_writes is not None:
+            self._statement_writes[vertex] = None
         version = self._writable(vertex)
         return version, [label for label in dict.fromkeys(labels) if (label not in version.labels) is adding]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from graphplex.databases.errors import ClientError
+from graphplex.databases.storage.constraints import validate
 from graphplex.databases.storage.disk import mvcc, store
 from graphplex.databases.storage.disk.transaction import DiskTransaction
 from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
@@ -200,6 +201,17 @@ class DiskStorage:
                 self.index_ts[name] = ts
             self.last_commit_ts = self.reserved_ts = ts
             return ts
+
+    def check_unique(self, txn: DiskTransaction, written: dict) -> None:
+        """A statement's uniqueness check (`TransactionState.end_statement`): the commit's own check, on what the
+        statement wrote, against the newest committed state as the commit lock lets it be read (`committing_seek`
+        reads it through the writer, which only the holder of that lock uses)."""
+        with self.commit_lock:
+            self._committing = txn
+            try:
+                validate(self.schema.constraints_by_token, written, txn.info, unique_only=True)
+            finally:
+                self._committing = None
 
     def add_entry(self, index: PropertyIndex, gid: int, key: tuple) -> None:
         self._writer.execute(f"INSERT OR IGNORE INTO {store.ENTRY_TABLES[index.entity_type]} (name, key, gid) "

@@ -327,6 +327,11 @@ class DiskTransaction(TransactionState):
         self._writable(edge).deleted = True
         return True
 
+    def _check_unique(self, written: dict) -> None:
+        """The statement's uniqueness check, made by the storage as a commit's checks are (see `check_unique`)."""
+        self._own_keys = None  # the checks see the own writes as they are now
+        self.storage.check_unique(self, written)
+
     # --- end -------------------------------------------------------------------------------------------------
 
     def commit(self) -> int | None:
