@@ -54,9 +54,10 @@ def operators_of(tree: dict) -> Iterable[dict]:
 
 
 def _last_measured(operators: list["Operator"], stats: dict[int, list] | None) -> list | None:
+    """ProduceResults' figures: the rows of the last operator; it is not timed apart from it (time 0)."""
     if stats is None:
         return None
-    return stats.get(id(operators[-1]), [0, 0.0]) if operators else [0, 0.0]
+    return [stats.get(id(operators[-1]), [0, 0.0])[0], 0.0] if operators else [0, 0.0]
 
 
 class _Describer:
@@ -67,14 +68,22 @@ class _Describer:
     def chain(self, operators: list["Operator"], identifiers: list[str]) -> dict | None:
         """A pipeline (source first) as nested operators, its last operator at the top."""
         top: dict | None = None
+        upstream = 0.0
         for operator in operators:
-            top = self.operator(operator, top, identifiers)
+            top = self.operator(operator, top, identifiers, upstream)
             identifiers = top["identifiers"]
+            upstream = self.stats.get(id(operator), [0, 0.0])[1] if self.stats is not None else 0.0
         return top
 
-    def operator(self, operator: "Operator", below: dict | None, identifiers: list[str]) -> dict:
+    def operator(self, operator: "Operator", below: dict | None, identifiers: list[str],
+                 upstream: float = 0.0) -> dict:
+        """One operator over `below`; its time is its own: an operator's clock also runs while it pulls its input,
+        so the time of the operator below (`upstream`) is taken off, as Neo4j reports time per operator."""
         seen = list(operator.identifiers) or list(identifiers)
-        measured = self.stats.get(id(operator), [0, 0.0]) if self.stats is not None else None
+        measured = None
+        if self.stats is not None:
+            rows, seconds = self.stats.get(id(operator), [0, 0.0])
+            measured = [rows, max(0.0, seconds - upstream)]
         if operator.name in ("Match", "Optional"):
             return self.match(operator, below, identifiers, seen, measured)
         children = [below] if below is not None else []
