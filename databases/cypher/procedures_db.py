@@ -130,11 +130,16 @@ def checkpoint(ctx: ExecutionContext) -> Iterator[dict]:
 def node_type_properties(ctx: ExecutionContext) -> Iterator[dict]:
     """One row per label set and property key (a label set without properties: one row of nulls)."""
     txn = ctx.txn
-    groups: dict[tuple[str, ...], _Category] = {}
+    by_set: dict[frozenset, _Category] = {}   # the storage shares one frozenset per distinct label set
     for vertex in _checked(ctx, txn.vertices()):
         version = txn.view(vertex)
-        key = tuple(sorted(version.labels))
-        groups.setdefault(key, _Category()).add(version.props)
+        category = by_set.get(version.labels)
+        if category is None:
+            category = by_set[version.labels] = _Category()
+        category.add(version.props)
+    groups: dict[tuple[str, ...], _Category] = {}
+    for labels_, category in by_set.items():
+        groups.setdefault(tuple(sorted(labels_)), _Category()).merge(category)
     for key in sorted(groups):
         node_type = "".join(f":`{label}`" for label in key)
         for row in groups[key].rows():
@@ -205,10 +210,22 @@ class _Category:
 
     def add(self, props: dict) -> None:
         self.count += 1
+        seen = self.seen
         for key, value in props.items():
-            entry = self.seen.setdefault(key, [0, {}])
+            entry = seen.get(key)
+            if entry is None:
+                entry = seen[key] = [0, {}]
             entry[0] += 1
-            entry[1][property_type(value)] = None
+            name = _SCALAR_NAMES.get(type(value))
+            entry[1][name if name is not None else property_type(value)] = None
+
+    def merge(self, other: "_Category") -> None:
+        """Adds what `other` saw (label sets equal but held as different objects)."""
+        self.count += other.count
+        for key, (count, types) in other.seen.items():
+            entry = self.seen.setdefault(key, [0, {}])
+            entry[0] += count
+            entry[1].update(types)
 
     def rows(self) -> Iterator[dict]:
         if not self.seen:
@@ -218,6 +235,7 @@ class _Category:
             yield {"propertyName": key, "propertyTypes": list(types), "mandatory": count == self.count}
 
 
+_SCALAR_NAMES = {str: "String", int: "Long", float: "Double", bool: "Boolean"}
 _TYPE_NAMES = (
     (bool, "Boolean"), (int, "Long"), (float, "Double"), (str, "String"), (Point, "Point"),
     (Duration, "Duration"),
