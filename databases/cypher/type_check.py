@@ -21,11 +21,17 @@ _NOT_BOOLEAN = frozenset({"Node", "Relationship", "Path"})
 _NUMERIC_OPERATORS = frozenset({"-", "*", "/", "%", "^"})
 _NOT_NUMBER = frozenset({"String", "Boolean", "Node", "Relationship", "Path", "Map", "List"})
 _NO_PROPERTIES = frozenset({"Path", "Integer", "Float", "Boolean", "String", "List"})
-# Function → the argument types it takes, for the functions whose argument Neo4j types statically.
+# Function → the types its first argument takes, for functions whose signature Neo4j checks statically.
 _ARGUMENT_TYPES = {
     "labels": ("Node",), "type": ("Relationship",), "length": ("Path",), "size": ("String", "List"),
     "properties": ("Map", "Node", "Relationship"), "keys": ("Map", "Node", "Relationship"),
-    "nodes": ("Path",), "relationships": ("Path",),
+    "nodes": ("Path",), "relationships": ("Path",), "head": ("List",), "last": ("List",), "tail": ("List",),
+    "reverse": ("String", "List"),
+    **{name: ("String",) for name in ("toupper", "tolower", "upper", "lower", "trim", "ltrim", "rtrim", "btrim",
+                                      "replace", "substring", "left", "right", "split")},
+    **{name: ("Integer", "Float") for name in ("abs", "ceil", "floor", "round", "sign", "sqrt", "exp", "log",
+                                               "log10", "sin", "cos", "tan", "cot", "asin", "acos", "atan",
+                                               "atan2", "degrees", "radians", "haversin")},
 }
 _OVER_LISTS = (ast.ListComprehension, ast.Quantifier, ast.Reduce)
 _OPAQUE = (ast.ExistsSubquery, ast.CountSubquery, ast.CollectSubquery, ast.PatternComprehension)
@@ -127,8 +133,8 @@ def _check_function(call: ast.FunctionCall, types: list[str | None]) -> None:
                                    for arg in call.args for node in arg.walk()):
         raise syntax_error("Can't use non-deterministic (random) functions inside of aggregate functions.")
     accepted = _ARGUMENT_TYPES.get(name)
-    if accepted is not None and len(types) == 1:
-        _check_operand(types[0], accepted, f"{name}()")
+    if accepted is not None and types:
+        _check_operand(types[0], accepted, f"{call.name}()")
 
 
 def _check_operand(found: str | None, accepted: tuple[str, ...], where: str) -> None:

@@ -23,6 +23,9 @@ def clause(text: str, index: int = 0):
     ("RETURN collect(rand())", {}, "non-deterministic"),
     ("MATCH (n) WHERE n RETURN n", {}, "expected Boolean but was Node"),
     ("RETURN NOT r", {"r": "relationship"}, "expected Boolean but was Relationship"),
+    ("RETURN toUpper(1)", {}, "expected String but was Integer"),
+    ("RETURN sqrt('4')", {}, "expected Integer or Float but was String"),
+    ("RETURN head(n)", {"n": "node"}, "expected List but was Node"),
 ])
 def test_static_type_errors_are_syntax_errors(text, kinds, message):
     with pytest.raises(CypherSyntaxError, match=message):
@@ -36,6 +39,7 @@ def test_static_type_errors_are_syntax_errors(text, kinds, message):
     ("RETURN [n IN [1] | n % 2]", {"n": "node"}),
     ("RETURN 'a' || 1, 'a' + 1", {}),
     ("RETURN size(null), 1 IN null", {}),
+    ("RETURN toUpper(x), sqrt(-4), round(1.5, 0), reverse([1]), left('ab', 1), apoc.text.replace(1, 'a', 'b')", {}),
     ("WITH 1 AS p WHERE p % 2 = 1", {"p": "path"}),
 ])
 def test_what_cannot_be_typed_statically_passes(text, kinds):
