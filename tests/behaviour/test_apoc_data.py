@@ -314,6 +314,19 @@ def test_schema_nodes_rows_as_apoc(session):
         "LOOKUP"]
 
 
+def test_arguments_of_the_wrong_type_are_refused_as_neo4j_does(session):
+    error = failure(session, "RETURN apoc.text.join('a', ',') AS x")
+    assert (error.code, error.message) == ("Neo.ClientError.Statement.TypeError",
+                                           "Can't coerce `String(\"a\")` to LIST<STRING>")
+    error = failure(session, "RETURN apoc.coll.sum([1, 'a']) AS x")
+    assert error.code == CALL_FAILED and "java.lang.ClassCastException" in error.message
+    error = failure(session, "CALL apoc.meta.data({sample: 10.0})")
+    assert error.code == CALL_FAILED
+    assert error.message.startswith("Failed to invoke procedure `apoc.meta.data`: Caused by: "
+                                    "java.lang.ClassCastException: class java.lang.Double cannot be cast to class "
+                                    "java.lang.Long")
+
+
 # --- loading --------------------------------------------------------------------------------------------------
 
 def test_apoc_is_loaded_only_when_named_and_listed_by_show():

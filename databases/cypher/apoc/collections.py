@@ -9,18 +9,17 @@ import math
 import random
 from typing import Callable
 
+from graphplex.databases.cypher.apoc.arguments import apoc_function
 from graphplex.databases.cypher.apoc.failures import function_failed
 from graphplex.databases.cypher.apoc.java_text import java_string
-from graphplex.databases.cypher.functions import function
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.cypher.values import OrderKey, compare, equals, group_key
 from graphplex.databases.storage import Edge, Vertex
 
 
-def _coll(name: str, arity: int, signature: str, *, maximum: int | None = -1, deterministic: bool = True):
+def _coll(name: str, signature: str, *, deterministic: bool = True):
     """Registers an apoc.coll function with its APOC signature."""
-    return function(f"apoc.coll.{name}", arity, maximum, signature=f"apoc.coll.{name}{signature}",
-                    deterministic=deterministic)
+    return apoc_function(f"apoc.coll.{name}{signature}", deterministic=deterministic)
 
 
 def _same(a: object, b: object) -> bool:
@@ -56,7 +55,7 @@ def _java_class(value: object) -> str:
 
 # --- numbers --------------------------------------------------------------------------------------------------
 
-@_coll("sum", 1, "(coll :: LIST<INTEGER | FLOAT>) :: FLOAT")
+@_coll("sum", "(coll :: LIST<INTEGER | FLOAT>) :: FLOAT")
 def coll_sum(ctx, values):
     """Returns the sum of all the `INTEGER | FLOAT` in the `LIST<INTEGER | FLOAT>`."""
     if not values:
@@ -64,7 +63,7 @@ def coll_sum(ctx, values):
     return float(math.fsum(_number("sum", v) for v in values))
 
 
-@_coll("avg", 1, "(coll :: LIST<INTEGER | FLOAT>) :: FLOAT")
+@_coll("avg", "(coll :: LIST<INTEGER | FLOAT>) :: FLOAT")
 def coll_avg(ctx, values):
     """Returns the average of the numbers in the `LIST<INTEGER | FLOAT>`."""
     if not values:
@@ -72,7 +71,7 @@ def coll_avg(ctx, values):
     return float(sum(float(_number("avg", v)) for v in values)) / len(values)
 
 
-@_coll("sumLongs", 1, "(coll :: LIST<INTEGER | FLOAT>) :: INTEGER")
+@_coll("sumLongs", "(coll :: LIST<INTEGER | FLOAT>) :: INTEGER")
 def coll_sum_longs(ctx, values):
     """Returns the sum of all the `INTEGER | FLOAT` in the `LIST<INTEGER | FLOAT>`."""
     if values is None:
@@ -93,20 +92,19 @@ def _extreme(values, better: int):
     return result
 
 
-@_coll("min", 1, "(values :: LIST<ANY>) :: ANY")
+@_coll("min", "(values :: LIST<ANY>) :: ANY")
 def coll_min(ctx, values):
     """Returns the minimum of all values in the given `LIST<ANY>`."""
     return _extreme(values, -1)
 
 
-@_coll("max", 1, "(values :: LIST<ANY>) :: ANY")
+@_coll("max", "(values :: LIST<ANY>) :: ANY")
 def coll_max(ctx, values):
     """Returns the maximum of all values in the given `LIST<ANY>`."""
     return _extreme(values, 1)
 
 
-@_coll("stdev", 1, "(list :: LIST<INTEGER | FLOAT>, isBiasCorrected = true :: BOOLEAN) :: INTEGER | FLOAT",
-       maximum=2)
+@_coll("stdev", "(list :: LIST<INTEGER | FLOAT>, isBiasCorrected = true :: BOOLEAN) :: INTEGER | FLOAT")
 def coll_stdev(ctx, values, bias_corrected=True):
     """Returns sample or population standard deviation with `isBiasCorrected` true or false respectively."""
     if not values:
@@ -120,7 +118,7 @@ def coll_stdev(ctx, values, bias_corrected=True):
     return int(result) if result == int(result) else result
 
 
-@_coll("runningTotal", 1, "(list :: LIST<INTEGER | FLOAT>) :: LIST<INTEGER | FLOAT>")
+@_coll("runningTotal", "(list :: LIST<INTEGER | FLOAT>) :: LIST<INTEGER | FLOAT>")
 def coll_running_total(ctx, values):
     """Returns an accumulative `LIST<INTEGER | FLOAT>`."""
     if not values:
@@ -134,7 +132,7 @@ def coll_running_total(ctx, values):
 
 # --- membership and positions -----------------------------------------------------------------------------------
 
-@_coll("contains", 2, "(coll :: LIST<ANY>, value :: ANY) :: BOOLEAN")
+@_coll("contains", "(coll :: LIST<ANY>, value :: ANY) :: BOOLEAN")
 def coll_contains(ctx, values, value):
     """Returns whether or not the given value exists in the given collection."""
     if not values:
@@ -142,7 +140,7 @@ def coll_contains(ctx, values, value):
     return any(_same(item, value) for item in values)
 
 
-@_coll("containsAll", 2, "(coll1 :: LIST<ANY>, coll2 :: LIST<ANY>) :: BOOLEAN")
+@_coll("containsAll", "(coll1 :: LIST<ANY>, coll2 :: LIST<ANY>) :: BOOLEAN")
 def coll_contains_all(ctx, values, wanted):
     """Returns whether or not all of the given values exist in the given collection."""
     if not values or wanted is None:
@@ -151,7 +149,7 @@ def coll_contains_all(ctx, values, wanted):
     return all(group_key(item) in keys for item in wanted)
 
 
-@_coll("containsSorted", 2, "(coll :: LIST<ANY>, value :: ANY) :: BOOLEAN")
+@_coll("containsSorted", "(coll :: LIST<ANY>, value :: ANY) :: BOOLEAN")
 def coll_contains_sorted(ctx, values, value):
     """Returns whether or not the given value exists in an already sorted collection (using a binary search)."""
     if not values:
@@ -159,7 +157,7 @@ def coll_contains_sorted(ctx, values, value):
     return any(_same(item, value) for item in values)
 
 
-@_coll("containsAllSorted", 2, "(coll1 :: LIST<ANY>, coll2 :: LIST<ANY>) :: BOOLEAN")
+@_coll("containsAllSorted", "(coll1 :: LIST<ANY>, coll2 :: LIST<ANY>) :: BOOLEAN")
 def coll_contains_all_sorted(ctx, values, wanted):
     """Returns whether or not all of the given values in the second `LIST<ANY>` exist in an already sorted
     collection (using a binary search)."""
@@ -168,7 +166,7 @@ def coll_contains_all_sorted(ctx, values, wanted):
     return all(any(_same(item, value) for item in values) for value in wanted)
 
 
-@_coll("containsDuplicates", 1, "(coll :: LIST<ANY>) :: BOOLEAN")
+@_coll("containsDuplicates", "(coll :: LIST<ANY>) :: BOOLEAN")
 def coll_contains_duplicates(ctx, values):
     """Returns true if a collection contains duplicate elements."""
     if values is None or len(values) <= 1:
@@ -176,7 +174,7 @@ def coll_contains_duplicates(ctx, values):
     return len(_unique(values)) < len(values)
 
 
-@_coll("different", 1, "(coll :: LIST<ANY>) :: BOOLEAN")
+@_coll("different", "(coll :: LIST<ANY>) :: BOOLEAN")
 def coll_different(ctx, values):
     """Returns true if all the values in the given `LIST<ANY>` are unique."""
     if values is None:
@@ -184,7 +182,7 @@ def coll_different(ctx, values):
     return len(_unique(values)) == len(values)
 
 
-@_coll("indexOf", 2, "(coll :: LIST<ANY>, value :: ANY) :: INTEGER")
+@_coll("indexOf", "(coll :: LIST<ANY>, value :: ANY) :: INTEGER")
 def coll_index_of(ctx, values, value):
     """Returns the index for the first occurrence of the specified value in the `LIST<ANY>`."""
     if not values:
@@ -192,7 +190,7 @@ def coll_index_of(ctx, values, value):
     return next((i for i, item in enumerate(values) if _same(item, value)), -1)
 
 
-@_coll("occurrences", 2, "(coll :: LIST<ANY>, item :: ANY) :: INTEGER")
+@_coll("occurrences", "(coll :: LIST<ANY>, item :: ANY) :: INTEGER")
 def coll_occurrences(ctx, values, item):
     """Returns the count of the given item in the collection."""
     if not values:
@@ -200,7 +198,7 @@ def coll_occurrences(ctx, values, item):
     return sum(1 for value in values if _same(item, value))
 
 
-@_coll("isEqualCollection", 2, "(coll :: LIST<ANY>, values :: LIST<ANY>) :: BOOLEAN")
+@_coll("isEqualCollection", "(coll :: LIST<ANY>, values :: LIST<ANY>) :: BOOLEAN")
 def coll_is_equal_collection(ctx, first, second):
     """Returns true if the two collections contain the same elements with the same cardinality in any order."""
     if first is None and second is None:
@@ -220,13 +218,13 @@ def _counts(values) -> dict:
 
 # --- building lists ------------------------------------------------------------------------------------------------
 
-@_coll("toSet", 1, "(coll :: LIST<ANY>) :: LIST<ANY>")
+@_coll("toSet", "(coll :: LIST<ANY>) :: LIST<ANY>")
 def coll_to_set(ctx, values):
     """Returns a unique `LIST<ANY>` from the given `LIST<ANY>`."""
     return None if values is None else _unique(values)
 
 
-@_coll("union", 2, "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
+@_coll("union", "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
 def coll_union(ctx, first, second):
     """Returns the distinct union of the two given `LIST<ANY>` values."""
     if first is None:
@@ -236,7 +234,7 @@ def coll_union(ctx, first, second):
     return _unique(list(first) + list(second))
 
 
-@_coll("unionAll", 2, "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
+@_coll("unionAll", "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
 def coll_union_all(ctx, first, second):
     """Returns the full union of the two given `LIST<ANY>` values (duplicates included)."""
     if first is None:
@@ -246,7 +244,7 @@ def coll_union_all(ctx, first, second):
     return list(first) + list(second)
 
 
-@_coll("intersection", 2, "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
+@_coll("intersection", "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
 def coll_intersection(ctx, first, second):
     """Returns the distinct intersection of two `LIST<ANY>` values."""
     if first is None or second is None:
@@ -255,7 +253,7 @@ def coll_intersection(ctx, first, second):
     return [item for item in _unique(first) if group_key(item) in keys]
 
 
-@_coll("subtract", 2, "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
+@_coll("subtract", "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
 def coll_subtract(ctx, first, second):
     """Returns the first `LIST<ANY>` as a set with all the elements of the second `LIST<ANY>` removed."""
     if first is None:
@@ -266,7 +264,7 @@ def coll_subtract(ctx, first, second):
     return [item for item in _unique(first) if group_key(item) not in keys]
 
 
-@_coll("removeAll", 2, "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
+@_coll("removeAll", "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
 def coll_remove_all(ctx, first, second):
     """Returns the first `LIST<ANY>` with all elements also present in the second `LIST<ANY>` removed."""
     if first is None:
@@ -275,7 +273,7 @@ def coll_remove_all(ctx, first, second):
     return [item for item in first if group_key(item) not in keys]
 
 
-@_coll("disjunction", 2, "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
+@_coll("disjunction", "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
 def coll_disjunction(ctx, first, second):
     """Returns the disjunct set from two `LIST<ANY>` values."""
     if first is None:
@@ -286,7 +284,7 @@ def coll_disjunction(ctx, first, second):
     return [item for item in _unique(list(first) + list(second)) if (group_key(item) in one) != (group_key(item) in two)]
 
 
-@_coll("zip", 2, "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
+@_coll("zip", "(list1 :: LIST<ANY>, list2 :: LIST<ANY>) :: LIST<ANY>")
 def coll_zip(ctx, first, second):
     """Returns the two given `LIST<ANY>` values zipped together as a `LIST<LIST<ANY>>`."""
     if first is None or second is None:
@@ -296,7 +294,7 @@ def coll_zip(ctx, first, second):
     return [[item, second[i] if i < len(second) else None] for i, item in enumerate(first)]
 
 
-@_coll("pairs", 1, "(list :: LIST<ANY>) :: LIST<ANY>")
+@_coll("pairs", "(list :: LIST<ANY>) :: LIST<ANY>")
 def coll_pairs(ctx, values):
     """Returns a `LIST<ANY>` of adjacent elements in the `LIST<ANY>` ([1,2],[2,3],[3,null])."""
     if values is None:
@@ -304,7 +302,7 @@ def coll_pairs(ctx, values):
     return coll_zip(ctx, values, values[1:]) if values else []
 
 
-@_coll("pairsMin", 1, "(list :: LIST<ANY>) :: LIST<ANY>")
+@_coll("pairsMin", "(list :: LIST<ANY>) :: LIST<ANY>")
 def coll_pairs_min(ctx, values):
     """Returns `LIST<ANY>` values of adjacent elements in the `LIST<ANY>` ([1,2],[2,3]), skipping the final
     element."""
@@ -313,7 +311,7 @@ def coll_pairs_min(ctx, values):
     return coll_zip(ctx, values[:-1], values[1:]) if values else []
 
 
-@_coll("pairWithOffset", 2, "(coll :: LIST<ANY>, offset :: INTEGER) :: LIST<ANY>")
+@_coll("pairWithOffset", "(coll :: LIST<ANY>, offset :: INTEGER) :: LIST<ANY>")
 def coll_pair_with_offset(ctx, values, offset):
     """Returns a `LIST<ANY>` of pairs defined by the offset."""
     if values is None:
@@ -324,7 +322,7 @@ def coll_pair_with_offset(ctx, values, offset):
     return [[at(i), at(i + offset)] for i in range(len(values))]
 
 
-@_coll("partition", 2, "(coll :: LIST<ANY>, batchSize :: INTEGER) :: LIST<ANY>")
+@_coll("partition", "(coll :: LIST<ANY>, batchSize :: INTEGER) :: LIST<ANY>")
 def coll_partition(ctx, values, size):
     """Partitions the original `LIST<ANY>` into a new `LIST<ANY>` of the given batch size. The final
     `LIST<ANY>` may be smaller than the given batch size."""
@@ -339,7 +337,7 @@ def _partitions(name: str, values: list, size) -> list:
     return [list(values[i:i + size]) for i in range(0, len(values), size)]
 
 
-@_coll("flatten", 1, "(coll :: LIST<ANY>, recursive = false :: BOOLEAN) :: LIST<ANY>", maximum=2)
+@_coll("flatten", "(coll :: LIST<ANY>, recursive = false :: BOOLEAN) :: LIST<ANY>")
 def coll_flatten(ctx, values, recursive=False):
     """Flattens the given `LIST<ANY>` (to flatten nested `LIST<ANY>` values, set recursive to true)."""
     if values is None:
@@ -358,7 +356,7 @@ def _flatten(value, depth: int, stop: int) -> list:
     return [value]
 
 
-@_coll("set", 3, "(coll :: LIST<ANY>, index :: INTEGER, value :: ANY) :: LIST<ANY>")
+@_coll("set", "(coll :: LIST<ANY>, index :: INTEGER, value :: ANY) :: LIST<ANY>")
 def coll_set(ctx, values, index, value):
     """Sets the element at the given index to the new value."""
     if values is None:
@@ -370,7 +368,7 @@ def coll_set(ctx, values, index, value):
     return out
 
 
-@_coll("insert", 3, "(coll :: LIST<ANY>, index :: INTEGER, value :: ANY) :: LIST<ANY>")
+@_coll("insert", "(coll :: LIST<ANY>, index :: INTEGER, value :: ANY) :: LIST<ANY>")
 def coll_insert(ctx, values, index, value):
     """Inserts a value into the specified index in the `LIST<ANY>`."""
     if values is None:
@@ -380,7 +378,7 @@ def coll_insert(ctx, values, index, value):
     return list(values[:index]) + [value] + list(values[index:])
 
 
-@_coll("insertAll", 3, "(coll :: LIST<ANY>, index :: INTEGER, values :: LIST<ANY>) :: LIST<ANY>")
+@_coll("insertAll", "(coll :: LIST<ANY>, index :: INTEGER, values :: LIST<ANY>) :: LIST<ANY>")
 def coll_insert_all(ctx, values, index, inserted):
     """Inserts all of the values into the `LIST<ANY>`, starting at the specified index."""
     if values is None:
@@ -390,7 +388,7 @@ def coll_insert_all(ctx, values, index, inserted):
     return list(values[:index]) + list(inserted) + list(values[index:])
 
 
-@_coll("remove", 2, "(coll :: LIST<ANY>, index :: INTEGER, length = 1 :: INTEGER) :: LIST<ANY>", maximum=3)
+@_coll("remove", "(coll :: LIST<ANY>, index :: INTEGER, length = 1 :: INTEGER) :: LIST<ANY>")
 def coll_remove(ctx, values, index, length=1):
     """Removes a range of values from the `LIST<ANY>`, beginning at position index for the given length of
     values."""
@@ -401,7 +399,7 @@ def coll_remove(ctx, values, index, length=1):
     return list(values[:index]) + list(values[index + length:])
 
 
-@_coll("fill", 2, "(items :: STRING, count :: INTEGER) :: LIST<ANY>")
+@_coll("fill", "(items :: STRING, count :: INTEGER) :: LIST<ANY>")
 def coll_fill(ctx, item, count):
     """Returns a `LIST<ANY>` with the given count of items."""
     if count is not None and count < 0:
@@ -409,7 +407,7 @@ def coll_fill(ctx, item, count):
     return [item] * (count or 0)
 
 
-@_coll("dropDuplicateNeighbors", 1, "(list :: LIST<ANY>) :: LIST<ANY>")
+@_coll("dropDuplicateNeighbors", "(list :: LIST<ANY>) :: LIST<ANY>")
 def coll_drop_duplicate_neighbors(ctx, values):
     """Removes duplicate consecutive objects in the `LIST<ANY>`."""
     if values is None:
@@ -422,7 +420,7 @@ def coll_drop_duplicate_neighbors(ctx, values):
     return out
 
 
-@_coll("duplicates", 1, "(coll :: LIST<ANY>) :: LIST<ANY>")
+@_coll("duplicates", "(coll :: LIST<ANY>) :: LIST<ANY>")
 def coll_duplicates(ctx, values):
     """Returns a `LIST<ANY>` of duplicate items in the collection."""
     if values is None or len(values) <= 1:
@@ -449,7 +447,7 @@ def _frequencies(values) -> list[dict]:
     return [{"item": value, "count": counts[key]} for key, value in order]
 
 
-@_coll("duplicatesWithCount", 1, "(coll :: LIST<ANY>) :: LIST<ANY>")
+@_coll("duplicatesWithCount", "(coll :: LIST<ANY>) :: LIST<ANY>")
 def coll_duplicates_with_count(ctx, values):
     """Returns a `LIST<ANY>` of duplicate items in the collection and their count, keyed by `item` and `count`."""
     if values is None or len(values) <= 1:
@@ -457,7 +455,7 @@ def coll_duplicates_with_count(ctx, values):
     return [entry for entry in _frequencies(values) if entry["count"] > 1]
 
 
-@_coll("frequencies", 1, "(coll :: LIST<ANY>) :: LIST<ANY>")
+@_coll("frequencies", "(coll :: LIST<ANY>) :: LIST<ANY>")
 def coll_frequencies(ctx, values):
     """Returns a `LIST<ANY>` of frequencies of the items in the collection, keyed by `item` and `count`."""
     if not values:
@@ -465,7 +463,7 @@ def coll_frequencies(ctx, values):
     return _frequencies(values)
 
 
-@_coll("frequenciesAsMap", 1, "(coll :: LIST<ANY>) :: MAP")
+@_coll("frequenciesAsMap", "(coll :: LIST<ANY>) :: MAP")
 def coll_frequencies_as_map(ctx, values):
     """Returns a `MAP` of frequencies of the items in the collection, keyed by `item` and `count`."""
     if values is None:
@@ -473,8 +471,7 @@ def coll_frequencies_as_map(ctx, values):
     return {java_string(entry["item"]): entry["count"] for entry in _frequencies(values)}
 
 
-@_coll("combinations", 2, "(coll :: LIST<ANY>, minSelect :: INTEGER, maxSelect = -1 :: INTEGER) :: LIST<ANY>",
-       maximum=3)
+@_coll("combinations", "(coll :: LIST<ANY>, minSelect :: INTEGER, maxSelect = -1 :: INTEGER) :: LIST<ANY>")
 def coll_combinations(ctx, values, min_select, max_select=-1):
     """Returns a collection of all combinations of `LIST<ANY>` elements between the selection size `minSelect`
     and `maxSelect` (default: `minSelect`)."""
@@ -488,7 +485,7 @@ def coll_combinations(ctx, values, min_select, max_select=-1):
 
 # --- order --------------------------------------------------------------------------------------------------------
 
-@_coll("sort", 1, "(coll :: LIST<ANY>) :: LIST<ANY>")
+@_coll("sort", "(coll :: LIST<ANY>) :: LIST<ANY>")
 def coll_sort(ctx, values):
     """Sorts the given `LIST<ANY>` into ascending order."""
     if not values:
@@ -523,7 +520,7 @@ def _sorted_by(values: list, prop: str, get: Callable) -> list:
     return sorted(values, key=functools.cmp_to_key(lambda x, y: sign * _java_compare(get(x, key), get(y, key))))
 
 
-@_coll("sortNodes", 2, "(coll :: LIST<NODE>, prop :: STRING) :: LIST<ANY>")
+@_coll("sortNodes", "(coll :: LIST<NODE>, prop :: STRING) :: LIST<ANY>")
 def coll_sort_nodes(ctx, nodes, prop):
     """Sorts the given `LIST<NODE>` by the property of the nodes into descending order (prefix the property
     with `^` for ascending order)."""
@@ -532,7 +529,7 @@ def coll_sort_nodes(ctx, nodes, prop):
     return _sorted_by(list(nodes), prop, lambda node, key: ctx.view(node).props.get(key))
 
 
-@_coll("sortMaps", 2, "(list :: LIST<MAP<STRING, ANY>>, prop :: STRING) :: LIST<ANY>")
+@_coll("sortMaps", "(list :: LIST<MAP<STRING, ANY>>, prop :: STRING) :: LIST<ANY>")
 def coll_sort_maps(ctx, maps, prop):
     """Sorts the given `LIST<MAP<STRING, ANY>>` into descending order, based on the `MAP` property indicated by
     `prop` (prefix it with `^` for ascending order)."""
@@ -541,7 +538,7 @@ def coll_sort_maps(ctx, maps, prop):
     return _sorted_by(list(maps), prop, lambda item, key: item.get(key))
 
 
-@_coll("sortText", 1, "(coll :: LIST<STRING>, conf = {} :: MAP) :: LIST<ANY>", maximum=2)
+@_coll("sortText", "(coll :: LIST<STRING>, conf = {} :: MAP) :: LIST<ANY>")
 def coll_sort_text(ctx, values, conf=None):
     """Sorts the given `LIST<STRING>` into ascending order."""
     if not values:
@@ -549,7 +546,7 @@ def coll_sort_text(ctx, values, conf=None):
     return sorted(values, key=lambda text: (text.casefold(), text))
 
 
-@_coll("shuffle", 1, "(coll :: LIST<ANY>) :: LIST<ANY>", deterministic=False)
+@_coll("shuffle", "(coll :: LIST<ANY>) :: LIST<ANY>", deterministic=False)
 def coll_shuffle(ctx, values):
     """Returns the `LIST<ANY>` shuffled."""
     if not values:
@@ -559,7 +556,7 @@ def coll_shuffle(ctx, values):
     return out
 
 
-@_coll("randomItem", 1, "(coll :: LIST<ANY>) :: ANY", deterministic=False)
+@_coll("randomItem", "(coll :: LIST<ANY>) :: ANY", deterministic=False)
 def coll_random_item(ctx, values):
     """Returns a random item from the `LIST<ANY>`, or null on `LIST<NOTHING>` or `LIST<NULL>`."""
     if not values:
@@ -567,8 +564,7 @@ def coll_random_item(ctx, values):
     return random.choice(values)
 
 
-@_coll("randomItems", 2, "(coll :: LIST<ANY>, itemCount :: INTEGER, allowRepick = false :: BOOLEAN) :: LIST<ANY>",
-       maximum=3, deterministic=False)
+@_coll("randomItems", "(coll :: LIST<ANY>, itemCount :: INTEGER, allowRepick = false :: BOOLEAN) :: LIST<ANY>", deterministic=False)
 def coll_random_items(ctx, values, count, allow_repick=False):
     """Returns a `LIST<ANY>` of `itemCount` random items from the original `LIST<ANY>` (optionally allowing
     elements in the original `LIST<ANY>` to be selected more than once)."""

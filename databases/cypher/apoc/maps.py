@@ -2,15 +2,15 @@
 `toString` spells them, null keys skipped, a missing key an error where APOC throws one)."""
 from __future__ import annotations
 
+from graphplex.databases.cypher.apoc.arguments import apoc_function
 from graphplex.databases.cypher.apoc.failures import function_failed
 from graphplex.databases.cypher.apoc.java_text import java_string
-from graphplex.databases.cypher.functions import function
 from graphplex.databases.storage import Edge, Vertex
 
 
-def _map(name: str, arity: int, signature: str, *, maximum: int | None = -1):
+def _map(name: str, signature: str):
     """Registers an apoc.map function with its APOC signature."""
-    return function(f"apoc.map.{name}", arity, maximum, signature=f"apoc.map.{name}{signature}")
+    return apoc_function(f"apoc.map.{name}{signature}")
 
 
 def _java_equal(a: object, b: object) -> bool:
@@ -61,31 +61,31 @@ def from_values(values) -> dict:
     return out
 
 
-@_map("fromPairs", 1, "(pairs :: LIST<LIST<ANY>>) :: MAP")
+@_map("fromPairs", "(pairs :: LIST<LIST<ANY>>) :: MAP")
 def map_from_pairs(ctx, pairs):
     """Creates a `MAP` from the given `LIST<LIST<ANY>>` of key-value pairs."""
     return from_pairs(pairs)
 
 
-@_map("fromLists", 2, "(keys :: LIST<STRING>, values :: LIST<ANY>) :: MAP")
+@_map("fromLists", "(keys :: LIST<STRING>, values :: LIST<ANY>) :: MAP")
 def map_from_lists(ctx, keys, values):
     """Creates a `MAP` from the keys and values in the given `LIST<ANY>` values."""
     return from_lists("apoc.map.fromLists", keys, values)
 
 
-@_map("fromValues", 1, "(values :: LIST<ANY>) :: MAP")
+@_map("fromValues", "(values :: LIST<ANY>) :: MAP")
 def map_from_values(ctx, values):
     """Creates a `MAP` from the alternating keys and values in the given `LIST<ANY>`."""
     return from_values(values)
 
 
-@_map("merge", 2, "(map1 :: MAP, map2 :: MAP) :: MAP")
+@_map("merge", "(map1 :: MAP, map2 :: MAP) :: MAP")
 def map_merge(ctx, first, second):
     """Merges the two given `MAP` values into one `MAP`."""
     return merge_maps(first, second)
 
 
-@_map("mergeList", 1, "(maps :: LIST<MAP<STRING, ANY>>) :: MAP")
+@_map("mergeList", "(maps :: LIST<MAP<STRING, ANY>>) :: MAP")
 def map_merge_list(ctx, maps):
     """Merges all `MAP` values in the given `LIST<MAP<STRING, ANY>>` into one `MAP`."""
     out: dict = {}
@@ -94,32 +94,32 @@ def map_merge_list(ctx, maps):
     return out
 
 
-@_map("setKey", 3, "(map :: MAP, key :: STRING, value :: ANY) :: MAP")
+@_map("setKey", "(map :: MAP, key :: STRING, value :: ANY) :: MAP")
 def map_set_key(ctx, values, key, value):
     """Adds or updates the given entry in the `MAP`."""
     return merge_maps(values, {} if key is None else {key: value})
 
 
-@_map("setEntry", 3, "(map :: MAP, key :: STRING, value :: ANY) :: MAP")
+@_map("setEntry", "(map :: MAP, key :: STRING, value :: ANY) :: MAP")
 def map_set_entry(ctx, values, key, value):
     """Adds or updates the given entry in the `MAP`."""
     return merge_maps(values, {} if key is None else {key: value})
 
 
-@_map("setPairs", 2, "(map :: MAP, pairs :: LIST<LIST<ANY>>) :: MAP")
+@_map("setPairs", "(map :: MAP, pairs :: LIST<LIST<ANY>>) :: MAP")
 def map_set_pairs(ctx, values, pairs):
     """Adds or updates the given key/value pairs (e.g. [key1,value1],[key2,value2]) in a `MAP`."""
     return merge_maps(values, from_pairs(pairs))
 
 
-@_map("setLists", 3, "(map :: MAP, keys :: LIST<STRING>, values :: LIST<ANY>) :: MAP")
+@_map("setLists", "(map :: MAP, keys :: LIST<STRING>, values :: LIST<ANY>) :: MAP")
 def map_set_lists(ctx, values, keys, new_values):
     """Adds or updates the given keys/value pairs provided in `LIST<ANY>` format (e.g. [key1, key2],[value1,
     value2]) in a `MAP`."""
     return merge_maps(values, from_lists("apoc.map.setLists", keys, new_values))
 
 
-@_map("setValues", 2, "(map :: MAP, pairs :: LIST<ANY>) :: MAP")
+@_map("setValues", "(map :: MAP, pairs :: LIST<ANY>) :: MAP")
 def map_set_values(ctx, values, pairs):
     """Adds or updates the alternating key/value pairs (e.g. [key1,value1,key2,value2]) in a `MAP`."""
     return merge_maps(values, from_values(pairs))
@@ -154,7 +154,7 @@ def _recursive(config) -> bool:
     return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
-@_map("removeKey", 2, "(map :: MAP, key :: STRING, config = {} :: MAP) :: MAP", maximum=3)
+@_map("removeKey", "(map :: MAP, key :: STRING, config = {} :: MAP) :: MAP")
 def map_remove_key(ctx, values, key, config=None):
     """Removes the given key from the `MAP` (recursively if recursive is true)."""
     if values is None:
@@ -164,7 +164,7 @@ def map_remove_key(ctx, values, key, config=None):
     return remove_keys(values, [key], _recursive(config))
 
 
-@_map("removeKeys", 2, "(map :: MAP, keys :: LIST<STRING>, config = {} :: MAP) :: MAP", maximum=3)
+@_map("removeKeys", "(map :: MAP, keys :: LIST<STRING>, config = {} :: MAP) :: MAP")
 def map_remove_keys(ctx, values, keys, config=None):
     """Removes the given keys from the `MAP` (recursively if recursive is true)."""
     if values is None or keys is None:
@@ -172,7 +172,7 @@ def map_remove_keys(ctx, values, keys, config=None):
     return remove_keys(values, list(keys), _recursive(config))
 
 
-@_map("clean", 3, "(map :: MAP, keys :: LIST<STRING>, values :: LIST<ANY>) :: MAP")
+@_map("clean", "(map :: MAP, keys :: LIST<STRING>, values :: LIST<ANY>) :: MAP")
 def map_clean(ctx, values, keys, removed_values):
     """Filters the keys and values contained in the given `LIST<ANY>` values."""
     if values is None or keys is None or removed_values is None:
@@ -196,7 +196,7 @@ def _get(name: str, values: dict, key, default, fail: bool):
     return values.get(key, default)
 
 
-@_map("get", 2, "(map :: MAP, key :: STRING, value = null :: ANY, fail = true :: BOOLEAN) :: ANY", maximum=4)
+@_map("get", "(map :: MAP, key :: STRING, value = null :: ANY, fail = true :: BOOLEAN) :: ANY")
 def map_get(ctx, values, key, default=None, fail=True):
     """Returns a value for the given key. If the given key does not exist, or lacks a default value, this function
     will throw an exception."""
@@ -205,8 +205,8 @@ def map_get(ctx, values, key, default=None, fail=True):
     return _get("apoc.map.get", values, key, default, fail)
 
 
-@_map("mget", 2, "(map :: MAP, keys :: LIST<STRING>, values = [] :: LIST<ANY>, fail = true :: BOOLEAN) :: "
-                 "LIST<ANY>", maximum=4)
+@_map("mget", "(map :: MAP, keys :: LIST<STRING>, values = [] :: LIST<ANY>, fail = true :: BOOLEAN) :: "
+                 "LIST<ANY>")
 def map_mget(ctx, values, keys, defaults=None, fail=True):
     """Returns a `LIST<ANY>` for the given keys. If one of the keys does not exist, or lacks a default value, this
     function will throw an exception."""
@@ -217,8 +217,7 @@ def map_mget(ctx, values, keys, defaults=None, fail=True):
             for i, key in enumerate(keys)]
 
 
-@_map("submap", 2, "(map :: MAP, keys :: LIST<STRING>, values = [] :: LIST<ANY>, fail = true :: BOOLEAN) :: MAP",
-      maximum=4)
+@_map("submap", "(map :: MAP, keys :: LIST<STRING>, values = [] :: LIST<ANY>, fail = true :: BOOLEAN) :: MAP")
 def map_submap(ctx, values, keys, defaults=None, fail=True):
     """Returns a sub-map for the given keys. If one of the keys does not exist, or lacks a default value, this
     function will throw an exception."""
@@ -229,8 +228,7 @@ def map_submap(ctx, values, keys, defaults=None, fail=True):
             for i, key in enumerate(keys)}
 
 
-@_map("values", 1, "(map :: MAP, keys = [] :: LIST<STRING>, addNullsForMissing = false :: BOOLEAN) :: LIST<ANY>",
-      maximum=3)
+@_map("values", "(map :: MAP, keys = [] :: LIST<STRING>, addNullsForMissing = false :: BOOLEAN) :: LIST<ANY>")
 def map_values(ctx, values, keys=None, add_nulls=False):
     """Returns a `LIST<ANY>` indicated by the given keys (returns a null value if a given key is missing)."""
     if not keys:
@@ -249,7 +247,7 @@ def flatten_map(values: dict, prefix: str, delimiter: str, out: dict) -> dict:
     return out
 
 
-@_map("flatten", 1, "(map :: MAP, delimiter = \".\" :: STRING) :: MAP", maximum=2)
+@_map("flatten", "(map :: MAP, delimiter = \".\" :: STRING) :: MAP")
 def map_flatten(ctx, values, delimiter="."):
     """Flattens nested items in the given `MAP`. This function is the reverse of the `apoc.map.unflatten`
     function."""
@@ -258,7 +256,7 @@ def map_flatten(ctx, values, delimiter="."):
     return flatten_map(values, "", "." if delimiter is None else delimiter, {})
 
 
-@_map("unflatten", 1, "(map :: MAP, delimiter = \".\" :: STRING) :: MAP", maximum=2)
+@_map("unflatten", "(map :: MAP, delimiter = \".\" :: STRING) :: MAP")
 def map_unflatten(ctx, values, delimiter="."):
     """Unflattens items in the given `MAP` to nested items. This function is the reverse of the
     `apoc.map.flatten` function."""
@@ -283,7 +281,7 @@ def _key_of(ctx, value, key):
     return None
 
 
-@_map("groupBy", 2, "(values :: LIST<ANY>, key :: STRING) :: MAP")
+@_map("groupBy", "(values :: LIST<ANY>, key :: STRING) :: MAP")
 def map_group_by(ctx, values, key):
     """Creates a `MAP` of the `LIST<ANY>` keyed by the given property, with single values."""
     out = {}
@@ -294,7 +292,7 @@ def map_group_by(ctx, values, key):
     return out
 
 
-@_map("groupByMulti", 2, "(values :: LIST<ANY>, key :: STRING) :: MAP")
+@_map("groupByMulti", "(values :: LIST<ANY>, key :: STRING) :: MAP")
 def map_group_by_multi(ctx, values, key):
     """Creates a `MAP` of the `LIST<ANY>` values keyed by the given property, with the `LIST<ANY>` values."""
     out: dict = {}
@@ -305,7 +303,7 @@ def map_group_by_multi(ctx, values, key):
     return out
 
 
-@_map("sortedProperties", 1, "(map :: MAP, ignoreCase = true :: BOOLEAN) :: LIST<ANY>", maximum=2)
+@_map("sortedProperties", "(map :: MAP, ignoreCase = true :: BOOLEAN) :: LIST<ANY>")
 def map_sorted_properties(ctx, values, ignore_case=True):
     """Returns a `LIST<ANY>` of key/value pairs. The pairs are sorted by alphabetically by key, with optional case
     sensitivity."""

@@ -10,7 +10,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from graphplex.databases.cypher.functions import function
+from graphplex.databases.cypher.apoc.arguments import apoc_function
+from graphplex.databases.cypher.apoc.failures import procedure_failed
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.cypher.values import PathValue
 from graphplex.databases.storage import Edge, Vertex
@@ -69,14 +70,13 @@ def cypher_type(value: object) -> str:
     return "LIST OF " + (inner.pop() if len(inner) == 1 else "ANY")
 
 
-@function("apoc.meta.cypher.type", 1, signature="apoc.meta.cypher.type(value :: ANY) :: STRING")
+@apoc_function("apoc.meta.cypher.type(value :: ANY) :: STRING")
 def cypher_type_function(ctx, value):
     """Returns the type name of the given value."""
     return cypher_type(value)
 
 
-@function("apoc.meta.cypher.isType", 2,
-          signature="apoc.meta.cypher.isType(value :: ANY, type :: STRING) :: BOOLEAN")
+@apoc_function("apoc.meta.cypher.isType(value :: ANY, type :: STRING) :: BOOLEAN")
 def cypher_is_type(ctx, value, type_):
     """Returns true if the given value matches the given type."""
     if type_ is None:
@@ -84,7 +84,7 @@ def cypher_is_type(ctx, value, type_):
     return type_.upper() == cypher_type(value).upper()
 
 
-@function("apoc.meta.cypher.types", 1, signature="apoc.meta.cypher.types(props :: ANY) :: MAP")
+@apoc_function("apoc.meta.cypher.types(props :: ANY) :: MAP")
 def cypher_types(ctx, target):
     """Returns a `MAP` containing the type names of the given values."""
     if isinstance(target, (Vertex, Edge)):
@@ -141,11 +141,26 @@ class MetaItem:
                 "otherLabels": list(self.other_labels), "elementType": self.element_type}
 
 
-def sample_config(config: dict | None) -> tuple[int, int]:
-    """(sample, maxRels) of a config map, with APOC's defaults 1000 and 100."""
+def sample_config(name: str, config: dict | None, defaults: tuple[int, int] = (1000, 100)) -> tuple[int, int]:
+    """(sample, maxRels) of a config map, by default APOC's 1000 and 100; APOC casts each to a Java long, so
+    anything but an integer fails the call."""
     config = config or {}
-    sample, max_rels = config.get("sample", 1000), config.get("maxRels", 100)
-    return (1000 if sample is None else sample), (100 if max_rels is None else max_rels)
+    values = []
+    for key, default in zip(("sample", "maxRels"), defaults):
+        value = config.get(key)
+        if value is None:
+            value = default
+        elif isinstance(value, bool) or not isinstance(value, int):
+            java = JAVA_CLASSES.get(type(value), "java.lang.Object")
+            raise procedure_failed(name, f"class {java} cannot be cast to class java.lang.Long ({java} and "
+                                         "java.lang.Long are in module java.base of loader 'bootstrap')",
+                                   "java.lang.ClassCastException")
+        values.append(value)
+    return values[0], values[1]
+
+
+JAVA_CLASSES = {float: "java.lang.Double", str: "java.lang.String", bool: "java.lang.Boolean",
+                list: "java.util.ArrayList", dict: "java.util.HashMap"}
 
 
 def sample_step(label_count: int, sample: int) -> int:
@@ -254,7 +269,7 @@ def types_in_use(txn) -> list[str]:
 @procedure("apoc.meta.data", inputs=[("config", "MAP", {})], outputs=RESULT_COLUMNS)
 def data(ctx, config) -> Iterator[dict]:
     """Examines the full graph and returns a table of metadata."""
-    sample, _ = sample_config(config)
+    sample, _ = sample_config("apoc.meta.data", config)
     for items in collect_meta_data(ctx, sample).values():
         for item in items.values():
             yield item.row()
@@ -269,7 +284,7 @@ def schema(ctx, config) -> Iterator[dict]:
     label_counts = {label: n for label in labels_in_use(txn)
                     if (n := sum(1 for _ in txn.vertices_with_label(label)))}
     type_counts = {type_: sum(1 for _ in txn.edges_with_type(type_)) for type_ in types_in_use(txn)}
-    sample, _ = sample_config(config)
+    sample, _ = sample_config("apoc.meta.schema", config)
     meta = collect_meta_data(ctx, sample)
     relationships = _relationships_schema(meta, type_counts)
     nodes = _nodes_schema(meta, label_counts, relationships)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from graphplex.databases.cypher.apoc.meta import labels_in_use
+from graphplex.databases.cypher.apoc.meta import labels_in_use, sample_config
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.graph_types import Node, Relationship
 
@@ -100,16 +100,10 @@ def _found(ctx, label: str, other: str, type_: str, direction: str, sample: int,
     return False
 
 
-def _config(config: dict | None, sample_default: int, max_rels_default: int) -> tuple[int, int]:
-    config = config or {}
-    sample, max_rels = config.get("sample"), config.get("maxRels")
-    return (sample_default if sample is None else sample), (max_rels_default if max_rels is None else max_rels)
-
-
 @procedure("apoc.meta.graph", inputs=[("config", "MAP", {})], outputs=OUTPUTS)
 def graph(ctx, config) -> Iterator[dict]:
     """Examines the full graph and returns a meta-graph."""
-    sample, max_rels = _config(config, 1, -1)
+    sample, max_rels = sample_config("apoc.meta.graph", config, (1, -1))
     yield meta_graph(ctx, True, sample, max_rels)
 
 

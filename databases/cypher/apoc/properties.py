@@ -2,7 +2,7 @@
 (the virtual nodes and relationships of apoc.meta.graph are read this way, e.g. by LlamaIndex)."""
 from __future__ import annotations
 
-from graphplex.databases.cypher.functions import function
+from graphplex.databases.cypher.apoc.arguments import apoc_function
 from graphplex.databases.graph_types import Node, Relationship
 from graphplex.databases.storage import Edge, Vertex
 
@@ -18,7 +18,7 @@ def properties_of(ctx, thing) -> dict | None:
     return None
 
 
-@function("apoc.any.property", 2, signature="apoc.any.property(object :: ANY, key :: STRING) :: ANY")
+@apoc_function("apoc.any.property(object :: ANY, key :: STRING) :: ANY")
 def any_property(ctx, thing, key):
     """Returns the property for the given key from an object.
     The object can be a virtual `NODE`, a real `NODE`, a virtual `RELATIONSHIP`, a real `RELATIONSHIP`, or a
@@ -29,8 +29,7 @@ def any_property(ctx, thing, key):
     return None if found is None else found.get(key)
 
 
-@function("apoc.any.properties", 1, 2,
-          signature="apoc.any.properties(object :: ANY, keys = null :: LIST<STRING>) :: MAP")
+@apoc_function("apoc.any.properties(object :: ANY, keys = null :: LIST<STRING>) :: MAP")
 def any_properties(ctx, thing, keys=None):
     """Returns all properties of the given object.
     The object can be a virtual `NODE`, a real `NODE`, a virtual `RELATIONSHIP`, a real `RELATIONSHIP`, or a

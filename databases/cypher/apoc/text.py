@@ -12,15 +12,14 @@ import urllib.parse
 
 import regex
 
+from graphplex.databases.cypher.apoc.arguments import apoc_function
 from graphplex.databases.cypher.apoc.failures import function_failed
 from graphplex.databases.cypher.apoc.java_text import JavaFormatError, java_format, java_string
-from graphplex.databases.cypher.functions import function
 
 
-def _text(name: str, arity: int, signature: str, *, maximum: int | None = -1, deterministic: bool = True):
+def _text(name: str, signature: str, *, deterministic: bool = True):
     """Registers an apoc.text function with its APOC signature."""
-    return function(f"apoc.text.{name}", arity, maximum, signature=f"apoc.text.{name}{signature}",
-                    deterministic=deterministic)
+    return apoc_function(f"apoc.text.{name}{signature}", deterministic=deterministic)
 
 
 def _required(name: str, *values) -> None:
@@ -86,8 +85,7 @@ def java_split(name: str, text: str, pattern: str, limit: int) -> list[str]:
 
 # --- searching and replacing ------------------------------------------------------------------------------------
 
-@_text("indexOf", 2, "(text :: STRING, lookup :: STRING, from = 0 :: INTEGER, to = -1 :: INTEGER) :: INTEGER",
-       maximum=4)
+@_text("indexOf", "(text :: STRING, lookup :: STRING, from = 0 :: INTEGER, to = -1 :: INTEGER) :: INTEGER")
 def text_index_of(ctx, text, lookup, start=0, to=-1):
     """Returns the first occurrence of the lookup `STRING` in the given `STRING`, or -1 if not found."""
     if text is None:
@@ -102,8 +100,8 @@ def text_index_of(ctx, text, lookup, start=0, to=-1):
     return text[:to].find(lookup, start)
 
 
-@_text("indexesOf", 2, "(text :: STRING, lookup :: STRING, from = 0 :: INTEGER, to = -1 :: INTEGER) :: "
-                       "LIST<ANY>", maximum=4)
+@_text("indexesOf", "(text :: STRING, lookup :: STRING, from = 0 :: INTEGER, to = -1 :: INTEGER) :: "
+                       "LIST<ANY>")
 def text_indexes_of(ctx, text, lookup, start=0, to=-1):
     """Returns all occurrences of the lookup `STRING` in the given `STRING`, or an empty list if not found."""
     if text is None:
@@ -126,19 +124,19 @@ def _replace(name: str, text, pattern, replacement):
     return _pattern(name, pattern).sub(_template(replacement), text)
 
 
-@_text("replace", 3, "(text :: STRING, regex :: STRING, replacement :: STRING) :: STRING")
+@_text("replace", "(text :: STRING, regex :: STRING, replacement :: STRING) :: STRING")
 def text_replace(ctx, text, pattern, replacement):
     """Finds and replaces all matches found by the given regular expression with the given replacement."""
     return _replace("replace", text, pattern, replacement)
 
 
-@_text("regreplace", 3, "(text :: STRING, regex :: STRING, replacement :: STRING) :: STRING")
+@_text("regreplace", "(text :: STRING, regex :: STRING, replacement :: STRING) :: STRING")
 def text_regreplace(ctx, text, pattern, replacement):
     """Finds and replaces all matches found by the given regular expression with the given replacement."""
     return _replace("regreplace", text, pattern, replacement)
 
 
-@_text("split", 2, "(text :: STRING, regex :: STRING, limit = 0 :: INTEGER) :: LIST<STRING>", maximum=3)
+@_text("split", "(text :: STRING, regex :: STRING, limit = 0 :: INTEGER) :: LIST<STRING>")
 def text_split(ctx, text, pattern, limit=0):
     """Splits the given `STRING` using a given regular expression as a separator."""
     if text is None or pattern is None or limit is None:
@@ -146,7 +144,7 @@ def text_split(ctx, text, pattern, limit=0):
     return java_split("split", text, pattern, limit)
 
 
-@_text("regexGroups", 2, "(text :: STRING, regex :: STRING) :: LIST<LIST<STRING>>")
+@_text("regexGroups", "(text :: STRING, regex :: STRING) :: LIST<LIST<STRING>>")
 def text_regex_groups(ctx, text, pattern):
     """Returns all groups matching the given regular expression in the given text."""
     if text is None or pattern is None:
@@ -155,7 +153,7 @@ def text_regex_groups(ctx, text, pattern):
     return [[match.group(i) for i in range(compiled.groups + 1)] for match in compiled.finditer(text)]
 
 
-@_text("regexGroupsByName", 2, "(text :: STRING, regex :: STRING) :: LIST<MAP>")
+@_text("regexGroupsByName", "(text :: STRING, regex :: STRING) :: LIST<MAP>")
 def text_regex_groups_by_name(ctx, text, pattern):
     """Returns all the matched groups and their names (as keys) for the given regex pattern in the text."""
     if text is None or pattern is None:
@@ -166,7 +164,7 @@ def text_regex_groups_by_name(ctx, text, pattern):
             for match in compiled.finditer(text)]
 
 
-@_text("join", 2, "(texts :: LIST<STRING>, delimiter :: STRING) :: STRING")
+@_text("join", "(texts :: LIST<STRING>, delimiter :: STRING) :: STRING")
 def text_join(ctx, texts, delimiter):
     """Joins the given `STRING` values using the given delimiter."""
     if texts is None or delimiter is None:
@@ -174,7 +172,7 @@ def text_join(ctx, texts, delimiter):
     return delimiter.join(java_string(text) for text in texts)
 
 
-@_text("repeat", 2, "(item :: STRING, count :: INTEGER) :: STRING")
+@_text("repeat", "(item :: STRING, count :: INTEGER) :: STRING")
 def text_repeat(ctx, item, count):
     """Returns the result of the given item multiplied by the given count."""
     _required("repeat", item, count)
@@ -195,13 +193,13 @@ def clean_text(text: str) -> str:
     return regex.sub(r"[^\p{L}\p{N}]+", "", text).lower()
 
 
-@_text("clean", 1, "(text :: STRING) :: STRING")
+@_text("clean", "(text :: STRING) :: STRING")
 def text_clean(ctx, text):
     """Strips the given `STRING` of everything except alpha numeric characters and converts it to lower case."""
     return None if text is None else clean_text(text)
 
 
-@_text("compareCleaned", 2, "(text1 :: STRING, text2 :: STRING) :: BOOLEAN")
+@_text("compareCleaned", "(text1 :: STRING, text2 :: STRING) :: BOOLEAN")
 def text_compare_cleaned(ctx, first, second):
     """Compares two given `STRING` values stripped of everything except alpha numeric characters converted to
     lower case."""
@@ -223,7 +221,7 @@ def levenshtein(first: str, second: str) -> int:
     return previous[-1]
 
 
-@_text("distance", 2, "(text1 :: STRING, text2 :: STRING) :: INTEGER")
+@_text("distance", "(text1 :: STRING, text2 :: STRING) :: INTEGER")
 def text_distance(ctx, first, second):
     """Compares the two given `STRING` values using the Levenshtein distance algorithm."""
     if first is None or second is None:
@@ -231,13 +229,13 @@ def text_distance(ctx, first, second):
     return levenshtein(first, second)
 
 
-@_text("levenshteinDistance", 2, "(text1 :: STRING, text2 :: STRING) :: INTEGER")
+@_text("levenshteinDistance", "(text1 :: STRING, text2 :: STRING) :: INTEGER")
 def text_levenshtein_distance(ctx, first, second):
     """Compares the given `STRING` values using the Levenshtein distance algorithm."""
     return text_distance(ctx, first, second)
 
 
-@_text("levenshteinSimilarity", 2, "(text1 :: STRING, text2 :: STRING) :: FLOAT")
+@_text("levenshteinSimilarity", "(text1 :: STRING, text2 :: STRING) :: FLOAT")
 def text_levenshtein_similarity(ctx, first, second):
     """Returns the similarity (a value within 0 and 1) between the two given `STRING` values based on the
     Levenshtein distance algorithm."""
@@ -249,7 +247,7 @@ def text_levenshtein_similarity(ctx, first, second):
     return (longer - levenshtein(first, second)) / longer
 
 
-@_text("hammingDistance", 2, "(text1 :: STRING, text2 :: STRING) :: INTEGER")
+@_text("hammingDistance", "(text1 :: STRING, text2 :: STRING) :: INTEGER")
 def text_hamming_distance(ctx, first, second):
     """Compares the two given `STRING` values using the Hamming distance algorithm."""
     if first is None or second is None:
@@ -287,7 +285,7 @@ def jaro_winkler_similarity(first: str, second: str) -> float:
     return jaro if jaro < 0.7 else jaro + 0.1 * prefix * (1 - jaro)
 
 
-@_text("jaroWinklerDistance", 2, "(text1 :: STRING, text2 :: STRING) :: FLOAT")
+@_text("jaroWinklerDistance", "(text1 :: STRING, text2 :: STRING) :: FLOAT")
 def text_jaro_winkler_distance(ctx, first, second):
     """Compares the two given `STRING` values using the Jaro-Winkler distance algorithm."""
     if first is None or second is None:
@@ -295,7 +293,7 @@ def text_jaro_winkler_distance(ctx, first, second):
     return 1.0 - jaro_winkler_similarity(first, second)
 
 
-@_text("fuzzyMatch", 2, "(text1 :: STRING, text2 :: STRING) :: BOOLEAN")
+@_text("fuzzyMatch", "(text1 :: STRING, text2 :: STRING) :: BOOLEAN")
 def text_fuzzy_match(ctx, first, second):
     """Performs a fuzzy match search of the two given `STRING` values."""
     if first is None or second is None:
@@ -306,14 +304,14 @@ def text_fuzzy_match(ctx, first, second):
 
 # --- encoding -----------------------------------------------------------------------------------------------------
 
-@_text("urlencode", 1, "(text :: STRING) :: STRING")
+@_text("urlencode", "(text :: STRING) :: STRING")
 def text_urlencode(ctx, text):
     """Encodes the given URL `STRING`."""
     _required("urlencode", text)
     return urllib.parse.quote_plus(text, safe="*")
 
 
-@_text("urldecode", 1, "(text :: STRING) :: STRING")
+@_text("urldecode", "(text :: STRING) :: STRING")
 def text_urldecode(ctx, text):
     """Decodes the given URL encoded `STRING`."""
     _required("urldecode", text)
@@ -335,21 +333,21 @@ def _encode(name: str, text: str, charset) -> bytes:
     return (b"\xfe\xff" + encoded) if (charset or "").lower() == "utf-16" else encoded
 
 
-@_text("byteCount", 1, "(text :: STRING, charset = \"UTF-8\" :: STRING) :: INTEGER", maximum=2)
+@_text("byteCount", "(text :: STRING, charset = \"UTF-8\" :: STRING) :: INTEGER")
 def text_byte_count(ctx, text, charset="UTF-8"):
     """Returns the size of the given `STRING` in bytes."""
     _required("byteCount", text)
     return len(_encode("byteCount", text, charset))
 
 
-@_text("bytes", 1, "(text :: STRING, charset = \"UTF-8\" :: STRING) :: LIST<ANY>", maximum=2)
+@_text("bytes", "(text :: STRING, charset = \"UTF-8\" :: STRING) :: LIST<ANY>")
 def text_bytes(ctx, text, charset="UTF-8"):
     """Returns the given `STRING` as bytes."""
     _required("bytes", text)
     return list(_encode("bytes", text, charset))
 
 
-@_text("base64Encode", 1, "(text :: STRING) :: STRING")
+@_text("base64Encode", "(text :: STRING) :: STRING")
 def text_base64_encode(ctx, text):
     """Encodes the given `STRING` with Base64."""
     _required("base64Encode", text)
@@ -364,27 +362,27 @@ def _base64_decode(name: str, text, decode) -> str:
         raise function_failed(f"apoc.text.{name}", str(error)) from None
 
 
-@_text("base64Decode", 1, "(text :: STRING) :: STRING")
+@_text("base64Decode", "(text :: STRING) :: STRING")
 def text_base64_decode(ctx, text):
     """Decodes the given Base64 encoded `STRING`."""
     return _base64_decode("base64Decode", text, lambda data: base64.b64decode(data, validate=True))
 
 
-@_text("base64UrlEncode", 1, "(url :: STRING) :: STRING")
+@_text("base64UrlEncode", "(url :: STRING) :: STRING")
 def text_base64_url_encode(ctx, url):
     """Encodes the given URL with Base64."""
     _required("base64UrlEncode", url)
     return base64.urlsafe_b64encode(url.encode("utf-8")).decode("ascii")
 
 
-@_text("base64UrlDecode", 1, "(url :: STRING) :: STRING")
+@_text("base64UrlDecode", "(url :: STRING) :: STRING")
 def text_base64_url_decode(ctx, url):
     """Decodes the given Base64 encoded URL."""
     return _base64_decode("base64UrlDecode", url, lambda data: base64.urlsafe_b64decode(
         data + b"=" * (-len(data) % 4)))
 
 
-@_text("charAt", 2, "(text :: STRING, index :: INTEGER) :: INTEGER")
+@_text("charAt", "(text :: STRING, index :: INTEGER) :: INTEGER")
 def text_char_at(ctx, text, index):
     """Returns the `INTEGER` value of the character at the given index."""
     if index is None or not text or index < 0 or index >= len(text):
@@ -392,7 +390,7 @@ def text_char_at(ctx, text, index):
     return ord(text[index])
 
 
-@_text("code", 1, "(codepoint :: INTEGER) :: STRING")
+@_text("code", "(codepoint :: INTEGER) :: STRING")
 def text_code(ctx, codepoint):
     """Converts the `INTEGER` value into a `STRING`."""
     if codepoint is None or codepoint < 0 or codepoint > 0xFFFF:
@@ -409,13 +407,13 @@ def hex_value(value: int) -> str:
     return f"{value & 0xFFFFFFFF:04X}" if value >= 0 else f"{value & 0xFFFFFFFF:08X}"
 
 
-@_text("hexValue", 1, "(value :: INTEGER) :: STRING")
+@_text("hexValue", "(value :: INTEGER) :: STRING")
 def text_hex_value(ctx, value):
     """Returns the hexadecimal value of the given value."""
     return None if value is None else hex_value(value)
 
 
-@_text("hexCharAt", 2, "(text :: STRING, index :: INTEGER) :: STRING")
+@_text("hexCharAt", "(text :: STRING, index :: INTEGER) :: STRING")
 def text_hex_char_at(ctx, text, index):
     """Returns the hexadecimal value of the given `STRING` at the given index."""
     code = text_char_at(ctx, text, index)
@@ -435,19 +433,19 @@ def _pad(name: str, text, count, delimiter, left: bool) -> str:
     return fill + text if left else text + fill
 
 
-@_text("lpad", 2, "(text :: STRING, count :: INTEGER, delimiter = \" \" :: STRING) :: STRING", maximum=3)
+@_text("lpad", "(text :: STRING, count :: INTEGER, delimiter = \" \" :: STRING) :: STRING")
 def text_lpad(ctx, text, count, delimiter=" "):
     """Left pads the given `STRING` by the given width."""
     return _pad("lpad", text, count, delimiter, left=True)
 
 
-@_text("rpad", 2, "(text :: STRING, count :: INTEGER, delimiter = \" \" :: STRING) :: STRING", maximum=3)
+@_text("rpad", "(text :: STRING, count :: INTEGER, delimiter = \" \" :: STRING) :: STRING")
 def text_rpad(ctx, text, count, delimiter=" "):
     """Right pads the given `STRING` by the given width."""
     return _pad("rpad", text, count, delimiter, left=False)
 
 
-@_text("format", 2, "(text :: STRING, params :: LIST<ANY>, language = \"en\" :: STRING) :: STRING", maximum=3)
+@_text("format", "(text :: STRING, params :: LIST<ANY>, language = \"en\" :: STRING) :: STRING")
 def text_format(ctx, text, params, language="en"):
     """Formats the given `STRING` with the given parameters."""
     if text is None:
@@ -460,7 +458,7 @@ def text_format(ctx, text, params, language="en"):
         raise function_failed("apoc.text.format", error.message, error.exception) from None
 
 
-@_text("slug", 1, "(text :: STRING, delimiter = \"-\" :: STRING) :: STRING", maximum=2)
+@_text("slug", "(text :: STRING, delimiter = \"-\" :: STRING) :: STRING")
 def text_slug(ctx, text, delimiter="-"):
     """Replaces the whitespace in the given `STRING` with the given delimiter."""
     if text is None or delimiter is None:
@@ -468,7 +466,7 @@ def text_slug(ctx, text, delimiter="-"):
     return regex.sub(r"[^\p{L}0-9_]+", delimiter.replace("\\", "\\\\"), text.strip())
 
 
-@_text("random", 1, "(length :: INTEGER, valid = \"A-Za-z0-9\" :: STRING) :: STRING", maximum=2,
+@_text("random", "(length :: INTEGER, valid = \"A-Za-z0-9\" :: STRING) :: STRING",
        deterministic=False)
 def text_random(ctx, length, valid="A-Za-z0-9"):
     """Generates a random `STRING` to the given length using a length parameter and an optional `STRING` of valid
@@ -487,7 +485,7 @@ def _uncapitalize(word: str) -> str:
     return word[:1].lower() + word[1:]
 
 
-@_text("capitalize", 1, "(text :: STRING) :: STRING")
+@_text("capitalize", "(text :: STRING) :: STRING")
 def text_capitalize(ctx, text):
     """Capitalizes the first letter of the given `STRING`."""
     _required("capitalize", text)
@@ -497,33 +495,33 @@ def text_capitalize(ctx, text):
     return _capitalize(text)
 
 
-@_text("capitalizeAll", 1, "(text :: STRING) :: STRING")
+@_text("capitalizeAll", "(text :: STRING) :: STRING")
 def text_capitalize_all(ctx, text):
     """Capitalizes the first letter of every word in the given `STRING`."""
     _required("capitalizeAll", text)
     return " ".join(_capitalize(part) for part in java_split("capitalizeAll", text, " ", 0)).strip()
 
 
-@_text("decapitalize", 1, "(text :: STRING) :: STRING")
+@_text("decapitalize", "(text :: STRING) :: STRING")
 def text_decapitalize(ctx, text):
     """Turns the first letter of the given `STRING` from upper case to lower case."""
     return None if text is None else _uncapitalize(text)
 
 
-@_text("decapitalizeAll", 1, "(text :: STRING) :: STRING")
+@_text("decapitalizeAll", "(text :: STRING) :: STRING")
 def text_decapitalize_all(ctx, text):
     """Turns the first letter of every word in the given `STRING` to lower case."""
     _required("decapitalizeAll", text)
     return " ".join(_uncapitalize(part) for part in java_split("decapitalizeAll", text, " ", 0)).strip()
 
 
-@_text("swapCase", 1, "(text :: STRING) :: STRING")
+@_text("swapCase", "(text :: STRING) :: STRING")
 def text_swap_case(ctx, text):
     """Swaps the cases in the given `STRING`."""
     return None if text is None else text.swapcase()
 
 
-@_text("camelCase", 1, "(text :: STRING) :: STRING")
+@_text("camelCase", "(text :: STRING) :: STRING")
 def text_camel_case(ctx, text):
     """Converts the given `STRING` to camel case."""
     _required("camelCase", text)
@@ -535,13 +533,13 @@ def text_camel_case(ctx, text):
     return joined[:1].lower() + joined[1:]
 
 
-@_text("upperCamelCase", 1, "(text :: STRING) :: STRING")
+@_text("upperCamelCase", "(text :: STRING) :: STRING")
 def text_upper_camel_case(ctx, text):
     """Converts the given `STRING` to upper camel case."""
     return _capitalize(text_camel_case(ctx, text))
 
 
-@_text("snakeCase", 1, "(text :: STRING) :: STRING")
+@_text("snakeCase", "(text :: STRING) :: STRING")
 def text_snake_case(ctx, text):
     """Converts the given `STRING` to snake case."""
     _required("snakeCase", text)
@@ -551,7 +549,7 @@ def text_snake_case(ctx, text):
     return "-".join(part.lower() for part in parts if part).lower().replace("--", "-")
 
 
-@_text("toUpperCase", 1, "(text :: STRING) :: STRING")
+@_text("toUpperCase", "(text :: STRING) :: STRING")
 def text_to_upper_case(ctx, text):
     """Converts the given `STRING` to upper case."""
     _required("toUpperCase", text)

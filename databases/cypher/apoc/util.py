@@ -6,9 +6,9 @@ import hashlib
 import time
 from typing import Iterator
 
+from graphplex.databases.cypher.apoc.arguments import apoc_function
 from graphplex.databases.cypher.apoc.failures import function_failed, procedure_failed
 from graphplex.databases.cypher.apoc.java_text import JavaFormatError, java_format, java_string
-from graphplex.databases.cypher.functions import function
 from graphplex.databases.cypher.procedures import procedure
 
 # How often a sleeping statement looks at its transaction's termination mark (seconds): APOC polls every 5 ms.
@@ -51,9 +51,7 @@ def validate(ctx, predicate, message, params) -> Iterator[dict]:
     return iter(())
 
 
-@function("apoc.util.validatePredicate", 3,
-          signature="apoc.util.validatePredicate(predicate :: BOOLEAN, message :: STRING, params :: LIST<ANY>) :: "
-                    "BOOLEAN")
+@apoc_function("apoc.util.validatePredicate(predicate :: BOOLEAN, message :: STRING, params :: LIST<ANY>) :: BOOLEAN")
 def validate_predicate(ctx, predicate, message, params):
     """If the given predicate is true an exception is thrown, otherwise it returns true (for use inside `WHERE`
     subclauses)."""
@@ -90,5 +88,4 @@ def _hash(algorithm: str):
 
 
 for _algorithm in ("md5", "sha1", "sha256", "sha384", "sha512"):
-    function(f"apoc.util.{_algorithm}", 1,
-             signature=f"apoc.util.{_algorithm}(values :: LIST<ANY>) :: STRING")(_hash(_algorithm))
+    apoc_function(f"apoc.util.{_algorithm}(values :: LIST<ANY>) :: STRING")(_hash(_algorithm))
