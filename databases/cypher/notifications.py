@@ -67,6 +67,22 @@ KINDS: dict[str, NotificationKind] = {
         "`{name}` does not exist.", "INFORMATION", "SCHEMA", "00NA1",
         "note: successful completion - index or constraint does not exist. `{detail}` has no effect. `{name}` does "
         "not exist."),
+    "unbounded shortest path": NotificationKind(
+        "Neo.ClientNotification.Statement.UnboundedVariableLengthPattern",
+        "The provided pattern is unbounded, consider adding an upper limit to the number of node hops.",
+        "Using shortest path with an unbounded pattern will likely result in long execution times. It is recommended "
+        "to use an upper limit to the number of node hops in your pattern.",
+        "INFORMATION", "PERFORMANCE", "03N91",
+        "info: unbounded variable length pattern. The provided pattern `{name}` is unbounded. Shortest path with an "
+        "unbounded pattern may result in long execution times. Use an upper limit (e.g. `[*..5]`) on the number of "
+        "node hops in your pattern."),
+    "fixed length shortest path": NotificationKind(
+        "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
+        "This feature is deprecated and will be removed in future versions.",
+        "The use of shortestPath and allShortestPaths with fixed length relationships is deprecated and will be "
+        "removed in a future version. Please use a path with a length of 1 [r*1..1] instead or a Match with a limit.",
+        "WARNING", "DEPRECATION", "01N01",
+        "warn: feature deprecated with replacement. `{name}` is deprecated. It is replaced by `{detail}`."),
     "deprecated feature": NotificationKind(
         "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
         "This feature is deprecated and will be removed in future versions.", "{detail}",
@@ -200,11 +216,25 @@ def dropped_nothing(statement: ast.Statement) -> Notification | None:
 
 
 def deprecations(statement: ast.Node) -> list[Notification]:
-    """The deprecated features a statement uses, each reported once."""
+    """The deprecated features a statement uses (functions each reported once), and what a shortest path's
+    length asks for: a fixed length is deprecated, no upper bound is slow."""
     names = {node.lower_name for node in statement.walk()
              if isinstance(node, ast.FunctionCall) and node.lower_name in DEPRECATED_FUNCTIONS}
-    return [Notification("deprecated function", name, anchor=rf"(?<![\w.`])(?P<at>{name})\s*\(")
-            for name in sorted(names)]
+    found = [Notification("deprecated function", name, anchor=rf"(?<![\w.`])(?P<at>{name})\s*\(")
+             for name in sorted(names)]
+    for part in (node for node in statement.walk() if isinstance(node, ast.PatternPart) and node.shortest):
+        function = "shortestPath" if part.shortest == "shortest" else "allShortestPaths"
+        anchor = rf"(?P<at>{function})\s*\("
+        rel = part.element.relationships[0] if part.element.relationships else None
+        if rel is not None and rel.length is None:
+            text = _element_text(part.element)
+            replacement = _element_text(ast.PatternElement(
+                (ast.NodePattern("n"), ast.NodePattern("m")), (replace(rel, length=(1, 1)),)))
+            found.append(Notification("fixed length shortest path", f"{function}({text})",
+                                      f"{function}({replacement})", anchor))
+        elif rel is not None and rel.length[1] is None:
+            found.append(Notification("unbounded shortest path", _element_text(part.element), anchor=anchor))
+    return found
 
 
 def importing_with(clause: ast.CallSubquery, outer: list[str]) -> Notification | None:
@@ -275,15 +305,31 @@ def _part_variables(part: ast.PatternPart) -> set[str]:
 
 
 def _part_text(part: ast.PatternPart) -> str:
-    """A pattern part as Cypher text, enough to recognise it: variables, labels and types."""
-    element = part.element
+    """A pattern part as Cypher text, enough to recognise it: variables, labels, types and lengths."""
+    text = _element_text(part.element)
+    return f"{part.variable} = {text}" if part.variable else text
+
+
+def _element_text(element: ast.PatternElement) -> str:
     text = _node_text(element.nodes[0])
     for rel, node in zip(element.relationships, element.nodes[1:]):
-        inner = (rel.variable or "") + "".join(f":{t}" for t in rel.types[:1]) + "".join(f"|{t}" for t in rel.types[1:])
+        inner = (_display(rel.variable) + "".join(f":{t}" for t in rel.types[:1])
+                 + "".join(f"|{t}" for t in rel.types[1:]) + _length_text(rel.length))
         body = f"-[{inner}]-" if inner else "--"
         text += ("<" if rel.direction == "in" else "") + body + (">" if rel.direction == "out" else "")
         text += _node_text(node)
-    return f"{part.variable} = {text}" if part.variable else text
+    return text
+
+
+def _length_text(length: tuple[int | None, int | None] | None) -> str:
+    if length is None:
+        return ""
+    low, high = length
+    return "*" if low is None and high is None else f"*{'' if low is None else low}..{'' if high is None else high}"
+
+
+def _display(name: str | None) -> str:
+    return "" if name is None or name.startswith(" ") else name
 
 
 def _node_text(node: ast.NodePattern) -> str:
@@ -291,4 +337,4 @@ def _node_text(node: ast.NodePattern) -> str:
     names = [labels.name] if isinstance(labels, ast.LabelName) else (
         [item.name for item in labels.items if isinstance(item, ast.LabelName)] if isinstance(labels, ast.LabelAll)
         else [])
-    return "(" + (node.variable or "") + "".join(f":{name}" for name in names) + ")"
+    return "(" + _display(node.variable) + "".join(f":{name}" for name in names) + ")"

@@ -174,3 +174,20 @@ def test_a_call_subquery_importing_with_with_is_deprecated(session):
         "Use `CALL (nbr) {...}`")
     assert session.run("WITH 42 AS nbr CALL (nbr) { RETURN nbr + 3 AS o } RETURN o").consume().notifications is None
     assert session.run("CALL { WITH 1 AS a RETURN a } RETURN a").consume().notifications is None
+
+
+def test_shortest_paths_of_fixed_length_are_deprecated_and_unbounded_ones_slow(session):
+    summary = session.run("MATCH (a:Start), p = shortestPath((a)-[r]->()) RETURN a").consume()
+    deprecation = [s for s in summary.gql_status_objects if s.gql_status == "01N01"][0]
+    assert deprecation.status_description == ("warn: feature deprecated with replacement. "
+                                              "`shortestPath((a)-[r]->())` is deprecated. "
+                                              "It is replaced by `shortestPath((n)-[r*1..1]->(m))`.")
+    assert [n["code"] for n in summary.notifications if n["category"] == "DEPRECATION"] == [
+        "Neo.ClientNotification.Statement.FeatureDeprecationWarning"]
+    summary = session.run("MATCH (n:Start) MATCH (m:Start) MATCH p = shortestPath((n)-[*]->(m)) RETURN p").consume()
+    unbounded = [s for s in summary.gql_status_objects if s.gql_status == "03N91"][0]
+    assert unbounded.status_description.startswith(
+        "info: unbounded variable length pattern. The provided pattern `(n)-[*]->(m)` is unbounded.")
+    assert unbounded.position == {"offset": 42, "line": 1, "column": 43}
+    summary = session.run("MATCH (n:Start) MATCH (m:Start) MATCH p = shortestPath((n)-[*..5]->(m)) RETURN p").consume()
+    assert not [s for s in summary.gql_status_objects if s.gql_status in ("03N91", "01N01")]
