@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from graphplex.dbms import DBMS
 
 # (description, valid values) of graphplex's settings; `initial_password` is left out: a secret is never listed.
+# Every other field of `Settings` has its entry here (tests/dbms/test_setting_catalog.py checks it).
 _OWN = {
     "default_database": ("The database a session uses when it names none.", "A database name"),
     "auth_enabled": ("Whether users must log in.", "A boolean"),
@@ -29,6 +30,8 @@ _OWN = {
     "bookmark_ready_timeout": ("Seconds a transaction waits for the commits its bookmarks name.",
                                "A number of seconds"),
     "durability": ("How a commit reaches the disk before it returns.", "One of [fsync, flush, none]"),
+    "constraint_checking": ("When uniqueness and key constraints are checked: at the end of each statement (as "
+                            "Neo4j) or at commit (as Memgraph).", "One of [statement, commit]"),
     "auth_max_failed_attempts": ("Failed logins in a row before a user name is locked.", "An integer"),
     "auth_lock_time": ("Seconds a user name stays locked after too many failed logins.", "A number of seconds"),
     "query_max_length": ("Characters a query text may have (null: no limit).", "A positive integer, or null"),
