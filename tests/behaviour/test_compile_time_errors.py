@@ -39,6 +39,8 @@ def compile_error(session, query: str, **parameters) -> Neo4jError:
     "MERGE (a)-[:T*2]->(b)",
     "MERGE (a)-[r $props]->(b)",
     "RETURN shortestPath((a)-->(b))",
+    "MATCH ()-[rs*2]->() WITH rs MATCH ()-[rs*]->() RETURN rs",
+    "RETURN toUpper(1)",
 ])
 def test_semantic_errors_fail_at_compile_time_as_syntax_errors(session, query):
     assert compile_error(session, query).code == SYNTAX_ERROR
