@@ -65,6 +65,7 @@ def ping(ctx: ExecutionContext) -> Iterator[dict]:
 
 
 @procedure("db.info", outputs=[("id", "STRING"), ("name", "STRING"), ("creationDate", "STRING")],
+           works_on_system=True,
            description="Provides information regarding the database.",
            descriptions={"id": "The id of the database.", "name": "The name of the database.",
                          "creationDate": "The creation date of the database, formatted according to the ISO-8601 "

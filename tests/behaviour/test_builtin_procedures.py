@@ -259,6 +259,7 @@ def test_procedures_that_work_on_system_run_there(dbms):
     with dbms.session(database="system") as system:
         assert system.run("CALL dbms.components() YIELD versions RETURN versions[0] AS v").single()["v"] == "5.26.0"
         assert rows(system, "CALL db.ping()") == [{"success": True}]
+        assert system.run("CALL db.info() YIELD name").single()["name"] == "system"
         assert system.run("SHOW SETTINGS 'default_database' YIELD value").single()["value"] == "neo4j"
         with pytest.raises(ClientError) as caught:
             system.run("CALL db.labels()").consume()
