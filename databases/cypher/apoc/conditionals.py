@@ -53,14 +53,18 @@ WHEN_INPUTS = (("condition", "BOOLEAN", ...), ("ifQuery", "STRING", ...), ("else
 CASE_INPUTS = (("conditionals", "LIST<ANY>", ...), ("elseQuery", "STRING", ""), ("params", "MAP", {}))
 
 
-@procedure("apoc.when", inputs=WHEN_INPUTS, outputs=VALUE, mode="READ")
+@procedure("apoc.when", inputs=WHEN_INPUTS, outputs=VALUE, mode="READ",
+           description="This procedure will run the read-only `ifQuery` if the conditional has evaluated to true, "
+                       "otherwise the `elseQuery` will run.")
 def when(ctx: ExecutionContext, condition, if_query: str, else_query: str, params: dict | None) -> Iterator[dict]:
     """This procedure will run the read-only `ifQuery` if the conditional has evaluated to true, otherwise the
     `elseQuery` will run."""
     return _when(ctx, "apoc.when", condition, if_query, else_query, params, read_only=True)
 
 
-@procedure("apoc.do.when", inputs=WHEN_INPUTS, outputs=VALUE, mode="WRITE")
+@procedure("apoc.do.when", inputs=WHEN_INPUTS, outputs=VALUE, mode="WRITE",
+           description="Runs the given read/write `ifQuery` if the conditional has evaluated to true, otherwise the "
+                       "`elseQuery` will run.")
 def do_when(ctx: ExecutionContext, condition, if_query: str, else_query: str, params: dict | None
             ) -> Iterator[dict]:
     """Runs the given read/write `ifQuery` if the conditional has evaluated to true, otherwise the `elseQuery` will
@@ -68,7 +72,10 @@ def do_when(ctx: ExecutionContext, condition, if_query: str, else_query: str, pa
     return _when(ctx, "apoc.do.when", condition, if_query, else_query, params, read_only=False)
 
 
-@procedure("apoc.case", inputs=CASE_INPUTS, outputs=VALUE, mode="READ")
+@procedure("apoc.case", inputs=CASE_INPUTS, outputs=VALUE, mode="READ",
+           description="For each pair of conditional and read-only queries in the given `LIST<ANY>`, this procedure "
+                       "will run the first query for which the conditional is evaluated to true. If none of the "
+                       "conditionals are true, the `ELSE` query will run instead.")
 def case(ctx: ExecutionContext, conditionals: list, else_query: str, params: dict | None) -> Iterator[dict]:
     """For each pair of conditional and read-only queries in the given `LIST<ANY>`, this procedure will run the
     first query for which the conditional is evaluated to true. If none of the conditionals are true, the `ELSE`
@@ -76,7 +83,10 @@ def case(ctx: ExecutionContext, conditionals: list, else_query: str, params: dic
     return _case(ctx, "apoc.case", conditionals, else_query, params, read_only=True)
 
 
-@procedure("apoc.do.case", inputs=CASE_INPUTS, outputs=VALUE, mode="WRITE")
+@procedure("apoc.do.case", inputs=CASE_INPUTS, outputs=VALUE, mode="WRITE",
+           description="For each pair of conditional queries in the given `LIST<ANY>`, this procedure will run the "
+                       "first query for which the conditional is evaluated to true.\nIf none of the conditionals "
+                       "are true, the `ELSE` query will run instead.")
 def do_case(ctx: ExecutionContext, conditionals: list, else_query: str, params: dict | None) -> Iterator[dict]:
     """For each pair of conditional queries in the given `LIST<ANY>`, this procedure will run the first query for
     which the conditional is evaluated to true. If none of the conditionals are true, the `ELSE` query will run

@@ -12,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Iterator
 
+from graphplex.databases.cypher.apoc.arguments import apoc_function
 from graphplex.databases.cypher.apoc.failures import CALL_FAILED
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.plan import Plan
-from graphplex.databases.cypher.functions import function
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.errors import ClientError, Neo4jError
 
@@ -123,7 +123,9 @@ def run(ctx: ExecutionContext, statement: str, params: dict | None) -> Iterator[
         yield {"value": row}
 
 
-@procedure("apoc.cypher.doIt", inputs=STATEMENT_AND_PARAMS, outputs=VALUE, mode="WRITE")
+@procedure("apoc.cypher.doIt", inputs=STATEMENT_AND_PARAMS, outputs=VALUE, mode="WRITE",
+           description="Runs a dynamically constructed statement with the given parameters. This procedure allows "
+                       "for both read and write statements.")
 def do_it(ctx: ExecutionContext, statement: str, params: dict | None) -> Iterator[dict]:
     """Runs a dynamically constructed statement with the given parameters. This procedure allows for both read and
     write statements."""
@@ -145,15 +147,15 @@ def _first_column(ctx: ExecutionContext, name: str, statement: str, params: dict
         yield row[first] if first is not None else None
 
 
-@function("apoc.cypher.runFirstColumnSingle", 2, deterministic=False,
-          signature="apoc.cypher.runFirstColumnSingle(statement :: STRING, params :: MAP) :: ANY")
+@apoc_function("apoc.cypher.runFirstColumnSingle(statement :: STRING, params :: MAP) :: ANY", deterministic=False)
 def run_first_column_single(ctx: ExecutionContext, statement: str, params: dict | None) -> object:
     """Runs the given statement with the given parameters and returns the first element of the first column."""
     return next(_first_column(ctx, "apoc.cypher.runFirstColumnSingle", statement, params), None)
 
 
-@function("apoc.cypher.runFirstColumnMany", 2, deterministic=False,
-          signature="apoc.cypher.runFirstColumnMany(statement :: STRING, params :: MAP) :: LIST<ANY>")
+@apoc_function("apoc.cypher.runFirstColumnMany(statement :: STRING, params :: MAP) :: LIST<ANY>",
+               deterministic=False)
 def run_first_column_many(ctx: ExecutionContext, statement: str, params: dict | None) -> list:
-    """Runs the given statement with the given parameters and returns the first column collected into a list."""
+    """Runs the given statement with the given parameters and returns the first column collected into a `LIST<ANY>`.
+    (Read-only, as APOC's functions are.)"""
     return list(_first_column(ctx, "apoc.cypher.runFirstColumnMany", statement, params))

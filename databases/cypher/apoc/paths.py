@@ -470,7 +470,9 @@ def _optional(paths: Iterable, optional: bool) -> Iterator:
 
 @procedure("apoc.path.expand", inputs=(("startNode", "ANY", ...), ("relFilter", "STRING", ...),
                                       ("labelFilter", "STRING", ...), ("minDepth", "INTEGER", ...),
-                                      ("maxDepth", "INTEGER", ...)), outputs=(("path", "PATH"),))
+                                      ("maxDepth", "INTEGER", ...)), outputs=(("path", "PATH"),),
+           description="Returns `PATH` values expanded from the start `NODE` following the given `RELATIONSHIP` "
+                       "types from min-depth to max-depth.")
 def expand(ctx: ExecutionContext, start, rel_filter: str | None, label_filter: str | None, min_depth: int | None,
            max_depth: int | None) -> Iterator[dict]:
     """Returns `PATH` values expanded from the start `NODE` following the given `RELATIONSHIP` types from min-depth
@@ -482,7 +484,9 @@ def expand(ctx: ExecutionContext, start, rel_filter: str | None, label_filter: s
         yield {"path": path}
 
 
-@procedure("apoc.path.expandConfig", inputs=CONFIG_INPUTS, outputs=(("path", "PATH"),))
+@procedure("apoc.path.expandConfig", inputs=CONFIG_INPUTS, outputs=(("path", "PATH"),),
+           description="Returns `PATH` values expanded from the start `NODE` with the given `RELATIONSHIP` types "
+                       "from min-depth to max-depth.")
 def expand_config(ctx: ExecutionContext, start, config: dict | None) -> Iterator[dict]:
     """Returns `PATH` values expanded from the start `NODE` with the given `RELATIONSHIP` types from min-depth to
     max-depth."""
@@ -491,7 +495,9 @@ def expand_config(ctx: ExecutionContext, start, config: dict | None) -> Iterator
         yield {"path": path}
 
 
-@procedure("apoc.path.subgraphNodes", inputs=CONFIG_INPUTS, outputs=(("node", "NODE"),))
+@procedure("apoc.path.subgraphNodes", inputs=CONFIG_INPUTS, outputs=(("node", "NODE"),),
+           description="Returns the `NODE` values in the sub-graph reachable from the start `NODE` following the "
+                       "given `RELATIONSHIP` types to max-depth.")
 def subgraph_nodes(ctx: ExecutionContext, start, config: dict | None) -> Iterator[dict]:
     """Returns the `NODE` values in the sub-graph reachable from the start `NODE` following the given
     `RELATIONSHIP` types to max-depth."""
@@ -502,7 +508,9 @@ def subgraph_nodes(ctx: ExecutionContext, start, config: dict | None) -> Iterato
 
 
 @procedure("apoc.path.subgraphAll", inputs=CONFIG_INPUTS,
-           outputs=(("nodes", "LIST<NODE>"), ("relationships", "LIST<RELATIONSHIP>")))
+           outputs=(("nodes", "LIST<NODE>"), ("relationships", "LIST<RELATIONSHIP>")),
+           description="Returns the sub-graph reachable from the start `NODE` following the given `RELATIONSHIP` "
+                       "types to max-depth.")
 def subgraph_all(ctx: ExecutionContext, start, config: dict | None) -> Iterator[dict]:
     """Returns the sub-graph reachable from the start `NODE` following the given `RELATIONSHIP` types to
     max-depth."""
@@ -526,7 +534,9 @@ def _covering(ctx: ExecutionContext, nodes: list[Vertex]) -> list[Edge]:
     return found
 
 
-@procedure("apoc.path.spanningTree", inputs=CONFIG_INPUTS, outputs=(("path", "PATH"),))
+@procedure("apoc.path.spanningTree", inputs=CONFIG_INPUTS, outputs=(("path", "PATH"),),
+           description="Returns spanning tree `PATH` values expanded from the start `NODE` following the given "
+                       "`RELATIONSHIP` types to max-depth.")
 def spanning_tree(ctx: ExecutionContext, start, config: dict | None) -> Iterator[dict]:
     """Returns spanning tree `PATH` values expanded from the start `NODE` following the given `RELATIONSHIP` types
     to max-depth."""

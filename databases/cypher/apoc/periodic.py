@@ -207,7 +207,9 @@ def _run_batch(ctx: ExecutionContext, action: str, batch: list[dict], per_batch:
 
 
 @procedure(NAME, inputs=(("cypherIterate", "STRING", ...), ("cypherAction", "STRING", ...), ("config", "MAP", ...)),
-           outputs=OUTPUTS, mode="WRITE")
+           outputs=OUTPUTS, mode="WRITE",
+           description="Runs the second statement for each item returned by the first statement.\nThis procedure "
+                       "returns the number of batches and the total number of processed rows.")
 def iterate(ctx: ExecutionContext, cypher_iterate: str, cypher_action: str, config: dict | None) -> Iterator[dict]:
     """Runs the second statement for each item returned by the first statement. This procedure returns the number
     of batches and the total number of processed rows."""
