@@ -320,6 +320,11 @@ def test_arguments_of_the_wrong_type_are_refused_as_neo4j_does(session):
                                            "Can't coerce `String(\"a\")` to LIST<STRING>")
     error = failure(session, "RETURN apoc.coll.sum([1, 'a']) AS x")
     assert error.code == CALL_FAILED and "java.lang.ClassCastException" in error.message
+    error = failure(session, "RETURN apoc.coll.sortText([1, 'a']) AS x")
+    assert (error.code, error.message) == (CALL_FAILED, "Failed to invoke function `apoc.coll.sortText`: Caused by: "
+                                                        "java.lang.ClassCastException")
+    error = failure(session, "RETURN apoc.text.indexOf('abc', 'b', 0, null) AS x")
+    assert error.message.endswith("Caused by: java.lang.NullPointerException")
     error = failure(session, "CALL apoc.meta.data({sample: 10.0})")
     assert error.code == CALL_FAILED
     assert error.message.startswith("Failed to invoke procedure `apoc.meta.data`: Caused by: "

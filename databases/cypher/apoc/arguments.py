@@ -1,12 +1,14 @@
 """Registering an APOC function from its signature: the arity comes from the declared arguments (those with a
 default may be left out), and each argument is checked against its declared type before the function runs, as
 Neo4j does when it hands Cypher values to a Java function (`Can't coerce `String("a")` to LIST<ANY>`, a
-TypeError). Null passes: the function itself decides what null means."""
+TypeError). Null passes: the function itself decides what null means. What the function then cannot handle (a
+null or an element of the wrong type inside a list) fails the call as the Java exception Neo4j would report."""
 from __future__ import annotations
 
 import re
 from typing import Callable
 
+from graphplex.databases.cypher.apoc.failures import function_failed
 from graphplex.databases.cypher.errors import type_error
 from graphplex.databases.cypher.functions import function
 from graphplex.databases.storage import Edge, Vertex
@@ -66,6 +68,19 @@ def value_text(value: object) -> str:
     return str(value)
 
 
+def _java_exception(error: Exception) -> str:
+    """What the Java function would have thrown where Python failed: a null where a value was needed, an element
+    of the wrong type inside a list or map, an index out of range, an illegal value."""
+    text = str(error)
+    if "NoneType" in text:
+        return "java.lang.NullPointerException"
+    if isinstance(error, IndexError):
+        return "java.lang.IndexOutOfBoundsException"
+    if isinstance(error, ValueError):
+        return "java.lang.IllegalArgumentException"
+    return "java.lang.ClassCastException"
+
+
 def apoc_function(signature: str, *, deterministic: bool = True) -> Callable[[Callable], Callable]:
     """Registers `impl(ctx, *args)` under the name and arity of `signature`, its arguments type-checked."""
     name = signature[:signature.index("(")]
@@ -78,7 +93,10 @@ def apoc_function(signature: str, *, deterministic: bool = True) -> Callable[[Ca
             for value, type_ in zip(args, types):
                 if not _is(value, type_):
                     raise type_error(f"Can't coerce `{value_text(value)}` to {type_}")
-            return impl(ctx, *args)
+            try:
+                return impl(ctx, *args)
+            except (TypeError, AttributeError, IndexError, KeyError, ValueError) as error:
+                raise function_failed(name, "", _java_exception(error)) from error
         checked.__doc__ = impl.__doc__
         function(name, required, len(declared), signature=signature, deterministic=deterministic)(checked)
         return impl

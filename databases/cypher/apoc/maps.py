@@ -158,7 +158,7 @@ def _recursive(config) -> bool:
 def map_remove_key(ctx, values, key, config=None):
     """Removes the given key from the `MAP` (recursively if recursive is true)."""
     if values is None:
-        raise function_failed("apoc.map.removeKey", "null", "java.lang.NullPointerException")
+        raise function_failed("apoc.map.removeKey", "", "java.lang.NullPointerException")
     if key not in values:
         return values
     return remove_keys(values, [key], _recursive(config))
@@ -168,7 +168,7 @@ def map_remove_key(ctx, values, key, config=None):
 def map_remove_keys(ctx, values, keys, config=None):
     """Removes the given keys from the `MAP` (recursively if recursive is true)."""
     if values is None or keys is None:
-        raise function_failed("apoc.map.removeKeys", "null", "java.lang.NullPointerException")
+        raise function_failed("apoc.map.removeKeys", "", "java.lang.NullPointerException")
     return remove_keys(values, list(keys), _recursive(config))
 
 
@@ -176,7 +176,7 @@ def map_remove_keys(ctx, values, keys, config=None):
 def map_clean(ctx, values, keys, removed_values):
     """Filters the keys and values contained in the given `LIST<ANY>` values."""
     if values is None or keys is None or removed_values is None:
-        raise function_failed("apoc.map.clean", "null", "java.lang.NullPointerException")
+        raise function_failed("apoc.map.clean", "", "java.lang.NullPointerException")
     drop_keys = set(keys)
     out = {}
     for key, value in values.items():
@@ -201,7 +201,7 @@ def map_get(ctx, values, key, default=None, fail=True):
     """Returns a value for the given key. If the given key does not exist, or lacks a default value, this function
     will throw an exception."""
     if values is None:
-        raise function_failed("apoc.map.get", "null", "java.lang.NullPointerException")
+        raise function_failed("apoc.map.get", "", "java.lang.NullPointerException")
     return _get("apoc.map.get", values, key, default, fail)
 
 
@@ -252,7 +252,7 @@ def map_flatten(ctx, values, delimiter="."):
     """Flattens nested items in the given `MAP`. This function is the reverse of the `apoc.map.unflatten`
     function."""
     if values is None:
-        raise function_failed("apoc.map.flatten", "null", "java.lang.NullPointerException")
+        raise function_failed("apoc.map.flatten", "", "java.lang.NullPointerException")
     return flatten_map(values, "", "." if delimiter is None else delimiter, {})
 
 
@@ -261,7 +261,7 @@ def map_unflatten(ctx, values, delimiter="."):
     """Unflattens items in the given `MAP` to nested items. This function is the reverse of the
     `apoc.map.flatten` function."""
     if values is None:
-        raise function_failed("apoc.map.unflatten", "null", "java.lang.NullPointerException")
+        raise function_failed("apoc.map.unflatten", "", "java.lang.NullPointerException")
     delimiter = "." if delimiter is None else delimiter
     out: dict = {}
     for key, value in values.items():

@@ -25,7 +25,7 @@ def _text(name: str, signature: str, *, deterministic: bool = True):
 def _required(name: str, *values) -> None:
     """Java dereferencing a null argument: the call fails with a NullPointerException."""
     if any(value is None for value in values):
-        raise function_failed(f"apoc.text.{name}", "null", "java.lang.NullPointerException")
+        raise function_failed(f"apoc.text.{name}", "", "java.lang.NullPointerException")
 
 
 def _pattern(name: str, pattern: str):

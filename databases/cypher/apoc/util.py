@@ -44,7 +44,7 @@ def _message(name: str, message, params, failed) -> str:
 def validate(ctx, predicate, message, params) -> Iterator[dict]:
     """If the given predicate is true an exception is thrown."""
     if predicate is None:
-        raise procedure_failed("apoc.util.validate", "null", "java.lang.NullPointerException")
+        raise procedure_failed("apoc.util.validate", "", "java.lang.NullPointerException")
     if predicate:
         text = _message("apoc.util.validate", message, params, procedure_failed)
         raise procedure_failed("apoc.util.validate", text, "java.lang.RuntimeException")
@@ -77,7 +77,7 @@ def hash_text(value: object) -> str:
 def _hash(algorithm: str):
     def digest(ctx, values):
         if values is None:
-            raise function_failed(f"apoc.util.{algorithm}", "null", "java.lang.NullPointerException")
+            raise function_failed(f"apoc.util.{algorithm}", "", "java.lang.NullPointerException")
         hasher = hashlib.new(algorithm)
         for value in values:
             hasher.update(hash_text(value).encode("utf-8"))
