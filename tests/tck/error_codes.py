@@ -6,7 +6,7 @@ runs: an error is raised at compile time when `execute` raises it (parsing and p
 no operator ran) and at runtime when it is raised while the result is read (execution, and the commit of an
 implicit transaction when the result is exhausted).
 
-Strict mode checks the phase and the code Neo4j 5 gives the TCK's type:
+Strict mode checks the phase and the code Neo4j 5 gives the TCK's type, a `Neo.ClientError.*` one:
 - compile time: every error Neo4j's semantic analysis finds is `Neo.ClientError.Statement.SyntaxError`, whatever
   the TCK calls it (a TCK `TypeError` found statically is Neo4j's `SyntaxError` "Type mismatch: …"); the TCK's
   `ProcedureError` and `ParameterMissing` keep their own codes (`ProcedureNotFound`, `ParameterMissing`);

@@ -419,28 +419,33 @@ def test_runner_maps_tck_error_types_to_status_codes_leniently(expected, code, a
             run_scenario(text, script, errors_mode="lenient")
 
 
+STATEMENT = "Neo.ClientError.Statement."
+
+
 @pytest.mark.parametrize("expected, code, at_runtime, accepted", [
-    ("a SyntaxError should be raised at compile time: UndefinedVariable", "Statement.SyntaxError", False, True),
-    ("a SyntaxError should be raised at compile time: UndefinedVariable", "Statement.SemanticError", False, False),
-    ("a SyntaxError should be raised at compile time: UndefinedVariable", "Statement.SyntaxError", True, False),
-    ("a SyntaxError should be raised at compile time: InvalidArgumentType", "Statement.TypeError", False, False),
-    ("a TypeError should be raised at runtime: InvalidArgumentType", "Statement.TypeError", True, True),
-    ("a TypeError should be raised at runtime: InvalidArgumentType", "Statement.TypeError", False, False),
-    ("a TypeError should be raised at any time: *", "Statement.SyntaxError", False, True),
-    ("a TypeError should be raised at any time: *", "Statement.TypeError", True, True),
-    ("a TypeError should be raised at any time: *", "Statement.TypeError", False, False),
-    ("a ArgumentError should be raised at runtime: NumberOutOfRange", "Statement.ArgumentError", True, True),
-    ("a ArgumentError should be raised at runtime: NumberOutOfRange", "Statement.ArgumentError", False, False),
-    ("a SyntaxError should be raised at runtime: NegativeIntegerArgument", "Statement.ArgumentError", True, True),
-    ("a SyntaxError should be raised at runtime: NegativeIntegerArgument", "Statement.SyntaxError", False, False),
-    ("a ProcedureError should be raised at compile time: ProcedureNotFound", "Procedure.ProcedureNotFound", False,
-     True),
+    ("a SyntaxError should be raised at compile time: UndefinedVariable", STATEMENT + "SyntaxError", False, True),
+    ("a SyntaxError should be raised at compile time: UndefinedVariable", STATEMENT + "SemanticError", False, False),
+    ("a SyntaxError should be raised at compile time: UndefinedVariable", STATEMENT + "SyntaxError", True, False),
+    ("a SyntaxError should be raised at compile time: InvalidArgumentType", STATEMENT + "TypeError", False, False),
+    ("a TypeError should be raised at runtime: InvalidArgumentType", STATEMENT + "TypeError", True, True),
+    ("a TypeError should be raised at runtime: InvalidArgumentType", STATEMENT + "TypeError", False, False),
+    ("a TypeError should be raised at any time: *", STATEMENT + "SyntaxError", False, True),
+    ("a TypeError should be raised at any time: *", STATEMENT + "TypeError", True, True),
+    ("a TypeError should be raised at any time: *", STATEMENT + "TypeError", False, False),
+    ("a ArgumentError should be raised at runtime: NumberOutOfRange", STATEMENT + "ArgumentError", True, True),
+    ("a ArgumentError should be raised at runtime: NumberOutOfRange", STATEMENT + "ArgumentError", False, False),
+    ("a SyntaxError should be raised at runtime: NegativeIntegerArgument", STATEMENT + "ArgumentError", True, True),
+    ("a SyntaxError should be raised at runtime: NegativeIntegerArgument", STATEMENT + "SyntaxError", False, False),
+    ("a ProcedureError should be raised at compile time: ProcedureNotFound",
+     "Neo.ClientError.Procedure.ProcedureNotFound", False, True),
     ("a ConstraintVerificationFailed should be raised at runtime: DeleteConnectedNode",
-     "Schema.ConstraintValidationFailed", True, True),
+     "Neo.ClientError.Schema.ConstraintValidationFailed", True, True),
+    ("a SyntaxError should be raised at compile time: UndefinedVariable", "Neo.DatabaseError.Statement.SyntaxError",
+     False, False),
 ])
 def test_runner_checks_error_code_and_phase_strictly(expected, code, at_runtime, accepted):
     text = feature("Given any graph", query_step("Q"), f"Then {expected}")
-    script = {"Q": raises(f"Neo.ClientError.{code}", at_runtime)}
+    script = {"Q": raises(code, at_runtime)}
     if accepted:
         run_scenario(text, script)
     else:
