@@ -43,6 +43,13 @@ class PlanCache:
                 self._entries.move_to_end(text)
             return entry
 
+    def clear(self) -> int:
+        """Forgets every plan (`db.clearQueryCaches()`); returns how many there were."""
+        with self._lock:
+            count = len(self._entries)
+            self._entries.clear()
+            return count
+
     def put(self, text: str, statement: ast.Statement, version: int, plan: Plan) -> None:
         with self._lock:
             self._entries[text] = (statement, version, plan)
@@ -268,6 +275,7 @@ class Database:
         ctx = ExecutionContext(txn, parameters, Counters(), self.name,
                                new_batch=standalone_batches(self, txn) if implicit else new_batch,
                                import_dir=self.import_dir, host=host, checkpoint=self.checkpoint,
+                               clear_query_caches=self.plans.clear,
                                statements=NestedPlanner(self, statements if statements is not None else OwnDoor()))
         return QueryResult(plan, ctx, implicit, self.constraint_checking == "statement")
 

@@ -127,6 +127,8 @@ class ExecutionContext:
     host: Host | None = None
     # Writes a checkpoint of the database now: (success, message), as `db.checkpoint()` reports it.
     checkpoint: Callable[[], tuple[bool, str]] | None = None
+    # Forgets the database's cached plans; returns how many there were (`db.clearQueryCaches()`).
+    clear_query_caches: Callable[[], int] | None = None
     # Lets procedures run statements of their own within this execution (None: they may not).
     statements: NestedStatements | None = None
 

@@ -115,6 +115,16 @@ def checkpoint(ctx: ExecutionContext) -> Iterator[dict]:
     yield {"success": success, "message": message}
 
 
+@procedure("db.clearQueryCaches", outputs=[("value", "STRING")], mode="DBMS", admin=True,
+           description="Clears all query caches.",
+           descriptions={"value": "Information about the number of cleared query caches."})
+def clear_query_caches(ctx: ExecutionContext) -> Iterator[dict]:
+    """Forgets the database's cached plans: the next run of each statement plans it again."""
+    cleared = ctx.clear_query_caches() if ctx.clear_query_caches is not None else 0
+    yield {"value": "Query cache already empty." if cleared == 0 else
+           f"Query caches successfully cleared of {cleared} queries."}
+
+
 # --- the derived schema ------------------------------------------------------------------------------------
 
 

@@ -100,6 +100,14 @@ def test_checkpoint_of_a_durable_dbms_writes_a_snapshot(tmp_path):
         assert session.run("MATCH (n:Kept) RETURN n.k AS k").single()["k"] == 1
 
 
+def test_clear_query_caches_counts_the_plans_it_forgot(session):
+    session.run("RETURN 1").consume()
+    session.run("MATCH (n) RETURN count(n)").consume()
+    first = session.run("CALL db.clearQueryCaches()").single()["value"]
+    assert first == "Query caches successfully cleared of 3 queries."   # the CALL is planned (and cached) first
+    assert session.run("RETURN 1").single()[0] == 1
+
+
 # --- tx.* -------------------------------------------------------------------------------------------------
 
 def test_set_metadata_is_seen_by_get_metadata_and_show_transactions(dbms):
