@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 # graphplex's operators by Neo4j's names; a name not listed is Neo4j's already.
 NEO4J_NAMES = {
-    "Optional": "Optional",
     "SkipLimit": "Limit",
     "SetProperties": "SetProperty",
     "Remove": "RemoveLabels",
@@ -28,9 +27,6 @@ NEO4J_NAMES = {
     "ProjectPath": "Projection",
     "VarLengthExpand": "VarLengthExpand(All)",
 }
-# The steps of a MATCH that read the store.
-_READING = ("AllNodesScan", "NodeByLabelScan", "NodeIndexSeek", "NodeUniqueIndexSeek", "DynamicLabelNodeLookup",
-            "Expand(All)", "Expand(Into)", "VarLengthExpand(All)", "ShortestPath")
 ROOT_ARGUMENTS = {"planner": "COST", "planner-impl": "IDP", "planner-version": "5.26", "runtime": "SLOTTED",
                   "runtime-impl": "SLOTTED", "runtime-version": "5.26", "version": "CYPHER 5"}
 _STEP = re.compile(r"^(Expand\((?:All|Into)\)|[A-Za-z]+(?:\+Filter)?)(.*)$")
@@ -97,7 +93,7 @@ class _Describer:
 
     def match(self, operator: "Operator", below: dict | None, before: list[str], after: list[str],
               measured: list | None) -> dict:
-        steps = [step for text in operator.details.split(" → ") if text for step in _steps(text)]
+        steps = [step for text in operator.details.split(" → ") if text for step in _steps(text)] or [("Argument", "")]
         top = below
         known = list(before)
         for index, (name, details) in enumerate(steps):
