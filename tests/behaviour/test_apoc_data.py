@@ -277,6 +277,24 @@ def test_meta_cypher_types_name_values_as_apoc(session):
     assert (row["n"], row["mixed"], row["f"]) == ("NULL", "LIST OF ANY", True)
 
 
+def test_node_and_relationship_type_properties_as_apoc(session):
+    session.run("CREATE CONSTRAINT FOR (p:Person) REQUIRE p.name IS NOT NULL").consume()
+    session.run("CREATE (a:Person {name: 'a', tags: ['x']})-[:KNOWS {since: 1}]->(b:Person:Admin {name: 'b', "
+                "age: 3}), (:Empty), (a)-[:KNOWS]->(b)").consume()
+    rows = session.run("CALL apoc.meta.nodeTypeProperties() YIELD nodeType, propertyName, propertyTypes, mandatory, "
+                       "propertyObservations, totalObservations RETURN *").data()
+    by_key = {(r["nodeType"], r["propertyName"]): r for r in rows}
+    assert by_key[(":`Person`", "tags")]["propertyTypes"] == ["StringArray"]
+    assert by_key[(":`Person`", "name")]["mandatory"] is True, "an existence constraint names it"
+    both = by_key[(":`Admin`:`Person`", "age")]
+    assert (both["propertyObservations"], both["totalObservations"]) == (2, 2), "observed once per label, as APOC"
+    assert by_key[(":`Empty`", None)]["totalObservations"] == 1
+    rels = session.run("CALL apoc.meta.relTypeProperties()").data()
+    assert rels == [{"relType": ":`KNOWS`", "sourceNodeLabels": ["Person"], "targetNodeLabels": ["Admin", "Person"],
+                     "propertyName": "since", "propertyTypes": ["Long"], "mandatory": False,
+                     "propertyObservations": 1, "totalObservations": 2}]
+
+
 def test_meta_graph_drops_the_combinations_sampling_does_not_find(session):
     session.run("CREATE (:A {k: 1})-[:R]->(:B), (:C)-[:R]->(:D), (:A)-[:S]->(:A)").consume()
     query = "CALL {name}() YIELD nodes, relationships RETURN [n IN nodes | [apoc.any.property(n, 'name'), " \
