@@ -191,8 +191,6 @@ class TestFailedExplicitTransaction:
         assert node_count(db, "Other") == 0
         assert node_count(db, "Book") == 1
 
-    @pytest.mark.xfail(strict=True, reason="engine deviation: uniqueness is only checked at commit "
-                       "(storage/transaction.py _validate_and_publish), Neo4j fails the statement itself")
     def test_a_uniqueness_violation_fails_the_statement_not_only_the_commit(self, db):
         rows(db, "CREATE CONSTRAINT FOR (b:Book) REQUIRE b.isbn IS UNIQUE")
         rows(db, "CREATE (:Book {isbn: 1})")
