@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 import threading
 import time
 
@@ -363,6 +364,19 @@ def test_apoc_is_loaded_only_when_named_and_listed_by_show():
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert output.stdout.strip() == ("False ['apoc.merge.node', 'apoc.merge.node.eager', 'apoc.merge.relationship', "
                                      "'apoc.merge.relationship.eager']"), output.stderr
+
+
+PART_1 = ("apoc.meta.", "apoc.schema.", "apoc.any.", "apoc.merge.", "apoc.create.", "apoc.util.", "apoc.coll.",
+          "apoc.map.", "apoc.text.")
+
+
+def test_docs_list_every_part_1_signature(session):
+    text = (Path(__file__).resolve().parents[2] / "docs" / "apoc.md").read_text(encoding="utf-8")
+    signatures = session.run("SHOW PROCEDURES YIELD name, signature").data() + \
+        session.run("SHOW FUNCTIONS YIELD name, signature").data()
+    part_1 = [row for row in signatures if row["name"].startswith(PART_1)]
+    assert len(part_1) > 150
+    assert [row["name"] for row in part_1 if f"`{row['signature']}`" not in text] == []
 
 
 def test_an_unknown_apoc_name_is_not_found(session):
