@@ -1,7 +1,8 @@
 """Real applications' own integration suites, run unchanged against `graphplex serve`: the measure of issue 15 ("real
 Neo4j applications run unchanged").
 
-neomodel (the Neo4j OGM) and langchain-neo4j (LangChain's graph store, chat history and LangGraph checkpointer) ship
+neomodel (the Neo4j OGM) and langchain-neo4j (LangChain's graph store, chat history and LangGraph checkpointer) and
+neo4j-graphrag (Neo4j's GraphRAG library; its end-to-end tests, less the other vector stores') ship
 their tests in their source distributions. For each suite this script builds a virtual environment with the
 application and its test dependencies from the package registry (cached between runs), starts `graphplex serve` on
 127.0.0.1:7687 (the suites hard-code that address) with the suite's password, runs the suite and prints its counts
@@ -55,10 +56,19 @@ SUITES = {
         {"NEO4J_URI": "bolt://localhost:7687", "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": "password"},
         ("-o", "addopts="),  # its configuration asks for coverage reports
         ("pytest", "pytest-asyncio", "pytest-mock")),
+    "neo4j-graphrag": Suite(
+        "neo4j-graphrag", "neo4j-graphrag", "neo4j_graphrag", "1.22.0", "password", ("tests/e2e",), {},
+        ("-m", "not enterprise_only and not search_clause",  # Neo4j Enterprise, Neo4j 2026's SEARCH
+         "--ignore=tests/e2e/weaviate_e2e", "--ignore=tests/e2e/qdrant_e2e", "--ignore=tests/e2e/pinecone_e2e"),
+        ("pytest", "pytest-asyncio", "pytest-mock", "requests", "tenacity", "openai")),
 }
 
-# Failing tests whose feature another issue owns: a fragment of the test's node id -> the owner.
+# Failing tests whose feature another issue owns: a fragment of the test's node id or failure message -> the owner.
 OWNERS = {
+    "vector index": "issue 17 (vector indexes)",
+    "VectorProperty": "issue 17 (vector indexes)",
+    "db.index.vector": "issue 17 (vector indexes)",
+    "db.index.fulltext": "issue 17 (full-text indexes)",
     "test_fulltextfilter": "issue 17 (full-text indexes)",
     "test_vectorfilter": "issue 17 (vector indexes)",
     "test_label_install.py::test_fulltext": "issue 17 (full-text indexes)",
@@ -110,14 +120,15 @@ def _start_server(password: str) -> subprocess.Popen:
 
 
 def _results(junit: Path) -> dict:
-    """Counts and failing node ids from pytest's JUnit XML."""
+    """Counts, and the failing tests' node ids with their failure messages, from pytest's JUnit XML."""
     counts = {"passed": 0, "failed": 0, "skipped": 0}
     failing = []
     for case in ElementTree.parse(junit).getroot().iter("testcase"):
         node = f"{case.get('classname', '').replace('.', '/')}.py::{case.get('name')}"
-        if case.find("failure") is not None or case.find("error") is not None:
+        problem = case.find("failure") if case.find("failure") is not None else case.find("error")
+        if problem is not None:
             counts["failed"] += 1
-            failing.append(node)
+            failing.append((node, problem.get("message", "")))
         elif case.find("skipped") is not None:
             counts["skipped"] += 1
         else:
@@ -125,8 +136,9 @@ def _results(junit: Path) -> dict:
     return {**counts, "failing": failing}
 
 
-def _owner(node: str) -> str:
-    return next((owner for fragment, owner in OWNERS.items() if fragment in node), "issue 15")
+def _owner(node: str, message: str) -> str:
+    return next((owner for fragment, owner in OWNERS.items() if fragment in node or fragment in message),
+                "issue 15")
 
 
 def run(suite: Suite, cache: Path) -> dict:
@@ -146,8 +158,8 @@ def run(suite: Suite, cache: Path) -> dict:
         server.wait(timeout=30)
     results = _results(junit)
     by_owner: dict[str, list[str]] = {}
-    for node in results["failing"]:
-        by_owner.setdefault(_owner(node), []).append(node)
+    for node, message in results["failing"]:
+        by_owner.setdefault(_owner(node, message), []).append(f"{node}: {message[:160]}")
     return {"workload": f"{suite.name}-{suite.version}-suite", "seconds": round(time.perf_counter() - started, 1),
             "passed": results["passed"], "failed": results["failed"], "skipped": results["skipped"],
             "failing_by_owner": by_owner}
