@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from graphplex.databases.errors import AuthError, ClientError
 from graphplex.setting_catalog import setting_rows
 from graphplex.system_db import forbidden, roles_text
 
@@ -33,6 +34,25 @@ class ProcedureHost:
         if entry is None:
             return None
         return entry.created.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    def may_execute(self, name: str, admin: bool, user: str | None) -> bool:
+        caller = self.txn.principal
+        if user is not None and user != caller.user:
+            if not (caller.unrestricted or caller.privileges.allows("SHOW USER")):
+                raise forbidden(f"Permission denied for SHOW PROCEDURES EXECUTABLE BY {user}: listing another "
+                                f"user's procedures needs SHOW USER (user '{caller.user}' with roles "
+                                f"[{roles_text(caller.roles)}]).")
+            try:
+                principal = self.txn.dbms.security.principal(user)
+            except AuthError:
+                raise ClientError(f"User '{user}' does not exist.", "Neo.ClientError.Statement.ArgumentError") \
+                    from None
+        else:
+            principal = caller
+        if principal.unrestricted:
+            return True
+        privileges = principal.privileges
+        return privileges.allows_procedure(name) and (not admin or privileges.allows("EXECUTE ADMIN PROCEDURES"))
 
     def authorize_admin_procedure(self, name: str) -> None:
         principal = self.txn.principal

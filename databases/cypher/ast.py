@@ -834,7 +834,11 @@ class ShowDatabases(ShowStatement):
 
 @node
 class ShowProcedures(ShowStatement):
-    pass
+    """`SHOW PROCEDURES [EXECUTABLE [BY CURRENT USER | BY user]]`: `executable` keeps the procedures a user may
+    execute; `user` names them (None: the current user)."""
+
+    executable: bool = False
+    user: str | None = None
 
 
 @node

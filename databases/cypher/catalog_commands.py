@@ -36,8 +36,9 @@ _SPECIAL_FORMS = ("all", "any", "none", "single", "reduce")
 def plan_catalog_command(statement: ast.Statement, planner: "Planner") -> Plan:
     """The plan of SHOW PROCEDURES, SHOW FUNCTIONS or SHOW SETTINGS."""
     if isinstance(statement, ast.ShowProcedures):
-        return plan_show(statement, "ShowProcedures", lambda ctx: _procedure_rows(), PROCEDURE_COLUMNS,
-                         PROCEDURE_COLUMNS + PROCEDURE_EXTRA, planner)
+        executable, user = statement.executable, statement.user
+        return plan_show(statement, "ShowProcedures", lambda ctx: _procedure_rows(ctx, executable, user),
+                         PROCEDURE_COLUMNS, PROCEDURE_COLUMNS + PROCEDURE_EXTRA, planner)
     if isinstance(statement, ast.ShowSettings):
         names = [compile_expression(name, planner.scope([])) for name in statement.names]
         return plan_show(statement, "ShowSettings", lambda ctx: _setting_rows(names, ctx), SETTING_COLUMNS,
@@ -50,10 +51,13 @@ def plan_catalog_command(statement: ast.Statement, planner: "Planner") -> Plan:
 # --- procedures ----------------------------------------------------------------------------------------------
 
 
-def _procedure_rows() -> Iterator[dict]:
+def _procedure_rows(ctx: ExecutionContext, executable: bool, user: str | None) -> Iterator[dict]:
+    """Every procedure, or (EXECUTABLE) those the user may execute; on its own a database has no users."""
     _load_builtins()
     apoc.load()
     for spec in sorted(PROCEDURES.values(), key=lambda s: s.name):
+        if executable and ctx.host is not None and not ctx.host.may_execute(spec.name, spec.admin, user):
+            continue
         described = dict(spec.descriptions)
         arguments = [_argument(name, type_, described.get(name), default) for name, type_, default in spec.inputs]
         returned = [_argument(name, type_, described.get(name)) for name, type_ in spec.outputs]

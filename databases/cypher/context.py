@@ -106,6 +106,10 @@ class Host(Protocol):
     def authorize_admin_procedure(self, name: str) -> None:
         """Raises Forbidden unless the caller may execute the admin procedure `name`."""
 
+    def may_execute(self, name: str, admin: bool, user: str | None) -> bool:
+        """Whether `user` (None: the caller) may execute the procedure `name` (SHOW PROCEDURES EXECUTABLE);
+        another user's privileges need SHOW USER."""
+
 
 @dataclass
 class ExecutionContext:

@@ -463,7 +463,9 @@ class _AdministrationTransforms:
         return ast.ShowDatabases(**_tail(children), scope="HOME")
 
     def show_procedures(self, children):
-        return ast.ShowProcedures(**_tail(children))
+        executable = next((c for c in children if isinstance(c, _Option) and c.name == "executable_by"), None)
+        return ast.ShowProcedures(**_tail(children), executable=executable is not None,
+                                  user=executable.value if executable is not None else None)
 
     def show_settings(self, children):
         return ast.ShowSettings(**_tail(children), names=_ids(children))
@@ -476,7 +478,8 @@ class _AdministrationTransforms:
         return ast.ShowFunctions(**_tail(children), kind=kind)
 
     def executable_by(self, children):
-        return _Option("executable_by", children[-1] if len(children) > 1 else None)
+        """The user named after EXECUTABLE BY (None: the current user, also when BY is left out)."""
+        return _Option("executable_by", children[-1] if len(children) == 3 else None)
 
 
 class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransforms):

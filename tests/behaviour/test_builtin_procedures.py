@@ -214,6 +214,26 @@ def test_procedures_run_with_the_callers_privileges(secure):
         assert rows(admin, "CALL dbms.listConfig('auth_enabled') YIELD value RETURN value")[0] == {"value": "true"}
 
 
+def test_show_procedures_executable_keeps_what_the_user_may_run(secure):
+    with secure.session(auth=("neo4j", "admin-pw")) as admin:
+        admin.run("CREATE ROLE callers").consume()
+        admin.run("GRANT EXECUTE PROCEDURE db.* ON DBMS TO callers").consume()
+        admin.run("CREATE USER caller SET PASSWORD 'pw' CHANGE NOT REQUIRED").consume()
+        admin.run("GRANT ROLE callers TO caller").consume()
+        everything = {r["name"] for r in admin.run("SHOW PROCEDURES EXECUTABLE BY CURRENT USER")}
+        assert "dbms.listConfig" in everything and "db.labels" in everything
+        for_caller = {r["name"] for r in admin.run("SHOW PROCEDURES EXECUTABLE BY caller YIELD name")}
+        with pytest.raises(ClientError) as caught:
+            admin.run("SHOW PROCEDURES EXECUTABLE BY nobody").consume()
+        assert caught.value.message == "User 'nobody' does not exist."
+    assert "db.labels" in for_caller and "dbms.listConfig" not in for_caller
+    with secure.session(auth=("caller", "pw")) as caller:
+        own = {r["name"] for r in caller.run("SHOW PROCEDURES EXECUTABLE")}
+        assert own == for_caller
+        with pytest.raises(Forbidden):
+            caller.run("SHOW PROCEDURES EXECUTABLE BY neo4j").consume()
+
+
 def test_a_long_procedure_stops_when_its_transaction_times_out(session):
     session.run("UNWIND range(1, 5000) AS i CREATE (:Many {i: i})").consume()
     with pytest.raises(Neo4jError) as caught:
