@@ -5,8 +5,9 @@ root) and, when profiled, `rows`, `dbHits`, `pageCacheHits`, `pageCacheMisses` a
 
 A MATCH runs as one fused operator here; it is shown as the chain of steps it was planned into (scan or seek,
 expands, filters). Rows and time are measured per operator, so the steps of a fused MATCH report its figures on
-the step that produces its rows (the others say "Fused in Pipeline"); `dbHits` counts what an operator read from
-the store: the rows a MATCH or a procedure produced.
+the step that produces its rows; the others say "Fused in Pipeline" and carry no figures (the driver takes a
+profile's figures as optional, absent meaning not measured, which is not 0); `dbHits` counts what an operator read
+from the store: the rows a MATCH or a procedure produced.
 """
 from __future__ import annotations
 
@@ -100,7 +101,7 @@ class _Describer:
             known += [n for n in after if n not in known and re.search(rf"\b{re.escape(n)}\b", details)]
             last = index == len(steps) - 1
             ids = list(after) if last else list(known)
-            step_measured = measured if last else ([0, 0.0] if measured is not None else None)
+            step_measured = measured if last else None
             top = self.node(name, details, ids, [top] if top is not None else [], step_measured,
                             measured[0] if last and measured is not None else 0,
                             fused=not last and measured is not None)

@@ -144,6 +144,8 @@ def test_profile_counts_rows_per_operator_and_what_was_read(session):
     filtered = profile["children"][0]["children"][0]
     assert filtered["rows"] == 3 and filtered["dbHits"] == 3 and filtered["time"] >= 0
     assert {"pageCacheHits", "pageCacheMisses"} <= filtered.keys()
+    scan = filtered["children"][0]  # fused into the MATCH with the filter: measured with it, not apart
+    assert "rows" not in scan and scan["args"]["Pipeline"] == "Fused in Pipeline"
 
 
 def test_dropping_what_does_not_exist_if_exists_has_no_effect_and_says_so(session):
