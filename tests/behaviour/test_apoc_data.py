@@ -259,6 +259,46 @@ def test_meta_data_rows_as_apoc(session):
     assert [r["label"] for r in rows][0] == "KNOWS", "relationship types come first"
 
 
+def test_meta_data_counts_of_apocs_own_test(session):
+    """APOC's MetaTest.testMetaData: the graph and the counts, left and right it expects."""
+    session.run("CREATE INDEX FOR (n:Movie) ON (n.title)").consume()
+    session.run("CREATE CONSTRAINT FOR (a:Actor) REQUIRE a.name IS UNIQUE").consume()
+    session.run("""
+        CREATE (actor1:Actor {name:'Tom Hanks'})-[:ACTED_IN {roles:'Forrest'}]->(movie1:Movie {title:'Forrest Gump'}),
+        (actor2:Actor {name: 'Bruce Lee'})-[:ACTED_IN {roles:'FooBaz'}]->(movie1),
+        (actor1)-[:ACTED_IN {roles:'Movie2Role'}]->(movie2:Movie {title:'Movie2'}),
+        (actor1)-[:ACTED_IN {roles:'Movie3Role'}]->(movie3:Movie {title:'Movie3'}),
+        (actor1)-[:DIRECTED {foo: 'first'}]->(movie2), (actor1)-[:DIRECTED {foo: 'second'}]->(:Movie {title:'Movie4'}),
+        (:Studio {name: 'Pixar'})-[:ANIMATED {bar: 'alpha'}]->(movie2)""").consume()
+    rows = session.run("CALL apoc.meta.data() YIELD label, property, count, left, right, type, elementType, index, "
+                       "unique RETURN * ORDER BY elementType, property").data()
+    assert [(r["label"], r["property"], r["count"], r["left"], r["right"], r["type"]) for r in rows[:3]] == [
+        ("Actor", "ACTED_IN", 2, 2, 0, "RELATIONSHIP"), ("Studio", "ANIMATED", 1, 1, 0, "RELATIONSHIP"),
+        ("Actor", "DIRECTED", 1, 2, 0, "RELATIONSHIP")]
+    properties = {(r["label"], r["property"]): r for r in rows if r["elementType"] == "node" and r["count"] == 0}
+    assert properties[("Movie", "title")]["index"] and properties[("Actor", "name")]["unique"]
+    assert {r["type"] for r in properties.values()} == {"STRING"}
+
+
+def test_meta_schema_of_apocs_own_test(session):
+    """APOC's MetaTest.testMetaSchema (labels of the incoming side come in name order here, token order there)."""
+    session.run("CREATE INDEX FOR (n:Movie) ON (n.title)").consume()
+    session.run("CREATE CONSTRAINT FOR (p:Person) REQUIRE p.name IS UNIQUE").consume()
+    session.run("CREATE (:Person:Actor:Director {name:'Tom', born:'05-06-1956', dead:false})"
+                "-[:ACTED_IN {roles:'Forrest'}]->(:Movie {title:'Forrest Gump'})").consume()
+    value = session.run("CALL apoc.meta.schema()").single()["value"]
+    assert sorted(value) == ["ACTED_IN", "Actor", "Director", "Movie", "Person"]
+    movie = value["Movie"]
+    assert (movie["type"], movie["count"], movie["labels"]) == ("node", 1, [])
+    assert movie["properties"]["title"] == {"type": "STRING", "indexed": True, "unique": False, "existence": False}
+    acted_in = movie["relationships"]["ACTED_IN"]
+    assert (acted_in["direction"], acted_in["count"]) == ("in", 1)
+    assert sorted(acted_in["labels"]) == ["Actor", "Director", "Person"]
+    person = value["Person"]
+    assert person["labels"] == ["Actor", "Director"] and person["properties"]["name"]["unique"] is True
+    assert len(person["properties"]) == 3
+
+
 def test_meta_schema_describes_labels_and_types(session):
     session.run("CREATE (:A {x: 1})-[:R {w: 1.5}]->(:B {y: 'y'})").consume()
     value = session.run("CALL apoc.meta.schema() YIELD value RETURN value").single()["value"]
