@@ -121,18 +121,7 @@ class PatternPlanner:
 
     def _seek(self, node: ast.NodePattern, labels: tuple, state: "_PlanState"):
         """An (label, key, value expression, conjunct) usable for an equality seek on `node`, or None."""
-        candidates = []
-        if isinstance(node.properties, ast.MapLiteral):
-            for key, value in node.properties.items:
-                if free_variables(value) <= state.bound:
-                    candidates.append((key, value, None))
-        for predicate in state.pending:
-            if isinstance(predicate, ast.Comparison) and predicate.operators == ("=",):
-                left, right = predicate.operands
-                for prop, value in ((left, right), (right, left)):
-                    if isinstance(prop, ast.Property) and isinstance(prop.subject, ast.Variable) \
-                            and prop.subject.name == node.variable and free_variables(value) <= state.bound:
-                        candidates.append((prop.key, value, predicate))
+        candidates = _seek_candidates(node, state)
         for label in labels:
             for key, value, predicate in candidates:
                 if self.storage.indexes.find("NODE", label, (key,)) is not None:
@@ -166,9 +155,14 @@ class PatternPlanner:
                 labels = labels[1:]
             elif self._dynamic_scan(node, state) is not None:
                 dynamic = self._dynamic_scan(node, state)
+                candidates = _seek_candidates(node, state)
+                key, value = candidates[0][:2] if candidates else (None, None)
+                seek = (key, compile_expression(value, scope)) if key is not None else None
                 state.steps.append(_dynamic_label_scan_step(name, compile_expression(dynamic.expression, scope),
-                                                            dynamic.any, self.storage.label_count))
-                state.description.append(f"DynamicLabelNodeLookup({_display(name)})")
+                                                            dynamic.any, self.storage, seek))
+                state.pending.remove(ast.LabelPredicate(ast.Variable(name), dynamic))   # the scan checks it
+                shown = f" {{{key}}}" if key is not None else ""
+                state.description.append(f"DynamicLabelNodeLookup({_display(name)}{shown})")
             else:
                 state.steps.append(_all_nodes_step(name))
                 state.description.append(f"AllNodesScan({_display(name)})")
@@ -397,17 +391,49 @@ def _label_scan_step(name: str, label: str) -> Step:
     return scan
 
 
-def _dynamic_label_scan_step(name: str, names_of, any_of: bool, label_count: Callable[[str], int]) -> Step:
-    """Scans the nodes of the labels a dynamic label names on the row: of the rarest for `$(…)` (the label
-    predicate checks the others), of each for `$any(…)`."""
+def _seek_candidates(node: ast.NodePattern, state: _PlanState) -> list[tuple[str, ast.Expr, ast.Expr | None]]:
+    """The (key, value, conjunct) equalities on `node` whose value is known before the node is found: its map's
+    properties (conjunct None) and `WHERE n.key = value` conjuncts."""
+    candidates = []
+    if isinstance(node.properties, ast.MapLiteral):
+        for key, value in node.properties.items:
+            if free_variables(value) <= state.bound:
+                candidates.append((key, value, None))
+    for predicate in state.pending:
+        if isinstance(predicate, ast.Comparison) and predicate.operators == ("=",):
+            left, right = predicate.operands
+            for prop, value in ((left, right), (right, left)):
+                if isinstance(prop, ast.Property) and isinstance(prop.subject, ast.Variable) \
+                        and prop.subject.name == node.variable and free_variables(value) <= state.bound:
+                    candidates.append((prop.key, value, predicate))
+    return candidates
+
+
+def _dynamic_label_scan_step(name: str, names_of, any_of: bool, storage, seek) -> Step:
+    """Finds the nodes of the labels a dynamic label names on the row: those of the rarest for `$(…)` that carry
+    the others too, of each for `$any(…)`. With `seek`, a (key, value) of the node's map, only the
+    nodes with that value, through an index of the runtime label when there is one (`MERGE (n:$($l) {id: $id})`
+    need not scan the label per row)."""
     def scan(row, ctx, used):
         names = label_names(names_of(row, ctx))
+        if seek is None:
+            of_label = ctx.txn.vertices_with_label
+            rank = storage.label_count
+        else:
+            key, value = seek[0], seek[1](row, ctx)
+            if value is None:
+                return
+            of_label = lambda label: ctx.txn.vertices_by_property(label, key, value)
+            rank = lambda label: (storage.indexes.find("NODE", label, (key,)) is None, storage.label_count(label))
         if not names:
             vertices = () if any_of else ctx.txn.vertices()
         elif any_of:
-            vertices = _each_once(ctx.txn.vertices_with_label(label) for label in dict.fromkeys(names))
+            vertices = _each_once(of_label(label) for label in dict.fromkeys(names))
         else:
-            vertices = ctx.txn.vertices_with_label(min(names, key=label_count))
+            vertices = of_label(min(names, key=rank))
+            if len(set(names)) > 1:
+                view = ctx.txn.view
+                vertices = (v for v in vertices if all(label in view(v).labels for label in names))
         for vertex in vertices:
             ctx.check()
             new = dict(row)

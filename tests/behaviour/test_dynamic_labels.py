@@ -200,3 +200,23 @@ def test_any_label_name_round_trips(name):
         assert session.run("MATCH (n:$($name)) RETURN count(n)", name=name).single()[0] == 1
         session.run("MATCH (n:Start) REMOVE n:$($name)", name=name).consume()
         assert session.run("MATCH (n:Start) RETURN labels(n)").single()[0] == ["Start"]
+
+
+# --- finding nodes by a dynamic label -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("indexed", [False, True])
+def test_merge_by_a_dynamic_label_and_a_key_finds_the_one_node(session, indexed):
+    if indexed:
+        session.run("CREATE INDEX FOR (n:Entity) ON (n.uuid)").consume()
+    session.run("UNWIND range(1, 50) AS i CREATE (:Entity:Other {uuid: i})").consume()
+    query = "UNWIND $rows AS row MERGE (n:$(row.labels) {uuid: row.uuid}) RETURN n.uuid"
+    rows = [{"labels": ["Entity", "Other"], "uuid": 7}, {"labels": "Entity", "uuid": 51}, {"labels": "Other", "uuid": 8}]
+    summary = session.run(query, rows=rows)
+    assert summary.value() == [7, 51, 8]
+    assert summary.consume().counters.nodes_created == 1
+    assert session.run("MATCH (n:$any(['Entity', 'Other']) {uuid: $id}) RETURN count(n)", id=7).single()[0] == 1
+    assert session.run("MATCH (n:$('Entity') {uuid: $id}) RETURN count(n)", id=None).single()[0] == 0
+    plan = session.run("EXPLAIN MATCH (n:$($l) {uuid: 1}) RETURN n", l="Entity").consume().plan
+    while plan["children"]:
+        plan = plan["children"][0]
+    assert plan["operatorType"].startswith("DynamicLabelNodeLookup") and "uuid" in plan["args"]["Details"]
