@@ -36,7 +36,8 @@ def compile_create(parts: tuple[ast.PatternPart, ...], scope: Scope, merging: bo
                 continue
             labels = written_labels(node.labels)
             if labels is None:
-                raise syntax_error("Label expressions are not allowed in CREATE; use `:A:B`")
+                raise syntax_error(f"Label expressions are not allowed in {'MERGE' if merging else 'CREATE'}; "
+                                   "use `:A:B` or `:$(expr)`")
             inner = scope.with_variables(*bound)
             props = compile_expression(node.properties, inner) if node.properties is not None else None
             steps.append(_create_node(name, compile_names(labels, lambda e: compile_expression(e, inner)), props))

@@ -160,6 +160,13 @@ def test_a_created_relationship_needs_exactly_one_type(session):
     assert session.run("MATCH ()-[r]->() RETURN type(r)").value() == ["A"]
 
 
+@pytest.mark.parametrize("query", ["CREATE (:$any($labels))", "MERGE (:$any($labels))", "CREATE (:A|$($labels))"])
+def test_create_and_merge_take_no_alternatives(session, query):
+    with pytest.raises(CypherSyntaxError) as caught:
+        session.run(query, labels=["A"]).consume()
+    assert caught.value.message.startswith(f"Label expressions are not allowed in {query.split()[0]}")
+
+
 def test_a_failing_row_leaves_no_partial_change(session):
     fails(session, "UNWIND $labels AS label CREATE (:$(label))", TYPE_ERROR, labels=["Fine", "Fine", None])
     assert session.run("MATCH (n) RETURN count(n)").single()[0] == 0
@@ -220,3 +227,12 @@ def test_merge_by_a_dynamic_label_and_a_key_finds_the_one_node(session, indexed)
     while plan["children"]:
         plan = plan["children"][0]
     assert plan["operatorType"].startswith("DynamicLabelNodeLookup") and "uuid" in plan["args"]["Details"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=12).filter(lambda name: "\0" not in name))
+def test_any_relationship_type_round_trips(name):
+    with DBMS.in_memory() as dbms, dbms.session() as session:
+        assert session.run("CREATE ()-[r:$($type)]->() RETURN type(r)", type=name).single()[0] == name
+        assert session.run("MATCH ()-[r:$($type)]->() RETURN count(r)", type=name).single()[0] == 1
+        assert session.run("MERGE ()-[r:$($type)]->() RETURN count(r)", type=name).single()[0] == 1
