@@ -149,13 +149,17 @@ def compile_types(rel: ast.RelationshipPattern, compile: Compile) -> Callable[[d
 
 
 def _shown(value: object) -> str:
-    """A value as Cypher writes it, for error messages."""
+    """A value as Cypher writes it, for error messages (a node, relationship or path by its kind alone)."""
     if value is None:
         return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, str):
         return "'" + value.replace("'", "\\'") + "'"
     if isinstance(value, list):
         return "[" + ", ".join(_shown(item) for item in value) + "]"
-    return str(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_shown(item)}" for key, item in value.items()) + "}"
+    kind = type_name(value)
+    if kind in ("NODE", "RELATIONSHIP", "PATH"):
+        return f"<{kind}>"
+    from graphplex.databases.cypher.functions.conversion import to_string
+    return to_string(value)

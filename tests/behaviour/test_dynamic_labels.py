@@ -136,7 +136,8 @@ def test_merge_matches_or_creates_with_dynamic_labels_and_types(session):
 
 # --- errors ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, shown", [(None, "NULL"), (1, "1"), ([1], "[1]"), (["a", None], "['a', NULL]")])
+@pytest.mark.parametrize("value, shown", [(None, "NULL"), (1, "1"), ([1], "[1]"), (["a", None], "['a', NULL]"),
+                                          ({"a": True}, "{a: true}")])
 def test_a_label_must_be_a_string_or_a_list_of_strings(session, value, shown):
     message = fails(session, "CREATE (:$($label))", TYPE_ERROR, label=value)
     assert message.startswith(f"Expected the value {shown} to be of type STRING or LIST<STRING>")
