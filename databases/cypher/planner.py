@@ -519,13 +519,14 @@ def _use_target(query: ast.Query) -> str | None:
 
 def _parameters(statement: ast.Node) -> set[str]:
     """The parameters a statement reads, so that a missing one fails before execution: `$name`s, and the inputs
-    of a procedure called without arguments, which it takes from the parameters of the same names."""
+    without a default of a procedure called without arguments, which it takes from the parameters of the same
+    names."""
     names = set()
     for node in statement.walk():
         if isinstance(node, ast.Parameter):
             names.add(node.name)
         elif isinstance(node, ast.CallProcedure) and node.arguments is None:
-            names.update(name for name, _, _ in find_procedure(node.name).inputs)
+            names.update(name for name, _, default in find_procedure(node.name).inputs if default is ...)
     return names
 
 

@@ -128,7 +128,8 @@ def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[s
         if not standalone:
             raise syntax_error("Procedure call inside a query does not support passing arguments implicitly "
                                "(pass explicitly after procedure name instead)")
-        arguments = [compile_expression(ast.Parameter(name), scope) for name, _, _ in spec.inputs]
+        arguments = [compile_expression(ast.Parameter(name), scope) if default is ... else
+                     _parameter_or_default(name, default) for name, _, default in spec.inputs]
     else:
         if not required <= len(clause.arguments) <= len(spec.inputs):
             raise syntax_error(f"Procedure call does not provide the required number of arguments: got "
@@ -190,6 +191,12 @@ def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[s
     names = [alias for _, alias in yields]
     columns = names if standalone else None
     return Operator("ProcedureCall", spec.name, run), names, columns
+
+
+def _parameter_or_default(name: str, default: object):
+    """An argument left implicit that has a default: the parameter of its name when there is one, else the
+    default (Neo4j's implicit procedure argument; only arguments without a default must be given)."""
+    return lambda row, ctx: ctx.parameters.get(name, default)
 
 
 def _check_argument(value: object, declared: str, spec: ProcedureSpec) -> None:

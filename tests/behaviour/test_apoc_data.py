@@ -299,6 +299,17 @@ def test_meta_schema_of_apocs_own_test(session):
     assert len(person["properties"]) == 3
 
 
+def test_meta_schema_directions_of_apocs_own_test(session):
+    """APOC's MetaTest.testOutgoingRelsAreCorrectMetaSchema."""
+    session.run("CREATE (:A)-[:HAS]->(:B), (:A)<-[:HAS]-(:B), (:A)<-[:HAS]-(:C), (:D)<-[:HAS]-(:E)").consume()
+    value = session.run("CALL apoc.meta.schema").single()["value"]
+    assert value["HAS"]["count"] == 4
+    assert {label: value[label]["count"] for label in "ABCDE"} == {"A": 3, "B": 2, "C": 1, "D": 1, "E": 1}
+    has = {label: value[label]["relationships"]["HAS"] for label in "ABCDE"}
+    assert {label: (rel["direction"], rel["labels"]) for label, rel in has.items()} == {
+        "A": ("out", ["B"]), "B": ("out", ["A"]), "C": ("out", ["A"]), "D": ("in", ["E"]), "E": ("out", ["D"])}
+
+
 def test_meta_schema_describes_labels_and_types(session):
     session.run("CREATE (:A {x: 1})-[:R {w: 1.5}]->(:B {y: 'y'})").consume()
     value = session.run("CALL apoc.meta.schema() YIELD value RETURN value").single()["value"]
@@ -417,6 +428,15 @@ def test_docs_list_every_part_1_signature(session):
     part_1 = [row for row in signatures if row["name"].startswith(PART_1)]
     assert len(part_1) > 150
     assert [row["name"] for row in part_1 if f"`{row['signature']}`" not in text] == []
+
+
+def test_an_implicit_argument_with_a_default_may_be_left_out(session):
+    session.run("CREATE (:A {x: 1})").consume()
+    assert session.run("CALL apoc.meta.data").data()[0]["property"] == "x"
+    assert len(session.run("CALL apoc.meta.data", config={"sample": 1}).data()) == 1
+    error = failure(session, "CALL apoc.util.validate")
+    assert (error.code, error.message) == ("Neo.ClientError.Statement.ParameterMissing",
+                                           "Expected parameter(s): message, params, predicate")
 
 
 def test_an_unknown_apoc_name_is_not_found(session):
