@@ -74,15 +74,21 @@ def classify(statement: ast.Statement) -> StatementInfo:
 
 def runs_on_system(statement: ast.Statement) -> bool:
     """Whether a graph statement may run on the system database, as Neo4j lets it: calls of procedures that work
-    there (`dbms.components`, `db.ping`, `tx.setMetaData` …), with at most a RETURN of what they yield."""
+    there (`dbms.components`, `db.ping`, `tx.setMetaData` …) and what WITH, UNWIND and RETURN make of what they
+    yield. No pattern may appear anywhere: the system graph (users, their password hashes) is never read."""
     if not isinstance(statement, ast.Query) or len(statement.parts) != 1:
         return False
     clauses = statement.parts[0].clauses
     calls = [clause for clause in clauses if isinstance(clause, ast.CallProcedure)]
-    if not calls or not all(isinstance(clause, (ast.CallProcedure, ast.Return, ast.Use)) for clause in clauses):
+    if not calls or not all(isinstance(clause, _ON_SYSTEM) for clause in clauses):
+        return False
+    if any(isinstance(node, (ast.NodePattern, ast.RelationshipPattern)) for node in statement.walk()):
         return False
     from graphplex.databases.cypher.procedures import works_on_system  # the registry, as for writes
     return all(works_on_system(call.name) for call in calls)
+
+
+_ON_SYSTEM = (ast.CallProcedure, ast.With, ast.Unwind, ast.Return, ast.Use)
 
 
 def _calls_write_procedure(name: str) -> bool:

@@ -289,9 +289,14 @@ def test_procedures_that_work_on_system_run_there(dbms):
         assert rows(system, "CALL db.ping()") == [{"success": True}]
         assert system.run("CALL db.info() YIELD name").single()["name"] == "system"
         assert system.run("SHOW SETTINGS 'default_database' YIELD value").single()["value"] == "neo4j"
-        with pytest.raises(ClientError) as caught:
-            system.run("CALL db.labels()").consume()
-        assert caught.value.code == "Neo.ClientError.Statement.SemanticError"
+        assert system.run("CALL dbms.components() YIELD versions UNWIND versions AS version "
+                          "RETURN version").single()["version"] == "5.26.0"
+        for reads_the_system_graph in ("CALL db.labels()", "CALL db.ping() YIELD success RETURN [(u)-->() | u]",
+                                       "CALL db.ping() YIELD success RETURN COUNT { (u) } AS n",
+                                       "CALL db.ping() YIELD success WITH success MATCH (u) RETURN u"):
+            with pytest.raises(ClientError) as caught:
+                system.run(reads_the_system_graph).consume()
+            assert caught.value.code == "Neo.ClientError.Statement.SemanticError", reads_the_system_graph
     with dbms.session() as session:
         on_system = rows(session, "SHOW PROCEDURES YIELD name, worksOnSystem WHERE worksOnSystem RETURN name")
     assert {"dbms.components", "db.ping", "tx.setMetaData", "dbms.listConfig"} <= {r["name"] for r in on_system}
