@@ -25,8 +25,7 @@ def java_double(value: float) -> str:
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
     if value == 0 or 1e-3 <= abs(value) < 1e7:
-        text = repr(value)
-        return text if "e" not in text else f"{value:.1f}"
+        return repr(value)
     sign, digits, exponent = Decimal(repr(value)).as_tuple()
     text = "".join(map(str, digits)).rstrip("0") or "0"
     mantissa = text[0] + "." + (text[1:] or "0")
@@ -107,8 +106,6 @@ def _convert(value, flags: str, width: str | None, precision: str | None, conver
     if lower == "c":
         text = chr(value) if isinstance(value, int) else str(value)
         return _pad(text, flags, width)
-    python_flags = "".join(flag for flag in flags if flag in "-+ 0#,")
-    python_flags = python_flags.replace("-", "<") if "-" in python_flags else python_flags
     if lower in "dxo":
         if not isinstance(value, int) or isinstance(value, bool):
             raise JavaFormatError("java.util.IllegalFormatConversionException",
@@ -119,8 +116,7 @@ def _convert(value, flags: str, width: str | None, precision: str | None, conver
         sign = "+" if "+" in flags else (" " if " " in flags else "")
         align = "<" if "-" in flags else ""
         grouping = "," if "," in flags and lower == "d" else ""
-        code = {"d": "d", "x": "x", "o": "o"}[lower]
-        text = format(value, f"{align}{sign}{fill}{width or ''}{grouping}{code}")
+        text = format(value, f"{align}{sign}{fill}{width or ''}{grouping}{lower}")
         return text.upper() if conversion == "X" else text
     if lower in "feg":
         if not isinstance(value, float):
