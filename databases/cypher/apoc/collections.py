@@ -11,7 +11,7 @@ from typing import Callable
 
 from graphplex.databases.cypher.apoc.arguments import apoc_function
 from graphplex.databases.cypher.apoc.failures import function_failed
-from graphplex.databases.cypher.apoc.java_text import java_string
+from graphplex.databases.cypher.apoc.java_text import java_class, java_string
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.cypher.values import OrderKey, compare, equals, group_key
 from graphplex.databases.storage import Edge, Vertex
@@ -42,15 +42,13 @@ def _unique(values) -> list:
 
 
 def _number(name: str, value) -> float:
+    """An element of a list of numbers, as Java unboxes it: a null or a non-number fails the call."""
+    if value is None:
+        raise function_failed(f"apoc.coll.{name}", "", "java.lang.NullPointerException")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise function_failed(f"apoc.coll.{name}", f"class {_java_class(value)} cannot be cast to class "
+        raise function_failed(f"apoc.coll.{name}", f"class {java_class(value)} cannot be cast to class "
                               "java.lang.Number", "java.lang.ClassCastException")
     return value
-
-
-def _java_class(value: object) -> str:
-    return {str: "java.lang.String", bool: "java.lang.Boolean", list: "java.util.List", dict: "java.util.Map"
-            }.get(type(value), "java.lang.Object") if value is not None else "null"
 
 
 # --- numbers --------------------------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def _convert(value, flags: str, width: str | None, precision: str | None, conver
     if lower in "dxo":
         if not isinstance(value, int) or isinstance(value, bool):
             raise JavaFormatError("java.util.IllegalFormatConversionException",
-                                  f"{conversion} != {_java_class(value)}")
+                                  f"{conversion} != {java_class(value)}")
         fill = ""
         if "0" in flags and "-" not in flags:
             fill = "0"
@@ -121,7 +121,7 @@ def _convert(value, flags: str, width: str | None, precision: str | None, conver
     if lower in "feg":
         if not isinstance(value, float):
             raise JavaFormatError("java.util.IllegalFormatConversionException",
-                                  f"{conversion} != {_java_class(value)}")
+                                  f"{conversion} != {java_class(value)}")
         fill = "0" if "0" in flags and "-" not in flags else ""
         sign = "+" if "+" in flags else (" " if " " in flags else "")
         align = "<" if "-" in flags else ""
@@ -132,7 +132,8 @@ def _convert(value, flags: str, width: str | None, precision: str | None, conver
     raise JavaFormatError("java.util.UnknownFormatConversionException", f"Conversion = '{conversion}'")
 
 
-def _java_class(value: object) -> str:
+def java_class(value: object) -> str:
+    """The Java class a Cypher value arrives in a procedure as, for messages that name it."""
     if isinstance(value, bool):
         return "java.lang.Boolean"
     return {int: "java.lang.Long", float: "java.lang.Double", str: "java.lang.String", list: "java.util.ArrayList",

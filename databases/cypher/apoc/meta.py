@@ -12,6 +12,7 @@ from typing import Iterator
 
 from graphplex.databases.cypher.apoc.arguments import apoc_function
 from graphplex.databases.cypher.apoc.failures import procedure_failed
+from graphplex.databases.cypher.apoc.java_text import java_class
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.cypher.values import PathValue
 from graphplex.databases.storage import Edge, Vertex
@@ -151,16 +152,12 @@ def sample_config(name: str, config: dict | None, defaults: tuple[int, int] = (1
         if value is None:
             value = default
         elif isinstance(value, bool) or not isinstance(value, int):
-            java = JAVA_CLASSES.get(type(value), "java.lang.Object")
+            java = java_class(value)
             raise procedure_failed(name, f"class {java} cannot be cast to class java.lang.Long ({java} and "
                                          "java.lang.Long are in module java.base of loader 'bootstrap')",
                                    "java.lang.ClassCastException")
         values.append(value)
     return values[0], values[1]
-
-
-JAVA_CLASSES = {float: "java.lang.Double", str: "java.lang.String", bool: "java.lang.Boolean",
-                list: "java.util.ArrayList", dict: "java.util.HashMap"}
 
 
 def sample_step(label_count: int, sample: int) -> int:
