@@ -124,6 +124,12 @@ def test_labels_and_properties_take_nodes_ids_and_element_ids(session):
                     {"i": 3, "tag": "t", "b": None, "a": None}]
 
 
+def test_map_from_nodes_keys_nodes_by_a_property(session):
+    session.run("CREATE (:P {id: 1}), (:P {id: 2}), (:P)").consume()
+    row = session.run("RETURN apoc.map.fromNodes('P', 'id') AS m").single()["m"]
+    assert sorted(row) == ["1", "2"] and row["2"]["id"] == 2
+
+
 def test_relationship_properties(session):
     session.run("CREATE ()-[:R {w: 1}]->()").consume()
     rows = session.run("MATCH ()-[r:R]->() CALL apoc.create.setRelProperty(r, 'w', 2) YIELD rel "

@@ -608,3 +608,44 @@ def split_rows(ctx, values, value):
     if part:
         yield {"value": part}
 
+
+
+def _compare_to(a, b) -> int:
+    """Java's `Comparable.compareTo` of two values of one type (values of different types cannot be compared)."""
+    result = compare(a, b)
+    if result is None:
+        raise TypeError("values of different types")
+    return result
+
+
+@_coll("sortMulti", "(coll :: LIST<MAP<STRING, ANY>>, orderFields = [] :: LIST<STRING>, limit = -1 :: INTEGER, "
+                    "skip = 0 :: INTEGER) :: LIST<ANY>")
+def coll_sort_multi(ctx, maps, fields=None, limit=-1, skip=0):
+    """Sorts the given `LIST<MAP<STRING, ANY>>` by the given fields. To indicate that a field should be sorted
+    according to ascending values, prefix it with a caret (^). It is also possible to add limits to the
+    `LIST<MAP<STRING, ANY>>` and to skip values."""
+    result = list(maps or ())
+    order = [(field[1:], True) if field.startswith("^") else (field, False) for field in fields or ()]
+
+    def by_fields(x, y) -> int:
+        for name, ascending in order:
+            first, second = x.get(name), y.get(name)
+            if first is None and second is None:
+                continue
+            difference = -1 if first is None else 1 if second is None else _compare_to(first, second)
+            if difference:
+                return difference if ascending else -difference
+        return 0
+    if order:
+        result.sort(key=functools.cmp_to_key(by_fields))
+    if skip > 0 and limit != -1:
+        end = skip + limit
+    elif skip > 0:
+        end = len(result)
+    elif limit != -1:
+        skip, end = 0, limit
+    else:
+        return result
+    if not 0 <= skip <= end <= len(result):
+        raise IndexError(f"toIndex = {end}")
+    return result[skip:end]

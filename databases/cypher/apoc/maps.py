@@ -309,3 +309,44 @@ def map_sorted_properties(ctx, values, ignore_case=True):
     sensitivity."""
     keys = sorted(values or {}, key=str.lower if ignore_case else None)
     return [[key, values[key]] for key in keys]
+
+
+@_map("fromNodes", "(label :: STRING, prop :: STRING) :: MAP")
+def map_from_nodes(ctx, label, key):
+    """Returns a `MAP` of the given prop to the node of the given label."""
+    out = {}
+    for vertex in ctx.txn.vertices_with_label(label):
+        ctx.check()
+        value = ctx.view(vertex).props.get(key)
+        if value is not None:
+            out[java_string(value)] = vertex
+    return out
+
+
+def _visit(tree: dict, update) -> dict:
+    """APOC's `visit`: the map updated, then every nested map (and map in a list) visited in turn."""
+    result = update(dict(tree))
+    for key, value in result.items():
+        if isinstance(value, list):
+            result[key] = [_visit(item, update) if isinstance(item, dict) else item for item in value]
+        elif isinstance(value, dict):
+            result[key] = _visit(value, update)
+    return result
+
+
+@_map("updateTree", "(tree :: MAP, key :: STRING, data :: LIST<LIST<ANY>>) :: MAP")
+def map_update_tree(ctx, tree, key, data):
+    """Adds the data `MAP` on each level of the nested tree, where the key-value pairs match."""
+    updates = []
+    for datum in data or ():
+        if len(datum) < 2 or not isinstance(datum[1], dict):
+            raise function_failed("apoc.map.updateTree", f"Wrong data list entry: {java_string(datum)}")
+        updates.append((datum[0], datum[1]))
+
+    def update(node: dict) -> dict:
+        for match, values in updates:
+            if _java_equal(node.get(key), match):
+                node.update(values)
+                break
+        return node
+    return _visit(tree or {}, update)

@@ -124,6 +124,9 @@ def test_zip_and_pairs(values):
     ("apoc.coll.frequenciesAsMap", ([1, 1, "a"],), {"1": 2, "a": 1}),
     ("apoc.coll.isEqualCollection", ([1, 2, 2], [2, 1, 2]), True),
     ("apoc.coll.pairWithOffset", ([1, 2, 3], 2), [[1, 3], [2, None], [3, None]]),
+    ("apoc.coll.sortMulti", ([{"a": 1, "b": "x"}, {"a": 1, "b": "y"}, {"a": 2, "b": "z"}], ["a", "^b"]),
+     [{"a": 2, "b": "z"}, {"a": 1, "b": "x"}, {"a": 1, "b": "y"}]),
+    ("apoc.coll.sortMulti", ([{"a": 1}, {"a": 3}, {"a": 2}], ["^a"], 2, 1), [{"a": 2}, {"a": 3}]),
     ("apoc.coll.avg", ([],), None),
     ("apoc.coll.toSet", (None,), None),
 ])
@@ -190,6 +193,8 @@ def _without_empty_maps(values: dict) -> dict:
     ("apoc.map.groupByMulti", ([{"k": "a", "v": 1}, {"k": "a", "v": 2}], "k"),
      {"a": [{"k": "a", "v": 1}, {"k": "a", "v": 2}]}),
     ("apoc.map.sortedProperties", ({"b": 1, "A": 2},), [["A", 2], ["b", 1]]),
+    ("apoc.map.updateTree", ({"id": 1, "c": [{"id": 2}, {"id": 3}]}, "id", [[1, {"a": 1}], [2, {"b": 2}]]),
+     {"id": 1, "c": [{"id": 2, "b": 2}, {"id": 3}], "a": 1}),
 ])
 def test_map_examples(name, args, expected):
     assert call(name, *args) == expected
