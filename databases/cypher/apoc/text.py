@@ -293,6 +293,40 @@ def text_jaro_winkler_distance(ctx, first, second):
     return 1.0 - jaro_winkler_similarity(first, second)
 
 
+def _upper(text: str, language: str) -> str:
+    """`String.toUpperCase(locale)`: Turkish and Azerbaijani keep the dot of a dotted i."""
+    if language.lower().split("-")[0] in ("tr", "az"):
+        text = text.replace("i", "İ")
+    return text.upper()
+
+
+def sorensen_dice(first: str, second: str, language: str) -> float:
+    """APOC's `SorensenDiceCoefficient`: twice the shared character bigrams of the upper-cased words over all."""
+    if first == second:
+        return 1.0
+    words = [_upper(text.strip(), language) for text in (first, second)]
+    split = [regex.split(r"\s+", text) for text in words]
+    if split[0] == split[1]:
+        return 1.0
+    bigrams = [sorted(word[i:i + 2] for word in parts for i in range(len(word) - 1)) for parts in split]
+    shared, remaining = 0, list(bigrams[1])
+    for bigram in bigrams[0]:
+        if bigram in remaining:
+            remaining.remove(bigram)
+            shared += 1
+    total = len(bigrams[0]) + len(bigrams[1])
+    return 2.0 * shared / total if total else float("nan")
+
+
+@_text("sorensenDiceSimilarity", "(text1 :: STRING, text2 :: STRING, languageTag = \"en\" :: STRING) :: FLOAT")
+def text_sorensen_dice_similarity(ctx, first, second, language="en"):
+    """Compares the two given `STRING` values using the Sørensen–Dice coefficient formula, with the provided IETF
+    language tag."""
+    if first is None or second is None or language is None:
+        return None
+    return sorensen_dice(first, second, language)
+
+
 @_text("fuzzyMatch", "(text1 :: STRING, text2 :: STRING) :: BOOLEAN")
 def text_fuzzy_match(ctx, first, second):
     """Performs a fuzzy match search of the two given `STRING` values."""

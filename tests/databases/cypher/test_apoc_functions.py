@@ -286,6 +286,15 @@ def test_hex_values_of_apocs_tests():
         "0000", "0001", "00FF", "FFFE", "00010000", "12345678", "89ABCDEF", "FFFFFFFE", "0000AABBCCDDEEFF"]
 
 
+@pytest.mark.parametrize("args, expected", [
+    (("belly", "jolly"), 0.5), (("halım", "halim", "tr-TR"), 0.5), (("HELLo", "heLlO", "en"), 1.0),
+    (("hello   world", " hello world", "en"), 1.0), (("quite similar", "quiet similaire", "en"), 14 / 22),
+    (("çok ağrıyor", "az bilmiyor", "tr-TR"), 0.25), (("aa", "aaaaaa"), 1 / 3),
+])
+def test_sorensen_dice_of_apocs_tests(args, expected):
+    assert call("apoc.text.sorensenDiceSimilarity", *args) == pytest.approx(expected)
+
+
 def test_distances_of_apocs_tests():
     assert round(call("apoc.text.jaroWinklerDistance", "Neo", "Leo"), 2) == 0.22
     assert round(call("apoc.text.jaroWinklerDistance", "Neo4j", "Neo4j Aura"), 10) == 0.1
