@@ -3,9 +3,12 @@
 Defined here, at the bottom layer, so that every layer can raise it without importing upward; `dbms.errors`
 re-exports it as the public name. The class names mirror the official `neo4j` driver. Every error carries a
 Neo4j status code `Neo.<Classification>.<Category>.<Title>` and a message; classification, category and title
-are derived from the code.
+are derived from the code, and so are the GQL status, its description and the GQL classification (`gql_statuses`),
+which a raise site may make more specific.
 """
 from __future__ import annotations
+
+from graphplex.databases.gql_statuses import gql_classification, gql_description, gql_status_for
 
 __all__ = [
     "Neo4jError", "ClientError", "CypherSyntaxError", "CypherTypeError", "ConstraintError", "AuthError",
@@ -19,10 +22,26 @@ class Neo4jError(Exception):
 
     default_code = "Neo.DatabaseError.General.UnknownError"
 
-    def __init__(self, message: str, code: str | None = None) -> None:
+    def __init__(self, message: str, code: str | None = None, *, gql_status: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code
+        self._gql_status = gql_status
+
+    @property
+    def gql_status(self) -> str:
+        """The GQLSTATUS, as the driver's `Neo4jError.gql_status` (e.g. "42001" for a syntax error)."""
+        return self._gql_status or gql_status_for(self.code)
+
+    @property
+    def gql_status_description(self) -> str:
+        """The standard description of `gql_status` (the details are in `message`)."""
+        return gql_description(self.gql_status)
+
+    @property
+    def gql_classification(self) -> str:
+        """CLIENT_ERROR, TRANSIENT_ERROR or DATABASE_ERROR, as the driver's `gql_classification`."""
+        return gql_classification(self.code)
 
     @property
     def classification(self) -> str:

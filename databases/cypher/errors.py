@@ -20,6 +20,11 @@ def arithmetic_error(message: str) -> ClientError:
     return ClientError(message, "Neo.ClientError.Statement.ArithmeticError")
 
 
+def division_by_zero() -> ClientError:
+    """Java's message under Neo4j's code; the GQL status is division by zero, not the code's out-of-range."""
+    return ClientError("/ by zero", "Neo.ClientError.Statement.ArithmeticError", gql_status="22012")
+
+
 def argument_error(message: str) -> ClientError:
     return ClientError(message, "Neo.ClientError.Statement.ArgumentError")
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 from graphplex.databases.cypher import apoc, ast
 from graphplex.databases.cypher.context import ExecutionContext
-from graphplex.databases.cypher.errors import arithmetic_error, syntax_error, type_error
+from graphplex.databases.cypher.errors import arithmetic_error, division_by_zero, syntax_error, type_error
 from graphplex.databases.cypher.functions import FUNCTIONS, property_of
 from graphplex.databases.cypher.label_expressions import row_label_test
 from graphplex.databases.cypher.ranges import LazyRange
@@ -324,7 +324,7 @@ def divide(a: object, b: object) -> object:
         return None
     if type(a) is int and type(b) is int:
         if b == 0:
-            raise arithmetic_error("/ by zero")
+            raise division_by_zero()
         quotient = abs(a) // abs(b)
         return _check_int(quotient if (a >= 0) == (b >= 0) else -quotient)
     if is_number(a) and is_number(b):
@@ -346,7 +346,7 @@ def modulo(a: object, b: object) -> object:
         return None
     if type(a) is int and type(b) is int:
         if b == 0:
-            raise arithmetic_error("/ by zero")
+            raise division_by_zero()
         remainder = abs(a) % abs(b)
         return remainder if a >= 0 else -remainder
     if is_number(a) and is_number(b):

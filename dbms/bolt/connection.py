@@ -1,4 +1,4 @@
-"""One Bolt connection's state machine (Bolt 5.0–5.4, 5.6 and 4.1–4.4), on top of the coordinator's sessions.
+"""One Bolt connection's state machine (Bolt 5.0–5.4, 5.6, 5.7 and 4.1–4.4), on top of the coordinator's sessions.
 
 Every Bolt transaction is a DBMS transaction: auto-commit RUNs are a session's implicit transactions, BEGIN opens
 an explicit one, and `BEGIN`/`COMMIT`/`ROLLBACK` sent as Cypher (as pymgclient does) keep a session's statement
@@ -20,6 +20,7 @@ from graphplex.session import Query, Session
 HELLO, GOODBYE, RESET, RUN, BEGIN, COMMIT, ROLLBACK = 0x01, 0x02, 0x0F, 0x10, 0x11, 0x12, 0x13
 DISCARD, PULL, TELEMETRY, ROUTE, LOGON, LOGOFF = 0x2F, 0x3F, 0x54, 0x66, 0x6A, 0x6B
 SUCCESS, RECORD, IGNORED, FAILURE = 0x70, 0x71, 0x7E, 0x7F
+GQL_ERRORS = (5, 7)  # the first version whose FAILURE is a GQL error
 log = logging.getLogger("graphplex.bolt")
 
 _STATS = {"nodes_created": "nodes-created", "nodes_deleted": "nodes-deleted",
@@ -42,11 +43,17 @@ def success(metadata: dict | None = None) -> Structure:
     return Structure(SUCCESS, (metadata or {},))
 
 
-def failure(error: Exception) -> Structure:
-    if isinstance(error, Neo4jError):
+def failure(error: Exception, version: tuple[int, int]) -> Structure:
+    """FAILURE for `error`: from Bolt 5.7 the GQL error (status, description, Neo4j code, diagnostic record) that
+    the driver's `gql_status` and `find_by_gql_status` read, before it `{code, message}`."""
+    if not isinstance(error, Neo4jError):
+        error = Neo4jError(f"{type(error).__name__}: {error}", "Neo.DatabaseError.General.UnknownError")
+    if version < GQL_ERRORS:
         return Structure(FAILURE, ({"code": error.code, "message": error.message},))
-    return Structure(FAILURE, ({"code": "Neo.DatabaseError.General.UnknownError",
-                                "message": f"{type(error).__name__}: {error}"},))
+    return Structure(FAILURE, ({"gql_status": error.gql_status, "description": error.gql_status_description,
+                                "message": error.message, "neo4j_code": error.code,
+                                "diagnostic_record": {"OPERATION": "", "OPERATION_CODE": "0", "CURRENT_SCHEMA": "/",
+                                                      "_classification": error.gql_classification}},))
 
 
 def _invalid(message: str) -> ClientError:
@@ -138,10 +145,10 @@ class BoltConnection:
                 log.error("internal error handling message 0x%02X on %s", tag, self.connection_id, exc_info=True)
             if self.state in ("NEGOTIATION", "AUTHENTICATION"):
                 self.close()
-                raise Close([failure(error)])
+                raise Close([failure(error, self.version)])
             self.state = "FAILED"
             self._abandon_streams()
-            return [failure(error)]
+            return [failure(error, self.version)]
 
     def _dispatch(self, tag: int, fields: tuple) -> list[Structure]:
         state = self.state
@@ -156,7 +163,7 @@ class BoltConnection:
         if tag == RESET:
             return [self._reset()]
         if tag == HELLO:
-            raise Close([failure(_invalid("HELLO was already received on this connection"))])
+            raise Close([failure(_invalid("HELLO was already received on this connection"), self.version)])
         if tag == RUN:
             return [self._run(_text(fields, 0), _map(fields, 1), _map(fields, 2))]
         if tag in (PULL, DISCARD):
@@ -405,7 +412,7 @@ class BoltConnection:
     def _reset(self) -> Structure:
         if self.state in ("NEGOTIATION", "AUTHENTICATION"):
             self.close()
-            raise Close([failure(_invalid("RESET before authentication"))])
+            raise Close([failure(_invalid("RESET before authentication"), self.version)])
         self._abandon_streams()
         self._end_transaction()
         if self.statement_session is not None:

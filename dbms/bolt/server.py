@@ -24,7 +24,8 @@ from graphplex.bolt.limits import FROM_SETTINGS, UNAUTHENTICATED_MESSAGE_SIZE, L
 from graphplex.bolt.packstream import Structure, pack, unpack
 
 MAGIC = b"\x60\x60\xB0\x17"
-SUPPORTED = [(5, 6), (5, 4), (5, 3), (5, 2), (5, 1), (5, 0), (4, 4), (4, 3), (4, 2), (4, 1)]  # 5.6: GQL statuses
+# 5.6: GQL statuses in SUCCESS; 5.7: GQL errors in FAILURE. As Neo4j 5.26, never 5.5 (the drivers skip it too).
+SUPPORTED = [(5, 7), (5, 6), (5, 4), (5, 3), (5, 2), (5, 1), (5, 0), (4, 4), (4, 3), (4, 2), (4, 1)]
 _LENGTH = struct.Struct(">H")
 log = logging.getLogger("graphplex.bolt")
 
@@ -48,6 +49,7 @@ class _Handler(socketserver.BaseRequestHandler):
     server: "_TCPServer"
     deadline: "_Deadline"  # of the read under way
     logged_in: bool = False
+    version: tuple[int, int]  # negotiated: the shape of a FAILURE depends on it
 
     def handle(self) -> None:
         owner = self.server.owner
@@ -82,7 +84,7 @@ class _Handler(socketserver.BaseRequestHandler):
                                   "no handshake in time")
         if self._read(4) != MAGIC:
             return
-        version = negotiate(self._read(16))
+        version = self.version = negotiate(self._read(16))
         if version is None:
             self._sendall(b"\x00\x00\x00\x00")
             return
@@ -111,7 +113,7 @@ class _Handler(socketserver.BaseRequestHandler):
                     self._send(close.responses)
                     return
                 except Neo4jError as error:  # undecodable: answer, then close
-                    self._send([failure(error)])
+                    self._send([failure(error, version)])
                     return
                 self._send(responses)
                 if connection.authenticated and not self.logged_in:
@@ -131,7 +133,7 @@ class _Handler(socketserver.BaseRequestHandler):
                 return bytes(data) if data else None
             if len(data) + length > limit:
                 self._send([failure(Neo4jError(f"The message is larger than the limit of {limit} bytes",
-                                               "Neo.ClientError.Request.Invalid"))])
+                                               "Neo.ClientError.Request.Invalid"), self.version)])
                 raise _Closed()
             data += self._read(length)
 

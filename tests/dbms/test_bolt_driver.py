@@ -37,7 +37,7 @@ def driver(server):
 def test_connectivity_agent_and_connection_ids(driver):
     driver.verify_connectivity()
     info = driver.get_server_info()
-    assert info.agent.startswith("Neo4j/") and info.protocol_version == (5, 6)
+    assert info.agent.startswith("Neo4j/") and info.protocol_version == (5, 7)
     with driver.session() as session:
         rows = session.run("SHOW TRANSACTIONS YIELD connectionId, clientAddress, protocol").data()
     assert rows[0]["connectionId"].startswith("bolt-") and rows[0]["connectionId"][5:].isdigit()
@@ -265,7 +265,7 @@ def _frames(sock: socket.socket, count: int) -> list:
 
 def test_golden_exchange_decoded_by_the_driver(server):
     sock = _raw_connect(server, bytes.fromhex("000001FF 00080805 00020404 00000003"))
-    assert sock.recv(4) == bytes.fromhex("00000605")  # 5.6, the highest of 5.0–5.8 graphplex speaks
+    assert sock.recv(4) == bytes.fromhex("00000705")  # 5.7, the highest of 5.0–5.8 graphplex speaks
     hello = bytes.fromhex("003AB101A28A757365725F6167656E748B4578616D706C652F312E30"
                           "8A626F6C745F6167656E74A18770726F647563748B4578616D706C652F312E300000")
     logon = bytes.fromhex("0031B16AA386736368656D6585626173696389707269" "6E636970616C856E656F346A"
@@ -284,7 +284,8 @@ def test_golden_exchange_decoded_by_the_driver(server):
     bad = bytes.fromhex("0010B3108B52455455524E20312041 53A0A00000".replace(" ", ""))
     sock.sendall(bad + pull + bytes.fromhex("0002B00F0000"))
     failure, ignored, reset_ok = _frames(sock, 3)
-    assert failure.tag == b"\x7f" and failure.fields[0]["code"] == "Neo.ClientError.Statement.SyntaxError"
+    assert failure.tag == b"\x7f" and failure.fields[0]["neo4j_code"] == "Neo.ClientError.Statement.SyntaxError"
+    assert failure.fields[0]["gql_status"] == "42001"
     assert ignored.tag == b"\x7e" and reset_ok.tag == b"\x70"
     sock.close()
 

@@ -37,9 +37,9 @@ def _summary_notifications(summary) -> tuple:
         return summary.summary_notifications
 
 
-def test_the_driver_speaks_bolt_5_6_and_reads_gql_statuses(driver):
+def test_the_driver_speaks_bolt_5_7_and_reads_gql_statuses(driver):
     driver.verify_connectivity()
-    assert driver.get_server_info().protocol_version == (5, 6)
+    assert driver.get_server_info().protocol_version == (5, 7)  # 5.6's statuses, and GQL errors
     summary = driver.execute_query("MATCH (n:Perso) RETURN n").summary
     no_data, warning = summary.gql_status_objects
     assert (no_data.gql_status, no_data.is_notification) == ("02000", False)
@@ -62,7 +62,7 @@ def test_an_outcome_status_without_notifications(driver):
 
 
 def test_older_bolt_sends_notifications_and_the_driver_derives_statuses(dbms, monkeypatch):
-    monkeypatch.setattr(bolt_server, "SUPPORTED", [v for v in bolt_server.SUPPORTED if v != (5, 6)])
+    monkeypatch.setattr(bolt_server, "SUPPORTED", [v for v in bolt_server.SUPPORTED if v < (5, 6)])
     with BoltServer(dbms, port=0) as running, GraphDatabase.driver(running.uri, auth=("neo4j", "x")) as driver:
         driver.verify_connectivity()
         assert driver.get_server_info().protocol_version == (5, 4)

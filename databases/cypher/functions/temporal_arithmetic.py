@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from graphplex.databases.cypher.errors import arithmetic_error
+from graphplex.databases.cypher.errors import arithmetic_error, division_by_zero
 from graphplex.databases.cypher.functions import temporal_values as tv
 from graphplex.databases.cypher.values import is_number
 from graphplex.databases.values import Duration
@@ -48,7 +48,7 @@ def multiply_temporal(a: object, b: object) -> object:
 def divide_temporal(a: object, b: object) -> object:
     if isinstance(a, Duration) and is_number(b):
         if b == 0:
-            raise arithmetic_error("/ by zero")
+            raise division_by_zero()
         months, days, seconds, nanos = tv.normalized(a)
         divisor = float(b)
         return tv.approximate(months / divisor, days / divisor, seconds / divisor, nanos / divisor)
