@@ -12,7 +12,7 @@ from graphplex.databases.cypher.plan import Operator, Plan
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.storage import NODE, SchemaChange
 from graphplex.databases.storage.schema import LOOKUP_INDEXES
-from graphplex.databases.storage.schema_errors import equivalent_index, index_exists
+from graphplex.databases.storage.schema_errors import INDEX_PROVIDERS, equivalent_index, index_exists
 
 if TYPE_CHECKING:
     from graphplex.databases.cypher.planner import Planner
@@ -75,8 +75,12 @@ def _lookup_index_exists(statement: ast.CreateIndex, ctx, name: str | None) -> N
 def _schema_change(statement: ast.Statement) -> tuple[SchemaChange, str]:
     """The storage's change for a CREATE/DROP INDEX or CONSTRAINT, and the counter it adds to."""
     if isinstance(statement, ast.CreateIndex):
+        index_type = statement.kind if statement.kind in ("TEXT", "POINT") else "RANGE"
+        if index_type != "RANGE" and len(statement.properties) != 1:
+            raise syntax_error(f"Only single property {index_type.lower()} indexes are supported")
         return SchemaChange("create_index", statement.name, statement.entity_type, statement.label,
-                            statement.properties, if_not_exists=statement.if_not_exists), "indexes_added"
+                            statement.properties, if_not_exists=statement.if_not_exists,
+                            index_type=index_type), "indexes_added"
     if isinstance(statement, ast.DropIndex):
         return SchemaChange("drop_index", statement.name, if_exists=statement.if_exists), "indexes_removed"
     if isinstance(statement, ast.CreateConstraint):
@@ -107,10 +111,10 @@ def _index_rows(storage, kind: str):
     if kind in ("ALL", "LOOKUP"):
         for index_id, name, entity_type in LOOKUP_INDEXES:
             rows.append(_index_row(index_id, name, "LOOKUP", entity_type, None, None, None, LOOKUP_PROVIDER))
-    if kind in ("ALL", "RANGE"):
-        for index in sorted(storage.indexes.by_name.values(), key=lambda i: i.id):
-            rows.append(_index_row(index.id, index.name, "RANGE", index.entity_type, [index.label],
-                                   list(index.properties), index.owning_constraint, "range-1.0"))
+    for index in sorted(storage.indexes.by_name.values(), key=lambda i: i.id):
+        if kind in ("ALL", index.index_type):
+            rows.append(_index_row(index.id, index.name, index.index_type, index.entity_type, [index.label],
+                                   list(index.properties), index.owning_constraint, INDEX_PROVIDERS[index.index_type]))
     return sorted(rows, key=lambda r: r["name"])
 
 
@@ -122,7 +126,7 @@ def _index_row(index_id, name, type_, entity_type, labels, properties, owner, pr
     else:
         props = ", ".join(f"{'n' if entity_type == 'NODE' else 'r'}.`{p}`" for p in properties)
         target = f"(n:`{labels[0]}`)" if entity_type == "NODE" else f"()-[r:`{labels[0]}`]-()"
-        create = f"CREATE RANGE INDEX `{name}` FOR {target} ON ({props})"
+        create = f"CREATE {type_} INDEX `{name}` FOR {target} ON ({props})"
     return {"id": index_id, "name": name, "state": "ONLINE", "populationPercent": 100.0, "type": type_,
             "entityType": entity_type, "labelsOrTypes": labels, "properties": properties, "indexProvider": provider,
             "owningConstraint": owner, "lastRead": None, "readCount": 0, "trackedSince": None,

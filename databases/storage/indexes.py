@@ -31,6 +31,9 @@ class PropertyIndex:
     owning_constraint: str | None = None
     entries: dict[tuple, dict[object, None]] = field(default_factory=dict)
     sorted_keys: SortedList = field(default_factory=SortedList)
+    # RANGE, TEXT or POINT: what SHOW INDEXES and the clash rules name. Every type keeps the same ordered entries,
+    # which serve every seek (a text or point index finds a superset of what Neo4j's would).
+    index_type: str = "RANGE"
 
     def key_of(self, props: dict) -> tuple | None:
         """The entry key of a property map, or None when a property is missing (such entities are not indexed)."""

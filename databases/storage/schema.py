@@ -35,6 +35,7 @@ class SchemaChange:
     property_types: tuple[str, ...] = ()
     if_not_exists: bool = False
     if_exists: bool = False
+    index_type: str = "RANGE"
 
     def schema_text(self) -> str:
         return schema_text(self.entity_type, self.label, self.properties)
@@ -42,6 +43,8 @@ class SchemaChange:
     def default_name(self) -> str:
         prefix = "index" if self.action == "create_index" else "constraint"
         text = f"{self.action}|{self.entity_type}|{self.label}|{self.properties}|{self.kind}|{self.property_types}"
+        if self.index_type != "RANGE":  # range indexes keep the names they were given before types were told apart
+            text += f"|{self.index_type}"
         return f"{prefix}_{zlib.crc32(text.encode()):08x}"
 
 
@@ -97,7 +100,8 @@ class Schema:
 
     def _create_index(self, change: SchemaChange, all_entities, own, owner: str | None = None) -> Callable:
         index = self.index_factory(self._new_id(), change.name or change.default_name(), change.entity_type,
-                              change.label, change.properties, owning_constraint=owner)
+                                   change.label, change.properties, owning_constraint=owner,
+                                   index_type=change.index_type)
         self.indexes.register(index, all_entities(change.entity_type))
         return lambda: self.indexes.unregister(index)
 

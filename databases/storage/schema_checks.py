@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from graphplex.databases.storage.schema import Schema, SchemaChange
 
 INDEX_BACKED = (UNIQUENESS, KEY)
+RANGE = "RANGE"
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,14 @@ class Rule:
     owner: str | None = None
     id: int | None = None
     owner_id: int | None = None
+    index_type: str = "RANGE"
 
     def same_schema(self, other: "Rule | SchemaChange") -> bool:
         return (self.entity_type, self.label, self.properties) == (other.entity_type, other.label, other.properties)
 
     def describe_index(self) -> str:
         return errors.index_description(self.id, self.name, self.entity_type, self.label, self.properties,
-                                        self.owner_id)
+                                        self.owner_id, self.index_type)
 
     def describe_constraint(self) -> str:
         return errors.constraint_description(self.id, self.name, self.kind, self.entity_type, self.label,
@@ -66,7 +68,8 @@ def rules_of(schema: "Schema") -> Rules:
         owner = schema.constraints.get(index.owning_constraint) if index.owning_constraint else None
         rules.indexes[index.name] = Rule(index.name, index.entity_type, index.label, index.properties,
                                          owner=index.owning_constraint, id=index.id,
-                                         owner_id=owner.id if owner is not None else None)
+                                         owner_id=owner.id if owner is not None else None,
+                                         index_type=index.index_type)
     return rules
 
 
@@ -74,7 +77,8 @@ def record(rules: Rules, change: "SchemaChange") -> None:
     """`rules` as they are once `change` (already checked, and named) is applied."""
     name = change.name
     if change.action == "create_index":
-        rules.indexes[name] = Rule(name, change.entity_type, change.label, change.properties)
+        rules.indexes[name] = Rule(name, change.entity_type, change.label, change.properties,
+                                   index_type=change.index_type)
     elif change.action == "create_constraint":
         backed = change.kind in INDEX_BACKED
         rules.constraints[name] = Rule(name, change.entity_type, change.label, change.properties, change.kind,
@@ -113,14 +117,18 @@ def check(rules: Rules, change: "SchemaChange") -> "SchemaChange | None":
 
 
 def _create_index(rules: Rules, change: "SchemaChange") -> "SchemaChange | None":
-    same_schema = [index for index in rules.indexes.values() if index.same_schema(change)]
+    # Only an index of the same type counts (a text and a range index may share a schema), and only a range index
+    # is blocked by a uniqueness or key constraint, whose own index is a range one.
+    same_schema = [index for index in rules.indexes.values()
+                   if index.same_schema(change) and index.index_type == change.index_type]
     if change.if_not_exists and (same_schema or change.name in rules.indexes):
         return None
     for index in same_schema:
         if index.name == change.name and index.owner is None:
             raise errors.equivalent_index(index.describe_index())
     _check_name_free(rules, change.name)
-    if any(c.kind in INDEX_BACKED and c.same_schema(change) for c in rules.constraints.values()):
+    if change.index_type == RANGE and any(c.kind in INDEX_BACKED and c.same_schema(change)
+                                          for c in rules.constraints.values()):
         raise errors.index_over_constraint(change.schema_text())
     if same_schema:
         raise errors.index_exists(change.schema_text())
@@ -142,7 +150,7 @@ def _create_constraint(rules: Rules, change: "SchemaChange") -> "SchemaChange | 
             raise errors.conflicting_constraint(constraint.describe_constraint())
         if (constraint.kind in INDEX_BACKED) == backed and (backed or constraint.kind == change.kind):
             raise errors.constraint_exists(constraint.describe_constraint())
-    if backed and any(index.same_schema(change) for index in rules.indexes.values()):
+    if backed and any(index.same_schema(change) and index.index_type == RANGE for index in rules.indexes.values()):
         raise errors.index_exists(change.schema_text(), for_constraint=True)
     return change
 

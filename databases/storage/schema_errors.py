@@ -11,7 +11,7 @@ import re
 from graphplex.databases.errors import ClientError, DatabaseError
 
 NODE = "NODE"
-INDEX_PROVIDER = "range-1.0"
+INDEX_PROVIDERS = {"RANGE": "range-1.0", "TEXT": "text-2.0", "POINT": "point-1.0"}
 NOTE_FIRST_VIOLATION = ". Note that only the first found violation is shown."
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -39,13 +39,13 @@ def schema_text(entity_type: str, label: str, properties: tuple[str, ...]) -> st
 
 
 def index_description(index_id: int | None, name: str, entity_type: str, label: str, properties: tuple[str, ...],
-                      owning_constraint_id: int | None = None) -> str:
+                      owning_constraint_id: int | None = None, index_type: str = "RANGE") -> str:
     """`Index( id=3, name='books', type='RANGE', schema=(:Book {title}), indexProvider='range-1.0' )`; the id is
     left out for a rule not yet created."""
     head = f"id={index_id}, " if index_id is not None else ""
     owner = f", owningConstraint={owning_constraint_id}" if owning_constraint_id is not None else ""
-    return (f"Index( {head}name='{name}', type='RANGE', schema={schema_text(entity_type, label, properties)}, "
-            f"indexProvider='{INDEX_PROVIDER}'{owner} )")
+    return (f"Index( {head}name='{name}', type='{index_type}', schema={schema_text(entity_type, label, properties)}, "
+            f"indexProvider='{INDEX_PROVIDERS[index_type]}'{owner} )")
 
 
 def constraint_description(constraint_id: int | None, name: str | None, kind: str, entity_type: str, label: str,

@@ -181,3 +181,39 @@ def test_clashes_within_one_transaction(session):
     tx.rollback()
     assert caught.value.code == "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
     assert "name='books', type='RANGE'" in caught.value.message
+
+
+def test_text_and_point_indexes_keep_their_type(session):
+    run(session, "CREATE INDEX books FOR (b:Book) ON (b.title)",
+         "CREATE TEXT INDEX book_text FOR (b:Book) ON (b.title)",
+         "CREATE POINT INDEX places FOR (p:Place) ON (p.location)")
+    rows = session.run("SHOW INDEXES YIELD name, type, indexProvider, createStatement WHERE type <> 'LOOKUP' "
+                       "RETURN name, type, indexProvider, createStatement ORDER BY name").values()
+    assert rows == [
+        ["book_text", "TEXT", "text-2.0", "CREATE TEXT INDEX `book_text` FOR (n:`Book`) ON (n.`title`)"],
+        ["books", "RANGE", "range-1.0", "CREATE RANGE INDEX `books` FOR (n:`Book`) ON (n.`title`)"],
+        ["places", "POINT", "point-1.0", "CREATE POINT INDEX `places` FOR (n:`Place`) ON (n.`location`)"]]
+    assert session.run("SHOW TEXT INDEXES YIELD name").value() == ["book_text"]
+    error = fails(session, "CREATE TEXT INDEX other FOR (b:Book) ON (b.title)")
+    assert (error.code, error.message) == ("Neo.ClientError.Schema.IndexAlreadyExists",
+                                           "There already exists an index (:Book {title}).")
+    error = fails(session, "CREATE TEXT INDEX book_text FOR (b:Book) ON (b.title)")
+    assert error.message.startswith("An equivalent index already exists, 'Index( id=")
+    assert "type='TEXT', schema=(:Book {title}), indexProvider='text-2.0' )'." in error.message
+    # A text index does not block a uniqueness constraint (only a range index does), nor the reverse.
+    run(session, "CREATE CONSTRAINT place_name FOR (p:Place) REQUIRE p.name IS UNIQUE",
+        "CREATE TEXT INDEX place_text FOR (p:Place) ON (p.name)")
+    assert session.run("MATCH (b:Book {title: 'x'}) RETURN count(b)").single()[0] == 0
+    error = fails(session, "CREATE TEXT INDEX pair FOR (b:Book) ON (b.title, b.year)")
+    assert error.code == "Neo.ClientError.Statement.SyntaxError"
+
+
+@pytest.mark.parametrize("storage_mode", ["IN_MEMORY_TRANSACTIONAL", "ON_DISK_TRANSACTIONAL"])
+def test_index_types_survive_a_restart(tmp_path, storage_mode):
+    from graphplex import DBMS
+
+    with DBMS.open(tmp_path / "dbms", storage_mode=storage_mode) as dbms, dbms.session() as session:
+        run(session, "CREATE TEXT INDEX book_text FOR (b:Book) ON (b.title)", "CREATE INDEX books FOR (b:Book) ON (b.isbn)")
+    with DBMS.open(tmp_path / "dbms", storage_mode=storage_mode) as dbms, dbms.session() as session:
+        rows = session.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name, type ORDER BY name")
+        assert rows.values() == [["book_text", "TEXT"], ["books", "RANGE"]]
