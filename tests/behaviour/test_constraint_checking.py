@@ -218,10 +218,21 @@ def test_the_driver_meets_its_constraint_error_at_the_statement():
             neo4j.GraphDatabase.driver(server.uri, auth=("neo4j", "unused")) as driver:
         with driver.session() as session:
             tx = session.begin_transaction()
-            tx.run("CREATE (p:Person {name: $name})", name="Roger").consume()
+            assert len(list(tx.run("CREATE (p:Person {name: $name}) RETURN p", name="Roger"))) == 1
             with pytest.raises(neo4j.exceptions.ConstraintError) as caught:
-                tx.run("CREATE (p:Person {name: $name})", name="Roger").consume()
+                list(tx.run("CREATE (p:Person {name: $name}) RETURN p", name="Roger"))
             assert caught.value.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
             assert caught.value.message == ROGER
             tx.close()
         assert driver.execute_query("MATCH (p:Person) RETURN count(p) AS c").records[0]["c"] == 0
+
+
+def test_the_settings_file_chooses_the_mode(tmp_path):
+    (tmp_path / "graphplex.toml").write_text('constraint_checking = "commit"\n', encoding="utf-8")
+    with DBMS.open(tmp_path) as dbms, dbms.session() as s:
+        s.run("CREATE CONSTRAINT FOR (p:Person) REQUIRE p.name IS UNIQUE").consume()
+        tx = s.begin_transaction()
+        tx.run("CREATE (:Person {name: 'Roger'})").consume()
+        tx.run("CREATE (:Person {name: 'Roger'})").consume()   # deferred to the commit
+        with pytest.raises(ConstraintError):
+            tx.commit()
