@@ -45,6 +45,12 @@ def test_a_syntax_error_is_42001_invalid_syntax(driver):
     assert error.gql_classification == neo4j.exceptions.GqlErrorClassification.CLIENT_ERROR
     assert error.diagnostic_record == {"OPERATION": "", "OPERATION_CODE": "0", "CURRENT_SCHEMA": "/",
                                        "_classification": "CLIENT_ERROR"}
+
+
+def test_find_by_gql_status_finds_the_error(driver):
+    error = _error(driver, "RETURN 1 +", CypherSyntaxError)
+    if not hasattr(error, "find_by_gql_status"):
+        pytest.skip("find_by_gql_status is new in the 6.0 driver")
     assert error.find_by_gql_status("42001") is error and error.find_by_gql_status("50N42") is None
 
 
