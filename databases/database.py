@@ -368,13 +368,19 @@ class QueryResult:
         self.check_unique = check_unique and not implicit
         self.profile_stats: dict | None = {} if plan.profile else None
         # Looked at before anything runs, as Neo4j does when it plans: a label the statement creates is unknown.
-        self.notifications = plan.notifications_now(ctx.txn.storage)
+        self._planned = plan.notifications_now(ctx.txn)
         self._rows: Iterator[dict] | None = None
         self._done = False
 
     @property
     def counters(self) -> Counters:
         return self.ctx.counters
+
+    @property
+    def notifications(self) -> tuple:
+        """What the summary reports: what was known before the statement ran, then what running it found (a
+        schema rule that was there already); complete once the result is exhausted."""
+        return self._planned + tuple(self.ctx.notifications)
 
     def plan_description(self) -> list[dict]:
         return self.plan.describe(self.profile_stats, self.ctx.database_name)

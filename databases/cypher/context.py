@@ -135,6 +135,8 @@ class ExecutionContext:
     clear_query_caches: Callable[[], int] | None = None
     # Lets procedures run statements of their own within this execution (None: they may not).
     statements: NestedStatements | None = None
+    # What running the statement found to tell the user (`notifications.Notification`s: a rule that existed).
+    notifications: list = field(default_factory=list)
 
     def view(self, entity):
         """The version of a node or relationship this transaction sees; raises if it was deleted."""

@@ -273,6 +273,34 @@ def match_tokens(statement: ast.Node) -> tuple[set[str], set[str]]:
     return labels, types
 
 
+def read_property_keys(statement: ast.Node) -> set[str]:
+    """The property keys a statement reads of nodes and relationships: `v.key` (and `v {.key}`) where `v` is
+    bound by a pattern to a node or a single relationship (or renamed from one by `WITH v AS w`), and the keys of
+    patterns' property maps. Neo4j warns for these only (not `map.key`), and only in a read-only statement: a
+    caller asks for those alone (no CREATE or MERGE here, so every pattern's map is a predicate)."""
+    entities: set[str] = set()
+    for node in statement.walk():
+        if isinstance(node, ast.NodePattern) and node.variable:
+            entities.add(node.variable)
+        elif isinstance(node, ast.RelationshipPattern) and node.variable and node.length is None:
+            entities.add(node.variable)
+        elif isinstance(node, ast.ReturnItem) and isinstance(node.expression, ast.Variable) \
+                and node.expression.name in entities:
+            entities.add(node.name)
+    keys: set[str] = set()
+    for node in statement.walk():
+        if isinstance(node, ast.Property):
+            if isinstance(node.subject, ast.Variable) and node.subject.name in entities:
+                keys.add(node.key)
+        elif isinstance(node, ast.MapProjection):
+            if node.subject.name in entities:
+                keys.update(item[1] for item in node.items if item[0] == "property")
+        elif isinstance(node, (ast.NodePattern, ast.RelationshipPattern)):
+            if isinstance(node.properties, ast.MapLiteral):
+                keys.update(key for key, _ in node.properties.items)
+    return keys
+
+
 def cartesian_product(pattern: tuple[ast.PatternPart, ...], bound: set[str]) -> Notification | None:
     """The notification of a MATCH whose pattern parts fall into disconnected groups (variables bound before
     connect the parts that use them)."""

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from graphplex.databases.cypher.context import Counters, ExecutionContext
 from graphplex.databases.cypher.termination import checked_rows
 from graphplex.databases.cypher.batch_failures import reporting_commits
-from graphplex.databases.cypher.notifications import Notification, unknown_label, unknown_relationship_type
+from graphplex.databases.cypher.notifications import (
+    Notification, unknown_label, unknown_property_key, unknown_relationship_type,
+)
 from graphplex.databases.cypher.plan_description import describe
 
 if TYPE_CHECKING:
-    from graphplex.databases.storage import StorageEngine
+    from graphplex.databases.storage import StorageTransaction
 
 Rows = Iterator[dict]
 RowFunction = Callable[[Rows, ExecutionContext], Rows]
@@ -60,18 +62,25 @@ class Plan:
     notifications: tuple[Notification, ...] = ()
     unknown_labels: frozenset[str] = frozenset()  # named by a MATCH, not in the database when planned
     unknown_types: frozenset[str] = frozenset()
+    unknown_keys: frozenset[str] = frozenset()  # property keys read that were no tokens when planned
     if_no_effect: tuple[Notification, ...] = ()  # reported when the statement changed nothing (DROP … IF EXISTS)
 
-    def notifications_now(self, storage: StorageEngine) -> tuple[Notification, ...]:
-        """The notifications of one run: those found while planning, and the MATCH clauses' labels and types
-        the database still does not hold. Only the tokens missing when planned are looked up again (a token, once
-        there, stays known, as Neo4j's tokens do), so a cached plan costs nothing more here."""
+    def notifications_now(self, txn: StorageTransaction) -> tuple[Notification, ...]:
+        """The notifications of one run in `txn`: those found while planning, and the MATCH clauses' labels and
+        types the database still does not hold, and the property keys read that are still no tokens (neither in
+        the database nor written first by `txn`). Only the tokens missing when planned are looked up again (a
+        token, once there, stays known, as Neo4j's tokens do), so a cached plan costs nothing more here."""
+        storage = txn.storage
         found = list(self.notifications)
         if self.unknown_labels:
             found += [unknown_label(name) for name in sorted(self.unknown_labels) if not storage.label_count(name)]
         if self.unknown_types:
             present = set(storage.types_in_use())
             found += [unknown_relationship_type(name) for name in sorted(self.unknown_types - present)]
+        if self.unknown_keys:
+            missing = storage.property_keys.missing(self.unknown_keys)
+            if missing:
+                found += [unknown_property_key(key) for key in sorted(missing - txn.new_property_keys())]
         return tuple(found)
 
     def notifications_after(self, counters: Counters) -> tuple[Notification, ...]:

@@ -15,7 +15,7 @@ from graphplex.databases.cypher.catalog_commands import plan_catalog_command
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.notifications import (
-    cartesian_product, deprecations, dropped_nothing, importing_with, match_tokens,
+    cartesian_product, deprecations, dropped_nothing, importing_with, match_tokens, read_property_keys,
 )
 from graphplex.databases.cypher.patterns import PatternPlanner
 from graphplex.databases.cypher.plan import Operator, Plan
@@ -79,10 +79,16 @@ class Planner:
         return plan
 
     def _note(self, plan: Plan, statement: ast.Query) -> None:
-        """What the summary will report of the statement: the notifications found while planning, and the labels
-        and types its MATCH clauses name that the database does not hold now (checked again when it runs)."""
+        """What the summary will report of the statement: the notifications found while planning, and, of a
+        read-only statement (Neo4j looks at no other), the labels and types its MATCH clauses name that the database
+        does not hold now and the property keys it reads that are no tokens (checked again when it runs)."""
         found = [n for operator in _walk_operators(plan.operators) for n in operator.notifications]
         plan.notifications = tuple(deprecations(statement) + found)
+        if plan.query_type != "r":
+            return
+        keys = read_property_keys(statement)
+        if keys:
+            plan.unknown_keys = frozenset(self.storage.property_keys.missing(keys))
         labels, types = match_tokens(statement)
         if labels:
             plan.unknown_labels = frozenset(label for label in labels if not self.storage.label_count(label))

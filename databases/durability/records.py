@@ -26,6 +26,9 @@ An operation is its kind (one byte) and fields; labels, properties and schema fi
     0x07 vertex batch    labels, keys (list of strings), columns (string of struct codes q, d, ?), u32 count,
                          then per vertex: i64 gid and one fixed-width value a key
     0x08 edge batch      type, keys, columns, u32 count, then per edge: i64 gid, source, target, the values
+    0x09 property keys   keys (list of strings): tokens no vertex or edge of the record may hold (a commit's new
+                         keys, a snapshot's whole registry; added within version 2: a file without one reads as
+                         before, its keys taken from the vertices and edges)
 
 Batches hold runs of vertices (or edges) alike in labels (type), keys and value types whose values are all
 integers, floats or booleans: decoding them takes one `struct.iter_unpack`, which keeps recovery fast. The
@@ -33,8 +36,9 @@ count of a commit or operations record counts entries (an operation or a batch);
 operations.
 
 In memory an operation is the tuple `Storage.replay` takes: ("V", gid, labels, props), ("E", gid, type, src,
-dst, props), ("e", gid), ("v", gid), ("S", *SchemaChange fields), ("N", next vertex gid, next edge gid).
-A commit lists its operations as replay needs them: vertices, edges, edge deletions, vertex deletions, schema.
+dst, props), ("e", gid), ("v", gid), ("S", *SchemaChange fields), ("N", next vertex gid, next edge gid), ("K", [property keys]).
+A commit lists its operations as replay needs them: vertices, edges, edge deletions, vertex deletions, schema,
+and the property keys it made tokens.
 """
 from __future__ import annotations
 
@@ -110,6 +114,7 @@ def check_header(kind: FileKind, path: Path | str, data: bytes) -> int:
 
 COMMIT, BEGIN, OPERATIONS, END = 1, 2, 3, 4
 VERTEX, EDGE, EDGE_DELETED, VERTEX_DELETED, SCHEMA, NEXT_IDS, VERTEX_BATCH, EDGE_BATCH = 1, 2, 3, 4, 5, 6, 7, 8
+PROPERTY_KEYS = 9
 BATCH_MIN = 4  # alike operations in a row that are written as one batch
 _COLUMNS = {int: "q", float: "d", bool: "?"}  # property values of fixed width, and their struct codes
 
@@ -263,6 +268,9 @@ def _encode_operation(operation: tuple, out: bytearray) -> None:
         encode_into(dict(zip(_SCHEMA_FIELDS, operation[1:])), out)
     elif kind == "N":
         out += _KIND_I64_I64.pack(NEXT_IDS, operation[1], operation[2])
+    elif kind == "K":
+        out.append(PROPERTY_KEYS)
+        encode_into(list(operation[1]), out)
     else:
         raise ValueError(f"not an operation: {operation!r}")
 
@@ -310,6 +318,11 @@ def _decode_operations(payload: bytes, position: int, count: int) -> tuple[list,
         elif kind == NEXT_IDS:
             append(("N",) + _I64_I64.unpack_from(payload, position))
             position += 16
+        elif kind == PROPERTY_KEYS:
+            keys, position = decode_from(payload, position)
+            if type(keys) is not list or not all(type(key) is str for key in keys):
+                raise _malformed(f"property keys that are no list of strings: {keys!r}")
+            append(("K", keys))
         elif kind == VERTEX_BATCH or kind == EDGE_BATCH:
             position = _decode_batch("V" if kind == VERTEX_BATCH else "E", payload, position, append)
         else:
@@ -371,7 +384,9 @@ def commit_operations(txn: Transaction) -> list:
             else:
                 edges.append(("E", entity.gid, entity.type, entity.src.gid, entity.dst.gid, dict(head.props)))
     schema = [("S",) + astuple(change) for change in txn.schema_changes()]
-    return vertices + edges + dead_edges + dead_vertices + schema
+    new_keys = txn.new_property_keys()
+    tokens = [("K", sorted(new_keys))] if new_keys else []
+    return vertices + edges + dead_edges + dead_vertices + schema + tokens
 
 
 def graph_operations(txn: Transaction, storage: Storage) -> Iterator[tuple]:

@@ -24,6 +24,8 @@ def write_snapshot(storage: Storage, directory: Path) -> int:
 
         def operations():
             yield from graph_operations(txn, storage)
+            # The tokens, also those nothing holds any more (read after the snapshot began: a superset is harmless).
+            yield ("K", storage.property_keys.names())
             # Ids are never reused, not even those of entities deleted before the snapshot.
             yield ("N", storage.peek_vertex_gid(), storage.peek_edge_gid())
         write_graph_file(SNAPSHOT, path, ts, operations())

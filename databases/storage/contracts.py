@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from graphplex.databases.storage.modes import StorageMode
     from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex
     from graphplex.databases.storage.schema import Schema, SchemaChange
+    from graphplex.databases.storage.tokens import PropertyKeys
     from graphplex.databases.storage.transaction_state import Status
 
 
@@ -55,6 +56,7 @@ class StorageEngine(Protocol):
     schema: "Schema"
     commit_lock: threading.Lock
     last_commit_ts: int
+    property_keys: "PropertyKeys"  # the property-key tokens (`tokens`)
 
     def begin(self, isolation_level: "IsolationLevel | str | None" = None,
               memory_limit: int | None = None) -> "StorageTransaction":
@@ -234,6 +236,9 @@ class StorageTransaction(Protocol):
 
     def schema_changes(self) -> tuple:
         """The schema changes this transaction recorded."""
+
+    def new_property_keys(self) -> frozenset:
+        """The property keys its commit makes tokens (`tokens`): written here, no tokens yet."""
 
     # --- phase 3 --------------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.records import CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge, element_id
 from graphplex.databases.storage.schema import Schema, SchemaChange
+from graphplex.databases.storage.tokens import PropertyKeys
 from graphplex.databases.storage.transaction import Transaction
 
 
@@ -32,6 +33,7 @@ class Storage:
         self.edges: dict[int, Edge] = {}
         self.indexes = IndexSet()
         self.schema = Schema(self.indexes)
+        self.property_keys = PropertyKeys()
         self.write_lock = threading.Lock()
         self.commit_lock = threading.Lock()
         self.last_commit_ts = 0
@@ -220,10 +222,16 @@ class Storage:
         """Applies a redo record as committed state (recovery runs alone, before any transaction)."""
         owner = CommitInfo(commit_ts=commit_ts)
         schema = []
+        # Tokens: the keys of what the record writes (files written before the registry carry nothing else), and
+        # what its "K" operations name (keys no entity holds any more: the registry of a snapshot, a commit's new
+        # keys).
+        keys: set[str] = set()
         for operation in operations:
             kind = operation[0]
             if kind == "V":
                 _, gid, labels, props = operation
+                if props:
+                    keys.update(props)
                 version = Version(owner, self.label_set(labels), props)
                 vertex = self.vertices.get(gid)
                 if vertex is None:
@@ -235,6 +243,8 @@ class Storage:
                 self._next_vertex = max(self._next_vertex, gid + 1)
             elif kind == "E":
                 _, gid, type_, src, dst, props = operation
+                if props:
+                    keys.update(props)
                 version = Version(owner, None, props)
                 edge = self.edges.get(gid)
                 if edge is None:
@@ -251,6 +261,8 @@ class Storage:
             elif kind == "N":
                 self._next_vertex = max(self._next_vertex, operation[1])
                 self._next_edge = max(self._next_edge, operation[2])
+            elif kind == "K":
+                keys.update(operation[1])
             elif kind in ("v", "e"):
                 entity = (self.vertices if kind == "v" else self.edges).get(operation[1])
                 if entity is not None:
@@ -260,6 +272,10 @@ class Storage:
                 schema.append(SchemaChange(*operation[1:]))
         if schema:
             self.schema.apply(schema, self.all_entities, owner)
+            for change in schema:
+                keys.update(change.properties)
+        if keys:
+            self.property_keys.add(keys)
         self.last_commit_ts = max(self.last_commit_ts, commit_ts)
         self.reserved_ts = self.last_commit_ts
 

@@ -310,6 +310,8 @@ class Transaction(TransactionState):
     def _publish(self, ts: int) -> None:
         storage = self.storage
         own = self.info
+        if self._new_keys:
+            storage.property_keys.add(self._new_keys)  # before the commit is seen: a snapshot then holds them
         with storage.write_lock:
             own.commit_ts = ts
             storage.last_commit_ts = ts

@@ -52,6 +52,9 @@ class TransactionState:
         self.commit_ts: int | None = None
         self._written: dict = {}
         self._schema_changes: list = []
+        # The property keys this transaction wrote that were no tokens when it wrote them (`tokens`): its commit
+        # makes them tokens. None until there is one.
+        self._new_keys: set[str] | None = None
         # The entities the running statement created or gave values or labels, kept only while uniqueness is
         # checked at the end of each statement (`begin_statement`); None otherwise.
         self._statement_writes: dict | None = None
@@ -155,6 +158,22 @@ class TransactionState:
             for key in set(props) | (set(current.props) if replace else set()):
                 self._guarded(self.write_guard.set_property, entity, current, key)
 
+    def new_property_keys(self) -> frozenset[str]:
+        """The keys this transaction's commit makes tokens: those it wrote (or named in a schema change) that are
+        still no tokens. Until then they count as tokens for this transaction alone."""
+        if not self._new_keys:
+            return frozenset()
+        return frozenset(self.storage.property_keys.missing(self._new_keys))
+
+    def _note_keys(self, keys) -> None:
+        """Remembers which of `keys`, just written, are no tokens yet (a subset test when none is new)."""
+        missing = self.storage.property_keys.missing(keys)
+        if missing:
+            if self._new_keys is None:
+                self._new_keys = missing
+            else:
+                self._new_keys |= missing
+
     def _check_committable(self) -> None:
         """Refuses to commit an ended, terminated or failed transaction (rolling the latter two back)."""
         if not self.is_open:
@@ -235,6 +254,8 @@ class TransactionState:
         clean = self._clean_props(props)
         if self.write_guard is not None:
             self._guarded(getattr(self.write_guard, guard_check), token, clean)
+        if clean:
+            self._note_keys(clean)
         return Version(self.info, labels, clean, props_shared=clean is _NO_PROPS)
 
     def _created(self, entity) -> None:
@@ -252,6 +273,8 @@ class TransactionState:
             return False
         version.props[key] = list(value) if isinstance(value, tuple) else value
         self._allocate(value_bytes(value))
+        if key not in self.storage.property_keys:
+            self._note_keys((key,))
         return True
 
     def _write_properties(self, version: Version, props: dict, replace: bool) -> None:
@@ -265,6 +288,7 @@ class TransactionState:
             else:
                 version.props[key] = list(value) if isinstance(value, tuple) else value
                 self._allocate(value_bytes(value))
+        self._note_keys([key for key, value in props.items() if value is not None])
 
     def _label_change(self, vertex, labels: Iterable[str], adding: bool) -> tuple[Version, list]:
         """Before adding (or removing) labels: the own version of `vertex` and the labels that change on it."""
@@ -415,6 +439,8 @@ class TransactionState:
         if checked is None:
             return False
         self._schema_changes.append(checked)
+        if checked.properties:
+            self._note_keys(checked.properties)  # Neo4j makes the tokens of the keys a schema rule names
         return True
 
     def written_entities(self) -> tuple:

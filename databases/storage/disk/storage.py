@@ -24,6 +24,10 @@ from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.records import ANCIENT, Edge, LabelSets, Version, Vertex, element_id
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from graphplex.databases.storage.schema import Schema, SchemaChange
+from graphplex.databases.storage.tokens import PropertyKeys
+
+
+PROPERTY_KEYS = "property_keys"  # the `meta` row of the property-key tokens
 
 
 @dataclass(eq=False)
@@ -72,6 +76,7 @@ class DiskStorage:
         self._schema_history: list[tuple] = store.read_meta(self._writer, "schema", [])
         if self._schema_history:
             self.schema.apply([SchemaChange(*fields) for fields in self._schema_history], lambda _: (), ANCIENT)
+        self.property_keys = PropertyKeys(self._stored_property_keys())
         # The commit that filled each index created since the store opened: an older snapshot has no entries
         # in it and scans instead.
         self.index_ts: dict[str, int] = {}
@@ -80,6 +85,20 @@ class DiskStorage:
         self.locks: dict[tuple[str, int], DiskTransaction] = {}
         self._committing: DiskTransaction | None = None
         self.closed = False
+
+    def _stored_property_keys(self) -> list[str]:
+        """The tokens the store keeps in its `meta` row; a store written before there was one holds none, and gets
+        the keys its nodes, relationships and schema use, once."""
+        keys = store.read_meta(self._writer, PROPERTY_KEYS, None)
+        if keys is not None:
+            return keys
+        found = {key for change in self._schema_history for key in SchemaChange(*change).properties}
+        for (data,) in self._writer.execute("SELECT data FROM nodes"):
+            found.update(store.decode_node(data)[1])
+        for (props,) in self._writer.execute("SELECT props FROM edges"):
+            found.update(store.decode_props(props))
+        store.write_meta(self._writer, PROPERTY_KEYS, sorted(found))
+        return sorted(found)
 
     def _new_index(self, *fields, **named) -> DiskIndex:
         return DiskIndex(*fields, **named, store=self)
@@ -174,6 +193,7 @@ class DiskStorage:
             undo_schema = None
             ts = mvcc.next_commit_ts(self)
             created: set[str] = set()
+            new_keys: frozenset[str] = frozenset()
             try:
                 mvcc.validate(txn)
                 if txn.schema_changes():
@@ -186,6 +206,9 @@ class DiskStorage:
                     self._schema_history.extend(astuple(change) for change in txn.schema_changes())
                     store.write_meta(writer, "schema", self._schema_history)
                 txn.write(writer, ts)
+                new_keys = txn.new_property_keys()
+                if new_keys:
+                    store.write_meta(writer, PROPERTY_KEYS, self.property_keys.names() + sorted(new_keys))
                 store.write_meta(writer, "last_commit_ts", ts)
                 store.write_meta(writer, "next_ids", (self._next_vertex, self._next_edge))
                 writer.execute("COMMIT")
@@ -199,6 +222,8 @@ class DiskStorage:
                 self._committing = None
             for name in created:
                 self.index_ts[name] = ts
+            if new_keys:
+                self.property_keys.add(new_keys)
             self.last_commit_ts = self.reserved_ts = ts
             return ts
 

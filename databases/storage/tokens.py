@@ -1,0 +1,53 @@
+"""The property-key tokens of one graph: every key a committed transaction ever gave a value (or named in an index
+or constraint), whether or not anything still holds it, as Neo4j's token store keeps them.
+
+Neo4j creates a token the moment a transaction first uses a name and never removes it, so `db.propertyKeys()`
+lists keys nothing uses any more and `UnknownPropertyKeyWarning` is silent for them. graphplex keeps the same rule
+with one difference, chosen for durability: a token is made by the commit of the transaction that first wrote the
+key, not by the write itself. A transaction that rolls back leaves no token (in Neo4j it does), because the log and
+the snapshots, which rebuild the registry on recovery, hold committed transactions only; what a restart recovers is
+then exactly what the database knew before. Until it commits, a transaction sees its own new keys as tokens
+(`TransactionState.new_property_keys`), as it would in Neo4j.
+
+Keys are added often (every write asks `missing`), read rarely in bulk and never removed: the set is replaced, never
+changed in place, so readers need no lock and a commit adds its keys with one assignment."""
+from __future__ import annotations
+
+import threading
+from typing import Iterable
+
+
+class PropertyKeys:
+    """The registry of one storage. `missing(keys)` is the per-write question (a C-level subset test when nothing
+    is new); `add` is called by a commit (and by recovery) with what it made known."""
+
+    __slots__ = ("_keys", "_adding")
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        self._keys: frozenset[str] = frozenset(keys)
+        self._adding = threading.Lock()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def missing(self, keys: Iterable[str]) -> set[str]:
+        """The keys of `keys` that are no token yet (empty when all are)."""
+        known = self._keys
+        if known.issuperset(keys):
+            return set()
+        return {key for key in keys if key not in known}
+
+    def add(self, keys: Iterable[str]) -> None:
+        """Makes `keys` tokens (they stay tokens)."""
+        keys = frozenset(keys)
+        if keys <= self._keys:
+            return
+        with self._adding:
+            self._keys = self._keys | keys
+
+    def names(self) -> list[str]:
+        """Every token, sorted."""
+        return sorted(self._keys)

@@ -1,0 +1,144 @@
+"""The property-key token registry (`storage.tokens`) keeps its documented rule on both engines and through
+recovery: after any sequence of committed and rolled-back transactions, the tokens are exactly the keys that
+committed transactions gave a value (also those removed again, in the same transaction or later) or named in a
+schema rule; a rolled-back transaction leaves none; a transaction sees its own new keys."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from graphplex.databases.durability import TransactionLog
+from graphplex.databases.storage import SchemaChange, Storage
+from graphplex.databases.storage.disk.storage import DiskStorage
+
+KEYS = st.sampled_from(["a", "b", "c", "d", "e", "f"])
+VALUES = st.one_of(st.none(), st.integers(-3, 3), st.text(max_size=2))
+OPERATIONS = st.one_of(
+    st.tuples(st.just("create"), st.dictionaries(KEYS, VALUES, max_size=3)),
+    st.tuples(st.just("edge"), st.dictionaries(KEYS, VALUES, max_size=2)),
+    st.tuples(st.just("set"), KEYS, VALUES),
+    st.tuples(st.just("replace"), st.dictionaries(KEYS, VALUES, max_size=3)),
+    st.tuples(st.just("merge"), st.dictionaries(KEYS, VALUES, max_size=3)),
+    st.tuples(st.just("delete")),
+    st.tuples(st.just("index"), KEYS),
+)
+TRANSACTIONS = st.lists(st.tuples(st.lists(OPERATIONS, min_size=1, max_size=5), st.booleans()),
+                        min_size=1, max_size=6)
+
+
+def _run(storage, operations: list, commit: bool, indexed: set[str]) -> set[str]:
+    """Runs one transaction; returns the keys its commit made known by the rule (empty when rolled back)."""
+    txn = storage.begin()
+    written: set[str] = set()
+    vertex = None
+    for operation in operations:
+        kind = operation[0]
+        if kind in ("create", "edge"):
+            props = operation[1]
+            vertex = txn.create_vertex(["L"], props if kind == "create" else None)
+            if kind == "edge":
+                txn.create_edge(vertex, vertex, "R", props)
+            written.update(key for key, value in props.items() if value is not None)
+        elif vertex is None:
+            continue
+        elif kind == "set":
+            txn.set_property(vertex, operation[1], operation[2])
+            if operation[2] is not None:
+                written.add(operation[1])
+        elif kind in ("replace", "merge"):
+            txn.set_properties(vertex, operation[1], replace=kind == "replace")
+            written.update(key for key, value in operation[1].items() if value is not None)
+        elif kind == "delete":
+            txn.delete_vertex(vertex, detach=True)
+            vertex = None
+    for operation in operations:
+        if operation[0] == "index" and operation[1] not in indexed:
+            txn.change_schema(SchemaChange("create_index", f"i_{operation[1]}", "NODE", "L", (operation[1],)))
+            indexed.add(operation[1])
+            written.add(operation[1])
+    assert set(txn.new_property_keys()) == written - set(storage.property_keys.names()), \
+        "a transaction sees its own new keys before they are tokens"
+    if commit:
+        txn.commit()
+        return written
+    txn.rollback()
+    for operation in operations:
+        if operation[0] == "index":
+            indexed.discard(operation[1])
+    return set()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TRANSACTIONS)
+def test_in_memory_tokens_are_the_committed_keys_and_recovery_rebuilds_them(transactions):
+    directory = Path(tempfile.mkdtemp(prefix="tokens-"))
+    try:
+        storage = Storage()
+        log = TransactionLog(storage, directory)
+        expected: set[str] = set()
+        indexed: set[str] = set()
+        for operations, commit in transactions:
+            expected |= _run(storage, operations, commit, indexed)
+            assert storage.property_keys.names() == sorted(expected)
+        log.close(checkpoint=False)
+        replayed = Storage()
+        TransactionLog(replayed, directory).close(checkpoint=True)  # recovered from the log, then a snapshot
+        assert replayed.property_keys.names() == sorted(expected)
+        from_snapshot = Storage()
+        TransactionLog(from_snapshot, directory).close(checkpoint=False)
+        assert from_snapshot.property_keys.names() == sorted(expected)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TRANSACTIONS)
+def test_on_disk_tokens_are_the_committed_keys_and_survive_reopening(transactions):
+    directory = Path(tempfile.mkdtemp(prefix="tokens-disk-"))
+    try:
+        storage = DiskStorage(directory, "tokens")
+        expected: set[str] = set()
+        indexed: set[str] = set()
+        for operations, commit in transactions:
+            expected |= _run(storage, operations, commit, indexed)
+            assert storage.property_keys.names() == sorted(expected)
+        storage.close()
+        reopened = DiskStorage(directory, "tokens")
+        assert reopened.property_keys.names() == sorted(expected)
+        reopened.close()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_keys_removed_before_a_snapshot_stay_tokens_after_it(tmp_path):
+    storage = Storage()
+    log = TransactionLog(storage, tmp_path)
+    txn = storage.begin()
+    vertex = txn.create_vertex([], {"gone": 1, "kept": 2})
+    txn.commit()
+    txn = storage.begin()
+    txn.set_property(vertex, "gone", None)
+    txn.commit()
+    log.checkpoint()  # the log is truncated: only the snapshot knows that `gone` was ever used
+    log.close(checkpoint=False)
+    recovered = Storage()
+    TransactionLog(recovered, tmp_path).close(checkpoint=False)
+    assert recovered.property_keys.names() == ["gone", "kept"]
+
+
+def test_an_analytical_commit_reaches_the_snapshot_written_when_leaving_analytical_mode(tmp_path):
+    from graphplex.databases.storage import StorageMode
+    storage = Storage()
+    log = TransactionLog(storage, tmp_path)
+    storage.switch_mode(StorageMode.IN_MEMORY_ANALYTICAL)
+    txn = storage.begin()
+    txn.set_property(txn.create_vertex([], {"x": 1}), "x", None)
+    txn.commit()
+    storage.switch_mode(StorageMode.IN_MEMORY_TRANSACTIONAL, log.checkpoint)
+    log.close(checkpoint=False)
+    recovered = Storage()
+    TransactionLog(recovered, tmp_path).close(checkpoint=False)
+    assert recovered.property_keys.names() == ["x"]
