@@ -240,7 +240,7 @@ class Database:
     def execute(self, query: str, parameters: dict | None = None, *, transaction: StorageTransaction | None = None,
                 new_batch: Callable[[], BatchTransaction] | None = None,
                 statement: ast.Statement | None = None, host: Host | None = None,
-                statements: StatementDoor | None = None) -> "QueryResult":
+                statements: StatementDoor | None = None, check_statements: bool = True) -> "QueryResult":
         """Runs a statement; the result streams lazily. Without `transaction` the statement runs in its own
         transaction, committed when the result is exhausted (or rolled back if it fails). `new_batch` lets
         `CALL { } IN TRANSACTIONS` open its batches when the caller's transaction is an implicit one; `statement`
@@ -277,7 +277,9 @@ class Database:
                                import_dir=self.import_dir, host=host, checkpoint=self.checkpoint,
                                clear_query_caches=self.plans.clear,
                                statements=NestedPlanner(self, statements if statements is not None else OwnDoor()))
-        return QueryResult(plan, ctx, implicit, self.constraint_checking == "statement")
+        # `check_statements` False: the caller commits right after this statement (an auto-commit transaction),
+        # and the commit checks every constraint anyway.
+        return QueryResult(plan, ctx, implicit, check_statements and self.constraint_checking == "statement")
 
 
 class NestedPlanner:

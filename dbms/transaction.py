@@ -215,7 +215,7 @@ class DBMSTransaction:
         handle = self.dbms.databases[database]
         batches = (lambda: self.new_batch(database)) if self.implicit else None
         query_result = handle.execute(request.text, request.parameters, transaction=child, new_batch=batches,
-                                      statement=request.statement,
+                                      statement=request.statement, check_statements=not self.implicit,
                                       statements=TransactionStatements(self, database),
                                       host=ProcedureHost(self, database))
         return self._result(query_result, request.text, request.parameters, database)
