@@ -67,6 +67,11 @@ KINDS: dict[str, NotificationKind] = {
         "`{name}` does not exist.", "INFORMATION", "SCHEMA", "00NA1",
         "note: successful completion - index or constraint does not exist. `{detail}` has no effect. `{name}` does "
         "not exist."),
+    "index or constraint already exists": NotificationKind(
+        "Neo.ClientNotification.Schema.IndexOrConstraintAlreadyExists", "`{detail}` has no effect.",
+        "`{name}` already exists.", "INFORMATION", "SCHEMA", "00NA0",
+        "note: successful completion - index or constraint already exists. `{detail}` has no effect. `{name}` "
+        "already exists."),
     "unbounded shortest path": NotificationKind(
         "Neo.ClientNotification.Statement.UnboundedVariableLengthPattern",
         "The provided pattern is unbounded, consider adding an upper limit to the number of node hops.",

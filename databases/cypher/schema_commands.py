@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.errors import syntax_error
+from graphplex.databases.cypher.notifications import Notification
 from graphplex.databases.cypher.plan import Operator, Plan
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.storage import NODE, SchemaChange
 from graphplex.databases.storage.schema import LOOKUP_INDEXES
-from graphplex.databases.storage.schema_errors import INDEX_PROVIDERS, equivalent_index, index_exists
+from graphplex.databases.storage.schema_checks import Rule, existing_rule
+from graphplex.databases.storage.schema_errors import INDEX_PROVIDERS, equivalent_index, index_exists, token
 
 if TYPE_CHECKING:
     from graphplex.databases.cypher.planner import Planner
@@ -35,8 +37,13 @@ def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
         change, counter = _schema_change(statement)
 
         def apply(ctx, name: str | None) -> None:
-            if ctx.txn.change_schema(change if name is None else replace(change, name=name)):
+            named = change if name is None else replace(change, name=name)
+            if ctx.txn.change_schema(named):
                 setattr(ctx.counters, counter, getattr(ctx.counters, counter) + 1)
+            elif named.if_not_exists:
+                existing = existing_rule(ctx.txn.storage.schema, ctx.txn.schema_changes(), named)
+                if existing is not None:
+                    ctx.notifications.append(_already_exists(_create_text(named), _rule_text(named, existing)))
 
     def run(rows, ctx):
         for _ in rows:
@@ -63,6 +70,10 @@ def _lookup_index_exists(statement: ast.CreateIndex, ctx, name: str | None) -> N
     EXISTS."""
     index_id, existing, entity_type = next(i for i in LOOKUP_INDEXES if i[2] == statement.entity_type)
     if statement.if_not_exists:
+        wanted = f" {token(name or statement.name)}" if name or statement.name else ""
+        target = "(e) ON EACH labels(e)" if entity_type == NODE else "()-[e]-() ON EACH type(e)"
+        ctx.notifications.append(_already_exists(f"CREATE LOOKUP INDEX{wanted} IF NOT EXISTS FOR {target}",
+                                                 f"LOOKUP INDEX {existing} FOR {target}"))
         return
     schema = "(:<any-labels>)" if entity_type == NODE else "()-[:<any-types>]-()"
     wanted = name if name is not None else statement.name
@@ -70,6 +81,45 @@ def _lookup_index_exists(statement: ast.CreateIndex, ctx, name: str | None) -> N
         raise equivalent_index(f"Index( id={index_id}, name='{existing}', type='LOOKUP', schema={schema}, "
                                f"indexProvider='{LOOKUP_PROVIDER}' )")
     raise index_exists(schema)
+
+
+def _already_exists(command: str, existing: str) -> Notification:
+    """Neo4j's IndexOrConstraintAlreadyExists (00NA0) of a `CREATE … IF NOT EXISTS` that did nothing."""
+    return Notification("index or constraint already exists", existing, command)
+
+
+def _create_text(change: SchemaChange) -> str:
+    """The command as Neo4j repeats it: `CREATE RANGE INDEX x IF NOT EXISTS FOR (e:L) ON (e.p)`, `CREATE
+    CONSTRAINT IF NOT EXISTS FOR (e:L) REQUIRE (e.p) IS UNIQUE` (the name only when given)."""
+    name = f" {token(change.name)}" if change.name else ""
+    pattern, properties = _schema_parts(change.entity_type, change.label, change.properties)
+    if change.action == "create_index":
+        return f"CREATE {change.index_type} INDEX{name} IF NOT EXISTS FOR {pattern} ON {properties}"
+    return (f"CREATE CONSTRAINT{name} IF NOT EXISTS FOR {pattern} REQUIRE {properties} "
+            f"{_requirement(change.kind, change.entity_type, change.property_types)}")
+
+
+def _rule_text(change: SchemaChange, rule: Rule) -> str:
+    """The rule that was there, as Neo4j names it: `RANGE INDEX x FOR (e:L) ON (e.p)`, `CONSTRAINT c FOR (e:L)
+    REQUIRE (e.p) IS UNIQUE`."""
+    pattern, properties = _schema_parts(rule.entity_type, rule.label, rule.properties)
+    if change.action == "create_index":
+        return f"{rule.index_type} INDEX {token(rule.name)} FOR {pattern} ON {properties}"
+    return (f"CONSTRAINT {token(rule.name)} FOR {pattern} REQUIRE {properties} "
+            f"{_requirement(rule.kind, rule.entity_type, rule.property_types)}")
+
+
+def _schema_parts(entity_type: str, label: str, properties: tuple[str, ...]) -> tuple[str, str]:
+    pattern = f"(e:{token(label)})" if entity_type == NODE else f"()-[e:{token(label)}]-()"
+    return pattern, "(" + ", ".join(f"e.{token(p)}" for p in properties) + ")"
+
+
+def _requirement(kind: str, entity_type: str, property_types: tuple[str, ...]) -> str:
+    if kind == "KEY":
+        return "IS NODE KEY" if entity_type == NODE else "IS RELATIONSHIP KEY"
+    if kind == "PROPERTY_TYPE":
+        return "IS :: " + " | ".join(property_types)
+    return {"UNIQUENESS": "IS UNIQUE", "PROPERTY_EXISTENCE": "IS NOT NULL"}[kind]
 
 
 def _schema_change(statement: ast.Statement) -> tuple[SchemaChange, str]:

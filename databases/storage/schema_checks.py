@@ -116,12 +116,33 @@ def check(rules: Rules, change: "SchemaChange") -> "SchemaChange | None":
     return change
 
 
+def existing_rule(schema: "Schema", pending, change: "SchemaChange") -> Rule | None:
+    """The index or constraint that makes `CREATE … IF NOT EXISTS` of `change` do nothing, in the catalogue as a
+    transaction with `pending` changes sees it (None: it would be created). Neo4j names it in its notification."""
+    rules = rules_of(schema)
+    for earlier in pending:
+        record(rules, earlier)
+    return _existing(rules, _named(change))
+
+
+def _existing(rules: Rules, change: "SchemaChange") -> Rule | None:
+    """What IF NOT EXISTS finds (Neo4j's `DoNothingIfExists…`): a rule of the same schema first (an index of the
+    same type; a constraint of the same kind and property types), else a rule of the same name."""
+    if change.action == "create_index":
+        same = [index for index in rules.indexes.values()
+                if index.same_schema(change) and index.index_type == change.index_type]
+        return same[0] if same else rules.indexes.get(change.name)
+    same = [c for c in rules.constraints.values()
+            if c.same_schema(change) and (c.kind, c.property_types) == (change.kind, change.property_types)]
+    return same[0] if same else rules.constraints.get(change.name)
+
+
 def _create_index(rules: Rules, change: "SchemaChange") -> "SchemaChange | None":
     # Only an index of the same type counts (a text and a range index may share a schema), and only a range index
     # is blocked by a uniqueness or key constraint, whose own index is a range one.
     same_schema = [index for index in rules.indexes.values()
                    if index.same_schema(change) and index.index_type == change.index_type]
-    if change.if_not_exists and (same_schema or change.name in rules.indexes):
+    if change.if_not_exists and _existing(rules, change) is not None:
         return None
     for index in same_schema:
         if index.name == change.name and index.owner is None:
@@ -138,7 +159,7 @@ def _create_index(rules: Rules, change: "SchemaChange") -> "SchemaChange | None"
 def _create_constraint(rules: Rules, change: "SchemaChange") -> "SchemaChange | None":
     same_schema = [c for c in rules.constraints.values() if c.same_schema(change)]
     equal = [c for c in same_schema if (c.kind, c.property_types) == (change.kind, change.property_types)]
-    if change.if_not_exists and (equal or change.name in rules.constraints):
+    if change.if_not_exists and _existing(rules, change) is not None:
         return None
     for constraint in equal:
         if constraint.name == change.name:
