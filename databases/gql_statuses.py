@@ -56,7 +56,7 @@ GQL_STATUS_BY_CODE: dict[str, str] = {
     "Neo.ClientError.Security.Unauthorized": "42NFF",
     "Neo.ClientError.Security.Forbidden": "42NFF",
     "Neo.ClientError.Security.AuthenticationRateLimit": "42NFF",
-    "Neo.ClientError.Security.CredentialsExpired": "42NFD",
+    "Neo.ClientError.Security.CredentialsExpired": "42NFF",  # with 42NFD "credentials expired" as its cause
     # Transactions.
     "Neo.ClientError.Transaction.TransactionNotFound": "25N04",
     "Neo.ClientError.Transaction.TransactionAccessedConcurrently": "25N03",
@@ -123,8 +123,6 @@ _DESCRIPTIONS: dict[str, str] = {
     "42N02": _ACCESS + "writing in read access mode. Writing in read access mode not allowed.",
     "42N11": _ACCESS + "database or alias already exists",
     "42N51": _ACCESS + "invalid parameter",
-    "42NFD": _ACCESS + "credentials expired. Permission denied. The credentials you provided were valid, but must "
-                       "be changed before you can use this instance.",
     "42NFF": _ACCESS + "permission/access denied. Access denied, see the security logs for details.",
     "50N05": "error: general processing exception - deadlock detected. Deadlock detected while trying to acquire "
              "locks. See log for more details.",
