@@ -748,6 +748,8 @@ def _function_call(expr: ast.FunctionCall, scope: Scope) -> Compiled:
         spec = FUNCTIONS.get(name)
     if spec is None:
         raise syntax_error(f"Unknown function '{expr.name}'")
+    if name == "exists" and len(expr.args) == 1 and isinstance(expr.args[0], ast.PatternExpression):
+        return _subquery_expression(expr.args[0], scope)  # Neo4j 5's predicate function over a pattern
     if any(isinstance(arg, ast.PatternExpression) for arg in expr.args):
         raise syntax_error("A pattern expression should only be used in order to test the existence of a pattern. "
                            "It should therefore only be used in contexts that evaluate to a boolean, e.g. in the "
