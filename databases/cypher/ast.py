@@ -386,7 +386,8 @@ class NodePattern(Node):
 @node
 class RelationshipPattern(Node):
     """`direction` is "out" (->), "in" (<-) or "both" (undirected). `length` is None for a single hop, else
-    (min, max) with None for an open bound. `types` and `dynamic_types` are alternatives (`:A|$any($t)`)."""
+    (min, max) with None for an open bound. `types` and `dynamic_types` are alternatives (`:A|$any($t)`);
+    `colon_alternatives` says they were written with the colon Neo4j 5 deprecates after `|` (`:A|:B`)."""
 
     variable: str | None = None
     types: tuple[str, ...] = ()
@@ -395,6 +396,7 @@ class RelationshipPattern(Node):
     properties: Expr | None = None
     predicate: Expr | None = None
     dynamic_types: tuple[DynamicLabels, ...] = ()
+    colon_alternatives: bool = False
 
 
 @node

@@ -88,6 +88,13 @@ KINDS: dict[str, NotificationKind] = {
         "removed in a future version. Please use a path with a length of 1 [r*1..1] instead or a Match with a limit.",
         "WARNING", "DEPRECATION", "01N01",
         "warn: feature deprecated with replacement. `{name}` is deprecated. It is replaced by `{detail}`."),
+    "colon between relationship types": NotificationKind(
+        "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
+        "This feature is deprecated and will be removed in future versions.",
+        "The semantics of using colon in the separation of alternative relationship types will change in a future "
+        "version. (Please use '{detail}' instead)",
+        "WARNING", "DEPRECATION", "01N01",
+        "warn: feature deprecated with replacement. `{name}` is deprecated. It is replaced by `{detail}`."),
     "deprecated feature": NotificationKind(
         "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
         "This feature is deprecated and will be removed in future versions.", "{detail}",
@@ -227,6 +234,8 @@ def deprecations(statement: ast.Node) -> list[Notification]:
              if isinstance(node, ast.FunctionCall) and node.lower_name in DEPRECATED_FUNCTIONS}
     found = [Notification("deprecated function", name, anchor=rf"(?<![\w.`])(?P<at>{name})\s*\(")
              for name in sorted(names)]
+    found += [colon_between_types(rel) for rel in statement.walk()
+              if isinstance(rel, ast.RelationshipPattern) and rel.colon_alternatives and _plain_types(rel)]
     for part in (node for node in statement.walk() if isinstance(node, ast.PatternPart) and node.shortest):
         function = "shortestPath" if part.shortest == "shortest" else "allShortestPaths"
         anchor = rf"(?P<at>{function})\s*\("
@@ -240,6 +249,26 @@ def deprecations(statement: ast.Node) -> list[Notification]:
         elif rel is not None and rel.length[1] is None:
             found.append(Notification("unbounded shortest path", _element_text(part.element), anchor=anchor))
     return found
+
+
+def colon_between_types(rel: ast.RelationshipPattern) -> Notification:
+    """`[:A|:B]`, deprecated for `[:A|B]`; the position is the last `|:`, where Neo4j's outermost colon
+    disjunction starts."""
+    names = [_type_text(name) for name in rel.types]
+    pieces = [rf"`?{re.escape(name)}`?" for name in rel.types]
+    anchor = r":\s*" + r"\s*\|\s*:?\s*".join(pieces[:-1]) + r"\s*(?P<at>\|)\s*:\s*" + pieces[-1]
+    return Notification("colon between relationship types", ":" + "|:".join(names), ":" + "|".join(names), anchor)
+
+
+def _plain_types(rel: ast.RelationshipPattern) -> bool:
+    """Where Neo4j deprecates the colon rather than refusing it: an unnamed relationship of static types with no
+    length, property map or predicate (graphplex accepts the others silently, as earlier Cypher did)."""
+    return (rel.variable is None or rel.variable.startswith(" ")) and not rel.dynamic_types and \
+        rel.length is None and rel.properties is None and rel.predicate is None and len(rel.types) > 1
+
+
+def _type_text(name: str) -> str:
+    return name if re.fullmatch(r"[^\W\d]\w*", name) else "`" + name.replace("`", "``") + "`"
 
 
 def importing_with(clause: ast.CallSubquery, outer: list[str]) -> Notification | None:

@@ -51,6 +51,7 @@ class _Properties:
 class _Types:
     names: tuple[str, ...]
     dynamic: tuple[ast.DynamicLabels, ...] = ()
+    colons: bool = False  # a colon after `|` (`:A|:B`)
 
 
 @ast.node
@@ -801,7 +802,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         detail = _first(children, dict) or {}
         return ast.RelationshipPattern(detail.get("variable"), detail.get("types", ()), direction,
                                        detail.get("length"), detail.get("properties"), detail.get("predicate"),
-                                       detail.get("dynamic_types", ()))
+                                       detail.get("dynamic_types", ()), detail.get("colon_alternatives", False))
 
     def rel_right(self, children):
         return self._relationship(children, "out")
@@ -833,6 +834,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
             elif isinstance(child, _Types):
                 detail["types"] = child.names
                 detail["dynamic_types"] = child.dynamic
+                detail["colon_alternatives"] = child.colons
             elif isinstance(child, _Length):
                 detail["length"] = child.bounds
             elif isinstance(child, _Properties):
@@ -842,8 +844,8 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         return detail
 
     def rel_types(self, children):
-        return _Types(tuple(c for c in children if isinstance(c, str)),
-                      tuple(c for c in children if isinstance(c, ast.DynamicLabels)))
+        names = tuple(c for c in children if isinstance(c, str) and not isinstance(c, Token))
+        return _Types(names, tuple(c for c in children if isinstance(c, ast.DynamicLabels)), _has(children, "COLON"))
 
     def range_literal(self, children):
         bounds = next((c for c in children if isinstance(c, tuple)), (None, None))

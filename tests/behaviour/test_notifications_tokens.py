@@ -141,3 +141,32 @@ def test_an_index_created_earlier_in_the_same_transaction_counts(session):
         [note] = _notes(tx.run("CREATE INDEX IF NOT EXISTS FOR (n:L) ON (n.p)").consume())
         assert note["description"] == "`RANGE INDEX pending FOR (e:L) ON (e.p)` already exists."
         tx.commit()
+
+
+# --- the colon between alternative relationship types -------------------------------------------------------
+
+def test_a_colon_after_the_bar_of_relationship_types_is_deprecated(session):
+    session.run("CREATE (:X)-[:A]->(), ()-[:B]->(), ()-[:C]->(), ()-[:D]->()").consume()
+    result = session.run("MATCH (a)-[:A|:B|:C]->() RETURN count(a) AS c")
+    assert result.single()["c"] == 3, "the colon changes nothing of what matches"
+    summary = result.consume()
+    assert _notes(summary) == [{
+        "code": "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
+        "title": "This feature is deprecated and will be removed in future versions.",
+        "description": "The semantics of using colon in the separation of alternative relationship types will "
+                       "change in a future version. (Please use ':A|B|C' instead)",
+        "severity": "WARNING", "category": "DEPRECATION", "position": {"offset": 16, "line": 1, "column": 17}}]
+    status = next(s for s in summary.gql_status_objects if s.is_notification)
+    assert status.gql_status == "01N01"
+    assert status.status_description == ("warn: feature deprecated with replacement. `:A|:B|:C` is deprecated. "
+                                         "It is replaced by `:A|B|C`.")
+
+
+@pytest.mark.parametrize("query", [
+    "MATCH (a)-[:A|B]->() RETURN a",
+    "MATCH (a)-[:A]->() RETURN a",
+    "MATCH (a)-[:`A|:B`]->() RETURN a",
+])
+def test_relationship_types_without_that_colon_are_not_deprecated(session, query):
+    session.run("CREATE ()-[:A]->(), ()-[:B]->(), ()-[:`A|:B`]->()").consume()
+    assert _codes(session.run(query).consume()) == []
