@@ -311,27 +311,27 @@ def read_property_keys(statement: ast.Node) -> set[str]:
     """The property keys a statement reads of nodes and relationships: `v.key` (and `v {.key}`) where `v` is
     bound by a pattern to a node or a single relationship (or renamed from one by `WITH v AS w`), and the keys of
     patterns' property maps. Neo4j warns for these only (not `map.key`), and only in a read-only statement: a
-    caller asks for those alone (no CREATE or MERGE here, so every pattern's map is a predicate)."""
+    caller asks for those alone (no CREATE or MERGE here, so every pattern's map is a predicate). One walk: the
+    planner runs it on every statement it plans."""
     entities: set[str] = set()
-    for node in statement.walk():
-        if isinstance(node, ast.NodePattern) and node.variable:
-            entities.add(node.variable)
-        elif isinstance(node, ast.RelationshipPattern) and node.variable and node.length is None:
-            entities.add(node.variable)
-        elif isinstance(node, ast.ReturnItem) and isinstance(node.expression, ast.Variable) \
-                and node.expression.name in entities:
-            entities.add(node.name)
+    read: list[tuple[str, str]] = []
     keys: set[str] = set()
     for node in statement.walk():
-        if isinstance(node, ast.Property):
-            if isinstance(node.subject, ast.Variable) and node.subject.name in entities:
-                keys.add(node.key)
-        elif isinstance(node, ast.MapProjection):
-            if node.subject.name in entities:
-                keys.update(item[1] for item in node.items if item[0] == "property")
-        elif isinstance(node, (ast.NodePattern, ast.RelationshipPattern)):
-            if isinstance(node.properties, ast.MapLiteral):
+        kind = type(node)
+        if kind is ast.Property:
+            if type(node.subject) is ast.Variable:
+                read.append((node.subject.name, node.key))
+        elif kind is ast.NodePattern or kind is ast.RelationshipPattern:
+            if node.variable and (kind is ast.NodePattern or node.length is None):
+                entities.add(node.variable)
+            if type(node.properties) is ast.MapLiteral:
                 keys.update(key for key, _ in node.properties.items)
+        elif kind is ast.ReturnItem:
+            if type(node.expression) is ast.Variable and node.expression.name in entities:
+                entities.add(node.name)
+        elif kind is ast.MapProjection:
+            read += [(node.subject.name, item[1]) for item in node.items if item[0] == "property"]
+    keys.update(key for name, key in read if name in entities)
     return keys
 
 
