@@ -3,15 +3,18 @@
 Python has exact types for most Cypher values (`bool`, `int`, `float`, `str`, `list`, `dict`, `datetime.*`);
 `Duration` and `Point` are defined here. Storage needs three things: which values may be stored as properties,
 the Cypher type name of a value (property type constraints), and a total-order key that treats values equal
-exactly when Cypher does (`1 = 1.0`, but `true <> 1`), which the indexes use.
+exactly when Cypher does (`1 = 1.0`, but `true <> 1`), which the indexes use. A value's kind is decided here
+once (`value_kind`); Cypher's and Neo4j's Java names of the kinds are tables beside it.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import math
 from dataclasses import dataclass
+from enum import Enum, auto
 
-__all__ = ["Duration", "Point", "is_storable", "check_storable", "cypher_type_name", "index_key"]
+__all__ = ["Duration", "Point", "Kind", "value_kind", "is_storable", "check_storable", "CYPHER_TYPE_NAMES",
+           "cypher_type_name", "java_type_name", "index_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,36 +72,94 @@ def check_storable(key: str, value: object) -> None:
         )
 
 
+class Kind(Enum):
+    """What a value is, decided once (`value_kind`); each vocabulary of type names (Cypher's, APOC's, the Java
+    class names Neo4j reports for stored values) is a table over these kinds, not another isinstance ladder.
+    NODE, RELATIONSHIP and PATH are told apart by the engine, which knows its entities (`cypher.values.kind_of`)."""
+
+    NULL = auto()
+    BOOLEAN = auto()
+    INTEGER = auto()
+    FLOAT = auto()
+    STRING = auto()
+    BYTES = auto()
+    DATE = auto()
+    LOCAL_TIME = auto()
+    ZONED_TIME = auto()
+    LOCAL_DATETIME = auto()
+    ZONED_DATETIME = auto()
+    DURATION = auto()
+    POINT = auto()
+    LIST = auto()
+    MAP = auto()
+    NODE = auto()
+    RELATIONSHIP = auto()
+    PATH = auto()
+    OTHER = auto()
+
+
+# Exact types first (the common case, one lookup); subclasses (bool before int) through the isinstance walk.
+_KIND_OF_TYPE: dict[type, Kind] = {
+    type(None): Kind.NULL, bool: Kind.BOOLEAN, int: Kind.INTEGER, float: Kind.FLOAT, str: Kind.STRING,
+    bytes: Kind.BYTES, _dt.date: Kind.DATE, Duration: Kind.DURATION, Point: Kind.POINT, list: Kind.LIST,
+    tuple: Kind.LIST, dict: Kind.MAP,
+}
+
+
+def value_kind(value: object) -> Kind:
+    """The kind of a plain value (anything but the engine's nodes, relationships and paths, which are OTHER here).
+    Times and date-times are local or zoned by whether they carry a time zone."""
+    kind = _KIND_OF_TYPE.get(type(value))
+    if kind is not None:
+        return kind
+    if isinstance(value, _dt.datetime):
+        return Kind.ZONED_DATETIME if value.tzinfo is not None else Kind.LOCAL_DATETIME
+    if isinstance(value, _dt.time):
+        return Kind.ZONED_TIME if value.tzinfo is not None else Kind.LOCAL_TIME
+    for base, kind in _KIND_OF_TYPE.items():
+        if isinstance(value, base):
+            return kind
+    return Kind.OTHER
+
+
+# Cypher's names, as property type constraints, error messages and valueType() spell them; a list is named by
+# its elements (`cypher_type_name`), a kind missing here is ANY.
+CYPHER_TYPE_NAMES: dict[Kind, str] = {
+    Kind.NULL: "NULL", Kind.BOOLEAN: "BOOLEAN", Kind.INTEGER: "INTEGER", Kind.FLOAT: "FLOAT", Kind.STRING: "STRING",
+    Kind.DATE: "DATE", Kind.LOCAL_TIME: "LOCAL TIME", Kind.ZONED_TIME: "ZONED TIME",
+    Kind.LOCAL_DATETIME: "LOCAL DATETIME", Kind.ZONED_DATETIME: "ZONED DATETIME", Kind.DURATION: "DURATION",
+    Kind.POINT: "POINT", Kind.MAP: "MAP", Kind.NODE: "NODE", Kind.RELATIONSHIP: "RELATIONSHIP", Kind.PATH: "PATH",
+}
+
+
 def cypher_type_name(value: object) -> str:
     """The Cypher type of a value, as property type constraints and error messages name it."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "BOOLEAN"
-    if isinstance(value, int):
-        return "INTEGER"
-    if isinstance(value, float):
-        return "FLOAT"
-    if isinstance(value, str):
-        return "STRING"
-    if isinstance(value, _dt.datetime):
-        return "ZONED DATETIME" if value.tzinfo is not None else "LOCAL DATETIME"
-    if isinstance(value, _dt.date):
-        return "DATE"
-    if isinstance(value, _dt.time):
-        return "ZONED TIME" if value.tzinfo is not None else "LOCAL TIME"
-    if isinstance(value, Duration):
-        return "DURATION"
-    if isinstance(value, Point):
-        return "POINT"
-    if isinstance(value, (list, tuple)):
+    kind = value_kind(value)
+    if kind is Kind.LIST:
         inner = {cypher_type_name(item) for item in value}
         if len(inner) == 1:
             return f"LIST<{inner.pop()} NOT NULL>"
         return "LIST<ANY>"
-    if isinstance(value, dict):
-        return "MAP"
-    return "ANY"
+    return CYPHER_TYPE_NAMES.get(kind, "ANY")
+
+
+# The Java class names Neo4j and APOC report for stored values (`db.schema.nodeTypeProperties`, APOC's
+# `PropertyTracker`): a list is its elements' name plus "Array".
+_JAVA_TYPE_NAMES: dict[Kind, str] = {
+    Kind.BOOLEAN: "Boolean", Kind.INTEGER: "Long", Kind.FLOAT: "Double", Kind.STRING: "String",
+    Kind.DATE: "Date", Kind.LOCAL_TIME: "LocalTime", Kind.ZONED_TIME: "Time", Kind.LOCAL_DATETIME: "LocalDateTime",
+    Kind.ZONED_DATETIME: "DateTime", Kind.DURATION: "Duration", Kind.POINT: "Point",
+}
+
+
+def java_type_name(value: object) -> str:
+    """Neo4j's name of a stored value's type ("String", "Long", "StringArray", "DateTime"…); an empty list is a
+    "StringArray", as Neo4j stores it."""
+    kind = value_kind(value)
+    if kind is Kind.LIST:
+        return (java_type_name(value[0]) if value else "String") + "Array"
+    name = _JAVA_TYPE_NAMES.get(kind)
+    return name if name is not None else type(value).__name__
 
 
 # Rank of each type group in the index key order; values of different groups never compare equal.

@@ -3,7 +3,6 @@ database's identity. Each reads through the caller's transaction (so the caller'
 sees) and stops at the transaction's termination checks."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Iterable, Iterator
 
 from graphplex.databases.cypher.context import ExecutionContext
@@ -11,7 +10,7 @@ from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.errors import ClientError
 from graphplex.databases.graph_types import Node, Relationship
 from graphplex.databases.storage.schema import LOOKUP_INDEXES
-from graphplex.databases.values import Duration, Point
+from graphplex.databases.values import java_type_name
 
 
 @procedure("db.labels", outputs=[("label", "STRING")],
@@ -225,8 +224,7 @@ class _Category:
             if entry is None:
                 entry = seen[key] = [0, {}]
             entry[0] += 1
-            name = _SCALAR_NAMES.get(type(value))
-            entry[1][name if name is not None else property_type(value)] = None
+            entry[1][java_type_name(value)] = None
 
     def merge(self, other: "_Category") -> None:
         """Adds what `other` saw (label sets equal but held as different objects)."""
@@ -242,29 +240,6 @@ class _Category:
         for key in sorted(self.seen):
             count, types = self.seen[key]
             yield {"propertyName": key, "propertyTypes": list(types), "mandatory": count == self.count}
-
-
-_SCALAR_NAMES = {str: "String", int: "Long", float: "Double", bool: "Boolean"}
-_TYPE_NAMES = (
-    (bool, "Boolean"), (int, "Long"), (float, "Double"), (str, "String"), (Point, "Point"),
-    (Duration, "Duration"),
-)
-
-
-def property_type(value: object) -> str:
-    """Neo4j's name of a stored value's type ("String", "Long", "StringArray", "DateTime" …)."""
-    if isinstance(value, (list, tuple)):
-        return (property_type(value[0]) if value else "String") + "Array"
-    if isinstance(value, dt.datetime):
-        return "DateTime" if value.tzinfo is not None else "LocalDateTime"
-    if isinstance(value, dt.date):
-        return "Date"
-    if isinstance(value, dt.time):
-        return "Time" if value.tzinfo is not None else "LocalTime"
-    for kind, name in _TYPE_NAMES:
-        if isinstance(value, kind):
-            return name
-    return type(value).__name__
 
 
 def _label_indexes(storage, label: str) -> list[str]:

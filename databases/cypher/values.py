@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from graphplex.databases.cypher.ranges import LazyRange
 
 from graphplex.databases.storage.records import Edge, Vertex
-from graphplex.databases.values import cypher_type_name
+from graphplex.databases.values import CYPHER_TYPE_NAMES, Kind, cypher_type_name, value_kind
 
 
 @dataclass(frozen=True)
@@ -31,17 +31,29 @@ def is_number(value: object) -> bool:
     return isinstance(value, NUMBER_TYPES) and not isinstance(value, bool)
 
 
+_ENTITY_KINDS: dict[type, Kind] = {Vertex: Kind.NODE, Edge: Kind.RELATIONSHIP, PathValue: Kind.PATH}
+
+
+def kind_of(value: object) -> Kind:
+    """The kind of a runtime value: `value_kind`, knowing the engine's nodes, relationships and paths."""
+    kind = _ENTITY_KINDS.get(type(value))
+    if kind is not None:
+        return kind
+    kind = value_kind(value)
+    if kind is Kind.OTHER:
+        for entity, entity_kind in _ENTITY_KINDS.items():
+            if isinstance(value, entity):
+                return entity_kind
+    return kind
+
+
 def type_name(value: object) -> str:
-    """The Cypher type of a runtime value, as error messages and `valueType()` name it."""
-    if isinstance(value, Vertex):
-        return "NODE"
-    if isinstance(value, Edge):
-        return "RELATIONSHIP"
-    if isinstance(value, PathValue):
-        return "PATH"
-    if isinstance(value, list):
-        return "LIST<ANY>"
-    return cypher_type_name(value)
+    """The Cypher type of a runtime value, as error messages and `valueType()` name it. A runtime list is
+    LIST<ANY> (its elements are not checked); a stored one (a tuple) is named by its elements."""
+    kind = kind_of(value)
+    if kind is Kind.LIST:
+        return "LIST<ANY>" if isinstance(value, list) else cypher_type_name(value)
+    return CYPHER_TYPE_NAMES.get(kind, "ANY")
 
 
 def _category(value: object) -> str:

@@ -1,11 +1,14 @@
-"""Value rules storage relies on: what may be stored, type names, and index keys that equal as Cypher does."""
+"""Value rules storage relies on: what may be stored, value kinds and their type names, and index keys that equal
+as Cypher does."""
 import datetime as dt
 
 import pytest
 from hypothesis import given, strategies as st
 
 from graphplex.databases.errors import CypherTypeError
-from graphplex.databases.values import Duration, Point, check_storable, cypher_type_name, index_key, is_storable
+from graphplex.databases.values import (
+    Duration, Kind, Point, check_storable, cypher_type_name, index_key, is_storable, java_type_name, value_kind,
+)
 
 scalars = st.one_of(st.booleans(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=False), st.text(max_size=8),
                     st.dates())
@@ -35,6 +38,28 @@ def test_booleans_never_equal_numbers_and_ints_equal_floats():
 ])
 def test_cypher_type_names(value, name):
     assert cypher_type_name(value) == name
+
+
+@pytest.mark.parametrize(("value", "name"), [
+    ("s", "String"), (1, "Long"), (1.5, "Double"), (True, "Boolean"),
+    (dt.date(2020, 1, 2), "Date"), (dt.datetime(2020, 1, 2, tzinfo=dt.timezone.utc), "DateTime"),
+    (dt.datetime(2020, 1, 2), "LocalDateTime"), (dt.time(1, 2, tzinfo=dt.timezone.utc), "Time"),
+    (dt.time(1, 2), "LocalTime"), (Duration(months=1), "Duration"), (Point(7203, 1.0, 2.0), "Point"),
+    (["a"], "StringArray"), ([1, 2], "LongArray"), ([1.0], "DoubleArray"), ([True], "BooleanArray"),
+    ([dt.date(2020, 1, 2)], "DateArray"), ([], "StringArray"),
+])
+def test_java_type_names_have_neo4j_names(value, name):
+    assert java_type_name(value) == name
+
+
+def test_a_value_kind_is_decided_once_for_subclasses_too():
+    """Subclasses (nanosecond date-times, bool beside int) classify as their Cypher kind, not by exact type."""
+    from graphplex.databases.temporal_values import DateTime
+
+    assert value_kind(True) is Kind.BOOLEAN and value_kind(1) is Kind.INTEGER and value_kind(None) is Kind.NULL
+    assert value_kind(DateTime(2020, 1, 1, nanosecond=1)) is Kind.LOCAL_DATETIME
+    assert value_kind((1, 2)) is Kind.LIST and value_kind(b"x") is Kind.BYTES and value_kind(object()) is Kind.OTHER
+    assert cypher_type_name(b"x") == "ANY" and cypher_type_name((1, "a")) == "LIST<ANY>"
 
 
 def test_storable_values():

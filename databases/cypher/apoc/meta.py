@@ -4,7 +4,6 @@ reads. The walk follows APOC 5.26's `MetaRestricted.collectMetaData`, including 
 a relationship type of the label is not reported; property rows count 0)."""
 from __future__ import annotations
 
-import datetime as dt
 import math
 import random
 from dataclasses import dataclass, field
@@ -14,9 +13,9 @@ from graphplex.databases.cypher.apoc.arguments import apoc_function
 from graphplex.databases.cypher.apoc.failures import procedure_failed
 from graphplex.databases.cypher.apoc.java_text import java_class
 from graphplex.databases.cypher.procedures import procedure
-from graphplex.databases.cypher.values import PathValue
+from graphplex.databases.cypher.values import kind_of
 from graphplex.databases.storage import Edge, Vertex
-from graphplex.databases.values import Duration, Point
+from graphplex.databases.values import Kind
 
 RESULT_COLUMNS = (("label", "STRING"), ("property", "STRING"), ("count", "INTEGER"), ("unique", "BOOLEAN"),
                   ("index", "BOOLEAN"), ("existence", "BOOLEAN"), ("type", "STRING"), ("array", "BOOLEAN"),
@@ -26,39 +25,17 @@ RESULT_COLUMNS = (("label", "STRING"), ("property", "STRING"), ("count", "INTEGE
 
 # --- APOC's type names --------------------------------------------------------------------------------------
 
+_APOC_TYPE_NAMES: dict[Kind, str] = {
+    Kind.NULL: "NULL", Kind.BOOLEAN: "BOOLEAN", Kind.INTEGER: "INTEGER", Kind.FLOAT: "FLOAT", Kind.STRING: "STRING",
+    Kind.MAP: "MAP", Kind.NODE: "NODE", Kind.RELATIONSHIP: "RELATIONSHIP", Kind.PATH: "PATH", Kind.POINT: "POINT",
+    Kind.LIST: "LIST", Kind.ZONED_DATETIME: "DATE_TIME", Kind.LOCAL_DATETIME: "LOCAL_DATE_TIME", Kind.DATE: "DATE",
+    Kind.ZONED_TIME: "TIME", Kind.LOCAL_TIME: "LOCAL_TIME", Kind.DURATION: "DURATION",
+}
+
+
 def type_of(value: object) -> str:
-    """APOC's `Types.of(value).name()`: INTEGER, FLOAT, STRING, LIST, DATE_TIME, LOCAL_TIME…"""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "BOOLEAN"
-    if isinstance(value, int):
-        return "INTEGER"
-    if isinstance(value, float):
-        return "FLOAT"
-    if isinstance(value, str):
-        return "STRING"
-    if isinstance(value, dict):
-        return "MAP"
-    if isinstance(value, Vertex):
-        return "NODE"
-    if isinstance(value, Edge):
-        return "RELATIONSHIP"
-    if isinstance(value, PathValue):
-        return "PATH"
-    if isinstance(value, Point):
-        return "POINT"
-    if isinstance(value, (list, tuple)):
-        return "LIST"
-    if isinstance(value, dt.datetime):
-        return "DATE_TIME" if value.tzinfo is not None else "LOCAL_DATE_TIME"
-    if isinstance(value, dt.date):
-        return "DATE"
-    if isinstance(value, dt.time):
-        return "TIME" if value.tzinfo is not None else "LOCAL_TIME"
-    if isinstance(value, Duration):
-        return "DURATION"
-    return "ANY"
+    """APOC's `Types.of(value).name()`: INTEGER, FLOAT, STRING, LIST, DATE_TIME, LOCAL_TIME…; ANY for the rest."""
+    return _APOC_TYPE_NAMES.get(kind_of(value), "ANY")
 
 
 def cypher_type(value: object) -> str:

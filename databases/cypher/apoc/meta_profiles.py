@@ -4,12 +4,11 @@ sampled as apoc.meta.data samples them. Follows APOC 5.26's `Tables4LabelsProfil
 observed once per label it carries; `mandatory` means an existence constraint (of any label) names the key."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Iterator
 
 from graphplex.databases.cypher.apoc.meta import labels_in_use, sample_config, sample_step
 from graphplex.databases.cypher.procedures import procedure
-from graphplex.databases.values import Duration, Point
+from graphplex.databases.values import java_type_name
 
 NODE_OUTPUTS = [("nodeType", "STRING"), ("nodeLabels", "LIST<STRING>"), ("propertyName", "STRING"),
                 ("propertyTypes", "LIST<STRING>"), ("mandatory", "BOOLEAN"), ("propertyObservations", "INTEGER"),
@@ -17,31 +16,6 @@ NODE_OUTPUTS = [("nodeType", "STRING"), ("nodeLabels", "LIST<STRING>"), ("proper
 REL_OUTPUTS = [("relType", "STRING"), ("sourceNodeLabels", "LIST<STRING>"), ("targetNodeLabels", "LIST<STRING>"),
                ("propertyName", "STRING"), ("propertyTypes", "LIST<STRING>"), ("mandatory", "BOOLEAN"),
                ("propertyObservations", "INTEGER"), ("totalObservations", "INTEGER")]
-
-
-def java_type_name(value: object) -> str:
-    """APOC's `PropertyTracker.assignTypeName` of a stored value."""
-    if isinstance(value, (list, tuple)):
-        return (java_type_name(value[0]) if value else "String") + "Array"
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        return "Long"
-    if isinstance(value, float):
-        return "Double"
-    if isinstance(value, str):
-        return "String"
-    if isinstance(value, Point):
-        return "Point"
-    if isinstance(value, Duration):
-        return "Duration"
-    if isinstance(value, dt.datetime):
-        return "DateTime" if value.tzinfo is not None else "LocalDateTime"
-    if isinstance(value, dt.date):
-        return "Date"
-    if isinstance(value, dt.time):
-        return "Time" if value.tzinfo is not None else "LocalTime"
-    return type(value).__name__
 
 
 class _Profile:
