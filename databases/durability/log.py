@@ -47,9 +47,13 @@ class TransactionLog:
         log after it is damage, not a torn tail."""
         snapshot = read_snapshot(self.directory)
         replayed = 0
+        entity_keys = True
         if snapshot is not None:
             replayed, operations = snapshot
-            self.storage.replay(replayed, operations)
+            # A snapshot ending with its property-key tokens (before the next ids) was written by a graphplex that
+            # logs every commit's new keys: no key needs taking from the entities, here or in the logs after it.
+            entity_keys = all(operation[0] != "K" for operation in operations[-2:])
+            self.storage.replay(replayed, operations, entity_keys)
         logs = LogFile(self.directory / ROTATED_NAME), LogFile(self.path)
         for log in logs:
             for offset, payload in log.records():
@@ -59,7 +63,7 @@ class TransactionLog:
                     detail = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
                     raise damaged(LOG, log.path, offset, f"an unreadable record: {detail}") from error
                 if commit_ts > replayed:
-                    self.storage.replay(commit_ts, operations)
+                    self.storage.replay(commit_ts, operations, entity_keys)
                     replayed = commit_ts
         rotated, current = logs
         if rotated.torn_at is not None and current.number:

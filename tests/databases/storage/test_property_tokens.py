@@ -142,3 +142,17 @@ def test_an_analytical_commit_reaches_the_snapshot_written_when_leaving_analytic
     recovered = Storage()
     TransactionLog(recovered, tmp_path).close(checkpoint=False)
     assert recovered.property_keys.names() == ["x"]
+
+
+def test_files_written_before_the_registry_give_the_keys_their_entities_hold(tmp_path):
+    from graphplex.databases.durability.records import SNAPSHOT, write_graph_file
+    from graphplex.databases.durability.snapshot import SNAPSHOT_NAME
+    write_graph_file(SNAPSHOT, tmp_path / SNAPSHOT_NAME, 3,
+                     [("V", 0, ["L"], {"old": 1}), ("V", 1, [], {}), ("E", 0, "R", 0, 1, {"since": 2}),
+                      ("N", 2, 1)])
+    recovered = Storage()
+    TransactionLog(recovered, tmp_path).close(checkpoint=True)
+    assert recovered.property_keys.names() == ["old", "since"]
+    again = Storage()  # now from the snapshot just written, which carries its tokens
+    TransactionLog(again, tmp_path).close(checkpoint=False)
+    assert again.property_keys.names() == ["old", "since"]
