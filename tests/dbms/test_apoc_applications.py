@@ -10,10 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 neo4j = pytest.importorskip("neo4j", reason="the official neo4j driver is in the test extra")
-from neo4j import GraphDatabase, Query  # noqa: E402
+from neo4j import Query  # noqa: E402
 from neo4j.exceptions import ClientError  # noqa: E402
-
-from graphplex.bolt import BoltServer  # noqa: E402
 
 # langchain-neo4j, libs/neo4j/langchain_neo4j/graphs/neo4j_graph.py: `_get_node_import_query(False, False)`.
 LANGCHAIN_NODE_IMPORT = (
@@ -177,18 +175,6 @@ LLAMA_UPSERT_ENTITIES = """
                     MERGE (c:__Node__ {id: row.properties.triplet_source_id})
                     MERGE (e)<-[:MENTIONS]-(c)
                     """
-
-
-@pytest.fixture
-def server(dbms):
-    with BoltServer(dbms, port=0) as running:
-        yield running
-
-
-@pytest.fixture
-def driver(server):
-    with GraphDatabase.driver(server.uri, auth=("neo4j", "unused")) as instance:
-        yield instance
 
 
 def _outputs(driver, query: str, **parameters) -> list:

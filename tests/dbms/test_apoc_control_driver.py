@@ -6,19 +6,15 @@ from __future__ import annotations
 import pytest
 
 neo4j = pytest.importorskip("neo4j", reason="the official neo4j driver is in the test extra")
-from neo4j import GraphDatabase  # noqa: E402
 from neo4j.exceptions import DatabaseError  # noqa: E402
 from neo4j.graph import Node, Path  # noqa: E402
 
-from graphplex.bolt import BoltServer  # noqa: E402
-
 
 @pytest.fixture
-def driver(dbms):
-    with BoltServer(dbms, port=0) as server, GraphDatabase.driver(server.uri, auth=("neo4j", "unused")) as instance:
-        instance.execute_query("CREATE (:Person {name: 'a'})-[:KNOWS]->(:Person {name: 'b'})"
-                               "-[:KNOWS]->(:Person {name: 'c'})")
-        yield instance
+def driver(driver):
+    """The shared driver (tests/dbms/conftest.py), its graph a chain of three people a -> b -> c."""
+    driver.execute_query("CREATE (:Person {name: 'a'})-[:KNOWS]->(:Person {name: 'b'})-[:KNOWS]->(:Person {name: 'c'})")
+    return driver
 
 
 def test_cypher_run_maps_hold_nodes(driver):

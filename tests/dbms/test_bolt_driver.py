@@ -22,18 +22,6 @@ from graphplex import DBMS  # noqa: E402
 from graphplex.bolt import BoltServer  # noqa: E402
 
 
-@pytest.fixture
-def server(dbms):
-    with BoltServer(dbms, port=0) as running:
-        yield running
-
-
-@pytest.fixture
-def driver(server):
-    with GraphDatabase.driver(server.uri, auth=("neo4j", "unused")) as instance:
-        yield instance
-
-
 def test_connectivity_agent_and_connection_ids(driver):
     driver.verify_connectivity()
     info = driver.get_server_info()

@@ -5,16 +5,7 @@ from __future__ import annotations
 import pytest
 
 neo4j = pytest.importorskip("neo4j", reason="the official neo4j driver is in the test extra")
-from neo4j import GraphDatabase  # noqa: E402
 from neo4j.exceptions import ClientError, CypherTypeError  # noqa: E402
-
-from graphplex.bolt import BoltServer  # noqa: E402
-
-
-@pytest.fixture
-def driver(dbms):
-    with BoltServer(dbms, port=0) as server, GraphDatabase.driver(server.uri, auth=("neo4j", "unused")) as instance:
-        yield instance
 
 
 def test_a_bulk_save_with_dynamic_labels(driver):

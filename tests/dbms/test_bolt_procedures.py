@@ -7,16 +7,7 @@ import warnings
 import pytest
 
 neo4j = pytest.importorskip("neo4j", reason="the official neo4j driver is in the test extra")
-from neo4j import GraphDatabase  # noqa: E402
 from neo4j.graph import Node, Relationship  # noqa: E402
-
-from graphplex.bolt import BoltServer  # noqa: E402
-
-
-@pytest.fixture
-def driver(dbms):
-    with BoltServer(dbms, port=0) as server, GraphDatabase.driver(server.uri, auth=("neo4j", "unused")) as instance:
-        yield instance
 
 
 def test_schema_visualization_arrives_as_virtual_graph_values(driver):

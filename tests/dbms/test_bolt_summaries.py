@@ -13,18 +13,6 @@ from graphplex.bolt import BoltServer  # noqa: E402
 from graphplex.bolt import server as bolt_server  # noqa: E402
 
 
-@pytest.fixture
-def server(dbms):
-    with BoltServer(dbms, port=0) as running:
-        yield running
-
-
-@pytest.fixture
-def driver(server):
-    with GraphDatabase.driver(server.uri, auth=("neo4j", "unused")) as instance:
-        yield instance
-
-
 def _notifications(summary) -> list[dict] | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # the driver deprecates the dict form, still used
