@@ -1,6 +1,9 @@
 """Helpers shared by the behaviour tests (public API only)."""
 from __future__ import annotations
 
+# The initial password of the `neo4j` admin in the DBMS with authentication (`secure` in conftest.py).
+ADMIN_PASSWORD = "admin-secret"
+
 
 def count(dbms, label: str, database: str | None = None) -> int:
     """The number of committed nodes with `label`, read in a new session (so only committed state counts)."""

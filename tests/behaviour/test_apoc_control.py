@@ -12,21 +12,6 @@ import pytest
 from graphplex import DBMS
 from graphplex.errors import ClientError, Forbidden, Neo4jError
 
-ADMIN_PASSWORD = "admin-secret"
-
-
-@pytest.fixture
-def secure():
-    instance = DBMS.in_memory(auth_enabled=True, initial_password=ADMIN_PASSWORD)
-    yield instance
-    instance.close()
-
-
-@pytest.fixture
-def admin(secure):
-    with secure.session(auth=("neo4j", ADMIN_PASSWORD)) as session:
-        yield session
-
 
 def user(secure, admin, name: str, *privileges: str):
     """A session of a new user whose only role holds `privileges` (beside PUBLIC's)."""

@@ -12,23 +12,9 @@ import pytest
 from graphplex import DBMS, Query
 from graphplex.errors import Forbidden, Neo4jError
 
-ADMIN_PASSWORD = "admin-secret"
 LOAD = "UNWIND range(1, 150000) AS x CALL { WITH x CREATE (:Load {x: x}) } IN TRANSACTIONS OF 100 ROWS"
 MULTIPLE_GRAPHS = ("Multiple graph references in the same query is not supported on standard databases. "
                    "This capability is supported on composite databases only.")
-
-
-@pytest.fixture
-def secure():
-    instance = DBMS.in_memory(auth_enabled=True, initial_password=ADMIN_PASSWORD)
-    yield instance
-    instance.close()
-
-
-@pytest.fixture
-def admin(secure):
-    with secure.session(auth=("neo4j", ADMIN_PASSWORD)) as session:
-        yield session
 
 
 @pytest.fixture

@@ -6,23 +6,17 @@ import time
 
 import pytest
 
+from behaviour_support import ADMIN_PASSWORD
 from graphplex import DBMS
 from graphplex.errors import AuthError, ClientError, Forbidden, Neo4jError
-
-ADMIN_PASSWORD = "admin-secret"
 
 
 @pytest.fixture
 def secure():
+    """conftest's `secure`, with a lock-out of 0.3 s so the lock-out tests wait it out quickly."""
     instance = DBMS.in_memory(auth_enabled=True, initial_password=ADMIN_PASSWORD, auth_lock_time=0.3)
     yield instance
     instance.close()
-
-
-@pytest.fixture
-def admin(secure):
-    with secure.session(auth=("neo4j", ADMIN_PASSWORD)) as session:
-        yield session
 
 
 def user(secure, admin, name: str, *roles: str, password: str = "pw-1"):

@@ -9,10 +9,9 @@ import time
 
 import pytest
 
+from behaviour_support import ADMIN_PASSWORD
 from graphplex import DBMS
 from graphplex.errors import AuthError, Neo4jError
-
-ADMIN_PASSWORD = "admin-secret"
 
 
 def _refusal_seconds(dbms, user: str) -> float:
@@ -85,13 +84,6 @@ def test_concurrent_logins_with_the_right_password_all_get_in():
 
 
 # --- passwords in what others see -----------------------------------------------------------------------------
-
-@pytest.fixture
-def secure():
-    instance = DBMS.in_memory(auth_enabled=True, initial_password=ADMIN_PASSWORD)
-    yield instance
-    instance.close()
-
 
 def _shown_while_open(dbms, query: str, **parameters) -> dict:
     """Runs `query` in an open transaction of one administrator; what another one's SHOW TRANSACTIONS shows of it."""

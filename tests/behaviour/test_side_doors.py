@@ -8,20 +8,6 @@ import pytest
 from graphplex import DBMS
 from graphplex.errors import Forbidden
 
-ADMIN_PASSWORD = "admin-secret"
-
-
-@pytest.fixture
-def secure():
-    with DBMS.in_memory(auth_enabled=True, initial_password=ADMIN_PASSWORD) as instance:
-        yield instance
-
-
-@pytest.fixture
-def admin(secure):
-    with secure.session(auth=("neo4j", ADMIN_PASSWORD)) as session:
-        yield session
-
 
 @pytest.fixture
 def editor(secure, admin):
