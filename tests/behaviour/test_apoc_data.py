@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from graphplex import DBMS, Query
+from graphplex import Query
 from graphplex.errors import ClientError, ConstraintError, Forbidden, Neo4jError
 
 CALL_FAILED = "Neo.ClientError.Procedure.ProcedureCallFailed"
@@ -169,19 +169,17 @@ def test_apoc_writes_to_one_database_per_transaction_only(session, other_db):
     tx.rollback()
 
 
-def test_apoc_writes_need_the_callers_write_privileges():
-    with DBMS.in_memory(auth_enabled=True, initial_password="admin-pw") as dbms:
-        with dbms.session(auth=("neo4j", "admin-pw")) as admin:
-            admin.run("CREATE (:Doc {id: 1})").consume()
-            admin.run("CREATE USER ro SET PASSWORD 'pw' CHANGE NOT REQUIRED").consume()
-            admin.run("GRANT ROLE reader TO ro").consume()
-        with dbms.session(auth=("ro", "pw")) as reader:
-            with pytest.raises(Forbidden):
-                reader.run("CALL apoc.merge.node(['Doc'], {id: 2}) YIELD node RETURN node").consume()
-            with pytest.raises(Forbidden):
-                reader.run("MATCH (d:Doc) CALL apoc.create.setProperty(d, 'x', 1) YIELD node RETURN node").consume()
-            assert reader.run("CALL apoc.meta.data() YIELD label RETURN collect(DISTINCT label) AS l"
-                              ).single()["l"] == ["Doc"]
+def test_apoc_writes_need_the_callers_write_privileges(secure, admin):
+    admin.run("CREATE (:Doc {id: 1})").consume()
+    admin.run("CREATE USER ro SET PASSWORD 'pw' CHANGE NOT REQUIRED").consume()
+    admin.run("GRANT ROLE reader TO ro").consume()
+    with secure.session(auth=("ro", "pw")) as reader:
+        with pytest.raises(Forbidden):
+            reader.run("CALL apoc.merge.node(['Doc'], {id: 2}) YIELD node RETURN node").consume()
+        with pytest.raises(Forbidden):
+            reader.run("MATCH (d:Doc) CALL apoc.create.setProperty(d, 'x', 1) YIELD node RETURN node").consume()
+        assert reader.run("CALL apoc.meta.data() YIELD label RETURN collect(DISTINCT label) AS l"
+                          ).single()["l"] == ["Doc"]
 
 
 # --- apoc.util ------------------------------------------------------------------------------------------------

@@ -189,43 +189,41 @@ def test_no_secret_is_listed():
 # --- privileges ---------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def secure():
-    with DBMS.in_memory(auth_enabled=True, initial_password="admin-pw") as instance:
-        with instance.session(auth=("neo4j", "admin-pw")) as admin:
-            admin.run("CREATE USER reader SET PASSWORD 'pw' CHANGE NOT REQUIRED").consume()
-            admin.run("GRANT ROLE reader TO reader").consume()
-            admin.run("CREATE (:Person {name: 'a'}), (:Secret {code: 1})").consume()
-            admin.run("CREATE ROLE limited").consume()
-            admin.run("GRANT ROLE limited TO reader").consume()
-            admin.run("DENY TRAVERSE ON GRAPH * NODES Secret TO limited").consume()
-        yield instance
-
-
-def test_procedures_run_with_the_callers_privileges(secure):
+def reader(secure, admin):
+    """A session of `reader` on conftest's `secure` DBMS, which holds a Person and a Secret node: roles reader and
+    limited (which may not traverse Secret nodes)."""
+    admin.run("CREATE USER reader SET PASSWORD 'pw' CHANGE NOT REQUIRED").consume()
+    admin.run("GRANT ROLE reader TO reader").consume()
+    admin.run("CREATE (:Person {name: 'a'}), (:Secret {code: 1})").consume()
+    admin.run("CREATE ROLE limited").consume()
+    admin.run("GRANT ROLE limited TO reader").consume()
+    admin.run("DENY TRAVERSE ON GRAPH * NODES Secret TO limited").consume()
     with secure.session(auth=("reader", "pw")) as session:
-        assert [r["label"] for r in session.run("CALL db.labels()")] == ["Person"]
-        types = rows(session, "CALL db.schema.nodeTypeProperties() YIELD nodeType RETURN nodeType")
-        assert types == [{"nodeType": ":`Person`"}]
-        with pytest.raises(Forbidden):
-            session.run("CALL dbms.listConfig()").consume()
-        with pytest.raises(Forbidden):
-            session.run("SHOW SETTINGS").consume()
-    with secure.session(auth=("neo4j", "admin-pw")) as admin:
-        assert rows(admin, "CALL dbms.listConfig('auth_enabled') YIELD value RETURN value")[0] == {"value": "true"}
+        yield session
 
 
-def test_show_procedures_executable_keeps_what_the_user_may_run(secure):
-    with secure.session(auth=("neo4j", "admin-pw")) as admin:
-        admin.run("CREATE ROLE callers").consume()
-        admin.run("GRANT EXECUTE PROCEDURE db.* ON DBMS TO callers").consume()
-        admin.run("CREATE USER caller SET PASSWORD 'pw' CHANGE NOT REQUIRED").consume()
-        admin.run("GRANT ROLE callers TO caller").consume()
-        everything = {r["name"] for r in admin.run("SHOW PROCEDURES EXECUTABLE BY CURRENT USER")}
-        assert "dbms.listConfig" in everything and "db.labels" in everything
-        for_caller = {r["name"] for r in admin.run("SHOW PROCEDURES EXECUTABLE BY caller YIELD name")}
-        with pytest.raises(ClientError) as caught:
-            admin.run("SHOW PROCEDURES EXECUTABLE BY nobody").consume()
-        assert caught.value.message == "User 'nobody' does not exist."
+def test_procedures_run_with_the_callers_privileges(reader, admin):
+    assert [r["label"] for r in reader.run("CALL db.labels()")] == ["Person"]
+    types = rows(reader, "CALL db.schema.nodeTypeProperties() YIELD nodeType RETURN nodeType")
+    assert types == [{"nodeType": ":`Person`"}]
+    with pytest.raises(Forbidden):
+        reader.run("CALL dbms.listConfig()").consume()
+    with pytest.raises(Forbidden):
+        reader.run("SHOW SETTINGS").consume()
+    assert rows(admin, "CALL dbms.listConfig('auth_enabled') YIELD value RETURN value")[0] == {"value": "true"}
+
+
+def test_show_procedures_executable_keeps_what_the_user_may_run(secure, admin):
+    admin.run("CREATE ROLE callers").consume()
+    admin.run("GRANT EXECUTE PROCEDURE db.* ON DBMS TO callers").consume()
+    admin.run("CREATE USER caller SET PASSWORD 'pw' CHANGE NOT REQUIRED").consume()
+    admin.run("GRANT ROLE callers TO caller").consume()
+    everything = {r["name"] for r in admin.run("SHOW PROCEDURES EXECUTABLE BY CURRENT USER")}
+    assert "dbms.listConfig" in everything and "db.labels" in everything
+    for_caller = {r["name"] for r in admin.run("SHOW PROCEDURES EXECUTABLE BY caller YIELD name")}
+    with pytest.raises(ClientError) as caught:
+        admin.run("SHOW PROCEDURES EXECUTABLE BY nobody").consume()
+    assert caught.value.message == "User 'nobody' does not exist."
     assert "db.labels" in for_caller and "dbms.listConfig" not in for_caller
     with secure.session(auth=("caller", "pw")) as caller:
         own = {r["name"] for r in caller.run("SHOW PROCEDURES EXECUTABLE")}
