@@ -290,15 +290,15 @@ class NestedPlanner:
         self.database = database
         self.door = door
 
-    def plan(self, text: str, read_only: bool) -> Plan:
-        return self.database.plan(text, self.door.admit(text, read_only))
+    def plan(self, text: str, read_only: bool, schema: bool = False) -> Plan:
+        return self.database.plan(text, self.door.admit(text, read_only, schema))
 
 
 class OwnDoor:
     """The `StatementDoor` of a database used on its own (no DBMS to admit statements): it parses; a procedure of
     mode READ may not run a statement that writes."""
 
-    def admit(self, text: str, read_only: bool) -> ast.Statement:
+    def admit(self, text: str, read_only: bool, schema: bool = False) -> ast.Statement:
         statement = parse(text)
         if read_only and classify(statement).category != READ:
             raise ClientError("Write operations are not allowed for a procedure restricted to READ.",

@@ -5,7 +5,7 @@ An inner statement is no side door. Its text passes the door a top-level stateme
 the cache of statements), it must take the graph route, and the DBMS transaction checks it as it checks a
 statement of its own (`DBMSTransaction.admit_nested`): the privileges of the caller, what the transaction may mix,
 the one database it may write, its access mode. A procedure of mode READ may not run a statement that writes, and
-one of mode WRITE no schema command, refused as Neo4j refuses them (Forbidden, "restricted to READ"). The database
+one of mode WRITE no schema command (only one of mode SCHEMA may), refused as Neo4j refuses them (Forbidden, "restricted to READ"). The database
 then plans the statement (`Database.execute` wraps this door)."""
 from __future__ import annotations
 
@@ -28,14 +28,14 @@ class TransactionStatements:
         self.transaction = transaction
         self.database = database
 
-    def admit(self, text: str, read_only: bool) -> ast.Statement:
+    def admit(self, text: str, read_only: bool, schema: bool = False) -> ast.Statement:
         """`text` parsed, once the DBMS transaction has let it in as it lets in a top-level statement."""
         transaction = self.transaction
         dbms = transaction.dbms
         check_text(text, dbms.settings.query_max_length)
         statement, info = dbms.parse(text)
         # The parameters are the engine's values already (nodes, relationships): no driver sent them.
-        transaction.admit_nested(Request(statement, info, text, {}), self.database, read_only)
+        transaction.admit_nested(Request(statement, info, text, {}), self.database, read_only, schema)
         return statement
 
 

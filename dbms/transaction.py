@@ -220,9 +220,10 @@ class DBMSTransaction:
                                       host=ProcedureHost(self, database))
         return self._result(query_result, request.text, request.parameters, database)
 
-    def admit_nested(self, request: Request, database: str, read_only: bool) -> None:
+    def admit_nested(self, request: Request, database: str, read_only: bool, schema: bool = False) -> None:
         """A statement a procedure runs inside the statement running now on `database` (`nested_statements`): the
-        checks of a top-level graph statement, and the procedure's mode (READ: no writes; WRITE: no schema)."""
+        checks of a top-level graph statement, and the procedure's mode (READ: no writes; WRITE: no schema; SCHEMA,
+        `schema`: schema commands too, under the rule that a transaction does not mix them with data writes)."""
         info = request.info
         if route_for(request.statement) is not GRAPH or info.category not in (READ, WRITE, SCHEMA):
             raise ClientError("Not a graph statement: it cannot run inside a procedure: "
@@ -231,12 +232,12 @@ class DBMSTransaction:
             raise ClientError(MULTIPLE_GRAPHS, "Neo.ClientError.Statement.SemanticError")
         if read_only and info.category != READ:
             raise restricted(self.principal, "Write" if info.category == WRITE else "Schema", "READ")
-        if info.category == SCHEMA:
+        if info.category == SCHEMA and not schema:
             raise restricted(self.principal, "Schema", "WRITE")
         self._check_kind(info.category, request.text)
         self._check_other_graphs(info, database)
         self.authorize(request, database)
-        if info.category == WRITE and not info.explain:
+        if info.category in (WRITE, SCHEMA) and not info.explain:
             self._check_write(database)
 
     def run_administration(self, request: Request) -> Result:

@@ -71,16 +71,17 @@ class StatementDoor(Protocol):
     its route, the caller's privileges, the transaction's rules on what it may mix and which database it may
     write); the database then plans it, and the procedure runs the plan over the caller's transaction."""
 
-    def admit(self, text: str, read_only: bool) -> "ast.Statement":
+    def admit(self, text: str, read_only: bool, schema: bool = False) -> "ast.Statement":
         """`text` parsed, once admitted for the calling transaction. `read_only` (a procedure of mode READ) refuses
-        a statement that writes, as Neo4j refuses a write restricted to READ."""
+        a statement that writes, as Neo4j refuses a write restricted to READ; a schema command is refused unless
+        `schema` (a procedure of mode SCHEMA, `apoc.schema.assert`)."""
 
 
 class NestedStatements(Protocol):
     """What procedures use (`ExecutionContext.statements`): a statement admitted through the door of the calling
     transaction, then planned by the database."""
 
-    def plan(self, text: str, read_only: bool) -> "Plan":
+    def plan(self, text: str, read_only: bool, schema: bool = False) -> "Plan":
         """The plan of `text`, admitted for the calling transaction (`StatementDoor.admit`)."""
 
 

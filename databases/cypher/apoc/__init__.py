@@ -9,7 +9,7 @@ import importlib
 import threading
 
 # The modules of this package that register APOC names, imported by `load()` in this order.
-MODULES: tuple[str, ...] = ("meta", "meta_graph", "meta_profiles", "schema", "properties", "creation", "util",
+MODULES: tuple[str, ...] = ("meta", "meta_graph", "meta_profiles", "schema", "schema_assert", "properties", "creation", "util",
                            "collections", "maps", "text", "cypher_runner", "conditionals", "periodic", "paths")
 
 _loaded = False

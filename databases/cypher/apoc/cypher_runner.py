@@ -50,11 +50,11 @@ def _quoted(name: str) -> str:
 
 
 def prepare(ctx: ExecutionContext, caller: str, text: str, parameters: dict, *, read_only: bool,
-            kind: str = "procedure") -> Plan:
-    """The plan of an inner statement run on behalf of `caller` (`read_only`: the caller's mode is READ), its
-    parameters checked as a top-level statement's are."""
+            kind: str = "procedure", schema: bool = False) -> Plan:
+    """The plan of an inner statement run on behalf of `caller` (`read_only`: the caller's mode is READ; `schema`:
+    it is SCHEMA, and may run schema commands), its parameters checked as a top-level statement's are."""
     with _reported(caller, kind):
-        plan = _plan(ctx, text, read_only)
+        plan = _plan(ctx, text, read_only, schema)
         missing = sorted(plan.parameters - parameters.keys())
         if missing:
             raise ClientError(f"Expected parameter(s): {', '.join(missing)}",
@@ -81,12 +81,12 @@ def run_plan(ctx: ExecutionContext, caller: str, plan: Plan, parameters: dict,
         yield {column: row[column] for column in columns}
 
 
-def _plan(ctx: ExecutionContext, text: str, read_only: bool):
+def _plan(ctx: ExecutionContext, text: str, read_only: bool, schema: bool = False):
     if ctx.statements is None:
         raise ClientError("This execution cannot run statements of its own.", CALL_FAILED)
     if not isinstance(text, str):
         raise ClientError("The statement to run must be a STRING.", "Neo.ClientError.Statement.TypeError")
-    return ctx.statements.plan(text, read_only)
+    return ctx.statements.plan(text, read_only, schema)
 
 
 class _reported:
