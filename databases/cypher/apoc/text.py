@@ -529,11 +529,16 @@ def text_capitalize(ctx, text):
     return _capitalize(text)
 
 
+def _each_word(name: str, text, change) -> str:
+    """`change` applied to every word, as APOC's capitalizeAll and decapitalizeAll split them: at single spaces."""
+    _required(name, text)
+    return " ".join(change(part) for part in java_split(name, text, " ", 0)).strip()
+
+
 @_text("capitalizeAll", "(text :: STRING) :: STRING")
 def text_capitalize_all(ctx, text):
     """Capitalizes the first letter of every word in the given `STRING`."""
-    _required("capitalizeAll", text)
-    return " ".join(_capitalize(part) for part in java_split("capitalizeAll", text, " ", 0)).strip()
+    return _each_word("capitalizeAll", text, _capitalize)
 
 
 @_text("decapitalize", "(text :: STRING) :: STRING")
@@ -545,8 +550,7 @@ def text_decapitalize(ctx, text):
 @_text("decapitalizeAll", "(text :: STRING) :: STRING")
 def text_decapitalize_all(ctx, text):
     """Turns the first letter of every word in the given `STRING` to lower case."""
-    _required("decapitalizeAll", text)
-    return " ".join(_uncapitalize(part) for part in java_split("decapitalizeAll", text, " ", 0)).strip()
+    return _each_word("decapitalizeAll", text, _uncapitalize)
 
 
 @_text("swapCase", "(text :: STRING) :: STRING")
@@ -564,7 +568,7 @@ def text_camel_case(ctx, text):
     if not joined:
         raise function_failed("apoc.text.camelCase", "begin 0, end 1, length 0",
                               "java.lang.StringIndexOutOfBoundsException")
-    return joined[:1].lower() + joined[1:]
+    return _uncapitalize(joined)
 
 
 @_text("upperCamelCase", "(text :: STRING) :: STRING")
