@@ -19,11 +19,18 @@ from graphplex.databases.values import java_type_name
            descriptions={"label": "A label within the database."})
 def labels(ctx: ExecutionContext) -> Iterator[dict]:
     """The labels some node this transaction may see carries."""
+    for label in visible_labels(ctx):
+        yield {"label": label}
+
+
+def visible_labels(ctx: ExecutionContext) -> Iterator[str]:
+    """The labels some node this transaction sees carries: the storage's labels in use, less those whose nodes
+    are all deleted here or hidden by the caller's read privileges (db.labels and APOC's meta walks agree)."""
     txn = ctx.txn
     for label in txn.storage.labels_in_use():
         ctx.check()
         if any(True for _ in txn.vertices_with_label(label)):
-            yield {"label": label}
+            yield label
 
 
 @procedure("db.relationshipTypes", outputs=[("relationshipType", "STRING")],
@@ -33,11 +40,17 @@ def labels(ctx: ExecutionContext) -> Iterator[dict]:
            descriptions={"relationshipType": "A relationship type in the database."})
 def relationship_types(ctx: ExecutionContext) -> Iterator[dict]:
     """The types of the relationships this transaction may see."""
+    for type_ in visible_types(ctx):
+        yield {"relationshipType": type_}
+
+
+def visible_types(ctx: ExecutionContext) -> Iterator[str]:
+    """The types of the relationships this transaction sees (as `visible_labels`)."""
     txn = ctx.txn
     for type_ in txn.storage.types_in_use():
         ctx.check()
         if any(True for _ in txn.edges_with_type(type_)):
-            yield {"relationshipType": type_}
+            yield type_
 
 
 @procedure("db.propertyKeys", outputs=[("propertyKey", "STRING")],
@@ -190,7 +203,7 @@ def visualization(ctx: ExecutionContext) -> Iterator[dict]:
     label and end label the type is counted with, as Neo4j's count store answers it."""
     txn = ctx.txn
     storage = txn.storage
-    in_use = [row["label"] for row in labels(ctx)]
+    in_use = list(visible_labels(ctx))
     nodes = {label: Node(str(-number), frozenset([label]), {
         "name": label, "indexes": _label_indexes(storage, label), "constraints": _label_constraints(storage, label)})
         for number, label in enumerate(in_use, start=1)}

@@ -13,6 +13,7 @@ from graphplex.databases.cypher.apoc.arguments import apoc_function
 from graphplex.databases.cypher.apoc.failures import procedure_failed
 from graphplex.databases.cypher.apoc.java_text import java_class
 from graphplex.databases.cypher.procedures import procedure
+from graphplex.databases.cypher.procedures_db import visible_labels, visible_types
 from graphplex.databases.cypher.values import kind_of
 from graphplex.databases.storage import Edge, Vertex
 from graphplex.databases.values import Kind
@@ -180,9 +181,9 @@ def collect_meta_data(ctx, sample: int) -> dict[tuple[str, str], dict[str, MetaI
     txn = ctx.txn
     schema = _Schema(txn.storage)
     meta: dict[tuple[str, str], dict[str, MetaItem]] = {}
-    for type_ in types_in_use(txn):
+    for type_ in visible_types(ctx):
         meta[("RELATIONSHIP", type_)] = {}
-    for label in labels_in_use(txn):
+    for label in visible_labels(ctx):
         node_meta: dict[str, MetaItem] = {}
         meta[("NODE", label)] = node_meta
         nodes = list(txn.vertices_with_label(label))
@@ -230,16 +231,6 @@ def _add_properties(items: dict[str, MetaItem], token: str, entity_type: str, pr
         items[key] = item
 
 
-def labels_in_use(txn) -> list[str]:
-    """The labels some node this transaction sees carries."""
-    return [label for label in txn.storage.labels_in_use() if any(True for _ in txn.vertices_with_label(label))]
-
-
-def types_in_use(txn) -> list[str]:
-    """The relationship types some relationship this transaction sees has."""
-    return [type_ for type_ in txn.storage.types_in_use() if any(True for _ in txn.edges_with_type(type_))]
-
-
 @procedure("apoc.meta.data", inputs=[("config", "MAP", {})], outputs=RESULT_COLUMNS)
 def data(ctx, config) -> Iterator[dict]:
     """Examines the full graph and returns a table of metadata."""
@@ -255,9 +246,9 @@ def data(ctx, config) -> Iterator[dict]:
 def schema(ctx, config) -> Iterator[dict]:
     """Examines the given sub-graph and returns metadata as a `MAP`."""
     txn = ctx.txn
-    label_counts = {label: n for label in labels_in_use(txn)
+    label_counts = {label: n for label in visible_labels(ctx)
                     if (n := sum(1 for _ in txn.vertices_with_label(label)))}
-    type_counts = {type_: sum(1 for _ in txn.edges_with_type(type_)) for type_ in types_in_use(txn)}
+    type_counts = {type_: sum(1 for _ in txn.edges_with_type(type_)) for type_ in visible_types(ctx)}
     sample, _ = sample_config("apoc.meta.schema", config)
     meta = collect_meta_data(ctx, sample)
     relationships = _relationships_schema(meta, type_counts)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from graphplex.databases.cypher.apoc.meta import labels_in_use, sample_config
+from graphplex.databases.cypher.apoc.meta import sample_config
 from graphplex.databases.cypher.procedures import procedure
+from graphplex.databases.cypher.procedures_db import visible_labels
 from graphplex.databases.graph_types import Node, Relationship
 
 OUTPUTS = [("nodes", "LIST<NODE>"), ("relationships", "LIST<RELATIONSHIP>")]
@@ -21,7 +22,7 @@ class _Counts:
 
     def __init__(self, ctx) -> None:
         txn = ctx.txn
-        self.labels = {label: sum(1 for _ in txn.vertices_with_label(label)) for label in labels_in_use(txn)}
+        self.labels = {label: sum(1 for _ in txn.vertices_with_label(label)) for label in visible_labels(ctx)}
         self.types: dict[str, int] = {}
         self.out: dict[tuple[str, str], int] = {}
         self.into: dict[tuple[str, str], int] = {}

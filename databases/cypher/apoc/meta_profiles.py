@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from graphplex.databases.cypher.apoc.meta import labels_in_use, sample_config, sample_step
+from graphplex.databases.cypher.apoc.meta import sample_config, sample_step
 from graphplex.databases.cypher.procedures import procedure
+from graphplex.databases.cypher.procedures_db import visible_labels
 from graphplex.databases.values import java_type_name
 
 NODE_OUTPUTS = [("nodeType", "STRING"), ("nodeLabels", "LIST<STRING>"), ("propertyName", "STRING"),
@@ -77,7 +78,7 @@ def collect_tables(ctx, name: str, config: dict | None) -> _Tables:
     include = set(config.get("labels") or config.get("includeLabels") or ())
     exclude = set(config.get("excludes") or config.get("excludeLabels") or ())
     txn = ctx.txn
-    for label in labels_in_use(txn):
+    for label in visible_labels(ctx):
         if label in exclude or (include and label not in include):
             continue
         nodes = list(txn.vertices_with_label(label))

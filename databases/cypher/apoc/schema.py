@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from graphplex.databases.cypher.apoc.meta import labels_in_use
 from graphplex.databases.cypher.procedures import procedure
+from graphplex.databases.cypher.procedures_db import visible_labels
 from graphplex.databases.cypher.values import group_key
 from graphplex.databases.storage.schema import LOOKUP_INDEXES
 from graphplex.databases.values import index_key
@@ -105,7 +105,7 @@ def _value_counts(ctx, label: str, key: str) -> Iterator[dict]:
     """APOC's distinctCount: per label (all in use when ''), per key (all when ''), each distinct value and how
     many nodes have it."""
     txn = ctx.txn
-    labels = [label] if label else labels_in_use(txn)
+    labels = [label] if label else list(visible_labels(ctx))
     for name in labels:
         counts: dict = {}
         for vertex in txn.vertices_with_label(name):
