@@ -33,10 +33,19 @@ ROOT_ARGUMENTS = {"planner": "COST", "planner-impl": "IDP", "planner-version": "
 _STEP = re.compile(r"^(Expand\((?:All|Into)\)|[A-Za-z]+(?:\+Filter)?)(.*)$")
 
 
+# A schema command's plan (CREATE INDEX …): Neo4j plans it with its administration planner for its schema runtime,
+# and the command's operator is the root (nothing is produced).
+SCHEMA_ROOT_ARGUMENTS = {**ROOT_ARGUMENTS, "planner": "ADMINISTRATION", "planner-impl": "ADMINISTRATION",
+                         "runtime": "SCHEMA", "runtime-impl": "SCHEMA"}
+
+
 def describe(plan: "Plan", database: str, stats: dict[int, list] | None = None) -> dict:
     """The plan tree the driver reads as `summary.plan` (EXPLAIN) or, with `stats`, `summary.profile`."""
     describer = _Describer(database, stats)
     child = describer.chain(plan.operators, [])
+    if plan.category == "schema" and child is not None:
+        child["args"].update(SCHEMA_ROOT_ARGUMENTS)
+        return child
     root = describer.node("ProduceResults", ", ".join(plan.columns), list(plan.columns),
                           [child] if child else [], measured=_last_measured(plan.operators, stats))
     root["args"].update(ROOT_ARGUMENTS)
