@@ -21,21 +21,27 @@ class ProcedureHost:
         self.database = database
 
     def transaction_metadata(self) -> dict:
+        """A copy of the DBMS transaction's metadata (the procedure may not change it behind the transaction)."""
         return dict(self.txn.metadata)
 
     def set_transaction_metadata(self, metadata: dict) -> None:
+        """tx.setMetaData: the DBMS transaction's metadata, as SHOW TRANSACTIONS lists it."""
         self.txn.metadata = dict(metadata)
 
     def settings(self) -> list[dict]:
+        """The DBMS's settings as SHOW SETTINGS lists them (`setting_catalog`)."""
         return setting_rows(self.txn.dbms)
 
     def database_created(self) -> str | None:
+        """The creation time the catalog records for the database, in Neo4j's form (milliseconds, `Z`)."""
         entry = self.txn.dbms.entry(self.database)
         if entry is None:
             return None
         return entry.created.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
     def may_execute(self, name: str, admin: bool, user: str | None) -> bool:
+        """Whether `user` (None: the caller) may execute the procedure; asking for another user needs SHOW USER,
+        as in Neo4j, and an unknown user is an error."""
         caller = self.txn.principal
         if user is not None and user != caller.user:
             if not (caller.unrestricted or caller.privileges.allows("SHOW USER")):
@@ -55,6 +61,7 @@ class ProcedureHost:
         return privileges.allows_procedure(name) and (not admin or privileges.allows("EXECUTE ADMIN PROCEDURES"))
 
     def authorize_admin_procedure(self, name: str) -> None:
+        """Raises Forbidden unless the caller is unrestricted or holds EXECUTE ADMIN PROCEDURES."""
         principal = self.txn.principal
         if not principal.unrestricted and not principal.privileges.allows("EXECUTE ADMIN PROCEDURES"):
             raise forbidden(f"Executing admin procedure '{name}' is not allowed for user '{principal.user}' with "

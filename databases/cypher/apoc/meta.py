@@ -109,11 +109,13 @@ class MetaItem:
         self.right = self.right_count // self.count
 
     def add_other(self, labels) -> None:
+        """Notes the labels of one more end node, each once, in the order first seen (APOC's `other`)."""
         for label in labels:
             if label not in self.other:
                 self.other.append(label)
 
     def row(self) -> dict:
+        """The item as a row of apoc.meta.data (`sample` stays null: no values are collected)."""
         return {"label": self.label, "property": self.property, "count": self.count, "unique": self.unique,
                 "index": self.index, "existence": self.existence, "type": self.type, "array": self.array,
                 "sample": None, "left": self.left, "right": self.right, "other": list(self.other),
