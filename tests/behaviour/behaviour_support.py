@@ -14,3 +14,15 @@ def count(dbms, label: str, database: str | None = None) -> int:
 def database_names(dbms) -> list[str]:
     with dbms.session() as s:
         return s.run("SHOW DATABASES YIELD name RETURN name ORDER BY name").value()
+
+
+def user_session(secure, admin, name: str, *privileges: str, role: str | None = None):
+    """A session on `secure` of a new user `name` (password pw-1) whose one role beside PUBLIC, `role` (by default
+    `<name>_role`), is created by `admin` with `privileges`."""
+    role = role or f"{name}_role"
+    admin.run(f"CREATE ROLE {role}").consume()
+    for privilege in privileges:
+        admin.run(f"{privilege} TO {role}").consume()
+    admin.run(f"CREATE USER {name} SET PASSWORD 'pw-1' CHANGE NOT REQUIRED").consume()
+    admin.run(f"GRANT ROLE {role} TO {name}").consume()
+    return secure.session(auth=(name, "pw-1"))

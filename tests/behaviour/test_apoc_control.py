@@ -9,18 +9,9 @@ import time
 
 import pytest
 
+from behaviour_support import user_session
 from graphplex import DBMS
 from graphplex.errors import ClientError, Forbidden, Neo4jError
-
-
-def user(secure, admin, name: str, *privileges: str):
-    """A session of a new user whose only role holds `privileges` (beside PUBLIC's)."""
-    admin.run(f"CREATE ROLE {name}_role").consume()
-    for privilege in privileges:
-        admin.run(f"{privilege} TO {name}_role").consume()
-    admin.run(f"CREATE USER {name} SET PASSWORD 'pw-1' CHANGE NOT REQUIRED").consume()
-    admin.run(f"GRANT ROLE {name}_role TO {name}").consume()
-    return secure.session(auth=(name, "pw-1"))
 
 
 def count(session, label: str) -> int:
@@ -82,7 +73,7 @@ def test_a_write_procedure_is_refused_in_a_read_session(dbms):
 
 def test_inner_statements_have_the_callers_privileges(secure, admin):
     admin.run("CREATE (:Public {n: 1}), (:Secret {n: 2})").consume()
-    with user(secure, admin, "reader", "GRANT MATCH {*} ON GRAPH * NODES Public") as reader:
+    with user_session(secure, admin, "reader", "GRANT MATCH {*} ON GRAPH * NODES Public") as reader:
         rows = reader.run("CALL apoc.cypher.run('MATCH (n) RETURN n.n AS n', {})").data()
         assert rows == [{"value": {"n": 1}}], "the read filter holds inside"
         with pytest.raises(Forbidden):
@@ -193,7 +184,7 @@ def test_iterate_config_is_checked(session):
 
 def test_batches_carry_the_callers_privileges(secure, admin):
     admin.run("UNWIND range(1, 3) AS i CREATE (:Doc {i: i})").consume()
-    with user(secure, admin, "docs", "GRANT MATCH {*} ON GRAPH * NODES *",
+    with user_session(secure, admin, "docs", "GRANT MATCH {*} ON GRAPH * NODES *",
               "GRANT SET PROPERTY {seen} ON GRAPH * NODES Doc") as docs:
         row = docs.run(ITERATE, iterate="MATCH (d:Doc) RETURN d", action="CREATE (:Forged)",
                        config={"batchSize": 1}).single()
@@ -309,7 +300,7 @@ def test_expand_and_subgraph_nodes(people):
 def test_paths_see_only_what_the_caller_may_read(secure, admin):
     admin.run("CREATE (:Person {name: 'a'})-[:KNOWS]->(:Secret {name: 's'})-[:KNOWS]->(:Person {name: 'p'})"
               ).consume()
-    with user(secure, admin, "limited", "GRANT MATCH {*} ON GRAPH * NODES Person",
+    with user_session(secure, admin, "limited", "GRANT MATCH {*} ON GRAPH * NODES Person",
               "GRANT MATCH {*} ON GRAPH * RELATIONSHIPS *") as limited:
         rows = limited.run("MATCH (a {name: 'a'}) CALL apoc.path.subgraphNodes(a, {}) YIELD node "
                            "RETURN node.name AS n").data()

@@ -9,28 +9,13 @@ import time
 
 import pytest
 
+from behaviour_support import user_session
 from graphplex import DBMS, Query
 from graphplex.errors import Forbidden, Neo4jError
 
 LOAD = "UNWIND range(1, 150000) AS x CALL { WITH x CREATE (:Load {x: x}) } IN TRANSACTIONS OF 100 ROWS"
 MULTIPLE_GRAPHS = ("Multiple graph references in the same query is not supported on standard databases. "
                    "This capability is supported on composite databases only.")
-
-
-@pytest.fixture
-def dbms():
-    with DBMS.in_memory() as instance:
-        yield instance
-
-
-def user(secure, admin, name: str, role: str, *privileges: str):
-    """A session of a new user holding `role`, which is created with `privileges`."""
-    admin.run(f"CREATE ROLE {role}").consume()
-    for privilege in privileges:
-        admin.run(f"{privilege} TO {role}").consume()
-    admin.run(f"CREATE USER {name} SET PASSWORD 'pw-1' CHANGE NOT REQUIRED").consume()
-    admin.run(f"GRANT ROLE {role} TO {name}").consume()
-    return secure.session(auth=(name, "pw-1"))
 
 
 def count(dbms_or_session, label: str) -> int:
@@ -71,8 +56,8 @@ class Load:
 
 def test_a_user_denied_delete_deletes_nothing_in_batches(secure, admin):
     admin.run("UNWIND range(1, 5) AS i CREATE (:Item {i: i})").consume()
-    session = user(secure, admin, "clerk", "nodelete", "GRANT MATCH {*} ON GRAPH * NODES *",
-                   "GRANT CREATE ON GRAPH * NODES *", "DENY DELETE ON GRAPH * NODES *")
+    session = user_session(secure, admin, "clerk", "GRANT MATCH {*} ON GRAPH * NODES *",
+                           "GRANT CREATE ON GRAPH * NODES *", "DENY DELETE ON GRAPH * NODES *", role="nodelete")
     with pytest.raises(Forbidden) as caught:
         session.run("CALL { MATCH (n) DETACH DELETE n } IN TRANSACTIONS").consume()
     assert caught.value.message.startswith("Delete node with labels 'Item' is not allowed for user 'clerk'")
@@ -83,8 +68,8 @@ def test_a_user_denied_delete_deletes_nothing_in_batches(secure, admin):
 
 def test_a_node_denied_traverse_is_invisible_inside_the_batches(secure, admin):
     admin.run("CREATE (:Person {name: 'Ann'}), (:Secret {name: 'Spy'})").consume()
-    session = user(secure, admin, "lim", "limited", "GRANT MATCH {*} ON GRAPH * NODES *",
-                   "DENY TRAVERSE ON GRAPH * NODES Secret")
+    session = user_session(secure, admin, "lim", "GRANT MATCH {*} ON GRAPH * NODES *",
+                           "DENY TRAVERSE ON GRAPH * NODES Secret", role="limited")
     assert session.run("MATCH (n) RETURN n.name").value() == ["Ann"]
     assert session.run("CALL { MATCH (n) RETURN n.name AS name } IN TRANSACTIONS RETURN name").value() == ["Ann"]
     assert session.run("UNWIND [1, 2] AS i CALL { MATCH (s:Secret) RETURN count(s) AS c } IN TRANSACTIONS "
