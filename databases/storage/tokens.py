@@ -18,24 +18,25 @@ from typing import Iterable
 
 
 class PropertyKeys:
-    """The registry of one storage. `missing(keys)` is the per-write question (a C-level subset test when nothing
-    is new); `add` is called by a commit (and by recovery) with what it made known."""
+    """The registry of one storage. `known` is the current set, for the per-write question (a C-level subset test,
+    `known.issuperset(keys)`, with no Python call); `add` is called by a commit (and by recovery) with what it made
+    known."""
 
-    __slots__ = ("_keys", "_adding")
+    __slots__ = ("known", "_adding")
 
     def __init__(self, keys: Iterable[str] = ()) -> None:
-        self._keys: frozenset[str] = frozenset(keys)
+        self.known: frozenset[str] = frozenset(keys)  # replaced, never changed: read it without a lock
         self._adding = threading.Lock()
 
     def __contains__(self, key: object) -> bool:
-        return key in self._keys
+        return key in self.known
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self.known)
 
     def missing(self, keys: Iterable[str]) -> set[str]:
         """The keys of `keys` that are no token yet (empty when all are)."""
-        known = self._keys
+        known = self.known
         if known.issuperset(keys):
             return set()
         return {key for key in keys if key not in known}
@@ -43,11 +44,11 @@ class PropertyKeys:
     def add(self, keys: Iterable[str]) -> None:
         """Makes `keys` tokens (they stay tokens)."""
         keys = frozenset(keys)
-        if keys <= self._keys:
+        if keys <= self.known:
             return
         with self._adding:
-            self._keys = self._keys | keys
+            self.known = self.known | keys
 
     def names(self) -> list[str]:
         """Every token, sorted."""
-        return sorted(self._keys)
+        return sorted(self.known)

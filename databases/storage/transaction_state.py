@@ -166,13 +166,15 @@ class TransactionState:
         return frozenset(self.storage.property_keys.missing(self._new_keys))
 
     def _note_keys(self, keys) -> None:
-        """Remembers which of `keys`, just written, are no tokens yet (a subset test when none is new)."""
-        missing = self.storage.property_keys.missing(keys)
-        if missing:
-            if self._new_keys is None:
-                self._new_keys = missing
-            else:
-                self._new_keys |= missing
+        """Remembers `keys`, just written, when some are no tokens yet (one subset test when none is new); the
+        known ones among them are filtered out by `new_property_keys`, so a transaction writing many entities
+        with a new key pays one set update each, not a filter."""
+        if self.storage.property_keys.known.issuperset(keys):
+            return
+        if self._new_keys is None:
+            self._new_keys = set(keys)
+        else:
+            self._new_keys.update(keys)
 
     def _check_committable(self) -> None:
         """Refuses to commit an ended, terminated or failed transaction (rolling the latter two back)."""
@@ -273,7 +275,7 @@ class TransactionState:
             return False
         version.props[key] = list(value) if isinstance(value, tuple) else value
         self._allocate(value_bytes(value))
-        if key not in self.storage.property_keys:
+        if key not in self.storage.property_keys.known:
             self._note_keys((key,))
         return True
 
@@ -288,7 +290,8 @@ class TransactionState:
             else:
                 version.props[key] = list(value) if isinstance(value, tuple) else value
                 self._allocate(value_bytes(value))
-        self._note_keys([key for key, value in props.items() if value is not None])
+        if not self.storage.property_keys.known.issuperset(props):
+            self._note_keys([key for key, value in props.items() if value is not None])
 
     def _label_change(self, vertex, labels: Iterable[str], adding: bool) -> tuple[Version, list]:
         """Before adding (or removing) labels: the own version of `vertex` and the labels that change on it."""
