@@ -54,20 +54,19 @@ def _run(storage, operations: list, commit: bool, indexed: set[str]) -> set[str]
         elif kind == "delete":
             txn.delete_vertex(vertex, detach=True)
             vertex = None
+    created: set[str] = set()
     for operation in operations:
-        if operation[0] == "index" and operation[1] not in indexed:
+        if operation[0] == "index" and operation[1] not in indexed | created:
             txn.change_schema(SchemaChange("create_index", f"i_{operation[1]}", "NODE", "L", (operation[1],)))
-            indexed.add(operation[1])
+            created.add(operation[1])
             written.add(operation[1])
     assert set(txn.new_property_keys()) == written - set(storage.property_keys.names()), \
         "a transaction sees its own new keys before they are tokens"
     if commit:
         txn.commit()
+        indexed |= created
         return written
     txn.rollback()
-    for operation in operations:
-        if operation[0] == "index":
-            indexed.discard(operation[1])
     return set()
 
 
