@@ -9,8 +9,9 @@ import importlib
 import threading
 
 # The modules of this package that register APOC names, imported by `load()` in this order.
-MODULES: tuple[str, ...] = ("meta", "meta_graph", "meta_profiles", "schema", "schema_assert", "properties", "creation", "util",
-                           "collections", "maps", "text", "cypher_runner", "conditionals", "periodic", "paths")
+MODULES: tuple[str, ...] = ("meta_types", "meta", "meta_graph", "meta_profiles", "schema", "schema_assert",
+                           "properties", "creation", "util", "collections", "maps", "text", "cypher_runner",
+                           "conditionals", "periodic", "paths")
 
 _loaded = False
 _lock = threading.Lock()
