@@ -160,13 +160,14 @@ _CLASS_BY_CLASSIFICATION = {
 }
 
 
-def error_for_code(code: str, message: str) -> Neo4jError:
-    """The error of the right class for a status code (used by every layer that reports a code, Bolt included)."""
+def error_for_code(code: str, message: str, gql_status: str | None = None) -> Neo4jError:
+    """The error of the right class for a status code (used by every layer that reports a code, Bolt included);
+    `gql_status` keeps a status a server sent when the code alone would map to a broader one."""
     cls = _CLASS_BY_CODE.get(code)
     if cls is None:
         parts = code.split(".")
         cls = _CLASS_BY_CLASSIFICATION.get(parts[1] if len(parts) > 1 else "", Neo4jError)
-    return cls(message, code)
+    return cls(message, code, gql_status=gql_status)
 
 
 def format_bytes(size: int) -> str:

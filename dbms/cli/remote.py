@@ -27,7 +27,9 @@ def _translated(error, uri: str = "the server"):
         return error_for_code("Neo.ClientError.Transaction.TransactionMarkedAsFailed",
                               f"{str(error).rstrip('.')}. The transaction was rolled back.")
     code = getattr(error, "code", None) or "Neo.DatabaseError.General.UnknownError"
-    return error_for_code(code, getattr(error, "message", None) or str(error))
+    sent = getattr(error, "gql_status", None)  # the driver's fallback 50N42 is no status the server chose
+    return error_for_code(code, getattr(error, "message", None) or str(error),
+                          sent if sent and sent != "50N42" else None)
 
 
 def _driver():

@@ -400,3 +400,16 @@ def test_remote_values_print_as_local_ones(tmp_path, served):
         code, out, err = cli("run", *where, "--format", "csv", path)
         assert (code, err) == (0, ""), where
         assert out.splitlines()[1] == "(:A {x: 1})-[:R {w: 2}]->(:B),2020-01-01", where
+
+
+def test_a_remote_error_keeps_the_gql_status_the_server_sent(served):
+    """Division by zero is 22012 on the wire; its code alone (ArithmeticError) would say 22003."""
+    from graphplex.cli.remote import RemoteDBMS
+    remote = RemoteDBMS(served[1].uri, None)
+    try:
+        with pytest.raises(Exception) as raised, remote.session() as session:
+            session.run("RETURN 1 / 0").consume()
+    finally:
+        remote.close()
+    assert raised.value.code == "Neo.ClientError.Statement.ArithmeticError"
+    assert raised.value.gql_status == "22012"
