@@ -73,10 +73,10 @@ class StorageEngine(Protocol):
         """An upper bound of the nodes carrying `label` (for the planner)."""
 
     def labels_in_use(self) -> list[str]:
-        """Labels some node may carry, sorted."""
+        """Labels some node may carry, in Neo4j's token order: the order they were first used."""
 
     def types_in_use(self) -> list[str]:
-        """Relationship types some relationship may have, sorted."""
+        """Relationship types some relationship may have, in the order they were first used."""
 
     def counts(self) -> tuple[int, int]:
         """(nodes, relationships) held; exact when no transaction is open."""
@@ -237,8 +237,8 @@ class StorageTransaction(Protocol):
     def schema_changes(self) -> tuple:
         """The schema changes this transaction recorded."""
 
-    def new_property_keys(self) -> frozenset:
-        """The property keys its commit makes tokens (`tokens`): written here, no tokens yet."""
+    def new_property_keys(self) -> tuple:
+        """The property keys its commit makes tokens (`tokens`): written here, no tokens yet, in the order written."""
 
     # --- phase 3 --------------------------------------------------------------------------------------------
 

@@ -92,13 +92,13 @@ class DiskStorage:
         keys = store.read_meta(self._writer, PROPERTY_KEYS, None)
         if keys is not None:
             return keys
-        found = {key for change in self._schema_history for key in SchemaChange(*change).properties}
-        for (data,) in self._writer.execute("SELECT data FROM nodes"):
-            found.update(store.decode_node(data)[1])
-        for (props,) in self._writer.execute("SELECT props FROM edges"):
-            found.update(store.decode_props(props))
-        store.write_meta(self._writer, PROPERTY_KEYS, sorted(found))
-        return sorted(found)
+        found = dict.fromkeys(key for change in self._schema_history for key in SchemaChange(*change).properties)
+        for (data,) in self._writer.execute("SELECT data FROM nodes ORDER BY gid"):
+            found.update(dict.fromkeys(store.decode_node(data)[1]))
+        for (props,) in self._writer.execute("SELECT props FROM edges ORDER BY gid"):
+            found.update(dict.fromkeys(store.decode_props(props)))
+        store.write_meta(self._writer, PROPERTY_KEYS, list(found))
+        return list(found)
 
     def _new_index(self, *fields, **named) -> DiskIndex:
         return DiskIndex(*fields, **named, store=self)
@@ -193,7 +193,7 @@ class DiskStorage:
             undo_schema = None
             ts = mvcc.next_commit_ts(self)
             created: set[str] = set()
-            new_keys: frozenset[str] = frozenset()
+            new_keys: tuple[str, ...] = ()
             try:
                 mvcc.validate(txn)
                 if txn.schema_changes():
@@ -208,7 +208,7 @@ class DiskStorage:
                 txn.write(writer, ts)
                 new_keys = txn.new_property_keys()
                 if new_keys:
-                    store.write_meta(writer, PROPERTY_KEYS, self.property_keys.names() + sorted(new_keys))
+                    store.write_meta(writer, PROPERTY_KEYS, self.property_keys.names() + list(new_keys))
                 store.write_meta(writer, "last_commit_ts", ts)
                 store.write_meta(writer, "next_ids", (self._next_vertex, self._next_edge))
                 writer.execute("COMMIT")
@@ -279,12 +279,17 @@ class DiskStorage:
             return self._latest.execute("SELECT count(*) FROM node_labels WHERE label = ?", (label,)).fetchone()[0]
 
     def labels_in_use(self) -> list[str]:
+        """Labels in use, in the order of the oldest node carrying each: the store keeps no token ids, and this
+        order, read from the data (one index step per label), is Neo4j's token order whenever labels were first
+        used on nodes created in that order, and the same after a restart."""
         with self._latest_lock:
-            return [row[0] for row in self._latest.execute("SELECT DISTINCT label FROM node_labels ORDER BY label")]
+            return [row[0] for row in self._latest.execute(
+                "SELECT label FROM node_labels GROUP BY label ORDER BY min(gid)")]
 
     def types_in_use(self) -> list[str]:
+        """Relationship types in use, in the order of the oldest relationship of each (as `labels_in_use`)."""
         with self._latest_lock:
-            return [row[0] for row in self._latest.execute("SELECT DISTINCT type FROM edges ORDER BY type")]
+            return [row[0] for row in self._latest.execute("SELECT type FROM edges GROUP BY type ORDER BY min(gid)")]
 
     def counts(self) -> tuple[int, int]:
         with self._latest_lock:
