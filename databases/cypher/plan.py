@@ -80,7 +80,7 @@ class Plan:
         if self.unknown_keys:
             missing = storage.property_keys.missing(self.unknown_keys)
             if missing:
-                found += [unknown_property_key(key) for key in sorted(missing - txn.new_property_keys())]
+                found += [unknown_property_key(key) for key in sorted(missing.difference(txn.new_property_keys()))]
         return tuple(found)
 
     def notifications_after(self, counters: Counters) -> tuple[Notification, ...]:

@@ -57,10 +57,12 @@ def visible_types(ctx: ExecutionContext) -> Iterator[str]:
            description="List all property keys in the database.",
            descriptions={"propertyKey": "A property key in the database."})
 def property_keys(ctx: ExecutionContext) -> Iterator[dict]:
-    """Every property-key token, as Neo4j lists them: also keys nothing holds any more, and the keys the calling
-    transaction wrote first (its commit makes them tokens); no scan of the graph (see `storage.tokens`)."""
+    """Every property-key token in token order, as Neo4j lists them: also keys nothing holds any more, then the
+    keys the calling transaction wrote first (its commit makes them tokens); no scan of the graph (see
+    `storage.tokens`). Its own keys are read first: one a commit makes a token meanwhile is then listed once."""
     txn = ctx.txn
-    for key in sorted(set(txn.storage.property_keys.names()) | txn.new_property_keys()):
+    own = txn.new_property_keys()
+    for key in dict.fromkeys(txn.storage.property_keys.names() + list(own)):
         yield {"propertyKey": key}
 
 

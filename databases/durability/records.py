@@ -385,7 +385,7 @@ def commit_operations(txn: Transaction) -> list:
                 edges.append(("E", entity.gid, entity.type, entity.src.gid, entity.dst.gid, dict(head.props)))
     schema = [("S",) + astuple(change) for change in txn.schema_changes()]
     new_keys = txn.new_property_keys()
-    tokens = [("K", sorted(new_keys))] if new_keys else []
+    tokens = [("K", list(new_keys))] if new_keys else []
     return vertices + edges + dead_edges + dead_vertices + schema + tokens
 
 

@@ -237,8 +237,8 @@ class StorageTransaction(Protocol):
     def schema_changes(self) -> tuple:
         """The schema changes this transaction recorded."""
 
-    def new_property_keys(self) -> frozenset:
-        """The property keys its commit makes tokens (`tokens`): written here, no tokens yet."""
+    def new_property_keys(self) -> tuple:
+        """The property keys its commit makes tokens (`tokens`): written here, no tokens yet, in the order written."""
 
     # --- phase 3 --------------------------------------------------------------------------------------------
 

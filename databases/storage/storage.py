@@ -229,13 +229,14 @@ class Storage:
         before the registry need (recovery leaves it out when the snapshot shows they were not: 6 % of a replay)."""
         owner = CommitInfo(commit_ts=commit_ts)
         schema = []
-        keys: set[str] = set()
+        keys: dict[str, None] = {}  # named by "K" operations, in the order made
+        held: dict[str, None] = {}  # held by the entities (after those: a "K" operation has the commit's order)
         for operation in operations:
             kind = operation[0]
             if kind == "V":
                 _, gid, labels, props = operation
                 if entity_keys and props:
-                    keys.update(props)
+                    held.update(dict.fromkeys(props))
                 version = Version(owner, self.label_set(labels), props)
                 vertex = self.vertices.get(gid)
                 if vertex is None:
@@ -248,7 +249,7 @@ class Storage:
             elif kind == "E":
                 _, gid, type_, src, dst, props = operation
                 if entity_keys and props:
-                    keys.update(props)
+                    held.update(dict.fromkeys(props))
                 version = Version(owner, None, props)
                 edge = self.edges.get(gid)
                 if edge is None:
@@ -266,7 +267,7 @@ class Storage:
                 self._next_vertex = max(self._next_vertex, operation[1])
                 self._next_edge = max(self._next_edge, operation[2])
             elif kind == "K":
-                keys.update(operation[1])
+                keys.update(dict.fromkeys(operation[1]))
             elif kind in ("v", "e"):
                 entity = (self.vertices if kind == "v" else self.edges).get(operation[1])
                 if entity is not None:
@@ -277,7 +278,8 @@ class Storage:
         if schema:
             self.schema.apply(schema, self.all_entities, owner)
             for change in schema:
-                keys.update(change.properties)
+                held.update(dict.fromkeys(change.properties))
+        keys.update(held)
         if keys:
             self.property_keys.add(keys)
         self.last_commit_ts = max(self.last_commit_ts, commit_ts)

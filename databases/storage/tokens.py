@@ -9,8 +9,11 @@ the snapshots, which rebuild the registry on recovery, hold committed transactio
 then exactly what the database knew before. Until it commits, a transaction sees its own new keys as tokens
 (`TransactionState.new_property_keys`), as it would in Neo4j.
 
-Keys are added often (every write asks `missing`), read rarely in bulk and never removed: the set is replaced, never
-changed in place, so readers need no lock and a commit adds its keys with one assignment."""
+Tokens keep the order they were made in (Neo4j lists them by token id: `db.propertyKeys()` does), and the log,
+snapshots and the disk store keep that order.
+
+Keys are asked about on every write, added rarely and never removed: the set is replaced, never changed in place, so
+readers need no lock and a commit adds its keys with one assignment."""
 from __future__ import annotations
 
 import threading
@@ -22,10 +25,11 @@ class PropertyKeys:
     `known.issuperset(keys)`, with no Python call); `add` is called by a commit (and by recovery) with what it made
     known."""
 
-    __slots__ = ("known", "_adding")
+    __slots__ = ("known", "_order", "_adding")
 
     def __init__(self, keys: Iterable[str] = ()) -> None:
-        self.known: frozenset[str] = frozenset(keys)  # replaced, never changed: read it without a lock
+        self._order: tuple[str, ...] = tuple(dict.fromkeys(keys))
+        self.known: frozenset[str] = frozenset(self._order)  # replaced, never changed: read it without a lock
         self._adding = threading.Lock()
 
     def __contains__(self, key: object) -> bool:
@@ -42,13 +46,14 @@ class PropertyKeys:
         return {key for key in keys if key not in known}
 
     def add(self, keys: Iterable[str]) -> None:
-        """Makes `keys` tokens (they stay tokens)."""
-        keys = frozenset(keys)
-        if keys <= self.known:
+        """Makes `keys` tokens, in their order after those there are (they stay tokens)."""
+        if self.known.issuperset(keys):
             return
         with self._adding:
-            self.known = self.known | keys
+            new = tuple(key for key in dict.fromkeys(keys) if key not in self.known)
+            self._order += new
+            self.known = self.known.union(new)
 
     def names(self) -> list[str]:
-        """Every token, sorted."""
-        return sorted(self.known)
+        """Every token, in the order they were made."""
+        return list(self._order)

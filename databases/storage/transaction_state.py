@@ -52,9 +52,9 @@ class TransactionState:
         self.commit_ts: int | None = None
         self._written: dict = {}
         self._schema_changes: list = []
-        # The property keys this transaction wrote that were no tokens when it wrote them (`tokens`): its commit
-        # makes them tokens. None until there is one.
-        self._new_keys: set[str] | None = None
+        # The property keys this transaction wrote that were no tokens when it wrote them (`tokens`), in the order
+        # written (with some that were tokens already): its commit makes them tokens. None until there is one.
+        self._new_keys: dict[str, None] | None = None
         # The entities the running statement created or gave values or labels, kept only while uniqueness is
         # checked at the end of each statement (`begin_statement`); None otherwise.
         self._statement_writes: dict | None = None
@@ -158,23 +158,24 @@ class TransactionState:
             for key in set(props) | (set(current.props) if replace else set()):
                 self._guarded(self.write_guard.set_property, entity, current, key)
 
-    def new_property_keys(self) -> frozenset[str]:
-        """The keys this transaction's commit makes tokens: those it wrote (or named in a schema change) that are
-        still no tokens. Until then they count as tokens for this transaction alone."""
+    def new_property_keys(self) -> tuple[str, ...]:
+        """The keys this transaction's commit makes tokens, in the order it first wrote them: those it wrote (or
+        named in a schema change) that are still no tokens. Until then they count as tokens for it alone."""
         if not self._new_keys:
-            return frozenset()
-        return frozenset(self.storage.property_keys.missing(self._new_keys))
+            return ()
+        known = self.storage.property_keys.known
+        return tuple(key for key in self._new_keys if key not in known)
 
     def _note_keys(self, keys) -> None:
         """Remembers `keys`, just written, when some are no tokens yet (one subset test when none is new); the
         known ones among them are filtered out by `new_property_keys`, so a transaction writing many entities
-        with a new key pays one set update each, not a filter."""
+        with a new key pays one dict update each, not a filter."""
         if self.storage.property_keys.known.issuperset(keys):
             return
         if self._new_keys is None:
-            self._new_keys = set(keys)
+            self._new_keys = dict.fromkeys(keys)
         else:
-            self._new_keys.update(keys)
+            self._new_keys.update(dict.fromkeys(keys))
 
     def _check_committable(self) -> None:
         """Refuses to commit an ended, terminated or failed transaction (rolling the latter two back)."""

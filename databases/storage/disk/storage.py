@@ -92,13 +92,13 @@ class DiskStorage:
         keys = store.read_meta(self._writer, PROPERTY_KEYS, None)
         if keys is not None:
             return keys
-        found = {key for change in self._schema_history for key in SchemaChange(*change).properties}
-        for (data,) in self._writer.execute("SELECT data FROM nodes"):
-            found.update(store.decode_node(data)[1])
-        for (props,) in self._writer.execute("SELECT props FROM edges"):
-            found.update(store.decode_props(props))
-        store.write_meta(self._writer, PROPERTY_KEYS, sorted(found))
-        return sorted(found)
+        found = dict.fromkeys(key for change in self._schema_history for key in SchemaChange(*change).properties)
+        for (data,) in self._writer.execute("SELECT data FROM nodes ORDER BY gid"):
+            found.update(dict.fromkeys(store.decode_node(data)[1]))
+        for (props,) in self._writer.execute("SELECT props FROM edges ORDER BY gid"):
+            found.update(dict.fromkeys(store.decode_props(props)))
+        store.write_meta(self._writer, PROPERTY_KEYS, list(found))
+        return list(found)
 
     def _new_index(self, *fields, **named) -> DiskIndex:
         return DiskIndex(*fields, **named, store=self)
@@ -193,7 +193,7 @@ class DiskStorage:
             undo_schema = None
             ts = mvcc.next_commit_ts(self)
             created: set[str] = set()
-            new_keys: frozenset[str] = frozenset()
+            new_keys: tuple[str, ...] = ()
             try:
                 mvcc.validate(txn)
                 if txn.schema_changes():
@@ -208,7 +208,7 @@ class DiskStorage:
                 txn.write(writer, ts)
                 new_keys = txn.new_property_keys()
                 if new_keys:
-                    store.write_meta(writer, PROPERTY_KEYS, self.property_keys.names() + sorted(new_keys))
+                    store.write_meta(writer, PROPERTY_KEYS, self.property_keys.names() + list(new_keys))
                 store.write_meta(writer, "last_commit_ts", ts)
                 store.write_meta(writer, "next_ids", (self._next_vertex, self._next_edge))
                 writer.execute("COMMIT")

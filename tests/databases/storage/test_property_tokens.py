@@ -1,7 +1,8 @@
 """The property-key token registry (`storage.tokens`) keeps its documented rule on both engines and through
 recovery: after any sequence of committed and rolled-back transactions, the tokens are exactly the keys that
 committed transactions gave a value (also those removed again, in the same transaction or later) or named in a
-schema rule; a rolled-back transaction leaves none; a transaction sees its own new keys."""
+schema rule, in the order they were first written; a rolled-back transaction leaves none; a transaction sees its
+own new keys."""
 from __future__ import annotations
 
 import shutil
@@ -29,10 +30,11 @@ TRANSACTIONS = st.lists(st.tuples(st.lists(OPERATIONS, min_size=1, max_size=5), 
                         min_size=1, max_size=6)
 
 
-def _run(storage, operations: list, commit: bool, indexed: set[str]) -> set[str]:
-    """Runs one transaction; returns the keys its commit made known by the rule (empty when rolled back)."""
+def _run(storage, operations: list, commit: bool, indexed: set[str]) -> dict:
+    """Runs one transaction; returns the keys its commit made known by the rule, in the order written (empty when
+    rolled back)."""
     txn = storage.begin()
-    written: set[str] = set()
+    written: dict[str, None] = {}
     vertex = None
     for operation in operations:
         kind = operation[0]
@@ -41,16 +43,16 @@ def _run(storage, operations: list, commit: bool, indexed: set[str]) -> set[str]
             vertex = txn.create_vertex(["L"], props if kind == "create" else None)
             if kind == "edge":
                 txn.create_edge(vertex, vertex, "R", props)
-            written.update(key for key, value in props.items() if value is not None)
+            written.update((key, None) for key, value in props.items() if value is not None)
         elif vertex is None:
             continue
         elif kind == "set":
             txn.set_property(vertex, operation[1], operation[2])
             if operation[2] is not None:
-                written.add(operation[1])
+                written[operation[1]] = None
         elif kind in ("replace", "merge"):
             txn.set_properties(vertex, operation[1], replace=kind == "replace")
-            written.update(key for key, value in operation[1].items() if value is not None)
+            written.update((key, None) for key, value in operation[1].items() if value is not None)
         elif kind == "delete":
             txn.delete_vertex(vertex, detach=True)
             vertex = None
@@ -59,15 +61,15 @@ def _run(storage, operations: list, commit: bool, indexed: set[str]) -> set[str]
         if operation[0] == "index" and operation[1] not in indexed | created:
             txn.change_schema(SchemaChange("create_index", f"i_{operation[1]}", "NODE", "L", (operation[1],)))
             created.add(operation[1])
-            written.add(operation[1])
-    assert set(txn.new_property_keys()) == written - set(storage.property_keys.names()), \
-        "a transaction sees its own new keys before they are tokens"
+            written[operation[1]] = None
+    assert txn.new_property_keys() == tuple(key for key in written if key not in storage.property_keys), \
+        "a transaction sees its own new keys, in the order written, before they are tokens"
     if commit:
         txn.commit()
         indexed |= created
         return written
     txn.rollback()
-    return set()
+    return {}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -77,18 +79,18 @@ def test_in_memory_tokens_are_the_committed_keys_and_recovery_rebuilds_them(tran
     try:
         storage = Storage()
         log = TransactionLog(storage, directory)
-        expected: set[str] = set()
+        expected: dict[str, None] = {}
         indexed: set[str] = set()
         for operations, commit in transactions:
-            expected |= _run(storage, operations, commit, indexed)
-            assert storage.property_keys.names() == sorted(expected)
+            expected.update(_run(storage, operations, commit, indexed))
+            assert storage.property_keys.names() == list(expected)
         log.close(checkpoint=False)
         replayed = Storage()
         TransactionLog(replayed, directory).close(checkpoint=True)  # recovered from the log, then a snapshot
-        assert replayed.property_keys.names() == sorted(expected)
+        assert replayed.property_keys.names() == list(expected)
         from_snapshot = Storage()
         TransactionLog(from_snapshot, directory).close(checkpoint=False)
-        assert from_snapshot.property_keys.names() == sorted(expected)
+        assert from_snapshot.property_keys.names() == list(expected)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
@@ -99,14 +101,14 @@ def test_on_disk_tokens_are_the_committed_keys_and_survive_reopening(transaction
     directory = Path(tempfile.mkdtemp(prefix="tokens-disk-"))
     try:
         storage = DiskStorage(directory, "tokens")
-        expected: set[str] = set()
+        expected: dict[str, None] = {}
         indexed: set[str] = set()
         for operations, commit in transactions:
-            expected |= _run(storage, operations, commit, indexed)
-            assert storage.property_keys.names() == sorted(expected)
+            expected.update(_run(storage, operations, commit, indexed))
+            assert storage.property_keys.names() == list(expected)
         storage.close()
         reopened = DiskStorage(directory, "tokens")
-        assert reopened.property_keys.names() == sorted(expected)
+        assert reopened.property_keys.names() == list(expected)
         reopened.close()
     finally:
         shutil.rmtree(directory, ignore_errors=True)
