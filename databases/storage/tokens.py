@@ -12,8 +12,8 @@ then exactly what the database knew before. Until it commits, a transaction sees
 Tokens keep the order they were made in (Neo4j lists them by token id: `db.propertyKeys()` does), and the log,
 snapshots and the disk store keep that order.
 
-Keys are asked about on every write, added rarely and never removed: the set is replaced, never changed in place, so
-readers need no lock and a commit adds its keys with one assignment."""
+Keys are asked about on every write, added rarely and never removed: the set and the order are replaced, never
+changed in place, so readers need no lock (a reader may see a key in the set a moment before it is listed)."""
 from __future__ import annotations
 
 import threading
