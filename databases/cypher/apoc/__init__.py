@@ -11,7 +11,7 @@ import threading
 # The modules of this package that register APOC names, imported by `load()` in this order.
 MODULES: tuple[str, ...] = ("meta_types", "meta", "meta_graph", "meta_profiles", "schema", "schema_assert",
                            "properties", "creation", "util", "collections", "maps", "text", "cypher_runner",
-                           "conditionals", "periodic", "paths")
+                           "conditionals", "periodic", "paths", "refactor")
 
 _loaded = False
 _lock = threading.Lock()
