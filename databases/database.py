@@ -15,6 +15,7 @@ from graphplex.databases.cypher.classify import READ, classify
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.cypher.plan import Plan
 from graphplex.databases.cypher.planner import Planner
+from graphplex.databases.cypher.profiling import Meter
 from graphplex.databases.cypher.results import to_public
 from graphplex.databases.cypher.transactions_call import standalone_batches
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError
@@ -368,7 +369,7 @@ class QueryResult:
         self.implicit = implicit
         # Whether the statement's end checks uniqueness and keys; the commit right after an implicit one does.
         self.check_unique = check_unique and not implicit
-        self.profile_stats: dict | None = {} if plan.profile else None
+        self.profile_stats: Meter | None = Meter() if plan.profile else None
         # Looked at before anything runs, as Neo4j does when it plans: a label the statement creates is unknown.
         self._planned = plan.notifications_now(ctx.txn)
         self._rows: Iterator[dict] | None = None

@@ -14,8 +14,10 @@ from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.analysis import conjuncts, free_variables, pattern_variables
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import syntax_error, type_error
+from graphplex.databases.cypher.estimates import DEFAULT_SELECTIVITY, EQUALITY_SELECTIVITY, Estimates, selectivity
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.label_expressions import compile_types, is_dynamic, label_names, label_test
+from graphplex.databases.cypher.plan_text import expression_text, label_expression_text
 from graphplex.databases.cypher.values import PathValue, equals
 from graphplex.databases.storage import BOTH, IN, OUT, Edge, Vertex
 
@@ -34,13 +36,30 @@ def is_internal(name: str) -> bool:
     return name.startswith("  ")
 
 
+@dataclass(frozen=True, eq=False)
+class StepInfo:
+    """One step of a planned pattern as the Neo4j operator EXPLAIN and PROFILE show for it: its name, its details,
+    the variables it binds, and the rows it is estimated to produce per row it receives (from the storage's counts;
+    see `estimates`). PROFILE measures each step apart, keyed by this object."""
+
+    name: str
+    details: str
+    factor: float = 1.0
+    binds: tuple[str, ...] = ()
+
+
 @dataclass
 class MatchPlan:
-    """A planned pattern: run it with `matcher(row, ctx)`; `description` feeds EXPLAIN."""
+    """A planned pattern: run it with `matcher(row, ctx)`; `shown` (one per step) feeds EXPLAIN and PROFILE."""
 
     matcher: Matcher
     new_variables: list[str]
-    description: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    shown: tuple[StepInfo, ...] = ()
+
+    def profiled_matcher(self, meter) -> Matcher:
+        """The matcher with each step measured apart into `meter` (a `profiling.Meter`), for a profiled run."""
+        return _chain([meter.step(info, step) for step, info in zip(self.steps, self.shown)])
 
 
 class PatternPlanner:
@@ -49,6 +68,7 @@ class PatternPlanner:
     def __init__(self, storage, scope: Scope) -> None:
         self.storage = storage
         self.scope = scope
+        self.estimates = Estimates(storage)
 
     # --- entry points ------------------------------------------------------------------------------------
 
@@ -73,19 +93,17 @@ class PatternPlanner:
             else:
                 self._plan_part(part, state)
             if part.variable:
-                state.steps.append(_bind_path(part))
+                state.add(_bind_path(part), StepInfo("ProjectPath", part.variable, 1.0, (part.variable,)))
                 state.bound.add(part.variable)
-                state.description.append(f"ProjectPath({part.variable})")
                 self._apply_ready(state)
         if state.pending:
             # Subquery predicates name the subquery's own variables too, so they only look unready: apply them
             # once everything is bound (a truly undefined variable fails to compile here).
             scope = self.scope.with_variables(*state.bound)
             for predicate in state.pending:
-                state.steps.append(_filter_step(compile_expression(predicate, scope)))
-                state.description.append("Filter")
+                state.add(_filter_step(compile_expression(predicate, scope)), _filter_info(predicate))
         new_variables = [name for part in parts for name in pattern_variables(part) if name not in bound]
-        return MatchPlan(_chain(state.steps), list(dict.fromkeys(new_variables)), state.description)
+        return MatchPlan(_chain(state.steps), list(dict.fromkeys(new_variables)), state.steps, tuple(state.shown))
 
     # --- one part ------------------------------------------------------------------------------------------
 
@@ -135,37 +153,38 @@ class PatternPlanner:
         name = node.variable
         labels = ast.simple_labels(node.labels)
         if name in state.bound:
-            state.steps.append(_check_bound_node(name))
-            state.description.append(f"Argument({_display(name)})")
+            state.add(_check_bound_node(name), StepInfo("Argument", name))
         else:
             scope = self.scope.with_variables(*state.bound)
             seek = self._seek(node, labels or (), state) if labels else None
-            if seek is not None:
-                label, key, value, predicate, indexed = seek
-                state.steps.append(_seek_step(name, label, key, compile_expression(value, scope)))
-                kind = "NodeIndexSeek" if indexed else "NodeByLabelScan+Filter"
-                state.description.append(f"{kind}({_display(name)}:{label} {{{key}}})")
-                if predicate is not None and indexed:
+            estimates = self.estimates
+            if seek is not None and seek[4]:
+                # An equality the index answers; without an index, the label's scan below and the filter that
+                # checks the equality anyway (the node's map, or the WHERE conjunct left pending) do the work.
+                label, key, value, predicate, _ = seek
+                state.add(_seek_step(name, label, key, compile_expression(value, scope)), StepInfo(
+                    "NodeIndexSeek", f"RANGE INDEX {name}:{label}({key}) WHERE {key} = {expression_text(value)}",
+                    estimates.seek(label), (name,)))
+                if predicate is not None:
                     state.pending.remove(predicate)
-                node = _without_property(node, key) if predicate is None and indexed else node
+                node = _without_property(node, key) if predicate is None else node
                 labels = tuple(l for l in labels if l != label)
             elif labels:
-                state.steps.append(_label_scan_step(name, labels[0]))
-                state.description.append(f"NodeByLabelScan({_display(name)}:{labels[0]})")
+                state.add(_label_scan_step(name, labels[0]),
+                          StepInfo("NodeByLabelScan", f"{name}:{labels[0]}", estimates.label(labels[0]), (name,)))
                 labels = labels[1:]
             elif self._dynamic_scan(node, state) is not None:
                 dynamic = self._dynamic_scan(node, state)
                 candidates = _seek_candidates(node, state)
                 key, value = candidates[0][:2] if candidates else (None, None)
                 seek = (key, compile_expression(value, scope)) if key is not None else None
-                state.steps.append(_dynamic_label_scan_step(name, compile_expression(dynamic.expression, scope),
-                                                            dynamic.any, self.storage, seek))
                 state.pending.remove(ast.LabelPredicate(ast.Variable(name), dynamic))   # the scan checks it
                 shown = f" {{{key}}}" if key is not None else ""
-                state.description.append(f"DynamicLabelNodeLookup({_display(name)}{shown})")
+                state.add(_dynamic_label_scan_step(name, compile_expression(dynamic.expression, scope),
+                                                   dynamic.any, self.storage, seek),
+                          StepInfo("DynamicLabelNodeLookup", f"{name}{shown}", estimates.nodes(), (name,)))
             else:
-                state.steps.append(_all_nodes_step(name))
-                state.description.append(f"AllNodesScan({_display(name)})")
+                state.add(_all_nodes_step(name), StepInfo("AllNodesScan", name, estimates.nodes(), (name,)))
             state.bound.add(name)
         self._node_filters(node, labels, state)
         self._apply_ready(state)
@@ -181,13 +200,17 @@ class PatternPlanner:
         name = node.variable
         if labels is None:
             test = label_test(node.labels)
-            state.steps.append(_filter_vertex(name, lambda version: test(version.labels)))
+            state.add(_filter_vertex(name, lambda version: test(version.labels)),
+                      StepInfo("Filter", f"{name}:{label_expression_text(node.labels)}", DEFAULT_SELECTIVITY))
         elif labels:
             wanted = tuple(labels)
-            state.steps.append(_filter_vertex(name, lambda version: all(l in version.labels for l in wanted)))
+            state.add(_filter_vertex(name, lambda version: all(l in version.labels for l in wanted)),
+                      StepInfo("Filter", " AND ".join(f"{name}:{label}" for label in wanted),
+                               self.estimates.labelled(wanted)))
         if node.properties is not None:
-            state.steps.append(_property_filter(name, compile_expression(
-                node.properties, self.scope.with_variables(*state.bound))))
+            state.add(_property_filter(name, compile_expression(node.properties,
+                                                                self.scope.with_variables(*state.bound))),
+                      _map_filter_info(name, node.properties))
 
     def _plan_expand(self, rel: ast.RelationshipPattern, from_node: ast.NodePattern, to_node: ast.NodePattern,
                      state: "_PlanState", leftwards: bool) -> None:
@@ -201,22 +224,23 @@ class PatternPlanner:
         properties = compile_expression(rel.properties, scope) if rel.properties is not None else None
         if rel.length is None:
             rel_bound = rel.variable in state.bound
-            state.steps.append(_with_row_types(types, types_of, lambda types: _expand_step(
+            state.add(_with_row_types(types, types_of, lambda types: _expand_step(
                 from_node.variable, rel.variable, to_node.variable, direction, types, to_bound, rel_bound,
-                properties, state.uses_edges)))
-            arrow = "Into" if to_bound else "All"
-            state.description.append(f"Expand({arrow})({_display(from_node.variable)})-[{_display(rel.variable)}"
-                                     f"{':' + '|'.join(rel.types) if rel.types else ''}]-({_display(to_node.variable)})")
+                properties, state.uses_edges)), StepInfo(
+                f"Expand({'Into' if to_bound else 'All'})",
+                _relationship_text(from_node.variable, rel, "", to_node.variable, direction),
+                self.estimates.expand(direction, to_bound), (rel.variable, to_node.variable)))
         else:
             if rel.variable in state.bound:
                 raise syntax_error(f"Variable `{rel.variable}` already declared")
             low, high = rel.length
             low = 1 if low is None else low
-            state.steps.append(_with_row_types(types, types_of, lambda types: _var_expand_step(
+            state.add(_with_row_types(types, types_of, lambda types: _var_expand_step(
                 from_node.variable, rel.variable, to_node.variable, direction, types, low, high, to_bound,
-                properties, leftwards)))
-            state.description.append(f"VarLengthExpand({_display(from_node.variable)})-[{_display(rel.variable)}"
-                                     f"*{low}..{'' if high is None else high}]-({_display(to_node.variable)})")
+                properties, leftwards)), StepInfo(
+                f"VarLengthExpand({'Into' if to_bound else 'All'})",
+                _relationship_text(from_node.variable, rel, _length_text(low, high), to_node.variable, direction),
+                self.estimates.var_expand(direction, low, high), (rel.variable, to_node.variable)))
         state.bound.update((rel.variable, to_node.variable))
         self._node_filters(to_node, ast.simple_labels(to_node.labels), state)
         self._apply_ready(state)
@@ -236,11 +260,12 @@ class PatternPlanner:
         types_of = self._types_of(rel, state)
         scope = self.scope.with_variables(*state.bound, rel.variable)
         properties = compile_expression(rel.properties, scope) if rel.properties is not None else None
-        state.steps.append(_with_row_types(rel.types or None, types_of, lambda types: _shortest_step(
+        length = "" if rel.length is None else _length_text(low, high)
+        state.add(_with_row_types(rel.types or None, types_of, lambda types: _shortest_step(
             first.variable, rel.variable, last.variable, rel.direction, types, low, high, properties,
-            part.shortest == "all", single=rel.length is None)))
-        state.description.append(f"ShortestPath({_display(first.variable)})-[{_display(rel.variable)}]-"
-                                 f"({_display(last.variable)})")
+            part.shortest == "all", single=rel.length is None)), StepInfo(
+            "ShortestPath", _relationship_text(first.variable, rel, length, last.variable, rel.direction),
+            1.0, (rel.variable,)))
         state.bound.add(rel.variable)
         self._apply_ready(state)
 
@@ -258,9 +283,7 @@ class PatternPlanner:
         scope = self.scope.with_variables(*state.bound)
         for predicate in ready:
             state.pending.remove(predicate)
-            compiled = compile_expression(predicate, scope)
-            state.steps.append(_filter_step(compiled))
-            state.description.append("Filter")
+            state.add(_filter_step(compile_expression(predicate, scope)), _filter_info(predicate))
 
 
 @dataclass
@@ -268,9 +291,14 @@ class _PlanState:
     bound: set[str]
     pending: list[ast.Expr]
     steps: list[Step]
-    description: list[str]
+    shown: list[StepInfo]
     uses_edges: bool = True
     dynamic_scans: dict[str, ast.DynamicLabels] = field(default_factory=dict)
+
+    def add(self, step: Step, info: StepInfo) -> None:
+        """A step and what EXPLAIN and PROFILE show for it: one operator each."""
+        self.steps.append(step)
+        self.shown.append(info)
 
 
 # --- planning helpers ----------------------------------------------------------------------------------------
@@ -337,8 +365,32 @@ def _without_property(node: ast.NodePattern, key: str) -> ast.NodePattern:
     return replace(node, properties=ast.MapLiteral(items) if items else None)
 
 
-def _display(name: str | None) -> str:
-    return "" if name is None or is_internal(name) else name
+def _filter_info(predicate: ast.Expr) -> StepInfo:
+    return StepInfo("Filter", expression_text(predicate), selectivity(predicate))
+
+
+def _map_filter_info(name: str, properties: ast.Expr) -> StepInfo:
+    """A node's or relationship's property map as the filter Neo4j shows: one equality per key."""
+    if not isinstance(properties, ast.MapLiteral):
+        return StepInfo("Filter", f"{name} = {expression_text(properties)}", EQUALITY_SELECTIVITY)
+    return StepInfo("Filter", " AND ".join(f"{name}.{key} = {expression_text(value)}"
+                                           for key, value in properties.items),
+                    EQUALITY_SELECTIVITY ** len(properties.items))
+
+
+def _relationship_text(source: str, rel: ast.RelationshipPattern, length: str, target: str, direction: str) -> str:
+    """An expand as Neo4j details it, in the direction it walks: `(a)-[r:KNOWS]->(b)`, `(b)<-[r*..2]-(a)`."""
+    types = ":" + "|".join(rel.types) if rel.types else ""
+    body = f"[{rel.variable}{types}{length}]"
+    return f"({source})<-{body}-({target})" if direction == IN else \
+        f"({source})-{body}{'->' if direction == OUT else '-'}({target})"
+
+
+def _length_text(low: int, high: int | None) -> str:
+    """A variable length as Neo4j writes it: `*`, `*..3`, `*2..`, `*2..3`."""
+    if low == 1:
+        return "*" if high is None else f"*..{high}"
+    return f"*{low}..{'' if high is None else high}"
 
 
 # --- steps -----------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """An executable plan: a pipeline of operators over rows, its columns, and what the coordinator must know."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -12,6 +11,7 @@ from graphplex.databases.cypher.notifications import (
     Notification, unknown_label, unknown_property_key, unknown_relationship_type,
 )
 from graphplex.databases.cypher.plan_description import describe
+from graphplex.databases.cypher.profiling import Meter, MeteredTransaction
 
 if TYPE_CHECKING:
     from graphplex.databases.storage import StorageTransaction
@@ -30,14 +30,25 @@ class Operator:
     children: list["Operator"] = field(default_factory=list)
     notifications: tuple[Notification, ...] = ()  # what this stage of the plan tells the user (a cartesian product)
     identifiers: tuple[str, ...] = ()  # the variables in scope after it (for EXPLAIN and PROFILE)
+    # A fused MATCH: its steps as Neo4j's operators (`patterns.StepInfo`), and how to run it with each step
+    # measured apart, `profiled(rows, ctx, meter)`, when the run is profiled.
+    steps: tuple = ()
+    profiled: Callable[[Rows, ExecutionContext, Meter], Rows] | None = None
 
     def __post_init__(self) -> None:
         # The one termination point of the pipeline: every row an operator hands on passes it, so no operator
-        # (nor one that filters everything away downstream) runs on once its transaction is stopped.
+        # (nor one that filters everything away downstream) runs on once its transaction is stopped. It is also
+        # where a profiled run (its transaction metered) measures each operator, nested ones too; an unprofiled
+        # run pays one type check per operator run, not per row.
         produce = self.run
 
         def run(rows: Rows, ctx: ExecutionContext) -> Rows:
-            return checked_rows(produce(rows, ctx), ctx)
+            txn = ctx.txn
+            if type(txn) is not MeteredTransaction:
+                return checked_rows(produce(rows, ctx), ctx)
+            meter = txn.meter
+            produced = produce(rows, ctx) if self.profiled is None else self.profiled(rows, ctx, meter)
+            return meter.measured(checked_rows(produced, ctx), meter.of(self))
         self.run = run
 
 
@@ -94,33 +105,21 @@ class Plan:
             rows = operator.run(rows, ctx)
         return self._reported(rows, ctx)
 
-    def profiled_rows(self, ctx: ExecutionContext, stats: dict[int, list]) -> Rows:
-        """As `rows`, counting rows and time per operator into stats[id(operator)] = [rows, seconds]."""
-        rows: Rows = iter(({},))
-        for operator in self.operators:
-            entry = stats.setdefault(id(operator), [0, 0.0])
-            rows = _measured(operator.run(rows, ctx), entry)
-        return self._reported(rows, ctx)
+    def profiled_rows(self, ctx: ExecutionContext, meter: Meter) -> Rows:
+        """As `rows`, measuring every operator into `meter` (see `profiling`): the run reads the store through
+        a metered transaction, the statement's own again once the rows are done."""
+        txn = ctx.txn
+        ctx.txn = MeteredTransaction(txn, meter)
+        try:
+            yield from self.rows(ctx)
+        finally:
+            ctx.txn = txn
 
     def _reported(self, rows: Rows, ctx: ExecutionContext) -> Rows:
         """A statement that commits batches of its own names, when it fails, how many it committed."""
         return reporting_commits(rows, ctx) if self.in_transactions else rows
 
-    def describe(self, stats: dict[int, list] | None = None, database: str = "neo4j") -> dict:
-        """The plan as Neo4j's tree of operators (EXPLAIN), with rows and time per operator when `stats` holds
-        them (PROFILE): see `plan_description`."""
-        return describe(self, database, stats)
-
-
-def _measured(rows: Rows, entry: list) -> Rows:
-    iterator = iter(rows)
-    while True:
-        start = time.perf_counter()
-        try:
-            row = next(iterator)
-        except StopIteration:
-            entry[1] += time.perf_counter() - start
-            return
-        entry[1] += time.perf_counter() - start
-        entry[0] += 1
-        yield row
+    def describe(self, meter: Meter | None = None, database: str = "neo4j") -> dict:
+        """The plan as Neo4j's tree of operators (EXPLAIN), with each operator's figures when `meter` measured a
+        run (PROFILE): see `plan_description`."""
+        return describe(self, database, meter)

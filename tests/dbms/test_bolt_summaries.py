@@ -100,4 +100,20 @@ def test_explain_and_profile_plans_reach_the_driver_as_neo4j_shapes_them(driver)
     assert profile["rows"] == 3 and profile["args"]["planner"] == "COST"
     scan = profile["children"][0]["children"][0]
     assert (scan["operatorType"], scan["rows"], scan["dbHits"], scan["identifiers"]) == (
-        "NodeByLabelScan@neo4j", 3, 3, ["n"])
+        "NodeByLabelScan@neo4j", 3, 4, ["n"])  # the label's lookup, then each node
+
+
+def test_every_operator_of_a_profile_reaches_the_driver_with_its_own_figures(driver):
+    driver.execute_query("UNWIND range(1, 4) AS i CREATE (:L {i: i})-[:T]->(:M {x: i})")
+    with driver.session() as session:
+        result = session.run("PROFILE MATCH (a:L)-[:T]->(b) WHERE b.x > 1 RETURN a.i AS i")
+        assert len(list(result)) == 3
+        profile = result.consume().profile
+    line = [profile]
+    while line[-1]["children"]:
+        line.append(line[-1]["children"][0])
+    assert [(node["operatorType"].split("@")[0], node["rows"]) for node in line] == [
+        ("ProduceResults", 3), ("Projection", 3), ("Filter", 3), ("Expand(All)", 4), ("NodeByLabelScan", 4)]
+    assert [node["dbHits"] for node in line[2:]] == [4, 4, 5]
+    assert all(isinstance(node["args"]["EstimatedRows"], float) and node["time"] >= 0 for node in line)
+    assert line[3]["args"]["Details"] == "(a)-[anon_0:T]->(b)"

@@ -1,0 +1,145 @@
+"""What PROFILE measures per operator: the rows it produced, its database hits and its own time.
+
+Only a profiled run pays for this: `Plan.profiled_rows` wraps each operator (and each step of a MATCH) in a
+`Meter` and reads the store through a `MeteredTransaction` for the run; an unprofiled run uses neither.
+
+Attribution: the meter knows which operator is running (the one whose next row is being asked for; operators
+pull their input, so the innermost one asked runs). Time and database hits go to that operator alone, so each
+operator's figures are its own, not its input's.
+
+Database hits count the requests graphplex's Cypher runtime made of the storage transaction while the operator ran:
+- a scan (all nodes, a label, a relationship type): 1 for the lookup, and 1 per node or relationship it found;
+- an index seek (equality, range, prefix): 1 for the lookup, and 1 per entity it found;
+- an expand: 1 per relationship it followed (the degree of the node, within the types asked);
+- reading a node's or relationship's current version (its labels and properties: a filter on a property, a
+  label check, a property projected): 1 per version read; a node, relationship or degree got directly: 1.
+Neo4j's counting is an implementation detail of its store; these are the real counts of what graphplex did.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Iterator
+
+
+class Figures:
+    """One operator's measured figures: rows produced, database hits, seconds of its own."""
+
+    __slots__ = ("rows", "db_hits", "seconds")
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.db_hits = 0
+        self.seconds = 0.0
+
+
+class Meter:
+    """The figures of one profiled run, keyed by the operator or step they measure (`id` of it)."""
+
+    def __init__(self) -> None:
+        self.figures: dict[int, Figures] = {}
+        self.outside = Figures()  # what happens between rows, outside every operator: ProduceResults' work
+        self.current = self.outside
+        self._since = time.perf_counter()
+
+    def of(self, key: object) -> Figures:
+        """The figures of `key` (an operator or a MATCH step), new ones the first time."""
+        found = self.figures.get(id(key))
+        if found is None:
+            found = self.figures[id(key)] = Figures()
+        return found
+
+    def measured(self, rows: Iterator, figures: Figures) -> Iterator:
+        """`rows`, with the time spent producing each and the hits made meanwhile charged to `figures`."""
+        iterator = iter(rows)
+        while True:
+            previous = self._switch(figures)
+            try:
+                row = next(iterator)
+            except StopIteration:
+                return
+            finally:
+                self._switch(previous)
+            figures.rows += 1
+            yield row
+
+    def step(self, key: object, step: Callable) -> Callable:
+        """A MATCH step (row, ctx, used) → (row, used)… measured as its own operator."""
+        figures = self.of(key)
+
+        def measured(row, ctx, used):
+            return self.measured(step(row, ctx, used), figures)
+        return measured
+
+    def hit(self, count: int = 1) -> None:
+        self.current.db_hits += count
+
+    def _switch(self, figures: Figures) -> Figures:
+        """Makes `figures` the running operator's, charging the time since the last switch to the one before."""
+        now = time.perf_counter()
+        previous = self.current
+        previous.seconds += now - self._since
+        self._since = now
+        self.current = figures
+        return previous
+
+
+_FOUND_ONE_BY_ONE = frozenset({
+    "vertices", "edges", "vertices_with_label", "edges_with_type", "vertices_by_property", "edges_by_property",
+    "vertices_by_range", "edges_by_range", "vertices_by_prefix",
+})
+_ONE_EACH = frozenset({"view", "vertex", "edge", "degree", "labels"})
+
+
+class MeteredTransaction:
+    """A storage transaction whose reads count as database hits of the running operator (see the module's rule);
+    everything else is the transaction's own, attributes read and written through."""
+
+    __slots__ = ("_txn", "_meter")
+
+    def __init__(self, txn: Any, meter: Meter) -> None:
+        object.__setattr__(self, "_txn", txn)
+        object.__setattr__(self, "_meter", meter)
+
+    @property
+    def meter(self) -> Meter:
+        return self._meter
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._txn, name)
+        if name in _FOUND_ONE_BY_ONE:
+            return self._counting_lookup(found)
+        if name == "expand":
+            return self._counting_expand(found)
+        if name in _ONE_EACH:
+            return self._counting_call(found)
+        return found
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._txn, name, value)
+
+    def _counting_lookup(self, lookup: Callable) -> Callable:
+        meter = self._meter
+
+        def counted(*args, **kwargs):
+            meter.hit()
+            for found in lookup(*args, **kwargs):
+                meter.hit()
+                yield found
+        return counted
+
+    def _counting_expand(self, expand: Callable) -> Callable:
+        meter = self._meter
+
+        def counted(*args, **kwargs):
+            for pair in expand(*args, **kwargs):
+                meter.hit()
+                yield pair
+        return counted
+
+    def _counting_call(self, call: Callable) -> Callable:
+        meter = self._meter
+
+        def counted(*args, **kwargs):
+            meter.hit()
+            return call(*args, **kwargs)
+        return counted
