@@ -55,7 +55,7 @@ class RefactorConfig:
 def _merge_properties(ctx, properties: dict, target, config: RefactorConfig) -> None:
     """APOC's PropertiesManager.mergeProperties of one entity's properties into `target`."""
     for key, value in properties.items():
-        mode = config.mode(key, isinstance(target, Edge)).lower()
+        mode = config.mode(key, isinstance(target, Edge))  # case-sensitive, as APOC's switch: others do nothing
         current = ctx.view(target).props.get(key)
         if mode in (OVERWRITE, "override"):
             set_property(ctx, target, key, value)
