@@ -54,12 +54,12 @@ class MatchPlan:
 
     matcher: Matcher
     new_variables: list[str]
-    steps: list[Step] = field(default_factory=list)
+    profiled_steps: list[Step] = field(default_factory=list)
     shown: tuple[StepInfo, ...] = ()
 
     def profiled_matcher(self, meter) -> Matcher:
         """The matcher with each step measured apart into `meter` (a `profiling.Meter`), for a profiled run."""
-        return _chain([meter.step(info, step) for step, info in zip(self.steps, self.shown)])
+        return _chain([meter.step(info, step) for step, info in zip(self.profiled_steps, self.shown)])
 
 
 class PatternPlanner:
@@ -103,7 +103,7 @@ class PatternPlanner:
             for predicate in state.pending:
                 state.add(_filter_step(compile_expression(predicate, scope)), _filter_info(predicate))
         new_variables = [name for part in parts for name in pattern_variables(part) if name not in bound]
-        return MatchPlan(_chain(state.steps), list(dict.fromkeys(new_variables)), state.steps, tuple(state.shown))
+        return MatchPlan(_chain(state.steps), list(dict.fromkeys(new_variables)), state.profiled, tuple(state.shown))
 
     # --- one part ------------------------------------------------------------------------------------------
 
@@ -158,9 +158,17 @@ class PatternPlanner:
             scope = self.scope.with_variables(*state.bound)
             seek = self._seek(node, labels or (), state) if labels else None
             estimates = self.estimates
-            if seek is not None and seek[4]:
-                # An equality the index answers; without an index, the label's scan below and the filter that
-                # checks the equality anyway (the node's map, or the WHERE conjunct left pending) do the work.
+            if seek is not None and not seek[4]:
+                # An equality no index answers: the label's nodes having the value, found in one pass of the
+                # storage; the filter that follows checks the equality again (the node's map, or the WHERE
+                # conjunct left pending), so a profiled run, which measures the scan and the filter apart, scans
+                # the label without it.
+                label, key, value = seek[:3]
+                state.add(_seek_step(name, label, key, compile_expression(value, scope)),
+                          StepInfo("NodeByLabelScan", f"{name}:{label}", estimates.label(label), (name,)),
+                          profiled=_label_scan_step(name, label))
+                labels = tuple(l for l in labels if l != label)
+            elif seek is not None:
                 label, key, value, predicate, _ = seek
                 state.add(_seek_step(name, label, key, compile_expression(value, scope)), StepInfo(
                     "NodeIndexSeek", f"RANGE INDEX {name}:{label}({key}) WHERE {key} = {expression_text(value)}",
@@ -295,10 +303,14 @@ class _PlanState:
     uses_edges: bool = True
     dynamic_scans: dict[str, ast.DynamicLabels] = field(default_factory=dict)
 
-    def add(self, step: Step, info: StepInfo) -> None:
-        """A step and what EXPLAIN and PROFILE show for it: one operator each."""
+    profiled: list[Step] = field(default_factory=list)
+
+    def add(self, step: Step, info: StepInfo, profiled: Step | None = None) -> None:
+        """A step and what EXPLAIN and PROFILE show for it: one operator each; `profiled`, the same work done
+        so that PROFILE can measure it as that operator, when the step does more (it is then run instead)."""
         self.steps.append(step)
         self.shown.append(info)
+        self.profiled.append(profiled or step)
 
 
 # --- planning helpers ----------------------------------------------------------------------------------------

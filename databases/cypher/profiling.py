@@ -70,9 +70,6 @@ class Meter:
             return self.measured(step(row, ctx, used), figures)
         return measured
 
-    def hit(self, count: int = 1) -> None:
-        self.current.db_hits += count
-
     def _switch(self, figures: Figures) -> Figures:
         """Makes `figures` the running operator's, charging the time since the last switch to the one before."""
         now = time.perf_counter()
@@ -83,63 +80,81 @@ class Meter:
         return previous
 
 
-_FOUND_ONE_BY_ONE = frozenset({
-    "vertices", "edges", "vertices_with_label", "edges_with_type", "vertices_by_property", "edges_by_property",
-    "vertices_by_range", "edges_by_range", "vertices_by_prefix",
-})
-_ONE_EACH = frozenset({"view", "vertex", "edge", "degree", "labels"})
-
-
 class MeteredTransaction:
     """A storage transaction whose reads count as database hits of the running operator (see the module's rule);
     everything else is the transaction's own, attributes read and written through."""
 
-    __slots__ = ("_txn", "_meter")
+    __slots__ = ("_txn", "meter")
 
     def __init__(self, txn: Any, meter: Meter) -> None:
         object.__setattr__(self, "_txn", txn)
-        object.__setattr__(self, "_meter", meter)
-
-    @property
-    def meter(self) -> Meter:
-        return self._meter
+        object.__setattr__(self, "meter", meter)
 
     def __getattr__(self, name: str) -> Any:
-        found = getattr(self._txn, name)
-        if name in _FOUND_ONE_BY_ONE:
-            return self._counting_lookup(found)
-        if name == "expand":
-            return self._counting_expand(found)
-        if name in _ONE_EACH:
-            return self._counting_call(found)
-        return found
+        return getattr(self._txn, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self._txn, name, value)
 
-    def _counting_lookup(self, lookup: Callable) -> Callable:
-        meter = self._meter
+    # one hit per version, entity or degree read
+    def view(self, entity):
+        self.meter.current.db_hits += 1
+        return self._txn.view(entity)
 
-        def counted(*args, **kwargs):
-            meter.hit()
-            for found in lookup(*args, **kwargs):
-                meter.hit()
-                yield found
-        return counted
+    def vertex(self, gid: int):
+        self.meter.current.db_hits += 1
+        return self._txn.vertex(gid)
 
-    def _counting_expand(self, expand: Callable) -> Callable:
-        meter = self._meter
+    def edge(self, gid: int):
+        self.meter.current.db_hits += 1
+        return self._txn.edge(gid)
 
-        def counted(*args, **kwargs):
-            for pair in expand(*args, **kwargs):
-                meter.hit()
-                yield pair
-        return counted
+    def labels(self, vertex):
+        self.meter.current.db_hits += 1
+        return self._txn.labels(vertex)
 
-    def _counting_call(self, call: Callable) -> Callable:
-        meter = self._meter
+    def degree(self, *args, **kwargs) -> int:
+        self.meter.current.db_hits += 1
+        return self._txn.degree(*args, **kwargs)
 
-        def counted(*args, **kwargs):
-            meter.hit()
-            return call(*args, **kwargs)
-        return counted
+    # one hit per relationship followed
+    def expand(self, *args, **kwargs) -> Iterator:
+        meter = self.meter
+        for pair in self._txn.expand(*args, **kwargs):
+            meter.current.db_hits += 1
+            yield pair
+
+    # one hit for the lookup, one per entity found
+    def vertices(self) -> Iterator:
+        return self._found(self._txn.vertices())
+
+    def edges(self) -> Iterator:
+        return self._found(self._txn.edges())
+
+    def vertices_with_label(self, label: str) -> Iterator:
+        return self._found(self._txn.vertices_with_label(label))
+
+    def edges_with_type(self, type_: str) -> Iterator:
+        return self._found(self._txn.edges_with_type(type_))
+
+    def vertices_by_property(self, *args) -> Iterator:
+        return self._found(self._txn.vertices_by_property(*args))
+
+    def edges_by_property(self, *args) -> Iterator:
+        return self._found(self._txn.edges_by_property(*args))
+
+    def vertices_by_range(self, *args, **kwargs) -> Iterator:
+        return self._found(self._txn.vertices_by_range(*args, **kwargs))
+
+    def edges_by_range(self, *args, **kwargs) -> Iterator:
+        return self._found(self._txn.edges_by_range(*args, **kwargs))
+
+    def vertices_by_prefix(self, *args) -> Iterator:
+        return self._found(self._txn.vertices_by_prefix(*args))
+
+    def _found(self, entities: Iterator) -> Iterator:
+        meter = self.meter
+        meter.current.db_hits += 1
+        for entity in entities:
+            meter.current.db_hits += 1
+            yield entity
