@@ -685,8 +685,11 @@ class CreateIndex(Statement):
 
 @node
 class DropIndex(Statement):
-    name: str | Parameter
+    """`of`: Memgraph's `DROP INDEX ON :L(p)` names no index but the one it drops by its schema (`name` None)."""
+
+    name: str | Parameter | None
     if_exists: bool = False
+    of: CreateIndex | None = None
 
 
 @node
@@ -705,13 +708,17 @@ class CreateConstraint(Statement):
 
 @node
 class DropConstraint(Statement):
-    name: str | Parameter
+    """`of`: Memgraph's `DROP CONSTRAINT ON (n:L) ASSERT …` drops the constraint of that rule (`name` None)."""
+
+    name: str | Parameter | None
     if_exists: bool = False
+    of: CreateConstraint | None = None
 
 
 @node
 class ShowSchema(Statement):
-    """`SHOW [kind] INDEXES|CONSTRAINTS [YIELD …] [WHERE …] [RETURN …]`."""
+    """`SHOW [kind] INDEXES|CONSTRAINTS [YIELD …] [WHERE …] [RETURN …]`; `what` is INDEX INFO or CONSTRAINT INFO
+    for Memgraph's `SHOW INDEX INFO` / `SHOW CONSTRAINT INFO` (Memgraph's columns, no YIELD)."""
 
     what: str
     kind: str = "ALL"

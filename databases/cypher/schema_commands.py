@@ -11,6 +11,7 @@ from graphplex.databases.cypher.errors import syntax_error
 from graphplex.databases.cypher.notifications import Notification
 from graphplex.databases.cypher.plan import Operator, Plan
 from graphplex.databases.cypher.show import plan_show
+from graphplex.databases.cypher.show_info import plan_show_info
 from graphplex.databases.storage import NODE, SchemaChange
 from graphplex.databases.storage.schema import LOOKUP_INDEXES
 from graphplex.databases.storage.schema_checks import Rule, existing_rule
@@ -33,6 +34,8 @@ def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
         return _plan_show(statement, planner)
     if isinstance(statement, ast.CreateIndex) and statement.kind == "LOOKUP":
         apply = partial(_lookup_index_exists, statement)
+    elif isinstance(statement, (ast.DropIndex, ast.DropConstraint)) and statement.of is not None:
+        apply = partial(_drop_by_schema, statement.of)
     else:
         change, counter = _schema_change(statement)
 
@@ -81,6 +84,24 @@ def _lookup_index_exists(statement: ast.CreateIndex, ctx, name: str | None) -> N
         raise equivalent_index(f"Index( id={index_id}, name='{existing}', type='LOOKUP', schema={schema}, "
                                f"indexProvider='{LOOKUP_PROVIDER}' )")
     raise index_exists(schema)
+
+
+def _drop_by_schema(rule: ast.CreateIndex | ast.CreateConstraint, ctx, name: None) -> None:
+    """Memgraph's `DROP INDEX ON :L(p)` / `DROP CONSTRAINT ON (n:L) ASSERT …`: drops the index (not one a
+    constraint owns) or constraint of that schema as the transaction sees the catalogue; when there is none,
+    Memgraph answers with a note, not an error."""
+    create, _ = _schema_change(rule)
+    existing = existing_rule(ctx.txn.storage.schema, ctx.txn.schema_changes(), create)
+    index = create.action == "create_index"
+    if existing is None or not existing.same_schema(create) or (index and existing.owner is not None):
+        what = "INDEX" if index else "CONSTRAINT"
+        schema = create.schema_text()
+        ctx.notifications.append(Notification("index or constraint does not exist", schema,
+                                              f"DROP {what} ON {schema}"))
+        return
+    counter = "indexes_removed" if index else "constraints_removed"
+    if ctx.txn.change_schema(SchemaChange("drop_index" if index else "drop_constraint", existing.name)):
+        setattr(ctx.counters, counter, getattr(ctx.counters, counter) + 1)
 
 
 def _already_exists(command: str, existing: str) -> Notification:
@@ -147,6 +168,8 @@ def _schema_change(statement: ast.Statement) -> tuple[SchemaChange, str]:
 # --- SHOW ----------------------------------------------------------------------------------------------------
 
 def _plan_show(statement: ast.ShowSchema, planner: "Planner") -> Plan:
+    if statement.what.endswith(" INFO"):
+        return plan_show_info(statement.what)
     indexes = statement.what == "INDEXES"
     default = INDEX_COLUMNS if indexes else CONSTRAINT_COLUMNS
     every = default + (INDEX_EXTRA_COLUMNS if indexes else CONSTRAINT_EXTRA_COLUMNS)

@@ -1203,6 +1203,20 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         return ast.CreateIndex(name, entity_type, label, properties, kind.value if kind else "RANGE",
                                _has(children, "IF"), options)
 
+    def memgraph_create_index(self, children):
+        """Memgraph's `CREATE INDEX ON :L(p, …)`: a range index; one already there is no error (Memgraph notes it)."""
+        label, *properties = [c for c in children if not isinstance(c, Token)]
+        return ast.CreateIndex(None, "NODE", label, tuple(properties), "RANGE", True)
+
+    def memgraph_drop_index(self, children):
+        return ast.DropIndex(None, False, self.memgraph_create_index(children))
+
+    def memgraph_drop_constraint(self, children):
+        return ast.DropConstraint(None, False, self.create_constraint(children))
+
+    def exists_rule(self, children):
+        return _Option("rule", ("PROPERTY_EXISTENCE", (children[-1],), ()))
+
     def create_lookup_index(self, children):
         name = next((c.value for c in children if isinstance(c, _Option) and c.name == "name"), None)
         entity_type = next(c.value for c in children if isinstance(c, _Option) and c.name == "lookup")
@@ -1280,6 +1294,12 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
 
     def show_constraints(self, children):
         return self._show("CONSTRAINTS", children)
+
+    def show_index_info(self, children):
+        return ast.ShowSchema("INDEX INFO")
+
+    def show_constraint_info(self, children):
+        return ast.ShowSchema("CONSTRAINT INFO")
 
     def _show(self, what, children):
         kind = next((c.value for c in children if isinstance(c, _Option) and c.name == "kind"), "ALL")
