@@ -98,3 +98,11 @@ def test_details_read_as_neo4js(graph):
     assert details[-2:] == ["(p)<-[r:T*..2]-(q)", "RANGE INDEX p:Person(name) WHERE name = $name"]
     labelled = _line(graph.run("EXPLAIN MATCH (a:L:M) RETURN a").consume().plan)
     assert [node["args"]["Details"] for node in labelled[-2:]] == ["a:M", "a:L"]
+
+
+def test_an_equality_no_index_answers_is_a_label_scan_and_a_filter_each_measured(graph):
+    result = graph.run("PROFILE MATCH (a:L {i: 3}) RETURN a.i AS i")
+    assert [record["i"] for record in result] == [3]
+    *_, filtered, scan = _line(result.consume().profile)
+    assert (scan["operatorType"], scan["rows"], scan["dbHits"]) == ("NodeByLabelScan@neo4j", 12, 13)
+    assert (filtered["args"]["Details"], filtered["rows"], filtered["dbHits"]) == ("a.i = 3", 1, 12)
