@@ -95,7 +95,7 @@ class _Describer:
             inner, per_row = self.chain(operator.children, identifiers, 1.0)
             children += [inner] if inner is not None else []
             estimate *= per_row if operator.name == "CallSubquery" else 1.0
-        estimate = _estimated(operator.name, estimate)
+        estimate = _estimated(operator, estimate)
         return self.node(operator.name, operator.details, seen, children, estimate, self.figures(operator)), estimate
 
     def match(self, operator: "Operator", below: dict | None, before: list[str], after: list[str],
@@ -150,9 +150,13 @@ class _Describer:
         return node
 
 
-def _estimated(name: str, estimate: float) -> float:
+def _estimated(operator: "Operator", estimate: float) -> float:
     """The rows an operator other than a MATCH produces from `estimate` rows: a filter keeps a default share, an
-    UNWIND yields a default count of items per row, a grouping keeps about the square root."""
+    UNWIND yields a default count of items per row, a grouping keeps about the square root, a LIMIT of a literal
+    count at most that many."""
+    name = operator.name
+    if name == "SkipLimit" and operator.details.isdigit():
+        return min(estimate, float(operator.details))
     if name == "Filter":
         return estimate * DEFAULT_SELECTIVITY
     if name == "Unwind":

@@ -13,6 +13,7 @@ from graphplex.databases.cypher.errors import argument_error, syntax_error, type
 from graphplex.databases.cypher.expressions import AGGREGATE_NAMES, Scope, compile_expression, contains_aggregate
 from graphplex.databases.cypher.patterns import is_internal
 from graphplex.databases.cypher.plan import Operator
+from graphplex.databases.cypher.plan_text import expression_text
 from graphplex.databases.cypher.values import OrderKey, group_key
 from graphplex.databases.cypher.working_memory import Held
 
@@ -65,7 +66,8 @@ def plan_projection(projection: ast.Projection, scope: Scope, visible: list[str]
         operators.append(_skip_limit(projection.skip, projection.limit, scope, exhaustive=after_writes))
     if where is not None:
         predicate = compile_expression(_rewrite_to_columns(ast.SortItem(where), items).expression, sort_scope)
-        operators.append(Operator("Filter", "", lambda rows, ctx: (r for r in rows if predicate(r, ctx) is True)))
+        operators.append(Operator("Filter", expression_text(where),
+                                  lambda rows, ctx: (r for r in rows if predicate(r, ctx) is True)))
     if keep_input:
         operators.append(_keep_only(names))
     return operators, names
@@ -121,7 +123,16 @@ def _projection(items: list[ast.ReturnItem], scope: Scope, keep_input: bool) -> 
             for name, expression in compiled:
                 out[name] = expression(row, ctx)
             yield out
-    return Operator("Projection", ", ".join(item.name for item in items), run)
+    return Operator("Projection", ", ".join(_projected_text(item) for item in items), run)
+
+
+def _projected_text(item: ast.ReturnItem) -> str:
+    """A projected column as Neo4j details it: its expression AS its name in backticks; a variable kept under its
+    own name, the name alone."""
+    expression = item.expression
+    if isinstance(expression, ast.Variable) and expression.name == item.name:
+        return item.name
+    return f"{expression_text(expression)} AS `{item.name}`"
 
 
 def _keep_only(names: list[str]) -> Operator:
@@ -279,7 +290,8 @@ def _sort(order_by: list[ast.SortItem], scope: Scope) -> Operator:
                 yield row
         finally:
             held.release()
-    return Operator("Sort", ", ".join(("DESC " if s.descending else "") + "…" for s in order_by), run)
+    return Operator("Sort", ", ".join(f"{expression_text(s.expression)} {'DESC' if s.descending else 'ASC'}"
+                                      for s in order_by), run)
 
 
 def _skip_limit(skip: ast.Expr | None, limit: ast.Expr | None, scope: Scope, exhaustive: bool) -> Operator:
@@ -297,7 +309,7 @@ def _skip_limit(skip: ast.Expr | None, limit: ast.Expr | None, scope: Scope, exh
         if exhaustive:
             for _ in rows:
                 ctx.check()
-    return Operator("SkipLimit", "", run)
+    return Operator("SkipLimit", expression_text(limit) if limit is not None else "", run)
 
 
 def _count_expression(expr: ast.Expr | None, clause: str, scope: Scope):

@@ -106,3 +106,9 @@ def test_an_equality_no_index_answers_is_a_label_scan_and_a_filter_each_measured
     *_, filtered, scan = _line(result.consume().profile)
     assert (scan["operatorType"], scan["rows"], scan["dbHits"]) == ("NodeByLabelScan@neo4j", 12, 13)
     assert (filtered["args"]["Details"], filtered["rows"], filtered["dbHits"]) == ("a.i = 3", 1, 12)
+
+
+def test_projections_sorts_limits_and_filters_after_with_read_as_neo4js(graph):
+    details = [node["args"].get("Details") for node in _line(graph.run(
+        "EXPLAIN MATCH (a:L) WITH a, a.i AS i WHERE i > 2 RETURN a.i AS ai ORDER BY ai DESC LIMIT 3").consume().plan)]
+    assert "a.i AS `ai`" in details and "ai DESC" in details and "3" in details and "i > 2" in details
