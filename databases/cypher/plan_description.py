@@ -17,10 +17,10 @@ import re
 from typing import TYPE_CHECKING, Iterable
 
 from graphplex.databases.cypher.estimates import DEFAULT_SELECTIVITY, UNWIND_ROWS
+from graphplex.databases.cypher.profiling import Figures, Meter
 
 if TYPE_CHECKING:
     from graphplex.databases.cypher.plan import Operator, Plan
-    from graphplex.databases.cypher.profiling import Figures, Meter
 
 # graphplex's operators by Neo4j's names; a name not listed is Neo4j's already.
 NEO4J_NAMES = {
@@ -45,7 +45,7 @@ SCHEMA_ROOT_ARGUMENTS = {**ROOT_ARGUMENTS, "planner": "ADMINISTRATION", "planner
                          "runtime": "SCHEMA", "runtime-impl": "SCHEMA"}
 
 
-def describe(plan: "Plan", database: str, meter: "Meter | None" = None) -> dict:
+def describe(plan: "Plan", database: str, meter: Meter | None = None) -> dict:
     """The plan tree the driver reads as `summary.plan` (EXPLAIN) or, with a `meter` that measured the run,
     `summary.profile` (PROFILE)."""
     describer = _Describer(database, meter)
@@ -67,7 +67,7 @@ def operators_of(tree: dict) -> Iterable[dict]:
 
 
 class _Describer:
-    def __init__(self, database: str, meter: "Meter | None") -> None:
+    def __init__(self, database: str, meter: Meter | None) -> None:
         self.database = database
         self.meter = meter
 
@@ -117,18 +117,16 @@ class _Describer:
                             self.figures(operator))
         return top, produced
 
-    def figures(self, measured: object) -> "Figures | None":
+    def figures(self, measured: object) -> Figures | None:
         """What the run measured of an operator or step: None when not profiled, zeros when it never ran."""
         if self.meter is None:
             return None
-        from graphplex.databases.cypher.profiling import Figures
         return self.meter.figures.get(id(measured)) or Figures()
 
-    def produced(self, operators: list["Operator"]) -> "Figures | None":
+    def produced(self, operators: list["Operator"]) -> Figures | None:
         """ProduceResults' figures: the rows the last operator handed it, the hits of making them values."""
         if self.meter is None:
             return None
-        from graphplex.databases.cypher.profiling import Figures
         figures = Figures()
         last = self.meter.figures.get(id(operators[-1])) if operators else None
         figures.rows = last.rows if last is not None else 0
@@ -136,7 +134,7 @@ class _Describer:
         return figures
 
     def node(self, name: str, details: str, identifiers: list[str], children: list[dict], estimate: float,
-             figures: "Figures | None") -> dict:
+             figures: Figures | None) -> dict:
         args: dict = {"Details": details} if details else {}
         args["EstimatedRows"] = float(estimate)
         node = {"operatorType": f"{NEO4J_NAMES.get(name, name)}@{self.database}", "args": args,
