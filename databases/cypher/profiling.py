@@ -1,14 +1,16 @@
 """What PROFILE measures per operator: the rows it produced, its database hits and its own time.
 
-Only a profiled run pays for this: `Plan.profiled_rows` wraps each operator (and each step of a MATCH) in a
-`Meter` and reads the store through a `MeteredTransaction` for the run; an unprofiled run uses neither.
+Only a profiled run pays for this: `Plan.profiled_rows` reads the store through a `MeteredTransaction` for the run,
+and each operator that sees one (`Operator.run`) measures itself into its `Meter`, a MATCH each of its steps apart;
+an unprofiled run pays one type check per operator run, nothing per row.
 
 Attribution: the meter knows which operator is running (the one whose next row is being asked for; operators
 pull their input, so the innermost one asked runs). Time and database hits go to that operator alone, so each
 operator's figures are its own, not its input's.
 
 Database hits count the requests graphplex's Cypher runtime made of the storage transaction while the operator ran:
-- a scan (all nodes, a label, a relationship type): 1 for the lookup, and 1 per node or relationship it found;
+- a scan (all nodes, a label, a relationship type): 1 for the lookup (per row it scans for), and 1 per node or
+  relationship it found;
 - an index seek (equality, range, prefix): 1 for the lookup, and 1 per entity it found;
 - an expand: 1 per relationship it followed (the degree of the node, within the types asked);
 - reading a node's or relationship's current version (its labels and properties: a filter on a property, a
