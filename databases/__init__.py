@@ -1,4 +1,7 @@
 """One named graph each: storage, durability and the Cypher engine. Imports nothing of `system_db` or `dbms`."""
+from graphplex.databases.cypher.python_procedures import ProcedureContext, UserRegistry, function_spec, procedure_spec
+from graphplex.databases.cypher.extensions import using_extensions
 from graphplex.databases.database import Database, QueryResult
 
-__all__ = ["Database", "QueryResult"]
+__all__ = ["Database", "ProcedureContext", "QueryResult", "UserRegistry", "function_spec", "procedure_spec",
+           "using_extensions"]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.context import BatchTransaction, Counters, ExecutionContext, Host, StatementDoor
 from graphplex.databases.cypher.classify import READ, classify
+from graphplex.databases.cypher.extensions import Extensions, using_extensions
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.cypher.plan import Plan
 from graphplex.databases.cypher.planner import Planner
@@ -91,6 +92,8 @@ class Database:
             self._install(mode)
         self.planner = Planner(self.storage)
         self.plans = PlanCache()
+        # The procedures and functions of the DBMS that opened this database (None: only the built-in ones).
+        self.extensions: Extensions | None = None
 
     def _install(self, mode: StorageMode) -> None:
         """Creates the storage (and for an in-memory mode with a directory, the log) that `mode` needs."""
@@ -229,7 +232,8 @@ class Database:
                 return plan
         elif statement is None:
             statement = parse(query)
-        plan = self.planner.plan(statement)
+        with using_extensions(self.extensions):
+            plan = self.planner.plan(statement)
         self.plans.put(query, statement, version, plan)
         return plan
 

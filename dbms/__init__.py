@@ -17,12 +17,14 @@ _EXPORTS = {
     "ResultSummary": "graphplex.result",
     "SummaryCounters": "graphplex.result",
     "BoltServer": "graphplex.bolt",
+    "ProcedureContext": "graphplex.databases",
 }
 
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
     from graphplex.bolt import BoltServer
+    from graphplex.databases import ProcedureContext
     from graphplex.dbms import DBMS
     from graphplex.result import Record, Result, ResultSummary, SummaryCounters
     from graphplex.session import Query, Session, Transaction

@@ -109,6 +109,9 @@ def check_statement(principal: Principal, request: "Request", database: str) -> 
     if not all(privileges.allows_procedure(name) for name in info.procedures):
         raise forbidden(f"Executing procedure is not allowed for user '{principal.user}' with roles "
                         f"[{roles_text(principal.roles)}].")
+    if not all(privileges.allows_function(name) for name in info.functions):
+        raise forbidden(f"Executing a user defined function is not allowed for user '{principal.user}' with roles "
+                        f"[{roles_text(principal.roles)}].")
 
 
 def check_writes(principal: Principal, database: str) -> None:

@@ -8,8 +8,9 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import Callable
 
-from graphplex.databases import Database
+from graphplex.databases import Database, UserRegistry, function_spec, procedure_spec, using_extensions
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import StatementInfo, classify
 from graphplex.databases.cypher.parser import parse
@@ -39,9 +40,12 @@ class DBMS:
         self._statements: OrderedDict[str, tuple[ast.Statement, StatementInfo]] = OrderedDict()
         self._statements_lock = threading.Lock()
         self.broken: dict[str, Exception] = {}
+        # The procedures and functions defined on this DBMS (`procedure`, `function`), seen by its databases only.
+        self.extensions = UserRegistry()
         self.system = Database(SYSTEM, isolation_level=settings.isolation_level,
                                lock_acquisition_timeout=settings.lock_acquisition_timeout,
                                directory=self._directory(SYSTEM), durability=settings.durability)
+        self.system.extensions = self.extensions
         self.catalog = Catalog(self.system)
         self.catalog.bootstrap(settings.default_database.lower(), settings.storage_mode)
         for name, value in self.catalog.settings().items():
@@ -129,6 +133,7 @@ class DBMS:
                             directory=self._directory(name, entry.uuid), durability=self.settings.durability,
                             storage_mode=entry.storage_mode,
                             constraint_checking=entry.constraint_checking or self.settings.constraint_checking)
+                        self.databases[name].extensions = self.extensions
                     except Neo4jError as error:
                         # A damaged database stays closed; the others remain usable.
                         self.broken[name] = error
@@ -203,12 +208,54 @@ class DBMS:
                 self._statements.move_to_end(text)
                 return cached
         statement = parse(text)
-        cached = (statement, classify(statement))
+        with using_extensions(self.extensions):
+            cached = (statement, classify(statement))
         with self._statements_lock:
             self._statements[text] = cached
             if len(self._statements) > STATEMENT_CACHE_SIZE:
                 self._statements.popitem(last=False)
         return cached
+
+    # --- procedures and functions in Python ---------------------------------------------------------------
+
+    def procedure(self, name: str, mode: str = "READ", *, description: str | None = None,
+                  outputs: dict[str, object] | None = None) -> Callable[[Callable], Callable]:
+        """Decorates `impl(ctx, *arguments)`, a generator of rows, as the procedure `name` of this DBMS (see
+        docs/api.md): its signature comes from the annotations; its description is `description`, else the first
+        line of its docstring. A built-in procedure's name is refused."""
+        def register(impl: Callable) -> Callable:
+            self.extensions.add_procedure(procedure_spec(name, impl, mode, description, outputs))
+            self._extensions_changed()
+            return impl
+        return register
+
+    def function(self, name: str, *, description: str | None = None) -> Callable[[Callable], Callable]:
+        """Decorates `impl(ctx, *arguments)`, which returns one value, as the function `name` of this DBMS."""
+        def register(impl: Callable) -> Callable:
+            self.extensions.add_function(function_spec(name, impl, description))
+            self._extensions_changed()
+            return impl
+        return register
+
+    def unregister_procedure(self, name: str) -> bool:
+        """Removes this DBMS's procedure `name`; whether there was one."""
+        removed = self.extensions.remove_procedure(name)
+        self._extensions_changed()
+        return removed
+
+    def unregister_function(self, name: str) -> bool:
+        """Removes this DBMS's function `name`; whether there was one."""
+        removed = self.extensions.remove_function(name)
+        self._extensions_changed()
+        return removed
+
+    def _extensions_changed(self) -> None:
+        """Forgets every statement and plan cached: one may have bound a procedure or function now replaced, or
+        failed on a name that now exists."""
+        with self._statements_lock:
+            self._statements.clear()
+        for database in list(self.databases.values()):
+            database.plans.clear()
 
     # --- entry points ------------------------------------------------------------------------------------
 

@@ -9,7 +9,8 @@ from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import type_error
 from graphplex.databases.cypher.expressions import AGGREGATE_NAMES, compile_expression
 from graphplex.databases.cypher.function_catalog import DEPRECATED_FUNCTIONS, FUNCTION_CATALOG
-from graphplex.databases.cypher.functions import FUNCTIONS
+from graphplex.databases.cypher.extensions import Extensions, active
+from graphplex.databases.cypher.functions import FUNCTIONS, FunctionSpec
 from graphplex.databases.cypher.plan import Plan
 from graphplex.databases.cypher.procedures import PROCEDURES, _literal, _load_builtins
 from graphplex.databases.cypher.show import plan_show
@@ -36,26 +37,29 @@ _SPECIAL_FORMS = ("all", "any", "none", "single", "reduce")
 def plan_catalog_command(statement: ast.Statement, planner: "Planner") -> Plan:
     """The plan of SHOW PROCEDURES, SHOW FUNCTIONS or SHOW SETTINGS."""
     if isinstance(statement, ast.ShowProcedures):
-        executable, user = statement.executable, statement.user
-        return plan_show(statement, "ShowProcedures", lambda ctx: _procedure_rows(ctx, executable, user),
+        executable, user, own = statement.executable, statement.user, active()
+        return plan_show(statement, "ShowProcedures", lambda ctx: _procedure_rows(ctx, executable, user, own),
                          PROCEDURE_COLUMNS, PROCEDURE_COLUMNS + PROCEDURE_EXTRA, planner)
     if isinstance(statement, ast.ShowSettings):
         names = [compile_expression(name, planner.scope([])) for name in statement.names]
         return plan_show(statement, "ShowSettings", lambda ctx: _setting_rows(names, ctx), SETTING_COLUMNS,
                          SETTING_COLUMNS + SETTING_EXTRA, planner)
-    kind = statement.kind
-    return plan_show(statement, "ShowFunctions", lambda ctx: _function_rows(kind), FUNCTION_COLUMNS,
+    kind, own = statement.kind, active()
+    return plan_show(statement, "ShowFunctions", lambda ctx: _function_rows(kind, own), FUNCTION_COLUMNS,
                      FUNCTION_COLUMNS + FUNCTION_EXTRA, planner)
 
 
 # --- procedures ----------------------------------------------------------------------------------------------
 
 
-def _procedure_rows(ctx: ExecutionContext, executable: bool, user: str | None) -> Iterator[dict]:
-    """Every procedure, or (EXECUTABLE) those the user may execute; on its own a database has no users."""
+def _procedure_rows(ctx: ExecutionContext, executable: bool, user: str | None,
+                    own: Extensions | None) -> Iterator[dict]:
+    """Every procedure (the built-in ones and the DBMS's `own`), or (EXECUTABLE) those the user may execute; on
+    its own a database has no users."""
     _load_builtins()
     apoc.load()
-    for spec in sorted(PROCEDURES.values(), key=lambda s: s.name):
+    specs = [*PROCEDURES.values(), *(own.procedures() if own is not None else ())]
+    for spec in sorted(specs, key=lambda s: s.name):
         if executable and ctx.host is not None and not ctx.host.may_execute(spec.name, spec.admin, user):
             continue
         described = dict(spec.descriptions)
@@ -81,12 +85,14 @@ def _argument(name: str, type_: str, description: str | None, default: object = 
 # --- functions -----------------------------------------------------------------------------------------------
 
 
-def _function_rows(kind: str) -> Iterator[dict]:
-    """Every function (ALL), the engine's own (BUILT IN), or those of a plugin (USER DEFINED: APOC's)."""
+def _function_rows(kind: str, own: Extensions | None) -> Iterator[dict]:
+    """Every function (ALL), the engine's own (BUILT IN), or those of a plugin or the DBMS's `own` (USER
+    DEFINED: APOC's and those written in Python)."""
     apoc.load()
     names = {key: spec.name for key, spec in FUNCTIONS.items()}
     names.update({name: FUNCTION_CATALOG[name][0] for name in (*AGGREGATE_NAMES, *_SPECIAL_FORMS)})
     rows = [_function_row(key, name) for key, name in names.items()]
+    rows += [_user_function_row(spec) for spec in (own.functions() if own is not None else ())]
     if kind != "ALL":
         rows = [row for row in rows if row["isBuiltIn"] == (kind == "BUILT IN")]
     yield from sorted(rows, key=lambda row: row["name"].lower())
@@ -106,6 +112,15 @@ def _function_row(key: str, name: str) -> dict:
             "isBuiltIn": built_in, "argumentDescription": arguments, "returnDescription": returns,
             "aggregating": key in AGGREGATE_NAMES, "rolesExecution": None, "rolesBoostedExecution": None,
             "isDeprecated": key in DEPRECATED_FUNCTIONS, "deprecatedBy": DEPRECATED_FUNCTIONS.get(key)}
+
+
+def _user_function_row(spec: FunctionSpec) -> dict:
+    """A function written in Python: user-defined, with no category."""
+    arguments, returns = _signature_parts(spec.signature)
+    return {"name": spec.name, "category": "", "description": spec.description, "signature": spec.signature,
+            "isBuiltIn": False, "argumentDescription": arguments, "returnDescription": returns,
+            "aggregating": False, "rolesExecution": None, "rolesBoostedExecution": None, "isDeprecated": False,
+            "deprecatedBy": None}
 
 
 def _signature_parts(signature: str) -> tuple[list[dict], str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.extensions import user_function
 
 READ, WRITE, SCHEMA, ADMINISTRATION, TRANSACTION_CONTROL, DATABASE_MANAGEMENT = (
     "Read query", "Write query", "Schema modification", "Administration command", "Transaction control",
@@ -36,6 +37,8 @@ class StatementInfo:
     procedures: tuple[str, ...] = ()
     # The graphs named by `USE` beyond the leading one: at the start of a `CALL { }` subquery or a UNION part.
     other_graphs: tuple[str, ...] = ()
+    # The user-defined functions (the DBMS's own, `extensions`) it calls, for EXECUTE FUNCTION.
+    functions: tuple[str, ...] = ()
 
 
 def classify(statement: ast.Statement) -> StatementInfo:
@@ -44,6 +47,7 @@ def classify(statement: ast.Statement) -> StatementInfo:
     if isinstance(inner, ast.Query):
         writes = in_transactions = loads_csv = False
         procedures: list[str] = []
+        functions: list[str] = []
         for node in inner.walk():
             writes = writes or isinstance(node, _UPDATING)
             in_transactions = in_transactions or (isinstance(node, ast.CallSubquery)
@@ -52,12 +56,14 @@ def classify(statement: ast.Statement) -> StatementInfo:
             if isinstance(node, ast.CallProcedure):
                 procedures.append(node.name)
                 writes = writes or _calls_write_procedure(node.name)
+            elif isinstance(node, ast.FunctionCall) and user_function(node.name) is not None:
+                functions.append(node.name)
         first = inner.parts[0].clauses[0] if inner.parts[0].clauses else None
         database = first.graph if isinstance(first, ast.Use) else None
         graphs = tuple(node.clauses[0].graph for node in inner.walk() if isinstance(node, ast.SingleQuery)
                        and node.clauses and isinstance(node.clauses[0], ast.Use) and node.clauses[0] is not first)
         return StatementInfo(WRITE if writes else READ, database, in_transactions, explain, loads_csv,
-                             tuple(procedures), graphs)
+                             tuple(procedures), graphs, tuple(functions))
     if isinstance(inner, ast.UseSchema):
         category = READ if isinstance(inner.statement, ast.ShowSchema) else SCHEMA
         return StatementInfo(category, inner.graph, explain=explain)

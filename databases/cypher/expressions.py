@@ -15,6 +15,7 @@ from typing import Callable
 from graphplex.databases.cypher import apoc, ast
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import arithmetic_error, division_by_zero, syntax_error, type_error
+from graphplex.databases.cypher.extensions import user_function
 from graphplex.databases.cypher.functions import FUNCTIONS, property_of
 from graphplex.databases.cypher.label_expressions import row_label_test
 from graphplex.databases.cypher.ranges import LazyRange
@@ -742,7 +743,7 @@ def _function_call(expr: ast.FunctionCall, scope: Scope) -> Compiled:
     name = expr.lower_name
     if name in AGGREGATE_NAMES:
         raise syntax_error(f"Invalid use of aggregating function {expr.name}(...) in this context")
-    spec = FUNCTIONS.get(name)
+    spec = user_function(name) or FUNCTIONS.get(name)
     if spec is None and apoc.is_apoc_name(name):
         apoc.load()
         spec = FUNCTIONS.get(name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from graphplex.databases.cypher import apoc, ast
+from graphplex.databases.cypher import apoc, ast, extensions
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.plan import Operator
@@ -88,6 +88,10 @@ def unregister(name: str) -> None:
 
 
 def find(name: str) -> ProcedureSpec:
+    """The procedure `name`: the active DBMS's own first (`extensions`), then the built-in ones."""
+    user = extensions.user_procedure(name)
+    if user is not None:
+        return user
     _load_builtins()
     if apoc.is_apoc_name(name):
         apoc.load()

@@ -130,6 +130,13 @@ class Privileges:
             return qualifier in (None, ALL) or any(fnmatch.fnmatchcase(name, pattern) for pattern in qualifier)
         return self._decide("EXECUTE PROCEDURE", matches)
 
+    def allows_function(self, name: str) -> bool:
+        """EXECUTE FUNCTION of the user-defined function `name` (qualifiers are globs)."""
+        def matches(rule: Rule) -> bool:
+            qualifier = rule.qualifier
+            return qualifier in (None, ALL) or any(fnmatch.fnmatchcase(name, pattern) for pattern in qualifier)
+        return self._decide("EXECUTE FUNCTION", matches)
+
     def allows_for_user(self, action: str, database: str, user: str) -> bool:
         """SHOW/TERMINATE TRANSACTION for the transactions of `user`."""
         def matches(rule: Rule) -> bool:
