@@ -268,3 +268,10 @@ def test_execute_function_governs_a_python_function(secure, admin):
     with secure.session(auth=("caller", "pw-1")) as s, pytest.raises(Forbidden) as raised:
         s.run("RETURN my.one() AS v").consume()
     assert "Executing a user defined function is not allowed for user 'caller'" in raised.value.message
+
+
+def test_a_write_procedure_makes_the_statement_a_write(dbms):
+    define_writers(dbms)
+    with dbms.session(default_access_mode="READ") as s, pytest.raises(Neo4jError) as raised:
+        s.run("CALL my.write('r')").consume()
+    assert raised.value.code == "Neo.ClientError.Statement.AccessMode"
