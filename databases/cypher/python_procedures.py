@@ -70,14 +70,13 @@ class ProcedureContext:
     def neighbours(self, node: Node, direction: str = "both",
                    types: AbcIterable[str] | None = None) -> Iterator[tuple[Relationship, Node]]:
         """The (relationship, other node) pairs of `node`; direction "out", "in" or "both"."""
-        for edge, other in self._ctx.txn.expand(self._vertex(node), direction, types):
+        for edge, other in self._ctx.txn.expand(_entity(self._ctx, node), direction, types):
             self._ctx.check()
             yield to_public(edge, self._ctx), to_public(other, self._ctx)
 
     def properties(self, entity: Node | Relationship) -> dict:
         """The properties of a node or relationship as the calling transaction sees them now."""
-        target = self._vertex(entity) if isinstance(entity, Node) else self._edge(entity)
-        return dict(self._ctx.view(target).props)
+        return dict(self._ctx.view(_entity(self._ctx, entity)).props)
 
     def run(self, cypher: str, **parameters: object) -> list[dict]:
         """The rows of `cypher`, run inside the calling transaction with the caller's privileges, as a nested
@@ -101,12 +100,6 @@ class ProcedureContext:
             if start in graph and end in graph:
                 graph.add_edge(start, end, key=relationship.element_id, type=relationship.type, **dict(relationship))
         return graph
-
-    def _vertex(self, node: Node) -> Vertex:
-        return _entity(self._ctx, node)
-
-    def _edge(self, relationship: Relationship) -> Edge:
-        return _entity(self._ctx, relationship)
 
 
 def _entity(ctx: ExecutionContext, value: Node | Relationship) -> Vertex | Edge:

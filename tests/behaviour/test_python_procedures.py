@@ -170,9 +170,17 @@ def test_the_procedure_reads_through_the_callers_snapshot(dbms):
 def test_the_procedure_sees_what_the_callers_read_privileges_show(secure, admin):
     define_labels_reader(secure)
     admin.run("CREATE (:P {name: 'open'}), (:Secret {name: 'hidden'})").consume()
+
+    @secure.function("my.keys")
+    def keys(ctx: ProcedureContext, node: Node) -> list[str]:
+        return sorted(ctx.properties(node))
+
+    admin.run("MATCH (p:P) SET p.salary = 1").consume()
     with user_session(secure, admin, "reader", "GRANT ACCESS ON DATABASE *", "GRANT MATCH {*} ON GRAPH *",
-                      "DENY TRAVERSE ON GRAPH * NODES Secret", "GRANT EXECUTE PROCEDURE my.* ON DBMS") as s:
+                      "DENY TRAVERSE ON GRAPH * NODES Secret", "DENY READ {salary} ON GRAPH * NODES P",
+                      "GRANT EXECUTE PROCEDURE my.* ON DBMS") as s:
         assert s.run("CALL my.names() YIELD text RETURN text").value() == ["open"]
+        assert s.run("MATCH (p:P) RETURN my.keys(p)").single()[0] == ["name"]
 
 
 def test_a_user_without_execute_is_refused(secure, admin):
