@@ -420,14 +420,6 @@ def _eager() -> Operator:
     return Operator("Eager", "", lambda rows, ctx: iter(list(rows)))
 
 
-def _filter(predicate) -> Operator:
-    def run(rows, ctx):
-        for row in rows:
-            if predicate(row, ctx) is True:
-                yield row
-    return Operator("Filter", "", run)
-
-
 def _unwind(name: str, value) -> Operator:
     def run(rows, ctx):
         for row in rows:
