@@ -203,17 +203,22 @@ def _parameter_or_default(name: str, default: object):
     return lambda row, ctx: ctx.parameters.get(name, default)
 
 
+# Whether an argument's value has the declared type, by the type's name without its element type.
+_TYPE_CHECKS: dict[str, Callable[[object], bool]] = {
+    "NODE": lambda v: isinstance(v, Vertex), "RELATIONSHIP": lambda v: isinstance(v, Edge),
+    "PATH": lambda v: isinstance(v, PathValue),
+    "INTEGER": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "FLOAT": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "NUMBER": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "STRING": lambda v: isinstance(v, str), "BOOLEAN": lambda v: isinstance(v, bool),
+    "MAP": lambda v: isinstance(v, dict), "LIST": lambda v: isinstance(v, list)}
+
+
 def _check_argument(value: object, declared: str, spec: ProcedureSpec) -> None:
     declared = declared.upper().rstrip("?")
     if value is None or declared in ("ANY", ""):
         return
-    ok = {"NODE": lambda v: isinstance(v, Vertex), "RELATIONSHIP": lambda v: isinstance(v, Edge),
-          "PATH": lambda v: isinstance(v, PathValue),
-          "INTEGER": lambda v: isinstance(v, int) and not isinstance(v, bool),
-          "FLOAT": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-          "NUMBER": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-          "STRING": lambda v: isinstance(v, str), "BOOLEAN": lambda v: isinstance(v, bool),
-          "MAP": lambda v: isinstance(v, dict), "LIST": lambda v: isinstance(v, list)}.get(declared.split("<")[0])
+    ok = _TYPE_CHECKS.get(declared.split("<")[0])
     if ok is not None and not ok(value):
         raise type_error(f"Type mismatch for procedure {spec.name}: expected {declared} but was {type_name(value)}")
 

@@ -37,6 +37,7 @@ MODES = ("READ", "WRITE", "SCHEMA", "DBMS")
 _SCALAR_TYPES = {int: "INTEGER", float: "FLOAT", str: "STRING", bool: "BOOLEAN", dict: "MAP", Node: "NODE",
                  Relationship: "RELATIONSHIP", Path: "PATH", list: "LIST<ANY>", Any: "ANY"}
 _GENERATORS = (AbcIterator, AbcIterable, Generator)
+_SCALARS = (str, int, float, bool, type(None))
 
 
 class ProcedureContext:
@@ -116,6 +117,8 @@ def _entity(ctx: ExecutionContext, value: Node | Relationship) -> Vertex | Edge:
 def to_engine(value: object, ctx: ExecutionContext) -> object:
     """A value a procedure yields or returns, as the statement uses it: public entities become the calling
     transaction's own."""
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, (Node, Relationship)):
         return _entity(ctx, value)
     if isinstance(value, Path):
@@ -175,6 +178,8 @@ def _outputs(name: str, hints: dict, outputs: dict[str, object] | None) -> tuple
 
 
 def _row(result: object) -> dict:
+    if type(result) is dict:
+        return result
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
         return {field.name: getattr(result, field.name) for field in dataclasses.fields(result)}
     if isinstance(result, Mapping):
