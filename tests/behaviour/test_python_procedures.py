@@ -283,3 +283,26 @@ def test_a_write_procedure_makes_the_statement_a_write(dbms):
     with dbms.session(default_access_mode="READ") as s, pytest.raises(Neo4jError) as raised:
         s.run("CALL my.write('r')").consume()
     assert raised.value.code == "Neo.ClientError.Statement.AccessMode"
+
+
+def test_every_database_of_the_dbms_sees_its_procedures(dbms, other_db):
+    define_labels_reader(dbms)
+    with dbms.session(database=other_db) as s:
+        s.run("CREATE (:P {name: 'there'})").consume()
+        assert s.run("CALL my.names('P') YIELD text RETURN text").value() == ["there"]
+
+
+def test_a_long_procedure_stops_at_the_transaction_timeout():
+    with DBMS.in_memory(transaction_timeout=0.3) as timed:
+        @timed.procedure("my.spin")
+        def spin(ctx: ProcedureContext) -> None:
+            while True:
+                ctx.check_abort()
+                time.sleep(0.001)
+            yield from ()
+
+        started = time.monotonic()
+        with timed.session() as s, pytest.raises(Neo4jError) as raised:
+            s.run("CALL my.spin()").consume()
+        assert raised.value.code == "Neo.ClientError.Transaction.TransactionTimedOut"
+        assert time.monotonic() - started < 5
