@@ -1203,13 +1203,21 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         return ast.CreateIndex(name, entity_type, label, properties, kind.value if kind else "RANGE",
                                _has(children, "IF"), options)
 
-    def memgraph_create_index(self, children):
-        """Memgraph's `CREATE INDEX ON :L(p, …)`: a range index; one already there is no error (Memgraph notes it)."""
-        label, *properties = [c for c in children if not isinstance(c, Token)]
-        return ast.CreateIndex(None, "NODE", label, tuple(properties), "RANGE", True)
+    def memgraph_create_index(self, children, entity_type="NODE"):
+        """Memgraph's `CREATE [POINT] INDEX ON :L(p, …)` and `CREATE EDGE INDEX ON :T(p)`: a range (or point)
+        index; one already there is no error (Memgraph notes it)."""
+        kind = next((c.value for c in children if isinstance(c, _Option) and c.name == "kind"), "RANGE")
+        label, *properties = [c for c in children if not isinstance(c, (Token, _Option))]
+        return ast.CreateIndex(None, entity_type, label, tuple(properties), kind, True)
+
+    def memgraph_create_edge_index(self, children):
+        return self.memgraph_create_index(children, "RELATIONSHIP")
 
     def memgraph_drop_index(self, children):
         return ast.DropIndex(None, False, self.memgraph_create_index(children))
+
+    def memgraph_drop_edge_index(self, children):
+        return ast.DropIndex(None, False, self.memgraph_create_index(children, "RELATIONSHIP"))
 
     def memgraph_drop_constraint(self, children):
         return ast.DropConstraint(None, False, self.create_constraint(children))
@@ -1255,8 +1263,9 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         entity_type, label = next(c.value for c in children if isinstance(c, _Option) and c.name == "target")
         kind, properties, types = next(c.value for c in children if isinstance(c, _Option) and c.name == "rule")
         options = next((c.value for c in children if isinstance(c, _Option) and c.name == "options"), None)
-        return ast.CreateConstraint(name, entity_type, label, properties, kind, types, _has(children, "IF"),
-                                    options)
+        # Memgraph's `ON (n:L) ASSERT …` (Neo4j 5 has no ASSERT) meets a constraint already there with a note.
+        return ast.CreateConstraint(name, entity_type, label, properties, kind, types,
+                                    _has(children, "IF") or _has(children, "ASSERT"), options)
 
     def _rule(self, kind, children, types=()):
         properties = next(c.value for c in children if isinstance(c, _Option) and c.name == "properties")

@@ -162,6 +162,33 @@ def test_memgraph_schema_statements_need_the_schema_privileges(secure, admin):
         run(shower, "DROP INDEX ON :Person(name)")
 
 
+def test_point_and_edge_type_indexes(session):
+    run(session, "CREATE POINT INDEX ON :Place(at)", "CREATE EDGE INDEX ON :KNOWS(since)",
+        "CREATE (:Place {at: point({x: 1, y: 2})})-[:KNOWS {since: 1}]->(:Place)")
+    assert rows(session, "SHOW INDEX INFO") == [
+        {"index type": "edge-type+property", "label": "KNOWS", "property": "since", "count": 1},
+        {"index type": "point", "label": "Place", "property": "at", "count": 1},
+    ]
+    assert rows(session, "SHOW INDEXES YIELD type, entityType WHERE type <> 'LOOKUP' RETURN type, entityType ORDER BY type") == [
+        {"type": "POINT", "entityType": "NODE"}, {"type": "RANGE", "entityType": "RELATIONSHIP"}]
+    run(session, "DROP POINT INDEX ON :Place(at)", "DROP EDGE INDEX ON :KNOWS(since)")
+    assert rows(session, "SHOW INDEX INFO") == []
+
+
+def test_the_same_constraint_again_is_a_note_in_memgraphs_syntax_only(session):
+    run(session, "CREATE CONSTRAINT ON (n:Person) ASSERT EXISTS (n.name)")
+    again = session.run("CREATE CONSTRAINT ON (n:Person) ASSERT EXISTS (n.name)").consume()
+    assert again.counters.constraints_added == 0
+    assert [n["code"] for n in again.notifications] == ["Neo.ClientNotification.Schema.IndexOrConstraintAlreadyExists"]
+    with pytest.raises(ClientError) as equivalent:
+        session.run("CREATE CONSTRAINT FOR (n:Person) REQUIRE n.name IS NOT NULL").consume()
+    assert equivalent.value.code == "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
+
+
+def test_edge_stays_a_name(session):
+    assert rows(session, "WITH 1 AS edge RETURN edge") == [{"edge": 1}]
+
+
 def test_a_label_index_is_not_supported_yet(session):
     with pytest.raises(ClientError) as refused:
         session.run("CREATE INDEX ON :Person").consume()
