@@ -204,7 +204,7 @@ def _parameter_or_default(name: str, default: object):
 
 
 # Whether an argument's value has the declared type, by the type's name without its element type.
-_TYPE_CHECKS: dict[str, Callable[[object], bool]] = {
+TYPE_CHECKS: dict[str, Callable[[object], bool]] = {
     "NODE": lambda v: isinstance(v, Vertex), "RELATIONSHIP": lambda v: isinstance(v, Edge),
     "PATH": lambda v: isinstance(v, PathValue),
     "INTEGER": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -218,7 +218,7 @@ def _check_argument(value: object, declared: str, spec: ProcedureSpec) -> None:
     declared = declared.upper().rstrip("?")
     if value is None or declared in ("ANY", ""):
         return
-    ok = _TYPE_CHECKS.get(declared.split("<")[0])
+    ok = TYPE_CHECKS.get(declared.split("<")[0])
     if ok is not None and not ok(value):
         raise type_error(f"Type mismatch for procedure {spec.name}: expected {declared} but was {type_name(value)}")
 

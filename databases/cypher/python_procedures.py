@@ -24,10 +24,10 @@ from graphplex.databases.cypher import apoc
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.functions import FUNCTIONS, FunctionSpec
 from graphplex.databases.cypher.function_catalog import FUNCTION_CATALOG
-from graphplex.databases.cypher.procedures import (PROCEDURES, ProcedureSpec, _check_argument, _literal,
-                                                   _load_builtins)
+from graphplex.databases.cypher.errors import type_error
+from graphplex.databases.cypher.procedures import PROCEDURES, TYPE_CHECKS, ProcedureSpec, _literal, _load_builtins
 from graphplex.databases.cypher.results import to_public
-from graphplex.databases.cypher.values import PathValue
+from graphplex.databases.cypher.values import PathValue, type_name
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.databases.graph_types import Node, Path, Relationship
 from graphplex.databases.storage import Edge, Vertex
@@ -227,12 +227,12 @@ def function_spec(name: str, impl: Callable, description: str | None = None) -> 
     hints = typing.get_type_hints(impl)
     inputs = _inputs(impl, hints)
     required = sum(1 for _, _, default in inputs if default is ...)
-    declared = [type_ for _, type_, _ in inputs]
-    named = ProcedureSpec(name, impl)  # what an argument's type mismatch names, as for a built-in procedure
+    checks = [(TYPE_CHECKS.get(type_.rstrip("?").split("<")[0]), type_.rstrip("?")) for _, type_, _ in inputs]
 
     def call(ctx: ExecutionContext, *arguments: object) -> object:
-        for value, type_ in zip(arguments, declared):
-            _check_argument(value, type_, named)
+        for value, (check, type_) in zip(arguments, checks):
+            if value is not None and check is not None and not check(value):
+                raise type_error(f"Type mismatch for function {name}: expected {type_} but was {type_name(value)}")
         try:
             return to_engine(impl(ProcedureContext(ctx, name, "READ", "function"),
                                   *(to_public(argument, ctx) for argument in arguments)), ctx)

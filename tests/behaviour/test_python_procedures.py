@@ -117,6 +117,10 @@ def test_a_function_returns_one_value_and_is_listed(dbms, session):
                           "description": "Doubles x.", "isBuiltIn": False}
     with DBMS.in_memory() as other, other.session() as s, pytest.raises(Neo4jError):
         s.run("RETURN my.double(1)").consume()
+    with pytest.raises(Neo4jError) as raised:
+        session.run("RETURN my.double('x')").consume()
+    assert (raised.value.code, raised.value.message) == \
+        ("Neo.ClientError.Statement.TypeError", "Type mismatch for function my.double: expected INTEGER but was STRING")
 
 
 def test_a_built_in_name_is_refused(dbms):
