@@ -1,0 +1,59 @@
+"""Memgraph's schema statements through Memgraph's own client (pymgclient over Bolt 4.x), as Memgraph's OGM sends
+them: `SHOW INDEX INFO` and `SHOW CONSTRAINT INFO` rows in Memgraph's columns, indexes and constraints made and
+dropped by schema, and `degree()`."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
+
+
+@pytest.fixture
+def cursor():
+    """A cursor of an autocommit pymgclient connection to a `graphplex serve --in-memory --no-auth` process."""
+    process = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory", "--no-auth",
+                                "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    found = re.search(r"bolt://127\.0\.0\.1:(\d+)", line)
+    assert found, (line, process.stderr.read() if process.poll() is not None else "")
+    connection = mgclient.connect(host="127.0.0.1", port=int(found.group(1)))
+    connection.autocommit = True
+    yield connection.cursor()
+    connection.close()
+    process.terminate()
+    assert process.wait(timeout=30) == 0
+
+
+def fetch(cursor, query: str) -> list[dict]:
+    cursor.execute(query)
+    columns = [column.name for column in cursor.description] if cursor.description else []
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def test_memgraphs_schema_statements_over_pymgclient(cursor):
+    for query in ("CREATE INDEX ON :Person(name);", "CREATE INDEX ON :Person(name, age);",
+                  "CREATE CONSTRAINT ON (n:Person) ASSERT n.email IS UNIQUE;",
+                  "CREATE CONSTRAINT ON (n:Person) ASSERT EXISTS (n.name);",
+                  "CREATE CONSTRAINT ON (n:Person) ASSERT EXISTS (n.name);",
+                  "CREATE (:Person {name: 'a', age: 1, email: 'x'})-[:KNOWS]->(:Person {name: 'b', email: 'y'});"):
+        fetch(cursor, query)
+    assert fetch(cursor, "SHOW INDEX INFO;") == [
+        {"index type": "label+property", "label": "Person", "property": ["name", "age"], "count": 1},
+        {"index type": "label+property", "label": "Person", "property": "name", "count": 2},
+    ]
+    assert fetch(cursor, "SHOW CONSTRAINT INFO;") == [
+        {"constraint type": "exists", "label": "Person", "properties": "name"},
+        {"constraint type": "unique", "label": "Person", "properties": ["email"]},
+    ]
+    with pytest.raises(mgclient.DatabaseError):
+        fetch(cursor, "CREATE (:Person {name: 'c', email: 'x'});")
+    assert fetch(cursor, "MATCH (p:Person {name: 'a'}) RETURN degree(p) AS d, outDegree(p) AS o;") == [{"d": 1, "o": 1}]
+    for query in ("DROP INDEX ON :Person(name);", "DROP INDEX ON :Person(name, age);",
+                  "DROP CONSTRAINT ON (n:Person) ASSERT n.email IS UNIQUE;",
+                  "DROP CONSTRAINT ON (n:Person) ASSERT EXISTS (n.name);"):
+        fetch(cursor, query)
+    assert fetch(cursor, "SHOW INDEX INFO;") == [] and fetch(cursor, "SHOW CONSTRAINT INFO;") == []
