@@ -5,8 +5,8 @@ Signatures: the first parameter is the context; the others are the Cypher argume
 (int INTEGER, float FLOAT, str STRING, bool BOOLEAN, dict MAP, list[X] LIST<X>, Node NODE, Relationship
 RELATIONSHIP, Path PATH, Any or none ANY; Optional[X] is Neo4j's nullable `X?`) with their Python defaults.
 A procedure's outputs are `outputs=` when given, else the fields of the TypedDict or dataclass its generator's
-return annotation yields (`Iterator[Row]`); a procedure yielding nothing has no outputs. A function's return
-type is its return annotation.
+return annotation yields (`Iterator[Row]`); one annotated `-> None` has none, one with neither is refused. A
+function's return type is its return annotation.
 
 Values cross as users see them: arguments arrive as `Node`, `Relationship`, `Path` (graphplex's public values),
 and such values yielded or returned go back into the statement as the entities of the calling transaction."""
@@ -167,13 +167,13 @@ def _outputs(name: str, hints: dict, outputs: dict[str, object] | None) -> tuple
     if outputs is not None:
         return tuple((key, value if isinstance(value, str) else cypher_type(value)) for key, value in outputs.items())
     returned = hints.get("return")
-    if returned is None or returned is type(None):
+    if returned is type(None):  # `-> None`: a procedure that yields nothing (its rows are ignored)
         return ()
     arguments = typing.get_args(returned)
     fields = _row_fields(arguments[0]) if typing.get_origin(returned) in _GENERATORS and arguments else None
     if fields is None:
-        raise ClientError(f"Procedure `{name}` must annotate what it yields (Iterator[<TypedDict or dataclass>]) "
-                          "or give outputs=", "Neo.ClientError.Procedure.ProcedureRegistrationFailed")
+        raise _registration_failed(f"procedure `{name}`: annotate what it yields (Iterator[<TypedDict or "
+                                   "dataclass>]) or give outputs=")
     return tuple((key, cypher_type(value)) for key, value in fields.items())
 
 
@@ -191,10 +191,7 @@ def _failed(kind: str, name: str, error: Exception) -> Neo4jError:
     """Neo4j's report of a procedure's failure: the cause named by its class."""
     if isinstance(error, Neo4jError):
         return error
-    failure = ClientError(f"Failed to invoke {kind} `{name}`: Caused by: {type(error).__name__}: {error}",
-                          CALL_FAILED)
-    failure.__cause__ = error
-    return failure
+    return ClientError(f"Failed to invoke {kind} `{name}`: Caused by: {type(error).__name__}: {error}", CALL_FAILED)
 
 
 def procedure_spec(name: str, impl: Callable, mode: str = "READ", description: str | None = None,
@@ -203,8 +200,7 @@ def procedure_spec(name: str, impl: Callable, mode: str = "READ", description: s
     reported as Neo4j reports them."""
     mode = mode.upper()
     if mode not in MODES:
-        raise ClientError(f"Unknown procedure mode `{mode}` (one of {', '.join(MODES)})",
-                          "Neo.ClientError.Procedure.ProcedureRegistrationFailed")
+        raise _registration_failed(f"procedure `{name}`: unknown mode `{mode}` (one of {', '.join(MODES)})")
     hints = typing.get_type_hints(impl)
     inputs, produced = _inputs(impl, hints), _outputs(name, hints, outputs)
 

@@ -133,6 +133,21 @@ def test_a_built_in_name_is_refused(dbms):
         dbms.function("toUpper")(lambda ctx, x: x)
 
 
+def test_a_procedure_without_declared_outputs_or_with_an_unknown_mode_is_refused(dbms):
+    def untyped(ctx: ProcedureContext):
+        yield {"a": 1}
+    with pytest.raises(ClientError) as raised:
+        dbms.procedure("my.untyped")(untyped)
+    assert raised.value.message == ("Unable to register procedure `my.untyped`: annotate what it yields "
+                                    "(Iterator[<TypedDict or dataclass>]) or give outputs=")
+    dbms.procedure("my.untyped", outputs={"a": int})(untyped)
+    with dbms.session() as s:
+        assert s.run("CALL my.untyped() YIELD a RETURN a").single()[0] == 1
+    with pytest.raises(ClientError) as raised:
+        dbms.procedure("my.odd", mode="SOMETIMES")(untyped)
+    assert raised.value.code == "Neo.ClientError.Procedure.ProcedureRegistrationFailed"
+
+
 def test_replacing_or_removing_a_procedure_replans_statements_that_used_it(dbms, session):
     @dbms.function("my.value")
     def one(ctx: ProcedureContext) -> int:
