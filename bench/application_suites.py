@@ -2,13 +2,14 @@
 Neo4j applications run unchanged").
 
 neomodel (the Neo4j OGM) and langchain-neo4j (LangChain's graph store, chat history and LangGraph checkpointer) and
-neo4j-graphrag (Neo4j's GraphRAG library; its end-to-end tests, less the other vector stores') ship
+neo4j-graphrag (Neo4j's GraphRAG library; its end-to-end tests, less the other vector stores') and GQLAlchemy
+(Memgraph's OGM, the measure of issue 16's Memgraph dialect; served with no authentication, as Memgraph is) ship
 their tests in their source distributions. For each suite this script builds a virtual environment with the
 application and its test dependencies from the package registry (cached between runs), starts `graphplex serve` on
-127.0.0.1:7687 (the suites hard-code that address) with the suite's password, runs the suite and prints its counts
+127.0.0.1:7687 (the suites hard-code that address) with the suite's password (or none), runs the suite and prints its counts
 and failing tests, grouped by the issue that owns them.
 
-    python bench/application_suites.py [--suite neomodel|langchain-neo4j|all] [--cache DIR]
+    python bench/application_suites.py [--suite neomodel|langchain-neo4j|neo4j-graphrag|gqlalchemy|all] [--cache DIR]
 
 It needs the package registry (pip) and a free port 7687; it is a bench script, not a test, for that reason.
 """
@@ -38,11 +39,14 @@ class Suite:
     requirement: str  # the pip requirement of the application, with extras
     distribution: str  # its source distribution's name on the registry
     version: str
-    password: str
+    password: str | None  # None: the server runs with --no-auth (Memgraph's clients connect without credentials)
     tests: tuple[str, ...]  # test paths inside the unpacked source distribution
     environment: dict[str, str] = field(default_factory=dict)
     pytest_args: tuple[str, ...] = ()
     test_requirements: tuple[str, ...] = ("pytest", "pytest-asyncio", "pytest-mock")
+    # False: the application is installed without its dependencies, which `test_requirements` lists (light ones:
+    # GQLAlchemy's own pull in torch and tensorflow for the extras its suite's default selection leaves out)
+    with_dependencies: bool = True
 
 
 SUITES = {
@@ -61,6 +65,14 @@ SUITES = {
         ("-m", "not enterprise_only and not search_clause",  # Neo4j Enterprise, Neo4j 2026's SEARCH
          "--ignore=tests/e2e/weaviate_e2e", "--ignore=tests/e2e/qdrant_e2e", "--ignore=tests/e2e/pinecone_e2e"),
         ("pytest", "pytest-asyncio", "pytest-mock", "requests", "tenacity", "openai")),
+    "gqlalchemy": Suite(
+        "gqlalchemy", "gqlalchemy", "gqlalchemy", "1.10.0", None,
+        ("tests/ogm", "tests/memgraph", "tests/query_builders", "tests/integration/test_index.py",
+         "tests/integration/test_constraints.py"), {},
+        ("-o", "addopts=", "-m", "not slow and not docker and not ubuntu and not extras"),
+        ("pytest<8", "pytest-timeout", "pymgclient", "networkx", "pydantic>=2.3,<3", "psutil", "dacite", "neo4j<6",
+         "numpy<2", "pandas<=2.2.3"),  # pytest 8 refuses the marks its conftest puts on fixtures
+        with_dependencies=False),
 }
 
 # Failing tests whose feature another issue owns: a fragment of the test's node id or failure message -> the owner.
@@ -83,6 +95,15 @@ OWNERS = {
     # neomodel's source distribution leaves out test/data (expected outputs its script tests compare with)
     "test/data/": "neomodel's sdist (test/data is missing from it)",
     "test_neomodel_generate_diagram": "neomodel's sdist (test/data is missing from it)",
+    # GQLAlchemy (Memgraph's OGM): its Neo4j-parametrised tests want a Neo4j on port 7688; the rest is issue 16's
+    "localhost:7688": "GQLAlchemy's tests of Neo4j (a Neo4j on port 7688, not served here)",
+    "Invalid input ';': expected '('": "issue 16 (Memgraph's label and edge-type indexes, CREATE INDEX ON :L)",
+    "Invalid input 'EDGE'": "issue 16 (Memgraph's global edge indexes)",
+    "Invalid input '.': expected ')' or ','": "issue 16 (Memgraph's indexes on nested properties, :L(a.b))",
+    "transaction_id": "issue 16 (Memgraph's SHOW TRANSACTIONS shape)",
+    "mg.get_module_files": "issue 16 (Python query modules)",
+    "mg.create_module_file": "issue 16 (Python query modules)",
+    "Property values can only be of primitive types": "Memgraph's map property values (not in issue 16)",
 }
 
 
@@ -93,8 +114,12 @@ def _environment(cache: Path, suite: Suite) -> tuple[Path, Path]:
     source = cache / f"{suite.distribution}-{suite.version}"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", f"{suite.requirement}=={suite.version}",
-                        *suite.test_requirements], check=True)
+        pinned = f"{suite.requirement}=={suite.version}"
+        if suite.with_dependencies:
+            subprocess.run([str(python), "-m", "pip", "install", "-q", pinned, *suite.test_requirements], check=True)
+        else:
+            subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", pinned], check=True)
+            subprocess.run([str(python), "-m", "pip", "install", "-q", *suite.test_requirements], check=True)
     if not all((source / path).exists() for path in suite.tests):
         with tempfile.TemporaryDirectory() as download:
             subprocess.run([str(python), "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
@@ -110,9 +135,10 @@ def _port_free() -> bool:
         return probe.connect_ex(("127.0.0.1", PORT)) != 0
 
 
-def _start_server(password: str) -> subprocess.Popen:
+def _start_server(password: str | None) -> subprocess.Popen:
+    auth = ["--no-auth"] if password is None else ["--initial-password", password]
     server = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory",
-                               "--listen", f"127.0.0.1:{PORT}", "--initial-password", password],
+                               "--listen", f"127.0.0.1:{PORT}", *auth],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
