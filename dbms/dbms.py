@@ -18,6 +18,7 @@ from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, T
 from graphplex.data_directory import prepare_data_directory
 from graphplex.management import TimeoutWatchdog, database_stopped, dbms_closed
 from graphplex.refusals import database_not_found
+from graphplex.query_modules import QueryModules, register_mg_procedures
 from graphplex.registry import TransactionRegistry
 from graphplex.security import Security
 from graphplex.settings import Settings, read_settings_file
@@ -60,6 +61,10 @@ class DBMS:
         self._entries: dict[str, DatabaseEntry] = {}
         self.closed = False
         self.sync_catalog()
+        self.query_modules = QueryModules(self, settings.query_modules_directory)
+        register_mg_procedures(self.query_modules)
+        # A module that fails is logged and left out: it must not keep the DBMS from starting.
+        self.query_modules.load_all()
 
     @classmethod
     def in_memory(cls, **settings) -> "DBMS":

@@ -36,6 +36,8 @@ class Settings:
     bolt_handshake_timeout: float = 10.0
     bolt_auth_timeout: float = 30.0
     bolt_idle_timeout: float | None = 7200.0
+    # A folder of Python query modules (Memgraph's --query-modules-directory), run at start and on mg.load_all.
+    query_modules_directory: str | None = None
     # The names passed explicitly: a setting changed at run time and kept in the catalog yields to them.
     given: frozenset = field(default=frozenset(), repr=False)
 

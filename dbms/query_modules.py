@@ -1,0 +1,171 @@
+"""A DBMS's folder of query modules (Memgraph's `--query-modules-directory`): every `*.py` in it is run at start
+and again on `CALL mg.load_all()` / `CALL mg.load('name')`, and `mg.procedures()` / `mg.functions()` list what is
+registered.
+
+A module registers through graphplex's API, not Memgraph's `mgp`: it defines `register(module)` and decorates its
+procedures and functions with `module.procedure(...)` / `module.function(...)`, which take the arguments of
+`DBMS.procedure` / `DBMS.function`. The loader records what each module registered, so reloading it first removes
+those names: a procedure the new version no longer defines disappears. A module that fails (syntax error,
+exception, no `register`) registers nothing; at start it is logged and the DBMS starts anyway, and `mg.load`
+reports it as ProcedureRegistrationFailed."""
+from __future__ import annotations
+
+import logging
+import threading
+import types
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator, TypedDict
+
+from graphplex.databases import ProcedureContext
+from graphplex.databases.errors import ClientError, Neo4jError
+
+if TYPE_CHECKING:
+    from graphplex.dbms import DBMS
+
+REGISTRATION_FAILED = "Neo.ClientError.Procedure.ProcedureRegistrationFailed"
+log = logging.getLogger(__name__)
+
+
+class QueryModule:
+    """What a module's `register` receives: the DBMS's decorators, remembering the names the module defines."""
+
+    def __init__(self, dbms: "DBMS", name: str, path: Path) -> None:
+        self.name = name
+        self.path = path
+        self.procedures: list[str] = []
+        self.functions: list[str] = []
+        self._dbms = dbms
+
+    def procedure(self, name: str, mode: str = "READ", **options) -> Callable[[Callable], Callable]:
+        """As `DBMS.procedure`, remembered as this module's."""
+        self.procedures.append(name)
+        return self._dbms.procedure(name, mode, **options)
+
+    def function(self, name: str, **options) -> Callable[[Callable], Callable]:
+        """As `DBMS.function`, remembered as this module's."""
+        self.functions.append(name)
+        return self._dbms.function(name, **options)
+
+    def unregister(self) -> None:
+        """Removes every name this module registered."""
+        for name in self.procedures:
+            self._dbms.unregister_procedure(name)
+        for name in self.functions:
+            self._dbms.unregister_function(name)
+
+
+class QueryModules:
+    """The modules of one DBMS's folder (None: no folder; the mg.* procedures still list what is registered)."""
+
+    def __init__(self, dbms: "DBMS", directory: str | None) -> None:
+        self.dbms = dbms
+        self.directory = Path(directory) if directory else None
+        self.loaded: dict[str, QueryModule] = {}
+        self._lock = threading.Lock()
+
+    def load_all(self) -> dict[str, str]:
+        """Reloads every module of the folder, dropping those whose file is gone; the failures by module name."""
+        with self._lock:
+            present = {path.stem: path for path in sorted(self.directory.glob("*.py"))} if self.directory else {}
+            for name in set(self.loaded) - set(present):
+                self.loaded.pop(name).unregister()
+            failures = {}
+            for name, path in present.items():
+                try:
+                    self._load(name, path)
+                except ClientError as error:
+                    log.error("%s", error.message)
+                    failures[name] = error.message
+            return failures
+
+    def load(self, name: str) -> None:
+        """Reloads the module `name`; ProcedureRegistrationFailed when it is unknown or fails."""
+        path = self.directory / f"{name}.py" if self.directory and name.isidentifier() else None
+        with self._lock:
+            if path is None or not path.is_file():
+                if name in self.loaded:
+                    self.loaded.pop(name).unregister()
+                raise ClientError(f"Module '{name}' not found in the query modules directory.", REGISTRATION_FAILED)
+            self._load(name, path)
+
+    def module_of(self, name: str, functions: bool = False) -> QueryModule | None:
+        """The module that registered the procedure (or function) `name`, if one did."""
+        for module in self.loaded.values():
+            if name.lower() in (n.lower() for n in (module.functions if functions else module.procedures)):
+                return module
+        return None
+
+    def _load(self, name: str, path: Path) -> None:
+        if name in self.loaded:
+            self.loaded.pop(name).unregister()
+        module = QueryModule(self.dbms, name, path)
+        try:
+            # Compiled from the text each time: a cached bytecode file could hide an edit made in the same second.
+            namespace = types.ModuleType(f"graphplex_query_module_{name}")
+            namespace.__file__ = str(path)
+            exec(compile(path.read_text(), str(path), "exec"), namespace.__dict__)
+            register = getattr(namespace, "register", None)
+            if not callable(register):
+                raise LookupError("it defines no register(module) function")
+            register(module)
+        except Exception as error:
+            module.unregister()
+            cause = error.message if isinstance(error, Neo4jError) else f"{type(error).__name__}: {error}"
+            raise ClientError(f"Unable to load module '{name}' ({path}): {cause}", REGISTRATION_FAILED) from error
+        self.loaded[name] = module
+
+
+class ProcedureRow(TypedDict):
+    name: str
+    signature: str
+    is_write: bool
+    path: str
+    is_editable: bool
+
+
+class FunctionRow(TypedDict):
+    name: str
+    signature: str
+    path: str
+    is_editable: bool
+
+
+def register_mg_procedures(modules: QueryModules) -> None:
+    """Registers Memgraph's `mg.*` procedures on the DBMS: loading needs EXECUTE ADMIN PROCEDURES (Memgraph's
+    MODULE_WRITE has no Neo4j counterpart); listing needs only the right to execute them."""
+    dbms = modules.dbms
+
+    @dbms.procedure("mg.load_all", "DBMS", description="Reloads every module of the query modules directory.")
+    def load_all(ctx: ProcedureContext) -> None:
+        _authorize(ctx)
+        failures = modules.load_all()
+        if failures:
+            raise ClientError("; ".join(failures.values()), REGISTRATION_FAILED)
+
+    @dbms.procedure("mg.load", "DBMS", description="Reloads one module of the query modules directory.")
+    def load(ctx: ProcedureContext, module_name: str) -> None:
+        _authorize(ctx)
+        modules.load(module_name)
+
+    @dbms.procedure("mg.procedures", "DBMS", description="Lists the procedures of this DBMS.")
+    def procedures(ctx: ProcedureContext) -> Iterator[ProcedureRow]:
+        for spec in sorted(dbms.extensions.procedures(), key=lambda spec: spec.name):
+            module = modules.module_of(spec.name)
+            yield {"name": spec.name, "signature": spec.signature, "is_write": spec.mode == "WRITE",
+                   "path": str(module.path) if module else "", "is_editable": module is not None}
+
+    @dbms.procedure("mg.functions", "DBMS", description="Lists the functions of this DBMS.")
+    def functions(ctx: ProcedureContext) -> Iterator[FunctionRow]:
+        for spec in sorted(dbms.extensions.functions(), key=lambda spec: spec.name):
+            module = modules.module_of(spec.name, functions=True)
+            yield {"name": spec.name, "signature": spec.signature, "path": str(module.path) if module else "",
+                   "is_editable": module is not None}
+
+
+def _authorize(ctx: ProcedureContext) -> None:
+    host = ctx._ctx.host
+    if host is None:
+        raise ClientError(f"Failed to invoke procedure `{ctx.name}`: Caused by: it changes a DBMS's procedures, and "
+                          "this statement runs on a database outside a DBMS.",
+                          "Neo.ClientError.Procedure.ProcedureCallFailed")
+    host.authorize_admin_procedure(ctx.name)
