@@ -39,6 +39,8 @@ _OWN = {
     "bolt_auth_timeout": ("Seconds a Bolt client has to log in after connecting.", "A number of seconds"),
     "bolt_idle_timeout": ("Seconds a logged-in Bolt connection may sit idle (null: forever).",
                           "A number of seconds, or null"),
+    "query_modules_directory": ("The folder of Python query modules run at start and on mg.load_all() (null: "
+                                "none).", "A path, or null"),
 }
 
 

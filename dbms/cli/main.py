@@ -93,6 +93,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--idle-timeout", type=float, metavar="SECONDS",
                        help="a logged-in connection may wait for its next message; 0: no limit (default: setting "
                             "bolt_idle_timeout)")
+    serve.add_argument("--query-modules-directory", metavar="DIR",
+                       help="a folder of Python query modules loaded at start and on CALL mg.load_all() "
+                            "(default: setting query_modules_directory)")
     for command in (shell, run, serve):
         command.add_argument("--import-dir", metavar="DIR",
                              help="where LOAD CSV reads file:/// URLs (default: DATA_DIR/import; none in memory)")

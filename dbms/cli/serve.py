@@ -19,6 +19,8 @@ def command_serve(args, out, err) -> int:
         return EXIT_USAGE
     initialised = bool(args.data_dir) and (Path(args.data_dir) / "system").exists()
     settings = {"auth_enabled": not args.no_auth, "import_dir": args.import_dir}
+    if args.query_modules_directory is not None:
+        settings["query_modules_directory"] = args.query_modules_directory
     if args.initial_password is not None:
         settings["initial_password"] = args.initial_password
         if initialised:

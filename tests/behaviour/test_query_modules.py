@@ -146,3 +146,11 @@ def test_mg_load_needs_execute_admin_procedures(folder):
                 with pytest.raises(Forbidden):
                     reader.run(call).consume()
         admin.run("CALL mg.load_all()").consume()
+
+
+def test_graphplex_toml_names_the_folder(tmp_path, folder):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "graphplex.toml").write_text(f"query_modules_directory = {str(folder)!r}\n")
+    with DBMS.open(data) as dbms, dbms.session() as session:
+        assert session.run("CALL greet.hello('cy')").value() == ["hello cy"]
