@@ -11,6 +11,7 @@ reports it as ProcedureRegistrationFailed."""
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import types
 from pathlib import Path
@@ -100,10 +101,12 @@ class QueryModules:
             self.loaded.pop(name).unregister()
         module = QueryModule(self.dbms, name, path)
         try:
-            # Compiled from the text each time: a cached bytecode file could hide an edit made in the same second.
-            namespace = types.ModuleType(f"graphplex_query_module_{name}")
+            # Compiled from the text each time (a cached bytecode file could hide an edit made in the same second),
+            # without this file's `from __future__` flags; kept in sys.modules so that string annotations resolve.
+            namespace = types.ModuleType(f"graphplex_query_module_{id(self.dbms)}_{name}")
             namespace.__file__ = str(path)
-            exec(compile(path.read_text(), str(path), "exec"), namespace.__dict__)
+            sys.modules[namespace.__name__] = namespace
+            exec(compile(path.read_text(), str(path), "exec", dont_inherit=True), namespace.__dict__)
             register = getattr(namespace, "register", None)
             if not callable(register):
                 raise LookupError("it defines no register(module) function")

@@ -12,7 +12,10 @@ from graphplex.errors import ClientError, Forbidden
 
 REGISTRATION_FAILED = "Neo.ClientError.Procedure.ProcedureRegistrationFailed"
 
+# With postponed annotations: the loader resolves them in the module's own namespace.
 GREETINGS = '''
+from __future__ import annotations
+
 from typing import Iterator, TypedDict
 
 class Row(TypedDict):
