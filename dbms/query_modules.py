@@ -6,18 +6,20 @@ A module registers through graphplex's API, not Memgraph's `mgp`: it defines `re
 procedures and functions with `module.procedure(...)` / `module.function(...)`, which take the arguments of
 `DBMS.procedure` / `DBMS.function`. The loader records what each module registered, so reloading it first removes
 those names: a procedure the new version no longer defines disappears. A module that fails (syntax error,
-exception, no `register`) registers nothing; at start it is logged and the DBMS starts anyway, and `mg.load`
-reports it as ProcedureRegistrationFailed."""
+exception, no `register`) registers nothing: at start and on `mg.load_all` it is logged and the others load all
+the same (as Memgraph); `mg.load` reports it as ProcedureRegistrationFailed."""
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
 import sys
 import threading
 import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypedDict
 
-from graphplex.databases import ProcedureContext
+from graphplex.databases import ProcedureContext, procedure_spec
 from graphplex.databases.errors import ClientError, Neo4jError
 
 if TYPE_CHECKING:
@@ -60,24 +62,21 @@ class QueryModules:
 
     def __init__(self, dbms: "DBMS", directory: str | None) -> None:
         self.dbms = dbms
-        self.directory = Path(directory) if directory else None
+        self.directory = Path(directory).resolve() if directory else None
         self.loaded: dict[str, QueryModule] = {}
         self._lock = threading.Lock()
 
-    def load_all(self) -> dict[str, str]:
-        """Reloads every module of the folder, dropping those whose file is gone; the failures by module name."""
+    def load_all(self) -> None:
+        """Reloads every module of the folder and drops those whose file is gone; one that fails is logged."""
         with self._lock:
             present = {path.stem: path for path in sorted(self.directory.glob("*.py"))} if self.directory else {}
             for name in set(self.loaded) - set(present):
                 self.loaded.pop(name).unregister()
-            failures = {}
             for name, path in present.items():
                 try:
                     self._load(name, path)
                 except ClientError as error:
                     log.error("%s", error.message)
-                    failures[name] = error.message
-            return failures
 
     def load(self, name: str) -> None:
         """Reloads the module `name`; ProcedureRegistrationFailed when it is unknown or fails."""
@@ -89,11 +88,11 @@ class QueryModules:
                 raise ClientError(f"Module '{name}' not found in the query modules directory.", REGISTRATION_FAILED)
             self._load(name, path)
 
-    def module_of(self, name: str, functions: bool = False) -> QueryModule | None:
-        """The module that registered the procedure (or function) `name`, if one did."""
+    def path_of(self, name: str, functions: bool = False) -> Path | None:
+        """The file of the module that registered the procedure (or function) `name`, if one did."""
         for module in self.loaded.values():
             if name.lower() in (n.lower() for n in (module.functions if functions else module.procedures)):
-                return module
+                return module.path
         return None
 
     def _load(self, name: str, path: Path) -> None:
@@ -102,15 +101,19 @@ class QueryModules:
         module = QueryModule(self.dbms, name, path)
         try:
             # Compiled from the text each time (a cached bytecode file could hide an edit made in the same second),
-            # without this file's `from __future__` flags; kept in sys.modules so that string annotations resolve.
+            # without this file's `from __future__` flags; in sys.modules while it registers, so that the string
+            # annotations of its TypedDicts resolve.
             namespace = types.ModuleType(f"graphplex_query_module_{id(self.dbms)}_{name}")
             namespace.__file__ = str(path)
             sys.modules[namespace.__name__] = namespace
-            exec(compile(path.read_text(), str(path), "exec", dont_inherit=True), namespace.__dict__)
-            register = getattr(namespace, "register", None)
-            if not callable(register):
-                raise LookupError("it defines no register(module) function")
-            register(module)
+            try:
+                exec(compile(path.read_text(), str(path), "exec", dont_inherit=True), namespace.__dict__)
+                register = getattr(namespace, "register", None)
+                if not callable(register):
+                    raise LookupError("it defines no register(module) function")
+                register(module)
+            finally:
+                del sys.modules[namespace.__name__]
         except Exception as error:
             module.unregister()
             cause = error.message if isinstance(error, Neo4jError) else f"{type(error).__name__}: {error}"
@@ -134,41 +137,38 @@ class FunctionRow(TypedDict):
 
 
 def register_mg_procedures(modules: QueryModules) -> None:
-    """Registers Memgraph's `mg.*` procedures on the DBMS: loading needs EXECUTE ADMIN PROCEDURES (Memgraph's
-    MODULE_WRITE has no Neo4j counterpart); listing needs only the right to execute them."""
+    """Registers Memgraph's `mg.*` procedures on a new DBMS (before any statement is cached). Loading changes what
+    the whole DBMS runs, so `mg.load` and `mg.load_all` are admin procedures (EXECUTE ADMIN PROCEDURES); Memgraph
+    lets any caller run them (its MODULE_WRITE governs editing module files). Listing needs only EXECUTE."""
     dbms = modules.dbms
 
-    @dbms.procedure("mg.load_all", "DBMS", description="Reloads every module of the query modules directory.")
     def load_all(ctx: ProcedureContext) -> None:
-        _authorize(ctx)
-        failures = modules.load_all()
-        if failures:
-            raise ClientError("; ".join(failures.values()), REGISTRATION_FAILED)
+        """Reloads every module of the query modules directory (a module that fails is logged and left out)."""
+        modules.load_all()
 
-    @dbms.procedure("mg.load", "DBMS", description="Reloads one module of the query modules directory.")
     def load(ctx: ProcedureContext, module_name: str) -> None:
-        _authorize(ctx)
+        """Reloads one module of the query modules directory."""
         modules.load(module_name)
 
-    @dbms.procedure("mg.procedures", "DBMS", description="Lists the procedures of this DBMS.")
     def procedures(ctx: ProcedureContext) -> Iterator[ProcedureRow]:
+        """Lists the procedures of this DBMS."""
         for spec in sorted(dbms.extensions.procedures(), key=lambda spec: spec.name):
-            module = modules.module_of(spec.name)
+            path = modules.path_of(spec.name)
             yield {"name": spec.name, "signature": spec.signature, "is_write": spec.mode == "WRITE",
-                   "path": str(module.path) if module else "", "is_editable": module is not None}
+                   "path": str(path or ""), "is_editable": _editable(path)}
 
-    @dbms.procedure("mg.functions", "DBMS", description="Lists the functions of this DBMS.")
     def functions(ctx: ProcedureContext) -> Iterator[FunctionRow]:
+        """Lists the functions of this DBMS."""
         for spec in sorted(dbms.extensions.functions(), key=lambda spec: spec.name):
-            module = modules.module_of(spec.name, functions=True)
-            yield {"name": spec.name, "signature": spec.signature, "path": str(module.path) if module else "",
-                   "is_editable": module is not None}
+            path = modules.path_of(spec.name, functions=True)
+            yield {"name": spec.name, "signature": spec.signature, "path": str(path or ""),
+                   "is_editable": _editable(path)}
+
+    for name, impl, admin in (("mg.load_all", load_all, True), ("mg.load", load, True),
+                              ("mg.procedures", procedures, False), ("mg.functions", functions, False)):
+        dbms.extensions.add_procedure(dataclasses.replace(procedure_spec(name, impl, "DBMS"), admin=admin))
 
 
-def _authorize(ctx: ProcedureContext) -> None:
-    host = ctx._ctx.host
-    if host is None:
-        raise ClientError(f"Failed to invoke procedure `{ctx.name}`: Caused by: it changes a DBMS's procedures, and "
-                          "this statement runs on a database outside a DBMS.",
-                          "Neo.ClientError.Procedure.ProcedureCallFailed")
-    host.authorize_admin_procedure(ctx.name)
+def _editable(path: Path | None) -> bool:
+    """Memgraph's is_editable: the procedure comes from a module file the DBMS could write."""
+    return path is not None and os.access(path, os.W_OK)
