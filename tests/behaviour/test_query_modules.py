@@ -156,3 +156,34 @@ def test_graphplex_toml_names_the_folder(tmp_path, folder):
     (data / "graphplex.toml").write_text(f"query_modules_directory = {str(folder)!r}\n")
     with DBMS.open(data) as dbms, dbms.session() as session:
         assert session.run("CALL greet.hello('cy')").value() == ["hello cy"]
+
+
+def test_a_module_that_fails_half_way_registers_nothing(folder):
+    write(folder, "half", '''
+        def register(module):
+            @module.function("half.one")
+            def one(ctx) -> int:
+                return 1
+            raise RuntimeError("not today")
+        ''')
+    with DBMS.in_memory(query_modules_directory=str(folder)) as dbms, dbms.session() as session:
+        assert session.run("CALL mg.functions() YIELD name RETURN name").value() == ["greet.shout"]
+        with pytest.raises(ClientError) as raised:
+            session.run("CALL mg.load('half')").consume()
+        assert raised.value.message.endswith("RuntimeError: not today")
+        assert session.run("CALL mg.functions() YIELD name RETURN name").value() == ["greet.shout"]
+
+
+def test_a_module_may_not_take_a_built_in_name(folder):
+    write(folder, "clash", '''
+        def register(module):
+            @module.procedure("db.labels")
+            def labels(ctx) -> None:
+                pass
+        ''')
+    with DBMS.in_memory(query_modules_directory=str(folder)) as dbms, dbms.session() as session:
+        with pytest.raises(ClientError) as raised:
+            session.run("CALL mg.load('clash')").consume()
+        assert raised.value.code == REGISTRATION_FAILED
+        assert "a built-in procedure has that name" in raised.value.message
+        assert session.run("CALL db.labels()").value() == []
