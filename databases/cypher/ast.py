@@ -674,6 +674,10 @@ class Profile(Statement):
 
 @node
 class CreateIndex(Statement):
+    """`kind` is RANGE, TEXT, POINT or LOOKUP. A LOOKUP index with no label and no properties is Neo4j's lookup
+    index of every label (or type), which always exists; with a label (and no properties) it is Memgraph's label
+    or edge-type index, with no label and one property Memgraph's global index (`storage.schema.LookupIndex`)."""
+
     name: str | Parameter | None
     entity_type: str
     label: str

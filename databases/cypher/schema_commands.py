@@ -13,7 +13,7 @@ from graphplex.databases.cypher.plan import Operator, Plan
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.cypher.show_info import plan_show_info
 from graphplex.databases.storage import NODE, SchemaChange
-from graphplex.databases.storage.schema import LOOKUP_INDEXES
+from graphplex.databases.storage.schema import LOOKUP, LOOKUP_INDEXES
 from graphplex.databases.storage.schema_checks import Rule, existing_rule
 from graphplex.databases.storage.schema_errors import INDEX_PROVIDERS, equivalent_index, index_exists, token
 
@@ -32,7 +32,7 @@ LOOKUP_PROVIDER = "token-lookup-1.0"
 def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
     if isinstance(statement, ast.ShowSchema):
         return _plan_show(statement, planner)
-    if isinstance(statement, ast.CreateIndex) and statement.kind == "LOOKUP":
+    if isinstance(statement, ast.CreateIndex) and _of_every_token(statement):
         apply = partial(_lookup_index_exists, statement)
     elif isinstance(statement, (ast.DropIndex, ast.DropConstraint)) and statement.of is not None:
         apply = partial(_drop_by_schema, statement.of)
@@ -44,9 +44,7 @@ def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
             if ctx.txn.change_schema(named):
                 setattr(ctx.counters, counter, getattr(ctx.counters, counter) + 1)
             elif named.if_not_exists:
-                existing = existing_rule(ctx.txn.storage.schema, ctx.txn.schema_changes(), named)
-                if existing is not None:
-                    ctx.notifications.append(_already_exists(_create_text(named), _rule_text(named, existing)))
+                _note_existing(ctx, named)
 
     def run(rows, ctx):
         for _ in rows:
@@ -65,6 +63,11 @@ def _parameter_name(statement: ast.Statement, ctx) -> str | None:
     if not isinstance(value, str):
         raise syntax_error(f"Expected parameter ${name.name} to be a String")
     return value
+
+
+def _of_every_token(statement: ast.CreateIndex) -> bool:
+    """Neo4j's `CREATE LOOKUP INDEX` (of every label or type), not Memgraph's lookup index of one token."""
+    return statement.kind == LOOKUP and not statement.label and not statement.properties
 
 
 def _lookup_index_exists(statement: ast.CreateIndex, ctx, name: str | None) -> None:
@@ -94,6 +97,10 @@ def _drop_by_schema(rule: ast.CreateIndex | ast.CreateConstraint, ctx, name: Non
     existing = existing_rule(ctx.txn.storage.schema, ctx.txn.schema_changes(), create)
     index = create.action == "create_index"
     if existing is None or not existing.same_schema(create) or (index and existing.owner is not None):
+        if create.index_type == LOOKUP:
+            ctx.notifications.append(Notification("index or constraint does not exist", _lookup_text(create),
+                                                  f"DROP {_lookup_text(create)}"))
+            return
         what = "INDEX" if index else "CONSTRAINT"
         schema = create.schema_text()
         ctx.notifications.append(Notification("index or constraint does not exist", schema,
@@ -104,9 +111,31 @@ def _drop_by_schema(rule: ast.CreateIndex | ast.CreateConstraint, ctx, name: Non
         setattr(ctx.counters, counter, getattr(ctx.counters, counter) + 1)
 
 
+def _note_existing(ctx, change: SchemaChange) -> None:
+    """Notes the rule that made a `CREATE … IF NOT EXISTS` (or Memgraph's CREATE, which has its meaning) do
+    nothing: Neo4j's words for Neo4j's rules, Memgraph's statement for a lookup index."""
+    existing = existing_rule(ctx.txn.storage.schema, ctx.txn.schema_changes(), change)
+    if existing is None:
+        return
+    if change.index_type == LOOKUP:
+        text = _lookup_text(change)
+        ctx.notifications.append(_already_exists(f"CREATE {text}", text))
+    else:
+        ctx.notifications.append(_already_exists(_create_text(change), _rule_text(change, existing)))
+
+
 def _already_exists(command: str, existing: str) -> Notification:
     """Neo4j's IndexOrConstraintAlreadyExists (00NA0) of a `CREATE … IF NOT EXISTS` that did nothing."""
     return Notification("index or constraint already exists", existing, command)
+
+
+def _lookup_text(change: SchemaChange) -> str:
+    """A lookup index as Memgraph's statements name it: `INDEX ON :L`, `EDGE INDEX ON :T`, `GLOBAL EDGE INDEX ON
+    :(p)`."""
+    edge = "EDGE " if change.entity_type != NODE else ""
+    if change.label:
+        return f"{edge}INDEX ON :{token(change.label)}"
+    return f"GLOBAL {edge}INDEX ON :({token(change.properties[0])})"
 
 
 def _create_text(change: SchemaChange) -> str:
@@ -146,8 +175,8 @@ def _requirement(kind: str, entity_type: str, property_types: tuple[str, ...]) -
 def _schema_change(statement: ast.Statement) -> tuple[SchemaChange, str]:
     """The storage's change for a CREATE/DROP INDEX or CONSTRAINT, and the counter it adds to."""
     if isinstance(statement, ast.CreateIndex):
-        index_type = statement.kind if statement.kind in ("TEXT", "POINT") else "RANGE"
-        if index_type != "RANGE" and len(statement.properties) != 1:
+        index_type = statement.kind if statement.kind in ("TEXT", "POINT", LOOKUP) else "RANGE"
+        if index_type in ("TEXT", "POINT") and len(statement.properties) != 1:
             raise syntax_error(f"Only single property {index_type.lower()} indexes are supported")
         return SchemaChange("create_index", statement.name, statement.entity_type, statement.label,
                             statement.properties, if_not_exists=statement.if_not_exists,

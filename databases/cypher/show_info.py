@@ -3,13 +3,17 @@ clients (its OGM, GQLAlchemy) read to compare the schema they want with the one 
 from __future__ import annotations
 
 from graphplex.databases.cypher.plan import Operator, Plan
+from graphplex.databases.storage import NODE
 
 INDEX_INFO_COLUMNS = ["index type", "label", "property", "count"]
 CONSTRAINT_INFO_COLUMNS = ["constraint type", "label", "properties"]
-# graphplex's index types as Memgraph names them; a relationship index is Memgraph's edge-type index.
+# graphplex's index types as Memgraph names them: a relationship index is Memgraph's edge-type index, a lookup index
+# of a label or type Memgraph's label or edge-type index, one of a property (no label) Memgraph's global index.
 _INDEX_TYPES = {("NODE", "RANGE"): "label+property", ("NODE", "TEXT"): "text", ("NODE", "POINT"): "point",
                 ("RELATIONSHIP", "RANGE"): "edge-type+property", ("RELATIONSHIP", "TEXT"): "text",
-                ("RELATIONSHIP", "POINT"): "point"}
+                ("RELATIONSHIP", "POINT"): "point", ("NODE", "LOOKUP"): "label",
+                ("RELATIONSHIP", "LOOKUP"): "edge-type", ("NODE", "GLOBAL"): "vertex-property",
+                ("RELATIONSHIP", "GLOBAL"): "edge-property"}
 _CONSTRAINT_TYPES = {"UNIQUENESS": "unique", "KEY": "unique", "PROPERTY_EXISTENCE": "exists",
                      "PROPERTY_TYPE": "data_type"}
 
@@ -20,29 +24,44 @@ def plan_show_info(what: str) -> Plan:
     rows = index_info_rows if indexes else constraint_info_rows
 
     def produce(_, ctx):
-        yield from rows(ctx.txn.storage)
+        yield from rows(ctx.txn)
     return Plan([Operator("ShowIndexInfo" if indexes else "ShowConstraintInfo", "", produce)],
                 list(INDEX_INFO_COLUMNS if indexes else CONSTRAINT_INFO_COLUMNS), "r", "read")
 
 
-def index_info_rows(storage) -> list[dict]:
+def index_info_rows(txn) -> list[dict]:
     """One row per index the user made (not one a constraint owns, which Memgraph's constraints do not have):
-    `property` is the property's name, or the list of a composite index's; `count` its entries."""
+    `label` the label or type (None for a global index), `property` the property's name, the list of a composite
+    index's, or None for a label or edge-type index."""
+    storage = txn.storage
     rows = []
-    for index in storage.indexes.by_name.values():
+    for index in (*storage.indexes.by_name.values(), *storage.schema.lookups.values()):
         if index.owning_constraint is not None:
             continue
-        properties = index.properties[0] if len(index.properties) == 1 else list(index.properties)
-        rows.append({"index type": _INDEX_TYPES[index.entity_type, index.index_type], "label": index.label,
-                     "property": properties, "count": sum(len(entries) for entries in index.entries.values())})
-    return sorted(rows, key=lambda r: (r["index type"], r["label"], str(r["property"])))
+        index_type = index.index_type if index.label else "GLOBAL"
+        properties = index.properties[0] if len(index.properties) == 1 else list(index.properties) or None
+        rows.append({"index type": _INDEX_TYPES[index.entity_type, index_type], "label": index.label or None,
+                     "property": properties, "count": _count(txn, index)})
+    return sorted(rows, key=lambda r: (r["index type"], r["label"] or "", str(r["property"])))
 
 
-def constraint_info_rows(storage) -> list[dict]:
+def _count(txn, index) -> int:
+    """The nodes (relationships) of the index as the transaction sees them: those with its label or type (any, for
+    a global index) and every one of its properties. Exact, as an index's entries are not (they hold each entity
+    under every key its live versions have); it costs a pass over the label's nodes."""
+    nodes = index.entity_type == NODE
+    if index.label:
+        entities = txn.vertices_with_label(index.label) if nodes else txn.edges_with_type(index.label)
+    else:
+        entities = txn.vertices() if nodes else txn.edges()
+    return sum(1 for entity in entities if all(txn.property(entity, key) is not None for key in index.properties))
+
+
+def constraint_info_rows(txn) -> list[dict]:
     """One row per constraint: `properties` is the list of a uniqueness constraint's properties, the single
     property of an existence or type constraint (Memgraph's shapes)."""
     rows = []
-    for constraint in storage.schema.constraints.values():
+    for constraint in txn.storage.schema.constraints.values():
         kind = _CONSTRAINT_TYPES[constraint.kind]
         properties = list(constraint.properties) if kind == "unique" else constraint.properties[0]
         rows.append({"constraint type": kind, "label": constraint.label, "properties": properties})

@@ -1219,6 +1219,30 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
     def memgraph_drop_edge_index(self, children):
         return ast.DropIndex(None, False, self.memgraph_create_index(children, "RELATIONSHIP"))
 
+    def memgraph_create_label_index(self, children, entity_type="NODE"):
+        """Memgraph's `CREATE INDEX ON :L` and `CREATE EDGE INDEX ON :T`: a lookup index of one label or type."""
+        label = next(c for c in children if not isinstance(c, Token))
+        return ast.CreateIndex(None, entity_type, label, (), "LOOKUP", True)
+
+    def memgraph_create_edge_type_index(self, children):
+        return self.memgraph_create_label_index(children, "RELATIONSHIP")
+
+    def memgraph_create_global_index(self, children):
+        """Memgraph's `CREATE GLOBAL [EDGE] INDEX ON :(p)`: a lookup index of one property on every node (or
+        relationship)."""
+        entity_type = "RELATIONSHIP" if _has(children, "EDGE") else "NODE"
+        prop = next(c for c in children if not isinstance(c, Token))
+        return ast.CreateIndex(None, entity_type, "", (prop,), "LOOKUP", True)
+
+    def memgraph_drop_label_index(self, children):
+        return ast.DropIndex(None, False, self.memgraph_create_label_index(children))
+
+    def memgraph_drop_edge_type_index(self, children):
+        return ast.DropIndex(None, False, self.memgraph_create_label_index(children, "RELATIONSHIP"))
+
+    def memgraph_drop_global_index(self, children):
+        return ast.DropIndex(None, False, self.memgraph_create_global_index(children))
+
     def memgraph_drop_constraint(self, children):
         return ast.DropConstraint(None, False, self.create_constraint(children))
 

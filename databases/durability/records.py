@@ -401,12 +401,13 @@ def graph_operations(txn: Transaction, storage: Storage) -> Iterator[tuple]:
 
 
 def schema_changes(storage: Storage) -> list[SchemaChange]:
-    """The schema as the changes that recreate it: plain indexes, then constraints (which own their index)."""
+    """The schema as the changes that recreate it: plain and lookup indexes, then constraints (which own their
+    index)."""
     constraints = storage.schema.constraints.values()
     owned = {constraint.name for constraint in constraints}
     changes = [SchemaChange("create_index", index.name, index.entity_type, index.label, index.properties,
                             index_type=index.index_type)
-               for index in storage.indexes.by_name.values()
+               for index in (*storage.indexes.by_name.values(), *storage.schema.lookups.values())
                if index.owning_constraint is None and index.name not in owned]
     changes += [SchemaChange("create_constraint", c.name, c.entity_type, c.label, c.properties, c.kind,
                              c.property_types) for c in constraints]

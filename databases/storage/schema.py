@@ -1,4 +1,5 @@
-"""The schema catalogue of one storage: range indexes and constraints, with Neo4j 5's names, ids and errors.
+"""The schema catalogue of one storage: range indexes, lookup indexes and constraints, with Neo4j 5's names, ids
+and errors.
 
 Schema changes are transactional: a transaction records `SchemaChange`s, checked when recorded against the
 catalogue as the transaction would leave it, and applied in order when it commits (under the commit lock, so
@@ -20,6 +21,25 @@ LOOKUP_INDEXES = (
     (1, "index_343aff4e", NODE),
     (2, "index_f7700477", "RELATIONSHIP"),
 )
+# The index type of a `LookupIndex`, Neo4j's name for an index of tokens.
+LOOKUP = "LOOKUP"
+
+
+@dataclass(frozen=True)
+class LookupIndex:
+    """Memgraph's index of one token: a label index (NODE and a label), an edge-type index (RELATIONSHIP and a
+    type), or a global property index (no label and one property). It is a schema rule only, with no entries: the
+    storage always keeps its label and type maps, so what such an index would find is found without it. It is
+    named, created, dropped, logged and clashes as any index does; Neo4j's SHOW INDEXES does not list it (Neo4j's
+    two lookup indexes already cover every label and type)."""
+
+    id: int
+    name: str
+    entity_type: str
+    label: str
+    properties: tuple[str, ...]
+    owning_constraint: None = None
+    index_type: str = LOOKUP
 
 
 @dataclass(frozen=True)
@@ -49,12 +69,13 @@ class SchemaChange:
 
 
 class Schema:
-    """The live catalogue: indexes (held by `IndexSet`) and constraints."""
+    """The live catalogue: indexes (held by `IndexSet`), lookup indexes and constraints."""
 
     def __init__(self, indexes: IndexSet, index_factory: Callable[..., PropertyIndex] = PropertyIndex) -> None:
         self.indexes = indexes
         # The on-disk storage makes indexes whose entries live in its store.
         self.index_factory = index_factory
+        self.lookups: dict[str, LookupIndex] = {}
         self.constraints: dict[str, Constraint] = {}
         self.constraints_by_token: dict[tuple[str, str], list[Constraint]] = {}
         self._next_id = len(LOOKUP_INDEXES) + 1
@@ -99,6 +120,11 @@ class Schema:
         return self._next_id - 1
 
     def _create_index(self, change: SchemaChange, all_entities, own, owner: str | None = None) -> Callable:
+        if change.index_type == LOOKUP:
+            lookup = LookupIndex(self._new_id(), change.name or change.default_name(), change.entity_type,
+                                 change.label, change.properties)
+            self.lookups[lookup.name] = lookup
+            return lambda: self.lookups.pop(lookup.name)
         index = self.index_factory(self._new_id(), change.name or change.default_name(), change.entity_type,
                                    change.label, change.properties, owning_constraint=owner,
                                    index_type=change.index_type)
@@ -106,6 +132,11 @@ class Schema:
         return lambda: self.indexes.unregister(index)
 
     def _drop_index(self, change: SchemaChange, all_entities, own) -> Callable:
+        lookup = self.lookups.pop(change.name, None)
+        if lookup is not None:
+            def undo() -> None:
+                self.lookups[lookup.name] = lookup
+            return undo
         index = self.indexes.by_name[change.name]
         self.indexes.unregister(index)
         return lambda: self.indexes.register(index, all_entities(index.entity_type))

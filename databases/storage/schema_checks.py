@@ -58,13 +58,13 @@ class Rules:
 
 
 def rules_of(schema: "Schema") -> Rules:
-    """The committed catalogue of `schema`."""
+    """The committed catalogue of `schema` (lookup indexes among its indexes)."""
     rules = Rules()
     for c in schema.constraints.values():
         rules.constraints[c.name] = Rule(c.name, c.entity_type, c.label, c.properties, c.kind, c.property_types,
                                          c.index.name if c.index is not None else None, c.id,
                                          c.index.id if c.index is not None else None)
-    for index in schema.indexes.by_name.values():
+    for index in (*schema.indexes.by_name.values(), *schema.lookups.values()):
         owner = schema.constraints.get(index.owning_constraint) if index.owning_constraint else None
         rules.indexes[index.name] = Rule(index.name, index.entity_type, index.label, index.properties,
                                          owner=index.owning_constraint, id=index.id,

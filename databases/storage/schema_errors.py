@@ -11,7 +11,7 @@ import re
 from graphplex.databases.errors import ClientError, DatabaseError
 
 NODE = "NODE"
-INDEX_PROVIDERS = {"RANGE": "range-1.0", "TEXT": "text-2.0", "POINT": "point-1.0"}
+INDEX_PROVIDERS = {"RANGE": "range-1.0", "TEXT": "text-2.0", "POINT": "point-1.0", "LOOKUP": "token-lookup-1.0"}
 NOTE_FIRST_VIOLATION = ". Note that only the first found violation is shown."
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

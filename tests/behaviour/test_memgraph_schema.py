@@ -189,12 +189,6 @@ def test_edge_stays_a_name(session):
     assert rows(session, "WITH 1 AS edge RETURN edge") == [{"edge": 1}]
 
 
-def test_a_label_index_is_not_supported_yet(session):
-    with pytest.raises(ClientError) as refused:
-        session.run("CREATE INDEX ON :Person").consume()
-    assert refused.value.code == "Neo.ClientError.Statement.SyntaxError"
-
-
 def test_degree_functions(session):
     run(session, "CREATE (a:A)-[:R]->(b:B), (a)-[:R]->(a), (b)-[:R]->(a)")
     assert rows(session, "MATCH (n) RETURN labels(n)[0] AS l, degree(n) AS d, inDegree(n) AS i, outDegree(n) AS o "

@@ -95,3 +95,16 @@ def test_a_dump_that_ends_early_or_holds_more_is_refused_naming_the_file(tmp_pat
     with pytest.raises(ClientError) as caught:
         read_graph_file(DUMP, path)
     assert "after the end record" in caught.value.message
+
+
+def test_a_snapshot_recreates_lookup_indexes():
+    from graphplex.databases.durability.records import schema_changes
+    from graphplex.databases.storage import Storage
+    storage = Storage()
+    txn = storage.begin()
+    txn.change_schema(SchemaChange("create_index", label="Book", index_type="LOOKUP"))
+    txn.commit()
+    [change] = schema_changes(storage)
+    assert (change.action, change.label, change.properties, change.index_type) == ("create_index", "Book", (),
+                                                                                   "LOOKUP")
+    assert change.name == next(iter(storage.schema.lookups))

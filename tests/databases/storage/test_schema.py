@@ -184,3 +184,40 @@ def test_unique_value_may_move_between_nodes_in_one_transaction():
     write(storage, move)
     reader = storage.begin()
     assert sorted(reader.property(v, "email") for v in reader.vertices_with_label("User")) == ["a@x", "b@x"]
+
+
+def lookup(label="Book", props=(), entity_type="NODE", **kw):
+    return SchemaChange("create_index", label=label, properties=props, entity_type=entity_type, index_type="LOOKUP",
+                        **kw)
+
+
+def test_lookup_indexes_are_rules_of_the_catalogue_without_entries():
+    storage = Storage()
+    run(storage, lookup(), lookup(label="KNOWS", entity_type=RELATIONSHIP), lookup(label="", props=("p",)),
+        index())
+    assert sorted((i.entity_type, i.label, i.properties) for i in storage.schema.lookups.values()) == [
+        ("NODE", "", ("p",)), ("NODE", "Book", ()), ("RELATIONSHIP", "KNOWS", ())]
+    assert [i.properties for i in storage.indexes.by_name.values()] == [("title",)]
+    assert storage.indexes.find("NODE", "Book", ()) is None
+
+
+def test_a_lookup_index_clashes_only_with_one_of_its_token_and_kind():
+    storage = Storage()
+    run(storage, lookup())
+    with pytest.raises(ClientError) as clash:
+        run(storage, lookup())
+    assert clash.value.code == "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
+    assert "type='LOOKUP'" in clash.value.message
+    assert run(storage, lookup(if_not_exists=True), lookup(entity_type=RELATIONSHIP)) == [False, True]
+
+
+def test_dropping_a_lookup_index_by_name_and_rolling_back():
+    storage = Storage()
+    run(storage, lookup())
+    [name] = storage.schema.lookups
+    txn = storage.begin()
+    assert txn.change_schema(SchemaChange("drop_index", name))
+    txn.rollback()
+    assert list(storage.schema.lookups) == [name]
+    run(storage, SchemaChange("drop_index", name))
+    assert storage.schema.lookups == {}
