@@ -82,6 +82,7 @@ GQL_STATUS_BY_CODE: dict[str, str] = {
     "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists": UNKNOWN_GQL_STATUS,
     "Neo.ClientError.Schema.IndexAlreadyExists": UNKNOWN_GQL_STATUS,
     "Neo.ClientError.Procedure.ProcedureCallFailed": UNKNOWN_GQL_STATUS,
+    "Neo.ClientError.Procedure.ProcedureRegistrationFailed": UNKNOWN_GQL_STATUS,
     "Neo.ClientError.Transaction.TransactionMarkedAsFailed": UNKNOWN_GQL_STATUS,
     "Neo.TransientError.General.TransientError": UNKNOWN_GQL_STATUS,
     "Neo.TransientError.Transaction.Outdated": UNKNOWN_GQL_STATUS,

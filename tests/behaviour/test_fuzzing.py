@@ -12,7 +12,7 @@ import threading
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from cypher_fuzzing import PARAMETERS, derived_statements, mutated_tck_queries
+from cypher_fuzzing import PARAMETERS, TCK_FEATURES, derived_statements, mutated_tck_queries
 from graphplex import DBMS, Query
 from graphplex.errors import Neo4jError
 
@@ -22,6 +22,7 @@ MOST_ROWS = 10_000
 INTERNAL = "Neo.DatabaseError.General.UnknownError"
 GRAPH = ("CREATE (a:A {name: 'a', x: 1, list: [1, 2], at: date('2020-01-01')})-[:R {w: 2}]->(b:B {x: 2.5}), "
          "(b)-[:R]->(a), (a)-[:S]->(:C {name: 'c'})")
+NEEDS_TCK = pytest.mark.skipif(not TCK_FEATURES.is_dir(), reason=f"the openCypher TCK is not at {TCK_FEATURES}")
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 LONG = settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -89,6 +90,7 @@ def test_statements_derived_from_the_grammar(text):
     outcome_of(text)
 
 
+@NEEDS_TCK
 @FAST
 @given(text=mutated_tck_queries())
 def test_mutated_tck_queries(text):
@@ -104,6 +106,7 @@ def test_many_statements_derived_from_the_grammar(text):
 
 @pytest.mark.slow
 @LONG
+@NEEDS_TCK
 @given(text=mutated_tck_queries())
 def test_many_mutated_tck_queries(text):
     outcome_of(text)
