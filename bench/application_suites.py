@@ -97,8 +97,6 @@ OWNERS = {
     "test_neomodel_generate_diagram": "neomodel's sdist (test/data is missing from it)",
     # GQLAlchemy (Memgraph's OGM): its Neo4j-parametrised tests want a Neo4j on port 7688; the rest is issue 16's
     "localhost:7688": "GQLAlchemy's tests of Neo4j (a Neo4j on port 7688, not served here)",
-    "Invalid input ';': expected '('": "issue 16 (Memgraph's label and edge-type indexes, CREATE INDEX ON :L)",
-    "Invalid input 'EDGE'": "issue 16 (Memgraph's global edge indexes)",
     "Invalid input '.': expected ')' or ','": "issue 16 (Memgraph's indexes on nested properties, :L(a.b))",
     "transaction_id": "issue 16 (Memgraph's SHOW TRANSACTIONS shape)",
     "mg.get_module_files": "issue 16 (Python query modules)",
