@@ -76,15 +76,9 @@ def _assert_indexes(ctx, indexes: dict[str, list], drop_existing: bool) -> list[
             _run(ctx, f"DROP INDEX {_quoted(index.name)}")
             row["action"] = "DROPPED"
         rows.append(row)
-    for label, wanted in indexes.items():
-        for key in wanted:
-            if isinstance(key, str):
-                _run(ctx, f"CREATE INDEX FOR (n:{_quoted(label)}) ON (n.{_quoted(key)})")
-                rows.append(_row(label, [key], action="CREATED"))
-            elif isinstance(key, list):
-                keys = [str(k) for k in key]
-                _run(ctx, f"CREATE INDEX FOR (n:{_quoted(label)}) ON ({', '.join(f'n.{_quoted(k)}' for k in keys)})")
-                rows.append(_row(label, keys, action="CREATED"))
+    for label, keys, _ in _still_wanted(indexes):
+        _run(ctx, f"CREATE INDEX FOR (n:{_quoted(label)}) ON ({_properties(keys)})")
+        rows.append(_row(label, keys, action="CREATED"))
     return rows
 
 
@@ -104,17 +98,25 @@ def _assert_constraints(ctx, constraints: dict[str, list], drop_existing: bool) 
             _run(ctx, f"DROP CONSTRAINT {_quoted(constraint.name)}")
             row["action"] = "DROPPED"
         rows.append(row)
-    for label, wanted in constraints.items():
-        for key in wanted:
-            if isinstance(key, str):
-                _run(ctx, f"CREATE CONSTRAINT FOR (n:{_quoted(label)}) REQUIRE n.{_quoted(key)} IS UNIQUE")
-                rows.append(_row(label, [key], unique=True, action="CREATED"))
-            elif isinstance(key, list):
-                keys = [str(k) for k in key]
-                required = ", ".join(f"n.{_quoted(k)}" for k in keys)
-                _run(ctx, f"CREATE CONSTRAINT FOR (n:{_quoted(label)}) REQUIRE ({required}) IS NODE KEY")
-                rows.append(_row(label, keys, unique=True, action="CREATED"))
+    for label, keys, listed in _still_wanted(constraints):
+        kind = "NODE KEY" if listed else "UNIQUE"  # APOC: a string is a uniqueness, a list a node key
+        _run(ctx, f"CREATE CONSTRAINT FOR (n:{_quoted(label)}) REQUIRE ({_properties(keys)}) IS {kind}")
+        rows.append(_row(label, keys, unique=True, action="CREATED"))
     return rows
+
+
+def _still_wanted(wanted: dict[str, list]) -> Iterator[tuple[str, list[str], bool]]:
+    """Each (label, keys, given as a list) left to create; entries neither a string nor a list are skipped."""
+    for label, items in wanted.items():
+        for item in items:
+            if isinstance(item, str):
+                yield label, [item], False
+            elif isinstance(item, list):
+                yield label, [str(key) for key in item], True
+
+
+def _properties(keys: list[str]) -> str:
+    return ", ".join(f"n.{_quoted(key)}" for key in keys)
 
 
 @procedure(CALLER, inputs=[("indexes", "MAP", ...), ("constraints", "MAP", ...), ("dropExisting", "BOOLEAN", True)],
