@@ -680,7 +680,7 @@ class CreateIndex(Statement):
 
     name: str | Parameter | None
     entity_type: str
-    label: str
+    label: str | None
     properties: tuple[str, ...]
     kind: str = "RANGE"
     if_not_exists: bool = False

@@ -73,10 +73,15 @@ def token_names(value: object) -> tuple[str, ...]:
     """`label_names` for a write, which makes the names tokens of the database: none may be empty."""
     names = label_names(value)
     for name in names:
-        if not name or "\0" in name:
-            raise ClientError(f"'{name}' is not a valid token name. Token names cannot be empty or contain any "
-                              "null-bytes.", "Neo.ClientError.Schema.TokenNameError")
+        check_token_name(name)
     return names
+
+
+def check_token_name(name: str) -> None:
+    """Neo4j's TokenNameError for a name no token may have: empty, or holding a null byte."""
+    if not name or "\0" in name:
+        raise ClientError(f"'{name}' is not a valid token name. Token names cannot be empty or contain any "
+                          "null-bytes.", "Neo.ClientError.Schema.TokenNameError")
 
 
 def property_key(value: object) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.errors import syntax_error
+from graphplex.databases.cypher.label_expressions import check_token_name
 from graphplex.databases.cypher.notifications import Notification
 from graphplex.databases.cypher.plan import Operator, Plan
 from graphplex.databases.cypher.show import plan_show
@@ -32,6 +33,7 @@ LOOKUP_PROVIDER = "token-lookup-1.0"
 def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
     if isinstance(statement, ast.ShowSchema):
         return _plan_show(statement, planner)
+    _check_token_names(statement)
     if isinstance(statement, ast.CreateIndex) and _of_every_token(statement):
         apply = partial(_lookup_index_exists, statement)
     elif isinstance(statement, (ast.DropIndex, ast.DropConstraint)) and statement.of is not None:
@@ -54,6 +56,16 @@ def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
     return Plan([Operator(type(statement).__name__, "", run)], [], "s", "schema", parameters)
 
 
+def _check_token_names(statement: ast.Statement) -> None:
+    """The labels, types and properties a rule names must be tokens a database can hold (not empty): an empty
+    label would also be taken for a rule of no label (Neo4j's lookup index of every label, Memgraph's global
+    index)."""
+    rule = statement.of if isinstance(statement, (ast.DropIndex, ast.DropConstraint)) else statement
+    if isinstance(rule, (ast.CreateIndex, ast.CreateConstraint)):
+        for name in ((rule.label,) if rule.label is not None else ()) + tuple(rule.properties):
+            check_token_name(name)
+
+
 def _parameter_name(statement: ast.Statement, ctx) -> str | None:
     """The rule's name when the statement gives it as a parameter (`CREATE INDEX $name …`), else None."""
     name = getattr(statement, "name", None)
@@ -67,7 +79,7 @@ def _parameter_name(statement: ast.Statement, ctx) -> str | None:
 
 def _of_every_token(statement: ast.CreateIndex) -> bool:
     """Neo4j's `CREATE LOOKUP INDEX` (of every label or type), not Memgraph's lookup index of one token."""
-    return statement.kind == LOOKUP and not statement.label and not statement.properties
+    return statement.kind == LOOKUP and statement.label is None and not statement.properties
 
 
 def _lookup_index_exists(statement: ast.CreateIndex, ctx, name: str | None) -> None:
@@ -178,7 +190,7 @@ def _schema_change(statement: ast.Statement) -> tuple[SchemaChange, str]:
         index_type = statement.kind if statement.kind in ("TEXT", "POINT", LOOKUP) else "RANGE"
         if index_type in ("TEXT", "POINT") and len(statement.properties) != 1:
             raise syntax_error(f"Only single property {index_type.lower()} indexes are supported")
-        return SchemaChange("create_index", statement.name, statement.entity_type, statement.label,
+        return SchemaChange("create_index", statement.name, statement.entity_type, statement.label or "",
                             statement.properties, if_not_exists=statement.if_not_exists,
                             index_type=index_type), "indexes_added"
     if isinstance(statement, ast.DropIndex):

@@ -1232,7 +1232,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         relationship)."""
         entity_type = "RELATIONSHIP" if _has(children, "EDGE") else "NODE"
         prop = next(c for c in children if not isinstance(c, Token))
-        return ast.CreateIndex(None, entity_type, "", (prop,), "LOOKUP", True)
+        return ast.CreateIndex(None, entity_type, None, (prop,), "LOOKUP", True)
 
     def memgraph_drop_label_index(self, children):
         return ast.DropIndex(None, False, self.memgraph_create_label_index(children))
@@ -1252,7 +1252,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
     def create_lookup_index(self, children):
         name = next((c.value for c in children if isinstance(c, _Option) and c.name == "name"), None)
         entity_type = next(c.value for c in children if isinstance(c, _Option) and c.name == "lookup")
-        return ast.CreateIndex(name, entity_type, "", (), "LOOKUP", _has(children, "IF"))
+        return ast.CreateIndex(name, entity_type, None, (), "LOOKUP", _has(children, "IF"))
 
     def index_kind(self, children):
         return _Option("kind", children[0].type)

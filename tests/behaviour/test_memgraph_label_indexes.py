@@ -199,3 +199,18 @@ def test_a_property_index_counts_what_the_transaction_sees(tmp_path, storage_mod
             assert [r["count"] for r in tx.run("SHOW INDEX INFO")] == [2]
             tx.rollback()
         assert info(session) == [("label+property", "Person", "name", 1)]
+
+
+@pytest.mark.parametrize("query", [
+    "CREATE INDEX ON :``", "DROP INDEX ON :``", "CREATE EDGE INDEX ON :``", "DROP EDGE INDEX ON :``",
+    "CREATE GLOBAL INDEX ON :(``)", "DROP GLOBAL EDGE INDEX ON :(``)", "CREATE INDEX ON :L(``)",
+    "DROP INDEX ON :``(p)", "CREATE INDEX FOR (n:``) ON (n.p)", "CREATE CONSTRAINT FOR (n:L) REQUIRE n.`` IS UNIQUE",
+    "CREATE CONSTRAINT ON (n:``) ASSERT n.p IS UNIQUE", "PROFILE DROP INDEX ON :``"])
+def test_an_empty_token_name_is_refused_and_changes_nothing(session, query):
+    """An empty label, type or property names no token (found by fuzzing: `DROP INDEX ON :```` failed with an
+    internal error, and `CREATE INDEX ON :```` was taken for Neo4j's lookup index of every label)."""
+    with pytest.raises(ClientError) as caught:
+        session.run(query).consume()
+    assert caught.value.code == "Neo.ClientError.Schema.TokenNameError"
+    assert caught.value.message.startswith("'' is not a valid token name.")
+    assert info(session) == []
