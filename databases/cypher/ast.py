@@ -793,6 +793,31 @@ class CreateSnapshot(Statement):
     pass
 
 
+# --- Memgraph's triggers (databases.cypher.triggers) -----------------------------------------------------------
+
+@node
+class CreateTrigger(Statement):
+    """`CREATE TRIGGER name [SECURITY DEFINER|INVOKER] [ON [()|-->] CREATE|UPDATE|DELETE] BEFORE|AFTER COMMIT
+    EXECUTE statement`. `event` is Memgraph's name of the event type (ANY, CREATE, () CREATE, --> UPDATE …),
+    `phase` BEFORE COMMIT or AFTER COMMIT, `statement` the text after EXECUTE."""
+
+    name: str
+    event: str
+    phase: str
+    statement: str
+    security: str = "DEFINER"
+
+
+@node
+class DropTrigger(Statement):
+    name: str
+
+
+@node
+class ShowTriggers(Statement):
+    """`SHOW TRIGGERS` (or `SHOW TRIGGER INFO`)."""
+
+
 # --- database administration (executed against the system database) --------------------------------------
 
 

@@ -418,6 +418,38 @@ class _AdministrationTransforms:
     def create_snapshot(self, children):
         return ast.CreateSnapshot()
 
+    # --- Memgraph's triggers ---
+
+    def create_trigger(self, children):
+        name = children[2]
+        security = next((c.value for c in children if isinstance(c, _Option) and c.name == "security"), "DEFINER")
+        event = next((c.value for c in children if isinstance(c, _Option) and c.name == "event"), "ANY")
+        phase = next(str(c).upper() for c in children if isinstance(c, Token) and c.type in ("BEFORE", "AFTER"))
+        statement = str(children[-1]).strip()
+        if statement.endswith(";"):  # the statement's own end, which the trigger's text does not keep
+            statement = statement[:-1].rstrip()
+        return ast.CreateTrigger(name, event, f"{phase} COMMIT", statement, security)
+
+    def trigger_security(self, children):
+        return _Option("security", str(children[1]).upper())
+
+    def trigger_event(self, children):
+        action = str(children[-1]).upper()
+        target = children[1] if len(children) == 3 else None
+        return _Option("event", f"{target} {action}" if target is not None else action)
+
+    def vertex_object(self, children):
+        return "()"
+
+    def edge_object(self, children):
+        return "-->"
+
+    def drop_trigger(self, children):
+        return ast.DropTrigger(children[2])
+
+    def show_triggers(self, children):
+        return ast.ShowTriggers()
+
     def database_name(self, children):
         if isinstance(children[0], ast.Parameter):
             return _Option("database", children[0])
