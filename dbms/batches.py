@@ -66,6 +66,10 @@ class Batch:
         return self.outer.isolation_level
 
     @property
+    def dialect(self) -> str:
+        return self.outer.dialect
+
+    @property
     def terminated(self) -> Neo4jError | None:
         return self.transaction.termination or self.outer.terminated
 

@@ -16,6 +16,7 @@ from graphplex.databases.cypher.classify import StatementInfo, classify
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransientError
 from graphplex.data_directory import prepare_data_directory
+from graphplex.dialects import NEO4J, check_dialect
 from graphplex.management import TimeoutWatchdog, database_stopped, dbms_closed
 from graphplex.refusals import database_not_found
 from graphplex.query_modules import QueryModules, register_mg_procedures
@@ -100,7 +101,7 @@ class DBMS:
         self.watchdog.stop()
         transactions = self.registry.all()
         for txn in transactions:
-            txn.terminate(dbms_closed())
+            txn.terminate(dbms_closed(txn.dialect))
         for txn in transactions:
             txn.rollback()
         for database in self.databases.values():
@@ -148,7 +149,7 @@ class DBMS:
         """Open transactions on a database that is dropped or stopped end: their next use (or commit) fails."""
         for txn in self.registry.all():
             if name in txn.children and txn.is_open:
-                txn.terminate(database_stopped(name))
+                txn.terminate(database_stopped(name, txn.dialect))
 
     def _discard(self, database: Database) -> None:
         """Closes a dropped database and removes its files."""
@@ -265,13 +266,15 @@ class DBMS:
     # --- entry points ------------------------------------------------------------------------------------
 
     def session(self, database: str | None = None, auth=None, default_access_mode: str = "WRITE",
-                bookmarks=None):
-        """A session on `database` (default: the DBMS default database)."""
+                bookmarks=None, *, dialect: str | None = None):
+        """A session on `database` (default: the DBMS default database) that answers in `dialect`, "neo4j" (the
+        default) or "memgraph" (`graphplex.dialects`)."""
         from graphplex.session import Session
 
         if self.closed:
             raise TransientError("The DBMS is closed", "Neo.TransientError.General.DatabaseUnavailable")
-        return Session(self, database, default_access_mode, bookmarks, self.security.login(auth))
+        dialect = NEO4J if dialect is None else check_dialect(dialect, "dialect")
+        return Session(self, database, default_access_mode, bookmarks, self.security.login(auth), dialect=dialect)
 
     def bulk_transaction(self, database: str, purpose: str, auth=None, write: bool = True):
         """The declared bulk path of `graphplex import`, `dump` and `load`: a DBMS transaction of the user `auth`

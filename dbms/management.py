@@ -14,6 +14,8 @@ from graphplex.databases.cypher.parser import redact_password_parameters, redact
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.errors import ClientError, Neo4jError, error_for_code
 from graphplex.databases.values import Duration
+from graphplex import memgraph_transactions as memgraph
+from graphplex.dialects import MEMGRAPH, NEO4J
 
 if TYPE_CHECKING:
     from graphplex.transaction import DBMSTransaction
@@ -27,27 +29,38 @@ SHOW_EXTRA_COLUMNS = ["outerTransactionId", "metaData", "parameters", "planner",
                       "resourceInformation", "activeLockCount", "currentQueryActiveLockCount", "cpuTime",
                       "waitTime", "idleTime", "currentQueryElapsedTime", "currentQueryAllocatedBytes",
                       "allocatedDirectBytes", "estimatedUsedHeapMemory", "pageHits", "pageFaults",
-                      "isolationLevel", "allocatedBytes", "transaction_id", "query", "metadata"]
+                      "isolationLevel", "allocatedBytes"]
 TERMINATE_COLUMNS = ["transactionId", "username", "message"]
 
+# The errors a stopped transaction fails with, in the words of the dialect of its session (`graphplex.dialects`):
+# the stopper makes the one its victim's client expects.
 
-def terminated_by_user() -> ClientError:
+
+def terminated_by_user(dialect: str = NEO4J) -> Neo4jError:
+    if dialect == MEMGRAPH:
+        return memgraph.aborted(memgraph.BY_ANOTHER_USER)
     return error_for_code("Neo.ClientError.Transaction.Terminated", TERMINATED_PREFIX + "Explicitly terminated by the user. ")
 
 
-def database_stopped(name: str) -> Neo4jError:
+def database_stopped(name: str, dialect: str = NEO4J) -> Neo4jError:
+    if dialect == MEMGRAPH:
+        return memgraph.aborted(memgraph.SHUTDOWN)
     return error_for_code("Neo.TransientError.Transaction.Terminated",
                           TERMINATED_PREFIX + f"Transaction was asked to abort because of database shutdown: database "
                           f"'{name}' was dropped or stopped.")
 
 
-def dbms_closed() -> Neo4jError:
+def dbms_closed(dialect: str = NEO4J) -> Neo4jError:
+    if dialect == MEMGRAPH:
+        return memgraph.aborted(memgraph.SHUTDOWN)
     return error_for_code("Neo.TransientError.Transaction.Terminated",
                           TERMINATED_PREFIX + "Transaction was asked to abort because of database shutdown: the DBMS "
                           "was closed.")
 
 
-def timed_out(client_configured: bool):
+def timed_out(client_configured: bool, dialect: str = NEO4J) -> Neo4jError:
+    if dialect == MEMGRAPH:
+        return memgraph.aborted(memgraph.TIMEOUT)
     if client_configured:
         return error_for_code("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
                               TERMINATED_PREFIX + "The transaction has not completed within the timeout specified at "
@@ -58,11 +71,12 @@ def timed_out(client_configured: bool):
 
 
 def run_management(txn: "DBMSTransaction", statement, parameters: dict) -> tuple[list[str], list[tuple]]:
-    """Runs SHOW TRANSACTIONS or TERMINATE TRANSACTIONS in `txn`; returns (keys, records). A user sees (terminates)
-    their own transactions and those the SHOW TRANSACTION (TERMINATE TRANSACTION) privilege gives them. The
-    statement's YIELD/WHERE/RETURN run over `txn`'s child on its own database, as a read of it would."""
+    """Runs SHOW TRANSACTIONS or TERMINATE TRANSACTIONS in `txn`; returns (keys, records), in the columns of
+    `txn`'s dialect (Memgraph's: `memgraph_transactions`). A user sees (terminates) their own transactions and those
+    the SHOW TRANSACTION (TERMINATE TRANSACTION) privilege gives them (Memgraph's TRANSACTION_MANAGEMENT is both).
+    The statement's YIELD/WHERE/RETURN run over `txn`'s child on its own database, as a read of it would."""
     dbms, principal = txn.dbms, txn.principal
-    ids = _ids(statement.ids, parameters)
+    values = _id_values(statement.ids, parameters)
     action = "SHOW TRANSACTION" if isinstance(statement, ast.ShowTransactions) else "TERMINATE TRANSACTION"
 
     def may(txn) -> bool:
@@ -70,41 +84,58 @@ def run_management(txn: "DBMSTransaction", statement, parameters: dict) -> tuple
             principal.privileges.allows_for_user(action, database, txn.user)
             for database in (list(txn.children) or [txn.database]))
     visible = [t for t in dbms.registry.all() if may(t)]
-    if isinstance(statement, ast.ShowTransactions):
+    show = isinstance(statement, ast.ShowTransactions)
+    if txn.dialect == MEMGRAPH:
+        if show:
+            rows = memgraph.show_rows(visible, values, dbms.settings.auth_enabled)
+        else:
+            rows = memgraph.terminate_rows(visible, values, txn,
+                                           lambda victim: victim.terminate(terminated_by_user(victim.dialect)))
+        columns = memgraph.SHOW_COLUMNS if show else memgraph.TERMINATE_COLUMNS
+        every_column = columns
+    elif show:
+        ids = _neo4j_ids(values)
         rows = [row for t in visible for row in _rows(t) if not ids or row["transactionId"] in ids]
-        plan = plan_show(statement, "ShowTransactions", lambda ctx: rows, SHOW_COLUMNS,
-                         SHOW_COLUMNS + SHOW_EXTRA_COLUMNS, dbms.system.planner)
+        columns, every_column = SHOW_COLUMNS, SHOW_COLUMNS + SHOW_EXTRA_COLUMNS
     else:
-        by_id = {row["transactionId"]: t for t in visible for row in _rows(t)}
-        results = []
-        for transaction_id in ids:
-            victim = by_id.get(transaction_id)
-            if victim is None:
-                results.append({"transactionId": transaction_id, "username": None,
-                                "message": "Transaction not found.", "transaction_id": transaction_id,
-                                "killed": False})
-                continue
-            victim.terminate(terminated_by_user())
-            results.append({"transactionId": transaction_id, "username": victim.user,
-                            "message": "Transaction terminated.", "transaction_id": transaction_id, "killed": True})
-        plan = plan_show(statement, "TerminateTransactions", lambda ctx: results, TERMINATE_COLUMNS,
-                         TERMINATE_COLUMNS + ["transaction_id", "killed"], dbms.system.planner)
+        rows = _terminate(visible, _neo4j_ids(values))
+        columns = every_column = TERMINATE_COLUMNS
+    plan = plan_show(statement, "ShowTransactions" if show else "TerminateTransactions", lambda ctx: rows, columns,
+                     every_column, dbms.system.planner)
     dbms.database_named(txn.database)
     ctx = ExecutionContext(txn.child(txn.database), parameters, Counters(), txn.database)
     return plan.columns, [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
 
 
-def _ids(expressions: tuple, parameters: dict) -> list[str]:
-    ids: list[str] = []
+def _terminate(visible: list, ids: list[str]) -> list[dict]:
+    """Neo4j's TERMINATE TRANSACTIONS: each id named, terminated if the caller sees it, else not found."""
+    by_id = {row["transactionId"]: t for t in visible for row in _rows(t)}
+    results = []
+    for transaction_id in ids:
+        victim = by_id.get(transaction_id)
+        if victim is None:
+            results.append({"transactionId": transaction_id, "username": None, "message": "Transaction not found."})
+            continue
+        victim.terminate(terminated_by_user(victim.dialect))
+        results.append({"transactionId": transaction_id, "username": victim.user, "message": "Transaction terminated."})
+    return results
+
+
+def _id_values(expressions: tuple, parameters: dict) -> list:
+    """The values of the statement's id expressions, a list flattened (each dialect checks them its way)."""
+    values: list = []
     for expression in expressions:
         compiled = compile_expression(expression, Scope())
         value = compiled({}, ExecutionContext(None, parameters))
-        for item in value if isinstance(value, list) else [value]:
-            if not isinstance(item, str):
-                raise ClientError(f"Transaction ids must be strings, got {item!r}",
-                                  "Neo.ClientError.Statement.TypeError")
-            ids.append(item)
-    return ids
+        values.extend(value if isinstance(value, list) else [value])
+    return values
+
+
+def _neo4j_ids(values: list) -> list[str]:
+    for item in values:
+        if not isinstance(item, str):
+            raise ClientError(f"Transaction ids must be strings, got {item!r}", "Neo.ClientError.Statement.TypeError")
+    return values
 
 
 def _rows(txn: "DBMSTransaction") -> list[dict]:
@@ -138,8 +169,6 @@ def _rows(txn: "DBMSTransaction") -> list[dict]:
             "currentQueryElapsedTime": None, "currentQueryAllocatedBytes": None, "allocatedDirectBytes": 0,
             "estimatedUsedHeapMemory": child.memory.used if child else 0, "pageHits": 0, "pageFaults": 0,
             "isolationLevel": txn.isolation_level, "allocatedBytes": child.memory.used if child else 0,
-            "transaction_id": transaction_id, "query": [query] if query else [],
-            "metadata": dict(txn.metadata),
         })
     return rows
 
@@ -186,4 +215,4 @@ class TimeoutWatchdog:
                     continue
                 heapq.heappop(self._deadlines)
                 if txn.is_open:
-                    txn.terminate(timed_out(client_configured))
+                    txn.terminate(timed_out(client_configured, txn.dialect))

@@ -20,6 +20,11 @@ class ProcedureHost:
         self.txn = txn
         self.database = database
 
+    @property
+    def dialect(self) -> str:
+        """The dialect of the session running the statement ("neo4j" or "memgraph", `graphplex.dialects`)."""
+        return self.txn.dialect
+
     def transaction_metadata(self) -> dict:
         """A copy of the DBMS transaction's metadata (the procedure may not change it behind the transaction)."""
         return dict(self.txn.metadata)

@@ -13,6 +13,8 @@ from graphplex.databases.errors import ClientError, Neo4jError, SessionError, Tr
 from graphplex.databases.storage import ANALYTICAL_ISOLATION_MESSAGE, StorageMode
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from graphplex.confinement import ExclusiveUse
+from graphplex.dialects import MEMGRAPH, NEO4J
+from graphplex.memgraph_transactions import transaction_id as memgraph_transaction_id
 from graphplex.result import Result, ResultSummary, SummaryCounters
 from graphplex.refusals import isolation_level_fixed, nested_transaction
 from graphplex.routing import Request, request_for, route_for
@@ -50,6 +52,9 @@ class Transaction:
 
     @property
     def id(self) -> str:
+        """The id SHOW TRANSACTIONS lists it under and TERMINATE TRANSACTIONS takes, in the session's dialect."""
+        if self._session.dialect == MEMGRAPH:
+            return memgraph_transaction_id(self._txn)
         return self._txn.transaction_id()
 
     def run(self, query: str | Query, parameters: dict | None = None, **kwparameters) -> Result:
@@ -145,9 +150,12 @@ class Session:
     """A series of transactions against one database, one at a time. Not thread-safe: concurrent use raises."""
 
     def __init__(self, dbms: "DBMS", database: str | None, default_access_mode: str, bookmarks,
-                 principal: Principal) -> None:
+                 principal: Principal, *, dialect: str = NEO4J) -> None:
         self._dbms = dbms
         self.principal = principal
+        # Neo4j's or Memgraph's (`graphplex.dialects`): stamped on every transaction of the session, which answers
+        # in it.
+        self.dialect = dialect
         # Without a database, a session uses its user's home database.
         self.database = (database or principal.privileges.home).lower()
         self.access_mode = default_access_mode.upper()
@@ -291,7 +299,7 @@ class Session:
             self._next_isolation_level = None
         txn = DBMSTransaction(self._dbms, self.database, access_mode=access_mode or self.access_mode,
                               isolation_level=level, metadata=metadata, timeout=timeout, implicit=implicit,
-                              principal=self._current_principal())
+                              principal=self._current_principal(), dialect=self.dialect)
         txn.session_isolation = levels
         txn.confinement = self._guard
         if self.connection is not None:

@@ -41,6 +41,8 @@ _OWN = {
                           "A number of seconds, or null"),
     "query_modules_directory": ("The folder of Python query modules run at start and on mg.load_all() (null: "
                                 "none).", "A path, or null"),
+    "client_dialect": ("The dialect of Bolt connections: auto (Memgraph's for Memgraph's clients, known by their "
+                       "user agent; Neo4j's for the others), neo4j or memgraph.", "One of [auto, neo4j, memgraph]"),
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import IsolationLevel, StorageMode, check_constraint_checking
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
+from graphplex.dialects import AUTO, DIALECTS, check_dialect
 
 
 @dataclass
@@ -38,6 +39,9 @@ class Settings:
     bolt_idle_timeout: float | None = 7200.0
     # A folder of Python query modules (Memgraph's --query-modules-directory), run at start and on mg.load_all.
     query_modules_directory: str | None = None
+    # The dialect of Bolt connections: "auto" (Memgraph's for Memgraph's clients, told by their user agent, else
+    # Neo4j's), "neo4j" or "memgraph" (`graphplex.dialects`).
+    client_dialect: str = AUTO
     # The names passed explicitly: a setting changed at run time and kept in the catalog yields to them.
     given: frozenset = field(default=frozenset(), repr=False)
 
@@ -59,6 +63,7 @@ class Settings:
         check_constraint_checking(settings.constraint_checking, "constraint_checking",
                                   "Neo.ClientError.General.InvalidArguments")
         settings.storage_mode = StorageMode.parse(settings.storage_mode).value
+        check_dialect(settings.client_dialect, "client_dialect", (AUTO, *DIALECTS))
         if settings.storage_mode == StorageMode.ON_DISK_TRANSACTIONAL.value and \
                 settings.isolation_level != IsolationLevel.SNAPSHOT_ISOLATION.value:
             raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.General.InvalidArguments")

@@ -25,6 +25,7 @@ from graphplex.refusals import write_in_read_mode
 from graphplex.nested_statements import TransactionStatements, restricted
 from graphplex.routing import GRAPH, Request, request_for, route_for
 from graphplex.confinement import UNCONFINED
+from graphplex.dialects import NEO4J
 from graphplex.result import Result, ResultSummary
 from graphplex.system_db import SYSTEM, Viewer
 
@@ -52,8 +53,11 @@ class DBMSTransaction:
 
     def __init__(self, dbms: "DBMS", database: str, *, access_mode: str = "WRITE", isolation_level: str | None = None,
                  metadata: dict | None = None, timeout: float | None = None, implicit: bool = False,
-                 principal: Principal | None = None) -> None:
+                 principal: Principal | None = None, dialect: str = NEO4J) -> None:
         self.dbms = dbms
+        # The dialect of the session it belongs to (`graphplex.dialects`): what its statements answer in, and the
+        # words of its own failure if it is terminated.
+        self.dialect = dialect
         self.id = next(_ids)
         self.database = database
         self.access_mode = access_mode
@@ -76,6 +80,8 @@ class DBMSTransaction:
         # The statement running now and its parameters, for SHOW TRANSACTIONS (which masks passwords in them).
         self.current_query = ""
         self.current_parameters: dict = {}
+        # Every statement it ran, in order (Memgraph's SHOW TRANSACTIONS lists them all).
+        self.queries: list[str] = []
         self.bookmarks: dict[str, str] = {}
         self._results: list[Result] = []
         self.terminated: Neo4jError | None = None
@@ -158,6 +164,7 @@ class DBMSTransaction:
 
     def _run(self, request: Request) -> Result:
         self.current_query, self.current_parameters = request.text, request.parameters
+        self.queries.append(request.text)
         self._check_doomed(request.info)
         return self._guarded(lambda: self._route(request))
 

@@ -91,6 +91,11 @@ class Host(Protocol):
     DBMS transaction and settings without the database layer importing the DBMS. A database run on its own has
     none, and those procedures say so."""
 
+    @property
+    def dialect(self) -> str:
+        """The dialect of the session running the statement: "neo4j", or "memgraph" for Memgraph's clients, which
+        expect Memgraph's answers where the two differ."""
+
     def transaction_metadata(self) -> dict:
         """The metadata of the transaction running the statement (as SHOW TRANSACTIONS lists it)."""
 

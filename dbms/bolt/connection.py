@@ -14,6 +14,7 @@ from graphplex.databases.cypher.notifications import wanted
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.bolt.packstream import Structure
 from graphplex.bolt.values import Dialect
+from graphplex.dialects import MEMGRAPH, NEO4J, dialect_of_client
 from graphplex.refusals import nested_transaction
 from graphplex.session import Query, Session
 
@@ -29,6 +30,10 @@ _STATS = {"nodes_created": "nodes-created", "nodes_deleted": "nodes-deleted",
           "indexes_added": "indexes-added", "indexes_removed": "indexes-removed",
           "constraints_added": "constraints-added", "constraints_removed": "constraints-removed",
           "system_updates": "system-updates"}
+# The statistics Memgraph's summaries carry: all seven once one is set, and integers only (mgconsole reads every
+# value of `stats` as an integer).
+_MEMGRAPH_STATS = ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
+                   "labels_added", "labels_removed", "properties_set")
 
 
 class Close(Exception):
@@ -113,6 +118,7 @@ class BoltConnection:
         self.state = "NEGOTIATION"
         self.principal = None
         self.dialect = Dialect(v5=version[0] >= 5, utc=version[0] >= 5)
+        self.client_dialect = NEO4J  # Neo4j's or Memgraph's (`graphplex.dialects`), known at HELLO
         self.streams: dict[int, _Stream] = {}
         self.next_qid = 0
         self.session: Session | None = None      # the explicit transaction's session (BEGIN) …
@@ -189,6 +195,7 @@ class BoltConnection:
 
     def _hello(self, extra: dict) -> Structure:
         metadata = {"server": self.options.agent, "connection_id": self.connection_id}
+        self.client_dialect = dialect_of_client(extra.get("user_agent"), self.dbms.settings.client_dialect)
         self.notification_filter = _NotificationFilter().over(extra)
         if self.version >= (4, 3):
             metadata["hints"] = {}
@@ -224,7 +231,7 @@ class BoltConnection:
         database = _field(extra, "db", str) or None
         mode = "READ" if _field(extra, "mode", str) == "r" else "WRITE"
         bookmarks = [b for b in (_field(extra, "bookmarks", list) or []) if isinstance(b, str)]
-        session = Session(self.dbms, database, mode, bookmarks, self.principal)
+        session = Session(self.dbms, database, mode, bookmarks, self.principal, dialect=self.client_dialect)
         session.connection = (self.connection_id, self.client_address, f"bolt-{self.version[0]}.{self.version[1]}")
         return session
 
@@ -324,11 +331,7 @@ class BoltConnection:
         stream.finished = True
         metadata = {"type": summary.query_type, "t_last": _ms(stream.started), "db": summary.database,
                     "has_more": False}
-        stats = {_STATS[name]: count for name, count in summary.counters.as_dict().items() if count}
-        if summary.counters.contains_updates:
-            stats["contains-updates"] = True
-        if summary.counters.contains_system_updates:
-            stats["contains-system-updates"] = True
+        stats = self._stats(summary.counters)
         if stats:
             metadata["stats"] = stats
         if summary.plan is not None:
@@ -352,6 +355,20 @@ class BoltConnection:
         elif all(s.finished for s in self.streams.values()):
             self.state = "TX_READY"
         return metadata
+
+    def _stats(self, counters) -> dict:
+        """The summary's statistics as the connection's dialect gives them."""
+        counts = counters.as_dict()
+        if self.client_dialect == MEMGRAPH:
+            if not any(counts.get(name) for name in _MEMGRAPH_STATS):
+                return {}
+            return {_STATS[name]: counts.get(name, 0) for name in _MEMGRAPH_STATS}
+        stats = {_STATS[name]: count for name, count in counts.items() if count}
+        if counters.contains_updates:
+            stats["contains-updates"] = True
+        if counters.contains_system_updates:
+            stats["contains-system-updates"] = True
+        return stats
 
     # --- explicit transactions -----------------------------------------------------------------------------------
 

@@ -96,6 +96,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--query-modules-directory", metavar="DIR",
                        help="a folder of Python query modules loaded at start and on CALL mg.load_all() "
                             "(default: setting query_modules_directory)")
+    serve.add_argument("--client-dialect", choices=["auto", "neo4j", "memgraph"],
+                       help="the dialect of Bolt connections: auto tells Memgraph's clients by their user agent "
+                            "(default: setting client_dialect)")
     for command in (shell, run, serve):
         command.add_argument("--import-dir", metavar="DIR",
                              help="where LOAD CSV reads file:/// URLs (default: DATA_DIR/import; none in memory)")

@@ -21,6 +21,8 @@ def command_serve(args, out, err) -> int:
     settings = {"auth_enabled": not args.no_auth, "import_dir": args.import_dir}
     if args.query_modules_directory is not None:
         settings["query_modules_directory"] = args.query_modules_directory
+    if args.client_dialect is not None:
+        settings["client_dialect"] = args.client_dialect
     if args.initial_password is not None:
         settings["initial_password"] = args.initial_password
         if initialised:
