@@ -1,7 +1,8 @@
 """One named graph each: storage, durability and the Cypher engine. Imports nothing of `system_db` or `dbms`."""
 from graphplex.databases.cypher.python_procedures import ProcedureContext, UserRegistry, function_spec, procedure_spec
 from graphplex.databases.cypher.extensions import using_extensions
+from graphplex.databases.cypher.lookup import functions as listed_functions, procedures as listed_procedures
 from graphplex.databases.database import Database, QueryResult
 
-__all__ = ["Database", "ProcedureContext", "QueryResult", "UserRegistry", "function_spec", "procedure_spec",
-           "using_extensions"]
+__all__ = ["Database", "ProcedureContext", "QueryResult", "UserRegistry", "function_spec", "listed_functions",
+           "listed_procedures", "procedure_spec", "using_extensions"]

@@ -19,7 +19,7 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypedDict
 
-from graphplex.databases import ProcedureContext, procedure_spec
+from graphplex.databases import ProcedureContext, listed_functions, listed_procedures, procedure_spec
 from graphplex.databases.errors import ClientError, Neo4jError
 
 if TYPE_CHECKING:
@@ -151,15 +151,18 @@ def register_mg_procedures(modules: QueryModules) -> None:
         modules.load(module_name)
 
     def procedures(ctx: ProcedureContext) -> Iterator[ProcedureRow]:
-        """Lists the procedures of this DBMS."""
-        for spec in sorted(dbms.extensions.procedures(), key=lambda spec: spec.name):
+        """Lists every procedure this DBMS runs (its own, the built-in ones, APOC's), as SHOW PROCEDURES does."""
+        for spec in listed_procedures(dbms.extensions):
             path = modules.path_of(spec.name)
             yield {"name": spec.name, "signature": spec.signature, "is_write": spec.mode == "WRITE",
                    "path": str(path or ""), "is_editable": _editable(path)}
 
     def functions(ctx: ProcedureContext) -> Iterator[FunctionRow]:
-        """Lists the functions of this DBMS."""
-        for spec in sorted(dbms.extensions.functions(), key=lambda spec: spec.name):
+        """Lists the user-defined functions this DBMS runs (its own, APOC's): Memgraph lists its modules'
+        functions, not the language's."""
+        for spec, user_defined in listed_functions(dbms.extensions):
+            if not user_defined:
+                continue
             path = modules.path_of(spec.name, functions=True)
             yield {"name": spec.name, "signature": spec.signature, "path": str(path or ""),
                    "is_editable": _editable(path)}

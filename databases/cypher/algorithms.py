@@ -20,17 +20,24 @@ Conventions shared by the procedures (see each docstring for the rest):
 
 Names: `algo.*` are graphplex's own; `max_flow.get_flow`, `pagerank.get`, `weakly_connected_components.get`
 and `betweenness_centrality.get` follow Memgraph MAGE's names, arguments and result fields.
+
+Declared as a query module is: plain functions whose annotations give their signatures (`python_procedures`),
+registered by `register(module)`; they take the engine's `ExecutionContext` and values, so nothing is converted.
 """
 from __future__ import annotations
 
 import math
 from functools import cache
+from typing import TYPE_CHECKING, Iterator, TypedDict
 
+from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import type_error
-from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.cypher.values import PathValue, type_name
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import Vertex
+
+if TYPE_CHECKING:
+    from graphplex.databases.cypher.python_procedures import Module
 
 # How many vertices / relationships the snapshot build reads between two termination checks.
 CHECK_EVERY = 4096
@@ -193,24 +200,44 @@ def _max_flow(ctx, name: str, source, sink, key: str):
     return value
 
 
-@procedure("algo.max_flow", inputs=[("source", "NODE", ...), ("sink", "NODE", ...),
-                                    ("capacityProperty", "STRING", "capacity")],
-           outputs=[("max_flow", "FLOAT")])
-def max_flow(ctx, source, sink, capacity_property="capacity"):
+class MaxFlow(TypedDict):
+    max_flow: float
+
+
+class WeightedPath(TypedDict):
+    path: PathValue
+    total_weight: float
+
+
+class Rank(TypedDict):
+    node: Vertex
+    rank: float
+
+
+class Component(TypedDict):
+    node: Vertex
+    component_id: int
+
+
+class Betweenness(TypedDict):
+    node: Vertex
+    betweenness_centrality: float
+
+
+def max_flow(ctx: ExecutionContext, source: Vertex, sink: Vertex,
+             capacityProperty: str = "capacity") -> Iterator[MaxFlow]:
     """The maximum flow from source to sink, capacities read from a relationship property.
 
     Relationships are directed; the capacities of parallel relationships add up; a relationship without the
     property carries nothing; a negative capacity is an error; an unbounded flow (a path of infinite
     capacities) is Infinity; source = sink is an error."""
-    value = _max_flow(ctx, "algo.max_flow", source, sink, _or_default(capacity_property, "capacity"))
+    value = _max_flow(ctx, "algo.max_flow", source, sink, _or_default(capacityProperty, "capacity"))
     if value is not None:
         yield {"max_flow": float(value)}
 
 
-@procedure("max_flow.get_flow", inputs=[("start_v", "NODE", ...), ("end_v", "NODE", ...),
-                                        ("edge_property", "STRING", "weight")],
-           outputs=[("max_flow", "NUMBER")])
-def mage_max_flow(ctx, start_v, end_v, edge_property="weight"):
+def mage_max_flow(ctx: ExecutionContext, start_v: Vertex, end_v: Vertex,
+                  edge_property: str = "weight") -> Iterator[dict]:
     """Memgraph MAGE's max_flow.get_flow: algo.max_flow with Memgraph's argument names and default property."""
     value = _max_flow(ctx, "max_flow.get_flow", start_v, end_v, _or_default(edge_property, "weight"))
     if value is not None:
@@ -219,16 +246,14 @@ def mage_max_flow(ctx, start_v, end_v, edge_property="weight"):
 
 # --- weighted shortest path ----------------------------------------------------------------------------------
 
-@procedure("algo.shortest_path", inputs=[("source", "NODE", ...), ("target", "NODE", ...),
-                                         ("weightProperty", "STRING", "weight")],
-           outputs=[("path", "PATH"), ("total_weight", "FLOAT")])
-def shortest_path(ctx, source, target, weight_property="weight"):
+def shortest_path(ctx: ExecutionContext, source: Vertex, target: Vertex,
+                  weightProperty: str = "weight") -> Iterator[WeightedPath]:
     """The path of least total weight from source to target (Dijkstra), relationships in their direction.
 
     A relationship without the weight property is not traversable; weights must be non-negative numbers.
     No path gives no row; source = target gives the empty path with total weight 0."""
     name = "algo.shortest_path"
-    key = _or_default(weight_property, "weight")
+    key = _or_default(weightProperty, "weight")
     source = _node_argument(ctx, name, "source", source)
     target = _node_argument(ctx, name, "target", target)
     if source is None or target is None:
@@ -302,20 +327,16 @@ def _pagerank(ctx, name: str, damping: float, max_iterations: int, tolerance: fl
     return list(zip(vertices, rank))
 
 
-@procedure("algo.pagerank", inputs=[("dampingFactor", "FLOAT", 0.85), ("maxIterations", "INTEGER", 100),
-                                    ("tolerance", "FLOAT", 1e-6)],
-           outputs=[("node", "NODE"), ("rank", "FLOAT")])
-def pagerank(ctx, damping_factor=0.85, max_iterations=100, tolerance=1e-6):
+def pagerank(ctx: ExecutionContext, dampingFactor: float = 0.85, maxIterations: int = 100,
+             tolerance: float = 1e-6) -> Iterator[Rank]:
     """PageRank of every node (ranks sum to 1), relationships in their direction."""
-    for vertex, rank in _pagerank(ctx, "algo.pagerank", float(_or_default(damping_factor, 0.85)),
-                                  _or_default(max_iterations, 100), float(_or_default(tolerance, 1e-6))):
+    for vertex, rank in _pagerank(ctx, "algo.pagerank", float(_or_default(dampingFactor, 0.85)),
+                                  _or_default(maxIterations, 100), float(_or_default(tolerance, 1e-6))):
         yield {"node": vertex, "rank": rank}
 
 
-@procedure("pagerank.get", inputs=[("max_iterations", "INTEGER", 100), ("damping_factor", "FLOAT", 0.85),
-                                   ("stop_epsilon", "FLOAT", 1e-5)],
-           outputs=[("node", "NODE"), ("rank", "FLOAT")])
-def mage_pagerank(ctx, max_iterations=100, damping_factor=0.85, stop_epsilon=1e-5):
+def mage_pagerank(ctx: ExecutionContext, max_iterations: int = 100, damping_factor: float = 0.85,
+                  stop_epsilon: float = 1e-5) -> Iterator[Rank]:
     """Memgraph MAGE's pagerank.get: algo.pagerank with Memgraph's argument names, order and defaults."""
     for vertex, rank in _pagerank(ctx, "pagerank.get", float(_or_default(damping_factor, 0.85)),
                                   _or_default(max_iterations, 100), float(_or_default(stop_epsilon, 1e-5))):
@@ -338,14 +359,12 @@ def _components(ctx):
         yield {"node": vertex, "component_id": component}
 
 
-@procedure("algo.weakly_connected_components", outputs=[("node", "NODE"), ("component_id", "INTEGER")])
-def weakly_connected_components(ctx):
+def weakly_connected_components(ctx: ExecutionContext) -> Iterator[Component]:
     """The weakly connected component of every node; ids 0, 1, … in order of first appearance in storage."""
     yield from _components(ctx)
 
 
-@procedure("weakly_connected_components.get", outputs=[("node", "NODE"), ("component_id", "INTEGER")])
-def mage_weakly_connected_components(ctx):
+def mage_weakly_connected_components(ctx: ExecutionContext) -> Iterator[Component]:
     """Memgraph MAGE's weakly_connected_components.get: algo.weakly_connected_components."""
     yield from _components(ctx)
 
@@ -360,9 +379,8 @@ def _betweenness(ctx, directed: bool, normalized: bool):
         yield {"node": vertex, "betweenness_centrality": float(scores[vertex])}
 
 
-@procedure("algo.betweenness_centrality", inputs=[("directed", "BOOLEAN", True), ("normalized", "BOOLEAN", True)],
-           outputs=[("node", "NODE"), ("betweenness_centrality", "FLOAT")])
-def betweenness_centrality(ctx, directed=True, normalized=True):
+def betweenness_centrality(ctx: ExecutionContext, directed: bool = True,
+                           normalized: bool = True) -> Iterator[Betweenness]:
     """Betweenness centrality of every node (Brandes, unweighted; parallel relationships count once).
 
     `directed = false` ignores relationship direction; `normalized` divides by (n-1)(n-2) for a directed graph
@@ -370,9 +388,21 @@ def betweenness_centrality(ctx, directed=True, normalized=True):
     yield from _betweenness(ctx, _or_default(directed, True), _or_default(normalized, True))
 
 
-@procedure("betweenness_centrality.get", inputs=[("directed", "BOOLEAN", True), ("normalized", "BOOLEAN", True),
-                                                 ("threads", "INTEGER", 1)],
-           outputs=[("node", "NODE"), ("betweenness_centrality", "FLOAT")])
-def mage_betweenness_centrality(ctx, directed=True, normalized=True, threads=1):
+def mage_betweenness_centrality(ctx: ExecutionContext, directed: bool = True, normalized: bool = True,
+                                threads: int = 1) -> Iterator[Betweenness]:
     """Memgraph MAGE's betweenness_centrality.get: algo.betweenness_centrality (`threads` is accepted, unused)."""
     yield from _betweenness(ctx, _or_default(directed, True), _or_default(normalized, True))
+
+
+def register(module: "Module") -> None:
+    """Declares the algorithms, graphplex's names and Memgraph MAGE's (`max_flow.get_flow` yields Memgraph's
+    NUMBER, which no annotation names)."""
+    module.procedure("algo.max_flow")(max_flow)
+    module.procedure("max_flow.get_flow", outputs={"max_flow": "NUMBER"})(mage_max_flow)
+    module.procedure("algo.shortest_path")(shortest_path)
+    module.procedure("algo.pagerank")(pagerank)
+    module.procedure("pagerank.get")(mage_pagerank)
+    module.procedure("algo.weakly_connected_components")(weakly_connected_components)
+    module.procedure("weakly_connected_components.get")(mage_weakly_connected_components)
+    module.procedure("algo.betweenness_centrality")(betweenness_centrality)
+    module.procedure("betweenness_centrality.get")(mage_betweenness_centrality)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from graphplex.databases.cypher import apoc, ast
+from graphplex.databases.cypher import ast, lookup
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import type_error
 from graphplex.databases.cypher.expressions import AGGREGATE_NAMES, compile_expression
 from graphplex.databases.cypher.function_catalog import DEPRECATED_FUNCTIONS, FUNCTION_CATALOG
 from graphplex.databases.cypher.extensions import Extensions, active
-from graphplex.databases.cypher.functions import FUNCTIONS, FunctionSpec
+from graphplex.databases.cypher.functions import FunctionSpec
 from graphplex.databases.cypher.plan import Plan
-from graphplex.databases.cypher.procedures import PROCEDURES, _literal, _load_builtins
+from graphplex.databases.cypher.procedures import _literal
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.errors import ClientError
 
@@ -28,8 +28,6 @@ FUNCTION_EXTRA = ["signature", "isBuiltIn", "argumentDescription", "returnDescri
 SETTING_COLUMNS = ["name", "value", "isDynamic", "defaultValue", "description"]
 SETTING_EXTRA = ["startupValue", "isExplicitlySet", "validValues", "isDeprecated"]
 
-# Functions a plugin registers (Neo4j lists them as user-defined, with no category).
-_PLUGIN_PREFIXES = ("apoc.",)
 # Functions the engine evaluates as syntax of their own (list predicates, reduce): listed, never in the registry.
 _SPECIAL_FORMS = ("all", "any", "none", "single", "reduce")
 
@@ -54,12 +52,9 @@ def plan_catalog_command(statement: ast.Statement, planner: "Planner") -> Plan:
 
 def _procedure_rows(ctx: ExecutionContext, executable: bool, user: str | None,
                     own: Extensions | None) -> Iterator[dict]:
-    """Every procedure (the built-in ones and the DBMS's `own`), or (EXECUTABLE) those the user may execute; on
-    its own a database has no users."""
-    _load_builtins()
-    apoc.load()
-    specs = [*PROCEDURES.values(), *(own.procedures() if own is not None else ())]
-    for spec in sorted(specs, key=lambda s: s.name):
+    """Every procedure of the lookup chain (the DBMS's `own`, the built-in ones, APOC's), or (EXECUTABLE) those
+    the user may execute; on its own a database has no users."""
+    for spec in lookup.procedures(own):
         if executable and ctx.host is not None and not ctx.host.may_execute(spec.name, spec.admin, user):
             continue
         described = dict(spec.descriptions)
@@ -86,41 +81,38 @@ def _argument(name: str, type_: str, description: str | None, default: object = 
 
 
 def _function_rows(kind: str, own: Extensions | None) -> Iterator[dict]:
-    """Every function (ALL), the engine's own (BUILT IN), or those of a plugin or the DBMS's `own` (USER
-    DEFINED: APOC's and those written in Python)."""
-    apoc.load()
-    names = {key: spec.name for key, spec in FUNCTIONS.items()}
-    names.update({name: FUNCTION_CATALOG[name][0] for name in (*AGGREGATE_NAMES, *_SPECIAL_FORMS)})
-    rows = [_function_row(key, name) for key, name in names.items()]
-    rows += [_user_function_row(spec) for spec in (own.functions() if own is not None else ())]
-    if kind != "ALL":
-        rows = [row for row in rows if row["isBuiltIn"] == (kind == "BUILT IN")]
-    yield from sorted(rows, key=lambda row: row["name"].lower())
+    """Every function (ALL) of the lookup chain, the engine's own (BUILT IN), or those of a plugin or the DBMS's
+    `own` (USER DEFINED: APOC's and those written in Python)."""
+    rows = {spec.name.lower(): _function_row(spec, user_defined) for spec, user_defined in lookup.functions(own)}
+    for key in (*AGGREGATE_NAMES, *_SPECIAL_FORMS):
+        rows.setdefault(key, _catalog_row(key))
+    listed = [row for row in rows.values() if kind == "ALL" or row["isBuiltIn"] == (kind == "BUILT IN")]
+    yield from sorted(listed, key=lambda row: row["name"].lower())
 
 
-def _function_row(key: str, name: str) -> dict:
-    known = FUNCTION_CATALOG.get(key)
-    built_in = not key.startswith(_PLUGIN_PREFIXES)
-    if known is not None:
-        _, category, signature, description = known
-    else:
-        spec = FUNCTIONS[key]
-        category = spec.category.capitalize() if built_in else ""
-        signature, description = spec.signature, spec.description
+def _function_row(spec: FunctionSpec, user_defined: bool) -> dict:
+    """A built-in function as Neo4j 5.26 describes it (`FUNCTION_CATALOG`, else its spec); a user-defined one with
+    no category."""
+    key = spec.name.lower()
+    if not user_defined and key in FUNCTION_CATALOG:
+        return _catalog_row(key, spec.name)
+    category = "" if user_defined else spec.category.capitalize()
+    return _row(spec.name, category, spec.signature, spec.description, not user_defined, key)
+
+
+def _catalog_row(key: str, name: str | None = None) -> dict:
+    """A function as FUNCTION_CATALOG describes it, under the name its spec has when there is one."""
+    known, category, signature, description = FUNCTION_CATALOG[key]
+    return _row(name or known, category, signature, description, True, key)
+
+
+def _row(name: str, category: str, signature: str, description: str, built_in: bool, key: str) -> dict:
     arguments, returns = _signature_parts(signature)
     return {"name": name, "category": category, "description": description, "signature": signature,
             "isBuiltIn": built_in, "argumentDescription": arguments, "returnDescription": returns,
-            "aggregating": key in AGGREGATE_NAMES, "rolesExecution": None, "rolesBoostedExecution": None,
-            "isDeprecated": key in DEPRECATED_FUNCTIONS, "deprecatedBy": DEPRECATED_FUNCTIONS.get(key)}
-
-
-def _user_function_row(spec: FunctionSpec) -> dict:
-    """A function written in Python: user-defined, with no category."""
-    arguments, returns = _signature_parts(spec.signature)
-    return {"name": spec.name, "category": "", "description": spec.description, "signature": spec.signature,
-            "isBuiltIn": False, "argumentDescription": arguments, "returnDescription": returns,
-            "aggregating": False, "rolesExecution": None, "rolesBoostedExecution": None, "isDeprecated": False,
-            "deprecatedBy": None}
+            "aggregating": built_in and key in AGGREGATE_NAMES, "rolesExecution": None,
+            "rolesBoostedExecution": None, "isDeprecated": built_in and key in DEPRECATED_FUNCTIONS,
+            "deprecatedBy": DEPRECATED_FUNCTIONS.get(key) if built_in else None}
 
 
 def _signature_parts(signature: str) -> tuple[list[dict], str]:

@@ -12,12 +12,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable
 
-from graphplex.databases.cypher import apoc, ast
+from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import arithmetic_error, division_by_zero, syntax_error, type_error
-from graphplex.databases.cypher.extensions import user_function
-from graphplex.databases.cypher.functions import FUNCTIONS, property_of
+from graphplex.databases.cypher.functions import property_of
 from graphplex.databases.cypher.label_expressions import row_label_test
+from graphplex.databases.cypher.lookup import find_function
 from graphplex.databases.cypher.ranges import LazyRange
 from graphplex.databases.cypher.termination import regex_fullmatch
 from graphplex.databases.cypher.working_memory import Held
@@ -743,10 +743,7 @@ def _function_call(expr: ast.FunctionCall, scope: Scope) -> Compiled:
     name = expr.lower_name
     if name in AGGREGATE_NAMES:
         raise syntax_error(f"Invalid use of aggregating function {expr.name}(...) in this context")
-    spec = user_function(name) or FUNCTIONS.get(name)
-    if spec is None and apoc.is_apoc_name(name):
-        apoc.load()
-        spec = FUNCTIONS.get(name)
+    spec = find_function(name)
     if spec is None:
         raise syntax_error(f"Unknown function '{expr.name}'")
     if name == "exists" and len(expr.args) == 1 and isinstance(expr.args[0], ast.PatternExpression):

@@ -1,14 +1,17 @@
-"""Procedures: a registry of `ProcedureSpec`s and the CALL clause that runs them."""
+"""Procedures: the `ProcedureSpec`, the built-in ones' registration, and the CALL clause that runs them (names are
+found through `lookup`'s chain)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from graphplex.databases.cypher import apoc, ast, extensions
+from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.lookup import find_procedure, home
 from graphplex.databases.cypher.plan import Operator
 from graphplex.databases.cypher.values import PathValue, type_name
+from graphplex.databases.cypher.working_memory import within
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import Edge, Vertex
 
@@ -62,51 +65,39 @@ def _literal(value: object) -> str:
     return to_string(value)
 
 
-PROCEDURES: dict[str, ProcedureSpec] = {}
-
-
 def procedure(name: str, inputs=(), outputs=(), mode: str = "READ", *, description: str | None = None,
               descriptions: dict[str, str] | None = None, admin: bool = False,
               works_on_system: bool | None = None) -> Callable[[Callable], Callable]:
-    """Registers `impl(ctx, *args)` as the procedure `name`; its description is `description`, else the first
-    line of its docstring."""
+    """Registers `impl(ctx, *args)` as the built-in procedure `name` with an explicit spec (for signatures and
+    descriptions Neo4j gives exactly, which annotations cannot say); its description is `description`, else the
+    first line of its docstring."""
 
-    def register(impl: Callable) -> Callable:
+    def add(impl: Callable) -> Callable:
         text = description if description is not None else (impl.__doc__ or "").strip().split("\n")[0]
-        PROCEDURES[name.lower()] = ProcedureSpec(name, impl, tuple(inputs), tuple(outputs), mode, text,
-                                                 tuple((descriptions or {}).items()), admin, works_on_system)
+        register(ProcedureSpec(name, impl, tuple(inputs), tuple(outputs), mode, text,
+                               tuple((descriptions or {}).items()), admin, works_on_system))
         return impl
-    return register
+    return add
 
 
 def register(spec: ProcedureSpec) -> None:
-    PROCEDURES[spec.name.lower()] = spec
+    """Adds a process-wide procedure to the registry its name belongs to (`lookup.home`)."""
+    home(spec.name).add_procedure(spec)
 
 
 def unregister(name: str) -> None:
-    PROCEDURES.pop(name.lower(), None)
+    """Removes a process-wide procedure added by `register`."""
+    home(name).remove_procedure(name)
 
 
-def find(name: str) -> ProcedureSpec:
-    """The procedure `name`: the active DBMS's own first (`extensions`), then the built-in ones."""
-    user = extensions.user_procedure(name)
-    if user is not None:
-        return user
-    _load_builtins()
-    if apoc.is_apoc_name(name):
-        apoc.load()
-    spec = PROCEDURES.get(name.lower())
-    if spec is None:
-        raise ClientError(f"There is no procedure with the name `{name}` registered for this database instance. "
-                          "Please ensure you've spelled the procedure name correctly and that the procedure is "
-                          "properly deployed.", "Neo.ClientError.Procedure.ProcedureNotFound")
-    return spec
+# The planner's name for the chain's lookup (`lookup.find_procedure`).
+find = find_procedure
 
 
 def writes(name: str) -> bool:
     """Whether the procedure `name` is a WRITE procedure (an unknown name is not; planning the call refuses it)."""
     try:
-        return find(name).mode == "WRITE"
+        return find_procedure(name).mode == "WRITE"
     except ClientError:
         return False
 
@@ -114,19 +105,15 @@ def writes(name: str) -> bool:
 def works_on_system(name: str) -> bool:
     """Whether the procedure `name` may be called on the system database (an unknown name may not)."""
     try:
-        return find(name).runs_on_system
+        return find_procedure(name).runs_on_system
     except ClientError:
         return False
-
-
-def _load_builtins() -> None:
-    from graphplex.databases.cypher import algorithms, builtin_procedures  # noqa: F401  (register on import)
 
 
 def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[str], standalone: bool
                         ) -> tuple[Operator, list[str], list[str] | None]:
     """The operator of a CALL, the variables it binds, and (for a standalone CALL) the result columns."""
-    spec = find(clause.name)
+    spec = find_procedure(clause.name)
     required = sum(1 for _, _, default in spec.inputs if default is ...)
     if clause.arguments is None:
         if not standalone:
@@ -164,6 +151,13 @@ def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[s
     defaults = [default for _, _, default in spec.inputs]
     input_types = [t for _, t, _ in spec.inputs]
 
+    def called(ctx, values: list):
+        """The procedure's records, produced under its PROCEDURE MEMORY LIMIT when it has one."""
+        records = spec.impl(ctx, *values)
+        if clause.memory_limit is None:
+            return records
+        return within(records, ctx.txn.memory, clause.memory_limit)
+
     def run(rows, ctx):
         if spec.admin and ctx.host is not None:
             ctx.host.authorize_admin_procedure(spec.name)
@@ -173,12 +167,12 @@ def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[s
             for value, declared in zip(values, input_types):
                 _check_argument(value, declared, spec)
             if not spec.outputs:
-                for _ in spec.impl(ctx, *values):
+                for _ in called(ctx, values):
                     pass
                 yield row
                 continue
             produced = False
-            for result in spec.impl(ctx, *values):
+            for result in called(ctx, values):
                 ctx.check()
                 out = dict(row)
                 for name, alias in yields:

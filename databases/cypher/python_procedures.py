@@ -3,7 +3,9 @@ type annotations, and the `ProcedureContext` they receive, bound to the calling 
 
 Signatures: the first parameter is the context; the others are the Cypher arguments, typed by their annotations
 (int INTEGER, float FLOAT, str STRING, bool BOOLEAN, dict MAP, list[X] LIST<X>, Node NODE, Relationship
-RELATIONSHIP, Path PATH, Any or none ANY; Optional[X] is Neo4j's nullable `X?`) with their Python defaults.
+RELATIONSHIP, Path PATH, Any or none ANY; Optional[X] is Neo4j's nullable `X?`) with their Python defaults. The
+built-in algorithms are declared the same way, with the engine's context and values (`ExecutionContext`, `Vertex`
+NODE, `Edge` RELATIONSHIP, `PathValue` PATH) that they use without conversion.
 A procedure's outputs are `outputs=` when given, else the fields of the TypedDict or dataclass its generator's
 return annotation yields (`Iterator[Row]`); one annotated `-> None` has none, one with neither is refused. A
 function's return type is its return annotation.
@@ -14,18 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import threading
 import types
 import typing
 from collections.abc import Generator, Iterable as AbcIterable, Iterator as AbcIterator, Mapping, Sequence
 from typing import Any, Callable, Iterator
 
-from graphplex.databases.cypher import apoc
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.functions import FUNCTIONS, FunctionSpec
 from graphplex.databases.cypher.function_catalog import FUNCTION_CATALOG
 from graphplex.databases.cypher.errors import type_error
-from graphplex.databases.cypher.procedures import PROCEDURES, TYPE_CHECKS, ProcedureSpec, _literal, _load_builtins
+from graphplex.databases.cypher.lookup import Registry
+from graphplex.databases.cypher.procedures import TYPE_CHECKS, ProcedureSpec, _literal
 from graphplex.databases.cypher.results import to_public
 from graphplex.databases.cypher.values import PathValue, type_name
 from graphplex.databases.errors import ClientError, Neo4jError
@@ -35,7 +36,8 @@ from graphplex.databases.storage import Edge, Vertex
 CALL_FAILED = "Neo.ClientError.Procedure.ProcedureCallFailed"
 MODES = ("READ", "WRITE", "SCHEMA", "DBMS")
 _SCALAR_TYPES = {int: "INTEGER", float: "FLOAT", str: "STRING", bool: "BOOLEAN", dict: "MAP", Node: "NODE",
-                 Relationship: "RELATIONSHIP", Path: "PATH", list: "LIST<ANY>", Any: "ANY"}
+                 Relationship: "RELATIONSHIP", Path: "PATH", list: "LIST<ANY>", Any: "ANY",
+                 Vertex: "NODE", Edge: "RELATIONSHIP", PathValue: "PATH"}
 _GENERATORS = (AbcIterator, AbcIterable, Generator)
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -203,6 +205,9 @@ def procedure_spec(name: str, impl: Callable, mode: str = "READ", description: s
         raise _registration_failed(f"procedure `{name}`: unknown mode `{mode}` (one of {', '.join(MODES)})")
     hints = typing.get_type_hints(impl)
     inputs, produced = _inputs(impl, hints), _outputs(name, hints, outputs)
+    text = description if description is not None else (impl.__doc__ or "").strip().split("\n")[0]
+    if _engine_level(impl, hints):
+        return ProcedureSpec(name, impl, inputs, produced, mode, text)
 
     def run(ctx: ExecutionContext, *arguments: object) -> Iterator[dict]:
         context = ProcedureContext(ctx, name, mode, "procedure")
@@ -213,8 +218,15 @@ def procedure_spec(name: str, impl: Callable, mode: str = "READ", description: s
         except Exception as error:
             raise _failed("procedure", name, error) from error
 
-    text = description if description is not None else (impl.__doc__ or "").strip().split("\n")[0]
     return ProcedureSpec(name, run, inputs, produced, mode, text)
+
+
+def _engine_level(impl: Callable, hints: dict) -> bool:
+    """Whether `impl` takes the engine's `ExecutionContext` first: then it receives and yields the engine's values
+    (`Vertex`, `Edge`, `PathValue`) unconverted and its errors as raised, as the built-in algorithms do; users'
+    procedures take a `ProcedureContext`."""
+    first = next(iter(inspect.signature(impl).parameters), None)
+    return first is not None and hints.get(first) is ExecutionContext
 
 
 def function_spec(name: str, impl: Callable, description: str | None = None) -> FunctionSpec:
@@ -241,51 +253,53 @@ def function_spec(name: str, impl: Callable, description: str | None = None) -> 
     return FunctionSpec(name, call, required, len(inputs), text, signature, "", False)
 
 
-class UserRegistry:
-    """One DBMS's procedures and functions (`extensions.Extensions`). A name a built-in procedure or function has
-    is refused, as Neo4j refuses a user procedure that would shadow one."""
-
-    def __init__(self) -> None:
-        self._procedures: dict[str, ProcedureSpec] = {}
-        self._functions: dict[str, FunctionSpec] = {}
-        self._lock = threading.Lock()
-
-    def procedure(self, name: str) -> ProcedureSpec | None:
-        return self._procedures.get(name.lower())
-
-    def function(self, name: str) -> FunctionSpec | None:
-        return self._functions.get(name.lower())
-
-    def procedures(self) -> list[ProcedureSpec]:
-        return list(self._procedures.values())
-
-    def functions(self) -> list[FunctionSpec]:
-        return list(self._functions.values())
-
-    def add_procedure(self, spec: ProcedureSpec) -> None:
-        _load_builtins()
-        if apoc.is_apoc_name(spec.name):
-            apoc.load()
-        if spec.name.lower() in PROCEDURES:
-            raise _registration_failed(f"procedure `{spec.name}`: a built-in procedure has that name")
-        with self._lock:
-            self._procedures[spec.name.lower()] = spec
+class UserRegistry(Registry):
+    """One DBMS's procedures and functions (`extensions.Extensions`), first in `lookup`'s chain: a procedure of a
+    built-in's name shadows it in this DBMS only, until it is removed. A function may not take the name of one of
+    the language's own (Neo4j refuses it, and the planner gives some of them meaning of its own); APOC's may be
+    shadowed like procedures."""
 
     def add_function(self, spec: FunctionSpec) -> None:
-        if apoc.is_apoc_name(spec.name):
-            apoc.load()
         if spec.name.lower() in FUNCTIONS or spec.name.lower() in FUNCTION_CATALOG:
             raise _registration_failed(f"function `{spec.name}`: a built-in function has that name")
-        with self._lock:
-            self._functions[spec.name.lower()] = spec
+        super().add_function(spec)
 
-    def remove_procedure(self, name: str) -> bool:
-        with self._lock:
-            return self._procedures.pop(name.lower(), None) is not None
 
-    def remove_function(self, name: str) -> bool:
-        with self._lock:
-            return self._functions.pop(name.lower(), None) is not None
+class Module:
+    """What a module's `register(module)` receives: `procedure` and `function` decorators that derive each spec
+    from the Python function's annotations (`procedure_spec`, `function_spec`) and add it to `registry`,
+    remembering the names so that `unregister` removes them. The built-in algorithms register through one, as
+    users' query modules do through the DBMS's."""
+
+    def __init__(self, name: str, registry: Registry) -> None:
+        self.name = name
+        self.registry = registry
+        self.procedures: list[str] = []
+        self.functions: list[str] = []
+
+    def procedure(self, name: str, mode: str = "READ", *, description: str | None = None,
+                  outputs: dict[str, object] | None = None) -> Callable[[Callable], Callable]:
+        """Declares `impl` as the procedure `name` (see `procedure_spec`)."""
+        def add(impl: Callable) -> Callable:
+            self.registry.add_procedure(procedure_spec(name, impl, mode, description, outputs))
+            self.procedures.append(name)
+            return impl
+        return add
+
+    def function(self, name: str, *, description: str | None = None) -> Callable[[Callable], Callable]:
+        """Declares `impl` as the function `name` (see `function_spec`)."""
+        def add(impl: Callable) -> Callable:
+            self.registry.add_function(function_spec(name, impl, description))
+            self.functions.append(name)
+            return impl
+        return add
+
+    def unregister(self) -> None:
+        """Removes every name this module declared."""
+        for name in self.procedures:
+            self.registry.remove_procedure(name)
+        for name in self.functions:
+            self.registry.remove_function(name)
 
 
 def _registration_failed(what: str) -> ClientError:

@@ -1,12 +1,15 @@
 """The registry of Cypher functions: each is a Python callable `impl(ctx, *args)` with an arity.
 
-Modules in this package register their functions with `@function(...)`; the expression compiler looks them up
-by lower-case name. Null handling is the function's own business (most return null for a null argument).
+Modules in this package (and APOC's) register their functions with `@function(...)` into the process-wide
+registry their name belongs to (`lookup.home`); the expression compiler finds them through `lookup.find_function`.
+Null handling is the function's own business (most return null for a null argument).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
+
+from graphplex.databases.cypher.lookup import BUILT_INS, home
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,8 @@ class FunctionSpec:
     deterministic: bool = True
 
 
-FUNCTIONS: dict[str, FunctionSpec] = {}
+# The language's built-in functions by lower-case name (APOC's are in `lookup.APOC`).
+FUNCTIONS: dict[str, FunctionSpec] = BUILT_INS.functions_by_name
 
 
 def function(name: str, min_args: int = 1, max_args: int | None = -1, *, category: str = "scalar",
@@ -32,7 +36,7 @@ def function(name: str, min_args: int = 1, max_args: int | None = -1, *, categor
         upper = min_args if max_args == -1 else max_args
         spec = FunctionSpec(name, impl, min_args, upper, (impl.__doc__ or "").strip().split("\n")[0],
                             signature or f"{name}()", category, deterministic)
-        FUNCTIONS[name.lower()] = spec
+        home(name).add_function(spec)
         return impl
 
     return register

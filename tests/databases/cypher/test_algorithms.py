@@ -473,7 +473,7 @@ def test_unknown_procedure(clrs):
 
 
 def test_procedures_are_registered_with_their_signatures():
-    from graphplex.databases.cypher.procedures import find
+    from graphplex.databases.cypher.lookup import find_procedure as find
     spec = find("algo.max_flow")
     assert [n for n, _, _ in spec.inputs] == ["source", "sink", "capacityProperty"]
     assert spec.outputs == (("max_flow", "FLOAT"),)

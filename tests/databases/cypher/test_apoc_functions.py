@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 from graphplex.databases import Database
 from graphplex.databases.cypher import apoc
 from graphplex.databases.cypher.apoc.java_text import java_double, java_format
-from graphplex.databases.cypher.functions import FUNCTIONS
+from graphplex.databases.cypher.lookup import find_function
 from graphplex.databases.cypher.values import group_key
 
 apoc.load()
@@ -22,7 +22,7 @@ words = st.text(alphabet="abcXYZ é-_ 0", max_size=12)
 
 def call(name: str, *args):
     """The function as a statement calls it (pure functions ignore their execution context)."""
-    return FUNCTIONS[name.lower()].impl(None, *args)
+    return find_function(name).impl(None, *args)
 
 
 @pytest.fixture(scope="module")
