@@ -342,7 +342,7 @@ class BoltConnection:
         if self.version >= (5, 6):
             metadata["statuses"] = summary.statuses(notices)
         elif notices:
-            metadata["notifications"] = [notice.as_notification(summary.database) for notice in notices]
+            metadata["notifications"] = [self._notification(notice, summary.database) for notice in notices]
         if self.state == "STREAMING":
             session = stream.session
             if session is not None:
@@ -369,6 +369,16 @@ class BoltConnection:
         if counters.contains_system_updates:
             stats["contains-system-updates"] = True
         return stats
+
+    def _notification(self, notice, database: str) -> dict:
+        """A `notifications` entry; Memgraph's have four strings only (mgconsole reads every value as a string) and
+        its severities are INFO and WARNING."""
+        entry = notice.as_notification(database)
+        if self.client_dialect != MEMGRAPH:
+            return entry
+        severity = "INFO" if entry["severity"] == "INFORMATION" else entry["severity"]
+        return {"severity": severity, "code": entry["code"], "title": entry["title"],
+                "description": entry["description"]}
 
     # --- explicit transactions -----------------------------------------------------------------------------------
 
