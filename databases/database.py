@@ -19,6 +19,7 @@ from graphplex.databases.cypher.planner import Planner
 from graphplex.databases.cypher.profiling import Meter
 from graphplex.databases.cypher.results import to_public
 from graphplex.databases.cypher.transactions_call import standalone_batches
+from graphplex.databases.cypher.working_memory import within
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError
 from graphplex.databases.storage import IsolationLevel, Storage, StorageEngine, StorageMode, StorageTransaction, disk
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
@@ -408,6 +409,8 @@ class QueryResult:
                 rows = self.plan.profiled_rows(ctx, self.profile_stats)
             else:
                 rows = self.plan.rows(ctx)
+            if self.plan.memory_limit is not None:
+                rows = within(rows, ctx.txn.memory, self.plan.memory_limit)
             if columns:
                 for row in rows:
                     yield tuple(to_public(row[column], ctx) for column in columns)

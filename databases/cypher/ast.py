@@ -624,6 +624,8 @@ class CallProcedure(Clause):
     yield_items: tuple[tuple[str, str], ...] | str | None = None
     where: Expr | None = None
     optional: bool = False
+    # Memgraph's `PROCEDURE MEMORY LIMIT n KB|MB`, in bytes (None: no limit of its own, as `… UNLIMITED`).
+    memory_limit: int | None = None
 
 
 @node
@@ -652,6 +654,8 @@ class Query(Statement):
 
     parts: tuple[SingleQuery, ...]
     union_all: tuple[bool, ...] = ()
+    # Memgraph's `QUERY MEMORY LIMIT n KB|MB`, in bytes (None: no limit of its own, as `… UNLIMITED`).
+    memory_limit: int | None = None
 
 
 @node
@@ -1012,6 +1016,17 @@ class PrivilegeCommand(Statement):
     privilege: Privilege
     roles: tuple
     revoke_kind: str | None = None
+
+
+@node
+class MemgraphPrivilegeCommand(Statement):
+    """Memgraph's `GRANT|DENY privilege, … TO target` and `REVOKE privilege, … FROM target`: `privileges` are
+    Memgraph's names (`TRANSACTION_MANAGEMENT`, or `ALL PRIVILEGES`), `target` a user or a role (Memgraph grants to
+    either; the security model says how a user holds them)."""
+
+    action: str
+    privileges: tuple[str, ...]
+    target: str | Parameter
 
 
 @node

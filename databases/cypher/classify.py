@@ -5,18 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.extensions import user_function
+from graphplex.databases.cypher.lookup import find_procedure, user_defined_function
+from graphplex.databases.errors import ClientError
 
 READ, WRITE, SCHEMA, ADMINISTRATION, TRANSACTION_CONTROL, DATABASE_MANAGEMENT = (
     "Read query", "Write query", "Schema modification", "Administration command", "Transaction control",
     "Database management")
 
 _UPDATING = (ast.Create, ast.Merge, ast.SetClause, ast.Remove, ast.Delete, ast.Foreach)
-_SCHEMA = (ast.CreateIndex, ast.DropIndex, ast.CreateConstraint, ast.DropConstraint)
+_SCHEMA = (ast.CreateIndex, ast.DropIndex, ast.CreateConstraint, ast.DropConstraint, ast.CreateTrigger,
+           ast.DropTrigger)
 _ADMINISTRATION = (ast.CreateDatabase, ast.DropDatabase, ast.StartDatabase, ast.StopDatabase, ast.AlterDatabase,
                    ast.ShowDatabases, ast.CreateUser, ast.AlterUser, ast.DropUser, ast.RenameUser, ast.ShowUsers,
                    ast.AlterCurrentUserPassword, ast.CreateRole, ast.DropRole, ast.RenameRole, ast.ShowRoles,
-                   ast.GrantRoles, ast.RevokeRoles, ast.PrivilegeCommand, ast.ShowPrivileges)
+                   ast.GrantRoles, ast.RevokeRoles, ast.PrivilegeCommand, ast.MemgraphPrivilegeCommand,
+                   ast.ShowPrivileges)
 _TRANSACTION = (ast.TransactionControl, ast.SetIsolationLevel, ast.ShowTransactions, ast.TerminateTransactions)
 _DATABASE_MANAGEMENT = (ast.SetStorageMode, ast.ShowStorageInfo, ast.CreateSnapshot)
 
@@ -37,7 +40,8 @@ class StatementInfo:
     procedures: tuple[str, ...] = ()
     # The graphs named by `USE` beyond the leading one: at the start of a `CALL { }` subquery or a UNION part.
     other_graphs: tuple[str, ...] = ()
-    # The user-defined functions (the DBMS's own, `extensions`) it calls, for EXECUTE FUNCTION.
+    # The user-defined functions (the DBMS's own, APOC's: `lookup.user_defined_function`) it calls, for EXECUTE
+    # FUNCTION; procedure and function names as registered, so that a privilege's glob meets the same spelling.
     functions: tuple[str, ...] = ()
 
 
@@ -54,10 +58,12 @@ def classify(statement: ast.Statement) -> StatementInfo:
                                                   and node.in_transactions is not None)
             loads_csv = loads_csv or isinstance(node, ast.LoadCsv)
             if isinstance(node, ast.CallProcedure):
-                procedures.append(node.name)
+                procedures.append(_procedure_name(node.name))
                 writes = writes or _calls_write_procedure(node.name)
-            elif isinstance(node, ast.FunctionCall) and user_function(node.name) is not None:
-                functions.append(node.name)
+            elif isinstance(node, ast.FunctionCall):
+                function = user_defined_function(node.name)
+                if function is not None:
+                    functions.append(function.name)
         first = inner.parts[0].clauses[0] if inner.parts[0].clauses else None
         database = first.graph if isinstance(first, ast.Use) else None
         graphs = tuple(node.clauses[0].graph for node in inner.walk() if isinstance(node, ast.SingleQuery)
@@ -95,6 +101,14 @@ def runs_on_system(statement: ast.Statement) -> bool:
 
 
 _ON_SYSTEM = (ast.CallProcedure, ast.With, ast.Unwind, ast.Return, ast.Use)
+
+
+def _procedure_name(name: str) -> str:
+    """The registered spelling of the procedure `name` (as written when there is none: the call fails later)."""
+    try:
+        return find_procedure(name).name
+    except ClientError:
+        return name
 
 
 def _calls_write_procedure(name: str) -> bool:

@@ -75,6 +75,7 @@ class Plan:
     unknown_types: frozenset[str] = frozenset()
     unknown_keys: frozenset[str] = frozenset()  # property keys read that were no tokens when planned
     if_no_effect: tuple[Notification, ...] = ()  # reported when the statement changed nothing (DROP … IF EXISTS)
+    memory_limit: int | None = None  # Memgraph's QUERY MEMORY LIMIT, in bytes (`working_memory.within`)
 
     def notifications_now(self, txn: StorageTransaction) -> tuple[Notification, ...]:
         """The notifications of one run in `txn`: those found while planning, and the MATCH clauses' labels and

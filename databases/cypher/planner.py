@@ -38,6 +38,7 @@ _COORDINATOR_STATEMENTS = (
     ast.StartDatabase, ast.StopDatabase, ast.AlterDatabase, ast.ShowDatabases, ast.CreateUser, ast.AlterUser,
     ast.DropUser, ast.RenameUser, ast.ShowUsers, ast.AlterCurrentUserPassword, ast.CreateRole, ast.DropRole,
     ast.RenameRole, ast.ShowRoles, ast.GrantRoles, ast.RevokeRoles, ast.PrivilegeCommand, ast.ShowPrivileges,
+    ast.MemgraphPrivilegeCommand,
 )
 _READING = (ast.Match,)
 _WRITING = (ast.Create, ast.Merge, ast.SetClause, ast.Remove, ast.Delete, ast.Foreach)
@@ -74,6 +75,7 @@ class Planner:
             query_type = ("rw" if columns else "w") if writes else "r"
             plan = Plan(operators, columns, query_type, "write" if writes else "read",
                         frozenset(_parameters(statement)), target, _in_transactions(statement))
+            plan.memory_limit = statement.memory_limit
             self._note(plan, statement)
         plan.explain, plan.profile = explain, profile
         return plan

@@ -58,3 +58,26 @@ def privilege_name(words: list[str], scope: str) -> tuple[str, tuple | None]:
         raise syntax_error(f"Invalid input '{' '.join(words)}': not a privilege on "
                            f"{'ALL DATA' if scope == 'LOAD' else scope}")
     return name, None
+
+# Memgraph's privileges (MemgraphCypher.g4's `privilege` rule and its documentation's list), granted without ON.
+MEMGRAPH_PRIVILEGES = frozenset({
+    "CREATE", "DELETE", "MATCH", "MERGE", "SET", "REMOVE", "INDEX", "STATS", "AUTH", "CONSTRAINT", "DUMP",
+    "REPLICATION", "READ_FILE", "FREE_MEMORY", "TRIGGER", "CONFIG", "DURABILITY", "STREAM", "MODULE_READ",
+    "MODULE_WRITE", "WEBSOCKET", "TRANSACTION_MANAGEMENT", "STORAGE_MODE", "MULTI_DATABASE_EDIT",
+    "MULTI_DATABASE_USE", "IMPERSONATE_USER", "PROFILE_RESTRICTION", "PARALLEL_EXECUTION", "SERVER_SIDE_PARAMETERS",
+    "SERVER_SIDE_DESCRIPTIONS", "RELOAD_TLS", "COORDINATOR_READ", "COORDINATOR_WRITE",
+})
+MEMGRAPH_ALL = "ALL PRIVILEGES"
+
+
+def memgraph_privilege_names(groups: list[list[str]]) -> tuple[str, ...]:
+    """The Memgraph privileges a comma-separated list of words names (`ALL PRIVILEGES` alone, or names of
+    `MEMGRAPH_PRIVILEGES`), upper-cased; raises a syntax error for anything else, as a privilege without ON."""
+    names = tuple(" ".join(words).upper() for words in groups)
+    if names == (MEMGRAPH_ALL,):
+        return names
+    for name in names:
+        if name not in MEMGRAPH_PRIVILEGES:
+            raise syntax_error(f"Invalid input '{name}': expected ON and the scope of the privilege, or one of "
+                               "Memgraph's privileges (TRANSACTION_MANAGEMENT, INDEX …)")
+    return tuple(dict.fromkeys(names))

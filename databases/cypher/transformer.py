@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.lalr import Token, Transformer, Tree, with_meta
-from graphplex.databases.cypher.privileges import privilege_name
+from graphplex.databases.cypher.privileges import memgraph_privilege_names, privilege_name
 from graphplex.databases.cypher.syntax_errors import integer_too_large
 from graphplex.databases.errors import CypherSyntaxError
 
@@ -363,7 +363,7 @@ def _privilege_command(action: str, children) -> ast.Statement:
             if not names:
                 raise CypherSyntaxError("Invalid input: expected the roles to grant")
             return (ast.GrantRoles if action == "GRANT" else ast.RevokeRoles)(names, roles)
-        raise CypherSyntaxError(f"Invalid input '{' '.join(texts)}': expected ON and the scope of the privilege")
+        return _memgraph_privilege_command(action, words, roles)
     properties = next((w.value for w in words if isinstance(w, _Option) and w.name == "properties"), None)
     users = next((w.value for w in words if isinstance(w, _Option) and w.name == "users"), None)
     plain = [w.text for w in words if isinstance(w, _Word)]
@@ -373,6 +373,22 @@ def _privilege_command(action: str, children) -> ast.Statement:
     qualifier = named if named is not None else users
     return ast.PrivilegeCommand(action, ast.Privilege(name, scope.kind, scope.targets, scope.segment, scope.labels,
                                                       properties, qualifier), roles, revoke_kind)
+
+
+def _memgraph_privilege_command(action: str, words, targets) -> ast.MemgraphPrivilegeCommand:
+    """Memgraph's form: a comma-separated list of its privileges (or ALL PRIVILEGES) and one user or role."""
+    groups: list[list[str]] = [[]]
+    for word in words:
+        if isinstance(word, _Option) and word.name == "comma":
+            groups.append([])
+        elif isinstance(word, _Word):
+            groups[-1].append(word.text)
+        else:
+            raise CypherSyntaxError("Invalid input: expected ON and the scope of the privilege")
+    names = memgraph_privilege_names(groups)
+    if len(targets) != 1:
+        raise CypherSyntaxError(f"Invalid input: Memgraph's {action} of {', '.join(names)} names one user or role")
+    return ast.MemgraphPrivilegeCommand(action, names, targets[0])
 
 
 class _AdministrationTransforms:
@@ -569,6 +585,23 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
     def union(self, children):
         return _Union(_has(children, "ALL"), children[-1])
 
+    def limited_query(self, children):
+        query, limit = children
+        return ast.Query(query.parts, query.union_all, limit.value)
+
+    def query_memory_limit(self, children):
+        return children[-1]
+
+    def procedure_memory_limit(self, children):
+        return children[-1]
+
+    def memory_unlimited(self, children):
+        return _Option("memory", None)
+
+    def memory_bounded(self, children):
+        amount = int(str(children[2]).replace("_", ""))
+        return _Option("memory", amount * (1024 if children[3].type == "KB" else 1024 * 1024))
+
     def single_query(self, children):
         return ast.SingleQuery(tuple(children))
 
@@ -743,8 +776,9 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         arguments = next((c for c in sig[1:] if isinstance(c, _Option) and c.name == "args"), None)
         yielded = next((c for c in sig[1:] if isinstance(c, _Option) and c.name == "yield"), None)
         items, where = (yielded.value if yielded else (None, None))
+        memory = next((c.value for c in sig[1:] if isinstance(c, _Option) and c.name == "memory"), None)
         return ast.CallProcedure(name, arguments.value if arguments else None, items, where,
-                                 _has(children, "OPTIONAL"))
+                                 _has(children, "OPTIONAL"), memory)
 
     def procedure_name(self, children):
         return ".".join(children)

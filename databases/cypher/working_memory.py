@@ -6,7 +6,9 @@ done: the limit bounds what is alive at once, not what a long transaction alloca
 nothing is counted (the sizes are not even estimated). Sizes are estimates, as the storage's are."""
 from __future__ import annotations
 
-from graphplex.databases.storage.memory import value_bytes
+from typing import Iterator
+
+from graphplex.databases.storage.memory import MemoryScope, MemoryTracker, value_bytes
 
 # What a buffered row costs beside its values: the dict and a slot per column.
 ROW_BYTES = 64
@@ -23,7 +25,7 @@ class Held:
 
     def __init__(self, ctx) -> None:
         memory = ctx.txn.memory
-        self.memory = memory if memory.limit is not None else None
+        self.memory = memory if memory.bounded else None
         self.bytes = 0      # allocated in the tracker
         self.pending = 0    # held, not yet allocated
 
@@ -69,6 +71,22 @@ class Held:
             if self.bytes:
                 self.memory.used = max(0, self.memory.used - self.bytes)
             self.bytes = self.pending = 0
+
+
+def within(rows: Iterator, memory: MemoryTracker, limit: int) -> Iterator:
+    """`rows`, pulled under a `MemoryScope` of `limit` bytes: what producing them allocates (writes, buffers)
+    counts against `limit`, besides the transaction's own limit; what the consumer does between pulls does not."""
+    scope = MemoryScope(limit)
+    iterator = iter(rows)
+    while True:
+        memory.enter(scope)
+        try:
+            row = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            memory.leave(scope)
+        yield row
 
 
 def _size(value: object) -> int:

@@ -38,14 +38,54 @@ def props_bytes(props: dict) -> int:
     return size
 
 
-class MemoryTracker:
-    """Counts a transaction's change-state bytes and refuses an allocation that would pass `limit`."""
+class MemoryScope:
+    """A tighter limit for part of a transaction's work — one statement (Memgraph's `QUERY MEMORY LIMIT`) or one
+    procedure's calls (`PROCEDURE MEMORY LIMIT`) — counting only what the tracker allocates while the scope is
+    entered: work is pulled lazily, so a scope is entered for each pull and what other work does in between is not
+    its own."""
 
-    __slots__ = ("used", "limit")
+    __slots__ = ("limit", "spent", "entered_at")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.spent = 0          # over the pulls that ended
+        self.entered_at = 0     # the tracker's `used` when the current pull began
+
+    def check(self, used: int, size: int) -> None:
+        will_be = self.spent + used - self.entered_at + size
+        if will_be > self.limit:
+            raise TransientError(
+                f"Memory limit exceeded! Attempting to allocate a chunk of {readable_size(size)} which would put "
+                f"the current use to {readable_size(will_be)}, while the maximum allowed size for allocation is "
+                f"set to {readable_size(self.limit)}.",
+                "Neo.TransientError.General.MemoryPoolOutOfMemoryError")
+
+
+def readable_size(size: int) -> str:
+    """Memgraph's memory size format (`utils::GetReadableSize`): `{n}B` below 1 KiB, else `%.2f` KiB, MiB …"""
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024:
+            return f"{value:.0f}B" if unit == "B" else f"{value:.2f}{unit}"
+        value /= 1024
+    return f"{value:.2f}TiB"
+
+
+class MemoryTracker:
+    """Counts a transaction's change-state bytes and refuses an allocation that would pass `limit` (the
+    transaction's, `transaction_memory_max`) or the limit of an entered `MemoryScope`."""
+
+    __slots__ = ("used", "limit", "scopes")
 
     def __init__(self, limit: int | None = None) -> None:
         self.used = 0
         self.limit = limit
+        self.scopes: list[MemoryScope] = []
+
+    @property
+    def bounded(self) -> bool:
+        """Whether some limit applies now (working memory is only estimated then)."""
+        return self.limit is not None or bool(self.scopes)
 
     def allocate(self, size: int) -> None:
         if self.limit is not None and self.used + size > self.limit:
@@ -54,4 +94,14 @@ class MemoryTracker:
                 f"{format_bytes(self.limit)}. Currently using {format_bytes(self.used)}. "
                 "db.memory.transaction.max threshold reached",
                 "Neo.TransientError.General.MemoryPoolOutOfMemoryError")
+        for scope in self.scopes:
+            scope.check(self.used, size)
         self.used += size
+
+    def enter(self, scope: MemoryScope) -> None:
+        scope.entered_at = self.used
+        self.scopes.append(scope)
+
+    def leave(self, scope: MemoryScope) -> None:
+        scope.spent += self.used - scope.entered_at
+        self.scopes.remove(scope)

@@ -8,6 +8,7 @@ from graphplex.databases.cypher import ast
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import Transaction
 from graphplex.system_db.parameters import text
+from graphplex.system_db.security.memgraph_privileges import granted_rules, mapped_names, revoked_rules
 from graphplex.system_db.security.model import DENIED, GRANTED
 from graphplex.system_db.security.passwords import checked_hash, hash_password, verify_password
 from graphplex.system_db.security.rules import command_of, privilege_row, rules_of
@@ -232,6 +233,32 @@ class SecurityCommands:
                 access = GRANTED if statement.action == "GRANT" else DENIED
                 changed += self.store.add_rules(txn, rules_of(statement.privilege, access, role))
         return changed
+
+    def _MemgraphPrivilegeCommand(self, statement: ast.MemgraphPrivilegeCommand, txn, parameters,
+                                  current_user) -> int:
+        name = text(statement.target, parameters, "user or role name")
+        names = mapped_names(statement.privileges)
+        if statement.action == "REVOKE":
+            if not self._holds(txn, name, create=False):
+                return 0
+            return self.store.remove_rules(txn, revoked_rules(names, name, self.store.rules(txn, {name})), None)
+        access, replaced = (GRANTED, DENIED) if statement.action == "GRANT" else (DENIED, GRANTED)
+        self._holds(txn, name, create=True)
+        rules = granted_rules(names, access, name)
+        return self.store.remove_rules(txn, rules, replaced) + self.store.add_rules(txn, rules)
+
+    def _holds(self, txn, name: str, create: bool) -> bool:
+        """Whether the role `name` that holds Memgraph's grants to `name` is there: a user's own role (of the
+        user's name, created and assigned to them when `create`), else the role `name`."""
+        if self.store.user(txn, name) is None:
+            if self.store.role_exists(txn, name):
+                return True
+            raise not_found(f"User or role '{name}' doesn't exist.")
+        if create:
+            if not self.store.role_exists(txn, name):
+                self.store.create_role(txn, name)
+            self.store.grant_role(txn, name, name)
+        return self.store.role_exists(txn, name)
 
     # --- SHOW ------------------------------------------------------------------------------------------------
 
