@@ -77,20 +77,19 @@ def run_management(txn: "DBMSTransaction", statement, parameters: dict) -> tuple
     The statement's YIELD/WHERE/RETURN run over `txn`'s child on its own database, as a read of it would."""
     dbms, principal = txn.dbms, txn.principal
     values = _id_values(statement.ids, parameters)
-    action = "SHOW TRANSACTION" if isinstance(statement, ast.ShowTransactions) else "TERMINATE TRANSACTION"
+    show = isinstance(statement, ast.ShowTransactions)
+    action = "SHOW TRANSACTION" if show else "TERMINATE TRANSACTION"
 
     def may(txn) -> bool:
         return txn.user == principal.user or any(
             principal.privileges.allows_for_user(action, database, txn.user)
             for database in (list(txn.children) or [txn.database]))
     visible = [t for t in dbms.registry.all() if may(t)]
-    show = isinstance(statement, ast.ShowTransactions)
     if txn.dialect == MEMGRAPH:
         if show:
             rows = memgraph.show_rows(visible, values, dbms.settings.auth_enabled)
         else:
-            rows = memgraph.terminate_rows(visible, values, txn,
-                                           lambda victim: victim.terminate(terminated_by_user(victim.dialect)))
+            rows = memgraph.terminate_rows(visible, values, txn, _stop)
         columns = memgraph.SHOW_COLUMNS if show else memgraph.TERMINATE_COLUMNS
         every_column = columns
     elif show:
@@ -116,9 +115,14 @@ def _terminate(visible: list, ids: list[str]) -> list[dict]:
         if victim is None:
             results.append({"transactionId": transaction_id, "username": None, "message": "Transaction not found."})
             continue
-        victim.terminate(terminated_by_user(victim.dialect))
+        _stop(victim)
         results.append({"transactionId": transaction_id, "username": victim.user, "message": "Transaction terminated."})
     return results
+
+
+def _stop(victim) -> None:
+    """TERMINATE's work on one transaction: it fails with the words its own session's dialect uses."""
+    victim.terminate(terminated_by_user(victim.dialect))
 
 
 def _id_values(expressions: tuple, parameters: dict) -> list:
