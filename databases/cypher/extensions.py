@@ -1,9 +1,9 @@
-"""Procedures and functions a DBMS adds in Python, looked up before the built-in ones.
+"""Procedures and functions a DBMS adds in Python, first in the lookup chain (`lookup`), before the built-in ones.
 
-The built-in registries (`procedures.PROCEDURES`, `functions.FUNCTIONS`, APOC's) are process-wide and do not
-change once loaded; what users add belongs to one DBMS, so two DBMS objects in one process never see each
-other's. The database layer cannot import the DBMS: it asks an `Extensions` that the DBMS passes down, made
-active for the stretch of code that looks names up (`using_extensions`)."""
+The built-in registries (`lookup.BUILT_INS`, `lookup.APOC`) are process-wide and do not change once loaded; what
+users add belongs to one DBMS, so two DBMS objects in one process never see each other's. The database layer
+cannot import the DBMS: it asks an `Extensions` that the DBMS passes down, made active for the stretch of code that
+looks names up (`using_extensions`)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -51,13 +51,3 @@ def using_extensions(extensions: Extensions | None) -> Iterator[None]:
 def active() -> Extensions | None:
     """The extensions being consulted (None: only built-in names exist)."""
     return _active.get()
-
-
-def user_procedure(name: str) -> "ProcedureSpec | None":
-    extensions = _active.get()
-    return extensions.procedure(name) if extensions is not None else None
-
-
-def user_function(name: str) -> "FunctionSpec | None":
-    extensions = _active.get()
-    return extensions.function(name) if extensions is not None else None

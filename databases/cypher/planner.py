@@ -14,12 +14,13 @@ from graphplex.databases.cypher.analysis import pattern_variables
 from graphplex.databases.cypher.catalog_commands import plan_catalog_command
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.lookup import find_procedure
 from graphplex.databases.cypher.notifications import (
     cartesian_product, deprecations, dropped_nothing, importing_with, match_tokens, read_property_keys,
 )
 from graphplex.databases.cypher.patterns import PatternPlanner
 from graphplex.databases.cypher.plan import Operator, Plan
-from graphplex.databases.cypher.procedures import find as find_procedure, plan_procedure_call
+from graphplex.databases.cypher.procedures import plan_procedure_call
 from graphplex.databases.cypher.projection import plan_projection
 from graphplex.databases.cypher.schema_commands import plan_schema_command
 from graphplex.databases.cypher.type_check import check_clause

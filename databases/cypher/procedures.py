@@ -90,10 +90,6 @@ def unregister(name: str) -> None:
     home(name).remove_procedure(name)
 
 
-# The planner's name for the chain's lookup (`lookup.find_procedure`).
-find = find_procedure
-
-
 def writes(name: str) -> bool:
     """Whether the procedure `name` is a WRITE procedure (an unknown name is not; planning the call refuses it)."""
     try:
