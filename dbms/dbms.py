@@ -22,6 +22,7 @@ from graphplex.refusals import database_not_found
 from graphplex.query_modules import QueryModules, register_mg_procedures
 from graphplex.registry import TransactionRegistry
 from graphplex.security import Security
+from graphplex.triggers import AfterCommitTriggers
 from graphplex.settings import Settings, read_settings_file
 from graphplex.system_db import SYSTEM, Catalog, DatabaseEntry, SystemCommands
 
@@ -38,6 +39,7 @@ class DBMS:
         self._lock_file = _lock_directory(path) if path is not None else None
         self.registry = TransactionRegistry()
         self.watchdog = TimeoutWatchdog()
+        self.after_commit_triggers = AfterCommitTriggers()
         self._lock = threading.RLock()
         self._statements: OrderedDict[str, tuple[ast.Statement, StatementInfo]] = OrderedDict()
         self._statements_lock = threading.Lock()
@@ -99,11 +101,13 @@ class DBMS:
             return
         self.closed = True
         self.watchdog.stop()
+        self.after_commit_triggers.stop()
         transactions = self.registry.all()
         for txn in transactions:
             txn.terminate(dbms_closed(txn.dialect))
         for txn in transactions:
             txn.rollback()
+        self.after_commit_triggers.join()
         for database in self.databases.values():
             database.close()
         if self._lock_file is not None:

@@ -19,6 +19,7 @@ from graphplex.management import run_management
 from graphplex.parameter_values import admitted
 from graphplex.refusals import isolation_level_fixed, nested_transaction
 from graphplex.storage_commands import run_storage_command
+from graphplex.trigger_commands import check_trigger_privilege, run_trigger_command
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -157,6 +158,9 @@ ROUTES: dict[type, Route] = {
     ast.PrivilegeCommand: _administration_route(check_privilege_command),
     ast.ShowPrivileges: _show_route(check_show_privileges),
 }
+    ast.CreateTrigger: Route(run_trigger_command, privilege=check_trigger_privilege),
+    ast.DropTrigger: Route(run_trigger_command, privilege=check_trigger_privilege),
+    ast.ShowTriggers: Route(run_trigger_command, privilege=check_trigger_privilege),
 
 
 def route_for(statement: ast.Statement) -> Route:

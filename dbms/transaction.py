@@ -25,6 +25,7 @@ from graphplex.refusals import write_in_read_mode
 from graphplex.nested_statements import TransactionStatements, restricted
 from graphplex.routing import GRAPH, Request, request_for, route_for
 from graphplex.confinement import UNCONFINED
+from graphplex.triggers import before_commit
 from graphplex.dialects import NEO4J
 from graphplex.result import Result, ResultSummary
 from graphplex.system_db import SYSTEM, Viewer
@@ -50,6 +51,8 @@ class DBMSTransaction:
 
     # SHOW TRANSACTIONS' `outerTransactionId`: a DBMS transaction is never inside another (its batches are).
     outer_transaction_id = ""
+    # Whether its commit runs the triggers of the database it writes (not for a trigger's own transaction).
+    fires_triggers = True
 
     def __init__(self, dbms: "DBMS", database: str, *, access_mode: str = "WRITE", isolation_level: str | None = None,
                  metadata: dict | None = None, timeout: float | None = None, implicit: bool = False,
@@ -246,6 +249,18 @@ class DBMSTransaction:
         self.authorize(request, database)
         if info.category in (WRITE, SCHEMA) and not info.explain:
             self._check_write(database)
+
+    def admit_graph(self, request: Request, database: str) -> ChildTransaction:
+        """The child of `database` for a statement the DBMS runs on its own terms (Memgraph's trigger commands, a
+        trigger's statement), once the checks of a top-level graph statement let it in."""
+        info = request.info
+        self._check_kind(info.category, request.text)
+        self._check_database(database, request.statement, request.text)
+        self.authorize(request, database)
+        child = self.child(database)
+        if info.category in (WRITE, SCHEMA):
+            self._check_write(database)
+        return child
 
     def run_administration(self, request: Request) -> Result:
         """An administration command: written through the system database's child, once its privilege is
@@ -510,6 +525,7 @@ class DBMSTransaction:
             self.rollback()
             raise TransactionError("Transaction failed") from failure
         try:
+            after_triggers = before_commit(self)
             for name, child in self.children.items():
                 if name != self.writer:
                     child.commit()
@@ -529,6 +545,8 @@ class DBMSTransaction:
             self.dbms.security.changed()
         for apply in self._after_commit:
             apply()
+        if after_triggers is not None:
+            after_triggers()
         return dict(self.bookmarks)
 
     def rollback(self) -> None:

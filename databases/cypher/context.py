@@ -143,11 +143,16 @@ class ExecutionContext:
     statements: NestedStatements | None = None
     # What running the statement found to tell the user (`notifications.Notification`s: a rule that existed).
     notifications: list = field(default_factory=list)
+    # The version each entity a trigger's transaction deleted was deleted in: a trigger still reads them, as
+    # Memgraph lets it (`databases.cypher.triggers`); None for every other statement.
+    last_known: dict | None = None
 
     def view(self, entity):
         """The version of a node or relationship this transaction sees; raises if it was deleted."""
         version = self.txn.view(entity)
         if version is None:
+            if self.last_known is not None and entity in self.last_known:
+                return self.last_known[entity]
             kind = "Node" if isinstance(entity, Vertex) else "Relationship"
             raise ClientError(f"{kind} with id {entity.gid} has been deleted in this transaction",
                               "Neo.ClientError.Statement.EntityNotFound")

@@ -402,7 +402,7 @@ def graph_operations(txn: Transaction, storage: Storage) -> Iterator[tuple]:
 
 def schema_changes(storage: Storage) -> list[SchemaChange]:
     """The schema as the changes that recreate it: plain and lookup indexes, then constraints (which own their
-    index)."""
+    index), then Memgraph's triggers."""
     constraints = storage.schema.constraints.values()
     owned = {constraint.name for constraint in constraints}
     changes = [SchemaChange("create_index", index.name, index.entity_type, index.label, index.properties,
@@ -411,6 +411,8 @@ def schema_changes(storage: Storage) -> list[SchemaChange]:
                if index.owning_constraint is None and index.name not in owned]
     changes += [SchemaChange("create_constraint", c.name, c.entity_type, c.label, c.properties, c.kind,
                              c.property_types) for c in constraints]
+    changes += [SchemaChange("create_trigger", t.name, statement=t.statement, event=t.event, phase=t.phase,
+                             security=t.security, owner=t.owner) for t in storage.schema.triggers.values()]
     return changes
 
 

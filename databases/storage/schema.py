@@ -15,6 +15,7 @@ from graphplex.databases.storage.constraints import KEY, UNIQUENESS, Constraint
 from graphplex.databases.storage.schema_checks import check, record, rules_of
 from graphplex.databases.storage.schema_errors import schema_text
 from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
+from graphplex.databases.storage.triggers import Trigger
 
 # Token lookup indexes exist from the start in Neo4j 5 (ids 1 and 2); ours are the label and type maps.
 LOOKUP_INDEXES = (
@@ -44,7 +45,8 @@ class LookupIndex:
 
 @dataclass(frozen=True)
 class SchemaChange:
-    """One schema command: `action` is create_index, drop_index, create_constraint or drop_constraint."""
+    """One schema command: `action` is create_index, drop_index, create_constraint or drop_constraint, or
+    create_trigger / drop_trigger (Memgraph's triggers, `storage.triggers`: the last five fields are theirs)."""
 
     action: str
     name: str | None = None
@@ -56,6 +58,11 @@ class SchemaChange:
     if_not_exists: bool = False
     if_exists: bool = False
     index_type: str = "RANGE"
+    statement: str = ""
+    event: str = ""
+    phase: str = ""
+    security: str = ""
+    owner: str | None = None
 
     def schema_text(self) -> str:
         return schema_text(self.entity_type, self.label, self.properties)
@@ -78,6 +85,7 @@ class Schema:
         self.lookups: dict[str, LookupIndex] = {}
         self.constraints: dict[str, Constraint] = {}
         self.constraints_by_token: dict[tuple[str, str], list[Constraint]] = {}
+        self.triggers: dict[str, Trigger] = {}
         self._next_id = len(LOOKUP_INDEXES) + 1
         # Bumped by every committed change, so that cached query plans (which chose indexes) are replanned.
         self.version = 0
@@ -175,6 +183,18 @@ class Schema:
             if constraint.index is not None:
                 self.indexes.register(constraint.index, all_entities(constraint.entity_type))
             self._register_constraint(constraint)
+        return undo
+
+    def _create_trigger(self, change: SchemaChange, all_entities, own) -> Callable:
+        trigger = Trigger.of(change)
+        self.triggers[trigger.name] = trigger
+        return lambda: self.triggers.pop(trigger.name)
+
+    def _drop_trigger(self, change: SchemaChange, all_entities, own) -> Callable:
+        trigger = self.triggers.pop(change.name)
+
+        def undo() -> None:
+            self.triggers[trigger.name] = trigger
         return undo
 
     def _register_constraint(self, constraint: Constraint) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from graphplex.databases.storage import schema_errors as errors
 from graphplex.databases.storage.constraints import KEY, PROPERTY_TYPE, UNIQUENESS
+from graphplex.databases.storage.triggers import TRIGGER_ACTIONS, check_trigger_change, record_trigger_change
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.schema import Schema, SchemaChange
@@ -51,15 +52,16 @@ class Rule:
 
 @dataclass
 class Rules:
-    """The catalogue by name: indexes (owned ones included) and constraints."""
+    """The catalogue by name: indexes (owned ones included), constraints, and the names of Memgraph's triggers."""
 
     indexes: dict[str, Rule] = field(default_factory=dict)
     constraints: dict[str, Rule] = field(default_factory=dict)
+    triggers: set[str] = field(default_factory=set)
 
 
 def rules_of(schema: "Schema") -> Rules:
     """The committed catalogue of `schema` (lookup indexes among its indexes)."""
-    rules = Rules()
+    rules = Rules(triggers=set(schema.triggers))
     for c in schema.constraints.values():
         rules.constraints[c.name] = Rule(c.name, c.entity_type, c.label, c.properties, c.kind, c.property_types,
                                          c.index.name if c.index is not None else None, c.id,
@@ -76,7 +78,9 @@ def rules_of(schema: "Schema") -> Rules:
 def record(rules: Rules, change: "SchemaChange") -> None:
     """`rules` as they are once `change` (already checked, and named) is applied."""
     name = change.name
-    if change.action == "create_index":
+    if change.action in TRIGGER_ACTIONS:
+        record_trigger_change(rules.triggers, change)
+    elif change.action == "create_index":
         rules.indexes[name] = Rule(name, change.entity_type, change.label, change.properties,
                                    index_type=change.index_type)
     elif change.action == "create_constraint":
@@ -96,6 +100,9 @@ def record(rules: Rules, change: "SchemaChange") -> None:
 def check(rules: Rules, change: "SchemaChange") -> "SchemaChange | None":
     """Raises the error Neo4j raises for `change`; returns it (named) to record, or None for an IF [NOT] EXISTS
     that has nothing to do."""
+    if change.action in TRIGGER_ACTIONS:
+        check_trigger_change(rules.triggers, change)
+        return change
     if change.action == "create_index":
         return _create_index(rules, _named(change))
     if change.action == "create_constraint":

@@ -1,0 +1,173 @@
+"""Running Memgraph's triggers when a DBMS transaction commits (`DBMSTransaction._commit` calls `before_commit`).
+
+When the database a transaction writes has triggers, its changes are read once from its database transaction
+(`databases.storage.triggers.changes_of`) just before it commits; a database without triggers costs nothing.
+
+* BEFORE COMMIT triggers run in name order inside the committing transaction, on its child, before anything
+  commits: their writes are part of it, and an error in one rolls the whole transaction back (its client gets the
+  error, named after the trigger, as Memgraph words it).
+* AFTER COMMIT triggers run once the transaction has committed, off the client's path: one worker thread per DBMS
+  (`AfterCommitTriggers`) takes the commits in order and runs each trigger in a DBMS transaction of its own, so
+  timeouts, TERMINATE, memory limits and privileges apply to it as to any; a failure is logged, never raised to
+  the client whose transaction committed.
+
+Either way the statement is a graph statement of the trigger's database: the statement router's privilege check
+and the write guards are those of the trigger's owner for SECURITY DEFINER (Memgraph's default; the committing
+user when the DBMS has no authentication and so no owner), of the committing user for SECURITY INVOKER. Changes
+made by trigger statements fire no trigger."""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from graphplex.databases.cypher.classify import classify
+from graphplex.databases.cypher.triggers import adapted, fires, parameters, trigger_statement
+from graphplex.databases.errors import Neo4jError, error_for_code
+from graphplex.databases.storage.triggers import AFTER_COMMIT, BEFORE_COMMIT, Changes, Trigger, changes_of
+from graphplex.authorization import install_guards
+from graphplex.nested_statements import TransactionStatements
+from graphplex.procedure_host import ProcedureHost
+from graphplex.routing import Request, route_for
+from graphplex.system_db import SYSTEM
+
+if TYPE_CHECKING:
+    from graphplex.dbms import DBMS
+    from graphplex.security import Principal
+    from graphplex.transaction import DBMSTransaction
+
+log = logging.getLogger("graphplex.triggers")
+
+
+def before_commit(txn: "DBMSTransaction") -> Callable[[], None] | None:
+    """Runs the BEFORE COMMIT triggers of the database `txn` writes; returns what schedules its AFTER COMMIT
+    triggers once `txn` has committed (None when there is nothing to run)."""
+    database = txn.writer
+    if database is None or database == SYSTEM or not txn.fires_triggers:
+        return None
+    child = txn.children.get(database)
+    if child is None or not child.written_entities():
+        return None
+    triggers = sorted(txn.dbms.databases[database].storage.schema.triggers.values(), key=lambda t: t.name)
+    if not triggers:
+        return None
+    changes = changes_of(child)
+    fired = [trigger for trigger in triggers if fires(trigger.event, changes)]
+    for trigger in fired:
+        if trigger.phase == BEFORE_COMMIT:
+            _run_before_commit(txn, database, child, trigger, changes)
+    later = [trigger for trigger in fired if trigger.phase == AFTER_COMMIT]
+    if not later:
+        return None
+    dbms, invoker = txn.dbms, txn.principal
+    return lambda: dbms.after_commit_triggers.submit(lambda: _run_after_commit(dbms, database, later, changes,
+                                                                               invoker))
+
+
+def _run_before_commit(txn: "DBMSTransaction", database: str, child, trigger: Trigger, changes: Changes) -> None:
+    principal = _principal(txn.dbms, trigger, txn.principal)
+    try:
+        request = _request(trigger, changes)
+        route_for(request.statement).authorize(principal, request, database)
+        txn.check_access_mode(database)
+        with _guards_of(child, principal, database, txn.dbms.databases[database].storage):
+            _execute(txn, database, child, request, changes)
+    except Neo4jError as error:
+        raise error_for_code(error.code, f"Trigger '{trigger.name}' caused the transaction to fail.\n"
+                                         f"Exception: {error.message}") from error
+
+
+def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], changes: Changes,
+                      invoker: "Principal") -> None:
+    """Each trigger in a DBMS transaction of its own (Memgraph's `RunTriggersAfterCommit`)."""
+    from graphplex.transaction import DBMSTransaction  # the coordinator imports this module
+    for trigger in triggers:
+        if dbms.closed:
+            return
+        txn = DBMSTransaction(dbms, database, principal=_principal(dbms, trigger, invoker))
+        txn.fires_triggers = False
+        try:
+            request = _request(trigger, changes)
+            child = txn.admit_graph(request, database)
+            _execute(txn, database, child, request, adapted(changes, child))
+            txn.commit()
+        except Neo4jError as error:
+            log.warning("Trigger '%s' failed with exception:\n%s", trigger.name, error.message)
+            txn.rollback()
+
+
+def _request(trigger: Trigger, changes: Changes) -> Request:
+    statement, text = trigger_statement(trigger)
+    return Request(statement, classify(statement), text, parameters(trigger.event, changes))
+
+
+def _execute(txn: "DBMSTransaction", database: str, child, request: Request, changes: Changes) -> None:
+    """The trigger's statement on `child`, read to its end; what it deleted stays readable (`last_known`)."""
+    result = txn.dbms.databases[database].execute(
+        request.text, request.parameters, transaction=child, statement=request.statement, check_statements=False,
+        statements=TransactionStatements(txn, database), host=ProcedureHost(txn, database))
+    result.ctx.last_known = changes.last_known
+    result.consume()
+
+
+def _principal(dbms: "DBMS", trigger: Trigger, invoker: "Principal") -> "Principal":
+    """Whose privileges the trigger runs with: its owner's for SECURITY DEFINER, the invoker's otherwise (and
+    when it has no owner: created without authentication)."""
+    if trigger.security == "DEFINER" and trigger.owner is not None and dbms.settings.auth_enabled:
+        return dbms.security.principal(trigger.owner)
+    return invoker
+
+
+@contextmanager
+def _guards_of(child, principal: "Principal", database: str, storage) -> Iterator[None]:
+    """The child's read filter and write guard as `principal`'s while a BEFORE COMMIT trigger runs on it."""
+    saved = child.read_filter, child.write_guard
+    child.read_filter = child.write_guard = None
+    install_guards(child, principal, database, storage)
+    try:
+        yield
+    finally:
+        child.read_filter, child.write_guard = saved
+
+
+class AfterCommitTriggers:
+    """The DBMS's worker of AFTER COMMIT triggers: one daemon thread, started on first use, running the work of
+    each commit in the order the commits handed it over."""
+
+    def __init__(self) -> None:
+        self._work: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._stopped = False
+
+    def submit(self, work: Callable[[], None]) -> None:
+        with self._lock:
+            if self._stopped:
+                return
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="graphplex-triggers", daemon=True)
+                self._thread.start()
+        self._work.put(work)
+
+    def stop(self) -> None:
+        """Takes no more work; what is queued is dropped (the DBMS is closing)."""
+        with self._lock:
+            self._stopped = True
+        self._work.put(None)
+
+    def join(self, timeout: float = 10.0) -> None:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            work = self._work.get()
+            if work is None or self._stopped:
+                return
+            try:
+                work()
+            except Exception:  # a worker that dies would silently drop every later commit's triggers
+                log.exception("AFTER COMMIT triggers failed")
