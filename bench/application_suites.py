@@ -98,7 +98,6 @@ OWNERS = {
     # GQLAlchemy (Memgraph's OGM): its Neo4j-parametrised tests want a Neo4j on port 7688; the rest is issue 16's
     "localhost:7688": "GQLAlchemy's tests of Neo4j (a Neo4j on port 7688, not served here)",
     "Invalid input '.': expected ')' or ','": "issue 16 (Memgraph's indexes on nested properties, :L(a.b))",
-    "transaction_id": "issue 16 (Memgraph's SHOW TRANSACTIONS shape)",
     "mg.get_module_files": "issue 16 (Python query modules)",
     "mg.create_module_file": "issue 16 (Python query modules)",
     "Property values can only be of primitive types": "Memgraph's map property values (not in issue 16)",
