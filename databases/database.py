@@ -171,6 +171,8 @@ class Database:
                 self.isolation_level is not IsolationLevel.SNAPSHOT_ISOLATION:
             raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
         previous = storage.mode
+        # Memgraph keeps its triggers across a change of storage mode; here they are schema rules of the store.
+        triggers = [trigger.change() for trigger in storage.schema.triggers.values()]
         self.close(checkpoint=False)
         if self.directory is not None:
             for leftover in ("transactions.log", "transactions.log.old", "snapshot", *disk.DISK_FILES):
@@ -179,9 +181,19 @@ class Database:
             self._install(target)
         except BaseException:
             self._install(previous)  # the database was empty: an empty store of the old mode is the same state
+            self._recreate(triggers)
             raise
+        self._recreate(triggers)
         self.planner = Planner(self.storage)
         self.plans = PlanCache()
+
+    def _recreate(self, changes: list) -> None:
+        """Commits `changes` (schema rules carried from the previous store) in the new store."""
+        if changes:
+            txn = self.begin()
+            for change in changes:
+                txn.change_schema(change)
+            txn.commit()
 
     def create_snapshot(self) -> str:
         """`CREATE SNAPSHOT`: writes a snapshot of the committed state now and truncates the log; returns its path."""

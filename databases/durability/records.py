@@ -411,8 +411,7 @@ def schema_changes(storage: Storage) -> list[SchemaChange]:
                if index.owning_constraint is None and index.name not in owned]
     changes += [SchemaChange("create_constraint", c.name, c.entity_type, c.label, c.properties, c.kind,
                              c.property_types) for c in constraints]
-    changes += [SchemaChange("create_trigger", t.name, statement=t.statement, event=t.event, phase=t.phase,
-                             security=t.security, owner=t.owner) for t in storage.schema.triggers.values()]
+    changes += [trigger.change() for trigger in storage.schema.triggers.values()]
     return changes
 
 

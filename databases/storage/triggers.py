@@ -38,6 +38,12 @@ class Trigger:
     def of(cls, change: "SchemaChange") -> "Trigger":
         return cls(change.name, change.statement, change.event, change.phase, change.security, change.owner)
 
+    def change(self) -> "SchemaChange":
+        """The schema change that creates this trigger."""
+        from graphplex.databases.storage.schema import SchemaChange  # the schema module imports this one
+        return SchemaChange(CREATE_TRIGGER, self.name, statement=self.statement, event=self.event, phase=self.phase,
+                            security=self.security, owner=self.owner)
+
 
 def check_trigger_change(names: set[str], change: "SchemaChange") -> None:
     """Raises Memgraph's error for `change` against the trigger `names` the transaction would leave."""

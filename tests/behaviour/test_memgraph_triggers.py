@@ -282,3 +282,16 @@ def test_a_definer_trigger_runs_with_its_owners_privileges_an_invoker_one_with_t
             run(bob, "CREATE (:Person)")
         assert caught.value.code == "Neo.ClientError.Security.Forbidden"
     assert admin.run("MATCH (p:Person) RETURN count(p)").value() == [1]
+
+
+def test_triggers_stay_through_a_change_of_storage_mode(tmp_path):
+    with DBMS.open(tmp_path) as dbms, dbms.session() as session:
+        run(session, "CREATE TRIGGER stamp ON () CREATE BEFORE COMMIT EXECUTE "
+                     "UNWIND createdVertices AS v SET v.stamped = true", "STORAGE MODE ON_DISK_TRANSACTIONAL")
+        assert session.run("SHOW TRIGGERS").value() == ["stamp"]
+        run(session, "CREATE (:P)")
+        assert session.run("MATCH (p:P) RETURN p.stamped").value() == [True]
+    with DBMS.open(tmp_path) as dbms, dbms.session() as session:
+        assert session.run("SHOW TRIGGERS").value() == ["stamp"]
+        run(session, "MATCH (p:P) DELETE p", "STORAGE MODE IN_MEMORY_ANALYTICAL")
+        assert session.run("SHOW TRIGGERS").value() == ["stamp"]
