@@ -129,7 +129,8 @@ def test_mg_procedures_and_mg_functions_list_them_with_memgraphs_columns(loaded,
         builtin = session.run("CALL mg.procedures() YIELD name, is_editable WHERE name = 'mg.load' "
                               "RETURN is_editable").single()[0]
         assert builtin is False
-        functions = session.run("CALL mg.functions() YIELD name, signature, path, is_editable WHERE NOT name STARTS WITH 'apoc.' RETURN *").data()
+        functions = session.run("CALL mg.functions() YIELD name, signature, path, is_editable "
+                                "WHERE NOT name STARTS WITH 'apoc.' RETURN *").data()
         assert functions == [{"name": "greet.shout", "signature": "greet.shout(text :: STRING) :: STRING",
                               "path": str((folder / "greetings.py").resolve()), "is_editable": True}]
 
