@@ -113,7 +113,8 @@ def test_created_vertices_edges_and_objects(session):
     assert recorded(session, "UNWIND createdEdges AS e WITH type(e) AS x", "CREATE",
                     "CREATE (:P)-[:R]->(:P)") == [["R"]]
     objects = recorded(session, "UNWIND createdObjects AS o WITH o.event_type + ':' + "
-                       "coalesce(o.vertex.name, type(o.edge)) AS x", "CREATE", "CREATE (:P {name: 'c'})-[:T]->(:P {name: 'd'})")
+                       "coalesce(o.vertex.name, type(o.edge)) AS x", "CREATE",
+                       "CREATE (:P {name: 'c'})-[:T]->(:P {name: 'd'})")
     assert objects == [["created_vertex:c", "created_vertex:d", "created_edge:T"]]
 
 
@@ -135,7 +136,8 @@ def test_set_and_removed_properties_with_old_and_new_values(session):
     run(session, "CREATE (:P {a: 1, b: 2, c: 3})-[:R {w: 1, z: 0}]->(:Q)")
     assert recorded(session, "UNWIND setVertexProperties AS s WITH s.key + '=' + coalesce(toString(s.old), 'null') "
                     "+ '>' + toString(s.new) + ':' + toString(s.vertex.a) AS x", "() UPDATE",
-                    "MATCH (p:P) SET p.a = 10, p.a = 11, p.d = 4, p.c = 3, p.b = null") == [["a=1>11:11", "d=null>4:11"]]
+                    "MATCH (p:P) SET p.a = 10, p.a = 11, p.d = 4, p.c = 3, p.b = null") == \
+        [["a=1>11:11", "d=null>4:11"]]
     assert recorded(session, "UNWIND removedVertexProperties AS r WITH r.key + '=' + toString(r.old) AS x",
                     "() UPDATE", "MATCH (p:P) REMOVE p.d SET p.c = null") == [["c=3", "d=4"]]
     assert recorded(session, "UNWIND setEdgeProperties AS s WITH s.key + '>' + toString(s.new) + type(s.edge) AS x",
@@ -295,3 +297,32 @@ def test_triggers_stay_through_a_change_of_storage_mode(tmp_path):
         assert session.run("SHOW TRIGGERS").value() == ["stamp"]
         run(session, "MATCH (p:P) DELETE p", "STORAGE MODE IN_MEMORY_ANALYTICAL")
         assert session.run("SHOW TRIGGERS").value() == ["stamp"]
+
+
+SLOW = "UNWIND range(1, 50000000) AS i WITH count(i) AS c"
+
+
+def test_a_before_commit_trigger_runs_under_the_transactions_timeout(session):
+    run(session, f"CREATE TRIGGER slow ON () CREATE BEFORE COMMIT EXECUTE {SLOW} CREATE (:Done)")
+    tx = session.begin_transaction(timeout=0.3)
+    tx.run("CREATE (:P)").consume()
+    started = time.monotonic()
+    with pytest.raises(Neo4jError) as caught:
+        tx.commit()
+    assert time.monotonic() - started < 10
+    assert caught.value.code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"
+    assert caught.value.message.startswith("Trigger 'slow' caused the transaction to fail.")
+    assert session.run("MATCH (n) RETURN count(n)").value() == [0]
+
+
+def test_an_after_commit_trigger_is_a_transaction_the_dbms_times_out(caplog):
+    with DBMS.in_memory(transaction_timeout=0.3) as dbms, dbms.session() as session:
+        run(session, f"CREATE TRIGGER slow ON () CREATE AFTER COMMIT EXECUTE {SLOW} CREATE (:Done)",
+            "CREATE TRIGGER quick ON () CREATE AFTER COMMIT EXECUTE CREATE (:Quick)")
+        with caplog.at_level("WARNING", logger="graphplex.triggers"):
+            run(session, "CREATE (:P)")
+            deadline = time.monotonic() + 10
+            while not any("Trigger 'slow' failed" in r.message for r in caplog.records) and time.monotonic() < deadline:
+                time.sleep(0.02)
+        assert any("Trigger 'slow' failed with exception" in record.message for record in caplog.records)
+        assert session.run("MATCH (n) RETURN labels(n)[0] AS l ORDER BY l").value() == ["P", "Quick"]
