@@ -1018,11 +1018,14 @@ class PrivilegeCommand(Statement):
     revoke_kind: str | None = None
 
 
+MEMGRAPH_ALL_PRIVILEGES = "ALL PRIVILEGES"
+
+
 @node
 class MemgraphPrivilegeCommand(Statement):
     """Memgraph's `GRANT|DENY privilege, … TO target` and `REVOKE privilege, … FROM target`: `privileges` are
-    Memgraph's names (`TRANSACTION_MANAGEMENT`, or `ALL PRIVILEGES`), `target` a user or a role (Memgraph grants to
-    either; the security model says how a user holds them)."""
+    Memgraph's names (`TRANSACTION_MANAGEMENT`), or MEMGRAPH_ALL_PRIVILEGES alone; `target` a user or a role
+    (Memgraph grants to either; the security model says how a user holds them)."""
 
     action: str
     privileges: tuple[str, ...]

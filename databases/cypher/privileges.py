@@ -2,6 +2,7 @@
 against the privileges each scope has."""
 from __future__ import annotations
 
+from graphplex.databases.cypher.ast import MEMGRAPH_ALL_PRIVILEGES
 from graphplex.databases.cypher.errors import syntax_error
 
 GRAPH_PRIVILEGES = frozenset({
@@ -67,14 +68,13 @@ MEMGRAPH_PRIVILEGES = frozenset({
     "MULTI_DATABASE_USE", "IMPERSONATE_USER", "PROFILE_RESTRICTION", "PARALLEL_EXECUTION", "SERVER_SIDE_PARAMETERS",
     "SERVER_SIDE_DESCRIPTIONS", "RELOAD_TLS", "COORDINATOR_READ", "COORDINATOR_WRITE",
 })
-MEMGRAPH_ALL = "ALL PRIVILEGES"
 
 
 def memgraph_privilege_names(groups: list[list[str]]) -> tuple[str, ...]:
     """The Memgraph privileges a comma-separated list of words names (`ALL PRIVILEGES` alone, or names of
     `MEMGRAPH_PRIVILEGES`), upper-cased; raises a syntax error for anything else, as a privilege without ON."""
     names = tuple(" ".join(words).upper() for words in groups)
-    if names == (MEMGRAPH_ALL,):
+    if names == (MEMGRAPH_ALL_PRIVILEGES,):
         return names
     for name in names:
         if name not in MEMGRAPH_PRIVILEGES:

@@ -8,7 +8,6 @@ DENY replaces a GRANT, and REVOKE removes both."""
 from __future__ import annotations
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.privileges import MEMGRAPH_ALL
 from graphplex.databases.errors import ClientError
 from graphplex.system_db.security.model import ALL, GRANTED, Rule
 from graphplex.system_db.security.rules import rules_of
@@ -42,7 +41,7 @@ AUXILIARY: dict[str, tuple[ast.Privilege, ...]] = {"CREATE": (_NAMES,), "MERGE":
 def mapped_names(names: tuple[str, ...]) -> tuple[str, ...]:
     """Memgraph's `names`, with ALL PRIVILEGES as every name that has an equivalent; refuses a name with none
     (before anything changes)."""
-    if names == (MEMGRAPH_ALL,):
+    if names == (ast.MEMGRAPH_ALL_PRIVILEGES,):
         return tuple(EQUIVALENTS)
     missing = [name for name in names if name not in EQUIVALENTS]
     if missing:
