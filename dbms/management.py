@@ -16,6 +16,7 @@ from graphplex.databases.errors import ClientError, Neo4jError, error_for_code
 from graphplex.databases.values import Duration
 from graphplex import memgraph_transactions as memgraph
 from graphplex.dialects import MEMGRAPH, NEO4J
+from graphplex.refusals import not_in_multicommand
 
 if TYPE_CHECKING:
     from graphplex.transaction import DBMSTransaction
@@ -86,6 +87,8 @@ def run_management(txn: "DBMSTransaction", statement, parameters: dict) -> tuple
             for database in (list(txn.children) or [txn.database]))
     visible = [t for t in dbms.registry.all() if may(t)]
     if txn.dialect == MEMGRAPH:
+        if not txn.implicit:
+            raise not_in_multicommand("Querying transaction status")
         if show:
             rows = memgraph.show_rows(visible, values, dbms.settings.auth_enabled)
         else:

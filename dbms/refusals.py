@@ -17,6 +17,16 @@ def only_outside_transactions(what: str) -> TransactionError:
                             "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
 
 
+def not_in_multicommand(what: str) -> ClientError:
+    """Memgraph's refusal of a statement it runs only in an implicit transaction (`what` it is, e.g. "Querying
+    transaction status"), worded as its MulticommandTxException."""
+    return ClientError(f"{what} is not allowed in multicommand transactions. A multicommand transaction, also known "
+                       "as an explicit transaction, groups multiple commands into a single atomic operation. Instead, "
+                       "please use an implicit transaction, also known as an auto committing transaction, in order "
+                       "to execute this particular query.",
+                       "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
+
+
 def isolation_level_fixed() -> TransactionError:
     """SET … ISOLATION LEVEL while a transaction is open."""
     return only_outside_transactions("Isolation level cannot be modified")

@@ -64,6 +64,28 @@ def test_a_memgraph_session_terminates_by_memgraph_s_ids_and_its_victim_hears_me
                                                                               "killed": False}]
 
 
+def test_a_memgraph_session_manages_transactions_from_implicit_transactions_only(dbms):
+    with dbms.session(dialect="memgraph") as memgraph, dbms.session() as neo4j:
+        for session in (memgraph, neo4j):
+            with session.begin_transaction() as tx:
+                if session is neo4j:
+                    assert tx.run("SHOW TRANSACTIONS").keys()[0] == "database"
+                    continue
+                with pytest.raises(ClientError) as refused:
+                    tx.run("SHOW TRANSACTIONS").consume()
+                assert refused.value.message.startswith("Querying transaction status is not allowed in multicommand "
+                                                        "transactions.")
+                tx.rollback()
+        memgraph.run("BEGIN").consume()
+        with pytest.raises(ClientError):
+            memgraph.run("TERMINATE TRANSACTIONS '1'").consume()
+        memgraph.run("ROLLBACK").consume()
+        with memgraph.begin_transaction() as tx:
+            tx.run("RETURN 1").consume()
+            beside = memgraph.run("SHOW TRANSACTIONS").data()   # an implicit transaction beside the explicit one
+            assert [row["query"] for row in beside if row["transaction_id"] == tx.id] == [["RETURN 1"]]
+
+
 def test_memgraph_s_transaction_ids_are_strings_of_digits(dbms):
     with dbms.session(dialect="memgraph") as admin:
         with pytest.raises(ClientError) as refused:

@@ -101,7 +101,11 @@ def test_a_memgraph_connection_gets_memgraph_s_statistics(serve):
         summary = driver.execute_query("CREATE (:S {v: 1})").summary
         assert summary.metadata["stats"] == MEMGRAPH_STATS
         assert summary.counters.nodes_created == 1
-        assert driver.execute_query("SHOW TRANSACTIONS").keys == MEMGRAPH_COLUMNS
+        with driver.session() as session:   # an auto-commit transaction: Memgraph refuses it in explicit ones
+            assert session.run("SHOW TRANSACTIONS").keys() == MEMGRAPH_COLUMNS
+        with pytest.raises(neo4j.exceptions.ClientError) as refused:
+            driver.execute_query("SHOW TRANSACTIONS")
+        assert "not allowed in multicommand transactions" in refused.value.message
     with neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=None) as driver:
         summary = driver.execute_query("CREATE (:S {v: 1})").summary
         assert summary.metadata["stats"] == {"nodes-created": 1, "labels-added": 1, "properties-set": 1,
@@ -128,5 +132,5 @@ def test_client_dialect_forces_one_dialect_for_every_connection(serve, forced, p
     assert [column.name for column in cursor.description][:2] == pymgclient_columns
     cursor.fetchall()
     connection.close()
-    with neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=None) as driver:
-        assert driver.execute_query("SHOW TRANSACTIONS").keys[:2] == driver_columns
+    with neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=None) as driver, driver.session() as session:
+        assert session.run("SHOW TRANSACTIONS").keys()[:2] == driver_columns
