@@ -3,6 +3,7 @@ from graphplex.databases.cypher.python_procedures import ProcedureContext, UserR
 from graphplex.databases.cypher.extensions import using_extensions
 from graphplex.databases.cypher.lookup import functions as listed_functions, procedures as listed_procedures
 from graphplex.databases.database import Database, QueryResult
+from graphplex.databases.cypher import triggers
 
 __all__ = ["Database", "ProcedureContext", "QueryResult", "UserRegistry", "function_spec", "listed_functions",
-           "listed_procedures", "procedure_spec", "using_extensions"]
+           "listed_procedures", "procedure_spec", "triggers", "using_extensions"]

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from graphplex.databases import triggers as cypher_triggers
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.triggers import creation_failed, trigger_statement
 from graphplex.databases.errors import ClientError, Neo4jError
-from graphplex.databases.storage import SchemaChange
-from graphplex.databases.storage.triggers import CREATE_TRIGGER, DROP_TRIGGER, Trigger
+from graphplex.databases.storage import CREATE_TRIGGER, DROP_TRIGGER, SchemaChange, Trigger
 from graphplex.system_db import forbidden, roles_text
 
 if TYPE_CHECKING:
@@ -75,7 +74,7 @@ def _check_plannable(txn: "DBMSTransaction", database: str, trigger: Trigger) ->
     """Memgraph plans a trigger's statement when it is created: a syntax error, or a variable its event does not
     offer, fails CREATE TRIGGER."""
     try:
-        statement, text = trigger_statement(trigger)
+        statement, text = cypher_triggers.trigger_statement(trigger)
         txn.dbms.databases[database].plan(text, statement)
     except Neo4jError as error:
-        raise creation_failed(trigger, error) from error
+        raise cypher_triggers.creation_failed(trigger, error) from error

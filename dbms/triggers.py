@@ -13,7 +13,7 @@ When the database a transaction writes has triggers, its changes are read once f
 
 Either way the statement is a graph statement of the trigger's database: the statement router's privilege check
 and the write guards are those of the trigger's owner for SECURITY DEFINER (Memgraph's default; the committing
-user when the DBMS has no authentication and so no owner), of the committing user for SECURITY INVOKER. Changes
+user when the DBMS has no authentication and so no owner), of the committing user for SECURITY INVOKER. TriggerChanges
 made by trigger statements fire no trigger."""
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ import threading
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from graphplex.databases import triggers as cypher_triggers
 from graphplex.databases.cypher.classify import classify
-from graphplex.databases.cypher.triggers import adapted, fires, parameters, trigger_statement
 from graphplex.databases.errors import Neo4jError, error_for_code
-from graphplex.databases.storage.triggers import AFTER_COMMIT, BEFORE_COMMIT, Changes, Trigger, changes_of
+from graphplex.databases.storage import AFTER_COMMIT, BEFORE_COMMIT, Trigger, TriggerChanges, changes_of
 from graphplex.authorization import install_guards
 from graphplex.nested_statements import TransactionStatements
 from graphplex.procedure_host import ProcedureHost
@@ -47,14 +47,13 @@ def before_commit(txn: "DBMSTransaction") -> Callable[[], None] | None:
     database = txn.writer
     if database is None or database == SYSTEM or not txn.fires_triggers:
         return None
+    defined = txn.dbms.databases[database].storage.schema.triggers
     child = txn.children.get(database)
-    if child is None or not child.written_entities():
+    if not defined or child is None:  # no trigger, or a bulk load (its batches committed already)
         return None
-    triggers = sorted(txn.dbms.databases[database].storage.schema.triggers.values(), key=lambda t: t.name)
-    if not triggers:
-        return None
+    triggers = sorted(defined.values(), key=lambda t: t.name)
     changes = changes_of(child)
-    fired = [trigger for trigger in triggers if fires(trigger.event, changes)]
+    fired = [trigger for trigger in triggers if cypher_triggers.fires(trigger.event, changes)]
     for trigger in fired:
         if trigger.phase == BEFORE_COMMIT:
             _run_before_commit(txn, database, child, trigger, changes)
@@ -66,7 +65,7 @@ def before_commit(txn: "DBMSTransaction") -> Callable[[], None] | None:
                                                                                invoker))
 
 
-def _run_before_commit(txn: "DBMSTransaction", database: str, child, trigger: Trigger, changes: Changes) -> None:
+def _run_before_commit(txn: "DBMSTransaction", database: str, child, trigger: Trigger, changes: TriggerChanges) -> None:
     principal = _principal(txn.dbms, trigger, txn.principal)
     try:
         request = _request(trigger, changes)
@@ -79,7 +78,7 @@ def _run_before_commit(txn: "DBMSTransaction", database: str, child, trigger: Tr
                                          f"Exception: {error.message}") from error
 
 
-def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], changes: Changes,
+def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], changes: TriggerChanges,
                       invoker: "Principal") -> None:
     """Each trigger in a DBMS transaction of its own (Memgraph's `RunTriggersAfterCommit`)."""
     from graphplex.transaction import DBMSTransaction  # the coordinator imports this module
@@ -91,19 +90,19 @@ def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], chan
         try:
             request = _request(trigger, changes)
             child = txn.admit_graph(request, database)
-            _execute(txn, database, child, request, adapted(changes, child))
+            _execute(txn, database, child, request, cypher_triggers.adapted(changes, child))
             txn.commit()
         except Neo4jError as error:
             log.warning("Trigger '%s' failed with exception:\n%s", trigger.name, error.message)
             txn.rollback()
 
 
-def _request(trigger: Trigger, changes: Changes) -> Request:
-    statement, text = trigger_statement(trigger)
-    return Request(statement, classify(statement), text, parameters(trigger.event, changes))
+def _request(trigger: Trigger, changes: TriggerChanges) -> Request:
+    statement, text = cypher_triggers.trigger_statement(trigger)
+    return Request(statement, classify(statement), text, cypher_triggers.parameters(trigger.event, changes))
 
 
-def _execute(txn: "DBMSTransaction", database: str, child, request: Request, changes: Changes) -> None:
+def _execute(txn: "DBMSTransaction", database: str, child, request: Request, changes: TriggerChanges) -> None:
     """The trigger's statement on `child`, read to its end; what it deleted stays readable (`last_known`)."""
     result = txn.dbms.databases[database].execute(
         request.text, request.parameters, transaction=child, statement=request.statement, check_statements=False,

@@ -13,7 +13,7 @@ from functools import lru_cache
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.errors import ClientError, Neo4jError
-from graphplex.databases.storage.triggers import Changes, Trigger
+from graphplex.databases.storage.triggers import TriggerChanges, Trigger
 
 CREATED = ("createdVertices", "createdEdges", "createdObjects")
 DELETED = ("deletedVertices", "deletedEdges", "deletedObjects")
@@ -37,7 +37,7 @@ VARIABLES: dict[str, tuple[str, ...]] = {
 PARAMETER_PREFIX = "__trigger_"
 
 
-def fires(event: str, changes: Changes) -> bool:
+def fires(event: str, changes: TriggerChanges) -> bool:
     """Whether a transaction's `changes` fire a trigger of `event` (Memgraph's `ShouldEventTrigger`)."""
     if event == "ANY":
         return bool(changes)
@@ -78,18 +78,18 @@ def creation_failed(trigger: Trigger, error: Neo4jError) -> ClientError:
                        "Neo.ClientError.Statement.SemanticError")
 
 
-def parameters(event: str, changes: Changes) -> dict:
+def parameters(event: str, changes: TriggerChanges) -> dict:
     """The values of the variables `event` offers, as parameters of the trigger's statement (Memgraph's
     `TriggerContext::GetTypedValue`)."""
     return {PARAMETER_PREFIX + name: _VALUES[name](changes) for name in VARIABLES[event]}
 
 
-def _created_objects(changes: Changes) -> list[dict]:
+def _created_objects(changes: TriggerChanges) -> list[dict]:
     return ([{"event_type": "created_vertex", "vertex": v} for v in changes.created_vertices]
             + [{"event_type": "created_edge", "edge": e} for e in changes.created_edges])
 
 
-def _deleted_objects(changes: Changes) -> list[dict]:
+def _deleted_objects(changes: TriggerChanges) -> list[dict]:
     return ([{"event_type": "deleted_vertex", "vertex": v} for v in changes.deleted_vertices]
             + [{"event_type": "deleted_edge", "edge": e} for e in changes.deleted_edges])
 
@@ -116,19 +116,19 @@ def _labels(records: list, event_type: str) -> list[dict]:
     return [{"event_type": event_type, "vertex": vertex, "label": label} for vertex, label in records]
 
 
-def _updated_vertices(changes: Changes) -> list[dict]:
+def _updated_vertices(changes: TriggerChanges) -> list[dict]:
     return (_set("vertex", changes.set_vertex_properties, "set_vertex_property")
             + _removed("vertex", changes.removed_vertex_properties, "removed_vertex_property")
             + _labels(changes.set_vertex_labels, "set_vertex_label")
             + _labels(changes.removed_vertex_labels, "removed_vertex_label"))
 
 
-def _updated_edges(changes: Changes) -> list[dict]:
+def _updated_edges(changes: TriggerChanges) -> list[dict]:
     return (_set("edge", changes.set_edge_properties, "set_edge_property")
             + _removed("edge", changes.removed_edge_properties, "removed_edge_property"))
 
 
-def _updated_objects(changes: Changes) -> list[dict]:
+def _updated_objects(changes: TriggerChanges) -> list[dict]:
     # Memgraph's order: set vertex and edge properties, removed ones, then labels.
     return (_set("vertex", changes.set_vertex_properties, "set_vertex_property")
             + _set("edge", changes.set_edge_properties, "set_edge_property")
@@ -157,7 +157,7 @@ _VALUES = {
 }
 
 
-def adapted(changes: Changes, txn) -> Changes:
+def adapted(changes: TriggerChanges, txn) -> TriggerChanges:
     """`changes` for another transaction of the same database (an AFTER COMMIT trigger's): each entity that still
     exists as that transaction finds it (the on-disk engine loads its own objects), the others left out, and the
     deleted ones as they were deleted (Memgraph's `AdaptForAccessor`)."""
@@ -174,7 +174,7 @@ def adapted(changes: Changes, txn) -> Changes:
             if current is not None:
                 out.append((current, *rest))
         return out
-    return Changes(live(changes.created_vertices), live(changes.created_edges), list(changes.deleted_vertices),
+    return TriggerChanges(live(changes.created_vertices), live(changes.created_edges), list(changes.deleted_vertices),
                    list(changes.deleted_edges), live_records(changes.set_vertex_properties),
                    live_records(changes.set_edge_properties), live_records(changes.removed_vertex_properties),
                    live_records(changes.removed_edge_properties), live_records(changes.set_vertex_labels),

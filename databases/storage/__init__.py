@@ -12,8 +12,12 @@ from graphplex.databases.storage.schema import SchemaChange
 from graphplex.databases.storage.storage import Storage
 from graphplex.databases.storage.transaction import Transaction
 from graphplex.databases.storage.transaction_state import BOTH, IN, OUT, Status
+from graphplex.databases.storage.triggers import (
+    AFTER_COMMIT, BEFORE_COMMIT, CREATE_TRIGGER, DROP_TRIGGER, Trigger, TriggerChanges, changes_of,
+)
 
 __all__ = [
     "StorageEngine", "StorageTransaction", "TransactionHooks", "Storage", "Transaction", "Status", "IsolationLevel", "StorageMode", "ANALYTICAL_ISOLATION_MESSAGE", "Vertex", "Edge", "Version", "ONLY_SNAPSHOT_ISOLATION", "SchemaChange", "Constraint",
     "PropertyIndex", "CONSTRAINT_CHECKING", "check_constraint_checking", "NODE", "RELATIONSHIP", "UNIQUENESS", "KEY", "EXISTENCE", "PROPERTY_TYPE", "OUT", "IN", "BOTH",
+    "Trigger", "TriggerChanges", "changes_of", "CREATE_TRIGGER", "DROP_TRIGGER", "BEFORE_COMMIT", "AFTER_COMMIT",
 ]

@@ -63,7 +63,7 @@ def record_trigger_change(names: set[str], change: "SchemaChange") -> None:
 
 
 @dataclass
-class Changes:
+class TriggerChanges:
     """What a transaction changed, as Memgraph's triggers see it: the graph as the transaction leaves it against the
     graph it started from, at the transaction level (a property set twice is one change from its first value to
     its last; a label added and removed is none; what the transaction created and deleted is neither).
@@ -100,12 +100,12 @@ class Changes:
         return bool(self.set_edge_properties or self.removed_edge_properties)
 
 
-def changes_of(txn) -> Changes:
+def changes_of(txn) -> TriggerChanges:
     """The changes of an open storage transaction of either engine, read from its own versions: each entity it
     wrote has one own version on top of the version its snapshot saw (`older`, None for one it created). Walked
     only when a trigger may need them, at commit: a transaction of a database without triggers pays nothing."""
     own = txn.info
-    changes = Changes()
+    changes = TriggerChanges()
     for entity in txn.written_entities():
         mine = entity.head
         while mine is not None and mine.owner is not own:  # versions stacked on ours (analytical mode)
@@ -126,7 +126,7 @@ def changes_of(txn) -> Changes:
     return changes
 
 
-def _updates(changes: Changes, entity, vertex: bool, before: Version, after: Version) -> None:
+def _updates(changes: TriggerChanges, entity, vertex: bool, before: Version, after: Version) -> None:
     old, new = before.props, after.props
     set_properties = changes.set_vertex_properties if vertex else changes.set_edge_properties
     removed = changes.removed_vertex_properties if vertex else changes.removed_edge_properties
