@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from graphplex.databases import triggers as cypher_triggers
 from graphplex.databases.cypher.classify import classify
-from graphplex.databases.errors import Neo4jError, error_for_code
+from graphplex.databases.errors import AuthError, Neo4jError, error_for_code
 from graphplex.databases.storage import AFTER_COMMIT, BEFORE_COMMIT, Trigger, TriggerChanges, changes_of
 from graphplex.authorization import install_guards
 from graphplex.nested_statements import TransactionStatements
 from graphplex.procedure_host import ProcedureHost
 from graphplex.routing import Request, route_for
-from graphplex.system_db import SYSTEM
+from graphplex.system_db import SYSTEM, forbidden
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -66,8 +66,8 @@ def before_commit(txn: "DBMSTransaction") -> Callable[[], None] | None:
 
 
 def _run_before_commit(txn: "DBMSTransaction", database: str, child, trigger: Trigger, changes: TriggerChanges) -> None:
-    principal = _principal(txn.dbms, trigger, txn.principal)
     try:
+        principal = _principal(txn.dbms, trigger, txn.principal)
         request = _request(trigger, changes)
         route_for(request.statement).authorize(principal, request, database)
         txn.check_access_mode(database)
@@ -85,7 +85,11 @@ def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], chan
     for trigger in triggers:
         if dbms.closed:
             return
-        txn = DBMSTransaction(dbms, database, principal=_principal(dbms, trigger, invoker))
+        try:
+            txn = DBMSTransaction(dbms, database, principal=_principal(dbms, trigger, invoker))
+        except Neo4jError as error:
+            log.warning("Trigger '%s' failed with exception:\n%s", trigger.name, error.message)
+            continue
         txn.fires_triggers = False
         try:
             request = _request(trigger, changes)
@@ -115,7 +119,11 @@ def _principal(dbms: "DBMS", trigger: Trigger, invoker: "Principal") -> "Princip
     """Whose privileges the trigger runs with: its owner's for SECURITY DEFINER, the invoker's otherwise (and
     when it has no owner: created without authentication)."""
     if trigger.security == "DEFINER" and trigger.owner is not None and dbms.settings.auth_enabled:
-        return dbms.security.principal(trigger.owner)
+        try:
+            return dbms.security.principal(trigger.owner)
+        except AuthError as missing:  # the owner was dropped since
+            raise forbidden(f"The owner of trigger '{trigger.name}' is not authorized to execute the query!") \
+                from missing
     return invoker
 
 

@@ -13,7 +13,8 @@ from functools import lru_cache
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.errors import ClientError, Neo4jError
-from graphplex.databases.storage.triggers import TriggerChanges, Trigger
+from graphplex.databases.storage.records import Vertex
+from graphplex.databases.storage.triggers import Trigger, TriggerChanges
 
 CREATED = ("createdVertices", "createdEdges", "createdObjects")
 DELETED = ("deletedVertices", "deletedEdges", "deletedObjects")
@@ -162,7 +163,7 @@ def adapted(changes: TriggerChanges, txn) -> TriggerChanges:
     exists as that transaction finds it (the on-disk engine loads its own objects), the others left out, and the
     deleted ones as they were deleted (Memgraph's `AdaptForAccessor`)."""
     def found(entity):
-        return txn.vertex(entity.gid) if type(entity).__name__ == "Vertex" else txn.edge(entity.gid)
+        return txn.vertex(entity.gid) if isinstance(entity, Vertex) else txn.edge(entity.gid)
 
     def live(entities: list) -> list:
         return [e for e in (found(entity) for entity in entities) if e is not None]

@@ -326,3 +326,16 @@ def test_an_after_commit_trigger_is_a_transaction_the_dbms_times_out(caplog):
                 time.sleep(0.02)
         assert any("Trigger 'slow' failed with exception" in record.message for record in caplog.records)
         assert session.run("MATCH (n) RETURN labels(n)[0] AS l ORDER BY l").value() == ["P", "Quick"]
+
+
+def test_a_definer_trigger_whose_owner_is_gone_fails_as_memgraphs(secure, admin):
+    with user_session(secure, admin, "carl", "GRANT ALL DATABASE PRIVILEGES ON DATABASE *",
+                      "GRANT ALL GRAPH PRIVILEGES ON GRAPH *") as carl:
+        run(carl, "CREATE TRIGGER t ON () CREATE BEFORE COMMIT EXECUTE UNWIND createdVertices AS v SET v.x = 1")
+    run(admin, "DROP USER carl")
+    with pytest.raises(ClientError) as caught:
+        run(admin, "CREATE (:P)")
+    assert caught.value.code == "Neo.ClientError.Security.Forbidden"
+    assert caught.value.message == ("Trigger 't' caused the transaction to fail.\nException: The owner of trigger 't' "
+                                    "is not authorized to execute the query!")
+    run(admin, "DROP TRIGGER t", "CREATE (:P)")
