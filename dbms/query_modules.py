@@ -158,8 +158,9 @@ def register_mg_procedures(modules: QueryModules) -> None:
                    "path": str(path or ""), "is_editable": _editable(path)}
 
     def functions(ctx: ProcedureContext) -> Iterator[FunctionRow]:
-        """Lists the user-defined functions this DBMS runs (its own, APOC's): Memgraph lists its modules'
-        functions, not the language's."""
+        """Lists the user-defined functions this DBMS runs (its own, APOC's).
+
+        Memgraph lists its modules' functions, not the language's."""
         for spec, user_defined in listed_functions(dbms.extensions):
             if not user_defined:
                 continue

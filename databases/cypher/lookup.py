@@ -95,9 +95,9 @@ class LazyRegistry(Registry):
 
 
 def _load_built_in_procedures() -> None:
-    """The built-in procedures register when their modules are imported; the algorithms are a module whose
-    `register(module)` declares them, as a query module does (imported here, not at start: they pull in the
-    planner's modules)."""
+    """The built-in procedures with explicit specs register when their modules are imported; `dbms.components`
+    and the algorithms are declared by `register(module)`, as a query module's are (imported here, not at start:
+    they pull in the planner's modules)."""
     global _procedures_loaded
     if _procedures_loaded:
         return
@@ -105,6 +105,7 @@ def _load_built_in_procedures() -> None:
         if not _procedures_loaded:
             from graphplex.databases.cypher import algorithms, builtin_procedures  # noqa: F401
             from graphplex.databases.cypher.python_procedures import Module
+            builtin_procedures.register(Module("dbms", BUILT_INS))
             algorithms.register(Module("algorithms", BUILT_INS))
             _procedures_loaded = True
 
