@@ -10,12 +10,13 @@ user needs to shape the whole schema of the database: CREATE TRIGGER needs CREAT
 INDEX and SHOW CONSTRAINT."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from graphplex.databases import triggers as cypher_triggers
 from graphplex.databases.cypher import ast
 from graphplex.databases.errors import ClientError, Neo4jError
-from graphplex.databases.storage import CREATE_TRIGGER, DROP_TRIGGER, SchemaChange, Trigger
+from graphplex.databases.storage import DROP_TRIGGER, SchemaChange, Trigger
 from graphplex.system_db import forbidden, roles_text
 
 if TYPE_CHECKING:
@@ -61,20 +62,26 @@ def run_trigger_command(txn: "DBMSTransaction", request: "Request") -> "Result":
         owner = txn.user if statement.security == "DEFINER" and txn.dbms.settings.auth_enabled else None
         trigger = Trigger(statement.name, statement.statement, statement.event, statement.phase,
                           statement.security, owner)
-        _check_plannable(txn, database, trigger)
-        child.change_schema(SchemaChange(CREATE_TRIGGER, trigger.name, statement=trigger.statement,
-                                         event=trigger.event, phase=trigger.phase, security=trigger.security,
-                                         owner=trigger.owner))
+        used = _check_plannable(txn, database, trigger, request.parameters)
+        child.change_schema(replace(trigger, parameters={name: request.parameters[name] for name in used}
+                                    or None).change())
     else:
         child.change_schema(SchemaChange(DROP_TRIGGER, statement.name))
     return txn.result_of(request, [], [], "s")
 
 
-def _check_plannable(txn: "DBMSTransaction", database: str, trigger: Trigger) -> None:
-    """Memgraph plans a trigger's statement when it is created: a syntax error, or a variable its event does not
-    offer, fails CREATE TRIGGER."""
+def _check_plannable(txn: "DBMSTransaction", database: str, trigger: Trigger, given: dict) -> list[str]:
+    """Memgraph plans a trigger's statement when it is created: a syntax error, a variable its event does not
+    offer, or a parameter CREATE TRIGGER was not given fails it. Returns the parameters the statement uses, whose
+    values the trigger keeps."""
     try:
         statement, text = cypher_triggers.trigger_statement(trigger)
-        txn.dbms.databases[database].plan(text, statement)
+        plan = txn.dbms.databases[database].plan(text, statement)
+        used = sorted(name for name in plan.parameters if not name.startswith(cypher_triggers.PARAMETER_PREFIX))
+        missing = [name for name in used if name not in given]
+        if missing:
+            raise ClientError(f"Expected parameter(s): {', '.join(missing)}",
+                              "Neo.ClientError.Statement.ParameterMissing")
     except Neo4jError as error:
         raise cypher_triggers.creation_failed(trigger, error) from error
+    return used

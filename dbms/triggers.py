@@ -103,7 +103,8 @@ def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], chan
 
 def _request(trigger: Trigger, changes: TriggerChanges) -> Request:
     statement, text = cypher_triggers.trigger_statement(trigger)
-    return Request(statement, classify(statement), text, cypher_triggers.parameters(trigger.event, changes))
+    values = {**(trigger.parameters or {}), **cypher_triggers.parameters(trigger.event, changes)}
+    return Request(statement, classify(statement), text, values)
 
 
 def _execute(txn: "DBMSTransaction", database: str, child, request: Request, changes: TriggerChanges) -> None:

@@ -46,7 +46,7 @@ class LookupIndex:
 @dataclass(frozen=True)
 class SchemaChange:
     """One schema command: `action` is create_index, drop_index, create_constraint or drop_constraint, or
-    create_trigger / drop_trigger (Memgraph's triggers, `storage.triggers`: the last five fields are theirs)."""
+    create_trigger / drop_trigger (Memgraph's triggers, `storage.triggers`: the last six fields are theirs)."""
 
     action: str
     name: str | None = None
@@ -63,6 +63,7 @@ class SchemaChange:
     phase: str = ""
     security: str = ""
     owner: str | None = None
+    parameters: dict | None = None
 
     def schema_text(self) -> str:
         return schema_text(self.entity_type, self.label, self.properties)

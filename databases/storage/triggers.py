@@ -25,7 +25,8 @@ BEFORE_COMMIT, AFTER_COMMIT = "BEFORE COMMIT", "AFTER COMMIT"
 class Trigger:
     """A trigger as `SHOW TRIGGERS` lists it: `event` is Memgraph's event type (ANY, CREATE, () UPDATE, --> DELETE
     …), `phase` BEFORE COMMIT or AFTER COMMIT, `security` DEFINER or INVOKER, `owner` the user who created a
-    DEFINER trigger (None without authentication, and for an INVOKER trigger, as Memgraph keeps it)."""
+    DEFINER trigger (None without authentication, and for an INVOKER trigger, as Memgraph keeps it); `parameters`
+    the values of the parameters its statement uses, as given to CREATE TRIGGER (Memgraph keeps them too)."""
 
     name: str
     statement: str
@@ -33,16 +34,18 @@ class Trigger:
     phase: str
     security: str
     owner: str | None
+    parameters: dict | None = None
 
     @classmethod
     def of(cls, change: "SchemaChange") -> "Trigger":
-        return cls(change.name, change.statement, change.event, change.phase, change.security, change.owner)
+        return cls(change.name, change.statement, change.event, change.phase, change.security, change.owner,
+                   change.parameters)
 
     def change(self) -> "SchemaChange":
         """The schema change that creates this trigger."""
         from graphplex.databases.storage.schema import SchemaChange  # the schema module imports this one
         return SchemaChange(CREATE_TRIGGER, self.name, statement=self.statement, event=self.event, phase=self.phase,
-                            security=self.security, owner=self.owner)
+                            security=self.security, owner=self.owner, parameters=self.parameters)
 
 
 def check_trigger_change(names: set[str], change: "SchemaChange") -> None:

@@ -339,3 +339,20 @@ def test_a_definer_trigger_whose_owner_is_gone_fails_as_memgraphs(secure, admin)
     assert caught.value.message == ("Trigger 't' caused the transaction to fail.\nException: The owner of trigger 't' "
                                     "is not authorized to execute the query!")
     run(admin, "DROP TRIGGER t", "CREATE (:P)")
+
+
+@pytest.mark.parametrize("mode", ["IN_MEMORY_TRANSACTIONAL", "IN_MEMORY_ANALYTICAL", "ON_DISK_TRANSACTIONAL"])
+def test_a_trigger_keeps_the_parameters_it_was_created_with(tmp_path, mode):
+    with DBMS.open(tmp_path, storage_mode=mode) as dbms, dbms.session() as session:
+        with pytest.raises(ClientError) as caught:
+            run(session, "CREATE TRIGGER tag ON () CREATE BEFORE COMMIT EXECUTE "
+                         "UNWIND createdVertices AS v SET v.tag = $tag")
+        assert "Expected parameter(s): tag" in caught.value.message
+        session.run("CREATE TRIGGER tag ON () CREATE BEFORE COMMIT EXECUTE "
+                    "UNWIND createdVertices AS v SET v.tag = $tag, v.low = $limits.low",
+                    tag="first", limits={"low": [1, 2]}, unused=3).consume()
+        session.run("CREATE (:P)", tag="ignored").consume()
+        assert session.run("MATCH (p:P) RETURN p.tag, p.low").values() == [["first", [1, 2]]]
+    with DBMS.open(tmp_path, storage_mode=mode) as dbms, dbms.session() as session:
+        run(session, "MATCH (p:P) DELETE p", "CREATE (:P)")
+        assert session.run("MATCH (p:P) RETURN p.tag").value() == ["first"]
