@@ -1025,11 +1025,13 @@ MEMGRAPH_ALL_PRIVILEGES = "ALL PRIVILEGES"
 class MemgraphPrivilegeCommand(Statement):
     """Memgraph's `GRANT|DENY privilege, … TO target` and `REVOKE privilege, … FROM target`: `privileges` are
     Memgraph's names (`TRANSACTION_MANAGEMENT`), or MEMGRAPH_ALL_PRIVILEGES alone; `target` a user or a role
-    (Memgraph grants to either; the security model says how a user holds them)."""
+    (Memgraph grants to either; the security model says how a user holds them), `target_kind` "USER" or "ROLE"
+    when the statement says which (`TO USER alice`)."""
 
     action: str
     privileges: tuple[str, ...]
     target: str | Parameter
+    target_kind: str | None = None
 
 
 @node

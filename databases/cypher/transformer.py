@@ -155,6 +155,9 @@ class _SecurityTransforms:
     def principals(self, children):
         return tuple(children)
 
+    def typed_grantee(self, children):
+        return _Grantee(children[0].type, children[-1])
+
     def password(self, children):
         child = children[0]
         return unescape_string(str(child)) if isinstance(child, Token) else child
@@ -326,6 +329,14 @@ class _Word:
 
 
 @ast.node
+class _Grantee:
+    """Memgraph's `USER alice` or `ROLE ops` after TO or FROM."""
+
+    kind: str
+    name: object
+
+
+@ast.node
 class _Names:
     value: object
 
@@ -350,6 +361,9 @@ def _is_name(child) -> bool:
 def _privilege_command(action: str, children) -> ast.Statement:
     words, scope = next(c for c in children if isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], list))
     roles = children[-1]
+    grantee = roles if isinstance(roles, _Grantee) else None
+    if grantee is not None:
+        roles = (grantee.name,)
     texts = [w.text.upper() for w in words if isinstance(w, _Word)]
     revoke_kind = None
     if action == "REVOKE" and texts and texts[0] in ("GRANT", "DENY") and scope is not None:
@@ -362,8 +376,13 @@ def _privilege_command(action: str, children) -> ast.Statement:
                           if isinstance(w, (_Word, ast.Parameter)))
             if not names:
                 raise CypherSyntaxError("Invalid input: expected the roles to grant")
+            if grantee is not None and grantee.kind != "USER":
+                raise CypherSyntaxError("Invalid input 'ROLE': roles are granted to users")
             return (ast.GrantRoles if action == "GRANT" else ast.RevokeRoles)(names, roles)
-        return _memgraph_privilege_command(action, words, roles)
+        return _memgraph_privilege_command(action, words, roles, grantee.kind if grantee is not None else None)
+    if grantee is not None:
+        raise CypherSyntaxError(f"Invalid input '{grantee.kind}': a privilege ON a scope is granted to roles, "
+                                "named without USER or ROLE")
     properties = next((w.value for w in words if isinstance(w, _Option) and w.name == "properties"), None)
     users = next((w.value for w in words if isinstance(w, _Option) and w.name == "users"), None)
     plain = [w.text for w in words if isinstance(w, _Word)]
@@ -375,7 +394,7 @@ def _privilege_command(action: str, children) -> ast.Statement:
                                                       properties, qualifier), roles, revoke_kind)
 
 
-def _memgraph_privilege_command(action: str, words, targets) -> ast.MemgraphPrivilegeCommand:
+def _memgraph_privilege_command(action: str, words, targets, kind: str | None) -> ast.MemgraphPrivilegeCommand:
     """Memgraph's form: a comma-separated list of its privileges (or ALL PRIVILEGES) and one user or role."""
     groups: list[list[str]] = [[]]
     for word in words:
@@ -388,7 +407,7 @@ def _memgraph_privilege_command(action: str, words, targets) -> ast.MemgraphPriv
     names = memgraph_privilege_names(groups)
     if len(targets) != 1:
         raise CypherSyntaxError(f"Invalid input: Memgraph's {action} of {', '.join(names)} names one user or role")
-    return ast.MemgraphPrivilegeCommand(action, names, targets[0])
+    return ast.MemgraphPrivilegeCommand(action, names, targets[0], kind)
 
 
 class _AdministrationTransforms:

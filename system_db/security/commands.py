@@ -239,19 +239,20 @@ class SecurityCommands:
         name = text(statement.target, parameters, "user or role name")
         names = mapped_names(statement.privileges)
         if statement.action == "REVOKE":
-            if not self._holds(txn, name, create=False):
+            if not self._holds(txn, name, statement.target_kind, create=False):
                 return 0
             return self.store.remove_rules(txn, revoked_rules(names, name, self.store.rules(txn, {name})), None)
         access, replaced = (GRANTED, DENIED) if statement.action == "GRANT" else (DENIED, GRANTED)
-        self._holds(txn, name, create=True)
+        self._holds(txn, name, statement.target_kind, create=True)
         rules = granted_rules(names, access, name)
         return self.store.remove_rules(txn, rules, replaced) + self.store.add_rules(txn, rules)
 
-    def _holds(self, txn, name: str, create: bool) -> bool:
+    def _holds(self, txn, name: str, kind: str | None, create: bool) -> bool:
         """Whether the role `name` that holds Memgraph's grants to `name` is there: a user's own role (of the
-        user's name, created and assigned to them when `create`), else the role `name`."""
-        if self.store.user(txn, name) is None:
-            if self.store.role_exists(txn, name):
+        user's name, created and assigned to them when `create`), else the role `name`; `kind` USER or ROLE
+        looks for that one only."""
+        if kind == "ROLE" or self.store.user(txn, name) is None:
+            if kind != "USER" and self.store.role_exists(txn, name):
                 return True
             raise not_found(f"User or role '{name}' doesn't exist.")
         if create:

@@ -137,6 +137,27 @@ def test_an_unknown_user_or_role_is_refused(secure, admin):
         admin.run("GRANT TRANSACTION_MANAGEMENT TO nobody").consume()
 
 
+def test_user_or_role_says_which_is_meant(secure, admin):
+    member(secure, admin, "watcher")
+    admin.run("CREATE ROLE ops").consume()
+    admin.run("GRANT TRANSACTION_MANAGEMENT TO USER watcher").consume()
+    admin.run("GRANT INDEX TO ROLE ops").consume()
+    assert admin.run("SHOW ROLE watcher, ops PRIVILEGES YIELD role, action").data() == [
+        {"role": "ops", "action": "index"}, {"role": "watcher", "action": "transaction_management"}]
+    with pytest.raises(ClientError, match="User or role 'ops' doesn't exist."):
+        admin.run("GRANT INDEX TO USER ops").consume()
+    with pytest.raises(ClientError, match="User or role 'reader_only' doesn't exist."):
+        admin.run("REVOKE INDEX FROM ROLE reader_only").consume()
+    admin.run("REVOKE TRANSACTION_MANAGEMENT FROM USER watcher").consume()
+    admin.run("GRANT ROLE ops TO USER watcher").consume()
+    assert "ops" in admin.run("SHOW USERS YIELD user, roles WHERE user = 'watcher' RETURN roles").single()[0]
+
+
+def test_user_or_role_is_memgraph_s_form_only(secure, admin):
+    with pytest.raises(CypherSyntaxError):
+        admin.run("GRANT MATCH {*} ON GRAPH * TO USER neo4j").consume()
+
+
 def test_a_word_that_is_no_memgraph_privilege_is_a_syntax_error(secure, admin):
     with pytest.raises(CypherSyntaxError, match="SHOWS"):
         admin.run("GRANT SHOWS TO PUBLIC").consume()
