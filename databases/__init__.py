@@ -1,9 +1,11 @@
 """One named graph each: storage, durability and the Cypher engine. Imports nothing of `system_db` or `dbms`."""
-from graphplex.databases.cypher.python_procedures import ProcedureContext, UserRegistry, function_spec, procedure_spec
+from graphplex.databases.cypher.python_procedures import (
+    Module, ProcedureContext, UserRegistry, function_spec, procedure_spec,
+)
 from graphplex.databases.cypher.extensions import using_extensions
 from graphplex.databases.cypher.lookup import functions as listed_functions, procedures as listed_procedures
 from graphplex.databases.database import Database, QueryResult
 from graphplex.databases.cypher import triggers
 
-__all__ = ["Database", "ProcedureContext", "QueryResult", "UserRegistry", "function_spec", "listed_functions",
-           "listed_procedures", "procedure_spec", "triggers", "using_extensions"]
+__all__ = ["Database", "Module", "ProcedureContext", "QueryResult", "UserRegistry", "function_spec",
+           "listed_functions", "listed_procedures", "procedure_spec", "triggers", "using_extensions"]

@@ -19,7 +19,7 @@ import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypedDict
 
-from graphplex.databases import ProcedureContext, listed_functions, listed_procedures, procedure_spec
+from graphplex.databases import Module, ProcedureContext, listed_functions, listed_procedures, procedure_spec
 from graphplex.databases.errors import ClientError, Neo4jError
 
 if TYPE_CHECKING:
@@ -29,32 +29,27 @@ REGISTRATION_FAILED = "Neo.ClientError.Procedure.ProcedureRegistrationFailed"
 log = logging.getLogger(__name__)
 
 
-class QueryModule:
-    """What a module's `register` receives: the DBMS's decorators, remembering the names the module defines."""
+class QueryModule(Module):
+    """What a module's `register` receives: a `Module` (as the built-in algorithms' is) whose names the DBMS adds
+    and removes (`DBMS.procedure`, `DBMS.unregister_procedure` …), so that it forgets its cached plans."""
 
     def __init__(self, dbms: "DBMS", name: str, path: Path) -> None:
-        self.name = name
+        super().__init__(name, dbms.extensions)
         self.path = path
-        self.procedures: list[str] = []
-        self.functions: list[str] = []
         self._dbms = dbms
 
-    def procedure(self, name: str, mode: str = "READ", **options) -> Callable[[Callable], Callable]:
-        """As `DBMS.procedure`, remembered as this module's."""
-        self.procedures.append(name)
-        return self._dbms.procedure(name, mode, **options)
+    def _add_procedure(self, name: str, impl: Callable, mode: str, description: str | None,
+                       outputs: dict[str, object] | None) -> None:
+        self._dbms.procedure(name, mode, description=description, outputs=outputs)(impl)
 
-    def function(self, name: str, **options) -> Callable[[Callable], Callable]:
-        """As `DBMS.function`, remembered as this module's."""
-        self.functions.append(name)
-        return self._dbms.function(name, **options)
+    def _add_function(self, name: str, impl: Callable, description: str | None) -> None:
+        self._dbms.function(name, description=description)(impl)
 
-    def unregister(self) -> None:
-        """Removes every name this module registered."""
-        for name in self.procedures:
-            self._dbms.unregister_procedure(name)
-        for name in self.functions:
-            self._dbms.unregister_function(name)
+    def _remove_procedure(self, name: str) -> None:
+        self._dbms.unregister_procedure(name)
+
+    def _remove_function(self, name: str) -> None:
+        self._dbms.unregister_function(name)
 
 
 class QueryModules:

@@ -268,8 +268,9 @@ class UserRegistry(Registry):
 class Module:
     """What a module's `register(module)` receives: `procedure` and `function` decorators that derive each spec
     from the Python function's annotations (`procedure_spec`, `function_spec`) and add it to `registry`,
-    remembering the names so that `unregister` removes them. The built-in algorithms register through one, as
-    users' query modules do through the DBMS's."""
+    remembering the names so that `unregister` removes them. The built-in ones (`dbms.components`, the
+    algorithms) register through one; users' query modules through the DBMS's kind (`dbms.query_modules`), which
+    adds and removes through the DBMS so that it forgets its cached plans."""
 
     def __init__(self, name: str, registry: Registry) -> None:
         self.name = name
@@ -281,25 +282,38 @@ class Module:
                   outputs: dict[str, object] | None = None) -> Callable[[Callable], Callable]:
         """Declares `impl` as the procedure `name` (see `procedure_spec`)."""
         def add(impl: Callable) -> Callable:
-            self.registry.add_procedure(procedure_spec(name, impl, mode, description, outputs))
             self.procedures.append(name)
+            self._add_procedure(name, impl, mode, description, outputs)
             return impl
         return add
 
     def function(self, name: str, *, description: str | None = None) -> Callable[[Callable], Callable]:
         """Declares `impl` as the function `name` (see `function_spec`)."""
         def add(impl: Callable) -> Callable:
-            self.registry.add_function(function_spec(name, impl, description))
             self.functions.append(name)
+            self._add_function(name, impl, description)
             return impl
         return add
 
     def unregister(self) -> None:
         """Removes every name this module declared."""
         for name in self.procedures:
-            self.registry.remove_procedure(name)
+            self._remove_procedure(name)
         for name in self.functions:
-            self.registry.remove_function(name)
+            self._remove_function(name)
+
+    def _add_procedure(self, name: str, impl: Callable, mode: str, description: str | None,
+                       outputs: dict[str, object] | None) -> None:
+        self.registry.add_procedure(procedure_spec(name, impl, mode, description, outputs))
+
+    def _add_function(self, name: str, impl: Callable, description: str | None) -> None:
+        self.registry.add_function(function_spec(name, impl, description))
+
+    def _remove_procedure(self, name: str) -> None:
+        self.registry.remove_procedure(name)
+
+    def _remove_function(self, name: str) -> None:
+        self.registry.remove_function(name)
 
 
 def _registration_failed(what: str) -> ClientError:
