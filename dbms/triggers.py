@@ -91,6 +91,7 @@ def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], chan
             log.warning("Trigger '%s' failed with exception:\n%s", trigger.name, error.message)
             continue
         txn.fires_triggers = False
+        txn.current_query = trigger.statement  # what SHOW TRANSACTIONS lists while it runs
         try:
             request = _request(trigger, changes)
             child = txn.admit_graph(request, database)

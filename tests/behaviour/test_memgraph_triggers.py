@@ -356,3 +356,22 @@ def test_a_trigger_keeps_the_parameters_it_was_created_with(tmp_path, mode):
     with DBMS.open(tmp_path, storage_mode=mode) as dbms, dbms.session() as session:
         run(session, "MATCH (p:P) DELETE p", "CREATE (:P)")
         assert session.run("MATCH (p:P) RETURN p.tag").value() == ["first"]
+
+
+def test_an_after_commit_trigger_is_listed_and_can_be_terminated(session, caplog):
+    run(session, f"CREATE TRIGGER slow ON () CREATE AFTER COMMIT EXECUTE {SLOW} CREATE (:Done)")
+    statement = f"{SLOW} CREATE (:Done)"
+    with caplog.at_level("WARNING", logger="graphplex.triggers"):
+        run(session, "CREATE (:P)")
+        deadline = time.monotonic() + 10
+        listed = []
+        while not listed and time.monotonic() < deadline:
+            listed = [row["transactionId"] for row in session.run("SHOW TRANSACTIONS")
+                      if row["currentQuery"] == statement]
+        assert listed, "the trigger's transaction is listed while it runs"
+        assert session.run("TERMINATE TRANSACTION $id", id=listed[0]).single()["message"] == \
+            "Transaction terminated."
+        while not any("Trigger 'slow' failed" in r.message for r in caplog.records) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert any("Trigger 'slow' failed with exception" in record.message for record in caplog.records)
+    assert session.run("MATCH (d:Done) RETURN count(d)").value() == [0]
