@@ -375,3 +375,13 @@ def test_an_after_commit_trigger_is_listed_and_can_be_terminated(session, caplog
             time.sleep(0.02)
     assert any("Trigger 'slow' failed with exception" in record.message for record in caplog.records)
     assert session.run("MATCH (d:Done) RETURN count(d)").value() == [0]
+
+
+def test_a_before_commit_trigger_is_held_to_the_transactions_memory_limit():
+    with DBMS.in_memory(transaction_memory_max=2_000_000) as dbms, dbms.session() as session:
+        run(session, "CREATE TRIGGER greedy ON () CREATE BEFORE COMMIT EXECUTE "
+                     "UNWIND range(1, 100000) AS i CREATE (:Copy {i: i, text: 'some text to hold'})")
+        with pytest.raises(Neo4jError) as caught:
+            run(session, "CREATE (:P)")
+        assert caught.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+        assert session.run("MATCH (n) RETURN count(n)").value() == [0]
