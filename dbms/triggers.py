@@ -65,12 +65,12 @@ def before_commit(txn: "DBMSTransaction") -> Callable[[], None] | None:
                                                                                invoker))
 
 
-def _run_before_commit(txn: "DBMSTransaction", database: str, child, trigger: Trigger, changes: TriggerChanges) -> None:
+def _run_before_commit(txn: "DBMSTransaction", database: str, child, trigger: Trigger,
+                       changes: TriggerChanges) -> None:
     try:
         principal = _principal(txn.dbms, trigger, txn.principal)
         request = _request(trigger, changes)
         route_for(request.statement).authorize(principal, request, database)
-        txn.check_access_mode(database)
         with _guards_of(child, principal, database, txn.dbms.databases[database].storage):
             _execute(txn, database, child, request, changes)
     except Neo4jError as error:
@@ -99,7 +99,8 @@ def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], chan
             txn.commit()
         except Neo4jError as error:
             log.warning("Trigger '%s' failed with exception:\n%s", trigger.name, error.message)
-            txn.rollback()
+        finally:
+            txn.rollback()  # nothing to do once committed; else nothing of it stays, and it leaves the registry
 
 
 def _request(trigger: Trigger, changes: TriggerChanges) -> Request:
