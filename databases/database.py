@@ -422,7 +422,7 @@ class QueryResult:
             else:
                 rows = self.plan.rows(ctx)
             if self.plan.memory_limit is not None:
-                rows = within(rows, ctx.txn.memory, self.plan.memory_limit)
+                rows = within(rows, ctx, self.plan.memory_limit, "QUERY MEMORY LIMIT")
             if columns:
                 for row in rows:
                     yield tuple(to_public(row[column], ctx) for column in columns)

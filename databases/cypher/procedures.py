@@ -152,7 +152,7 @@ def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[s
         records = spec.impl(ctx, *values)
         if clause.memory_limit is None:
             return records
-        return within(records, ctx.txn.memory, clause.memory_limit)
+        return within(records, ctx, clause.memory_limit, "PROCEDURE MEMORY LIMIT")
 
     def run(rows, ctx):
         if spec.admin and ctx.host is not None:

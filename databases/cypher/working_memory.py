@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from graphplex.databases.storage.memory import MemoryScope, MemoryTracker, value_bytes
+from graphplex.databases.storage.memory import MemoryScope, value_bytes
+
+MEMGRAPH = "memgraph"   # the dialect of Memgraph's clients (`Host.dialect`)
 
 # What a buffered row costs beside its values: the dict and a slot per column.
 ROW_BYTES = 64
@@ -73,10 +75,12 @@ class Held:
             self.bytes = self.pending = 0
 
 
-def within(rows: Iterator, memory: MemoryTracker, limit: int) -> Iterator:
-    """`rows`, pulled under a `MemoryScope` of `limit` bytes: what producing them allocates (writes, buffers)
-    counts against `limit`, besides the transaction's own limit; what the consumer does between pulls does not."""
-    scope = MemoryScope(limit)
+def within(rows: Iterator, ctx, limit: int, clause: str) -> Iterator:
+    """`rows`, pulled under a `MemoryScope` of `limit` bytes (`clause` names it): what producing them allocates
+    (writes, buffers) counts against `limit`, besides the transaction's own limit; what the consumer does between
+    pulls does not. A statement of a Memgraph session fails in Memgraph's words."""
+    memory = ctx.txn.memory
+    scope = MemoryScope(limit, clause, ctx.host is not None and ctx.host.dialect == MEMGRAPH)
     iterator = iter(rows)
     while True:
         memory.enter(scope)

@@ -38,27 +38,39 @@ def props_bytes(props: dict) -> int:
     return size
 
 
+# The code Memgraph's Bolt server gives its out-of-memory failure (a BasicException: retryable).
+MEMGRAPH_TRANSIENT = "Memgraph.TransientError.MemgraphError.MemgraphError"
+
+
 class MemoryScope:
     """A tighter limit for part of a transaction's work — one statement (Memgraph's `QUERY MEMORY LIMIT`) or one
     procedure's calls (`PROCEDURE MEMORY LIMIT`) — counting only what the tracker allocates while the scope is
     entered: work is pulled lazily, so a scope is entered for each pull and what other work does in between is not
-    its own."""
+    its own. `clause` names it in Neo4j's message; `memgraph` (a session of Memgraph's dialect) fails with
+    Memgraph's message and code instead."""
 
-    __slots__ = ("limit", "spent", "entered_at")
+    __slots__ = ("limit", "clause", "memgraph", "spent", "entered_at")
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, clause: str = "QUERY MEMORY LIMIT", memgraph: bool = False) -> None:
         self.limit = limit
+        self.clause = clause
+        self.memgraph = memgraph
         self.spent = 0          # over the pulls that ended
         self.entered_at = 0     # the tracker's `used` when the current pull began
 
     def check(self, used: int, size: int) -> None:
-        will_be = self.spent + used - self.entered_at + size
-        if will_be > self.limit:
+        current = self.spent + used - self.entered_at
+        if current + size <= self.limit:
+            return
+        if self.memgraph:
             raise TransientError(
                 f"Memory limit exceeded! Attempting to allocate a chunk of {readable_size(size)} which would put "
-                f"the current use to {readable_size(will_be)}, while the maximum allowed size for allocation is "
-                f"set to {readable_size(self.limit)}.",
-                "Neo.TransientError.General.MemoryPoolOutOfMemoryError")
+                f"the current use to {readable_size(current + size)}, while the maximum allowed size for allocation "
+                f"is set to {readable_size(self.limit)}.", MEMGRAPH_TRANSIENT)
+        raise TransientError(
+            f"The allocation of an extra {format_bytes(size)} would use more than the limit "
+            f"{format_bytes(self.limit)}. Currently using {format_bytes(current)}. {self.clause} threshold reached",
+            "Neo.TransientError.General.MemoryPoolOutOfMemoryError")
 
 
 def readable_size(size: int) -> str:

@@ -29,10 +29,19 @@ def dbms():
         yield instance
 
 
-def test_a_query_over_its_memory_limit_fails_with_memgraphs_message_and_changes_nothing(dbms):
+def test_a_query_over_its_memory_limit_fails_and_changes_nothing(dbms):
     with dbms.session() as session, pytest.raises(Neo4jError) as caught:
         session.run(f"{CREATE_MANY} QUERY MEMORY LIMIT 10 KB").consume()
     assert caught.value.code == OUT_OF_MEMORY
+    assert caught.value.message.startswith("The allocation of an extra ")
+    assert caught.value.message.endswith("QUERY MEMORY LIMIT threshold reached")
+    assert count(dbms, "Bulk") == 0
+
+
+def test_a_memgraph_session_fails_with_memgraph_s_message_and_code(dbms):
+    with dbms.session(dialect="memgraph") as session, pytest.raises(Neo4jError) as caught:
+        session.run(f"{CREATE_MANY} QUERY MEMORY LIMIT 10 KB").consume()
+    assert caught.value.code == "Memgraph.TransientError.MemgraphError.MemgraphError"
     assert caught.value.message.startswith("Memory limit exceeded! Attempting to allocate a chunk of ")
     assert caught.value.message.endswith("while the maximum allowed size for allocation is set to 10.00KiB.")
     assert count(dbms, "Bulk") == 0
@@ -86,7 +95,7 @@ def test_a_procedure_over_its_memory_limit_fails_and_changes_nothing(dbms):
         with pytest.raises(Neo4jError) as caught:
             session.run("CALL bulk.make(1000) PROCEDURE MEMORY LIMIT 10 KB YIELD made RETURN made").consume()
         assert caught.value.code == OUT_OF_MEMORY
-        assert caught.value.message.startswith("Memory limit exceeded!")
+        assert "PROCEDURE MEMORY LIMIT threshold reached" in caught.value.message
         assert count(dbms, "Bulk") == 0
         assert session.run("CALL bulk.make(1000) PROCEDURE MEMORY UNLIMITED YIELD made RETURN made").value() == [1000]
         assert session.run("CALL bulk.make(10) PROCEDURE MEMORY LIMIT 1 MB YIELD made RETURN made").value() == [10]
