@@ -103,7 +103,7 @@ def _load_built_in_procedures() -> None:
         return
     with _procedures_lock:
         if not _procedures_loaded:
-            from graphplex.databases.cypher import algorithms, builtin_procedures  # noqa: F401
+            from graphplex.databases.cypher import algorithms, builtin_procedures
             from graphplex.databases.cypher.python_procedures import Module
             builtin_procedures.register(Module("dbms", BUILT_INS))
             algorithms.register(Module("algorithms", BUILT_INS))
@@ -123,6 +123,7 @@ class _BuiltIns(Registry):
 
 
 _procedures_loaded = False
+# Re-entrant: a lookup made while the built-in modules load fails on the half-loaded module instead of hanging.
 _procedures_lock = threading.RLock()
 
 BUILT_INS: Registry = _BuiltIns()
