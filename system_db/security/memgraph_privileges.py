@@ -2,9 +2,9 @@
 the Neo4j privileges that allow the same statements, on every database; the others are refused by name.
 
 Memgraph grants to a user or to a role. graphplex grants only to roles, so a user's own grants are held by a role
-of the user's name, which the first GRANT or DENY to the user creates and assigns to them (`SecurityCommands._holds`). Memgraph
-keeps one state per privilege (granted, denied or neither): a GRANT replaces a DENY of the same privilege and a
-DENY replaces a GRANT, and REVOKE removes both."""
+of the user's name, which the first GRANT or DENY to the user creates and assigns to them
+(`SecurityCommands._holds`). Memgraph keeps one state per privilege (granted, denied or neither): a GRANT replaces
+a DENY of the same privilege and a DENY replaces a GRANT, and REVOKE removes both."""
 from __future__ import annotations
 
 from graphplex.databases.cypher import ast
@@ -67,10 +67,11 @@ def granted_rules(names: tuple[str, ...], access: str, role: str) -> list[Rule]:
 
 def revoked_rules(names: tuple[str, ...], role: str, held: list[Rule]) -> list[Rule]:
     """The rules a REVOKE of Memgraph's `names` (`mapped_names`) from `role` removes (granted or denied), given
-    the rules `held` by the role: a shared privilege stays while another Memgraph privilege that comes with it is held."""
-    rules = _rules((p for name in names for p in EQUIVALENTS[name]), GRANTED, role)
-    held_others = [other for other in EQUIVALENTS if other not in names and AUXILIARY.get(other) and any(
-        stored.same_privilege(rule) for rule in _rules(EQUIVALENTS[other], GRANTED, role) for stored in held)]
-    kept = {p for other in held_others for p in AUXILIARY[other]}
+    the rules `held` by the role: a shared privilege stays while the role is still granted another Memgraph
+    privilege that brings it."""
+    held = set(held)
+    still_granted = [other for other in AUXILIARY if other not in names
+                     and any(rule in held for rule in _rules(EQUIVALENTS[other], GRANTED, role))]
+    kept = {p for other in still_granted for p in AUXILIARY[other]}
     shared = {p for name in names for p in AUXILIARY.get(name, ())} - kept
-    return rules + _rules(shared, GRANTED, role)
+    return _rules((p for name in names for p in EQUIVALENTS[name]), GRANTED, role) + _rules(shared, GRANTED, role)

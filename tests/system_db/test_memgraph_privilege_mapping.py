@@ -33,6 +33,8 @@ def test_a_revoke_keeps_name_management_while_another_privilege_that_brings_it_i
     names = Rule(GRANTED, "NAME MANAGEMENT", "DATABASE", role="w")
     assert names not in revoked_rules(("CREATE",), "w", held)
     assert names in revoked_rules(("CREATE", "SET"), "w", held)
+    denied = granted_rules(("CREATE",), DENIED, "w") + granted_rules(("SET",), GRANTED, "w")
+    assert names in revoked_rules(("SET",), "w", denied)   # a denied CREATE needs no new names
 
 
 def test_all_privileges_is_every_mapped_name():
