@@ -156,11 +156,12 @@ ROUTES: dict[type, Route] = {
     ast.GrantRoles: _administration_route(dbms_privilege("ASSIGN ROLE")),
     ast.RevokeRoles: _administration_route(dbms_privilege("REMOVE ROLE")),
     ast.PrivilegeCommand: _administration_route(check_privilege_command),
+    ast.MemgraphPrivilegeCommand: _administration_route(check_privilege_command),
     ast.ShowPrivileges: _show_route(check_show_privileges),
-}
     ast.CreateTrigger: Route(run_trigger_command, privilege=check_trigger_privilege),
     ast.DropTrigger: Route(run_trigger_command, privilege=check_trigger_privilege),
     ast.ShowTriggers: Route(run_trigger_command, privilege=check_trigger_privilege),
+}
 
 
 def route_for(statement: ast.Statement) -> Route:
