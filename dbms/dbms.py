@@ -232,7 +232,7 @@ class DBMS:
                   outputs: dict[str, object] | None = None) -> Callable[[Callable], Callable]:
         """Decorates `impl(ctx, *arguments)`, a generator of rows, as the procedure `name` of this DBMS (see
         docs/api.md): its signature comes from the annotations; its description is `description`, else the first
-        line of its docstring. One of a built-in's name shadows it in this DBMS (`lookup`'s chain)."""
+        line of its docstring. A built-in procedure's name is refused."""
         def register(impl: Callable) -> Callable:
             self.extensions.add_procedure(procedure_spec(name, impl, mode, description, outputs))
             self._extensions_changed()

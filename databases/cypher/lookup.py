@@ -2,9 +2,9 @@
 
 The chain is (1) the active DBMS's own procedures and functions (`extensions`), (2) the built-in ones (the
 language's functions, the `db.*`, `dbms.*`, `tx.*` procedures and the graph algorithms), (3) APOC's. The first
-registry that has a name answers for it, so a DBMS's own procedure shadows a built-in of the same name in that
-DBMS only. APOC is imported here and nowhere else, the first time an `apoc.` name is asked for or everything is
-listed: a process answering `RETURN 1` never pays for it.
+registry that has a name answers for it; a DBMS may not register a name a built-in or APOC has, so none is in
+two. APOC is imported here and nowhere else, the first time an `apoc.` name is asked for or everything is listed:
+a process answering `RETURN 1` never pays for it.
 
 Neo4j counts every function outside the built-in registry as user-defined (a DBMS's own, APOC's): SHOW USER
 DEFINED FUNCTIONS lists them and EXECUTE FUNCTION governs them; the language's own are neither."""

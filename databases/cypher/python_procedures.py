@@ -25,7 +25,7 @@ from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.functions import FUNCTIONS, FunctionSpec
 from graphplex.databases.cypher.function_catalog import FUNCTION_CATALOG
 from graphplex.databases.cypher.errors import type_error
-from graphplex.databases.cypher.lookup import Registry
+from graphplex.databases.cypher.lookup import APOC, BUILT_INS, Registry
 from graphplex.databases.cypher.procedures import TYPE_CHECKS, ProcedureSpec, _literal
 from graphplex.databases.cypher.results import to_public
 from graphplex.databases.cypher.values import PathValue, type_name
@@ -254,13 +254,18 @@ def function_spec(name: str, impl: Callable, description: str | None = None) -> 
 
 
 class UserRegistry(Registry):
-    """One DBMS's procedures and functions (`extensions.Extensions`), first in `lookup`'s chain: a procedure of a
-    built-in's name shadows it in this DBMS only, until it is removed. A function may not take the name of one of
-    the language's own (Neo4j refuses it, and the planner gives some of them meaning of its own); APOC's may be
-    shadowed like procedures."""
+    """One DBMS's procedures and functions (`extensions.Extensions`), first in `lookup`'s chain. A name a built-in
+    or APOC procedure or function has is refused, as Neo4j refuses a procedure whose name is in use and Memgraph
+    a module that would overwrite a loaded one: a `CALL` means the same in every DBMS of the process."""
+
+    def add_procedure(self, spec: ProcedureSpec) -> None:
+        if any(registry.procedure(spec.name) is not None for registry in (BUILT_INS, APOC)):
+            raise _registration_failed(f"procedure `{spec.name}`: a built-in procedure has that name")
+        super().add_procedure(spec)
 
     def add_function(self, spec: FunctionSpec) -> None:
-        if spec.name.lower() in FUNCTIONS or spec.name.lower() in FUNCTION_CATALOG:
+        if (spec.name.lower() in FUNCTIONS or spec.name.lower() in FUNCTION_CATALOG
+                or any(registry.function(spec.name) is not None for registry in (BUILT_INS, APOC))):
             raise _registration_failed(f"function `{spec.name}`: a built-in function has that name")
         super().add_function(spec)
 

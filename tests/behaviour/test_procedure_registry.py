@@ -21,34 +21,37 @@ class Label(TypedDict):
 
 
 def define_labels(dbms: DBMS) -> None:
-    @dbms.procedure("db.labels", description="Every label, as this DBMS sees it.")
+    @dbms.procedure("my.labels", description="Every label, as this DBMS sees it.")
     def labels(ctx: ProcedureContext) -> Iterator[Label]:
         yield {"label": "mine"}
 
 
-def test_a_user_procedure_shadows_a_built_in_only_in_its_dbms(dbms, session):
-    session.run("CREATE (:Real)").consume()
+def test_a_user_procedure_is_found_only_in_its_dbms_and_may_not_take_a_built_ins_name(dbms, session):
     define_labels(dbms)
     with DBMS.in_memory() as other, other.session() as elsewhere:
-        elsewhere.run("CREATE (:Theirs)").consume()
-        assert session.run("CALL db.labels()").value() == ["mine"]
-        assert elsewhere.run("CALL db.labels()").value() == ["Theirs"]
-    listed = session.run("SHOW PROCEDURES YIELD name, description, signature WHERE name = 'db.labels' "
+        assert session.run("CALL my.labels()").value() == ["mine"]
+        with pytest.raises(Neo4jError) as raised:
+            elsewhere.run("CALL my.labels()").consume()
+        assert raised.value.code == "Neo.ClientError.Procedure.ProcedureNotFound"
+    listed = session.run("SHOW PROCEDURES YIELD name, description, signature WHERE name = 'my.labels' "
                          "RETURN description, signature").data()
     assert listed == [{"description": "Every label, as this DBMS sees it.",
-                       "signature": "db.labels() :: (label :: STRING)"}]
-
-
-def test_unregistering_restores_the_built_in(dbms, session):
+                       "signature": "my.labels() :: (label :: STRING)"}]
+    with pytest.raises(Neo4jError) as raised:
+        dbms.procedure("DB.Labels")(lambda ctx: iter(()))
+    assert raised.value.code == "Neo.ClientError.Procedure.ProcedureRegistrationFailed"
     session.run("CREATE (:Real)").consume()
-    built_in = session.run("SHOW PROCEDURES YIELD name, description WHERE name = 'db.labels' "
-                           "RETURN description").single()[0]
-    define_labels(dbms)
-    assert session.run("CALL db.labels()").value() == ["mine"]
-    assert dbms.unregister_procedure("db.labels") is True
     assert session.run("CALL db.labels()").value() == ["Real"]
-    assert session.run("SHOW PROCEDURES YIELD name, description WHERE name = 'db.labels' "
-                       "RETURN description").value() == [built_in]
+
+
+def test_unregistering_forgets_the_procedure(dbms, session):
+    define_labels(dbms)
+    assert session.run("CALL my.labels()").value() == ["mine"]
+    assert dbms.unregister_procedure("my.labels") is True
+    with pytest.raises(Neo4jError) as raised:
+        session.run("CALL my.labels()").consume()
+    assert raised.value.code == "Neo.ClientError.Procedure.ProcedureNotFound"
+    assert session.run("SHOW PROCEDURES YIELD name WHERE name = 'my.labels' RETURN name").value() == []
 
 
 def test_the_algorithms_are_listed_with_their_signatures_by_show_procedures_and_mg_procedures(session):
@@ -91,9 +94,10 @@ def test_execute_privileges_govern_built_ins_user_procedures_and_apoc_alike(secu
 
     with user_session(secure, admin, "caller", "GRANT ACCESS ON DATABASE *", "GRANT MATCH {*} ON GRAPH *",
                       "DENY EXECUTE PROCEDURE dbms.components ON DBMS", "DENY EXECUTE PROCEDURE db.labels ON DBMS",
+                      "DENY EXECUTE PROCEDURE my.labels ON DBMS",
                       "DENY EXECUTE PROCEDURE apoc.meta.* ON DBMS", "DENY EXECUTE FUNCTION apoc.text.* ON DBMS",
                       "DENY EXECUTE FUNCTION my.* ON DBMS") as s:
-        for statement in ("CALL dbms.components()", "CALL db.labels()", "CALL DB.LABELS()",
+        for statement in ("CALL dbms.components()", "CALL db.labels()", "CALL DB.LABELS()", "CALL my.labels()",
                           "CALL apoc.meta.data()", "RETURN apoc.text.join(['a'], ',')", "RETURN my.twice(2)"):
             with pytest.raises(Forbidden):
                 s.run(statement).consume()

@@ -123,9 +123,14 @@ def test_a_function_returns_one_value_and_is_listed(dbms, session):
         ("Neo.ClientError.Statement.TypeError", "Type mismatch for function my.double: expected INTEGER but was STRING")
 
 
-def test_the_name_of_one_of_the_languages_functions_is_refused(dbms):
+@pytest.mark.parametrize("register", [
+    lambda dbms: dbms.procedure("db.labels", outputs={"label": str})(lambda ctx: iter(())),
+    lambda dbms: dbms.procedure("apoc.meta.data", outputs={"text": str})(lambda ctx: iter(())),
+    lambda dbms: dbms.function("toUpper")(lambda ctx, x: x),
+    lambda dbms: dbms.function("apoc.text.join")(lambda ctx, x: x)])
+def test_a_built_in_or_apoc_name_is_refused(dbms, register):
     with pytest.raises(ClientError) as raised:
-        dbms.function("toUpper")(lambda ctx, x: x)
+        register(dbms)
     assert raised.value.code == "Neo.ClientError.Procedure.ProcedureRegistrationFailed"
 
 

@@ -177,17 +177,16 @@ def test_a_module_that_fails_half_way_registers_nothing(folder):
         assert session.run(OWN_FUNCTIONS).value() == ["greet.shout"]
 
 
-def test_a_modules_procedure_shadows_a_built_in_in_its_dbms_until_the_module_is_gone(folder):
+def test_a_module_may_not_take_a_built_in_name(folder):
     write(folder, "clash", '''
         def register(module):
-            @module.procedure("db.labels", outputs={"label": str})
-            def labels(ctx):
-                yield {"label": "from the module"}
+            @module.procedure("db.labels")
+            def labels(ctx) -> None:
+                pass
         ''')
-    with DBMS.in_memory(query_modules_directory=str(folder)) as dbms, dbms.session() as session, \
-            DBMS.in_memory() as other, other.session() as elsewhere:
-        assert session.run("CALL db.labels()").value() == ["from the module"]
-        assert elsewhere.run("CALL db.labels()").value() == []
-        (folder / "clash.py").unlink()
-        session.run("CALL mg.load_all()").consume()
+    with DBMS.in_memory(query_modules_directory=str(folder)) as dbms, dbms.session() as session:
+        with pytest.raises(ClientError) as raised:
+            session.run("CALL mg.load('clash')").consume()
+        assert raised.value.code == REGISTRATION_FAILED
+        assert "a built-in procedure has that name" in raised.value.message
         assert session.run("CALL db.labels()").value() == []

@@ -29,18 +29,26 @@ def test_the_chain_is_the_dbmss_own_then_the_built_ins_then_apoc():
     assert lookup.chain(None) == [lookup.BUILT_INS, lookup.APOC]
 
 
-def test_the_active_dbmss_procedure_shadows_the_built_in_until_removed():
+def test_the_active_dbmss_procedure_is_found_only_while_active_and_until_removed():
     own = UserRegistry()
-    built_in = lookup.find_procedure("db.labels")
-    own.add_procedure(procedure_spec("DB.Labels", labels))
+    own.add_procedure(procedure_spec("Own.Labels", labels))
     with using_extensions(own):
-        assert lookup.find_procedure("db.labels").impl is not built_in.impl
-    assert lookup.find_procedure("db.labels") is built_in
-    listed = [spec for spec in lookup.procedures(own) if spec.name.lower() == "db.labels"]
-    assert [spec.name for spec in listed] == ["DB.Labels"]
-    assert own.remove_procedure("db.labels") is True
-    with using_extensions(own):
-        assert lookup.find_procedure("db.labels") is built_in
+        assert lookup.find_procedure("own.labels").name == "Own.Labels"
+    with pytest.raises(ClientError):
+        lookup.find_procedure("own.labels")
+    assert [spec.name for spec in lookup.procedures(own) if spec.name.lower() == "own.labels"] == ["Own.Labels"]
+    assert own.remove_procedure("own.labels") is True
+    with using_extensions(own), pytest.raises(ClientError):
+        lookup.find_procedure("own.labels")
+
+
+def test_a_name_a_built_in_or_apoc_has_is_refused():
+    own = UserRegistry()
+    for name in ("DB.Labels", "apoc.meta.data"):
+        with pytest.raises(ClientError) as raised:
+            own.add_procedure(procedure_spec(name, labels))
+        assert raised.value.code == "Neo.ClientError.Procedure.ProcedureRegistrationFailed"
+    assert own.procedures() == []
 
 
 def test_an_unknown_procedure_is_procedure_not_found_and_an_unknown_function_none():
