@@ -98,11 +98,18 @@ def test_trigger_statements_are_refused_in_an_explicit_transaction(session, quer
     tx.rollback()
 
 
-def test_triggers_belong_to_their_database(session, other_db):
+def test_triggers_belong_to_their_database(dbms, session, other_db):
     run(session, "CREATE TRIGGER t ON () CREATE BEFORE COMMIT EXECUTE UNWIND createdVertices AS v SET v.seen = 1")
     run(session, "USE other CREATE (:X)", "CREATE (:X)")
     assert session.run("USE other MATCH (x:X) RETURN x.seen").value() == [None]
     assert session.run("MATCH (x:X) RETURN x.seen").value() == [1]
+    with dbms.session(database=other_db) as other:
+        assert other.run("SHOW TRIGGERS").value() == []
+        run(other, "CREATE TRIGGER t ON () CREATE BEFORE COMMIT EXECUTE UNWIND createdVertices AS v SET v.seen = 2",
+            "CREATE (:Y)")
+        assert other.run("MATCH (y:Y) RETURN y.seen").value() == [2]
+    assert session.run("SHOW TRIGGERS").values() == [
+        ["t", "UNWIND createdVertices AS v SET v.seen = 1", "DEFINER", "() CREATE", "BEFORE COMMIT", None]]
 
 
 # --- the predefined variables -----------------------------------------------------------------------------------
