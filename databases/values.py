@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum, auto
 
 __all__ = ["Duration", "Point", "Kind", "value_kind", "is_storable", "check_storable", "CYPHER_TYPE_NAMES",
-           "cypher_type_name", "java_type_name", "index_key"]
+           "cypher_type_name", "java_type_name", "index_key", "is_orderable_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,29 +40,40 @@ class Point:
 _SCALARS = (bool, int, float, str, bytes, _dt.date, _dt.time, _dt.datetime, Duration, Point)
 
 
-def is_storable(value: object) -> bool:
-    """Whether `value` may be a property value: a scalar, or a homogeneous list of scalars (never null)."""
+def is_storable(value: object, maps: bool = False) -> bool:
+    """Whether `value` may be a property value: a scalar, or a homogeneous list of scalars (never null), as Neo4j
+    stores them. With `maps` (Memgraph's rule) a map of string keys is a value too, at any depth and as the element
+    of a list; its entries may be null, as Memgraph keeps them."""
     if isinstance(value, _SCALARS):
         return True
+    if isinstance(value, dict):
+        return maps and _is_storable_map(value)
     if isinstance(value, (list, tuple)):
         if not value:
             return True
-        kinds = {_list_kind(item) for item in value}
+        kinds = {_list_kind(item, maps) for item in value}
         return len(kinds) == 1 and None not in kinds
     return False
 
 
-def _list_kind(item: object) -> str | None:
-    if isinstance(item, (list, tuple, dict)) or item is None or not isinstance(item, _SCALARS):
+def _is_storable_map(value: dict) -> bool:
+    return all(isinstance(key, str) and (item is None or is_storable(item, True)) for key, item in value.items())
+
+
+def _list_kind(item: object, maps: bool) -> str | None:
+    if isinstance(item, dict):
+        return "MAP" if maps and _is_storable_map(item) else None
+    if isinstance(item, (list, tuple)) or item is None or not isinstance(item, _SCALARS):
         return None
     if isinstance(item, (int, float)) and not isinstance(item, bool):
         return "NUMBER"
     return cypher_type_name(item)
 
 
-def check_storable(key: str, value: object) -> None:
-    """Raises the Neo4j type error for a value that cannot be a property."""
-    if not is_storable(value):
+def check_storable(key: str, value: object, maps: bool = False) -> None:
+    """Raises the Neo4j type error for a value that cannot be a property (`maps`: under Memgraph's rule,
+    `is_storable`)."""
+    if not is_storable(value, maps):
         from graphplex.databases.errors import CypherTypeError
 
         raise CypherTypeError(
@@ -166,6 +177,9 @@ def java_type_name(value: object) -> str:
 _RANK_BOOL, _RANK_NUMBER, _RANK_NAN, _RANK_STRING = 0, 1, 2, 3
 _RANK_DATE, _RANK_LOCAL_TIME, _RANK_TIME, _RANK_LOCAL_DATETIME, _RANK_DATETIME = 4, 5, 6, 7, 8
 _RANK_DURATION, _RANK_POINT, _RANK_LIST, _RANK_BYTES = 9, 10, 11, 12
+# Maps (Memgraph's property values) are equal or not, never ordered: range seeks and predicates skip their group.
+# A null is only ever an entry of such a map.
+_RANK_MAP, _RANK_NULL = 13, 14
 
 
 def index_key(value: object) -> tuple:
@@ -198,9 +212,18 @@ def index_key(value: object) -> tuple:
         return (_RANK_LIST, tuple(index_key(item) for item in value))
     if isinstance(value, bytes):
         return (_RANK_BYTES, value)
+    if isinstance(value, dict):
+        return (_RANK_MAP, tuple(sorted((name, index_key(item)) for name, item in value.items())))
+    if value is None:
+        return (_RANK_NULL,)
     raise TypeError(f"not a storable value: {value!r}")
 
 
 def key_rank(key: tuple) -> int:
     """The type group of an index key (range seeks stay within one group)."""
     return key[0]
+
+
+def is_orderable_key(key: tuple) -> bool:
+    """Whether values of this key's group compare by < and > (not maps, whose comparison is null in Cypher)."""
+    return key[0] != _RANK_MAP

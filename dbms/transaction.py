@@ -26,7 +26,7 @@ from graphplex.nested_statements import TransactionStatements, restricted
 from graphplex.routing import GRAPH, Request, request_for, route_for
 from graphplex.confinement import UNCONFINED
 from graphplex.triggers import before_commit
-from graphplex.dialects import NEO4J
+from graphplex.dialects import MEMGRAPH, NEO4J
 from graphplex.result import Result, ResultSummary
 from graphplex.system_db import SYSTEM, Viewer
 
@@ -382,6 +382,8 @@ class DBMSTransaction:
         limit of a transaction and, for a restricted user, the read filter and write guards."""
         handle = self.dbms.databases[database]
         transaction = handle.begin(self.isolation_level, self.memory_limit)
+        # Memgraph stores maps as property values, Neo4j refuses them: the session's dialect decides.
+        transaction.map_properties = self.dialect == MEMGRAPH
         if database != SYSTEM:
             install_guards(transaction, self.principal, database, handle.storage)
         return transaction

@@ -112,6 +112,8 @@ class StorageTransaction(Protocol):
     # A restricted user's privileges, installed by the coordinator before the first read.
     read_filter: Callable | None
     write_guard: object | None
+    # Whether maps may be property values (Memgraph's rule), set by the coordinator for Memgraph's dialect.
+    map_properties: bool
 
     @property
     def is_open(self) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graphplex.databases.values import index_key
+from graphplex.databases.values import index_key, is_orderable_key
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class RangeBounds:
             return False
         key = index_key(value)
         group = self.group
-        if group is not None and key[0] != group:
+        if (group is not None and key[0] != group) or not is_orderable_key(key):
             return False
         if self.low is not None and (key < self.low or (key == self.low and not self.lower_inclusive)):
             return False

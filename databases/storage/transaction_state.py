@@ -62,6 +62,9 @@ class TransactionState:
         # hides or trims what the user may not see; `write_guard` refuses writes they may not make.
         self.read_filter = None
         self.write_guard = None
+        # Whether maps may be property values (Memgraph's rule, `values.is_storable`): set by whoever begins it for
+        # a session of Memgraph's dialect; Neo4j's refuses them.
+        self.map_properties = False
 
     # --- what the engine provides (contracts.TransactionHooks) ------------------------------------------------
 
@@ -335,7 +338,7 @@ class TransactionState:
 
     def _check_value(self, key: str, value: object) -> None:
         try:
-            check_storable(key, value)
+            check_storable(key, value, self.map_properties)
         except Neo4jError as error:
             self.mark_failed(error)
             raise

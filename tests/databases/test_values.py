@@ -7,7 +7,8 @@ from hypothesis import given, strategies as st
 
 from graphplex.databases.errors import CypherTypeError
 from graphplex.databases.values import (
-    Duration, Kind, Point, check_storable, cypher_type_name, index_key, is_storable, java_type_name, value_kind,
+    Duration, Kind, Point, check_storable, cypher_type_name, index_key, is_orderable_key, is_storable, java_type_name,
+    value_kind,
 )
 
 scalars = st.one_of(st.booleans(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=False), st.text(max_size=8),
@@ -68,6 +69,19 @@ def test_storable_values():
     assert not is_storable([[1]])
     with pytest.raises(CypherTypeError):
         check_storable("k", {"a": 1})
+
+
+def test_memgraphs_rule_stores_maps_at_any_depth_and_in_lists():
+    assert is_storable({"a": {"b": [1, 2], "c": None}}, maps=True) and is_storable([{"a": 1}, {}], maps=True)
+    assert not is_storable({1: "a"}, maps=True) and not is_storable([{"a": 1}, 1], maps=True)
+    assert not is_storable({"a": object()}, maps=True) and not is_storable({"a": [None]}, maps=True)
+    check_storable("k", {"a": 1}, maps=True)
+
+
+def test_maps_have_index_keys_equal_as_in_cypher_but_no_order():
+    assert index_key({"b": 1, "a": "x"}) == index_key({"a": "x", "b": 1.0})
+    assert index_key({"a": 1}) != index_key({"a": 1, "b": None})
+    assert not is_orderable_key(index_key({"a": 1})) and is_orderable_key(index_key([1]))
 
 
 def test_nanosecond_temporal_values_live_beside_the_storage_values():
