@@ -21,6 +21,7 @@ import logging
 import queue
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from graphplex.databases import triggers as cypher_triggers
@@ -95,8 +96,10 @@ def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], chan
         try:
             request = _request(trigger, changes)
             child = txn.admit_graph(request, database)
-            _execute(txn, database, child, request, cypher_triggers.adapted(changes, child))
-            txn.commit()
+            found = cypher_triggers.adapted(changes, child)
+            if cypher_triggers.fires(trigger.event, found):  # not when what fired it is gone (Memgraph's check)
+                _execute(txn, database, child, replace(request, parameters=_parameters(trigger, found)), found)
+                txn.commit()
         except Neo4jError as error:
             log.warning("Trigger '%s' failed with exception:\n%s", trigger.name, error.message)
         finally:
@@ -105,8 +108,12 @@ def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], chan
 
 def _request(trigger: Trigger, changes: TriggerChanges) -> Request:
     statement, text = cypher_triggers.trigger_statement(trigger)
-    values = {**(trigger.parameters or {}), **cypher_triggers.parameters(trigger.event, changes)}
-    return Request(statement, classify(statement), text, values)
+    return Request(statement, classify(statement), text, _parameters(trigger, changes))
+
+
+def _parameters(trigger: Trigger, changes: TriggerChanges) -> dict:
+    """The values the trigger's statement runs with: those it was created with, and its event's variables."""
+    return {**(trigger.parameters or {}), **cypher_triggers.parameters(trigger.event, changes)}
 
 
 def _execute(txn: "DBMSTransaction", database: str, child, request: Request, changes: TriggerChanges) -> None:

@@ -71,9 +71,10 @@ class TriggerChanges:
     graph it started from, at the transaction level (a property set twice is one change from its first value to
     its last; a label added and removed is none; what the transaction created and deleted is neither).
 
-    Updates are those of entities that existed before the transaction and still exist: an entity created by it is
-    only created, one deleted by it only deleted. `last_known` is the state each deleted entity was deleted in, so
-    that a trigger can still read it (as Memgraph lets it)."""
+    Updates are those of entities that existed before the transaction: an entity created by it is only created. One
+    it updated and deleted has both (Memgraph's BEFORE COMMIT triggers see both; its AFTER COMMIT ones, in a later
+    transaction, no longer find it updated: `databases.cypher.triggers.adapted`). `last_known` is the state each
+    deleted entity was deleted in, so that a trigger can still read it (as Memgraph lets it)."""
 
     created_vertices: list = field(default_factory=list)
     created_edges: list = field(default_factory=list)
@@ -122,6 +123,7 @@ def changes_of(txn) -> TriggerChanges:
             if existed:
                 (changes.deleted_vertices if vertex else changes.deleted_edges).append(entity)
                 changes.last_known[entity] = mine
+                _updates(changes, entity, vertex, before, mine)
         elif not existed:
             (changes.created_vertices if vertex else changes.created_edges).append(entity)
         else:

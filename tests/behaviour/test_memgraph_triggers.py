@@ -392,3 +392,21 @@ def test_a_before_commit_trigger_is_held_to_the_transactions_memory_limit():
             run(session, "CREATE (:P)")
         assert caught.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
         assert session.run("MATCH (n) RETURN count(n)").value() == [0]
+
+
+@pytest.mark.parametrize("mode", ["IN_MEMORY_TRANSACTIONAL", "ON_DISK_TRANSACTIONAL"])
+def test_an_after_commit_trigger_works_on_what_its_own_transaction_finds(tmp_path, mode):
+    with DBMS.open(tmp_path, storage_mode=mode) as dbms, dbms.session() as session:
+        run(session, "CREATE (:P {n: 1}), (:Q {n: 1})",
+            "CREATE TRIGGER follow ON () UPDATE AFTER COMMIT EXECUTE "
+            "UNWIND setVertexProperties AS s WITH s.vertex AS v, s.new AS n SET v.copy = n")
+        run(session, "MATCH (p:P) SET p.n = 2", "MATCH (q:Q) SET q.n = 5 DELETE q")
+        assert eventually(session, "MATCH (p:P) RETURN p.copy", [2]) == [2]
+        time.sleep(0.2)
+        assert session.run("MATCH (n) RETURN labels(n)[0], n.n, n.copy").values() == [["P", 2, 2]]
+
+
+def test_a_before_commit_trigger_sees_updates_of_what_the_transaction_then_deleted(session):
+    run(session, "CREATE (:P {n: 1})")
+    assert recorded(session, "UNWIND setVertexProperties AS s WITH s.key + '>' + toString(s.new) AS x",
+                    "() UPDATE", "MATCH (p:P) SET p.n = 2 DELETE p") == [["n>2"]]
