@@ -1,6 +1,7 @@
 """A DBMS's folder of query modules (Memgraph's `--query-modules-directory`): every `*.py` in it is run at start
 and again on `CALL mg.load_all()` / `CALL mg.load('name')`, and `mg.procedures()` / `mg.functions()` list what is
-registered.
+registered. A DBMS with a data directory also loads the modules clients write there (`internal_modules`, Memgraph's
+folder: `module_files`).
 
 A module registers through graphplex's API, not Memgraph's `mgp`: it defines `register(module)` and decorates its
 procedures and functions with `module.procedure(...)` / `module.function(...)`, which take the arguments of
@@ -21,11 +22,13 @@ from typing import TYPE_CHECKING, Callable, Iterator, TypedDict
 
 from graphplex.databases import Module, ProcedureContext, listed_functions, listed_procedures, procedure_spec
 from graphplex.databases.errors import ClientError, Neo4jError
+from graphplex.module_files import register_module_file_procedures
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
 
 REGISTRATION_FAILED = "Neo.ClientError.Procedure.ProcedureRegistrationFailed"
+INTERNAL_MODULES = "internal_modules"  # Memgraph's folder of clients' module files, in the data directory
 log = logging.getLogger(__name__)
 
 
@@ -58,13 +61,16 @@ class QueryModules:
     def __init__(self, dbms: "DBMS", directory: str | None) -> None:
         self.dbms = dbms
         self.directory = Path(directory).resolve() if directory else None
+        # Where clients' module files go (mg.create_module_file): Memgraph's internal_modules folder of the data
+        # directory; an in-memory DBMS has only its query modules directory (None: neither, nowhere to write).
+        self.internal = dbms.path.resolve() / INTERNAL_MODULES if dbms.path is not None else self.directory
         self.loaded: dict[str, QueryModule] = {}
         self._lock = threading.Lock()
 
     def load_all(self) -> None:
-        """Reloads every module of the folder and drops those whose file is gone; one that fails is logged."""
+        """Reloads every module of the folders and drops those whose file is gone; one that fails is logged."""
         with self._lock:
-            present = {path.stem: path for path in sorted(self.directory.glob("*.py"))} if self.directory else {}
+            present = self._present()
             for name in set(self.loaded) - set(present):
                 self.loaded.pop(name).unregister()
             for name, path in present.items():
@@ -75,13 +81,28 @@ class QueryModules:
 
     def load(self, name: str) -> None:
         """Reloads the module `name`; ProcedureRegistrationFailed when it is unknown or fails."""
-        path = self.directory / f"{name}.py" if self.directory and name.isidentifier() else None
         with self._lock:
-            if path is None or not path.is_file():
+            path = self._present().get(name)
+            if path is None:
                 if name in self.loaded:
                     self.loaded.pop(name).unregister()
                 raise ClientError(f"Module '{name}' not found in the query modules directory.", REGISTRATION_FAILED)
             self._load(name, path)
+
+    @property
+    def directories(self) -> list[Path]:
+        """The folders modules load from, in order: the query modules directory, then the internal one."""
+        return list(dict.fromkeys(folder for folder in (self.directory, self.internal) if folder is not None))
+
+    def _present(self) -> dict[str, Path]:
+        """The module files (`*.py` directly in a folder) by module name. A name a former folder has already is
+        logged and left out, as Memgraph refuses to overwrite a loaded module."""
+        present: dict[str, Path] = {}
+        for folder in self.directories:
+            for path in sorted(folder.glob("*.py")):
+                if path.is_file() and present.setdefault(path.stem, path) != path:
+                    log.error("Unable to overwrite an already loaded module %s (%s).", path.stem, path)
+        return present
 
     def path_of(self, name: str, functions: bool = False) -> Path | None:
         """The file of the module that registered the procedure (or function) `name`, if one did."""
@@ -134,7 +155,8 @@ class FunctionRow(TypedDict):
 def register_mg_procedures(modules: QueryModules) -> None:
     """Registers Memgraph's `mg.*` procedures on a new DBMS (before any statement is cached). Loading changes what
     the whole DBMS runs, so `mg.load` and `mg.load_all` are admin procedures (EXECUTE ADMIN PROCEDURES); Memgraph
-    lets any caller run them (its MODULE_WRITE governs editing module files). Listing needs only EXECUTE."""
+    lets any caller run them (its MODULE_WRITE governs editing module files). Listing needs only EXECUTE. The
+    module-file procedures (`module_files`) are registered here too."""
     dbms = modules.dbms
 
     def load_all(ctx: ProcedureContext) -> None:
@@ -166,6 +188,7 @@ def register_mg_procedures(modules: QueryModules) -> None:
     for name, impl, admin in (("mg.load_all", load_all, True), ("mg.load", load, True),
                               ("mg.procedures", procedures, False), ("mg.functions", functions, False)):
         dbms.extensions.add_procedure(dataclasses.replace(procedure_spec(name, impl, "DBMS"), admin=admin))
+    register_module_file_procedures(modules)
 
 
 def _editable(path: Path | None) -> bool:

@@ -30,6 +30,8 @@ EQUIVALENTS: dict[str, tuple[ast.Privilege, ...]] = {
              ast.Privilege("PRIVILEGE MANAGEMENT", _DBMS)),
     "MULTI_DATABASE_EDIT": (ast.Privilege("DATABASE MANAGEMENT", _DBMS),),
     "READ_FILE": (ast.Privilege("LOAD", "LOAD"),),
+    # Writing a module file runs any Python in the server: nothing less than the admin procedures (module_files).
+    "MODULE_WRITE": (ast.Privilege("EXECUTE ADMIN PROCEDURES", _DBMS),),
 }
 # Memgraph has no privilege for new labels, types and property names; Neo4j's NAME MANAGEMENT comes with the
 # privileges that write them. Shared, it is granted with them, never denied with them, and revoked only with the

@@ -127,11 +127,17 @@ def _segment(rule: Rule) -> str:
     if rule.action in ("TRANSACTION MANAGEMENT", "SHOW TRANSACTION", "TERMINATE TRANSACTION"):
         users = ALL if rule.qualifier in (None, ALL) else ",".join(rule.qualifier)
         return f"USER({users})"
-    if rule.action.startswith("EXECUTE"):
+    if _names_callables(rule):
         kind = "FUNCTION" if "FUNCTION" in rule.action else "PROCEDURE"
         names = ALL if rule.qualifier in (None, ALL) else ",".join(rule.qualifier)
         return f"{kind}({names})"
     return "database"
+
+
+def _names_callables(rule: Rule) -> bool:
+    """Whether the rule names procedures or functions (EXECUTE PROCEDURE x.*); EXECUTE ADMIN PROCEDURES names
+    none (Neo4j's `GRANT EXECUTE ADMIN PROCEDURES ON DBMS`, segment `database`)."""
+    return rule.action.startswith("EXECUTE") and rule.action != "EXECUTE ADMIN PROCEDURES"
 
 
 def command_of(rule: Rule, revoke: bool = False) -> str:
@@ -140,7 +146,7 @@ def command_of(rule: Rule, revoke: bool = False) -> str:
     text = f"{rule.action}"
     if rule.action in ("SET LABEL", "REMOVE LABEL"):
         text += " " + (ALL if rule.qualifier in (None, ALL) else ", ".join(_name(q) for q in rule.qualifier))
-    elif rule.action.startswith("EXECUTE"):
+    elif _names_callables(rule):
         text += " " + (ALL if rule.qualifier in (None, ALL) else ", ".join(rule.qualifier))
     elif rule.action in ("TRANSACTION MANAGEMENT", "SHOW TRANSACTION", "TERMINATE TRANSACTION"):
         text += " (" + (ALL if rule.qualifier in (None, ALL) else ", ".join(_name(q) for q in rule.qualifier)) + ")"
