@@ -141,7 +141,7 @@ class PatternPlanner:
         """An (label, key, value expression, conjunct) usable for an equality seek on `node`, or None."""
         candidates = _seek_candidates(node, state)
         for label in labels:
-            for key, value, predicate in candidates:
+            for key, value, predicate in (*candidates, *_nested_seek_candidates(node, state)):
                 if self.storage.indexes.find("NODE", label, (key,)) is not None:
                     return label, key, value, predicate, True
         if candidates:
@@ -471,6 +471,31 @@ def _seek_candidates(node: ast.NodePattern, state: _PlanState) -> list[tuple[str
                         and prop.subject.name == node.variable and free_variables(value) <= state.bound:
                     candidates.append((prop.key, value, predicate))
     return candidates
+
+
+def _nested_seek_candidates(node: ast.NodePattern, state: _PlanState) -> list[tuple[str, ast.Expr, ast.Expr]]:
+    """The `WHERE n.a.b = value` conjuncts on `node` as (dotted path, value, conjunct): only an index of Memgraph's
+    nested property `a.b` answers them (an inline map `{a: {b: …}}` compares the whole map, as in Memgraph)."""
+    candidates = []
+    for predicate in state.pending:
+        if isinstance(predicate, ast.Comparison) and predicate.operators == ("=",):
+            left, right = predicate.operands
+            for prop, value in ((left, right), (right, left)):
+                path = _nested_path(prop, node.variable)
+                if path is not None and free_variables(value) <= state.bound:
+                    candidates.append((path, value, predicate))
+    return candidates
+
+
+def _nested_path(expression: ast.Expr, variable: str) -> str | None:
+    """`a.b.c` for the expression `variable.a.b.c` (two keys or more), else None."""
+    keys = []
+    while isinstance(expression, ast.Property):
+        keys.append(expression.key)
+        expression = expression.subject
+    if len(keys) < 2 or not isinstance(expression, ast.Variable) or expression.name != variable:
+        return None
+    return ".".join(reversed(keys))
 
 
 def _dynamic_label_scan_step(name: str, names_of, any_of: bool, storage, seek) -> Step:

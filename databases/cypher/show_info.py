@@ -3,7 +3,7 @@ clients (its OGM, GQLAlchemy) read to compare the schema they want with the one 
 from __future__ import annotations
 
 from graphplex.databases.cypher.plan import Operator, Plan
-from graphplex.databases.storage import NODE
+from graphplex.databases.storage import NODE, property_value
 
 INDEX_INFO_COLUMNS = ["index type", "label", "property", "count"]
 CONSTRAINT_INFO_COLUMNS = ["constraint type", "label", "properties"]
@@ -54,7 +54,12 @@ def _count(txn, index) -> int:
         entities = txn.vertices_with_label(index.label) if nodes else txn.edges_with_type(index.label)
     else:
         entities = txn.vertices() if nodes else txn.edges()
-    return sum(1 for entity in entities if all(txn.property(entity, key) is not None for key in index.properties))
+    return sum(1 for entity in entities if _has_all(txn.view(entity), index.properties))
+
+
+def _has_all(version, properties: tuple[str, ...]) -> bool:
+    """Whether a version the transaction sees has every property (or nested property `a.b`) of an index."""
+    return version is not None and all(property_value(version.props, key) is not None for key in properties)
 
 
 def constraint_info_rows(txn) -> list[dict]:

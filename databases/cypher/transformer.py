@@ -1293,6 +1293,11 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         index; one already there is no error (Memgraph notes it)."""
         kind = next((c.value for c in children if isinstance(c, _Option) and c.name == "kind"), "RANGE")
         label, *properties = [c for c in children if not isinstance(c, (Token, _Option))]
+        paths = sorted(tuple(p.split(".")) for p in properties)
+        if any(longer[:len(shorter)] == shorter or shorter[:len(longer)] == longer
+               for shorter, longer in zip(paths, paths[1:])):
+            # Memgraph's rule: a property and one nested in it (`a`, `a.b`) would index the same values twice.
+            raise _syntax("Properties cannot be repeated in a composite index.")
         return ast.CreateIndex(None, entity_type, label, tuple(properties), kind, True)
 
     def memgraph_create_edge_index(self, children):
@@ -1347,6 +1352,10 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
 
     def property_path(self, children):
         return children[1]
+
+    def nested_property(self, children):
+        """Memgraph's `a.b.c` of an index: recorded as its dotted path, the name SHOW INDEX INFO shows."""
+        return ".".join(children)
 
     def node_target(self, children):
         return _Option("target", ("NODE", children[1][0]))

@@ -3,7 +3,7 @@ from graphplex.databases.storage.contracts import StorageEngine, StorageTransact
 from graphplex.databases.storage.constraints import (
     CONSTRAINT_CHECKING, EXISTENCE, KEY, PROPERTY_TYPE, UNIQUENESS, Constraint, check_constraint_checking,
 )
-from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
+from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex, property_value
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import ANALYTICAL_ISOLATION_MESSAGE, StorageMode
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
@@ -18,6 +18,6 @@ from graphplex.databases.storage.triggers import (
 
 __all__ = [
     "StorageEngine", "StorageTransaction", "TransactionHooks", "Storage", "Transaction", "Status", "IsolationLevel", "StorageMode", "ANALYTICAL_ISOLATION_MESSAGE", "Vertex", "Edge", "Version", "ONLY_SNAPSHOT_ISOLATION", "SchemaChange", "Constraint",
-    "PropertyIndex", "CONSTRAINT_CHECKING", "check_constraint_checking", "NODE", "RELATIONSHIP", "UNIQUENESS", "KEY", "EXISTENCE", "PROPERTY_TYPE", "OUT", "IN", "BOTH",
+    "PropertyIndex", "property_value", "CONSTRAINT_CHECKING", "check_constraint_checking", "NODE", "RELATIONSHIP", "UNIQUENESS", "KEY", "EXISTENCE", "PROPERTY_TYPE", "OUT", "IN", "BOTH",
     "Trigger", "TriggerChanges", "changes_of", "CREATE_TRIGGER", "DROP_TRIGGER", "BEFORE_COMMIT", "AFTER_COMMIT",
 ]

@@ -19,6 +19,26 @@ NODE = "NODE"
 RELATIONSHIP = "RELATIONSHIP"
 
 
+def property_value(props: dict, name: str) -> object:
+    """The value of the property `name` of a property map; when there is no property of that exact name, `name`
+    may be Memgraph's nested property `a.b.c` (an index's dotted path): the value at that path inside the map
+    values, None where the path leaves the maps."""
+    value = props.get(name)
+    if value is None and "." in name:
+        value = props
+        for step in name.split("."):
+            value = value.get(step) if isinstance(value, dict) else None
+            if value is None:
+                break
+    return value
+
+
+def root_keys(properties: tuple[str, ...]) -> frozenset[str]:
+    """The top-level keys whose writes change what an index on `properties` holds: each property's own name and,
+    for a nested one (`a.b`), the map property it lies in (`a`)."""
+    return frozenset(properties) | {name.split(".", 1)[0] for name in properties}
+
+
 @dataclass(eq=False)
 class PropertyIndex:
     """A range index on one label (or relationship type) and one or more properties."""
@@ -34,15 +54,20 @@ class PropertyIndex:
     # RANGE, TEXT or POINT: what SHOW INDEXES and the clash rules name. Every type keeps the same ordered entries,
     # which serve every seek (a text or point index finds a superset of what Neo4j's would).
     index_type: str = "RANGE"
+    # The property keys whose writes may change an entity's entry (`root_keys`).
+    roots: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.roots = root_keys(self.properties)
 
     def key_of(self, props: dict) -> tuple | None:
         """The entry key of a property map, or None when a property is missing (such entities are not indexed)."""
         if len(self.properties) == 1:
-            value = props.get(self.properties[0])
+            value = property_value(props, self.properties[0])
             return None if value is None else index_key(value)
         values = []
         for name in self.properties:
-            value = props.get(name)
+            value = property_value(props, name)
             if value is None:
                 return None
             values.append(index_key(value))
@@ -154,7 +179,7 @@ class IndexSet:
             else:
                 members[vertex] = None
             for index in self._by_token.get((NODE, label), ()):
-                if key is None or key in index.properties:
+                if key is None or key in index.roots:
                     entry = index.key_of(props)
                     if entry is not None:
                         index.add(vertex, entry)
@@ -167,7 +192,7 @@ class IndexSet:
         else:
             members[edge] = None
         for index in self._by_token.get((RELATIONSHIP, edge.type), ()):
-            if key is None or key in index.properties:
+            if key is None or key in index.roots:
                 entry = index.key_of(version.props)
                 if entry is not None:
                     index.add(edge, entry)

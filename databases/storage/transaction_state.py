@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from graphplex.databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
 from graphplex.databases.storage import constraints as _constraints
 from graphplex.databases.storage.filters import RangeBounds
-from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex
+from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex, property_value
 from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, MemoryTracker, props_bytes, value_bytes
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, has_token
 from graphplex.databases.values import check_storable, index_key
@@ -397,7 +397,8 @@ class TransactionState:
         view = self.view
         for entity in candidates:
             version = view(entity)
-            if version is not None and has_token(entity, version, token) and holds(version.props.get(key)):
+            if version is not None and has_token(entity, version, token) \
+                    and holds(property_value(version.props, key)):
                 yield entity
 
     def vertices_by_property(self, label: str, key: str, value: object) -> Iterator[Vertex]:

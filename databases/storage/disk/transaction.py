@@ -209,12 +209,20 @@ class DiskTransaction(TransactionState):
                                   "JOIN edges d ON d.gid = e.gid WHERE e.name = ? AND e.key = ?", (index.name, key)):
                 yield self._edge_row(row)
         wanted_class = Vertex if index.entity_type == NODE else Edge
-        for entity in tuple(self._own_by_value.get((index.properties[0], wanted), ())):
+        for entity in self._own_candidates(index, wanted):
             if type(entity) is not wanted_class:
                 continue
             loaded = mvcc.snapshot_version(entity)
             if loaded is None or index.key_of(loaded.props) != wanted or not has_token(entity, loaded, index.label):
                 yield entity
+
+    def _own_candidates(self, index: PropertyIndex, wanted: tuple) -> tuple:
+        """The entities this transaction gave a value `index` may hold under `wanted`: noted by value for a
+        property of the entity, every one it wrote for a nested property (`a.b`), which lies inside a map value."""
+        name = index.properties[0]
+        if index.roots == {name}:
+            return tuple(self._own_by_value.get((name, wanted), ()))
+        return tuple(self._written)
 
     def _ordered_candidates(self, entity_type: str, token: str, key: str,
                             seek: Callable[[PropertyIndex], Iterable]) -> Iterable:
