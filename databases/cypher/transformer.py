@@ -1294,8 +1294,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         kind = next((c.value for c in children if isinstance(c, _Option) and c.name == "kind"), "RANGE")
         label, *properties = [c for c in children if not isinstance(c, (Token, _Option))]
         paths = sorted(tuple(p.split(".")) for p in properties)
-        if any(longer[:len(shorter)] == shorter or shorter[:len(longer)] == longer
-               for shorter, longer in zip(paths, paths[1:])):
+        if any(second[:len(first)] == first for first, second in zip(paths, paths[1:])):  # sorted: prefix first
             # Memgraph's rule: a property and one nested in it (`a`, `a.b`) would index the same values twice.
             raise _syntax("Properties cannot be repeated in a composite index.")
         return ast.CreateIndex(None, entity_type, label, tuple(properties), kind, True)
