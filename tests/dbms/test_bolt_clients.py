@@ -1,7 +1,6 @@
 """`graphplex serve` in its own process, with Memgraph's client (pymgclient, Bolt 4.x) and the neo4j driver."""
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 
@@ -9,17 +8,9 @@ import pytest
 
 
 @pytest.fixture
-def served(tmp_path):
-    """A `graphplex serve` process on a free port, with authentication on."""
-    process = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--data-dir", str(tmp_path / "data"),
-                                "--listen", "127.0.0.1:0", "--initial-password", "pw"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    found = re.search(r"bolt://127\.0\.0\.1:(\d+)", line)
-    assert found, (line, process.stderr.read() if process.poll() is not None else "")
-    yield int(found.group(1))
-    process.terminate()
-    assert process.wait(timeout=30) == 0
+def served(serve, tmp_path) -> int:
+    """A `graphplex serve` process of a data directory, with authentication on."""
+    return serve(password="pw", data_dir=tmp_path / "data")
 
 
 def test_pymgclient_with_cypher_level_transactions(served):

@@ -3,27 +3,15 @@
 pymgclient's connect() holds the GIL while it connects."""
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-
 import pytest
 
 mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
 
 
 @pytest.fixture
-def served():
-    """A `graphplex serve --in-memory` process on a free port, its admin `neo4j` with password pw."""
-    process = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory",
-                                "--listen", "127.0.0.1:0", "--initial-password", "pw"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    found = re.search(r"bolt://127\.0\.0\.1:(\d+)", line)
-    assert found, (line, process.stderr.read() if process.poll() is not None else "")
-    yield int(found.group(1))
-    process.terminate()
-    assert process.wait(timeout=30) == 0
+def served(serve) -> int:
+    """A `graphplex serve --in-memory` process, its admin `neo4j` with password pw."""
+    return serve(password="pw")
 
 
 def connect(port: int, user: str, password: str, autocommit: bool = True):

@@ -4,10 +4,6 @@ the neo4j driver on the same server keeps Neo4j's; `--client-dialect` forces one
 runs in its own process: pymgclient's connect() holds the GIL while it connects."""
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-
 import pytest
 
 mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
@@ -16,26 +12,6 @@ neo4j = pytest.importorskip("neo4j")
 MEMGRAPH_COLUMNS = ["username", "transaction_id", "query", "status", "metadata", "start_time", "elapsed_ms"]
 MEMGRAPH_STATS = {"nodes-created": 1, "nodes-deleted": 0, "relationships-created": 0, "relationships-deleted": 0,
                   "labels-added": 1, "labels-removed": 0, "properties-set": 1}
-
-
-@pytest.fixture
-def serve():
-    """Starts `graphplex serve --in-memory --no-auth` with the options given; returns its port."""
-    processes = []
-
-    def start(*options: str) -> int:
-        process = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory", "--no-auth",
-                                    "--listen", "127.0.0.1:0", *options],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        processes.append(process)
-        line = process.stdout.readline()
-        found = re.search(r"bolt://127\.0\.0\.1:(\d+)", line)
-        assert found, (line, process.stderr.read() if process.poll() is not None else "")
-        return int(found.group(1))
-    yield start
-    for process in processes:
-        process.terminate()
-        assert process.wait(timeout=30) == 0
 
 
 def fetch(cursor, query: str, parameters: dict | None = None) -> list[dict]:

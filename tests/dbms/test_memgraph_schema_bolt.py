@@ -3,29 +3,18 @@ them: `SHOW INDEX INFO` and `SHOW CONSTRAINT INFO` rows in Memgraph's columns, i
 dropped by schema, and `degree()`."""
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-
 import pytest
 
 mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
 
 
 @pytest.fixture
-def cursor():
+def cursor(served):
     """A cursor of an autocommit pymgclient connection to a `graphplex serve --in-memory --no-auth` process."""
-    process = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory", "--no-auth",
-                                "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    found = re.search(r"bolt://127\.0\.0\.1:(\d+)", line)
-    assert found, (line, process.stderr.read() if process.poll() is not None else "")
-    connection = mgclient.connect(host="127.0.0.1", port=int(found.group(1)))
+    connection = mgclient.connect(host="127.0.0.1", port=served)
     connection.autocommit = True
     yield connection.cursor()
     connection.close()
-    process.terminate()
-    assert process.wait(timeout=30) == 0
 
 
 def fetch(cursor, query: str) -> list[dict]:

@@ -3,27 +3,11 @@ listed and dropped as Memgraph's clients do, BEFORE COMMIT writes in the client'
 after it, a failing BEFORE COMMIT trigger as the client's error, and the refusal inside an explicit transaction."""
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 import time
 
 import pytest
 
 mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
-
-
-@pytest.fixture
-def served():
-    """The port of a `graphplex serve --in-memory --no-auth` process."""
-    process = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory", "--no-auth",
-                                "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    found = re.search(r"bolt://127\.0\.0\.1:(\d+)", line)
-    assert found, (line, process.stderr.read() if process.poll() is not None else "")
-    yield int(found.group(1))
-    process.terminate()
-    assert process.wait(timeout=30) == 0
 
 
 @pytest.fixture

@@ -2,10 +2,6 @@
 through Memgraph's client (pymgclient) and the neo4j driver."""
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-
 import pytest
 
 MODULE = '''
@@ -22,20 +18,12 @@ def register(module):
 
 
 @pytest.fixture
-def served(tmp_path):
+def served(serve, tmp_path):
     """A `graphplex serve` process without authentication, with a folder holding the module `words`."""
     folder = tmp_path / "modules"
     folder.mkdir()
     (folder / "words.py").write_text(MODULE)
-    process = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory", "--no-auth",
-                                "--listen", "127.0.0.1:0", "--query-modules-directory", str(folder)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    found = re.search(r"bolt://127\.0\.0\.1:(\d+)", line)
-    assert found, (line, process.stderr.read() if process.poll() is not None else "")
-    yield int(found.group(1)), folder
-    process.terminate()
-    assert process.wait(timeout=30) == 0
+    return serve("--query-modules-directory", str(folder)), folder
 
 
 def test_query_modules_through_pymgclient_and_the_neo4j_driver(served):
