@@ -1,6 +1,7 @@
-"""Memgraph's procedures through which clients manage module files themselves (its `mg` module): `mg.get_module_files()`,
-`mg.get_module_file(path)`, `mg.create_module_file(filename, content)`, `mg.update_module_file(path, content)` and
-`mg.delete_module_file(path)`, with Memgraph's outputs, rules and error messages.
+"""Memgraph's procedures through which clients manage module files themselves (its `mg` module):
+`mg.get_module_files()`, `mg.get_module_file(path)`, `mg.create_module_file(filename, content)`,
+`mg.update_module_file(path, content)` and `mg.delete_module_file(path)`, with Memgraph's outputs, rules and error
+messages.
 
 New files go to the internal folder (`QueryModules.internal`: `internal_modules` in the data directory, as
 Memgraph's, or the query modules directory of an in-memory DBMS); any file under one of the module folders may be
@@ -133,6 +134,14 @@ class ModuleFiles:
         return file, max(holders, key=lambda folder: len(folder.parts))
 
 
+def _strings(procedure: str, **arguments: str | None) -> None:
+    """Refuses a null argument, before any change, as Memgraph does (its STRING arguments take no null)."""
+    for position, (name, value) in enumerate(arguments.items()):
+        if value is None:
+            raise ClientError(f"'{procedure}' argument named '{name}' at position {position} must be of type "
+                              "STRING.", CALL_FAILED)
+
+
 def _failed(procedure: str, message: str) -> ClientError:
     """Memgraph's report of a procedure's failure (`mg.get_module_file: The specified file doesn't exist.`)."""
     return ClientError(f"{procedure}: {message}", CALL_FAILED)
@@ -149,18 +158,22 @@ def register_module_file_procedures(modules: "QueryModules") -> None:
 
     def get_module_file(ctx: ProcedureContext, path: str) -> Iterator[ContentRow]:
         """Returns the content of the module file at an absolute path in one of the module folders."""
+        _strings(ctx.name, path=path)
         yield {"content": files.read(ctx.name, path)}
 
     def create_module_file(ctx: ProcedureContext, filename: str, content: str) -> Iterator[PathRow]:
         """Creates a Python module file in the internal module folder and reloads every module."""
+        _strings(ctx.name, filename=filename, content=content)
         yield {"path": str(files.create(ctx.name, filename, content))}
 
     def update_module_file(ctx: ProcedureContext, path: str, content: str) -> None:
         """Replaces the content of a module file of the module folders and reloads every module."""
+        _strings(ctx.name, path=path, content=content)
         files.update(ctx.name, path, content)
 
     def delete_module_file(ctx: ProcedureContext, path: str) -> None:
         """Deletes a module file of the module folders and reloads every module."""
+        _strings(ctx.name, path=path)
         files.delete(ctx.name, path)
 
     for impl in (get_module_files, get_module_file, create_module_file, update_module_file, delete_module_file):

@@ -126,7 +126,8 @@ def test_a_path_must_be_absolute_python_existing_and_in_a_module_folder(tmp_path
     stray.write_text("X = 1\n")
     call = f"CALL mg.{procedure}($path{extra})"
     for path, message in (("shipped.py", "The path should be an absolute path."),
-                          (str(tmp_path / "modules" / "notes.txt"), "The specified file isn't in the supported format."),
+                          (str(tmp_path / "modules" / "notes.txt"),
+                           "The specified file isn't in the supported format."),
                           (str(tmp_path / "modules" / "gone.py"), "The specified file doesn't exist."),
                           (str(stray), "The specified file isn't contained in any of the module directories."),
                           (str(tmp_path / "modules" / ".." / "stray.py"),
@@ -165,9 +166,12 @@ def test_an_in_memory_dbms_writes_to_its_query_modules_directory_and_without_one
         assert session.run("CALL mg.get_module_files()").data() == []
 
 
+def secured(folder) -> DBMS:
+    return DBMS.in_memory(auth_enabled=True, initial_password="secret-1", query_modules_directory=str(folder))
+
+
 def test_module_files_need_execute_admin_procedures_which_memgraphs_module_write_grants(folder):
-    with DBMS.in_memory(auth_enabled=True, initial_password="secret-1", query_modules_directory=str(folder)) as secure, \
-            secure.session(auth=("neo4j", "secret-1")) as admin:
+    with secured(folder) as secure, secure.session(auth=("neo4j", "secret-1")) as admin:
         with user_session(secure, admin, "coder", "GRANT EXECUTE PROCEDURE * ON DBMS") as coder:
             for query in ("CALL mg.get_module_files()", "CALL mg.create_module_file('mine.py', '')"):
                 with pytest.raises(Forbidden):
@@ -178,8 +182,7 @@ def test_module_files_need_execute_admin_procedures_which_memgraphs_module_write
 
 
 def test_execute_admin_procedures_granted_as_neo4j_writes_it_allows_them(folder):
-    with DBMS.in_memory(auth_enabled=True, initial_password="secret-1", query_modules_directory=str(folder)) as secure, \
-            secure.session(auth=("neo4j", "secret-1")) as admin:
+    with secured(folder) as secure, secure.session(auth=("neo4j", "secret-1")) as admin:
         with user_session(secure, admin, "coder", "GRANT EXECUTE PROCEDURE * ON DBMS",
                           "GRANT EXECUTE ADMINISTRATOR PROCEDURES ON DBMS") as coder:
             assert coder.run("CALL mg.get_module_files() YIELD path RETURN count(path)").single()[0] == 1
@@ -187,3 +190,10 @@ def test_execute_admin_procedures_granted_as_neo4j_writes_it_allows_them(folder)
         assert "GRANT EXECUTE ADMIN PROCEDURES ON DBMS TO `coder_role`" in commands
         assert admin.run("SHOW ROLE coder_role PRIVILEGES YIELD action, segment WHERE action = 'execute_admin'"
                          ).data() == [{"action": "execute_admin", "segment": "database"}]
+
+
+def test_a_null_argument_is_refused_before_anything_is_written(tmp_path, session):
+    message = failure(session, "CALL mg.create_module_file('a.py', null)").message
+    assert message == "'mg.create_module_file' argument named 'content' at position 1 must be of type STRING."
+    assert not (tmp_path / "data" / "internal_modules" / "a.py").exists()
+    assert "'path' at position 0" in failure(session, "CALL mg.get_module_file(null)").message

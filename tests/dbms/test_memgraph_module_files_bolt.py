@@ -22,7 +22,8 @@ MODULE = '''def register(module):
 def served(tmp_path):
     """The port of a `graphplex serve --no-auth` process on a data directory, with a query modules directory."""
     (tmp_path / "modules").mkdir()
-    process = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--data-dir", str(tmp_path / "data"),
+    process = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve",
+                                "--data-dir", str(tmp_path / "data"),
                                 "--query-modules-directory", str(tmp_path / "modules"), "--no-auth",
                                 "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = process.stdout.readline()
