@@ -24,6 +24,8 @@ def value_bytes(value: object) -> int:
         return 28
     if kind is list or kind is tuple:
         return 56 + 8 * len(value) + sum(value_bytes(v) for v in value)
+    if kind is dict:  # a map property (Memgraph's), counted with what it holds as an entity's property map is
+        return props_bytes(value)
     return sys.getsizeof(value)
 
 

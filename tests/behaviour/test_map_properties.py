@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from graphplex import DBMS
-from graphplex.errors import CypherTypeError
+from graphplex.errors import CypherTypeError, Neo4jError
 
 NESTED = {"b": 1, "c": "x", "d": {"e": [1, 2], "f": None}, "g": [{"h": 1}, {"h": 2.5}]}
 STORAGE_MODES = ["IN_MEMORY_TRANSACTIONAL", "ON_DISK_TRANSACTIONAL"]
@@ -99,3 +99,12 @@ def test_maps_survive_the_log_and_a_snapshot(tmp_path):
         memgraph.run("CREATE (:M {a: $a})", a=NESTED).consume()
     with DBMS.open(tmp_path / "dbms") as dbms, dbms.session() as session:
         assert value(session, "MATCH (n) RETURN collect(n.a)") == [NESTED, NESTED]
+
+
+def test_a_map_counts_what_it_holds_against_the_memory_limit():
+    big = {"outer": {"text": "x" * 3_000_000}}
+    with DBMS.in_memory(transaction_memory_max=2_000_000) as dbms, dbms.session(dialect="memgraph") as memgraph:
+        with pytest.raises(Neo4jError) as caught:
+            memgraph.run("CREATE (:L {m: $m})", m=big).consume()
+        assert caught.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+        assert value(memgraph, "MATCH (n) RETURN count(n)") == 0
