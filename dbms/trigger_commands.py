@@ -17,6 +17,7 @@ from graphplex.databases import triggers as cypher_triggers
 from graphplex.databases.cypher import ast
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.databases.storage import DROP_TRIGGER, SchemaChange, Trigger
+from graphplex.refusals import not_in_multicommand
 from graphplex.system_db import forbidden, roles_text
 
 if TYPE_CHECKING:
@@ -29,10 +30,6 @@ SHOW_TRIGGERS_COLUMNS = ["trigger name", "statement", "privilege context", "even
 _PRIVILEGES = {ast.CreateTrigger: ("CREATE INDEX", "CREATE CONSTRAINT"),
                ast.DropTrigger: ("DROP INDEX", "DROP CONSTRAINT"),
                ast.ShowTriggers: ("SHOW INDEX", "SHOW CONSTRAINT")}
-MULTICOMMAND = ("Managing triggers is not allowed in multicommand transactions. A multicommand transaction, also "
-                "known as an explicit transaction, groups multiple commands into a single atomic operation. Instead, "
-                "please use an implicit transaction, also known as an auto committing transaction, in order to "
-                "execute this particular query.")
 
 
 def check_trigger_privilege(principal: "Principal", request: "Request", database: str) -> None:
@@ -49,7 +46,7 @@ def run_trigger_command(txn: "DBMSTransaction", request: "Request") -> "Result":
     """The route's handler: CREATE/DROP TRIGGER change the schema through the database's child, SHOW TRIGGERS
     lists the committed triggers."""
     if not txn.implicit:
-        raise ClientError(MULTICOMMAND, "Neo.ClientError.Transaction.ForbiddenDueToTransactionType")
+        raise not_in_multicommand("Managing triggers")
     database = (request.info.database or txn.database).lower()
     child = txn.admit_graph(request, database)
     statement = request.statement
