@@ -218,13 +218,18 @@ class DBMS:
                 self._statements.move_to_end(text)
                 return cached
         statement = parse(text)
-        with using_extensions(self.extensions):
-            cached = (statement, classify(statement))
+        cached = (statement, self.classify(statement))
         with self._statements_lock:
             self._statements[text] = cached
             if len(self._statements) > STATEMENT_CACHE_SIZE:
                 self._statements.popitem(last=False)
         return cached
+
+    def classify(self, statement: ast.Statement) -> StatementInfo:
+        """What the coordinator needs of `statement` (`classify`), with this DBMS's own procedures and functions in
+        view: a CALL of one of its WRITE procedures makes a write."""
+        with using_extensions(self.extensions):
+            return classify(statement)
 
     # --- procedures and functions in Python ---------------------------------------------------------------
 

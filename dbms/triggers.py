@@ -21,11 +21,9 @@ import logging
 import queue
 import threading
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from graphplex.databases import triggers as cypher_triggers
-from graphplex.databases.cypher.classify import classify
 from graphplex.databases.errors import AuthError, Neo4jError, error_for_code
 from graphplex.databases.storage import AFTER_COMMIT, BEFORE_COMMIT, Trigger, TriggerChanges, changes_of
 from graphplex.authorization import install_guards
@@ -70,10 +68,10 @@ def _run_before_commit(txn: "DBMSTransaction", database: str, child, trigger: Tr
                        changes: TriggerChanges) -> None:
     try:
         principal = _principal(txn.dbms, trigger, txn.principal)
-        request = _request(trigger, changes)
+        request = _request(txn.dbms, trigger)
         route_for(request.statement).authorize(principal, request, database)
         with _guards_of(child, principal, database, txn.dbms.databases[database].storage):
-            _execute(txn, database, child, request, changes)
+            _execute(txn, database, child, request, trigger, changes)
     except Neo4jError as error:
         raise error_for_code(error.code, f"Trigger '{trigger.name}' caused the transaction to fail.\n"
                                          f"Exception: {error.message}") from error
@@ -94,11 +92,11 @@ def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], chan
         txn.fires_triggers = False
         txn.current_query = trigger.statement  # what SHOW TRANSACTIONS lists while it runs
         try:
-            request = _request(trigger, changes)
+            request = _request(dbms, trigger)
             child = txn.admit_graph(request, database)
             found = cypher_triggers.adapted(changes, child)
             if cypher_triggers.fires(trigger.event, found):  # not when what fired it is gone (Memgraph's check)
-                _execute(txn, database, child, replace(request, parameters=_parameters(trigger, found)), found)
+                _execute(txn, database, child, request, trigger, found)
                 txn.commit()
         except Neo4jError as error:
             log.warning("Trigger '%s' failed with exception:\n%s", trigger.name, error.message)
@@ -106,20 +104,19 @@ def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], chan
             txn.rollback()  # nothing to do once committed; else nothing of it stays, and it leaves the registry
 
 
-def _request(trigger: Trigger, changes: TriggerChanges) -> Request:
+def _request(dbms: "DBMS", trigger: Trigger) -> Request:
+    """The trigger's statement as the router admits it (its values come with `_execute`)."""
     statement, text = cypher_triggers.trigger_statement(trigger)
-    return Request(statement, classify(statement), text, _parameters(trigger, changes))
+    return Request(statement, dbms.classify(statement), text, {})
 
 
-def _parameters(trigger: Trigger, changes: TriggerChanges) -> dict:
-    """The values the trigger's statement runs with: those it was created with, and its event's variables."""
-    return {**(trigger.parameters or {}), **cypher_triggers.parameters(trigger.event, changes)}
-
-
-def _execute(txn: "DBMSTransaction", database: str, child, request: Request, changes: TriggerChanges) -> None:
-    """The trigger's statement on `child`, read to its end; what it deleted stays readable (`last_known`)."""
+def _execute(txn: "DBMSTransaction", database: str, child, request: Request, trigger: Trigger,
+             changes: TriggerChanges) -> None:
+    """The trigger's statement on `child` with the values it was created with and its event's variables over
+    `changes`, read to its end; what it deleted stays readable (`last_known`)."""
+    parameters = {**(trigger.parameters or {}), **cypher_triggers.parameters(trigger.event, changes)}
     result = txn.dbms.databases[database].execute(
-        request.text, request.parameters, transaction=child, statement=request.statement, check_statements=False,
+        request.text, parameters, transaction=child, statement=request.statement, check_statements=False,
         statements=TransactionStatements(txn, database), host=ProcedureHost(txn, database))
     result.ctx.last_known = changes.last_known
     result.consume()

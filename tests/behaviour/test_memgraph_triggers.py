@@ -293,6 +293,21 @@ def test_a_definer_trigger_runs_with_its_owners_privileges_an_invoker_one_with_t
     assert admin.run("MATCH (p:Person) RETURN count(p)").value() == [1]
 
 
+def test_an_invoker_trigger_calls_the_dbmss_own_function_only_if_the_user_may(secure, admin):
+    @secure.function("my.stamp")
+    def stamp(ctx) -> str:
+        return "stamped"
+
+    run(admin, "CREATE TRIGGER stamping SECURITY INVOKER ON () CREATE BEFORE COMMIT EXECUTE "
+               "UNWIND createdVertices AS v SET v.stamp = my.stamp()")
+    with user_session(secure, admin, "eve", "GRANT MATCH {*} ON GRAPH *", "GRANT WRITE ON GRAPH *",
+                      "GRANT NAME MANAGEMENT ON DATABASE *", "DENY EXECUTE FUNCTION my.* ON DBMS") as eve:
+        with pytest.raises(ClientError) as caught:
+            run(eve, "CREATE (:Person)")
+        assert caught.value.code == "Neo.ClientError.Security.Forbidden"
+    assert admin.run("MATCH (p:Person) RETURN count(p)").value() == [0]
+
+
 def test_triggers_stay_through_a_change_of_storage_mode(tmp_path):
     with DBMS.open(tmp_path) as dbms, dbms.session() as session:
         run(session, "CREATE TRIGGER stamp ON () CREATE BEFORE COMMIT EXECUTE "
