@@ -216,15 +216,8 @@ class DBMSTransaction:
 
     def run_graph(self, request: Request) -> Result:
         """A graph or schema statement: on its database's child, once the rules of the transaction allow it."""
-        info = request.info
-        database = (info.database or self.database).lower()
-        self._check_kind(info.category, request.text)
-        self._check_database(database, request.statement, request.text)
-        self._check_other_graphs(info, database)
-        self.authorize(request, database)
-        child = self.child(database)
-        if info.category in (WRITE, SCHEMA) and not info.explain:
-            self._check_write(database)
+        database = (request.info.database or self.database).lower()
+        child = self.admit_graph(request, database)
         handle = self.dbms.databases[database]
         batches = (lambda: self.new_batch(database)) if self.implicit else None
         query_result = handle.execute(request.text, request.parameters, transaction=child, new_batch=batches,
@@ -254,14 +247,16 @@ class DBMSTransaction:
             self._check_write(database)
 
     def admit_graph(self, request: Request, database: str) -> ChildTransaction:
-        """The child of `database` for a statement the DBMS runs on its own terms (Memgraph's trigger commands, a
-        trigger's statement), once the checks of a top-level graph statement let it in."""
+        """The child of `database` for a top-level graph statement, once the rules of the transaction let it in:
+        a user's (`run_graph`) or one the DBMS runs on its own terms (Memgraph's trigger commands, a trigger's
+        statement)."""
         info = request.info
         self._check_kind(info.category, request.text)
         self._check_database(database, request.statement, request.text)
+        self._check_other_graphs(info, database)
         self.authorize(request, database)
         child = self.child(database)
-        if info.category in (WRITE, SCHEMA):
+        if info.category in (WRITE, SCHEMA) and not info.explain:
             self._check_write(database)
         return child
 
