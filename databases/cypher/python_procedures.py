@@ -22,7 +22,7 @@ from collections.abc import Generator, Iterable as AbcIterable, Iterator as AbcI
 from typing import Any, Callable, Iterator
 
 from graphplex.databases.cypher.context import ExecutionContext
-from graphplex.databases.cypher.functions import FUNCTIONS, FunctionSpec
+from graphplex.databases.cypher.functions import FunctionSpec
 from graphplex.databases.cypher.function_catalog import FUNCTION_CATALOG
 from graphplex.databases.cypher.errors import type_error
 from graphplex.databases.cypher.lookup import APOC, BUILT_INS, Registry
@@ -264,8 +264,8 @@ class UserRegistry(Registry):
         super().add_procedure(spec)
 
     def add_function(self, spec: FunctionSpec) -> None:
-        if (spec.name.lower() in FUNCTIONS or spec.name.lower() in FUNCTION_CATALOG
-                or any(registry.function(spec.name) is not None for registry in (BUILT_INS, APOC))):
+        if spec.name.lower() in FUNCTION_CATALOG or any(registry.function(spec.name) is not None
+                                                        for registry in (BUILT_INS, APOC)):
             raise _registration_failed(f"function `{spec.name}`: a built-in function has that name")
         super().add_function(spec)
 
