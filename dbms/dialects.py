@@ -6,10 +6,9 @@ it (`DBMS.session(dialect=…)`); a Bolt connection gets it from the `client_dia
 Memgraph's clients by the user agent their HELLO sends."""
 from __future__ import annotations
 
+from graphplex.databases.cypher.context import MEMGRAPH, NEO4J
 from graphplex.databases.errors import ClientError
 
-NEO4J = "neo4j"
-MEMGRAPH = "memgraph"
 AUTO = "auto"
 DIALECTS = (NEO4J, MEMGRAPH)
 

@@ -11,7 +11,7 @@ import time
 import zoneinfo
 from typing import TYPE_CHECKING, Callable
 
-from graphplex.databases.errors import ClientError, TransientError
+from graphplex.databases.errors import MEMGRAPH_CLIENT_CODE, MEMGRAPH_TRANSIENT_CODE, ClientError, TransientError
 from graphplex.databases.cypher.parser import redact_passwords
 from graphplex.databases.temporal_values import DateTime
 from graphplex.batches import Batch
@@ -21,10 +21,6 @@ if TYPE_CHECKING:
 
 SHOW_COLUMNS = ["username", "transaction_id", "query", "status", "metadata", "start_time", "elapsed_ms"]
 TERMINATE_COLUMNS = ["transaction_id", "killed"]
-# The codes Memgraph's Bolt server gives a retryable failure (a `RetryBasicException`, such as an abort) and a
-# query's own error (a `QueryException`).
-TRANSIENT_CODE = "Memgraph.TransientError.MemgraphError.MemgraphError"
-CLIENT_CODE = "Memgraph.ClientError.MemgraphError.MemgraphError"
 # HintedAbortError's messages, by reason.
 BY_ANOTHER_USER = "Transaction was asked to abort by another user."
 SHUTDOWN = "Transaction was asked to abort because of database shutdown."
@@ -37,7 +33,7 @@ _UTC = zoneinfo.ZoneInfo("UTC")
 
 def aborted(message: str) -> TransientError:
     """The failure of a transaction that was stopped (one of the messages above), as Memgraph reports it."""
-    return TransientError(message, TRANSIENT_CODE)
+    return TransientError(message, MEMGRAPH_TRANSIENT_CODE)
 
 
 def transaction_id(txn: "DBMSTransaction") -> str:
@@ -80,7 +76,8 @@ def terminate_rows(visible: list, values: list, caller: "DBMSTransaction",
                   if txn.is_open and txn.failure is None and txn.terminated is None]
     if TERMINATE_ALL in values:
         if len(values) != 1:
-            raise ClientError(f"The '{TERMINATE_ALL}' wildcard cannot be combined with transaction ids.", CLIENT_CODE)
+            raise ClientError(f"The '{TERMINATE_ALL}' wildcard cannot be combined with transaction ids.",
+                              MEMGRAPH_CLIENT_CODE)
         killed = sorted((txn for txn in candidates if txn is not caller), key=lambda txn: txn.id)
         for txn in killed:
             terminate(txn)
@@ -102,7 +99,7 @@ def terminate_rows(visible: list, values: list, caller: "DBMSTransaction",
 def _parse_id(value: object) -> int:
     """A transaction id as Memgraph takes one: a string of digits, the whole of it."""
     if not isinstance(value, str):
-        raise ClientError("Transaction id must be a string.", CLIENT_CODE)
+        raise ClientError("Transaction id must be a string.", MEMGRAPH_CLIENT_CODE)
     if not value.isascii() or not value.isdigit() or int(value) >= 1 << 64:
-        raise ClientError(f"'{value}' is not a valid transaction id.", CLIENT_CODE)
+        raise ClientError(f"'{value}' is not a valid transaction id.", MEMGRAPH_CLIENT_CODE)
     return int(value)

@@ -85,6 +85,11 @@ class NestedStatements(Protocol):
         """The plan of `text`, admitted for the calling transaction (`StatementDoor.admit`)."""
 
 
+# The dialects a session answers in (`Host.dialect`): Neo4j's, and Memgraph's for Memgraph's clients. Named here,
+# at the bottom, so that the engine and the coordinator (`graphplex.dialects`) compare the same strings.
+NEO4J, MEMGRAPH = "neo4j", "memgraph"
+
+
 class Host(Protocol):
     """What a procedure may ask of whoever runs the statement that one database cannot know: the DBMS passes
     one down (`Database.execute(host=…)`) so that `tx.setMetaData`, `dbms.listConfig` or `db.info` answer for the

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from graphplex.databases.cypher.context import MEMGRAPH
 from graphplex.databases.storage.memory import MemoryScope, value_bytes
 
-MEMGRAPH = "memgraph"   # the dialect of Memgraph's clients (`Host.dialect`)
 
 # What a buffered row costs beside its values: the dict and a slot per column.
 ROW_BYTES = 64

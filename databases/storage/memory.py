@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from graphplex.databases.errors import TransientError, format_bytes
+from graphplex.databases.errors import MEMGRAPH_TRANSIENT_CODE, TransientError, format_bytes
 
 VERSION_BYTES = 88
 ENTITY_BYTES = 72
@@ -40,10 +40,6 @@ def props_bytes(props: dict) -> int:
     return size
 
 
-# The code Memgraph's Bolt server gives its out-of-memory failure (a BasicException: retryable).
-MEMGRAPH_TRANSIENT = "Memgraph.TransientError.MemgraphError.MemgraphError"
-
-
 class MemoryScope:
     """A tighter limit for part of a transaction's work — one statement (Memgraph's `QUERY MEMORY LIMIT`) or one
     procedure's calls (`PROCEDURE MEMORY LIMIT`) — counting only what the tracker allocates while the scope is
@@ -68,7 +64,7 @@ class MemoryScope:
             raise TransientError(
                 f"Memory limit exceeded! Attempting to allocate a chunk of {readable_size(size)} which would put "
                 f"the current use to {readable_size(current + size)}, while the maximum allowed size for allocation "
-                f"is set to {readable_size(self.limit)}.", MEMGRAPH_TRANSIENT)
+                f"is set to {readable_size(self.limit)}.", MEMGRAPH_TRANSIENT_CODE)
         raise TransientError(
             f"The allocation of an extra {format_bytes(size)} would use more than the limit "
             f"{format_bytes(self.limit)}. Currently using {format_bytes(current)}. {self.clause} threshold reached",
