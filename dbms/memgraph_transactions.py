@@ -37,6 +37,7 @@ def aborted(message: str) -> TransientError:
 
 
 def transaction_id(txn: "DBMSTransaction") -> str:
+    """The id Memgraph's SHOW TRANSACTIONS lists `txn` under and its TERMINATE TRANSACTIONS takes."""
     return str(FIRST_ID + txn.id)
 
 

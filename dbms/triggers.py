@@ -157,6 +157,8 @@ class AfterCommitTriggers:
         self._stopped = False
 
     def submit(self, work: Callable[[], None]) -> None:
+        """Queues the work of one commit; the thread starts with the first, so a DBMS without AFTER COMMIT
+        triggers never has one."""
         with self._lock:
             if self._stopped:
                 return
@@ -172,6 +174,8 @@ class AfterCommitTriggers:
         self._work.put(None)
 
     def join(self, timeout: float = 10.0) -> None:
+        """Waits (at most `timeout` seconds) for the work running now to end, once `stop` was called: the DBMS
+        closes its databases only after."""
         thread = self._thread
         if thread is not None:
             thread.join(timeout)

@@ -259,11 +259,13 @@ class UserRegistry(Registry):
     a module that would overwrite a loaded one: a `CALL` means the same in every DBMS of the process."""
 
     def add_procedure(self, spec: ProcedureSpec) -> None:
+        """Adds `spec`, refused when a built-in or APOC procedure has its name."""
         if any(registry.procedure(spec.name) is not None for registry in (BUILT_INS, APOC)):
             raise _registration_failed(f"procedure `{spec.name}`: a built-in procedure has that name")
         super().add_procedure(spec)
 
     def add_function(self, spec: FunctionSpec) -> None:
+        """Adds `spec`, refused when a function of the language or APOC has its name."""
         if spec.name.lower() in FUNCTION_CATALOG or any(registry.function(spec.name) is not None
                                                         for registry in (BUILT_INS, APOC)):
             raise _registration_failed(f"function `{spec.name}`: a built-in function has that name")

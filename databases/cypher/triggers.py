@@ -13,6 +13,7 @@ from functools import lru_cache
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.errors import ClientError, Neo4jError
+from graphplex.databases.storage import StorageTransaction
 from graphplex.databases.storage.records import Vertex
 from graphplex.databases.storage.triggers import Trigger, TriggerChanges
 
@@ -158,7 +159,7 @@ _VALUES = {
 }
 
 
-def adapted(changes: TriggerChanges, txn) -> TriggerChanges:
+def adapted(changes: TriggerChanges, txn: StorageTransaction) -> TriggerChanges:
     """`changes` for another transaction of the same database (an AFTER COMMIT trigger's): each entity that still
     exists as that transaction finds it (the on-disk engine loads its own objects), the others left out, and the
     deleted ones as they were deleted (Memgraph's `AdaptForAccessor`)."""

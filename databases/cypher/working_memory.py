@@ -6,9 +6,9 @@ done: the limit bounds what is alive at once, not what a long transaction alloca
 nothing is counted (the sizes are not even estimated). Sizes are estimates, as the storage's are."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from graphplex.databases.cypher.context import MEMGRAPH
+from graphplex.databases.cypher.context import MEMGRAPH, ExecutionContext
 from graphplex.databases.storage.memory import MemoryScope, value_bytes
 
 
@@ -75,7 +75,7 @@ class Held:
             self.bytes = self.pending = 0
 
 
-def within(rows: Iterator, ctx, limit: int, clause: str) -> Iterator:
+def within(rows: Iterable, ctx: ExecutionContext, limit: int, clause: str) -> Iterator:
     """`rows`, pulled under a `MemoryScope` of `limit` bytes (`clause` names it): what producing them allocates
     (writes, buffers) counts against `limit`, besides the transaction's own limit; what the consumer does between
     pulls does not. A statement of a Memgraph session fails in Memgraph's words."""

@@ -57,6 +57,7 @@ class MemoryScope:
         self.entered_at = 0     # the tracker's `used` when the current pull began
 
     def check(self, used: int, size: int) -> None:
+        """Refuses an allocation of `size` bytes, the tracker having `used` now, that would pass the limit."""
         current = self.spent + used - self.entered_at
         if current + size <= self.limit:
             return
@@ -109,9 +110,11 @@ class MemoryTracker:
         self.used += size
 
     def enter(self, scope: MemoryScope) -> None:
+        """Counts what is allocated from now against `scope` too, until `leave`."""
         scope.entered_at = self.used
         self.scopes.append(scope)
 
     def leave(self, scope: MemoryScope) -> None:
+        """Stops counting against `scope`, keeping what it was charged while entered."""
         scope.spent += self.used - scope.entered_at
         self.scopes.remove(scope)

@@ -14,6 +14,7 @@ from graphplex.databases.errors import ClientError
 from graphplex.databases.storage.records import Version, Vertex
 
 if TYPE_CHECKING:
+    from graphplex.databases.storage.contracts import StorageTransaction
     from graphplex.databases.storage.schema import SchemaChange
 
 CREATE_TRIGGER, DROP_TRIGGER = "create_trigger", "drop_trigger"
@@ -38,6 +39,7 @@ class Trigger:
 
     @classmethod
     def of(cls, change: "SchemaChange") -> "Trigger":
+        """The trigger a create_trigger change makes (the inverse of `change`)."""
         return cls(change.name, change.statement, change.event, change.phase, change.security, change.owner,
                    change.parameters)
 
@@ -96,15 +98,17 @@ class TriggerChanges:
 
     @property
     def updated_vertices(self) -> bool:
+        """Whether any vertex was updated: what fires an UPDATE trigger on vertices."""
         return bool(self.set_vertex_properties or self.removed_vertex_properties or self.set_vertex_labels
                     or self.removed_vertex_labels)
 
     @property
     def updated_edges(self) -> bool:
+        """Whether any edge was updated: what fires an UPDATE trigger on edges."""
         return bool(self.set_edge_properties or self.removed_edge_properties)
 
 
-def changes_of(txn) -> TriggerChanges:
+def changes_of(txn: "StorageTransaction") -> TriggerChanges:
     """The changes of an open storage transaction of either engine, read from its own versions: each entity it
     wrote has one own version on top of the version its snapshot saw (`older`, None for one it created). Walked
     only when a trigger may need them, at commit: a transaction of a database without triggers pays nothing."""
