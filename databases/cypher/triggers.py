@@ -176,8 +176,12 @@ def adapted(changes: TriggerChanges, txn: StorageTransaction) -> TriggerChanges:
             if current is not None:
                 out.append((current, *rest))
         return out
-    return TriggerChanges(live(changes.created_vertices), live(changes.created_edges), list(changes.deleted_vertices),
-                   list(changes.deleted_edges), live_records(changes.set_vertex_properties),
-                   live_records(changes.set_edge_properties), live_records(changes.removed_vertex_properties),
-                   live_records(changes.removed_edge_properties), live_records(changes.set_vertex_labels),
-                   live_records(changes.removed_vertex_labels), dict(changes.last_known))
+    return TriggerChanges(
+        created_vertices=live(changes.created_vertices), created_edges=live(changes.created_edges),
+        deleted_vertices=list(changes.deleted_vertices), deleted_edges=list(changes.deleted_edges),
+        set_vertex_properties=live_records(changes.set_vertex_properties),
+        set_edge_properties=live_records(changes.set_edge_properties),
+        removed_vertex_properties=live_records(changes.removed_vertex_properties),
+        removed_edge_properties=live_records(changes.removed_edge_properties),
+        set_vertex_labels=live_records(changes.set_vertex_labels),
+        removed_vertex_labels=live_records(changes.removed_vertex_labels), last_known=dict(changes.last_known))
