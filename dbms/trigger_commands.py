@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from graphplex.databases import triggers as cypher_triggers
 from graphplex.databases.cypher import ast
 from graphplex.databases.errors import ClientError, Neo4jError
-from graphplex.databases.storage import DROP_TRIGGER, SchemaChange, Trigger
+from graphplex.databases.storage import BEFORE_COMMIT, DROP_TRIGGER, SchemaChange, Trigger
 from graphplex.refusals import not_in_multicommand
 from graphplex.system_db import forbidden, roles_text
 
@@ -53,7 +53,7 @@ def run_trigger_command(txn: "DBMSTransaction", request: "Request") -> "Result":
     if isinstance(statement, ast.ShowTriggers):
         triggers = txn.dbms.databases[database].storage.schema.triggers.values()
         rows = [(t.name, t.statement, t.security, t.event, t.phase, t.owner)
-                for t in sorted(triggers, key=lambda t: (t.phase != "BEFORE COMMIT", t.name))]
+                for t in sorted(triggers, key=lambda t: (t.phase != BEFORE_COMMIT, t.name))]
         return txn.result_of(request, SHOW_TRIGGERS_COLUMNS, rows, "r")
     if isinstance(statement, ast.CreateTrigger):
         owner = txn.user if statement.security == "DEFINER" and txn.dbms.settings.auth_enabled else None
