@@ -1292,12 +1292,15 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         """Memgraph's `CREATE [POINT] INDEX ON :L(p, …)` and `CREATE EDGE INDEX ON :T(p)`: a range (or point)
         index; one already there is no error (Memgraph notes it)."""
         kind = next((c.value for c in children if isinstance(c, _Option) and c.name == "kind"), "RANGE")
-        label, *properties = [c for c in children if not isinstance(c, (Token, _Option))]
-        paths = sorted(tuple(p.split(".")) for p in properties)
-        if any(second[:len(first)] == first for first, second in zip(paths, paths[1:])):  # sorted: prefix first
+        label, *paths = [c for c in children if not isinstance(c, (Token, _Option))]
+        paths = [path if isinstance(path, tuple) else (path,) for path in paths]
+        if entity_type == "RELATIONSHIP" and len(paths[0]) > 1:
+            raise _syntax("Nested properties are not supported for edge indices.")  # Memgraph's words
+        ordered = sorted(paths)
+        if any(second[:len(first)] == first for first, second in zip(ordered, ordered[1:])):  # a prefix sorts first
             # Memgraph's rule: a property and one nested in it (`a`, `a.b`) would index the same values twice.
             raise _syntax("Properties cannot be repeated in a composite index.")
-        return ast.CreateIndex(None, entity_type, label, tuple(properties), kind, True)
+        return ast.CreateIndex(None, entity_type, label, tuple(".".join(path) for path in paths), kind, True)
 
     def memgraph_create_edge_index(self, children):
         return self.memgraph_create_index(children, "RELATIONSHIP")
@@ -1353,8 +1356,9 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         return children[1]
 
     def nested_property(self, children):
-        """Memgraph's `a.b.c` of an index: recorded as its dotted path, the name SHOW INDEX INFO shows."""
-        return ".".join(children)
+        """Memgraph's `a.b.c` of an index, as its keys (an index records the dotted path, the name SHOW INDEX INFO
+        shows; a key that holds a dot, `` `a.b` ``, is one key here)."""
+        return tuple(children)
 
     def node_target(self, children):
         return _Option("target", ("NODE", children[1][0]))

@@ -88,10 +88,12 @@ def test_the_index_follows_writes_of_the_map(memgraph):
     assert names(memgraph) == ["b"]
 
 
-def test_a_property_and_one_nested_in_it_cannot_share_an_index(memgraph):
+def test_a_property_and_one_nested_in_it_cannot_share_an_index_nor_an_edge_index_nest(memgraph):
     for query in ("CREATE INDEX ON :Person(name, name.surname)", "CREATE INDEX ON :Person(a.b, a.b)"):
         with pytest.raises(CypherSyntaxError, match="Properties cannot be repeated in a composite index."):
             memgraph.run(query).consume()
+    with pytest.raises(CypherSyntaxError, match="Nested properties are not supported for edge indices."):
+        memgraph.run("CREATE EDGE INDEX ON :KNOWS(a.b)").consume()
     run(memgraph, "CREATE INDEX ON :Person(name.first, name.surname)")
     assert info(memgraph) == [("label+property", "Person", ["name.first", "name.surname"], 0)]
 
