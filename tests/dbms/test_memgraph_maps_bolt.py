@@ -1,11 +1,8 @@
 """Maps as property values and nested-property indexes through Memgraph's own client (pymgclient over Bolt 4.x)
-against `graphplex serve`: the Memgraph client stores nested maps and lists of maps, makes, lists and drops a nested index, and a
-Neo4j driver on the same server reads the maps it wrote but may not write one (Neo4j's TypeError)."""
+against `graphplex serve`: the Memgraph client stores nested maps and lists of maps, makes, seeks, lists and drops a
+nested index, and a Neo4j driver on the same server reads the maps it wrote but may not write one (Neo4j's
+TypeError)."""
 from __future__ import annotations
-
-import re
-import subprocess
-import sys
 
 import neo4j
 import pytest
@@ -16,21 +13,8 @@ NESTED = {"b": 1, "c": "x", "d": {"e": [1, 2]}, "g": [{"h": 1}, {"h": 2}]}
 
 
 @pytest.fixture
-def served():
-    """The port of a `graphplex serve --in-memory --no-auth` process (pymgclient's connect holds the GIL, so the
-    server runs in another process)."""
-    process = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory", "--no-auth",
-                                "--listen", "127.0.0.1:0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    found = re.search(r"bolt://127\.0\.0\.1:(\d+)", line)
-    assert found, (line, process.stderr.read() if process.poll() is not None else "")
-    yield int(found.group(1))
-    process.terminate()
-    assert process.wait(timeout=30) == 0
-
-
-@pytest.fixture
 def cursor(served):
+    """An autocommit pymgclient connection's cursor to `graphplex serve` (`served` of tests/dbms/conftest.py)."""
     connection = mgclient.connect(host="127.0.0.1", port=served)
     connection.autocommit = True
     yield connection.cursor()
