@@ -65,3 +65,14 @@ def serve():
 def served(serve) -> int:
     """The port of a `graphplex serve --in-memory --no-auth` process."""
     return serve()
+
+
+@pytest.fixture
+def cursor(served):
+    """A cursor of an autocommit connection of Memgraph's client (pymgclient) to `served` (the test is skipped
+    where pymgclient is not installed)."""
+    mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
+    connection = mgclient.connect(host="127.0.0.1", port=served)
+    connection.autocommit = True
+    yield connection.cursor()
+    connection.close()

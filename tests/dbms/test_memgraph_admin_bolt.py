@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from mgclient_support import fetch
+
 mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
 
 
@@ -18,12 +20,6 @@ def connect(port: int, user: str, password: str, autocommit: bool = True):
     connection = mgclient.connect(host="127.0.0.1", port=port, username=user, password=password)
     connection.autocommit = autocommit
     return connection
-
-
-def fetch(cursor, query: str, parameters: dict | None = None) -> list[dict]:
-    cursor.execute(query, parameters or {})
-    columns = [column.name for column in cursor.description] if cursor.description else []
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
 def usernames(cursor) -> list[str]:

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from mgclient_support import fetch
+
 mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
 neo4j = pytest.importorskip("neo4j")
 
 MEMGRAPH_COLUMNS = ["username", "transaction_id", "query", "status", "metadata", "start_time", "elapsed_ms"]
 MEMGRAPH_STATS = {"nodes-created": 1, "nodes-deleted": 0, "relationships-created": 0, "relationships-deleted": 0,
                   "labels-added": 1, "labels-removed": 0, "properties-set": 1}
-
-
-def fetch(cursor, query: str, parameters: dict | None = None) -> list[dict]:
-    cursor.execute(query, parameters or {})
-    columns = [column.name for column in cursor.description] if cursor.description else []
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
 def observer(port: int, **options):

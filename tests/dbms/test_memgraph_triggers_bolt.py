@@ -7,22 +7,9 @@ import time
 
 import pytest
 
+from mgclient_support import fetch
+
 mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
-
-
-@pytest.fixture
-def cursor(served):
-    """A cursor of an autocommit connection."""
-    connection = mgclient.connect(host="127.0.0.1", port=served)
-    connection.autocommit = True
-    yield connection.cursor()
-    connection.close()
-
-
-def fetch(cursor, query: str) -> list[dict]:
-    cursor.execute(query)
-    columns = [column.name for column in cursor.description] if cursor.description else []
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
 def test_triggers_over_pymgclient(cursor):
