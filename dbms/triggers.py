@@ -59,9 +59,9 @@ def before_commit(txn: "DBMSTransaction") -> Callable[[], None] | None:
     later = [trigger for trigger in fired if trigger.phase == AFTER_COMMIT]
     if not later:
         return None
-    dbms, invoker = txn.dbms, txn.principal
+    dbms, invoker, dialect = txn.dbms, txn.principal, txn.dialect
     return lambda: dbms.after_commit_triggers.submit(lambda: _run_after_commit(dbms, database, later, changes,
-                                                                               invoker))
+                                                                               invoker, dialect))
 
 
 def _run_before_commit(txn: "DBMSTransaction", database: str, child, trigger: Trigger,
@@ -78,14 +78,15 @@ def _run_before_commit(txn: "DBMSTransaction", database: str, child, trigger: Tr
 
 
 def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], changes: TriggerChanges,
-                      invoker: "Principal") -> None:
-    """Each trigger in a DBMS transaction of its own (Memgraph's `RunTriggersAfterCommit`)."""
+                      invoker: "Principal", dialect: str) -> None:
+    """Each trigger in a DBMS transaction of its own (Memgraph's `RunTriggersAfterCommit`), in the dialect of the
+    session whose commit fired it, as a BEFORE COMMIT trigger runs in that session's transaction."""
     from graphplex.transaction import DBMSTransaction  # the coordinator imports this module
     for trigger in triggers:
         if dbms.closed:
             return
         try:
-            txn = DBMSTransaction(dbms, database, principal=_principal(dbms, trigger, invoker))
+            txn = DBMSTransaction(dbms, database, principal=_principal(dbms, trigger, invoker), dialect=dialect)
         except Neo4jError as error:
             log.warning("Trigger '%s' failed with exception:\n%s", trigger.name, error.message)
             continue

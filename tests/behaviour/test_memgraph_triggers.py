@@ -425,3 +425,13 @@ def test_a_before_commit_trigger_sees_updates_of_what_the_transaction_then_delet
     run(session, "CREATE (:P {n: 1})")
     assert recorded(session, "UNWIND setVertexProperties AS s WITH s.key + '>' + toString(s.new) AS x",
                     "() UPDATE", "MATCH (p:P) SET p.n = 2 DELETE p") == [["n>2"]]
+
+
+def test_an_after_commit_trigger_runs_in_the_dialect_of_the_session_that_fired_it(dbms):
+    """A Memgraph client's AFTER COMMIT trigger may store a map, as its BEFORE COMMIT one may (found in review:
+    the AFTER COMMIT transaction took Neo4j's dialect and its map write failed, logged only)."""
+    with dbms.session(dialect="memgraph") as memgraph:
+        run(memgraph, "CREATE TRIGGER summary ON () CREATE AFTER COMMIT EXECUTE "
+                      "UNWIND createdVertices AS v CREATE (:Summary {of: {name: v.name}})")
+        run(memgraph, "CREATE (:P {name: 'a'})")
+        assert eventually(memgraph, "MATCH (s:Summary) RETURN s.of", [{"name": "a"}]) == [{"name": "a"}]
