@@ -40,18 +40,20 @@ class Point:
 _SCALARS = (bool, int, float, str, bytes, _dt.date, _dt.time, _dt.datetime, Duration, Point)
 
 
-def is_storable(value: object, maps: bool = False) -> bool:
+def is_storable(value: object, memgraph: bool = False) -> bool:
     """Whether `value` may be a property value: a scalar, or a homogeneous list of scalars (never null), as Neo4j
-    stores them. With `maps` (Memgraph's rule) a map of string keys is a value too, at any depth and as the element
-    of a list; its entries may be null, as Memgraph keeps them."""
+    stores them. Under Memgraph's rule (`memgraph`) a map of string keys is a value too, and a list may hold any values,
+    mixed, nested and null included, at any depth, as Memgraph keeps them."""
     if isinstance(value, _SCALARS):
         return True
     if isinstance(value, dict):
-        return maps and _is_storable_map(value)
+        return memgraph and _is_storable_map(value)
     if isinstance(value, (list, tuple)):
+        if memgraph:
+            return all(item is None or is_storable(item, True) for item in value)
         if not value:
             return True
-        kinds = {_list_kind(item, maps) for item in value}
+        kinds = {_list_kind(item) for item in value}
         return len(kinds) == 1 and None not in kinds
     return False
 
@@ -60,20 +62,18 @@ def _is_storable_map(value: dict) -> bool:
     return all(isinstance(key, str) and (item is None or is_storable(item, True)) for key, item in value.items())
 
 
-def _list_kind(item: object, maps: bool) -> str | None:
-    if isinstance(item, dict):
-        return "MAP" if maps and _is_storable_map(item) else None
-    if isinstance(item, (list, tuple)) or item is None or not isinstance(item, _SCALARS):
+def _list_kind(item: object) -> str | None:
+    if isinstance(item, (list, tuple, dict)) or item is None or not isinstance(item, _SCALARS):
         return None
     if isinstance(item, (int, float)) and not isinstance(item, bool):
         return "NUMBER"
     return cypher_type_name(item)
 
 
-def check_storable(key: str, value: object, maps: bool = False) -> None:
-    """Raises the Neo4j type error for a value that cannot be a property (`maps`: under Memgraph's rule,
+def check_storable(key: str, value: object, memgraph: bool = False) -> None:
+    """Raises the Neo4j type error for a value that cannot be a property (`memgraph`: under Memgraph's rule,
     `is_storable`)."""
-    if not is_storable(value, maps):
+    if not is_storable(value, memgraph):
         from graphplex.databases.errors import CypherTypeError
 
         raise CypherTypeError(

@@ -301,7 +301,7 @@ class DBMS:
                               principal=self.security.login(auth))
         txn.current_query = purpose
         txn.memory_limit = None
-        txn.map_properties = True  # a load writes back every value a dump holds, the maps of Memgraph's clients too
+        txn.memgraph_values = True  # a load writes back every value a dump holds, Memgraph's too
         try:
             if write:
                 txn.begin_bulk_write(txn.database)

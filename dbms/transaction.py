@@ -61,9 +61,10 @@ class DBMSTransaction:
         # The dialect of the session it belongs to (`graphplex.dialects`): what its statements answer in, and the
         # words of its own failure if it is terminated.
         self.dialect = dialect
-        # Whether its writes may store maps as property values: Memgraph stores them, Neo4j refuses them, so the
-        # session's dialect decides (a bulk load, which writes back what a dump holds, may too).
-        self.map_properties = dialect == MEMGRAPH
+        # Whether its writes may store Memgraph's property values (maps, mixed and nested lists): Memgraph stores
+        # them, Neo4j refuses them, so the session's dialect decides (a bulk load, which writes back what a dump
+        # holds, may too).
+        self.memgraph_values = dialect == MEMGRAPH
         self.id = next(_ids)
         self.database = database
         self.access_mode = access_mode
@@ -380,7 +381,7 @@ class DBMSTransaction:
         limit of a transaction and, for a restricted user, the read filter and write guards."""
         handle = self.dbms.databases[database]
         transaction = handle.begin(self.isolation_level, self.memory_limit)
-        transaction.map_properties = self.map_properties
+        transaction.memgraph_values = self.memgraph_values
         if database != SYSTEM:
             install_guards(transaction, self.principal, database, handle.storage)
         return transaction

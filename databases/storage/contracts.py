@@ -112,8 +112,9 @@ class StorageTransaction(Protocol):
     # A restricted user's privileges, installed by the coordinator before the first read.
     read_filter: Callable | None
     write_guard: object | None
-    # Whether maps may be property values (Memgraph's rule), set by the coordinator for Memgraph's dialect.
-    map_properties: bool
+    # Whether Memgraph's property values (maps, mixed and nested lists) may be stored, set by the coordinator for
+    # Memgraph's dialect.
+    memgraph_values: bool
 
     @property
     def is_open(self) -> bool:

@@ -62,9 +62,9 @@ class TransactionState:
         # hides or trims what the user may not see; `write_guard` refuses writes they may not make.
         self.read_filter = None
         self.write_guard = None
-        # Whether maps may be property values (Memgraph's rule, `values.is_storable`): set by whoever begins it for
-        # a session of Memgraph's dialect; Neo4j's refuses them.
-        self.map_properties = False
+        # Whether Memgraph's property values (maps, mixed and nested lists; `values.is_storable`) may be stored: set
+        # by whoever begins it for a session of Memgraph's dialect; Neo4j's refuses them.
+        self.memgraph_values = False
 
     # --- what the engine provides (contracts.TransactionHooks) ------------------------------------------------
 
@@ -338,7 +338,7 @@ class TransactionState:
 
     def _check_value(self, key: str, value: object) -> None:
         try:
-            check_storable(key, value, self.map_properties)
+            check_storable(key, value, self.memgraph_values)
         except Neo4jError as error:
             self.mark_failed(error)
             raise

@@ -1,5 +1,5 @@
 """Maps as property values (issue 16): a session of Memgraph's dialect stores them (nested, and as the elements of
-a list) as Memgraph does; a Neo4j session refuses them with Neo4j's TypeError, and still reads one a Memgraph
+a list) and any list (mixed, nested, with nulls) as Memgraph does; a Neo4j session refuses them with Neo4j's TypeError, and still reads one a Memgraph
 client wrote. They survive a restart in every storage mode; equality follows Cypher's rules, and maps are never
 ordered by range predicates (Cypher's comparison of two maps is null)."""
 from __future__ import annotations
@@ -56,9 +56,24 @@ def test_a_neo4j_session_reads_a_map_a_memgraph_session_wrote(dbms, memgraph, se
 
 
 def test_values_memgraph_still_refuses(memgraph):
-    for query in ("CREATE (n:L) SET n.a = {b: n}", "CREATE (n:L {a: [{b: 1}, 2]})"):
+    for query in ("CREATE (n:L) SET n.a = {b: n}", "CREATE (n:L) SET n.a = [1, n]"):
         with pytest.raises(CypherTypeError):
             memgraph.run(query).consume()
+    assert value(memgraph, "MATCH (n) RETURN count(n)") == 0
+
+
+MIXED = [1, "a", None, [2, {"k": [3, None]}], {"b": 1}]
+
+
+def test_a_memgraph_session_stores_mixed_nested_lists_with_nulls_and_a_neo4j_session_does_not(memgraph, session):
+    """Memgraph keeps any list as a property value (mixed, nested, with nulls); Neo4j only homogeneous lists of
+    scalars."""
+    memgraph.run("CREATE INDEX ON :L(p)").consume()
+    memgraph.run("CREATE (:L {p: $p}), (:L {p: [1]})", p=MIXED).consume()
+    assert value(memgraph, "MATCH (n:L) WHERE n.p = $p RETURN n.p", p=MIXED) == MIXED
+    assert value(session, "MATCH (n:L) WHERE n.p[3][1].k[0] = 3 RETURN count(n)") == 1
+    with pytest.raises(CypherTypeError):
+        session.run("CREATE (:L {p: [1, 'a']})").consume()
 
 
 def test_equality_follows_cypher_and_comparison_of_maps_is_null(memgraph):
@@ -86,9 +101,10 @@ def test_maps_survive_a_restart(tmp_path, storage_mode):
     with DBMS.open(tmp_path / "dbms", storage_mode=storage_mode) as dbms:
         with dbms.session(dialect="memgraph") as memgraph:
             memgraph.run("CREATE INDEX ON :L(a)").consume()
-            memgraph.run("CREATE (:L {a: $a})-[:R {m: $a}]->(:L {a: [{x: 1}]})", a=NESTED).consume()
+            memgraph.run("CREATE (:L {a: $a})-[:R {m: $a}]->(:L {a: [{x: 1}], b: $b})", a=NESTED, b=MIXED).consume()
     with DBMS.open(tmp_path / "dbms", storage_mode=storage_mode) as dbms, dbms.session() as session:
-        assert value(session, "MATCH (n:L)-[r:R]->(o) RETURN [n.a, r.m, o.a]") == [NESTED, NESTED, [{"x": 1}]]
+        assert value(session, "MATCH (n:L)-[r:R]->(o) RETURN [n.a, r.m, o.a, o.b]") == \
+            [NESTED, NESTED, [{"x": 1}], MIXED]
         assert value(session, "MATCH (n:L) WHERE n.a = $a RETURN count(n)", a=NESTED) == 1
 
 

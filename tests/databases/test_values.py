@@ -72,10 +72,10 @@ def test_storable_values():
 
 
 def test_memgraphs_rule_stores_maps_at_any_depth_and_in_lists():
-    assert is_storable({"a": {"b": [1, 2], "c": None}}, maps=True) and is_storable([{"a": 1}, {}], maps=True)
-    assert not is_storable({1: "a"}, maps=True) and not is_storable([{"a": 1}, 1], maps=True)
-    assert not is_storable({"a": object()}, maps=True) and not is_storable({"a": [None]}, maps=True)
-    check_storable("k", {"a": 1}, maps=True)
+    assert is_storable({"a": {"b": [1, 2], "c": None}}, memgraph=True) and is_storable([{"a": 1}, {}], memgraph=True)
+    assert not is_storable({1: "a"}, memgraph=True) and is_storable([{"a": 1}, 1], memgraph=True)
+    assert not is_storable({"a": object()}, memgraph=True) and is_storable({"a": [None, [1, "x"]]}, memgraph=True)
+    check_storable("k", {"a": 1}, memgraph=True)
 
 
 def test_maps_have_index_keys_equal_as_in_cypher_but_no_order():
