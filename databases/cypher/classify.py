@@ -3,10 +3,14 @@ it addresses, and whether it opens transactions of its own."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.lookup import find_procedure, user_defined_function
 from graphplex.databases.errors import ClientError
+
+if TYPE_CHECKING:
+    from graphplex.databases.cypher.procedures import ProcedureSpec
 
 READ, WRITE, SCHEMA, ADMINISTRATION, TRANSACTION_CONTROL, DATABASE_MANAGEMENT = (
     "Read query", "Write query", "Schema modification", "Administration command", "Transaction control",
@@ -58,8 +62,11 @@ def classify(statement: ast.Statement) -> StatementInfo:
                                                   and node.in_transactions is not None)
             loads_csv = loads_csv or isinstance(node, ast.LoadCsv)
             if isinstance(node, ast.CallProcedure):
-                procedures.append(_procedure_name(node.name))
-                writes = writes or _calls_write_procedure(node.name)
+                # A call of a WRITE procedure (apoc.create.node…) makes the statement a write, as in Neo4j; the
+                # registered spelling of the name is what a privilege's glob meets.
+                spec = _registered(node.name)
+                procedures.append(node.name if spec is None else spec.name)
+                writes = writes or (spec is not None and spec.mode == "WRITE")
             elif isinstance(node, ast.FunctionCall):
                 function = user_defined_function(node.name)
                 if function is not None:
@@ -96,22 +103,16 @@ def runs_on_system(statement: ast.Statement) -> bool:
         return False
     if any(isinstance(node, (ast.NodePattern, ast.RelationshipPattern)) for node in statement.walk()):
         return False
-    from graphplex.databases.cypher.procedures import works_on_system  # the registry, as for writes
-    return all(works_on_system(call.name) for call in calls)
+    specs = [_registered(call.name) for call in calls]
+    return all(spec is not None and spec.runs_on_system for spec in specs)
 
 
 _ON_SYSTEM = (ast.CallProcedure, ast.With, ast.Unwind, ast.Return, ast.Use)
 
 
-def _procedure_name(name: str) -> str:
-    """The registered spelling of the procedure `name` (as written when there is none: the call fails later)."""
+def _registered(name: str) -> "ProcedureSpec | None":
+    """The procedure `name` of the lookup chain; None when there is none (planning the call refuses it)."""
     try:
-        return find_procedure(name).name
+        return find_procedure(name)
     except ClientError:
-        return name
-
-
-def _calls_write_procedure(name: str) -> bool:
-    """A call of a WRITE procedure (apoc.create.node…) makes the statement a write, as in Neo4j."""
-    from graphplex.databases.cypher.procedures import writes  # the registry: imported when a CALL is met
-    return writes(name)
+        return None

@@ -12,7 +12,6 @@ from graphplex.databases.cypher.lookup import find_procedure, home
 from graphplex.databases.cypher.plan import Operator
 from graphplex.databases.cypher.values import PathValue, type_name
 from graphplex.databases.cypher.working_memory import within
-from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import Edge, Vertex
 
 
@@ -88,22 +87,6 @@ def register(spec: ProcedureSpec) -> None:
 def unregister(name: str) -> None:
     """Removes a process-wide procedure added by `register`."""
     home(name).remove_procedure(name)
-
-
-def writes(name: str) -> bool:
-    """Whether the procedure `name` is a WRITE procedure (an unknown name is not; planning the call refuses it)."""
-    try:
-        return find_procedure(name).mode == "WRITE"
-    except ClientError:
-        return False
-
-
-def works_on_system(name: str) -> bool:
-    """Whether the procedure `name` may be called on the system database (an unknown name may not)."""
-    try:
-        return find_procedure(name).runs_on_system
-    except ClientError:
-        return False
 
 
 def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[str], standalone: bool
