@@ -63,6 +63,7 @@ def privilege_name(words: list[str], scope: str) -> tuple[str, tuple | None]:
                            f"{'ALL DATA' if scope == 'LOAD' else scope}")
     return name, None
 
+
 # Memgraph's privileges (MemgraphCypher.g4's `privilege` rule and its documentation's list), granted without ON.
 MEMGRAPH_PRIVILEGES = frozenset({
     "CREATE", "DELETE", "MATCH", "MERGE", "SET", "REMOVE", "INDEX", "STATS", "AUTH", "CONSTRAINT", "DUMP",
