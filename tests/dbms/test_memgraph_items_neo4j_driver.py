@@ -1,0 +1,134 @@
+"""Issue 16's Memgraph items through the official neo4j driver, which Memgraph's documentation recommends to its
+users, against `graphplex serve`: in the default dialect (`auto`: the driver speaks Neo4j's) and, where the dialect
+decides the answer, with `--client-dialect memgraph`. The driver's `execute_query` runs a managed (explicit)
+transaction, so what Memgraph allows only in an auto-commit transaction goes through `session.run`."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from mgclient_support import fetch
+
+neo4j = pytest.importorskip("neo4j", reason="the official neo4j driver is in the test extra")
+
+DIALECTS = [pytest.param((), id="auto"), pytest.param(("--client-dialect", "memgraph"), id="memgraph")]
+MEMGRAPH_TRANSIENT = "Memgraph.TransientError.MemgraphError.MemgraphError"
+NOT_IN_EXPLICIT = "Neo.ClientError.Transaction.ForbiddenDueToTransactionType"
+
+
+def driver_to(port: int, auth: tuple[str, str] | None = None):
+    """The neo4j driver to `graphplex serve` on `port`, as a Memgraph user would open it."""
+    return neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=auth)
+
+
+def run(driver, query: str, **parameters) -> list[dict]:
+    """The rows of `query` in an auto-commit transaction (`session.run`), each as a dict."""
+    with driver.session() as session:
+        return [record.data() for record in session.run(query, parameters)]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_memgraph_schema_statements_through_the_driver(serve, dialect):
+    with driver_to(serve(*dialect)) as driver:
+        for query in ("CREATE INDEX ON :Person(name)", "CREATE INDEX ON :Person", "CREATE EDGE INDEX ON :KNOWS(since)",
+                      "CREATE GLOBAL INDEX ON :(email)", "CREATE INDEX ON :Person(address.city)",
+                      "CREATE CONSTRAINT ON (n:Person) ASSERT n.email IS UNIQUE"):
+            run(driver, query)
+        driver.execute_query("CREATE (:Person {name: 'a', email: 'x', address: {city: 'Oslo'}})"
+                             "-[:KNOWS {since: 2020}]->(:Person {name: 'b', email: 'y'})"
+                             if dialect else
+                             "CREATE (:Person {name: 'a', email: 'x'})-[:KNOWS {since: 2020}]->"
+                             "(:Person {name: 'b', email: 'y'})")
+        assert run(driver, "SHOW INDEX INFO") == [
+            {"index type": "edge-type+property", "label": "KNOWS", "property": "since", "count": 1},
+            {"index type": "label", "label": "Person", "property": None, "count": 2},
+            {"index type": "label+property", "label": "Person", "property": "address.city",
+             "count": 1 if dialect else 0},
+            {"index type": "label+property", "label": "Person", "property": "name", "count": 2},
+            {"index type": "vertex-property", "label": None, "property": "email", "count": 2},
+        ]
+        assert run(driver, "SHOW CONSTRAINT INFO") == [
+            {"constraint type": "unique", "label": "Person", "properties": ["email"]}]
+        with pytest.raises(neo4j.exceptions.ConstraintError) as violated:
+            driver.execute_query("CREATE (:Person {name: 'c', email: 'x'})")
+        assert violated.value.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
+        assert run(driver, "MATCH (p:Person) RETURN count(p) AS c") == [{"c": 2}]
+        for query in ("DROP INDEX ON :Person(name)", "DROP INDEX ON :Person", "DROP EDGE INDEX ON :KNOWS(since)",
+                      "DROP GLOBAL INDEX ON :(email)", "DROP INDEX ON :Person(address.city)",
+                      "DROP CONSTRAINT ON (n:Person) ASSERT n.email IS UNIQUE"):
+            run(driver, query)
+        assert run(driver, "SHOW INDEX INFO") == [] and run(driver, "SHOW CONSTRAINT INFO") == []
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_an_index_created_again_is_a_notification_the_driver_reads(serve, dialect):
+    with driver_to(serve(*dialect)) as driver, driver.session() as session:
+        session.run("CREATE INDEX ON :Person(name)").consume()
+        summary = session.run("CREATE INDEX ON :Person(name)").consume()
+        assert [(status.gql_status, status.classification) for status in summary.gql_status_objects][0] == (
+            "00NA0", neo4j.NotificationClassification.SCHEMA)
+        assert summary.metadata["statuses"][0]["neo4j_code"] == \
+            "Neo.ClientNotification.Schema.IndexOrConstraintAlreadyExists"
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_triggers_through_the_driver(serve, dialect):
+    with driver_to(serve(*dialect)) as driver:
+        run(driver, "CREATE TRIGGER stamp ON () CREATE BEFORE COMMIT EXECUTE "
+                    "UNWIND createdVertices AS v SET v.stamped = true")
+        run(driver, "CREATE TRIGGER changes ON () UPDATE AFTER COMMIT EXECUTE UNWIND setVertexProperties AS s "
+                    "CREATE (:Change {key: s.key, old: s.old, new: s.new})")
+        assert run(driver, "SHOW TRIGGERS") == [
+            {"trigger name": "stamp", "statement": "UNWIND createdVertices AS v SET v.stamped = true",
+             "privilege context": "DEFINER", "event type": "() CREATE", "phase": "BEFORE COMMIT", "owner": None},
+            {"trigger name": "changes", "statement": "UNWIND setVertexProperties AS s CREATE (:Change {key: s.key, "
+             "old: s.old, new: s.new})", "privilege context": "DEFINER", "event type": "() UPDATE",
+             "phase": "AFTER COMMIT", "owner": None},
+        ]
+        driver.execute_query("CREATE (:P {n: 1})")
+        assert driver.execute_query("MATCH (p:P) RETURN p.stamped AS s").records[0]["s"] is True
+        driver.execute_query("MATCH (p:P) SET p.n = 2")
+        changes = "MATCH (c:Change) RETURN c.key AS key, c.old AS old, c.new AS new"
+        deadline = time.monotonic() + 10
+        while not run(driver, changes) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert run(driver, changes) == [{"key": "n", "old": 1, "new": 2}]
+        with pytest.raises(neo4j.exceptions.ClientError, match="Trigger with the same name already exists"):
+            run(driver, "CREATE TRIGGER stamp BEFORE COMMIT EXECUTE RETURN 1")
+        run(driver, "DROP TRIGGER changes")
+        run(driver, "DROP TRIGGER stamp")
+        assert run(driver, "SHOW TRIGGERS") == []
+        with pytest.raises(neo4j.exceptions.ClientError, match="Trigger with name 'stamp' doesn't exist"):
+            run(driver, "DROP TRIGGER stamp")
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_failing_before_commit_trigger_fails_the_driver_s_commit(serve, dialect):
+    with driver_to(serve(*dialect)) as driver:
+        run(driver, "CREATE TRIGGER strict ON () CREATE BEFORE COMMIT EXECUTE "
+                    "UNWIND createdVertices AS v SET v.ratio = 1 / v.n")
+        with driver.session() as session, session.begin_transaction() as tx:
+            tx.run("CREATE (:P {n: 0})").consume()
+            with pytest.raises(neo4j.exceptions.ClientError) as failed:
+                tx.commit()
+        assert failed.value.message.startswith("Trigger 'strict' caused the transaction to fail")
+        assert failed.value.code == "Neo.ClientError.Statement.ArithmeticError"
+        assert run(driver, "MATCH (p:P) RETURN count(p) AS c") == [{"c": 0}]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("statement", ["CREATE TRIGGER t BEFORE COMMIT EXECUTE RETURN 1", "SHOW TRIGGERS",
+                                       "DROP TRIGGER t"])
+def test_trigger_statements_are_refused_in_the_driver_s_explicit_transactions(serve, dialect, statement):
+    with driver_to(serve(*dialect)) as driver:
+        with driver.session() as session:
+            tx = session.begin_transaction()
+            with pytest.raises(neo4j.exceptions.Forbidden) as refused:
+                tx.run(statement).consume()
+            tx.close()
+        assert refused.value.code == NOT_IN_EXPLICIT
+        assert refused.value.message.startswith("Managing triggers is not allowed in multicommand transactions")
+        with pytest.raises(neo4j.exceptions.Forbidden):
+            driver.execute_query(statement)
+        assert run(driver, "SHOW TRIGGERS") == []
