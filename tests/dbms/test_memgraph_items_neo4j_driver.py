@@ -132,3 +132,80 @@ def test_trigger_statements_are_refused_in_the_driver_s_explicit_transactions(se
         with pytest.raises(neo4j.exceptions.Forbidden):
             driver.execute_query(statement)
         assert run(driver, "SHOW TRIGGERS") == []
+
+
+def other_users(driver, memgraph: bool) -> list[dict]:
+    """The rows of SHOW TRANSACTIONS the driver's user sees of other users' transactions, with the id and user
+    columns of the dialect."""
+    user, key = ("username", "transaction_id") if memgraph else ("username", "transactionId")
+    return [{"user": row[user], "id": row[key]} for row in run(driver, "SHOW TRANSACTIONS")
+            if row[user] != "watcher"]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_transaction_management_granted_denied_and_revoked_through_the_driver(serve, dialect):
+    memgraph = bool(dialect)
+    port = serve(*dialect, password="pw")
+    with driver_to(port, ("neo4j", "pw")) as admin, driver_to(port, ("worker", "pw-1")) as worker_driver, \
+            driver_to(port, ("watcher", "pw-1")) as watcher:
+        for name in ("worker", "watcher"):
+            run(admin, f"CREATE USER {name} SET PASSWORD 'pw-1' CHANGE NOT REQUIRED")
+            run(admin, f"GRANT ROLE reader TO {name}")
+        with worker_driver.session() as session:
+            worker = session.begin_transaction()
+            worker.run("MATCH (n) RETURN count(n)").consume()
+            assert other_users(watcher, memgraph) == []
+
+            run(admin, "GRANT TRANSACTION_MANAGEMENT TO watcher")
+            victim, = other_users(watcher, memgraph)
+            assert victim["user"] == "worker"
+            run(admin, "DENY TRANSACTION_MANAGEMENT TO watcher")
+            assert other_users(watcher, memgraph) == []
+            run(admin, "GRANT TRANSACTION_MANAGEMENT TO watcher")
+            run(admin, "REVOKE TRANSACTION_MANAGEMENT FROM watcher")
+            assert other_users(watcher, memgraph) == []
+            refused = run(watcher, "TERMINATE TRANSACTIONS $id", id=victim["id"])
+            assert refused == ([{"transaction_id": victim["id"], "killed": False}] if memgraph else
+                               [{"transactionId": victim["id"], "username": None,
+                                 "message": "Transaction not found."}])
+            worker.run("RETURN 1").consume()
+
+            run(admin, "GRANT TRANSACTION_MANAGEMENT TO watcher")
+            terminated = run(watcher, "TERMINATE TRANSACTIONS $id", id=victim["id"])
+            assert terminated == ([{"transaction_id": victim["id"], "killed": True}] if memgraph else
+                                  [{"transactionId": victim["id"], "username": "worker",
+                                    "message": "Transaction terminated."}])
+            with pytest.raises(neo4j.exceptions.Neo4jError) as stopped:
+                worker.run("RETURN 2").consume()
+            worker.close()
+        if memgraph:
+            assert (stopped.value.code, stopped.value.message) == (
+                MEMGRAPH_TRANSIENT, "Transaction was asked to abort by another user.")
+            assert isinstance(stopped.value, neo4j.exceptions.TransientError)
+        else:
+            assert stopped.value.code == "Neo.ClientError.Transaction.Terminated"
+
+
+@pytest.mark.parametrize("dialect, code, message", [
+    pytest.param((), "Neo.TransientError.General.MemoryPoolOutOfMemoryError", "QUERY MEMORY LIMIT threshold reached",
+                 id="auto"),
+    pytest.param(("--client-dialect", "memgraph"), MEMGRAPH_TRANSIENT, "Memory limit exceeded!", id="memgraph"),
+])
+def test_a_query_over_its_memory_limit_through_the_driver(serve, dialect, code, message):
+    create = "UNWIND range(1, 1000) AS i CREATE (:Bulk {i: i})"
+    with driver_to(serve(*dialect)) as driver:
+        # session.run, not execute_query: the driver retries a TransientError in a managed transaction.
+        with pytest.raises(neo4j.exceptions.TransientError) as exceeded:
+            run(driver, f"{create} QUERY MEMORY LIMIT 10 KB")
+        assert exceeded.value.code == code and message in exceeded.value.message
+        assert exceeded.value.is_retryable()
+        with driver.session() as session:
+            tx = session.begin_transaction()
+            with pytest.raises(neo4j.exceptions.TransientError) as in_explicit:
+                tx.run(f"{create} QUERY MEMORY LIMIT 10 KB").consume()
+            tx.close()
+        assert in_explicit.value.code == code
+        assert run(driver, "MATCH (n:Bulk) RETURN count(n) AS n") == [{"n": 0}]
+        driver.execute_query(f"{create} QUERY MEMORY UNLIMITED")
+        driver.execute_query(f"{create} QUERY MEMORY LIMIT 10 MB")
+        assert run(driver, "MATCH (n:Bulk) RETURN count(n) AS n") == [{"n": 2000}]
