@@ -209,3 +209,49 @@ def test_a_query_over_its_memory_limit_through_the_driver(serve, dialect, code, 
         driver.execute_query(f"{create} QUERY MEMORY UNLIMITED")
         driver.execute_query(f"{create} QUERY MEMORY LIMIT 10 MB")
         assert run(driver, "MATCH (n:Bulk) RETURN count(n) AS n") == [{"n": 2000}]
+
+
+NESTED = {"b": 1, "c": "x", "d": {"e": [1, 2]}, "g": [{"h": 1}, {"h": 2}], "n": None}
+MIXED = [1, "a", None, [2, 3.5], {"k": True}]
+
+
+@pytest.mark.parametrize("query", ["CREATE (:L {a: $nested})", "CREATE (:L {a: $mixed})",
+                                   "CREATE (:L {a: {b: 1}})", "CREATE (:L {a: [1, 'a']})",
+                                   "CREATE (n:L) SET n += {a: {b: 1}}"])
+def test_a_neo4j_dialect_connection_may_not_store_maps_or_mixed_lists(serve, query):
+    with driver_to(serve()) as driver:
+        with pytest.raises(neo4j.exceptions.CypherTypeError) as refused:
+            driver.execute_query(query, nested=NESTED, mixed=MIXED)
+        assert refused.value.code == "Neo.ClientError.Statement.TypeError"
+        assert "Property values can only be of primitive types or arrays thereof" in refused.value.message
+        assert run(driver, "MATCH (n:L) RETURN count(n) AS c") == [{"c": 0}]
+
+
+def test_a_memgraph_dialect_connection_stores_maps_and_mixed_lists_that_both_clients_read(serve):
+    port = serve("--client-dialect", "memgraph")
+    with driver_to(port) as driver:
+        driver.execute_query("CREATE (:L {a: $nested, m: $mixed})", nested=NESTED, mixed=MIXED)
+        run(driver, "MATCH (n:L) SET n.literal = {k: [1, 'two', {three: 3}]}")
+        records = driver.execute_query("MATCH (n:L) RETURN n.a AS a, n.m AS m, n.literal AS literal, n").records
+        assert (records[0]["a"], records[0]["m"], records[0]["literal"]) == (
+            NESTED, MIXED, {"k": [1, "two", {"three": 3}]})
+        assert dict(records[0]["n"]) == {"a": NESTED, "m": MIXED, "literal": {"k": [1, "two", {"three": 3}]}}
+        assert run(driver, "MATCH (n:L) WHERE n.a.d = {e: [1, 2]} AND n.m[3] = [2, 3.5] RETURN n.a.g[1].h AS h"
+                   ) == [{"h": 2}]
+    mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
+    connection = mgclient.connect(host="127.0.0.1", port=port)
+    connection.autocommit = True
+    assert fetch(connection.cursor(), "MATCH (n:L) RETURN n.a AS a, n.m AS m") == [{"a": NESTED, "m": MIXED}]
+    connection.close()
+
+
+def test_the_driver_reads_maps_a_memgraph_client_stored_on_a_server_in_auto_mode(serve):
+    port = serve()
+    with driver_to(port) as driver:
+        with neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=None,
+                                        user_agent="mgclient/1.7.0") as memgraph_driver:
+            memgraph_driver.execute_query("CREATE (:L {a: $nested, m: $mixed})", nested=NESTED, mixed=MIXED)
+        assert driver.execute_query("MATCH (n:L) RETURN n.a AS a, n.m AS m").records[0].data() == {
+            "a": NESTED, "m": MIXED}
+        with pytest.raises(neo4j.exceptions.CypherTypeError):
+            driver.execute_query("MATCH (n:L) SET n.copy = n.a")
