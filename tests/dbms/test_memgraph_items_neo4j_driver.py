@@ -255,3 +255,81 @@ def test_the_driver_reads_maps_a_memgraph_client_stored_on_a_server_in_auto_mode
             "a": NESTED, "m": MIXED}
         with pytest.raises(neo4j.exceptions.CypherTypeError):
             driver.execute_query("MATCH (n:L) SET n.copy = n.a")
+
+
+MODULE = '''
+from typing import Iterator, TypedDict
+
+
+class Row(TypedDict):
+    word: str
+
+
+def register(module):
+    @module.procedure("words.say")
+    def say(ctx, word: str) -> Iterator[Row]:
+        yield {"word": word + "!"}
+
+    @module.function("words.shout")
+    def shout(ctx, word: str) -> str:
+        return word.upper()
+'''
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_query_modules_through_the_driver(serve, tmp_path, dialect):
+    folder = tmp_path / "modules"
+    folder.mkdir()
+    (folder / "words.py").write_text(MODULE)
+    with driver_to(serve(*dialect, "--query-modules-directory", str(folder))) as driver:
+        records = driver.execute_query("CALL words.say('hi') YIELD word RETURN word, words.shout(word) AS loud").records
+        assert [record.data() for record in records] == [{"word": "hi!", "loud": "HI!"}]
+        assert run(driver, "CALL mg.procedures() YIELD name, signature, is_write, path, is_editable "
+                           "WHERE name = 'words.say' RETURN *") == [
+            {"name": "words.say", "signature": "words.say(word :: STRING) :: (word :: STRING)", "is_write": False,
+             "path": str(folder / "words.py"), "is_editable": True}]
+        assert run(driver, "CALL mg.functions() YIELD name, path WHERE name = 'words.shout' RETURN *") == [
+            {"name": "words.shout", "path": str(folder / "words.py")}]
+
+        (folder / "words.py").write_text(MODULE.replace('word + "!"', 'word + "?"'))
+        run(driver, "CALL mg.load_all()")
+        assert run(driver, "CALL words.say('hi')") == [{"word": "hi?"}]
+        (folder / "words.py").write_text(MODULE.replace('word + "!"', 'word + "."'))
+        driver.execute_query("CALL mg.load('words')")
+        assert run(driver, "CALL words.say('hi')") == [{"word": "hi."}]
+        (folder / "words.py").unlink()
+        driver.execute_query("CALL mg.load_all()")
+        with pytest.raises(neo4j.exceptions.ClientError) as gone:
+            driver.execute_query("CALL words.say('hi')")
+        assert gone.value.code == "Neo.ClientError.Procedure.ProcedureNotFound"
+        with pytest.raises(neo4j.exceptions.ClientError) as unknown:
+            driver.execute_query("CALL mg.load('nowhere')")
+        assert unknown.value.code == "Neo.ClientError.Procedure.ProcedureRegistrationFailed"
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_module_files_through_the_driver(serve, tmp_path, dialect):
+    (tmp_path / "modules").mkdir()
+    port = serve(*dialect, "--query-modules-directory", str(tmp_path / "modules"), data_dir=tmp_path / "data")
+    with driver_to(port) as driver:
+        path = driver.execute_query("CALL mg.create_module_file('words.py', $content) YIELD path RETURN path",
+                                    content=MODULE).records[0]["path"]
+        assert path == str((tmp_path / "data" / "internal_modules" / "words.py").resolve())
+        assert run(driver, "CALL words.say('hi')") == [{"word": "hi!"}]
+        assert run(driver, "CALL mg.get_module_files() YIELD path, is_editable") == [
+            {"path": path, "is_editable": True}]
+        assert run(driver, "CALL mg.get_module_file($path)", path=path) == [{"content": MODULE}]
+        run(driver, "CALL mg.update_module_file($path, $content)", path=path,
+            content=MODULE.replace("upper", "lower"))
+        assert driver.execute_query("RETURN words.shout('Hi') AS w").records[0]["w"] == "hi"
+        with pytest.raises(neo4j.exceptions.ClientError) as refused:
+            driver.execute_query("CALL mg.create_module_file('words.py', '')")
+        assert refused.value.code == "Neo.ClientError.Procedure.ProcedureCallFailed"
+        assert "mg.create_module_file: File with the same name already exists!" in refused.value.message
+        with pytest.raises(neo4j.exceptions.ClientError, match="Invalid relative path defined"):
+            driver.execute_query("CALL mg.create_module_file('../escaped.py', '')")
+        run(driver, "CALL mg.delete_module_file($path)", path=path)
+        assert run(driver, "CALL mg.get_module_files()") == []
+        with pytest.raises(neo4j.exceptions.ClientError):
+            driver.execute_query("RETURN words.shout('hi')")
+    assert not (tmp_path / "data" / "escaped.py").exists()
