@@ -14,14 +14,7 @@ __all__ = [
     "Neo4jError", "ClientError", "CypherSyntaxError", "CypherTypeError", "ConstraintError", "AuthError",
     "Forbidden", "TransientError", "DatabaseError", "TransactionError", "TransactionFailureError",
     "ResultConsumedError", "ResultNotSingleError", "SessionError", "error_for_code", "format_bytes",
-    "MEMGRAPH_CLIENT_CODE", "MEMGRAPH_TRANSIENT_CODE",
 ]
-
-# The codes Memgraph's Bolt server gives a retryable failure (a `RetryBasicException`: an abort, running out of
-# memory) and a query's own error (a `QueryException`): where a session of Memgraph's dialect gets Memgraph's
-# failure, it gets these.
-MEMGRAPH_TRANSIENT_CODE = "Memgraph.TransientError.MemgraphError.MemgraphError"
-MEMGRAPH_CLIENT_CODE = "Memgraph.ClientError.MemgraphError.MemgraphError"
 
 
 class Neo4jError(Exception):

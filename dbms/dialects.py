@@ -7,9 +7,13 @@ Memgraph's clients by the user agent their HELLO sends."""
 from __future__ import annotations
 
 from graphplex.databases.cypher.context import MEMGRAPH, NEO4J
-from graphplex.databases.errors import ClientError
+from graphplex.databases.errors import ClientError, Neo4jError
 
 AUTO = "auto"
+# How Memgraph's Bolt server classifies a failure (src/communication/bolt/v1/states/handlers.hpp
+# `ExceptionToErrorMessage`): the category and title are always MemgraphError, so that no client reads a Neo4j code
+# it treats specially (a driver does not retry `*.TransientError.Transaction.Terminated`).
+MEMGRAPH_CLASSIFICATIONS = ("ClientError", "TransientError", "DatabaseError")
 DIALECTS = (NEO4J, MEMGRAPH)
 
 # The user agents Memgraph's clients send, as their sources set them: the C client mgclient and pymgclient over it
@@ -34,3 +38,18 @@ def dialect_of_client(user_agent: object, client_dialect: str) -> str:
     if isinstance(user_agent, str) and user_agent.startswith(MEMGRAPH_USER_AGENTS):
         return MEMGRAPH
     return NEO4J
+
+
+def code_in_dialect(error: Neo4jError, dialect: str) -> str:
+    """The status code a Bolt client of `dialect` reads for `error`: its Neo4j code, or for Memgraph's clients
+    Memgraph's `Memgraph.<classification>.MemgraphError.MemgraphError` of the same classification, so that a client
+    retries what it should (a transient error Neo4j's drivers do not retry is a ClientError there). Only the wire
+    changes: an embedded session's exceptions keep their Neo4j codes, which the error hierarchy is keyed by."""
+    if dialect != MEMGRAPH:
+        return error.code
+    classification = error.classification
+    if classification == "TransientError" and not error.is_retryable():
+        classification = "ClientError"
+    if classification not in MEMGRAPH_CLASSIFICATIONS:
+        classification = "DatabaseError"
+    return f"Memgraph.{classification}.MemgraphError.MemgraphError"

@@ -11,7 +11,7 @@ import time
 import zoneinfo
 from typing import TYPE_CHECKING, Callable
 
-from graphplex.databases.errors import MEMGRAPH_CLIENT_CODE, MEMGRAPH_TRANSIENT_CODE, ClientError, TransientError
+from graphplex.databases.errors import ClientError, TransientError
 from graphplex.databases.cypher.parser import redact_passwords
 from graphplex.databases.temporal_values import DateTime
 from graphplex.batches import Batch
@@ -28,12 +28,15 @@ TIMEOUT = "Transaction was asked to abort because of transaction timeout."
 # kInterpreterTransactionInitialId: Memgraph's transaction ids start here.
 FIRST_ID = 1 << 63
 TERMINATE_ALL = "*"
+# The code of a transaction id Memgraph refuses (a query's error: Memgraph's clients read a ClientError).
+INVALID_ID = "Neo.ClientError.Statement.ArgumentError"
 _UTC = zoneinfo.ZoneInfo("UTC")
 
 
 def aborted(message: str) -> TransientError:
-    """The failure of a transaction that was stopped (one of the messages above), as Memgraph reports it."""
-    return TransientError(message, MEMGRAPH_TRANSIENT_CODE)
+    """The failure of a transaction that was stopped (one of the messages above), as Memgraph reports it: a
+    retryable transient error (Memgraph's clients read it as `Memgraph.TransientError.…`: `code_in_dialect`)."""
+    return TransientError(message, TransientError.default_code)
 
 
 def transaction_id(txn: "DBMSTransaction") -> str:
@@ -78,7 +81,7 @@ def terminate_rows(visible: list, values: list, caller: "DBMSTransaction",
     if TERMINATE_ALL in values:
         if len(values) != 1:
             raise ClientError(f"The '{TERMINATE_ALL}' wildcard cannot be combined with transaction ids.",
-                              MEMGRAPH_CLIENT_CODE)
+                              INVALID_ID)
         killed = sorted((txn for txn in candidates if txn is not caller), key=lambda txn: txn.id)
         for txn in killed:
             terminate(txn)
@@ -100,7 +103,7 @@ def terminate_rows(visible: list, values: list, caller: "DBMSTransaction",
 def _parse_id(value: object) -> int:
     """A transaction id as Memgraph takes one: a string of digits, the whole of it."""
     if not isinstance(value, str):
-        raise ClientError("Transaction id must be a string.", MEMGRAPH_CLIENT_CODE)
+        raise ClientError("Transaction id must be a string.", INVALID_ID)
     if not value.isascii() or not value.isdigit() or int(value) >= 1 << 64:
-        raise ClientError(f"'{value}' is not a valid transaction id.", MEMGRAPH_CLIENT_CODE)
+        raise ClientError(f"'{value}' is not a valid transaction id.", INVALID_ID)
     return int(value)

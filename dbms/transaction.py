@@ -27,6 +27,7 @@ from graphplex.routing import GRAPH, Request, request_for, route_for
 from graphplex.confinement import UNCONFINED
 from graphplex.triggers import before_commit
 from graphplex.dialects import MEMGRAPH, NEO4J
+from graphplex import memgraph_plans
 from graphplex.result import Result, ResultSummary
 from graphplex.system_db import SYSTEM, Viewer
 
@@ -442,11 +443,18 @@ class DBMSTransaction:
                         raise
                 yield row
 
+        # A Memgraph client reads EXPLAIN's and PROFILE's plan from the rows, not from the summary.
+        in_rows = self.dialect == MEMGRAPH and (plan.explain or plan.profile)
+
         def summary() -> ResultSummary:
             return ResultSummary(text, parameters, query_result.counters, plan.query_type,
-                                 database, plan.describe(database=database) if plan.explain else None,
-                                 query_result.plan_description() if plan.profile else None,
+                                 database, plan.describe(database=database) if plan.explain and not in_rows else None,
+                                 query_result.plan_description() if plan.profile and not in_rows else None,
                                  query_result.notifications + plan.notifications_after(query_result.counters))
+        if in_rows:
+            described = query_result.plan_description if plan.profile else lambda: plan.describe(database=database)
+            keys, rows = memgraph_plans.answered_in_rows(plan.profile, records(), described)
+            return self._track(self._new_result(keys, rows, summary))
         return self._track(self._new_result(query_result.keys, records(), summary))
 
     def _track(self, result: Result) -> Result:

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import sys
 
-from graphplex.databases.errors import MEMGRAPH_TRANSIENT_CODE, TransientError, format_bytes
+from graphplex.databases.errors import TransientError, format_bytes
 
 VERSION_BYTES = 88
 ENTITY_BYTES = 72
 DICT_BYTES = 64
 ENTRY_BYTES = 40
+# Running out of a memory limit, in either dialect's words: a retryable transient error (Memgraph's clients read it as
+# `Memgraph.TransientError.…`, translated where the Bolt failure is built).
+OUT_OF_MEMORY = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 
 
 def value_bytes(value: object) -> int:
@@ -45,7 +48,7 @@ class MemoryScope:
     procedure's calls (`PROCEDURE MEMORY LIMIT`) — counting only what the tracker allocates while the scope is
     entered: work is pulled lazily, so a scope is entered for each pull and what other work does in between is not
     its own. `clause` names it in Neo4j's message; `memgraph` (a session of Memgraph's dialect) fails with
-    Memgraph's message and code instead."""
+    Memgraph's message instead (its code is the same: Memgraph's clients read Memgraph's form of it)."""
 
     __slots__ = ("limit", "clause", "memgraph", "spent", "entered_at")
 
@@ -65,11 +68,11 @@ class MemoryScope:
             raise TransientError(
                 f"Memory limit exceeded! Attempting to allocate a chunk of {readable_size(size)} which would put "
                 f"the current use to {readable_size(current + size)}, while the maximum allowed size for allocation "
-                f"is set to {readable_size(self.limit)}.", MEMGRAPH_TRANSIENT_CODE)
+                f"is set to {readable_size(self.limit)}.", OUT_OF_MEMORY)
         raise TransientError(
             f"The allocation of an extra {format_bytes(size)} would use more than the limit "
             f"{format_bytes(self.limit)}. Currently using {format_bytes(current)}. {self.clause} threshold reached",
-            "Neo.TransientError.General.MemoryPoolOutOfMemoryError")
+            OUT_OF_MEMORY)
 
 
 def readable_size(size: int) -> str:

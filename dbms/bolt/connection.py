@@ -14,7 +14,7 @@ from graphplex.databases.cypher.notifications import wanted
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.bolt.packstream import Structure
 from graphplex.bolt.values import Dialect
-from graphplex.dialects import MEMGRAPH, NEO4J, dialect_of_client
+from graphplex.dialects import MEMGRAPH, NEO4J, code_in_dialect, dialect_of_client
 from graphplex.refusals import nested_transaction
 from graphplex.session import Query, Session
 
@@ -48,15 +48,17 @@ def success(metadata: dict | None = None) -> Structure:
     return Structure(SUCCESS, (metadata or {},))
 
 
-def failure(error: Exception, version: tuple[int, int]) -> Structure:
+def failure(error: Exception, version: tuple[int, int], dialect: str = NEO4J) -> Structure:
     """FAILURE for `error`: from Bolt 5.7 the GQL error (status, description, Neo4j code, diagnostic record) that
-    the driver's `gql_status` and `find_by_gql_status` read, before it `{code, message}`."""
+    the driver's `gql_status` and `find_by_gql_status` read, before it `{code, message}`; the code as a client of
+    `dialect` reads it (Memgraph's form for Memgraph's clients: `code_in_dialect`)."""
     if not isinstance(error, Neo4jError):
         error = Neo4jError(f"{type(error).__name__}: {error}", "Neo.DatabaseError.General.UnknownError")
+    code = code_in_dialect(error, dialect)
     if version < GQL_ERRORS:
-        return Structure(FAILURE, ({"code": error.code, "message": error.message},))
+        return Structure(FAILURE, ({"code": code, "message": error.message},))
     return Structure(FAILURE, ({"gql_status": error.gql_status, "description": error.gql_status_description,
-                                "message": error.message, "neo4j_code": error.code,
+                                "message": error.message, "neo4j_code": code,
                                 "diagnostic_record": {"OPERATION": "", "OPERATION_CODE": "0", "CURRENT_SCHEMA": "/",
                                                       "_classification": error.gql_classification}},))
 
@@ -151,10 +153,10 @@ class BoltConnection:
                 log.error("internal error handling message 0x%02X on %s", tag, self.connection_id, exc_info=True)
             if self.state in ("NEGOTIATION", "AUTHENTICATION"):
                 self.close()
-                raise Close([failure(error, self.version)])
+                raise Close([failure(error, self.version, self.client_dialect)])
             self.state = "FAILED"
             self._abandon_streams()
-            return [failure(error, self.version)]
+            return [failure(error, self.version, self.client_dialect)]
 
     def _dispatch(self, tag: int, fields: tuple) -> list[Structure]:
         state = self.state
@@ -169,7 +171,8 @@ class BoltConnection:
         if tag == RESET:
             return [self._reset()]
         if tag == HELLO:
-            raise Close([failure(_invalid("HELLO was already received on this connection"), self.version)])
+            raise Close([failure(_invalid("HELLO was already received on this connection"), self.version,
+                                       self.client_dialect)])
         if tag == RUN:
             return [self._run(_text(fields, 0), _map(fields, 1), _map(fields, 2))]
         if tag in (PULL, DISCARD):
@@ -439,7 +442,7 @@ class BoltConnection:
     def _reset(self) -> Structure:
         if self.state in ("NEGOTIATION", "AUTHENTICATION"):
             self.close()
-            raise Close([failure(_invalid("RESET before authentication"), self.version)])
+            raise Close([failure(_invalid("RESET before authentication"), self.version, self.client_dialect)])
         self._abandon_streams()
         self._end_transaction()
         if self.statement_session is not None:

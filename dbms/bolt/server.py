@@ -113,7 +113,7 @@ class _Handler(socketserver.BaseRequestHandler):
                     self._send(close.responses)
                     return
                 except Neo4jError as error:  # undecodable: answer, then close
-                    self._send([failure(error, version)])
+                    self._send([failure(error, version, connection.client_dialect)])
                     return
                 self._send(responses)
                 if connection.authenticated and not self.logged_in:

@@ -22,7 +22,7 @@ def test_a_scope_counts_only_what_is_allocated_while_it_is_entered():
     with pytest.raises(TransientError) as caught:
         tracker.allocate(500)
     tracker.leave(scope)
-    assert caught.value.code == "Memgraph.TransientError.MemgraphError.MemgraphError"
+    assert caught.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
     assert caught.value.message == ("Memory limit exceeded! Attempting to allocate a chunk of 500B which would put "
                                     "the current use to 1.07KiB, while the maximum allowed size for allocation is "
                                     "set to 1000B.")
