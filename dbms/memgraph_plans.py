@@ -99,12 +99,15 @@ def _line(node: dict) -> str:
 
 
 def _top(tree: dict) -> dict:
-    """Where Memgraph's plan starts: a RETURN's projection is Memgraph's Produce itself, not one under another."""
+    """Where Memgraph's plan starts: a RETURN's projection is Memgraph's Produce itself, not one under another, and
+    a UNION produces what its sides do."""
     children = tree["children"]
-    if (_operator_type(tree) == "ProduceResults" and len(children) == 1
-            and _operator_type(children[0]) == "Projection"):
+    if _operator_type(tree) != "ProduceResults" or len(children) != 1:
+        return tree
+    below = _operator_type(children[0])
+    if below == "Projection":
         return {**children[0], "identifiers": tree["identifiers"]}
-    return tree
+    return children[0] if below == "Union" else tree
 
 
 def _walk(node: dict | None, depth: int) -> Iterator[tuple[int, str, dict | None]]:
