@@ -25,6 +25,8 @@ BRANCH = "|\\"
 
 _INDEX = re.compile(r"INDEX (?P<name>[^:\s]+):(?P<label>[^(\s]+)\((?P<keys>[^)]*)\)")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LABEL_TEST = re.compile(r"(?P<name>[A-Za-z_]\w*):(?P<labels>\w+(?:\|\w+)*)")
+_PROPERTY_TEST = re.compile(r"(?P<name>[A-Za-z_]\w*)\.(?P<key>\w+) (?:=|<>|<=?|>=?|STARTS WITH|ENDS WITH|CONTAINS|IN|IS)(?= )")
 
 
 def _names(names: Iterable[str]) -> str:
@@ -44,8 +46,20 @@ def _index_seek(node: dict, details: str) -> str:
 
 
 def _filter(node: dict, details: str) -> str:
-    used = sorted(set(_WORD.findall(details)) & set(node["identifiers"]))
-    return f"Filter Generic {{{_names(used)}}}"
+    """Memgraph's filter: the sorted set of its parts' names, `(n :L)` for a label test, `{n.p}` for a property
+    compared to what does not depend on `n`, `Generic {…}` of the variables it uses for any other."""
+    in_scope = set(node["identifiers"])
+    return "Filter " + _names(sorted({_filter_part(part, in_scope) for part in details.split(" AND ")}))
+
+
+def _filter_part(part: str, in_scope: set[str]) -> str:
+    labels = _LABEL_TEST.fullmatch(part)
+    if labels is not None and labels["name"] in in_scope:
+        return f"({labels['name']} :{labels['labels']})"
+    compared = _PROPERTY_TEST.match(part)
+    if compared is not None and compared["name"] not in _WORD.findall(part[compared.end():]):
+        return f"{{{compared['name']}.{compared['key']}}}"
+    return f"Generic {{{_names(sorted(set(_WORD.findall(part)) & in_scope))}}}"
 
 
 def _aggregate(node: dict, details: str) -> str:

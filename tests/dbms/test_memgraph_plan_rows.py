@@ -36,3 +36,13 @@ def test_a_run_too_short_to_time_is_zero_percent():
 
 def test_an_operator_memgraph_has_no_name_for_keeps_graphplex_s():
     assert explain_rows(node("Create", "", ["a"], [])) == [(" * Create",), (" * Once",)]
+
+
+def test_a_filter_names_its_parts_as_memgraph_does():
+    def shown(details: str) -> str:
+        return explain_rows(node("Filter", details, ["n", "m"], []))[0][0]
+    assert shown("n:A|B") == " * Filter (n :A|B)"
+    assert shown("n.age > 1") == " * Filter {n.age}"
+    assert shown("n.name STARTS WITH 'a' AND m:Person") == " * Filter (m :Person), {n.name}"
+    assert shown("n.x < n.y") == " * Filter Generic {n}"
+    assert shown("m.age > n.age OR m.q IS NULL") == " * Filter Generic {m, n}"
