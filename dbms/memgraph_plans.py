@@ -26,7 +26,8 @@ BRANCH = "|\\"
 _INDEX = re.compile(r"INDEX (?P<name>[^:\s]+):(?P<label>[^(\s]+)\((?P<keys>[^)]*)\)")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LABEL_TEST = re.compile(r"(?P<name>[A-Za-z_]\w*):(?P<labels>\w+(?:\|\w+)*)")
-_PROPERTY_TEST = re.compile(r"(?P<name>[A-Za-z_]\w*)\.(?P<key>\w+) (?:=|<>|<=?|>=?|STARTS WITH|ENDS WITH|CONTAINS|IN|IS)(?= )")
+_PROPERTY_TEST = re.compile(r"(?P<name>[A-Za-z_]\w*)\.(?P<key>\w+) "
+                            r"(?:=|<>|<=?|>=?|STARTS WITH|ENDS WITH|CONTAINS|IN|IS)(?= )")
 
 
 def _names(names: Iterable[str]) -> str:
