@@ -11,7 +11,7 @@ from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.lookup import find_procedure, home
 from graphplex.databases.cypher.plan import Operator
 from graphplex.databases.cypher.values import PathValue, type_name
-from graphplex.databases.cypher.working_memory import within
+from graphplex.databases.cypher.working_memory import held_until_done, within
 from graphplex.databases.storage import Edge, Vertex
 
 
@@ -131,11 +131,12 @@ def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[s
     input_types = [t for _, t, _ in spec.inputs]
 
     def called(ctx, values: list):
-        """The procedure's records, produced under its PROCEDURE MEMORY LIMIT when it has one."""
+        """The procedure's records, produced under its PROCEDURE MEMORY LIMIT when it has one; under a Memgraph
+        memory limit (a scope the statement entered, or the call's own) they are held until the call is done."""
         records = spec.impl(ctx, *values)
         if clause.memory_limit is None:
-            return records
-        return within(records, ctx, clause.memory_limit, "PROCEDURE MEMORY LIMIT")
+            return held_until_done(records, ctx) if ctx.txn.memory.scopes else records
+        return within(held_until_done(records, ctx), ctx, clause.memory_limit, "PROCEDURE MEMORY LIMIT")
 
     def run(rows, ctx):
         if spec.admin and ctx.host is not None:

@@ -93,6 +93,19 @@ def within(rows: Iterable, ctx: ExecutionContext, limit: int, clause: str) -> It
         yield row
 
 
+def held_until_done(records: Iterable[dict], ctx: ExecutionContext) -> Iterator[dict]:
+    """A procedure call's records, each held in working memory until the call's last one is pulled. Memgraph keeps
+    a procedure's results in the query's memory until the query has pulled them, so under its memory limits
+    (QUERY and PROCEDURE MEMORY LIMIT) what a procedure yields counts as a list the query builds does."""
+    held = Held(ctx)
+    try:
+        for record in records:
+            held.add_value(record)
+            yield record
+    finally:
+        held.release()
+
+
 def _size(value: object) -> int:
     kind = type(value)
     if kind is int or kind is float or kind is bool or value is None:

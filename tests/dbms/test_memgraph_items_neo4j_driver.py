@@ -359,3 +359,38 @@ def test_degree_functions_through_the_driver(serve, dialect):
             driver.execute_query("MATCH ()-[r:T]->() RETURN degree(r)")
         assert refused.value.code == code_in(dialect, "Neo.ClientError.Statement.TypeError")
         assert refused.value.message == "Type mismatch: expected Node but was Relationship"
+
+
+BIG = '''
+from typing import Iterator, TypedDict
+
+
+class Row(TypedDict):
+    numbers: list
+
+
+def register(module):
+    @module.procedure("big.numbers")
+    def numbers(ctx, count: int) -> Iterator[Row]:
+        yield {"numbers": list(range(count))}
+'''
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_what_a_python_procedure_yields_counts_against_its_memory_limit(serve, tmp_path, dialect):
+    # Memgraph keeps a procedure's results in the query's memory until they are pulled: they count against
+    # PROCEDURE MEMORY LIMIT and QUERY MEMORY LIMIT as any list the query builds does.
+    (tmp_path / "big.py").write_text(BIG)
+    with driver_to(serve(*dialect, "--query-modules-directory", str(tmp_path))) as driver:
+        for clause, query in (
+                ("PROCEDURE", "CALL big.numbers(100000) PROCEDURE MEMORY LIMIT 10 KB YIELD numbers "
+                              "RETURN size(numbers) AS s"),
+                ("QUERY", "CALL big.numbers(100000) YIELD numbers RETURN size(numbers) AS s QUERY MEMORY LIMIT 10 KB")):
+            with pytest.raises(neo4j.exceptions.TransientError) as exceeded:
+                run(driver, query)
+            assert exceeded.value.message.startswith("Memory limit exceeded!") if dialect else \
+                exceeded.value.message.endswith(f"{clause} MEMORY LIMIT threshold reached")
+        assert run(driver, "CALL big.numbers(100000) PROCEDURE MEMORY LIMIT 10 MB YIELD numbers "
+                           "RETURN size(numbers) AS s QUERY MEMORY LIMIT 10 MB") == [{"s": 100000}]
+        assert run(driver, "CALL big.numbers(100) PROCEDURE MEMORY LIMIT 10 KB YIELD numbers "
+                           "RETURN size(numbers) AS s") == [{"s": 100}]
