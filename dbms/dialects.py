@@ -14,6 +14,9 @@ AUTO = "auto"
 # `ExceptionToErrorMessage`): the category and title are always MemgraphError, so that no client reads a Neo4j code
 # it treats specially (a driver does not retry `*.TransientError.Transaction.Terminated`).
 MEMGRAPH_CLASSIFICATIONS = ("ClientError", "TransientError", "DatabaseError")
+# The failures Memgraph's server sends under codes of their own (src/communication/bolt/v1/states/init.hpp
+# `HandleAuthFailure`): a failed authentication.
+MEMGRAPH_CODES = {"Neo.ClientError.Security.Unauthorized": "Memgraph.ClientError.Security.Unauthenticated"}
 DIALECTS = (NEO4J, MEMGRAPH)
 
 # The user agents Memgraph's clients send, as their sources set them: the C client mgclient and pymgclient over it
@@ -43,10 +46,13 @@ def dialect_of_client(user_agent: object, client_dialect: str) -> str:
 def code_in_dialect(error: Neo4jError, dialect: str) -> str:
     """The status code a Bolt client of `dialect` reads for `error`: its Neo4j code, or for Memgraph's clients
     Memgraph's `Memgraph.<classification>.MemgraphError.MemgraphError` of the same classification, so that a client
-    retries what it should (a transient error Neo4j's drivers do not retry is a ClientError there). Only the wire
+    retries what it should (a transient error Neo4j's drivers do not retry is a ClientError there); a failed
+    authentication is Memgraph's `Memgraph.ClientError.Security.Unauthenticated`. Only the wire
     changes: an embedded session's exceptions keep their Neo4j codes, which the error hierarchy is keyed by."""
     if dialect != MEMGRAPH:
         return error.code
+    if error.code in MEMGRAPH_CODES:
+        return MEMGRAPH_CODES[error.code]
     classification = error.classification
     if classification == "TransientError" and not error.is_retryable():
         classification = "ClientError"

@@ -23,3 +23,8 @@ def test_a_code_without_a_known_classification_is_a_database_error():
 def test_neo4j_s_clients_read_the_code_unchanged():
     error = ClientError("x", "Neo.ClientError.Statement.SyntaxError")
     assert code_in_dialect(error, NEO4J) == "Neo.ClientError.Statement.SyntaxError"
+
+
+def test_a_failed_authentication_is_memgraph_s_unauthenticated():
+    refused = ClientError("x", "Neo.ClientError.Security.Unauthorized")
+    assert code_in_dialect(refused, MEMGRAPH) == "Memgraph.ClientError.Security.Unauthenticated"

@@ -86,3 +86,11 @@ def test_the_neo4j_driver_in_neo4j_s_dialect_is_unchanged(serve):
         with pytest.raises(neo4j.exceptions.TransientError) as exceeded:
             session.run(OVER_LIMIT).consume()
         assert exceeded.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+
+
+def test_a_memgraph_client_refused_at_login_reads_memgraph_s_unauthenticated(serve):
+    port = serve("--client-dialect", "memgraph", password="s3cret-Passw0rd")
+    with neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=("neo4j", "wrong")) as driver:
+        with pytest.raises(neo4j.exceptions.ClientError) as refused:
+            driver.verify_connectivity()
+    assert refused.value.code == "Memgraph.ClientError.Security.Unauthenticated"
