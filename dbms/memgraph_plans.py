@@ -96,6 +96,7 @@ _MEMGRAPH: dict[str, Callable[[dict, str], str]] = {
     "Sort": lambda node, details: f"OrderBy {{{_names(node['identifiers'])}}}",
     "Limit": lambda node, details: "Limit" if details else "Skip",
     "Eager": lambda node, details: "Accumulate",
+    "TransactionApply": lambda node, details: "PeriodicSubquery",
     "DetachDelete": lambda node, details: "Delete",
     "ProcedureCall": _call,
     "Union": _union,

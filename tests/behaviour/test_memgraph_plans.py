@@ -115,3 +115,8 @@ def test_an_embedded_memgraph_session_keeps_neo4j_s_codes(dbms):
         assert exceeded.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
         assert exceeded.value.message.startswith("Memory limit exceeded!")
         assert exceeded.value.is_retryable()
+
+
+def test_call_in_transactions_is_memgraph_s_periodic_subquery(dbms):
+    lines = explain(dbms, "UNWIND range(1, 3) AS i CALL { WITH i CREATE (:Q) } IN TRANSACTIONS OF 1 ROWS")
+    assert lines[:3] == [" * EmptyResult", " * PeriodicSubquery", " |\\ "]
