@@ -1,5 +1,6 @@
 """A session of Memgraph's dialect (`DBMS.session(dialect="memgraph")`): SHOW / TERMINATE TRANSACTIONS in Memgraph's
-columns and ids, and a stopped transaction failing with Memgraph's message and code; Neo4j's sessions unchanged."""
+columns and ids, and a stopped transaction failing with Memgraph's message as a retryable transient error (with a
+Neo4j code: Memgraph's form of the code is what its Bolt clients read); Neo4j's sessions unchanged."""
 import datetime as dt
 import time
 
