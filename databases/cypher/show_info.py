@@ -6,7 +6,7 @@ from graphplex.databases.cypher.plan import Operator, Plan
 from graphplex.databases.storage import NODE, property_value
 
 INDEX_INFO_COLUMNS = ["index type", "label", "property", "count"]
-CONSTRAINT_INFO_COLUMNS = ["constraint type", "label", "properties"]
+CONSTRAINT_INFO_COLUMNS = ["constraint type", "label", "properties", "data_type"]
 # graphplex's index types as Memgraph names them: a relationship index is Memgraph's edge-type index, a lookup index
 # of a label or type Memgraph's label or edge-type index, one of a property (no label) Memgraph's global index.
 _INDEX_TYPES = {("NODE", "RANGE"): "label+property", ("NODE", "TEXT"): "text", ("NODE", "POINT"): "point",
@@ -16,6 +16,10 @@ _INDEX_TYPES = {("NODE", "RANGE"): "label+property", ("NODE", "TEXT"): "text", (
                 ("RELATIONSHIP", "GLOBAL"): "edge-property"}
 _CONSTRAINT_TYPES = {"UNIQUENESS": "unique", "KEY": "unique", "PROPERTY_EXISTENCE": "exists",
                      "PROPERTY_TYPE": "data_type"}
+# Memgraph lists existence constraints, then uniqueness, then type constraints.
+_CONSTRAINT_ORDER = {"exists": 0, "unique": 1, "data_type": 2}
+# A type constraint's type as Memgraph names it (TypeConstraintKindToString), where that is not Neo4j's name.
+_MEMGRAPH_TYPE_NAMES = {"BOOLEAN": "BOOL", "LOCAL DATETIME": "LOCAL DATE TIME", "ZONED DATETIME": "ZONED DATE TIME"}
 
 
 def plan_show_info(what: str) -> Plan:
@@ -64,10 +68,12 @@ def _has_all(version, properties: tuple[str, ...]) -> bool:
 
 def constraint_info_rows(txn) -> list[dict]:
     """One row per constraint: `properties` is the list of a uniqueness constraint's properties, the single
-    property of an existence or type constraint (Memgraph's shapes)."""
+    property of an existence or type constraint (Memgraph's shapes); `data_type` a type constraint's type, else ""."""
     rows = []
     for constraint in txn.storage.schema.constraints.values():
         kind = _CONSTRAINT_TYPES[constraint.kind]
         properties = list(constraint.properties) if kind == "unique" else constraint.properties[0]
-        rows.append({"constraint type": kind, "label": constraint.label, "properties": properties})
-    return sorted(rows, key=lambda r: (r["constraint type"], r["label"], str(r["properties"])))
+        data_type = " | ".join(_MEMGRAPH_TYPE_NAMES.get(name, name) for name in constraint.property_types)
+        rows.append({"constraint type": kind, "label": constraint.label, "properties": properties,
+                     "data_type": data_type})
+    return sorted(rows, key=lambda r: (_CONSTRAINT_ORDER[r["constraint type"]], r["label"], str(r["properties"])))

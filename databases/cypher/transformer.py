@@ -22,6 +22,10 @@ _TYPE_SYNONYMS = {
     "ANY EDGE": "RELATIONSHIP", "ANY MAP": "MAP", "ANY PROPERTY VALUE": "PROPERTY VALUE", "ANY VALUE": "ANY",
     "NULL": "NULL", "NOTHING": "NOTHING",
 }
+# Memgraph's type constraint kinds (typeConstraintType of MemgraphCypher.g4) that Neo4j spells otherwise; its LIST is
+# a list of anything, which Neo4j's constraints cannot say.
+_MEMGRAPH_CONSTRAINT_TYPES = {"LOCALTIME": "LOCAL TIME", "LOCALDATETIME": "LOCAL DATETIME",
+                              "ZONEDDATETIME": "ZONED DATETIME"}
 
 
 # --- transient results that only live inside the transformer ----------------------------------------------
@@ -1385,8 +1389,11 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         kind, properties, types = next(c.value for c in children if isinstance(c, _Option) and c.name == "rule")
         options = next((c.value for c in children if isinstance(c, _Option) and c.name == "options"), None)
         # Memgraph's `ON (n:L) ASSERT …` (Neo4j 5 has no ASSERT) meets a constraint already there with a note.
+        memgraph = _has(children, "ASSERT")
+        if memgraph:
+            types = tuple(_MEMGRAPH_CONSTRAINT_TYPES.get(kind_name, kind_name) for kind_name in types)
         return ast.CreateConstraint(name, entity_type, label, properties, kind, types,
-                                    _has(children, "IF") or _has(children, "ASSERT"), options)
+                                    _has(children, "IF") or memgraph, options)
 
     def _rule(self, kind, children, types=()):
         properties = next(c.value for c in children if isinstance(c, _Option) and c.name == "properties")

@@ -71,7 +71,7 @@ class Constraint:
                 return f"{_entity_name(entity)} with {_token_word(entity)} `{self.label}` must have the properties ({names})"
         if self.kind == PROPERTY_TYPE:
             value = props.get(self.properties[0])
-            if value is not None and cypher_type_name(value) not in self.property_types:
+            if value is not None and not _of_types(value, self.property_types):
                 allowed = " | ".join(self.property_types)
                 if self.entity_type == NODE:
                     return (f"{_entity_name(entity)} with label `{self.label}` required the property "
@@ -176,6 +176,13 @@ def cypher_literal(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
     return str(value)
+
+
+def _of_types(value: object, property_types: tuple[str, ...]) -> bool:
+    """Whether `value` is of one of a type constraint's types: Neo4j's names a list's element type
+    (`LIST<INTEGER NOT NULL>`), Memgraph's bare `LIST` allows any list."""
+    name = cypher_type_name(value)
+    return name in property_types or ("LIST" in property_types and name.startswith("LIST<"))
 
 
 def _entity_name(entity) -> str:

@@ -56,7 +56,7 @@ def test_memgraph_schema_statements_through_the_driver(serve, dialect):
             {"index type": "vertex-property", "label": None, "property": "email", "count": 2},
         ]
         assert run(driver, "SHOW CONSTRAINT INFO") == [
-            {"constraint type": "unique", "label": "Person", "properties": ["email"]}]
+            {"constraint type": "unique", "label": "Person", "properties": ["email"], "data_type": ""}]
         with pytest.raises(neo4j.exceptions.ClientError) as violated:
             driver.execute_query("CREATE (:Person {name: 'c', email: 'x'})")
         assert violated.value.code == code_in(dialect, "Neo.ClientError.Schema.ConstraintValidationFailed")
@@ -394,3 +394,28 @@ def test_what_a_python_procedure_yields_counts_against_its_memory_limit(serve, t
                            "RETURN size(numbers) AS s QUERY MEMORY LIMIT 10 MB") == [{"s": 100000}]
         assert run(driver, "CALL big.numbers(100) PROCEDURE MEMORY LIMIT 10 KB YIELD numbers "
                            "RETURN size(numbers) AS s") == [{"s": 100}]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_memgraph_type_constraints_through_the_driver(serve, dialect):
+    # Memgraph's type names (typeConstraintType in MemgraphCypher.g4) are not all Neo4j's: LOCALTIME, LOCALDATETIME,
+    # ZONEDDATETIME, and LIST for a list of anything. SHOW CONSTRAINT INFO names the type in a fourth column.
+    typed = {"t": ("LOCALTIME", "localtime('12:00')"), "dt": ("LOCALDATETIME", "localdatetime('2020-01-01T12:00')"),
+             "z": ("ZONEDDATETIME", "datetime('2020-01-01T12:00Z')"), "l": ("LIST", "[1, 2]"),
+             "b": ("BOOLEAN", "true")}
+    with driver_to(serve(*dialect)) as driver:
+        for key, (kind, _) in typed.items():
+            run(driver, f"CREATE CONSTRAINT ON (n:T) ASSERT n.{key} IS TYPED {kind}")
+        values = ", ".join(f"{key}: {value}" for key, (_, value) in typed.items())
+        driver.execute_query(f"CREATE (:T {{{values}}})")
+        for key in typed:
+            with pytest.raises(neo4j.exceptions.ClientError) as refused:
+                driver.execute_query(f"CREATE (:T {{{key}: 'text'}})")
+            assert refused.value.code == code_in(dialect, "Neo.ClientError.Schema.ConstraintValidationFailed")
+        assert run(driver, "SHOW CONSTRAINT INFO") == [
+            {"constraint type": "data_type", "label": "T", "properties": key, "data_type": name}
+            for key, name in (("b", "BOOL"), ("dt", "LOCAL DATE TIME"), ("l", "LIST"), ("t", "LOCAL TIME"),
+                              ("z", "ZONED DATE TIME"))]
+        for key, (kind, _) in typed.items():
+            run(driver, f"DROP CONSTRAINT ON (n:T) ASSERT n.{key} IS TYPED {kind}")
+        assert run(driver, "SHOW CONSTRAINT INFO") == []

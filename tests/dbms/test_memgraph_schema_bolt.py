@@ -22,8 +22,8 @@ def test_memgraphs_schema_statements_over_pymgclient(cursor):
         {"index type": "label+property", "label": "Person", "property": "name", "count": 2},
     ]
     assert fetch(cursor, "SHOW CONSTRAINT INFO;") == [
-        {"constraint type": "exists", "label": "Person", "properties": "name"},
-        {"constraint type": "unique", "label": "Person", "properties": ["email"]},
+        {"constraint type": "exists", "label": "Person", "properties": "name", "data_type": ""},
+        {"constraint type": "unique", "label": "Person", "properties": ["email"], "data_type": ""},
     ]
     with pytest.raises(mgclient.DatabaseError):
         fetch(cursor, "CREATE (:Person {name: 'c', email: 'x'});")
