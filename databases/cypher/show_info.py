@@ -46,7 +46,15 @@ def index_info_rows(txn) -> list[dict]:
         properties = index.properties[0] if len(index.properties) == 1 else list(index.properties) or None
         rows.append({"index type": _INDEX_TYPES[index.entity_type, index_type], "label": index.label or None,
                      "property": properties, "count": _count(txn, index)})
-    return sorted(rows, key=lambda r: (r["index type"], r["label"] or "", str(r["property"])))
+    return sorted(rows, key=_index_order)
+
+
+def _index_order(row: dict) -> tuple:
+    """Memgraph's order of SHOW INDEX INFO: by type, label, then property, a single property (a string) before a
+    composite one (a list), as Memgraph orders values of different types by type."""
+    prop = row["property"]
+    rank = 0 if prop is None else 1 if isinstance(prop, str) else 2
+    return row["index type"], row["label"] or "", rank, (prop,) if isinstance(prop, str) else tuple(prop or ())
 
 
 def _count(txn, index) -> int:

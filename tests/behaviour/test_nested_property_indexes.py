@@ -49,8 +49,8 @@ def test_show_index_info_lists_the_dotted_path_and_counts_what_has_it(memgraph):
     create_projects(memgraph)
     assert memgraph.run("CREATE INDEX ON :Project(delivery.status.due)").consume().counters.indexes_added == 1
     run(memgraph, "CREATE INDEX ON :Project(delivery.status.due, name)")
-    assert info(memgraph) == [("label+property", "Project", ["delivery.status.due", "name"], 2),
-                              ("label+property", "Project", "delivery.status.due", 2)]
+    assert info(memgraph) == [("label+property", "Project", "delivery.status.due", 2),
+                              ("label+property", "Project", ["delivery.status.due", "name"], 2)]
     assert memgraph.run("DROP INDEX ON :Project(delivery.status.due)").consume().counters.indexes_removed == 1
     run(memgraph, "DROP INDEX ON :Project(delivery.status.due, name)")
     assert info(memgraph) == []

@@ -18,8 +18,8 @@ def test_memgraphs_schema_statements_over_pymgclient(cursor):
                   "CREATE (:Person {name: 'a', age: 1, email: 'x'})-[:KNOWS]->(:Person {name: 'b', email: 'y'});"):
         fetch(cursor, query)
     assert fetch(cursor, "SHOW INDEX INFO;") == [
-        {"index type": "label+property", "label": "Person", "property": ["name", "age"], "count": 1},
         {"index type": "label+property", "label": "Person", "property": "name", "count": 2},
+        {"index type": "label+property", "label": "Person", "property": ["name", "age"], "count": 1},
     ]
     assert fetch(cursor, "SHOW CONSTRAINT INFO;") == [
         {"constraint type": "exists", "label": "Person", "properties": "name", "data_type": ""},
