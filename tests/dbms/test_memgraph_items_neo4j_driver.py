@@ -421,3 +421,31 @@ def test_memgraph_type_constraints_through_the_driver(serve, dialect):
         for key, (kind, _) in typed.items():
             run(driver, f"DROP CONSTRAINT ON (n:T) ASSERT n.{key} IS TYPED {kind}")
         assert run(driver, "SHOW CONSTRAINT INFO") == []
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_trigger_owners_and_privileges_through_the_driver(serve, dialect):
+    port = serve(*dialect, password="pw")
+    with driver_to(port, ("neo4j", "pw")) as admin, driver_to(port, ("bob", "pw-1")) as bob:
+        run(admin, "CREATE USER bob SET PASSWORD 'pw-1' CHANGE NOT REQUIRED")
+        run(admin, "GRANT ROLE publisher TO bob")
+        with pytest.raises(neo4j.exceptions.ClientError) as refused:
+            run(bob, "CREATE TRIGGER mine ON () CREATE BEFORE COMMIT EXECUTE UNWIND createdVertices AS v SET v.m = 1")
+        assert refused.value.code == code_in(dialect, "Neo.ClientError.Security.Forbidden")
+        assert refused.value.message.startswith("Trigger operations are not allowed for user 'bob'")
+        run(admin, "GRANT INDEX, CONSTRAINT TO bob")
+        run(bob, "CREATE TRIGGER mine ON () CREATE BEFORE COMMIT EXECUTE UNWIND createdVertices AS v SET v.m = 1")
+        assert [(row["trigger name"], row["owner"]) for row in run(bob, "SHOW TRIGGERS")] == [("mine", "bob")]
+        bob.execute_query("CREATE (:X)")
+        assert run(admin, "MATCH (x:X) RETURN x.m AS m") == [{"m": 1}]
+
+
+def test_the_driver_retries_a_query_over_its_memory_limit_in_a_managed_transaction(serve):
+    # Memgraph's memory limit is a TransientError, so a managed transaction (execute_query) is retried until the
+    # driver's max_transaction_retry_time runs out, against Memgraph as here.
+    port = serve("--client-dialect", "memgraph")
+    with neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=None, max_transaction_retry_time=0.5) as driver:
+        with pytest.raises(neo4j.exceptions.TransientError) as exceeded:
+            driver.execute_query("UNWIND range(1, 1000) AS i CREATE (:Bulk {i: i}) QUERY MEMORY LIMIT 10 KB")
+        assert exceeded.value.code == MEMGRAPH_TRANSIENT
+        assert run(driver, "MATCH (n:Bulk) RETURN count(n) AS n") == [{"n": 0}]
