@@ -59,6 +59,13 @@ def test_memgraph_schema_statements_through_the_driver(serve, dialect):
         ]
         assert run(driver, "SHOW CONSTRAINT INFO") == [
             {"constraint type": "unique", "label": "Person", "properties": ["email"], "data_type": ""}]
+        if dialect:
+            assert run(driver, "MATCH (p:Person) WHERE p.address.city = 'Oslo' RETURN p.name AS name") == [
+                {"name": "a"}]
+        with pytest.raises(neo4j.exceptions.ClientError) as nested_edge:
+            run(driver, "CREATE EDGE INDEX ON :KNOWS(a.b)")
+        assert nested_edge.value.message.startswith("Nested properties are not supported for edge indices.")
+        assert nested_edge.value.code == code_in(dialect, "Neo.ClientError.Statement.SyntaxError")
         with pytest.raises(neo4j.exceptions.ClientError) as violated:
             driver.execute_query("CREATE (:Person {name: 'c', email: 'x'})")
         assert violated.value.code == code_in(dialect, "Neo.ClientError.Schema.ConstraintValidationFailed")
