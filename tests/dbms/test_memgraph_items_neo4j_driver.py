@@ -38,8 +38,8 @@ def run(driver, query: str, **parameters) -> list[dict]:
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_memgraph_schema_statements_through_the_driver(serve, dialect):
     with driver_to(serve(*dialect)) as driver:
-        for query in ("CREATE INDEX ON :Person(name, email)", "CREATE INDEX ON :Person(name)", "CREATE INDEX ON :Person",
-                      "CREATE EDGE INDEX ON :KNOWS(since)",
+        for query in ("CREATE INDEX ON :Person(name, email)", "CREATE INDEX ON :Person(name)",
+                      "CREATE INDEX ON :Person", "CREATE EDGE INDEX ON :KNOWS(since)",
                       "CREATE GLOBAL INDEX ON :(email)", "CREATE INDEX ON :Person(address.city)",
                       "CREATE CONSTRAINT ON (n:Person) ASSERT n.email IS UNIQUE"):
             run(driver, query)
@@ -72,7 +72,8 @@ def test_memgraph_schema_statements_through_the_driver(serve, dialect):
         assert isinstance(violated.value, neo4j.exceptions.ConstraintError) is not bool(dialect)
         assert violated.value.message == "Node(0) already exists with label `Person` and property `email` = 'x'"
         assert run(driver, "MATCH (p:Person) RETURN count(p) AS c") == [{"c": 2}]
-        for query in ("DROP INDEX ON :Person(name)", "DROP INDEX ON :Person(name, email)", "DROP INDEX ON :Person", "DROP EDGE INDEX ON :KNOWS(since)",
+        for query in ("DROP INDEX ON :Person(name)", "DROP INDEX ON :Person(name, email)", "DROP INDEX ON :Person",
+                      "DROP EDGE INDEX ON :KNOWS(since)",
                       "DROP GLOBAL INDEX ON :(email)", "DROP INDEX ON :Person(address.city)",
                       "DROP CONSTRAINT ON (n:Person) ASSERT n.email IS UNIQUE"):
             run(driver, query)
