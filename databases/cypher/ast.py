@@ -689,6 +689,8 @@ class CreateIndex(Statement):
     kind: str = "RANGE"
     if_not_exists: bool = False
     options: Expr | None = None
+    # Written in Memgraph's syntax (`ON :L(p)`), whose range indexes and uniqueness constraints stand apart.
+    memgraph: bool = False
 
 
 @node
@@ -712,6 +714,8 @@ class CreateConstraint(Statement):
     property_types: tuple[str, ...] = ()
     if_not_exists: bool = False
     options: Expr | None = None
+    # Written in Memgraph's syntax (`ON (n:L) ASSERT …`), whose uniqueness constraints and range indexes stand apart.
+    memgraph: bool = False
 
 
 @node

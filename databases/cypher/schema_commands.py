@@ -192,7 +192,7 @@ def _schema_change(statement: ast.Statement) -> tuple[SchemaChange, str]:
             raise syntax_error(f"Only single property {index_type.lower()} indexes are supported")
         return SchemaChange("create_index", statement.name, statement.entity_type, statement.label or "",
                             statement.properties, if_not_exists=statement.if_not_exists,
-                            index_type=index_type), "indexes_added"
+                            index_type=index_type, independent=statement.memgraph), "indexes_added"
     if isinstance(statement, ast.DropIndex):
         return SchemaChange("drop_index", statement.name, if_exists=statement.if_exists), "indexes_removed"
     if isinstance(statement, ast.CreateConstraint):
@@ -200,7 +200,7 @@ def _schema_change(statement: ast.Statement) -> tuple[SchemaChange, str]:
             raise syntax_error("Constraint type only supports a single property")
         return SchemaChange("create_constraint", statement.name, statement.entity_type, statement.label,
                             statement.properties, statement.kind, statement.property_types,
-                            if_not_exists=statement.if_not_exists), "constraints_added"
+                            if_not_exists=statement.if_not_exists, independent=statement.memgraph), "constraints_added"
     if isinstance(statement, ast.DropConstraint):
         return SchemaChange("drop_constraint", statement.name, if_exists=statement.if_exists), "constraints_removed"
     raise syntax_error(f"Unsupported statement {type(statement).__name__}")

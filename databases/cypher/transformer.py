@@ -1304,7 +1304,8 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         if any(second[:len(first)] == first for first, second in zip(ordered, ordered[1:])):  # a prefix sorts first
             # Memgraph's rule: a property and one nested in it (`a`, `a.b`) would index the same values twice.
             raise _syntax("Properties cannot be repeated in a composite index.")
-        return ast.CreateIndex(None, entity_type, label, tuple(".".join(path) for path in paths), kind, True)
+        return ast.CreateIndex(None, entity_type, label, tuple(".".join(path) for path in paths), kind, True,
+                               memgraph=True)
 
     def memgraph_create_edge_index(self, children):
         return self.memgraph_create_index(children, "RELATIONSHIP")
@@ -1393,7 +1394,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         if memgraph:
             types = tuple(_MEMGRAPH_CONSTRAINT_TYPES.get(kind_name, kind_name) for kind_name in types)
         return ast.CreateConstraint(name, entity_type, label, properties, kind, types,
-                                    _has(children, "IF") or memgraph, options)
+                                    _has(children, "IF") or memgraph, options, memgraph)
 
     def _rule(self, kind, children, types=()):
         properties = next(c.value for c in children if isinstance(c, _Option) and c.name == "properties")

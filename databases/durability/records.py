@@ -409,8 +409,12 @@ def schema_changes(storage: Storage) -> list[SchemaChange]:
                             index_type=index.index_type)
                for index in (*storage.indexes.by_name.values(), *storage.schema.lookups.values())
                if index.owning_constraint is None and index.name not in owned]
+    # A constraint beside a plain index of its schema (Memgraph keeps the two apart) is recreated as independent.
+    beside = {(index.entity_type, index.label, index.properties) for index in storage.indexes.by_name.values()
+              if index.owning_constraint is None and index.index_type == "RANGE"}
     changes += [SchemaChange("create_constraint", c.name, c.entity_type, c.label, c.properties, c.kind,
-                             c.property_types) for c in constraints]
+                             c.property_types, independent=(c.entity_type, c.label, c.properties) in beside)
+                for c in constraints]
     changes += [trigger.change() for trigger in storage.schema.triggers.values()]
     return changes
 

@@ -46,7 +46,10 @@ class LookupIndex:
 @dataclass(frozen=True)
 class SchemaChange:
     """One schema command: `action` is create_index, drop_index, create_constraint or drop_constraint, or
-    create_trigger / drop_trigger (Memgraph's triggers, `storage.triggers`: the last six fields are theirs)."""
+    create_trigger / drop_trigger (Memgraph's triggers, `storage.triggers`: `statement` to `parameters` are theirs).
+    `independent` is Memgraph's rule for the index or uniqueness constraint it creates: Memgraph keeps range indexes
+    and uniqueness constraints apart, so one of the same schema is no clash (the constraint keeps its own index).
+    It comes last, so that the changes of logs and stores written before it read as they did."""
 
     action: str
     name: str | None = None
@@ -64,6 +67,7 @@ class SchemaChange:
     security: str = ""
     owner: str | None = None
     parameters: dict | None = None
+    independent: bool = False
 
     def schema_text(self) -> str:
         return schema_text(self.entity_type, self.label, self.properties)

@@ -136,8 +136,7 @@ def _existing(rules: Rules, change: "SchemaChange") -> Rule | None:
     """What IF NOT EXISTS finds (Neo4j's `DoNothingIfExists…`): a rule of the same schema first (an index of the
     same type; a constraint of the same kind and property types), else a rule of the same name."""
     if change.action == "create_index":
-        same = [index for index in rules.indexes.values()
-                if index.same_schema(change) and index.index_type == change.index_type]
+        same = _same_indexes(rules, change)
         return same[0] if same else rules.indexes.get(change.name)
     same = [c for c in rules.constraints.values()
             if c.same_schema(change) and (c.kind, c.property_types) == (change.kind, change.property_types)]
@@ -146,17 +145,16 @@ def _existing(rules: Rules, change: "SchemaChange") -> Rule | None:
 
 def _create_index(rules: Rules, change: "SchemaChange") -> "SchemaChange | None":
     # Only an index of the same type counts (a text and a range index may share a schema), and only a range index
-    # is blocked by a uniqueness or key constraint, whose own index is a range one.
-    same_schema = [index for index in rules.indexes.values()
-                   if index.same_schema(change) and index.index_type == change.index_type]
+    # is blocked by a uniqueness or key constraint, whose own index is a range one (not in Memgraph's syntax).
+    same_schema = _same_indexes(rules, change)
     if change.if_not_exists and _existing(rules, change) is not None:
         return None
     for index in same_schema:
         if index.name == change.name and index.owner is None:
             raise errors.equivalent_index(index.describe_index())
     _check_name_free(rules, change.name)
-    if change.index_type == RANGE and any(c.kind in INDEX_BACKED and c.same_schema(change)
-                                          for c in rules.constraints.values()):
+    if change.index_type == RANGE and not change.independent and any(
+            c.kind in INDEX_BACKED and c.same_schema(change) for c in rules.constraints.values()):
         raise errors.index_over_constraint(change.schema_text())
     if same_schema:
         raise errors.index_exists(change.schema_text())
@@ -178,9 +176,18 @@ def _create_constraint(rules: Rules, change: "SchemaChange") -> "SchemaChange | 
             raise errors.conflicting_constraint(constraint.describe_constraint())
         if (constraint.kind in INDEX_BACKED) == backed and (backed or constraint.kind == change.kind):
             raise errors.constraint_exists(constraint.describe_constraint())
-    if backed and any(index.same_schema(change) and index.index_type == RANGE for index in rules.indexes.values()):
+    if backed and not change.independent and any(index.same_schema(change) and index.index_type == RANGE
+                                                 for index in rules.indexes.values()):
         raise errors.index_exists(change.schema_text(), for_constraint=True)
     return change
+
+
+def _same_indexes(rules: Rules, change: "SchemaChange") -> list[Rule]:
+    """The indexes of `change`'s schema and type; for Memgraph's syntax (`independent`) not those constraints own,
+    which stand apart from its indexes."""
+    return [index for index in rules.indexes.values()
+            if index.same_schema(change) and index.index_type == change.index_type
+            and not (change.independent and index.owner is not None)]
 
 
 def _check_name_free(rules: Rules, name: str) -> None:
