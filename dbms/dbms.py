@@ -16,7 +16,7 @@ from graphplex.databases.cypher.classify import StatementInfo, classify
 from graphplex.databases.cypher.parser import parse
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransientError
 from graphplex.data_directory import prepare_data_directory
-from graphplex.dialects import NEO4J, check_dialect
+from graphplex.dialects import MEMGRAPH_DEFAULT_DATABASE, NEO4J, check_dialect
 from graphplex.management import TimeoutWatchdog, database_stopped, dbms_closed
 from graphplex.refusals import database_not_found
 from graphplex.query_modules import QueryModules, register_mg_procedures
@@ -161,6 +161,15 @@ class DBMS:
         database.close()
         if self.path is not None and directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
+
+    def database_name(self, name: str) -> str:
+        """The database `name` reaches: its own, lower-cased; Memgraph's name of its default database, `memgraph`,
+        reaches the default database while no database has that name, for every client (LangChain's MemgraphGraph
+        and other Memgraph clients ask for it over the neo4j driver, whose user agent does not tell them apart)."""
+        name = name.lower()
+        if name == MEMGRAPH_DEFAULT_DATABASE and self.entry(name) is None:
+            return self.settings.default_database.lower()
+        return name
 
     def entry(self, name: str) -> DatabaseEntry | None:
         return self._entries.get(name.lower())

@@ -18,6 +18,8 @@ MEMGRAPH_CLASSIFICATIONS = ("ClientError", "TransientError", "DatabaseError")
 # `HandleAuthFailure`): a failed authentication.
 MEMGRAPH_CODES = {"Neo.ClientError.Security.Unauthorized": "Memgraph.ClientError.Security.Unauthenticated"}
 DIALECTS = (NEO4J, MEMGRAPH)
+# The name of Memgraph's default database, which its clients ask for by name (`DBMS.database_name`).
+MEMGRAPH_DEFAULT_DATABASE = "memgraph"
 
 # The user agents Memgraph's clients send, as their sources set them: the C client mgclient and pymgclient over it
 # ("mgclient/<version>"), mgconsole ("mg/<version>") and GQLAlchemy (pymgclient's client_name, "GQLAlchemy" unless

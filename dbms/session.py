@@ -157,7 +157,7 @@ class Session:
         # in it.
         self.dialect = dialect
         # Without a database, a session uses its user's home database.
-        self.database = (database or principal.privileges.home).lower()
+        self.database = dbms.database_name(database or principal.privileges.home)
         self.access_mode = default_access_mode.upper()
         self._bookmarks: list[str] = list(bookmarks or [])
         self._transaction: Transaction | None = None

@@ -218,7 +218,7 @@ class DBMSTransaction:
 
     def run_graph(self, request: Request) -> Result:
         """A graph or schema statement: on its database's child, once the rules of the transaction allow it."""
-        database = (request.info.database or self.database).lower()
+        database = self.dbms.database_name(request.info.database or self.database)
         child = self.admit_graph(request, database)
         handle = self.dbms.databases[database]
         batches = (lambda: self.new_batch(database)) if self.implicit else None
@@ -321,7 +321,7 @@ class DBMSTransaction:
         that differ fail Neo4j's semantic analysis (a SyntaxError); an inner one against the session's database
         fails at routing (a SemanticError, or DatabaseNotFound when no such database exists)."""
         for name in info.other_graphs:
-            name = name.lower()
+            name = self.dbms.database_name(name)
             if name == database:
                 continue
             if info.database is not None:

@@ -110,6 +110,7 @@ def test_memgraph_names_the_default_database(dbms):
         run(session, "CREATE (:Here)")
     with dbms.session() as session:
         assert rows(session, "MATCH (n:Here) RETURN count(n) AS n") == [{"n": 1}]
+        assert rows(session, "USE memgraph MATCH (n:Here) RETURN count(n) AS n") == [{"n": 1}]
         assert [r["name"] for r in rows(session, "SHOW DATABASES YIELD name")] == ["neo4j", "system"]
 
 
