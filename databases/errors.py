@@ -82,7 +82,15 @@ class CypherTypeError(ClientError):
 
 
 class ConstraintError(ClientError):
+    """A write breaks a constraint. `memgraph_message` is the violation in Memgraph's words, which a Memgraph
+    session reads instead (`graphplex.dialects.error_in_dialect`); the code stays."""
+
     default_code = "Neo.ClientError.Schema.ConstraintValidationFailed"
+
+    def __init__(self, message: str, code: str | None = None, *, gql_status: str | None = None,
+                 memgraph_message: str | None = None) -> None:
+        super().__init__(message, code, gql_status=gql_status)
+        self.memgraph_message = memgraph_message
 
 
 class AuthError(ClientError):

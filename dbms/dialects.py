@@ -7,7 +7,7 @@ Memgraph's clients by the user agent their HELLO sends."""
 from __future__ import annotations
 
 from graphplex.databases.cypher.context import MEMGRAPH, NEO4J
-from graphplex.databases.errors import ClientError, Neo4jError
+from graphplex.databases.errors import ClientError, ConstraintError, Neo4jError
 
 AUTO = "auto"
 # How Memgraph's Bolt server classifies a failure (src/communication/bolt/v1/states/handlers.hpp
@@ -61,3 +61,15 @@ def code_in_dialect(error: Neo4jError, dialect: str) -> str:
     if classification not in MEMGRAPH_CLASSIFICATIONS:
         classification = "DatabaseError"
     return f"Memgraph.{classification}.MemgraphError.MemgraphError"
+
+
+def error_in_dialect(error: Neo4jError, dialect: str) -> Neo4jError:
+    """The error a session of `dialect` reads for `error`: itself, or for a Memgraph session a violated constraint
+    in Memgraph's words (`ConstraintError.memgraph_message`, made where the violation is found), under the same
+    code (the wire's code is `code_in_dialect`'s)."""
+    memgraph_message = getattr(error, "memgraph_message", None)
+    if dialect != MEMGRAPH or memgraph_message is None:
+        return error
+    reworded = ConstraintError(memgraph_message, error.code)
+    reworded.__cause__ = error
+    return reworded

@@ -26,7 +26,7 @@ from graphplex.nested_statements import TransactionStatements, restricted
 from graphplex.routing import GRAPH, Request, request_for, route_for
 from graphplex.confinement import UNCONFINED
 from graphplex.triggers import before_commit
-from graphplex.dialects import MEMGRAPH, NEO4J
+from graphplex.dialects import MEMGRAPH, NEO4J, error_in_dialect
 from graphplex import memgraph_plans
 from graphplex.result import Result, ResultSummary
 from graphplex.system_db import SYSTEM, Viewer
@@ -439,8 +439,9 @@ class DBMSTransaction:
                     except StopIteration:
                         return
                     except Neo4jError as error:
-                        self._statement_failed(error)
-                        raise
+                        failure = error_in_dialect(error, self.dialect)
+                        self._statement_failed(failure)
+                        raise failure
                 yield row
 
         # A Memgraph client reads EXPLAIN's and PROFILE's plan from the rows, not from the summary.
@@ -543,9 +544,10 @@ class DBMSTransaction:
                 if ts is not None:
                     self.bookmarks[self.writer] = self.dbms.bookmark(self.writer, ts)
         except Neo4jError as error:
-            self.failure = self.failure or error
+            failure = error_in_dialect(error, self.dialect)
+            self.failure = self.failure or failure
             self._rollback()
-            raise
+            raise failure
         self.status = Status.COMMITTED
         self.dbms.registry.remove(self)
         if SYSTEM in self.children and self.writer == SYSTEM:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graphplex.databases.cypher.plan import Operator, Plan
 from graphplex.databases.storage import NODE, property_value
+from graphplex.databases.storage.constraints import MEMGRAPH_TYPE_NAMES
 
 INDEX_INFO_COLUMNS = ["index type", "label", "property", "count"]
 CONSTRAINT_INFO_COLUMNS = ["constraint type", "label", "properties", "data_type"]
@@ -18,8 +19,6 @@ _CONSTRAINT_TYPES = {"UNIQUENESS": "unique", "KEY": "unique", "PROPERTY_EXISTENC
                      "PROPERTY_TYPE": "data_type"}
 # Memgraph lists existence constraints, then uniqueness, then type constraints.
 _CONSTRAINT_ORDER = {"exists": 0, "unique": 1, "data_type": 2}
-# A type constraint's type as Memgraph names it (TypeConstraintKindToString), where that is not Neo4j's name.
-_MEMGRAPH_TYPE_NAMES = {"BOOLEAN": "BOOL", "LOCAL DATETIME": "LOCAL DATE TIME", "ZONED DATETIME": "ZONED DATE TIME"}
 
 
 def plan_show_info(what: str) -> Plan:
@@ -81,7 +80,7 @@ def constraint_info_rows(txn) -> list[dict]:
     for constraint in txn.storage.schema.constraints.values():
         kind = _CONSTRAINT_TYPES[constraint.kind]
         properties = list(constraint.properties) if kind == "unique" else constraint.properties[0]
-        data_type = " | ".join(_MEMGRAPH_TYPE_NAMES.get(name, name) for name in constraint.property_types)
+        data_type = " | ".join(MEMGRAPH_TYPE_NAMES.get(name, name) for name in constraint.property_types)
         rows.append({"constraint type": kind, "label": constraint.label, "properties": properties,
                      "data_type": data_type})
     return sorted(rows, key=lambda r: (_CONSTRAINT_ORDER[r["constraint type"]], r["label"], str(r["properties"])))

@@ -25,6 +25,8 @@ UNIQUENESS = "UNIQUENESS"
 KEY = "KEY"
 EXISTENCE = "PROPERTY_EXISTENCE"
 PROPERTY_TYPE = "PROPERTY_TYPE"
+# A type constraint's type as Memgraph names it (TypeConstraintKindToString), where that is not Neo4j's name.
+MEMGRAPH_TYPE_NAMES = {"BOOLEAN": "BOOL", "LOCAL DATETIME": "LOCAL DATE TIME", "ZONED DATETIME": "ZONED DATE TIME"}
 
 
 @dataclass(eq=False)
@@ -82,6 +84,18 @@ class Constraint:
         if self.kind in (UNIQUENESS, KEY):
             return self.duplicate(entity, version, own)
         return None
+
+    def memgraph_violation(self, version) -> str:
+        """The violation `version` commits, as Memgraph's interpreter words it at commit (existence, uniqueness)
+        or as its storage does when the property is set (a type): Memgraph's constraints are of a label, and a key
+        is its existence and uniqueness together."""
+        missing = [p for p in self.properties if version.props.get(p) is None]
+        if self.kind == EXISTENCE or (self.kind == KEY and missing):
+            return f"Unable to commit due to existence constraint violation on :{self.label}({missing[0]})"
+        if self.kind == PROPERTY_TYPE:
+            allowed = " | ".join(MEMGRAPH_TYPE_NAMES.get(name, name) for name in self.property_types)
+            return f"IS TYPED {allowed} violation on {self.label}({self.properties[0]})"
+        return f"Unable to commit due to unique constraint violation on :{self.label}({', '.join(self.properties)})"
 
     def duplicate(self, entity, version, own) -> str | None:
         """The message for another entity already holding `entity`'s values of a uniqueness or key constraint, as
@@ -155,7 +169,7 @@ def validate(constraints_by_token: dict, written: Iterable, own, unique_only: bo
                 else:
                     message = constraint.violation(entity, version, own)
                 if message is not None:
-                    raise ConstraintError(message)
+                    raise ConstraintError(message, memgraph_message=constraint.memgraph_violation(version))
 
 
 def check_constraint_checking(value: object, name: str, code: str) -> str:
