@@ -199,6 +199,7 @@ class BoltConnection:
     def _hello(self, extra: dict) -> Structure:
         metadata = {"server": self.options.agent, "connection_id": self.connection_id}
         self.client_dialect = dialect_of_client(extra.get("user_agent"), self.dbms.settings.client_dialect)
+        self.dialect.memgraph = self.client_dialect == MEMGRAPH
         self.notification_filter = _NotificationFilter().over(extra)
         if self.version >= (4, 3):
             metadata["hints"] = {}

@@ -16,6 +16,11 @@ from graphplex.types import Node, Path, Relationship
 _EPOCH = dt.date(1970, 1, 1)
 _EPOCH_DATETIME = dt.datetime(1970, 1, 1)
 _NANOS = 1_000_000_000
+# UTC as Memgraph names it: its zoned date-times hold the zone of a 'Z' (and of none given) as the tz database's
+# Etc/UTC, and a zone named by any of UTC's links as Etc/UTC too (utils/temporal.cpp; std::chrono::locate_zone follows
+# links to their zone).
+MEMGRAPH_UTC = "Etc/UTC"
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"})
 
 
 def _nanos_of(value) -> int:
@@ -27,11 +32,13 @@ def _numeric_id(element_id: str) -> int:
 
 
 class Dialect:
-    """How values travel on one connection: `v5` (element ids) and `utc` (UTC-based zoned date-times)."""
+    """How values travel on one connection: `v5` (element ids), `utc` (UTC-based zoned date-times) and `memgraph`
+    (a Memgraph client, which reads a date-time in UTC with Memgraph's zone Etc/UTC)."""
 
-    def __init__(self, v5: bool, utc: bool) -> None:
+    def __init__(self, v5: bool, utc: bool, memgraph: bool = False) -> None:
         self.v5 = v5
         self.utc = utc
+        self.memgraph = memgraph
 
     # --- out ---------------------------------------------------------------------------------------------------
 
@@ -112,11 +119,21 @@ class Dialect:
         local = value.replace(tzinfo=None, microsecond=0)
         local_seconds = int((local - _EPOCH_DATETIME).total_seconds())
         utc_seconds = local_seconds - offset
-        if isinstance(value.tzinfo, zoneinfo.ZoneInfo):
-            return Structure(0x69, (utc_seconds, nanos, value.tzinfo.key)) if self.utc else \
-                Structure(0x66, (local_seconds, nanos, value.tzinfo.key))
+        zone = self._zone_id(value.tzinfo, offset)
+        if zone is not None:
+            return Structure(0x69, (utc_seconds, nanos, zone)) if self.utc else \
+                Structure(0x66, (local_seconds, nanos, zone))
         return Structure(0x49, (utc_seconds, nanos, offset)) if self.utc else \
             Structure(0x46, (local_seconds, nanos, offset))
+
+    def _zone_id(self, tzinfo: dt.tzinfo, offset: int) -> str | None:
+        """The zone id a zoned date-time travels with, None for an offset. graphplex's values are Neo4j's, whose
+        'Z' is the offset 0: a Memgraph client reads UTC, an offset 0 or a zone of UTC's names, as Memgraph's
+        Etc/UTC (Memgraph would keep an explicit '+00:00' an offset, which graphplex does not tell apart)."""
+        key = tzinfo.key if isinstance(tzinfo, zoneinfo.ZoneInfo) else None
+        if self.memgraph and (key in _UTC_NAMES or (key is None and isinstance(tzinfo, dt.timezone) and offset == 0)):
+            return MEMGRAPH_UTC
+        return key
 
     # --- in ----------------------------------------------------------------------------------------------------
 
