@@ -206,7 +206,9 @@ class TransactionState:
             if still_related(vertex):
                 raise ConstraintError(
                     f"Cannot delete node<{vertex.gid}>, because it still has relationships. To delete this node, "
-                    "you must first delete its relationships.")
+                    "you must first delete its relationships.",
+                    memgraph_message="Failed to remove node because of its existing connections. Consider using "
+                                     "DETACH DELETE.")  # Memgraph's RemoveAttachedVertexException
         constraints = self.storage.schema.constraints_by_token
         if constraints:
             _constraints.validate(constraints, self._written, self.info)

@@ -88,6 +88,15 @@ def test_a_memgraph_session_reads_memgraphs_words_for_a_violation(dbms, schema, 
     assert raised.value.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
 
 
+def test_a_memgraph_session_reads_memgraphs_words_for_deleting_a_connected_node(dbms):
+    with dbms.session(dialect="memgraph") as session:
+        run(session, "CREATE (:A)-[:R]->(:B)")
+        with pytest.raises(ConstraintError) as raised:
+            run(session, "MATCH (a:A) DELETE a")
+    assert raised.value.message == ("Failed to remove node because of its existing connections. Consider using "
+                                    "DETACH DELETE.")
+
+
 def test_a_memgraph_sessions_explicit_transaction_reads_them_at_commit(dbms):
     with dbms.session(dialect="memgraph") as session:
         run(session, "CREATE CONSTRAINT ON (n:User) ASSERT EXISTS (n.id)")
