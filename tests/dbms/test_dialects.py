@@ -2,8 +2,8 @@
 import pytest
 
 from graphplex import DBMS
-from graphplex.dialects import dialect_of_client
-from graphplex.errors import ClientError
+from graphplex.dialects import dialect_of_client, error_in_dialect
+from graphplex.errors import ClientError, ConstraintError
 
 
 @pytest.mark.parametrize("user_agent, dialect", [
@@ -31,3 +31,12 @@ def test_client_dialect_is_a_listed_setting_with_three_values():
     with DBMS.in_memory(client_dialect="memgraph") as dbms, dbms.session() as session:
         row = session.run("SHOW SETTINGS YIELD name, value, defaultValue WHERE name = 'client_dialect'").single()
         assert (row["value"], row["defaultValue"]) == ("memgraph", "auto")
+
+
+def test_a_memgraph_session_reads_a_violation_in_memgraphs_words():
+    violated = ConstraintError("Neo4j's words", memgraph_message="Memgraph's words")
+    assert error_in_dialect(violated, "neo4j") is violated
+    reworded = error_in_dialect(violated, "memgraph")
+    assert (reworded.message, reworded.code, reworded.__cause__) == ("Memgraph's words", violated.code, violated)
+    other = ClientError("no Memgraph words")
+    assert error_in_dialect(other, "memgraph") is other
