@@ -102,8 +102,6 @@ OWNERS = {
     # (served there by graphplex they fail in setup: GQLAlchemy's Neo4j vendor reads Neo4j 4's SHOW INDEX column
     # `uniqueness`, which Neo4j 5 dropped, and drops indexes with Neo4j 4's DROP INDEX ON)
     "localhost:7688": "GQLAlchemy's tests of Neo4j 4 (a Neo4j on port 7688, not served here)",
-    "Etc/UTC": "issue 16 (Memgraph's UTC zone)",
-    "A constraint cannot be created until the index": "issue 16 (Memgraph's index beside a uniqueness constraint)",
 }
 
 
