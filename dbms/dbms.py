@@ -41,7 +41,7 @@ class DBMS:
         self.watchdog = TimeoutWatchdog()
         self.after_commit_triggers = AfterCommitTriggers()
         self._lock = threading.RLock()
-        self._statements: OrderedDict[str, tuple[ast.Statement, StatementInfo]] = OrderedDict()
+        self._statements: OrderedDict[str | tuple[str, str], tuple[ast.Statement, StatementInfo]] = OrderedDict()
         self._statements_lock = threading.Lock()
         self.broken: dict[str, Exception] = {}
         # The procedures and functions defined on this DBMS (`procedure`, `function`), seen by its databases only.
@@ -217,19 +217,21 @@ class DBMS:
 
     # --- statements --------------------------------------------------------------------------------------
 
-    def parse(self, text: str) -> tuple[ast.Statement, StatementInfo]:
+    def parse(self, text: str, built: ast.Statement | None = None) -> tuple[ast.Statement, StatementInfo]:
         """The AST and classification of a statement: parsed once, then taken from a bounded cache that every
         session and thread shares (the lock guards the cache only; two threads meeting a new text at the same
-        moment may both parse it)."""
+        moment may both parse it). A statement the engine `built` itself instead of parsing `text` (a trigger's,
+        its variables bound) is classified once too, cached apart from the texts users send."""
+        key = text if built is None else ("built", text)
         with self._statements_lock:
-            cached = self._statements.get(text)
+            cached = self._statements.get(key)
             if cached is not None:
-                self._statements.move_to_end(text)
+                self._statements.move_to_end(key)
                 return cached
-        statement = parse(text)
+        statement = parse(text) if built is None else built
         cached = (statement, self.classify(statement))
         with self._statements_lock:
-            self._statements[text] = cached
+            self._statements[key] = cached
             if len(self._statements) > STATEMENT_CACHE_SIZE:
                 self._statements.popitem(last=False)
         return cached

@@ -108,7 +108,7 @@ def _run_after_commit(dbms: "DBMS", database: str, triggers: list[Trigger], chan
 def _request(dbms: "DBMS", trigger: Trigger) -> Request:
     """The trigger's statement as the router admits it (its values come with `_execute`)."""
     statement, text = cypher_triggers.trigger_statement(trigger)
-    return Request(statement, dbms.classify(statement), text, {})
+    return Request(*dbms.parse(text, built=statement), text, {})
 
 
 def _execute(txn: "DBMSTransaction", database: str, child, request: Request, trigger: Trigger,
