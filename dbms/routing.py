@@ -17,9 +17,10 @@ from graphplex.authorization import (
 )
 from graphplex.management import run_management
 from graphplex.parameter_values import admitted
-from graphplex.refusals import isolation_level_fixed, nested_transaction
+from graphplex.refusals import isolation_level_fixed, nested_transaction, not_in_multicommand
 from graphplex.storage_commands import run_storage_command
 from graphplex.trigger_commands import check_trigger_privilege, run_trigger_command
+from graphplex.use_database import SWITCHING, show_current_database
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -131,6 +132,9 @@ ROUTES: dict[type, Route] = {
     # SET GLOBAL … changes every database's default (`DBMSTransaction.change_setting` checks the privilege).
     ast.SetIsolationLevel: Route(refusal=lambda statement: isolation_level_fixed(),
                                  privilege=dbms_privilege("ALTER DATABASE")),
+    # Memgraph's USE DATABASE changes the session's database (the session runs it); SHOW DATABASE names it.
+    ast.UseDatabase: Route(refusal=lambda statement: not_in_multicommand(SWITCHING)),
+    ast.ShowCurrentDatabase: Route(show_current_database, reads_graph=False),
     ast.ShowTransactions: Route(_transactions, reads_graph=False, beside_explicit=True),
     ast.TerminateTransactions: Route(_transactions, reads_graph=False, beside_explicit=True),
     ast.ShowStorageInfo: Route(_storage, reads_graph=False),

@@ -16,10 +16,11 @@ from graphplex.confinement import ExclusiveUse
 from graphplex.dialects import MEMGRAPH, NEO4J
 from graphplex.memgraph_transactions import transaction_id as memgraph_transaction_id
 from graphplex.result import Result, ResultSummary, SummaryCounters
-from graphplex.refusals import isolation_level_fixed, nested_transaction
+from graphplex.refusals import isolation_level_fixed, nested_transaction, not_in_multicommand
 from graphplex.routing import Request, request_for, route_for
 from graphplex.security import Principal
 from graphplex.transaction import DBMSTransaction, Status as TransactionStatus
+from graphplex.use_database import STATUS, SWITCHING, fixed_database, status, target_database
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -150,8 +151,10 @@ class Session:
     """A series of transactions against one database, one at a time. Not thread-safe: concurrent use raises."""
 
     def __init__(self, dbms: "DBMS", database: str | None, default_access_mode: str, bookmarks,
-                 principal: Principal, *, dialect: str = NEO4J) -> None:
+                 principal: Principal, *, dialect: str = NEO4J, database_fixed: bool = False) -> None:
         self._dbms = dbms
+        # A client that names the database in every message (Bolt's `db`) keeps it: USE DATABASE is refused.
+        self._database_fixed = database_fixed
         self.principal = principal
         # Neo4j's or Memgraph's (`graphplex.dialects`): stamped on every transaction of the session, which answers
         # in it.
@@ -225,12 +228,26 @@ class Session:
             return result
 
     def _session_statement(self, request: Request) -> Result:
-        """BEGIN, COMMIT, ROLLBACK and SET … ISOLATION LEVEL: statements about the session's own transactions."""
+        """BEGIN, COMMIT, ROLLBACK, SET … ISOLATION LEVEL and USE DATABASE: statements about the session itself."""
+        if isinstance(request.statement, ast.UseDatabase):
+            return self._use_database(request)
         if isinstance(request.statement, ast.TransactionControl):
             self._transaction_control(request.statement.action)
         else:
             self._set_isolation_level(request)
         return _empty_result(request.text, self.database)
+
+    def _use_database(self, request: Request) -> Result:
+        """Memgraph's USE DATABASE: the statements that follow run on the database it names; nothing changes when
+        it is refused (in a transaction, unknown, not accessible, or the client fixed the database)."""
+        if self._statement_transaction is not None or self._transaction is not None:
+            raise not_in_multicommand(SWITCHING)
+        if self._database_fixed:
+            raise fixed_database()
+        target = target_database(self._dbms, self._current_principal(), request.statement, request.parameters)
+        row = (status(self.database, target),)
+        self.database = target
+        return Result([STATUS], iter([row]), lambda: ResultSummary(request.text, {}, SummaryCounters(), "s", target))
 
     def _transaction_control(self, action: str) -> None:
         txn = self._statement_transaction

@@ -875,6 +875,18 @@ class ShowDatabases(ShowStatement):
     name: str | Parameter | None = None
 
 
+@node
+class UseDatabase(Statement):
+    """Memgraph's `USE DATABASE name`: the session's statements that follow run against database `name`."""
+
+    name: str | Parameter
+
+
+@node
+class ShowCurrentDatabase(Statement):
+    """Memgraph's `SHOW [CURRENT] DATABASE`: the name of the database the session uses."""
+
+
 # --- the catalogue of procedures and functions --------------------------------------------------------------
 
 

@@ -24,7 +24,8 @@ _ADMINISTRATION = (ast.CreateDatabase, ast.DropDatabase, ast.StartDatabase, ast.
                    ast.AlterCurrentUserPassword, ast.CreateRole, ast.DropRole, ast.RenameRole, ast.ShowRoles,
                    ast.GrantRoles, ast.RevokeRoles, ast.PrivilegeCommand, ast.MemgraphPrivilegeCommand,
                    ast.ShowPrivileges)
-_TRANSACTION = (ast.TransactionControl, ast.SetIsolationLevel, ast.ShowTransactions, ast.TerminateTransactions)
+_TRANSACTION = (ast.TransactionControl, ast.SetIsolationLevel, ast.ShowTransactions, ast.TerminateTransactions,
+                ast.UseDatabase, ast.ShowCurrentDatabase)
 _DATABASE_MANAGEMENT = (ast.SetStorageMode, ast.ShowStorageInfo, ast.CreateSnapshot)
 
 

@@ -33,7 +33,7 @@ def parse(text: str) -> ast.Statement:
     try:
         tree = _parser().parse(text, start="start")
     except UnexpectedInput as error:
-        tree = _use_prefixed(text)
+        tree = _use_prefixed(text, "use_prefixed") or _use_prefixed(text, "use_database")
         if tree is None:
             raise syntax_error(text, error, _parser()) from None
     nesting.check_tree(tree)
@@ -60,12 +60,13 @@ def redact_password_parameters(text: str, parameters: dict) -> dict:
     return redaction.redact_parameters(text, parameters, _parser())
 
 
-def _use_prefixed(text: str):
-    """The tree of `USE db <schema command>`, or None when the text is not that either."""
+def _use_prefixed(text: str, start: str):
+    """The tree of `USE db <schema command>` (`start` "use_prefixed") or Memgraph's `USE DATABASE name`
+    ("use_database"), or None when the text is not that either."""
     if not text.lstrip()[:3].upper() == "USE":
         return None
     try:
-        return _parser().parse(text, start="use_prefixed")
+        return _parser().parse(text, start=start)
     except UnexpectedInput:
         return None
 

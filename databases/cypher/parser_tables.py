@@ -22,7 +22,7 @@ import marshal
 import re
 import sys
 
-START = ("start", "use_prefixed")
+START = ("start", "use_prefixed", "use_database")
 OPTIONS = {"parser": "lalr", "lexer": "contextual", "propagate_positions": True, "maybe_placeholders": False,
            "start": list(START)}
 

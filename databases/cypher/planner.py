@@ -39,7 +39,7 @@ _COORDINATOR_STATEMENTS = (
     ast.StartDatabase, ast.StopDatabase, ast.AlterDatabase, ast.ShowDatabases, ast.CreateUser, ast.AlterUser,
     ast.DropUser, ast.RenameUser, ast.ShowUsers, ast.AlterCurrentUserPassword, ast.CreateRole, ast.DropRole,
     ast.RenameRole, ast.ShowRoles, ast.GrantRoles, ast.RevokeRoles, ast.PrivilegeCommand, ast.ShowPrivileges,
-    ast.MemgraphPrivilegeCommand,
+    ast.MemgraphPrivilegeCommand, ast.UseDatabase, ast.ShowCurrentDatabase,
 )
 _READING = (ast.Match,)
 _WRITING = (ast.Create, ast.Merge, ast.SetClause, ast.Remove, ast.Delete, ast.Foreach)

@@ -525,6 +525,9 @@ class _AdministrationTransforms:
     def show_database(self, children):
         return ast.ShowDatabases(**_tail(children), scope="NAMED", name=_database(children))
 
+    def show_current_database(self, children):
+        return ast.ShowCurrentDatabase()
+
     def show_databases(self, children):
         return ast.ShowDatabases(**_tail(children), scope="ALL")
 
@@ -593,6 +596,9 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
 
     def use_prefixed(self, children):
         return ast.UseSchema(children[0].graph, children[1])
+
+    def use_database(self, children):
+        return ast.UseDatabase(_database(children))
 
     def explain(self, children):
         return ast.Explain(children[-1])

@@ -126,6 +126,7 @@ class BoltConnection:
         self.session: Session | None = None      # the explicit transaction's session (BEGIN) …
         self.transaction = None                   # … and its transaction
         self.statement_session: Session | None = None  # a session inside a Cypher `BEGIN` (pymgclient)
+        self.used_database: str | None = None  # chosen by USE DATABASE, for the messages that name no `db`
         self.notification_filter = _NotificationFilter()  # the connection's (HELLO) …
         self.transaction_filter = _NotificationFilter()   # … and the explicit transaction's (BEGIN)
 
@@ -232,10 +233,11 @@ class BoltConnection:
     def _new_session(self, extra: dict) -> Session:
         if extra.get("imp_user"):
             raise ClientError("Impersonation is not supported", "Neo.ClientError.Security.Forbidden")
-        database = _field(extra, "db", str) or None
+        named = _field(extra, "db", str) or None
         mode = "READ" if _field(extra, "mode", str) == "r" else "WRITE"
         bookmarks = [b for b in (_field(extra, "bookmarks", list) or []) if isinstance(b, str)]
-        session = Session(self.dbms, database, mode, bookmarks, self.principal, dialect=self.client_dialect)
+        session = Session(self.dbms, named or self.used_database, mode, bookmarks, self.principal,
+                          dialect=self.client_dialect, database_fixed=named is not None)
         session.connection = (self.connection_id, self.client_address, f"bolt-{self.version[0]}.{self.version[1]}")
         return session
 
@@ -264,12 +266,15 @@ class BoltConnection:
         else:
             session, own = self._new_session(extra), True
         query = Query(text, metadata=_field(extra, "tx_metadata", dict) or None, timeout=self._timeout(extra))
+        database = session.database
         try:
             result = session.run(query, parameters)
         except BaseException:
             if own and not session.in_statement_transaction:
                 session.close()
             raise
+        if session.database != database:  # USE DATABASE: the connection's next sessions use it too
+            self.used_database = session.database
         if session.in_statement_transaction:
             self.statement_session = session
             own = False

@@ -1,0 +1,77 @@
+"""Memgraph's USE DATABASE and SHOW [CURRENT] DATABASE on an embedded session: the session's statements that
+follow run on the database it names; a refused switch changes nothing."""
+from __future__ import annotations
+
+import pytest
+
+from behaviour_support import count, user_session
+from graphplex.errors import ClientError, Neo4jError
+
+
+def rows(result) -> list[list]:
+    return [list(record) for record in result]
+
+
+def test_use_database_switches_the_session(dbms, session, other_db):
+    result = session.run("USE DATABASE other")
+    assert result.keys() == ["STATUS"]
+    assert rows(result) == [["Using other"]]
+    session.run("CREATE (:Moved)").consume()
+    assert rows(session.run("SHOW DATABASE")) == [["other"]]
+    assert rows(session.run("USE DATABASE other")) == [["Already using other"]]
+    assert rows(session.run("USE DATABASE neo4j;")) == [["Using neo4j"]]
+    assert rows(session.run("SHOW CURRENT DATABASE")) == [["neo4j"]]
+    assert count(dbms, "Moved", "other") == 1
+    assert count(dbms, "Moved", "neo4j") == 0
+
+
+def test_show_database_names_the_column_current(session):
+    result = session.run("SHOW DATABASE")
+    assert result.keys() == ["Current"]
+    assert rows(result) == [["neo4j"]]
+
+
+def test_database_named_by_a_parameter(session, other_db):
+    assert rows(session.run("USE DATABASE $name", name="other")) == [["Using other"]]
+    assert session.run("SHOW DATABASE").single()[0] == "other"
+
+
+def test_unknown_database_changes_nothing(session):
+    with pytest.raises(ClientError) as raised:
+        session.run("USE DATABASE nowhere")
+    assert raised.value.code == "Neo.ClientError.Database.DatabaseNotFound"
+    assert session.run("SHOW DATABASE").single()[0] == "neo4j"
+
+
+def test_refused_inside_an_explicit_transaction(session, other_db):
+    tx = session.begin_transaction()
+    with pytest.raises(Neo4jError) as raised:
+        tx.run("USE DATABASE other")
+    tx.rollback()
+    assert raised.value.code == "Neo.ClientError.Transaction.ForbiddenDueToTransactionType"
+    assert raised.value.message.startswith("Switching the currently active database is not allowed in multicommand "
+                                           "transactions.")
+    session.run("BEGIN").consume()
+    with pytest.raises(Neo4jError) as raised:
+        session.run("USE DATABASE other")
+    assert raised.value.code == "Neo.ClientError.Transaction.ForbiddenDueToTransactionType"
+    session.run("ROLLBACK").consume()
+    assert session.run("SHOW DATABASE").single()[0] == "neo4j"
+
+
+def test_access_privilege_applies(secure, admin):
+    admin.run("CREATE DATABASE other").consume()
+    with user_session(secure, admin, "walker", "GRANT ACCESS ON DATABASE neo4j") as walker:
+        with pytest.raises(Neo4jError) as raised:
+            walker.run("USE DATABASE other")
+        assert raised.value.code == "Neo.ClientError.Security.Forbidden"
+        assert walker.run("SHOW DATABASE").single()[0] == "neo4j"
+        admin.run("GRANT ACCESS ON DATABASE other TO walker_role").consume()
+        assert rows(walker.run("USE DATABASE other")) == [["Using other"]]
+
+
+def test_neo4j_use_clause_of_a_database_named_database_stays_a_query(session):
+    session.run("CREATE DATABASE database").consume()
+    session.run("USE database CREATE (:Here)").consume()
+    assert session.run("USE database MATCH (n:Here) RETURN count(n)").single()[0] == 1
+    assert session.run("SHOW DATABASE").single()[0] == "neo4j"
