@@ -20,7 +20,7 @@ from graphplex.parameter_values import admitted
 from graphplex.refusals import isolation_level_fixed, nested_transaction, not_in_multicommand
 from graphplex.storage_commands import run_storage_command
 from graphplex.trigger_commands import check_trigger_privilege, run_trigger_command
-from graphplex.use_database import SWITCHING, show_current_database
+from graphplex.use_database import SWITCHING, show_current_database, show_databases
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -146,7 +146,7 @@ ROUTES: dict[type, Route] = {
     ast.AlterDatabase: _administration_route(dbms_privilege("SET DATABASE ACCESS")),
     ast.StartDatabase: _administration_route(database_privilege("START")),
     ast.StopDatabase: _administration_route(database_privilege("STOP")),
-    ast.ShowDatabases: _show_route(None),
+    ast.ShowDatabases: Route(show_databases),
     ast.CreateUser: _administration_route(dbms_privilege("CREATE USER")),
     ast.DropUser: _administration_route(dbms_privilege("DROP USER")),
     ast.AlterUser: _administration_route(dbms_privilege("ALTER USER")),

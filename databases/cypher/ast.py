@@ -884,7 +884,10 @@ class UseDatabase(Statement):
 
 @node
 class ShowCurrentDatabase(Statement):
-    """Memgraph's `SHOW [CURRENT] DATABASE`: the name of the database the session uses."""
+    """Memgraph's `SHOW [CURRENT] DATABASE`: the name of the database the session uses. Without CURRENT it is
+    also Neo4j's `SHOW DATABASE`, every database, for a session in Neo4j's dialect."""
+
+    current: bool = False
 
 
 # --- the catalogue of procedures and functions --------------------------------------------------------------

@@ -526,7 +526,7 @@ class _AdministrationTransforms:
         return ast.ShowDatabases(**_tail(children), scope="NAMED", name=_database(children))
 
     def show_current_database(self, children):
-        return ast.ShowCurrentDatabase()
+        return ast.ShowCurrentDatabase(_has(children, "CURRENT"))
 
     def show_databases(self, children):
         return ast.ShowDatabases(**_tail(children), scope="ALL")

@@ -8,6 +8,13 @@ from behaviour_support import count, user_session
 from graphplex.errors import ClientError, Neo4jError
 
 
+@pytest.fixture
+def session(dbms):
+    """A session in Memgraph's dialect, as Memgraph's clients get."""
+    with dbms.session(dialect="memgraph") as s:
+        yield s
+
+
 def rows(result) -> list[list]:
     return [list(record) for record in result]
 
@@ -65,7 +72,9 @@ def test_access_privilege_applies(secure, admin):
         with pytest.raises(Neo4jError) as raised:
             walker.run("USE DATABASE other")
         assert raised.value.code == "Neo.ClientError.Security.Forbidden"
-        assert walker.run("SHOW DATABASE").single()[0] == "neo4j"
+        assert walker.run("SHOW CURRENT DATABASE").single()[0] == "neo4j"
+        with secure.session(auth=("walker", "pw-1"), dialect="memgraph") as memgraph_walker:
+            assert rows(memgraph_walker.run("SHOW DATABASES")) == [["neo4j", "HOT", "ready"]]
         admin.run("GRANT ACCESS ON DATABASE other TO walker_role").consume()
         assert rows(walker.run("USE DATABASE other")) == [["Using other"]]
 
@@ -75,3 +84,19 @@ def test_neo4j_use_clause_of_a_database_named_database_stays_a_query(session):
     session.run("USE database CREATE (:Here)").consume()
     assert session.run("USE database MATCH (n:Here) RETURN count(n)").single()[0] == 1
     assert session.run("SHOW DATABASE").single()[0] == "neo4j"
+
+
+def test_show_databases_in_memgraphs_columns(dbms, session, other_db):
+    session.run("STOP DATABASE other").consume()
+    result = session.run("SHOW DATABASES")
+    assert result.keys() == ["Name", "State", "Health"]
+    assert rows(result) == [["neo4j", "HOT", "ready"], ["other", "COLD", "ready"]]
+    assert session.run("SHOW DATABASES YIELD name WHERE name = 'other' RETURN name").value() == ["other"]
+
+
+def test_neo4j_dialect_show_database_lists_every_database(dbms, other_db):
+    with dbms.session() as neo4j_session:
+        result = neo4j_session.run("SHOW DATABASE")
+        assert "currentStatus" in result.keys()
+        assert sorted(record["name"] for record in result) == ["neo4j", "other", "system"]
+        assert rows(neo4j_session.run("SHOW CURRENT DATABASE")) == [["neo4j"]]

@@ -19,6 +19,8 @@ def test_use_database_switches_a_pymgclient_connection(cursor):
     assert fetch(cursor, "MATCH (n:Tenant) RETURN count(n) AS c;") == [{"c": 0}]
     fetch(cursor, "USE DATABASE tenant;")
     assert fetch(cursor, "MATCH (n:Tenant) RETURN n.n AS n;") == [{"n": 1}]
+    assert fetch(cursor, "SHOW DATABASES;") == [{"Name": "neo4j", "State": "HOT", "Health": "ready"},
+                                                {"Name": "tenant", "State": "HOT", "Health": "ready"}]
 
 
 def test_refusals_leave_the_connection_on_its_database(served):
@@ -40,4 +42,4 @@ def test_a_driver_session_that_names_its_database_keeps_it(driver):
         session.run("CREATE DATABASE other").consume()
         with pytest.raises(neo4j.exceptions.ClientError, match="prohibited if session explicitly defines"):
             session.run("USE DATABASE other").consume()
-        assert session.run("SHOW DATABASE").single()[0] == "neo4j"
+        assert session.run("SHOW CURRENT DATABASE").single()[0] == "neo4j"

@@ -17,9 +17,10 @@ def test_use_database(text, name):
     assert parse(text) == ast.UseDatabase(name)
 
 
-@pytest.mark.parametrize("text", ["SHOW DATABASE", "SHOW CURRENT DATABASE;", "show current database"])
-def test_show_current_database(text):
-    assert parse(text) == ast.ShowCurrentDatabase()
+@pytest.mark.parametrize("text, current", [("SHOW DATABASE", False), ("SHOW CURRENT DATABASE;", True),
+                                           ("show current database", True)])
+def test_show_current_database(text, current):
+    assert parse(text) == ast.ShowCurrentDatabase(current)
 
 
 def test_use_clause_of_a_database_named_database_is_a_query():
