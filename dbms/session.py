@@ -245,7 +245,7 @@ class Session:
         if self._database_fixed:
             raise fixed_database()
         target = target_database(self._dbms, self._current_principal(), request.statement, request.parameters)
-        row = (status(self.database, target),)
+        row = (status(self.database, target, request.statement.name, request.parameters),)
         self.database = target
         return Result([STATUS], iter([row]), lambda: ResultSummary(request.text, {}, SummaryCounters(), "s", target))
 

@@ -45,8 +45,10 @@ def target_database(dbms: "DBMS", principal: "Principal", statement: ast.UseData
     return name
 
 
-def status(current: str, target: str) -> str:
-    return f"Already using {target}" if current == target else f"Using {target}"
+def status(current: str, target: str, named: str | ast.Parameter, parameters: dict) -> str:
+    """Memgraph's STATUS, which repeats the name as the statement gave it (`memgraph` for the default database)."""
+    name = resolve_name(named, parameters)
+    return f"Already using {name}" if current == target else f"Using {name}"
 
 
 def show_current_database(txn: "DBMSTransaction", request: "Request") -> "Result":

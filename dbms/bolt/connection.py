@@ -191,6 +191,7 @@ class BoltConnection:
         if tag == LOGOFF and self.version >= (5, 1):
             self._require_idle("LOGOFF")
             self.principal = None
+            self.used_database = None  # the next user starts on their home database
             self.state = "AUTHENTICATION"
             return [success()]
         raise _invalid(f"Unknown or unsupported message 0x{tag:02X}")

@@ -32,6 +32,13 @@ def test_use_database_switches_the_session(dbms, session, other_db):
     assert count(dbms, "Moved", "neo4j") == 0
 
 
+def test_memgraphs_name_of_the_default_database(session, other_db):
+    session.run("USE DATABASE other").consume()
+    assert rows(session.run("USE DATABASE memgraph")) == [["Using memgraph"]]
+    assert rows(session.run("USE DATABASE Memgraph")) == [["Already using memgraph"]]
+    assert session.run("SHOW DATABASE").single()[0] == "neo4j"
+
+
 def test_show_database_names_the_column_current(session):
     result = session.run("SHOW DATABASE")
     assert result.keys() == ["Current"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bolt_wire import LOGOFF, LOGON, PULL, RECORD, RUN, SUCCESS, Wire, message
 from mgclient_support import fetch
 
 mgclient = pytest.importorskip("mgclient", reason="pymgclient is not installed here")
@@ -43,3 +44,24 @@ def test_a_driver_session_that_names_its_database_keeps_it(driver):
         with pytest.raises(neo4j.exceptions.ClientError, match="prohibited if session explicitly defines"):
             session.run("USE DATABASE other").consume()
         assert session.run("SHOW CURRENT DATABASE").single()[0] == "neo4j"
+
+
+def test_logoff_forgets_the_database_use_database_chose(served):
+    wire = Wire(served)
+    wire.login()
+
+    def run(text: str) -> list:
+        wire.send(message(RUN, text, {}, {}) + message(PULL, {"n": -1}))
+        replies = [wire.receive(), wire.receive()]
+        while replies[-1].tag == RECORD:
+            replies.append(wire.receive())
+        assert all(reply.tag in (SUCCESS, RECORD) for reply in replies), replies
+        return [reply.fields[0] for reply in replies if reply.tag == RECORD]
+
+    run("CREATE DATABASE tenant")
+    assert run("USE DATABASE tenant") == [["Using tenant"]]
+    assert run("SHOW CURRENT DATABASE") == [["tenant"]]
+    wire.send(message(LOGOFF) + message(LOGON, {"scheme": "none"}))
+    assert [wire.receive().tag, wire.receive().tag] == [SUCCESS, SUCCESS]
+    assert run("SHOW CURRENT DATABASE") == [["neo4j"]]
+    wire.close()
