@@ -148,7 +148,8 @@ class Transaction:
 
 
 class Session:
-    """A series of transactions against one database, one at a time. Not thread-safe: concurrent use raises."""
+    """A series of transactions, one at a time, against its database (Memgraph's USE DATABASE changes it between
+    transactions). Not thread-safe: concurrent use raises."""
 
     def __init__(self, dbms: "DBMS", database: str | None, default_access_mode: str, bookmarks,
                  principal: Principal, *, dialect: str = NEO4J, database_fixed: bool = False) -> None:
