@@ -1436,7 +1436,7 @@ class TestConstraintCommands:
         ("CREATE CONSTRAINT FOR ()-[r:T]-() REQUIRE r.p IS :: LIST<INTEGER NOT NULL>",
          A.CreateConstraint(None, "RELATIONSHIP", "T", ("p",), "PROPERTY_TYPE", ("LIST<INTEGER NOT NULL>",))),
         ("CREATE CONSTRAINT ON (n:L) ASSERT n.p IS UNIQUE",      # Memgraph's: one already there is a note
-         A.CreateConstraint(None, "NODE", "L", ("p",), "UNIQUENESS", if_not_exists=True)),
+         A.CreateConstraint(None, "NODE", "L", ("p",), "UNIQUENESS", if_not_exists=True, memgraph=True)),
         ("CREATE CONSTRAINT $c FOR (n:L) REQUIRE n.p IS UNIQUE OPTIONS {}",
          A.CreateConstraint(A.Parameter("c"), "NODE", "L", ("p",), "UNIQUENESS", options=A.MapLiteral(()))),
         ("create constraint `my c` for (n:L) require n.p is unique",
