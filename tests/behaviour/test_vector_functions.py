@@ -48,6 +48,7 @@ def test_a_zero_vector_has_no_cosine(session):
     ("vector.similarity.euclidean([1], [1, 2])", "Neo.ClientError.Statement.ArgumentError"),
     ("vector.similarity.euclidean([], [])", "Neo.ClientError.Statement.ArgumentError"),
     ("vector.similarity.cosine(['a'], [1])", "Neo.ClientError.Statement.TypeError"),
+    ("vector.similarity.cosine([true, 1], [1, 1])", "Neo.ClientError.Statement.TypeError"),
     ("vector.similarity.euclidean([1], 'x')", "Neo.ClientError.Statement.TypeError"),
 ])
 def test_bad_vectors_are_errors_with_neo4j_codes(session, call, code):

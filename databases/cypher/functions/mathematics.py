@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 import math
+import operator
 import random
 import uuid
 
@@ -238,15 +239,16 @@ def round_(ctx, value, precision=_UNSET, mode=_UNSET):
 
 # --- vectors -----------------------------------------------------------------------------------------------
 
+# The element types checked in one pass over a long vector (a subclass falls back to `is_number`).
+_PLAIN_NUMBERS = frozenset({int, float})
+
+
 def _vector(value: object, name: str) -> list[float]:
     if not isinstance(value, list):
         raise type_error(f"Type mismatch: expected List<Float> but was {type_name(value)} (in {name}())")
-    result = []
-    for item in value:
-        if not is_number(item):
-            raise type_error(f"Type mismatch: expected a list of numbers (in {name}())")
-        result.append(float(item))
-    return result
+    if not set(map(type, value)) <= _PLAIN_NUMBERS and not all(map(is_number, value)):
+        raise type_error(f"Type mismatch: expected a list of numbers (in {name}())")
+    return list(map(float, value))
 
 
 def _vectors(a, b, name: str) -> tuple[list[float], list[float]] | None:
@@ -267,8 +269,8 @@ def vector_similarity_euclidean(ctx, a, b):
     pair = _vectors(a, b, "vector.similarity.euclidean")
     if pair is None:
         return None
-    distance = sum((p - q) ** 2 for p, q in zip(*pair))
-    return 1.0 / (1.0 + distance)
+    difference = list(map(operator.sub, *pair))
+    return 1.0 / (1.0 + sum(map(operator.mul, difference, difference)))
 
 
 @function("vector.similarity.cosine", 2, signature="vector.similarity.cosine(a, b)")
@@ -278,8 +280,8 @@ def vector_similarity_cosine(ctx, a, b):
     if pair is None:
         return None
     x, y = pair
-    dot = sum(p * q for p, q in zip(x, y))
-    norm = math.sqrt(sum(p * p for p in x)) * math.sqrt(sum(q * q for q in y))
+    dot = sum(map(operator.mul, x, y))
+    norm = math.sqrt(sum(map(operator.mul, x, x))) * math.sqrt(sum(map(operator.mul, y, y)))
     if norm == 0.0:
         return None
     return max(0.0, min(1.0, (1.0 + dot / norm) / 2.0))
