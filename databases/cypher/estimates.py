@@ -8,6 +8,8 @@ statement starts with. A predicate whose selectivity nothing tells keeps Neo4j's
 """
 from __future__ import annotations
 
+import sys
+
 from graphplex.databases.cypher import ast
 from graphplex.databases.storage import BOTH
 
@@ -72,9 +74,25 @@ class Estimates:
         counted up to 3 relationships, or its least length if more)."""
         degree = self.expand(direction, False)
         top = high if high is not None else max(low, 3)
-        return float(sum(degree ** length for length in range(low, top + 1)))
+        return _powers_sum(degree, low, top)
 
     def _nodes_and_relationships(self) -> tuple[int, int]:
         if self._counts is None:
             self._counts = self.storage.counts()
         return self._counts
+
+
+def _powers_sum(ratio: float, low: int, high: int) -> float:
+    """ratio**low + … + ratio**high in closed form: a bound such as `*9223372036854775807` cannot be summed term by
+    term, and a sum too large for a float is the largest float, not an overflow."""
+    count = high - low + 1
+    if count <= 0:
+        return 0.0
+    if ratio == 1.0:
+        return float(count)
+    if ratio == 0.0:
+        return 1.0 if low == 0 else 0.0
+    try:
+        return ratio ** low * (ratio ** count - 1.0) / (ratio - 1.0)
+    except OverflowError:
+        return sys.float_info.max
