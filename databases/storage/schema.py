@@ -49,7 +49,8 @@ class SchemaChange:
     create_trigger / drop_trigger (Memgraph's triggers, `storage.triggers`: `statement` to `parameters` are theirs).
     `independent` is Memgraph's rule for the index or uniqueness constraint it creates: Memgraph keeps range indexes
     and uniqueness constraints apart, so one of the same schema is no clash (the constraint keeps its own index).
-    It comes last, so that the changes of logs and stores written before it read as they did."""
+    It and the search indexes' `tokens` and `options` come last, so that the changes of logs and stores written
+    before them read as they did."""
 
     action: str
     name: str | None = None
@@ -68,6 +69,10 @@ class SchemaChange:
     owner: str | None = None
     parameters: dict | None = None
     independent: bool = False
+    # A search index's (VECTOR, FULLTEXT) labels or types, all of them (a full-text index may have several; `label`
+    # is the first), and its `indexConfig` with every default filled in (`search_indexes.SearchIndex.options`).
+    tokens: tuple[str, ...] = ()
+    options: dict | None = None
 
     def schema_text(self) -> str:
         return schema_text(self.entity_type, self.label, self.properties)
