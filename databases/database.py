@@ -163,7 +163,8 @@ class Database:
                                   "active transaction(s) on this database; retry when they have finished.",
                                   "Neo.ClientError.Statement.ExecutionFailed")
             schema = storage.schema
-            if storage.counts() != (0, 0) or storage.indexes.by_name or schema.lookups or schema.constraints:
+            if storage.counts() != (0, 0) or storage.indexes.by_name or schema.lookups or schema.search or \
+                    schema.constraints:
                 raise ClientError(f"Storage mode can be changed from {storage.mode.value} to {target.value} only "
                                   "while the database is empty (no nodes, relationships, indexes or constraints).",
                                   "Neo.ClientError.Statement.ExecutionFailed")

@@ -278,7 +278,7 @@ def _label_constraints(storage, label: str) -> list[str]:
 
 def _index_names(ctx: ExecutionContext) -> set[str]:
     storage = ctx.txn.storage
-    return {name for _, name, _ in LOOKUP_INDEXES} | set(storage.indexes.by_name)
+    return {name for _, name, _ in LOOKUP_INDEXES} | set(storage.indexes.by_name) | set(storage.schema.search)
 
 
 def _checked(ctx: ExecutionContext, entities: Iterable) -> Iterator:

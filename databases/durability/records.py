@@ -401,14 +401,15 @@ def graph_operations(txn: Transaction, storage: Storage) -> Iterator[tuple]:
 
 
 def schema_changes(storage: Storage) -> list[SchemaChange]:
-    """The schema as the changes that recreate it: plain and lookup indexes, then constraints (which own their
-    index), then Memgraph's triggers."""
+    """The schema as the changes that recreate it: plain, lookup and search indexes, then constraints (which own
+    their index), then Memgraph's triggers."""
     constraints = storage.schema.constraints.values()
     owned = {constraint.name for constraint in constraints}
     changes = [SchemaChange("create_index", index.name, index.entity_type, index.label, index.properties,
                             index_type=index.index_type)
                for index in (*storage.indexes.by_name.values(), *storage.schema.lookups.values())
                if index.owning_constraint is None and index.name not in owned]
+    changes += [index.as_change() for index in sorted(storage.schema.search.values(), key=lambda i: i.id)]
     # A constraint beside a plain index of its schema (Memgraph keeps the two apart) is recreated as independent.
     beside = {(index.entity_type, index.label, index.properties) for index in storage.indexes.by_name.values()
               if index.owning_constraint is None and index.index_type == "RANGE"}

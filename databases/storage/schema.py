@@ -15,6 +15,7 @@ from graphplex.databases.storage.constraints import KEY, UNIQUENESS, Constraint
 from graphplex.databases.storage.schema_checks import check, record, rules_of
 from graphplex.databases.storage.schema_errors import schema_text
 from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
+from graphplex.databases.storage.search_indexes import SEARCH_TYPES, SearchIndex, SearchIndexes
 from graphplex.databases.storage.triggers import Trigger
 
 # Token lookup indexes exist from the start in Neo4j 5 (ids 1 and 2); ours are the label and type maps.
@@ -86,10 +87,13 @@ class SchemaChange:
 
 
 class Schema:
-    """The live catalogue: indexes (held by `IndexSet`), lookup indexes and constraints."""
+    """The live catalogue: indexes (held by `IndexSet`), lookup indexes, search indexes (vector and full-text,
+    `search`), constraints and Memgraph's triggers."""
 
-    def __init__(self, indexes: IndexSet, index_factory: Callable[..., PropertyIndex] = PropertyIndex) -> None:
+    def __init__(self, indexes: IndexSet, index_factory: Callable[..., PropertyIndex] = PropertyIndex,
+                 search: SearchIndexes | None = None) -> None:
         self.indexes = indexes
+        self.search = search if search is not None else SearchIndexes(None, lambda entity_type: ())
         # The on-disk storage makes indexes whose entries live in its store.
         self.index_factory = index_factory
         self.lookups: dict[str, LookupIndex] = {}
@@ -143,6 +147,10 @@ class Schema:
                                  change.label, change.properties)
             self.lookups[lookup.name] = lookup
             return lambda: self.lookups.pop(lookup.name)
+        if change.index_type in SEARCH_TYPES:
+            search = SearchIndex.of(change, self._new_id())
+            self.search[search.name] = search
+            return lambda: self.search.pop(search.name)
         index = self.index_factory(self._new_id(), change.name or change.default_name(), change.entity_type,
                                    change.label, change.properties, owning_constraint=owner,
                                    index_type=change.index_type)
@@ -155,6 +163,11 @@ class Schema:
             def undo() -> None:
                 self.lookups[lookup.name] = lookup
             return undo
+        search = self.search.pop(change.name, None)
+        if search is not None:
+            def restore() -> None:
+                self.search[search.name] = search
+            return restore
         index = self.indexes.by_name[change.name]
         self.indexes.unregister(index)
         return lambda: self.indexes.register(index, all_entities(index.entity_type))

@@ -13,6 +13,7 @@ from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.records import CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge, element_id
 from graphplex.databases.storage.schema import Schema, SchemaChange
+from graphplex.databases.storage.search_indexes import SearchIndexes
 from graphplex.databases.storage.tokens import PropertyKeys
 from graphplex.databases.storage.transaction import Transaction
 
@@ -32,7 +33,7 @@ class Storage:
         self.vertices: dict[int, Vertex] = {}
         self.edges: dict[int, Edge] = {}
         self.indexes = IndexSet()
-        self.schema = Schema(self.indexes)
+        self.schema = Schema(self.indexes, search=SearchIndexes(self, self.all_entities))
         self.property_keys = PropertyKeys()
         self.write_lock = threading.Lock()
         self.commit_lock = threading.Lock()
@@ -282,6 +283,7 @@ class Storage:
         keys.update(held)
         if keys:
             self.property_keys.add(keys)
+        self.schema.search.invalidate()
         self.last_commit_ts = max(self.last_commit_ts, commit_ts)
         self.reserved_ts = self.last_commit_ts
 

@@ -305,6 +305,7 @@ class Transaction(TransactionState):
         storage.reserved_ts = ts
         # Later commits validate against this one as if it were committed already.
         own.pending_ts = ts
+        storage.schema.search.committed(ts, self)
         return ts, durable
 
     def _publish(self, ts: int) -> None:

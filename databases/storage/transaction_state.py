@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from graphplex.databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
 from graphplex.databases.storage import constraints as _constraints
+from graphplex.databases.storage import search_indexes
 from graphplex.databases.storage.filters import RangeBounds
 from graphplex.databases.storage.indexes import NODE, RELATIONSHIP, PropertyIndex, property_value
 from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, MemoryTracker, props_bytes, value_bytes
@@ -459,6 +460,21 @@ class TransactionState:
 
     def schema_changes(self) -> tuple:
         return tuple(self._schema_changes)
+
+    # --- search indexes ----------------------------------------------------------------------------------------
+
+    def search_vectors(self, index: str, k: int, vector) -> list[tuple[object, float]]:
+        """The `k` entities of the vector index `index` nearest `vector` that this transaction sees, with Neo4j's
+        scores, best first (`search_indexes.query_vectors`)."""
+        self._check_readable()
+        return search_indexes.query_vectors(self, index, k, vector)
+
+    def search_text(self, index: str, query: str, analyzer: str | None = None, skip: int = 0,
+                    limit: int | None = None) -> list[tuple[object, float]]:
+        """The entities of the full-text index `index` matching the Lucene query `query` that this transaction
+        sees, with scores, best first (`search_indexes.query_text`)."""
+        self._check_readable()
+        return search_indexes.query_text(self, index, query, analyzer, skip, limit)
 
     def delete_vertex(self, vertex: Vertex, detach: bool = False) -> list[Edge]:
         """Deletes a node (and with `detach` its relationships, returned). Without `detach`, a node that still has

@@ -24,6 +24,7 @@ from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.records import ANCIENT, Edge, LabelSets, Version, Vertex, element_id
 from graphplex.databases.storage.disk import ONLY_SNAPSHOT_ISOLATION
 from graphplex.databases.storage.schema import Schema, SchemaChange
+from graphplex.databases.storage.search_indexes import SearchIndexes
 from graphplex.databases.storage.tokens import PropertyKeys
 
 
@@ -72,7 +73,7 @@ class DiskStorage:
         self._next_vertex, self._next_edge = store.read_meta(self._writer, "next_ids", (0, 0))
         self._label_sets = LabelSets()
         self.indexes = IndexSet()
-        self.schema = Schema(self.indexes, self._new_index)
+        self.schema = Schema(self.indexes, self._new_index, SearchIndexes(self, self.committed_entities))
         self._schema_history: list[tuple] = store.read_meta(self._writer, "schema", [])
         if self._schema_history:
             self.schema.apply([SchemaChange(*fields) for fields in self._schema_history], lambda _: (), ANCIENT)
@@ -151,6 +152,10 @@ class DiskStorage:
             self._active.pop(txn.id, None)
             mvcc.release_locks(self, txn)
 
+    def oldest_snapshot(self) -> int:
+        """The start of the oldest open transaction (every one is a snapshot)."""
+        return min((txn.start_ts for txn in tuple(self._active.values())), default=self.last_commit_ts)
+
     def active_transactions(self) -> list[DiskTransaction]:
         return list(self._active.values())
 
@@ -220,6 +225,7 @@ class DiskStorage:
                 raise
             finally:
                 self._committing = None
+            self.schema.search.committed(ts, txn)
             for name in created:
                 self.index_ts[name] = ts
             if new_keys:

@@ -1,0 +1,336 @@
+"""Search indexes (Neo4j's VECTOR and FULLTEXT index types): schema rules whose entries live in a search engine
+(`databases.search`), kept transactional by graphplex's MVCC on top.
+
+An engine holds the committed state of the entities it indexes, by gid. Each index also keeps `recent`: the
+entities a commit changed while some snapshot may still see them as they were before (pruned against the oldest
+open snapshot). A query merges two lists, as docs/design/search-indexes.md sets out: the *exact set* (the reader's
+own writes, recent changes after its snapshot, other transactions' writes for a READ UNCOMMITTED reader), each read
+through the reader's view and scored exactly, and the engine's answers for every other entity, each re-read through
+the reader's view too (so privileges and deletions apply). The engine may lag or hold newer state only for entities
+of the exact set, which never come from it.
+
+An index is built lazily, under the commit lock, from the newest committed state: when it is created, when a log is
+replayed into it, and when an on-disk store is opened. `built_ts` is the newest commit it holds; a reader whose
+snapshot is older scans every entity of the index's labels instead.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from graphplex.databases.errors import ClientError
+from graphplex.databases.storage.indexes import NODE, property_value
+from graphplex.databases.storage.isolation import IsolationLevel
+from graphplex.databases.storage.mvcc import committed_version
+from graphplex.databases.storage.records import CommitInfo, Vertex
+
+if TYPE_CHECKING:
+    from graphplex.databases.storage.schema import SchemaChange
+
+VECTOR = "VECTOR"
+FULLTEXT = "FULLTEXT"
+SEARCH_TYPES = (VECTOR, FULLTEXT)
+
+# The owner of no version: the newest committed version of an entity is what `committed_version` finds for it.
+_NOBODY = CommitInfo()
+
+
+@dataclass(eq=False)
+class SearchIndex:
+    """One vector or full-text index: its rule (as SHOW INDEXES lists it) and its engine."""
+
+    id: int
+    name: str
+    index_type: str
+    entity_type: str
+    tokens: tuple[str, ...]
+    properties: tuple[str, ...]
+    options: dict
+    owning_constraint: None = None
+    # None until first built; rebuilt when `stale`.
+    engine: object = None
+    stale: bool = True
+    built_ts: int = 0
+    recent: dict[int, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def of(cls, change: "SchemaChange", index_id: int) -> "SearchIndex":
+        return cls(index_id, change.name or change.default_name(), change.index_type, change.entity_type,
+                   tuple(change.tokens) or (change.label,), tuple(change.properties), dict(change.options or {}))
+
+    @property
+    def label(self) -> str:
+        return self.tokens[0]
+
+    def as_change(self) -> "SchemaChange":
+        from graphplex.databases.storage.schema import SchemaChange
+        return SchemaChange("create_index", self.name, self.entity_type, self.label, self.properties,
+                            index_type=self.index_type, tokens=self.tokens, options=dict(self.options))
+
+    # --- what an entity contributes ----------------------------------------------------------------------------
+
+    def new_engine(self):
+        if self.index_type == VECTOR:
+            from graphplex.databases.search.vectors import VectorEngine
+            options = self.options
+            return VectorEngine(options.get("vector.dimensions"),
+                                str(options.get("vector.similarity_function", "COSINE")).lower(),
+                                m=options.get("vector.hnsw.m", 16),
+                                ef_construction=options.get("vector.hnsw.ef_construction", 100),
+                                quantization=options.get("vector.quantization.enabled", True))
+        from graphplex.databases.search.fulltext import FulltextEngine
+        return FulltextEngine(self.properties, self.options.get("fulltext.analyzer", "standard-no-stop-words"))
+
+    def holds(self, entity, version) -> bool:
+        """Whether a version of `entity` has one of the index's labels (or is of one of its types)."""
+        if self.entity_type == NODE:
+            return isinstance(entity, Vertex) and not version.labels.isdisjoint(self.tokens)
+        return not isinstance(entity, Vertex) and entity.type in self.tokens
+
+    def entry(self, engine, entity, version):
+        """The engine's entry for a version (a vector, a document), or None when the index leaves it out."""
+        if version is None or not self.holds(entity, version):
+            return None
+        if self.index_type == VECTOR:
+            value = property_value(version.props, self.properties[0])
+            return None if value is None else engine.vector_of(value)
+        return engine.document_of(version.props)
+
+    # --- building and maintenance (under the storage's commit lock) ---------------------------------------------
+
+    def build(self, committed: Callable[[str], Iterable], ts: int) -> None:
+        """Fills a new engine from the newest committed state (`committed(entity_type)` lists the entities)."""
+        engine = self.new_engine()
+        items = []
+        for entity in committed(self.entity_type):
+            entry = self.entry(engine, entity, committed_version(entity.head, _NOBODY))
+            if entry is not None:
+                items.append((entity.gid, entry))
+        if items:
+            keys, entries = zip(*items)
+            engine.load(list(keys), list(entries))
+        with self.lock:
+            self.engine, self.stale, self.built_ts = engine, False, ts
+            self.recent.clear()
+
+    def committed(self, ts: int, written: Iterable[tuple[object, object]], oldest_snapshot: int) -> None:
+        """Puts each written entity's final version (None: deleted) into the engine, committed at `ts`."""
+        if self.stale:
+            return
+        engine = self.engine
+        recent = self.recent
+        for entity, version in written:
+            if self.entity_type == NODE and not isinstance(entity, Vertex):
+                continue
+            if self.entity_type != NODE and isinstance(entity, Vertex):
+                continue
+            entry = self.entry(engine, entity, version)
+            gid = entity.gid
+            with self.lock:
+                if entry is None:
+                    engine.remove(gid)
+                else:
+                    engine.upsert(gid, entry)
+                recent.pop(gid, None)
+                recent[gid] = ts
+        self._prune(oldest_snapshot)
+
+    def _prune(self, oldest_snapshot: int) -> None:
+        """Drops the changes every open snapshot already sees (`recent` is in commit order)."""
+        with self.lock:
+            recent = self.recent
+            while recent:
+                gid, ts = next(iter(recent.items()))
+                if ts > oldest_snapshot:
+                    break
+                del recent[gid]
+
+
+class SearchIndexes(dict):
+    """The search indexes of one storage by name (the schema's `search`), and the calls both engines make into
+    them."""
+
+    def __init__(self, storage, committed: Callable[[str], Iterable]) -> None:
+        super().__init__()
+        self.storage = storage
+        # Every entity of the newest committed state of a type (the storage's own way of listing them).
+        self._committed = committed
+
+    def invalidate(self) -> None:
+        """Every index is rebuilt on first use (a log was replayed into the storage)."""
+        for index in self.values():
+            index.stale = True
+
+    def committed(self, ts: int, txn) -> None:
+        """The commit hook: called under the commit lock once `txn`'s timestamp `ts` is reserved, before the commit
+        is published. Cheap when there is no search index."""
+        if not self:
+            return
+        written = list(final_versions(txn))
+        if not written:
+            return
+        oldest = self.storage.oldest_snapshot()
+        for index in tuple(self.values()):
+            index.committed(ts, written, oldest)
+
+    def ready(self, index: SearchIndex) -> SearchIndex:
+        """`index`, built if it is stale (under the commit lock, so that no commit slips between the state it reads
+        and the commits it then follows)."""
+        if index.stale:
+            with self.storage.commit_lock:
+                if index.stale:
+                    index.build(self._committed, self.storage.reserved_ts)
+        return index
+
+    def find(self, name: str, index_type: str) -> SearchIndex:
+        """The index `name` of `index_type`; Neo4j's error when there is none (db.index.*.query* wrap it)."""
+        index = self.get(name)
+        if index is None or index.index_type != index_type:
+            kind = "vector" if index_type == VECTOR else "fulltext"
+            raise ClientError(f"There is no such {kind} schema index: {name}",
+                              "Neo.ClientError.Procedure.ProcedureCallFailed")
+        return self.ready(index)
+
+
+def final_versions(txn) -> Iterable[tuple[object, object]]:
+    """(entity, version) for each entity `txn` wrote, the version it leaves (None: deleted)."""
+    own = txn.info
+    for entity in txn.written_entities():
+        head = entity.head
+        if head is None or head.owner is not own:
+            continue
+        yield entity, None if head.deleted else head
+
+
+# --- queries ---------------------------------------------------------------------------------------------------
+
+def _exact_set(txn, index: SearchIndex) -> dict[int, object]:
+    """The entities (by gid) a query in `txn` must score itself rather than take from the engine."""
+    found: dict[int, object] = {}
+    wants_vertex = index.entity_type == NODE
+
+    def add(entity) -> None:
+        if isinstance(entity, Vertex) == wants_vertex:
+            found[entity.gid] = entity
+    for entity in txn.written_entities():
+        add(entity)
+    if txn.isolation is IsolationLevel.READ_UNCOMMITTED:
+        for other in txn.storage.active_transactions():
+            if other is not txn:
+                for entity in other.written_entities():
+                    add(entity)
+    with index.lock:
+        changed = [gid for gid, ts in index.recent.items() if ts > txn.start_ts]
+    fetch = txn.vertex if wants_vertex else txn.edge
+    for gid in changed:
+        if gid not in found:
+            entity = fetch(gid)
+            if entity is not None:
+                found[gid] = entity
+    return found
+
+
+def _scan(txn, index: SearchIndex) -> dict[int, object]:
+    """Every entity of the index's labels or types `txn` sees (a reader older than the index's build)."""
+    found: dict[int, object] = {}
+    for token in index.tokens:
+        members = txn.vertices_with_label(token) if index.entity_type == NODE else txn.edges_with_type(token)
+        for entity in members:
+            found[entity.gid] = entity
+    return found
+
+
+def _candidates(txn, index: SearchIndex) -> tuple[dict[int, object], bool]:
+    """The exact set, and whether the engine may add to it (False: the reader predates the index's build)."""
+    if txn.start_ts < index.built_ts and txn.isolation is IsolationLevel.SNAPSHOT_ISOLATION:
+        return _scan(txn, index), False
+    return _exact_set(txn, index), True
+
+
+def _engine_hits(txn, index: SearchIndex, search: Callable[[int], list], wanted: int, exact: dict,
+                 accept: Callable[[object, object], object]) -> list[tuple[object, object]]:
+    """The engine's answers outside `exact` that `txn` sees as the engine has them: `search(count)` lists (gid,
+    score) best first; `accept(entity, score)` returns the hit's score as the reader sees it, or None to drop it.
+    Asks again for twice as many while hidden entities leave fewer than `wanted`."""
+    fetch = txn.vertex if index.entity_type == NODE else txn.edge
+    count = wanted + len(exact)
+    while True:
+        with index.lock:
+            answers = search(count)
+            size = len(index.engine)
+        hits = []
+        for gid, score in answers:
+            if gid in exact:
+                continue
+            entity = fetch(gid)
+            if entity is None:
+                continue
+            score = accept(entity, score)
+            if score is not None:
+                hits.append((entity, score))
+        if len(hits) >= wanted or len(answers) < count or count >= size:
+            return hits
+        count *= 2
+
+
+def query_vectors(txn, name: str, k: int, query) -> list[tuple[object, float]]:
+    """The `k` entities nearest `query` in the vector index `name` that `txn` sees, with Neo4j's scores, best
+    first."""
+    indexes: SearchIndexes = txn.storage.schema.search
+    index = indexes.find(name, VECTOR)
+    engine = index.engine
+    query = engine.check_query(query)
+    exact, use_engine = _candidates(txn, index)
+    view = txn.view
+    scored: list[tuple[object, float]] = []
+    entities, vectors = [], []
+    for entity in exact.values():
+        vector = index.entry(engine, entity, view(entity))
+        if vector is not None:
+            entities.append(entity)
+            vectors.append(vector)
+    if vectors:
+        scored.extend(zip(entities, (float(s) for s in engine.scores(query, vectors))))
+    if use_engine and k > 0:
+        def accept(entity, score):
+            vector = index.entry(engine, entity, view(entity))
+            return None if vector is None else float(engine.scores(query, [vector])[0])
+        scored.extend(_engine_hits(txn, index, lambda count: engine.search(query, count), k, exact, accept))
+    scored.sort(key=lambda hit: (-hit[1], hit[0].gid))
+    return scored[:k]
+
+
+def query_text(txn, name: str, text: str, analyzer: str | None = None, skip: int = 0,
+               limit: int | None = None) -> list[tuple[object, float]]:
+    """The entities of the full-text index `name` matching the Lucene query `text` that `txn` sees, with scores,
+    best first, after `skip`, at most `limit`."""
+    indexes: SearchIndexes = txn.storage.schema.search
+    index = indexes.find(name, FULLTEXT)
+    engine = index.engine
+    prepared = engine.prepare(text, analyzer)
+    exact, use_engine = _candidates(txn, index)
+    view = txn.view
+    documents = {}
+    for gid, entity in exact.items():
+        document = index.entry(engine, entity, view(entity))
+        if document is not None:
+            documents[gid] = document
+    scored = [(exact[gid], score) for gid, score in engine.score(prepared, documents)] if documents else []
+    if use_engine:
+        filtered = txn.read_filter is not None
+
+        def accept(entity, score):
+            if not filtered:
+                return score if index.holds(entity, view(entity)) else None
+            document = index.entry(engine, entity, view(entity))
+            if document is None:
+                return None
+            rescored = engine.score(prepared, {entity.gid: document})
+            return rescored[0][1] if rescored else None
+        wanted = skip + (limit if limit is not None else len(engine))
+        scored.extend(_engine_hits(txn, index, lambda count: engine.search(prepared, count), wanted, exact, accept))
+    scored.sort(key=lambda hit: (-hit[1], hit[0].gid))
+    end = None if limit is None else skip + limit
+    return scored[skip:end]
