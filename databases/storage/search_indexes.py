@@ -115,16 +115,16 @@ class SearchIndex:
             self.engine, self.stale, self.built_ts = engine, False, ts
             self.recent.clear()
 
-    def committed(self, ts: int, written: Iterable[tuple[object, object]], oldest_snapshot: int) -> None:
-        """Puts each written entity's final version (None: deleted) into the engine, committed at `ts`."""
+    def committed(self, ts: int, written: Iterable[tuple[object, object, object]], oldest_snapshot: int) -> None:
+        """Puts each written entity's final version (None: deleted) into the engine, committed at `ts`, and notes
+        it in `recent` when it is or was of the index's labels or types."""
         if self.stale:
             return
         engine = self.engine
         recent = self.recent
-        for entity, version in written:
-            if self.entity_type == NODE and not isinstance(entity, Vertex):
-                continue
-            if self.entity_type != NODE and isinstance(entity, Vertex):
+        for entity, version, previous in written:
+            if not ((version is not None and self.holds(entity, version)) or
+                    (previous is not None and not previous.deleted and self.holds(entity, previous))):
                 continue
             entry = self.entry(engine, entity, version)
             gid = entity.gid
@@ -194,14 +194,18 @@ class SearchIndexes(dict):
         return self.ready(index)
 
 
-def final_versions(txn) -> Iterable[tuple[object, object]]:
-    """(entity, version) for each entity `txn` wrote, the version it leaves (None: deleted)."""
+def final_versions(txn) -> Iterable[tuple[object, object, object]]:
+    """(entity, version, previous) for each entity `txn` wrote: the version it leaves (None: deleted) and the one
+    before its writes (None: created here)."""
     own = txn.info
     for entity in txn.written_entities():
         head = entity.head
         if head is None or head.owner is not own:
             continue
-        yield entity, None if head.deleted else head
+        previous = head.older
+        while previous is not None and previous.owner is own:
+            previous = previous.older
+        yield entity, None if head.deleted else head, previous
 
 
 # --- queries ---------------------------------------------------------------------------------------------------
