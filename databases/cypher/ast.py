@@ -678,9 +678,12 @@ class Profile(Statement):
 
 @node
 class CreateIndex(Statement):
-    """`kind` is RANGE, TEXT, POINT or LOOKUP. A LOOKUP index with no label and no properties is Neo4j's lookup
-    index of every label (or type), which always exists; with a label (and no properties) it is Memgraph's label
-    or edge-type index, with no label and one property Memgraph's global index (`storage.schema.LookupIndex`)."""
+    """`kind` is RANGE, TEXT, POINT, LOOKUP, VECTOR or FULLTEXT. A LOOKUP index with no label and no properties is
+    Neo4j's lookup index of every label (or type), which always exists; with a label (and no properties) it is
+    Memgraph's label or edge-type index, with no label and one property Memgraph's global index
+    (`storage.schema.LookupIndex`). A FULLTEXT index may name several labels or types: `labels` holds them all, in
+    the order written (`label` is the first). A VECTOR index written in Memgraph's syntax carries Memgraph's
+    `WITH CONFIG` map as its `options`."""
 
     name: str | Parameter | None
     entity_type: str
@@ -691,6 +694,7 @@ class CreateIndex(Statement):
     options: Expr | None = None
     # Written in Memgraph's syntax (`ON :L(p)`), whose range indexes and uniqueness constraints stand apart.
     memgraph: bool = False
+    labels: tuple[str, ...] = ()
 
 
 @node

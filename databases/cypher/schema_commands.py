@@ -8,15 +8,18 @@ from typing import TYPE_CHECKING
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.errors import syntax_error
+from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.label_expressions import check_token_name
 from graphplex.databases.cypher.notifications import Notification
 from graphplex.databases.cypher.plan import Operator, Plan
+from graphplex.databases.cypher.search_index_options import FULLTEXT, VECTOR, index_settings, memgraph_config
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.cypher.show_info import plan_show_info
 from graphplex.databases.storage import NODE, SchemaChange
 from graphplex.databases.storage.schema import LOOKUP, LOOKUP_INDEXES
 from graphplex.databases.storage.schema_checks import Rule, existing_rule
-from graphplex.databases.storage.schema_errors import INDEX_PROVIDERS, equivalent_index, index_exists, token
+from graphplex.databases.storage.schema_errors import (INDEX_PROVIDERS, equivalent_index, index_exists, provider_of,
+                                                       token)
 
 if TYPE_CHECKING:
     from graphplex.databases.cypher.planner import Planner
@@ -28,6 +31,7 @@ CONSTRAINT_COLUMNS = ["id", "name", "type", "entityType", "labelsOrTypes", "prop
                       "propertyType"]
 CONSTRAINT_EXTRA_COLUMNS = ["options", "createStatement"]
 LOOKUP_PROVIDER = "token-lookup-1.0"
+SEARCH_INDEX_TYPES = (VECTOR, FULLTEXT)
 
 
 def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
@@ -36,6 +40,8 @@ def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
     _check_token_names(statement)
     if isinstance(statement, ast.CreateIndex) and _of_every_token(statement):
         apply = partial(_lookup_index_exists, statement)
+    elif isinstance(statement, ast.CreateIndex) and statement.kind in SEARCH_INDEX_TYPES:
+        apply = _search_index_creation(statement, planner)
     elif isinstance(statement, (ast.DropIndex, ast.DropConstraint)) and statement.of is not None:
         apply = partial(_drop_by_schema, statement.of)
     else:
@@ -56,13 +62,39 @@ def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
     return Plan([Operator(type(statement).__name__, "", run)], [], "s", "schema", parameters)
 
 
+def _search_index_creation(statement: ast.CreateIndex, planner: "Planner"):
+    """`CREATE VECTOR INDEX` / `CREATE FULLTEXT INDEX`: its OPTIONS (which may hold parameters) are evaluated and
+    checked when it runs, as Neo4j's options converters do, into one schema change."""
+    if statement.kind == VECTOR and len(statement.properties) != 1:
+        raise syntax_error("Only single property vector indexes are supported")
+    options = (compile_expression(statement.options, Scope(set(), planner)) if statement.options is not None
+               else None)
+
+    def apply(ctx, name: str | None) -> None:
+        value = options({}, ctx) if options is not None else None
+        if statement.memgraph:
+            config = memgraph_config(value)
+        else:
+            config = index_settings(statement.kind, value)[1]
+        change = SchemaChange("create_index", name if name is not None else statement.name, statement.entity_type,
+                              statement.label, statement.properties, if_not_exists=statement.if_not_exists,
+                              index_type=statement.kind, tokens=statement.labels or (statement.label,),
+                              options=config)
+        if ctx.txn.change_schema(change):
+            ctx.counters.indexes_added += 1
+        elif change.if_not_exists:
+            _note_existing(ctx, change)
+    return apply
+
+
 def _check_token_names(statement: ast.Statement) -> None:
     """The labels, types and properties a rule names must be tokens a database can hold (not empty): an empty
     label would also be taken for a rule of no label (Neo4j's lookup index of every label, Memgraph's global
     index)."""
     rule = statement.of if isinstance(statement, (ast.DropIndex, ast.DropConstraint)) else statement
     if isinstance(rule, (ast.CreateIndex, ast.CreateConstraint)):
-        for name in ((rule.label,) if rule.label is not None else ()) + tuple(rule.properties):
+        labels = tuple(getattr(rule, "labels", ())) or ((rule.label,) if rule.label is not None else ())
+        for name in labels + tuple(rule.properties):
             check_token_name(name)
 
 
@@ -154,7 +186,8 @@ def _create_text(change: SchemaChange) -> str:
     """The command as Neo4j repeats it: `CREATE RANGE INDEX x IF NOT EXISTS FOR (e:L) ON (e.p)`, `CREATE
     CONSTRAINT IF NOT EXISTS FOR (e:L) REQUIRE (e.p) IS UNIQUE` (the name only when given)."""
     name = f" {token(change.name)}" if change.name else ""
-    pattern, properties = _schema_parts(change.entity_type, change.label, change.properties)
+    pattern, properties = _schema_parts(change.entity_type, change.label, change.properties, change.tokens,
+                                        change.index_type)
     if change.action == "create_index":
         return f"CREATE {change.index_type} INDEX{name} IF NOT EXISTS FOR {pattern} ON {properties}"
     return (f"CREATE CONSTRAINT{name} IF NOT EXISTS FOR {pattern} REQUIRE {properties} "
@@ -164,16 +197,23 @@ def _create_text(change: SchemaChange) -> str:
 def _rule_text(change: SchemaChange, rule: Rule) -> str:
     """The rule that was there, as Neo4j names it: `RANGE INDEX x FOR (e:L) ON (e.p)`, `CONSTRAINT c FOR (e:L)
     REQUIRE (e.p) IS UNIQUE`."""
-    pattern, properties = _schema_parts(rule.entity_type, rule.label, rule.properties)
+    pattern, properties = _schema_parts(rule.entity_type, rule.label, rule.properties, rule.tokens, rule.index_type)
     if change.action == "create_index":
         return f"{rule.index_type} INDEX {token(rule.name)} FOR {pattern} ON {properties}"
     return (f"CONSTRAINT {token(rule.name)} FOR {pattern} REQUIRE {properties} "
             f"{_requirement(rule.kind, rule.entity_type, rule.property_types)}")
 
 
-def _schema_parts(entity_type: str, label: str, properties: tuple[str, ...]) -> tuple[str, str]:
-    pattern = f"(e:{token(label)})" if entity_type == NODE else f"()-[e:{token(label)}]-()"
-    return pattern, "(" + ", ".join(f"e.{token(p)}" for p in properties) + ")"
+def _schema_parts(entity_type: str, label: str, properties: tuple[str, ...], tokens: tuple[str, ...] = (),
+                  index_type: str = "RANGE") -> tuple[str, str]:
+    """The pattern and properties of a rule as Neo4j's notifications write them; a full-text index's labels are
+    joined by `|` and its properties listed `ON EACH [e.p, e.q]`."""
+    labels = "|".join(token(name) for name in (tokens or (label,)))
+    pattern = f"(e:{labels})" if entity_type == NODE else f"()-[e:{labels}]-()"
+    listed = ", ".join(f"e.{token(p)}" for p in properties)
+    if index_type == FULLTEXT:
+        return pattern, f"EACH [{listed}]"
+    return pattern, f"({listed})"
 
 
 def _requirement(kind: str, entity_type: str, property_types: tuple[str, ...]) -> str:
@@ -229,7 +269,43 @@ def _index_rows(storage, kind: str):
         if kind in ("ALL", index.index_type):
             rows.append(_index_row(index.id, index.name, index.index_type, index.entity_type, [index.label],
                                    list(index.properties), index.owning_constraint, INDEX_PROVIDERS[index.index_type]))
+    for index in getattr(storage.schema, "search", {}).values():
+        if kind in ("ALL", index.index_type):
+            rows.append(_search_index_row(index))
     return sorted(rows, key=lambda r: r["name"])
+
+
+def _search_index_row(index) -> dict:
+    """A vector or full-text index as SHOW INDEXES lists it: every label or type, its configuration under
+    `options`, and the statement that recreates it with that configuration (Neo4j's form: keys sorted, backquoted
+    and comma-joined)."""
+    provider = provider_of(index.index_type, index.options)
+    config = dict(sorted((index.options or {}).items(), key=lambda item: item[0].lower()))
+    tokens = list(index.tokens) or [index.label]
+    var = "n" if index.entity_type == NODE else "r"
+    names = "|".join(f"`{name}`" for name in tokens)
+    target = f"(n:{names})" if var == "n" else f"()-[r:{names}]-()"
+    props = ", ".join(f"{var}.`{p}`" for p in index.properties)
+    on = f"EACH [{props}]" if index.index_type == FULLTEXT else f"({props})"
+    settings = ",".join(f"`{key}`: {_cypher_literal(value)}" for key, value in config.items())
+    create = (f"CREATE {index.index_type} INDEX `{index.name}` FOR {target} ON {on} "
+              f"OPTIONS {{indexConfig: {{{settings}}}, indexProvider: '{provider}'}}")
+    row = _index_row(index.id, index.name, index.index_type, index.entity_type, tokens, list(index.properties),
+                     None, provider)
+    row["options"] = {"indexProvider": provider, "indexConfig": config}
+    row["createStatement"] = create
+    return row
+
+
+def _cypher_literal(value) -> str:
+    """A configuration value as Neo4j writes it in a createStatement: `'COSINE'`, `true`, `1536`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_cypher_literal(item) for item in value) + "]"
+    return str(value)
 
 
 def _index_row(index_id, name, type_, entity_type, labels, properties, owner, provider) -> dict:

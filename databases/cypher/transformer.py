@@ -1298,6 +1298,51 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         return ast.CreateIndex(name, entity_type, label, properties, kind.value if kind else "RANGE",
                                _has(children, "IF"), options)
 
+    def create_vector_index(self, children):
+        """Neo4j's `CREATE VECTOR INDEX … FOR (n:L) ON n.p [OPTIONS …]`: one label or type (Neo4j's grammar has
+        no more), one property (checked when planned, as Neo4j does after parsing)."""
+        index = self.create_index(children)
+        return ast.CreateIndex(index.name, index.entity_type, index.label, index.properties, "VECTOR",
+                               index.if_not_exists, index.options)
+
+    def create_fulltext_index(self, children):
+        """Neo4j's `CREATE FULLTEXT INDEX … FOR (n:A|B) ON EACH [n.p, n.q] [OPTIONS …]`."""
+        name = next((c.value for c in children if isinstance(c, _Option) and c.name == "name"), None)
+        entity_type, labels = next(c.value for c in children if isinstance(c, _Option) and c.name == "target")
+        options = next((c.value for c in children if isinstance(c, _Option) and c.name == "options"), None)
+        properties = tuple(c for c in children if isinstance(c, str) and not isinstance(c, Token))
+        return ast.CreateIndex(name, entity_type, labels[0], properties, "FULLTEXT", _has(children, "IF"), options,
+                               labels=labels)
+
+    def fulltext_node_target(self, children):
+        return _Option("target", ("NODE", tuple(_significant(children)[1:])))
+
+    def fulltext_relationship_target(self, children):
+        return _Option("target", ("RELATIONSHIP", tuple(_significant(children)[1:])))
+
+    def memgraph_create_vector_index(self, children):
+        """Memgraph's `CREATE VECTOR [EDGE] INDEX name ON :L(p) WITH CONFIG {…}`: a vector index whose
+        configuration is Memgraph's (mapped to Neo4j's when planned)."""
+        name = next(c.value for c in children if isinstance(c, _Option) and c.name == "name")
+        label, prop, word, config = _significant(children)[1:]
+        if word.upper() != "CONFIG":
+            raise _syntax(f"Invalid input '{word}': expected CONFIG")
+        entity_type = "RELATIONSHIP" if _has(children, "EDGE") else "NODE"
+        return ast.CreateIndex(name, entity_type, label, (prop,), "VECTOR", False, config, memgraph=True)
+
+    def memgraph_config(self, children):
+        return ast.MapLiteral(tuple(children))
+
+    def memgraph_config_entry(self, children):
+        key, value = children
+        if isinstance(key, Token) and key.type == "STRING":
+            key = unescape_string(str(key))
+        return (key, value)
+
+    def memgraph_drop_vector_index(self, children):
+        name = next(c.value for c in children if isinstance(c, _Option) and c.name == "name")
+        return ast.DropIndex(name)
+
     def memgraph_create_index(self, children, entity_type="NODE"):
         """Memgraph's `CREATE [POINT] INDEX ON :L(p, …)` and `CREATE EDGE INDEX ON :T(p)`: a range (or point)
         index; one already there is no error (Memgraph notes it)."""

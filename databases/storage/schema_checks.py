@@ -37,13 +37,18 @@ class Rule:
     id: int | None = None
     owner_id: int | None = None
     index_type: str = "RANGE"
+    # A search index's labels or types, all of them (a full-text index may have several), and its provider.
+    tokens: tuple[str, ...] = ()
+    provider: str | None = None
 
     def same_schema(self, other: "Rule | SchemaChange") -> bool:
-        return (self.entity_type, self.label, self.properties) == (other.entity_type, other.label, other.properties)
+        """Neo4j's schema identity: entity type, every label or type (in order) and the properties."""
+        return (self.entity_type, _tokens(self), self.properties) == (other.entity_type, _tokens(other),
+                                                                      other.properties)
 
     def describe_index(self) -> str:
         return errors.index_description(self.id, self.name, self.entity_type, self.label, self.properties,
-                                        self.owner_id, self.index_type)
+                                        self.owner_id, self.index_type, self.tokens, self.provider)
 
     def describe_constraint(self) -> str:
         return errors.constraint_description(self.id, self.name, self.kind, self.entity_type, self.label,
@@ -72,6 +77,10 @@ def rules_of(schema: "Schema") -> Rules:
                                          owner=index.owning_constraint, id=index.id,
                                          owner_id=owner.id if owner is not None else None,
                                          index_type=index.index_type)
+    for index in getattr(schema, "search", {}).values():
+        rules.indexes[index.name] = Rule(index.name, index.entity_type, index.label, index.properties, id=index.id,
+                                         index_type=index.index_type, tokens=tuple(index.tokens),
+                                         provider=errors.provider_of(index.index_type, index.options))
     return rules
 
 
@@ -82,7 +91,8 @@ def record(rules: Rules, change: "SchemaChange") -> None:
         record_trigger_change(rules.triggers, change)
     elif change.action == "create_index":
         rules.indexes[name] = Rule(name, change.entity_type, change.label, change.properties,
-                                   index_type=change.index_type)
+                                   index_type=change.index_type, tokens=change.tokens,
+                                   provider=errors.provider_of(change.index_type, change.options))
     elif change.action == "create_constraint":
         backed = change.kind in INDEX_BACKED
         rules.constraints[name] = Rule(name, change.entity_type, change.label, change.properties, change.kind,
@@ -157,7 +167,8 @@ def _create_index(rules: Rules, change: "SchemaChange") -> "SchemaChange | None"
             c.kind in INDEX_BACKED and c.same_schema(change) for c in rules.constraints.values()):
         raise errors.index_over_constraint(change.schema_text())
     if same_schema:
-        raise errors.index_exists(change.schema_text())
+        raise errors.index_exists(errors.schema_text(change.entity_type, change.label, change.properties,
+                                                     change.tokens))
     return change
 
 
@@ -188,6 +199,10 @@ def _same_indexes(rules: Rules, change: "SchemaChange") -> list[Rule]:
     return [index for index in rules.indexes.values()
             if index.same_schema(change) and index.index_type == change.index_type
             and not (change.independent and index.owner is not None)]
+
+
+def _tokens(rule: "Rule | SchemaChange") -> tuple[str, ...]:
+    return tuple(rule.tokens) or (rule.label,)
 
 
 def _check_name_free(rules: Rules, name: str) -> None:

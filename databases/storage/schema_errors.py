@@ -11,7 +11,8 @@ import re
 from graphplex.databases.errors import ClientError, DatabaseError
 
 NODE = "NODE"
-INDEX_PROVIDERS = {"RANGE": "range-1.0", "TEXT": "text-2.0", "POINT": "point-1.0", "LOOKUP": "token-lookup-1.0"}
+INDEX_PROVIDERS = {"RANGE": "range-1.0", "TEXT": "text-2.0", "POINT": "point-1.0", "LOOKUP": "token-lookup-1.0",
+                   "VECTOR": "vector-2.0", "FULLTEXT": "fulltext-1.0"}
 NOTE_FIRST_VIOLATION = ". Note that only the first found violation is shown."
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -30,22 +31,34 @@ def token(name: str) -> str:
     return name if _PLAIN_NAME.fullmatch(name) else "`" + name.replace("`", "``") + "`"
 
 
-def schema_text(entity_type: str, label: str, properties: tuple[str, ...]) -> str:
-    """`(:Book {title, year})` or `()-[:KNOWS {since}]-()`."""
+def schema_text(entity_type: str, label: str, properties: tuple[str, ...], tokens: tuple[str, ...] = ()) -> str:
+    """`(:Book {title, year})` or `()-[:KNOWS {since}]-()`; a full-text schema of several labels or types names
+    them all, `(:Employee:Manager {name, team})` (Neo4j's `SchemaUserDescription`)."""
     props = ", ".join(token(p) for p in properties)
+    names = "".join(f":{token(name)}" for name in (tokens or (label,)))
     if entity_type == NODE:
-        return f"(:{token(label)} {{{props}}})"
-    return f"()-[:{token(label)} {{{props}}}]-()"
+        return f"({names} {{{props}}})"
+    return f"()-[{names} {{{props}}}]-()"
 
 
 def index_description(index_id: int | None, name: str, entity_type: str, label: str, properties: tuple[str, ...],
-                      owning_constraint_id: int | None = None, index_type: str = "RANGE") -> str:
+                      owning_constraint_id: int | None = None, index_type: str = "RANGE", tokens: tuple[str, ...] = (),
+                      provider: str | None = None) -> str:
     """`Index( id=3, name='books', type='RANGE', schema=(:Book {title}), indexProvider='range-1.0' )`; the id is
     left out for a rule not yet created."""
     head = f"id={index_id}, " if index_id is not None else ""
     owner = f", owningConstraint={owning_constraint_id}" if owning_constraint_id is not None else ""
-    return (f"Index( {head}name='{name}', type='{index_type}', schema={schema_text(entity_type, label, properties)}, "
-            f"indexProvider='{INDEX_PROVIDERS[index_type]}'{owner} )")
+    schema = schema_text(entity_type, label, properties, tokens)
+    return (f"Index( {head}name='{name}', type='{index_type}', schema={schema}, "
+            f"indexProvider='{provider or INDEX_PROVIDERS[index_type]}'{owner} )")
+
+
+def provider_of(index_type: str, options: dict | None) -> str:
+    """The provider of an index; a vector index's follows from its `indexConfig`, since only vector-2.0 has HNSW
+    settings (vector-1.0's configuration is its dimensions and similarity function alone)."""
+    if index_type == "VECTOR" and options is not None and "vector.hnsw.m" not in options:
+        return "vector-1.0"
+    return INDEX_PROVIDERS[index_type]
 
 
 def constraint_description(constraint_id: int | None, name: str | None, kind: str, entity_type: str, label: str,
