@@ -1417,7 +1417,7 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         return tuple(children)
 
     def node_target(self, children):
-        return _Option("target", ("NODE", children[1][0]))
+        return _Option("target", ("NODE", children[1]))
 
     def relationship_target(self, children):
         return _Option("target", ("RELATIONSHIP", children[0]))

@@ -53,6 +53,8 @@ def test_memgraphs_vector_indexes(label, prop, edge, config):
 
 @pytest.mark.parametrize("query", [
     "CREATE VECTOR INDEX v FOR (n:A|B) ON n.e",
+    "CREATE VECTOR INDEX v FOR (n:A:B) ON n.e",
+    "CREATE INDEX FOR (n:A:B) ON (n.e)",
     "CREATE FULLTEXT INDEX f FOR (n:A) ON (n.e)",
     "CREATE FULLTEXT INDEX f FOR (n:A) ON EACH []",
     "CREATE VECTOR INDEX vi ON :L(p) WITH SETTINGS {dimension: 2}",
