@@ -79,22 +79,20 @@ SUITES = {
 }
 
 # Failing tests whose feature another issue owns: a fragment of the test's node id or failure message -> the owner.
+# Issue 17's entries are what its failures say is missing: the index statements (quoted in the server's syntax error,
+# or in neo4j-graphrag's "... index creation failed"), its procedures (named in ProcedureNotFound's words), Lucene's
+# query parser. A search query's text, quoted in an unrelated syntax error, names none of them, so while issue 17 is
+# built a search test failing for another reason is filed apart (SEARCH_TESTS), not under it.
 OWNERS = {
-    "vector index": "issue 17 (vector indexes)",
-    "VectorProperty": "issue 17 (vector indexes)",
-    "db.index.vector": "issue 17 (vector indexes)",
-    "db.index.fulltext": "issue 17 (full-text indexes)",
-    "test_fulltextfilter": "issue 17 (full-text indexes)",
-    "test_vectorfilter": "issue 17 (vector indexes)",
-    "test_label_install.py::test_fulltext": "issue 17 (full-text indexes)",
-    "test_label_install.py::test_rel_fulltext": "issue 17 (full-text indexes)",
-    "test_label_install.py::test_vector": "issue 17 (vector indexes)",
-    "test_label_install.py::test_rel_vector": "issue 17 (vector indexes)",
-    "test_label_install.py::test_install_all": "issue 17 (full-text and vector indexes)",
-    "vectorstores/": "issue 17 (vector and full-text indexes)",
-    # neo4j-graphrag's KG writer names db.create.setNodeVectorProperty in every node upsert, embeddings or not: the
-    # nodes are never written, so the resolver (apoc.refactor.mergeNodes) and the statistics find nothing
-    "test_pipeline_runner_e2e.py": "issue 17 (db.create.setNodeVectorProperty in neo4j-graphrag's KG writer)",
+    "CREATE VECTOR INDEX": "issue 17 (vector indexes)",
+    "vector index creation failed": "issue 17 (vector indexes)",
+    "CREATE FULLTEXT INDEX": "issue 17 (full-text indexes)",
+    "fulltext index creation failed": "issue 17 (full-text indexes)",
+    "procedure with the name `db.create.set": "issue 17 (vector indexes)",
+    "procedure with the name `db.index.vector": "issue 17 (vector indexes)",
+    "procedure with the name `db.index.fulltext": "issue 17 (full-text indexes)",
+    "lucene.queryparser": "issue 17 (full-text indexes)",
+    "Invalid Lucene query": "issue 17 (full-text indexes)",
     # neomodel's source distribution leaves out test/data (expected outputs its script tests compare with)
     "test/data/": "neomodel's sdist (test/data is missing from it)",
     "test_neomodel_generate_diagram": "neomodel's sdist (test/data is missing from it)",
@@ -103,6 +101,18 @@ OWNERS = {
     # `uniqueness`, which Neo4j 5 dropped, and drops indexes with Neo4j 4's DROP INDEX ON)
     "localhost:7688": "GQLAlchemy's tests of Neo4j 4 (a Neo4j on port 7688, not served here)",
 }
+
+# The applications' vector and full-text tests (node id fragments): a failure there whose message names nothing of
+# OWNERS' is filed apart, for the lead to read; with issue 17 done, none should be left.
+SEARCH_TESTS = (
+    "vectorstores/", "test_fulltextfilter", "test_vectorfilter", "test_label_install.py::test_fulltext",
+    "test_label_install.py::test_rel_fulltext", "test_label_install.py::test_vector",
+    "test_label_install.py::test_rel_vector", "test_label_install.py::test_install_all",
+    # neo4j-graphrag's KG writer calls db.create.setNodeVectorProperty in every node upsert, embeddings or not; the
+    # pipeline reports the failure in its result, so the assertion's text is all the test shows
+    "test_pipeline_runner_e2e.py",
+)
+SEARCH_TEST_OWNER = "issue 17's tests, failing for a reason the message does not tie to a missing index feature"
 
 
 def _environment(cache: Path, suite: Suite) -> tuple[Path, Path]:
@@ -128,21 +138,21 @@ def _environment(cache: Path, suite: Suite) -> tuple[Path, Path]:
     return python, source
 
 
-def _port_free() -> bool:
+def _port_free(port: int = PORT) -> bool:
     with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", PORT)) != 0
+        return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def _start_server(password: str | None, modules: Path) -> subprocess.Popen:
-    """An in-memory server; `modules` its query modules directory, where an in-memory DBMS writes the module files
-    clients create (Memgraph always has such a folder: GQLAlchemy's add_query_module writes one)."""
+def _start_server(password: str | None, modules: Path, port: int = PORT) -> subprocess.Popen:
+    """An in-memory server on `port`; `modules` its query modules directory, where an in-memory DBMS writes the
+    module files clients create (Memgraph always has such a folder: GQLAlchemy's add_query_module writes one)."""
     auth = ["--no-auth"] if password is None else ["--initial-password", password]
     server = subprocess.Popen([sys.executable, "-m", "graphplex.cli.main", "serve", "--in-memory",
-                               "--listen", f"127.0.0.1:{PORT}", "--query-modules-directory", str(modules), *auth],
+                               "--listen", f"127.0.0.1:{port}", "--query-modules-directory", str(modules), *auth],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        if not _port_free():
+        if not _port_free(port):
             return server
         if server.poll() is not None:
             raise SystemExit(f"graphplex serve exited: {server.stdout.read()}")
@@ -169,8 +179,10 @@ def _results(junit: Path) -> dict:
 
 
 def _owner(node: str, message: str) -> str:
-    return next((owner for fragment, owner in OWNERS.items() if fragment in node or fragment in message),
-                "issue 15")
+    owner = next((owner for fragment, owner in OWNERS.items() if fragment in node or fragment in message), None)
+    if owner is None and any(fragment in node for fragment in SEARCH_TESTS):
+        owner = SEARCH_TEST_OWNER
+    return owner or "issue 15"
 
 
 def run(suite: Suite, cache: Path) -> dict:
