@@ -186,14 +186,20 @@ def run_scenarios(port: int, password: str) -> int:
     import warnings
 
     warnings.simplefilter("ignore")
+    try:
+        scenarios = _scenarios(port, password)
+    except ImportError as error:
+        print(f"FAILED the environment lacks an application: {error}", flush=True)
+        return 1
     failed = 0
-    for name, scenario in _scenarios(port, password):
+    for name, scenario in scenarios:
         try:
             scenario()
         except Exception as error:  # the scenario's failure is the result being measured
             failed += 1
             where = traceback.extract_tb(error.__traceback__)[-1]
-            print(f"FAILED {name}: {type(error).__name__}: {error} [{Path(where.filename).name}:{where.lineno}]",
+            message = str(error).replace("\n", "\n       ")  # a server error quotes the statement on lines of its own
+            print(f"FAILED {name}: {type(error).__name__}: {message} [{Path(where.filename).name}:{where.lineno}]",
                   flush=True)
         else:
             print(f"ok     {name}", flush=True)
@@ -219,8 +225,11 @@ def main() -> None:
         raise SystemExit(f"could not build the environment: {error}") from None
     port = _free_port()
     server = _start_server(ENVIRONMENT.password, Path(tempfile.mkdtemp(prefix="search-modules-", dir=cache)), port)
+    # the environment's python sees its own packages only (graphplex is reached over Bolt)
+    inner_environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     try:
-        inner = subprocess.run([str(python), str(Path(__file__).resolve()), "--scenarios", str(port)])
+        inner = subprocess.run([str(python), str(Path(__file__).resolve()), "--scenarios", str(port)],
+                               env=inner_environment)
     finally:
         server.terminate()
         server.wait(timeout=30)
