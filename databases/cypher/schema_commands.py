@@ -12,7 +12,8 @@ from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.label_expressions import check_token_name
 from graphplex.databases.cypher.notifications import Notification
 from graphplex.databases.cypher.plan import Operator, Plan
-from graphplex.databases.cypher.search_index_options import FULLTEXT, VECTOR, index_settings, memgraph_config
+from graphplex.databases.cypher.search_index_options import (FULLTEXT, MEMGRAPH_SETTING, VECTOR, index_settings,
+                                                             memgraph_config)
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.cypher.show_info import plan_show_info
 from graphplex.databases.storage import NODE, SchemaChange
@@ -278,9 +279,11 @@ def _index_rows(storage, kind: str):
 def _search_index_row(index) -> dict:
     """A vector or full-text index as SHOW INDEXES lists it: every label or type, its configuration under
     `options`, and the statement that recreates it with that configuration (Neo4j's form: keys sorted, backquoted
-    and comma-joined)."""
+    and comma-joined). Memgraph's own settings of an index made in its syntax (`memgraph.*`) are Neo4j's for no
+    one: left out, so that the statement runs again."""
     provider = provider_of(index.index_type, index.options)
-    config = dict(sorted((index.options or {}).items(), key=lambda item: item[0].lower()))
+    config = dict(sorted(((key, value) for key, value in (index.options or {}).items()
+                          if not key.startswith(MEMGRAPH_SETTING)), key=lambda item: item[0].lower()))
     tokens = list(index.tokens) or [index.label]
     var = "n" if index.entity_type == NODE else "r"
     names = "|".join(f"`{name}`" for name in tokens)

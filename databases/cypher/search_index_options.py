@@ -47,6 +47,8 @@ NEO4J_ANALYZERS = (
 )
 # Memgraph's `WITH CONFIG` metrics and Neo4j's similarity functions they match.
 MEMGRAPH_METRICS = {"cos": "COSINE", "l2sq": "EUCLIDEAN"}
+# The prefix of Memgraph's `WITH CONFIG` entries kept in an index's configuration.
+MEMGRAPH_SETTING = "memgraph."
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def memgraph_config(config: object) -> dict:
     else:
         index_config[SIMILARITY] = metric
     result = vector_config(index_config, "vector-2.0")
-    result.update((f"memgraph.{key}", value) for key, value in config.items())
+    result.update((MEMGRAPH_SETTING + key, value) for key, value in config.items())
     return result
 
 
@@ -123,6 +125,8 @@ def vector_config(config: object, provider: str) -> dict:
     settings = _VECTOR_VERSIONS[provider]
     if not isinstance(config, dict):
         raise _wrong_config_type(schema, config)
+    # A null setting is a missing one (Neo4j's `VectorIndexConfigUtils.missing`).
+    config = {key: value for key, value in config.items() if value is not None}
     known = {setting.name for setting in settings}
     for key in config:
         if key in known:
