@@ -36,15 +36,6 @@ _POINT_SETTINGS = frozenset(f"spatial.{crs}.{end}" for crs in ("cartesian", "car
 _VECTOR_SETTINGS = frozenset((DIMENSIONS, SIMILARITY, QUANTIZATION, HNSW_M, HNSW_EF_CONSTRUCTION))
 _FULLTEXT_SETTINGS = frozenset((ANALYZER, EVENTUALLY_CONSISTENT))
 SIMILARITY_FUNCTIONS = ("COSINE", "EUCLIDEAN")
-# The names `db.index.fulltext.listAvailableAnalyzers` lists in Neo4j 5 (Lucene's analyzers and Neo4j's own).
-NEO4J_ANALYZERS = (
-    "arabic", "armenian", "basque", "bengali", "brazilian", "bulgarian", "catalan", "cjk", "classic", "czech",
-    "danish", "dutch", "email", "english", "estonian", "finnish", "french", "galician", "german", "greek", "hindi",
-    "hungarian", "indonesian", "irish", "italian", "keyword", "latvian", "lithuanian", "norwegian", "persian",
-    "portuguese", "romanian", "russian", "simple", "sorani", "spanish", "standard", "standard-folding",
-    "standard-no-stop-words", "stop", "swedish", "thai", "turkish", "unicode_whitespace", "url_or_email",
-    "whitespace",
-)
 # Memgraph's `WITH CONFIG` metrics and Neo4j's similarity functions they match.
 MEMGRAPH_METRICS = {"cos": "COSINE", "l2sq": "EUCLIDEAN"}
 # The prefix of Memgraph's `WITH CONFIG` entries kept in an index's configuration.
@@ -194,8 +185,8 @@ def fulltext_config(config: object) -> dict:
 
 
 def analyzer_names() -> tuple[str, ...]:
-    """The analyzers a full-text index may use: those graphplex's full-text engine builds (a subset of Neo4j's,
-    `NEO4J_ANALYZERS`: an index with an analyzer the engine lacks could not be searched)."""
+    """The analyzers a full-text index may use: those graphplex's full-text engine builds (`search.analyzers`, a
+    subset of the ones Neo4j lists: an index whose analyzer the engine lacks could not be searched)."""
     return tuple(entry["analyzer"] for entry in analyzers.available())
 
 
