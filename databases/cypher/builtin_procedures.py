@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator, TypedDict
 
-from graphplex.databases.cypher import procedures_db, procedures_dbms  # noqa: F401  (register on import)
+from graphplex.databases.cypher import (  # noqa: F401  (register on import)
+    procedures_db, procedures_dbms, procedures_search)
 from graphplex.databases.cypher.context import ExecutionContext
 
 if TYPE_CHECKING:
