@@ -66,3 +66,12 @@ def test_malformed_commands_are_syntax_errors(query):
 
 def test_drop_vector_index_is_a_drop_by_name():
     assert parse("DROP VECTOR INDEX vi") == ast.DropIndex("vi")
+
+
+@pytest.mark.parametrize("variable", ["node", "relationship", "NODES", "relationships", "index", "key", "type", "data"])
+def test_map_projections_of_variables_named_like_keywords(variable):
+    """langchain-neo4j and neo4j-graphrag project the `node` and `relationship` a search procedure yields."""
+    statement = parse(f"WITH 1 AS {variable} RETURN {variable} {{.*, `embedding`: null}} AS out")
+    projection = statement.parts[0].clauses[1].projection.items[0].expression
+    assert projection == ast.MapProjection(ast.Variable(variable), (("all",), ("literal", "embedding",
+                                                                              ast.Literal(None))))
