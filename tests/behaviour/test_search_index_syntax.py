@@ -354,3 +354,11 @@ def test_memgraphs_vector_index_is_the_same_schema_change(session):
     run(session, "DROP VECTOR INDEX mg", "DROP VECTOR INDEX mg_edge")
     assert [row["name"] for row in search_indexes(session)] == ["again"]
 
+
+
+def test_they_are_schema_writes_a_read_session_refuses(dbms):
+    with dbms.session(default_access_mode="READ") as reader:
+        for query in ("CREATE VECTOR INDEX v FOR (n:Doc) ON n.e", "CREATE FULLTEXT INDEX f FOR (n:Doc) ON EACH [n.t]",
+                      'CREATE VECTOR INDEX m ON :Doc(e) WITH CONFIG {"dimension": 2, "capacity": 4}'):
+            assert error_of(reader, query).code == "Neo.ClientError.Statement.AccessMode", query
+        assert reader.run("SHOW VECTOR INDEXES").data() == []
