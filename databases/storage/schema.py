@@ -83,6 +83,8 @@ class SchemaChange:
         text = f"{self.action}|{self.entity_type}|{self.label}|{self.properties}|{self.kind}|{self.property_types}"
         if self.index_type != "RANGE":  # range indexes keep the names they were given before types were told apart
             text += f"|{self.index_type}"
+        if len(self.tokens) > 1:  # a full-text index of several labels or types (one-token names stay as they were)
+            text += f"|{self.tokens}"
         return f"{prefix}_{zlib.crc32(text.encode()):08x}"
 
 
