@@ -279,31 +279,38 @@ def _osa_distance(a: str, b: str, limit: int) -> int:
 
 
 def _phrase_count(positions: list[list[int]], offsets: list[int], slop: int) -> int:
-    """How many times the phrase occurs, by tantivy's PhraseScorer (in order; `slop` gaps in all)."""
-    left = sorted(p - offsets[0] for p in positions[0])
+    """How many times the phrase occurs, as tantivy 0.27 counts it. Without slop: the positions where every term
+    follows at its offset. With slop, term by term (order may change, as in Lucene): a position of the next term
+    (less its offset) within `slop` of one kept for the previous term, each kept position used once. For two
+    terms this is exactly tantivy's match; for three or more tantivy is slightly stricter in a few layouts."""
+    kept = sorted({p - offsets[0] for p in positions[0]})
     for term_positions, offset in zip(positions[1:], offsets[1:]):
-        right = sorted(p - offset for p in term_positions)
+        shifted = sorted({p - offset for p in term_positions})
         if slop == 0:
-            right_set = set(right)
-            left = [p for p in left if p in right_set]
+            present = set(shifted)
+            kept = [p for p in kept if p in present]
         else:
-            matched, li, ri = [], 0, 0
-            while li < len(left) and ri < len(right):
-                lv, rv = left[li], right[ri]
-                if lv < rv - slop:
-                    li += 1
-                elif lv <= rv:
-                    while li + 1 < len(left) and left[li + 1] <= rv:
-                        li += 1
-                    matched.append(rv)
-                    li += 1
-                    ri += 1
-                else:
-                    ri += 1
-            left = matched
-        if not left:
+            kept = _slop_step(kept, shifted, slop)
+        if not kept:
             return 0
-    return len(left)
+    return len(kept)
+
+
+def _slop_step(left: list[int], right: list[int], slop: int) -> list[int]:
+    out, li, ri = [], 0, 0
+    while li < len(left) and ri < len(right):
+        lv, rv = left[li], right[ri]
+        if lv < rv - slop:
+            li += 1
+        elif lv <= rv + slop:
+            while li + 1 < len(left) and left[li + 1] <= rv:
+                li += 1
+            out.append(rv)
+            li += 1
+            ri += 1
+        else:
+            ri += 1
+    return out
 
 
 @dataclass
@@ -412,7 +419,7 @@ class FulltextEngine:
         self._analysis = analyzers.analysis(analyzer)
         self._field_names = [f"p{i}" for i in range(len(self.properties))]
         builder = tantivy.SchemaBuilder()
-        builder.add_unsigned_field(_KEY, stored=True, indexed=True, fast=True)
+        builder.add_integer_field(_KEY, stored=True, indexed=True, fast=True)
         for name in self._field_names:
             builder.add_text_field(name, tokenizer_name="fulltext", index_option="position")
         self._schema = builder.build()
@@ -456,7 +463,7 @@ class FulltextEngine:
 
     def _tantivy_document(self, key: int, document: dict[str, str]) -> Any:
         doc = self._tantivy.Document()
-        doc.add_unsigned(_KEY, key)
+        doc.add_integer(_KEY, key)
         for name, field_name in zip(self.properties, self._field_names):
             text = document.get(name)
             if text is not None:
@@ -483,8 +490,11 @@ class FulltextEngine:
             if len(self._pending) >= self.BATCH:
                 self._flush()
 
-    def load(self, items: Iterable[tuple[int, dict[str, str]]]) -> None:
-        """Bulk insert (index creation, rebuild): one commit at the end."""
+    def load(self, items: Iterable, documents: Iterable[dict[str, str]] | None = None) -> None:
+        """Bulk insert (index creation, rebuild), one commit at the end: (key, document) pairs, or the keys and
+        the documents as two sequences (as `VectorEngine.load` takes them)."""
+        if documents is not None:
+            items = zip(items, documents)
         with self._lock:
             self._flush()
             writer = self._writer
