@@ -4,3 +4,4 @@ Each engine holds the committed entries of one index; transactional visibility i
 here imports storage or Cypher, and numpy, usearch and tantivy are imported on first use, never at start-up.
 """
 from graphplex.databases.search.fulltext import FulltextEngine, PreparedQuery
+from graphplex.databases.search.vectors import VectorEngine, VectorQuery
