@@ -410,6 +410,7 @@ class FulltextEngine:
     BATCH = 256             # buffered writes committed together
     MAX_LAG = 0.05          # seconds a search tolerates a buffer before committing it
     HEAP = 32_000_000       # tantivy writer arena
+    PREPARED_CACHE = 256    # parsed and analysed queries kept (they depend only on the text and the analyzer)
 
     def __init__(self, properties: tuple[str, ...], analyzer: str) -> None:
         import tantivy
@@ -434,6 +435,8 @@ class FulltextEngine:
         self._committed: set[int] = set()
         self._pending: dict[int, dict[str, str] | None] = {}
         self._pending_since = 0.0
+        self._pending_docs: dict[int, _Doc] = {}
+        self._prepared: dict[tuple, PreparedQuery] = {}
 
     def __len__(self) -> int:
         return len(self._lengths)
@@ -476,6 +479,7 @@ class FulltextEngine:
             if not self._pending:
                 self._pending_since = time.monotonic()
             self._pending[key] = document
+            self._pending_docs.pop(key, None)
             if len(self._pending) >= self.BATCH:
                 self._flush()
 
@@ -487,6 +491,7 @@ class FulltextEngine:
             if not self._pending:
                 self._pending_since = time.monotonic()
             self._pending[key] = None
+            self._pending_docs.pop(key, None)
             if len(self._pending) >= self.BATCH:
                 self._flush()
 
@@ -526,6 +531,7 @@ class FulltextEngine:
         writer.commit()
         self._index.reload()
         self._pending.clear()
+        self._pending_docs.clear()
 
     # queries
 
@@ -533,6 +539,10 @@ class FulltextEngine:
                 procedure: str = "db.index.fulltext.queryNodes") -> PreparedQuery:
         """Parses and analyses `text` (with the index's analyzer, or `analyzer`); a bad query or analyzer name
         raises the ClientError Neo4j gives from `procedure`."""
+        cache_key = (text, analyzer, procedure)
+        cached = self._prepared.get(cache_key)
+        if cached is not None:
+            return cached
         try:
             analysis = self._analysis if analyzer is None else analyzers.analysis(analyzer)
         except ClientError:
@@ -545,7 +555,11 @@ class FulltextEngine:
             _check_regexes(root)
         except lucene.LuceneSyntaxError as error:
             raise procedure_error(procedure, error.java_class, error.detail) from None
-        return PreparedQuery(text, root)
+        prepared = PreparedQuery(text, root)
+        if len(self._prepared) >= self.PREPARED_CACHE:
+            self._prepared.clear()
+        self._prepared[cache_key] = prepared
+        return prepared
 
     def search(self, prepared: PreparedQuery, count: int) -> list[tuple[int, float]]:
         """The `count` best (key, score), best first, over every write made so far."""
@@ -566,8 +580,7 @@ class FulltextEngine:
                     if key not in hidden:
                         found.append((key, score))
             if self._pending:
-                buffered = {k: d for k, d in self._pending.items() if d is not None}
-                found.extend(self._score(prepared, buffered, searcher))
+                found.extend(self._score_pending(prepared, searcher))
                 found.sort(key=lambda hit: -hit[1])
             return found[:count]
 
@@ -587,6 +600,22 @@ class FulltextEngine:
         hits = []
         for key, document in documents.items():
             doc = self._doc(document)
+            found = scorer.score(prepared.root, doc)
+            if found is not None:
+                hits.append((key, found))
+        return hits
+
+    def _score_pending(self, prepared: PreparedQuery, searcher: Any) -> list[tuple[int, float]]:
+        """The buffered documents that match, their analysis kept until they change or are committed."""
+        scorer = _Scorer(self, searcher)
+        docs = self._pending_docs
+        hits = []
+        for key, document in self._pending.items():
+            if document is None:
+                continue
+            doc = docs.get(key)
+            if doc is None:
+                doc = docs[key] = self._doc(document)
             found = scorer.score(prepared.root, doc)
             if found is not None:
                 hits.append((key, found))
