@@ -16,9 +16,10 @@ import functools
 import math
 from typing import Iterator
 
-from graphplex.databases.cypher.apoc.failures import procedure_failed
+from graphplex.databases.cypher.apoc.failures import CALL_FAILED, procedure_failed
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.procedures import procedure
+from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import Vertex
 from graphplex.databases.storage.schema_errors import index_description, provider_of
 from graphplex.databases.storage.search_indexes import FULLTEXT, VECTOR, SearchIndex
@@ -316,3 +317,80 @@ def await_refresh(ctx: ExecutionContext) -> Iterator[dict]:
     """Returns at once: graphplex's full-text indexes are never behind a commit (a reader merges the changes an
     index has not taken in yet), so there is nothing to wait for."""
     return iter(())
+
+
+# --- Memgraph's vector_search module --------------------------------------------------------------------------
+
+# Memgraph's names of the two similarity functions (`vector_index_utils.hpp` NameFromMetric).
+_MEMGRAPH_METRICS = {"COSINE": "cos", "EUCLIDEAN": "l2sq"}
+
+
+@procedure("vector_search.search",
+           [("index_name", "STRING", ...), ("result_set_size", "INTEGER", ...), ("query_vector", "LIST<ANY>", ...)],
+           [("node", "NODE"), ("distance", "FLOAT"), ("similarity", "FLOAT")],
+           description="Memgraph's search of a vector index on nodes: the nearest nodes with their distance and "
+                       "similarity.")
+def memgraph_search(ctx: ExecutionContext, name: str | None, k: int | None, query: object) -> Iterator[dict]:
+    """Memgraph's `vector_search.search`: the `result_set_size` nodes nearest the query, with Memgraph's distance
+    (cos: 1 - cosine; l2sq: the squared euclidean distance) and similarity (|cosine|; 1 / (1 + distance)), derived
+    from the index's Neo4j scores."""
+    for node, distance, similarity in _memgraph_search(ctx, "vector_search.search", "NODE", name, k, query):
+        yield {"node": node, "distance": distance, "similarity": similarity}
+
+
+@procedure("vector_search.search_edges",
+           [("index_name", "STRING", ...), ("result_set_size", "INTEGER", ...), ("query_vector", "LIST<ANY>", ...)],
+           [("edges", "RELATIONSHIP"), ("distance", "FLOAT"), ("similarity", "FLOAT")],
+           description="Memgraph's search of a vector index on edges: the nearest edges with their distance and "
+                       "similarity.")
+def memgraph_search_edges(ctx: ExecutionContext, name: str | None, k: int | None, query: object) -> Iterator[dict]:
+    """Memgraph's `vector_search.search_edges` (its output column is `edges`, as Memgraph names it)."""
+    for edge, distance, similarity in _memgraph_search(ctx, "vector_search.search_edges", "RELATIONSHIP", name, k,
+                                                       query):
+        yield {"edges": edge, "distance": distance, "similarity": similarity}
+
+
+def _memgraph_search(ctx: ExecutionContext, caller: str, entity_type: str, name: str | None, k: int | None,
+                     query: object) -> Iterator[tuple[object, float, float]]:
+    indexes = ctx.txn.storage.schema.search
+    index = indexes.get(name)
+    if index is None or index.index_type != VECTOR or index.entity_type != entity_type:
+        raise _memgraph_failed(caller, f"Vector index {name} does not exist.")
+    if k is None or k <= 0 or query is None:
+        return
+    index = indexes.ready(index)
+    checked = index.engine.check_query(query, caller)
+    cosine = index.engine.cosine
+    for entity, score in ctx.txn.search_vectors(name, k, checked):
+        if cosine:
+            similarity = 2.0 * score - 1.0
+            yield entity, 1.0 - similarity, abs(similarity)
+        else:
+            yield entity, (1.0 / score - 1.0) if score > 0 else math.inf, score
+
+
+def _memgraph_failed(caller: str, message: str) -> ClientError:
+    """Memgraph's report of a query module's error: the procedure's name, then the error it set."""
+    return ClientError(f"{caller}: {message}", CALL_FAILED)
+
+
+@procedure("vector_search.show_index_info", outputs=[
+    ("index_name", "STRING"), ("label", "STRING"), ("property", "STRING"), ("dimension", "INTEGER"),
+    ("capacity", "INTEGER"), ("metric", "STRING"), ("size", "INTEGER"), ("scalar_kind", "STRING"),
+    ("index_type", "STRING")],
+    description="Memgraph's list of the vector indexes (as SHOW VECTOR INDEX INFO).")
+def memgraph_show_index_info(ctx: ExecutionContext) -> Iterator[dict]:
+    """One row per vector index, in Memgraph's columns: its label filter (`:Label`, `:A|B`), metric and scalar
+    kind in Memgraph's names, the capacity its WITH CONFIG asked for (else its size), and its committed entries."""
+    indexes = ctx.txn.storage.schema.search
+    for index in sorted(indexes.values(), key=lambda i: i.name):
+        if index.index_type != VECTOR:
+            continue
+        size = len(indexes.ready(index).engine)
+        options = index.options
+        yield {"index_name": index.name, "label": ":" + "|".join(index.tokens), "property": index.properties[0],
+               "dimension": options.get("vector.dimensions"), "capacity": options.get("memgraph.capacity", size),
+               "metric": _MEMGRAPH_METRICS.get(str(options.get("vector.similarity_function", "COSINE")).upper()),
+               "size": size, "scalar_kind": options.get("memgraph.scalar_kind", "f32"),
+               "index_type": "label+property_vector" if index.entity_type == "NODE"
+               else "edge-type+property_vector"}

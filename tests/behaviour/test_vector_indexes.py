@@ -472,3 +472,51 @@ def test_on_disk_visibility(tmp_path):
                 assert "mine" not in names(other)
             tx.rollback()
         assert "mine" not in names(session)
+
+
+# --- Memgraph's vector_search module ------------------------------------------------------------------------------
+
+@pytest.fixture
+def memgraph(dbms):
+    with dbms.session(dialect="memgraph") as session:
+        session.run('CREATE VECTOR INDEX cos_index ON :Doc(emb) WITH CONFIG {"dimension": 2, "capacity": 100, '
+                    '"metric": "cos"}').consume()
+        session.run('CREATE VECTOR INDEX l2_index ON :Point(emb) WITH CONFIG {"dimension": 2, "capacity": 10}'
+                    ).consume()
+        session.run('CREATE VECTOR EDGE INDEX edge_index ON :ROAD(emb) WITH CONFIG {"dimension": 2, "capacity": 8}'
+                    ).consume()
+        session.run("CREATE (:Doc {n: 1, emb: [1.0, 0.0]}), (:Doc {n: 2, emb: [0.0, 1.0]}), "
+                    "(:Doc {n: 3, emb: [-1.0, 0.0]}), (:Point {n: 4, emb: [3.0, 4.0]}), "
+                    "(:Point {n: 5, emb: [0.0, 1.0]}), (:Town)-[:ROAD {n: 6, emb: [1.0, 1.0]}]->(:Town)").consume()
+        yield session
+
+
+def test_memgraph_search_gives_distance_and_similarity(memgraph):
+    cosine = memgraph.run("CALL vector_search.search('cos_index', 3, [1.0, 0.0]) YIELD node, distance, similarity "
+                          "RETURN node.n AS n, distance, similarity").data()
+    assert cosine == [{"n": 1, "distance": 0.0, "similarity": 1.0}, {"n": 2, "distance": 1.0, "similarity": 0.0},
+                      {"n": 3, "distance": 2.0, "similarity": 1.0}]
+    squared = memgraph.run("CALL vector_search.search('l2_index', 1, [0.0, 0.0]) YIELD node, distance, similarity "
+                           "RETURN node.n AS n, distance, similarity").data()
+    assert squared == [{"n": 5, "distance": 1.0, "similarity": 0.5}]
+    edges = memgraph.run("CALL vector_search.search_edges('edge_index', 5, [0.0, 0.0]) YIELD edges, distance, "
+                         "similarity RETURN edges.n AS n, distance, similarity").data()
+    assert edges == [{"n": 6, "distance": 2.0, "similarity": pytest.approx(1 / 3)}]
+
+
+def test_memgraph_search_of_a_missing_index(memgraph):
+    error = failure(memgraph, "CALL vector_search.search('missing', 1, [1.0, 0.0]) YIELD node RETURN node")
+    assert error.message == "vector_search.search: Vector index missing does not exist."
+    error = failure(memgraph, "CALL vector_search.search('edge_index', 1, [1.0, 0.0]) YIELD node RETURN node")
+    assert error.message == "vector_search.search: Vector index edge_index does not exist."
+
+
+def test_memgraph_show_index_info(memgraph):
+    rows = memgraph.run("CALL vector_search.show_index_info() YIELD index_name, label, property, dimension, "
+                        "capacity, metric, size, scalar_kind, index_type RETURN *").data()
+    by_name = {row["index_name"]: row for row in rows}
+    assert by_name["cos_index"] == {"index_name": "cos_index", "label": ":Doc", "property": "emb", "dimension": 2,
+                                    "capacity": 100, "metric": "cos", "size": 3, "scalar_kind": "f32",
+                                    "index_type": "label+property_vector"}
+    assert (by_name["l2_index"]["metric"], by_name["l2_index"]["size"]) == ("l2sq", 2)
+    assert by_name["edge_index"]["index_type"] == "edge-type+property_vector"
