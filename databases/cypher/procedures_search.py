@@ -16,7 +16,6 @@ import functools
 import math
 from typing import Iterator
 
-from graphplex.databases.cypher.apoc.failures import CALL_FAILED, procedure_failed
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.errors import ClientError
@@ -24,6 +23,7 @@ from graphplex.databases.storage import Vertex
 from graphplex.databases.storage.schema_errors import index_description, provider_of
 from graphplex.databases.storage.search_indexes import FULLTEXT, VECTOR, SearchIndex
 
+CALL_FAILED = "Neo.ClientError.Procedure.ProcedureCallFailed"
 _NULL = "java.lang.NullPointerException"
 _STATE = "java.lang.IllegalStateException"
 _ARITHMETIC = "java.lang.ArithmeticException"
@@ -57,6 +57,14 @@ _FULLTEXT_DESCRIPTIONS = {"indexName": "The name of the full-text index.",
                           "options": "{skip :: INTEGER, limit :: INTEGER, analyzer :: STRING}"}
 _SET_VECTOR = "Set a vector property on a given {kind} in a more space efficient representation than Cypher's SET."
 _SET_DESCRIPTIONS = {"key": "The name of the new property.", "vector": "The object containing the embedding."}
+
+
+def procedure_failed(name: str, message: str, exception: str = "java.lang.IllegalArgumentException") -> ClientError:
+    """Neo4j's report of `exception` thrown inside procedure `name` (`apoc.failures`, the one place that words it;
+    imported here only when a call fails, since importing the APOC package at start-up is what its lazy loading
+    avoids)."""
+    from graphplex.databases.cypher.apoc import failures
+    return failures.procedure_failed(name, message, exception)
 
 
 # --- db.index.vector.* ----------------------------------------------------------------------------------------
