@@ -94,6 +94,13 @@ def test_integer_vectors_and_ties(session):
     assert [row["score"] for row in rows] == [1.0, 1.0]
 
 
+def test_an_index_without_dimensions_answers_vectors_of_the_query_length(session):
+    session.run("CREATE VECTOR INDEX docs FOR (n:Doc) ON n.emb").consume()
+    add_docs(session, {"two": [1.0, 0.0], "three": [1.0, 0.0, 0.0], "four": [1.0, 0.0, 0.0, 0.0]})
+    assert names(session, (1.0, 0.0, 0.0)) == ["three"]
+    assert names(session, (0.0, 1.0)) == ["two"]
+
+
 def test_relationships(session):
     create_index(session, "rels", pattern="()-[r:SIMILAR]-()", key="r.emb")
     session.run("CREATE (a:N)-[:SIMILAR {name: 'r1', emb: [1.0, 0.0, 0.0]}]->(b:N), "
