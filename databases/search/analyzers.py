@@ -32,7 +32,8 @@ ENGLISH_STOP_WORDS: tuple[str, ...] = (
 # Lucene's StandardTokenizer follows Unicode word boundaries (UAX #29): letters, digits and connectors stay
 # together, with an apostrophe or period between two of them ("don't", "u.s.a", "3.14"); each ideograph is a
 # word of its own.
-_WORD = r"[\p{Han}\p{Hiragana}]|[\p{L}\p{M}\p{N}_--\p{Han}\p{Hiragana}]+(?:['.’][\p{L}\p{M}\p{N}_--\p{Han}\p{Hiragana}]+)*"
+_WORD_CHAR = r"[\p{L}\p{M}\p{N}_--\p{Han}\p{Hiragana}]"
+_WORD = rf"[\p{{Han}}\p{{Hiragana}}]|{_WORD_CHAR}+(?:['.’]{_WORD_CHAR}+)*"
 _LETTERS = r"\p{L}+"
 # Java's Character.isWhitespace: the space separators except the no-break spaces, and the ASCII controls.
 _JAVA_NON_WHITESPACE = r"[^\t\n\x0B\f\r\x1C-\x1F \u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]+"

@@ -420,7 +420,7 @@ class FulltextEngine:
         self._analysis = analyzers.analysis(analyzer)
         self._field_names = [f"p{i}" for i in range(len(self.properties))]
         builder = tantivy.SchemaBuilder()
-        builder.add_integer_field(_KEY, stored=True, indexed=True, fast=True)
+        builder.add_integer_field(_KEY, indexed=True, fast=True)
         for name in self._field_names:
             builder.add_text_field(name, tokenizer_name="fulltext", index_option="position")
         self._schema = builder.build()
@@ -575,8 +575,9 @@ class FulltextEngine:
                 hidden = self._pending
                 limit = min(count + len(hidden), len(self._committed))
                 query = self._to_tantivy(prepared.root, searcher)
-                for score, address in searcher.search(query, limit, count=False).hits:
-                    key = searcher.doc(address)[_KEY][0]
+                hits = searcher.search(query, limit, count=False).hits
+                addresses = [address for _, address in hits]
+                for (score, _), key in zip(hits, searcher.fast_field_values(_KEY, addresses)):
                     if key not in hidden:
                         found.append((key, score))
             if self._pending:

@@ -87,10 +87,9 @@ class Clause:
 
 @dataclass(frozen=True)
 class Group:
-    """A Query production: its clauses in order; `first_plain` when the first clause had no modifier."""
+    """A Query production: its clauses in order."""
 
     clauses: tuple[Clause, ...]
-    first_plain: bool
     boost: float | None = None
 
 
@@ -380,14 +379,13 @@ class _Parser:
     def query(self, field_name: str | None) -> Group:
         mods = self._modifiers()
         clauses = [Clause(CONJ_NONE, mods, self.clause(field_name))]
-        first_plain = mods == MOD_NONE
         while self._at(AND, OR, *_MODIFIERS, *_CLAUSE_START):
             conj = CONJ_NONE
             if self._at(AND, OR):
                 conj = CONJ_AND if self._advance().kind == AND else CONJ_OR
             mods = self._modifiers()
             clauses.append(Clause(conj, mods, self.clause(field_name)))
-        return Group(tuple(clauses), first_plain)
+        return Group(tuple(clauses))
 
     def _boost(self) -> float | None:
         if self._at(CARAT):
@@ -410,7 +408,7 @@ class _Parser:
             group = self.query(field_name)
             self._consume(RPAREN)
             boost = self._boost()
-            return Group(group.clauses, group.first_plain, boost) if boost is not None else group
+            return Group(group.clauses, boost) if boost is not None else group
         return self.term(field_name)
 
     def term(self, field_name: str | None) -> object:

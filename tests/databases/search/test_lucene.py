@@ -28,7 +28,7 @@ def only(text):
 def test_terms_and_default_operator():
     group = lucene.parse("quick brown")
     assert group == Group((Clause(CONJ_NONE, MOD_NONE, Term(None, "quick")),
-                           Clause(CONJ_NONE, MOD_NONE, Term(None, "brown"))), True)
+                           Clause(CONJ_NONE, MOD_NONE, Term(None, "brown"))))
 
 
 def test_boolean_operators_and_modifiers():
@@ -36,7 +36,6 @@ def test_boolean_operators_and_modifiers():
     assert [c.conj for c in group.clauses] == [CONJ_NONE, CONJ_AND, CONJ_OR, CONJ_AND, CONJ_OR]
     group = lucene.parse("+a -b NOT c !d")
     assert [c.mods for c in group.clauses] == [MOD_REQ, MOD_NOT, MOD_NOT, MOD_NOT]
-    assert group.first_plain is False
 
 
 def test_keywords_only_as_whole_tokens():
