@@ -127,6 +127,13 @@ UPSERT_VECTORS_ON_NODE = (
 UPSERT_VECTORS_ON_RELATIONSHIP = (
     "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.id WITH r, row "
     "CALL db.create.setRelationshipVectorProperty(r, $embedding_property, row.embedding) RETURN r")
+# the deprecated single-entity forms (upsert_vector, upsert_vector_on_relationship)
+UPSERT_VECTOR_ON_NODE = (
+    "MATCH (n) WHERE elementId(n) = $node_element_id WITH n "
+    "CALL db.create.setNodeVectorProperty(n, $embedding_property, $vector) RETURN n")
+UPSERT_VECTOR_ON_RELATIONSHIP = (
+    "MATCH ()-[r]->() WHERE elementId(r) = $rel_element_id WITH r "
+    "CALL db.create.setRelationshipVectorProperty(r, $embedding_property, $vector) RETURN r")
 # neo4j_graphrag.retrievers.base.Retriever._fetch_index_infos
 FETCH_INDEX_INFOS = (
     "SHOW VECTOR INDEXES "
@@ -543,6 +550,26 @@ def test_graphrag_relationship_vectors(driver):
     assert [(row["relationship"]["v"], row["score"]) for row in rows] == [
         ([1, 0], pytest.approx(1.0, rel=1e-5)), ([1, 1], pytest.approx(0.5, rel=1e-5))]
     assert rows[0]["relationshipType"] == "SIMILAR" and rows[0]["relationship"]["emb"] is None
+
+
+def test_graphrag_single_vector_upserts_and_the_error_they_wrap(driver):
+    """`upsert_vector` / `upsert_vector_on_relationship` (deprecated, still shipped); every upsert turns a
+    ClientError, and only that, into Neo4jInsertionError, so a vector the procedure refuses must be a ClientError."""
+    records(driver, create_vector_index("Document", "embedding"),
+            {"name": "vectors", "dimensions": 8, "similarity_fn": "cosine"})
+    [row] = records(driver, "CREATE (a:Document)-[r:CITES]->(:Document) RETURN elementId(a) AS a, elementId(r) AS r")
+    [written] = records(driver, UPSERT_VECTOR_ON_NODE,
+                        {"node_element_id": row["a"], "embedding_property": "embedding", "vector": QUERY_VECTOR})
+    assert written["n"]["embedding"] == QUERY_VECTOR
+    assert len(records(driver, UPSERT_VECTOR_ON_RELATIONSHIP, {
+        "rel_element_id": row["r"], "embedding_property": "embedding", "vector": [0.5, 0.25]})) == 1
+    assert records(driver, "MATCH ()-[r:CITES]->() RETURN r.embedding AS e") == [{"e": [0.5, 0.25]}]
+    found = records(driver, "CALL db.index.vector.queryNodes('vectors', 2, $v) YIELD node, score "
+                            "RETURN elementId(node) AS id, score", {"v": QUERY_VECTOR})
+    assert found == [{"id": row["a"], "score": pytest.approx(1.0, rel=1e-5)}]
+    with pytest.raises(neo4j.exceptions.ClientError):
+        records(driver, UPSERT_VECTORS_ON_NODE, {"rows": [{"id": row["a"], "embedding": ["not", "numbers"]}],
+                                                 "embedding_property": "embedding"})
 
 
 def test_graphrag_kg_writer_upserts_nodes_with_and_without_embeddings(driver):
