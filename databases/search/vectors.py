@@ -36,14 +36,15 @@ __all__ = ["VectorEngine", "VectorQuery", "SIMILARITIES", "EXACT_LIMIT"]
 SIMILARITIES = ("cosine", "euclidean")
 
 # Stored floats (vectors x dimensions) above which a part also keeps an HNSW graph. Measured on the 2-core
-# machine of issue 17 (bench/vector_bench.py): brute force costs about 1 ms per query per million floats, an HNSW
-# search 0.15-0.6 ms whatever the size, but each HNSW insert 0.2-2 ms against microseconds for a matrix row. So:
-# 1,000,000 floats = 2,600 vectors of 384 dimensions, 15,600 of 64, 650 of 1536. Below half of it the graph is
-# dropped again (hysteresis, so that an index hovering at the limit is not rebuilt back and forth).
+# machine of issue 17 (random 64-, 384- and 1536-d data, top 20): brute force costs 0.3-0.6 ms per query per
+# million floats, an HNSW search 0.15-0.6 ms whatever the size; but each HNSW insert costs 0.2-2 ms against
+# microseconds for a matrix row, and the exact regime needs no approximation. The search times cross near a
+# million floats: 2,600 vectors of 384 dimensions, 15,600 of 64, 650 of 1536. Below half of it the graph is
+# dropped again.
 EXACT_LIMIT = 1_000_000
 
-# The HNSW graph is asked for OVERFETCH times the wanted count, all re-scored exactly: int8 graphs miss about
-# 15 % of the true top 10 when asked for 10 and under 3 % when asked for 20 (measured, clustered 384-d data).
+# The HNSW graph is asked for OVERFETCH times the wanted count, all re-scored exactly: an int8 graph asked for 10
+# misses about 20 % of the true top 10, asked for 20 under 3 % (bench/vector_bench.py: 100,000 clustered 384-d).
 OVERFETCH = 2
 _MIN_EXPANSION = 64
 # Rows changed in the graph regime wait (searched by brute force) until this many can join the graph in bulk.
@@ -173,22 +174,17 @@ class VectorEngine:
 
     def load(self, keys: Iterable[int], vectors: Iterable[object]) -> None:
         """Puts many vectors at once (index creation, rebuild): one matrix copy and one bulk HNSW insert per
-        dimension. Later pairs win over earlier ones for the same key."""
+        dimension. A later pair wins over an earlier one for the same key; None (or a value Neo4j would not
+        index) removes the key."""
+        latest = {key: vector if _is_array(vector) else self.vector_of(vector) for key, vector in zip(keys, vectors)}
         groups: dict[int, dict[int, "numpy.ndarray"]] = {}
-        for key, vector in zip(keys, vectors):
-            stored = vector if _is_array(vector) else self.vector_of(vector)
-            if stored is not None:
-                groups.setdefault(len(stored), {})[key] = stored
-            else:
-                groups.setdefault(-1, {})[key] = None
         with self._lock:
-            for key in groups.pop(-1, {}):
+            for key, stored in latest.items():
                 self._drop(key)
+                if stored is not None:
+                    groups.setdefault(len(stored), {})[key] = stored
+                    self._length_of[key] = len(stored)
             for length, entries in groups.items():
-                for key in entries:
-                    if self._length_of.get(key) is not None:
-                        self._drop(key)
-                    self._length_of[key] = length
                 self._part(length).put_many(np.fromiter(entries, dtype=np.int64, count=len(entries)),
                                             np.stack(list(entries.values())))
 
@@ -250,8 +246,8 @@ class _Part:
     """The vectors of one length: a growing float32 matrix, and an HNSW graph over it once it is large.
 
     In the graph regime new and changed rows wait in `pending` (searched by brute force) and join the graph in
-    bulk once PENDING_LIMIT of them have gathered: a bulk insert with two threads costs a quarter of one-by-one
-    inserts, and a commit of many vectors pays it once."""
+    bulk once PENDING_LIMIT of them have gathered: a bulk insert with two threads costs a half to a quarter of
+    one-by-one inserts per vector, and a commit of many vectors pays it once."""
 
     def __init__(self, dimensions: int, cosine: bool, exact_limit: int, connectivity: int, expansion_add: int,
                  quantization: bool) -> None:

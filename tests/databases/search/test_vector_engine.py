@@ -95,9 +95,10 @@ def test_load_is_a_bulk_upsert():
     engine.upsert(0, engine.vector_of([1, 0, 0, 0, 0, 0]))
     engine.upsert(999, engine.vector_of([0, 1, 0, 0, 0, 0]))
     keys = list(range(200))
-    engine.load(keys + [999], [engine.vector_of(row) for row in rows.tolist()] + [None])
-    assert len(engine) == 200
+    engine.load(keys + [999, 3, 4], [engine.vector_of(row) for row in rows.tolist()] + [None, None, [0, 0]])
+    assert len(engine) == 198  # the later pairs of 3 and 4 (not indexable) win
     vectors = dict(zip(keys, rows.tolist()))
+    del vectors[3], vectors[4]
     query = dyadic(rng, 1, 6)[0].tolist()
     assert_same(engine.search(query, 15), truth(vectors, query, 15, "cosine"))
 
