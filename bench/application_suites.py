@@ -93,6 +93,13 @@ OWNERS = {
     "procedure with the name `db.index.fulltext": "issue 17 (full-text indexes)",
     "lucene.queryparser": "issue 17 (full-text indexes)",
     "Invalid Lucene query": "issue 17 (full-text indexes)",
+    # langchain-neo4j's tests of 1536-d vectors differing in one large component expect the order Neo4j's quantized
+    # index gives (vector-2.0 quantizes by default; a simulation of 7-bit scalar quantization reorders exactly those
+    # near ties, and the expected order of two identical vectors is the later one first); graphplex's scores are
+    # exact by design (databases/search/vectors.py), so it answers the exact cosine order
+    "test_neo4jvector_relevance_score": "issue 17 by design (exact scores, not Neo4j's quantized order)",
+    "test_neo4jvector_prefer_indexname_insert": "issue 17 by design (exact scores, not Neo4j's quantized order)",
+    "test_neo4jvector_hybrid_deduplicate": "issue 17 by design (exact scores, not Neo4j's quantized order)",
     # neomodel's source distribution leaves out test/data (expected outputs its script tests compare with)
     "test/data/": "neomodel's sdist (test/data is missing from it)",
     "test_neomodel_generate_diagram": "neomodel's sdist (test/data is missing from it)",
