@@ -17,7 +17,9 @@ application reads back from the answers. Sources:
   `VectorFilter` / `FulltextFilter`).
 
 Embeddings are small exact vectors (8 dimensions, dyadic components, so Neo4j's float32 storage keeps them exact);
-the expected scores are Neo4j's normalisation: cosine (1 + cos) / 2, euclidean 1 / (1 + d²).
+the expected scores are Neo4j's normalisation: cosine (1 + cos) / 2, euclidean 1 / (1 + d²), computed exactly, as
+graphplex's engine does by design (Neo4j's vector-2.0 index scores int8-quantized vectors by default, so its own
+scores are near these, and its order can differ where scores nearly tie; the corpus here has no near ties).
 """
 from __future__ import annotations
 
