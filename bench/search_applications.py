@@ -224,15 +224,16 @@ def main() -> None:
     except subprocess.CalledProcessError as error:
         raise SystemExit(f"could not build the environment: {error}") from None
     port = _free_port()
-    server = _start_server(ENVIRONMENT.password, Path(tempfile.mkdtemp(prefix="search-modules-", dir=cache)), port)
     # the environment's python sees its own packages only (graphplex is reached over Bolt)
     inner_environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    try:
-        inner = subprocess.run([str(python), str(Path(__file__).resolve()), "--scenarios", str(port)],
-                               env=inner_environment)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with tempfile.TemporaryDirectory(prefix="search-modules-") as modules:
+        server = _start_server(ENVIRONMENT.password, Path(modules), port)
+        try:
+            inner = subprocess.run([str(python), str(Path(__file__).resolve()), "--scenarios", str(port)],
+                                   env=inner_environment)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
     sys.exit(inner.returncode)
 
 
