@@ -15,9 +15,11 @@ snapshot is older scans every entity of the index's labels instead.
 """
 from __future__ import annotations
 
+import heapq
+import itertools
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage.indexes import NODE, property_value
@@ -211,7 +213,8 @@ def final_versions(txn) -> Iterable[tuple[object, object, object]]:
 # --- queries ---------------------------------------------------------------------------------------------------
 
 def _exact_set(txn, index: SearchIndex) -> dict[int, object]:
-    """The entities (by gid) a query in `txn` must score itself rather than take from the engine."""
+    """The entities (by gid) a query in `txn` must score itself rather than take from the engine, less the recent
+    changes (`_search` takes those together with the engine's answers)."""
     found: dict[int, object] = {}
     wants_vertex = index.entity_type == NODE
 
@@ -225,14 +228,6 @@ def _exact_set(txn, index: SearchIndex) -> dict[int, object]:
             if other is not txn:
                 for entity in other.written_entities():
                     add(entity)
-    with index.lock:
-        changed = [gid for gid, ts in index.recent.items() if ts > txn.start_ts]
-    fetch = txn.vertex if wants_vertex else txn.edge
-    for gid in changed:
-        if gid not in found:
-            entity = fetch(gid)
-            if entity is not None:
-                found[gid] = entity
     return found
 
 
@@ -253,88 +248,130 @@ def _candidates(txn, index: SearchIndex) -> tuple[dict[int, object], bool]:
     return _exact_set(txn, index), True
 
 
-def _engine_hits(txn, index: SearchIndex, search: Callable[[int], list], wanted: int, exact: dict,
-                 accept: Callable[[object, object], object]) -> list[tuple[object, object]]:
-    """The engine's answers outside `exact` that `txn` sees as the engine has them: `search(count)` lists (gid,
-    score) best first; `accept(entity, score)` returns the hit's score as the reader sees it, or None to drop it.
-    Asks again for twice as many while hidden entities leave fewer than `wanted`."""
+def _search(txn, index: SearchIndex, search: Callable[[int], list], count: int, exact: dict[int, object]
+            ) -> tuple[list[tuple[int, float]], bool, list]:
+    """The engine's `count` best answers, whether it has no more, and the entities changed since `txn`'s snapshot
+    that `exact` lacks (added to it). Both are read under the index's lock, so that no commit falls between: an
+    entity a commit changed after the snapshot is either in `recent` or not yet changed in the engine."""
+    with index.lock:
+        answers = search(count)
+        exhausted = len(answers) < count or count >= len(index.engine)
+        changed = [gid for gid, ts in index.recent.items() if ts > txn.start_ts and gid not in exact]
     fetch = txn.vertex if index.entity_type == NODE else txn.edge
-    count = wanted + len(exact)
-    while True:
-        with index.lock:
-            answers = search(count)
-            size = len(index.engine)
-        hits = []
-        for gid, score in answers:
-            if gid in exact:
-                continue
-            entity = fetch(gid)
-            if entity is None:
-                continue
+    late = []
+    for gid in changed:
+        entity = fetch(gid)
+        if entity is not None:
+            exact[gid] = entity
+            late.append(entity)
+    return answers, exhausted, late
+
+
+def _visible(txn, index: SearchIndex, answers: Iterable[tuple[int, float]], exact: dict,
+             accept: Callable[[object, float], float | None]) -> Iterator[tuple[object, float]]:
+    """The engine's answers outside `exact` that `txn` sees, as `accept(entity, score)` scores them (None: drop)."""
+    fetch = txn.vertex if index.entity_type == NODE else txn.edge
+    for gid, score in answers:
+        if gid in exact:
+            continue
+        entity = fetch(gid)
+        if entity is not None:
             score = accept(entity, score)
             if score is not None:
-                hits.append((entity, score))
-        if len(hits) >= wanted or len(answers) < count or count >= size:
-            return hits
-        count *= 2
+                yield entity, score
+
+
+def _order(hit: tuple[object, float]) -> tuple[float, int]:
+    return -hit[1], hit[0].gid
 
 
 def query_vectors(txn, name: str, k: int, query) -> list[tuple[object, float]]:
     """The `k` entities nearest `query` in the vector index `name` that `txn` sees, with Neo4j's scores, best
     first."""
-    indexes: SearchIndexes = txn.storage.schema.search
-    index = indexes.find(name, VECTOR)
+    index = txn.storage.schema.search.find(name, VECTOR)
     engine = index.engine
     query = engine.check_query(query)
     exact, use_engine = _candidates(txn, index)
     view = txn.view
-    scored: list[tuple[object, float]] = []
-    entities, vectors = [], []
-    for entity in exact.values():
-        vector = index.entry(engine, entity, view(entity))
-        if vector is not None:
-            entities.append(entity)
-            vectors.append(vector)
-    if vectors:
-        scored.extend(zip(entities, (float(s) for s in engine.scores(query, vectors))))
+
+    def exactly(entities: Iterable) -> list[tuple[object, float]]:
+        pairs = [(entity, index.entry(engine, entity, view(entity))) for entity in entities]
+        pairs = [(entity, vector) for entity, vector in pairs if vector is not None]
+        if not pairs:
+            return []
+        return list(zip((e for e, _ in pairs), (float(s) for s in engine.scores(query, [v for _, v in pairs]))))
+    scored = exactly(exact.values())
     if use_engine and k > 0:
         def accept(entity, score):
             vector = index.entry(engine, entity, view(entity))
             return None if vector is None else float(engine.scores(query, [vector])[0])
-        scored.extend(_engine_hits(txn, index, lambda count: engine.search(query, count), k, exact, accept))
-    scored.sort(key=lambda hit: (-hit[1], hit[0].gid))
+        count = k + len(exact)
+        while True:
+            answers, exhausted, late = _search(txn, index, lambda n: engine.search(query, n), count, exact)
+            scored.extend(exactly(late))
+            hits = list(_visible(txn, index, answers, exact, accept))
+            if len(hits) >= k or exhausted:
+                break
+            count *= 2
+        scored.extend(hits)
+    scored.sort(key=_order)
     return scored[:k]
 
 
 def query_text(txn, name: str, text: str, analyzer: str | None = None, skip: int = 0,
-               limit: int | None = None) -> list[tuple[object, float]]:
+               limit: int | None = None) -> Iterator[tuple[object, float]]:
     """The entities of the full-text index `name` matching the Lucene query `text` that `txn` sees, with scores,
-    best first, after `skip`, at most `limit`."""
-    indexes: SearchIndexes = txn.storage.schema.search
-    index = indexes.find(name, FULLTEXT)
+    best first, after `skip`, at most `limit`. Lazy: the engine is asked for more answers (twice as many each time)
+    only as the caller reads on, so that a Cypher LIMIT after the procedure reads few."""
+    index = txn.storage.schema.search.find(name, FULLTEXT)
     engine = index.engine
     prepared = engine.prepare(text, analyzer)
     exact, use_engine = _candidates(txn, index)
     view = txn.view
-    documents = {}
-    for gid, entity in exact.items():
-        document = index.entry(engine, entity, view(entity))
-        if document is not None:
-            documents[gid] = document
-    scored = [(exact[gid], score) for gid, score in engine.score(prepared, documents)] if documents else []
-    if use_engine:
-        filtered = txn.read_filter is not None
 
-        def accept(entity, score):
-            if not filtered:
-                return score if index.holds(entity, view(entity)) else None
+    def exactly(entities: Iterable) -> list[tuple[object, float]]:
+        documents = {}
+        by_gid = {}
+        for entity in entities:
             document = index.entry(engine, entity, view(entity))
-            if document is None:
-                return None
-            rescored = engine.score(prepared, {entity.gid: document})
-            return rescored[0][1] if rescored else None
-        wanted = skip + (limit if limit is not None else len(engine))
-        scored.extend(_engine_hits(txn, index, lambda count: engine.search(prepared, count), wanted, exact, accept))
-    scored.sort(key=lambda hit: (-hit[1], hit[0].gid))
+            if document is not None:
+                documents[entity.gid] = document
+                by_gid[entity.gid] = entity
+        return [(by_gid[gid], score) for gid, score in engine.score(prepared, documents)] if documents else []
+
+    def accept(entity, score):
+        if txn.read_filter is None:
+            return score if index.holds(entity, view(entity)) else None
+        rescored = exactly([entity])
+        return rescored[0][1] if rescored else None
+
+    def merged() -> Iterator[tuple[object, float]]:
+        # Hits not yet given, by order; one is given once no later engine answer can come before it.
+        pending_keys = [(_order(hit), hit[0].gid, hit) for hit in exactly(exact.values())]
+        heapq.heapify(pending_keys)
+        given: set[int] = set()
+        count = max(skip + (limit if limit is not None else 0), 16) + len(exact)
+        exhausted = not use_engine
+        seen = 0
+        while True:
+            floor = None
+            if not exhausted:
+                answers, exhausted, late = _search(txn, index, lambda n: engine.search(prepared, n), count, exact)
+                for hit in exactly(late):
+                    heapq.heappush(pending_keys, (_order(hit), hit[0].gid, hit))
+                batch = answers[seen:]
+                seen = len(answers)
+                count *= 2
+                for hit in _visible(txn, index, batch, exact, accept):
+                    heapq.heappush(pending_keys, (_order(hit), hit[0].gid, hit))
+                if batch and not exhausted:
+                    floor = (-batch[-1][1], -1)
+            while pending_keys and (floor is None or pending_keys[0][0] <= floor):
+                _, gid, hit = heapq.heappop(pending_keys)
+                if gid not in given:
+                    given.add(gid)
+                    yield hit
+            if exhausted and not pending_keys:
+                return
     end = None if limit is None else skip + limit
-    return scored[skip:end]
+    return itertools.islice(merged(), skip, end)

@@ -201,3 +201,12 @@ def test_the_engine_is_asked_again_when_too_many_answers_are_hidden(engine, exac
     hidden = set(gids[:15])
     reader.read_filter = lambda view, entity, version: None if entity.gid in hidden else version
     assert [gid for gid, _ in found(reader, k=3)] == gids[15:18]
+
+
+def test_an_entity_changed_between_the_snapshot_and_the_search_is_scored_as_the_snapshot_sees_it(engine):
+    storage = engine()
+    a, b = with_index(storage, (1, 0), (0, 1))
+    reader = storage.begin()
+    assert found(reader, k=0) == []  # the index is built; nothing changed since the reader began
+    committed(storage, lambda t: t.delete_vertex(t.vertex(a)))
+    assert found(reader) == [(a, 1.0), (b, 0.5)]
