@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphplex.databases.errors import ClientError
-from graphplex.databases.search import analyzers
 from graphplex.databases.storage.schema_errors import INDEX_PROVIDERS
 
 VECTOR = "VECTOR"
@@ -187,6 +186,7 @@ def fulltext_config(config: object) -> dict:
 def analyzer_names() -> tuple[str, ...]:
     """The analyzers a full-text index may use: those graphplex's full-text engine builds (`search.analyzers`, a
     subset of the ones Neo4j lists: an index whose analyzer the engine lacks could not be searched)."""
+    from graphplex.databases.search import analyzers  # the engines' package is loaded when first needed
     return tuple(entry["analyzer"] for entry in analyzers.available())
 
 
