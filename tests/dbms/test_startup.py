@@ -4,10 +4,12 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("networkx", "rich", "prompt_toolkit", "neo4j", "numpy", "tomllib", "sqlite3")
+HEAVY = ("networkx", "rich", "prompt_toolkit", "neo4j", "numpy", "usearch", "tantivy", "tomllib", "sqlite3")
 # Only a database with files needs these: the log, snapshots and the on-disk store.
 ON_DISK = ("graphplex.databases.durability", "graphplex.databases.storage.disk.storage",
-           "graphplex.databases.storage.disk.store")
+           "graphplex.databases.storage.disk.store",
+           # and only a search index needs its engine: the Lucene parser, the analyzers, the vector engine
+           "graphplex.databases.search.")
 
 PROBE = """
 import json, sys
