@@ -63,8 +63,9 @@ def _procedure_rows(ctx: ExecutionContext, executable: bool, user: str | None,
         yield {"name": spec.name, "description": spec.description, "mode": spec.mode,
                "worksOnSystem": spec.runs_on_system,
                "signature": spec.signature, "argumentDescription": arguments, "returnDescription": returned,
-               "admin": spec.admin, "rolesExecution": None, "rolesBoostedExecution": None, "isDeprecated": False,
-               "deprecatedBy": None, "option": {"deprecated": False}}
+               "admin": spec.admin, "rolesExecution": None, "rolesBoostedExecution": None,
+               "isDeprecated": spec.deprecated, "deprecatedBy": spec.deprecated_by,
+               "option": {"deprecated": spec.deprecated}}
 
 
 def _argument(name: str, type_: str, description: str | None, default: object = ...) -> dict:

@@ -2,7 +2,7 @@
 as Neo4j's function reference gives them (functions graphplex adds keep their own registry entries)."""
 from __future__ import annotations
 
-# lower-case name -> (name, category, signature, description); `id` is deprecated, replaced by elementId
+# lower-case name -> (name, category, signature, description); the deprecated ones are DEPRECATED_FUNCTIONS
 FUNCTION_CATALOG: dict[str, tuple[str, str, str, str]] = {
     'avg': ('avg', 'Aggregating',
         'avg(input :: INTEGER | FLOAT | DURATION) :: INTEGER | FLOAT | DURATION',
@@ -412,4 +412,8 @@ FUNCTION_CATALOG: dict[str, tuple[str, str, str, str]] = {
         'Returns a `FLOAT` representing the similarity between the argument vectors based on their Euclidean '
         'distance.'),
 }
-DEPRECATED_FUNCTIONS = {"id": "elementId"}
+# The built-in functions Neo4j 5.26 deprecates, with what replaces each (None: nothing does). The one rule for both
+# SHOW FUNCTIONS (isDeprecated, deprecatedBy) and the deprecation a call of one is reported with: `id` is
+# `deprecated = true` with no `deprecatedBy` in Neo4j's `Id` signature, so SHOW FUNCTIONS lists deprecatedBy null
+# and a call is DEPRECATED_FUNCTION_WITHOUT_REPLACEMENT.
+DEPRECATED_FUNCTIONS: dict[str, str | None] = {"id": None}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 
 from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.function_catalog import DEPRECATED_FUNCTIONS
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,26 @@ KINDS: dict[str, NotificationKind] = {
         "WARNING", "DEPRECATION", "01N02",
         "warn: feature deprecated without replacement. `{name}` is deprecated and will be removed without a "
         "replacement."),
+    "deprecated function with replacement": NotificationKind(
+        "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
+        "This feature is deprecated and will be removed in future versions.",
+        "The query used a deprecated function. ('{name}' has been replaced by '{detail}')",
+        "WARNING", "DEPRECATION", "01N01",
+        "warn: feature deprecated with replacement. `{name}` is deprecated. It is replaced by `{detail}`."),
+    "deprecated procedure": NotificationKind(
+        "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
+        "This feature is deprecated and will be removed in future versions.",
+        "The query used a deprecated procedure: `{name}`.",
+        "WARNING", "DEPRECATION", "01N02",
+        "warn: feature deprecated without replacement. `{name}` is deprecated and will be removed without a "
+        "replacement."),
+    "deprecated procedure with replacement": NotificationKind(
+        "Neo.ClientNotification.Statement.FeatureDeprecationWarning",
+        "This feature is deprecated and will be removed in future versions.",
+        "The query used a deprecated procedure. ('{name}' has been replaced by '{detail}')",
+        "WARNING", "DEPRECATION", "01N01",
+        "warn: feature deprecated with replacement. `{name}` is deprecated. It is replaced by `{detail}`."),
 }
-
-# The functions Neo4j 5.26 deprecates without a replacement that graphplex accepts.
-DEPRECATED_FUNCTIONS = ("id",)
 
 # The status of the outcome itself, which Bolt 5.6+ sends beside the notifications (the driver polyfills it on older
 # versions): rows came back, the statement has columns but no rows, or it has no columns at all.
@@ -232,8 +249,8 @@ def deprecations(statement: ast.Node) -> list[Notification]:
     length asks for: a fixed length is deprecated, no upper bound is slow."""
     names = {node.lower_name for node in statement.walk()
              if isinstance(node, ast.FunctionCall) and node.lower_name in DEPRECATED_FUNCTIONS}
-    found = [Notification("deprecated function", name, anchor=rf"(?<![\w.`])(?P<at>{name})\s*\(")
-             for name in sorted(names)]
+    found = [_deprecated("function", name, DEPRECATED_FUNCTIONS[name] or "",
+                         rf"(?<![\w.`])(?P<at>{re.escape(name)})\s*\(") for name in sorted(names)]
     found += [colon_between_types(rel) for rel in statement.walk()
               if isinstance(rel, ast.RelationshipPattern) and rel.colon_alternatives and _plain_types(rel)]
     for part in (node for node in statement.walk() if isinstance(node, ast.PatternPart) and node.shortest):
@@ -249,6 +266,21 @@ def deprecations(statement: ast.Node) -> list[Notification]:
         elif rel is not None and rel.length[1] is None:
             found.append(Notification("unbounded shortest path", _element_text(part.element), anchor=anchor))
     return found
+
+
+def deprecated_procedure(name: str, replacement: str) -> Notification:
+    """A CALL of the deprecated procedure `name` (`replacement` "" when nothing replaces it); Neo4j places it where
+    the CALL clause starts (the position of its `ResolvedCall`)."""
+    parts = r"\s*\.\s*".join(rf"`?{re.escape(part)}`?" for part in name.split("."))
+    return _deprecated("procedure", name, replacement, rf"\b(?P<at>CALL)\s+{parts}(?!\w)")
+
+
+def _deprecated(what: str, name: str, replacement: str, anchor: str) -> Notification:
+    """Neo4j's DEPRECATED_FUNCTION/PROCEDURE_WITH_REPLACEMENT (01N01), or _WITHOUT_REPLACEMENT (01N02) when the
+    replacement is blank, as its notification mapper chooses."""
+    if replacement.strip():
+        return Notification(f"deprecated {what} with replacement", name, replacement, anchor)
+    return Notification(f"deprecated {what}", name, anchor=anchor)
 
 
 def colon_between_types(rel: ast.RelationshipPattern) -> Notification:

@@ -9,6 +9,7 @@ from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.lookup import find_procedure, home
+from graphplex.databases.cypher.notifications import deprecated_procedure
 from graphplex.databases.cypher.plan import Operator
 from graphplex.databases.cypher.values import PathValue, type_name
 from graphplex.databases.cypher.working_memory import held_until_done, within
@@ -22,7 +23,10 @@ class ProcedureSpec:
     `inputs` are (name, type, default) with default `...` for a required argument; `outputs` (name, type).
     `mode` is READ, WRITE, SCHEMA or DBMS. `descriptions` describe inputs and outputs by name (SHOW PROCEDURES'
     argumentDescription and returnDescription); an `admin` procedure needs EXECUTE ADMIN PROCEDURES;
-    `works_on_system` is SHOW PROCEDURES' worksOnSystem (None: a DBMS procedure does)."""
+    `works_on_system` is SHOW PROCEDURES' worksOnSystem (None: a DBMS procedure does). `deprecated_by` is what
+    Neo4j's procedure signature says of a deprecated one: None while it is not deprecated, else what replaces it (a
+    procedure's name, or words such as "CREATE VECTOR INDEX"), "" when nothing does; SHOW PROCEDURES lists it and a
+    CALL of it is reported (`notifications.deprecated_procedure`)."""
 
     name: str
     impl: Callable[..., Iterable[dict]]
@@ -33,6 +37,12 @@ class ProcedureSpec:
     descriptions: tuple[tuple[str, str], ...] = ()
     admin: bool = False
     works_on_system: bool | None = None
+    deprecated_by: str | None = None
+
+    @property
+    def deprecated(self) -> bool:
+        """SHOW PROCEDURES' isDeprecated."""
+        return self.deprecated_by is not None
 
     @property
     def runs_on_system(self) -> bool:
@@ -66,15 +76,17 @@ def _literal(value: object) -> str:
 
 def procedure(name: str, inputs=(), outputs=(), mode: str = "READ", *, description: str | None = None,
               descriptions: dict[str, str] | None = None, admin: bool = False,
-              works_on_system: bool | None = None) -> Callable[[Callable], Callable]:
+              works_on_system: bool | None = None, deprecated_by: str | None = None
+              ) -> Callable[[Callable], Callable]:
     """Registers `impl(ctx, *args)` as the built-in procedure `name` with an explicit spec (for signatures and
     descriptions Neo4j gives exactly, which annotations cannot say); its description is `description`, else the
-    first line of its docstring."""
+    first line of its docstring. `deprecated_by` marks it deprecated (`ProcedureSpec.deprecated_by`; "" for no
+    replacement)."""
 
     def add(impl: Callable) -> Callable:
         text = description if description is not None else (impl.__doc__ or "").strip().split("\n")[0]
         register(ProcedureSpec(name, impl, tuple(inputs), tuple(outputs), mode, text,
-                               tuple((descriptions or {}).items()), admin, works_on_system))
+                               tuple((descriptions or {}).items()), admin, works_on_system, deprecated_by))
         return impl
     return add
 
@@ -168,7 +180,10 @@ def plan_procedure_call(clause: ast.CallProcedure, scope: Scope, visible: list[s
                 yield out
     names = [alias for _, alias in yields]
     columns = names if standalone else None
-    return Operator("ProcedureCall", spec.name, run), names, columns
+    operator = Operator("ProcedureCall", spec.name, run)
+    if spec.deprecated:
+        operator.notifications += (deprecated_procedure(spec.name, spec.deprecated_by),)
+    return operator, names, columns
 
 
 def _parameter_or_default(name: str, default: object):

@@ -19,11 +19,11 @@ from typing import Iterator
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.errors import ClientError
+from graphplex.databases.procedure_failures import CALL_FAILED, procedure_failed
 from graphplex.databases.storage import Vertex
 from graphplex.databases.storage.schema_errors import index_description, provider_of
 from graphplex.databases.storage.search_indexes import FULLTEXT, VECTOR, SearchIndex
 
-CALL_FAILED = "Neo.ClientError.Procedure.ProcedureCallFailed"
 _NULL = "java.lang.NullPointerException"
 _STATE = "java.lang.IllegalStateException"
 _ARITHMETIC = "java.lang.ArithmeticException"
@@ -57,14 +57,6 @@ _FULLTEXT_DESCRIPTIONS = {"indexName": "The name of the full-text index.",
                           "options": "{skip :: INTEGER, limit :: INTEGER, analyzer :: STRING}"}
 _SET_VECTOR = "Set a vector property on a given {kind} in a more space efficient representation than Cypher's SET."
 _SET_DESCRIPTIONS = {"key": "The name of the new property.", "vector": "The object containing the embedding."}
-
-
-def procedure_failed(name: str, message: str, exception: str = "java.lang.IllegalArgumentException") -> ClientError:
-    """Neo4j's report of `exception` thrown inside procedure `name` (`apoc.failures`, the one place that words it;
-    imported here only when a call fails, since importing the APOC package at start-up is what its lazy loading
-    avoids)."""
-    from graphplex.databases.cypher.apoc import failures
-    return failures.procedure_failed(name, message, exception)
 
 
 # --- db.index.vector.* ----------------------------------------------------------------------------------------
@@ -141,7 +133,8 @@ def _index(ctx: ExecutionContext, caller: str, name: str, index_type: str, kind:
            description="Create a named node vector index for the specified label and property with the given vector "
                        "dimensionality using either the EUCLIDEAN or COSINE similarity function.\n"
                        "Both similarity functions are case-insensitive.\n"
-                       "Use the `db.index.vector.queryNodes` procedure to query the named index.\n")
+                       "Use the `db.index.vector.queryNodes` procedure to query the named index.\n",
+           deprecated_by="CREATE VECTOR INDEX")
 def create_node_index(ctx: ExecutionContext, name: str | None, label: str | None, key: str | None,
                       dimensions: int | None, similarity: str | None) -> Iterator[dict]:
     """The VECTOR index `CREATE VECTOR INDEX name FOR (n:label) ON n.key` makes with these two settings (provider
@@ -200,7 +193,8 @@ def set_relationship_vector_property(ctx: ExecutionContext, relationship, key: s
 
 @procedure("db.create.setVectorProperty", [("node", "NODE", ...), ("key", "STRING", ...), ("vector", "ANY", ...)],
            [("node", "NODE")], mode="WRITE", description=_SET_VECTOR.format(kind="node"),
-           descriptions={**_SET_DESCRIPTIONS, "node": "The node on which the new property will be stored."})
+           descriptions={**_SET_DESCRIPTIONS, "node": "The node on which the new property will be stored."},
+           deprecated_by="db.create.setNodeVectorProperty")
 def set_vector_property(ctx: ExecutionContext, node: Vertex | None, key: str | None,
                         vector: object) -> Iterator[dict]:
     """Deprecated since 5.13 for `db.create.setNodeVectorProperty`, which it runs; yields the node (its output's

@@ -21,19 +21,13 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from graphplex.databases.errors import ClientError
+from graphplex.databases.procedure_failures import procedure_failed
 from graphplex.databases.search import analyzers, lucene
 
-__all__ = ["FulltextEngine", "PreparedQuery", "procedure_error", "PROCEDURE_CALL_FAILED"]
+__all__ = ["FulltextEngine", "PreparedQuery"]
 
-PROCEDURE_CALL_FAILED = "Neo.ClientError.Procedure.ProcedureCallFailed"
 _K1, _B = 1.2, 0.75
 _KEY = "key"
-
-
-def procedure_error(procedure: str, java_class: str, detail: str) -> ClientError:
-    """Neo4j's error for a procedure whose root cause is `java_class: detail`."""
-    return ClientError(f"Failed to invoke procedure `{procedure}`: Caused by: {java_class}: {detail}",
-                       PROCEDURE_CALL_FAILED)
 
 
 # -- the analysed query tree -------------------------------------------------------------------------------
@@ -546,15 +540,15 @@ class FulltextEngine:
         try:
             analysis = self._analysis if analyzer is None else analyzers.analysis(analyzer)
         except ClientError:
-            raise procedure_error(procedure, "java.lang.RuntimeException",
-                                  analyzers.unknown_analyzer_message(analyzer)) from None
+            raise procedure_failed(procedure, analyzers.unknown_analyzer_message(analyzer),
+                                   "java.lang.RuntimeException") from None
         try:
             tree = lucene.parse(text)
             _check_fuzzy(tree)
             root = _Builder(self.properties, analysis).build(tree)
             _check_regexes(root)
         except lucene.LuceneSyntaxError as error:
-            raise procedure_error(procedure, error.java_class, error.detail) from None
+            raise procedure_failed(procedure, error.detail, error.java_class) from None
         prepared = PreparedQuery(text, root)
         if len(self._prepared) >= self.PREPARED_CACHE:
             self._prepared.clear()

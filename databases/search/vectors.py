@@ -26,7 +26,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from graphplex.databases.errors import ClientError
+from graphplex.databases.procedure_failures import procedure_failed
 
 if TYPE_CHECKING:
     import numpy
@@ -136,8 +136,8 @@ class VectorEngine:
         values = _numbers(query) if isinstance(query, (list, tuple)) else None
         length = len(query) if isinstance(query, (list, tuple)) else 0
         if self.dimensions is not None and length != self.dimensions:
-            _call_failed(procedure, f"Index query vector has {length} dimensions, but indexed vectors have "
-                                    f"{self.dimensions}.")
+            raise procedure_failed(procedure, f"Index query vector has {length} dimensions, but indexed vectors "
+                                              f"have {self.dimensions}.")
         stored = None
         if values is not None:
             try:
@@ -148,7 +148,7 @@ class VectorEngine:
         if stored is None:
             condition = ("Vector must only contain finite values, and have positive and finite l2-norm."
                          if self.cosine else "Vector must contain finite values.")
-            _call_failed(procedure, f"{condition} Provided: {_java_candidate(query)}")
+            raise procedure_failed(procedure, f"{condition} Provided: {_java_candidate(query)}")
         return VectorQuery(exact, stored)
 
     # --- writes (the storage's commit hook) ----------------------------------------------------------------------
@@ -444,12 +444,6 @@ def _numbers(value: object) -> Sequence | None:
     if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
         return [x if type(x) in _PLAIN_NUMBERS else (float(x) if isinstance(x, float) else int(x)) for x in value]
     return None
-
-
-def _call_failed(procedure: str, cause: str) -> None:
-    """Neo4j wraps the IllegalArgumentException of a procedure in ProcedureCallFailed."""
-    raise ClientError(f"Failed to invoke procedure `{procedure}`: Caused by: java.lang.IllegalArgumentException: "
-                      f"{cause}", "Neo.ClientError.Procedure.ProcedureCallFailed")
 
 
 def _java_candidate(query: object) -> str:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from graphplex.databases.cypher.apoc.failures import function_failed
 from graphplex.databases.cypher.errors import type_error
 from graphplex.databases.cypher.functions import function
+from graphplex.databases.procedure_failures import function_failed
 from graphplex.databases.storage import Edge, Vertex
 
 _PARAMETER = re.compile(r"^\s*(\w+)\s*(=\s*(.*?))?\s*::\s*(.+?)\s*$")

@@ -10,10 +10,10 @@ import random
 from typing import Callable
 
 from graphplex.databases.cypher.apoc.arguments import apoc_function
-from graphplex.databases.cypher.apoc.failures import function_failed
 from graphplex.databases.cypher.apoc.java_text import java_class, java_string
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.cypher.values import OrderKey, compare, equals, group_key
+from graphplex.databases.procedure_failures import function_failed
 from graphplex.databases.storage import Edge, Vertex
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from graphplex.databases.cypher.apoc.cypher_runner import VALUE, run_mapped
-from graphplex.databases.cypher.apoc.failures import procedure_failed
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.procedures import procedure
+from graphplex.databases.procedure_failures import procedure_failed
 
 _NULL_CONDITION = "java.lang.NullPointerException"
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from graphplex.databases.cypher.apoc.failures import procedure_failed
 from graphplex.databases.cypher.errors import semantic_error
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.cypher.ranges import LazyRange
 from graphplex.databases.cypher.values import equals
+from graphplex.databases.procedure_failures import procedure_failed
 from graphplex.databases.storage import Edge, Vertex
 
 NODE_OUT = [("node", "NODE")]

@@ -13,11 +13,11 @@ import dataclasses
 from typing import Iterator
 
 from graphplex.databases.cypher.apoc.arguments import apoc_function
-from graphplex.databases.cypher.apoc.failures import CALL_FAILED
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.plan import Plan
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.errors import ClientError, Neo4jError
+from graphplex.databases.procedure_failures import CALL_FAILED
 
 VALUE = (("value", "MAP"),)
 STATEMENT_AND_PARAMS = (("statement", "STRING", ...), ("params", "MAP", ...))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from graphplex.databases.cypher.apoc.arguments import apoc_function
-from graphplex.databases.cypher.apoc.failures import function_failed
 from graphplex.databases.cypher.apoc.java_text import java_string
+from graphplex.databases.procedure_failures import function_failed
 from graphplex.databases.storage import Edge, Vertex
 
 

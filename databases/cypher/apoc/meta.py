@@ -9,11 +9,11 @@ import random
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from graphplex.databases.cypher.apoc.failures import procedure_failed
 from graphplex.databases.cypher.apoc.java_text import java_class
 from graphplex.databases.cypher.apoc.meta_types import type_of
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.cypher.procedures_db import visible_labels, visible_types
+from graphplex.databases.procedure_failures import procedure_failed
 from graphplex.databases.storage import Edge, Vertex
 
 RESULT_COLUMNS = (("label", "STRING"), ("property", "STRING"), ("count", "INTEGER"), ("unique", "BOOLEAN"),

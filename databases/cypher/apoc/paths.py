@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from graphplex.databases.cypher.apoc.failures import procedure_failed
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.cypher.values import PathValue
+from graphplex.databases.procedure_failures import procedure_failed
 from graphplex.databases.storage import BOTH, IN, OUT, Edge, Vertex
 
 CONFIG_INPUTS = (("startNode", "ANY", ...), ("config", "MAP", ...))

@@ -17,11 +17,11 @@ import time
 from typing import Iterator
 
 from graphplex.databases.cypher.apoc.cypher_runner import prepare, run_plan
-from graphplex.databases.cypher.apoc.failures import procedure_failed
 from graphplex.databases.cypher.context import Counters, ExecutionContext
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.cypher.transactions_call import see_commit
 from graphplex.databases.errors import DatabaseError, Neo4jError
+from graphplex.databases.procedure_failures import procedure_failed
 
 NAME = "apoc.periodic.iterate"
 EXPLICIT_MESSAGE = ("apoc.periodic.iterate commits its batches as transactions of their own, so it can only be "

@@ -13,8 +13,8 @@ import urllib.parse
 import regex
 
 from graphplex.databases.cypher.apoc.arguments import apoc_function
-from graphplex.databases.cypher.apoc.failures import function_failed
 from graphplex.databases.cypher.apoc.java_text import JavaFormatError, java_format, java_string
+from graphplex.databases.procedure_failures import function_failed
 
 
 def _text(name: str, signature: str, *, deterministic: bool = True):

@@ -7,9 +7,9 @@ import time
 from typing import Iterator
 
 from graphplex.databases.cypher.apoc.arguments import apoc_function
-from graphplex.databases.cypher.apoc.failures import function_failed, procedure_failed
 from graphplex.databases.cypher.apoc.java_text import JavaFormatError, java_format, java_string
 from graphplex.databases.cypher.procedures import procedure
+from graphplex.databases.procedure_failures import function_failed, procedure_failed
 
 # How often a sleeping statement looks at its transaction's termination mark (seconds): APOC polls every 5 ms.
 SLEEP_POLL = 0.005

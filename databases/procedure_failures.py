@@ -1,8 +1,17 @@
-"""How an APOC failure reaches the user: Neo4j wraps what a procedure or function throws (an exception without a
-Neo4j status) in `Neo.ClientError.Procedure.ProcedureCallFailed`, naming the callable and the Java exception."""
+"""How an exception thrown inside a procedure or function reaches the user: Neo4j wraps what the callable throws (an
+exception without a Neo4j status) in `Neo.ClientError.Procedure.ProcedureCallFailed`, naming the callable and the
+Java exception (`Failed to invoke procedure `name`: Caused by: java.lang.IllegalArgumentException: …`).
+
+The one place these words are built, at the bottom layer beside `errors` so that the search engines
+(`databases.search`) and the Cypher procedures (built-in and APOC) use the same wording without importing each
+other. It stays out of `errors`, which is the error hierarchy and the public `graphplex.errors`: these are Neo4j's
+messages for one status, not error classes.
+"""
 from __future__ import annotations
 
 from graphplex.databases.errors import ClientError
+
+__all__ = ["CALL_FAILED", "procedure_failed", "function_failed"]
 
 CALL_FAILED = "Neo.ClientError.Procedure.ProcedureCallFailed"
 
