@@ -11,19 +11,25 @@ from __future__ import annotations
 
 from graphplex.databases.errors import ClientError
 
-__all__ = ["CALL_FAILED", "procedure_failed", "function_failed"]
+__all__ = ["CALL_FAILED", "call_failed", "procedure_failed", "function_failed"]
 
 CALL_FAILED = "Neo.ClientError.Procedure.ProcedureCallFailed"
 
 
+def call_failed(kind: str, name: str, cause: str) -> ClientError:
+    """The error of the `kind` ("procedure" or "function") `name` failing with `cause`, the words after "Caused by:"
+    (the Java exception and its message, or a Python exception's class and message)."""
+    return ClientError(f"Failed to invoke {kind} `{name}`: Caused by: {cause}", CALL_FAILED)
+
+
 def procedure_failed(name: str, message: str, exception: str = "java.lang.IllegalArgumentException") -> ClientError:
     """The error of procedure `name` throwing `exception` with `message` (none when empty), as Neo4j reports it."""
-    return ClientError(f"Failed to invoke procedure `{name}`: Caused by: {_thrown(exception, message)}", CALL_FAILED)
+    return call_failed("procedure", name, _thrown(exception, message))
 
 
 def function_failed(name: str, message: str, exception: str = "java.lang.IllegalArgumentException") -> ClientError:
     """The error of function `name` throwing `exception` with `message` (none when empty), as Neo4j reports it."""
-    return ClientError(f"Failed to invoke function `{name}`: Caused by: {_thrown(exception, message)}", CALL_FAILED)
+    return call_failed("function", name, _thrown(exception, message))
 
 
 def _thrown(exception: str, message: str) -> str:

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Iterator, TypedDict
 
 from graphplex.databases import ProcedureContext, procedure_spec
 from graphplex.databases.errors import ClientError
+from graphplex.databases.procedure_failures import CALL_FAILED
 
 if TYPE_CHECKING:
     from graphplex.query_modules import QueryModules
 
-CALL_FAILED = "Neo.ClientError.Procedure.ProcedureCallFailed"
 SUFFIX = ".py"  # Memgraph's only allowed extension for module files
 
 

@@ -70,13 +70,14 @@ def test_import_databases_does_not_drag_in_the_coordinator():
 # Across packages a module imports only a face of the other package, and only the names that face exports (its
 # `__all__`, else its public top-level names). A package's face is its `__init__`; `databases` publishes a few
 # modules besides, because its `__init__` exports only `Database` and the Cypher package's `__init__` nothing yet:
-# the shared error and value types, storage and durability (their `__init__`), the record format of logs and
+# the shared error and value types (and Neo4j's wording of a failed procedure), storage and durability (their `__init__`), the record format of logs and
 # dumps, and the modules of the Cypher front end the coordinator drives (AST, classification, execution context,
 # SHOW plans, expressions, functions, the parser, the notifications a summary reports).
 FACES = {
     "system_db": {"graphplex.system_db"},
     "databases": {
-        "graphplex.databases", "graphplex.databases.errors", "graphplex.databases.values",
+        "graphplex.databases", "graphplex.databases.errors", "graphplex.databases.procedure_failures",
+        "graphplex.databases.values",
         "graphplex.databases.graph_types", "graphplex.databases.temporal_values", "graphplex.databases.storage",
         "graphplex.databases.durability", "graphplex.databases.durability.records",
         "graphplex.databases.cypher.ast", "graphplex.databases.cypher.classify", "graphplex.databases.cypher.context",

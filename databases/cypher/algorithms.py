@@ -34,6 +34,7 @@ from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.errors import type_error
 from graphplex.databases.cypher.values import PathValue, type_name
 from graphplex.databases.errors import ClientError
+from graphplex.databases.procedure_failures import call_failed
 from graphplex.databases.storage import Vertex
 
 if TYPE_CHECKING:
@@ -46,8 +47,7 @@ CHECK_EVERY = 4096
 # --- errors and arguments ------------------------------------------------------------------------------------
 
 def _call_failed(name: str, message: str) -> ClientError:
-    return ClientError(f"Failed to invoke procedure `{name}`: Caused by: {message}",
-                       "Neo.ClientError.Procedure.ProcedureCallFailed")
+    return call_failed("procedure", name, message)
 
 
 def _node_argument(ctx, name: str, argument: str, value: object) -> Vertex | None:

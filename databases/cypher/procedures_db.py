@@ -7,8 +7,8 @@ from typing import Iterable, Iterator
 
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.procedures import procedure
-from graphplex.databases.errors import ClientError
 from graphplex.databases.graph_types import Node, Relationship
+from graphplex.databases.procedure_failures import call_failed
 from graphplex.databases.storage.schema import LOOKUP_INDEXES
 from graphplex.databases.values import java_type_name
 
@@ -97,8 +97,7 @@ def await_index(ctx: ExecutionContext, index_name: str | None, timeout: int | No
     """Indexes are populated when their creation commits, so a committed index is online at once; an unknown name
     is an error, as in Neo4j."""
     if index_name not in _index_names(ctx):
-        raise ClientError(f"Failed to invoke procedure `db.awaitIndex`: Caused by: No such index '{index_name}'",
-                          "Neo.ClientError.Procedure.ProcedureCallFailed")
+        raise call_failed("procedure", "db.awaitIndex", f"No such index '{index_name}'")
     return iter(())
 
 

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from graphplex.databases.cypher.context import ExecutionContext, Host
 from graphplex.databases.cypher.procedures import procedure
-from graphplex.databases.errors import ClientError
+from graphplex.databases.procedure_failures import call_failed
 
 
 @procedure("tx.setMetaData", inputs=[("data", "MAP", ...)], mode="DBMS",
@@ -56,7 +56,6 @@ def list_config(ctx: ExecutionContext, search: str | None) -> Iterator[dict]:
 
 def _host(ctx: ExecutionContext, name: str) -> Host:
     if ctx.host is None:
-        raise ClientError(f"Failed to invoke procedure `{name}`: Caused by: it answers for a DBMS transaction, and "
-                          "this statement runs on a database outside a DBMS.",
-                          "Neo.ClientError.Procedure.ProcedureCallFailed")
+        raise call_failed("procedure", name, "it answers for a DBMS transaction, and this statement runs on a "
+                                             "database outside a DBMS.")
     return ctx.host

@@ -31,9 +31,9 @@ from graphplex.databases.cypher.results import to_public
 from graphplex.databases.cypher.values import PathValue, type_name
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.databases.graph_types import Node, Path, Relationship
+from graphplex.databases.procedure_failures import call_failed
 from graphplex.databases.storage import Edge, Vertex
 
-CALL_FAILED = "Neo.ClientError.Procedure.ProcedureCallFailed"
 MODES = ("READ", "WRITE", "SCHEMA", "DBMS")
 _SCALAR_TYPES = {int: "INTEGER", float: "FLOAT", str: "STRING", bool: "BOOLEAN", dict: "MAP", Node: "NODE",
                  Relationship: "RELATIONSHIP", Path: "PATH", list: "LIST<ANY>", Any: "ANY",
@@ -193,7 +193,7 @@ def _failed(kind: str, name: str, error: Exception) -> Neo4jError:
     """Neo4j's report of a procedure's failure: the cause named by its class."""
     if isinstance(error, Neo4jError):
         return error
-    return ClientError(f"Failed to invoke {kind} `{name}`: Caused by: {type(error).__name__}: {error}", CALL_FAILED)
+    return call_failed(kind, name, f"{type(error).__name__}: {error}")
 
 
 def procedure_spec(name: str, impl: Callable, mode: str = "READ", description: str | None = None,

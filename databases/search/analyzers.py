@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphplex.databases.errors import ClientError
+from graphplex.databases.procedure_failures import CALL_FAILED
 
 __all__ = ["AnalyzerSpec", "ENGLISH_STOP_WORDS", "DEFAULT_ANALYZER", "available", "spec", "text_analyzer",
            "unknown_analyzer_message", "Analysis", "analysis"]
@@ -101,7 +102,7 @@ def spec(name: str) -> AnalyzerSpec:
     try:
         return _SPECS[name]
     except (KeyError, TypeError):
-        raise ClientError(unknown_analyzer_message(name), "Neo.ClientError.Procedure.ProcedureCallFailed") from None
+        raise ClientError(unknown_analyzer_message(name), CALL_FAILED) from None
 
 
 def available() -> list[dict[str, Any]]:

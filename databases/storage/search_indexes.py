@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from graphplex.databases.errors import ClientError
+from graphplex.databases.procedure_failures import CALL_FAILED
 from graphplex.databases.storage.indexes import NODE, property_value
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.mvcc import committed_version
@@ -192,7 +193,7 @@ class SearchIndexes(dict):
         if index is None or index.index_type != index_type:
             kind = "vector" if index_type == VECTOR else "fulltext"
             raise ClientError(f"There is no such {kind} schema index: {name}",
-                              "Neo.ClientError.Procedure.ProcedureCallFailed")
+                              CALL_FAILED)
         return self.ready(index)
 
 
@@ -302,8 +303,17 @@ def query_vectors(txn, name: str, k: int, query) -> list[tuple[object, float]]:
         return list(zip((e for e, _ in pairs), (float(s) for s in engine.scores(query, [v for _, v in pairs]))))
     scored = exactly(exact.values())
     if use_engine and k > 0:
+        key = index.properties[0]
+
         def accept(entity, score):
-            vector = index.entry(engine, entity, view(entity))
+            # Outside the exact set the reader sees the committed vector the engine scored, unless its privileges
+            # hide or trim what it reads: then the vector it reads is scored (reading a 384-d list costs ~0.1 ms).
+            version = view(entity)
+            if version is None or not index.holds(entity, version):
+                return None
+            if txn.read_filter is None:
+                return score if property_value(version.props, key) is not None else None
+            vector = index.entry(engine, entity, version)
             return None if vector is None else float(engine.scores(query, [vector])[0])
         count = k + len(exact)
         while True:

@@ -17,7 +17,7 @@ from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.plan import Plan
 from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.errors import ClientError, Neo4jError
-from graphplex.databases.procedure_failures import CALL_FAILED
+from graphplex.databases.procedure_failures import CALL_FAILED, call_failed
 
 VALUE = (("value", "MAP"),)
 STATEMENT_AND_PARAMS = (("statement", "STRING", ...), ("params", "MAP", ...))
@@ -104,7 +104,7 @@ class _reported:
             return False
         cause = _JAVA_CLASSES.get(error.code)
         shown = f"{cause}: {error.message}" if cause is not None else error.message
-        raise ClientError(f"Failed to invoke {self.kind} `{self.caller}`: Caused by: {shown}", CALL_FAILED) from error
+        raise call_failed(self.kind, self.caller, shown) from error
 
 
 def run_mapped(ctx: ExecutionContext, caller: str, text: str, parameters: dict | None, *, read_only: bool,

@@ -15,7 +15,7 @@ from typing import Iterator
 
 from graphplex.databases.cypher.apoc.cypher_runner import prepare, run_plan
 from graphplex.databases.cypher.procedures import procedure
-from graphplex.databases.errors import ClientError
+from graphplex.databases.procedure_failures import procedure_failed
 
 CALLER = "apoc.schema.assert"
 OUTPUTS = [("label", "ANY"), ("key", "STRING"), ("keys", "LIST<STRING>"), ("unique", "BOOLEAN"),
@@ -48,9 +48,8 @@ def _wanted(argument, name: str) -> dict[str, list]:
     wanted = {}
     for label, keys in argument.items():
         if not isinstance(keys, list):
-            raise ClientError(f"Failed to invoke procedure `{CALLER}`: Caused by: java.lang.ClassCastException: "
-                              f"the value of `{label}` in `{name}` is not a list",
-                              "Neo.ClientError.Procedure.ProcedureCallFailed")
+            raise procedure_failed(CALLER, f"the value of `{label}` in `{name}` is not a list",
+                                   "java.lang.ClassCastException")
         wanted[label] = list(keys)
     return wanted
 
