@@ -25,6 +25,7 @@ from graphplex.databases.errors import ClientError
 from graphplex.databases.procedure_failures import CALL_FAILED
 from graphplex.databases.storage.indexes import NODE, property_value
 from graphplex.databases.storage.isolation import IsolationLevel
+from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.mvcc import committed_version
 from graphplex.databases.storage.records import CommitInfo, Vertex
 
@@ -54,9 +55,13 @@ class SearchIndex:
     # None until first built; rebuilt when `stale`.
     engine: object = None
     stale: bool = True
+    # Set while a new engine is filled beside the writers: commits then only note what they change in `recent`.
+    building: bool = False
     built_ts: int = 0
     recent: dict[int, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Held by the one thread building the engine; readers of the index wait on it.
+    build_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def of(cls, change: "SchemaChange", index_id: int) -> "SearchIndex":
@@ -104,41 +109,82 @@ class SearchIndex:
     # --- building and maintenance (under the storage's commit lock) ---------------------------------------------
 
     def build(self, committed: Callable[[str], Iterable], ts: int) -> None:
-        """Fills a new engine from the newest committed state (`committed(entity_type)` lists the entities)."""
+        """Fills a new engine from the newest committed state (`committed(entity_type)` lists the entities), under
+        the commit lock."""
         engine = self.new_engine()
+        self._load(engine, ((entity, committed_version(entity.head, _NOBODY))
+                            for entity in committed(self.entity_type)))
+        with self.lock:
+            self.engine, self.stale, self.built_ts = engine, False, ts
+            self.recent.clear()
+
+    def _load(self, engine, versions: Iterable[tuple[object, object]]) -> None:
         items = []
-        for entity in committed(self.entity_type):
-            entry = self.entry(engine, entity, committed_version(entity.head, _NOBODY))
+        for entity, version in versions:
+            entry = self.entry(engine, entity, version)
             if entry is not None:
                 items.append((entity.gid, entry))
         if items:
             keys, entries = zip(*items)
             engine.load(list(keys), list(entries))
+
+    def start_building(self) -> None:
+        """Under the commit lock: from now on commits note what they change (`finish_building` catches up)."""
         with self.lock:
-            self.engine, self.stale, self.built_ts = engine, False, ts
+            self.building = True
             self.recent.clear()
+
+    def fill(self, reader) -> object:
+        """A new engine holding what the snapshot transaction `reader` sees (no commit lock held)."""
+        engine = self.new_engine()
+        self._load(engine, ((entity, reader.view(entity)) for entity in _scan(reader, self).values()))
+        return engine
+
+    def finish_building(self, engine, snapshot_ts: int, lookup: Callable[[str, int], object]) -> None:
+        """Under the commit lock: brings `engine` (filled at `snapshot_ts`) up to the newest committed state of what
+        commits changed meanwhile (`lookup(entity_type, gid)` finds an entity as committed, or None) and makes it
+        the index's. Readers older than `snapshot_ts` scan (the changes before it are not in `recent`)."""
+        with self.lock:
+            for gid, ts in list(self.recent.items()):
+                if ts <= snapshot_ts:
+                    continue
+                entity = lookup(self.entity_type, gid)
+                version = None if entity is None else committed_version(entity.head, _NOBODY)
+                entry = None if version is None else self.entry(engine, entity, version)
+                if entry is None:
+                    engine.remove(gid)
+                else:
+                    engine.upsert(gid, entry)
+            self.engine, self.built_ts = engine, snapshot_ts
+            self.stale = self.building = False
+
+    def abandon_building(self) -> None:
+        with self.lock:
+            self.building = False
 
     def committed(self, ts: int, written: Iterable[tuple[object, object, object]], oldest_snapshot: int) -> None:
         """Puts each written entity's final version (None: deleted) into the engine, committed at `ts`, and notes
         it in `recent` when it is or was of the index's labels or types."""
-        if self.stale:
+        if self.stale and not self.building:
             return
-        engine = self.engine
         recent = self.recent
         for entity, version, previous in written:
             if not ((version is not None and self.holds(entity, version)) or
                     (previous is not None and not previous.deleted and self.holds(entity, previous))):
                 continue
-            entry = self.entry(engine, entity, version)
             gid = entity.gid
             with self.lock:
-                if entry is None:
-                    engine.remove(gid)
-                else:
-                    engine.upsert(gid, entry)
+                if not self.building:
+                    engine = self.engine
+                    entry = self.entry(engine, entity, version)
+                    if entry is None:
+                        engine.remove(gid)
+                    else:
+                        engine.upsert(gid, entry)
                 recent.pop(gid, None)
                 recent[gid] = ts
-        self._prune(oldest_snapshot)
+        if not self.building:  # the builder catches up with every change noted since its snapshot
+            self._prune(oldest_snapshot)
 
     def _prune(self, oldest_snapshot: int) -> None:
         """Drops the changes every open snapshot already sees (`recent` is in commit order)."""
@@ -155,11 +201,14 @@ class SearchIndexes(dict):
     """The search indexes of one storage by name (the schema's `search`), and the calls both engines make into
     them."""
 
-    def __init__(self, storage, committed: Callable[[str], Iterable]) -> None:
+    def __init__(self, storage, committed: Callable[[str], Iterable],
+                 lookup: Callable[[str, int], object] = lambda entity_type, gid: None) -> None:
         super().__init__()
         self.storage = storage
-        # Every entity of the newest committed state of a type (the storage's own way of listing them).
+        # Every entity of the newest committed state of a type, and one by gid (under the commit lock): the
+        # storage's own ways of finding them.
         self._committed = committed
+        self._lookup = lookup
 
     def invalidate(self) -> None:
         """Every index is rebuilt on first use (a log was replayed into the storage)."""
@@ -179,13 +228,40 @@ class SearchIndexes(dict):
             index.committed(ts, written, oldest)
 
     def ready(self, index: SearchIndex) -> SearchIndex:
-        """`index`, built if it is stale (under the commit lock, so that no commit slips between the state it reads
-        and the commits it then follows)."""
-        if index.stale:
-            with self.storage.commit_lock:
-                if index.stale:
-                    index.build(self._committed, self.storage.reserved_ts)
+        """`index`, built if it is stale. The engine is filled from a snapshot while writers go on (they note what
+        they change), then brought up to date under the commit lock; readers of the index wait for it. An analytical
+        storage, whose transactions read each other's writes, builds under the commit lock from what is
+        committed."""
+        if not index.stale:
+            return index
+        with index.build_lock:
+            if index.stale:
+                storage = self.storage
+                if storage.mode is StorageMode.IN_MEMORY_ANALYTICAL:
+                    with storage.commit_lock:
+                        index.build(self._committed, storage.reserved_ts)
+                else:
+                    self._build_beside_writers(index)
         return index
+
+    def _build_beside_writers(self, index: SearchIndex) -> None:
+        storage = self.storage
+        with storage.commit_lock:
+            index.start_building()
+            reserved = storage.reserved_ts
+        try:
+            if storage.last_commit_ts < reserved:  # commits that logged before building began: the snapshot has them
+                storage.wait_published(reserved)
+            reader = storage.begin(IsolationLevel.SNAPSHOT_ISOLATION)
+            try:
+                engine = index.fill(reader)
+            finally:
+                reader.rollback()
+        except BaseException:
+            index.abandon_building()
+            raise
+        with storage.commit_lock:
+            index.finish_building(engine, reader.start_ts, self._lookup)
 
     def find(self, name: str, index_type: str) -> SearchIndex:
         """The index `name` of `index_type`; Neo4j's error when there is none (db.index.*.query* wrap it)."""

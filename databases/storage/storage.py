@@ -33,7 +33,7 @@ class Storage:
         self.vertices: dict[int, Vertex] = {}
         self.edges: dict[int, Edge] = {}
         self.indexes = IndexSet()
-        self.schema = Schema(self.indexes, search=SearchIndexes(self, self.all_entities))
+        self.schema = Schema(self.indexes, search=SearchIndexes(self, self.all_entities, self.entity))
         self.property_keys = PropertyKeys()
         self.write_lock = threading.Lock()
         self.commit_lock = threading.Lock()
@@ -202,6 +202,10 @@ class Storage:
 
     def label_set(self, labels) -> frozenset:
         return self._label_sets.get(labels)
+
+    def entity(self, entity_type: str, gid: int) -> Vertex | Edge | None:
+        """The vertex or edge `gid`, with every version any transaction may see (None: no such entity)."""
+        return (self.vertices if entity_type == NODE else self.edges).get(gid)
 
     def all_entities(self, entity_type: str) -> tuple:
         return tuple(self.vertices.values() if entity_type == NODE else self.edges.values())

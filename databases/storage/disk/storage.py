@@ -73,7 +73,8 @@ class DiskStorage:
         self._next_vertex, self._next_edge = store.read_meta(self._writer, "next_ids", (0, 0))
         self._label_sets = LabelSets()
         self.indexes = IndexSet()
-        self.schema = Schema(self.indexes, self._new_index, SearchIndexes(self, self.committed_entities))
+        self.schema = Schema(self.indexes, self._new_index,
+                             SearchIndexes(self, self.committed_entities, self.committed_entity))
         self._schema_history: list[tuple] = store.read_meta(self._writer, "schema", [])
         if self._schema_history:
             self.schema.apply([SchemaChange(*fields) for fields in self._schema_history], lambda _: (), ANCIENT)
@@ -277,6 +278,14 @@ class DiskStorage:
         else:
             for row in cursor.execute("SELECT gid, type, src, dst, props FROM edges"):
                 yield committed_edge(row, self.label_set)
+
+    def committed_entity(self, entity_type: str, gid: int) -> Vertex | Edge | None:
+        """Entity `gid` as the newest commit left it (under the commit lock, as `committed_entities`)."""
+        if entity_type == NODE:
+            row = self._writer.execute("SELECT data FROM nodes WHERE gid = ?", (gid,)).fetchone()
+            return None if row is None else committed_vertex(gid, row[0], self.label_set)
+        row = self._writer.execute("SELECT gid, type, src, dst, props FROM edges WHERE gid = ?", (gid,)).fetchone()
+        return None if row is None else committed_edge(row, self.label_set)
 
     # --- statistics and names --------------------------------------------------------------------------------
 

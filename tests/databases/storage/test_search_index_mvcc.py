@@ -210,3 +210,26 @@ def test_an_entity_changed_between_the_snapshot_and_the_search_is_scored_as_the_
     assert found(reader, k=0) == []  # the index is built; nothing changed since the reader began
     committed(storage, lambda t: t.delete_vertex(t.vertex(a)))
     assert found(reader) == [(a, 1.0), (b, 0.5)]
+
+
+def test_writers_commit_while_an_index_is_built_and_the_build_catches_up(engine, monkeypatch):
+    storage = engine()
+    committed(storage, lambda t: t.change_schema(vector_index()))
+    a, b = committed(storage, lambda t: [t.create_vertex(["Doc"], {"v": v}).gid for v in ([1, 0], [0, 1])])
+    old_reader = storage.begin()
+    during = []
+
+    def load(self, keys, vectors):  # the build fills the engine outside the commit lock: a writer commits meanwhile
+        self.vectors.update(zip(keys, vectors))
+        during.append(committed(storage, lambda t: (t.set_property(t.vertex(b), "v", [1, 0]),
+                                                    t.delete_vertex(t.vertex(a)),
+                                                    t.create_vertex(["Doc"], {"v": [1, 1]}).gid)))
+    monkeypatch.setattr(ExactEngine, "load", load)
+    reader = storage.begin()
+    assert found(reader) == [(a, 1.0), (b, 0.5)]  # the build's own snapshot and the reader's are one
+    index = storage.schema.search["vi"]
+    assert not index.stale and not index.building
+    _, _, new = during[0]
+    assert sorted(index.engine.vectors) == sorted([b, new])
+    assert found(storage.begin()) == [(b, 1.0), (new, round((1 + math.sqrt(0.5)) / 2, 6))]
+    assert found(old_reader) == [(a, 1.0), (b, 0.5)]
