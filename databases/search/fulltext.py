@@ -13,8 +13,8 @@ every search sees every upsert and remove made before it.
 """
 from __future__ import annotations
 
+import functools
 import math
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -212,16 +212,31 @@ def _check_fuzzy(node: Any) -> None:
                                            "Fractional edit distances are not allowed!")
 
 
-def _check_regexes(node: Any) -> None:
+def _check_regexes(node: Any, tantivy: Any, schema: Any) -> None:
+    """Each regular expression (regexp, wildcard and prefix terms) as tantivy compiles it: a pattern its regex
+    syntax rejects, or one whose automaton exceeds its size limit, is the IllegalArgumentException Lucene's
+    RegExp raises for a pattern it cannot build (not an internal error at search time)."""
     if isinstance(node, _BoolQ):
         for child in node.must + node.should + node.must_not:
-            _check_regexes(child)
+            _check_regexes(child, tantivy, schema)
     elif isinstance(node, _RegexQ):
         try:
-            re.compile(node.pattern)
-        except re.error as error:
+            tantivy.Query.regex_query(schema, "p0", node.pattern)
+        except ValueError as error:
+            detail = str(error).replace("An invalid argument was passed: ", "").replace("RegexQueryError: ", "")
             raise lucene.LuceneSyntaxError("java.lang.IllegalArgumentException",
-                                           f"invalid regular expression: {error}") from None
+                                           f"invalid regular expression: {detail.strip(chr(39))}") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _regex_matcher(pattern: str) -> Any:
+    """A full match of `pattern` with Rust's regex engine (a tantivy regex tokenizer anchored at both ends), the
+    engine tantivy's own regex queries use: the same syntax, and linear time, where Python's backtracking `re`
+    takes exponential time on patterns such as `(a*)*b`."""
+    import tantivy
+
+    analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(rf"(?s)\A(?:{pattern})\z")).build()
+    return lambda term: bool(analyzer.analyze(term))
 
 
 # -- BM25 as tantivy computes it ---------------------------------------------------------------------------
@@ -323,7 +338,6 @@ class _Scorer:
         self.docs = docs
         self.average = [max(total / docs, 1e-9) for total in engine._totals]
         self._doc_freqs: dict[tuple[int, str], int] = {}
-        self._regexes: dict[str, re.Pattern] = {}
 
     def _doc_freq(self, field: int, term: str) -> int:
         key = (field, term)
@@ -381,10 +395,7 @@ class _Scorer:
         if isinstance(node, _FuzzyQ):
             return _osa_distance(node.term, term, node.distance) <= node.distance
         if isinstance(node, _RegexQ):
-            pattern = self._regexes.get(node.pattern)
-            if pattern is None:
-                pattern = self._regexes[node.pattern] = re.compile(node.pattern)
-            return pattern.fullmatch(term) is not None
+            return _regex_matcher(node.pattern)(term)
         return _in_range(node, term)
 
 
@@ -546,7 +557,7 @@ class FulltextEngine:
             tree = lucene.parse(text)
             _check_fuzzy(tree)
             root = _Builder(self.properties, analysis).build(tree)
-            _check_regexes(root)
+            _check_regexes(root, self._tantivy, self._schema)
         except lucene.LuceneSyntaxError as error:
             raise procedure_failed(procedure, error.detail, error.java_class) from None
         prepared = PreparedQuery(text, root)

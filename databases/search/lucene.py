@@ -24,6 +24,7 @@ WILD_ANY, WILD_ONE = object(), object()
 
 _PARSE = "org.apache.lucene.queryparser.classic.ParseException"
 _TOKEN_MGR = "org.apache.lucene.queryparser.classic.TokenMgrError"
+_JAVA_INT_MAX = 2 ** 31 - 1
 
 
 class LuceneSyntaxError(Exception):
@@ -427,7 +428,9 @@ class _Parser:
             boost = self._boost()
             if slop is None:
                 slop = self._fuzzy_slop()
-            return Phrase(field_name, _unescape_quoted(token.image[1:-1]), int(slop or 0), boost)
+            # QueryParserBase.handleQuotedTerm: `(int) Float.parseFloat(...)`, a Java cast that saturates.
+            slop = min(int(slop or 0), _JAVA_INT_MAX)
+            return Phrase(field_name, _unescape_quoted(token.image[1:-1]), slop, boost)
         if not self._at(*_TERM_TOKENS):
             self._fail()
         token = self._advance()
