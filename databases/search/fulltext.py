@@ -265,6 +265,10 @@ def fieldnorm(length: int) -> int:
 
 
 def _idf(doc_freq: int, docs: int) -> float:
+    """BM25's idf, never negative: the engine's document frequency still counts documents deleted by buffered
+    writes while `docs` counts live ones, and Lucene's invariant docFreq <= docCount is restored by taking the
+    larger (before, a term of every deleted document scored a new one below zero)."""
+    docs = max(docs, doc_freq)
     return math.log(1.0 + (docs - doc_freq + 0.5) / (doc_freq + 0.5))
 
 

@@ -88,3 +88,16 @@ lucene_text = st.text(alphabet=st.sampled_from(list('ab ~^\\/*?"()[]{}:+-!&|09.E
 @given(query=lucene_text | st.text(max_size=30))
 def test_any_query_string_gives_rows_or_a_neo4j_coded_error(texts, query):
     run_or_user_error(texts, FULLTEXT, index="texts", text=query)
+
+
+def test_a_full_text_score_is_never_negative_after_the_matching_documents_are_deleted(session):
+    session.run("CREATE FULLTEXT INDEX texts FOR (n:Doc) ON EACH [n.t]").consume()
+    session.run("CREATE (:Doc {t: 'hello'}), (:Doc {t: 'hello world'})").consume()
+    assert len(session.run(FULLTEXT, index="texts", text="hello").data()) == 2
+    with session.begin_transaction() as tx:
+        tx.run("MATCH (n:Doc) DETACH DELETE n").consume()
+        tx.run("CREATE (:Doc {t: 'hello hello'})").consume()
+        tx.commit()
+    rows = session.run(FULLTEXT, index="texts", text="hello").data()
+    assert [row["t"] for row in rows] == ["hello hello"]
+    assert rows[0]["score"] > 0
