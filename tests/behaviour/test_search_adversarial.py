@@ -101,3 +101,80 @@ def test_a_full_text_score_is_never_negative_after_the_matching_documents_are_de
     rows = session.run(FULLTEXT, index="texts", text="hello").data()
     assert [row["t"] for row in rows] == ["hello hello"]
     assert rows[0]["score"] > 0
+
+
+# --- vectors --------------------------------------------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="search_indexes.query_vectors scores the transaction's own vectors of every "
+                                       "length against the query (engine.scores: ValueError, an UnknownError); "
+                                       "the lead's file")
+@pytest.mark.parametrize("own", [[[1.0, 2.0]], [[1.0], [1.0, 2.0]]])
+def test_own_vectors_of_another_length_are_left_out_by_an_index_without_dimensions(vectors, own):
+    # An index without `vector.dimensions`: a query of n dimensions sees the vectors of n dimensions only, the
+    # transaction's own uncommitted ones included.
+    with vectors.begin_transaction() as tx:
+        tx.run("UNWIND $own AS v CREATE (:Free {name: 'own', emb: v})", own=own).consume()
+        rows = tx.run(VECTOR, index="free", k=10, vector=[1.0, 2.0, 3.0]).data()
+        assert [row["name"] for row in rows] == ["d"]
+        rows = tx.run(VECTOR, index="free", k=10, vector=[1.0]).data()
+        assert [row["name"] for row in rows] == ["own"] * sum(len(v) == 1 for v in own)
+        tx.rollback()
+
+
+def test_own_vectors_of_the_query_length_are_found_by_an_index_without_dimensions(vectors):
+    with vectors.begin_transaction() as tx:
+        tx.run("CREATE (:Free {name: 'own', emb: [1.0, 2.0, 3.0]})").consume()
+        rows = tx.run(VECTOR, index="free", k=10, vector=[1.0, 2.0, 3.0]).data()
+        assert sorted(row["name"] for row in rows) == ["d", "own"]
+        tx.rollback()
+
+
+number = st.one_of(st.floats(), st.integers(-2 ** 63, 2 ** 63 - 1),
+                   st.sampled_from([1e-45, 1e-310, 3.5e38, -3.5e38, 1e300, True]), st.none(), st.text(max_size=2))
+vector = st.lists(number, max_size=4) | number
+# Property values (a list holds one type): floats of any kind, integers, or not a list at all.
+stored_value = (st.lists(st.floats(), min_size=3, max_size=3) | st.lists(st.integers(-2 ** 63, 2 ** 63 - 1), min_size=3,
+                max_size=3) | st.lists(st.floats(), max_size=5) | st.floats() | st.text(max_size=2))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(stored=st.lists(stored_value, min_size=1, max_size=4), query=vector,
+       k=st.one_of(st.integers(-3, 5), st.sampled_from([2 ** 31, 2 ** 63 - 1]), st.floats(), st.none()))
+def test_any_vector_and_k_give_scored_rows_or_a_neo4j_coded_error(vectors, stored, query, k):
+    with vectors.begin_transaction() as tx:
+        tx.run("UNWIND $stored AS v CREATE (:Doc {name: 'own', emb: v})", stored=stored).consume()
+        rows = run_or_user_error(tx, VECTOR, index="fixed", k=k, vector=query)
+        for row in rows or []:
+            assert 0.0 <= row["score"] <= 1.0
+        tx.rollback()
+
+
+@pytest.mark.parametrize("value", [[float("nan"), 0.0, 0.0], [float("inf"), 0.0, 0.0], [], [True, False, True],
+                                   [[1.0], [2.0], [3.0]], ["a", "b", "c"], [None, 1.0, 2.0], 5, "abc", {"a": 1},
+                                   [1e39, 0.0, 0.0]])
+def test_set_node_vector_property_refuses_what_is_not_a_vector_and_changes_nothing(vectors, value):
+    with pytest.raises(ClientError) as caught:
+        vectors.run("MATCH (n:Doc {name: 'a'}) SET n.touched = true "
+                    "WITH n CALL db.create.setNodeVectorProperty(n, 'emb', $v) RETURN n", v=value).consume()
+    assert_user_error(caught.value)
+    row = vectors.run("MATCH (n:Doc {name: 'a'}) RETURN n.emb AS emb, n.touched AS touched").single()
+    assert (row["emb"], row["touched"]) == ([1.0, 0.0, 0.0], None)
+    assert [row["name"] for row in vectors.run(VECTOR, index="fixed", k=1, vector=[1.0, 0.0, 0.0]).data()] == ["a"]
+
+
+@pytest.mark.parametrize("name", [None, 1, [1], {"a": 1}, True, "", "missing"])
+def test_an_index_name_of_any_type_is_a_neo4j_coded_error(texts, name):
+    for statement in ("CALL db.index.vector.queryNodes($name, 1, [1.0, 2.0, 3.0])",
+                      "CALL db.index.vector.queryRelationships($name, 1, [1.0, 2.0, 3.0])",
+                      "CALL db.index.fulltext.queryNodes($name, 'hello')",
+                      "CALL db.index.fulltext.queryRelationships($name, 'hello')"):
+        with pytest.raises(Neo4jError) as caught:
+            texts.run(statement, name=name).consume()
+        assert_user_error(caught.value)
+
+
+@pytest.mark.parametrize("options", [{"skip": "a"}, {"limit": 2 ** 63 - 1, "skip": 2 ** 63 - 1}, {"skip": 1.5},
+                                     {"limit": float("nan")}, {"analyzer": 5}, {"analyzer": "nope"},
+                                     {"skip": float("inf")}, {"limit": float("-inf")}, {"limit": True}, 5, "x", [1]])
+def test_full_text_options_of_any_type_give_rows_or_a_neo4j_coded_error(texts, options):
+    run_or_user_error(texts, "CALL db.index.fulltext.queryNodes('texts', 'hello', $options)", options=options)
