@@ -13,6 +13,8 @@ cause (`ParseException: Encountered "<EOF>" at line 1, column 5. ...`, `TokenMgr
 """
 from __future__ import annotations
 
+import math
+import struct
 from dataclasses import dataclass, field
 
 __all__ = ["LuceneSyntaxError", "Term", "Wildcard", "Phrase", "Range", "MatchAll", "Clause", "Group", "parse",
@@ -391,7 +393,7 @@ class _Parser:
     def _boost(self) -> float | None:
         if self._at(CARAT):
             self._advance()
-            return float(self._consume(NUMBER).image)
+            return _boost_value(self._consume(NUMBER).image)
         return None
 
     def clause(self, field_name: str | None) -> object:
@@ -518,3 +520,12 @@ def _wild_parts(chars: list) -> tuple:
 def parse(text: str) -> Group:
     """The query tree of `text`; LuceneSyntaxError with Lucene's words when it is not valid syntax."""
     return _Parser(text).top_level()
+
+
+def _boost_value(image: str) -> float:
+    """A boost as Lucene takes it: `Float.parseFloat` (a 32-bit float: beyond its range, Infinity), which
+    BoostQuery refuses unless finite ("boost must be a positive float, got Infinity")."""
+    value = struct.unpack("f", struct.pack("f", float(image)))[0]
+    if value == math.inf:
+        raise LuceneSyntaxError("java.lang.IllegalArgumentException", "boost must be a positive float, got Infinity")
+    return value

@@ -178,3 +178,22 @@ def test_an_index_name_of_any_type_is_a_neo4j_coded_error(texts, name):
                                      {"skip": float("inf")}, {"limit": float("-inf")}, {"limit": True}, 5, "x", [1]])
 def test_full_text_options_of_any_type_give_rows_or_a_neo4j_coded_error(texts, options):
     run_or_user_error(texts, "CALL db.index.fulltext.queryNodes('texts', 'hello', $options)", options=options)
+
+
+@pytest.mark.parametrize("query", ["hello^" + "9" * 45, '"hello world"^' + "9" * 45, "(hello)^" + "9" * 45])
+def test_a_boost_beyond_a_float_is_lucenes_refusal_not_an_infinite_score(texts, query):
+    # Float.parseFloat gives Infinity, which Lucene's BoostQuery refuses.
+    with pytest.raises(ClientError) as caught:
+        texts.run(FULLTEXT, index="texts", text=query).consume()
+    assert caught.value.code == FAILED
+    assert caught.value.message.endswith("java.lang.IllegalArgumentException: boost must be a positive float, got "
+                                         "Infinity")
+
+
+def test_a_boost_is_a_32_bit_float_for_committed_and_uncommitted_documents_alike(texts):
+    # 1e-46 is 0 as a float: every hit scores 0, whether the engine or the exact scorer scores it.
+    with texts.begin_transaction() as tx:
+        tx.run("CREATE (:Doc {t: 'hello'})").consume()
+        scores = {row["score"] for row in tx.run(FULLTEXT, index="texts", text="hello^0." + "0" * 45 + "1").data()}
+        assert scores == {0.0}
+        tx.rollback()
