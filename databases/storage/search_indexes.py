@@ -372,8 +372,10 @@ def query_vectors(txn, name: str, k: int, query) -> list[tuple[object, float]]:
     view = txn.view
 
     def exactly(entities: Iterable) -> list[tuple[object, float]]:
+        # Without `vector.dimensions` an index holds vectors of every length; a query sees those of its own.
         pairs = [(entity, index.entry(engine, entity, view(entity))) for entity in entities]
-        pairs = [(entity, vector) for entity, vector in pairs if vector is not None]
+        pairs = [(entity, vector) for entity, vector in pairs
+                 if vector is not None and len(vector) == query.dimensions]
         if not pairs:
             return []
         return list(zip((e for e, _ in pairs), (float(s) for s in engine.scores(query, [v for _, v in pairs]))))
