@@ -105,9 +105,6 @@ def test_a_full_text_score_is_never_negative_after_the_matching_documents_are_de
 
 # --- vectors --------------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="search_indexes.query_vectors scores the transaction's own vectors of every "
-                                       "length against the query (engine.scores: ValueError, an UnknownError); "
-                                       "the lead's file")
 @pytest.mark.parametrize("own", [[[1.0, 2.0]], [[1.0], [1.0, 2.0]]])
 def test_own_vectors_of_another_length_are_left_out_by_an_index_without_dimensions(vectors, own):
     # An index without `vector.dimensions`: a query of n dimensions sees the vectors of n dimensions only, the

@@ -69,7 +69,8 @@ def test_readers_see_their_snapshot_while_writers_commit_and_roll_back(dbms, ses
     session.run("CREATE VECTOR INDEX v FOR (n:Doc) ON n.emb OPTIONS {indexConfig: {`vector.dimensions`: 3, "
                 "`vector.similarity_function`: 'euclidean'}}").consume()
     session.run("CREATE FULLTEXT INDEX f FOR (n:Doc) ON EACH [n.t]").consume()
-    session.run("UNWIND range(0, 39) AS i CREATE (:Doc {id: i, emb: [toFloat(i), 0.0, 0.0], t: 'w' + (i % 5)})").consume()
+    session.run("UNWIND range(0, 39) AS i "
+                "CREATE (:Doc {id: i, emb: [toFloat(i), 0.0, 0.0], t: 'w' + (i % 5)})").consume()
     problems: list = []
     stop = time.monotonic() + 6
     threads = [threading.Thread(target=_writer, args=(dbms, seed, stop, problems)) for seed in range(3)]
