@@ -194,3 +194,40 @@ def test_a_boost_is_a_32_bit_float_for_committed_and_uncommitted_documents_alike
         scores = {row["score"] for row in tx.run(FULLTEXT, index="texts", text="hello^0." + "0" * 45 + "1").data()}
         assert scores == {0.0}
         tx.rollback()
+
+
+# --- durability -----------------------------------------------------------------------------------------------
+
+SEARCH_INDEXES = ("SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, indexProvider, options "
+                  "WHERE type IN ['VECTOR', 'FULLTEXT'] RETURN * ORDER BY name")
+
+
+def test_dump_and_load_keep_search_indexes_with_odd_names_options_and_their_answers(tmp_path):
+    import io
+
+    from graphplex import DBMS
+    from graphplex.cli.main import main
+
+    data = str(tmp_path / "data")
+    statements = [
+        "CREATE VECTOR INDEX `we ird` FOR ()-[r:`R T`]-() ON r.`e b` OPTIONS {indexProvider: 'vector-1.0', "
+        "indexConfig: {`vector.dimensions`: 3, `vector.similarity_function`: 'euclidean'}}",
+        "CREATE FULLTEXT INDEX f FOR (n:A|B) ON EACH [n.t, n.u] OPTIONS {indexConfig: {`fulltext.analyzer`: "
+        "'english', `fulltext.eventually_consistent`: true}}",
+        "CREATE VECTOR INDEX mg ON :M(e) WITH CONFIG {dimension: 2, metric: 'cos', capacity: 10}",
+        "CREATE (:A {t: 'running dogs'})-[:`R T` {`e b`: [1.0, 2.0, 3.0]}]->(:B {u: 'the runner'}), (:M {e: [1, 2]})",
+    ]
+    queries = ["CALL db.index.fulltext.queryNodes('f', 'run OR runner') YIELD node, score RETURN node.t, node.u, score",
+               "CALL db.index.vector.queryRelationships('we ird', 2, [1.0, 2.0, 2.0]) YIELD relationship, score "
+               "RETURN relationship.`e b`, score",
+               "CALL vector_search.search('mg', 2, [2.0, 1.0]) YIELD node, similarity RETURN node.e, similarity"]
+    with DBMS.open(data) as dbms, dbms.session() as session:
+        for statement in statements:
+            session.run(statement).consume()
+        before = [session.run(SEARCH_INDEXES).data()] + [session.run(query).data() for query in queries]
+    assert all(before[1:])
+    dump = str(tmp_path / "neo4j.dump")
+    assert main(["dump", "--data-dir", data, "neo4j", dump], io.StringIO(), io.StringIO()) == 0
+    assert main(["load", "--data-dir", data, "copy", dump], io.StringIO(), io.StringIO()) == 0
+    with DBMS.open(data) as dbms, dbms.session(database="copy") as session:
+        assert [session.run(SEARCH_INDEXES).data()] + [session.run(query).data() for query in queries] == before
