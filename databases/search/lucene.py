@@ -479,19 +479,12 @@ class _Parser:
 
 
 def _unescape(chars: list, raw: bool = False) -> str:
-    if raw:
-        text = "".join(c for c, _ in chars)
-        out, i = [], 0
-        while i < len(text):
-            if text[i] == "\\" and i + 1 < len(text):
-                i += 1
-            out.append(text[i])
-            i += 1
-        return "".join(out)
-    return "".join(c for c, _ in chars)
+    text = "".join(c for c, _ in chars)
+    return _unescape_quoted(text) if raw else text
 
 
 def _unescape_quoted(text: str) -> str:
+    """`text` with each backslash escape replaced by the character it escapes."""
     out, i = [], 0
     while i < len(text):
         if text[i] == "\\" and i + 1 < len(text):
