@@ -21,7 +21,7 @@ from graphplex.databases.cypher.procedures import procedure
 from graphplex.databases.errors import ClientError
 from graphplex.databases.procedure_failures import CALL_FAILED, procedure_failed
 from graphplex.databases.storage import Vertex
-from graphplex.databases.storage.schema_errors import index_description, provider_of
+from graphplex.databases.storage.schema_errors import index_description, provider_of, quoted
 from graphplex.databases.storage.search_indexes import FULLTEXT, VECTOR, SearchIndex
 
 _NULL = "java.lang.NullPointerException"
@@ -154,17 +154,13 @@ def create_node_index(ctx: ExecutionContext, name: str | None, label: str | None
         raise procedure_failed(caller, f"'{similarity}' is an unsupported vector similarity function for index with "
                                        f"provider {_PROVIDER}. Supported: [{', '.join(_SIMILARITY_FUNCTIONS)}]")
     from graphplex.databases.cypher.apoc.cypher_runner import prepare, run_plan
-    text = (f"CREATE VECTOR INDEX {_quoted(name)} FOR (n:{_quoted(label)}) ON (n.{_quoted(key)}) "
+    text = (f"CREATE VECTOR INDEX {quoted(name)} FOR (n:{quoted(label)}) ON (n.{quoted(key)}) "
             f"OPTIONS {{indexConfig: {{`vector.dimensions`: {dimensions}, "
             f"`vector.similarity_function`: '{similarity.upper()}'}}}}")
     plan = prepare(ctx, caller, text, {}, read_only=False, schema=True)
     for _ in run_plan(ctx, caller, plan, {}):
         pass
     return iter(())
-
-
-def _quoted(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
 
 
 # --- db.create.set*VectorProperty -----------------------------------------------------------------------------

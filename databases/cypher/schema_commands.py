@@ -20,7 +20,7 @@ from graphplex.databases.storage import NODE, SchemaChange
 from graphplex.databases.storage.schema import LOOKUP, LOOKUP_INDEXES
 from graphplex.databases.storage.schema_checks import Rule, existing_rule
 from graphplex.databases.storage.schema_errors import (INDEX_PROVIDERS, equivalent_index, index_exists, provider_of,
-                                                       token)
+                                                       quoted, token)
 
 if TYPE_CHECKING:
     from graphplex.databases.cypher.planner import Planner
@@ -270,7 +270,7 @@ def _index_rows(storage, kind: str):
         if kind in ("ALL", index.index_type):
             rows.append(_index_row(index.id, index.name, index.index_type, index.entity_type, [index.label],
                                    list(index.properties), index.owning_constraint, INDEX_PROVIDERS[index.index_type]))
-    for index in getattr(storage.schema, "search", {}).values():
+    for index in storage.schema.search.values():
         if kind in ("ALL", index.index_type):
             rows.append(_search_index_row(index))
     return sorted(rows, key=lambda r: r["name"])
@@ -286,12 +286,12 @@ def _search_index_row(index) -> dict:
                           if not key.startswith(MEMGRAPH_SETTING)), key=lambda item: item[0].lower()))
     tokens = list(index.tokens) or [index.label]
     var = "n" if index.entity_type == NODE else "r"
-    names = "|".join(f"`{name}`" for name in tokens)
+    names = "|".join(quoted(name) for name in tokens)
     target = f"(n:{names})" if var == "n" else f"()-[r:{names}]-()"
-    props = ", ".join(f"{var}.`{p}`" for p in index.properties)
+    props = ", ".join(f"{var}.{quoted(p)}" for p in index.properties)
     on = f"EACH [{props}]" if index.index_type == FULLTEXT else f"({props})"
-    settings = ",".join(f"`{key}`: {_cypher_literal(value)}" for key, value in config.items())
-    create = (f"CREATE {index.index_type} INDEX `{index.name}` FOR {target} ON {on} "
+    settings = ",".join(f"{quoted(key)}: {_cypher_literal(value)}" for key, value in config.items())
+    create = (f"CREATE {index.index_type} INDEX {quoted(index.name)} FOR {target} ON {on} "
               f"OPTIONS {{indexConfig: {{{settings}}}, indexProvider: '{provider}'}}")
     row = _index_row(index.id, index.name, index.index_type, index.entity_type, tokens, list(index.properties),
                      None, provider)
@@ -315,11 +315,11 @@ def _index_row(index_id, name, type_, entity_type, labels, properties, owner, pr
     if type_ == "LOOKUP":
         target = "(n)" if entity_type == "NODE" else "()-[r]-()"
         function = "labels(n)" if entity_type == "NODE" else "type(r)"
-        create = f"CREATE LOOKUP INDEX `{name}` FOR {target} ON EACH {function}"
+        create = f"CREATE LOOKUP INDEX {quoted(name)} FOR {target} ON EACH {function}"
     else:
-        props = ", ".join(f"{'n' if entity_type == 'NODE' else 'r'}.`{p}`" for p in properties)
-        target = f"(n:`{labels[0]}`)" if entity_type == "NODE" else f"()-[r:`{labels[0]}`]-()"
-        create = f"CREATE {type_} INDEX `{name}` FOR {target} ON ({props})"
+        props = ", ".join(f"{'n' if entity_type == 'NODE' else 'r'}.{quoted(p)}" for p in properties)
+        target = f"(n:{quoted(labels[0])})" if entity_type == "NODE" else f"()-[r:{quoted(labels[0])}]-()"
+        create = f"CREATE {type_} INDEX {quoted(name)} FOR {target} ON ({props})"
     return {"id": index_id, "name": name, "state": "ONLINE", "populationPercent": 100.0, "type": type_,
             "entityType": entity_type, "labelsOrTypes": labels, "properties": properties, "indexProvider": provider,
             "owningConstraint": owner, "lastRead": None, "readCount": 0, "trackedSince": None,
@@ -350,8 +350,8 @@ def _constraint_rows(storage, kind: str):
         if wanted is not None and type_name not in wanted:
             continue
         var = "n" if constraint.entity_type == "NODE" else "r"
-        target = f"({var}:`{constraint.label}`)" if var == "n" else f"()-[r:`{constraint.label}`]-()"
-        props = ", ".join(f"{var}.`{p}`" for p in constraint.properties)
+        target = f"({var}:{quoted(constraint.label)})" if var == "n" else f"()-[r:{quoted(constraint.label)}]-()"
+        props = ", ".join(f"{var}.{quoted(p)}" for p in constraint.properties)
         rule = {"UNIQUENESS": "IS UNIQUE", "KEY": "IS KEY", "PROPERTY_EXISTENCE": "IS NOT NULL",
                 "PROPERTY_TYPE": f"IS :: {' | '.join(constraint.property_types)}"}[constraint.kind]
         rows.append({
@@ -360,7 +360,7 @@ def _constraint_rows(storage, kind: str):
             "ownedIndex": constraint.index.name if constraint.index is not None else None,
             "propertyType": " | ".join(constraint.property_types) or None,
             "options": {"indexProvider": "range-1.0", "indexConfig": {}} if constraint.index is not None else None,
-            "createStatement": f"CREATE CONSTRAINT `{constraint.name}` FOR {target} REQUIRE ({props}) {rule}",
+            "createStatement": f"CREATE CONSTRAINT {quoted(constraint.name)} FOR {target} REQUIRE ({props}) {rule}",
         })
     return rows
 

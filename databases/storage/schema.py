@@ -92,10 +92,9 @@ class Schema:
     """The live catalogue: indexes (held by `IndexSet`), lookup indexes, search indexes (vector and full-text,
     `search`), constraints and Memgraph's triggers."""
 
-    def __init__(self, indexes: IndexSet, index_factory: Callable[..., PropertyIndex] = PropertyIndex,
-                 search: SearchIndexes | None = None) -> None:
+    def __init__(self, indexes: IndexSet, index_factory: Callable[..., PropertyIndex], search: SearchIndexes) -> None:
         self.indexes = indexes
-        self.search = search if search is not None else SearchIndexes(None, lambda entity_type: ())
+        self.search = search
         # The on-disk storage makes indexes whose entries live in its store.
         self.index_factory = index_factory
         self.lookups: dict[str, LookupIndex] = {}

@@ -77,7 +77,7 @@ def rules_of(schema: "Schema") -> Rules:
                                          owner=index.owning_constraint, id=index.id,
                                          owner_id=owner.id if owner is not None else None,
                                          index_type=index.index_type)
-    for index in getattr(schema, "search", {}).values():
+    for index in schema.search.values():
         rules.indexes[index.name] = Rule(index.name, index.entity_type, index.label, index.properties, id=index.id,
                                          index_type=index.index_type, tokens=tuple(index.tokens),
                                          provider=errors.provider_of(index.index_type, index.options))

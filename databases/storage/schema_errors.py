@@ -28,7 +28,12 @@ _KIND_WORDS = {
 
 def token(name: str) -> str:
     """A label, type or property key as descriptions print it: backquoted unless it is a plain identifier."""
-    return name if _PLAIN_NAME.fullmatch(name) else "`" + name.replace("`", "``") + "`"
+    return name if _PLAIN_NAME.fullmatch(name) else quoted(name)
+
+
+def quoted(name: str) -> str:
+    """A name backquoted as Cypher reads it back (a backquote doubled): SHOW's `createStatement` quotes every one."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 def schema_text(entity_type: str, label: str, properties: tuple[str, ...], tokens: tuple[str, ...] = ()) -> str:

@@ -9,9 +9,11 @@ through the reader's view and scored exactly, and the engine's answers for every
 the reader's view too (so privileges and deletions apply). The engine may lag or hold newer state only for entities
 of the exact set, which never come from it.
 
-An index is built lazily, under the commit lock, from the newest committed state: when it is created, when a log is
-replayed into it, and when an on-disk store is opened. `built_ts` is the newest commit it holds; a reader whose
-snapshot is older scans every entity of the index's labels instead.
+An index is built lazily, on first use: after it is created, after a log is replayed into the storage, when an
+on-disk store is opened. The engine is filled from a snapshot while writers go on (`building`: commits only note what
+they change in `recent`, which is not pruned meanwhile), then caught up under the commit lock with each changed
+entity's newest committed state. `built_ts` is that snapshot's timestamp; a reader whose snapshot is older scans
+every entity of the index's labels instead. An analytical storage builds under the commit lock.
 """
 from __future__ import annotations
 
@@ -168,22 +170,27 @@ class SearchIndex:
         if self.stale and not self.building:
             return
         recent = self.recent
-        for entity, version, previous in written:
-            if not ((version is not None and self.holds(entity, version)) or
-                    (previous is not None and not previous.deleted and self.holds(entity, previous))):
-                continue
-            gid = entity.gid
-            with self.lock:
-                if not self.building:
-                    engine = self.engine
-                    entry = self.entry(engine, entity, version)
-                    if entry is None:
-                        engine.remove(gid)
-                    else:
-                        engine.upsert(gid, entry)
+        with self.lock:  # once per commit: readers see all of it or none
+            for entity, version, previous in written:
+                if not ((version is not None and self.holds(entity, version)) or
+                        (previous is not None and not previous.deleted and self.holds(entity, previous))):
+                    continue
+                gid = entity.gid
                 recent.pop(gid, None)
                 recent[gid] = ts
-        if not self.building:  # the builder catches up with every change noted since its snapshot
+                if self.building:  # the builder catches up with every change noted since its snapshot
+                    continue
+                try:
+                    entry = self.entry(self.engine, entity, version)
+                    if entry is None:
+                        self.engine.remove(gid)
+                    else:
+                        self.engine.upsert(gid, entry)
+                except Exception:
+                    # The commit is logged already and must not fail here: the index is rebuilt on its next use.
+                    self.stale = True
+                    return
+        if not self.building:
             self._prune(oldest_snapshot)
 
     def _prune(self, oldest_snapshot: int) -> None:
@@ -201,8 +208,7 @@ class SearchIndexes(dict):
     """The search indexes of one storage by name (the schema's `search`), and the calls both engines make into
     them."""
 
-    def __init__(self, storage, committed: Callable[[str], Iterable],
-                 lookup: Callable[[str, int], object] = lambda entity_type, gid: None) -> None:
+    def __init__(self, storage, committed: Callable[[str], Iterable], lookup: Callable[[str, int], object]) -> None:
         super().__init__()
         self.storage = storage
         # Every entity of the newest committed state of a type, and one by gid (under the commit lock): the
@@ -258,7 +264,8 @@ class SearchIndexes(dict):
             finally:
                 reader.rollback()
         except BaseException:
-            index.abandon_building()
+            with storage.commit_lock:
+                index.abandon_building()
             raise
         with storage.commit_lock:
             index.finish_building(engine, reader.start_ts, self._lookup)
@@ -440,20 +447,22 @@ def query_text(txn, name: str, text: str, analyzer: str | None = None, skip: int
         given: set[int] = set()
         count = max(skip + (limit if limit is not None else 0), 16) + len(exact)
         exhausted = not use_engine
-        seen = 0
+        # The engine's answers already taken: a larger search need not repeat the smaller one's as its prefix (a
+        # commit between two may move them), so each round takes what it has not seen.
+        taken: set[int] = set()
         while True:
             floor = None
             if not exhausted:
                 answers, exhausted, late = _search(txn, index, lambda n: engine.search(prepared, n), count, exact)
                 for hit in exactly(late):
                     heapq.heappush(pending_keys, (_order(hit), hit[0].gid, hit))
-                batch = answers[seen:]
-                seen = len(answers)
+                batch = [(gid, score) for gid, score in answers if gid not in taken]
+                taken.update(gid for gid, _ in batch)
                 count *= 2
                 for hit in _visible(txn, index, batch, exact, accept):
                     heapq.heappush(pending_keys, (_order(hit), hit[0].gid, hit))
-                if batch and not exhausted:
-                    floor = (-batch[-1][1], -1)
+                if answers and not exhausted:
+                    floor = (-answers[-1][1], -1)
             while pending_keys and (floor is None or pending_keys[0][0] <= floor):
                 _, gid, hit = heapq.heappop(pending_keys)
                 if gid not in given:

@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage.gc import GarbageCollector
-from graphplex.databases.storage.indexes import NODE, IndexSet
+from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.records import CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge, element_id
@@ -33,7 +33,7 @@ class Storage:
         self.vertices: dict[int, Vertex] = {}
         self.edges: dict[int, Edge] = {}
         self.indexes = IndexSet()
-        self.schema = Schema(self.indexes, search=SearchIndexes(self, self.all_entities, self.entity))
+        self.schema = Schema(self.indexes, PropertyIndex, SearchIndexes(self, self.all_entities, self.entity))
         self.property_keys = PropertyKeys()
         self.write_lock = threading.Lock()
         self.commit_lock = threading.Lock()

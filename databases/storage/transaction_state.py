@@ -470,7 +470,7 @@ class TransactionState:
         return search_indexes.query_vectors(self, index, k, vector)
 
     def search_text(self, index: str, query: str, analyzer: str | None = None, skip: int = 0,
-                    limit: int | None = None) -> list[tuple[object, float]]:
+                    limit: int | None = None) -> Iterator[tuple[object, float]]:
         """The entities of the full-text index `index` matching the Lucene query `query` that this transaction
         sees, with scores, best first (`search_indexes.query_text`)."""
         self._check_readable()

@@ -362,3 +362,21 @@ def test_they_are_schema_writes_a_read_session_refuses(dbms):
                       'CREATE VECTOR INDEX m ON :Doc(e) WITH CONFIG {"dimension": 2, "capacity": 4}'):
             assert error_of(reader, query).code == "Neo.ClientError.Statement.AccessMode", query
         assert reader.run("SHOW VECTOR INDEXES").data() == []
+
+
+def test_create_statements_double_backquotes_in_names_so_they_run_again():
+    with DBMS.in_memory() as dbms, dbms.session() as session:
+        session.run("CREATE VECTOR INDEX `a``b` FOR (n:`L``x`) ON (n.`p``q`) "
+                    "OPTIONS {indexConfig: {`vector.dimensions`: 2}}").consume()
+        session.run("CREATE INDEX `r``i` FOR (n:`L``x`) ON (n.`k``y`)").consume()
+        statements = {row["name"]: row["createStatement"]
+                      for row in session.run("SHOW INDEXES YIELD name, type, createStatement "
+                                             "WHERE type <> 'LOOKUP'").data()}
+        assert statements["a`b"].startswith("CREATE VECTOR INDEX `a``b` FOR (n:`L``x`) ON (n.`p``q`) OPTIONS")
+        assert statements["r`i"] == "CREATE RANGE INDEX `r``i` FOR (n:`L``x`) ON (n.`k``y`)"
+        for name in statements:
+            session.run(f"DROP INDEX `{name.replace('`', '``')}`").consume()
+        for statement in statements.values():
+            session.run(statement).consume()
+        again = session.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name ORDER BY name").data()
+        assert [row["name"] for row in again] == sorted(statements)

@@ -9,6 +9,14 @@ from graphplex.databases.storage import SchemaChange
 from graphplex.databases.storage.search_indexes import SearchIndex
 
 
+class Query(tuple):
+    """A checked query vector, as `VectorEngine.check_query` gives it: its values and its dimensions."""
+
+    @property
+    def dimensions(self):
+        return len(self)
+
+
 class ExactEngine:
     """The `VectorEngine` contract over a dict: cosine scores as Neo4j gives them, (1 + cos) / 2."""
 
@@ -23,7 +31,7 @@ class ExactEngine:
         return None
 
     def check_query(self, query):
-        return tuple(query)
+        return Query(query)
 
     def upsert(self, key, vector):
         self.vectors[key] = vector
