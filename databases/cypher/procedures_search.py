@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.procedures import procedure
@@ -106,7 +106,7 @@ def _query_vectors(ctx: ExecutionContext, caller: str, name: str | None, k: int 
     if k > _JAVA_INT_MAX:
         raise procedure_failed(caller, "integer overflow", _ARITHMETIC)
     checked = index.engine.check_query(query, caller)
-    return [(entity, min(max(score, 0.0), 1.0)) for entity, score in ctx.txn.search_vectors(name, k, checked)]
+    return [(entity, min(max(score, 0.0), 1.0)) for entity, score in ctx.txn.search_vectors(index, k, checked)]
 
 
 def _index(ctx: ExecutionContext, caller: str, name: str, index_type: str, kind: str,
@@ -256,7 +256,7 @@ def query_text_relationships(ctx: ExecutionContext, name: str | None, text: str 
 
 
 def _query_text(ctx: ExecutionContext, caller: str, name: str | None, text: str | None,
-                options: dict | None) -> list[tuple[object, float]]:
+                options: dict | None) -> Iterable[tuple[object, float]]:
     """Neo4j's order: nothing on the system database, the index and its entity type, skip and limit, then the query
     (its analyzer and Lucene syntax). Options are read as Neo4j reads them: `skip` and `limit` only when numbers,
     `analyzer` only when a string, other keys ignored."""
@@ -278,8 +278,7 @@ def _query_text(ctx: ExecutionContext, caller: str, name: str | None, text: str 
     analyzer = analyzer if isinstance(analyzer, str) else None
     if text is None:
         return []
-    index.engine.prepare(text, analyzer, caller)
-    return ctx.txn.search_text(name, text, analyzer, skip or 0, limit)
+    return ctx.txn.search_text(index, index.engine.prepare(text, analyzer, caller), skip or 0, limit)
 
 
 def _java_long(value: object) -> int | None:
@@ -359,7 +358,7 @@ def _memgraph_search(ctx: ExecutionContext, caller: str, entity_type: str, name:
     index = indexes.ready(index)
     checked = index.engine.check_query(query, caller)
     cosine = index.engine.cosine
-    for entity, score in ctx.txn.search_vectors(name, k, checked):
+    for entity, score in ctx.txn.search_vectors(index, k, checked):
         if cosine:
             similarity = 2.0 * score - 1.0
             yield entity, 1.0 - similarity, abs(similarity)

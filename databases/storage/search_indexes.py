@@ -23,8 +23,6 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from graphplex.databases.errors import ClientError
-from graphplex.databases.procedure_failures import CALL_FAILED
 from graphplex.databases.storage.indexes import NODE, property_value
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import StorageMode
@@ -270,15 +268,6 @@ class SearchIndexes(dict):
         with storage.commit_lock:
             index.finish_building(engine, reader.start_ts, self._lookup)
 
-    def find(self, name: str, index_type: str) -> SearchIndex:
-        """The index `name` of `index_type`; Neo4j's error when there is none (db.index.*.query* wrap it)."""
-        index = self.get(name)
-        if index is None or index.index_type != index_type:
-            kind = "vector" if index_type == VECTOR else "fulltext"
-            raise ClientError(f"There is no such {kind} schema index: {name}",
-                              CALL_FAILED)
-        return self.ready(index)
-
 
 def final_versions(txn) -> Iterable[tuple[object, object, object]]:
     """(entity, version, previous) for each entity `txn` wrote: the version it leaves (None: deleted) and the one
@@ -369,12 +358,10 @@ def _order(hit: tuple[object, float]) -> tuple[float, int]:
     return -hit[1], hit[0].gid
 
 
-def query_vectors(txn, name: str, k: int, query) -> list[tuple[object, float]]:
-    """The `k` entities nearest `query` in the vector index `name` that `txn` sees, with Neo4j's scores, best
-    first."""
-    index = txn.storage.schema.search.find(name, VECTOR)
+def query_vectors(txn, index: SearchIndex, k: int, query) -> list[tuple[object, float]]:
+    """The `k` entities nearest `query` (checked by the engine's `check_query`) in the vector `index` (`ready`)
+    that `txn` sees, with Neo4j's scores, best first."""
     engine = index.engine
-    query = engine.check_query(query)
     exact, use_engine = _candidates(txn, index)
     view = txn.view
 
@@ -413,14 +400,13 @@ def query_vectors(txn, name: str, k: int, query) -> list[tuple[object, float]]:
     return scored[:k]
 
 
-def query_text(txn, name: str, text: str, analyzer: str | None = None, skip: int = 0,
+def query_text(txn, index: SearchIndex, prepared, skip: int = 0,
                limit: int | None = None) -> Iterator[tuple[object, float]]:
-    """The entities of the full-text index `name` matching the Lucene query `text` that `txn` sees, with scores,
-    best first, after `skip`, at most `limit`. Lazy: the engine is asked for more answers (twice as many each time)
-    only as the caller reads on, so that a Cypher LIMIT after the procedure reads few."""
-    index = txn.storage.schema.search.find(name, FULLTEXT)
+    """The entities of the full-text `index` (`ready`) matching the `prepared` Lucene query (the engine's
+    `prepare`) that `txn` sees, with scores, best first, after `skip`, at most `limit`. Lazy: the engine is asked
+    for more answers (twice as many each time) only as the caller reads on, so that a Cypher LIMIT after the
+    procedure reads few."""
     engine = index.engine
-    prepared = engine.prepare(text, analyzer)
     exact, use_engine = _candidates(txn, index)
     view = txn.view
 

@@ -463,18 +463,17 @@ class TransactionState:
 
     # --- search indexes ----------------------------------------------------------------------------------------
 
-    def search_vectors(self, index: str, k: int, vector) -> list[tuple[object, float]]:
-        """The `k` entities of the vector index `index` nearest `vector` that this transaction sees, with Neo4j's
-        scores, best first (`search_indexes.query_vectors`)."""
+    def search_vectors(self, index, k: int, vector) -> list[tuple[object, float]]:
+        """The `k` entities of the vector `index` (a built `SearchIndex`) nearest `vector` (its engine's checked
+        query) that this transaction sees, with Neo4j's scores, best first (`search_indexes.query_vectors`)."""
         self._check_readable()
         return search_indexes.query_vectors(self, index, k, vector)
 
-    def search_text(self, index: str, query: str, analyzer: str | None = None, skip: int = 0,
-                    limit: int | None = None) -> Iterator[tuple[object, float]]:
-        """The entities of the full-text index `index` matching the Lucene query `query` that this transaction
-        sees, with scores, best first (`search_indexes.query_text`)."""
+    def search_text(self, index, query, skip: int = 0, limit: int | None = None) -> Iterator[tuple[object, float]]:
+        """The entities of the full-text `index` (a built `SearchIndex`) matching `query` (its engine's prepared
+        Lucene query) that this transaction sees, with scores, best first (`search_indexes.query_text`)."""
         self._check_readable()
-        return search_indexes.query_text(self, index, query, analyzer, skip, limit)
+        return search_indexes.query_text(self, index, query, skip, limit)
 
     def delete_vertex(self, vertex: Vertex, detach: bool = False) -> list[Edge]:
         """Deletes a node (and with `detach` its relationships, returned). Without `detach`, a node that still has

@@ -87,7 +87,9 @@ def with_index(storage, *vectors):
 
 
 def found(txn, k=10, query=(1, 0)):
-    return [(entity.gid, round(score, 6)) for entity, score in txn.search_vectors("vi", k, list(query))]
+    indexes = txn.storage.schema.search
+    index = indexes.ready(indexes["vi"])
+    return [(entity.gid, round(score, 6)) for entity, score in txn.search_vectors(index, k, Query(query))]
 
 
 def test_committed_vectors_are_found_best_first_with_neo4j_scores(engine):
@@ -181,14 +183,6 @@ def test_hidden_entities_are_never_found(engine):
     reader = storage.begin()
     reader.read_filter = lambda view, entity, version: None if entity.gid == a else version
     assert found(reader) == [(b, 0.5)]
-
-
-def test_an_unknown_index_is_neo4js_error(engine):
-    storage = engine()
-    with pytest.raises(Exception) as caught:
-        storage.begin().search_vectors("nope", 1, [1, 0])
-    assert caught.value.code == "Neo.ClientError.Procedure.ProcedureCallFailed"
-    assert caught.value.message == "There is no such vector schema index: nope"
 
 
 def test_a_dropped_index_is_gone_and_a_rolled_back_drop_keeps_it(engine):
