@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.procedures import procedure
+from graphplex.databases.cypher.search_index_options import SIMILARITY_FUNCTIONS
 from graphplex.databases.errors import ClientError
 from graphplex.databases.procedure_failures import CALL_FAILED, procedure_failed
 from graphplex.databases.storage import Vertex
@@ -32,7 +33,6 @@ _JAVA_LONG_MAX = 2 ** 63 - 1
 # vector-2.0, the provider `createNodeIndex` creates with (Neo4j's latest `VectorIndexVersion`).
 _PROVIDER = "vector-2.0"
 _MAX_DIMENSIONS = 4096
-_SIMILARITY_FUNCTIONS = ("COSINE", "EUCLIDEAN")
 
 _VECTOR_QUERY = ("Query the given {kind} vector index.\n"
                  "Returns requested number of nearest neighbors to the provided query vector,\n"
@@ -150,9 +150,9 @@ def create_node_index(ctx: ExecutionContext, name: str | None, label: str | None
         raise procedure_failed(caller, f"'vectorDimension' must be between 1 and {_MAX_DIMENSIONS} inclusively")
     if similarity is None:
         raise procedure_failed(caller, "'vectorSimilarityFunction' must not be null", _NULL)
-    if similarity.upper() not in _SIMILARITY_FUNCTIONS:
+    if similarity.upper() not in SIMILARITY_FUNCTIONS:
         raise procedure_failed(caller, f"'{similarity}' is an unsupported vector similarity function for index with "
-                                       f"provider {_PROVIDER}. Supported: [{', '.join(_SIMILARITY_FUNCTIONS)}]")
+                                       f"provider {_PROVIDER}. Supported: [{', '.join(SIMILARITY_FUNCTIONS)}]")
     from graphplex.databases.cypher.apoc.cypher_runner import prepare, run_plan
     text = (f"CREATE VECTOR INDEX {quoted(name)} FOR (n:{quoted(label)}) ON (n.{quoted(key)}) "
             f"OPTIONS {{indexConfig: {{`vector.dimensions`: {dimensions}, "

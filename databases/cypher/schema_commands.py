@@ -12,13 +12,13 @@ from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.label_expressions import check_token_name
 from graphplex.databases.cypher.notifications import Notification
 from graphplex.databases.cypher.plan import Operator, Plan
-from graphplex.databases.cypher.search_index_options import (FULLTEXT, MEMGRAPH_SETTING, VECTOR, index_settings,
-                                                             memgraph_config)
+from graphplex.databases.cypher.search_index_options import MEMGRAPH_SETTING, index_settings, memgraph_config
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.cypher.show_info import plan_show_info
 from graphplex.databases.storage import NODE, SchemaChange
 from graphplex.databases.storage.schema import LOOKUP, LOOKUP_INDEXES
 from graphplex.databases.storage.schema_checks import Rule, existing_rule
+from graphplex.databases.storage.search_indexes import FULLTEXT, SEARCH_TYPES, VECTOR
 from graphplex.databases.storage.schema_errors import (INDEX_PROVIDERS, equivalent_index, index_exists, provider_of,
                                                        quoted, token)
 
@@ -32,7 +32,6 @@ CONSTRAINT_COLUMNS = ["id", "name", "type", "entityType", "labelsOrTypes", "prop
                       "propertyType"]
 CONSTRAINT_EXTRA_COLUMNS = ["options", "createStatement"]
 LOOKUP_PROVIDER = "token-lookup-1.0"
-SEARCH_INDEX_TYPES = (VECTOR, FULLTEXT)
 
 
 def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
@@ -41,7 +40,7 @@ def plan_schema_command(statement: ast.Statement, planner: "Planner") -> Plan:
     _check_token_names(statement)
     if isinstance(statement, ast.CreateIndex) and _of_every_token(statement):
         apply = partial(_lookup_index_exists, statement)
-    elif isinstance(statement, ast.CreateIndex) and statement.kind in SEARCH_INDEX_TYPES:
+    elif isinstance(statement, ast.CreateIndex) and statement.kind in SEARCH_TYPES:
         apply = _search_index_creation(statement, planner)
     elif isinstance(statement, (ast.DropIndex, ast.DropConstraint)) and statement.of is not None:
         apply = partial(_drop_by_schema, statement.of)
@@ -284,7 +283,7 @@ def _search_index_row(index) -> dict:
     provider = provider_of(index.index_type, index.options)
     config = dict(sorted(((key, value) for key, value in (index.options or {}).items()
                           if not key.startswith(MEMGRAPH_SETTING)), key=lambda item: item[0].lower()))
-    tokens = list(index.tokens) or [index.label]
+    tokens = list(index.tokens)
     var = "n" if index.entity_type == NODE else "r"
     names = "|".join(quoted(name) for name in tokens)
     target = f"(n:{names})" if var == "n" else f"()-[r:{names}]-()"

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage.schema_errors import INDEX_PROVIDERS
+from graphplex.databases.storage.search_indexes import FULLTEXT, VECTOR
 
-VECTOR = "VECTOR"
-FULLTEXT = "FULLTEXT"
 INVALID_ARGUMENTS = "Neo.ClientError.General.InvalidArguments"
 # Every index provider of Neo4j 5.26 and the index type it makes.
 _PROVIDER_TYPES = {
@@ -99,10 +98,7 @@ def memgraph_config(config: object) -> dict:
     if "dimension" in config:
         index_config[DIMENSIONS] = config["dimension"]
     metric = config.get("metric", "l2sq")
-    if metric in MEMGRAPH_METRICS:
-        index_config[SIMILARITY] = MEMGRAPH_METRICS[metric]
-    else:
-        index_config[SIMILARITY] = metric
+    index_config[SIMILARITY] = MEMGRAPH_METRICS.get(metric, metric) if isinstance(metric, str) else metric
     result = vector_config(index_config, "vector-2.0")
     result.update((MEMGRAPH_SETTING + key, value) for key, value in config.items())
     return result
