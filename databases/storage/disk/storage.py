@@ -114,14 +114,16 @@ class DiskStorage:
                 IsolationLevel.SNAPSHOT_ISOLATION:
             raise ClientError(ONLY_SNAPSHOT_ISOLATION, "Neo.ClientError.Statement.ExecutionFailed")
         connection = self._reader()
-        # Under the commit lock no commit can slip between reading the timestamp and pinning the snapshot.
+        # Under the commit lock no commit can slip between reading the timestamp and pinning the snapshot, nor
+        # between pinning it and counting the transaction among the open ones (`oldest_snapshot`: a search index
+        # forgets the changes every open snapshot sees).
         with self.commit_lock:
             connection.execute("BEGIN")
             connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
             start_ts = self.last_commit_ts
-        with self.write_lock:
-            txn = DiskTransaction(self, next(self._txn_ids), start_ts, memory_limit, connection)
-            self._active[txn.id] = txn
+            with self.write_lock:
+                txn = DiskTransaction(self, next(self._txn_ids), start_ts, memory_limit, connection)
+                self._active[txn.id] = txn
         return txn
 
     def _reader(self) -> sqlite3.Connection:
