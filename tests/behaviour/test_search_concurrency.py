@@ -63,6 +63,7 @@ def _reader(dbms, seed: int, stop: float, problems: list) -> None:
                 tx.commit()
 
 
+@pytest.mark.slow  # six seconds of writers and readers per storage mode: a stress test
 @pytest.mark.parametrize("storage_mode", ["IN_MEMORY_TRANSACTIONAL", "ON_DISK_TRANSACTIONAL"])
 def test_readers_see_their_snapshot_while_writers_commit_and_roll_back(dbms, session, storage_mode):
     session.run(f"STORAGE MODE {storage_mode}").consume()
