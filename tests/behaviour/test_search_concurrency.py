@@ -63,8 +63,16 @@ def _reader(dbms, seed: int, stop: float, problems: list) -> None:
                 tx.commit()
 
 
+# An open bug (issue 17's closing note): on disk, under load, in some runs the vector index keeps finding a node (the
+# same one for every later reader) that `MATCH (n:Doc) WHERE n.emb IS NOT NULL` does not; which side is wrong (the
+# disk engine's label rows or the index) is not known yet. Strict once found and fixed.
+ON_DISK_UNDER_LOAD = pytest.mark.xfail(strict=False, reason="intermittent on disk: index and label scan disagree on "
+                                                            "one node (open bug)")
+
+
 @pytest.mark.slow  # six seconds of writers and readers per storage mode: a stress test
-@pytest.mark.parametrize("storage_mode", ["IN_MEMORY_TRANSACTIONAL", "ON_DISK_TRANSACTIONAL"])
+@pytest.mark.parametrize("storage_mode", ["IN_MEMORY_TRANSACTIONAL",
+                                          pytest.param("ON_DISK_TRANSACTIONAL", marks=ON_DISK_UNDER_LOAD)])
 def test_readers_see_their_snapshot_while_writers_commit_and_roll_back(dbms, session, storage_mode):
     session.run(f"STORAGE MODE {storage_mode}").consume()
     session.run("CREATE VECTOR INDEX v FOR (n:Doc) ON n.emb OPTIONS {indexConfig: {`vector.dimensions`: 3, "
