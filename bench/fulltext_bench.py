@@ -100,7 +100,7 @@ def raw_tantivy(docs: list[dict[str, str]], texts: list[str]) -> tuple[float, fl
 def engine_search(docs: list[dict[str, str]], texts: list[str]) -> tuple[dict, list[list[float]]]:
     engine = FulltextEngine(("title", "body"), ANALYZER)
     with timed() as load:
-        engine.load(enumerate(docs))
+        engine.load(range(len(docs)), docs)
     with timed() as prepare:
         for text in texts:
             engine.prepare(text)

@@ -504,15 +504,13 @@ class FulltextEngine:
             if len(self._pending) >= self.BATCH:
                 self._flush()
 
-    def load(self, items: Iterable, documents: Iterable[dict[str, str]] | None = None) -> None:
-        """Bulk insert (index creation, rebuild), one commit at the end: (key, document) pairs, or the keys and
-        the documents as two sequences (as `VectorEngine.load` takes them)."""
-        if documents is not None:
-            items = zip(items, documents)
+    def load(self, keys: Iterable[int], documents: Iterable[dict[str, str]]) -> None:
+        """Bulk insert (index creation, rebuild), one commit at the end: the keys and their documents, as
+        `VectorEngine.load` takes them."""
         with self._lock:
             self._flush()
             writer = self._writer
-            for key, document in items:
+            for key, document in zip(keys, documents):
                 if key in self._committed:
                     writer.delete_documents_by_term(_KEY, key)
                 self._account(key, document)
@@ -525,6 +523,17 @@ class FulltextEngine:
         """Commits the buffered writes into tantivy now."""
         with self._lock:
             self._flush()
+
+    def flush_if_due(self) -> None:
+        """Commits the buffered writes when there are many or they have waited long: called by the storage before
+        a search, outside the index's lock, so that a commit's hook never waits for tantivy's commit."""
+        with self._lock:
+            if self._due():
+                self._flush()
+
+    def _due(self) -> bool:
+        return bool(self._pending) and (len(self._pending) >= self.BATCH
+                                        or time.monotonic() - self._pending_since > self.MAX_LAG)
 
     def _flush(self) -> None:
         if not self._pending:
@@ -548,7 +557,7 @@ class FulltextEngine:
                 procedure: str = "db.index.fulltext.queryNodes") -> PreparedQuery:
         """Parses and analyses `text` (with the index's analyzer, or `analyzer`); a bad query or analyzer name
         raises the ClientError Neo4j gives from `procedure`."""
-        cache_key = (text, analyzer, procedure)
+        cache_key = (text, analyzer)  # `procedure` only words errors, which are not cached
         cached = self._prepared.get(cache_key)
         if cached is not None:
             return cached
@@ -575,8 +584,7 @@ class FulltextEngine:
         if prepared.root is None or count <= 0:
             return []
         with self._lock:
-            if self._pending and (len(self._pending) >= self.BATCH
-                                  or time.monotonic() - self._pending_since > self.MAX_LAG):
+            if self._due():
                 self._flush()
             searcher = self._index.searcher()
             found: list[tuple[int, float]] = []

@@ -409,6 +409,7 @@ def query_text(txn, index: SearchIndex, prepared, skip: int = 0,
     engine = index.engine
     exact, use_engine = _candidates(txn, index)
     view = txn.view
+    engine.flush_if_due()
 
     def exactly(entities: Iterable) -> list[tuple[object, float]]:
         documents = {}

@@ -21,7 +21,7 @@ def engine(analyzer="standard-no-stop-words", docs=PEOPLE, buffered=False):
     e = FulltextEngine(("name", "bio"), analyzer)
     if buffered:
         e.MAX_LAG, e.BATCH = 3600.0, 10_000
-    e.load(docs.items())
+    e.load(docs.keys(), docs.values())
     return e
 
 
@@ -184,7 +184,7 @@ def test_exact_path_agrees_with_tantivy(corpus, queries, analyzer):
     documents = {k: d for k, d in documents.items() if d}
     if not documents:
         return
-    e.load(documents.items())
+    e.load(documents.keys(), documents.values())
     for text in queries:
         prepared = e.prepare(text)
         from_tantivy = dict(e.search(prepared, len(documents)))
@@ -203,7 +203,7 @@ def test_buffered_search_matches_a_committed_engine(first, second, removed, text
     base, updates = clean(first), clean(second)
     buffered = FulltextEngine(("name", "bio"), "standard")
     buffered.MAX_LAG, buffered.BATCH = 3600.0, 10_000
-    buffered.load(base.items())
+    buffered.load(base.keys(), base.values())
     for key, document in updates.items():
         buffered.upsert(key, document)
     for key in removed:
@@ -212,7 +212,7 @@ def test_buffered_search_matches_a_committed_engine(first, second, removed, text
     for key in removed:
         final.pop(key, None)
     reference = FulltextEngine(("name", "bio"), "standard")
-    reference.load(final.items())
+    reference.load(final.keys(), final.values())
     prepared = buffered.prepare(text)
     assert {k for k, _ in buffered.search(prepared, 1000)} == {k for k, _ in reference.search(prepared, 1000)}
     assert len(buffered) == len(final)
