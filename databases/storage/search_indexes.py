@@ -388,14 +388,20 @@ def query_vectors(txn, index: SearchIndex, k: int, query) -> list[tuple[object, 
             vector = index.entry(engine, entity, version)
             return None if vector is None else float(engine.scores(query, [vector])[0])
         count = k + len(exact)
+        hits: dict[int, tuple[object, float]] = {}
+        read: set[int] = set()  # each answer is read once, however often the engine is asked again
         while True:
             answers, exhausted, late = _search(txn, index, lambda n: engine.search(query, n), count, exact)
             scored.extend(exactly(late))
-            hits = list(_visible(txn, index, answers, exact, accept))
+            for entity in late:  # an answer taken before a commit put it among the changes is scored exactly now
+                hits.pop(entity.gid, None)
+            fresh = [(gid, score) for gid, score in answers if gid not in read]
+            read.update(gid for gid, _ in fresh)
+            hits.update((entity.gid, (entity, score)) for entity, score in _visible(txn, index, fresh, exact, accept))
             if len(hits) >= k or exhausted:
                 break
             count *= 2
-        scored.extend(hits)
+        scored.extend(hits.values())
     scored.sort(key=_order)
     return scored[:k]
 
