@@ -13,6 +13,7 @@ from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.records import CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge, element_id
 from graphplex.databases.storage.schema import Schema, SchemaChange
+from graphplex.databases.storage.columns import ColumnStore
 from graphplex.databases.storage.search_indexes import SearchIndexes
 from graphplex.databases.storage.tokens import PropertyKeys
 from graphplex.databases.storage.transaction import Transaction
@@ -54,6 +55,7 @@ class Storage:
         self._active: dict[int, Transaction] = {}
         self._label_sets = LabelSets()
         self._publish_hooks: list[Callable[[Transaction, int], None]] = []
+        self.columns = ColumnStore(self)  # property columns per label for scans (`columns`)
 
     # --- transactions ----------------------------------------------------------------------------------------
 

@@ -1,0 +1,243 @@
+"""Property columns per label: the committed state of a label's nodes kept column by column for scans.
+
+A scan that reads one or two properties of every node with a label (`MATCH (p:Person) RETURN p.age % 10, count(*)`)
+spends most of its time resolving each node's visible version and building a row for it. The column path reads
+instead, for the label, one array per property key of the values every node held at one commit timestamp `built_ts`,
+and resolves per node only the few nodes that a commit changed since (`changed`) or the reading transaction itself
+wrote. Those are the scan's `delta`: the caller reads them through the transaction's own view, the ordinary way.
+
+Why that is exact for a reader whose snapshot is at or after `built_ts` (every SNAPSHOT_ISOLATION transaction begun
+since, every READ_COMMITTED one): a node no commit touched after `built_ts` has, as its newest committed version, the
+one `built_ts` saw, and that is the version such a reader sees unless the reader wrote the node itself. A commit hook
+(run under the commit lock, before the commit is visible) notes every node a commit wrote in `changed`, for each
+label the node had before or has after. READ_UNCOMMITTED readers (and IN_MEMORY_ANALYTICAL, whose readers are) also
+take as delta every node an open transaction wrote. A reader with an older snapshot, a restricted user (whose read
+filter hides or trims entities) and the on-disk engine never get a column scan: they read row by row.
+
+Columns are built on first use (`ColumnStore.scan`) and rebuilt when the changed nodes grow past a share of the
+label; a column holds one value kind (integers, floats, booleans or strings, with nulls beside them) or is None
+when the label's values of that key mix kinds, and the caller then reads row by row.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from graphplex.databases.storage.mvcc import read_version
+from graphplex.databases.storage.records import CommitInfo, Vertex
+
+if TYPE_CHECKING:
+    from graphplex.databases.storage.storage import Storage
+    from graphplex.databases.storage.transaction import Transaction
+
+# A label's columns are rebuilt once more than this share of its nodes changed since they were built (and at
+# least `_MIN_REBUILD` did): below it, reading the changed nodes row by row costs less than a rebuild.
+_REBUILD_SHARE = 0.05
+_MIN_REBUILD = 64
+# Labels with fewer nodes than this are scanned row by row: columns would not pay for themselves.
+MIN_COLUMN_ROWS = 256
+
+_NOBODY = CommitInfo()  # owns no version: reading "as of a timestamp" with it sees committed versions only
+
+_KINDS = {int: "int", float: "float", bool: "bool", str: "str"}
+_DTYPES = {"int": np.int64, "float": np.float64, "bool": np.bool_}
+_FILLERS = {"int": 0, "float": 0.0, "bool": False, "str": ""}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One property key's values over a label's nodes, in the label's column order.
+
+    `kind` is "int", "float", "bool", "str" or "null" (every value null); `values` holds the values (a filler where
+    null; strings as an object array); `nulls` marks the nodes without the key (or, for positions whose node is not
+    in the label at `built_ts`, anything). `bound` is the largest magnitude of an integer column (0 otherwise)."""
+
+    kind: str
+    values: np.ndarray
+    nulls: np.ndarray
+    bound: int = 0
+
+
+def build_column(values: list) -> Column | None:
+    """A column from Python values (None for null); None when the values mix kinds."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    size = len(values)
+    nulls = np.fromiter((value is None for value in values), np.bool_, size)
+    if not kinds:
+        return Column("null", np.zeros(size, np.bool_), nulls)
+    if len(kinds) > 1:
+        return None
+    kind = _KINDS.get(kinds.pop())
+    if kind is None:
+        return None
+    filler = _FILLERS[kind]
+    if kind == "str":
+        array = np.empty(size, object)
+        array[:] = [filler if value is None else value for value in values]
+        return Column(kind, array, nulls)
+    array = np.fromiter((filler if value is None else value for value in values), _DTYPES[kind], size)
+    bound = int(np.abs(array).max()) if kind == "int" and size and array.min() > np.iinfo(np.int64).min else 0
+    if kind == "int" and size and array.min() == np.iinfo(np.int64).min:
+        bound = 1 << 63
+    return Column(kind, array, nulls, bound)
+
+
+class LabelColumns:
+    """The columns of one label as of `built_ts`: the label's members then (`vertices`), the version each had
+    (`versions`; None when it had none or not the label), and the nodes commits changed since (`changed`)."""
+
+    def __init__(self, label: str, built_ts: int, vertices: tuple) -> None:
+        self.label = label
+        self.built_ts = built_ts
+        self.vertices = vertices
+        self.versions: list = []
+        self.present = np.zeros(0, np.bool_)
+        self.changed: dict[Vertex, None] = {}
+        self._columns: dict[str, Column | None] = {}
+        self._positions: dict[Vertex, int] | None = None
+        self._lock = threading.Lock()
+
+    def fill(self) -> None:
+        """Reads each member's version as of `built_ts` (every commit up to it is published by now)."""
+        label, built_ts = self.label, self.built_ts
+        versions = [read_version(vertex.head, _NOBODY, built_ts, False) for vertex in self.vertices]
+        self.versions = [version if version is not None and label in version.labels else None
+                         for version in versions]
+        self.present = np.fromiter((version is not None for version in self.versions), np.bool_,
+                                   len(self.versions))
+
+    def column(self, key: str) -> Column | None:
+        """The column of property `key` (built on first use); None when its values mix kinds."""
+        try:
+            return self._columns[key]
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self._columns:
+                self._columns[key] = build_column(
+                    [None if version is None else version.props.get(key) for version in self.versions])
+            return self._columns[key]
+
+    def positions(self) -> dict[Vertex, int]:
+        """Each member's position in the columns (built when a scan first has a delta)."""
+        positions = self._positions
+        if positions is None:
+            positions = self._positions = {vertex: index for index, vertex in enumerate(self.vertices)}
+        return positions
+
+    @property
+    def stale(self) -> bool:
+        changed = len(self.changed)
+        return changed > _MIN_REBUILD and changed > _REBUILD_SHARE * len(self.vertices)
+
+
+@dataclass
+class ColumnScan:
+    """What one reader reads of a label: the columns, the positions it may take from them (`usable`), and the nodes
+    it must read row by row through its own view (`delta`: each may or may not have the label for the reader)."""
+
+    columns: LabelColumns
+    usable: np.ndarray
+    delta: list
+
+    def column(self, key: str) -> Column | None:
+        return self.columns.column(key)
+
+    @property
+    def size(self) -> int:
+        return len(self.columns.vertices)
+
+    def vertex(self, position: int) -> Vertex:
+        return self.columns.vertices[position]
+
+
+class ColumnStore:
+    """The label columns of one in-memory storage, and the commit hook that keeps their `changed` sets."""
+
+    def __init__(self, storage: "Storage") -> None:
+        self._storage = storage
+        self._labels: dict[str, LabelColumns] = {}
+        self._build_lock = threading.Lock()
+        self._hooked = False
+
+    def scan(self, txn: "Transaction", label: str) -> ColumnScan | None:
+        """The column scan of `label` for `txn`, or None when `txn` must scan row by row (see the module)."""
+        storage = self._storage
+        if txn.read_filter is not None or txn.storage is not storage:
+            return None
+        members = storage.indexes.vertices_by_label.get(label)
+        if members is None or len(members) < MIN_COLUMN_ROWS:
+            return None
+        columns = self._current(label)
+        if columns.built_ts > txn.read_ts:
+            return None
+        delta = dict.fromkeys(tuple(columns.changed))
+        delta.update(dict.fromkeys(v for v in tuple(txn._written) if type(v) is Vertex))
+        if txn.dirty:
+            for other in tuple(storage.active_transactions()):
+                if other is not txn:
+                    delta.update(dict.fromkeys(v for v in tuple(other._written) if type(v) is Vertex))
+        usable = columns.present
+        if delta:
+            usable = usable.copy()
+            positions = columns.positions()
+            for vertex in delta:
+                position = positions.get(vertex)
+                if position is not None:
+                    usable[position] = False
+        return ColumnScan(columns, usable, list(delta))
+
+    def _current(self, label: str) -> LabelColumns:
+        columns = self._labels.get(label)
+        if columns is not None and not columns.stale:
+            return columns
+        with self._build_lock:
+            columns = self._labels.get(label)
+            if columns is None or columns.stale:
+                columns = self._build(label)
+            return columns
+
+    def _build(self, label: str) -> LabelColumns:
+        storage = self._storage
+        if not self._hooked:
+            storage.add_publish_hook(self._committed)
+            self._hooked = True
+        with storage.commit_lock:
+            # Every commit up to `reserved_ts` ran its hooks; every later one notes its changes in `changed`.
+            built_ts = storage.reserved_ts
+            with storage.write_lock:
+                vertices = tuple(storage.indexes.vertices_by_label.get(label, ()))
+            columns = LabelColumns(label, built_ts, vertices)
+            self._labels[label] = columns
+        storage.wait_published(built_ts)
+        columns.fill()
+        return columns
+
+    def _committed(self, txn: "Transaction", commit_ts: int) -> None:
+        """The commit hook: notes each node `txn` wrote under every label it has in a version not yet committed
+        (its own, and any stacked on it) or in the newest committed one before them."""
+        labels = self._labels
+        if not labels:
+            return None
+        for entity in tuple(txn._written):
+            if type(entity) is not Vertex:
+                continue
+            version = entity.head
+            while version is not None:
+                for label in version.labels or ():
+                    columns = labels.get(label)
+                    if columns is not None:
+                        columns.changed[entity] = None
+                if version.owner.commit_ts is not None:
+                    break
+                version = version.older
+        return None
+
+    def forget(self) -> None:
+        """Drops every label's columns (the storage's contents were replaced wholesale)."""
+        with self._build_lock:
+            self._labels = {}
