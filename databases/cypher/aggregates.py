@@ -204,3 +204,21 @@ def new_accumulator(name: str, distinct: bool) -> Accumulator:
     accumulator = _FACTORIES[name]()
     return _Distinct(accumulator) if distinct and not isinstance(accumulator, Percentile) else accumulator
 
+
+
+def seeded_accumulator(name: str, count: int, value: object) -> Accumulator:
+    """An accumulator (count(*), count, sum, avg, min or max) that already holds a group's share of rows a column
+    scan aggregated (`columnar`): `count` rows (count(*)) or non-null values, and `value` their sum (a float
+    total for avg) or extreme (None when `count` is 0). Rows added later go on from there, as if added one by one."""
+    accumulator = new_accumulator(name, False)
+    if isinstance(accumulator, (CountStar, Count)):
+        accumulator.count = count
+    elif isinstance(accumulator, Sum):
+        accumulator.total = value if count else 0
+    elif isinstance(accumulator, Avg):
+        accumulator.total, accumulator.count = (value, count) if count else (0.0, 0)
+    elif isinstance(accumulator, _Extreme):
+        accumulator.best = OrderKey(value) if count else None
+    else:
+        raise ValueError(f"{name}() cannot be seeded")
+    return accumulator

@@ -34,6 +34,7 @@ class Operator:
     # measured apart, `profiled(rows, ctx, meter)`, when the run is profiled.
     steps: tuple = ()
     profiled: Callable[[Rows, ExecutionContext, Meter], Rows] | None = None
+    grouping: object | None = None  # an aggregation's `projection.Grouping`, for a column scan to take over
 
     def __post_init__(self) -> None:
         # The one termination point of the pipeline: every row an operator hands on passes it, so no operator
@@ -76,6 +77,8 @@ class Plan:
     unknown_keys: frozenset[str] = frozenset()  # property keys read that were no tokens when planned
     if_no_effect: tuple[Notification, ...] = ()  # reported when the statement changed nothing (DROP … IF EXISTS)
     memory_limit: int | None = None  # Memgraph's QUERY MEMORY LIMIT, in bytes (`working_memory.within`)
+    # A column-at-a-time run of the first operators (`columnar.ColumnarPrefix`), taken when the storage allows.
+    columnar: object | None = None
 
     def notifications_now(self, txn: StorageTransaction) -> tuple[Notification, ...]:
         """The notifications of one run in `txn`: those found while planning, and the MATCH clauses' labels and
@@ -100,9 +103,14 @@ class Plan:
         return () if counters.contains_updates else self.if_no_effect
 
     def rows(self, ctx: ExecutionContext) -> Rows:
-        """Runs the pipeline on one empty starting row."""
+        """Runs the pipeline on one empty starting row; its first operators column-at-a-time when planned so and
+        the run is not profiled (PROFILE measures the operators as planned)."""
         rows: Rows = iter(({},))
-        for operator in self.operators:
+        operators = self.operators
+        if self.columnar is not None and type(ctx.txn) is not MeteredTransaction:
+            rows = self.columnar.rows(ctx)
+            operators = operators[self.columnar.replaces:]
+        for operator in operators:
             rows = operator.run(rows, ctx)
         return self._reported(rows, ctx)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterator
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.analysis import pattern_variables
 from graphplex.databases.cypher.catalog_commands import plan_catalog_command
+from graphplex.databases.cypher.columnar import plan_columnar
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.lookup import find_procedure
@@ -77,6 +78,8 @@ class Planner:
             plan = Plan(operators, columns, query_type, "write" if writes else "read",
                         frozenset(_parameters(statement)), target, _in_transactions(statement))
             plan.memory_limit = statement.memory_limit
+            if len(statement.parts) == 1:
+                plan.columnar = plan_columnar(statement.parts[0], operators, self.scope([]))
             self._note(plan, statement)
         plan.explain, plan.profile = explain, profile
         return plan

@@ -30,6 +30,18 @@ class _Aggregate:
     distinct: bool
     argument: object
     extra: object = None
+    expression: ast.Expr | None = None  # the argument as written (a column scan evaluates it column-at-a-time)
+
+
+@dataclass
+class Grouping:
+    """An aggregation as a column scan may take it over (`columnar`): its grouping keys and aggregates as
+    written, and `run_seeded(groups, rows, ctx)`, which goes on from groups the scan computed (group key →
+    (key values, accumulators in `aggregates` order, {})) with more rows, and yields the aggregation's rows."""
+
+    keys: list[tuple[str, ast.Expr]]
+    aggregates: list[_Aggregate]
+    run_seeded: object
 
 
 def plan_projection(projection: ast.Projection, scope: Scope, visible: list[str], is_with: bool,
@@ -147,10 +159,12 @@ def _keep_only(names: list[str]) -> Operator:
 def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
     aggregates: list[_Aggregate] = []
     keys: list[tuple[str, object]] = []
+    key_expressions: list[tuple[str, ast.Expr]] = []
     finals: list[tuple[str, object]] = []
     for item in items:
         if not contains_aggregate(item.expression):
             keys.append((item.name, compile_expression(item.expression, scope)))
+            key_expressions.append((item.name, item.expression))
             continue
         rewritten = rewrite(item.expression, lambda node: _extract_aggregate(node, aggregates, scope))
         # A grouping expression repeated around an aggregate (`me.age + count(*)`) reads the group's value.
@@ -168,7 +182,9 @@ def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
     source_names = sorted(_grouping_sources(items, scope))
 
     def run(rows: Iterator[dict], ctx: ExecutionContext) -> Iterator[dict]:
-        groups: dict = {}
+        return run_seeded({}, rows, ctx)
+
+    def run_seeded(groups: dict, rows: Iterator[dict], ctx: ExecutionContext) -> Iterator[dict]:
         held = Held(ctx)
         try:
             yield from _aggregated(rows, ctx, groups, held)
@@ -207,7 +223,7 @@ def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
                 out[name] = expression(out, ctx)
             yield {item.name: out[item.name] for item in items}
     details = ", ".join(key_names) + (" | " if key_names else "") + ", ".join(name for name, _ in finals)
-    return Operator("EagerAggregation", details, run)
+    return Operator("EagerAggregation", details, run, grouping=Grouping(key_expressions, aggregates, run_seeded))
 
 
 def _repeatable_around_aggregate(expression: ast.Expr) -> bool:
@@ -251,7 +267,7 @@ def _extract_aggregate(node: ast.Node, aggregates: list[_Aggregate], scope: Scop
         placeholder = f"  agg{next(_placeholders)}"
         argument = compile_expression(node.args[0], scope)
         extra = compile_expression(node.args[1], scope) if expected == 2 else None
-        aggregates.append(_Aggregate(placeholder, node.lower_name, node.distinct, argument, extra))
+        aggregates.append(_Aggregate(placeholder, node.lower_name, node.distinct, argument, extra, node.args[0]))
         return ast.Variable(placeholder)
     return None
 

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from graphplex.databases.storage.mvcc import read_version
 from graphplex.databases.storage.records import CommitInfo, Vertex
@@ -43,7 +41,7 @@ MIN_COLUMN_ROWS = 256
 _NOBODY = CommitInfo()  # owns no version: reading "as of a timestamp" with it sees committed versions only
 
 _KINDS = {int: "int", float: "float", bool: "bool", str: "str"}
-_DTYPES = {"int": np.int64, "float": np.float64, "bool": np.bool_}
+_DTYPES = {"int": "int64", "float": "float64", "bool": "bool"}
 _FILLERS = {"int": 0, "float": 0.0, "bool": False, "str": ""}
 
 
@@ -56,13 +54,14 @@ class Column:
     in the label at `built_ts`, anything). `bound` is the largest magnitude of an integer column (0 otherwise)."""
 
     kind: str
-    values: np.ndarray
-    nulls: np.ndarray
+    values: Any  # numpy.ndarray
+    nulls: Any  # numpy.ndarray of booleans
     bound: int = 0
 
 
 def build_column(values: list) -> Column | None:
     """A column from Python values (None for null); None when the values mix kinds."""
+    import numpy as np  # on first use: answering a query that never scans a column does not load numpy
     kinds = set(map(type, values))
     kinds.discard(type(None))
     size = len(values)
@@ -80,9 +79,10 @@ def build_column(values: list) -> Column | None:
         array[:] = [filler if value is None else value for value in values]
         return Column(kind, array, nulls)
     array = np.fromiter((filler if value is None else value for value in values), _DTYPES[kind], size)
-    bound = int(np.abs(array).max()) if kind == "int" and size and array.min() > np.iinfo(np.int64).min else 0
-    if kind == "int" and size and array.min() == np.iinfo(np.int64).min:
-        bound = 1 << 63
+    bound = 0
+    if kind == "int" and size:
+        low, high = int(array.min()), int(array.max())
+        bound = max(-low, high)
     return Column(kind, array, nulls, bound)
 
 
@@ -95,7 +95,7 @@ class LabelColumns:
         self.built_ts = built_ts
         self.vertices = vertices
         self.versions: list = []
-        self.present = np.zeros(0, np.bool_)
+        self.present: Any = None  # numpy.ndarray: whether each member had the label at `built_ts`
         self.changed: dict[Vertex, None] = {}
         self._columns: dict[str, Column | None] = {}
         self._positions: dict[Vertex, int] | None = None
@@ -103,6 +103,7 @@ class LabelColumns:
 
     def fill(self) -> None:
         """Reads each member's version as of `built_ts` (every commit up to it is published by now)."""
+        import numpy as np
         label, built_ts = self.label, self.built_ts
         versions = [read_version(vertex.head, _NOBODY, built_ts, False) for vertex in self.vertices]
         self.versions = [version if version is not None and label in version.labels else None
@@ -141,7 +142,7 @@ class ColumnScan:
     it must read row by row through its own view (`delta`: each may or may not have the label for the reader)."""
 
     columns: LabelColumns
-    usable: np.ndarray
+    usable: Any  # numpy.ndarray of booleans
     delta: list
 
     def column(self, key: str) -> Column | None:
@@ -241,3 +242,9 @@ class ColumnStore:
         """Drops every label's columns (the storage's contents were replaced wholesale)."""
         with self._build_lock:
             self._labels = {}
+
+
+def column_scan(txn, label: str) -> ColumnScan | None:
+    """The column scan of `label` for `txn` (any engine's transaction), or None when it must scan row by row."""
+    store = getattr(txn.storage, "columns", None)
+    return None if store is None else store.scan(txn, label)

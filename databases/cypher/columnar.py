@@ -1,0 +1,618 @@
+"""Column-at-a-time scans: a statement that starts by scanning one label runs its filter and aggregation over the
+label's property columns (`storage.columns`) with numpy instead of row by row.
+
+Which statements: a first clause `MATCH (n:Label) [WHERE …]` (one node, one label, no inline properties) that the
+planner answers with a label scan, and whose WHERE and, when the next clause aggregates, grouping keys and
+aggregates (count(*), count, sum, avg, min, max, none DISTINCT) are built only of what `_compile` below takes:
+properties of `n`, literals and parameters of the four column kinds, arithmetic, comparisons, boolean logic, IS
+NULL, STARTS WITH / ENDS WITH / CONTAINS. The prefix replaces the MATCH (and the aggregation): it yields the rows
+the replaced operators would have yielded, and the rest of the pipeline runs on them unchanged.
+
+Exactness: the column evaluation computes only what numpy computes as Cypher does; anything else — a column whose
+values mix kinds, an integer that could overflow, a division by zero, a value the operator does not take (a type
+error in Cypher) — raises `_RowByRow` before a row is produced, and the replaced operators run row by row instead,
+with their own errors and results. So does every run the storage gives no column scan (see `storage.columns`:
+older snapshots, restricted users, the on-disk engine, small labels) and every profiled run. The nodes a commit
+changed since the columns were built, or the transaction wrote itself, are read row by row through the
+transaction's view, with the WHERE compiled the ordinary way, and go on into the same aggregation.
+
+Row order differs from the row-by-row scan only where Cypher leaves it undefined (no ORDER BY): groups come in the
+order their first row appears in the column scan, then those the changed nodes add.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.aggregates import seeded_accumulator
+from graphplex.databases.cypher.context import ExecutionContext
+from graphplex.databases.cypher.expressions import Scope, compile_expression
+from graphplex.databases.cypher.plan import Operator
+from graphplex.databases.cypher.termination import checked_rows
+from graphplex.databases.cypher.values import group_key
+from graphplex.databases.storage import column_scan
+
+# Off only for tests that compare the column path with the row path.
+ENABLED = True
+
+_SEEDABLE = frozenset({"count*", "count", "sum", "avg", "min", "max"})
+_INT_LIMIT = 1 << 63
+_EXACT_FLOAT_INT = 1 << 53  # integers below this convert to floats exactly
+
+
+class _RowByRow(Exception):
+    """The column evaluation cannot give Cypher's answer for this run: run the replaced operators instead."""
+
+
+@dataclass
+class _Vec:
+    """An expression's values over the scanned positions: `kind` as `storage.columns.Column`'s, values, nulls
+    (True where null), and for integers the largest magnitude any value may have."""
+
+    kind: str
+    values: Any
+    nulls: Any
+    bound: int = 0
+
+
+Vectorised = Callable[["_Evaluation"], _Vec]
+
+
+class _Evaluation:
+    """One run's inputs to the vectorised expressions: the scan, the parameters, the positions that count."""
+
+    def __init__(self, scan, ctx: ExecutionContext, np) -> None:
+        self.scan = scan
+        self.ctx = ctx
+        self.np = np
+        self.size = scan.size
+        self.usable = scan.usable
+
+    def constant(self, value: object) -> _Vec:
+        np = self.np
+        kind = _kind_of(value)
+        nulls = np.zeros(self.size, np.bool_)
+        if kind == "null":
+            return _Vec("null", np.zeros(self.size, np.bool_), ~nulls)
+        if kind == "str":
+            values = np.empty(self.size, object)
+            values[:] = value
+            return _Vec(kind, values, nulls)
+        values = np.full(self.size, value, {"int": np.int64, "float": np.float64, "bool": np.bool_}[kind])
+        return _Vec(kind, values, nulls, abs(value) if kind == "int" else 0)
+
+
+def _kind_of(value: object) -> str:
+    if value is None:
+        return "null"
+    kind = {int: "int", float: "float", bool: "bool", str: "str"}.get(type(value))
+    if kind is None:
+        raise _RowByRow()
+    if kind == "int" and not -_INT_LIMIT < value < _INT_LIMIT:
+        raise _RowByRow()
+    return kind
+
+
+# --- compiling expressions ----------------------------------------------------------------------------------
+
+def _compile(expr: ast.Expr, variable: str) -> Vectorised | None:
+    """The vectorised form of `expr` over the scanned node `variable`, or None when it takes another form."""
+    if isinstance(expr, ast.Property):
+        if not (isinstance(expr.subject, ast.Variable) and expr.subject.name == variable):
+            return None
+        key = expr.key
+
+        def prop(ev: _Evaluation) -> _Vec:
+            column = ev.scan.column(key)
+            if column is None or column.bound >= _INT_LIMIT:
+                raise _RowByRow()
+            return _Vec(column.kind, column.values, column.nulls, column.bound)
+        return prop
+    if isinstance(expr, ast.Literal):
+        if expr.value is not None and type(expr.value) not in (int, float, bool, str):
+            return None
+        value = expr.value
+        return lambda ev: ev.constant(value)
+    if isinstance(expr, ast.Parameter):
+        name = expr.name
+
+        def parameter(ev: _Evaluation) -> _Vec:
+            if name not in ev.ctx.parameters:
+                raise _RowByRow()  # the row path reports the missing parameter
+            return ev.constant(ev.ctx.parameters[name])
+        return parameter
+    if isinstance(expr, ast.Arithmetic):
+        if expr.operator not in _ARITHMETIC:
+            return None
+        return _binary(expr.left, expr.right, variable, _ARITHMETIC[expr.operator])
+    if isinstance(expr, ast.Negate):
+        operand = _compile(expr.operand, variable)
+        return None if operand is None else lambda ev: _negate(ev, operand(ev))
+    if isinstance(expr, ast.Comparison):
+        operands = [_compile(operand, variable) for operand in expr.operands]
+        if any(operand is None for operand in operands):
+            return None
+        operators = expr.operators
+
+        def comparison(ev: _Evaluation) -> _Vec:
+            values = [operand(ev) for operand in operands]
+            pairs = [_compare(ev, operator, a, b) for operator, a, b in zip(operators, values, values[1:])]
+            return pairs[0] if len(pairs) == 1 else _and(ev, pairs)
+        return comparison
+    if isinstance(expr, (ast.And, ast.Or, ast.Xor)):
+        items = [_compile(item, variable) for item in expr.items]
+        if any(item is None for item in items):
+            return None
+        combine = {ast.And: _and, ast.Or: _or, ast.Xor: _xor}[type(expr)]
+        return lambda ev: combine(ev, [_boolean(item(ev)) for item in items])
+    if isinstance(expr, ast.Not):
+        operand = _compile(expr.operand, variable)
+        if operand is None:
+            return None
+
+        def negation(ev: _Evaluation) -> _Vec:
+            value = _boolean(operand(ev))
+            return _Vec("bool", ~value.values, value.nulls)
+        return negation
+    if isinstance(expr, ast.IsNull):
+        operand = _compile(expr.operand, variable)
+        if operand is None:
+            return None
+        negated = expr.negated
+
+        def is_null(ev: _Evaluation) -> _Vec:
+            nulls = operand(ev).nulls
+            return _Vec("bool", ~nulls if negated else nulls.copy(), ev.np.zeros(ev.size, ev.np.bool_))
+        return is_null
+    if isinstance(expr, ast.StringPredicate) and expr.operator in _STRING_TESTS:
+        test = _STRING_TESTS[expr.operator]
+        return _binary(expr.left, expr.right, variable, lambda ev, a, b: _string_test(ev, test, a, b))
+    return None
+
+
+def _binary(left: ast.Expr, right: ast.Expr, variable: str, operation) -> Vectorised | None:
+    a, b = _compile(left, variable), _compile(right, variable)
+    if a is None or b is None:
+        return None
+    return lambda ev: operation(ev, a(ev), b(ev))
+
+
+# --- operations -------------------------------------------------------------------------------------------------
+
+def _null(ev: _Evaluation, kind: str = "null") -> _Vec:
+    np = ev.np
+    return _Vec(kind, np.zeros(ev.size, np.bool_), np.ones(ev.size, np.bool_))
+
+
+def _numeric(a: _Vec, b: _Vec) -> bool:
+    return a.kind in ("int", "float") and b.kind in ("int", "float")
+
+
+def _floats(ev: _Evaluation, vec: _Vec):
+    return vec.values.astype(ev.np.float64) if vec.kind == "int" else vec.values
+
+
+def _arithmetic(operator: str):
+    def operation(ev: _Evaluation, a: _Vec, b: _Vec) -> _Vec:
+        if a.kind == "null" or b.kind == "null":
+            if a.kind in ("int", "float", "null") and b.kind in ("int", "float", "null"):
+                return _null(ev)
+            raise _RowByRow()
+        if not _numeric(a, b):
+            raise _RowByRow()
+        np = ev.np
+        nulls = a.nulls | b.nulls
+        if a.kind == "int" and b.kind == "int":
+            return _integer_arithmetic(ev, operator, a, b, nulls)
+        x, y = _floats(ev, a), _floats(ev, b)
+        with np.errstate(all="ignore"):
+            if operator == "%":
+                if np.isinf(x[~nulls & ev.usable]).any():
+                    raise _RowByRow()  # math.fmod(±inf, y) fails on the row path
+                values = np.fmod(x, y)
+            else:
+                values = _FLOAT_OPERATIONS[operator](x, y)
+        return _Vec("float", values, nulls)
+    return operation
+
+
+def _integer_arithmetic(ev: _Evaluation, operator: str, a: _Vec, b: _Vec, nulls) -> _Vec:
+    np = ev.np
+    if operator in "+-":
+        bound = a.bound + b.bound
+    elif operator == "*":
+        bound = a.bound * b.bound
+    else:
+        divisor_zero = (b.values == 0) & ~nulls & ev.usable
+        if divisor_zero.any():
+            raise _RowByRow()  # division by zero: the row path raises it
+        bound = a.bound if operator == "/" else min(a.bound, b.bound)
+    if bound >= _INT_LIMIT:
+        raise _RowByRow()  # may overflow: the row path raises or computes it
+    x, y = a.values, b.values
+    if operator == "+":
+        values = x + y
+    elif operator == "-":
+        values = x - y
+    elif operator == "*":
+        values = x * y
+    else:
+        y = np.where(nulls, 1, y)
+        if operator == "%":
+            values = np.fmod(x, y)  # the remainder takes the dividend's sign, as in Java
+        else:
+            quotient = np.abs(x) // np.abs(y)
+            values = np.where((x < 0) != (y < 0), -quotient, quotient)  # truncated, as in Java
+    return _Vec("int", values, nulls, bound)
+
+
+def _negate(ev: _Evaluation, a: _Vec) -> _Vec:
+    if a.kind == "null":
+        return a
+    if a.kind not in ("int", "float"):
+        raise _RowByRow()
+    return _Vec(a.kind, -a.values, a.nulls, a.bound)
+
+
+_ORDERING = {"<": "__lt__", ">": "__gt__", "<=": "__le__", ">=": "__ge__"}
+
+
+def _category(kind: str) -> str:
+    return "number" if kind in ("int", "float") else kind
+
+
+def _compare(ev: _Evaluation, operator: str, a: _Vec, b: _Vec) -> _Vec:
+    np = ev.np
+    if a.kind == "null" or b.kind == "null":
+        return _null(ev, "bool")
+    nulls = a.nulls | b.nulls
+    if _category(a.kind) != _category(b.kind):
+        if operator in ("=", "<>"):
+            return _Vec("bool", np.full(ev.size, operator == "<>"), nulls)
+        return _null(ev, "bool")  # values of different types have no order
+    x, y = a.values, b.values
+    if a.kind != b.kind:  # an integer and a float: compared exactly only below 2^53
+        if max(a.bound, b.bound) >= _EXACT_FLOAT_INT:
+            raise _RowByRow()
+        x, y = _floats(ev, a), _floats(ev, b)
+    if operator == "=":
+        values = x == y
+    elif operator == "<>":
+        values = x != y
+    else:
+        values = getattr(x, _ORDERING[operator])(y)
+    return _Vec("bool", np.asarray(values, np.bool_), nulls)
+
+
+def _boolean(vec: _Vec) -> _Vec:
+    if vec.kind == "null":
+        return _Vec("bool", vec.values, vec.nulls)
+    if vec.kind != "bool":
+        raise _RowByRow()  # a type error on the row path (where it is reached)
+    return vec
+
+
+def _and(ev: _Evaluation, items: list[_Vec]) -> _Vec:
+    np = ev.np
+    false = np.zeros(ev.size, np.bool_)
+    unknown = np.zeros(ev.size, np.bool_)
+    for item in items:
+        false |= ~item.nulls & ~item.values
+        unknown |= item.nulls
+    return _Vec("bool", ~false, unknown & ~false)
+
+
+def _or(ev: _Evaluation, items: list[_Vec]) -> _Vec:
+    np = ev.np
+    true = np.zeros(ev.size, np.bool_)
+    unknown = np.zeros(ev.size, np.bool_)
+    for item in items:
+        true |= ~item.nulls & item.values
+        unknown |= item.nulls
+    return _Vec("bool", true, unknown & ~true)
+
+
+def _xor(ev: _Evaluation, items: list[_Vec]) -> _Vec:
+    np = ev.np
+    parity = np.zeros(ev.size, np.bool_)
+    unknown = np.zeros(ev.size, np.bool_)
+    for item in items:
+        parity ^= item.values
+        unknown |= item.nulls
+    return _Vec("bool", parity, unknown)
+
+
+def _string_test(ev: _Evaluation, test, a: _Vec, b: _Vec) -> _Vec:
+    np = ev.np
+    if a.kind == "null" or b.kind == "null" or a.kind != "str" or b.kind != "str":
+        return _null(ev, "bool")  # the row path: null unless both are strings
+    nulls = a.nulls | b.nulls
+    values = np.fromiter(map(test, a.values, b.values), np.bool_, ev.size)
+    return _Vec("bool", values, nulls)
+
+
+_STRING_TESTS = {"STARTS WITH": str.startswith, "ENDS WITH": str.endswith, "CONTAINS": str.__contains__}
+_FLOAT_OPERATIONS = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y,
+                     "/": lambda x, y: x / y}
+_ARITHMETIC = {operator: _arithmetic(operator) for operator in "+-*/%"}
+
+
+# --- the prefix -----------------------------------------------------------------------------------------------
+
+@dataclass
+class _Aggregate:
+    name: str
+    argument: Vectorised | None
+
+
+class ColumnarPrefix:
+    """The first `replaces` operators of a pipeline, run column-at-a-time when the storage gives a column scan."""
+
+    def __init__(self, label: str, variable: str, predicate: Vectorised | None, row_predicate, replaced,
+                 grouping=None, keys: list[Vectorised] | None = None,
+                 aggregates: list[_Aggregate] | None = None) -> None:
+        self.label = label
+        self.variable = variable
+        self.predicate = predicate
+        self.row_predicate = row_predicate
+        self.replaced = replaced
+        self.replaces = len(replaced)
+        self.grouping = grouping
+        self.keys = keys or []
+        self.aggregates = aggregates or []
+
+    def rows(self, ctx: ExecutionContext) -> Iterator[dict]:
+        return checked_rows(self._rows(ctx), ctx)
+
+    def _rows(self, ctx: ExecutionContext) -> Iterator[dict]:
+        scan = column_scan(ctx.txn, self.label) if ENABLED else None
+        produced = None
+        if scan is not None:
+            import numpy as np
+            ev = _Evaluation(scan, ctx, np)
+            try:
+                with np.errstate(all="ignore"):
+                    produced = self._aggregated(ev) if self.grouping is not None else self._filtered(ev)
+            except _RowByRow:
+                produced = None
+        if produced is None:
+            rows: Iterator[dict] = iter(({},))
+            for operator in self.replaced:
+                rows = operator.run(rows, ctx)
+            produced = rows
+        yield from produced
+
+    def _kept(self, ev: _Evaluation):
+        """The positions the scan takes from the columns: usable, and (with a WHERE) where it is true."""
+        keep = ev.usable
+        if self.predicate is not None:
+            condition = _boolean(self.predicate(ev))
+            keep = keep & condition.values & ~condition.nulls
+        return ev.np.flatnonzero(keep)
+
+    def _delta_rows(self, ev: _Evaluation) -> Iterator[dict]:
+        """The rows of the nodes read row by row (changed since the columns were built, or written by the reader)."""
+        ctx, label, variable, predicate = ev.ctx, self.label, self.variable, self.row_predicate
+        view = ctx.txn.view
+        for vertex in ev.scan.delta:
+            ctx.check()
+            version = view(vertex)
+            if version is None or label not in version.labels:
+                continue
+            row = {variable: vertex}
+            if predicate is None or predicate(row, ctx) is True:
+                yield row
+
+    def _filtered(self, ev: _Evaluation) -> Iterator[dict]:
+        positions = self._kept(ev)
+        vertices, variable, ctx = ev.scan.columns.vertices, self.variable, ev.ctx
+        delta = self._delta_rows(ev)
+
+        def rows():
+            for position in positions.tolist():
+                ctx.check()
+                yield {variable: vertices[position]}
+            yield from delta
+        return rows()
+
+    def _aggregated(self, ev: _Evaluation) -> Iterator[dict]:
+        np = ev.np
+        positions = self._kept(ev)
+        count = len(positions)
+        keys = [_restricted(key(ev), positions) for key in self.keys]
+        group_ids, group_values = _groups(np, keys, count)
+        groups_count = len(group_values)
+        states = [_aggregate_states(np, aggregate, ev, positions, group_ids, groups_count)
+                  for aggregate in self.aggregates]
+        groups: dict = {}
+        for index, values in enumerate(group_values):
+            key = tuple(group_key(value) for value in values)
+            if key in groups:
+                raise _RowByRow()  # two column groups one Cypher group: leave it to the row path
+            groups[key] = (list(values), [seeded_accumulator(aggregate.name, counts[index], totals[index])
+                                          for aggregate, (counts, totals) in zip(self.aggregates, states)], {})
+        return self.grouping.run_seeded(groups, self._delta_rows(ev), ev.ctx)
+
+
+def _restricted(vec: _Vec, positions) -> _Vec:
+    return _Vec(vec.kind, vec.values[positions], vec.nulls[positions], vec.bound)
+
+
+def _groups(np, keys: list[_Vec], count: int) -> tuple[Any, list[tuple]]:
+    """Each kept position's group number, and each group's key values, groups in order of first appearance."""
+    if not keys:
+        return np.zeros(count, np.int64), [()]
+    if count == 0:
+        return np.zeros(0, np.int64), []
+    combined = np.zeros(count, np.int64)
+    radix = 1
+    decoders = []
+    for key in keys:
+        codes, uniques = _codes(np, key)
+        size = len(uniques)
+        if radix * size >= _INT_LIMIT:
+            raise _RowByRow()
+        combined = combined * size + codes
+        radix *= size
+        decoders.append((size, uniques))
+    if radix <= max(4 * count, 1 << 16):
+        distinct = np.flatnonzero(np.bincount(combined, minlength=radix))
+        lookup = np.empty(radix, np.int64)
+        lookup[distinct] = np.arange(len(distinct))
+        inverse = lookup[combined]
+    else:
+        distinct, inverse = np.unique(combined, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    first = np.empty(len(distinct), np.int64)
+    first[inverse[::-1]] = np.arange(count - 1, -1, -1)  # the last write of each group is its first position
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    group_values = []
+    for code in distinct[order].tolist():
+        values = []
+        for size, uniques in reversed(decoders):
+            code, digit = divmod(code, size)
+            values.append(uniques[digit])
+        group_values.append(tuple(reversed(values)))
+    return rank[inverse], group_values
+
+
+def _codes(np, key: _Vec) -> tuple[Any, list]:
+    """A key's values as codes into its distinct values (null the last code): by counting when they are integers
+    or booleans in a narrow range, else by sorting."""
+    valid = ~key.nulls
+    if key.kind == "null" or not valid.any():
+        return np.zeros(len(key.nulls), np.int64), [None]
+    values = key.values[valid]
+    if key.kind in ("int", "bool"):
+        values = values.astype(np.int64)
+        low, high = int(values.min()), int(values.max())
+        if high - low < max(4 * len(values), 1 << 16):
+            offsets = values - low
+            present = np.flatnonzero(np.bincount(offsets, minlength=high - low + 1))
+            lookup = np.empty(high - low + 1, np.int64)
+            lookup[present] = np.arange(len(present))
+            codes = np.full(len(key.nulls), len(present), np.int64)
+            codes[valid] = lookup[offsets]
+            uniques = (present + low).tolist()
+            if key.kind == "bool":
+                uniques = [bool(value) for value in uniques]
+            return codes, uniques + [None]
+    uniques, inverse = np.unique(values, return_inverse=True)
+    codes = np.full(len(key.nulls), len(uniques), np.int64)
+    codes[valid] = inverse.reshape(-1)
+    return codes, uniques.tolist() + [None]
+
+
+def _aggregate_states(np, aggregate: _Aggregate, ev: _Evaluation, positions, group_ids, groups_count: int):
+    """Per group: the count (rows, or non-null values) and the sum / float total / extreme of `aggregate`."""
+    if aggregate.argument is None:
+        return np.bincount(group_ids, minlength=groups_count).tolist(), [None] * groups_count
+    vec = _restricted(aggregate.argument(ev), positions)
+    if vec.kind == "null":
+        return [0] * groups_count, [None] * groups_count
+    valid = ~vec.nulls
+    ids, values = group_ids[valid], vec.values[valid]
+    counts = np.bincount(ids, minlength=groups_count).tolist()
+    name = aggregate.name
+    if name == "count":
+        return counts, [None] * groups_count
+    if name in ("sum", "avg"):
+        if vec.kind not in ("int", "float"):
+            raise _RowByRow()  # a type error on the row path
+        if name == "sum" and vec.kind == "int":
+            if vec.bound * max(len(values), 1) >= _INT_LIMIT:
+                raise _RowByRow()
+            totals = np.zeros(groups_count, np.int64)
+        else:
+            totals = np.zeros(groups_count, np.float64)
+            values = values.astype(np.float64)
+        np.add.at(totals, ids, values)  # in row order, as the row path adds: the same float rounding
+        return counts, totals.tolist()
+    if vec.kind == "float" and np.isnan(values).any():
+        raise _RowByRow()  # NaN's place in Cypher's order
+    if vec.kind == "str":
+        pick = min if name == "min" else max
+        if groups_count == 1:
+            return counts, [pick(values.tolist()) if len(values) else None]
+        best: list = [None] * groups_count
+        for group, value in zip(ids.tolist(), values.tolist()):
+            current = best[group]
+            best[group] = value if current is None else pick(current, value)
+        return counts, best
+    if vec.kind == "bool":
+        values = values.astype(np.int64)
+    return counts, _extremes(np, name, ids, values, groups_count, vec.kind)
+
+
+def _extremes(np, name: str, ids, values, groups_count: int, kind: str) -> list:
+    """Each group's smallest or largest value (None for a group without values)."""
+    if not len(values):
+        return [None] * groups_count
+    order = np.lexsort((values, ids))
+    sorted_ids = ids[order]
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    ends = np.r_[starts[1:], len(order)] - 1
+    picks = order[starts] if name == "min" else order[ends]
+    result: list = [None] * groups_count
+    for group, value in zip(sorted_ids[starts].tolist(), values[picks].tolist()):
+        result[group] = bool(value) if kind == "bool" else value
+    return result
+
+
+# --- planning -----------------------------------------------------------------------------------------------
+
+def plan_columnar(query: ast.SingleQuery, operators: list[Operator], scope: Scope) -> ColumnarPrefix | None:
+    """A column-at-a-time prefix for the pipeline `operators` planned from `query`, or None when its start is no
+    label scan the column path takes (see the module)."""
+    clauses = [clause for clause in query.clauses if not isinstance(clause, ast.Use)]
+    if not clauses or not isinstance(clauses[0], ast.Match) or not operators or operators[0].name != "Match":
+        return None
+    match = clauses[0]
+    if match.optional or match.hints or len(match.pattern) != 1:
+        return None
+    part = match.pattern[0]
+    if part.shortest or part.variable or part.element.relationships:
+        return None
+    node = part.element.nodes[0]
+    if node.variable is None or not isinstance(node.labels, ast.LabelName) or node.properties is not None \
+            or node.predicate is not None:
+        return None
+    steps = operators[0].steps
+    if not steps or steps[0].name != "NodeByLabelScan" or any(step.name != "Filter" for step in steps[1:]):
+        return None
+    variable, label = node.variable, node.labels.name
+    predicate = row_predicate = None
+    if match.where is not None:
+        predicate = _compile(match.where, variable)
+        if predicate is None:
+            return None
+        row_predicate = compile_expression(match.where, scope.with_variables(variable))
+    grouping = operators[1].grouping if len(operators) > 1 else None
+    if grouping is not None:
+        prefix = _aggregating_prefix(grouping, variable, label, predicate, row_predicate, operators[:2])
+        if prefix is not None:
+            return prefix
+    if predicate is None:
+        return None  # a bare label scan: the row path yields the same rows as cheaply
+    return ColumnarPrefix(label, variable, predicate, row_predicate, operators[:1])
+
+
+def _aggregating_prefix(grouping, variable: str, label: str, predicate, row_predicate,
+                        replaced: list[Operator]) -> ColumnarPrefix | None:
+    keys = [_compile(expression, variable) for _, expression in grouping.keys]
+    if any(key is None for key in keys):
+        return None
+    aggregates = []
+    for aggregate in grouping.aggregates:
+        if aggregate.name not in _SEEDABLE or aggregate.distinct:
+            return None
+        argument = None
+        if aggregate.expression is not None:
+            argument = _compile(aggregate.expression, variable)
+            if argument is None:
+                return None
+        aggregates.append(_Aggregate(aggregate.name, argument))
+    return ColumnarPrefix(label, variable, predicate, row_predicate, replaced, grouping, keys, aggregates)
