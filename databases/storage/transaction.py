@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from graphplex.databases.errors import Neo4jError
+from graphplex.databases.storage.collector_pause import BULK, PAUSE
 from graphplex.databases.storage.constraints import validate
 from graphplex.databases.storage.indexes import NODE, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
@@ -37,6 +38,8 @@ class Transaction(TransactionState):
         self.waiting_for: Transaction | None = None
         self._deleted_vertices: list[Vertex] = []
         self._replaced: list[tuple[object, Version]] = []
+        # Whether this transaction holds `collector_pause.PAUSE` (it created BULK entities); `Storage.finish` frees it.
+        self.pausing_collector = False
 
     # --- reads -----------------------------------------------------------------------------------------------
 
@@ -102,11 +105,25 @@ class Transaction(TransactionState):
         return tuple(tokens.get(token, ()))
 
     def expand(self, vertex: Vertex, direction: str = OUT, types: Iterable[str] | None = None
-               ) -> Iterator[tuple[Edge, Vertex]]:
-        """The (edge, other end) pairs of a vertex; a self-loop appears once for BOTH. Costs the degree."""
+               ) -> list[tuple[Edge, Vertex]]:
+        """The (edge, other end) pairs of a vertex; a self-loop appears once for BOTH. Costs the degree.
+
+        A list built in one loop, each relationship's version resolved once by `mvcc.read_version` (what `view`
+        answers when no read filter is installed): traversals call this once per node they reach, and a
+        generator resumed per pair, with a `view` call per relationship, cost them several times as much."""
         self._check_readable()
-        yield from self._expanded(_adjacent(vertex.out, types) if direction != IN else (),
-                                  _adjacent(vertex.inc, types) if direction != OUT else (), direction)
+        outgoing = _adjacent(vertex.out, types) if direction != IN else ()
+        incoming = _adjacent(vertex.inc, types) if direction != OUT else ()
+        if self.read_filter is not None:
+            return list(self._expanded(outgoing, incoming, direction))
+        own, read_ts, dirty = self.info, self.read_ts, self.dirty
+        pairs = [(edge, edge.dst) for edge in outgoing if read_version(edge.head, own, read_ts, dirty) is not None]
+        if incoming:
+            loops_once = direction != IN
+            pairs.extend((edge, edge.src) for edge in incoming
+                         if not (loops_once and edge.src is edge.dst)
+                         and read_version(edge.head, own, read_ts, dirty) is not None)
+        return pairs
 
     # --- writes ----------------------------------------------------------------------------------------------
 
@@ -145,14 +162,22 @@ class Transaction(TransactionState):
             storage.vertices[vertex.gid] = vertex
             storage.indexes.vertex_written(vertex, version)
         self._created(vertex)
+        if len(self._written) >= BULK and not self.pausing_collector:
+            self._pause_collector()
         return vertex
 
     def create_edge(self, src: Vertex, dst: Vertex, type_: str, props: dict | None = None) -> Edge:
         """Creates a relationship; both end nodes are write-locked, so a concurrent delete of either conflicts."""
         version = self._new_version("create_edge", type_, props, None)
-        self._writable(src)
+        own = self.info
+        # The ends this transaction wrote already are locked: `_writable`'s own checks were just made.
+        head = src.head
+        if head is None or head.owner is not own or head.deleted:
+            self._writable(src)
         if dst is not src:
-            self._writable(dst)
+            head = dst.head
+            if head is None or head.owner is not own or head.deleted:
+                self._writable(dst)
         storage = self.storage
         with storage.write_lock:
             edge = Edge(storage.next_edge_gid(), type_, src, dst, version)
@@ -165,7 +190,14 @@ class Transaction(TransactionState):
             attach_edge(dst.inc, edge)
             storage.indexes.edge_written(edge, version)
         self._created(edge)
+        if len(self._written) >= BULK and not self.pausing_collector:
+            self._pause_collector()
         return edge
+
+    def _pause_collector(self) -> None:
+        """This transaction writes in bulk: CPython's cyclic collector is held off until it ends."""
+        PAUSE.hold()
+        self.pausing_collector = True
 
     def set_property(self, entity, key: str, value: object) -> None:
         """Sets one property; None removes it (Cypher never stores null)."""
@@ -371,17 +403,15 @@ def _unlink_own_versions(entity, own, stacked: bool) -> list:
 
 
 def _adjacent(adjacency: dict | None, types: Iterable[str] | None) -> tuple:
+    """A snapshot of a node's relationships of `types` (None: every type) on one side: a tuple taken in one C
+    call each, so a writer adding a relationship meanwhile cannot break the caller's loop."""
     if not adjacency:
         return ()
-    if types is None:
-        edges: list = []
-        for bucket in tuple(adjacency.values()):
-            edges.extend(tuple(bucket))
-        return tuple(edges)
-    result: list = []
-    for type_ in types:
-        bucket = adjacency.get(type_)
+    buckets = tuple(adjacency.values()) if types is None else [adjacency.get(type_) for type_ in types]
+    if len(buckets) == 1:
+        return tuple(buckets[0]) if buckets[0] else ()
+    edges: list = []
+    for bucket in buckets:
         if bucket:
-            result.extend(tuple(bucket))
-    return tuple(result)
-
+            edges.extend(bucket)
+    return tuple(edges)
