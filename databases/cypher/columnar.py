@@ -610,6 +610,9 @@ def _aggregating_prefix(grouping, variable: str, label: str, predicate, row_pred
         if aggregate.name not in _SEEDABLE or aggregate.distinct:
             return None
         argument = None
+        if aggregate.name == "count" and aggregate.expression == ast.Variable(variable):
+            aggregates.append(_Aggregate("count*", None))  # the scanned node is never null
+            continue
         if aggregate.expression is not None:
             argument = _compile(aggregate.expression, variable)
             if argument is None:

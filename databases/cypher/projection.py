@@ -299,15 +299,42 @@ def _sort(order_by: list[ast.SortItem], scope: Scope) -> Operator:
             decorated = []
             for row in rows:
                 held.add_row(row)
-                decorated.append(([OrderKey(key(row, ctx)) for key, _ in keys], row))
+                decorated.append(([key(row, ctx) for key, _ in keys], row))
             for index in range(len(keys) - 1, -1, -1):
-                decorated.sort(key=lambda pair: pair[0][index], reverse=keys[index][1])
+                sort_key = _native_sort_key([values[index] for values, _ in decorated])
+                if sort_key is None:
+                    decorated.sort(key=lambda pair: OrderKey(pair[0][index]), reverse=keys[index][1])
+                else:
+                    decorated.sort(key=lambda pair: sort_key(pair[0][index]), reverse=keys[index][1])
             for _, row in decorated:
                 yield row
         finally:
             held.release()
     return Operator("Sort", ", ".join(f"{expression_text(s.expression)} {'DESC' if s.descending else 'ASC'}"
                                       for s in order_by), run)
+
+
+def _native_sort_key(values: list):
+    """A key under which Python's own comparisons sort `values` in Cypher's order, when they allow one: all
+    numbers without NaN, all strings or all booleans, with or without nulls (last); else None (`OrderKey`)."""
+    kinds = set(map(type, values))
+    nulls = type(None) in kinds
+    kinds.discard(type(None))
+    if not kinds:
+        return None
+    if kinds <= {int, float}:
+        if float in kinds and any(value != value for value in values if type(value) is float):
+            return None  # NaN
+    elif kinds != {str} and kinds != {bool}:
+        return None
+    if not nulls:
+        return _identity
+    filler = next(value for value in values if value is not None)
+    return lambda value: (True, filler) if value is None else (False, value)
+
+
+def _identity(value):
+    return value
 
 
 def _skip_limit(skip: ast.Expr | None, limit: ast.Expr | None, scope: Scope, exhaustive: bool) -> Operator:
