@@ -12,7 +12,8 @@ from graphplex.databases.storage.gc import GarbageCollector
 from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import StorageMode
-from graphplex.databases.storage.records import CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge, element_id
+from graphplex.databases.storage.records import (CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge,
+                                                 detach_edge, element_id)
 from graphplex.databases.storage.schema import Schema, SchemaChange
 from graphplex.databases.storage.columns import ColumnStore
 from graphplex.databases.storage.search_indexes import SearchIndexes
@@ -222,13 +223,8 @@ class Storage:
             self.vertices.pop(entity.gid, None)
             return
         self.edges.pop(entity.gid, None)
-        for adjacency, type_ in ((entity.src.out, entity.type), (entity.dst.inc, entity.type)):
-            if adjacency is not None:
-                bucket = adjacency.get(type_)
-                if bucket is not None:
-                    bucket.pop(entity, None)
-                    if not bucket:
-                        del adjacency[type_]
+        detach_edge(entity.src.out, entity)
+        detach_edge(entity.dst.inc, entity)
 
     # --- recovery ---------------------------------------------------------------------------------------------
 
