@@ -126,16 +126,41 @@ def _sequence_encoder(tag: int):
 
 
 def _encode_map(value: dict, out: bytearray) -> None:
+    """Every logged commit encodes its entities' property maps here: string keys come encoded from a cache (a
+    graph has few keys), and the common values (small integers, short strings) are written inline."""
     out += _TAG_U32.pack(MAP, len(value))
+    keys = _KEYS
     for key, item in value.items():
-        if type(key) is str:  # property keys: inline, as they come with every entity
-            _encode_str(key, out)
+        encoded = keys.get(key) if type(key) is str else None
+        if encoded is None:
+            encoded = _encode_key(key)
+        out += encoded
+        kind = type(item)
+        if kind is int and -0x8000_0000 <= item < 0x8000_0000:
+            out += _TAG_I8.pack(INT8, item) if -0x80 <= item < 0x80 else _TAG_I32.pack(INT32, item)
+        elif kind is str and len(item) < 0x40:  # at most 4 UTF-8 bytes a character: a short string
+            data = item.encode("utf-8", "surrogatepass")
+            out += _TAG_U8.pack(SHORT_STRING, len(data))
+            out += data
         else:
-            encode_into(key, out)
-        encoder = _ENCODERS.get(type(item))
-        if encoder is None:
-            encoder = _encoder_for_subclass(item)
-        encoder(item, out)
+            encoder = _ENCODERS.get(kind)
+            if encoder is None:
+                encoder = _encoder_for_subclass(item)
+            encoder(item, out)
+
+
+# Encoded string map keys, by key: property keys repeat in every entity a commit or snapshot writes.
+_KEYS: dict[str, bytes] = {}
+
+
+def _encode_key(key: object) -> bytes:
+    out = bytearray()
+    encode_into(key, out)
+    if type(key) is str:
+        if len(_KEYS) > 4096:
+            _KEYS.clear()
+        _KEYS[key] = bytes(out)
+    return bytes(out)
 
 
 def _encode_date(value: _dt.date, out: bytearray) -> None:

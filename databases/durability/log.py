@@ -74,8 +74,8 @@ class TransactionLog:
         return current
 
     def _append(self, txn: Transaction, commit_ts: int):
-        if self.storage.mode is StorageMode.IN_MEMORY_ANALYTICAL:
-            return None  # analytical commits are not logged: only snapshots keep them
+        if self.durability == "none" or self.storage.mode is StorageMode.IN_MEMORY_ANALYTICAL:
+            return None  # nothing is logged (analytical commits: only snapshots keep them)
         payload = encode_commit(commit_ts, commit_operations(txn))
         durable = self.writer.append(payload)
         self._logged_bytes += len(payload) + FRAME.size

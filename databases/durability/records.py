@@ -152,6 +152,10 @@ def decode_commit(payload: bytes) -> tuple[int, list]:
 
 def _encode_operations(operations: list, out: bytearray) -> int:
     """Appends `operations`, runs of alike vertices or edges as batches; returns how many entries."""
+    if len(operations) < BATCH_MIN:  # no batch possible: most commits write an entity or two
+        for operation in operations:
+            _encode_operation(operation, out)
+        return len(operations)
     shapes = [_shape(operation) for operation in operations]
     entries = start = 0
     while start < len(operations):
