@@ -408,19 +408,23 @@ def _length_text(low: int, high: int | None) -> str:
 # --- steps -----------------------------------------------------------------------------------------------
 
 def _chain(steps: list[Step]) -> Matcher:
-    count = len(steps)
-
-    def run(index: int, row: dict, ctx: ExecutionContext, used: tuple) -> Iterator[dict]:
-        if index == count:
-            yield row
-            return
-        for next_row, next_used in steps[index](row, ctx, used):
-            yield from run(index + 1, next_row, ctx, next_used)
-
-    if count == 1:
+    """The steps as one lazy pipeline: each stage feeds on the one before, so a row costs one generator per step
+    it passes, never a new frame of the chain itself per row and step."""
+    if len(steps) == 1:
         only = steps[0]
         return lambda row, ctx: (r for r, _ in only(row, ctx, ()))
-    return lambda row, ctx: run(0, row, ctx, ())
+
+    def match(row: dict, ctx: ExecutionContext) -> Iterator[dict]:
+        rows: Iterator[tuple[dict, tuple]] = steps[0](row, ctx, ())
+        for step in steps[1:]:
+            rows = _stage(step, rows, ctx)
+        return (r for r, _ in rows)
+    return match
+
+
+def _stage(step: Step, rows: Iterator[tuple[dict, tuple]], ctx: ExecutionContext) -> Iterator[tuple[dict, tuple]]:
+    for row, used in rows:
+        yield from step(row, ctx, used)
 
 
 def _check_bound_node(name: str) -> Step:
@@ -608,6 +612,9 @@ def _edge_matches(edge: Edge, wanted: dict | None, ctx) -> bool:
 
 def _expand_step(source: str, rel: str, target: str, direction: str, types, to_bound: bool, rel_bound: bool,
                  properties, track_edges: bool) -> Step:
+    if not rel_bound and not to_bound and properties is None:
+        return _plain_expand_step(source, rel, target, direction, types, track_edges)
+
     def expand(row, ctx, used):
         start = row[source]
         if start is None:
@@ -632,6 +639,29 @@ def _expand_step(source: str, rel: str, target: str, direction: str, types, to_b
             new[rel] = edge
             new[target] = other
             yield new, (used + (edge,) if track_edges else used)
+    return expand
+
+
+def _plain_expand_step(source: str, rel: str, target: str, direction: str, types, track_edges: bool) -> Step:
+    """The common expand, `(a)-[r:T]->(b)` with `r` and `b` new and no property map: one loop over the pairs the
+    storage returns, the trail (`used`) grown only when the pattern has another relationship to keep apart."""
+    def expand(row, ctx, used):
+        start = row[source]
+        if start is None:
+            return
+        for edge, other in ctx.txn.expand(start, direction, types):
+            if track_edges:
+                if edge in used:
+                    continue
+                new = row.copy()
+                new[rel] = edge
+                new[target] = other
+                yield new, used + (edge,)
+            else:
+                new = row.copy()
+                new[rel] = edge
+                new[target] = other
+                yield new, used
     return expand
 
 
@@ -693,7 +723,11 @@ def _bfs(ctx, start, end, direction, types, low, high, wanted, find_all) -> list
 
 def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) -> list[tuple]:
     """Breadth-first from both ends at once, always growing the smaller frontier: the search touches about
-    the square root of what a one-sided search touches. Parents are kept per layer, never whole paths."""
+    the square root of what a one-sided search touches. Parents are kept per layer, never whole paths.
+
+    Every vertex a layer shares with the other side lies at the same total distance (a shorter meeting would have
+    been seen when the other side grew), so one shortest path needs only the layer's first meeting vertex: the
+    layer stops growing there, and the path is the one the whole layer would have given first."""
     forward: dict = {start: ()}
     backward: dict = {end: ()}
     forward_frontier, backward_frontier = [start], [end]
@@ -703,19 +737,16 @@ def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) ->
     while forward_frontier and backward_frontier:
         if high is not None and forward_depth + backward_depth >= high:
             return []
-        grow_forward = len(forward_frontier) <= len(backward_frontier)
-        if grow_forward:
+        if len(forward_frontier) <= len(backward_frontier):
             forward_depth += 1
-            layer = _grow(ctx, forward_frontier, forward, direction, types, wanted)
-            forward_frontier = list(layer)
-            depth_of_forward.update((v, forward_depth) for v in layer)
-            meeting = [v for v in layer if v in backward]
+            forward_frontier, meeting = _grow(ctx, forward_frontier, forward, backward, direction, types, wanted,
+                                              find_all)
+            depth_of_forward.update(dict.fromkeys(forward_frontier, forward_depth))
         else:
             backward_depth += 1
-            layer = _grow(ctx, backward_frontier, backward, _REVERSED[direction], types, wanted)
-            backward_frontier = list(layer)
-            depth_of_backward.update((v, backward_depth) for v in layer)
-            meeting = [v for v in layer if v in forward]
+            backward_frontier, meeting = _grow(ctx, backward_frontier, backward, forward, _REVERSED[direction],
+                                               types, wanted, find_all)
+            depth_of_backward.update(dict.fromkeys(backward_frontier, backward_depth))
         if meeting:
             best = min(depth_of_forward[v] + depth_of_backward[v] for v in meeting)
             if high is not None and best > high:
@@ -733,23 +764,32 @@ def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) ->
     return []
 
 
-def _grow(ctx, frontier: list, parents: dict, direction, types, wanted) -> dict:
-    """One breadth-first layer: the newly reached vertices and, for each, the (vertex, edge) it came from."""
+def _grow(ctx, frontier: list, parents: dict, other_side: dict, direction, types, wanted, whole_layer: bool
+          ) -> tuple[list, list]:
+    """One breadth-first layer: the newly reached vertices (entered in `parents` with the (vertex, edge) pairs
+    they came from) and those of them `other_side` has reached. Unless `whole_layer`, it stops at the first
+    vertex the other side has reached."""
     layer: dict = {}
+    meeting: list = []
     expand = ctx.txn.expand
+    check = ctx.check
     for vertex in frontier:
-        ctx.check()
+        check()
         for edge, other in expand(vertex, direction, types):
             if other in parents or (wanted is not None and not _edge_matches(edge, wanted, ctx)):
                 continue
             entry = layer.get(other)
-            if entry is None:
-                layer[other] = [(vertex, edge)]
-            else:
+            if entry is not None:
                 entry.append((vertex, edge))
-    for vertex, entry in layer.items():
-        parents[vertex] = tuple(entry)
-    return layer
+                continue
+            layer[other] = [(vertex, edge)]
+            if other in other_side:
+                meeting.append(other)
+                if not whole_layer:
+                    parents.update(layer)
+                    return list(layer), meeting
+    parents.update(layer)
+    return list(layer), meeting
 
 
 def _paths_to(vertex, parents: dict) -> list[tuple]:

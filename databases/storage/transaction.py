@@ -13,6 +13,7 @@ from graphplex.databases.storage.collector_pause import BULK, PAUSE
 from graphplex.databases.storage.constraints import validate
 from graphplex.databases.storage.indexes import NODE, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
+from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
 from graphplex.databases.storage.mvcc import LATEST, prepare_write, read_version, still_related
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge, chain
 from graphplex.databases.storage.modes import StorageMode
@@ -117,12 +118,12 @@ class Transaction(TransactionState):
         if self.read_filter is not None:
             return list(self._expanded(outgoing, incoming, direction))
         own, read_ts, dirty = self.info, self.read_ts, self.dirty
+        if direction == IN:
+            return [(edge, edge.src) for edge in incoming if read_version(edge.head, own, read_ts, dirty) is not None]
         pairs = [(edge, edge.dst) for edge in outgoing if read_version(edge.head, own, read_ts, dirty) is not None]
         if incoming:
-            loops_once = direction != IN
-            pairs.extend((edge, edge.src) for edge in incoming
-                         if not (loops_once and edge.src is edge.dst)
-                         and read_version(edge.head, own, read_ts, dirty) is not None)
+            pairs += [(edge, edge.src) for edge in incoming
+                      if edge.src is not edge.dst and read_version(edge.head, own, read_ts, dirty) is not None]
         return pairs
 
     # --- writes ----------------------------------------------------------------------------------------------
@@ -198,6 +199,84 @@ class Transaction(TransactionState):
         """This transaction writes in bulk: CPython's cyclic collector is held off until it ends."""
         PAUSE.hold()
         self.pausing_collector = True
+
+    def create_vertices(self, rows: Iterable[tuple[Iterable[str], dict | None]]) -> list[Vertex]:
+        """Creates a node for each (labels, properties) of `rows`, as `create_vertex` would one by one, with the
+        checks that hold for the whole call made once (a bulk import's path). A restricted user, a memory limit or
+        statement-end checks take the one-by-one path."""
+        if self.write_guard is not None or self.memory.bounded or self._statement_writes is not None:
+            return [self.create_vertex(labels, props) for labels, props in rows]
+        self._check_writable()
+        storage = self.storage
+        own, label_set, clean, written = self.info, storage.label_set, self._clean_props, self._written
+        entered, vertices = storage.indexes.vertex_written, storage.vertices
+        created: list[Vertex] = []
+        keys: dict[str, None] = {}
+        size = 0
+        with storage.write_lock:
+            for labels, props in rows:
+                labels = label_set(labels)
+                props = clean(props)
+                if props:
+                    keys.update(dict.fromkeys(props))
+                    size += props_bytes(props)
+                version = Version(own, labels, props, False, None, not props)  # no properties: the shared empty map
+                vertex = Vertex(storage.next_vertex_gid(), version)
+                vertices[vertex.gid] = vertex
+                entered(vertex, version)
+                written[vertex] = None
+                created.append(vertex)
+        self._bulk_created(keys, size + len(created) * (ENTITY_BYTES + VERSION_BYTES))
+        return created
+
+    def create_edges(self, type_: str, ends: Iterable[tuple[Vertex, Vertex]],
+                     props: Iterable[dict | None] | None = None) -> list[Edge]:
+        """Creates a relationship of `type_` for each (start, end) of `ends` (with the properties of the same
+        position in `props`), as `create_edge` would one by one, with the checks that hold for the whole call made
+        once; each end node is write-locked the first time this transaction writes it."""
+        ends = list(ends)
+        maps = list(props) if props is not None else [None] * len(ends)
+        if self.write_guard is not None or self.memory.bounded or self._statement_writes is not None:
+            return [self.create_edge(src, dst, type_, values) for (src, dst), values in zip(ends, maps)]
+        self._check_writable()
+        own, storage, clean, written = self.info, self.storage, self._clean_props, self._written
+        for src, dst in ends:
+            for end in (src, dst):
+                head = end.head
+                if head is None or head.owner is not own or head.deleted:
+                    self._writable(end)
+        entered, edges = storage.indexes.edge_written, storage.edges
+        created: list[Edge] = []
+        keys: dict[str, None] = {}
+        size = 0
+        with storage.write_lock:
+            for (src, dst), values in zip(ends, maps):
+                values = clean(values)
+                if values:
+                    keys.update(dict.fromkeys(values))
+                    size += props_bytes(values)
+                version = Version(own, None, values, False, None, not values)
+                edge = Edge(storage.next_edge_gid(), type_, src, dst, version)
+                edges[edge.gid] = edge
+                if src.out is None:
+                    src.out = {}
+                attach_edge(src.out, edge)
+                if dst.inc is None:
+                    dst.inc = {}
+                attach_edge(dst.inc, edge)
+                entered(edge, version)
+                written[edge] = None
+                created.append(edge)
+        self._bulk_created(keys, size + len(created) * (ENTITY_BYTES + VERSION_BYTES))
+        return created
+
+    def _bulk_created(self, keys: dict[str, None], size: int) -> None:
+        """After `create_vertices` or `create_edges`: the new keys noted, the memory counted, the collector paused."""
+        if keys:
+            self._note_keys(keys)
+        self._allocate(size)
+        if len(self._written) >= BULK and not self.pausing_collector:
+            self._pause_collector()
 
     def set_property(self, entity, key: str, value: object) -> None:
         """Sets one property; None removes it (Cypher never stores null)."""
