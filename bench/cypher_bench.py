@@ -1,19 +1,28 @@
-"""The benchmark workloads of `../shared/bench/WORKLOADS.md` (W1-W8) through Cypher, on graphplex and, with
-`--vs kuzu`, on Kùzu in the same run (same generated data, same statements where the dialects agree).
+"""The benchmark workloads of `../shared/bench/WORKLOADS.md` (W1-W8) through Cypher, on graphplex and on the peers
+of issue 18 in the same run (same generated data, same statements where the dialects agree), ending with the
+issue's ratio table.
 
-    python bench/cypher_bench.py [--scale 1.0] [--vs kuzu] [--kuzu-params literal|parameter]
+    python bench/cypher_bench.py [--scale 1.0] [--vs kuzu] [--vs networkx] [--vs falkordb] [--vs all]
+                                 [--kuzu-params literal|parameter] [--falkordb-venv DIR]
 
-`--scale 0.05` takes about 5 s, `--scale 1 --vs kuzu` about 4.5 minutes (graphplex's W8 is most of it).
+`--scale 0.05` takes about 5 s on graphplex alone, `--scale 1 --vs kuzu` about 4.5 minutes (graphplex's W8 is
+most of it). Peers: Kùzu in memory (`kuzu`, the `[bench]` extra), a plain-Python program over a networkx DiGraph
+(`bench/peers/networkx_engine.py`, the pure-Python floor) and FalkorDB-lite, which needs Python 3.12+ and runs in
+a child process of its own venv, made on first use (`bench/peers/falkordb_venv.py`; a `skipped` line says why if
+it cannot be). SQLite (WAL, synchronous=FULL, one INSERT per transaction) always runs beside graphplex's durable
+W1 (`bench/peers/sqlite_commits.py`).
 
 Prints one JSON line per result in the format of `bench/common.py` plus `engine` and `gc_s` (seconds CPython's
-cyclic garbage collector ran inside the timed block; each block starts after a full collection); with `--vs kuzu`
-also one `ratio` line per workload (graphplex ops/s divided by Kùzu ops/s; for W7, graphplex bytes per element
-divided by Kùzu's). Every answer is verified against a plain Python / networkx computation on the same data; a
-wrong answer stops the run. W1 and W2 also report `x_dict`: engine time per operation as a multiple of a dict
-insert / lookup of the same record, measured in this run. W7 loads the W3 graph in a fresh process (this script
-with `--w7-child ENGINE`) and reads VmRSS / VmHWM from /proc. Durable W1 (fsync per commit), W9 and W10 run on
-graphplex only (through `bench/dbms_bench.py`'s functions for the last two); FalkorDB-lite prints a `skipped`
-line saying why.
+cyclic garbage collector ran inside the timed block; each block starts after a full collection); one `ratio`
+line per workload and peer (graphplex ops/s divided by the peer's; for W7, graphplex bytes per element divided by
+the peer's); one `table_row` line per row of the table; and last the markdown ratio table (`bench/ratio_table.py`:
+each engine's figure, graphplex ÷ the best database peer, graphplex ÷ networkx, the issue's target, met / not
+met). Every answer is verified against a plain Python / networkx computation on the same data; a wrong answer
+stops the run. W1 and W2 also report `x_dict`: engine time per operation as a multiple of a dict insert / lookup
+of the same record, measured in this run. W7 loads the W3 graph in a fresh process (this script with
+`--w7-child ENGINE`) and reads VmRSS / VmHWM from /proc (of the server process for FalkorDB-lite). Durable W1
+(fsync per commit) runs on graphplex, SQLite and FalkorDB-lite (AOF, appendfsync always); W9 and W10 run on
+graphplex only (through `bench/dbms_bench.py`'s functions).
 
 Workload order on one engine: W1 (fresh database), W3 (fresh database with an index on :Person(id)), then on the W3
 graph W2, W4, W5, W8 and last W6 (which writes to it), then W7 in a subprocess.
@@ -22,6 +31,7 @@ Where Kùzu differs: its schema is created first (node table with primary key `i
 shortest path is `-[:KNOWS* SHORTEST 1..10]->`; its fixed-length patterns use walk semantics (a relationship may
 repeat), so its W4 answers are checked against that; W3 relationships go through `COPY KNOWS FROM` CSV batches
 (see `KuzuEngine`); integer ids of MATCH statements are inlined as literals unless `--kuzu-params parameter`.
+FalkorDB-lite and networkx: see their modules under `bench/peers/`.
 """
 from __future__ import annotations
 
@@ -42,24 +52,18 @@ from dataclasses import dataclass
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from bench import ratio_table  # noqa: E402
 from bench.common import check, report, timed  # noqa: E402
+from bench.cypher_queries import (AGGREGATE, COUNT_NODES, COUNT_RELS, CREATE_PERSON, LOAD_NODES,  # noqa: E402
+                                  LOAD_RELS, MAX_HOPS, POINT_READ, READ_CREATED, READ_RECORD, SHORTEST_PATH,
+                                  TWO_HOP, TX_CREATE)
+from bench.peers import falkordb_venv  # noqa: E402
+from bench.peers.falkordb_engine import FalkorDBEngine  # noqa: E402
+from bench.peers.networkx_engine import NetworkxEngine  # noqa: E402
+from bench.peers.sqlite_commits import durable_point_commits  # noqa: E402
 
 SEED = 42
 BATCH = 10_000
-MAX_HOPS = 10
-
-CREATE_PERSON = "CREATE (:Person {id: $id, name: $name, age: $age})"
-POINT_READ = "MATCH (p:Person {id: $id}) RETURN p.name"
-LOAD_NODES = "UNWIND $rows AS r CREATE (:Person {id: r.id, name: r.name, age: r.age})"
-LOAD_RELS = ("UNWIND $pairs AS p MATCH (a:Person {id: p.a}), (b:Person {id: p.b}) "
-             "CREATE (a)-[:KNOWS]->(b)")
-TWO_HOP = "MATCH (a:Person {id: $id})-[:KNOWS]->()-[:KNOWS]->(c) RETURN count(DISTINCT c)"
-AGGREGATE = "MATCH (p:Person) RETURN p.age % 10 AS k, count(*) AS c ORDER BY k"
-TX_CREATE = ("MATCH (b:Person {id: $b}) "
-             "CREATE (:Person {id: $id, name: $name, age: $age})-[:KNOWS]->(b)")
-COUNT_NODES = "MATCH (p:Person) RETURN count(p)"
-COUNT_RELS = "MATCH (:Person)-[r:KNOWS]->(:Person) RETURN count(r)"
-
 
 # --- timing with the garbage collector in view ---------------------------------------------------------------
 
@@ -217,8 +221,7 @@ def dict_floor(inputs: Inputs, repeats: int = 5) -> tuple[float, float]:
 class GraphplexEngine:
     name = "graphplex"
     rel_method = "UNWIND $pairs ... MATCH ... CREATE, batches of 10,000"
-    shortest = ("MATCH p = shortestPath((a:Person {id: $a})-[:KNOWS*..10]->(b:Person {id: $b})) "
-                "RETURN length(p)")
+    shortest = SHORTEST_PATH
     two_hop_semantics = "trail"
 
     def __init__(self, index: bool) -> None:
@@ -325,7 +328,9 @@ class KuzuEngine:
         self.conn.execute("COMMIT")
 
 
-ENGINES = {"graphplex": GraphplexEngine, "kuzu": KuzuEngine}
+ENGINES = {"graphplex": GraphplexEngine, "kuzu": KuzuEngine, "networkx": NetworkxEngine,
+           "falkordb": FalkorDBEngine}
+PEERS = ("kuzu", "networkx", "falkordb")
 
 
 # --- workloads --------------------------------------------------------------------------------------------------
@@ -337,8 +342,9 @@ def w1_point_write(engine_cls, inputs: Inputs) -> float:
             engine.write(CREATE_PERSON, record)
     check(engine.run(COUNT_NODES) == [(len(inputs.writes),)], f"{engine.name} W1 node count")
     for record in inputs.writes[::max(1, len(inputs.writes) // 50)]:
-        got = engine.run("MATCH (p:Person {id: $id}) RETURN p.name, p.age", {"id": record["id"]})
+        got = engine.run(READ_RECORD, {"id": record["id"]})
         check(got == [(record["name"], record["age"])], f"{engine.name} W1 record {record['id']}: {got}")
+    dispose(engine)
     return t.seconds
 
 
@@ -377,15 +383,20 @@ def coordinator_workloads(scale: float) -> None:
                cost_vs_one_database=round(three / one, 2))
 
 
-def w3_bulk_load(engine_cls, sizes: Sizes, node_batches, rel_batches):
-    engine = engine_cls(index=True)
+def load_w3(engine, node_batches, rel_batches) -> float:
+    """Seconds to load the W3 graph into an empty engine (its relationship inputs prepared before timing)."""
     rel_inputs = engine.prepare_rel_batches(rel_batches)
     with timed_run() as t:
         for rows in node_batches:
             engine.write(LOAD_NODES, {"rows": rows})
         for item in rel_inputs:
             engine.load_rel_batch(item)
-    return engine, t.seconds
+    return t.seconds
+
+
+def w3_bulk_load(engine_cls, sizes: Sizes, node_batches, rel_batches):
+    engine = engine_cls(index=True)
+    return engine, load_w3(engine, node_batches, rel_batches)
 
 
 def verify_w3(engine, sizes: Sizes) -> None:
@@ -455,38 +466,49 @@ def w6_explicit_tx(engine, inputs: Inputs, sizes: Sizes) -> float:
     check(nodes == [(sizes.nodes + added,)] and rels == [(sizes.rels + added,)],
           f"{engine.name} W6 counts {nodes} {rels}, expected {sizes.nodes + added} {sizes.rels + added}")
     last = inputs.txs[-1][0][-1]
-    got = engine.run("MATCH (a:Person {id: $id})-[:KNOWS]->(b) RETURN a.name, b.id", {"id": last["id"]})
+    got = engine.run(READ_CREATED, {"id": last["id"]})
     check(got == [(last["name"], last["b"])], f"{engine.name} W6 last created node gave {got}")
     return t.seconds
 
 
-def proc_status_mb(field: str) -> float:
-    """VmRSS / VmHWM of this process from /proc, in MiB. VmHWM is the peak of this process's own address space;
-    getrusage's ru_maxrss would carry the parent's peak across fork and exec."""
-    with open("/proc/self/status") as status:
+def proc_status_mb(field: str, pid: int | str = "self") -> float:
+    """VmRSS / VmHWM of a process (this one by default) from /proc, in MiB. VmHWM is the peak of that process's
+    own address space; getrusage's ru_maxrss would carry the parent's peak across fork and exec."""
+    with open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024.0
     raise KeyError(field)
 
 
+def dispose(engine) -> None:
+    """Stops an engine that runs a server of its own (FalkorDB-lite); the others are simply dropped."""
+    close = getattr(engine, "close", None)
+    if close is not None:
+        close()
+
+
 def w7_child(engine_name: str, scale: float) -> None:
     """Runs in a fresh process: loads the W3 graph and prints the W7 line. `bytes_per_element` is the peak RSS
     during the load minus the RSS before it (data generated, engine imported and opened), per node +
-    relationship; `steady_bytes_per_element` uses the RSS after the load instead of the peak."""
+    relationship; `steady_bytes_per_element` uses the RSS after the load instead of the peak. An engine whose data
+    lives in a server process of its own (`server_pid`) is measured in that process."""
     sizes = sizes_for(scale)
     node_batches, rel_batches, _ = w3_data(sizes)
     engine_cls = ENGINES[engine_name]
-    engine_cls(index=False)  # import the engine and touch its runtime before the baseline
+    dispose(engine_cls(index=False))  # import the engine and touch its runtime before the baseline
+    engine = engine_cls(index=True)
+    pid = getattr(engine, "server_pid", "self")
     gc.collect()
-    before = proc_status_mb("VmRSS")
-    engine, seconds = w3_bulk_load(engine_cls, sizes, node_batches, rel_batches)
+    before = proc_status_mb("VmRSS", pid)
+    seconds = load_w3(engine, node_batches, rel_batches)
     gc.collect()
-    peak, steady = proc_status_mb("VmHWM"), proc_status_mb("VmRSS")
+    peak, steady = proc_status_mb("VmHWM", pid), proc_status_mb("VmRSS", pid)
     verify_w3(engine, sizes)
+    dispose(engine)
     elements = sizes.nodes + sizes.rels
     report("W7_memory", scale, elements, seconds, engine=engine_name, gc_s=round(GC_CLOCK.last, 3),
-           peak_rss_mb=round(peak, 1),
+           peak_rss_mb=round(peak, 1), measured_process="server" if pid != "self" else "self",
            rss_before_load_mb=round(before, 1), rss_after_load_mb=round(steady, 1),
            bytes_per_element=round((peak - before) * 1024 * 1024 / elements, 1),
            steady_bytes_per_element=round((steady - before) * 1024 * 1024 / elements, 1))
@@ -514,6 +536,8 @@ def run_engine(engine_cls, scale: float, sizes: Sizes, inputs: Inputs, node_batc
     def emit(workload: str, ops: int, seconds: float, **extra) -> None:
         if engine_cls is KuzuEngine:
             extra["int_params"] = "literal" if KuzuEngine.inline_ints else "parameter"
+        if workload == "W6_explicit_tx" and hasattr(engine_cls, "tx_semantics"):
+            extra["tx_semantics"] = engine_cls.tx_semantics
         extra["gc_s"] = round(GC_CLOCK.last, 3)
         results[workload] = report(workload, scale, ops, seconds, engine=name, **extra)
 
@@ -522,6 +546,7 @@ def run_engine(engine_cls, scale: float, sizes: Sizes, inputs: Inputs, node_batc
     warm = engine_cls(index=False)
     warm.write(CREATE_PERSON, person(0))
     check(warm.run(POINT_READ, {"id": 0}) == [("p0",)], f"{name} warm-up read")
+    dispose(warm)
     del warm
 
     seconds = w1_point_write(engine_cls, inputs)
@@ -544,6 +569,7 @@ def run_engine(engine_cls, scale: float, sizes: Sizes, inputs: Inputs, node_batc
     emit("W8_shortest_path", len(inputs.path_pairs), w8_shortest_path(engine, inputs),
          pairs_with_path=reachable)
     emit("W6_explicit_tx", len(inputs.txs), w6_explicit_tx(engine, inputs, sizes))
+    dispose(engine)
     del engine
     gc.collect()
 
@@ -557,56 +583,114 @@ def info(**fields) -> None:
     print(json.dumps(fields), flush=True)
 
 
+def prepare(scale: float):
+    """Sizes, the W3 batches, the timed loops' inputs with their expected answers, and the dict floor."""
+    sizes = sizes_for(scale)
+    node_batches, rel_batches, pairs = w3_data(sizes)
+    inputs = make_inputs(sizes, pairs)
+    return sizes, node_batches, rel_batches, inputs, dict_floor(inputs)
+
+
+def peer_child(name: str, scale: float) -> None:
+    """Runs in the peer's own interpreter (FalkorDB-lite's venv): every workload on that engine, then its durable
+    W1 if it has one; the parent reads the JSON lines."""
+    sizes, node_batches, rel_batches, inputs, floor = prepare(scale)
+    engine_cls = ENGINES[name]
+    run_engine(engine_cls, scale, sizes, inputs, node_batches, rel_batches, floor)
+    durable = getattr(engine_cls, "durable_w1", None)
+    if durable is not None:
+        report("W1_point_write", scale, len(inputs.writes), durable(inputs.writes), engine=name,
+               mode="durable_fsync")
+
+
+def run_peer(peer: str, args, sizes: Sizes, inputs: Inputs, node_batches, rel_batches,
+             floor: tuple[float, float]) -> dict[str, dict] | None:
+    """The peer's results keyed by `ratio_table.result_key`, or None (and a `skipped` line) if it cannot run."""
+    if peer == "falkordb":
+        try:
+            python = falkordb_venv.ensure_venv(args.falkordb_venv)
+        except falkordb_venv.PeerUnavailable as reason:
+            info(engine=peer, skipped=str(reason))
+            return None
+        lines = falkordb_venv.run_child(python, os.path.abspath(__file__), args.scale, [])
+        return {ratio_table.result_key(line): line for line in lines
+                if line.get("engine") == peer and "workload" in line}
+    try:
+        __import__(peer)
+    except ImportError:
+        info(engine=peer, skipped=f"{peer} is not installed (pip install -e '.[bench]')")
+        return None
+    return run_engine(ENGINES[peer], args.scale, sizes, inputs, node_batches, rel_batches, floor)
+
+
+def ratio_lines(results: dict[str, dict[str, dict]], scale: float) -> None:
+    """One JSON line per workload and peer: graphplex ops/s ÷ the peer's (W7: bytes per element ÷ the peer's)."""
+    for peer, theirs_by_key in results.items():
+        if peer == "graphplex":
+            continue
+        for workload, ours in results["graphplex"].items():
+            theirs = theirs_by_key.get(workload)
+            if theirs is None:
+                continue
+            if workload == "W7_memory":
+                info(workload=workload, scale=scale, ratio=f"graphplex/{peer} bytes_per_element",
+                     value=round(ours["bytes_per_element"] / theirs["bytes_per_element"], 2)
+                     if theirs["bytes_per_element"] > 0 else None)
+            else:
+                info(workload=ours["workload"], mode=ours.get("mode"), scale=scale,
+                     ratio=f"graphplex/{peer} ops_per_s", graphplex_ops_per_s=ours["ops_per_s"],
+                     **{f"{peer}_ops_per_s": theirs["ops_per_s"]},
+                     value=round(ours["ops_per_s"] / theirs["ops_per_s"], 4))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the WORKLOADS.md sizes")
-    parser.add_argument("--vs", choices=["kuzu"], action="append", default=[],
-                        help="also run the workloads on this engine and print graphplex/engine ratios")
+    parser.add_argument("--vs", choices=[*PEERS, "all"], action="append", default=[],
+                        help="also run the workloads on this engine (repeatable; `all` for every peer) and print "
+                             "graphplex/engine ratios")
     parser.add_argument("--kuzu-params", choices=["literal", "parameter"], default="literal",
                         help="Kùzu: write integer parameters of MATCH statements into the query text (default; "
                              "Kùzu only seeks its primary key for literals) or pass them as parameters")
+    parser.add_argument("--falkordb-venv", default=falkordb_venv.DEFAULT_VENV,
+                        help="the Python 3.12+ venv FalkorDB-lite runs in (made on first use)")
     parser.add_argument("--w7-child", choices=sorted(ENGINES), help=argparse.SUPPRESS)
+    parser.add_argument("--peer-child", choices=sorted(ENGINES), help=argparse.SUPPRESS)
     args = parser.parse_args()
     KuzuEngine.inline_ints = args.kuzu_params == "literal"
     if args.w7_child:
         w7_child(args.w7_child, args.scale)
         return
+    if args.peer_child:
+        peer_child(args.peer_child, args.scale)
+        return
 
-    sizes = sizes_for(args.scale)
-    node_batches, rel_batches, pairs = w3_data(sizes)
-    inputs = make_inputs(sizes, pairs)
-    floor = dict_floor(inputs)
+    sizes, node_batches, rel_batches, inputs, floor = prepare(args.scale)
     report("floor_dict_insert", args.scale, len(inputs.writes), floor[0])
     report("floor_dict_lookup", args.scale, len(inputs.read_ids), floor[1])
-
-    if sys.version_info < (3, 12):
-        info(engine="falkordblite", skipped=f"FalkorDB-lite needs Python >= 3.12; this is "
-                                            f"{sys.version_info.major}.{sys.version_info.minor}")
+    peers = [peer for peer in PEERS if peer in args.vs or "all" in args.vs]
+    for peer in PEERS:
+        if peer not in peers:
+            info(engine=peer, skipped=f"not requested (--vs {peer} or --vs all)")
 
     results = {"graphplex": run_engine(GraphplexEngine, args.scale, sizes, inputs, node_batches, rel_batches,
                                        floor)}
-    seconds = w1_durable(inputs)
-    report("W1_point_write", args.scale, len(inputs.writes), seconds, engine="graphplex", mode="durable_fsync")
+    results["graphplex"]["W1_point_write_durable"] = report(
+        "W1_point_write", args.scale, len(inputs.writes), w1_durable(inputs), engine="graphplex",
+        mode="durable_fsync")
+    results["sqlite"] = {"W1_point_write_durable": report(
+        "W1_point_write", args.scale, len(inputs.writes), durable_point_commits(inputs.writes), engine="sqlite",
+        mode="durable_fsync", journal_mode="wal", synchronous="full")}
     coordinator_workloads(args.scale)
-    for peer in args.vs:
-        try:
-            __import__(peer)
-        except ImportError:
-            info(engine=peer, skipped=f"{peer} is not installed (pip install -e '.[bench]')")
-            continue
-        results[peer] = run_engine(ENGINES[peer], args.scale, sizes, inputs, node_batches, rel_batches, floor)
-        for workload, ours in results["graphplex"].items():
-            theirs = results[peer].get(workload)
-            if theirs is None:
-                continue
-            if workload == "W7_memory":
-                info(workload=workload, scale=args.scale, ratio=f"graphplex/{peer} bytes_per_element",
-                     value=round(ours["bytes_per_element"] / theirs["bytes_per_element"], 2)
-                     if theirs["bytes_per_element"] > 0 else None)
-            else:
-                info(workload=workload, scale=args.scale, ratio=f"graphplex/{peer} ops_per_s",
-                     graphplex_ops_per_s=ours["ops_per_s"], **{f"{peer}_ops_per_s": theirs["ops_per_s"]},
-                     value=round(ours["ops_per_s"] / theirs["ops_per_s"], 4))
+    for peer in peers:
+        peer_results = run_peer(peer, args, sizes, inputs, node_batches, rel_batches, floor)
+        if peer_results is not None:
+            results[peer] = peer_results
+    ratio_lines(results, args.scale)
+    table, rows = ratio_table.markdown(results)
+    for row in rows:
+        info(scale=args.scale, **row)
+    print(f"\n{table}", flush=True)
 
 
 if __name__ == "__main__":
