@@ -27,6 +27,8 @@ from graphplex.databases.storage import SchemaChange
 from graphplex.cli.main import EXIT_FAILED, EXIT_OK, credentials, open_dbms
 
 BATCH = 50_000
+# Rows parsed before one storage call creates them (`create_vertices`, `create_edges`).
+CHUNK = 5_000
 _INTEGER = {"int", "long", "short", "byte"}
 _FLOAT = {"float", "double"}
 _TEMPORAL = {"date", "localtime", "time", "localdatetime", "datetime", "duration"}
@@ -181,8 +183,17 @@ class _Batches:
         self.txn = self.batch.transaction
         self.size = 0
 
+    @property
+    def room(self) -> int:
+        """How many more elements the current batch takes."""
+        return BATCH - self.size
+
     def tick(self) -> None:
-        self.size += 1
+        self.advance(1)
+
+    def advance(self, count: int) -> None:
+        """`count` more elements were written in the current batch; a full batch is committed."""
+        self.size += count
         if self.size >= BATCH:
             self.batch.commit()
             self.batch = self.bulk.new_batch(self.database)
@@ -234,35 +245,99 @@ def _new_database(dbms, args, name: str, replace: bool = False) -> Iterator:
         raise
 
 
+def _property_readers(columns: list[_Column], path: str) -> list[tuple[int, str, object]]:
+    """(position, key, converter) of each property column; the converter is None for plain strings (stored as
+    read) and otherwise turns a non-empty field into its value."""
+    readers = []
+    for position, column in enumerate(columns):
+        if column.kind in _SPECIAL:
+            continue
+        plain = column.kind == "string" and not column.array
+        readers.append((position, column.name, None if plain else _field_converter(column, path)))
+    return readers
+
+
+def _field_converter(column: _Column, path: str):
+    def convert(text: str, number: int) -> object:
+        try:
+            return _value(column, text)
+        except (ValueError, TypeError, Neo4jError) as error:
+            raise _bad_row(path, number, f"column {column.name}: {getattr(error, 'message', error)}") from None
+    return convert
+
+
+def _properties(readers, row: list[str], number: int) -> dict:
+    props = {}
+    for position, key, convert in readers:
+        text = row[position]
+        if text:
+            if convert is None:
+                props[key] = text
+            else:
+                value = convert(text, number)
+                if value is not None:
+                    props[key] = value
+    return props
+
+
+def _chunks(batches: "_Batches", rows) -> Iterator[list]:
+    """The parsed rows in chunks that never cross a batch's end: each chunk is created by one storage call."""
+    chunk: list = []
+    room = min(CHUNK, batches.room)
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= room:
+            yield chunk
+            chunk = []
+            room = min(CHUNK, batches.room)
+    if chunk:
+        yield chunk
+
+
 def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -> None:
     rows = _rows(path, delimiter, progress)
     columns = next(rows, None)
     if columns is None:
         return
-    extra = [label] if label else []
-    with _Batches(bulk, database.name) as batches:
+    extra = (label,) if label else ()
+    readers = _property_readers(columns, path)
+    id_column = next(((i, c) for i, c in enumerate(columns) if c.kind == "ID"), None)
+    label_positions = [i for i, c in enumerate(columns) if c.kind == "LABEL"]
+
+    def parsed():
         for number, row in rows:
             if len(row) != len(columns):
                 raise _bad_row(path, number, f"expected {len(columns)} fields, found {len(row)}")
-            labels, props, key = list(extra), {}, None
-            for column, text in zip(columns, row):
-                if column.kind == "ID":
-                    key = (column.space, text)
-                    if column.name:
-                        props[column.name] = text
-                elif column.kind == "LABEL":
-                    labels.extend(label for label in text.split(";") if label)
-                elif column.kind != "IGNORE":
-                    _set(props, column, text, path, number)
-            vertex = batches.txn.create_vertex(labels, props)
-            if key is not None:
+            props = _properties(readers, row, number)
+            labels = extra
+            for position in label_positions:
+                labels = labels + tuple(name for name in row[position].split(";") if name)
+            key = None
+            if id_column is not None:
+                position, column = id_column
+                key = (column.space, row[position])
                 if key in ids:
                     raise _bad_row(path, number, f"duplicate node id '{key[1]}'")
-                # In memory a vertex object outlives its transaction; on disk only its id does.
-                ids[key] = vertex.gid if database.on_disk else vertex
-            counts["nodes"] += 1
-            counts["properties"] += len(props)
-            batches.tick()
+                ids[key] = None  # taken: the node follows when its chunk is created
+                if column.name:
+                    props[column.name] = row[position]
+            yield key, labels, props
+
+    with _Batches(bulk, database.name) as batches:
+        for chunk in _chunks(batches, parsed()):
+            txn = batches.txn
+            specs = [(labels, props) for _, labels, props in chunk]
+            if database.on_disk:
+                created = [txn.create_vertex(labels, props) for labels, props in specs]
+            else:
+                created = txn.create_vertices(specs)
+            for (key, _, props), vertex in zip(chunk, created):
+                if key is not None:
+                    # In memory a vertex object outlives its transaction; on disk only its id does.
+                    ids[key] = vertex.gid if database.on_disk else vertex
+                counts["properties"] += len(props)
+            counts["nodes"] += len(chunk)
+            batches.advance(len(chunk))
 
 
 def _load_relationships(bulk, database, path, type_, delimiter, ids, counts, progress) -> None:
@@ -270,41 +345,54 @@ def _load_relationships(bulk, database, path, type_, delimiter, ids, counts, pro
     columns = next(rows, None)
     if columns is None:
         return
-    with _Batches(bulk, database.name) as batches:
+    readers = _property_readers(columns, path)
+    ends = [(i, c.kind, c.space) for i, c in enumerate(columns) if c.kind in ("START_ID", "END_ID")]
+    type_positions = [i for i, c in enumerate(columns) if c.kind == "TYPE"]
+
+    def parsed():
+        width = len(columns)
         for number, row in rows:
+            if len(row) < width:  # missing trailing fields are empty ones
+                row = row + [""] * (width - len(row))
             start = end = None
-            kind, props = type_, {}
-            for column, text in zip(columns, row):
-                if column.kind in ("START_ID", "END_ID"):
-                    node = ids.get((column.space, text))
-                    if node is None:
-                        raise _bad_row(path, number, f"no node with id '{text}'")
-                    if column.kind == "START_ID":
-                        start = node
-                    else:
-                        end = node
-                elif column.kind == "TYPE":
-                    kind = text or kind
-                elif column.kind != "IGNORE":
-                    _set(props, column, text, path, number)
+            for position, kind, space in ends:
+                text = row[position]
+                node = ids.get((space, text))
+                if node is None:
+                    raise _bad_row(path, number, f"no node with id '{text}'")
+                if kind == "START_ID":
+                    start = node
+                else:
+                    end = node
+            kind = type_
+            for position in type_positions:
+                kind = row[position] or kind
             if start is None or end is None or not kind:
                 raise _bad_row(path, number, "a relationship needs :START_ID, :END_ID and a type")
+            yield kind, start, end, _properties(readers, row, number)
+
+    with _Batches(bulk, database.name) as batches:
+        for chunk in _chunks(batches, parsed()):
             txn = batches.txn
-            if database.on_disk:
-                start, end = txn.vertex(start), txn.vertex(end)
-            txn.create_edge(start, end, kind, props)
-            counts["relationships"] += 1
-            counts["properties"] += len(props)
-            batches.tick()
+            for kind, run in _runs_of_one_type(chunk):
+                if database.on_disk:
+                    for _, start, end, props in run:
+                        txn.create_edge(txn.vertex(start), txn.vertex(end), kind, props)
+                else:
+                    txn.create_edges(kind, [(start, end) for _, start, end, _ in run],
+                                     [props for _, _, _, props in run])
+                counts["properties"] += sum(len(props) for _, _, _, props in run)
+            counts["relationships"] += len(chunk)
+            batches.advance(len(chunk))
 
 
-def _set(props: dict, column: _Column, text: str, path: str, number: int) -> None:
-    try:
-        value = _value(column, text)
-    except (ValueError, TypeError, Neo4jError) as error:
-        raise _bad_row(path, number, f"column {column.name}: {getattr(error, 'message', error)}") from None
-    if value is not None:
-        props[column.name] = value
+def _runs_of_one_type(chunk: list) -> Iterator[tuple[str, list]]:
+    """The chunk's relationships in file order, as runs of one type (one `create_edges` call each)."""
+    start = 0
+    for position in range(1, len(chunk) + 1):
+        if position == len(chunk) or chunk[position][0] != chunk[start][0]:
+            yield chunk[start][0], chunk[start:position]
+            start = position
 
 
 def _bad_row(path: str, number: int, detail: str) -> ClientError:
