@@ -350,8 +350,8 @@ class ColumnarPrefix:
     """The first `replaces` operators of a pipeline, run column-at-a-time when the storage gives a column scan."""
 
     def __init__(self, label: str, variable: str, predicate: Vectorised | None, row_predicate, replaced,
-                 grouping=None, keys: list[Vectorised] | None = None,
-                 aggregates: list[_Aggregate] | None = None) -> None:
+                 grouping=None, keys: list[Vectorised] | None = None, aggregates: list[_Aggregate] | None = None,
+                 projected: list[tuple[str, Vectorised]] | None = None, row_projection: Operator | None = None) -> None:
         self.label = label
         self.variable = variable
         self.predicate = predicate
@@ -361,6 +361,8 @@ class ColumnarPrefix:
         self.grouping = grouping
         self.keys = keys or []
         self.aggregates = aggregates or []
+        self.projected = projected
+        self.row_projection = row_projection
 
     def rows(self, ctx: ExecutionContext) -> Iterator[dict]:
         return checked_rows(self._rows(ctx), ctx)
@@ -373,7 +375,12 @@ class ColumnarPrefix:
             ev = _Evaluation(scan, ctx, np)
             try:
                 with np.errstate(all="ignore"):
-                    produced = self._aggregated(ev) if self.grouping is not None else self._filtered(ev)
+                    if self.grouping is not None:
+                        produced = self._aggregated(ev)
+                    elif self.projected is not None:
+                        produced = self._projected(ev)
+                    else:
+                        produced = self._filtered(ev)
             except _RowByRow:
                 produced = None
         if produced is None:
@@ -416,6 +423,28 @@ class ColumnarPrefix:
             yield from delta
         return rows()
 
+    def _projected(self, ev: _Evaluation) -> Iterator[dict]:
+        """The projection's rows: each column's values taken out of numpy in one go, then the changed nodes' rows
+        through the projection as planned."""
+        positions = self._kept(ev)
+        names, columns = [], []
+        for name, vectorised in self.projected:
+            vec = _restricted(vectorised(ev), positions)
+            values = vec.values.tolist()
+            if vec.nulls.any():
+                values = [None if null else value for value, null in zip(values, vec.nulls.tolist())]
+            names.append(name)
+            columns.append(values)
+        ctx = ev.ctx
+        delta = self.row_projection.run(self._delta_rows(ev), ctx)
+
+        def rows():
+            for values in zip(*columns):
+                ctx.check()
+                yield dict(zip(names, values))
+            yield from delta
+        return rows()
+
     def _aggregated(self, ev: _Evaluation) -> Iterator[dict]:
         np = ev.np
         positions = self._kept(ev)
@@ -436,6 +465,9 @@ class ColumnarPrefix:
 
 
 def _restricted(vec: _Vec, positions) -> _Vec:
+    """`vec` at the kept positions (as it is when every position is kept)."""
+    if len(positions) == len(vec.nulls):
+        return vec
     return _Vec(vec.kind, vec.values[positions], vec.nulls[positions], vec.bound)
 
 
@@ -551,15 +583,17 @@ def _extremes(np, name: str, ids, values, groups_count: int, kind: str) -> list:
     """Each group's smallest or largest value (None for a group without values)."""
     if not len(values):
         return [None] * groups_count
-    order = np.lexsort((values, ids))
-    sorted_ids = ids[order]
-    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
-    ends = np.r_[starts[1:], len(order)] - 1
-    picks = order[starts] if name == "min" else order[ends]
-    result: list = [None] * groups_count
-    for group, value in zip(sorted_ids[starts].tolist(), values[picks].tolist()):
-        result[group] = bool(value) if kind == "bool" else value
-    return result
+    if groups_count == 1:
+        extremes = [values.min() if name == "min" else values.max()]
+    else:
+        limits = np.iinfo(values.dtype) if values.dtype.kind == "i" else np.finfo(values.dtype)
+        extremes = np.full(groups_count, limits.max if name == "min" else limits.min, values.dtype)
+        (np.minimum if name == "min" else np.maximum).at(extremes, ids, values)
+        present = np.bincount(ids, minlength=groups_count) > 0
+        extremes = [value if has else None for value, has in zip(extremes.tolist(), present.tolist())]
+    if groups_count == 1:
+        extremes = [extremes[0].item()]
+    return [bool(value) if kind == "bool" and value is not None else value for value in extremes]
 
 
 # --- planning -----------------------------------------------------------------------------------------------
@@ -590,11 +624,16 @@ def plan_columnar(query: ast.SingleQuery, operators: list[Operator], scope: Scop
         if predicate is None:
             return None
         row_predicate = compile_expression(match.where, scope.with_variables(variable))
-    grouping = operators[1].grouping if len(operators) > 1 else None
-    if grouping is not None:
-        prefix = _aggregating_prefix(grouping, variable, label, predicate, row_predicate, operators[:2])
+    following = operators[1] if len(operators) > 1 else None
+    if following is not None and following.grouping is not None:
+        prefix = _aggregating_prefix(following.grouping, variable, label, predicate, row_predicate, operators[:2])
         if prefix is not None:
             return prefix
+    if following is not None and following.projected is not None:
+        columns = [(name, _compile(expression, variable)) for name, expression in following.projected]
+        if all(column is not None for _, column in columns):
+            return ColumnarPrefix(label, variable, predicate, row_predicate, operators[:2], projected=columns,
+                                  row_projection=following)
     if predicate is None:
         return None  # a bare label scan: the row path yields the same rows as cheaply
     return ColumnarPrefix(label, variable, predicate, row_predicate, operators[:1])

@@ -35,6 +35,8 @@ class Operator:
     steps: tuple = ()
     profiled: Callable[[Rows, ExecutionContext, Meter], Rows] | None = None
     grouping: object | None = None  # an aggregation's `projection.Grouping`, for a column scan to take over
+    # A projection that keeps only its columns: their (name, expression as written), for a column scan to take over.
+    projected: tuple | None = None
 
     def __post_init__(self) -> None:
         # The one termination point of the pipeline: every row an operator hands on passes it, so no operator

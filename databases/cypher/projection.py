@@ -135,7 +135,8 @@ def _projection(items: list[ast.ReturnItem], scope: Scope, keep_input: bool) -> 
             for name, expression in compiled:
                 out[name] = expression(row, ctx)
             yield out
-    return Operator("Projection", ", ".join(_projected_text(item) for item in items), run)
+    projected = None if keep_input else tuple((item.name, item.expression) for item in items)
+    return Operator("Projection", ", ".join(_projected_text(item) for item in items), run, projected=projected)
 
 
 def _projected_text(item: ast.ReturnItem) -> str:
