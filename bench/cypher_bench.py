@@ -86,14 +86,27 @@ class _GcClock:
 GC_CLOCK = _GcClock()
 
 
+class TimedBlockProfiler:
+    """A profiler (`cProfile.Profile`) switched on for exactly the timed blocks, so that setup and verification
+    stay out of a workload's profile. None unless `bench/profile_workloads.py` sets it."""
+    profiler = None
+
+
 @contextmanager
 def timed_run():
     """`common.timed` after a full collection (so garbage left by the previous workload is not collected on this
     one's clock); the GC seconds inside the timed block are left in `GC_CLOCK.last` for the result line."""
     gc.collect()
     before = GC_CLOCK.total
+    profiler = TimedBlockProfiler.profiler
     with timed() as timer:
-        yield timer
+        if profiler is not None:
+            profiler.enable()
+        try:
+            yield timer
+        finally:
+            if profiler is not None:
+                profiler.disable()
     GC_CLOCK.last = GC_CLOCK.total - before
 
 
@@ -528,6 +541,31 @@ def w7_memory(engine_name: str, scale: float) -> dict | None:
     return line
 
 
+WARM_NODES = 300  # above the row count from which graphplex scans a label through columns (loaded lazily)
+
+
+def warm_up(engine_cls) -> None:
+    """Every workload statement once on a throwaway database: one-time process costs (imports, lazily loaded
+    modules, building the Cypher parser) stay out of the timings; each timed database still plans its statements
+    once."""
+    warm = engine_cls(index=True)
+    warm.write(CREATE_PERSON, person(0))
+    check(warm.run(POINT_READ, {"id": 0}) == [("p0",)], f"{engine_cls.name} warm-up read")
+    warm.write(LOAD_NODES, {"rows": [person(i) for i in range(1, WARM_NODES)]})
+    for item in warm.prepare_rel_batches([[{"a": 0, "b": 1}, {"a": 1, "b": 2}]]):
+        warm.load_rel_batch(item)
+    check(warm.run(TWO_HOP, {"id": 0}) == [(1,)], f"{engine_cls.name} warm-up two-hop")
+    check(warm.run(engine_cls.shortest, {"a": 0, "b": 2}) == [(2,)], f"{engine_cls.name} warm-up shortest path")
+    buckets = sorted(Counter(person(i)["age"] % 10 for i in range(WARM_NODES)).items())
+    check(warm.run(AGGREGATE) == buckets, f"{engine_cls.name} warm-up aggregate")
+    txn = warm.begin()
+    warm.run_in(txn, TX_CREATE, {**person(WARM_NODES), "b": 0})
+    warm.commit(txn)
+    check(warm.run(COUNT_NODES) == [(WARM_NODES + 1,)] and warm.run(COUNT_RELS) == [(3,)],
+          f"{engine_cls.name} warm-up counts")
+    dispose(warm)
+
+
 def run_engine(engine_cls, scale: float, sizes: Sizes, inputs: Inputs, node_batches, rel_batches,
                floor: tuple[float, float]) -> dict[str, dict]:
     name = engine_cls.name
@@ -541,14 +579,7 @@ def run_engine(engine_cls, scale: float, sizes: Sizes, inputs: Inputs, node_batc
         extra["gc_s"] = round(GC_CLOCK.last, 3)
         results[workload] = report(workload, scale, ops, seconds, engine=name, **extra)
 
-    # Warm-up on a throwaway database: one-time process costs (imports, building the Cypher parser) stay out
-    # of the timings; each timed database still plans its statements once.
-    warm = engine_cls(index=False)
-    warm.write(CREATE_PERSON, person(0))
-    check(warm.run(POINT_READ, {"id": 0}) == [("p0",)], f"{name} warm-up read")
-    dispose(warm)
-    del warm
-
+    warm_up(engine_cls)
     seconds = w1_point_write(engine_cls, inputs)
     emit("W1_point_write", len(inputs.writes), seconds, mode="in_memory",
          x_dict=round(seconds / floor[0], 1))
