@@ -55,6 +55,10 @@ class Estimates:
         """An equality seek of an index on `label`: the equality's share of the label's nodes."""
         return self.label(label) * EQUALITY_SELECTIVITY
 
+    def range_seek(self, label: str) -> float:
+        """A range or prefix seek of an index on `label`: a range's share of the label's nodes."""
+        return self.label(label) * RANGE_SELECTIVITY
+
     def labelled(self, labels: tuple[str, ...]) -> float:
         """A filter on labels: the share of all nodes each label has."""
         nodes = self._nodes_and_relationships()[0]

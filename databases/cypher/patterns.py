@@ -18,6 +18,7 @@ from graphplex.databases.cypher.estimates import DEFAULT_SELECTIVITY, EQUALITY_S
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.label_expressions import compile_types, is_dynamic, label_names, label_test
 from graphplex.databases.cypher.plan_text import expression_text, label_expression_text
+from graphplex.databases.cypher.range_seeks import RangeSeek, find_range, same_kind, seekable
 from graphplex.databases.cypher.values import PathValue, equals
 from graphplex.databases.storage import BOTH, IN, OUT, Edge, Vertex
 
@@ -135,6 +136,9 @@ class PatternPlanner:
         if self._seek(node, labels, state) is not None:
             return (1, 0)
         count = min(self.storage.label_count(label) for label in labels)
+        ranged = self._range_seek(node, labels, state)
+        if ranged is not None:
+            return (3, self.estimates.range_seek(ranged[0]))
         return (3, count)
 
     def _seek(self, node: ast.NodePattern, labels: tuple, state: "_PlanState"):
@@ -149,6 +153,17 @@ class PatternPlanner:
             return labels[0], key, value, predicate, False
         return None
 
+    def _range_seek(self, node: ast.NodePattern, labels: tuple, state: "_PlanState"
+                    ) -> tuple[str, RangeSeek] | None:
+        """A (label, seek) for a range or prefix seek of `node` through an index on one of its labels, or None."""
+        indexes = self.storage.indexes
+        for label in labels:
+            seek = find_range(node.variable, state.pending, state.bound,
+                              lambda key: indexes.find("NODE", label, (key,)) is not None)
+            if seek is not None:
+                return label, seek
+        return None
+
     def _plan_node(self, node: ast.NodePattern, state: "_PlanState", scan: bool) -> None:
         name = node.variable
         labels = ast.simple_labels(node.labels)
@@ -158,7 +173,16 @@ class PatternPlanner:
             scope = self.scope.with_variables(*state.bound)
             seek = self._seek(node, labels or (), state) if labels else None
             estimates = self.estimates
-            if seek is not None and not seek[4]:
+            ranged = self._range_seek(node, labels, state) if labels and (seek is None or not seek[4]) else None
+            if ranged is not None:
+                label, found = ranged
+                for predicate in found.conjuncts:
+                    state.pending.remove(predicate)
+                state.add(_range_seek_step(name, label, found, scope, self.scope.with_variables(*state.bound, name)),
+                          StepInfo("NodeIndexSeekByRange", f"RANGE INDEX {name}:{label}({found.key}) WHERE "
+                                   f"{found.text()}", estimates.range_seek(label), (name,)))
+                labels = tuple(l for l in labels if l != label)
+            elif seek is not None and not seek[4]:
                 # An equality no index answers: the label's nodes having the value, found in one pass of the
                 # storage; the filter that follows checks the equality again (the node's map, or the WHERE
                 # conjunct left pending), so a profiled run, which measures the scan and the filter apart, scans
@@ -568,6 +592,38 @@ def _seek_step(name: str, label: str, key: str, value) -> Step:
             new[name] = vertex
             yield new, used
     return seek
+
+
+def _range_seek_step(name: str, label: str, seek: RangeSeek, scope: Scope, checked_scope: Scope) -> Step:
+    """Finds the label's nodes in the seek's range (or with its prefix) and checks the conjuncts the seek
+    answers on each (see `range_seeks` for the bounds that scan instead)."""
+    key = seek.key
+    value_of = compile_expression(seek.prefix[0], scope) if seek.prefix is not None else None
+    lower = (compile_expression(seek.lower[1], scope), seek.lower[0] == ">=") if seek.lower else None
+    upper = (compile_expression(seek.upper[1], scope), seek.upper[0] == "<=") if seek.upper else None
+    checks = [compile_expression(predicate, checked_scope) for predicate in seek.conjuncts]
+
+    def candidates(row, ctx):
+        txn = ctx.txn
+        if value_of is not None:
+            prefix = value_of(row, ctx)
+            return txn.vertices_by_prefix(label, key, prefix) if isinstance(prefix, str) else ()
+        low = lower[0](row, ctx) if lower is not None else None
+        high = upper[0](row, ctx) if upper is not None else None
+        if (lower is not None and low is None) or (upper is not None and high is None):
+            return ()
+        if all(seekable(bound) for bound in (low, high) if bound is not None) and same_kind(low, high):
+            return txn.vertices_by_range(label, key, low, high, lower is None or lower[1],
+                                         upper is None or upper[1])
+        return txn.vertices_with_label(label)
+
+    def step(row, ctx, used):
+        for vertex in candidates(row, ctx):
+            new = row.copy()
+            new[name] = vertex
+            if all(check(new, ctx) is True for check in checks):
+                yield new, used
+    return step
 
 
 def _filter_vertex(name: str, test: Callable) -> Step:
