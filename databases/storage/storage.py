@@ -187,6 +187,13 @@ class Storage:
         self._next_edge = gid + 1
         return gid
 
+    def reserve_gids(self, vertices: int, edges: int) -> tuple[int, int]:
+        """The first of `vertices` new vertex ids and of `edges` new edge ids, taken at once (under `write_lock`)."""
+        first = self._next_vertex, self._next_edge
+        self._next_vertex += vertices
+        self._next_edge += edges
+        return first
+
     # --- statistics for the planner and the catalogue procedures -------------------------------------------
 
     def label_count(self, label: str) -> int:

@@ -204,25 +204,30 @@ class Transaction(TransactionState):
         """Creates a node for each (labels, properties) of `rows`, as `create_vertex` would one by one, with the
         checks that hold for the whole call made once (a bulk import's path). A restricted user, a memory limit or
         statement-end checks take the one-by-one path."""
+        rows = list(rows)
         if self.write_guard is not None or self.memory.bounded or self._statement_writes is not None:
             return [self.create_vertex(labels, props) for labels, props in rows]
         self._check_writable()
         storage = self.storage
         own, label_set, clean, written = self.info, storage.label_set, self._clean_props, self._written
-        entered, vertices = storage.indexes.vertex_written, storage.vertices
+        entered, vertices, empty = storage.indexes.vertex_written, storage.vertices, clean(None)
         created: list[Vertex] = []
         keys: dict[str, None] = {}
         size = 0
         with storage.write_lock:
+            gid = storage.reserve_gids(len(rows), 0)[0]
             for labels, props in rows:
-                labels = label_set(labels)
-                props = clean(props)
                 if props:
+                    props = clean(props)
                     keys.update(dict.fromkeys(props))
                     size += props_bytes(props)
-                version = Version(own, labels, props, False, None, not props)  # no properties: the shared empty map
-                vertex = Vertex(storage.next_vertex_gid(), version)
-                vertices[vertex.gid] = vertex
+                else:
+                    props = empty
+                labels = label_set(labels)
+                # No properties: the shared empty map, marked shared (copied before a change).
+                version = Version(own, labels, props, False, None, props is empty)
+                vertex = vertices[gid] = Vertex(gid, version)
+                gid += 1
                 entered(vertex, version)
                 written[vertex] = None
                 created.append(vertex)
@@ -241,30 +246,35 @@ class Transaction(TransactionState):
         self._check_writable()
         own, storage, clean, written = self.info, self.storage, self._clean_props, self._written
         for src, dst in ends:
-            for end in (src, dst):
-                head = end.head
-                if head is None or head.owner is not own or head.deleted:
-                    self._writable(end)
-        entered, edges = storage.indexes.edge_written, storage.edges
+            head = src.head
+            if head is None or head.owner is not own or head.deleted:
+                self._writable(src)
+            head = dst.head
+            if head is None or head.owner is not own or head.deleted:
+                self._writable(dst)
+        entered, edges, empty = storage.indexes.edge_written, storage.edges, clean(None)
         created: list[Edge] = []
         keys: dict[str, None] = {}
         size = 0
         with storage.write_lock:
+            gid = storage.reserve_gids(0, len(ends))[1]
             for (src, dst), values in zip(ends, maps):
-                values = clean(values)
                 if values:
+                    values = clean(values)
                     keys.update(dict.fromkeys(values))
                     size += props_bytes(values)
-                version = Version(own, None, values, False, None, not values)
-                edge = Edge(storage.next_edge_gid(), type_, src, dst, version)
-                edges[edge.gid] = edge
+                else:
+                    values = empty
+                edge = edges[gid] = Edge(gid, type_, src, dst, Version(own, None, values, False, None,
+                                                                        values is empty))
+                gid += 1
                 if src.out is None:
                     src.out = {}
                 attach_edge(src.out, edge)
                 if dst.inc is None:
                     dst.inc = {}
                 attach_edge(dst.inc, edge)
-                entered(edge, version)
+                entered(edge, edge.head)
                 written[edge] = None
                 created.append(edge)
         self._bulk_created(keys, size + len(created) * (ENTITY_BYTES + VERSION_BYTES))

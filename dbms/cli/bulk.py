@@ -149,23 +149,18 @@ def _console(out):
 
 
 def _rows(path: str, delimiter: str, progress):
-    read = [0]
-
-    def lines(file):
-        for line in file:
-            read[0] += len(line)
-            yield line
     with open(path, newline="", encoding="utf-8") as file:
-        reader = csv.reader(lines(file), delimiter=delimiter)
+        reader = csv.reader(file, delimiter=delimiter)
         header = next(reader, None)
         if header is None:
             return
         columns = [_Column(h) for h in header]
         _check_types(path, columns)
         yield columns
+        position = file.buffer.tell  # how far the text layer has read: close enough for a progress bar
         for number, row in enumerate(reader, start=2):
             if number % 10_000 == 0:
-                progress(read[0])
+                progress(position())
             yield number, row
         progress(os.path.getsize(path))
 
