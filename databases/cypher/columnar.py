@@ -593,7 +593,18 @@ def _extremes(np, name: str, ids, values, groups_count: int, kind: str) -> list:
         extremes = [value if has else None for value, has in zip(extremes.tolist(), present.tolist())]
     if groups_count == 1:
         extremes = [extremes[0].item()]
+    if kind == "float":
+        _first_zeros(np, ids, values, extremes)
     return [bool(value) if kind == "bool" and value is not None else value for value in extremes]
+
+
+def _first_zeros(np, ids, values, extremes: list) -> None:
+    """A group whose extreme is a zero gets the zero that came first, as the row path keeps the first of equal
+    values: -0.0 and 0.0 are equal in Cypher's order but not the same value."""
+    for group, value in enumerate(extremes):
+        if value == 0.0:
+            first = np.flatnonzero((values == 0.0) & (ids == group))[0]
+            extremes[group] = float(values[first])
 
 
 # --- planning -----------------------------------------------------------------------------------------------
