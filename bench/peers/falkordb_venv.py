@@ -1,7 +1,7 @@
 """Runs the workloads on FalkorDB-lite in a child process of its own Python 3.12+ venv and hands back its result
-lines. FalkorDB-lite does not install on the project's Python 3.11, so on first use a venv is made (by default
-`/tmp/graphplex-bench-falkordb`) from any Python 3.12+ found (this one, `python3.1x` on PATH, pyenv's versions)
-with `pip install falkordblite networkx` (networkx computes the expected answers, as in the parent). The child is
+lines. FalkorDB-lite does not install on Python 3.11, so (unless this interpreter has it) on first use a venv is
+made (by default `/tmp/graphplex-bench-falkordb`) from the oldest Python 3.12+ found (the one with the widest
+choice of wheels: this one, `python3.1x` on PATH, pyenv's versions) with `pip install falkordblite networkx` (networkx computes the expected answers, as in the parent). The child is
 `cypher_bench.py --peer-child falkordb`: the same data, workload functions and checks as every other engine."""
 from __future__ import annotations
 
@@ -35,17 +35,17 @@ def _version(python: str) -> tuple[int, int] | None:
 
 def _candidates() -> list[str]:
     found = [sys.executable]
-    found += [path for name in ("python3.14", "python3.13", "python3.12") if (path := shutil.which(name))]
+    found += [path for name in ("python3.12", "python3.13", "python3.14") if (path := shutil.which(name))]
     pyenv = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
     versions = glob.glob(os.path.join(pyenv, "versions", "3.*", "bin", "python"))
     numbered = [(tuple(int(part) for part in re.findall(r"\d+", path.split("versions")[-1])[:2]), path)
                 for path in versions]
-    found += [path for _, path in sorted(numbered, reverse=True)]
+    found += [path for _, path in sorted(numbered)]
     return found
 
 
 def find_python312() -> str | None:
-    """The first Python >= 3.12 among the candidates, or None."""
+    """The first Python >= 3.12 among the candidates (this interpreter, PATH, pyenv oldest first), or None."""
     for python in _candidates():
         version = _version(python)
         if version is not None and version >= (3, 12):
@@ -53,10 +53,17 @@ def find_python312() -> str | None:
     return None
 
 
+def _ready(python: str) -> bool:
+    return os.path.exists(python) and subprocess.run([python, "-c", PROBE], capture_output=True).returncode == 0
+
+
 def ensure_venv(venv: str = DEFAULT_VENV) -> str:
-    """The venv's interpreter, made and filled first if needed; raises PeerUnavailable with the reason."""
+    """An interpreter that runs FalkorDB-lite: this one if it can (the `[bench]` extra on Python 3.12+), else the
+    venv's, made and filled first if needed; raises PeerUnavailable with the reason."""
+    if _ready(sys.executable):
+        return sys.executable
     python = os.path.join(venv, "bin", "python")
-    if os.path.exists(python) and subprocess.run([python, "-c", PROBE], capture_output=True).returncode == 0:
+    if _ready(python):
         return python
     base = find_python312()
     if base is None:
