@@ -2,7 +2,8 @@
 lines. FalkorDB-lite does not install on Python 3.11, so (unless this interpreter has it) on first use a venv is
 made (by default `/tmp/graphplex-bench-falkordb`) from the oldest Python 3.12+ found (the one with the widest
 choice of wheels: this one, `python3.1x` on PATH, pyenv's versions) with `pip install falkordblite networkx`
-(networkx computes the expected answers, as in the parent). The child is `cypher_bench.py --peer-child falkordb`: the same data, workload functions and checks as every other engine."""
+(networkx computes the expected answers, as in the parent). The child is `cypher_bench.py --peer-child falkordb`:
+the same data, workload functions and checks as every other engine."""
 from __future__ import annotations
 
 import glob
