@@ -238,11 +238,6 @@ class ColumnStore:
                 version = version.older
         return None
 
-    def forget(self) -> None:
-        """Drops every label's columns (the storage's contents were replaced wholesale)."""
-        with self._build_lock:
-            self._labels = {}
-
 
 def column_scan(txn, label: str) -> ColumnScan | None:
     """The column scan of `label` for `txn` (any engine's transaction), or None when it must scan row by row."""
