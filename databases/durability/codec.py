@@ -31,7 +31,7 @@ from graphplex.databases.errors import DatabaseError
 from graphplex.databases.temporal_values import DateTime, Time
 from graphplex.databases.values import Duration, Point
 
-__all__ = ["encode", "decode", "encode_into", "decode_from", "DECODE_ERRORS", "malformed"]
+__all__ = ["encode", "decode", "encode_into", "encode_map_parts", "decode_from", "DECODE_ERRORS", "malformed"]
 
 (NULL, FALSE, TRUE, INT8, INT32, INT64, BIG_INT, FLOAT, STRING, BYTES, LIST, TUPLE, SET, FROZENSET, MAP,
  SHORT_STRING) = range(16)
@@ -125,28 +125,31 @@ def _sequence_encoder(tag: int):
     return encode_sequence
 
 
-def _encode_map(value: dict, out: bytearray) -> None:
-    """Every logged commit encodes its entities' property maps here: string keys come encoded from a cache (a
-    graph has few keys), and the common values (small integers, short strings) are written inline."""
-    out += _TAG_U32.pack(MAP, len(value))
+def encode_map_parts(value: dict, parts: list) -> None:
+    """Appends the encoding of the map `value` to `parts`, a list of byte strings joined later (cheaper than
+    growing a bytearray). Every logged commit encodes its entities' property maps here: string keys come encoded
+    from a cache (a graph has few keys), and the common values (small integers, short strings) inline."""
+    append = parts.append
+    append(_TAG_U32.pack(MAP, len(value)))
     keys = _KEYS
     for key, item in value.items():
         encoded = keys.get(key) if type(key) is str else None
-        if encoded is None:
-            encoded = _encode_key(key)
-        out += encoded
+        append(encoded if encoded is not None else _encode_key(key))
         kind = type(item)
         if kind is int and -0x8000_0000 <= item < 0x8000_0000:
-            out += _TAG_I8.pack(INT8, item) if -0x80 <= item < 0x80 else _TAG_I32.pack(INT32, item)
+            append(_TAG_I8.pack(INT8, item) if -0x80 <= item < 0x80 else _TAG_I32.pack(INT32, item))
         elif kind is str and len(item) < 0x40:  # at most 4 UTF-8 bytes a character: a short string
             data = item.encode("utf-8", "surrogatepass")
-            out += _TAG_U8.pack(SHORT_STRING, len(data))
-            out += data
+            append(_TAG_U8.pack(SHORT_STRING, len(data)))
+            append(data)
         else:
-            encoder = _ENCODERS.get(kind)
-            if encoder is None:
-                encoder = _encoder_for_subclass(item)
-            encoder(item, out)
+            append(encode(item))
+
+
+def _encode_map(value: dict, out: bytearray) -> None:
+    parts: list = []
+    encode_map_parts(value, parts)
+    out += b"".join(parts)
 
 
 # Encoded string map keys, by key: property keys repeat in every entity a commit or snapshot writes.

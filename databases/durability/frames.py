@@ -17,6 +17,7 @@ from typing import Iterator
 
 FRAME = struct.Struct("<IIII")
 _CHECKED = 12  # header bytes the header checksum covers: length, number and payload checksum
+_CHECKED_PART, _HEADER_CHECKSUM = struct.Struct("<III"), struct.Struct("<I")
 
 
 class DamagedFrame(Exception):
@@ -32,8 +33,8 @@ class DamagedFrame(Exception):
 
 def pack_frame(payload: bytes, number: int) -> bytes:
     """The frame of `payload` as the `number`-th frame of its file."""
-    head = struct.pack("<III", len(payload), number, zlib.crc32(payload))
-    return head + struct.pack("<I", zlib.crc32(head)) + payload
+    head = _CHECKED_PART.pack(len(payload), number, zlib.crc32(payload))
+    return b"".join((head, _HEADER_CHECKSUM.pack(zlib.crc32(head)), payload))
 
 
 def read_frame(data: bytes, offset: int, number: int) -> tuple[bytes, int]:

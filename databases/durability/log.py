@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from graphplex.databases.durability.frames import FRAME, pack_frame
-from graphplex.databases.durability.records import LOG, commit_operations, damaged, decode_commit, encode_commit
+from graphplex.databases.durability.records import LOG, commit_record, damaged, decode_commit
 from graphplex.databases.durability.snapshot import SNAPSHOT_NAME, read_snapshot, write_snapshot
 from graphplex.databases.durability.wal import LogFile, WalWriter
 from graphplex.databases.errors import DatabaseError
@@ -76,7 +76,7 @@ class TransactionLog:
     def _append(self, txn: Transaction, commit_ts: int):
         if self.durability == "none" or self.storage.mode is StorageMode.IN_MEMORY_ANALYTICAL:
             return None  # nothing is logged (analytical commits: only snapshots keep them)
-        payload = encode_commit(commit_ts, commit_operations(txn))
+        payload = commit_record(txn, commit_ts)
         durable = self.writer.append(payload)
         self._logged_bytes += len(payload) + FRAME.size
         if self._logged_bytes > self.checkpoint_bytes and not self._checkpointing.locked():
