@@ -72,7 +72,8 @@ class _GcClock:
 
     def __init__(self) -> None:
         self.total = 0.0
-        self.last = 0.0
+        self.last = 0.0  # inside the last timed block
+        self.timed = 0.0  # inside all timed blocks so far
         self._start = 0.0
         gc.callbacks.append(self._callback)
 
@@ -108,6 +109,7 @@ def timed_run():
             if profiler is not None:
                 profiler.disable()
     GC_CLOCK.last = GC_CLOCK.total - before
+    GC_CLOCK.timed += GC_CLOCK.last
 
 
 # --- sizes and data ---------------------------------------------------------------------------------------------
