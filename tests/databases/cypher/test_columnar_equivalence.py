@@ -126,7 +126,7 @@ predicates = st.recursive(
     max_leaves=4)
 expressions = st.one_of(numbers, numbers, strings, predicates)
 aggregates = st.one_of(
-    st.just("count(*)"),
+    st.sampled_from(["count(*)", "count(n)"]),
     st.tuples(st.sampled_from(["count", "sum", "avg", "min", "max"]), st.one_of(numbers, numbers, expressions)).map(
         lambda parts: f"{parts[0]}({parts[1]})"))
 
