@@ -108,10 +108,9 @@ def main() -> None:
 
     profiler = cProfile.Profile()
     bench.TimedBlockProfiler.profiler = profiler
-    gc_before = bench.GC_CLOCK.timed
     ops, seconds = run_workload(args.workload, engine_cls, sizes, inputs, node_batches, rel_batches, args.repeat)
     bench.TimedBlockProfiler.profiler = None
-    gc_seconds = bench.GC_CLOCK.timed - gc_before
+    gc_seconds = bench.TimedBlockProfiler.gc_seconds
     stats = pstats.Stats(profiler)
     repeated = f" --repeat {args.repeat}" if args.repeat > 1 else ""
     print(f"### {args.workload} on {args.engine}, --scale {args.scale}{repeated} (commit {head_commit()}, "
