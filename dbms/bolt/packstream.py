@@ -30,50 +30,78 @@ def pack(value: object) -> bytes:
 
 
 def _pack(value: object, out: bytearray) -> None:
-    if value is None:
-        out.append(0xC0)
-    elif value is True:
-        out.append(0xC3)
-    elif value is False:
-        out.append(0xC2)
-    elif type(value) is int:
-        _pack_int(value, out)
-    elif type(value) is float:
-        out.append(0xC1)
-        out += _FLOAT.pack(value)
-    elif type(value) is str:
-        data = value.encode("utf-8")
-        _header(len(data), 0x80, 0xD0, out)
-        out += data
-    elif isinstance(value, (bytes, bytearray)):
-        size = len(value)
-        if size < 0x100:
-            out += bytes((0xCC, size))
-        elif size < 0x10000:
-            out.append(0xCD)
-            out += _UINT16.pack(size)
-        else:
-            out.append(0xCE)
-            out += _UINT32.pack(size)
-        out += value
-    elif isinstance(value, (list, tuple)):
-        _header(len(value), 0x90, 0xD4, out)
-        for item in value:
-            _pack(item, out)
-    elif isinstance(value, dict):
-        _header(len(value), 0xA0, 0xD8, out)
-        for key, item in value.items():
-            _pack(str(key), out)
-            _pack(item, out)
-    elif isinstance(value, Structure):
-        if len(value.fields) > 15:
-            raise ValueError("a structure has at most 15 fields")
-        out.append(0xB0 + len(value.fields))
-        out.append(value.tag)
-        for item in value.fields:
-            _pack(item, out)
+    """Appends `value`'s encoding; the packer is found by exact type first (every reply passes here)."""
+    packer = _PACKERS.get(type(value))
+    if packer is None:
+        packer = _packer_of_subclass(value)
+    packer(value, out)
+
+
+def _pack_none(value: None, out: bytearray) -> None:
+    out.append(0xC0)
+
+
+def _pack_bool(value: bool, out: bytearray) -> None:
+    out.append(0xC3 if value else 0xC2)
+
+
+def _pack_float(value: float, out: bytearray) -> None:
+    out.append(0xC1)
+    out += _FLOAT.pack(value)
+
+
+def _pack_str(value: str, out: bytearray) -> None:
+    data = value.encode("utf-8")
+    _header(len(data), 0x80, 0xD0, out)
+    out += data
+
+
+def _pack_bytes(value: bytes, out: bytearray) -> None:
+    size = len(value)
+    if size < 0x100:
+        out += bytes((0xCC, size))
+    elif size < 0x10000:
+        out.append(0xCD)
+        out += _UINT16.pack(size)
     else:
-        raise TypeError(f"PackStream cannot encode {type(value).__name__}")
+        out.append(0xCE)
+        out += _UINT32.pack(size)
+    out += value
+
+
+def _pack_list(value: list | tuple, out: bytearray) -> None:
+    _header(len(value), 0x90, 0xD4, out)
+    for item in value:
+        _pack(item, out)
+
+
+def _pack_dict(value: dict, out: bytearray) -> None:
+    _header(len(value), 0xA0, 0xD8, out)
+    for key, item in value.items():
+        _pack_str(key if type(key) is str else str(key), out)
+        _pack(item, out)
+
+
+def _pack_structure(value: Structure, out: bytearray) -> None:
+    if len(value.fields) > 15:
+        raise ValueError("a structure has at most 15 fields")
+    out.append(0xB0 + len(value.fields))
+    out.append(value.tag)
+    for item in value.fields:
+        _pack(item, out)
+
+
+def _packer_of_subclass(value: object):
+    """Subclasses of the containers and of bytes travel as their base; any other type cannot be sent."""
+    if isinstance(value, (bytes, bytearray)):
+        return _pack_bytes
+    if isinstance(value, (list, tuple)):
+        return _pack_list
+    if isinstance(value, dict):
+        return _pack_dict
+    if isinstance(value, Structure):
+        return _pack_structure
+    raise TypeError(f"PackStream cannot encode {type(value).__name__}")
 
 
 def _pack_int(value: int, out: bytearray) -> None:
@@ -95,6 +123,11 @@ def _pack_int(value: int, out: bytearray) -> None:
         raise ValueError(f"integer {value} does not fit in 64 bits")
 
 
+_PACKERS = {type(None): _pack_none, bool: _pack_bool, int: _pack_int, float: _pack_float, str: _pack_str,
+            bytes: _pack_bytes, bytearray: _pack_bytes, list: _pack_list, tuple: _pack_list, dict: _pack_dict,
+            Structure: _pack_structure}
+
+
 def _header(size: int, tiny: int, sized: int, out: bytearray) -> None:
     if size < 0x10:
         out.append(tiny + size)
@@ -108,90 +141,107 @@ def _header(size: int, tiny: int, sized: int, out: bytearray) -> None:
         out += _UINT32.pack(size)
 
 
-class Unpacker:
-    """Decodes one value from a buffer; malformed input raises `Neo.ClientError.Request.Invalid`."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = memoryview(data)
-        self.offset = 0
-
-    def _take(self, size: int) -> memoryview:
-        end = self.offset + size
-        if end > len(self.data):
-            raise invalid("Truncated PackStream value")
-        chunk = self.data[self.offset:end]
-        self.offset = end
-        return chunk
-
-    def _u(self, kind: struct.Struct) -> int:
-        return kind.unpack(self._take(kind.size))[0]
-
-    def unpack(self, depth: int = 0) -> object:
-        if depth > 100:
-            raise invalid("PackStream value nested too deeply")
-        marker = self._take(1)[0]
-        if marker < 0x80:
-            return marker
-        if marker >= 0xF0:
-            return marker - 0x100
-        high = marker & 0xF0
-        if high == 0x80:
-            return self._string(marker & 0x0F)
-        if high == 0x90:
-            return [self.unpack(depth + 1) for _ in range(marker & 0x0F)]
-        if high == 0xA0:
-            return self._map(marker & 0x0F, depth)
-        if high == 0xB0:
-            tag = self._take(1)[0]
-            return Structure(tag, tuple(self.unpack(depth + 1) for _ in range(marker & 0x0F)))
-        if marker == 0xC0:
-            return None
-        if marker == 0xC1:
-            return _FLOAT.unpack(self._take(8))[0]
-        if marker == 0xC2:
-            return False
-        if marker == 0xC3:
-            return True
-        if marker == 0xC8:
-            return self._u(_INT8)
-        if marker == 0xC9:
-            return self._u(_INT16)
-        if marker == 0xCA:
-            return self._u(_INT32)
-        if marker == 0xCB:
-            return self._u(_INT64)
-        if marker in (0xCC, 0xCD, 0xCE):
-            size = self._u((_UINT8, _UINT16, _UINT32)[marker - 0xCC])
-            return bytes(self._take(size))
-        if marker in (0xD0, 0xD1, 0xD2):
-            return self._string(self._u((_UINT8, _UINT16, _UINT32)[marker - 0xD0]))
-        if marker in (0xD4, 0xD5, 0xD6):
-            size = self._u((_UINT8, _UINT16, _UINT32)[marker - 0xD4])
-            return [self.unpack(depth + 1) for _ in range(size)]
-        if marker in (0xD8, 0xD9, 0xDA):
-            return self._map(self._u((_UINT8, _UINT16, _UINT32)[marker - 0xD8]), depth)
-        raise invalid(f"Unknown PackStream marker 0x{marker:02X}")
-
-    def _string(self, size: int) -> str:
-        try:
-            return str(self._take(size), "utf-8")
-        except UnicodeDecodeError:
-            raise invalid("A PackStream string is not valid UTF-8") from None
-
-    def _map(self, size: int, depth: int) -> dict:
-        result = {}
-        for _ in range(size):
-            key = self.unpack(depth + 1)
-            if not isinstance(key, str):
-                raise invalid("PackStream map keys must be strings")
-            result[key] = self.unpack(depth + 1)
-        return result
-
-
 def unpack(data: bytes) -> object:
-    """The one value `data` holds (trailing bytes are an error)."""
-    unpacker = Unpacker(data)
-    value = unpacker.unpack()
-    if unpacker.offset != len(data):
+    """The one value `data` holds (trailing bytes are an error); malformed input raises
+    `Neo.ClientError.Request.Invalid`.
+
+    Plain functions over the bytes and an offset: every message a client sends is decoded here, and a decoder
+    object with a method call and a memoryview slice per byte cost a fifth of a point read's time over Bolt."""
+    if type(data) is not bytes:
+        data = bytes(data)
+    try:
+        value, end = _value(data, 0, 0)
+    except (IndexError, struct.error):  # a marker, tag or size past the end
+        raise invalid("Truncated PackStream value") from None
+    if end != len(data):
         raise invalid("Trailing bytes after a PackStream message")
     return value
+
+
+def _value(data: bytes, at: int, depth: int) -> tuple[object, int]:
+    """The value starting at `at` and the offset after it."""
+    if depth > 100:
+        raise invalid("PackStream value nested too deeply")
+    marker = data[at]
+    at += 1
+    if marker < 0x80:
+        return marker, at
+    if marker >= 0xF0:
+        return marker - 0x100, at
+    high = marker & 0xF0
+    if high == 0x80:
+        return _string(data, at, marker & 0x0F)
+    if high == 0x90:
+        return _list(data, at, marker & 0x0F, depth)
+    if high == 0xA0:
+        return _map(data, at, marker & 0x0F, depth)
+    if high == 0xB0:
+        tag = data[at]
+        fields, at = _list(data, at + 1, marker & 0x0F, depth)
+        return Structure(tag, tuple(fields)), at
+    if marker == 0xC0:
+        return None, at
+    if marker == 0xC1:
+        return _FLOAT.unpack_from(data, at)[0], at + 8
+    if marker == 0xC2:
+        return False, at
+    if marker == 0xC3:
+        return True, at
+    if 0xC8 <= marker <= 0xCB:
+        kind = _INTS[marker - 0xC8]
+        return kind.unpack_from(data, at)[0], at + kind.size
+    if 0xCC <= marker <= 0xCE:
+        size, at = _size(data, at, marker - 0xCC)
+        end = at + size
+        if end > len(data):
+            raise IndexError(end)
+        return data[at:end], end
+    if 0xD0 <= marker <= 0xD2:
+        size, at = _size(data, at, marker - 0xD0)
+        return _string(data, at, size)
+    if 0xD4 <= marker <= 0xD6:
+        size, at = _size(data, at, marker - 0xD4)
+        return _list(data, at, size, depth)
+    if 0xD8 <= marker <= 0xDA:
+        size, at = _size(data, at, marker - 0xD8)
+        return _map(data, at, size, depth)
+    raise invalid(f"Unknown PackStream marker 0x{marker:02X}")
+
+
+_INTS = (_INT8, _INT16, _INT32, _INT64)
+_SIZES = (_UINT8, _UINT16, _UINT32)
+
+
+def _size(data: bytes, at: int, width: int) -> tuple[int, int]:
+    kind = _SIZES[width]
+    return kind.unpack_from(data, at)[0], at + kind.size
+
+
+def _string(data: bytes, at: int, size: int) -> tuple[str, int]:
+    end = at + size
+    if end > len(data):
+        raise IndexError(end)
+    try:
+        return data[at:end].decode("utf-8"), end
+    except UnicodeDecodeError:
+        raise invalid("A PackStream string is not valid UTF-8") from None
+
+
+def _list(data: bytes, at: int, size: int, depth: int) -> tuple[list, int]:
+    items = []
+    depth += 1
+    for _ in range(size):
+        item, at = _value(data, at, depth)
+        items.append(item)
+    return items, at
+
+
+def _map(data: bytes, at: int, size: int, depth: int) -> tuple[dict, int]:
+    result = {}
+    depth += 1
+    for _ in range(size):
+        key, at = _value(data, at, depth)
+        if type(key) is not str:
+            raise invalid("PackStream map keys must be strings")
+        result[key], at = _value(data, at, depth)
+    return result, at

@@ -27,6 +27,8 @@ MAGIC = b"\x60\x60\xB0\x17"
 # 5.6: GQL statuses in SUCCESS; 5.7: GQL errors in FAILURE. As Neo4j 5.26, never 5.5 (the drivers skip it too).
 SUPPORTED = [(5, 7), (5, 6), (5, 4), (5, 3), (5, 2), (5, 1), (5, 0), (4, 4), (4, 3), (4, 2), (4, 1)]
 _LENGTH = struct.Struct(">H")
+# Bytes asked of the socket at once: a pipelined batch of messages is received by one call.
+_RECEIVE_SIZE = 64 * 1024
 log = logging.getLogger("graphplex.bolt")
 
 
@@ -53,26 +55,37 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def handle(self) -> None:
         owner = self.server.owner
+        self._inbox = bytearray()  # received, not yet read
+        self._outbox = bytearray()  # replies not sent yet: they go out before the next wait for the client
         try:
-            self._serve(owner)
+            try:
+                self._serve(owner)
+            finally:
+                self._flush()  # the last replies (a FAILURE before closing) too
         except (ConnectionError, OSError, _Closed):
             pass
         finally:
             owner.admission.release(self.request)
 
     def _read(self, size: int) -> bytes:
-        data = bytearray()
-        while len(data) < size:
+        """`size` bytes from what the client sent: from the bytes already received when they hold them (a driver
+        sends RUN and PULL in one write: one `recv` for both), else after sending the replies owed (the client may
+        wait for them before sending more) and receiving more, by the read's deadline."""
+        inbox = self._inbox
+        while len(inbox) < size:
+            self._flush()
             try:
                 self.request.settimeout(self.deadline.remaining())
-                chunk = self.request.recv(size - len(data))
+                chunk = self.request.recv(max(_RECEIVE_SIZE, size - len(inbox)))
             except TimeoutError:
                 log.info("closed %s: %s", self.client_address[0], self.deadline.reason)
                 raise _Closed() from None
             if not chunk:
                 raise _Closed()
-            data += chunk
-        return bytes(data)
+            inbox += chunk
+        data = bytes(inbox[:size])
+        del inbox[:size]
+        return data
 
     def _serve(self, owner: "BoltServer") -> None:
         sock = self.request
@@ -138,16 +151,27 @@ class _Handler(socketserver.BaseRequestHandler):
             data += self._read(length)
 
     def _send(self, responses: list[Structure]) -> None:
-        if not responses:
-            return
-        out = bytearray()
+        """Queues `responses`, chunked; they are sent when the server next waits for the client (so the replies to
+        pipelined messages leave in one write and wake the client once) or once they fill a receive's size."""
+        out = self._outbox
         for response in responses:
             body = pack(response)
-            for start in range(0, len(body), 0xFFFF):
-                piece = body[start:start + 0xFFFF]
-                out += _LENGTH.pack(len(piece)) + piece
+            if len(body) <= 0xFFFF:
+                out += _LENGTH.pack(len(body))
+                out += body
+            else:
+                for start in range(0, len(body), 0xFFFF):
+                    piece = body[start:start + 0xFFFF]
+                    out += _LENGTH.pack(len(piece))
+                    out += piece
             out += b"\x00\x00"
-        self._sendall(out)
+        if len(out) >= _RECEIVE_SIZE:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._outbox:
+            data, self._outbox = self._outbox, bytearray()  # emptied first: a failed send is not tried again
+            self._sendall(data)
 
     def _sendall(self, data: bytes) -> None:
         """Writes within the idle timeout (before login: by the deadline), so that a client that stops reading

@@ -1,0 +1,54 @@
+"""FalkorDB-lite's W2 point reads, the peer of `bench/bolt_bench.py`'s one-connection Bolt reads: a C server behind
+a (Unix) socket, queried through its own Python client, one query per round trip as the `neo4j` driver does.
+
+FalkorDB-lite needs Python >= 3.12, so `bolt_bench.py` runs this file with another interpreter (a venv holding
+`falkordblite`); it prints one JSON line (`bench/common.py`'s format) and imports nothing of graphplex.
+
+    python3.12 bench/bolt_falkordb_peer.py --people 100000 --reads 20000
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import tempfile
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--reads", type=int, default=20_000)
+    parser.add_argument("--scale", type=float, default=1.0, help="only echoed in the result line")
+    args = parser.parse_args()
+    from redislite.falkordb_client import FalkorDB
+
+    rng = random.Random(42)
+    ids = [rng.randrange(args.people) for _ in range(args.reads)]
+    with tempfile.TemporaryDirectory() as directory:
+        db = FalkorDB(f"{directory}/peer.db")
+        try:
+            graph = db.select_graph("w2")
+            graph.query("CREATE INDEX FOR (p:Person) ON (p.id)")
+            for start in range(0, args.people, 10_000):
+                graph.query("UNWIND range($a, $b) AS i CREATE (:Person {id: i, name: 'p' + toString(i)})",
+                            {"a": start, "b": min(start + 10_000, args.people) - 1})
+            for i in ids[:50]:  # warm-up, as the graphplex side has
+                graph.query("MATCH (p:Person {id: $id}) RETURN p.name AS name", {"id": i})
+            started = time.perf_counter()
+            for i in ids:
+                rows = graph.query("MATCH (p:Person {id: $id}) RETURN p.name AS name", {"id": i}).result_set
+                if rows != [[f"p{i}"]]:
+                    raise SystemExit(f"verification failed: FalkorDB-lite answered {rows!r} for {i}")
+            seconds = time.perf_counter() - started
+        finally:
+            db.close()
+    print(json.dumps({"workload": "point_read_falkordblite", "scale": args.scale, "ops": len(ids),
+                      "seconds": round(seconds, 6), "ops_per_s": round(len(ids) / seconds, 1),
+                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1),
+                      "engine": "falkordblite"}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
