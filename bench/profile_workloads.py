@@ -102,6 +102,7 @@ def main() -> None:
                              "profile; the first run alone pays one-time costs such as building columns)")
     args = parser.parse_args()
 
+    commit, started = head_commit(), time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())  # the code this run loads
     engine_cls = bench.ENGINES[args.engine]
     sizes, node_batches, rel_batches, inputs, _ = bench.prepare(args.scale)
     bench.warm_up(engine_cls)  # imports and the Cypher parser stay out of the profile, as in cypher_bench
@@ -113,8 +114,7 @@ def main() -> None:
     gc_seconds = bench.TimedBlockProfiler.gc_seconds
     stats = pstats.Stats(profiler)
     repeated = f" --repeat {args.repeat}" if args.repeat > 1 else ""
-    print(f"### {args.workload} on {args.engine}, --scale {args.scale}{repeated} (commit {head_commit()}, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})\n")
+    print(f"### {args.workload} on {args.engine}, --scale {args.scale}{repeated} (commit {commit}, {started})\n")
     print(f"Timed block under cProfile: {ops} ops in {seconds:.2f} s ({ops / seconds:,.1f} ops/s profiled); "
           f"cyclic GC {gc_seconds:.2f} s of it ({gc_seconds / seconds:.0%}); "
           f"profiled own time {stats.total_tt:.2f} s.\n")
