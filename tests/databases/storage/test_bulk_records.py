@@ -3,7 +3,7 @@ import gc
 
 import pytest
 
-from graphplex.databases.storage import Storage
+from graphplex.databases.storage import SchemaChange, Storage
 from graphplex.databases.storage.collector_pause import BULK, PAUSE
 from graphplex.databases.storage.records import SMALL_BUCKET
 
@@ -91,3 +91,26 @@ def test_a_collector_the_application_switched_off_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_collecting_the_lock_versions_of_relationship_ends_keeps_their_index_entries():
+    storage = Storage()
+    setup = storage.begin()
+    nodes = [setup.create_vertex(("P",), {"id": n}) for n in range(4)]
+    setup.commit()
+    index_txn = storage.begin()
+    index_txn.change_schema(SchemaChange("create_index", "p_id", "NODE", "P", ("id",)))
+    index_txn.commit()
+    reader = storage.begin()  # an older snapshot keeps the versions below the locks alive until it ends
+    txn = storage.begin()
+    txn.create_edge(nodes[0], nodes[1], "R")
+    txn.create_edge(nodes[1], nodes[2], "R")
+    txn.commit()
+    assert nodes[1].head.older is not None
+    reader.commit()
+    storage.gc.collect()
+    assert all(node.head.older is None for node in nodes)
+    check = storage.begin()
+    assert [list(check.vertices_by_property("P", "id", n)) for n in range(4)] == [[node] for node in nodes]
+    assert set(check.vertices_with_label("P")) == set(nodes)
+    check.commit()
