@@ -59,6 +59,10 @@ class Estimates:
         """A range or prefix seek of an index on `label`: a range's share of the label's nodes."""
         return self.label(label) * RANGE_SELECTIVITY
 
+    def relationship_range_seek(self) -> float:
+        """A range seek of a relationship index: a range's share of all relationships."""
+        return self._nodes_and_relationships()[1] * RANGE_SELECTIVITY
+
     def labelled(self, labels: tuple[str, ...]) -> float:
         """A filter on labels: the share of all nodes each label has."""
         nodes = self._nodes_and_relationships()[0]

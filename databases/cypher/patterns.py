@@ -111,13 +111,59 @@ class PatternPlanner:
     def _plan_part(self, part: ast.PatternPart, state: "_PlanState") -> None:
         element = part.element
         start = self._choose_start(element, state)
-        self._plan_node(element.nodes[start], state, scan=True)
-        for index in range(start, len(element.relationships)):
+        by_relationship = self._relationship_start(element, self._start_score(element.nodes[start], state), state)
+        if by_relationship is not None:
+            index, type_, seek = by_relationship
+            self._plan_relationship_seek(element, index, type_, seek, state)
+            right, left = index + 1, index
+        else:
+            self._plan_node(element.nodes[start], state, scan=True)
+            right = left = start
+        for index in range(right, len(element.relationships)):
             self._plan_expand(element.relationships[index], element.nodes[index], element.nodes[index + 1],
                               state, leftwards=False)
-        for index in range(start - 1, -1, -1):
+        for index in range(left - 1, -1, -1):
             self._plan_expand(element.relationships[index], element.nodes[index + 1], element.nodes[index],
                               state, leftwards=True)
+
+    def _relationship_start(self, element: ast.PatternElement, node_score: tuple, state: "_PlanState"
+                            ) -> tuple[int, str, RangeSeek] | None:
+        """(index, type, seek) of a relationship to start from by a range seek of its index, when that is
+        estimated to find fewer rows than the best start node (a scan; a seek or a bound node always wins)."""
+        if node_score[0] < 3:
+            return None
+        indexes = self.storage.indexes
+        for index, rel in enumerate(element.relationships):
+            left, right = element.nodes[index].variable, element.nodes[index + 1].variable
+            if rel.length is not None or rel.dynamic_types or len(rel.types) != 1 or rel.properties is not None \
+                    or left == right or {rel.variable, left, right} & state.bound:
+                continue
+            type_ = rel.types[0]
+            seek = find_range(rel.variable, state.pending, state.bound,
+                              lambda key: indexes.find("RELATIONSHIP", type_, (key,)) is not None, prefixes=False)
+            if seek is not None and (node_score[0] > 3 or self.estimates.relationship_range_seek() < node_score[1]):
+                return index, type_, seek
+        return None
+
+    def _plan_relationship_seek(self, element: ast.PatternElement, index: int, type_: str, seek: RangeSeek,
+                                state: "_PlanState") -> None:
+        """Binds a relationship and its two end nodes from a range seek of its index, then filters the ends."""
+        rel, left, right = element.relationships[index], element.nodes[index], element.nodes[index + 1]
+        for predicate in seek.conjuncts:
+            state.pending.remove(predicate)
+        scope = self.scope.with_variables(*state.bound)
+        checked = self.scope.with_variables(*state.bound, rel.variable)
+        operator = "Undirected" if rel.direction == BOTH else "Directed"
+        pattern = _relationship_text(left.variable, rel, "", right.variable, rel.direction)
+        pattern = pattern.replace(f"[{rel.variable}:{type_}]", f"[{rel.variable}:{type_}({seek.key})]")
+        state.add(_relationship_seek_step(rel.variable, left.variable, right.variable, rel.direction, type_, seek,
+                                          scope, checked, state.uses_edges),
+                  StepInfo(f"{operator}RelationshipIndexSeekByRange", f"RANGE INDEX {pattern} WHERE {seek.text()}",
+                           self.estimates.relationship_range_seek(), (rel.variable, left.variable, right.variable)))
+        state.bound.update((rel.variable, left.variable, right.variable))
+        for node in (left, right):
+            self._node_filters(node, ast.simple_labels(node.labels), state)
+        self._apply_ready(state)
 
     def _choose_start(self, element: ast.PatternElement, state: "_PlanState") -> int:
         best, best_score = 0, None
@@ -623,6 +669,45 @@ def _range_seek_step(name: str, label: str, seek: RangeSeek, scope: Scope, check
             new[name] = vertex
             if all(check(new, ctx) is True for check in checks):
                 yield new, used
+    return step
+
+
+def _relationship_seek_step(rel: str, left: str, right: str, direction: str, type_: str, seek: RangeSeek,
+                            scope: Scope, checked_scope: Scope, track_edges: bool) -> Step:
+    """Finds the type's relationships in the seek's range and binds each with its ends as the pattern reads them
+    (both ways round when it has no direction, a self-loop once); the conjuncts the seek answers are checked again
+    on each relationship."""
+    key = seek.key
+    lower = (compile_expression(seek.lower[1], scope), seek.lower[0] == ">=") if seek.lower else None
+    upper = (compile_expression(seek.upper[1], scope), seek.upper[0] == "<=") if seek.upper else None
+    checks = [compile_expression(predicate, checked_scope) for predicate in seek.conjuncts]
+
+    def candidates(row, ctx):
+        low = lower[0](row, ctx) if lower is not None else None
+        high = upper[0](row, ctx) if upper is not None else None
+        if (lower is not None and low is None) or (upper is not None and high is None):
+            return ()
+        if all(seekable(bound) for bound in (low, high) if bound is not None) and same_kind(low, high):
+            return ctx.txn.edges_by_range(type_, key, low, high, lower is None or lower[1],
+                                          upper is None or upper[1])
+        return ctx.txn.edges_with_type(type_)
+
+    def step(row, ctx, used):
+        for edge in candidates(row, ctx):
+            if track_edges and edge in used:
+                continue
+            new = row.copy()
+            new[rel] = edge
+            if not all(check(new, ctx) is True for check in checks):
+                continue
+            ends = ((edge.dst, edge.src),) if direction == IN else ((edge.src, edge.dst),)
+            if direction == BOTH and edge.src is not edge.dst:
+                ends += ((edge.dst, edge.src),)
+            for first, second in ends:
+                out = new.copy()
+                out[left] = first
+                out[right] = second
+                yield out, (used + (edge,) if track_edges else used)
     return step
 
 

@@ -47,16 +47,17 @@ class RangeSeek:
 
 
 def find_range(variable: str, pending: Iterable[ast.Expr], bound: set[str],
-               indexed: Callable[[str], bool]) -> RangeSeek | None:
-    """The seek the pending conjuncts allow on `variable` by a key `indexed(key)` accepts, or None: a prefix if
-    there is one, else the first key's first lower and first upper bound (values known before the seek)."""
+               indexed: Callable[[str], bool], prefixes: bool = True) -> RangeSeek | None:
+    """The seek the pending conjuncts allow on `variable` by a key `indexed(key)` accepts, or None: a prefix (when
+    `prefixes`) if there is one, else the first key's first lower and first upper bound (values known before the
+    seek)."""
     ranges: dict[str, dict[str, tuple]] = {}
     for predicate in pending:
         found = _bound_of(predicate, variable, bound)
         if found is None:
             continue
         key, operator, value = found
-        if not indexed(key):
+        if not indexed(key) or (operator == "STARTS WITH" and not prefixes):
             continue
         if operator == "STARTS WITH":
             return RangeSeek(key, prefix=(value, predicate))
