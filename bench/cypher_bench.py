@@ -3,7 +3,7 @@ of issue 18 in the same run (same generated data, same statements where the dial
 issue's ratio table.
 
     python bench/cypher_bench.py [--scale 1.0] [--vs kuzu] [--vs networkx] [--vs falkordb] [--vs all]
-                                 [--kuzu-params literal|parameter] [--falkordb-venv DIR]
+                                 [--rounds 1] [--kuzu-params literal|parameter] [--falkordb-venv DIR]
 
 `--scale 0.05` takes about 5 s on graphplex alone, `--scale 1 --vs kuzu` about 4.5 minutes (graphplex's W8 is
 most of it). Peers: Kùzu in memory (`kuzu`, the `[bench]` extra), a plain-Python program over a networkx DiGraph
@@ -15,7 +15,8 @@ W1 (`bench/peers/sqlite_commits.py`).
 Prints one JSON line per result in the format of `bench/common.py` plus `engine` and `gc_s` (seconds CPython's
 cyclic garbage collector ran inside the timed block; each block starts after a full collection); one `ratio`
 line per workload and peer (graphplex ops/s divided by the peer's; for W7, graphplex bytes per element divided by
-the peer's); one `table_row` line per row of the table; and last the markdown ratio table (`bench/ratio_table.py`:
+the peer's); one `table_row` line per row of the table; and last the markdown ratio table (with `--rounds N`, of
+the medians of N interleaved rounds: graphplex, then each peer, N times) (`bench/ratio_table.py`:
 each engine's figure, graphplex ÷ the best database peer, graphplex ÷ networkx, the issue's target, met / not
 met). Every answer is verified against a plain Python / networkx computation on the same data; a wrong answer
 stops the run. W1 and W2 also report `x_dict`: engine time per operation as a multiple of a dict insert / lookup
@@ -678,6 +679,24 @@ def ratio_lines(results: dict[str, dict[str, dict]], scale: float) -> None:
                      value=round(ours["ops_per_s"] / theirs["ops_per_s"], 4))
 
 
+def one_round(args, peers: list[str], sizes: Sizes, inputs: Inputs, node_batches, rel_batches,
+              floor: tuple[float, float]) -> dict[str, dict[str, dict]]:
+    """Every workload on graphplex, durable W1 on graphplex and SQLite, then every workload on each peer."""
+    results = {"graphplex": run_engine(GraphplexEngine, args.scale, sizes, inputs, node_batches, rel_batches,
+                                       floor)}
+    results["graphplex"]["W1_point_write_durable"] = report(
+        "W1_point_write", args.scale, len(inputs.writes), w1_durable(inputs), engine="graphplex",
+        mode="durable_fsync")
+    results["sqlite"] = {"W1_point_write_durable": report(
+        "W1_point_write", args.scale, len(inputs.writes), durable_point_commits(inputs.writes), engine="sqlite",
+        mode="durable_fsync", journal_mode="wal", synchronous="full")}
+    for peer in peers:
+        peer_results = run_peer(peer, args, sizes, inputs, node_batches, rel_batches, floor)
+        if peer_results is not None:
+            results[peer] = peer_results
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the WORKLOADS.md sizes")
@@ -687,6 +706,9 @@ def main() -> None:
     parser.add_argument("--kuzu-params", choices=["literal", "parameter"], default="literal",
                         help="Kùzu: write integer parameters of MATCH statements into the query text (default; "
                              "Kùzu only seeks its primary key for literals) or pass them as parameters")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run graphplex and the peers this many times, interleaved, and tabulate the medians "
+                             "(the machine is noisy; each round's lines are printed too)")
     parser.add_argument("--falkordb-venv", default=falkordb_venv.DEFAULT_VENV,
                         help="the Python 3.12+ venv FalkorDB-lite runs in (made on first use)")
     parser.add_argument("--w7-child", choices=sorted(ENGINES), help=argparse.SUPPRESS)
@@ -708,25 +730,18 @@ def main() -> None:
         if peer not in peers:
             info(engine=peer, skipped=f"not requested (--vs {peer} or --vs all)")
 
-    results = {"graphplex": run_engine(GraphplexEngine, args.scale, sizes, inputs, node_batches, rel_batches,
-                                       floor)}
-    results["graphplex"]["W1_point_write_durable"] = report(
-        "W1_point_write", args.scale, len(inputs.writes), w1_durable(inputs), engine="graphplex",
-        mode="durable_fsync")
-    results["sqlite"] = {"W1_point_write_durable": report(
-        "W1_point_write", args.scale, len(inputs.writes), durable_point_commits(inputs.writes), engine="sqlite",
-        mode="durable_fsync", journal_mode="wal", synchronous="full")}
+    rounds = []
+    for number in range(1, args.rounds + 1):
+        info(round=number, of=args.rounds)
+        rounds.append(one_round(args, peers, sizes, inputs, node_batches, rel_batches, floor))
     coordinator_workloads(args.scale)
-    for peer in peers:
-        peer_results = run_peer(peer, args, sizes, inputs, node_batches, rel_batches, floor)
-        if peer_results is not None:
-            results[peer] = peer_results
+    results = ratio_table.median_results(rounds)
     ratio_lines(results, args.scale)
     table, rows = ratio_table.markdown(results)
     for row in rows:
-        info(scale=args.scale, **row)
-    print(f"\n{table}", flush=True)
-
+        info(scale=args.scale, rounds=args.rounds, **row)
+    heading = "" if args.rounds == 1 else f"medians of {args.rounds} interleaved rounds, "
+    print(f"\n{heading}--scale {args.scale}\n\n{table}", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -3,6 +3,7 @@ best database peer, graphplex ÷ networkx (the pure-Python floor) and the issue'
 Ratios compare figures measured in the same run only; a peer that did not run leaves its cells empty."""
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 
 ENGINE_TITLES = {"graphplex": "graphplex", "kuzu": "Kùzu (in memory)", "falkordb": "FalkorDB-lite",
@@ -48,6 +49,26 @@ ROWS = (
 def result_key(line: dict) -> str:
     """The key a result line is filed under: durable W1 apart from in-memory W1."""
     return line["workload"] + ("_durable" if line.get("mode") == "durable_fsync" else "")
+
+
+def median_results(rounds: list[dict[str, dict[str, dict]]]) -> dict[str, dict[str, dict]]:
+    """One round's results as they are; of several, per engine and key the first round's line with each figure
+    replaced by its median over the rounds that have it (and the figures of every round beside it)."""
+    if len(rounds) == 1:
+        return rounds[0]
+    merged: dict[str, dict[str, dict]] = {}
+    for one in rounds:
+        for engine, lines in one.items():
+            for key, line in lines.items():
+                merged.setdefault(engine, {}).setdefault(key, dict(line))
+    for engine, lines in merged.items():
+        for key, line in lines.items():
+            for metric in ("ops_per_s", "bytes_per_element"):
+                values = [one[engine][key][metric] for one in rounds
+                          if one.get(engine, {}).get(key, {}).get(metric) is not None]
+                if values:
+                    line[metric], line[f"{metric}_rounds"] = statistics.median(values), values
+    return merged
 
 
 def _figure(results: dict[str, dict[str, dict]], engine: str, row: Row) -> float | None:

@@ -42,3 +42,13 @@ def test_durable_lines_are_filed_apart():
     assert ratio_table.result_key({"workload": "W1_point_write", "mode": "durable_fsync"}) == \
         "W1_point_write_durable"
     assert ratio_table.result_key({"workload": "W1_point_write", "mode": "in_memory"}) == "W1_point_write"
+
+
+def test_rounds_are_tabulated_by_their_medians():
+    rounds = [{"graphplex": {"W4_two_hop": {"ops_per_s": ops, "workload": "W4_two_hop"}}} for ops in (10.0, 30.0, 20.0)]
+    rounds[1]["networkx"] = {"W4_two_hop": {"ops_per_s": 40.0}}
+    merged = ratio_table.median_results(rounds)
+    assert merged["graphplex"]["W4_two_hop"]["ops_per_s"] == 20.0
+    assert merged["graphplex"]["W4_two_hop"]["ops_per_s_rounds"] == [10.0, 30.0, 20.0]
+    assert merged["networkx"]["W4_two_hop"]["ops_per_s"] == 40.0
+    assert ratio_table.median_results(rounds[:1]) is rounds[0]
