@@ -648,7 +648,7 @@ def run_peer(peer: str, args, sizes: Sizes, inputs: Inputs, node_batches, rel_ba
         except falkordb_venv.PeerUnavailable as reason:
             info(engine=peer, skipped=str(reason))
             return None
-        lines = falkordb_venv.run_child(python, os.path.abspath(__file__), args.scale, [])
+        lines = falkordb_venv.run_child(python, os.path.abspath(__file__), args.scale)
         return {ratio_table.result_key(line): line for line in lines
                 if line.get("engine") == peer and "workload" in line}
     try:

@@ -78,10 +78,10 @@ def ensure_venv(venv: str = DEFAULT_VENV) -> str:
     return python
 
 
-def run_child(python: str, script: str, scale: float, extra_args: list[str]) -> list[dict]:
+def run_child(python: str, script: str, scale: float) -> list[dict]:
     """Runs `script --peer-child falkordb` under the venv's interpreter, echoes its lines and returns the JSON
     result lines. A failing child (a wrong answer included) stops the run, as a wrong answer here does."""
-    command = [python, script, "--scale", str(scale), "--peer-child", "falkordb", *extra_args]
+    command = [python, script, "--scale", str(scale), "--peer-child", "falkordb"]
     lines = []
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as child:
         for text in child.stdout:
