@@ -1,7 +1,7 @@
 """Bulk loads side by side in one run: W3 through `UNWIND … CREATE` against networkx building the same graph, W7
 bytes per element against networkx's, and `graphplex import` against Kùzu's `COPY … FROM` CSV on the same files.
 
-    python bench/bulk_bench.py [--scale 0.2] [--skip-import] [--skip-memory]
+    python bench/bulk_bench.py [--scale 0.2] [--skip-w3] [--skip-import] [--skip-memory]
 
 The W3 graph is `bench/cypher_bench.py`'s (`w3_data`: Person nodes with id, name, age; random KNOWS pairs,
 self-loops and repeats allowed). networkx is a `MultiDiGraph` filled row by row with the properties as attributes
@@ -183,6 +183,7 @@ def ratio(name: str, ours: float, theirs: float, peer: str, target: float, lower
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=0.2)
+    parser.add_argument("--skip-w3", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--memory-child", choices=sorted(LOADERS), help=argparse.SUPPRESS)
@@ -194,15 +195,16 @@ def main() -> None:
     node_batches, rel_batches, _ = w3_data(sizes)
     elements = sizes.nodes + sizes.rels
 
-    graph, nx_seconds = load_networkx(node_batches, rel_batches)
-    verify_networkx(graph, sizes.nodes, sizes.rels)
-    del graph
-    db, gp_seconds = load_graphplex(node_batches, rel_batches)
-    verify_graphplex(db, sizes.nodes, sizes.rels)
-    del db
-    report("W3_bulk_load", args.scale, elements, nx_seconds, engine="networkx")
-    report("W3_bulk_load", args.scale, elements, gp_seconds, engine="graphplex")
-    ratio("W3 UNWIND ... CREATE", nx_seconds, gp_seconds, "networkx", 0.5)
+    if not args.skip_w3:
+        graph, nx_seconds = load_networkx(node_batches, rel_batches)
+        verify_networkx(graph, sizes.nodes, sizes.rels)
+        del graph
+        db, gp_seconds = load_graphplex(node_batches, rel_batches)
+        verify_graphplex(db, sizes.nodes, sizes.rels)
+        del db
+        report("W3_bulk_load", args.scale, elements, nx_seconds, engine="networkx")
+        report("W3_bulk_load", args.scale, elements, gp_seconds, engine="graphplex")
+        ratio("W3 UNWIND ... CREATE", nx_seconds, gp_seconds, "networkx", 0.5)
 
     if not args.skip_import:
         directory = tempfile.mkdtemp(prefix="bulk_bench_")

@@ -114,7 +114,7 @@ def command_import(args, out, err) -> int:
         if analytical:
             _set_storage_mode(dbms, args, name, "IN_MEMORY_ANALYTICAL")
         start = time.perf_counter()
-        ids: dict[tuple, object] = {}
+        ids: dict[str | None, dict[str, object]] = {}  # id space → id → node
         counts = {"nodes": 0, "relationships": 0, "properties": 0}
         files = [("nodes", token, path) for token, path in _files(args.nodes)] + \
             [("relationships", token, path) for token, path in _files(args.relationships)]
@@ -298,6 +298,7 @@ def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -
     readers = _property_readers(columns, path)
     id_column = next(((i, c) for i, c in enumerate(columns) if c.kind == "ID"), None)
     label_positions = [i for i, c in enumerate(columns) if c.kind == "LABEL"]
+    space = ids.setdefault(id_column[1].space if id_column is not None else None, {})
 
     def parsed():
         for number, row in rows:
@@ -310,12 +311,12 @@ def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -
             key = None
             if id_column is not None:
                 position, column = id_column
-                key = (column.space, row[position])
-                if key in ids:
-                    raise _bad_row(path, number, f"duplicate node id '{key[1]}'")
-                ids[key] = None  # taken: the node follows when its chunk is created
+                key = row[position]
+                if key in space:
+                    raise _bad_row(path, number, f"duplicate node id '{key}'")
+                space[key] = None  # taken: the node follows when its chunk is created
                 if column.name:
-                    props[column.name] = row[position]
+                    props[column.name] = key
             yield key, labels, props
 
     with _Batches(bulk, database.name) as batches:
@@ -329,7 +330,7 @@ def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -
             for (key, _, props), vertex in zip(chunk, created):
                 if key is not None:
                     # In memory a vertex object outlives its transaction; on disk only its id does.
-                    ids[key] = vertex.gid if database.on_disk else vertex
+                    space[key] = vertex.gid if database.on_disk else vertex
                 counts["properties"] += len(props)
             counts["nodes"] += len(chunk)
             batches.advance(len(chunk))
@@ -341,24 +342,25 @@ def _load_relationships(bulk, database, path, type_, delimiter, ids, counts, pro
     if columns is None:
         return
     readers = _property_readers(columns, path)
-    ends = [(i, c.kind, c.space) for i, c in enumerate(columns) if c.kind in ("START_ID", "END_ID")]
+    starts = [(i, ids.get(c.space, {})) for i, c in enumerate(columns) if c.kind == "START_ID"]
+    ends = [(i, ids.get(c.space, {})) for i, c in enumerate(columns) if c.kind == "END_ID"]
     type_positions = [i for i, c in enumerate(columns) if c.kind == "TYPE"]
+
+    def node(row: list[str], number: int, positions) -> object:
+        found = None
+        for position, space in positions:
+            text = row[position]
+            found = space.get(text)
+            if found is None:
+                raise _bad_row(path, number, f"no node with id '{text}'")
+        return found
 
     def parsed():
         width = len(columns)
         for number, row in rows:
             if len(row) < width:  # missing trailing fields are empty ones
                 row = row + [""] * (width - len(row))
-            start = end = None
-            for position, kind, space in ends:
-                text = row[position]
-                node = ids.get((space, text))
-                if node is None:
-                    raise _bad_row(path, number, f"no node with id '{text}'")
-                if kind == "START_ID":
-                    start = node
-                else:
-                    end = node
+            start, end = node(row, number, starts), node(row, number, ends)
             kind = type_
             for position in type_positions:
                 kind = row[position] or kind

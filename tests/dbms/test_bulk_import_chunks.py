@@ -52,3 +52,16 @@ def test_a_duplicate_node_id_names_its_row(tmp_path):
 def test_a_bad_relationship_value_names_its_row_and_column(tmp_path):
     code, _, err = _import(tmp_path, "id:ID\n1\n", ":START_ID,:END_ID,:TYPE,w:int\n1,1,R,2\n1,1,R,two\n")
     assert code == 1 and "r.csv:3: column w: invalid literal for int()" in err
+
+
+def test_the_same_id_in_two_id_spaces_names_two_nodes(tmp_path):
+    (tmp_path / "a.csv").write_text("id:ID(A),name\n1,a1\n")
+    (tmp_path / "b.csv").write_text("id:ID(B),name\n1,b1\n")
+    (tmp_path / "r.csv").write_text(":START_ID(A),:END_ID(B)\n1,1\n")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["import", "--data-dir", str(tmp_path / "data"), "--database", "spaces", "--nodes",
+                 f"A={tmp_path / 'a.csv'}", "--nodes", f"B={tmp_path / 'b.csv'}", "--relationships",
+                 f"R={tmp_path / 'r.csv'}"], out, err)
+    assert (code, err.getvalue()) == (0, "")
+    with DBMS.open(str(tmp_path / "data")) as dbms, dbms.session(database="spaces") as session:
+        assert session.run("MATCH (a:A)-[:R]->(b:B) RETURN a.name, b.name").values() == [["a1", "b1"]]
