@@ -366,3 +366,14 @@ def test_a_float_sum_adds_in_scan_order_when_a_node_changed():
 def test_a_float_sum_adds_in_scan_order():
     assert_same(_floats([1e16] + [1.0] * 298 + [-1e16]),
                 f"MATCH (n:{LABEL}) RETURN sum(n.f) AS total, avg(n.f) AS mean")
+
+
+@pytest.mark.xfail(strict=True, reason="nodes read row by row come after the columns' rows, not in scan order: with "
+                                       "LIMIT 1 the column path answers a later node where the row path meets the "
+                                       "changed first node's division by zero (ArithmeticError)")
+def test_a_changed_node_is_met_in_scan_order():
+    db = Database()
+    db.execute(f"UNWIND range(0, {NODES - 1}) AS i CREATE (:{LABEL} {{id: i, x: 1, y: 1}})").consume()
+    db.execute(f"MATCH (n:{LABEL}) RETURN count(n.x)").consume()  # builds the columns
+    db.execute(f"MATCH (n:{LABEL} {{id: 0}}) SET n.y = 0").consume()
+    assert_same(db, f"MATCH (n:{LABEL}) WHERE n.x / n.y > 0 RETURN n.id AS id LIMIT 1")
