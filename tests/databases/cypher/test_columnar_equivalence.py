@@ -259,8 +259,41 @@ def _check_with_delta(dataset: dict, texts: list[str]) -> None:
         transaction.close()
 
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+class _DirtyReader:
+    """A READ_UNCOMMITTED reader beside a writer whose transaction stays open (a failed statement dooms only the
+    reader: the next statement gets a new one)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db, self.txn = db, None
+
+    def __call__(self):
+        if self.txn is None or self.txn.failure is not None:
+            self.close()
+            self.txn = self.db.begin("READ_UNCOMMITTED")
+        return self.txn
+
+    def close(self) -> None:
+        if self.txn is not None:
+            self.txn.rollback()
+            self.txn = None
+
+
+def _check_dirty_reader(dataset: dict, texts: list[str]) -> None:
+    db = loaded(dataset)
+    db.execute(f"MATCH (n:{LABEL}) RETURN count(n.i)").consume()  # builds the columns
+    writer = _OwnWrites(db, dataset)
+    writer()
+    reader = _DirtyReader(db)
+    try:
+        for text in texts:
+            assert_same(db, text, reader)
+    finally:
+        reader.close()
+        writer.close()
+
+
+FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -275,12 +308,19 @@ def test_column_path_with_changed_and_own_nodes_answers_as_the_row_path(dataset,
     _check_with_delta(dataset, texts)
 
 
+@FAST
+@given(dataset=datasets(), texts=st.lists(statements(), min_size=1, max_size=5))
+def test_column_path_for_a_dirty_reader_answers_as_the_row_path(dataset, texts):
+    _check_dirty_reader(dataset, texts)
+
+
 @pytest.mark.slow
 @SLOW
 @given(dataset=datasets(), texts=st.lists(statements(), min_size=1, max_size=8))
 def test_column_path_answers_as_the_row_path_long(dataset, texts):
     _check_committed(dataset, texts)
     _check_with_delta(dataset, texts)
+    _check_dirty_reader(dataset, texts)
 
 
 # --- cases found, and a check that the column path runs at all ------------------------------------------------------
