@@ -220,6 +220,20 @@ def test_a_restricted_user_sees_what_the_row_path_shows(secure):
     assert by_rows[0] == [], "age is denied: no node's age passes the WHERE"
 
 
+def test_a_before_commit_trigger_scans_its_transactions_writes():
+    def seen() -> list:
+        with DBMS.in_memory() as dbms, dbms.session() as session:
+            populate(lambda text: session.run(text).consume())
+            session.run("MATCH (n:P) RETURN count(n.age)").consume()
+            session.run("CREATE TRIGGER probe ON () CREATE BEFORE COMMIT EXECUTE MATCH (n:P) WHERE n.age > 30 "
+                        "WITH count(*) AS c, sum(n.age) AS t CREATE (:Seen {c: c, t: t})").consume()
+            session.run("UNWIND range(1, 10) AS i CREATE (:P {id: 1000 + i, age: 50})").consume()
+            session.run("MATCH (n:P) WHERE n.id < 20 SET n.age = 99 CREATE (:Tmp)").consume()
+            return session.run("MATCH (s:Seen) RETURN s.c, s.t ORDER BY s.c").values()
+    by_columns, by_rows = both_paths(seen)
+    assert by_columns == by_rows and len(by_rows) == 2
+
+
 # --- concurrency ----------------------------------------------------------------------------------------------------
 
 @pytest.mark.xfail(strict=False, reason="a scan racing a rebuild of the columns takes them unfilled (AttributeError "
