@@ -398,34 +398,52 @@ class ColumnarPrefix:
             keep = keep & condition.values & ~condition.nulls
         return ev.np.flatnonzero(keep)
 
+    def _delta_row(self, vertex, ctx: ExecutionContext) -> dict | None:
+        """The row of a node read row by row (changed since the columns were built, or written by the reader), or
+        None when the reader does not see it with the label or the WHERE does not hold."""
+        version = ctx.txn.view(vertex)
+        if version is None or self.label not in version.labels:
+            return None
+        row = {self.variable: vertex}
+        if self.row_predicate is None or self.row_predicate(row, ctx) is True:
+            return row
+        return None
+
     def _delta_rows(self, ev: _Evaluation) -> Iterator[dict]:
-        """The rows of the nodes read row by row (changed since the columns were built, or written by the reader)."""
-        ctx, label, variable, predicate = ev.ctx, self.label, self.variable, self.row_predicate
-        view = ctx.txn.view
+        ctx = ev.ctx
         for vertex in ev.scan.delta:
             ctx.check()
-            version = view(vertex)
-            if version is None or label not in version.labels:
-                continue
-            row = {variable: vertex}
-            if predicate is None or predicate(row, ctx) is True:
+            row = self._delta_row(vertex, ctx)
+            if row is not None:
                 yield row
+
+    def _in_scan_order(self, ev: _Evaluation, positions, column_rows: Iterator[dict], finish) -> Iterator[dict]:
+        """The column rows (one per kept position) with the nodes read row by row (each through `finish`) where
+        the row-by-row scan meets them: at their place in the columns, new ones after."""
+        ctx = ev.ctx
+        places = ev.scan.columns.positions() if ev.scan.delta else {}
+        placed = sorted((places[vertex], vertex.gid, vertex) for vertex in ev.scan.delta if vertex in places)
+        rest = [vertex for vertex in ev.scan.delta if vertex not in places]
+        waiting = 0
+        for position, row in zip(positions.tolist(), column_rows):
+            while waiting < len(placed) and placed[waiting][0] < position:
+                yield from finish(self._delta_row(placed[waiting][2], ctx))
+                waiting += 1
+            ctx.check()
+            yield row
+        for vertex in [vertex for _, _, vertex in placed[waiting:]] + rest:
+            ctx.check()
+            yield from finish(self._delta_row(vertex, ctx))
 
     def _filtered(self, ev: _Evaluation) -> Iterator[dict]:
         positions = self._kept(ev)
-        vertices, variable, ctx = ev.scan.columns.vertices, self.variable, ev.ctx
-        delta = self._delta_rows(ev)
-
-        def rows():
-            for position in positions.tolist():
-                ctx.check()
-                yield {variable: vertices[position]}
-            yield from delta
-        return rows()
+        vertices, variable = ev.scan.columns.vertices, self.variable
+        column_rows = ({variable: vertices[position]} for position in positions.tolist())
+        return self._in_scan_order(ev, positions, column_rows, lambda row: () if row is None else (row,))
 
     def _projected(self, ev: _Evaluation) -> Iterator[dict]:
-        """The projection's rows: each column's values taken out of numpy in one go, then the changed nodes' rows
-        through the projection as planned."""
+        """The projection's rows: each column's values taken out of numpy in one go; the rows of nodes read row by
+        row through the projection as planned."""
         positions = self._kept(ev)
         names, columns = [], []
         for name, vectorised in self.projected:
@@ -435,15 +453,12 @@ class ColumnarPrefix:
                 values = [None if null else value for value, null in zip(values, vec.nulls.tolist())]
             names.append(name)
             columns.append(values)
-        ctx = ev.ctx
-        delta = self.row_projection.run(self._delta_rows(ev), ctx)
+        ctx, projection = ev.ctx, self.row_projection
 
-        def rows():
-            for values in zip(*columns):
-                ctx.check()
-                yield dict(zip(names, values))
-            yield from delta
-        return rows()
+        def finish(row):
+            return () if row is None else projection.run(iter((row,)), ctx)
+        column_rows = (dict(zip(names, values)) for values in zip(*columns))
+        return self._in_scan_order(ev, positions, column_rows, finish)
 
     def _aggregated(self, ev: _Evaluation) -> Iterator[dict]:
         np = ev.np
@@ -454,13 +469,17 @@ class ColumnarPrefix:
         groups_count = len(group_values)
         states = [_aggregate_states(np, aggregate, ev, positions, group_ids, groups_count)
                   for aggregate in self.aggregates]
+        if ev.scan.delta and "float" in [kind for _, _, kind in states] + [key.kind for key in keys]:
+            # Float sums round by the order of addition, and which of two equal zeros a group or an extreme shows
+            # is the first met: where the row-by-row nodes are met counts.
+            raise _RowByRow()
         groups: dict = {}
         for index, values in enumerate(group_values):
             key = tuple(group_key(value) for value in values)
             if key in groups:
                 raise _RowByRow()  # two column groups one Cypher group: leave it to the row path
             groups[key] = (list(values), [seeded_accumulator(aggregate.name, counts[index], totals[index])
-                                          for aggregate, (counts, totals) in zip(self.aggregates, states)], {})
+                                          for aggregate, (counts, totals, _) in zip(self.aggregates, states)], {})
         return self.grouping.run_seeded(groups, self._delta_rows(ev), ev.ctx)
 
 
@@ -535,22 +554,26 @@ def _codes(np, key: _Vec) -> tuple[Any, list]:
     uniques, inverse = np.unique(values, return_inverse=True)
     codes = np.full(len(key.nulls), len(uniques), np.int64)
     codes[valid] = inverse.reshape(-1)
-    return codes, uniques.tolist() + [None]
+    uniques = uniques.tolist()
+    if key.kind == "float":
+        _first_zeros(np, inverse.reshape(-1), values, uniques)  # -0.0 or 0.0: the group shows the first met
+    return codes, uniques + [None]
 
 
 def _aggregate_states(np, aggregate: _Aggregate, ev: _Evaluation, positions, group_ids, groups_count: int):
-    """Per group: the count (rows, or non-null values) and the sum / float total / extreme of `aggregate`."""
+    """Per group: the count (rows, or non-null values) and the sum / float total / extreme of `aggregate`; and the
+    kind of values aggregated."""
     if aggregate.argument is None:
-        return np.bincount(group_ids, minlength=groups_count).tolist(), [None] * groups_count
+        return np.bincount(group_ids, minlength=groups_count).tolist(), [None] * groups_count, "int"
     vec = _restricted(aggregate.argument(ev), positions)
     if vec.kind == "null":
-        return [0] * groups_count, [None] * groups_count
+        return [0] * groups_count, [None] * groups_count, "null"
     valid = ~vec.nulls
     ids, values = group_ids[valid], vec.values[valid]
     counts = np.bincount(ids, minlength=groups_count).tolist()
     name = aggregate.name
     if name == "count":
-        return counts, [None] * groups_count
+        return counts, [None] * groups_count, vec.kind
     if name in ("sum", "avg"):
         if vec.kind not in ("int", "float"):
             raise _RowByRow()  # a type error on the row path
@@ -562,21 +585,21 @@ def _aggregate_states(np, aggregate: _Aggregate, ev: _Evaluation, positions, gro
             totals = np.zeros(groups_count, np.float64)
             values = values.astype(np.float64)
         np.add.at(totals, ids, values)  # in row order, as the row path adds: the same float rounding
-        return counts, totals.tolist()
+        return counts, totals.tolist(), "int" if totals.dtype.kind == "i" else "float"
     if vec.kind == "float" and np.isnan(values).any():
         raise _RowByRow()  # NaN's place in Cypher's order
     if vec.kind == "str":
         pick = min if name == "min" else max
         if groups_count == 1:
-            return counts, [pick(values.tolist()) if len(values) else None]
+            return counts, [pick(values.tolist()) if len(values) else None], vec.kind
         best: list = [None] * groups_count
         for group, value in zip(ids.tolist(), values.tolist()):
             current = best[group]
             best[group] = value if current is None else pick(current, value)
-        return counts, best
+        return counts, best, vec.kind
     if vec.kind == "bool":
         values = values.astype(np.int64)
-    return counts, _extremes(np, name, ids, values, groups_count, vec.kind)
+    return counts, _extremes(np, name, ids, values, groups_count, vec.kind), vec.kind
 
 
 def _extremes(np, name: str, ids, values, groups_count: int, kind: str) -> list:
@@ -586,8 +609,12 @@ def _extremes(np, name: str, ids, values, groups_count: int, kind: str) -> list:
     if groups_count == 1:
         extremes = [values.min() if name == "min" else values.max()]
     else:
-        limits = np.iinfo(values.dtype) if values.dtype.kind == "i" else np.finfo(values.dtype)
-        extremes = np.full(groups_count, limits.max if name == "min" else limits.min, values.dtype)
+        if values.dtype.kind == "i":
+            limits = np.iinfo(values.dtype)
+            start = limits.max if name == "min" else limits.min
+        else:
+            start = np.inf if name == "min" else -np.inf
+        extremes = np.full(groups_count, start, values.dtype)
         (np.minimum if name == "min" else np.maximum).at(extremes, ids, values)
         present = np.bincount(ids, minlength=groups_count) > 0
         extremes = [value if has else None for value, has in zip(extremes.tolist(), present.tolist())]

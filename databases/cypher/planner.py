@@ -78,7 +78,7 @@ class Planner:
             plan = Plan(operators, columns, query_type, "write" if writes else "read",
                         frozenset(_parameters(statement)), target, _in_transactions(statement))
             plan.memory_limit = statement.memory_limit
-            if len(statement.parts) == 1:
+            if len(statement.parts) == 1 and not writes:  # a write may change what a later row's WHERE reads
                 plan.columnar = plan_columnar(statement.parts[0], operators, self.scope([]))
             self._note(plan, statement)
         plan.explain, plan.profile = explain, profile

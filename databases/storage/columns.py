@@ -100,6 +100,7 @@ class LabelColumns:
         self._columns: dict[str, Column | None] = {}
         self._positions: dict[Vertex, int] | None = None
         self._lock = threading.Lock()
+        self.filled = False  # readers take the columns only once `fill` is done
 
     def fill(self) -> None:
         """Reads each member's version as of `built_ts` (every commit up to it is published by now)."""
@@ -110,6 +111,7 @@ class LabelColumns:
                          for version in versions]
         self.present = np.fromiter((version is not None for version in self.versions), np.bool_,
                                    len(self.versions))
+        self.filled = True
 
     def column(self, key: str) -> Column | None:
         """The column of property `key` (built on first use); None when its values mix kinds."""
@@ -194,11 +196,11 @@ class ColumnStore:
 
     def _current(self, label: str) -> LabelColumns:
         columns = self._labels.get(label)
-        if columns is not None and not columns.stale:
+        if columns is not None and columns.filled and not columns.stale:
             return columns
-        with self._build_lock:
+        with self._build_lock:  # held while a build fills the columns
             columns = self._labels.get(label)
-            if columns is None or columns.stale:
+            if columns is None or not columns.filled or columns.stale:
                 columns = self._build(label)
             return columns
 
