@@ -1,13 +1,15 @@
 """Bolt: indexed point reads through the official `neo4j` driver against `graphplex serve` in its own process (one
-connection, then 16 client processes at once), next to the same reads through an in-process session, in the same
-run; then held connections: the server's memory per idle logged-in connection and per stalled handshake, and the
+connection, then 16 client processes at once), next to the same reads through an in-process session and through
+FalkorDB-lite's own client (`bench/bolt_falkordb_peer.py`, run by a Python >= 3.12 that has `falkordblite`), in the
+same run; then held connections: the server's memory per idle logged-in connection and per stalled handshake, and the
 rate at which it accepts and logs in new clients while they are held.
 
-    python bench/bolt_bench.py [--scale 1.0] [--part reads|connections|all]
+    python bench/bolt_bench.py [--scale 1.0] [--part reads|connections|all] [--falkordb-python PYTHON]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import random
@@ -42,14 +44,90 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--part", choices=["reads", "connections", "all"], default="all")
+    parser.add_argument("--falkordb-python", default=os.environ.get("GRAPHPLEX_FALKORDB_PYTHON"),
+                        help="a Python >= 3.12 with falkordblite installed, to run FalkorDB-lite's reads beside "
+                             "graphplex's (default: $GRAPHPLEX_FALKORDB_PYTHON; none: the peer is skipped)")
     args = parser.parse_args()
     if args.part in ("reads", "all"):
-        _point_reads(args.scale)
+        _point_reads(args.scale, args.falkordb_python)
     if args.part in ("connections", "all"):
         _held_connections(args.scale)
 
 
-def _point_reads(scale: float) -> None:
+class _Peer:
+    """FalkorDB-lite's same reads (same seed, so the same ids) through its own client, in a process of its own that
+    loads once and then times a round each time it is asked (`bolt_falkordb_peer.py`)."""
+
+    def __init__(self, python: str, scale: float, people: int, reads: int) -> None:
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bolt_falkordb_peer.py")
+        self.process = subprocess.Popen([python, script, "--people", str(people), "--reads", str(reads),
+                                         "--scale", str(scale)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True)
+        check(self.process.stdout.readline().strip() == "ready", "FalkorDB-lite loaded")
+
+    def round(self) -> float:
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        check(bool(line), "FalkorDB-lite answered every read")
+        return json.loads(line)["seconds"]
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def _canned_server() -> tuple[subprocess.Popen, str]:
+    """`bolt_canned_server.py`, which does no database work: the driver against it costs what the driver itself
+    costs, the most any server can give through it here."""
+    canned = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                            "bolt_canned_server.py")], stdout=subprocess.PIPE, text=True)
+    return canned, canned.stdout.readline().strip()
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def _one_connection(scale: float, uri: str, ids: list[int], in_process: dict, falkordb_python: str | None,
+                    people: int, rounds: int = 3) -> dict:
+    """Rounds of graphplex's reads over one connection, interleaved with the driver's floor and FalkorDB-lite's
+    reads (the machine's load moves between rounds; medians of the same moments are compared)."""
+    peer = _Peer(falkordb_python, scale, people, len(ids)) if falkordb_python else None
+    canned, canned_uri = _canned_server()
+    seconds: dict[str, list[float]] = {"graphplex": [], "floor": [], "falkordblite": []}
+    try:
+        _reads(canned_uri, ids[:50])
+        for _ in range(rounds):
+            if peer is not None:
+                seconds["falkordblite"].append(peer.round())
+            with timed() as t:
+                _reads(canned_uri, ids)
+            seconds["floor"].append(t.seconds)
+            with timed() as t:
+                _reads(uri, ids)
+            seconds["graphplex"].append(t.seconds)
+    finally:
+        canned.terminate()
+        canned.wait()
+        if peer is not None:
+            peer.close()
+    reads = len(ids)
+    floor = report("point_read_bolt_driver_floor", scale, reads, _median(seconds["floor"]), rounds=rounds)
+    ratios = {}
+    if peer is not None:
+        theirs = report("point_read_falkordblite", scale, reads, _median(seconds["falkordblite"]), rounds=rounds)
+        ratios = {"vs_falkordblite": round(theirs["seconds"] / _median(seconds["graphplex"]), 3),
+                  "driver_floor_vs_falkordblite": round(theirs["seconds"] / floor["seconds"], 3)}
+    else:
+        print(json.dumps({"workload": "point_read_falkordblite", "skipped": "no --falkordb-python given"}))
+    ours = _median(seconds["graphplex"])
+    return report("point_read_bolt_1_connection", scale, reads, ours, rounds=rounds,
+                  vs_in_process=round(reads / ours / in_process["ops_per_s"], 3),
+                  vs_driver_floor=round(floor["seconds"] / ours, 3), **ratios)
+
+
+def _point_reads(scale: float, falkordb_python: str | None = None) -> None:
     import neo4j
     people, reads = max(1000, int(100_000 * scale)), max(320, int(5_000 * scale))
     rng = random.Random(42)
@@ -70,22 +148,21 @@ def _point_reads(scale: float) -> None:
             driver.execute_query("CREATE INDEX FOR (p:Person) ON (p.id)")
             driver.execute_query(LOAD, n=people)
         _reads(uri, ids[:50])  # warm-up: connection, plan cache
-        with timed() as t:
-            _reads(uri, ids)
-        one = report("point_read_bolt_1_connection", scale, reads, t.seconds,
-                     vs_in_process=round(reads / t.seconds / in_process["ops_per_s"], 3))
+        one = _one_connection(scale, uri, ids, in_process, falkordb_python, people)
         parts = [ids[k::16] for k in range(16)]
         with multiprocessing.get_context("spawn").Pool(16) as pool:
             pool.starmap(_reads, [(uri, part[:5]) for part in parts])  # start the workers before timing
             with timed() as t:
                 done = sum(pool.starmap(_reads, [(uri, part) for part in parts]))
+            with timed() as t_one:  # one connection again, right after: the pair is measured at one moment
+                _reads(uri, ids)
         check(done == reads, "every concurrent read answered")
         report("point_read_bolt_16_client_processes", scale, reads, t.seconds,
-               vs_one_connection=round(reads / t.seconds / one["ops_per_s"], 2), cores=os.cpu_count())
+               vs_one_connection=round(t_one.seconds / t.seconds, 2),
+               vs_one_connection_earlier=round(reads / t.seconds / one["ops_per_s"], 2), cores=os.cpu_count())
     finally:
         server.terminate()
         server.wait()
-
 
 
 def _serve(*options: str) -> tuple[subprocess.Popen, int]:

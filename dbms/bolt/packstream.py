@@ -51,9 +51,29 @@ def _pack_float(value: float, out: bytearray) -> None:
 
 
 def _pack_str(value: str, out: bytearray) -> None:
-    data = value.encode("utf-8")
-    _header(len(data), 0x80, 0xD0, out)
-    out += data
+    encoded = _SHORT_STRINGS.get(value)
+    if encoded is None:
+        data = value.encode("utf-8")
+        size = len(data)
+        encoded = bytes((0x80 + size,)) + data if size < 0x10 else _sized_str(data)
+        if size <= _SHORT:
+            if len(_SHORT_STRINGS) >= _SHORT_STRINGS_KEPT:
+                _SHORT_STRINGS.clear()  # the strings still in use are back after a few replies
+            _SHORT_STRINGS[value] = encoded
+    out += encoded
+
+
+def _sized_str(data: bytes) -> bytes:
+    header = bytearray()
+    _header(len(data), 0x80, 0xD0, header)
+    return bytes(header) + data
+
+
+# The encodings of short strings seen lately: the keys and values of every reply's metadata (field names, `type`,
+# `db`, the statuses) and records' keys repeat from reply to reply.
+_SHORT = 40
+_SHORT_STRINGS_KEPT = 4096
+_SHORT_STRINGS: dict[str, bytes] = {}
 
 
 def _pack_bytes(value: bytes, out: bytearray) -> None:

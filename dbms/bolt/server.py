@@ -139,6 +139,14 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def _message(self, limit: int) -> bytes | None:
         """One message's bytes (None for a NOOP keep-alive chunk); one over `limit` is refused unread."""
+        inbox = self._inbox
+        if len(inbox) > 2:  # most messages are one chunk, received whole: taken at once
+            length = inbox[0] << 8 | inbox[1]
+            end = length + 2
+            if 0 < length <= limit and len(inbox) >= end + 2 and inbox[end] == 0 and inbox[end + 1] == 0:
+                data = bytes(inbox[2:end])
+                del inbox[:end + 2]
+                return data
         data = bytearray()
         while True:
             (length,) = _LENGTH.unpack(self._read(2))
