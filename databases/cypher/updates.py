@@ -95,7 +95,7 @@ def _storable(value: object) -> object:
 
 
 def _storable_map(values: dict) -> dict:
-    if any(type(value) is LazyRange for value in values.values()):
+    if LazyRange in map(type, values.values()):  # one C loop: this runs for every created entity
         return {key: _storable(value) for key, value in values.items()}
     return values
 
@@ -128,7 +128,8 @@ def _create_node(name: str, labels_of: Callable[[dict, ExecutionContext], tuple[
         counters = ctx.counters
         counters.nodes_created += 1
         counters.labels_added += len(labels)
-        counters.properties_set += len(values) - list(values.values()).count(None)
+        if values:
+            counters.properties_set += len(values) - list(values.values()).count(None)
         row[name] = vertex
     return step
 
@@ -142,14 +143,16 @@ def _create_edge(name: str, type_of: Callable[[dict, ExecutionContext], str], so
             raise semantic_error(f"Failed to create relationship `{name.strip()}`, node `{missing.strip()}` is "
                                  "missing. If you prefer to simply ignore rows where a relationship node is "
                                  "missing, set 'cypher.lenient_create_relationship = true' in neo4j.conf")
-        for value in (start, end):
-            if not isinstance(value, Vertex):
-                raise type_error(f"Type mismatch: expected Node but was {pretty_type(value)}")
+        if type(start) is not Vertex or type(end) is not Vertex:
+            for value in (start, end):
+                if not isinstance(value, Vertex):
+                    raise type_error(f"Type mismatch: expected Node but was {pretty_type(value)}")
         type_ = type_of(row, ctx)
         values = _evaluate_props(props, row, ctx)
         row[name] = ctx.txn.create_edge(start, end, type_, values)
         ctx.counters.relationships_created += 1
-        ctx.counters.properties_set += sum(1 for v in values.values() if v is not None)
+        if values:
+            ctx.counters.properties_set += len(values) - list(values.values()).count(None)
     return step
 
 

@@ -49,7 +49,7 @@ class Version:
 
 class Vertex:
     """A node. `out` and `inc` map a relationship type to the edges of that type, in the order they were made (a
-    list or an insertion-ordered dict: see `attach_edge`; read them only by iterating)."""
+    tuple or an insertion-ordered dict: see `attach_edge`; read them only by iterating)."""
 
     # `__weakref__`: the on-disk storage keeps a transaction's vertices in a weak identity map.
     __slots__ = ("gid", "head", "out", "inc", "__weakref__")
@@ -57,8 +57,8 @@ class Vertex:
     def __init__(self, gid: int, head: Version) -> None:
         self.gid = gid
         self.head: Version | None = head
-        self.out: dict[str, list["Edge"] | dict["Edge", None]] | None = None
-        self.inc: dict[str, list["Edge"] | dict["Edge", None]] | None = None
+        self.out: dict[str, tuple["Edge", ...] | dict["Edge", None]] | None = None
+        self.inc: dict[str, tuple["Edge", ...] | dict["Edge", None]] | None = None
 
     def __repr__(self) -> str:
         return f"Vertex({self.gid})"
@@ -101,22 +101,23 @@ def has_token(entity, version: Version, token: str) -> bool:
     return token in version.labels if isinstance(entity, Vertex) else entity.type == token
 
 
-# A node's relationships of one type on one side are a list while they are few (8 bytes an edge), a dict used as an
-# insertion-ordered set (about 50) once there are more, so that removing one stays cheap on a node with many.
+# A node's relationships of one type on one side are a tuple while they are few (8 bytes an edge, no spare room,
+# and a reader's snapshot `tuple(bucket)` is the bucket itself), a dict used as an insertion-ordered set (about 50
+# bytes an edge) once there are more, so that adding and removing one stay cheap on a node with many.
 SMALL_BUCKET = 32
 
 
 def attach_edge(adjacency: dict, edge: Edge) -> None:
-    """Enters `edge` (new: never entered yet) in one end's adjacency (type → the edges of that type, in order)."""
+    """Enters `edge` (new: never entered yet) in one end's adjacency (type → the edges of that type, in order).
+    A bucket is replaced, never changed in place, while it is a tuple."""
     bucket = adjacency.get(edge.type)
     if bucket is None:
-        adjacency[edge.type] = [edge]
-    elif type(bucket) is not list:
+        adjacency[edge.type] = (edge,)
+    elif type(bucket) is not tuple:
         bucket[edge] = None
     elif len(bucket) < SMALL_BUCKET:
-        bucket.append(edge)
+        adjacency[edge.type] = bucket + (edge,)
     else:
-        # A new object, not a change in place: a reader's snapshot (`tuple(bucket)`) is one C call either way.
         grown = dict.fromkeys(bucket)
         grown[edge] = None
         adjacency[edge.type] = grown
@@ -129,9 +130,10 @@ def detach_edge(adjacency: dict | None, edge: Edge) -> None:
     bucket = adjacency.get(edge.type)
     if bucket is None:
         return
-    if type(bucket) is list:
+    if type(bucket) is tuple:
         if edge in bucket:
-            bucket.remove(edge)
+            bucket = tuple(other for other in bucket if other is not edge)
+            adjacency[edge.type] = bucket
     else:
         bucket.pop(edge, None)
     if not bucket:
