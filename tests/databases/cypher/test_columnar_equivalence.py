@@ -450,3 +450,24 @@ def test_new_nodes_are_met_in_the_order_of_the_label_index():
     second.commit()
     first.commit()
     assert_same(db, f"MATCH (n:{LABEL}) WHERE n.x = 2 RETURN n.id AS id LIMIT 1")
+
+
+@pytest.mark.xfail(strict=True, reason="row path: sum() of integers does not check for overflow and answers "
+                                       "9223372036854775808 (Neo4j: ArithmeticError 'long overflow'); stored, such "
+                                       "a value makes the column build fail (see test_column_store)")
+def test_an_integer_sum_beyond_64_bits_is_an_arithmetic_error():
+    db = Database()
+    with pytest.raises(Neo4jError) as raised:
+        list(db.execute("UNWIND [9223372036854775807, 1] AS x RETURN sum(x) AS s"))
+    assert raised.value.code == "Neo.ClientError.Statement.ArithmeticError"
+
+
+@pytest.mark.xfail(strict=True, reason="an integer property beyond 64 bits (which `WITH sum(x) AS s CREATE (:L {v: "
+                                       "s})` stores today) makes the column build raise OverflowError: "
+                                       "UnknownError where the row path answers 300")
+def test_a_stored_integer_beyond_64_bits_is_read_row_by_row():
+    db = Database()
+    txn = db.begin()
+    txn.create_vertices([((LABEL,), {"v": 1 << 63, "i": index}) for index in range(NODES)])
+    txn.commit()
+    assert assert_same(db, f"MATCH (n:{LABEL}) WHERE n.v > 0 RETURN count(*) AS c") == ("rows", [(("int", NODES),)])
