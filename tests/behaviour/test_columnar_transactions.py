@@ -236,10 +236,6 @@ def test_a_before_commit_trigger_scans_its_transactions_writes():
 
 # --- concurrency ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=False, reason="a scan racing a rebuild of the columns takes them unfilled (AttributeError "
-                                        "'NoneType' object has no attribute 'copy' in ColumnStore.scan); seen in "
-                                        "2 runs of 3; deterministic: test_column_store.py::"
-                                        "test_a_scan_during_a_build_waits_for_the_columns_or_reads_row_by_row")
 def test_concurrent_writers_and_a_reader_comparing_both_paths(db):
     stop = threading.Event()
     errors: list = []
@@ -307,11 +303,6 @@ def test_explain_and_profile_are_unchanged():
 
 # --- writes after the scan that the row path's lazy WHERE sees ------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="the column path evaluates the WHERE of every node before any row goes on; "
-                                       "the row path filters each node when it reaches it, and when no Eager "
-                                       "stands between (a CALL subquery, a writing procedure, batches of IN "
-                                       "TRANSACTIONS) it sees the writes of the rows before: 300 rows against 150 "
-                                       "(250 with IN TRANSACTIONS OF 5 ROWS)")
 @pytest.mark.parametrize("writes", [
     "CALL { WITH n MATCH (m:P {id: n.id + 1}) SET m.age = 1 }",
     "CALL { WITH n MATCH (m:P {id: n.id + 1}) SET m.age = 1 } IN TRANSACTIONS OF 5 ROWS",

@@ -334,8 +334,6 @@ def _infinite_groups() -> Database:
     return db
 
 
-@pytest.mark.xfail(strict=True, reason="grouped max()/min() of floats start from ∓float max, not ∓inf: a group "
-                                       "whose values are all -inf (max) or +inf (min) answers ∓1.797e308")
 def test_grouped_extremes_of_infinite_floats():
     db = _infinite_groups()
     assert_same(db, f"MATCH (n:{LABEL}) RETURN n.k AS k, max(n.f) AS most, min(n.f) AS least")
@@ -388,16 +386,10 @@ def _floats(values: list) -> Database:
     return db
 
 
-@pytest.mark.xfail(strict=True, reason="a float grouping key equal to 0.0 shows the zero np.unique sorts first, "
-                                       "not the first one met: [1.5, 0.0, -0.0]*100 grouped by n.f answers "
-                                       "(-0.0, 200) where the row path answers (0.0, 200)")
 def test_a_zero_grouping_key_is_the_first_zero_met():
     assert_same(_floats([1.5, 0.0, -0.0] * 100), f"MATCH (n:{LABEL}) RETURN n.f AS f, count(*) AS c")
 
 
-@pytest.mark.xfail(strict=True, reason="with nodes read row by row (a commit touched one, even an unrelated "
-                                       "property), a float sum/avg adds their values after the columns' instead "
-                                       "of in scan order: [1e16, 1.0 x298, -1e16] sums to 298.0, the row path 0.0")
 def test_a_float_sum_adds_in_scan_order_when_a_node_changed():
     db = _floats([1e16] + [1.0] * 298 + [-1e16])
     db.execute(f"MATCH (n:{LABEL}) RETURN count(n.f)").consume()  # builds the columns
@@ -410,9 +402,6 @@ def test_a_float_sum_adds_in_scan_order():
                 f"MATCH (n:{LABEL}) RETURN sum(n.f) AS total, avg(n.f) AS mean")
 
 
-@pytest.mark.xfail(strict=True, reason="nodes read row by row come after the columns' rows, not in scan order: with "
-                                       "LIMIT 1 the column path answers a later node where the row path meets the "
-                                       "changed first node's division by zero (ArithmeticError)")
 def test_a_changed_node_is_met_in_scan_order():
     db = Database()
     db.execute(f"UNWIND range(0, {NODES - 1}) AS i CREATE (:{LABEL} {{id: i, x: 1, y: 1}})").consume()
@@ -421,10 +410,9 @@ def test_a_changed_node_is_met_in_scan_order():
     assert_same(db, f"MATCH (n:{LABEL}) WHERE n.x / n.y > 0 RETURN n.id AS id LIMIT 1")
 
 
-@pytest.mark.xfail(strict=True, reason="(working copy of columnar.py, rows in scan order) a node whose label was "
-                                       "removed, collected out of the label index and added again is met last by "
-                                       "the row path but at its old column position by the column path: LIMIT 2 "
-                                       "answers ids 0, 1 where the row path answers 1, 2")
+@pytest.mark.xfail(strict=True, reason="a node whose label was removed, collected out of the label index and added "
+                                       "again is met last by the row path but at its old column position by the "
+                                       "column path: LIMIT 2 answers ids 0, 1 where the row path answers 1, 2")
 def test_a_node_relabelled_after_collection_is_met_where_the_label_index_has_it():
     db = Database()
     db.execute(f"UNWIND range(0, {NODES - 1}) AS i CREATE (:{LABEL} {{id: i, x: 1, y: 1}})").consume()
