@@ -76,6 +76,10 @@ class _Handler(socketserver.BaseRequestHandler):
             self._flush()
             try:
                 self.request.settimeout(self.deadline.remaining())
+                if not self.request.recv(1, socket.MSG_PEEK):
+                    raise _Closed()
+                # Only now the big buffer: a connection waiting for its client holds none (a waiting recv's
+                # 64 KiB buffer cost each idle or stalled connection two resident pages).
                 chunk = self.request.recv(max(_RECEIVE_SIZE, size - len(inbox)))
             except TimeoutError:
                 log.info("closed %s: %s", self.client_address[0], self.deadline.reason)
