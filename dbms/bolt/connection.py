@@ -81,6 +81,8 @@ class _NotificationFilter:
         disabled = _field(extra, "notifications_disabled_classifications", list)
         if disabled is None:
             disabled = _field(extra, "notifications_disabled_categories", list)
+        if severity is None and disabled is None:
+            return self
         return _NotificationFilter(severity if severity is not None else self.minimum_severity,
                                    tuple(d for d in disabled if isinstance(d, str)) if disabled is not None
                                    else self.disabled)
@@ -374,6 +376,8 @@ class BoltConnection:
                 return {}
             return {_STATS[name]: counts.get(name, 0) for name in _MEMGRAPH_STATS}
         stats = {_STATS[name]: count for name, count in counts.items() if count}
+        if not stats:  # no counter set (most statements): neither kind of update either
+            return stats
         if counters.contains_updates:
             stats["contains-updates"] = True
         if counters.contains_system_updates:
