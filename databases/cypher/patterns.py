@@ -486,15 +486,22 @@ def _chain(steps: list[Step]) -> Matcher:
 
     def match(row: dict, ctx: ExecutionContext) -> Iterator[dict]:
         rows: Iterator[tuple[dict, tuple]] = steps[0](row, ctx, ())
-        for step in steps[1:]:
+        for step in steps[1:-1]:
             rows = _stage(step, rows, ctx)
-        return (r for r, _ in rows)
+        return _last_stage(steps[-1], rows, ctx)
     return match
 
 
 def _stage(step: Step, rows: Iterator[tuple[dict, tuple]], ctx: ExecutionContext) -> Iterator[tuple[dict, tuple]]:
     for row, used in rows:
         yield from step(row, ctx, used)
+
+
+def _last_stage(step: Step, rows: Iterator[tuple[dict, tuple]], ctx: ExecutionContext) -> Iterator[dict]:
+    """The last stage hands on the rows alone (the trail of relationships ends with the pattern)."""
+    for row, used in rows:
+        for out, _ in step(row, ctx, used):
+            yield out
 
 
 def _check_bound_node(name: str) -> Step:
