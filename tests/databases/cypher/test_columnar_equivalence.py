@@ -215,11 +215,13 @@ _COMMITTED_CHANGES = (
     "MATCH (n:L) WHERE n.id % 7 = 0 SET n.i = n.j, n.f = null, n.s = n.s + 'x'",
     "MATCH (n:L) WHERE n.id % 11 = 1 REMOVE n:L",
     "MATCH (n:L) WHERE n.id % 13 = 2 DETACH DELETE n",
+    "MATCH (n:L) WHERE n.id % 23 = 6 SET n.i = toFloat(n.i), n.s = n.i",  # values of another kind
 )
 _OWN_CHANGES = (
     "MATCH (n:L) WHERE n.id % 5 = 3 SET n.g = n.f, n.b = NOT n.b, n.i = n.i + 1",
     "MATCH (n:L) WHERE n.id % 17 = 4 SET n:M REMOVE n:L",
     "MATCH (n:L) WHERE n.id % 19 = 5 DELETE n",
+    "MATCH (n:L) WHERE n.id % 29 = 7 SET n.j = 0.5, n.b = 'x'",
 )
 
 
