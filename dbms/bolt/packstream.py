@@ -90,25 +90,41 @@ def _pack_bytes(value: bytes, out: bytearray) -> None:
 
 
 def _pack_list(value: list | tuple, out: bytearray) -> None:
-    _header(len(value), 0x90, 0xD4, out)
+    size = len(value)
+    if size < 0x10:
+        out.append(0x90 + size)
+    else:
+        _header(size, 0x90, 0xD4, out)
+    packers = _PACKERS
     for item in value:
-        _pack(item, out)
+        (packers.get(type(item)) or _packer_of_subclass(item))(item, out)
 
 
 def _pack_dict(value: dict, out: bytearray) -> None:
-    _header(len(value), 0xA0, 0xD8, out)
+    size = len(value)
+    if size < 0x10:
+        out.append(0xA0 + size)
+    else:
+        _header(size, 0xA0, 0xD8, out)
+    packers, strings = _PACKERS, _SHORT_STRINGS
     for key, item in value.items():
-        _pack_str(key if type(key) is str else str(key), out)
-        _pack(item, out)
+        encoded = strings.get(key)
+        if encoded is None:
+            _pack_str(key if type(key) is str else str(key), out)
+        else:
+            out += encoded
+        (packers.get(type(item)) or _packer_of_subclass(item))(item, out)
 
 
 def _pack_structure(value: Structure, out: bytearray) -> None:
-    if len(value.fields) > 15:
+    fields = value.fields
+    if len(fields) > 15:
         raise ValueError("a structure has at most 15 fields")
-    out.append(0xB0 + len(value.fields))
+    out.append(0xB0 + len(fields))
     out.append(value.tag)
-    for item in value.fields:
-        _pack(item, out)
+    packers = _PACKERS
+    for item in fields:
+        (packers.get(type(item)) or _packer_of_subclass(item))(item, out)
 
 
 def _packer_of_subclass(value: object):
