@@ -7,7 +7,6 @@ import uuid
 from typing import Callable, Iterable
 
 from graphplex.databases.errors import ClientError
-from graphplex.databases.storage.collector_pause import PAUSE
 from graphplex.databases.storage.gc import GarbageCollector
 from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
@@ -115,9 +114,7 @@ class Storage:
     def finish(self, txn: Transaction, committed: Iterable | None = None) -> None:
         """Called by a transaction once it committed or rolled back: queues its versions for collection."""
         self._active.pop(txn.id, None)
-        if txn.pausing_collector:
-            txn.pausing_collector = False
-            PAUSE.release()
+        txn.resume_collector()
         if committed:
             self.gc.committed(txn.commit_ts, committed)
         if self.gc.pending:

@@ -200,6 +200,12 @@ class Transaction(TransactionState):
         PAUSE.hold()
         self.pausing_collector = True
 
+    def resume_collector(self) -> None:
+        """Ends this transaction's hold on the cyclic collector, if it has one (when it ends)."""
+        if self.pausing_collector:
+            self.pausing_collector = False
+            PAUSE.release()
+
     def create_vertices(self, rows: Iterable[tuple[Iterable[str], dict | None]]) -> list[Vertex]:
         """Creates a node for each (labels, properties) of `rows`, as `create_vertex` would one by one, with the
         checks that hold for the whole call made once (a bulk import's path). A restricted user, a memory limit or
@@ -386,6 +392,7 @@ class Transaction(TransactionState):
                 durable()
             except BaseException as error:
                 storage.panic(error)
+                self.resume_collector()  # the transaction never finishes: the process must collect again
                 raise
             storage.publish_in_order(ts, lambda: self._publish(ts))
         self.commit_ts = ts

@@ -114,3 +114,18 @@ def test_collecting_the_lock_versions_of_relationship_ends_keeps_their_index_ent
     assert [list(check.vertices_by_property("P", "id", n)) for n in range(4)] == [[node] for node in nodes]
     assert set(check.vertices_with_label("P")) == set(nodes)
     check.commit()
+
+
+def test_a_bulk_commit_whose_log_sync_fails_gives_the_collector_back():
+    storage = Storage()
+
+    def failing_sync():
+        raise OSError("disk gone")
+    storage.add_publish_hook(lambda txn, ts: failing_sync)
+    txn = storage.begin()
+    for _ in range(BULK):
+        txn.create_vertex()
+    assert not gc.isenabled()
+    with pytest.raises(OSError):
+        txn.commit()
+    assert gc.isenabled() and PAUSE.holders == 0
