@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 from typing import Callable, Protocol
 
-from graphplex.databases.cypher.errors import argument_error, type_error
+from graphplex.databases.cypher.errors import argument_error, arithmetic_error, type_error
+from graphplex.databases.cypher.expressions import MAX_INT, MIN_INT
 from graphplex.databases.cypher.values import OrderKey, group_key, is_number, type_name
 from graphplex.databases.values import Duration
 
@@ -73,7 +74,10 @@ class Sum(Accumulator):
             return
         if not is_number(value):
             raise type_error(f"Type mismatch: sum() expects numbers or durations, got {type_name(value)}")
-        self.total = self.total + value
+        total = self.total + value
+        if type(total) is int and not MIN_INT <= total <= MAX_INT:
+            raise arithmetic_error("long overflow")  # Neo4j adds integers with Math.addExact
+        self.total = total
 
     def result(self):
         return self.duration if self.duration is not None else self.total

@@ -368,7 +368,7 @@ class ColumnarPrefix:
         return checked_rows(self._rows(ctx), ctx)
 
     def _rows(self, ctx: ExecutionContext) -> Iterator[dict]:
-        scan = column_scan(ctx.txn, self.label) if ENABLED else None
+        scan = column_scan(ctx.txn, self.label, fresh=self.grouping is not None) if ENABLED else None
         produced = None
         if scan is not None:
             import numpy as np
@@ -420,18 +420,15 @@ class ColumnarPrefix:
     def _in_scan_order(self, ev: _Evaluation, positions, column_rows: Iterator[dict], finish) -> Iterator[dict]:
         """The column rows (one per kept position) with the nodes read row by row (each through `finish`) where
         the row-by-row scan meets them: at their place in the columns, new ones after."""
-        ctx = ev.ctx
-        places = ev.scan.columns.positions() if ev.scan.delta else {}
-        placed = sorted((places[vertex], vertex.gid, vertex) for vertex in ev.scan.delta if vertex in places)
-        rest = [vertex for vertex in ev.scan.delta if vertex not in places]
+        ctx, placed = ev.ctx, ev.scan.placed
         waiting = 0
         for position, row in zip(positions.tolist(), column_rows):
             while waiting < len(placed) and placed[waiting][0] < position:
-                yield from finish(self._delta_row(placed[waiting][2], ctx))
+                yield from finish(self._delta_row(placed[waiting][1], ctx))
                 waiting += 1
             ctx.check()
             yield row
-        for vertex in [vertex for _, _, vertex in placed[waiting:]] + rest:
+        for vertex in [vertex for _, vertex in placed[waiting:]] + ev.scan.later:
             ctx.check()
             yield from finish(self._delta_row(vertex, ctx))
 
@@ -469,9 +466,10 @@ class ColumnarPrefix:
         groups_count = len(group_values)
         states = [_aggregate_states(np, aggregate, ev, positions, group_ids, groups_count)
                   for aggregate in self.aggregates]
-        if ev.scan.delta and "float" in [kind for _, _, kind in states] + [key.kind for key in keys]:
-            # Float sums round by the order of addition, and which of two equal zeros a group or an extreme shows
-            # is the first met: where the row-by-row nodes are met counts.
+        if ev.scan.delta and (keys or any(aggregate.name not in ("count*", "count") for aggregate in self.aggregates)):
+            # Nodes the reader wrote itself, or READ UNCOMMITTED ones (the scan rebuilt the columns for committed
+            # changes): where the row path meets them decides the groups' order, a float sum's rounding and which
+            # of equal values (0 and 0.0) a key or an extreme shows. Counts alone do not depend on it.
             raise _RowByRow()
         groups: dict = {}
         for index, values in enumerate(group_values):

@@ -36,8 +36,9 @@ class _Aggregate:
 @dataclass
 class Grouping:
     """An aggregation as a column scan may take it over (`columnar`): its grouping keys and aggregates as
-    written, and `run_seeded(groups, rows, ctx)`, which goes on from groups the scan computed (group key →
-    (key values, accumulators in `aggregates` order, {})) with more rows, and yields the aggregation's rows."""
+    written, and `run_seeded(groups, rows, ctx, row_width)`, which goes on from groups the scan computed (group key
+    → (key values, accumulators in `aggregates` order, {}); each held as a row of `row_width` values) with more
+    rows, and yields the aggregation's rows."""
 
     keys: list[tuple[str, ast.Expr]]
     aggregates: list[_Aggregate]
@@ -185,8 +186,9 @@ def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
     def run(rows: Iterator[dict], ctx: ExecutionContext) -> Iterator[dict]:
         return run_seeded({}, rows, ctx)
 
-    def run_seeded(groups: dict, rows: Iterator[dict], ctx: ExecutionContext) -> Iterator[dict]:
+    def run_seeded(groups: dict, rows: Iterator[dict], ctx: ExecutionContext, row_width: int = 1) -> Iterator[dict]:
         held = Held(ctx)
+        held.add_rows(len(groups), row_width)  # each seeded group holds its first row, as one grouped here would
         try:
             yield from _aggregated(rows, ctx, groups, held)
         finally:

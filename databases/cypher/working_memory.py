@@ -57,6 +57,11 @@ class Held:
         if self.memory is not None:
             self.add(ROW_BYTES + SLOT_BYTES * len(row))
 
+    def add_rows(self, count: int, width: int) -> None:
+        """Holds `count` rows of `width` values each (rows a column scan grouped without making them)."""
+        if self.memory is not None:
+            self.add(count * (ROW_BYTES + SLOT_BYTES * width))
+
     def hold_only(self, value: object) -> None:
         """Holds just what `value` takes, shallowly (an accumulator replaced at every step of `reduce`)."""
         if self.memory is not None:

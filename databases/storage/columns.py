@@ -78,7 +78,10 @@ def build_column(values: list) -> Column | None:
         array = np.empty(size, object)
         array[:] = [filler if value is None else value for value in values]
         return Column(kind, array, nulls)
-    array = np.fromiter((filler if value is None else value for value in values), _DTYPES[kind], size)
+    try:
+        array = np.fromiter((filler if value is None else value for value in values), _DTYPES[kind], size)
+    except OverflowError:
+        return None  # an integer beyond 64 bits: read row by row
     bound = 0
     if kind == "int" and size:
         low, high = int(array.min()), int(array.max())
@@ -141,11 +144,18 @@ class LabelColumns:
 @dataclass
 class ColumnScan:
     """What one reader reads of a label: the columns, the positions it may take from them (`usable`), and the nodes
-    it must read row by row through its own view (`delta`: each may or may not have the label for the reader)."""
+    it must read row by row through its own view (`delta`: each may or may not have the label for the reader), in
+    the order a row-by-row scan of the label meets them: `placed`, (position, node) for those in the columns, by
+    position; `later`, those the label gained since, in the label lookup's order."""
 
     columns: LabelColumns
     usable: Any  # numpy.ndarray of booleans
-    delta: list
+    placed: list
+    later: list
+
+    @property
+    def delta(self) -> list:
+        return [vertex for _, vertex in self.placed] + self.later
 
     def column(self, key: str) -> Column | None:
         return self.columns.column(key)
@@ -167,15 +177,17 @@ class ColumnStore:
         self._build_lock = threading.Lock()
         self._hooked = False
 
-    def scan(self, txn: "Transaction", label: str) -> ColumnScan | None:
-        """The column scan of `label` for `txn`, or None when `txn` must scan row by row (see the module)."""
+    def scan(self, txn: "Transaction", label: str, fresh: bool = False) -> ColumnScan | None:
+        """The column scan of `label` for `txn`, or None when `txn` must scan row by row (see the module). `fresh`
+        rebuilds the columns when a commit changed the label since they were built (a caller that would otherwise
+        read the changed nodes row by row, for whom reading the whole label again costs less)."""
         storage = self._storage
         if txn.read_filter is not None or txn.storage is not storage:
             return None
         members = storage.indexes.vertices_by_label.get(label)
         if members is None or len(members) < MIN_COLUMN_ROWS:
             return None
-        columns = self._current(label)
+        columns = self._current(label, fresh)
         if columns.built_ts > txn.read_ts:
             return None
         delta = dict.fromkeys(tuple(columns.changed))
@@ -185,22 +197,44 @@ class ColumnStore:
                 if other is not txn:
                     delta.update(dict.fromkeys(v for v in tuple(other._written) if type(v) is Vertex))
         usable = columns.present
-        if delta:
-            usable = usable.copy()
-            positions = columns.positions()
-            for vertex in delta:
-                position = positions.get(vertex)
-                if position is not None:
-                    usable[position] = False
-        return ColumnScan(columns, usable, list(delta))
+        if not delta:
+            return ColumnScan(columns, usable, [], [])
+        usable = usable.copy()
+        positions = columns.positions()
+        placed, later = [], {}
+        for vertex in delta:
+            position = positions.get(vertex)
+            if position is None:
+                later[vertex] = None
+            else:
+                usable[position] = False
+                placed.append((position, vertex))
+        placed.sort(key=lambda pair: pair[0])
+        return ColumnScan(columns, usable, placed, self._in_lookup_order(label, later))
 
-    def _current(self, label: str) -> LabelColumns:
+    def _in_lookup_order(self, label: str, vertices: dict) -> list:
+        """`vertices` in the order the label's lookup holds them (a row-by-row scan's order): they joined it after
+        the columns were built, so they are looked for from its end."""
+        if not vertices:
+            return []
+        found = []
+        with self._storage.write_lock:
+            for vertex in reversed(self._storage.indexes.vertices_by_label.get(label, {})):
+                if vertex in vertices:
+                    found.append(vertex)
+                    if len(found) == len(vertices):
+                        break
+        found.reverse()
+        missing = [vertex for vertex in vertices if vertex not in set(found)]  # not in the lookup: without the label
+        return found + missing
+
+    def _current(self, label: str, fresh: bool) -> LabelColumns:
         columns = self._labels.get(label)
-        if columns is not None and columns.filled and not columns.stale:
+        if columns is not None and columns.filled and not columns.stale and not (fresh and columns.changed):
             return columns
         with self._build_lock:  # held while a build fills the columns
             columns = self._labels.get(label)
-            if columns is None or not columns.filled or columns.stale:
+            if columns is None or not columns.filled or columns.stale or (fresh and columns.changed):
                 columns = self._build(label)
             return columns
 
@@ -241,7 +275,7 @@ class ColumnStore:
         return None
 
 
-def column_scan(txn, label: str) -> ColumnScan | None:
+def column_scan(txn, label: str, fresh: bool = False) -> ColumnScan | None:
     """The column scan of `label` for `txn` (any engine's transaction), or None when it must scan row by row."""
     store = getattr(txn.storage, "columns", None)
-    return None if store is None else store.scan(txn, label)
+    return None if store is None else store.scan(txn, label, fresh)
