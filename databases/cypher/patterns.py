@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.analysis import conjuncts, free_variables, pattern_variables
@@ -656,25 +656,28 @@ def _range_seek_step(name: str, label: str, seek: RangeSeek, scope: Scope, check
     upper = (compile_expression(seek.upper[1], scope), seek.upper[0] == "<=") if seek.upper else None
     checks = [compile_expression(predicate, checked_scope) for predicate in seek.conjuncts]
 
-    def candidates(row, ctx):
+    def candidates(row, ctx) -> tuple[Iterable, bool]:
+        """The nodes to bind and whether they are the answer already (the storage checked the bounds as Cypher
+        compares) or must be checked against the conjuncts."""
         txn = ctx.txn
         if value_of is not None:
             prefix = value_of(row, ctx)
-            return txn.vertices_by_prefix(label, key, prefix) if isinstance(prefix, str) else ()
+            return (txn.vertices_by_prefix(label, key, prefix), True) if isinstance(prefix, str) else ((), True)
         low = lower[0](row, ctx) if lower is not None else None
         high = upper[0](row, ctx) if upper is not None else None
         if (lower is not None and low is None) or (upper is not None and high is None):
-            return ()
+            return (), True
         if all(seekable(bound) for bound in (low, high) if bound is not None) and same_kind(low, high):
             return txn.vertices_by_range(label, key, low, high, lower is None or lower[1],
-                                         upper is None or upper[1])
-        return txn.vertices_with_label(label)
+                                         upper is None or upper[1]), True
+        return txn.vertices_with_label(label), False
 
     def step(row, ctx, used):
-        for vertex in candidates(row, ctx):
+        found, exact = candidates(row, ctx)
+        for vertex in found:
             new = row.copy()
             new[name] = vertex
-            if all(check(new, ctx) is True for check in checks):
+            if exact or all(check(new, ctx) is True for check in checks):
                 yield new, used
     return step
 
@@ -689,23 +692,25 @@ def _relationship_seek_step(rel: str, left: str, right: str, direction: str, typ
     upper = (compile_expression(seek.upper[1], scope), seek.upper[0] == "<=") if seek.upper else None
     checks = [compile_expression(predicate, checked_scope) for predicate in seek.conjuncts]
 
-    def candidates(row, ctx):
+    def candidates(row, ctx) -> tuple[Iterable, bool]:
+        """The relationships to bind and whether they are the answer already (see `_range_seek_step`)."""
         low = lower[0](row, ctx) if lower is not None else None
         high = upper[0](row, ctx) if upper is not None else None
         if (lower is not None and low is None) or (upper is not None and high is None):
-            return ()
+            return (), True
         if all(seekable(bound) for bound in (low, high) if bound is not None) and same_kind(low, high):
             return ctx.txn.edges_by_range(type_, key, low, high, lower is None or lower[1],
-                                          upper is None or upper[1])
-        return ctx.txn.edges_with_type(type_)
+                                          upper is None or upper[1]), True
+        return ctx.txn.edges_with_type(type_), False
 
     def step(row, ctx, used):
-        for edge in candidates(row, ctx):
+        found, exact = candidates(row, ctx)
+        for edge in found:
             if track_edges and edge in used:
                 continue
             new = row.copy()
             new[rel] = edge
-            if not all(check(new, ctx) is True for check in checks):
+            if not exact and not all(check(new, ctx) is True for check in checks):
                 continue
             ends = ((edge.dst, edge.src),) if direction == IN else ((edge.src, edge.dst),)
             if direction == BOTH and edge.src is not edge.dst:

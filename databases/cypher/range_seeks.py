@@ -2,11 +2,11 @@
 on the node's label (or the relationship's type) instead of a scan and a filter.
 
 Planning picks, from a pattern element's pending WHERE conjuncts, at most one lower bound, one upper bound or one
-prefix on one indexed key (`find_range`); the conjuncts it takes are checked again on every entity the seek
-returns, so the seek only has to find a superset of the answer. At run time a bound the index orders as Cypher
-compares — a number that is not NaN, a string, both of one kind — seeks; a null bound or a non-string prefix
-matches nothing (the comparison is null); any other bound (a list, a temporal value, a NaN, a mix of kinds)
-scans the label and filters, as the plan without the index would.
+prefix on one indexed key (`find_range`); the seek answers the conjuncts it takes. At run time a bound the index
+orders as Cypher compares — a number that is not NaN, a string, both of one kind — seeks, and the storage checks
+each entity's value against the bounds as Cypher compares (`filters.RangeBounds.holds`); a null bound or a
+non-string prefix matches nothing (the comparison is null); any other bound (a list, a temporal value, a NaN, a
+mix of kinds) scans the label and checks the conjuncts, as the plan without the index would.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class RangeSeek:
 
     @property
     def conjuncts(self) -> list[ast.Expr]:
-        """The WHERE conjuncts the seek answers (and checks again on each entity)."""
+        """The WHERE conjuncts the seek answers."""
         parts = [self.lower, self.upper]
         found = [part[2] for part in parts if part is not None]
         return found + ([self.prefix[1]] if self.prefix is not None else [])
