@@ -1,5 +1,6 @@
-"""Pattern matching: plans a MATCH pattern into a chain of steps (scan or seek a start node, expand along
-relationships from the bound end, filter as soon as a predicate's variables are bound) and runs it per row.
+"""Pattern matching: plans a MATCH pattern into a chain of steps (scan or seek a start node — by equality, or by a
+range or prefix (`range_seeks`) — or seek a start relationship by a range, expand along relationships from the bound
+end, filter as soon as a predicate's variables are bound) and runs it per row as one lazy pipeline.
 
 Relationship isomorphism holds within one pattern: no relationship is bound twice in one match.
 """
