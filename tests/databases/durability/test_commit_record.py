@@ -42,7 +42,7 @@ def apply(txn, vertices: list, edges: list, step: tuple) -> None:
             txn.delete_vertex(vertex, detach=True)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(action, min_size=1, max_size=5), min_size=1, max_size=6))
 def test_the_direct_record_is_the_general_record(transactions):
     storage = Storage()

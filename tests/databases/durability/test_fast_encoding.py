@@ -21,7 +21,7 @@ def general_map(value: dict) -> bytes:
     return struct.pack("<BI", MAP, len(value)) + b"".join(encode(k) + encode(v) for k, v in value.items())
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(st.dictionaries(keys, values, max_size=6))
 def test_a_property_map_encodes_as_the_general_encoding(props):
     assert encode(props) == general_map(props)
