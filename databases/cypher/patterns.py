@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.analysis import conjuncts, free_variables, pattern_variables
@@ -19,7 +19,8 @@ from graphplex.databases.cypher.estimates import DEFAULT_SELECTIVITY, EQUALITY_S
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.label_expressions import compile_types, is_dynamic, label_names, label_test
 from graphplex.databases.cypher.plan_text import expression_text, label_expression_text
-from graphplex.databases.cypher.range_seeks import RangeSeek, find_range, same_kind, seekable
+from graphplex.databases.cypher.range_seeks import (RangeSeek, find_range, node_range_seek_step,
+                                                    relationship_range_seek_step)
 from graphplex.databases.cypher.values import PathValue, equals
 from graphplex.databases.storage import BOTH, IN, OUT, Edge, Vertex
 
@@ -157,7 +158,7 @@ class PatternPlanner:
         operator = "Undirected" if rel.direction == BOTH else "Directed"
         pattern = _relationship_text(left.variable, rel, "", right.variable, rel.direction)
         pattern = pattern.replace(f"[{rel.variable}:{type_}]", f"[{rel.variable}:{type_}({seek.key})]")
-        state.add(_relationship_seek_step(rel.variable, left.variable, right.variable, rel.direction, type_, seek,
+        state.add(relationship_range_seek_step(rel.variable, left.variable, right.variable, rel.direction, type_, seek,
                                           scope, checked, state.uses_edges),
                   StepInfo(f"{operator}RelationshipIndexSeekByRange", f"RANGE INDEX {pattern} WHERE {seek.text()}",
                            self.estimates.relationship_range_seek(), (rel.variable, left.variable, right.variable)))
@@ -225,7 +226,7 @@ class PatternPlanner:
                 label, found = ranged
                 for predicate in found.conjuncts:
                     state.pending.remove(predicate)
-                state.add(_range_seek_step(name, label, found, scope, self.scope.with_variables(*state.bound, name)),
+                state.add(node_range_seek_step(name, label, found, scope, self.scope.with_variables(*state.bound, name)),
                           StepInfo("NodeIndexSeekByRange", f"RANGE INDEX {name}:{label}({found.key}) WHERE "
                                    f"{found.text()}", estimates.range_seek(label), (name,)))
                 labels = tuple(l for l in labels if l != label)
@@ -646,82 +647,6 @@ def _seek_step(name: str, label: str, key: str, value) -> Step:
             new[name] = vertex
             yield new, used
     return seek
-
-
-def _range_seek_step(name: str, label: str, seek: RangeSeek, scope: Scope, checked_scope: Scope) -> Step:
-    """Finds the label's nodes in the seek's range (or with its prefix) and checks the conjuncts the seek
-    answers on each (see `range_seeks` for the bounds that scan instead)."""
-    key = seek.key
-    value_of = compile_expression(seek.prefix[0], scope) if seek.prefix is not None else None
-    lower = (compile_expression(seek.lower[1], scope), seek.lower[0] == ">=") if seek.lower else None
-    upper = (compile_expression(seek.upper[1], scope), seek.upper[0] == "<=") if seek.upper else None
-    checks = [compile_expression(predicate, checked_scope) for predicate in seek.conjuncts]
-
-    def candidates(row, ctx) -> tuple[Iterable, bool]:
-        """The nodes to bind and whether they are the answer already (the storage checked the bounds as Cypher
-        compares) or must be checked against the conjuncts."""
-        txn = ctx.txn
-        if value_of is not None:
-            prefix = value_of(row, ctx)
-            return (txn.vertices_by_prefix(label, key, prefix), True) if isinstance(prefix, str) else ((), True)
-        low = lower[0](row, ctx) if lower is not None else None
-        high = upper[0](row, ctx) if upper is not None else None
-        if (lower is not None and low is None) or (upper is not None and high is None):
-            return (), True
-        if all(seekable(bound) for bound in (low, high) if bound is not None) and same_kind(low, high):
-            return txn.vertices_by_range(label, key, low, high, lower is None or lower[1],
-                                         upper is None or upper[1]), True
-        return txn.vertices_with_label(label), False
-
-    def step(row, ctx, used):
-        found, exact = candidates(row, ctx)
-        for vertex in found:
-            new = row.copy()
-            new[name] = vertex
-            if exact or all(check(new, ctx) is True for check in checks):
-                yield new, used
-    return step
-
-
-def _relationship_seek_step(rel: str, left: str, right: str, direction: str, type_: str, seek: RangeSeek,
-                            scope: Scope, checked_scope: Scope, track_edges: bool) -> Step:
-    """Finds the type's relationships in the seek's range and binds each with its ends as the pattern reads them
-    (both ways round when it has no direction, a self-loop once); the conjuncts the seek answers are checked again
-    on each relationship."""
-    key = seek.key
-    lower = (compile_expression(seek.lower[1], scope), seek.lower[0] == ">=") if seek.lower else None
-    upper = (compile_expression(seek.upper[1], scope), seek.upper[0] == "<=") if seek.upper else None
-    checks = [compile_expression(predicate, checked_scope) for predicate in seek.conjuncts]
-
-    def candidates(row, ctx) -> tuple[Iterable, bool]:
-        """The relationships to bind and whether they are the answer already (see `_range_seek_step`)."""
-        low = lower[0](row, ctx) if lower is not None else None
-        high = upper[0](row, ctx) if upper is not None else None
-        if (lower is not None and low is None) or (upper is not None and high is None):
-            return (), True
-        if all(seekable(bound) for bound in (low, high) if bound is not None) and same_kind(low, high):
-            return ctx.txn.edges_by_range(type_, key, low, high, lower is None or lower[1],
-                                          upper is None or upper[1]), True
-        return ctx.txn.edges_with_type(type_), False
-
-    def step(row, ctx, used):
-        found, exact = candidates(row, ctx)
-        for edge in found:
-            if track_edges and edge in used:
-                continue
-            new = row.copy()
-            new[rel] = edge
-            if not exact and not all(check(new, ctx) is True for check in checks):
-                continue
-            ends = ((edge.dst, edge.src),) if direction == IN else ((edge.src, edge.dst),)
-            if direction == BOTH and edge.src is not edge.dst:
-                ends += ((edge.dst, edge.src),)
-            for first, second in ends:
-                out = new.copy()
-                out[left] = first
-                out[right] = second
-                yield out, (used + (edge,) if track_edges else used)
-    return step
 
 
 def _filter_vertex(name: str, test: Callable) -> Step:

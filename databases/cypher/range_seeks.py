@@ -16,7 +16,9 @@ from typing import Callable, Iterable
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.analysis import free_variables
+from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.plan_text import expression_text
+from graphplex.databases.storage import BOTH, IN
 
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _LOWER = frozenset({">", ">="})
@@ -107,3 +109,83 @@ def seekable(value: object) -> bool:
 def same_kind(low: object, high: object) -> bool:
     """Whether two bounds are both strings or both numbers (bounds of two kinds hold for no value)."""
     return low is None or high is None or isinstance(low, str) == isinstance(high, str)
+
+
+# --- the steps (`patterns.Step`: row, ctx, used -> (row, used) pairs) ---------------------------------------
+
+def node_range_seek_step(name: str, label: str, seek: RangeSeek, scope: Scope, checked_scope: Scope
+                         ) -> Callable:
+    """Finds the label's nodes in the seek's range (or with its prefix); on the fallback of a bound the index does
+    not order as Cypher compares, scans the label and checks the conjuncts the seek answers on each."""
+    key = seek.key
+    value_of = compile_expression(seek.prefix[0], scope) if seek.prefix is not None else None
+    lower = (compile_expression(seek.lower[1], scope), seek.lower[0] == ">=") if seek.lower else None
+    upper = (compile_expression(seek.upper[1], scope), seek.upper[0] == "<=") if seek.upper else None
+    checks = [compile_expression(predicate, checked_scope) for predicate in seek.conjuncts]
+
+    def candidates(row, ctx) -> tuple[Iterable, bool]:
+        """The nodes to bind and whether they are the answer already (the storage checked the bounds as Cypher
+        compares) or must be checked against the conjuncts."""
+        txn = ctx.txn
+        if value_of is not None:
+            prefix = value_of(row, ctx)
+            return (txn.vertices_by_prefix(label, key, prefix), True) if isinstance(prefix, str) else ((), True)
+        low = lower[0](row, ctx) if lower is not None else None
+        high = upper[0](row, ctx) if upper is not None else None
+        if (lower is not None and low is None) or (upper is not None and high is None):
+            return (), True
+        if all(seekable(bound) for bound in (low, high) if bound is not None) and same_kind(low, high):
+            return txn.vertices_by_range(label, key, low, high, lower is None or lower[1],
+                                         upper is None or upper[1]), True
+        return txn.vertices_with_label(label), False
+
+    def step(row, ctx, used):
+        found, exact = candidates(row, ctx)
+        for vertex in found:
+            new = row.copy()
+            new[name] = vertex
+            if exact or all(check(new, ctx) is True for check in checks):
+                yield new, used
+    return step
+
+
+def relationship_range_seek_step(rel: str, left: str, right: str, direction: str, type_: str,
+                                 seek: RangeSeek, scope: Scope, checked_scope: Scope, track_edges: bool
+                                 ) -> Callable:
+    """Finds the type's relationships in the seek's range and binds each with its ends as the pattern reads them
+    (both ways round when it has no direction, a self-loop once); the conjuncts the seek answers are checked again
+    on each relationship."""
+    key = seek.key
+    lower = (compile_expression(seek.lower[1], scope), seek.lower[0] == ">=") if seek.lower else None
+    upper = (compile_expression(seek.upper[1], scope), seek.upper[0] == "<=") if seek.upper else None
+    checks = [compile_expression(predicate, checked_scope) for predicate in seek.conjuncts]
+
+    def candidates(row, ctx) -> tuple[Iterable, bool]:
+        """The relationships to bind and whether they are the answer already (see `node_range_seek_step`)."""
+        low = lower[0](row, ctx) if lower is not None else None
+        high = upper[0](row, ctx) if upper is not None else None
+        if (lower is not None and low is None) or (upper is not None and high is None):
+            return (), True
+        if all(seekable(bound) for bound in (low, high) if bound is not None) and same_kind(low, high):
+            return ctx.txn.edges_by_range(type_, key, low, high, lower is None or lower[1],
+                                          upper is None or upper[1]), True
+        return ctx.txn.edges_with_type(type_), False
+
+    def step(row, ctx, used):
+        found, exact = candidates(row, ctx)
+        for edge in found:
+            if track_edges and edge in used:
+                continue
+            new = row.copy()
+            new[rel] = edge
+            if not exact and not all(check(new, ctx) is True for check in checks):
+                continue
+            ends = ((edge.dst, edge.src),) if direction == IN else ((edge.src, edge.dst),)
+            if direction == BOTH and edge.src is not edge.dst:
+                ends += ((edge.dst, edge.src),)
+            for first, second in ends:
+                out = new.copy()
+                out[left] = first
+                out[right] = second
+                yield out, (used + (edge,) if track_edges else used)
+    return step
