@@ -366,9 +366,6 @@ def test_a_session_buffers_an_open_result_before_the_next_statement_on_both_path
 
 # --- limits ---------------------------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="the column path's groups are not charged to QUERY MEMORY LIMIT: 3000 groups "
-                                       "answer where the row path's grouping raises "
-                                       "Neo.TransientError.General.MemoryPoolOutOfMemoryError")
 def test_a_query_memory_limit_counts_the_column_paths_groups():
     db = Database()
     db.execute("UNWIND range(0, 2999) AS i CREATE (:P {id: i, age: i % 7, name: 'abcdefghij' + toString(i)})"

@@ -226,8 +226,5 @@ def test_a_store_without_columns_built_notes_nothing(storage):
     assert store._labels == {}
 
 
-@pytest.mark.xfail(strict=True, reason="build_column raises OverflowError (numpy int64) for an integer beyond 64 "
-                                       "bits, which the store can hold (sum() of integers does not check "
-                                       "overflow); the query fails with UnknownError where the row path answers")
 def test_an_integer_beyond_64_bits_gives_no_column():
     assert build_column([1 << 63, 1]) is None
