@@ -197,8 +197,11 @@ def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
     def _aggregated(rows: Iterator[dict], ctx: ExecutionContext, groups: dict, held: Held) -> Iterator[dict]:
         for row in rows:
             ctx.check()
-            values = [expression(row, ctx) for _, expression in keys]
-            key = tuple(group_key(v) for v in values)
+            if keys:
+                values = [expression(row, ctx) for _, expression in keys]
+                key = tuple([group_key(v) for v in values])
+            else:
+                values, key = [], ()
             group = groups.get(key)
             if group is None:
                 held.add_row(row)

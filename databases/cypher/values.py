@@ -219,6 +219,11 @@ def order_compare(a: OrderKey, b: OrderKey) -> int:
 def group_key(value: object) -> object:
     """A hashable key under which equivalent values (Cypher's equivalence: null ~ null, NaN ~ NaN, 1 ~ 1.0)
     group together."""
+    kind = type(value)
+    if kind is Vertex or kind is Edge:  # the commonest key of DISTINCT and grouping: an entity is its own key
+        return value
+    if kind is int or kind is str:
+        return (False, value)
     if value is None or isinstance(value, (str, bool)):
         return (type(value) is bool, value)
     if isinstance(value, NUMBER_TYPES):

@@ -63,9 +63,13 @@ def build_column(values: list) -> Column | None:
     """A column from Python values (None for null); None when the values mix kinds."""
     import numpy as np  # on first use: answering a query that never scans a column does not load numpy
     kinds = set(map(type, values))
+    has_nulls = type(None) in kinds
     kinds.discard(type(None))
     size = len(values)
-    nulls = np.fromiter((value is None for value in values), np.bool_, size)
+    if has_nulls:
+        nulls = np.fromiter((value is None for value in values), np.bool_, size)
+    else:
+        nulls = np.zeros(size, np.bool_)
     if not kinds:
         return Column("null", np.zeros(size, np.bool_), nulls)
     if len(kinds) > 1:
@@ -73,13 +77,15 @@ def build_column(values: list) -> Column | None:
     kind = _KINDS.get(kinds.pop())
     if kind is None:
         return None
-    filler = _FILLERS[kind]
+    if has_nulls:
+        filler = _FILLERS[kind]
+        values = [filler if value is None else value for value in values]
     if kind == "str":
         array = np.empty(size, object)
-        array[:] = [filler if value is None else value for value in values]
+        array[:] = values
         return Column(kind, array, nulls)
     try:
-        array = np.fromiter((filler if value is None else value for value in values), _DTYPES[kind], size)
+        array = np.array(values, _DTYPES[kind])
     except OverflowError:
         return None  # an integer beyond 64 bits: read row by row
     bound = 0
@@ -109,11 +115,17 @@ class LabelColumns:
         """Reads each member's version as of `built_ts` (every commit up to it is published by now)."""
         import numpy as np
         label, built_ts = self.label, self.built_ts
-        versions = [read_version(vertex.head, _NOBODY, built_ts, False) for vertex in self.vertices]
-        self.versions = [version if version is not None and label in version.labels else None
-                         for version in versions]
-        self.present = np.fromiter((version is not None for version in self.versions), np.bool_,
-                                   len(self.versions))
+        versions = []
+        for vertex in self.vertices:
+            version = vertex.head
+            # Most heads are committed before `built_ts`: `read_version` only for the others.
+            if version is None or version.owner.commit_ts is None or version.owner.commit_ts > built_ts:
+                version = read_version(version, _NOBODY, built_ts, False)
+            elif version.deleted:
+                version = None
+            versions.append(version if version is not None and label in version.labels else None)
+        self.versions = versions
+        self.present = np.array([version is not None for version in versions], np.bool_)
         self.filled = True
 
     def column(self, key: str) -> Column | None:
