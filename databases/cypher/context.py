@@ -31,18 +31,23 @@ class Counters:
 
     @property
     def contains_updates(self) -> bool:
-        return any(getattr(self, f.name) for f in fields(self) if f.name != "system_updates")
+        return any(getattr(self, name) for name in _GRAPH_COUNTERS)
 
     @property
     def contains_system_updates(self) -> bool:
         return self.system_updates > 0
 
     def as_dict(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in _COUNTERS}
 
     def add(self, other: "Counters") -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for name in _COUNTERS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+# The counters' names, looked up once (every statement's summary reads them).
+_COUNTERS = tuple(f.name for f in fields(Counters))
+_GRAPH_COUNTERS = tuple(name for name in _COUNTERS if name != "system_updates")
 
 
 class BatchTransaction(Protocol):
