@@ -489,22 +489,21 @@ def _restricted(vec: _Vec, positions) -> _Vec:
 
 
 def _groups(np, keys: list[_Vec], count: int) -> tuple[Any, list[tuple]]:
-    """Each kept position's group number, and each group's key values, groups in order of first appearance."""
+    """Each kept position's group number, and each group's key values, groups in order of first appearance. A
+    group's values are its first row's, as the row path keeps them (of equal keys such as -0.0 and 0.0, the first
+    met shows)."""
     if not keys:
         return np.zeros(count, np.int64), [()]
     if count == 0:
         return np.zeros(0, np.int64), []
     combined = np.zeros(count, np.int64)
     radix = 1
-    decoders = []
     for key in keys:
-        codes, uniques = _codes(np, key)
-        size = len(uniques)
+        codes, size = _codes(np, key)
         if radix * size >= _INT_LIMIT:
             raise _RowByRow()
         combined = combined * size + codes
         radix *= size
-        decoders.append((size, uniques))
     if radix <= max(4 * count, 1 << 16):
         distinct = np.flatnonzero(np.bincount(combined, minlength=radix))
         lookup = np.empty(radix, np.int64)
@@ -518,22 +517,28 @@ def _groups(np, keys: list[_Vec], count: int) -> tuple[Any, list[tuple]]:
     order = np.argsort(first, kind="stable")
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))
-    group_values = []
-    for code in distinct[order].tolist():
-        values = []
-        for size, uniques in reversed(decoders):
-            code, digit = divmod(code, size)
-            values.append(uniques[digit])
-        group_values.append(tuple(reversed(values)))
-    return rank[inverse], group_values
+    firsts = first[order]
+    columns = [_python_values(key, firsts) for key in keys]
+    return rank[inverse], list(zip(*columns))
 
 
-def _codes(np, key: _Vec) -> tuple[Any, list]:
-    """A key's values as codes into its distinct values (null the last code): by counting when they are integers
-    or booleans in a narrow range, else by sorting."""
+def _python_values(vec: _Vec, positions) -> list:
+    """The values of `vec` at `positions` as Python values (None where null)."""
+    if vec.kind == "null":
+        return [None] * len(positions)
+    values = vec.values[positions].tolist()
+    nulls = vec.nulls[positions]
+    if nulls.any():
+        values = [None if null else value for value, null in zip(values, nulls.tolist())]
+    return values
+
+
+def _codes(np, key: _Vec) -> tuple[Any, int]:
+    """A key's values as codes into its distinct values (null the last code), and how many codes: by counting
+    when they are integers or booleans in a narrow range, else by sorting."""
     valid = ~key.nulls
     if key.kind == "null" or not valid.any():
-        return np.zeros(len(key.nulls), np.int64), [None]
+        return np.zeros(len(key.nulls), np.int64), 1
     values = key.values[valid]
     if key.kind in ("int", "bool"):
         values = values.astype(np.int64)
@@ -545,17 +550,11 @@ def _codes(np, key: _Vec) -> tuple[Any, list]:
             lookup[present] = np.arange(len(present))
             codes = np.full(len(key.nulls), len(present), np.int64)
             codes[valid] = lookup[offsets]
-            uniques = (present + low).tolist()
-            if key.kind == "bool":
-                uniques = [bool(value) for value in uniques]
-            return codes, uniques + [None]
+            return codes, len(present) + 1
     uniques, inverse = np.unique(values, return_inverse=True)
     codes = np.full(len(key.nulls), len(uniques), np.int64)
     codes[valid] = inverse.reshape(-1)
-    uniques = uniques.tolist()
-    if key.kind == "float":
-        _first_zeros(np, inverse.reshape(-1), values, uniques)  # -0.0 or 0.0: the group shows the first met
-    return codes, uniques + [None]
+    return codes, len(uniques) + 1
 
 
 def _aggregate_states(np, aggregate: _Aggregate, ev: _Evaluation, positions, group_ids, groups_count: int):
