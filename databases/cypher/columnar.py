@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.aggregates import seeded_accumulator
+from graphplex.databases.cypher.analysis import conjuncts
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.plan import Operator
@@ -658,7 +659,11 @@ def plan_columnar(query: ast.SingleQuery, operators: list[Operator], scope: Scop
         predicate = _compile(match.where, variable)
         if predicate is None:
             return None
-        row_predicate = compile_expression(match.where, scope.with_variables(variable))
+        # The row path filters conjunct by conjunct (each its own Filter step), keeping a row only where each is
+        # true: a non-boolean part drops the row rather than failing an AND.
+        inner = scope.with_variables(variable)
+        parts = [compile_expression(part, inner) for part in conjuncts(match.where)]
+        row_predicate = _all_true(parts)
     following = operators[1] if len(operators) > 1 else None
     if following is not None and following.grouping is not None:
         prefix = _aggregating_prefix(following.grouping, variable, label, predicate, row_predicate, operators[:2])
@@ -672,6 +677,12 @@ def plan_columnar(query: ast.SingleQuery, operators: list[Operator], scope: Scop
     if predicate is None:
         return None  # a bare label scan: the row path yields the same rows as cheaply
     return ColumnarPrefix(label, variable, predicate, row_predicate, operators[:1])
+
+
+def _all_true(parts: list):
+    def predicate(row: dict, ctx: ExecutionContext) -> bool:
+        return all(part(row, ctx) is True for part in parts)
+    return predicate
 
 
 def _aggregating_prefix(grouping, variable: str, label: str, predicate, row_predicate,
