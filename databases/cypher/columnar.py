@@ -364,12 +364,15 @@ class ColumnarPrefix:
         self.aggregates = aggregates or []
         self.projected = projected
         self.row_projection = row_projection
+        # Whether the aggregation's answer depends on where nodes read row by row are met (see `_aggregated`).
+        self.order_dependent = grouping is not None and (
+            bool(self.keys) or any(aggregate.name not in ("count*", "count") for aggregate in self.aggregates))
 
     def rows(self, ctx: ExecutionContext) -> Iterator[dict]:
         return checked_rows(self._rows(ctx), ctx)
 
     def _rows(self, ctx: ExecutionContext) -> Iterator[dict]:
-        scan = column_scan(ctx.txn, self.label, fresh=self.grouping is not None) if ENABLED else None
+        scan = column_scan(ctx.txn, self.label, fresh=self.order_dependent) if ENABLED else None
         produced = None
         if scan is not None:
             import numpy as np
@@ -459,6 +462,11 @@ class ColumnarPrefix:
         return self._in_scan_order(ev, positions, column_rows, finish)
 
     def _aggregated(self, ev: _Evaluation) -> Iterator[dict]:
+        if ev.scan.delta and self.order_dependent:
+            # Nodes the reader wrote itself, or READ UNCOMMITTED ones (the scan rebuilt the columns for committed
+            # changes): where the row path meets them decides the groups' order, a float sum's rounding and which
+            # of equal values (0 and 0.0) a key or an extreme shows. Counts alone do not depend on it.
+            raise _RowByRow()
         np = ev.np
         positions = self._kept(ev)
         count = len(positions)
@@ -467,11 +475,7 @@ class ColumnarPrefix:
         groups_count = len(group_values)
         states = [_aggregate_states(np, aggregate, ev, positions, group_ids, groups_count)
                   for aggregate in self.aggregates]
-        if ev.scan.delta and (keys or any(aggregate.name not in ("count*", "count") for aggregate in self.aggregates)):
-            # Nodes the reader wrote itself, or READ UNCOMMITTED ones (the scan rebuilt the columns for committed
-            # changes): where the row path meets them decides the groups' order, a float sum's rounding and which
-            # of equal values (0 and 0.0) a key or an extreme shows. Counts alone do not depend on it.
-            raise _RowByRow()
+
         groups: dict = {}
         for index, values in enumerate(group_values):
             key = tuple(group_key(value) for value in values)

@@ -199,8 +199,8 @@ class ColumnStore:
         members = storage.indexes.vertices_by_label.get(label)
         if members is None or len(members) < MIN_COLUMN_ROWS:
             return None
-        columns = self._current(label, fresh)
-        if columns.built_ts > txn.read_ts:
+        columns = self._current(label, txn.read_ts, fresh)
+        if columns is None or columns.built_ts > txn.read_ts:
             return None
         delta = dict.fromkeys(tuple(columns.changed))
         delta.update(dict.fromkeys(v for v in tuple(txn._written) if type(v) is Vertex))
@@ -217,7 +217,8 @@ class ColumnStore:
         for vertex in delta:
             position = positions.get(vertex)
             if position is None:
-                later[vertex] = None
+                if vertex in members:  # a node written under another label only is none of this scan's
+                    later[vertex] = None
             else:
                 usable[position] = False
                 placed.append((position, vertex))
@@ -237,13 +238,19 @@ class ColumnStore:
                     if len(found) == len(vertices):
                         break
         found.reverse()
-        missing = [vertex for vertex in vertices if vertex not in set(found)]  # not in the lookup: without the label
-        return found + missing
+        seen = set(found)
+        return found + [vertex for vertex in vertices if vertex not in seen]  # not in the lookup: without the label
 
-    def _current(self, label: str, fresh: bool) -> LabelColumns:
+    def _current(self, label: str, read_ts: int, fresh: bool) -> LabelColumns | None:
+        """The label's columns for a reader at `read_ts`: built or rebuilt when needed and when the reader could
+        use columns built now (a snapshot older than the newest commit could not: it keeps the columns there are,
+        or None)."""
         columns = self._labels.get(label)
-        if columns is not None and columns.filled and not columns.stale and not (fresh and columns.changed):
+        usable = columns is not None and columns.filled
+        if usable and not columns.stale and not (fresh and columns.changed):
             return columns
+        if read_ts < self._storage.reserved_ts:
+            return columns if usable else None
         with self._build_lock:  # held while a build fills the columns
             columns = self._labels.get(label)
             if columns is None or not columns.filled or columns.stale or (fresh and columns.changed):
@@ -281,6 +288,8 @@ class ColumnStore:
                     columns = labels.get(label)
                     if columns is not None:
                         columns.changed[entity] = None
+                        if columns.stale:  # the next scan rebuilds: let go of the nodes and versions held now
+                            del labels[label]
                 if version.owner.commit_ts is not None:
                     break
                 version = version.older

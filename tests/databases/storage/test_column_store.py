@@ -228,3 +228,43 @@ def test_a_store_without_columns_built_notes_nothing(storage):
 
 def test_an_integer_beyond_64_bits_gives_no_column():
     assert build_column([1 << 63, 1]) is None
+
+
+# --- what the store holds on to, and when it rebuilds (review of the session's change) -------------------------------
+
+def test_columns_made_stale_by_commits_are_let_go(storage):
+    txn = storage.begin()
+    built = _scan(storage, txn).columns
+    txn.rollback()
+    for _ in range(100):  # nodes created and deleted: the storage frees them, the columns must not keep them
+        _commit(storage, lambda t: t.delete_vertex(t.create_vertex(("L",), {"i": -1})))
+    assert built.stale
+    assert storage.columns._labels.get("L") is not built
+
+
+def test_a_count_does_not_rebuild_after_a_commit(storage):
+    txn = storage.begin()
+    built = _scan(storage, txn).columns
+    txn.rollback()
+    _commit(storage, lambda t: t.set_property(_by_id(storage, 5), "i", 500))
+    txn = storage.begin()
+    assert storage.columns.scan(txn, "L").columns is built  # counts take the changed node row by row
+    assert storage.columns.scan(txn, "L", fresh=True).columns is not built  # an order-dependent answer rebuilds
+    txn.rollback()
+
+
+def test_an_older_snapshot_does_not_rebuild_columns_it_could_not_use(storage):
+    old = storage.begin()
+    built = _scan(storage, old).columns
+    _commit(storage, lambda t: t.set_property(_by_id(storage, 5), "i", 500))
+    assert storage.columns.scan(old, "L", fresh=True).columns is built
+    assert storage.columns._labels["L"] is built
+    old.rollback()
+
+
+def test_a_node_written_under_another_label_is_not_read_by_the_scan(storage):
+    txn = storage.begin()
+    _scan(storage, txn)
+    txn.create_vertex(("Other",), {"i": 1})
+    assert _scan(storage, txn).delta == []
+    txn.rollback()
