@@ -215,20 +215,13 @@ class Transaction(TransactionState):
             return [self.create_vertex(labels, props) for labels, props in rows]
         self._check_writable()
         storage = self.storage
-        own, label_set, clean, written = self.info, storage.label_set, self._clean_props, self._written
-        entered, vertices, empty = storage.indexes.vertex_written, storage.vertices, clean(None)
+        own, label_set, written = self.info, storage.label_set, self._written
+        entered, vertices, empty = storage.indexes.vertex_written, storage.vertices, self._clean_props(None)
         created: list[Vertex] = []
-        keys: dict[str, None] = {}
-        size = 0
+        maps, keys, size = self._cleaned_maps([props for _, props in rows])
         with storage.write_lock:
             gid = storage.reserve_gids(len(rows), 0)[0]
-            for labels, props in rows:
-                if props:
-                    props = clean(props)
-                    keys.update(dict.fromkeys(props))
-                    size += props_bytes(props)
-                else:
-                    props = empty
+            for (labels, _), props in zip(rows, maps):
                 labels = label_set(labels)
                 # No properties: the shared empty map, marked shared (copied before a change).
                 version = Version(own, labels, props, False, None, props is empty)
@@ -250,7 +243,7 @@ class Transaction(TransactionState):
         if self.write_guard is not None or self.memory.bounded or self._statement_writes is not None:
             return [self.create_edge(src, dst, type_, values) for (src, dst), values in zip(ends, maps)]
         self._check_writable()
-        own, storage, clean, written = self.info, self.storage, self._clean_props, self._written
+        own, storage, written = self.info, self.storage, self._written
         for src, dst in ends:
             head = src.head
             if head is None or head.owner is not own or head.deleted:
@@ -258,19 +251,12 @@ class Transaction(TransactionState):
             head = dst.head
             if head is None or head.owner is not own or head.deleted:
                 self._writable(dst)
-        entered, edges, empty = storage.indexes.edge_written, storage.edges, clean(None)
+        entered, edges, empty = storage.indexes.edge_written, storage.edges, self._clean_props(None)
         created: list[Edge] = []
-        keys: dict[str, None] = {}
-        size = 0
+        maps, keys, size = self._cleaned_maps(maps)
         with storage.write_lock:
             gid = storage.reserve_gids(0, len(ends))[1]
             for (src, dst), values in zip(ends, maps):
-                if values:
-                    values = clean(values)
-                    keys.update(dict.fromkeys(values))
-                    size += props_bytes(values)
-                else:
-                    values = empty
                 edge = edges[gid] = Edge(gid, type_, src, dst, Version(own, None, values, False, None,
                                                                         values is empty))
                 gid += 1
@@ -285,6 +271,22 @@ class Transaction(TransactionState):
                 created.append(edge)
         self._bulk_created(keys, size + len(created) * (ENTITY_BYTES + VERSION_BYTES))
         return created
+
+    def _cleaned_maps(self, maps: list) -> tuple[list, dict[str, None], int]:
+        """The property maps of a bulk creation checked and cleaned before anything is created (a bad value fails
+        the call with nothing half made), with the keys they name and the bytes they take; an empty or missing map
+        is the shared empty one."""
+        clean, empty = self._clean_props, self._clean_props(None)
+        cleaned, keys, size = [], {}, 0
+        for props in maps:
+            if props:
+                props = clean(props)
+                keys.update(dict.fromkeys(props))
+                size += props_bytes(props)
+            else:
+                props = empty
+            cleaned.append(props)
+        return cleaned, keys, size
 
     def _bulk_created(self, keys: dict[str, None], size: int) -> None:
         """After `create_vertices` or `create_edges`: the new keys noted, the memory counted, the collector paused."""

@@ -129,3 +129,21 @@ def test_a_bulk_commit_whose_log_sync_fails_gives_the_collector_back():
     with pytest.raises(OSError):
         txn.commit()
     assert gc.isenabled() and PAUSE.holders == 0
+
+
+def test_a_bad_value_in_a_bulk_creation_creates_nothing():
+    """create_vertices / create_edges check every map before creating anything: a value the store refuses in a
+    later row leaves no earlier row behind (a failure leaves no partial change)."""
+    from graphplex.databases.errors import Neo4jError
+    from graphplex.databases.storage import Storage
+    storage = Storage()
+    txn = storage.begin()
+    ends = txn.create_vertices([(("L",), {"i": 0}), (("L",), {"i": 1})])
+    vertices, edges = len(storage.vertices), len(storage.edges)
+    with pytest.raises(Neo4jError) as raised:
+        txn.create_vertices([(("L",), {"i": 2}), (("L",), {"i": {"nested": 1}})])
+    assert raised.value.code.startswith("Neo.ClientError.")
+    with pytest.raises(Neo4jError):
+        txn.create_edges("T", [(ends[0], ends[1]), (ends[1], ends[0])], [{"w": 1}, {"w": {"nested": 1}}])
+    assert (len(storage.vertices), len(storage.edges)) == (vertices, edges)
+    txn.rollback()
