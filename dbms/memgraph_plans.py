@@ -85,6 +85,7 @@ _MEMGRAPH: dict[str, Callable[[dict, str], str]] = {
     "NodeByLabelScan": _scan_by_label,
     "NodeIndexSeek": _index_seek,
     "NodeIndexScan": _index_seek,
+    "NodeIndexSeekByRange": _index_seek,
     "Expand(All)": lambda node, details: f"Expand {details}",
     "Expand(Into)": lambda node, details: f"Expand {details}",
     "VarLengthExpand(All)": lambda node, details: f"ExpandVariable {details}",

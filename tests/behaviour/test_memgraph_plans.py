@@ -49,6 +49,9 @@ def test_explain_names_scans_expands_and_projections_as_memgraph_does(dbms):
     ]
     assert explain(dbms, "MATCH (p:Person {name: $name}) RETURN p", name="a") == [
         " * Produce {p}", " * ScanAllByLabelProperties (p :Person {name})", " * Once"]
+    for ranged in ("p.name > $name", "p.name >= $name AND p.name < 'z'", "p.name STARTS WITH $name"):
+        assert explain(dbms, f"MATCH (p:Person) WHERE {ranged} RETURN p", name="a") == [
+            " * Produce {p}", " * ScanAllByLabelProperties (p :Person {name})", " * Once"]
     assert explain(dbms, "CALL db.labels() YIELD label RETURN label") == [
         " * Produce {label}", " * CallProcedure<db.labels> {label}", " * Once"]
 
