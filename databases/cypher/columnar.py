@@ -443,22 +443,17 @@ class ColumnarPrefix:
         return self._in_scan_order(ev, positions, column_rows, lambda row: () if row is None else (row,))
 
     def _projected(self, ev: _Evaluation) -> Iterator[dict]:
-        """The projection's rows: each column's values taken out of numpy in one go; the rows of nodes read row by
-        row through the projection as planned."""
+        """The projection's rows: each column computed by numpy in one go, its values taken out into Python a
+        chunk at a time (a LIMIT or a consumer that stops early pays for the rows it reads, not the label's); the
+        rows of nodes read row by row through the projection as planned."""
         positions = self._kept(ev)
-        names, columns = [], []
-        for name, vectorised in self.projected:
-            vec = _restricted(vectorised(ev), positions)
-            values = vec.values.tolist()
-            if vec.nulls.any():
-                values = [None if null else value for value, null in zip(values, vec.nulls.tolist())]
-            names.append(name)
-            columns.append(values)
+        names = [name for name, _ in self.projected]
+        vecs = [_restricted(vectorised(ev), positions) for _, vectorised in self.projected]
         ctx, projection = ev.ctx, self.row_projection
 
         def finish(row):
             return () if row is None else projection.run(iter((row,)), ctx)
-        column_rows = (dict(zip(names, values)) for values in zip(*columns))
+        column_rows = (dict(zip(names, values)) for values in _chunked_rows(vecs, len(positions)))
         return self._in_scan_order(ev, positions, column_rows, finish)
 
     def _aggregated(self, ev: _Evaluation) -> Iterator[dict]:
@@ -484,6 +479,30 @@ class ColumnarPrefix:
             groups[key] = (list(values), [seeded_accumulator(aggregate.name, counts[index], totals[index])
                                           for aggregate, (counts, totals, _) in zip(self.aggregates, states)], {})
         return self.grouping.run_seeded(groups, self._delta_rows(ev), ev.ctx)
+
+
+_FIRST_CHUNK = 64
+_LARGEST_CHUNK = 65536
+
+
+def _chunked_rows(vecs: list[_Vec], count: int) -> Iterator[tuple]:
+    """The values of `vecs` (each `count` long) row by row as Python values (None for null), converted in chunks
+    that double from `_FIRST_CHUNK` to `_LARGEST_CHUNK`."""
+    if not vecs:
+        yield from ((),) * count
+        return
+    start, size = 0, _FIRST_CHUNK
+    while start < count:
+        end = min(start + size, count)
+        columns = []
+        for vec in vecs:
+            values = vec.values[start:end].tolist()
+            nulls = vec.nulls[start:end]
+            if nulls.any():
+                values = [None if null else value for value, null in zip(values, nulls.tolist())]
+            columns.append(values)
+        yield from zip(*columns)
+        start, size = end, min(size * 2, _LARGEST_CHUNK)
 
 
 def _restricted(vec: _Vec, positions) -> _Vec:

@@ -497,3 +497,30 @@ def test_a_zero_grouping_key_is_the_first_zero_met_in_its_group():
     db.execute(f"UNWIND range(0, {NODES - 1}) AS i CREATE (:{LABEL} {{f: CASE i % 2 WHEN 0 THEN 0.0 ELSE -0.0 END, "
                "s: CASE i % 2 WHEN 0 THEN 'a' ELSE 'b' END})").consume()
     assert_same(db, f"MATCH (n:{LABEL}) RETURN n.f AS f, n.s AS s, count(*) AS c")
+
+
+def test_projected_rows_cross_chunk_boundaries_in_order():
+    """Projected values leave numpy in doubling chunks: rows across every chunk boundary, nulls included, are the
+    row path's, in its order."""
+    db = Database()
+    db.execute(f"UNWIND range(0, 999) AS i CREATE (:{LABEL} {{i: i, s: CASE WHEN i % 7 = 0 THEN null "
+               "ELSE toString(i) END})").consume()
+    rows = assert_same(db, f"MATCH (n:{LABEL}) RETURN n.i AS i, n.s AS s")[1]
+    assert len(rows) == 1000
+    assert rows[7] == (("int", 7), ("NoneType", None)) and rows[64] == (("int", 64), ("str", "64"))
+
+
+def test_a_limited_projection_takes_only_the_first_chunk_out_of_numpy(monkeypatch):
+    """LIMIT stops the projection after the rows it needs: only the first chunk of values becomes Python values."""
+    db = Database()
+    db.execute(f"UNWIND range(0, 9999) AS i CREATE (:{LABEL} {{i: i}})").consume()
+    converted = []
+    real = columnar._chunked_rows
+
+    def counted(vecs, count):
+        for row in real(vecs, count):
+            converted.append(row)
+            yield row
+    monkeypatch.setattr(columnar, "_chunked_rows", counted)
+    assert assert_same(db, f"MATCH (n:{LABEL}) RETURN n.i AS i LIMIT 3")[1] == [(("int", 0),), (("int", 1),), (("int", 2),)]
+    assert 3 <= len(converted) <= columnar._FIRST_CHUNK
