@@ -32,7 +32,7 @@ from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.plan import Operator
 from graphplex.databases.cypher.termination import checked_rows
 from graphplex.databases.cypher.values import group_key
-from graphplex.databases.storage import column_scan
+from graphplex.databases.storage import Column, column_scan
 
 # Off only for tests that compare the column path with the row path.
 ENABLED = True
@@ -46,18 +46,9 @@ class _RowByRow(Exception):
     """The column evaluation cannot give Cypher's answer for this run: run the replaced operators instead."""
 
 
-@dataclass
-class _Vec:
-    """An expression's values over the scanned positions: `kind` as `storage.columns.Column`'s, values, nulls
-    (True where null), and for integers the largest magnitude any value may have."""
-
-    kind: str
-    values: Any
-    nulls: Any
-    bound: int = 0
-
-
-Vectorised = Callable[["_Evaluation"], _Vec]
+# An expression's values over the scanned positions are a `Column` as storage keeps a property's: kind, values,
+# nulls (True where null), and for integers the largest magnitude any value may have.
+Vectorised = Callable[["_Evaluation"], Column]
 
 
 class _Evaluation:
@@ -70,18 +61,18 @@ class _Evaluation:
         self.size = scan.size
         self.usable = scan.usable
 
-    def constant(self, value: object) -> _Vec:
+    def constant(self, value: object) -> Column:
         np = self.np
         kind = _kind_of(value)
         nulls = np.zeros(self.size, np.bool_)
         if kind == "null":
-            return _Vec("null", np.zeros(self.size, np.bool_), ~nulls)
+            return Column("null", np.zeros(self.size, np.bool_), ~nulls)
         if kind == "str":
             values = np.empty(self.size, object)
             values[:] = value
-            return _Vec(kind, values, nulls)
+            return Column(kind, values, nulls)
         values = np.full(self.size, value, {"int": np.int64, "float": np.float64, "bool": np.bool_}[kind])
-        return _Vec(kind, values, nulls, abs(value) if kind == "int" else 0)
+        return Column(kind, values, nulls, abs(value) if kind == "int" else 0)
 
 
 def _kind_of(value: object) -> str:
@@ -104,11 +95,11 @@ def _compile(expr: ast.Expr, variable: str) -> Vectorised | None:
             return None
         key = expr.key
 
-        def prop(ev: _Evaluation) -> _Vec:
+        def prop(ev: _Evaluation) -> Column:
             column = ev.scan.column(key)
             if column is None or column.bound >= _INT_LIMIT:
                 raise _RowByRow()
-            return _Vec(column.kind, column.values, column.nulls, column.bound)
+            return Column(column.kind, column.values, column.nulls, column.bound)
         return prop
     if isinstance(expr, ast.Literal):
         if expr.value is not None and type(expr.value) not in (int, float, bool, str):
@@ -118,7 +109,7 @@ def _compile(expr: ast.Expr, variable: str) -> Vectorised | None:
     if isinstance(expr, ast.Parameter):
         name = expr.name
 
-        def parameter(ev: _Evaluation) -> _Vec:
+        def parameter(ev: _Evaluation) -> Column:
             if name not in ev.ctx.parameters:
                 raise _RowByRow()  # the row path reports the missing parameter
             return ev.constant(ev.ctx.parameters[name])
@@ -136,7 +127,7 @@ def _compile(expr: ast.Expr, variable: str) -> Vectorised | None:
             return None
         operators = expr.operators
 
-        def comparison(ev: _Evaluation) -> _Vec:
+        def comparison(ev: _Evaluation) -> Column:
             values = [operand(ev) for operand in operands]
             pairs = [_compare(ev, operator, a, b) for operator, a, b in zip(operators, values, values[1:])]
             return pairs[0] if len(pairs) == 1 else _and(ev, pairs)
@@ -152,9 +143,9 @@ def _compile(expr: ast.Expr, variable: str) -> Vectorised | None:
         if operand is None:
             return None
 
-        def negation(ev: _Evaluation) -> _Vec:
+        def negation(ev: _Evaluation) -> Column:
             value = _boolean(operand(ev))
-            return _Vec("bool", ~value.values, value.nulls)
+            return Column("bool", ~value.values, value.nulls)
         return negation
     if isinstance(expr, ast.IsNull):
         operand = _compile(expr.operand, variable)
@@ -162,9 +153,9 @@ def _compile(expr: ast.Expr, variable: str) -> Vectorised | None:
             return None
         negated = expr.negated
 
-        def is_null(ev: _Evaluation) -> _Vec:
+        def is_null(ev: _Evaluation) -> Column:
             nulls = operand(ev).nulls
-            return _Vec("bool", ~nulls if negated else nulls.copy(), ev.np.zeros(ev.size, ev.np.bool_))
+            return Column("bool", ~nulls if negated else nulls.copy(), ev.np.zeros(ev.size, ev.np.bool_))
         return is_null
     if isinstance(expr, ast.StringPredicate) and expr.operator in _STRING_TESTS:
         test = _STRING_TESTS[expr.operator]
@@ -181,21 +172,21 @@ def _binary(left: ast.Expr, right: ast.Expr, variable: str, operation) -> Vector
 
 # --- operations -------------------------------------------------------------------------------------------------
 
-def _null(ev: _Evaluation, kind: str = "null") -> _Vec:
+def _null(ev: _Evaluation, kind: str = "null") -> Column:
     np = ev.np
-    return _Vec(kind, np.zeros(ev.size, np.bool_), np.ones(ev.size, np.bool_))
+    return Column(kind, np.zeros(ev.size, np.bool_), np.ones(ev.size, np.bool_))
 
 
-def _numeric(a: _Vec, b: _Vec) -> bool:
+def _numeric(a: Column, b: Column) -> bool:
     return a.kind in ("int", "float") and b.kind in ("int", "float")
 
 
-def _floats(ev: _Evaluation, vec: _Vec):
+def _floats(ev: _Evaluation, vec: Column):
     return vec.values.astype(ev.np.float64) if vec.kind == "int" else vec.values
 
 
 def _arithmetic(operator: str):
-    def operation(ev: _Evaluation, a: _Vec, b: _Vec) -> _Vec:
+    def operation(ev: _Evaluation, a: Column, b: Column) -> Column:
         if a.kind == "null" or b.kind == "null":
             if a.kind in ("int", "float", "null") and b.kind in ("int", "float", "null"):
                 return _null(ev)
@@ -214,11 +205,11 @@ def _arithmetic(operator: str):
                 values = np.fmod(x, y)
             else:
                 values = _FLOAT_OPERATIONS[operator](x, y)
-        return _Vec("float", values, nulls)
+        return Column("float", values, nulls)
     return operation
 
 
-def _integer_arithmetic(ev: _Evaluation, operator: str, a: _Vec, b: _Vec, nulls) -> _Vec:
+def _integer_arithmetic(ev: _Evaluation, operator: str, a: Column, b: Column, nulls) -> Column:
     np = ev.np
     if operator in "+-":
         bound = a.bound + b.bound
@@ -245,15 +236,15 @@ def _integer_arithmetic(ev: _Evaluation, operator: str, a: _Vec, b: _Vec, nulls)
         else:
             quotient = np.abs(x) // np.abs(y)
             values = np.where((x < 0) != (y < 0), -quotient, quotient)  # truncated, as in Java
-    return _Vec("int", values, nulls, bound)
+    return Column("int", values, nulls, bound)
 
 
-def _negate(ev: _Evaluation, a: _Vec) -> _Vec:
+def _negate(ev: _Evaluation, a: Column) -> Column:
     if a.kind == "null":
         return a
     if a.kind not in ("int", "float"):
         raise _RowByRow()
-    return _Vec(a.kind, -a.values, a.nulls, a.bound)
+    return Column(a.kind, -a.values, a.nulls, a.bound)
 
 
 _ORDERING = {"<": "__lt__", ">": "__gt__", "<=": "__le__", ">=": "__ge__"}
@@ -263,14 +254,14 @@ def _category(kind: str) -> str:
     return "number" if kind in ("int", "float") else kind
 
 
-def _compare(ev: _Evaluation, operator: str, a: _Vec, b: _Vec) -> _Vec:
+def _compare(ev: _Evaluation, operator: str, a: Column, b: Column) -> Column:
     np = ev.np
     if a.kind == "null" or b.kind == "null":
         return _null(ev, "bool")
     nulls = a.nulls | b.nulls
     if _category(a.kind) != _category(b.kind):
         if operator in ("=", "<>"):
-            return _Vec("bool", np.full(ev.size, operator == "<>"), nulls)
+            return Column("bool", np.full(ev.size, operator == "<>"), nulls)
         return _null(ev, "bool")  # values of different types have no order
     x, y = a.values, b.values
     if a.kind != b.kind:  # an integer and a float: compared exactly only below 2^53
@@ -283,54 +274,54 @@ def _compare(ev: _Evaluation, operator: str, a: _Vec, b: _Vec) -> _Vec:
         values = x != y
     else:
         values = getattr(x, _ORDERING[operator])(y)
-    return _Vec("bool", np.asarray(values, np.bool_), nulls)
+    return Column("bool", np.asarray(values, np.bool_), nulls)
 
 
-def _boolean(vec: _Vec) -> _Vec:
+def _boolean(vec: Column) -> Column:
     if vec.kind == "null":
-        return _Vec("bool", vec.values, vec.nulls)
+        return Column("bool", vec.values, vec.nulls)
     if vec.kind != "bool":
         raise _RowByRow()  # a type error on the row path (where it is reached)
     return vec
 
 
-def _and(ev: _Evaluation, items: list[_Vec]) -> _Vec:
+def _and(ev: _Evaluation, items: list[Column]) -> Column:
     np = ev.np
     false = np.zeros(ev.size, np.bool_)
     unknown = np.zeros(ev.size, np.bool_)
     for item in items:
         false |= ~item.nulls & ~item.values
         unknown |= item.nulls
-    return _Vec("bool", ~false, unknown & ~false)
+    return Column("bool", ~false, unknown & ~false)
 
 
-def _or(ev: _Evaluation, items: list[_Vec]) -> _Vec:
+def _or(ev: _Evaluation, items: list[Column]) -> Column:
     np = ev.np
     true = np.zeros(ev.size, np.bool_)
     unknown = np.zeros(ev.size, np.bool_)
     for item in items:
         true |= ~item.nulls & item.values
         unknown |= item.nulls
-    return _Vec("bool", true, unknown & ~true)
+    return Column("bool", true, unknown & ~true)
 
 
-def _xor(ev: _Evaluation, items: list[_Vec]) -> _Vec:
+def _xor(ev: _Evaluation, items: list[Column]) -> Column:
     np = ev.np
     parity = np.zeros(ev.size, np.bool_)
     unknown = np.zeros(ev.size, np.bool_)
     for item in items:
         parity ^= item.values
         unknown |= item.nulls
-    return _Vec("bool", parity, unknown)
+    return Column("bool", parity, unknown)
 
 
-def _string_test(ev: _Evaluation, test, a: _Vec, b: _Vec) -> _Vec:
+def _string_test(ev: _Evaluation, test, a: Column, b: Column) -> Column:
     np = ev.np
     if a.kind == "null" or b.kind == "null" or a.kind != "str" or b.kind != "str":
         return _null(ev, "bool")  # the row path: null unless both are strings
     nulls = a.nulls | b.nulls
     values = np.fromiter(map(test, a.values, b.values), np.bool_, ev.size)
-    return _Vec("bool", values, nulls)
+    return Column("bool", values, nulls)
 
 
 _STRING_TESTS = {"STARTS WITH": str.startswith, "ENDS WITH": str.endswith, "CONTAINS": str.__contains__}
@@ -485,7 +476,7 @@ _FIRST_CHUNK = 64
 _LARGEST_CHUNK = 65536
 
 
-def _chunked_rows(vecs: list[_Vec], count: int) -> Iterator[tuple]:
+def _chunked_rows(vecs: list[Column], count: int) -> Iterator[tuple]:
     """The values of `vecs` (each `count` long) row by row as Python values (None for null), converted in chunks
     that double from `_FIRST_CHUNK` to `_LARGEST_CHUNK`."""
     if not vecs:
@@ -505,14 +496,14 @@ def _chunked_rows(vecs: list[_Vec], count: int) -> Iterator[tuple]:
         start, size = end, min(size * 2, _LARGEST_CHUNK)
 
 
-def _restricted(vec: _Vec, positions) -> _Vec:
+def _restricted(vec: Column, positions) -> Column:
     """`vec` at the kept positions (as it is when every position is kept)."""
     if len(positions) == len(vec.nulls):
         return vec
-    return _Vec(vec.kind, vec.values[positions], vec.nulls[positions], vec.bound)
+    return Column(vec.kind, vec.values[positions], vec.nulls[positions], vec.bound)
 
 
-def _groups(np, keys: list[_Vec], count: int) -> tuple[Any, list[tuple]]:
+def _groups(np, keys: list[Column], count: int) -> tuple[Any, list[tuple]]:
     """Each kept position's group number, and each group's key values, groups in order of first appearance. A
     group's values are its first row's, as the row path keeps them (of equal keys such as -0.0 and 0.0, the first
     met shows)."""
@@ -546,7 +537,7 @@ def _groups(np, keys: list[_Vec], count: int) -> tuple[Any, list[tuple]]:
     return rank[inverse], list(zip(*columns))
 
 
-def _python_values(vec: _Vec, positions) -> list:
+def _python_values(vec: Column, positions) -> list:
     """The values of `vec` at `positions` as Python values (None where null)."""
     if vec.kind == "null":
         return [None] * len(positions)
@@ -557,7 +548,7 @@ def _python_values(vec: _Vec, positions) -> list:
     return values
 
 
-def _codes(np, key: _Vec) -> tuple[Any, int]:
+def _codes(np, key: Column) -> tuple[Any, int]:
     """A key's values as codes into its distinct values (null the last code), and how many codes: by counting
     when they are integers or booleans in a narrow range, else by sorting."""
     valid = ~key.nulls

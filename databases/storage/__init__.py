@@ -1,5 +1,5 @@
 """Transactional, multi-version property-graph storage for one database."""
-from graphplex.databases.storage.columns import column_scan
+from graphplex.databases.storage.columns import Column, column_scan
 from graphplex.databases.storage.contracts import StorageEngine, StorageTransaction, TransactionHooks
 from graphplex.databases.storage.constraints import (
     CONSTRAINT_CHECKING, EXISTENCE, KEY, PROPERTY_TYPE, UNIQUENESS, Constraint, check_constraint_checking,
@@ -18,7 +18,7 @@ from graphplex.databases.storage.triggers import (
 )
 
 __all__ = [
-    "column_scan",
+    "Column", "column_scan",
     "StorageEngine", "StorageTransaction", "TransactionHooks", "Storage", "Transaction", "Status", "IsolationLevel", "StorageMode", "ANALYTICAL_ISOLATION_MESSAGE", "Vertex", "Edge", "Version", "ONLY_SNAPSHOT_ISOLATION", "SchemaChange", "Constraint",
     "PropertyIndex", "property_value", "CONSTRAINT_CHECKING", "check_constraint_checking", "NODE", "RELATIONSHIP", "UNIQUENESS", "KEY", "EXISTENCE", "PROPERTY_TYPE", "OUT", "IN", "BOTH",
     "Trigger", "TriggerChanges", "changes_of", "CREATE_TRIGGER", "DROP_TRIGGER", "BEFORE_COMMIT", "AFTER_COMMIT",
