@@ -361,14 +361,33 @@ _CONTAINERS = frozenset({tuple, list, dict})
 _LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
 
 
+# The values that need no conversion, whose containers are copied in one C call once their integers are checked.
+_SCALARS = frozenset({int, float, str, bool, type(None)})
+
+
 def _engine_value(key: str, value: object) -> object:
+    """A parameter value as the engine's: lists and maps copied (the engine may store them; the caller may change
+    its own afterwards), tuples as lists, integers checked. A list or map of plain scalars (a batch import's rows
+    are lists of them) is copied whole, not element by element."""
     if isinstance(value, (list, tuple)):
+        if _SCALARS.issuperset(map(type, value)):
+            _check_integers(key, value)
+            return list(value)
         return [_engine_value(key, item) for item in value]
     if isinstance(value, dict):
+        if _SCALARS.issuperset(map(type, value.values())):
+            _check_integers(key, value.values())
+            return dict(value)
         return {name: _engine_value(key, item) for name, item in value.items()}
     if type(value) is int and not _LONG_MIN <= value <= _LONG_MAX:
         raise _out_of_range(key, value)
     return value
+
+
+def _check_integers(key: str, values) -> None:
+    for value in values:
+        if type(value) is int and not _LONG_MIN <= value <= _LONG_MAX:
+            raise _out_of_range(key, value)
 
 
 def _out_of_range(key: str, value: int) -> ClientError:
