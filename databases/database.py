@@ -5,6 +5,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+from itertools import chain
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -363,16 +364,21 @@ _LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
 
 # The values that need no conversion, whose containers are copied in one C call once their integers are checked.
 _SCALARS = frozenset({int, float, str, bool, type(None)})
+_MAP = {dict}
 
 
 def _engine_value(key: str, value: object) -> object:
     """A parameter value as the engine's: lists and maps copied (the engine may store them; the caller may change
-    its own afterwards), tuples as lists, integers checked. A list or map of plain scalars (a batch import's rows
-    are lists of them) is copied whole, not element by element."""
+    its own afterwards), tuples as lists, integers checked. A list or map of plain scalars, and a list of such
+    maps (a batch import's rows), is checked and copied in C loops, not element by element."""
     if isinstance(value, (list, tuple)):
-        if _SCALARS.issuperset(map(type, value)):
+        kinds = set(map(type, value))
+        if _SCALARS.issuperset(kinds):
             _check_integers(key, value)
             return list(value)
+        if kinds == _MAP and _SCALARS.issuperset(map(type, chain.from_iterable(map(dict.values, value)))):
+            _check_integers(key, chain.from_iterable(map(dict.values, value)))
+            return list(map(dict, value))
         return [_engine_value(key, item) for item in value]
     if isinstance(value, dict):
         if _SCALARS.issuperset(map(type, value.values())):

@@ -48,6 +48,10 @@ _SIMPLE = (ast.Literal, ast.Parameter, ast.Variable, ast.Property, ast.Subscript
 
 ItemFunction = Callable[[object, ExecutionContext], object]
 
+_MAPS = frozenset({dict})
+# The values whose seek cannot fail (`index_key` takes them all).
+_PLAIN = frozenset({int, float, str, bool, type(None)})
+
 
 @dataclass(frozen=True)
 class _Seek:
@@ -183,24 +187,38 @@ class BatchedWrites:
 
 def _matched_pairs(items: list, seekers: list, fields: tuple[str, str], ctx: ExecutionContext) -> list[tuple]:
     """`BatchedWrites._matched` for two seeks by fields of the item (`p.a`, `p.b`: a relationship's two ends), the
-    loop of every batch of relationships: the same rows, without the general loop's calls and bookkeeping."""
+    loop of every batch of relationships. A chunk of map items whose two fields hold plain scalars is sought
+    column by column: every `p.a`, then every `p.b` (a seek of such values can neither fail nor change anything,
+    so seeking `p.b` where `p.a` found nothing changes no result); any other chunk item by item."""
     (seek_a, value_a), (seek_b, value_b) = seekers
     field_a, field_b = fields
     matched: list[tuple] = []
     append = matched.append
-    for count, item in enumerate(items):
-        if count % CHUNK == 0:
-            ctx.check()
-        is_map = type(item) is dict
-        found_a = seek_a(item.get(field_a) if is_map else value_a(item, ctx))
-        if not found_a:
-            continue
-        found_b = seek_b(item.get(field_b) if is_map else value_b(item, ctx))
-        if not found_b:
-            continue
-        if len(found_a) == 1 and len(found_b) == 1:
-            append((item, found_a[0], found_b[0]))
-        else:
+    chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)] if type(items) is list \
+        else [items]
+    for chunk in chunks:
+        ctx.check()
+        if _MAPS.issuperset(map(type, chunk)):
+            column_a = [item.get(field_a) for item in chunk]
+            column_b = [item.get(field_b) for item in chunk]
+            if _PLAIN.issuperset(map(type, column_a)) and _PLAIN.issuperset(map(type, column_b)):
+                for item, found_a, found_b in zip(chunk, map(seek_a, column_a), map(seek_b, column_b)):
+                    if not found_a or not found_b:
+                        continue
+                    if len(found_a) == 1 and len(found_b) == 1:
+                        append((item, found_a[0], found_b[0]))
+                    else:
+                        matched.extend((item, a, b) for a in found_a for b in found_b)
+                continue
+        for count, item in enumerate(chunk):
+            if count and count % CHUNK == 0:
+                ctx.check()
+            found_a = seek_a(value_a(item, ctx))
+            if not found_a:
+                continue
+            found_b = seek_b(value_b(item, ctx))
+            if not found_b:
+                continue
             matched.extend((item, a, b) for a in found_a for b in found_b)
     return matched
 

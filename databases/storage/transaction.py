@@ -6,6 +6,7 @@ entered into the indexes at once (so the transaction finds its own changes) and 
 """
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from graphplex.databases.errors import Neo4jError
@@ -109,22 +110,26 @@ class Transaction(TransactionState):
         found_before: dict | None = {} if self.isolation is IsolationLevel.SNAPSHOT_ISOLATION else None
 
         def seek(value: object) -> Sequence[Vertex]:
-            if value is None or value != value:
+            if type(value) is int:
+                wanted = (_NUMBER, value)
+            elif value is None or value != value:
                 return ()
-            wanted = (_NUMBER, value) if type(value) is int else index_key(value)
+            else:
+                wanted = index_key(value)
             if found_before is not None:
                 known = found_before.get(wanted)
                 if known is not None:
                     return known
             bucket = entries.get(wanted)
             found = []
-            for vertex in tuple(bucket) if bucket else ():
-                version = read_version(vertex.head, own, read_ts, dirty)
-                if version is not None and label in version.labels:
-                    current = version.props.get(key)
-                    if current is not None and (type(current) is int and type(value) is int and current == value
-                                                or index_key(current) == wanted):
-                        found.append(vertex)
+            if bucket:
+                for vertex in tuple(bucket):
+                    version = read_version(vertex.head, own, read_ts, dirty)
+                    if version is not None and label in version.labels:
+                        current = version.props.get(key)
+                        if current is not None and (current == value and type(current) is type(value) is int
+                                                    or index_key(current) == wanted):
+                            found.append(vertex)
             if found_before is not None:
                 found_before[wanted] = found
             return found
@@ -281,11 +286,10 @@ class Transaction(TransactionState):
         if any(maps):
             # One by one, the ends of the rows before a bad map would have been locked first (and a lock that
             # fails there is the error to report).
-            maps, keys, size = self._cleaned_maps(
-                maps, lambda bad: self._lock_all([end for pair in ends[:bad] for end in pair]))
+            maps, keys, size = self._cleaned_maps(maps, lambda bad: self._lock_all(_ends_once(ends[:bad])))
         else:
             maps, keys, size = [self._clean_props(None)] * len(ends), {}, 0
-        self._lock_all([end for pair in ends for end in pair])
+        self._lock_all(_ends_once(ends))
         own, storage, empty = self.info, self.storage, self._clean_props(None)
         created: list[Edge] = []
         with storage.write_lock:
@@ -557,6 +561,11 @@ def _unlink_own_versions(entity, own, stacked: bool) -> list:
             newer = version
         version = version.older
     return dropped
+
+
+def _ends_once(ends: list[tuple[Vertex, Vertex]]) -> list[Vertex]:
+    """The end nodes of `ends`, each once, in the order they first appear (the order one-by-one writes lock them)."""
+    return list(dict.fromkeys(itertools.chain.from_iterable(ends)))
 
 
 def _adjacent(adjacency: dict | None, types: Iterable[str] | None) -> tuple:
