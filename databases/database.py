@@ -391,9 +391,11 @@ def _engine_value(key: str, value: object) -> object:
 
 
 def _check_integers(key: str, values) -> None:
-    for value in values:
-        if type(value) is int and not _LONG_MIN <= value <= _LONG_MAX:
-            raise _out_of_range(key, value)
+    """Refuses the first integer of `values` out of Cypher's range; the integers (and booleans, in range) are
+    picked and bounded by C loops."""
+    numbers = list(filter(int.__instancecheck__, values))
+    if numbers and (min(numbers) < _LONG_MIN or max(numbers) > _LONG_MAX):
+        raise _out_of_range(key, next(value for value in numbers if not _LONG_MIN <= value <= _LONG_MAX))
 
 
 def _out_of_range(key: str, value: int) -> ClientError:
