@@ -118,7 +118,11 @@ class BatchedWrites:
     def _matched(self, items: list, ctx: ExecutionContext) -> list[tuple]:
         """(item, vertex of each seek) for every match of every item, in the row path's order."""
         txn = ctx.txn
-        seekers = [(txn.vertex_seeker(seek.label, seek.key), seek.value) for seek in self.seeks]
+        # One seeker per index: the two ends of a relationship are sought in the same one, and a value found as
+        # either end is not sought again.
+        indexes = dict.fromkeys((seek.label, seek.key) for seek in self.seeks)
+        by_index = {index: txn.vertex_seeker(*index) for index in indexes}
+        seekers = [(by_index[seek.label, seek.key], seek.value) for seek in self.seeks]
         if len(seekers) == 2 and self.seeks[0].field is not None and self.seeks[1].field is not None:
             return _matched_pairs(items, seekers, (self.seeks[0].field, self.seeks[1].field), ctx)
         matched: list[tuple] = []
@@ -165,8 +169,14 @@ class BatchedWrites:
     def _create_relationships(self, matched: list[tuple], ctx: ExecutionContext) -> None:
         txn, counters = ctx.txn, ctx.counters
         type_ = self.creations[0].type_
+        only = self.creations[0] if len(self.creations) == 1 and self.creations[0].props is None else None
         for start in range(0, len(matched), CHUNK):
             ctx.check()
+            if only is not None:  # `CREATE (a)-[:T]->(b)`: nothing to evaluate
+                source, target = only.source, only.target
+                created = txn.create_edges(type_, [(row[source], row[target]) for row in matched[start:start + CHUNK]])
+                counters.relationships_created += len(created)
+                continue
             ends: list[tuple] = []
             maps: list[dict] = []
             try:
