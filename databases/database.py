@@ -5,6 +5,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+from itertools import chain
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -361,14 +362,40 @@ _CONTAINERS = frozenset({tuple, list, dict})
 _LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
 
 
+# The values that need no conversion, whose containers are copied in one C call once their integers are checked.
+_SCALARS = frozenset({int, float, str, bool, type(None)})
+_MAP = {dict}
+
+
 def _engine_value(key: str, value: object) -> object:
+    """A parameter value as the engine's: lists and maps copied (the engine may store them; the caller may change
+    its own afterwards), tuples as lists, integers checked. A list or map of plain scalars, and a list of such
+    maps (a batch import's rows), is checked and copied in C loops, not element by element."""
     if isinstance(value, (list, tuple)):
+        kinds = set(map(type, value))
+        if _SCALARS.issuperset(kinds):
+            _check_integers(key, value)
+            return list(value)
+        if kinds == _MAP and _SCALARS.issuperset(map(type, chain.from_iterable(map(dict.values, value)))):
+            _check_integers(key, chain.from_iterable(map(dict.values, value)))
+            return list(map(dict, value))
         return [_engine_value(key, item) for item in value]
     if isinstance(value, dict):
+        if _SCALARS.issuperset(map(type, value.values())):
+            _check_integers(key, value.values())
+            return dict(value)
         return {name: _engine_value(key, item) for name, item in value.items()}
     if type(value) is int and not _LONG_MIN <= value <= _LONG_MAX:
         raise _out_of_range(key, value)
     return value
+
+
+def _check_integers(key: str, values) -> None:
+    """Refuses the first integer of `values` out of Cypher's range; the integers (and booleans, in range) are
+    picked and bounded by C loops."""
+    numbers = list(filter(int.__instancecheck__, values))
+    if numbers and (min(numbers) < _LONG_MIN or max(numbers) > _LONG_MAX):
+        raise _out_of_range(key, next(value for value in numbers if not _LONG_MIN <= value <= _LONG_MAX))
 
 
 def _out_of_range(key: str, value: int) -> ClientError:

@@ -81,6 +81,8 @@ class Plan:
     memory_limit: int | None = None  # Memgraph's QUERY MEMORY LIMIT, in bytes (`working_memory.within`)
     # A column-at-a-time run of the first operators (`columnar.ColumnarPrefix`), taken when the storage allows.
     columnar: object | None = None
+    # A chunk-wise run of a batch import's operators (`batched_writes.BatchedWrites`), taken when the run allows.
+    batched: object | None = None
 
     def notifications_now(self, txn: StorageTransaction) -> tuple[Notification, ...]:
         """The notifications of one run in `txn`: those found while planning, and the MATCH clauses' labels and
@@ -105,13 +107,14 @@ class Plan:
         return () if counters.contains_updates else self.if_no_effect
 
     def rows(self, ctx: ExecutionContext) -> Rows:
-        """Runs the pipeline on one empty starting row; its first operators column-at-a-time when planned so and
-        the run is not profiled (PROFILE measures the operators as planned)."""
+        """Runs the pipeline on one empty starting row; its first operators column-at-a-time or chunk-wise when
+        planned so and the run is not profiled (PROFILE measures the operators as planned)."""
         rows: Rows = iter(({},))
         operators = self.operators
-        if self.columnar is not None and type(ctx.txn) is not MeteredTransaction:
-            rows = self.columnar.rows(ctx)
-            operators = operators[self.columnar.replaces:]
+        prefix = self.columnar if self.columnar is not None else self.batched
+        if prefix is not None and type(ctx.txn) is not MeteredTransaction:
+            rows = prefix.rows(ctx)
+            operators = operators[prefix.replaces:]
         for operator in operators:
             rows = operator.run(rows, ctx)
         return self._reported(rows, ctx)

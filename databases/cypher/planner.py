@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterator
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.analysis import pattern_variables
 from graphplex.databases.cypher.catalog_commands import plan_catalog_command
+from graphplex.databases.cypher.batched_writes import plan_batched_writes
 from graphplex.databases.cypher.columnar import plan_columnar
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
@@ -80,6 +81,8 @@ class Planner:
             plan.memory_limit = statement.memory_limit
             if len(statement.parts) == 1 and not writes:  # a write may change what a later row's WHERE reads
                 plan.columnar = plan_columnar(statement.parts[0], operators, self.scope([]))
+            elif len(statement.parts) == 1 and statement.memory_limit is None:
+                plan.batched = plan_batched_writes(statement.parts[0], operators, self.scope([]))
             self._note(plan, statement)
         plan.explain, plan.profile = explain, profile
         return plan

@@ -76,7 +76,8 @@ def compile_create(parts: tuple[ast.PatternPart, ...], scope: Scope, merging: bo
     return create
 
 
-def _evaluate_props(props: Compiled | None, row: dict, ctx: ExecutionContext) -> dict:
+def evaluate_props(props: Compiled | None, row: dict, ctx: ExecutionContext) -> dict:
+    """The property map a created entity gets on `row` (null values still in it: the counters skip them)."""
     if props is None:
         return {}
     value = props(row, ctx)
@@ -123,7 +124,7 @@ def _type_of(rel: ast.RelationshipPattern, scope: Scope, merging: bool) -> Calla
 def _create_node(name: str, labels_of: Callable[[dict, ExecutionContext], tuple[str, ...]], props: Compiled | None):
     def step(row, ctx):
         labels = labels_of(row, ctx)
-        values = _evaluate_props(props, row, ctx)
+        values = evaluate_props(props, row, ctx)
         vertex = ctx.txn.create_vertex(labels, values)
         counters = ctx.counters
         counters.nodes_created += 1
@@ -148,7 +149,7 @@ def _create_edge(name: str, type_of: Callable[[dict, ExecutionContext], str], so
                 if not isinstance(value, Vertex):
                     raise type_error(f"Type mismatch: expected Node but was {pretty_type(value)}")
         type_ = type_of(row, ctx)
-        values = _evaluate_props(props, row, ctx)
+        values = evaluate_props(props, row, ctx)
         row[name] = ctx.txn.create_edge(start, end, type_, values)
         ctx.counters.relationships_created += 1
         if values:

@@ -4,10 +4,10 @@ Vertices, edges and versions are container objects the cyclic collector tracks. 
 thousands of them sets off collection after collection that walks them again (each young generation, then full
 passes over the growing heap), though every one of them is reachable: a third of a bulk load's time went there.
 So while a transaction that has created `BULK` entities or more is open, automatic collection is off for the
-process; it is switched on again (if it was on) when the last such transaction ends, and the next allocation then
-collects the young generation once. Garbage cycles made meanwhile wait until then; reference counting frees
-everything else as usual. A transaction that is never ended keeps the collector off, as it already keeps every
-version it could see from the storage's own garbage collection."""
+process; it is switched on again (if it was on) when the last such transaction ends, with what was allocated
+meanwhile moved to the oldest generation unscanned (`settle`). Garbage cycles made meanwhile wait for the next full
+collection; reference counting frees everything else as usual. A transaction that is never ended keeps the
+collector off, as it already keeps every version it could see from the storage's own garbage collection."""
 from __future__ import annotations
 
 import gc
@@ -37,10 +37,12 @@ class CollectorPause:
             self._holders += 1
 
     def release(self) -> None:
-        """A bulk transaction ended: the last one switches collection back on if `hold` found it on."""
+        """A bulk transaction ended: the last one switches collection back on if `hold` found it on, with what
+        was allocated meanwhile moved to the oldest generation unscanned (`settle`)."""
         with self._lock:
             self._holders -= 1
             if self._holders == 0 and self._resume:
+                settle()
                 gc.enable()
 
     @property
@@ -49,3 +51,13 @@ class CollectorPause:
 
 
 PAUSE = CollectorPause()
+
+
+def settle() -> None:
+    """Moves every object the collector tracks to its oldest generation without scanning them (`gc.freeze` then
+    `gc.unfreeze`: two splices of its lists). After a pause the young generation holds what the bulk writes
+    made — mostly the graph itself, reachable for as long as the data lives — and the next young collections
+    would walk it twice (young, then middle generation) to find almost nothing. Garbage cycles among those
+    objects are not lost: the next full collection finds them, as it finds any in the oldest generation."""
+    gc.freeze()
+    gc.unfreeze()

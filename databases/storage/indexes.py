@@ -81,6 +81,22 @@ class PropertyIndex:
         else:
             bucket[entity] = None
 
+    def add_many(self, entries: Iterable[tuple[object, tuple | None]]) -> None:
+        """`add` for each (entity, key) of `entries` whose key is not None, the new keys sorted in at once."""
+        buckets = self.entries
+        new_keys = []
+        for entity, key in entries:
+            if key is None:
+                continue
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = {entity: None}
+                new_keys.append(key)
+            else:
+                bucket[entity] = None
+        if new_keys:
+            self.sorted_keys.update(new_keys)
+
     def discard(self, entity, key: tuple) -> None:
         bucket = self.entries.get(key)
         if bucket is not None and entity in bucket:
@@ -196,6 +212,36 @@ class IndexSet:
                 entry = index.key_of(version.props)
                 if entry is not None:
                     index.add(edge, entry)
+
+    def vertices_written(self, vertices: list) -> None:
+        """`vertex_written` for many new vertices (their only versions) at once: each label's lookup and each
+        index grow by one update, not one call per vertex."""
+        by_label: dict[str, list] = {}
+        for vertex in vertices:
+            for label in vertex.head.labels:
+                members = by_label.get(label)
+                if members is None:
+                    by_label[label] = [vertex]
+                else:
+                    members.append(vertex)
+        for label, members in by_label.items():
+            lookup = self.vertices_by_label.get(label)
+            if lookup is None:
+                self.vertices_by_label[label] = dict.fromkeys(members)
+            else:
+                lookup.update(dict.fromkeys(members))
+            for index in self._by_token.get((NODE, label), ()):
+                index.add_many((vertex, index.key_of(vertex.head.props)) for vertex in members)
+
+    def edges_written(self, type_: str, edges: list) -> None:
+        """`edge_written` for many new edges of one type (their only versions) at once."""
+        members = self.edges_by_type.get(type_)
+        if members is None:
+            self.edges_by_type[type_] = dict.fromkeys(edges)
+        else:
+            members.update(dict.fromkeys(edges))
+        for index in self._by_token.get((RELATIONSHIP, type_), ()):
+            index.add_many((edge, index.key_of(edge.head.props)) for edge in edges)
 
     # --- maintenance as versions are discarded ---------------------------------------------------------------
 

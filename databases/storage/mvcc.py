@@ -128,6 +128,37 @@ def prepare_write(txn: "Transaction", entity) -> Version | None:
             txn.waiting_for = None
 
 
+def prepare_writes(txn: "Transaction", entities: list, start: int = 0) -> tuple[int, list]:
+    """`prepare_write` for `entities[start:]` in order, under one hold of the write lock, as far as each one is
+    free now (its head this transaction's own live version, or a committed version it may write over): returns
+    the position of the first that is not — `prepare_write` must take that one, to wait for its writer, raise
+    the conflict or find it deleted — or len(entities), and the entities given a new version (for `note_write`).
+    Stopping there keeps the order in which locks are taken, so waits and deadlocks are those of one-by-one writes.
+    """
+    own = txn.info
+    read_ts = txn.read_ts
+    locked: list = []
+    with txn.storage.write_lock:
+        stacking = txn.storage.mode is StorageMode.IN_MEMORY_ANALYTICAL
+        for position in range(start, len(entities)):
+            entity = entities[position]
+            head = entity.head
+            if head is None or head.deleted:
+                return position, locked
+            owner = head.owner
+            if owner is own:
+                continue
+            ts = owner.commit_ts
+            if ts is None:
+                if not owner.aborted and not stacking:
+                    return position, locked
+            elif ts > read_ts:
+                return position, locked
+            entity.head = Version(own, head.labels, head.props, False, head, True)
+            locked.append(entity)
+    return len(entities), locked
+
+
 def _wait_for_release(txn: "Transaction", released, deadline: float, entity) -> None:
     while not released.wait(_WAIT_SLICE):
         txn.check_terminated()

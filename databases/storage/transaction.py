@@ -6,7 +6,8 @@ entered into the indexes at once (so the transaction finds its own changes) and 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+import itertools
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from graphplex.databases.errors import Neo4jError
 from graphplex.databases.storage.collector_pause import BULK, PAUSE
@@ -14,10 +15,14 @@ from graphplex.databases.storage.constraints import validate
 from graphplex.databases.storage.indexes import NODE, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
-from graphplex.databases.storage.mvcc import LATEST, prepare_write, read_version, still_related
+from graphplex.databases.storage.mvcc import LATEST, prepare_write, prepare_writes, read_version, still_related
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge, chain
 from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.transaction_state import IN, OUT, Status, TransactionState
+from graphplex.databases.values import index_key
+
+# The rank `index_key` gives numbers: an integer's key is (_NUMBER, value).
+_NUMBER = index_key(0)[0]
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.storage import Storage
@@ -92,6 +97,44 @@ class Transaction(TransactionState):
         index = self.storage.indexes.find(entity_type, token, (key,))
         return index.seek(wanted) if index is not None else self._with_token(entity_type, token)
 
+    def vertex_seeker(self, label: str, key: str) -> Callable[[object], Sequence[Vertex]]:
+        """`TransactionState.vertex_seeker` through the index on (label, key) when there is one and no read filter
+        applies: each value costs one probe of the index's entries and one `read_version` per candidate, and under
+        SNAPSHOT_ISOLATION (what the transaction sees then changes only by its own writes) a value sought before is
+        not sought again."""
+        index = self.storage.indexes.find(NODE, label, (key,))
+        if index is None or self.read_filter is not None or "." in key:
+            return super().vertex_seeker(label, key)
+        self._check_readable()
+        entries, own, read_ts, dirty = index.entries, self.info, self.read_ts, self.dirty
+        found_before: dict | None = {} if self.isolation is IsolationLevel.SNAPSHOT_ISOLATION else None
+
+        def seek(value: object) -> Sequence[Vertex]:
+            if type(value) is int:
+                wanted = (_NUMBER, value)
+            elif value is None or value != value:
+                return ()
+            else:
+                wanted = index_key(value)
+            if found_before is not None:
+                known = found_before.get(wanted)
+                if known is not None:
+                    return known
+            bucket = entries.get(wanted)
+            found = []
+            if bucket:
+                for vertex in tuple(bucket):
+                    version = read_version(vertex.head, own, read_ts, dirty)
+                    if version is not None and label in version.labels:
+                        current = version.props.get(key)
+                        if current is not None and (current == value and type(current) is type(value) is int
+                                                    or index_key(current) == wanted):
+                            found.append(vertex)
+            if found_before is not None:
+                found_before[wanted] = found
+            return found
+        return seek
+
     def _ordered_candidates(self, entity_type: str, token: str, key: str,
                             seek: Callable[[PropertyIndex], Iterable]) -> Iterable:
         index = self.storage.indexes.find(entity_type, token, (key,))
@@ -163,8 +206,7 @@ class Transaction(TransactionState):
             storage.vertices[vertex.gid] = vertex
             storage.indexes.vertex_written(vertex, version)
         self._created(vertex)
-        if len(self._written) >= BULK and not self.pausing_collector:
-            self._pause_collector()
+        self.announce_bulk(len(self._written))
         return vertex
 
     def create_edge(self, src: Vertex, dst: Vertex, type_: str, props: dict | None = None) -> Edge:
@@ -191,8 +233,7 @@ class Transaction(TransactionState):
             attach_edge(dst.inc, edge)
             storage.indexes.edge_written(edge, version)
         self._created(edge)
-        if len(self._written) >= BULK and not self.pausing_collector:
-            self._pause_collector()
+        self.announce_bulk(len(self._written))
         return edge
 
     def _pause_collector(self) -> None:
@@ -207,58 +248,55 @@ class Transaction(TransactionState):
             PAUSE.release()
 
     def create_vertices(self, rows: Iterable[tuple[Iterable[str], dict | None]]) -> list[Vertex]:
-        """Creates a node for each (labels, properties) of `rows`, as `create_vertex` would one by one, with the
-        checks that hold for the whole call made once (a bulk import's path). A restricted user, a memory limit or
-        statement-end checks take the one-by-one path."""
+        """Creates a node for each (labels, properties) of `rows`, as `create_vertex` would one by one (the same
+        ids, the same first error, nothing created when one fails), with the checks that hold for the whole call
+        made once and the indexes entered once per call (a bulk import's path). A restricted user, a memory limit
+        or statement-end checks take the one-by-one path."""
         rows = list(rows)
         if self.write_guard is not None or self.memory.bounded or self._statement_writes is not None:
             return [self.create_vertex(labels, props) for labels, props in rows]
         self._check_writable()
         storage = self.storage
-        own, label_set, written = self.info, storage.label_set, self._written
-        entered, vertices, empty = storage.indexes.vertex_written, storage.vertices, self._clean_props(None)
-        created: list[Vertex] = []
+        own, label_set, empty = self.info, storage.label_set, self._clean_props(None)
         maps, keys, size = self._cleaned_maps([props for _, props in rows])
+        created: list[Vertex] = []
         with storage.write_lock:
-            gid = storage.reserve_gids(len(rows), 0)[0]
+            first = gid = storage.reserve_gids(len(rows), 0)[0]
             for (labels, _), props in zip(rows, maps):
-                labels = label_set(labels)
                 # No properties: the shared empty map, marked shared (copied before a change).
-                version = Version(own, labels, props, False, None, props is empty)
-                vertex = vertices[gid] = Vertex(gid, version)
+                created.append(Vertex(gid, Version(own, label_set(labels), props, False, None, props is empty)))
                 gid += 1
-                entered(vertex, version)
-                written[vertex] = None
-                created.append(vertex)
+            storage.vertices.update(zip(range(first, gid), created))
+            storage.indexes.vertices_written(created)
+        self._written.update(dict.fromkeys(created))
         self._bulk_created(keys, size + len(created) * (ENTITY_BYTES + VERSION_BYTES))
         return created
 
     def create_edges(self, type_: str, ends: Iterable[tuple[Vertex, Vertex]],
                      props: Iterable[dict | None] | None = None) -> list[Edge]:
         """Creates a relationship of `type_` for each (start, end) of `ends` (with the properties of the same
-        position in `props`), as `create_edge` would one by one, with the checks that hold for the whole call made
-        once; each end node is write-locked the first time this transaction writes it."""
+        position in `props`), as `create_edge` would one by one (the same ids, the same first error, nothing
+        created when one fails), with the checks that hold for the whole call made once; each end node is
+        write-locked the first time this transaction writes it, in the order of `ends`."""
         ends = list(ends)
         maps = list(props) if props is not None else [None] * len(ends)
         if self.write_guard is not None or self.memory.bounded or self._statement_writes is not None:
             return [self.create_edge(src, dst, type_, values) for (src, dst), values in zip(ends, maps)]
         self._check_writable()
-        own, storage, written = self.info, self.storage, self._written
-        for src, dst in ends:
-            head = src.head
-            if head is None or head.owner is not own or head.deleted:
-                self._writable(src)
-            head = dst.head
-            if head is None or head.owner is not own or head.deleted:
-                self._writable(dst)
-        entered, edges, empty = storage.indexes.edge_written, storage.edges, self._clean_props(None)
+        if any(maps):
+            # One by one, the ends of the rows before a bad map would have been locked first (and a lock that
+            # fails there is the error to report).
+            maps, keys, size = self._cleaned_maps(maps, lambda bad: self._lock_all(_ends_once(ends[:bad])))
+        else:
+            maps, keys, size = [self._clean_props(None)] * len(ends), {}, 0
+        self._lock_all(_ends_once(ends))
+        own, storage, empty = self.info, self.storage, self._clean_props(None)
         created: list[Edge] = []
-        maps, keys, size = self._cleaned_maps(maps)
         with storage.write_lock:
-            gid = storage.reserve_gids(0, len(ends))[1]
+            first = gid = storage.reserve_gids(0, len(ends))[1]
             for (src, dst), values in zip(ends, maps):
-                edge = edges[gid] = Edge(gid, type_, src, dst, Version(own, None, values, False, None,
-                                                                        values is empty))
+                edge = Edge(gid, type_, src, dst, Version(own, None, values, False, None, values is empty))
+                created.append(edge)
                 gid += 1
                 if src.out is None:
                     src.out = {}
@@ -266,21 +304,40 @@ class Transaction(TransactionState):
                 if dst.inc is None:
                     dst.inc = {}
                 attach_edge(dst.inc, edge)
-                entered(edge, edge.head)
-                written[edge] = None
-                created.append(edge)
+            storage.edges.update(zip(range(first, gid), created))
+            storage.indexes.edges_written(type_, created)
+        self._written.update(dict.fromkeys(created))
         self._bulk_created(keys, size + len(created) * (ENTITY_BYTES + VERSION_BYTES))
         return created
 
-    def _cleaned_maps(self, maps: list) -> tuple[list, dict[str, None], int]:
+    def _lock_all(self, entities: list) -> None:
+        """Write-locks `entities` in order, as `_writable` would one by one: those free now under one hold of the
+        write lock (`mvcc.prepare_writes`), any other through `_writable` (which waits, or fails the transaction)."""
+        position, count = 0, len(entities)
+        while position < count:
+            position, locked = prepare_writes(self, entities, position)
+            if locked:
+                self._written.update(dict.fromkeys(locked))
+                self._allocate(VERSION_BYTES * len(locked))
+            if position < count:
+                self._writable(entities[position])
+                position += 1
+
+    def _cleaned_maps(self, maps: list, failing: Callable[[int], None] | None = None
+                      ) -> tuple[list, dict[str, None], int]:
         """The property maps of a bulk creation checked and cleaned before anything is created (a bad value fails
-        the call with nothing half made), with the keys they name and the bytes they take; an empty or missing map
-        is the shared empty one."""
+        the call with nothing half made, after `failing(position of its map)`), with the keys they name and the
+        bytes they take; an empty or missing map is the shared empty one."""
         clean, empty = self._clean_props, self._clean_props(None)
         cleaned, keys, size = [], {}, 0
         for props in maps:
             if props:
-                props = clean(props)
+                try:
+                    props = clean(props)
+                except Neo4jError:
+                    if failing is not None:
+                        failing(len(cleaned))
+                    raise
                 keys.update(dict.fromkeys(props))
                 size += props_bytes(props)
             else:
@@ -293,7 +350,13 @@ class Transaction(TransactionState):
         if keys:
             self._note_keys(keys)
         self._allocate(size)
-        if len(self._written) >= BULK and not self.pausing_collector:
+        self.announce_bulk(len(self._written))
+
+    def announce_bulk(self, creations: int) -> None:
+        """This transaction is about to create (or has created) `creations` entities: from `BULK` on, CPython's
+        cyclic collector is held off until it ends (`collector_pause`). A batched import says so before it
+        starts, so that what it allocates first (its rows, its lookups) is not scanned again and again either."""
+        if creations >= BULK and not self.pausing_collector:
             self._pause_collector()
 
     def set_property(self, entity, key: str, value: object) -> None:
@@ -498,6 +561,11 @@ def _unlink_own_versions(entity, own, stacked: bool) -> list:
             newer = version
         version = version.older
     return dropped
+
+
+def _ends_once(ends: list[tuple[Vertex, Vertex]]) -> list[Vertex]:
+    """The end nodes of `ends`, each once, in the order they first appear (the order one-by-one writes lock them)."""
+    return list(dict.fromkeys(itertools.chain.from_iterable(ends)))
 
 
 def _adjacent(adjacency: dict | None, types: Iterable[str] | None) -> tuple:

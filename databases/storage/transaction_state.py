@@ -5,7 +5,7 @@ candidates each engine finds its own way). Each engine's `mvcc` answers the ques
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from graphplex.databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
 from graphplex.databases.storage import constraints as _constraints
@@ -371,6 +371,12 @@ class TransactionState:
         wanted = index_key(value)
         yield from self._seen_with(self._property_candidates(entity_type, token, key, wanted), token, key,
                                    lambda current: current is not None and index_key(current) == wanted)
+
+    def vertex_seeker(self, label: str, key: str) -> Callable[[object], Sequence[Vertex]]:
+        """`seek(value)`: the vertices with `label` whose `key` equals `value`, as `vertices_by_property` finds them
+        (and with its errors), for a statement that seeks many values before it writes (a batched import): valid
+        only until this transaction writes again; the caller must not change what it returns."""
+        return lambda value: tuple(self._by_property(NODE, label, key, value))
 
     def vertices_by_range(self, label: str, key: str, lower: object = None, upper: object = None,
                           lower_inclusive: bool = True, upper_inclusive: bool = True) -> Iterator[Vertex]:

@@ -1,5 +1,6 @@
 """Bulk writes: compact adjacency (lists that grow into dicts) and the cyclic collector held off meanwhile."""
 import gc
+import weakref
 
 import pytest
 
@@ -147,3 +148,25 @@ def test_a_bad_value_in_a_bulk_creation_creates_nothing():
         txn.create_edges("T", [(ends[0], ends[1]), (ends[1], ends[0])], [{"w": 1}, {"w": {"nested": 1}}])
     assert (len(storage.vertices), len(storage.edges)) == (vertices, edges)
     txn.rollback()
+
+
+class _Cyclic:
+    """An object the cyclic collector tracks, made into a cycle of one."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_what_a_pause_allocated_is_settled_unscanned_and_its_cycles_still_collected() -> None:
+    if not gc.isenabled():
+        pytest.skip("the collector is off for this process")
+    PAUSE.hold()
+    try:
+        cycle = _Cyclic()
+        garbage = weakref.ref(cycle)
+    finally:
+        PAUSE.release()
+    assert any(found is cycle for found in gc.get_objects(generation=2))  # moved, not walked by young collections
+    del cycle
+    gc.collect()
+    assert garbage() is None
