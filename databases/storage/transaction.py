@@ -41,6 +41,8 @@ class Transaction(TransactionState):
         self._replaced: list[tuple[object, Version]] = []
         # Whether this transaction holds `collector_pause.PAUSE` (it created BULK entities); `Storage.finish` frees it.
         self.pausing_collector = False
+        # Whether this transaction created or deleted a relationship (counted in `storage.edge_changes`).
+        self.changes_edges = False
 
     # --- reads -----------------------------------------------------------------------------------------------
 
@@ -111,12 +113,22 @@ class Transaction(TransactionState):
 
         A list built in one loop, each relationship's version resolved once by `mvcc.read_version` (what `view`
         answers when no read filter is installed): traversals call this once per node they reach, and a
-        generator resumed per pair, with a `view` call per relationship, cost them several times as much."""
+        generator resumed per pair, with a `view` call per relationship, cost them several times as much. While
+        `storage.edge_changes` says nothing changed that this snapshot could miss, no relationship is checked."""
         self._check_readable()
         outgoing = _adjacent(vertex.out, types) if direction != IN else ()
         incoming = _adjacent(vertex.inc, types) if direction != OUT else ()
         if self.read_filter is not None:
             return list(self._expanded(outgoing, incoming, direction))
+        storage = self.storage
+        if storage.edge_changes.settled(self.read_ts) and storage.mode is StorageMode.IN_MEMORY_TRANSACTIONAL:
+            # Asked after the adjacency was read: every relationship in it is one this transaction sees.
+            if direction == IN:
+                return [(edge, edge.src) for edge in incoming]
+            pairs = [(edge, edge.dst) for edge in outgoing]
+            if incoming:
+                pairs += [(edge, edge.src) for edge in incoming if edge.src is not edge.dst]
+            return pairs
         own, read_ts, dirty = self.info, self.read_ts, self.dirty
         if direction == IN:
             return [(edge, edge.src) for edge in incoming if read_version(edge.head, own, read_ts, dirty) is not None]
@@ -181,6 +193,8 @@ class Transaction(TransactionState):
                 self._writable(dst)
         storage = self.storage
         with storage.write_lock:
+            if not self.changes_edges:
+                self._changing_edges()
             edge = Edge(storage.next_edge_gid(), type_, src, dst, version)
             storage.edges[edge.gid] = edge
             if src.out is None:
@@ -194,6 +208,12 @@ class Transaction(TransactionState):
         if len(self._written) >= BULK and not self.pausing_collector:
             self._pause_collector()
         return edge
+
+    def _changing_edges(self) -> None:
+        """Counts this transaction in `storage.edge_changes` before its first relationship is created or deleted
+        (under the write lock): until it ends, `expand` checks each relationship's visibility."""
+        self.changes_edges = True
+        self.storage.edge_changes.writing()
 
     def _pause_collector(self) -> None:
         """This transaction writes in bulk: CPython's cyclic collector is held off until it ends."""
@@ -255,6 +275,8 @@ class Transaction(TransactionState):
         created: list[Edge] = []
         maps, keys, size = self._cleaned_maps(maps)
         with storage.write_lock:
+            if not self.changes_edges:
+                self._changing_edges()
             gid = storage.reserve_gids(0, len(ends))[1]
             for (src, dst), values in zip(ends, maps):
                 edge = edges[gid] = Edge(gid, type_, src, dst, Version(own, None, values, False, None,
@@ -340,6 +362,9 @@ class Transaction(TransactionState):
         version = self._prepare(edge)
         if version is None:
             return False
+        if not self.changes_edges:
+            with self.storage.write_lock:
+                self._changing_edges()
         version.deleted = True
         return True
 
