@@ -846,8 +846,9 @@ def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) ->
 def _grow(ctx, frontier: list, parents: dict, other_side: dict, direction, types, wanted, whole_layer: bool
           ) -> tuple[list, list]:
     """One breadth-first layer: the newly reached vertices (entered in `parents` with the (vertex, edge) pairs
-    they came from) and those of them `other_side` has reached. Unless `whole_layer`, it stops at the first
-    vertex the other side has reached."""
+    they came from) and those of them `other_side` has reached. Unless `whole_layer`, see `_grow_first`."""
+    if not whole_layer:
+        return _grow_first(ctx, frontier, parents, other_side, direction, types, wanted)
     layer: dict = {}
     meeting: list = []
     expand = ctx.txn.expand
@@ -864,11 +865,28 @@ def _grow(ctx, frontier: list, parents: dict, other_side: dict, direction, types
             layer[other] = [(vertex, edge)]
             if other in other_side:
                 meeting.append(other)
-                if not whole_layer:
-                    parents.update(layer)
-                    return list(layer), meeting
     parents.update(layer)
     return list(layer), meeting
+
+
+def _grow_first(ctx, frontier: list, parents: dict, other_side: dict, direction, types, wanted
+                ) -> tuple[list, list]:
+    """`_grow` for one shortest path: a vertex keeps only the first (vertex, edge) it was reached by, the one
+    `_paths_to` would take first, and the layer stops at the first vertex the other side has reached."""
+    layer: dict = {}
+    expand = ctx.txn.expand
+    check = ctx.check
+    for vertex in frontier:
+        check()
+        for edge, other in expand(vertex, direction, types):
+            if other in parents or (wanted is not None and not _edge_matches(edge, wanted, ctx)) or other in layer:
+                continue
+            layer[other] = ((vertex, edge),)
+            if other in other_side:
+                parents.update(layer)
+                return list(layer), [other]
+    parents.update(layer)
+    return list(layer), []
 
 
 def _paths_to(vertex, parents: dict) -> list[tuple]:
