@@ -59,10 +59,30 @@ class MatchPlan:
     new_variables: list[str]
     profiled_steps: list[Step] = field(default_factory=list)
     shown: tuple[StepInfo, ...] = ()
+    steps: list[Step] = field(default_factory=list)
 
     def profiled_matcher(self, meter) -> Matcher:
         """The matcher with each step measured apart into `meter` (a `profiling.Meter`), for a profiled run."""
         return _chain([meter.step(info, step) for step, info in zip(self.profiled_steps, self.shown)])
+
+    def ends_of(self, name: str) -> Callable[[dict, ExecutionContext], Iterator[list]] | None:
+        """When the pattern's last step is a plain expand that binds `name` (nothing filters after it): a function
+        (row, ctx) → for each row the steps before it produce, the values `name` takes in the matches that row
+        ends in, one per match, with no row made for them (relationship uniqueness kept). Else None."""
+        if len(self.steps) < 2 or self.shown[-1].binds[-1:] != (name,):
+            return None
+        ends = getattr(self.steps[-1], "ends", None)
+        if ends is None:
+            return None
+        head = self.steps[:-1]
+
+        def matched_ends(row: dict, ctx: ExecutionContext) -> Iterator[list]:
+            rows = head[0](row, ctx, ())
+            for step in head[1:]:
+                rows = _stage(step, rows, ctx)
+            for before, used in rows:
+                yield ends(before, ctx, used)
+        return matched_ends
 
 
 class PatternPlanner:
@@ -106,7 +126,8 @@ class PatternPlanner:
             for predicate in state.pending:
                 state.add(_filter_step(compile_expression(predicate, scope)), _filter_info(predicate))
         new_variables = [name for part in parts for name in pattern_variables(part) if name not in bound]
-        return MatchPlan(_chain(state.steps), list(dict.fromkeys(new_variables)), state.profiled, tuple(state.shown))
+        return MatchPlan(_chain(state.steps), list(dict.fromkeys(new_variables)), state.profiled, tuple(state.shown),
+                         state.steps)
 
     # --- one part ------------------------------------------------------------------------------------------
 
@@ -741,6 +762,17 @@ def _plain_expand_step(source: str, rel: str, target: str, direction: str, types
                 new[rel] = edge
                 new[target] = other
                 yield new, used
+
+    def ends(row, ctx, used) -> list:
+        """The `target` of each row `expand` would yield, without the rows (`MatchPlan.ends_of`)."""
+        start = row[source]
+        if start is None:
+            return []
+        pairs = ctx.txn.expand(start, direction, types)
+        if track_edges:
+            return [other for edge, other in pairs if edge not in used]
+        return [other for _, other in pairs]
+    expand.ends = ends
     return expand
 
 
