@@ -883,11 +883,8 @@ def _grow(ctx, frontier: list, parents: dict, other_side: dict, direction, types
         return _grow_first(ctx, frontier, parents, other_side, direction, types, wanted)
     layer: dict = {}
     meeting: list = []
-    expand = ctx.txn.expand
-    check = ctx.check
-    for vertex in frontier:
-        check()
-        for edge, other in expand(vertex, direction, types):
+    for vertex, pairs in ctx.txn.expand_each(frontier, direction, types):  # which checks for termination
+        for edge, other in pairs:
             if other in parents or (wanted is not None and not _edge_matches(edge, wanted, ctx)):
                 continue
             entry = layer.get(other)
@@ -906,11 +903,8 @@ def _grow_first(ctx, frontier: list, parents: dict, other_side: dict, direction,
     """`_grow` for one shortest path: a vertex keeps only the first (vertex, edge) it was reached by, the one
     `_paths_to` would take first, and the layer stops at the first vertex the other side has reached."""
     layer: dict = {}
-    expand = ctx.txn.expand
-    check = ctx.check
-    for vertex in frontier:
-        check()
-        for edge, other in expand(vertex, direction, types):
+    for vertex, pairs in ctx.txn.expand_each(frontier, direction, types):  # which checks for termination
+        for edge, other in pairs:
             if other in parents or (wanted is not None and not _edge_matches(edge, wanted, ctx)) or other in layer:
                 continue
             layer[other] = ((vertex, edge),)

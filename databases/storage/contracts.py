@@ -179,6 +179,10 @@ class StorageTransaction(Protocol):
                types: Iterable[str] | None = None) -> Iterator[tuple["Edge", "Vertex"]]:
         """The (relationship, other end) pairs of a node; a self-loop appears once for "both"."""
 
+    def expand_each(self, vertices: Iterable["Vertex"], direction: str = "out", types: Iterable[str] | None = None
+                    ) -> Iterator[tuple["Vertex", list[tuple["Edge", "Vertex"]]]]:
+        """(node, its `expand` pairs) for each of `vertices` in turn, lazily (a breadth-first layer)."""
+
     def degree(self, vertex: "Vertex", direction: str = "both", types=None) -> int:
         """How many pairs `expand` gives."""
 

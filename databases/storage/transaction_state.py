@@ -424,6 +424,12 @@ class TransactionState:
                 if (direction == IN or edge.src is not edge.dst) and view(edge) is not None:
                     yield edge, edge.src
 
+    def expand_each(self, vertices: Iterable, direction: str = OUT, types=None) -> Iterator[tuple[object, list]]:
+        """(vertex, its `expand` pairs as a list) for each of `vertices` in turn, lazily: a breadth-first layer,
+        which a search may leave at any vertex. An engine may answer it faster than a call of `expand` each."""
+        for vertex in vertices:
+            yield vertex, list(self.expand(vertex, direction, types))
+
     def degree(self, vertex, direction: str = "both", types=None) -> int:
         return sum(1 for _ in self.expand(vertex, direction, types))
 
