@@ -1,5 +1,5 @@
-"""`Transaction.expand`'s fast path (`edge_changes`: no per-relationship visibility check while nothing changed that
-a snapshot could miss) answers exactly what the visibility rule answers.
+"""The fast path of `Transaction.expand` and `expand_each` (`edge_changes`: no per-relationship visibility check while
+nothing changed that a snapshot could miss) answers exactly what the visibility rule answers.
 
 A hypothesis state machine builds a random committed graph, then interleaves transactions of every isolation level
 that create and delete relationships, commit, roll back or stay open (snapshots held open keep deleted relationships
@@ -108,6 +108,11 @@ class ExpandFastPathMachine(RuleBasedStateMachine):
                 for direction in (OUT, IN, BOTH):
                     assert txn.expand(vertex, direction) == expected_pairs(txn, vertex, direction)
                     assert txn.expand(vertex, direction, ["R"]) == expected_pairs(txn, vertex, direction, ("R",))
+                    assert txn.expand(vertex, direction, ("S",)) == expected_pairs(txn, vertex, direction, ("S",))
+            for direction in (OUT, IN, BOTH):
+                for types in (None, ("R",)):
+                    assert list(txn.expand_each(self.vertices, direction, types)) == [
+                        (vertex, expected_pairs(txn, vertex, direction, types)) for vertex in self.vertices]
         for txn in readers[len(readers) - len(LEVELS):]:
             txn.rollback()
 
