@@ -883,8 +883,9 @@ def _grow(ctx, frontier: list, parents: dict, other_side: dict, direction, types
         return _grow_first(ctx, frontier, parents, other_side, direction, types, wanted)
     layer: dict = {}
     meeting: list = []
-    for vertex, pairs in ctx.txn.expand_each(frontier, direction, types):  # which checks for termination
-        for edge, other in pairs:
+    for vertex, edges in ctx.txn.expand_each(frontier, direction, types):  # which checks for termination
+        for edge in edges:
+            other = edge.dst if edge.src is vertex else edge.src
             if other in parents or (wanted is not None and not _edge_matches(edge, wanted, ctx)):
                 continue
             entry = layer.get(other)
@@ -903,8 +904,9 @@ def _grow_first(ctx, frontier: list, parents: dict, other_side: dict, direction,
     """`_grow` for one shortest path: a vertex keeps only the first (vertex, edge) it was reached by, the one
     `_paths_to` would take first, and the layer stops at the first vertex the other side has reached."""
     layer: dict = {}
-    for vertex, pairs in ctx.txn.expand_each(frontier, direction, types):  # which checks for termination
-        for edge, other in pairs:
+    for vertex, edges in ctx.txn.expand_each(frontier, direction, types):  # which checks for termination
+        for edge in edges:
+            other = edge.dst if edge.src is vertex else edge.src
             if other in parents or (wanted is not None and not _edge_matches(edge, wanted, ctx)) or other in layer:
                 continue
             layer[other] = ((vertex, edge),)

@@ -127,14 +127,14 @@ class MeteredTransaction:
             yield pair
 
     def expand_each(self, *args, **kwargs) -> Iterator:
-        for vertex, pairs in self._txn.expand_each(*args, **kwargs):
-            yield vertex, self._followed(pairs)
+        for vertex, edges in self._txn.expand_each(*args, **kwargs):
+            yield vertex, self._followed(edges)
 
-    def _followed(self, pairs) -> Iterator:
+    def _followed(self, edges) -> Iterator:
         meter = self.meter
-        for pair in pairs:
+        for edge in edges:
             meter.current.db_hits += 1
-            yield pair
+            yield edge
 
     # one hit for the lookup, one per entity found
     def vertices(self) -> Iterator:

@@ -6,7 +6,7 @@ entered into the indexes at once (so the transaction finds its own changes) and 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from graphplex.databases.errors import Neo4jError
 from graphplex.databases.storage.collector_pause import BULK, PAUSE
@@ -140,10 +140,10 @@ class Transaction(TransactionState):
         return pairs
 
     def expand_each(self, vertices: Iterable[Vertex], direction: str = OUT, types: Iterable[str] | None = None
-                    ) -> Iterator[tuple[Vertex, list[tuple[Edge, Vertex]]]]:
+                    ) -> Iterator[tuple[Vertex, Sequence[Edge]]]:
         """`TransactionState.expand_each`: one generator resumed per vertex of a breadth-first layer, not a call of
         `expand` each. One direction, with `edge_changes` settled (asked after each adjacency is read, as `expand`
-        asks), costs a vertex its adjacency's snapshot and its list of pairs; anything else is `expand`'s."""
+        asks), costs a vertex its adjacency's snapshot, handed on as it is; anything else is `expand`'s."""
         storage = self.storage
         changes, read_ts = storage.edge_changes, self.read_ts
         side = "out" if direction == OUT else "inc" if direction == IN else None
@@ -154,10 +154,9 @@ class Transaction(TransactionState):
             if plain:
                 edges = _adjacent(getattr(vertex, side), types)
                 if changes.settled(read_ts):
-                    yield vertex, ([(edge, edge.dst) for edge in edges] if direction == OUT
-                                   else [(edge, edge.src) for edge in edges])
+                    yield vertex, edges
                     continue
-            yield vertex, self.expand(vertex, direction, types)
+            yield vertex, [edge for edge, _ in self.expand(vertex, direction, types)]
 
     # --- writes ----------------------------------------------------------------------------------------------
 

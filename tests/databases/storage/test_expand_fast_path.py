@@ -111,8 +111,9 @@ class ExpandFastPathMachine(RuleBasedStateMachine):
                     assert txn.expand(vertex, direction, ("S",)) == expected_pairs(txn, vertex, direction, ("S",))
             for direction in (OUT, IN, BOTH):
                 for types in (None, ("R",)):
-                    assert list(txn.expand_each(self.vertices, direction, types)) == [
-                        (vertex, expected_pairs(txn, vertex, direction, types)) for vertex in self.vertices]
+                    each = [(vertex, [(edge, edge.dst if edge.src is vertex else edge.src) for edge in edges])
+                            for vertex, edges in txn.expand_each(self.vertices, direction, types)]
+                    assert each == [(vertex, expected_pairs(txn, vertex, direction, types)) for vertex in self.vertices]
         for txn in readers[len(readers) - len(LEVELS):]:
             txn.rollback()
 
