@@ -838,7 +838,8 @@ def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) ->
 
     Every vertex a layer shares with the other side lies at the same total distance (a shorter meeting would have
     been seen when the other side grew), so one shortest path needs only the layer's first meeting vertex: the
-    layer stops growing there, and the path is the one the whole layer would have given first."""
+    layer stops growing there, and the path is the one the whole layer would have given first; its length is the
+    meeting vertex's distance, so only a search for all paths keeps each vertex's depth."""
     forward: dict = {start: ()}
     backward: dict = {end: ()}
     forward_frontier, backward_frontier = [start], [end]
@@ -852,12 +853,17 @@ def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) ->
             forward_depth += 1
             forward_frontier, meeting = _grow(ctx, forward_frontier, forward, backward, direction, types, wanted,
                                               find_all)
-            depth_of_forward.update(dict.fromkeys(forward_frontier, forward_depth))
+            if find_all:
+                depth_of_forward.update(dict.fromkeys(forward_frontier, forward_depth))
         else:
             backward_depth += 1
             backward_frontier, meeting = _grow(ctx, backward_frontier, backward, forward, _REVERSED[direction],
                                                types, wanted, find_all)
-            depth_of_backward.update(dict.fromkeys(backward_frontier, backward_depth))
+            if find_all:
+                depth_of_backward.update(dict.fromkeys(backward_frontier, backward_depth))
+        if meeting and not find_all:
+            path = _paths_to(meeting[0], forward)[0] + tuple(reversed(_paths_to(meeting[0], backward)[0]))
+            return [] if high is not None and len(path) > high else [path]
         if meeting:
             best = min(depth_of_forward[v] + depth_of_backward[v] for v in meeting)
             if high is not None and best > high:
@@ -869,8 +875,6 @@ def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) ->
                 for head in _paths_to(vertex, forward):
                     for tail in _paths_to(vertex, backward):
                         paths.append(head + tuple(reversed(tail)))
-                        if not find_all:
-                            return paths
             return paths
     return []
 
