@@ -906,7 +906,20 @@ def _grow(ctx, frontier: list, parents: dict, other_side: dict, direction, types
 def _grow_first(ctx, frontier: list, parents: dict, other_side: dict, direction, types, wanted
                 ) -> tuple[list, list]:
     """`_grow` for one shortest path: a vertex keeps only the first (vertex, edge) it was reached by, the one
-    `_paths_to` would take first, and the layer stops at the first vertex the other side has reached."""
+    `_paths_to` would take first, and the layer stops at the first vertex the other side has reached. Without a
+    property map to test, the layer's vertices enter `parents` at once (one lookup an edge, not two)."""
+    if wanted is None:
+        layer_list: list = []
+        for vertex, edges in ctx.txn.expand_each(frontier, direction, types):  # which checks for termination
+            for edge in edges:
+                other = edge.dst if edge.src is vertex else edge.src
+                if other in parents:
+                    continue
+                parents[other] = ((vertex, edge),)
+                layer_list.append(other)
+                if other in other_side:
+                    return layer_list, [other]
+        return layer_list, []
     layer: dict = {}
     for vertex, edges in ctx.txn.expand_each(frontier, direction, types):  # which checks for termination
         for edge in edges:

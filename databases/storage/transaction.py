@@ -17,7 +17,7 @@ from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, prop
 from graphplex.databases.storage.mvcc import LATEST, prepare_write, read_version, still_related
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge, chain
 from graphplex.databases.storage.modes import StorageMode
-from graphplex.databases.storage.transaction_state import IN, OUT, Status, TransactionState
+from graphplex.databases.storage.transaction_state import BOTH, IN, OUT, Status, TransactionState
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.storage import Storage
@@ -146,13 +146,19 @@ class Transaction(TransactionState):
         asks), costs a vertex its adjacency's snapshot, handed on as it is; anything else is `expand`'s."""
         storage = self.storage
         changes, read_ts = storage.edge_changes, self.read_ts
-        side = "out" if direction == OUT else "inc" if direction == IN else None
-        plain = side is not None and self.read_filter is None and storage.mode is StorageMode.IN_MEMORY_TRANSACTIONAL
+        outgoing = direction == OUT
+        plain = direction != BOTH and self.read_filter is None and storage.mode is StorageMode.IN_MEMORY_TRANSACTIONAL
+        single = types[0] if type(types) is tuple and len(types) == 1 else None
         for vertex in vertices:
             if self.status is not Status.ACTIVE or self.termination is not None:
                 self._check_readable()
             if plain:
-                edges = _adjacent(getattr(vertex, side), types)
+                adjacency = vertex.out if outgoing else vertex.inc
+                if single is not None:  # `_adjacent`'s snapshot of one type, without its call: a layer reads many
+                    bucket = adjacency.get(single) if adjacency else None
+                    edges = tuple(bucket) if bucket else ()
+                else:
+                    edges = _adjacent(adjacency, types)
                 if changes.settled(read_ts):
                     yield vertex, edges
                     continue
