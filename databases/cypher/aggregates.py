@@ -37,6 +37,20 @@ class _Distinct(Accumulator):
         return self.inner.result()
 
 
+class DistinctCount(Accumulator):
+    """count(DISTINCT x): the number of distinct non-null values, which are all it keeps (no inner count)."""
+
+    def __init__(self) -> None:
+        self.seen: set = set()
+
+    def add(self, value):
+        if value is not None:
+            self.seen.add(group_key(value))
+
+    def result(self):
+        return len(self.seen)
+
+
 class CountStar(Accumulator):
     def __init__(self) -> None:
         self.count = 0
@@ -205,6 +219,8 @@ def new_accumulator(name: str, distinct: bool) -> Accumulator:
     """A fresh accumulator for the aggregate `name` (lower case); `count(*)` is "count*"."""
     if name == "count*":
         return CountStar()
+    if name == "count" and distinct:
+        return DistinctCount()
     accumulator = _FACTORIES[name]()
     return _Distinct(accumulator) if distinct and not isinstance(accumulator, Percentile) else accumulator
 

@@ -59,10 +59,30 @@ class MatchPlan:
     new_variables: list[str]
     profiled_steps: list[Step] = field(default_factory=list)
     shown: tuple[StepInfo, ...] = ()
+    steps: list[Step] = field(default_factory=list)
 
     def profiled_matcher(self, meter) -> Matcher:
         """The matcher with each step measured apart into `meter` (a `profiling.Meter`), for a profiled run."""
         return _chain([meter.step(info, step) for step, info in zip(self.profiled_steps, self.shown)])
+
+    def ends_of(self, name: str) -> Callable[[dict, ExecutionContext], Iterator[list]] | None:
+        """When the pattern's last step is a plain expand that binds `name` (nothing filters after it): a function
+        (row, ctx) → for each row the steps before it produce, the values `name` takes in the matches that row
+        ends in, one per match, with no row made for them (relationship uniqueness kept). Else None."""
+        if len(self.steps) < 2 or self.shown[-1].binds[-1:] != (name,):
+            return None
+        ends = getattr(self.steps[-1], "ends", None)
+        if ends is None:
+            return None
+        head = self.steps[:-1]
+
+        def matched_ends(row: dict, ctx: ExecutionContext) -> Iterator[list]:
+            rows = head[0](row, ctx, ())
+            for step in head[1:]:
+                rows = _stage(step, rows, ctx)
+            for before, used in rows:
+                yield ends(before, ctx, used)
+        return matched_ends
 
 
 class PatternPlanner:
@@ -106,7 +126,8 @@ class PatternPlanner:
             for predicate in state.pending:
                 state.add(_filter_step(compile_expression(predicate, scope)), _filter_info(predicate))
         new_variables = [name for part in parts for name in pattern_variables(part) if name not in bound]
-        return MatchPlan(_chain(state.steps), list(dict.fromkeys(new_variables)), state.profiled, tuple(state.shown))
+        return MatchPlan(_chain(state.steps), list(dict.fromkeys(new_variables)), state.profiled, tuple(state.shown),
+                         state.steps)
 
     # --- one part ------------------------------------------------------------------------------------------
 
@@ -741,6 +762,17 @@ def _plain_expand_step(source: str, rel: str, target: str, direction: str, types
                 new[rel] = edge
                 new[target] = other
                 yield new, used
+
+    def ends(row, ctx, used) -> list:
+        """The `target` of each row `expand` would yield, without the rows (`MatchPlan.ends_of`)."""
+        start = row[source]
+        if start is None:
+            return []
+        pairs = ctx.txn.expand(start, direction, types)
+        if track_edges:
+            return [other for edge, other in pairs if edge not in used]
+        return [other for _, other in pairs]
+    expand.ends = ends
     return expand
 
 
@@ -806,7 +838,8 @@ def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) ->
 
     Every vertex a layer shares with the other side lies at the same total distance (a shorter meeting would have
     been seen when the other side grew), so one shortest path needs only the layer's first meeting vertex: the
-    layer stops growing there, and the path is the one the whole layer would have given first."""
+    layer stops growing there, and the path is the one the whole layer would have given first; its length is the
+    meeting vertex's distance, so only a search for all paths keeps each vertex's depth."""
     forward: dict = {start: ()}
     backward: dict = {end: ()}
     forward_frontier, backward_frontier = [start], [end]
@@ -820,12 +853,17 @@ def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) ->
             forward_depth += 1
             forward_frontier, meeting = _grow(ctx, forward_frontier, forward, backward, direction, types, wanted,
                                               find_all)
-            depth_of_forward.update(dict.fromkeys(forward_frontier, forward_depth))
+            if find_all:
+                depth_of_forward.update(dict.fromkeys(forward_frontier, forward_depth))
         else:
             backward_depth += 1
             backward_frontier, meeting = _grow(ctx, backward_frontier, backward, forward, _REVERSED[direction],
                                                types, wanted, find_all)
-            depth_of_backward.update(dict.fromkeys(backward_frontier, backward_depth))
+            if find_all:
+                depth_of_backward.update(dict.fromkeys(backward_frontier, backward_depth))
+        if meeting and not find_all:
+            path = _paths_to(meeting[0], forward)[0] + tuple(reversed(_paths_to(meeting[0], backward)[0]))
+            return [] if high is not None and len(path) > high else [path]
         if meeting:
             best = min(depth_of_forward[v] + depth_of_backward[v] for v in meeting)
             if high is not None and best > high:
@@ -837,8 +875,6 @@ def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) ->
                 for head in _paths_to(vertex, forward):
                     for tail in _paths_to(vertex, backward):
                         paths.append(head + tuple(reversed(tail)))
-                        if not find_all:
-                            return paths
             return paths
     return []
 
@@ -846,15 +882,14 @@ def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) ->
 def _grow(ctx, frontier: list, parents: dict, other_side: dict, direction, types, wanted, whole_layer: bool
           ) -> tuple[list, list]:
     """One breadth-first layer: the newly reached vertices (entered in `parents` with the (vertex, edge) pairs
-    they came from) and those of them `other_side` has reached. Unless `whole_layer`, it stops at the first
-    vertex the other side has reached."""
+    they came from) and those of them `other_side` has reached. Unless `whole_layer`, see `_grow_first`."""
+    if not whole_layer:
+        return _grow_first(ctx, frontier, parents, other_side, direction, types, wanted)
     layer: dict = {}
     meeting: list = []
-    expand = ctx.txn.expand
-    check = ctx.check
-    for vertex in frontier:
-        check()
-        for edge, other in expand(vertex, direction, types):
+    for vertex, edges in ctx.txn.expand_each(frontier, direction, types):  # which checks for termination
+        for edge in edges:
+            other = edge.dst if edge.src is vertex else edge.src
             if other in parents or (wanted is not None and not _edge_matches(edge, wanted, ctx)):
                 continue
             entry = layer.get(other)
@@ -864,11 +899,39 @@ def _grow(ctx, frontier: list, parents: dict, other_side: dict, direction, types
             layer[other] = [(vertex, edge)]
             if other in other_side:
                 meeting.append(other)
-                if not whole_layer:
-                    parents.update(layer)
-                    return list(layer), meeting
     parents.update(layer)
     return list(layer), meeting
+
+
+def _grow_first(ctx, frontier: list, parents: dict, other_side: dict, direction, types, wanted
+                ) -> tuple[list, list]:
+    """`_grow` for one shortest path: a vertex keeps only the first (vertex, edge) it was reached by, the one
+    `_paths_to` would take first, and the layer stops at the first vertex the other side has reached. Without a
+    property map to test, the layer's vertices enter `parents` at once (one lookup an edge, not two)."""
+    if wanted is None:
+        layer_list: list = []
+        for vertex, edges in ctx.txn.expand_each(frontier, direction, types):  # which checks for termination
+            for edge in edges:
+                other = edge.dst if edge.src is vertex else edge.src
+                if other in parents:
+                    continue
+                parents[other] = ((vertex, edge),)
+                layer_list.append(other)
+                if other in other_side:
+                    return layer_list, [other]
+        return layer_list, []
+    layer: dict = {}
+    for vertex, edges in ctx.txn.expand_each(frontier, direction, types):  # which checks for termination
+        for edge in edges:
+            other = edge.dst if edge.src is vertex else edge.src
+            if other in parents or (wanted is not None and not _edge_matches(edge, wanted, ctx)) or other in layer:
+                continue
+            layer[other] = ((vertex, edge),)
+            if other in other_side:
+                parents.update(layer)
+                return list(layer), [other]
+    parents.update(layer)
+    return list(layer), []
 
 
 def _paths_to(vertex, parents: dict) -> list[tuple]:

@@ -35,6 +35,7 @@ class Operator:
     steps: tuple = ()
     profiled: Callable[[Rows, ExecutionContext, Meter], Rows] | None = None
     grouping: object | None = None  # an aggregation's `projection.Grouping`, for a column scan to take over
+    pattern: object | None = None  # a MATCH's planned pattern (`patterns.MatchPlan`), for `distinct_ends`
     # A projection that keeps only its columns: their (name, expression as written), for a column scan to take over.
     projected: tuple | None = None
 
@@ -79,7 +80,8 @@ class Plan:
     unknown_keys: frozenset[str] = frozenset()  # property keys read that were no tokens when planned
     if_no_effect: tuple[Notification, ...] = ()  # reported when the statement changed nothing (DROP … IF EXISTS)
     memory_limit: int | None = None  # Memgraph's QUERY MEMORY LIMIT, in bytes (`working_memory.within`)
-    # A column-at-a-time run of the first operators (`columnar.ColumnarPrefix`), taken when the storage allows.
+    # A column-at-a-time run of the first operators (`columnar.ColumnarPrefix`), taken when the storage allows, or
+    # another run of them with the same `rows(ctx)` and `replaces` (`distinct_ends.DistinctEndsPrefix`).
     columnar: object | None = None
     # A chunk-wise run of a batch import's operators (`batched_writes.BatchedWrites`), taken when the run allows.
     batched: object | None = None

@@ -14,6 +14,7 @@ from graphplex.databases.cypher.analysis import pattern_variables
 from graphplex.databases.cypher.catalog_commands import plan_catalog_command
 from graphplex.databases.cypher.batched_writes import plan_batched_writes
 from graphplex.databases.cypher.columnar import plan_columnar
+from graphplex.databases.cypher.distinct_ends import plan_distinct_ends
 from graphplex.databases.cypher.errors import syntax_error, type_error
 from graphplex.databases.cypher.expressions import Scope, compile_expression
 from graphplex.databases.cypher.lookup import find_procedure
@@ -80,7 +81,8 @@ class Planner:
                         frozenset(_parameters(statement)), target, _in_transactions(statement))
             plan.memory_limit = statement.memory_limit
             if len(statement.parts) == 1 and not writes:  # a write may change what a later row's WHERE reads
-                plan.columnar = plan_columnar(statement.parts[0], operators, self.scope([]))
+                plan.columnar = plan_columnar(statement.parts[0], operators, self.scope([])) \
+                    or plan_distinct_ends(operators)
             elif len(statement.parts) == 1 and statement.memory_limit is None:
                 plan.batched = plan_batched_writes(statement.parts[0], operators, self.scope([]))
             self._note(plan, statement)
@@ -458,7 +460,8 @@ def _match(match, new_variables: list[str], optional: bool) -> Operator:
 
     def profiled(rows, ctx, meter):
         return _matching(match.profiled_matcher(meter), new_variables, optional)(rows, ctx)
-    return Operator("Optional" if optional else "Match", "", run, steps=match.shown, profiled=profiled)
+    return Operator("Optional" if optional else "Match", "", run, steps=match.shown, profiled=profiled,
+                    pattern=match)
 
 
 def _matching(matcher, new_variables: list[str], optional: bool):

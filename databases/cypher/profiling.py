@@ -126,6 +126,16 @@ class MeteredTransaction:
             meter.current.db_hits += 1
             yield pair
 
+    def expand_each(self, *args, **kwargs) -> Iterator:
+        for vertex, edges in self._txn.expand_each(*args, **kwargs):
+            yield vertex, self._followed(edges)
+
+    def _followed(self, edges) -> Iterator:
+        meter = self.meter
+        for edge in edges:
+            meter.current.db_hits += 1
+            yield edge
+
     # one hit for the lookup, one per entity found
     def vertices(self) -> Iterator:
         return self._found(self._txn.vertices())

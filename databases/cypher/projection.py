@@ -182,6 +182,9 @@ def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
         _check_implicit_grouping(expression, final_scope)
     compiled_finals = [(name, compile_expression(expression, final_scope)) for name, expression in finals]
     source_names = sorted(_grouping_sources(items, scope))
+    # Without grouping keys, aggregates that each read a variable (`count(DISTINCT c)`) take it from the row.
+    variables = None if keys or not all(a.extra is None and isinstance(a.expression, ast.Variable)
+                                        for a in aggregates) else [a.expression.name for a in aggregates]
 
     def run(rows: Iterator[dict], ctx: ExecutionContext) -> Iterator[dict]:
         return run_seeded({}, rows, ctx)
@@ -194,7 +197,22 @@ def _aggregation(items: list[ast.ReturnItem], scope: Scope) -> Operator:
         finally:
             held.release()
 
+    def _by_variable(rows: Iterator[dict], ctx: ExecutionContext, groups: dict, held: Held) -> None:
+        """The row loop for `variables`: one group, each aggregate fed its variable's value, no expression call."""
+        check = ctx.check
+        group = groups.get(())
+        for row in rows:
+            check()
+            if group is None:
+                held.add_row(row)
+                group = groups[()] = ([], [new_accumulator(a.name, a.distinct) for a in aggregates], {})
+            for name, accumulator in zip(variables, group[1]):
+                accumulator.add(row[name])
+
     def _aggregated(rows: Iterator[dict], ctx: ExecutionContext, groups: dict, held: Held) -> Iterator[dict]:
+        if variables is not None and not held.counting:  # a memory limit counts each value: the general loop
+            _by_variable(rows, ctx, groups, held)
+            rows = iter(())
         for row in rows:
             ctx.check()
             if keys:

@@ -26,7 +26,7 @@ engine loads a fresh handle per transaction, so another transaction resolves an 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
 if TYPE_CHECKING:
     from graphplex.databases.errors import Neo4jError
@@ -178,6 +178,11 @@ class StorageTransaction(Protocol):
     def expand(self, vertex: "Vertex", direction: str = "out",
                types: Iterable[str] | None = None) -> Iterator[tuple["Edge", "Vertex"]]:
         """The (relationship, other end) pairs of a node; a self-loop appears once for "both"."""
+
+    def expand_each(self, vertices: Iterable["Vertex"], direction: str = "out", types: Iterable[str] | None = None
+                    ) -> Iterator[tuple["Vertex", Sequence["Edge"]]]:
+        """(node, the relationships `expand` pairs it with) for each of `vertices` in turn, lazily (a breadth-first
+        layer); the other end of each is `edge.dst if edge.src is node else edge.src`."""
 
     def degree(self, vertex: "Vertex", direction: str = "both", types=None) -> int:
         """How many pairs `expand` gives."""

@@ -15,6 +15,7 @@ from graphplex.databases.storage.records import (CommitInfo, Edge, LabelSets, Ve
                                                  detach_edge, element_id)
 from graphplex.databases.storage.schema import Schema, SchemaChange
 from graphplex.databases.storage.columns import ColumnStore
+from graphplex.databases.storage.edge_changes import EdgeChanges
 from graphplex.databases.storage.search_indexes import SearchIndexes
 from graphplex.databases.storage.tokens import PropertyKeys
 from graphplex.databases.storage.transaction import Transaction
@@ -50,6 +51,7 @@ class Storage:
         self._switched = threading.Condition()
         self.lock_acquisition_timeout = lock_acquisition_timeout
         self.gc = GarbageCollector(self)
+        self.edge_changes = EdgeChanges(self.write_lock)  # when `expand` may skip per-relationship visibility
         self._next_vertex = 0
         self._next_edge = 0
         self._txn_ids = itertools.count(1)
@@ -115,6 +117,9 @@ class Storage:
         """Called by a transaction once it committed or rolled back: queues its versions for collection."""
         self._active.pop(txn.id, None)
         txn.resume_collector()
+        if txn.changes_edges:  # before the collector may take its deleted relationships away
+            txn.changes_edges = False
+            self.edge_changes.finished(txn.commit_ts, committed or ())
         if committed:
             self.gc.committed(txn.commit_ts, committed)
         if self.gc.pending:
@@ -229,6 +234,7 @@ class Storage:
         self.edges.pop(entity.gid, None)
         detach_edge(entity.src.out, entity)
         detach_edge(entity.dst.inc, entity)
+        self.edge_changes.removed(entity)
 
     # --- recovery ---------------------------------------------------------------------------------------------
 
@@ -269,6 +275,7 @@ class Storage:
                         if getattr(end, side) is None:
                             setattr(end, side, {})
                         attach_edge(getattr(end, side), edge)
+                    self.edge_changes.replayed(commit_ts)
                 else:
                     self.indexes.versions_dropped(edge, [edge.head], [version])
                     edge.head = version

@@ -18,7 +18,7 @@ from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, prop
 from graphplex.databases.storage.mvcc import LATEST, prepare_write, prepare_writes, read_version, still_related
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge, chain
 from graphplex.databases.storage.modes import StorageMode
-from graphplex.databases.storage.transaction_state import IN, OUT, Status, TransactionState
+from graphplex.databases.storage.transaction_state import BOTH, IN, OUT, Status, TransactionState
 from graphplex.databases.values import index_key
 
 # The rank `index_key` gives numbers: an integer's key is (_NUMBER, value).
@@ -46,6 +46,8 @@ class Transaction(TransactionState):
         self._replaced: list[tuple[object, Version]] = []
         # Whether this transaction holds `collector_pause.PAUSE` (it created BULK entities); `Storage.finish` frees it.
         self.pausing_collector = False
+        # Whether this transaction created or deleted a relationship (counted in `storage.edge_changes`).
+        self.changes_edges = False
 
     # --- reads -----------------------------------------------------------------------------------------------
 
@@ -154,12 +156,23 @@ class Transaction(TransactionState):
 
         A list built in one loop, each relationship's version resolved once by `mvcc.read_version` (what `view`
         answers when no read filter is installed): traversals call this once per node they reach, and a
-        generator resumed per pair, with a `view` call per relationship, cost them several times as much."""
-        self._check_readable()
+        generator resumed per pair, with a `view` call per relationship, cost them several times as much. While
+        `storage.edge_changes` says nothing changed that this snapshot could miss, no relationship is checked."""
+        if self.status is not Status.ACTIVE or self.termination is not None:  # the common case in two tests
+            self._check_readable()
         outgoing = _adjacent(vertex.out, types) if direction != IN else ()
         incoming = _adjacent(vertex.inc, types) if direction != OUT else ()
         if self.read_filter is not None:
             return list(self._expanded(outgoing, incoming, direction))
+        storage = self.storage
+        if storage.edge_changes.settled(self.read_ts) and storage.mode is StorageMode.IN_MEMORY_TRANSACTIONAL:
+            # Asked after the adjacency was read: every relationship in it is one this transaction sees.
+            if direction == IN:
+                return [(edge, edge.src) for edge in incoming]
+            pairs = [(edge, edge.dst) for edge in outgoing]
+            if incoming:
+                pairs += [(edge, edge.src) for edge in incoming if edge.src is not edge.dst]
+            return pairs
         own, read_ts, dirty = self.info, self.read_ts, self.dirty
         if direction == IN:
             return [(edge, edge.src) for edge in incoming if read_version(edge.head, own, read_ts, dirty) is not None]
@@ -168,6 +181,31 @@ class Transaction(TransactionState):
             pairs += [(edge, edge.src) for edge in incoming
                       if edge.src is not edge.dst and read_version(edge.head, own, read_ts, dirty) is not None]
         return pairs
+
+    def expand_each(self, vertices: Iterable[Vertex], direction: str = OUT, types: Iterable[str] | None = None
+                    ) -> Iterator[tuple[Vertex, Sequence[Edge]]]:
+        """`TransactionState.expand_each`: one generator resumed per vertex of a breadth-first layer, not a call of
+        `expand` each. One direction, with `edge_changes` settled (asked after each adjacency is read, as `expand`
+        asks), costs a vertex its adjacency's snapshot, handed on as it is; anything else is `expand`'s."""
+        storage = self.storage
+        changes, read_ts = storage.edge_changes, self.read_ts
+        outgoing = direction == OUT
+        plain = direction != BOTH and self.read_filter is None and storage.mode is StorageMode.IN_MEMORY_TRANSACTIONAL
+        single = types[0] if type(types) is tuple and len(types) == 1 else None
+        for vertex in vertices:
+            if self.status is not Status.ACTIVE or self.termination is not None:
+                self._check_readable()
+            if plain:
+                adjacency = vertex.out if outgoing else vertex.inc
+                if single is not None:  # `_adjacent`'s snapshot of one type, without its call: a layer reads many
+                    bucket = adjacency.get(single) if adjacency else None
+                    edges = tuple(bucket) if bucket else ()
+                else:
+                    edges = _adjacent(adjacency, types)
+                if changes.settled(read_ts):
+                    yield vertex, edges
+                    continue
+            yield vertex, [edge for edge, _ in self.expand(vertex, direction, types)]
 
     # --- writes ----------------------------------------------------------------------------------------------
 
@@ -223,6 +261,8 @@ class Transaction(TransactionState):
                 self._writable(dst)
         storage = self.storage
         with storage.write_lock:
+            if not self.changes_edges:
+                self._changing_edges()
             edge = Edge(storage.next_edge_gid(), type_, src, dst, version)
             storage.edges[edge.gid] = edge
             if src.out is None:
@@ -235,6 +275,12 @@ class Transaction(TransactionState):
         self._created(edge)
         self.announce_bulk(len(self._written))
         return edge
+
+    def _changing_edges(self) -> None:
+        """Counts this transaction in `storage.edge_changes` before its first relationship is created or deleted
+        (under the write lock): until it ends, `expand` checks each relationship's visibility."""
+        self.changes_edges = True
+        self.storage.edge_changes.writing()
 
     def _pause_collector(self) -> None:
         """This transaction writes in bulk: CPython's cyclic collector is held off until it ends."""
@@ -293,6 +339,8 @@ class Transaction(TransactionState):
         own, storage, empty = self.info, self.storage, self._clean_props(None)
         created: list[Edge] = []
         with storage.write_lock:
+            if not self.changes_edges:
+                self._changing_edges()
             first = gid = storage.reserve_gids(0, len(ends))[1]
             for (src, dst), values in zip(ends, maps):
                 edge = Edge(gid, type_, src, dst, Version(own, None, values, False, None, values is empty))
@@ -403,6 +451,9 @@ class Transaction(TransactionState):
         version = self._prepare(edge)
         if version is None:
             return False
+        if not self.changes_edges:
+            with self.storage.write_lock:
+                self._changing_edges()
         version.deleted = True
         return True
 
@@ -573,6 +624,9 @@ def _adjacent(adjacency: dict | None, types: Iterable[str] | None) -> tuple:
     call each, so a writer adding a relationship meanwhile cannot break the caller's loop."""
     if not adjacency:
         return ()
+    if type(types) is tuple and len(types) == 1:  # the commonest pattern, `-[:KNOWS]->`, without a list made
+        bucket = adjacency.get(types[0])
+        return tuple(bucket) if bucket else ()
     buckets = tuple(adjacency.values()) if types is None else [adjacency.get(type_) for type_ in types]
     if len(buckets) == 1:
         return tuple(buckets[0]) if buckets[0] else ()
