@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import itertools
-import threading
+import _thread
 import time
 from typing import TYPE_CHECKING, Callable, ContextManager, TypeVar
 
@@ -108,7 +108,7 @@ class DBMSTransaction:
         self._after_commit: list[Callable[[], None]] = []
         # Held by the thread doing this transaction's work (a statement, a step of its results, commit, rollback):
         # `terminate`, called from another thread, rolls back only a transaction nobody is working in.
-        self._working = threading.RLock()
+        self._working = _thread.RLock()  # threading.RLock's own lock, without its wrapper call
         dbms.registry.add(self)
         limit = timeout if timeout is not None else dbms.settings.transaction_timeout
         if limit:  # 0 means no timeout, as in the driver

@@ -128,9 +128,12 @@ class Storage:
     def before_publish(self, txn: Transaction, commit_ts: int):
         """Runs the publish hooks; returns a function to call (outside the commit lock) before the commit may be
         published, when a hook needs one (the log's sync), else None."""
-        if not self._publish_hooks:
+        hooks = self._publish_hooks
+        if not hooks:
             return None
-        waits = [wait for wait in (hook(txn, commit_ts) for hook in self._publish_hooks) if wait is not None]
+        if len(hooks) == 1:  # the log's, alone: its wait (or None) as it is
+            return hooks[0](txn, commit_ts)
+        waits = [wait for wait in (hook(txn, commit_ts) for hook in hooks) if wait is not None]
         if not waits:
             return None
         if len(waits) == 1:

@@ -7,6 +7,7 @@ from graphplex import DBMS
 from graphplex.databases import Database
 from graphplex.databases.cypher import ast
 from graphplex.databases.storage import IsolationLevel
+from graphplex.errors import Neo4jError
 from graphplex.routing import GRAPH, ROUTES, route_for
 
 
@@ -101,3 +102,64 @@ def test_an_unknown_isolation_level_is_still_refused():
     ("CREATE (:Q)", [])])
 def test_records_of_one_and_several_columns(query, expected):
     assert list(Database().execute(query)) == expected
+
+
+# --- privilege checks made once per statement and principal -----------------------------------------------------
+
+ADMIN = "admin-pw-1"
+
+
+@pytest.fixture
+def secure():
+    with DBMS.in_memory(auth_enabled=True, initial_password=ADMIN) as dbms:
+        with dbms.session(auth=("neo4j", ADMIN)) as admin:
+            admin.run("CREATE ROLE scribe").consume()
+            admin.run("GRANT ACCESS ON DATABASE * TO scribe").consume()
+            admin.run("GRANT MATCH {*} ON GRAPH * TO scribe").consume()
+            admin.run("GRANT WRITE ON GRAPH * TO scribe").consume()
+            admin.run("GRANT NAME MANAGEMENT ON DATABASE * TO scribe").consume()
+            admin.run("GRANT CREATE INDEX ON DATABASE neo4j TO scribe").consume()
+            admin.run("CREATE ROLE viewer").consume()
+            admin.run("GRANT ACCESS ON DATABASE * TO viewer").consume()
+            admin.run("GRANT MATCH {*} ON GRAPH * TO viewer").consume()
+            for name, role in (("wanda", "scribe"), ("rita", "viewer")):
+                admin.run(f"CREATE USER {name} SET PASSWORD 'pw-1' CHANGE NOT REQUIRED").consume()
+                admin.run(f"GRANT ROLE {role} TO {name}").consume()
+        yield dbms
+
+
+def _refused(session, query: str) -> None:
+    with pytest.raises(Neo4jError) as caught:
+        session.run(query).consume()
+    assert caught.value.code == "Neo.ClientError.Security.Forbidden"
+
+
+# The up-front check is the only one a schema command meets (a write would meet the write guard as well).
+INDEX = "CREATE INDEX note_text IF NOT EXISTS FOR (n:Note) ON (n.text)"
+
+
+def test_a_check_one_user_passed_is_still_made_for_another(secure):
+    with secure.session(auth=("wanda", "pw-1")) as wanda, secure.session(auth=("rita", "pw-1")) as rita:
+        for _ in range(3):
+            wanda.run(INDEX).consume()
+            _refused(rita, INDEX)
+
+
+def test_a_check_passed_before_a_revoke_is_made_again_after_it(secure):
+    with secure.session(auth=("wanda", "pw-1")) as wanda, secure.session(auth=("neo4j", ADMIN)) as admin:
+        wanda.run(INDEX).consume()
+        admin.run("REVOKE ROLE scribe FROM wanda").consume()
+        admin.run("GRANT ROLE viewer TO wanda").consume()
+        _refused(wanda, INDEX)
+        admin.run("GRANT ROLE scribe TO wanda").consume()
+        wanda.run(INDEX).consume()
+
+
+def test_a_check_passed_on_one_database_is_made_again_on_another(secure):
+    with secure.session(auth=("neo4j", ADMIN)) as admin:
+        admin.run("CREATE DATABASE other").consume()
+    with secure.session(auth=("wanda", "pw-1")) as wanda, \
+            secure.session(auth=("wanda", "pw-1"), database="other") as elsewhere:
+        wanda.run(INDEX).consume()
+        _refused(elsewhere, INDEX)
+        wanda.run(INDEX).consume()
