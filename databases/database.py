@@ -451,9 +451,13 @@ class QueryResult:
                 rows = self.plan.rows(ctx)
             if self.plan.memory_limit is not None:
                 rows = within(rows, ctx, self.plan.memory_limit, "QUERY MEMORY LIMIT")
-            if columns:
+            if len(columns) == 1:  # a point read's one column: no per-row loop over the columns
+                column = columns[0]
                 for row in rows:
-                    yield tuple(to_public(row[column], ctx) for column in columns)
+                    yield (to_public(row[column], ctx),)
+            elif columns:
+                for row in rows:
+                    yield tuple([to_public(row[column], ctx) for column in columns])
             else:
                 for _ in rows:
                     pass

@@ -85,9 +85,26 @@ def check_access(principal: Principal, database: str) -> None:
 
 
 def check_statement(principal: Principal, request: "Request", database: str) -> None:
-    """Graph, schema and LOAD CSV statements: what can be decided before the statement runs."""
+    """Graph, schema and LOAD CSV statements: what can be decided before the statement runs. That depends on the
+    statement (the DBMS's cache of statements hands out one object per text, with its classification), the database
+    and the principal's privileges alone, so a check passed once is not made again for the same three (a change of
+    privileges makes a new principal); a refusal is decided anew every time."""
     if principal.unrestricted:
         return
+    statement = request.statement
+    passed, key = principal.passed, (id(statement), database)
+    if passed.get(key) is statement:  # the statement is kept with its id, so the id cannot name another one
+        return
+    _check_statement(principal, request, database)
+    if len(passed) >= _MOST_PASSED:
+        passed.clear()
+    passed[key] = statement
+
+
+_MOST_PASSED = 1000  # statements remembered per principal (as many as the DBMS's cache of statements holds)
+
+
+def _check_statement(principal: Principal, request: "Request", database: str) -> None:
     statement, info = request.statement, request.info
     privileges = principal.privileges
     inner = statement.query if isinstance(statement, (ast.Explain, ast.Profile)) else statement

@@ -170,10 +170,15 @@ ROUTES: dict[type, Route] = {
 
 def route_for(statement: ast.Statement) -> Route:
     """The route of a statement (of the statement EXPLAIN or PROFILE wraps); graph and schema statements, which
-    the table does not list, take the graph route."""
-    inner = statement.query if isinstance(statement, (ast.Explain, ast.Profile)) else statement
-    for kind in type(inner).__mro__:
-        route = ROUTES.get(kind)
-        if route is not None:
-            return route
-    return GRAPH
+    the table does not list, take the graph route. Asked several times for every statement, so each class's
+    answer is kept once found (the table is fixed)."""
+    inner = statement.query if type(statement) in _WRAPPERS else statement
+    kind = type(inner)
+    route = _BY_CLASS.get(kind)
+    if route is None:
+        route = _BY_CLASS[kind] = next((ROUTES[base] for base in kind.__mro__ if base in ROUTES), GRAPH)
+    return route
+
+
+_WRAPPERS = (ast.Explain, ast.Profile)
+_BY_CLASS: dict[type, Route] = {}

@@ -12,7 +12,7 @@ import hmac
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from graphplex.databases.errors import AuthError, ClientError, error_for_code
@@ -38,6 +38,9 @@ class Principal:
     roles: tuple[str, ...]
     privileges: Privileges
     password_change_required: bool = False
+    # The statements whose up-front privilege check these privileges passed, by (id of the statement, database):
+    # see `authorization.check_statement`. A change of privileges makes a new principal, with none passed.
+    passed: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def unrestricted(self) -> bool:

@@ -2,11 +2,10 @@
 transactions with retries, bookmarks, and BEGIN/COMMIT/ROLLBACK statements."""
 from __future__ import annotations
 
-import contextlib
 import random
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.errors import ClientError, Neo4jError, SessionError, TransactionError, TransientError
@@ -183,14 +182,11 @@ class Session:
 
     # --- thread confinement ------------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _in_use(self) -> Iterator[None]:
-        """The session's guard (a second thread using the session at the same moment is refused), then the
-        bookkeeping every use starts with."""
-        with self._guard:
-            if self._closed:
-                raise SessionError("Session closed")
-            yield
+    def _check_open(self) -> None:
+        """Every use, inside the session's guard (a second thread using the session at the same moment is
+        refused), starts here."""
+        if self._closed:
+            raise SessionError("Session closed")
 
     def _settle(self) -> None:
         """Takes the bookmarks of the last implicit transaction once it ended, and lets go of an explicit
@@ -206,7 +202,8 @@ class Session:
 
     def run(self, query: str | Query, parameters: dict | None = None, **kwparameters) -> Result:
         """Runs a statement in an implicit transaction (or in the transaction BEGIN opened)."""
-        with self._in_use():
+        with self._guard:
+            self._check_open()
             text = query.text if isinstance(query, Query) else query
             parameters = {**(parameters or {}), **kwparameters}
             self._consume_open_result()
@@ -329,7 +326,8 @@ class Session:
     def begin_transaction(self, metadata: dict | None = None, timeout: float | None = None,
                           isolation_level: str | None = None, access_mode: str | None = None) -> Transaction:
         """An explicit transaction; `access_mode` (READ/WRITE) overrides the session's for this one."""
-        with self._in_use():
+        with self._guard:
+            self._check_open()
             self._consume_open_result()
             self._settle()
             if self._transaction is not None or self._statement_transaction is not None:

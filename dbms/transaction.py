@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import itertools
-import threading
+import _thread
 import time
 from typing import TYPE_CHECKING, Callable, ContextManager, TypeVar
 
@@ -108,7 +108,7 @@ class DBMSTransaction:
         self._after_commit: list[Callable[[], None]] = []
         # Held by the thread doing this transaction's work (a statement, a step of its results, commit, rollback):
         # `terminate`, called from another thread, rolls back only a transaction nobody is working in.
-        self._working = threading.RLock()
+        self._working = _thread.RLock()  # threading.RLock's own lock, without its wrapper call
         dbms.registry.add(self)
         limit = timeout if timeout is not None else dbms.settings.transaction_timeout
         if limit:  # 0 means no timeout, as in the driver
@@ -473,14 +473,17 @@ class DBMSTransaction:
     def _new_result(self, keys, records, summary) -> Result:
         """A result of this transaction: an implicit transaction commits once its result is exhausted (read to
         the end, consumed or closed); every step of the stream runs inside the owner's confinement. A closed result
-        is forgotten: commit has nothing left to run of it, and a long transaction does not keep every result."""
-        result = Result(keys, records, summary, on_exhausted=self._result_exhausted,
-                        on_closed=lambda: self._forget(result), confinement=self.confinement)
-        return result
+        is forgotten: commit has nothing left to run of it, and a long transaction does not keep every result.
+        (The result is not named in what it calls back: a result holding a function that holds the result would
+        be a reference cycle, and every statement's objects would wait for the cyclic garbage collector.)"""
+        return Result(keys, records, summary, on_exhausted=self._result_exhausted, on_closed=self._forget_closed,
+                      confinement=self.confinement)
 
-    def _forget(self, result: Result) -> None:
-        if result in self._results:
-            self._results.remove(result)
+    def _forget_closed(self) -> None:
+        """A result was closed: it is forgotten (with any other closed one)."""
+        results = self._results
+        if results:
+            self._results = [result for result in results if not result.closed()]
 
     def _result_exhausted(self) -> None:
         if self.implicit and self.is_open:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import TYPE_CHECKING, Callable, Protocol
 
 from graphplex.databases.errors import ClientError
@@ -31,7 +32,7 @@ class Counters:
 
     @property
     def contains_updates(self) -> bool:
-        return any(getattr(self, name) for name in _GRAPH_COUNTERS)
+        return any(_graph_counts(self))
 
     @property
     def contains_system_updates(self) -> bool:
@@ -48,6 +49,7 @@ class Counters:
 # The counters' names, looked up once (every statement's summary reads them).
 _COUNTERS = tuple(f.name for f in fields(Counters))
 _GRAPH_COUNTERS = tuple(name for name in _COUNTERS if name != "system_updates")
+_graph_counts = attrgetter(*_GRAPH_COUNTERS)
 
 
 class BatchTransaction(Protocol):

@@ -91,6 +91,8 @@ class Plan:
         types the database still does not hold, and the property keys read that are still no tokens (neither in
         the database nor written first by `txn`). Only the tokens missing when planned are looked up again (a
         token, once there, stays known, as Neo4j's tokens do), so a cached plan costs nothing more here."""
+        if not (self.unknown_labels or self.unknown_types or self.unknown_keys):
+            return self.notifications
         storage = txn.storage
         found = list(self.notifications)
         if self.unknown_labels:

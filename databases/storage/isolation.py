@@ -16,6 +16,9 @@ class IsolationLevel(enum.Enum):
         """Accepts the enum, `"SNAPSHOT_ISOLATION"` or the Cypher spelling `"SNAPSHOT ISOLATION"`, any case."""
         if isinstance(value, cls):
             return value
+        exact = _BY_VALUE.get(value) if type(value) is str else None
+        if exact is not None:  # every transaction the coordinator begins names its level so
+            return exact
         name = str(value).strip().upper().replace(" ", "_")
         try:
             return cls[name]
@@ -23,3 +26,6 @@ class IsolationLevel(enum.Enum):
             raise ClientError(
                 f"Unknown isolation level '{value}'. Expected one of SNAPSHOT_ISOLATION, READ_COMMITTED, "
                 "READ_UNCOMMITTED.", "Neo.ClientError.General.InvalidArguments") from None
+
+
+_BY_VALUE = {level.value: level for level in IsolationLevel}

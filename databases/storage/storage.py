@@ -44,6 +44,7 @@ class Storage:
         # The newest timestamp handed out; commits awaiting their log sync sit between the two.
         self.reserved_ts = 0
         self._published = threading.Condition()
+        self._awaiting = 0  # threads waiting on `_published` for a publication (`_await_published`)
         self._panic: BaseException | None = None
         self.isolation_level = IsolationLevel.parse(isolation_level)
         self.mode = StorageMode.IN_MEMORY_TRANSACTIONAL
@@ -133,9 +134,12 @@ class Storage:
     def before_publish(self, txn: Transaction, commit_ts: int):
         """Runs the publish hooks; returns a function to call (outside the commit lock) before the commit may be
         published, when a hook needs one (the log's sync), else None."""
-        if not self._publish_hooks:
+        hooks = self._publish_hooks
+        if not hooks:
             return None
-        waits = [wait for wait in (hook(txn, commit_ts) for hook in self._publish_hooks) if wait is not None]
+        if len(hooks) == 1:  # the log's, alone: its wait (or None) as it is
+            return hooks[0](txn, commit_ts)
+        waits = [wait for wait in (hook(txn, commit_ts) for hook in hooks) if wait is not None]
         if not waits:
             return None
         if len(waits) == 1:
@@ -143,20 +147,30 @@ class Storage:
         return lambda: [wait() for wait in waits]
 
     def publish_in_order(self, commit_ts: int, publish: Callable[[], None]) -> None:
-        """Publishes a commit once every earlier one is published (so snapshots never see a gap)."""
+        """Publishes a commit once every earlier one is published (so snapshots never see a gap). A commit with
+        every earlier one published, and nobody waiting (a single writer's, always), publishes straight away."""
         with self._published:
-            while self.last_commit_ts != commit_ts - 1:
-                self.check_panic()
-                self._published.wait(0.1)
+            if self.last_commit_ts != commit_ts - 1:
+                self._await_published(lambda: self.last_commit_ts == commit_ts - 1)
             publish()
-            self._published.notify_all()
+            if self._awaiting:
+                self._published.notify_all()
 
     def wait_published(self, commit_ts: int) -> None:
         """Returns once every commit up to `commit_ts` is visible."""
         with self._published:
-            while self.last_commit_ts < commit_ts:
+            if self.last_commit_ts < commit_ts:
+                self._await_published(lambda: self.last_commit_ts >= commit_ts)
+
+    def _await_published(self, done: Callable[[], bool]) -> None:
+        """Waits (holding `_published`) until `done()`; counted in `_awaiting`, which publications notify."""
+        self._awaiting += 1
+        try:
+            while not done():
                 self.check_panic()
                 self._published.wait(0.1)
+        finally:
+            self._awaiting -= 1
 
     def panic(self, error: BaseException) -> None:
         """A log sync failed: nothing more may commit (what was written may not be on disk)."""

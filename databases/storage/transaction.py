@@ -490,6 +490,7 @@ class Transaction(TransactionState):
         storage = self.storage
         if not self._written and not self._schema_changes:
             self.status = Status.COMMITTED
+            self.info.txn = None  # no version names it; nor does a cycle keep it for the cyclic collector
             storage.finish(self)
             return None
         try:
