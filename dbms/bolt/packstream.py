@@ -39,6 +39,11 @@ def pack(value: object) -> bytes:
     return bytes(out)
 
 
+def pack_into(value: object, out: bytearray) -> None:
+    """Appends `value`'s encoding to `out` (a reply is encoded straight into the connection's output)."""
+    _pack(value, out)
+
+
 def _pack(value: object, out: bytearray) -> None:
     """Appends `value`'s encoding; the packer is found by exact type first (every reply passes here)."""
     packer = _PACKERS.get(type(value))

@@ -22,7 +22,7 @@ from graphplex.bolt.admission import Admission
 from graphplex.bolt.connection import BoltConnection, Close, ServerOptions, failure
 from graphplex.bolt.disconnects import DisconnectMonitor
 from graphplex.bolt.limits import FROM_SETTINGS, UNAUTHENTICATED_MESSAGE_SIZE, Limits
-from graphplex.bolt.packstream import Structure, pack, unpack
+from graphplex.bolt.packstream import Structure, pack_into, unpack
 
 MAGIC = b"\x60\x60\xB0\x17"
 # 5.6: GQL statuses in SUCCESS; 5.7: GQL errors in FAILURE. As Neo4j 5.26, never 5.5 (the drivers skip it too).
@@ -185,12 +185,20 @@ class _Handler(socketserver.BaseRequestHandler):
         pipelined messages leave in one write and wake the client once) or once they fill a receive's size."""
         out = self._outbox
         for response in responses:
-            body = pack(response)
-            if len(body) <= 0xFFFF:
-                out += _LENGTH.pack(len(body))
-                out += body
-            else:
-                for start in range(0, len(body), 0xFFFF):
+            header = len(out)
+            out += b"\x00\x00"  # the chunk's length, known once the message is encoded after it
+            try:
+                pack_into(response, out)
+            except BaseException:
+                del out[header:]  # no half message goes out with the replies before it
+                raise
+            size = len(out) - header - 2
+            if size <= 0xFFFF:
+                out[header:header + 2] = _LENGTH.pack(size)
+            else:  # too long for one chunk: cut into chunks
+                body = bytes(out[header + 2:])
+                del out[header:]
+                for start in range(0, size, 0xFFFF):
                     piece = body[start:start + 0xFFFF]
                     out += _LENGTH.pack(len(piece))
                     out += piece
