@@ -75,22 +75,27 @@ class _Handler(socketserver.BaseRequestHandler):
         wait for them before sending more) and receiving more, by the read's deadline."""
         inbox = self._inbox
         while len(inbox) < size:
-            if self._working is not None:
-                self._working.clear()
-            self._flush()
-            self._wait_for_client()
-            try:
-                # Only now the big buffer: a connection waiting for its client holds none (a waiting recv's
-                # 64 KiB buffer cost each idle or stalled connection two resident pages).
-                chunk = self.request.recv(max(_RECEIVE_SIZE, size - len(inbox)))
-            except BlockingIOError:
-                continue
-            if not chunk:
-                raise _Closed()
-            inbox += chunk
+            self._receive(size - len(inbox))
         data = bytes(inbox[:size])
         del inbox[:size]
         return data
+
+    def _receive(self, wanted: int) -> None:
+        """Adds what the client sent next to the inbox, once the replies owed are sent (the connection is then
+        waiting for its client, not working)."""
+        if self._working is not None:
+            self._working.clear()
+        self._flush()
+        self._wait_for_client()
+        try:
+            # Only now the big buffer: a connection waiting for its client holds none (a waiting recv's
+            # 64 KiB buffer cost each idle or stalled connection two resident pages).
+            chunk = self.request.recv(max(_RECEIVE_SIZE, wanted))
+        except BlockingIOError:
+            return
+        if not chunk:
+            raise _Closed()
+        self._inbox += chunk
 
     def _wait_for_client(self) -> None:
         """Until the socket is readable (bytes, or the client's close), by the read's deadline. One `poll` on the
@@ -162,6 +167,8 @@ class _Handler(socketserver.BaseRequestHandler):
     def _message(self, limit: int) -> bytes | None:
         """One message's bytes (None for a NOOP keep-alive chunk); one over `limit` is refused unread."""
         inbox = self._inbox
+        if not inbox:
+            self._receive(4)
         if len(inbox) > 2:  # most messages are one chunk, received whole: taken at once
             length = inbox[0] << 8 | inbox[1]
             end = length + 2
