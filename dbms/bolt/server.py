@@ -146,7 +146,7 @@ class _Handler(socketserver.BaseRequestHandler):
                     structure = unpack(message)
                     if not isinstance(structure, Structure):
                         raise Neo4jError("A Bolt message must be a structure", "Neo.ClientError.Request.Invalid")
-                    working.mark()  # until the next wait for the client (`_read`)
+                    working.mark()  # until the next wait for the client (`_receive`)
                     responses = connection.handle(structure)
                 except Close as close:
                     self._send(close.responses)
