@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable, ContextManager, Iterable, Iterator, Sequence
 
 from graphplex.databases.cypher.context import Counters as SummaryCounters
@@ -137,11 +137,15 @@ class ResultSummary:
         success, information)."""
         return tuple(GqlStatusObject.from_status(status) for status in self.statuses())
 
+    @property
+    def outcome(self) -> str:
+        """What the statement gave: "success" (records), "no data" (columns but no record), "omitted result"."""
+        return "success" if self.had_records else ("no data" if self.has_columns else "omitted result")
+
     def statuses(self, notices: Iterable[Notification] | None = None) -> list[dict]:
         """The Bolt 5.6+ `statuses` of `notices` (by default all of them) and of the outcome, in the GQL order."""
-        outcome = "success" if self.had_records else ("no data" if self.has_columns else "omitted result")
         entries = [notice.as_status(self.database) for notice in (self.notices if notices is None else notices)]
-        entries.append(result_status(outcome))
+        entries.append(result_status(self.outcome))
         return sorted(entries, key=lambda entry: _PRECEDENCE.get(entry["gql_status"][:2], -1), reverse=True)
 
 
@@ -214,7 +218,10 @@ class Result:
                 values = next(self._records)
             except StopIteration:
                 self._exhausted = True
-                self._summary = replace(self._summarise(), has_columns=bool(self._keys), had_records=self._produced)
+                summary = self._summarise()  # a new summary each time: completed in place
+                summary.has_columns = bool(self._keys)
+                summary.had_records = self._produced
+                self._summary = summary
                 if self._on_exhausted is not None:
                     self._on_exhausted()
                 return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from graphplex.databases.cypher.notifications import wanted
 from graphplex.databases.errors import ClientError, Neo4jError
-from graphplex.bolt.packstream import Structure
+from graphplex.bolt.packstream import Packed, Structure
 from graphplex.bolt.values import Dialect
 from graphplex.dialects import MEMGRAPH, NEO4J, code_in_dialect, dialect_of_client
 from graphplex.refusals import nested_transaction
@@ -129,6 +129,8 @@ class BoltConnection:
         self.transaction = None                   # … and its transaction
         self.statement_session: Session | None = None  # a session inside a Cypher `BEGIN` (pymgclient)
         self.used_database: str | None = None  # chosen by USE DATABASE, for the messages that name no `db`
+        # What SHOW TRANSACTIONS tells of this connection's sessions.
+        self._session_connection = (connection_id, client_address, f"bolt-{version[0]}.{version[1]}")
         self.notification_filter = _NotificationFilter()  # the connection's (HELLO) …
         self.transaction_filter = _NotificationFilter()   # … and the explicit transaction's (BEGIN)
 
@@ -241,7 +243,7 @@ class BoltConnection:
         bookmarks = [b for b in (_field(extra, "bookmarks", list) or []) if isinstance(b, str)]
         session = Session(self.dbms, named or self.used_database, mode, bookmarks, self.principal,
                           dialect=self.client_dialect, database_fixed=named is not None)
-        session.connection = (self.connection_id, self.client_address, f"bolt-{self.version[0]}.{self.version[1]}")
+        session.connection = self._session_connection
         return session
 
     @staticmethod
@@ -307,7 +309,7 @@ class BoltConnection:
                 break
             taken += 1
             if not discard:
-                responses.append(Structure(RECORD, ([self.dialect.encode(v) for v in record.values()],)))
+                responses.append(Structure(RECORD, (self.dialect.encode_all(record),)))
         else:
             more = self._has_more(stream)
         if more:
@@ -352,7 +354,7 @@ class BoltConnection:
             metadata["profile"] = summary.profile
         notices = stream.notification_filter.kept(summary.notices)
         if self.version >= (5, 6):
-            metadata["statuses"] = summary.statuses(notices)
+            metadata["statuses"] = summary.statuses(notices) if notices else _plain_statuses(summary)
         elif notices:
             metadata["notifications"] = [self._notification(notice, summary.database) for notice in notices]
         if self.state == "STREAMING":
@@ -491,6 +493,17 @@ class BoltConnection:
             if self.statement_session is not None:
                 self.statement_session.close()
                 self.statement_session = None
+
+
+# The statuses of an outcome without notifications (most statements' summaries), encoded once per outcome.
+_PLAIN_STATUSES: dict[str, Packed] = {}
+
+
+def _plain_statuses(summary) -> Packed:
+    encoded = _PLAIN_STATUSES.get(summary.outcome)
+    if encoded is None:
+        encoded = _PLAIN_STATUSES[summary.outcome] = Packed(summary.statuses(()))
+    return encoded
 
 
 def _chain(first, rest):

@@ -45,7 +45,8 @@ class DisconnectMonitor:
         self._stopped = False
 
     def working(self, sock: socket.socket, connection_id: str) -> "_Working":
-        """While the block runs (a message being handled), the client leaving terminates `connection_id`'s work."""
+        """The mark of `connection_id`'s socket: while it is set (messages being handled), the client leaving
+        terminates the connection's work."""
         return _Working(self, sock, connection_id)
 
     def _begin(self, sock: socket.socket, connection_id: str) -> int:
@@ -113,8 +114,9 @@ class DisconnectMonitor:
 
 
 class _Working:
-    """The `with` block of one message being handled (a plain class: a generator-based context manager cost more
-    than the rest of marking the message)."""
+    """One connection's mark: set (`mark`) when it starts handling a message, cleared (`clear`) when it goes back
+    to waiting for its client, so that the messages a client pipelines (RUN and PULL) are marked once. A plain
+    class: a generator-based context manager cost more than the rest of marking."""
 
     __slots__ = ("_monitor", "_sock", "_connection_id", "_fd")
 
@@ -122,12 +124,18 @@ class _Working:
         self._monitor = monitor
         self._sock = sock
         self._connection_id = connection_id
+        self._fd: int | None = None
 
-    def __enter__(self) -> None:
-        self._fd = self._monitor._begin(self._sock, self._connection_id)
+    def mark(self) -> None:
+        """The connection is working (again): from now on, its client leaving terminates its work."""
+        if self._fd is None:
+            self._fd = self._monitor._begin(self._sock, self._connection_id)
 
-    def __exit__(self, *exc) -> None:
-        self._monitor._end(self._fd)
+    def clear(self) -> None:
+        """The connection waits for its client: nothing of it is running."""
+        if self._fd is not None:
+            self._monitor._end(self._fd)
+            self._fd = None
 
 
 def _peer_closed(sock: socket.socket) -> bool:

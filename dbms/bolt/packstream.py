@@ -19,6 +19,16 @@ class Structure:
     fields: tuple
 
 
+class Packed:
+    """A value encoded once and sent as it is: the parts of replies that repeat from statement to statement (the
+    GQL status of a plain outcome) are not encoded again for each."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, value: object) -> None:
+        self.data = pack(value)
+
+
 def invalid(message: str) -> ClientError:
     return ClientError(message, "Neo.ClientError.Request.Invalid")
 
@@ -27,6 +37,11 @@ def pack(value: object) -> bytes:
     out = bytearray()
     _pack(value, out)
     return bytes(out)
+
+
+def pack_into(value: object, out: bytearray) -> None:
+    """Appends `value`'s encoding to `out` (a reply is encoded straight into the connection's output)."""
+    _pack(value, out)
 
 
 def _pack(value: object, out: bytearray) -> None:
@@ -127,6 +142,10 @@ def _pack_structure(value: Structure, out: bytearray) -> None:
         (packers.get(type(item)) or _packer_of_subclass(item))(item, out)
 
 
+def _pack_packed(value: Packed, out: bytearray) -> None:
+    out += value.data
+
+
 def _packer_of_subclass(value: object):
     """Subclasses of the containers and of bytes travel as their base; any other type cannot be sent."""
     if isinstance(value, (bytes, bytearray)):
@@ -161,7 +180,7 @@ def _pack_int(value: int, out: bytearray) -> None:
 
 _PACKERS = {type(None): _pack_none, bool: _pack_bool, int: _pack_int, float: _pack_float, str: _pack_str,
             bytes: _pack_bytes, bytearray: _pack_bytes, list: _pack_list, tuple: _pack_list, dict: _pack_dict,
-            Structure: _pack_structure}
+            Structure: _pack_structure, Packed: _pack_packed}
 
 
 def _header(size: int, tiny: int, sized: int, out: bytearray) -> None:
@@ -205,8 +224,14 @@ def _value(data: bytes, at: int, depth: int) -> tuple[object, int]:
     if marker >= 0xF0:
         return marker - 0x100, at
     high = marker & 0xF0
-    if high == 0x80:
-        return _string(data, at, marker & 0x0F)
+    if high == 0x80:  # a short string (map keys, mostly): decoded here, without a call
+        end = at + (marker & 0x0F)
+        if end > len(data):
+            raise IndexError(end)
+        try:
+            return data[at:end].decode("utf-8"), end
+        except UnicodeDecodeError:
+            raise invalid("A PackStream string is not valid UTF-8") from None
     if high == 0x90:
         return _list(data, at, marker & 0x0F, depth)
     if high == 0xA0:
@@ -276,8 +301,27 @@ def _map(data: bytes, at: int, size: int, depth: int) -> tuple[dict, int]:
     result = {}
     depth += 1
     for _ in range(size):
-        key, at = _value(data, at, depth)
-        if type(key) is not str:
-            raise invalid("PackStream map keys must be strings")
-        result[key], at = _value(data, at, depth)
+        marker = data[at]
+        if 0x80 <= marker < 0x90:  # a short key, as nearly all are: taken here, without a call
+            end = at + 1 + (marker & 0x0F)
+            if end > len(data):
+                raise IndexError(end)
+            key = _short_key(data[at + 1:end])
+            at = end
+        else:
+            key, at = _value(data, at, depth)
+            if type(key) is not str:
+                raise invalid("PackStream map keys must be strings")
+        item = data[at]
+        if item < 0x80:  # a small integer (PULL's n, a qid, …)
+            result[key], at = item, at + 1
+        else:
+            result[key], at = _value(data, at, depth)
     return result, at
+
+
+def _short_key(encoded: bytes) -> str:
+    try:
+        return encoded.decode("utf-8")
+    except UnicodeDecodeError:
+        raise invalid("A PackStream string is not valid UTF-8") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import itertools
 import logging
+import select
 import socket
 import socketserver
 import struct
@@ -21,7 +22,7 @@ from graphplex.bolt.admission import Admission
 from graphplex.bolt.connection import BoltConnection, Close, ServerOptions, failure
 from graphplex.bolt.disconnects import DisconnectMonitor
 from graphplex.bolt.limits import FROM_SETTINGS, UNAUTHENTICATED_MESSAGE_SIZE, Limits
-from graphplex.bolt.packstream import Structure, pack, unpack
+from graphplex.bolt.packstream import Structure, pack_into, unpack
 
 MAGIC = b"\x60\x60\xB0\x17"
 # 5.6: GQL statuses in SUCCESS; 5.7: GQL errors in FAILURE. As Neo4j 5.26, never 5.5 (the drivers skip it too).
@@ -56,6 +57,7 @@ class _Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         owner = self.server.owner
         self._inbox = bytearray()  # received, not yet read
+        self._working = None  # the disconnect monitor's mark, once there is a connection
         self._outbox = bytearray()  # replies not sent yet: they go out before the next wait for the client
         try:
             try:
@@ -73,29 +75,48 @@ class _Handler(socketserver.BaseRequestHandler):
         wait for them before sending more) and receiving more, by the read's deadline."""
         inbox = self._inbox
         while len(inbox) < size:
-            self._flush()
-            try:
-                self.request.settimeout(self.deadline.remaining())
-                if not self.request.recv(1, socket.MSG_PEEK):
-                    raise _Closed()
-                # Only now the big buffer: a connection waiting for its client holds none (a waiting recv's
-                # 64 KiB buffer cost each idle or stalled connection two resident pages).
-                chunk = self.request.recv(max(_RECEIVE_SIZE, size - len(inbox)))
-            except TimeoutError:
-                log.info("closed %s: %s", self.client_address[0], self.deadline.reason)
-                raise _Closed() from None
-            if not chunk:
-                raise _Closed()
-            inbox += chunk
+            self._receive(size - len(inbox))
         data = bytes(inbox[:size])
         del inbox[:size]
         return data
+
+    def _receive(self, wanted: int) -> None:
+        """Adds what the client sent next to the inbox, once the replies owed are sent (the connection is then
+        waiting for its client, not working)."""
+        if self._working is not None:
+            self._working.clear()
+        self._flush()
+        self._wait_for_client()
+        try:
+            # Only now the big buffer: a connection waiting for its client holds none (a waiting recv's
+            # 64 KiB buffer cost each idle or stalled connection two resident pages).
+            chunk = self.request.recv(max(_RECEIVE_SIZE, wanted))
+        except BlockingIOError:
+            return
+        if not chunk:
+            raise _Closed()
+        self._inbox += chunk
+
+    def _wait_for_client(self) -> None:
+        """Until the socket is readable (bytes, or the client's close), by the read's deadline. One `poll` on the
+        non-blocking socket: a socket timeout would cost a mode switch before each wait and a poll before each
+        receive and send."""
+        try:
+            remaining = self.deadline.remaining()
+            if not self._readable.poll(None if remaining is None else remaining * 1000):
+                raise TimeoutError()
+        except TimeoutError:
+            log.info("closed %s: %s", self.client_address[0], self.deadline.reason)
+            raise _Closed() from None
 
     def _serve(self, owner: "BoltServer") -> None:
         sock = self.request
         limits = owner.limits
         # Small replies go out at once (Nagle plus delayed ACKs would stall each pipelined reply by ~40 ms).
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.setblocking(False)  # every wait is a poll with the deadline (`_wait_for_client`, `_sendall`)
+        self._readable = select.poll()
+        self._readable.register(sock, select.POLLIN)
         accepted = time.monotonic()
         self.deadline = _Deadline(accepted + min(limits.handshake_timeout, limits.auth_timeout),
                                   "no handshake in time")
@@ -110,6 +131,7 @@ class _Handler(socketserver.BaseRequestHandler):
         connection = BoltConnection(owner.dbms, version, owner.next_connection_id(), f"{host}:{port}",
                                     owner.options, owner.address)
         logged_in_by = _Deadline(accepted + limits.auth_timeout, "not logged in in time")
+        working = self._working = owner.disconnects.working(sock, connection.connection_id)
         try:
             while True:
                 if self.logged_in:
@@ -124,8 +146,8 @@ class _Handler(socketserver.BaseRequestHandler):
                     structure = unpack(message)
                     if not isinstance(structure, Structure):
                         raise Neo4jError("A Bolt message must be a structure", "Neo.ClientError.Request.Invalid")
-                    with owner.disconnects.working(sock, connection.connection_id):
-                        responses = connection.handle(structure)
+                    working.mark()  # until the next wait for the client (`_receive`)
+                    responses = connection.handle(structure)
                 except Close as close:
                     self._send(close.responses)
                     return
@@ -139,11 +161,14 @@ class _Handler(socketserver.BaseRequestHandler):
                     logged_in_by = _Deadline.after(limits.auth_timeout, "not logged in in time")
                 self.logged_in = connection.authenticated
         finally:
+            working.clear()
             connection.close()
 
     def _message(self, limit: int) -> bytes | None:
         """One message's bytes (None for a NOOP keep-alive chunk); one over `limit` is refused unread."""
         inbox = self._inbox
+        if not inbox:
+            self._receive(4)
         if len(inbox) > 2:  # most messages are one chunk, received whole: taken at once
             length = inbox[0] << 8 | inbox[1]
             end = length + 2
@@ -167,12 +192,20 @@ class _Handler(socketserver.BaseRequestHandler):
         pipelined messages leave in one write and wake the client once) or once they fill a receive's size."""
         out = self._outbox
         for response in responses:
-            body = pack(response)
-            if len(body) <= 0xFFFF:
-                out += _LENGTH.pack(len(body))
-                out += body
-            else:
-                for start in range(0, len(body), 0xFFFF):
+            header = len(out)
+            out += b"\x00\x00"  # the chunk's length, known once the message is encoded after it
+            try:
+                pack_into(response, out)
+            except BaseException:
+                del out[header:]  # no half message goes out with the replies before it
+                raise
+            size = len(out) - header - 2
+            if size <= 0xFFFF:
+                out[header:header + 2] = _LENGTH.pack(size)
+            else:  # too long for one chunk: cut into chunks
+                body = bytes(out[header + 2:])
+                del out[header:]
+                for start in range(0, size, 0xFFFF):
                     piece = body[start:start + 0xFFFF]
                     out += _LENGTH.pack(len(piece))
                     out += piece
@@ -187,9 +220,27 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def _sendall(self, data: bytes) -> None:
         """Writes within the idle timeout (before login: by the deadline), so that a client that stops reading
-        cannot hold the thread forever."""
-        self.request.settimeout(self.server.owner.limits.idle_timeout if self.logged_in else self.deadline.remaining())
-        self.request.sendall(data)
+        cannot hold the thread forever. Replies mostly fit the socket's buffer: one `send`, no wait."""
+        sock = self.request
+        try:
+            sent = sock.send(data)
+        except BlockingIOError:
+            sent = 0
+        if sent == len(data):
+            return
+        deadline = _Deadline.after(self.server.owner.limits.idle_timeout, "not reading") if self.logged_in \
+            else self.deadline
+        writable = select.poll()
+        writable.register(sock, select.POLLOUT)
+        rest = memoryview(data)[sent:]
+        while rest:
+            remaining = deadline.remaining()  # TimeoutError, an OSError: the connection is closed
+            if not writable.poll(None if remaining is None else remaining * 1000):
+                raise TimeoutError()
+            try:
+                rest = rest[sock.send(rest):]
+            except BlockingIOError:
+                pass
 
 
 class _Deadline:
