@@ -49,7 +49,10 @@ class PropertyIndex:
     label: str
     properties: tuple[str, ...]
     owning_constraint: str | None = None
-    entries: dict[tuple, dict[object, None]] = field(default_factory=dict)
+    # key → its entities: the entity itself while it is the only one (a unique index holds nothing else, and a
+    # one-entry dict per key cost ~200 bytes a node), an insertion-ordered dict used as a set from the second on.
+    # Read it through `seek` / `_members`.
+    entries: dict[tuple, object] = field(default_factory=dict)
     sorted_keys: SortedList = field(default_factory=SortedList)
     # RANGE, TEXT or POINT: what SHOW INDEXES and the clash rules name. Every type keeps the same ordered entries,
     # which serve every seek (a text or point index finds a superset of what Neo4j's would).
@@ -74,25 +77,37 @@ class PropertyIndex:
         return tuple(values)
 
     def add(self, entity, key: tuple) -> None:
-        bucket = self.entries.get(key)
+        entries = self.entries
+        bucket = entries.get(key)
         if bucket is None:
-            self.entries[key] = {entity: None}
+            entries[key] = entity
             self.sorted_keys.add(key)
-        else:
+        elif type(bucket) is dict:
             bucket[entity] = None
+        elif bucket is not entity:
+            entries[key] = {bucket: None, entity: None}
 
     def discard(self, entity, key: tuple) -> None:
-        bucket = self.entries.get(key)
-        if bucket is not None and entity in bucket:
+        entries = self.entries
+        bucket = entries.get(key)
+        if bucket is None:
+            return
+        if type(bucket) is dict:
+            if entity not in bucket:
+                return
             del bucket[entity]
-            if not bucket:
-                del self.entries[key]
-                self.sorted_keys.remove(key)
+            if len(bucket) == 1:
+                entries[key] = next(iter(bucket))
+        elif bucket is entity:
+            del entries[key]
+            self.sorted_keys.remove(key)
 
     def seek(self, key: tuple) -> tuple:
         """Candidates whose key equals `key` (a snapshot, safe to iterate while others write)."""
         bucket = self.entries.get(key)
-        return tuple(bucket) if bucket else ()
+        if bucket is None:
+            return ()
+        return tuple(bucket) if type(bucket) is dict else (bucket,)
 
     def seek_range(self, lower: tuple | None, upper: tuple | None, lower_inclusive: bool = True,
                    upper_inclusive: bool = True) -> list:
@@ -112,10 +127,13 @@ class PropertyIndex:
     def _members(self, keys: Iterable[tuple]) -> list:
         """Each entity once, though several of its versions may be entered under several of the keys."""
         members: dict = {}
+        entries = self.entries
         for key in list(keys):
-            bucket = self.entries.get(key)
-            if bucket:
+            bucket = entries.get(key)
+            if type(bucket) is dict:
                 members.update(bucket)
+            elif bucket is not None:
+                members[bucket] = None
         return list(members)
 
     def describe(self) -> str:

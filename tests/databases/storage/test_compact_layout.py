@@ -1,0 +1,69 @@
+"""The compact layouts of W7 (bytes per element): an index key holds its only entity bare and a dict from the
+second on; committed relationships without properties share one version. Each must answer exactly as the plain
+layout did."""
+from hypothesis import given, strategies as st
+
+from graphplex.databases.storage import Storage
+from graphplex.databases.storage.indexes import NODE, PropertyIndex
+from graphplex.databases.storage.records import ANCIENT, PLAIN_RELATIONSHIP, Version, Vertex
+
+_ENTITIES = [Vertex(gid, Version(ANCIENT, frozenset(), {})) for gid in range(4)]
+_OPERATIONS = st.lists(st.tuples(st.booleans(), st.integers(0, 3), st.integers(0, 2)), max_size=40)
+
+
+@given(_OPERATIONS)
+def test_index_entries_answer_as_a_set_per_key_would(operations):
+    index = PropertyIndex(1, "i", NODE, "L", ("k",))
+    model: dict[tuple, dict] = {}
+    for adding, which, value in operations:
+        entity, key = _ENTITIES[which], (0, value)
+        if adding:
+            index.add(entity, key)
+            model.setdefault(key, {})[entity] = None
+        else:
+            index.discard(entity, key)
+            model.get(key, {}).pop(entity, None)
+            if key in model and not model[key]:
+                del model[key]
+        for seen in range(3):
+            assert index.seek((0, seen)) == tuple(model.get((0, seen), ()))
+        assert list(index.sorted_keys) == sorted(model)
+        assert set(index.seek_range(None, None)) == {e for members in model.values() for e in members}
+
+
+def _linked(storage, count):
+    txn = storage.begin()
+    a, b = txn.create_vertex(("L",)), txn.create_vertex(("L",))
+    edges = [txn.create_edge(a, b, "R") for _ in range(count)]
+    txn.create_edge(a, b, "R", {"k": 1})
+    txn.commit()
+    return a, edges
+
+
+def test_relationships_without_properties_share_one_version_once_every_snapshot_sees_them():
+    storage = Storage()
+    old_reader = storage.begin()
+    a, edges = _linked(storage, 3)
+    assert all(edge.head is not PLAIN_RELATIONSHIP for edge in edges)  # the old snapshot must not see them
+    assert old_reader.expand(a) == []
+    old_reader.commit()
+    _linked(storage, 1)  # a commit collects what the ended snapshot held back
+    assert all(edge.head is PLAIN_RELATIONSHIP for edge in edges)
+    assert [edge.head is PLAIN_RELATIONSHIP for edge, _ in storage.begin().expand(a)] == [True, True, True, False]
+
+
+def test_a_write_to_a_relationship_sharing_its_version_changes_it_alone():
+    storage = Storage()
+    a, edges = _linked(storage, 3)
+    snapshot = storage.begin()
+    txn = storage.begin()
+    txn.set_property(edges[0], "k", 2)
+    txn.delete_edge(edges[1])
+    txn.commit()
+    assert PLAIN_RELATIONSHIP.props == {} and not PLAIN_RELATIONSHIP.deleted and PLAIN_RELATIONSHIP.older is None
+    assert [snapshot.properties(edge) for edge, _ in snapshot.expand(a)] == [{}, {}, {}, {"k": 1}]
+    snapshot.commit()
+    reader = storage.begin()
+    assert [(edge.gid, reader.properties(edge)) for edge, _ in reader.expand(a)] == [
+        (edges[0].gid, {"k": 2}), (edges[2].gid, {}), (edges[2].gid + 1, {"k": 1})]
+    assert edges[1].gid not in storage.edges and edges[2].head is PLAIN_RELATIONSHIP
