@@ -34,7 +34,7 @@ class Storage:
         self.database_id = database_id or str(uuid.uuid4())
         self.vertices: dict[int, Vertex] = {}
         self.edges: dict[int, Edge] = {}
-        self.indexes = IndexSet()
+        self.indexes = IndexSet(self.edges)
         self.schema = Schema(self.indexes, PropertyIndex, SearchIndexes(self, self.all_entities, self.entity))
         self.property_keys = PropertyKeys()
         self.write_lock = threading.Lock()

@@ -67,3 +67,33 @@ def test_a_write_to_a_relationship_sharing_its_version_changes_it_alone():
     assert [(edge.gid, reader.properties(edge)) for edge, _ in reader.expand(a)] == [
         (edges[0].gid, {"k": 2}), (edges[2].gid, {}), (edges[2].gid + 1, {"k": 1})]
     assert edges[1].gid not in storage.edges and edges[2].head is PLAIN_RELATIONSHIP
+
+
+def _types(storage):
+    reader = storage.begin()
+    found = {type_: [edge.gid for edge in reader.edges_with_type(type_)] for type_ in storage.types_in_use()}
+    reader.commit()
+    return found
+
+
+def test_the_type_lookup_answers_the_same_before_and_after_a_second_type_appears():
+    storage = Storage()
+    txn = storage.begin()
+    a = txn.create_vertex(("L",))
+    first = [txn.create_edge(a, a, "R").gid for _ in range(3)]
+    txn.commit()
+    assert _types(storage) == {"R": first}
+    txn = storage.begin()
+    txn.delete_edge(storage.edges[first[1]])
+    txn.commit()
+    assert _types(storage) == {"R": [first[0], first[2]]}
+    txn = storage.begin()
+    other = txn.create_edge(a, a, "S").gid
+    more = txn.create_edge(a, a, "R").gid
+    txn.rollback()
+    assert _types(storage) == {"R": [first[0], first[2]]}
+    txn = storage.begin()
+    other, more = txn.create_edge(a, a, "S").gid, txn.create_edge(a, a, "R").gid
+    txn.commit()
+    assert _types(storage) == {"R": [first[0], first[2], more], "S": [other]}
+    assert storage.types_in_use() == ["R", "S"]
