@@ -12,6 +12,7 @@ from typing import Iterable
 
 from sortedcontainers import SortedList
 
+from graphplex.databases.storage.entity_table import EntityTable
 from graphplex.databases.storage.records import Vertex, has_token
 from graphplex.databases.values import index_key
 
@@ -147,10 +148,10 @@ class PropertyIndex:
 class IndexSet:
     """The indexes of one storage, and their maintenance as versions are written and discarded."""
 
-    def __init__(self, all_edges: dict | None = None) -> None:
+    def __init__(self, all_edges: EntityTable | None = None) -> None:
         self.vertices_by_label: dict[str, dict[object, None]] = {}
         # type → its relationships: an insertion-ordered dict used as a set, or — while one type is the only one
-        # ever written — the values of `all_edges` (the storage's gid → edge map, when it gives one) itself,
+        # ever written — the values of `all_edges` (the storage's table of relationships, when it gives one),
         # which then holds exactly that type's relationships in the same order (a second lookup of every
         # relationship cost ~45 bytes each). Read a lookup only by iterating it, `len` or `in`.
         self.edges_by_type: dict[str, object] = {}

@@ -15,6 +15,7 @@ from graphplex.databases.storage.records import (CommitInfo, Edge, LabelSets, Ve
                                                  detach_edge, element_id)
 from graphplex.databases.storage.schema import Schema, SchemaChange
 from graphplex.databases.storage.columns import ColumnStore
+from graphplex.databases.storage.entity_table import EntityTable
 from graphplex.databases.storage.search_indexes import SearchIndexes
 from graphplex.databases.storage.tokens import PropertyKeys
 from graphplex.databases.storage.transaction import Transaction
@@ -33,7 +34,7 @@ class Storage:
                  lock_acquisition_timeout: float = 60.0, database_id: str | None = None) -> None:
         self.database_id = database_id or str(uuid.uuid4())
         self.vertices: dict[int, Vertex] = {}
-        self.edges: dict[int, Edge] = {}
+        self.edges = EntityTable()  # gid → Edge, answering as a dict does
         self.indexes = IndexSet(self.edges)
         self.schema = Schema(self.indexes, PropertyIndex, SearchIndexes(self, self.all_entities, self.entity))
         self.property_keys = PropertyKeys()

@@ -4,6 +4,7 @@ layout did."""
 from hypothesis import given, strategies as st
 
 from graphplex.databases.storage import Storage
+from graphplex.databases.storage.entity_table import EntityTable
 from graphplex.databases.storage.indexes import NODE, PropertyIndex
 from graphplex.databases.storage.records import ANCIENT, PLAIN_RELATIONSHIP, Version, Vertex
 
@@ -97,3 +98,20 @@ def test_the_type_lookup_answers_the_same_before_and_after_a_second_type_appears
     txn.commit()
     assert _types(storage) == {"R": [first[0], first[2], more], "S": [other]}
     assert storage.types_in_use() == ["R", "S"]
+
+
+@given(st.lists(st.tuples(st.booleans(), st.integers(-2, 12)), max_size=40))
+def test_the_relationship_table_answers_as_a_dict_by_gid_would(operations):
+    table, model = EntityTable(), {}
+    for adding, gid in operations:
+        entity = Vertex(gid, Version(ANCIENT, frozenset(), {}))
+        if adding and gid >= 0:
+            table[gid] = model[gid] = entity
+        else:
+            assert table.pop(gid, "none") is model.pop(gid, "none")
+        assert len(table) == len(model) == len(table.values())
+        assert list(table.values()) == sorted(model.values(), key=lambda e: e.gid)
+        assert dict(table.items()) == model and sorted(table) == sorted(model)
+        for probe in (-1, 0, 5, 13, "5", 2.0, 2.5, True, None, float("nan")):
+            assert table.get(probe) is model.get(probe) and (probe in table) is (probe in model)
+            assert (model.get(probe) in table.values()) is (probe in model)
