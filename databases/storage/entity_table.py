@@ -1,8 +1,8 @@
-"""The gid → relationship map of the in-memory storage, as a list indexed by gid.
+"""The gid → node and gid → relationship maps of the in-memory storage, as lists indexed by gid.
 
-Ids are handed out in order and never reused, so a list holds the map in 8 bytes a relationship where a dict
-took ~45 (its entries and index table). A slot is None where a relationship was removed or its id never used (a
-creation rolled back, ids reserved in bulk). It answers the dict calls the storage and its readers make (`get`,
+Ids are handed out in order and never reused, so a list holds a map in 8 bytes an entity where a dict took ~45
+(its entries and index table, which doubles as it grows). A slot is None where an entity was removed or its id
+never used (a creation rolled back, ids reserved in bulk). It answers the dict calls the storage and its readers make (`get`,
 `[]`, `in`, `len`, `pop`, `values`, `items`); iteration follows the ids. Readers take no lock: each read is a
 few C-level steps under the GIL, and `tuple(table.values())` copies the list in one.
 """

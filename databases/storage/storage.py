@@ -33,8 +33,8 @@ class Storage:
     def __init__(self, isolation_level: IsolationLevel | str = IsolationLevel.SNAPSHOT_ISOLATION,
                  lock_acquisition_timeout: float = 60.0, database_id: str | None = None) -> None:
         self.database_id = database_id or str(uuid.uuid4())
-        self.vertices: dict[int, Vertex] = {}
-        self.edges = EntityTable()  # gid → Edge, answering as a dict does
+        self.vertices = EntityTable()  # gid → Vertex, answering as a dict does
+        self.edges = EntityTable()  # gid → Edge
         self.indexes = IndexSet(self.edges)
         self.schema = Schema(self.indexes, PropertyIndex, SearchIndexes(self, self.all_entities, self.entity))
         self.property_keys = PropertyKeys()
