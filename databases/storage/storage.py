@@ -11,8 +11,8 @@ from graphplex.databases.storage.gc import GarbageCollector
 from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import StorageMode
-from graphplex.databases.storage.records import (CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge,
-                                                 detach_edge, element_id)
+from graphplex.databases.storage.records import (PLAIN_RELATIONSHIP, CommitInfo, Edge, LabelSets, Version, Vertex,
+                                                 attach_edge, detach_edge, element_id)
 from graphplex.databases.storage.schema import Schema, SchemaChange
 from graphplex.databases.storage.columns import ColumnStore
 from graphplex.databases.storage.entity_table import EntityTable
@@ -262,7 +262,8 @@ class Storage:
                 _, gid, type_, src, dst, props = operation
                 if entity_keys and props:
                     held.update(dict.fromkeys(props))
-                version = Version(owner, None, props)
+                # Recovery runs before any transaction: every reader sees what it replays.
+                version = Version(owner, None, props) if props else PLAIN_RELATIONSHIP
                 edge = self.edges.get(gid)
                 if edge is None:
                     edge = self.edges[gid] = Edge(gid, type_, self.vertices[src], self.vertices[dst], version)

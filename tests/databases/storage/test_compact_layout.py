@@ -115,3 +115,16 @@ def test_the_relationship_table_answers_as_a_dict_by_gid_would(operations):
         for probe in (-1, 0, 5, 13, "5", 2.0, 2.5, True, None, float("nan")):
             assert table.get(probe) is model.get(probe) and (probe in table) is (probe in model)
             assert (model.get(probe) in table.values()) is (probe in model)
+
+
+def test_recovery_gives_relationships_without_properties_the_shared_version():
+    storage = Storage()
+    storage.replay(1, [("V", 0, ("L",), {"n": 1}), ("E", 0, "R", 0, 0, {}), ("E", 1, "R", 0, 0, {"k": 1})])
+    storage.replay(2, [("E", 1, "R", 0, 0, {})])
+    assert storage.edges[0].head is PLAIN_RELATIONSHIP and storage.edges[1].head is PLAIN_RELATIONSHIP
+    txn = storage.begin()
+    txn.set_property(storage.edges[0], "k", 2)
+    txn.commit()
+    reader = storage.begin()
+    assert [reader.properties(edge) for edge, _ in reader.expand(storage.vertices[0])] == [{"k": 2}, {}]
+    assert PLAIN_RELATIONSHIP.props == {}
