@@ -85,6 +85,7 @@ class EntityValues:
         self._table = table
 
     def __iter__(self) -> Iterator:
+        # Entities are always true (no __bool__ or __len__): filtering on truth drops only the empty slots, in C.
         return filter(None, self._slots)
 
     def __len__(self) -> int:
