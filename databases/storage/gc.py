@@ -44,7 +44,17 @@ class GarbageCollector:
                     break
                 _, entities = queue.popleft()
                 for entity in entities:
-                    dropped += self._prune(entity, oldest)
+                    head = entity.head
+                    if head is not None and head.older is None and not head.deleted:
+                        # The common case of a creation (a loop of its own: a bulk load queues each relationship
+                        # it made): one live version, nothing to unlink; a relationship may share its version.
+                        ts = head.owner.commit_ts
+                        if ts is not None and ts <= oldest:
+                            head.owner = ANCIENT
+                            if shares_plain_version(head):
+                                entity.head = PLAIN_RELATIONSHIP
+                    else:
+                        dropped += self._prune(entity, oldest)
         return dropped
 
     def _prune(self, entity, oldest: int) -> int:

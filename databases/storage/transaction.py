@@ -15,8 +15,7 @@ from graphplex.databases.storage.indexes import NODE, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
 from graphplex.databases.storage.mvcc import LATEST, prepare_write, read_version, still_related
-from graphplex.databases.storage.records import (CommitInfo, Edge, Version, Vertex, attach_edge, chain,
-                                                 shares_plain_version)
+from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge, chain
 from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.transaction_state import IN, OUT, Status, TransactionState
 
@@ -401,10 +400,10 @@ class Transaction(TransactionState):
         self.commit_ts = ts
         self.status = Status.COMMITTED
         self._drop_replaced()
-        # Only entities with older versions (or deleted ones) have anything to collect, and relationships without
-        # properties a version to share.
+        # Only entities with older versions (or deleted ones) have anything to collect, and relationships (no labels)
+        # a version to share when they have no properties (`gc`).
         storage.finish(self, committed=[e for e in self._written if e.head is not None and
-                                        (e.head.older is not None or e.head.deleted or shares_plain_version(e.head))])
+                                        (e.head.older is not None or e.head.deleted or e.head.labels is None)])
         self._written = {}
         self.info.txn = None
         return ts
