@@ -2,9 +2,9 @@
 
 Ids are handed out in order and never reused, so a list holds a map in 8 bytes an entity where a dict took ~45
 (its entries and index table, which doubles as it grows). A slot is None where an entity was removed or its id
-never used (a creation rolled back, ids reserved in bulk). It answers the dict calls the storage and its readers make (`get`,
-`[]`, `in`, `len`, `pop`, `values`, `items`); iteration follows the ids. Readers take no lock: each read is a
-few C-level steps under the GIL, and `tuple(table.values())` copies the list in one.
+never used (a creation rolled back, ids reserved in bulk). It answers the dict calls the storage and its readers
+make (`get`, `[]`, `in`, `len`, `pop`, `values`, `items`); iteration follows the ids. Readers take no lock: each
+read is a few C-level steps under the GIL, and `tuple(table.values())` copies the list in one.
 """
 from __future__ import annotations
 
