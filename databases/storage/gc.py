@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Iterable
 
-from graphplex.databases.storage.records import ANCIENT, chain
+from graphplex.databases.storage.records import ANCIENT, PLAIN_RELATIONSHIP, chain, shares_plain_version
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.storage import Storage
@@ -44,7 +44,17 @@ class GarbageCollector:
                     break
                 _, entities = queue.popleft()
                 for entity in entities:
-                    dropped += self._prune(entity, oldest)
+                    head = entity.head
+                    if head is not None and head.older is None and not head.deleted:
+                        # The common case of a creation (a loop of its own: a bulk load queues each relationship
+                        # it made): one live version, nothing to unlink; a relationship may share its version.
+                        ts = head.owner.commit_ts
+                        if ts is not None and ts <= oldest:
+                            head.owner = ANCIENT
+                            if shares_plain_version(head):
+                                entity.head = PLAIN_RELATIONSHIP
+                    else:
+                        dropped += self._prune(entity, oldest)
         return dropped
 
     def _prune(self, entity, oldest: int) -> int:
@@ -64,6 +74,7 @@ class GarbageCollector:
             # version on. The two share every index entry (`versions_dropped` would find nothing to drop).
             floor.older = None
             floor.owner = ANCIENT
+            self._share(entity, floor)
             return 1
         dropped = chain(older)
         floor.older = None
@@ -73,8 +84,17 @@ class GarbageCollector:
             dropped.append(floor)
             storage.indexes.versions_dropped(entity, dropped, [])
             storage.remove_entity(entity)
-        elif dropped:
+            return len(dropped)
+        if dropped:
             storage.indexes.versions_dropped(entity, dropped, chain(head))
+        self._share(entity, floor)
         return len(dropped)
+
+    @staticmethod
+    def _share(entity, floor) -> None:
+        """A relationship without properties that every reader sees as `floor`, its only version, takes the shared
+        `PLAIN_RELATIONSHIP` instead (same labels, map and visibility: readers cannot tell them apart)."""
+        if floor is entity.head and floor is not PLAIN_RELATIONSHIP and shares_plain_version(floor):
+            entity.head = PLAIN_RELATIONSHIP
 
 

@@ -12,6 +12,7 @@ from typing import Iterable
 
 from sortedcontainers import SortedList
 
+from graphplex.databases.storage.entity_table import EntityTable
 from graphplex.databases.storage.records import Vertex, has_token
 from graphplex.databases.values import index_key
 
@@ -49,7 +50,10 @@ class PropertyIndex:
     label: str
     properties: tuple[str, ...]
     owning_constraint: str | None = None
-    entries: dict[tuple, dict[object, None]] = field(default_factory=dict)
+    # key → its entities: the entity itself while it is the only one (a unique index holds nothing else, and a
+    # one-entry dict per key cost ~200 bytes a node), an insertion-ordered dict used as a set from the second on.
+    # Read it through `seek` / `_members`.
+    entries: dict[tuple, object] = field(default_factory=dict)
     sorted_keys: SortedList = field(default_factory=SortedList)
     # RANGE, TEXT or POINT: what SHOW INDEXES and the clash rules name. Every type keeps the same ordered entries,
     # which serve every seek (a text or point index finds a superset of what Neo4j's would).
@@ -74,12 +78,15 @@ class PropertyIndex:
         return tuple(values)
 
     def add(self, entity, key: tuple) -> None:
-        bucket = self.entries.get(key)
+        entries = self.entries
+        bucket = entries.get(key)
         if bucket is None:
-            self.entries[key] = {entity: None}
+            entries[key] = entity
             self.sorted_keys.add(key)
-        else:
+        elif type(bucket) is dict:
             bucket[entity] = None
+        elif bucket is not entity:
+            entries[key] = {bucket: None, entity: None}
 
     def add_many(self, entries: Iterable[tuple[object, tuple | None]]) -> None:
         """`add` for each (entity, key) of `entries` whose key is not None, the new keys sorted in at once."""
@@ -90,25 +97,36 @@ class PropertyIndex:
                 continue
             bucket = buckets.get(key)
             if bucket is None:
-                buckets[key] = {entity: None}
+                buckets[key] = entity
                 new_keys.append(key)
-            else:
+            elif type(bucket) is dict:
                 bucket[entity] = None
+            elif bucket is not entity:
+                buckets[key] = {bucket: None, entity: None}
         if new_keys:
             self.sorted_keys.update(new_keys)
 
     def discard(self, entity, key: tuple) -> None:
-        bucket = self.entries.get(key)
-        if bucket is not None and entity in bucket:
+        entries = self.entries
+        bucket = entries.get(key)
+        if bucket is None:
+            return
+        if type(bucket) is dict:
+            if entity not in bucket:
+                return
             del bucket[entity]
-            if not bucket:
-                del self.entries[key]
-                self.sorted_keys.remove(key)
+            if len(bucket) == 1:
+                entries[key] = next(iter(bucket))
+        elif bucket is entity:
+            del entries[key]
+            self.sorted_keys.remove(key)
 
     def seek(self, key: tuple) -> tuple:
         """Candidates whose key equals `key` (a snapshot, safe to iterate while others write)."""
         bucket = self.entries.get(key)
-        return tuple(bucket) if bucket else ()
+        if bucket is None:
+            return ()
+        return tuple(bucket) if type(bucket) is dict else (bucket,)
 
     def seek_range(self, lower: tuple | None, upper: tuple | None, lower_inclusive: bool = True,
                    upper_inclusive: bool = True) -> list:
@@ -128,10 +146,13 @@ class PropertyIndex:
     def _members(self, keys: Iterable[tuple]) -> list:
         """Each entity once, though several of its versions may be entered under several of the keys."""
         members: dict = {}
+        entries = self.entries
         for key in list(keys):
-            bucket = self.entries.get(key)
-            if bucket:
+            bucket = entries.get(key)
+            if type(bucket) is dict:
                 members.update(bucket)
+            elif bucket is not None:
+                members[bucket] = None
         return list(members)
 
     def describe(self) -> str:
@@ -145,9 +166,14 @@ class PropertyIndex:
 class IndexSet:
     """The indexes of one storage, and their maintenance as versions are written and discarded."""
 
-    def __init__(self) -> None:
+    def __init__(self, all_edges: EntityTable | None = None) -> None:
         self.vertices_by_label: dict[str, dict[object, None]] = {}
-        self.edges_by_type: dict[str, dict[object, None]] = {}
+        # type → its relationships: an insertion-ordered dict used as a set, or — while one type is the only one
+        # ever written — the values of `all_edges` (the storage's table of relationships, when it gives one),
+        # which then holds exactly that type's relationships in the same order (a second lookup of every
+        # relationship cost ~45 bytes each). Read a lookup only by iterating it, `len` or `in`.
+        self.edges_by_type: dict[str, object] = {}
+        self._all_edges = all_edges
         self.by_name: dict[str, PropertyIndex] = {}
         # (entity_type, label) → indexes on that label or type
         self._by_token: dict[tuple[str, str], list[PropertyIndex]] = {}
@@ -203,10 +229,10 @@ class IndexSet:
     def edge_written(self, edge, version, key: str | None = None) -> None:
         """Enters an edge version: in its type's lookup, and for property `key` (default: all)."""
         members = self.edges_by_type.get(edge.type)
-        if members is None:
-            self.edges_by_type[edge.type] = {edge: None}
-        else:
+        if type(members) is dict:
             members[edge] = None
+        elif members is None:
+            self._new_type(edge)
         for index in self._by_token.get((RELATIONSHIP, edge.type), ()):
             if key is None or key in index.roots:
                 entry = index.key_of(version.props)
@@ -235,13 +261,28 @@ class IndexSet:
 
     def edges_written(self, type_: str, edges: list) -> None:
         """`edge_written` for many new edges of one type (their only versions) at once."""
+        if not edges:
+            return
         members = self.edges_by_type.get(type_)
-        if members is None:
-            self.edges_by_type[type_] = dict.fromkeys(edges)
-        else:
+        if members is None:  # the storage's edge map already holds them when it becomes the lookup
+            self._new_type(edges[0])
+            members = self.edges_by_type[type_]
+        if type(members) is dict:
             members.update(dict.fromkeys(edges))
         for index in self._by_token.get((RELATIONSHIP, type_), ()):
             index.add_many((edge, index.key_of(edge.head.props)) for edge in edges)
+
+    def _new_type(self, edge) -> None:
+        """`edge` is the first of its type: the first type of all takes the storage's edge map as its lookup; a
+        second one ends that, the first type's lookup becoming a dict of its relationships."""
+        by_type = self.edges_by_type
+        if not by_type and self._all_edges is not None:
+            by_type[edge.type] = self._all_edges.values()
+            return
+        for type_, members in by_type.items():
+            if type(members) is not dict:
+                by_type[type_] = dict.fromkeys(other for other in members if other.type == type_)
+        by_type[edge.type] = {edge: None}
 
     # --- maintenance as versions are discarded ---------------------------------------------------------------
 
@@ -271,7 +312,7 @@ class IndexSet:
             for token in tokens:
                 if token not in kept_labels:
                     members = (self.vertices_by_label if is_vertex else self.edges_by_type).get(token)
-                    if members is not None:
+                    if type(members) is dict:  # else the storage's edge map, which the storage leaves itself
                         members.pop(entity, None)
                 for index in self._by_token.get((NODE if is_vertex else RELATIONSHIP, token), ()):
                     entry = index.key_of(version.props)

@@ -47,6 +47,18 @@ class Version:
         self.props_shared = props_shared
 
 
+# The one version of every relationship without properties that every reader sees: the garbage collector gives
+# it to such a relationship in place of its own (an 80-byte object each). Never changed: a writer stacks its own
+# version on it (`props_shared` makes it copy the map), and the collector finds nothing to unlink below it.
+PLAIN_RELATIONSHIP = Version(ANCIENT, None, {}, props_shared=True)
+
+
+def shares_plain_version(version: Version) -> bool:
+    """Whether `version`, once every reader sees it, may give way to `PLAIN_RELATIONSHIP`: a live relationship
+    version (no labels) without properties."""
+    return version.labels is None and not version.props and not version.deleted
+
+
 class Vertex:
     """A node. `out` and `inc` map a relationship type to the edges of that type, in the order they were made (a
     tuple or an insertion-ordered dict: see `attach_edge`; read them only by iterating)."""

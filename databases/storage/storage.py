@@ -11,11 +11,12 @@ from graphplex.databases.storage.gc import GarbageCollector
 from graphplex.databases.storage.indexes import NODE, IndexSet, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.modes import StorageMode
-from graphplex.databases.storage.records import (CommitInfo, Edge, LabelSets, Version, Vertex, attach_edge,
-                                                 detach_edge, element_id)
+from graphplex.databases.storage.records import (PLAIN_RELATIONSHIP, CommitInfo, Edge, LabelSets, Version, Vertex,
+                                                 attach_edge, detach_edge, element_id)
 from graphplex.databases.storage.schema import Schema, SchemaChange
 from graphplex.databases.storage.columns import ColumnStore
 from graphplex.databases.storage.edge_changes import EdgeChanges
+from graphplex.databases.storage.entity_table import EntityTable
 from graphplex.databases.storage.search_indexes import SearchIndexes
 from graphplex.databases.storage.tokens import PropertyKeys
 from graphplex.databases.storage.transaction import Transaction
@@ -33,9 +34,9 @@ class Storage:
     def __init__(self, isolation_level: IsolationLevel | str = IsolationLevel.SNAPSHOT_ISOLATION,
                  lock_acquisition_timeout: float = 60.0, database_id: str | None = None) -> None:
         self.database_id = database_id or str(uuid.uuid4())
-        self.vertices: dict[int, Vertex] = {}
-        self.edges: dict[int, Edge] = {}
-        self.indexes = IndexSet()
+        self.vertices = EntityTable()  # gid → Vertex, answering as a dict does
+        self.edges = EntityTable()  # gid → Edge
+        self.indexes = IndexSet(self.edges)
         self.schema = Schema(self.indexes, PropertyIndex, SearchIndexes(self, self.all_entities, self.entity))
         self.property_keys = PropertyKeys()
         self.write_lock = threading.Lock()
@@ -281,7 +282,8 @@ class Storage:
                 _, gid, type_, src, dst, props = operation
                 if entity_keys and props:
                     held.update(dict.fromkeys(props))
-                version = Version(owner, None, props)
+                # Recovery runs before any transaction: every reader sees what it replays.
+                version = Version(owner, None, props) if props else PLAIN_RELATIONSHIP
                 edge = self.edges.get(gid)
                 if edge is None:
                     edge = self.edges[gid] = Edge(gid, type_, self.vertices[src], self.vertices[dst], version)

@@ -124,8 +124,9 @@ class Transaction(TransactionState):
                     return known
             bucket = entries.get(wanted)
             found = []
-            if bucket:
-                for vertex in tuple(bucket):
+            if bucket is not None:
+                # The index's only vertex for a key is held bare, several in a dict (`PropertyIndex.entries`).
+                for vertex in tuple(bucket) if type(bucket) is dict else (bucket,):
                     version = read_version(vertex.head, own, read_ts, dirty)
                     if version is not None and label in version.labels:
                         current = version.props.get(key)
@@ -515,9 +516,10 @@ class Transaction(TransactionState):
         self.commit_ts = ts
         self.status = Status.COMMITTED
         self._drop_replaced()
-        # Only entities with older versions (or deleted ones) have anything to collect.
+        # Only entities with older versions (or deleted ones) have anything to collect, and relationships (no labels)
+        # a version to share when they have no properties (`gc`).
         storage.finish(self, committed=[e for e in self._written if e.head is not None and
-                                        (e.head.older is not None or e.head.deleted)])
+                                        (e.head.older is not None or e.head.deleted or e.head.labels is None)])
         self._written = {}
         self.info.txn = None
         return ts

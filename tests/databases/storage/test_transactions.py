@@ -147,7 +147,7 @@ def test_rollback_removes_created_vertex_and_edge_from_storage_and_indexes(engin
         assert edge not in storage.indexes.edges_by_type.get("R", {})
         assert loop not in storage.indexes.edges_by_type.get("S", {})
         index = storage.indexes.find("NODE", "L", ("k",))
-        assert {key[1]: [e.gid for e in bucket] for key, bucket in index.entries.items()} == {1: [a]}
+        assert {key[1]: [e.gid for e in index.seek(key)] for key in index.entries} == {1: [a]}
         vertex = storage.vertices[a]
         assert not vertex.out or not any(vertex.out.values())
         assert vertex.head.older is None and vertex.head.props == {"k": 1}
