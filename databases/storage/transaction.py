@@ -203,7 +203,7 @@ class Transaction(TransactionState):
                     edges = tuple(bucket) if bucket else ()
                 else:
                     edges = _adjacent(adjacency, types)
-                if changes.settled(read_ts):
+                if changes.floor <= read_ts:  # `changes.settled(read_ts)`, without a call per node
                     yield vertex, edges
                     continue
             yield vertex, [edge for edge, _ in self.expand(vertex, direction, types)]
