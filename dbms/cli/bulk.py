@@ -13,6 +13,8 @@ import gc
 import os
 import time
 from contextlib import contextmanager
+from itertools import islice, repeat
+from operator import add, itemgetter
 from typing import Iterator
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -148,21 +150,16 @@ def _console(out):
     return Console(file=out)
 
 
-def _rows(path: str, delimiter: str, progress):
+@contextmanager
+def _table(path: str, delimiter: str) -> Iterator:
+    """(columns, file, reader) of a CSV file, the header read and checked; columns is None for an empty file."""
     with open(path, newline="", encoding="utf-8") as file:
         reader = csv.reader(file, delimiter=delimiter)
         header = next(reader, None)
-        if header is None:
-            return
-        columns = [_Column(h) for h in header]
-        _check_types(path, columns)
-        yield columns
-        position = file.buffer.tell  # how far the text layer has read: close enough for a progress bar
-        for number, row in enumerate(reader, start=2):
-            if number % 10_000 == 0:
-                progress(position())
-            yield number, row
-        progress(os.path.getsize(path))
+        columns = None if header is None else [_Column(h) for h in header]
+        if columns is not None:
+            _check_types(path, columns)
+        yield columns, file, reader
 
 
 class _Batches:
@@ -240,16 +237,22 @@ def _new_database(dbms, args, name: str, replace: bool = False) -> Iterator:
         raise
 
 
-def _property_readers(columns: list[_Column], path: str) -> list[tuple[int, str, object]]:
-    """(position, key, converter) of each property column; the converter is None for plain strings (stored as
-    read) and otherwise turns a non-empty field into its value."""
+def _property_readers(columns: list[_Column], path: str) -> list[tuple[int, str, object, object]]:
+    """(position, key, converter, column converter) of each property column. The converter is None for plain
+    strings (stored as read) and otherwise turns a non-empty field into its value; the column converter is what
+    converts a whole column of non-empty fields in one C loop (`str` for plain strings, `int`, `float`), None
+    where only the converter will do."""
     readers = []
     for position, column in enumerate(columns):
         if column.kind in _SPECIAL:
             continue
         plain = column.kind == "string" and not column.array
-        readers.append((position, column.name, None if plain else _field_converter(column, path)))
+        whole = str if plain else None if column.array else _COLUMN_CONVERTERS.get(column.kind)
+        readers.append((position, column.name, None if plain else _field_converter(column, path), whole))
     return readers
+
+
+_COLUMN_CONVERTERS = {**dict.fromkeys(_INTEGER, int), **dict.fromkeys(_FLOAT, float)}
 
 
 def _field_converter(column: _Column, path: str):
@@ -263,7 +266,7 @@ def _field_converter(column: _Column, path: str):
 
 def _properties(readers, row: list[str], number: int) -> dict:
     props = {}
-    for position, key, convert in readers:
+    for position, key, convert, _ in readers:
         text = row[position]
         if text:
             if convert is None:
@@ -275,112 +278,180 @@ def _properties(readers, row: list[str], number: int) -> dict:
     return props
 
 
-def _chunks(batches: "_Batches", rows) -> Iterator[list]:
-    """The parsed rows in chunks that never cross a batch's end: each chunk is created by one storage call."""
-    chunk: list = []
-    room = min(CHUNK, batches.room)
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= room:
-            yield chunk
-            chunk = []
-            room = min(CHUNK, batches.room)
-    if chunk:
-        yield chunk
+def _column_properties(readers, rows: list[list[str]], keys: list[str], values: list[list]) -> list[dict] | None:
+    """Each row's property map built column by column in C loops (`keys` / `values`: extra columns put last), the
+    same maps `_properties` builds row by row; None when the chunk needs the row-by-row path: an empty field (a
+    property left out), a type only the field converter reads, or a value that does not convert (the error
+    reported with its line)."""
+    keys, values = [key for _, key, _, _ in readers] + keys, \
+        [list(map(itemgetter(position), rows)) for position, _, _, _ in readers] + values
+    for index, (_, _, _, whole) in enumerate(readers):
+        column = values[index]
+        if whole is None or "" in column:
+            return None
+        if whole is not str:
+            try:
+                values[index] = list(map(whole, column))
+            except (ValueError, TypeError):
+                return None
+    if not keys:
+        return [{} for _ in rows]
+    return list(map(dict, map(zip, repeat(keys), zip(*values))))
+
+
+def _chunks(batches: "_Batches", file, reader, path: str, progress) -> Iterator[tuple[int, list[list[str]]]]:
+    """(line number of the first, records) of the file's records in chunks that never cross a batch's end: each
+    chunk is created by one storage call. The progress bar moves once a chunk."""
+    number = 2
+    position = file.buffer.tell  # how far the text layer has read: close enough for a progress bar
+    while True:
+        rows = list(islice(reader, min(CHUNK, batches.room)))
+        if not rows:
+            break
+        yield number, rows
+        number += len(rows)
+        progress(position())
+    progress(os.path.getsize(path))
 
 
 def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -> None:
-    rows = _rows(path, delimiter, progress)
-    columns = next(rows, None)
-    if columns is None:
-        return
-    extra = (label,) if label else ()
-    readers = _property_readers(columns, path)
-    id_column = next(((i, c) for i, c in enumerate(columns) if c.kind == "ID"), None)
-    label_positions = [i for i, c in enumerate(columns) if c.kind == "LABEL"]
-    space = ids.setdefault(id_column[1].space if id_column is not None else None, {})
+    with _table(path, delimiter) as (columns, file, reader):
+        if columns is None:
+            return
+        extra = (label,) if label else ()
+        readers = _property_readers(columns, path)
+        id_column = next(((i, c) for i, c in enumerate(columns) if c.kind == "ID"), None)
+        label_positions = [i for i, c in enumerate(columns) if c.kind == "LABEL"]
+        space = ids.setdefault(id_column[1].space if id_column is not None else None, {})
+        names: dict[str, tuple] = {}  # a label field → its labels
 
-    def parsed():
-        for number, row in rows:
-            if len(row) != len(columns):
-                raise _bad_row(path, number, f"expected {len(columns)} fields, found {len(row)}")
-            props = _properties(readers, row, number)
-            labels = extra
-            for position in label_positions:
-                labels = labels + tuple(name for name in row[position].split(";") if name)
-            key = None
+        def by_rows(number: int, rows: list[list[str]]) -> list[tuple]:
+            parsed = []
+            for number, row in enumerate(rows, start=number):
+                if len(row) != len(columns):
+                    raise _bad_row(path, number, f"expected {len(columns)} fields, found {len(row)}")
+                props = _properties(readers, row, number)
+                labels = extra
+                for position in label_positions:
+                    labels = labels + tuple(name for name in row[position].split(";") if name)
+                key = None
+                if id_column is not None:
+                    position, column = id_column
+                    key = row[position]
+                    if key in space:
+                        raise _bad_row(path, number, f"duplicate node id '{key}'")
+                    space[key] = None  # taken: the node follows when its chunk is created
+                    if column.name:
+                        props[column.name] = key
+                parsed.append((key, labels, props))
+            return parsed
+
+        def by_columns(rows: list[list[str]]) -> list[tuple] | None:
+            """What `by_rows` returns, column by column; None when a row needs `by_rows` (and its error)."""
+            if set(map(len, rows)) != {len(columns)}:
+                return None
+            keys = [None] * len(rows)
+            named: tuple[list, list] = ([], [])
             if id_column is not None:
                 position, column = id_column
-                key = row[position]
-                if key in space:
-                    raise _bad_row(path, number, f"duplicate node id '{key}'")
-                space[key] = None  # taken: the node follows when its chunk is created
+                keys = list(map(itemgetter(position), rows))
+                if len(set(keys)) != len(keys) or not space.keys().isdisjoint(keys):
+                    return None
                 if column.name:
-                    props[column.name] = key
-            yield key, labels, props
+                    named = ([column.name], [keys])
+            props = _column_properties(readers, rows, *named)
+            if props is None:
+                return None
+            labels = [extra] * len(rows)
+            for position in label_positions:
+                fields = list(map(itemgetter(position), rows))
+                for field in set(fields).difference(names):
+                    names[field] = tuple(name for name in field.split(";") if name)
+                labels = list(map(add, labels, map(names.__getitem__, fields)))
+            return list(zip(keys, labels, props))
 
-    with _Batches(bulk, database.name) as batches:
-        for chunk in _chunks(batches, parsed()):
-            txn = batches.txn
-            specs = [(labels, props) for _, labels, props in chunk]
-            if database.on_disk:
-                created = [txn.create_vertex(labels, props) for labels, props in specs]
-            else:
-                created = txn.create_vertices(specs)
-            for (key, _, props), vertex in zip(chunk, created):
-                if key is not None:
+        with _Batches(bulk, database.name) as batches:
+            for number, rows in _chunks(batches, file, reader, path, progress):
+                chunk = by_columns(rows) or by_rows(number, rows)
+                txn = batches.txn
+                specs = [(labels, props) for _, labels, props in chunk]
+                if database.on_disk:
+                    created = [txn.create_vertex(labels, props) for labels, props in specs]
+                else:
+                    created = txn.create_vertices(specs)
+                if id_column is not None:
                     # In memory a vertex object outlives its transaction; on disk only its id does.
-                    space[key] = vertex.gid if database.on_disk else vertex
-                counts["properties"] += len(props)
-            counts["nodes"] += len(chunk)
-            batches.advance(len(chunk))
+                    space.update(zip([key for key, _, _ in chunk],
+                                     [vertex.gid for vertex in created] if database.on_disk else created))
+                counts["properties"] += sum(len(props) for _, props in specs)
+                counts["nodes"] += len(chunk)
+                batches.advance(len(chunk))
 
 
 def _load_relationships(bulk, database, path, type_, delimiter, ids, counts, progress) -> None:
-    rows = _rows(path, delimiter, progress)
-    columns = next(rows, None)
-    if columns is None:
-        return
-    readers = _property_readers(columns, path)
-    starts = [(i, ids.get(c.space, {})) for i, c in enumerate(columns) if c.kind == "START_ID"]
-    ends = [(i, ids.get(c.space, {})) for i, c in enumerate(columns) if c.kind == "END_ID"]
-    type_positions = [i for i, c in enumerate(columns) if c.kind == "TYPE"]
-
-    def node(row: list[str], number: int, positions) -> object:
-        found = None
-        for position, space in positions:
-            text = row[position]
-            found = space.get(text)
-            if found is None:
-                raise _bad_row(path, number, f"no node with id '{text}'")
-        return found
-
-    def parsed():
+    with _table(path, delimiter) as (columns, file, reader):
+        if columns is None:
+            return
+        readers = _property_readers(columns, path)
+        starts = [(i, ids.get(c.space, {})) for i, c in enumerate(columns) if c.kind == "START_ID"]
+        ends = [(i, ids.get(c.space, {})) for i, c in enumerate(columns) if c.kind == "END_ID"]
+        type_positions = [i for i, c in enumerate(columns) if c.kind == "TYPE"]
         width = len(columns)
-        for number, row in rows:
-            if len(row) < width:  # missing trailing fields are empty ones
-                row = row + [""] * (width - len(row))
-            start, end = node(row, number, starts), node(row, number, ends)
-            kind = type_
-            for position in type_positions:
-                kind = row[position] or kind
-            if start is None or end is None or not kind:
-                raise _bad_row(path, number, "a relationship needs :START_ID, :END_ID and a type")
-            yield kind, start, end, _properties(readers, row, number)
 
-    with _Batches(bulk, database.name) as batches:
-        for chunk in _chunks(batches, parsed()):
-            txn = batches.txn
-            for kind, run in _runs_of_one_type(chunk):
-                if database.on_disk:
-                    for _, start, end, props in run:
-                        txn.create_edge(txn.vertex(start), txn.vertex(end), kind, props)
-                else:
-                    txn.create_edges(kind, [(start, end) for _, start, end, _ in run],
-                                     [props for _, _, _, props in run])
-                counts["properties"] += sum(len(props) for _, _, _, props in run)
-            counts["relationships"] += len(chunk)
-            batches.advance(len(chunk))
+        def node(row: list[str], number: int, positions) -> object:
+            found = None
+            for position, space in positions:
+                text = row[position]
+                found = space.get(text)
+                if found is None:
+                    raise _bad_row(path, number, f"no node with id '{text}'")
+            return found
+
+        def by_rows(number: int, rows: list[list[str]]) -> list[tuple]:
+            parsed = []
+            for number, row in enumerate(rows, start=number):
+                if len(row) < width:  # missing trailing fields are empty ones
+                    row = row + [""] * (width - len(row))
+                start, end = node(row, number, starts), node(row, number, ends)
+                kind = type_
+                for position in type_positions:
+                    kind = row[position] or kind
+                if start is None or end is None or not kind:
+                    raise _bad_row(path, number, "a relationship needs :START_ID, :END_ID and a type")
+                parsed.append((kind, start, end, _properties(readers, row, number)))
+            return parsed
+
+        def by_columns(rows: list[list[str]]) -> list[tuple] | None:
+            """What `by_rows` returns, column by column; None when a row needs `by_rows` (and its error)."""
+            if len(starts) != 1 or len(ends) != 1 or len(type_positions) > 1 or min(map(len, rows)) < width:
+                return None
+            (start, start_space), (end, end_space) = starts[0], ends[0]
+            sources = list(map(start_space.get, map(itemgetter(start), rows)))
+            targets = list(map(end_space.get, map(itemgetter(end), rows)))
+            if None in sources or None in targets:
+                return None
+            kinds = repeat(type_) if not type_positions else list(map(itemgetter(type_positions[0]), rows))
+            if not type_positions and not type_ or type_positions and "" in kinds:
+                return None
+            props = _column_properties(readers, rows, [], [])
+            if props is None:
+                return None
+            return list(zip(kinds, sources, targets, props))
+
+        with _Batches(bulk, database.name) as batches:
+            for number, rows in _chunks(batches, file, reader, path, progress):
+                chunk = by_columns(rows) or by_rows(number, rows)
+                txn = batches.txn
+                for kind, run in _runs_of_one_type(chunk):
+                    if database.on_disk:
+                        for _, start, end, props in run:
+                            txn.create_edge(txn.vertex(start), txn.vertex(end), kind, props)
+                    else:
+                        txn.create_edges(kind, [(start, end) for _, start, end, _ in run],
+                                         [props for _, _, _, props in run])
+                    counts["properties"] += sum(len(props) for _, _, _, props in run)
+                counts["relationships"] += len(chunk)
+                batches.advance(len(chunk))
 
 
 def _runs_of_one_type(chunk: list) -> Iterator[tuple[str, list]]:
