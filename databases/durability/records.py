@@ -483,15 +483,13 @@ def write_graph_file(kind: FileKind, path: Path, timestamp: int, operations: Ite
         with open(temporary, "wb") as file:
             numbers = itertools.count()  # of the frames, as `frames` checks them on reading
             file.write(kind.header + pack_frame(_KIND_I64.pack(BEGIN, timestamp), next(numbers)))
-            chunk: list = []
-            for operation in operations:
-                chunk.append(operation)
-                if len(chunk) >= CHUNK:
-                    file.write(pack_frame(_operations_record(chunk), next(numbers)))
-                    count += len(chunk)
-                    chunk = []
-            file.write(pack_frame(_operations_record(chunk), next(numbers)))
-            count += len(chunk)
+            operations = iter(operations)
+            while True:  # full chunks, then a last one with what is left (possibly none)
+                chunk = list(itertools.islice(operations, CHUNK))
+                file.write(pack_frame(_operations_record(chunk), next(numbers)))
+                count += len(chunk)
+                if len(chunk) < CHUNK:
+                    break
             file.write(pack_frame(_KIND_U64.pack(END, count), next(numbers)))
             file.flush()
             os.fsync(file.fileno())

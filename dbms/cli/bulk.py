@@ -13,7 +13,7 @@ import gc
 import os
 import time
 from contextlib import contextmanager
-from itertools import islice, repeat
+from itertools import groupby, islice, repeat
 from operator import add, itemgetter
 from typing import Iterator
 
@@ -447,20 +447,17 @@ def _load_relationships(bulk, database, path, type_, delimiter, ids, counts, pro
                         for _, start, end, props in run:
                             txn.create_edge(txn.vertex(start), txn.vertex(end), kind, props)
                     else:
-                        txn.create_edges(kind, [(start, end) for _, start, end, _ in run],
-                                         [props for _, _, _, props in run])
-                    counts["properties"] += sum(len(props) for _, _, _, props in run)
+                        txn.create_edges(kind, list(zip(map(itemgetter(1), run), map(itemgetter(2), run))),
+                                         list(map(itemgetter(3), run)))
+                    counts["properties"] += sum(map(len, map(itemgetter(3), run)))
                 counts["relationships"] += len(chunk)
                 batches.advance(len(chunk))
 
 
 def _runs_of_one_type(chunk: list) -> Iterator[tuple[str, list]]:
     """The chunk's relationships in file order, as runs of one type (one `create_edges` call each)."""
-    start = 0
-    for position in range(1, len(chunk) + 1):
-        if position == len(chunk) or chunk[position][0] != chunk[start][0]:
-            yield chunk[start][0], chunk[start:position]
-            start = position
+    for kind, run in groupby(chunk, itemgetter(0)):
+        yield kind, list(run)
 
 
 def _bad_row(path: str, number: int, detail: str) -> ClientError:
