@@ -23,15 +23,19 @@ An operation is its kind (one byte) and fields; labels, properties and schema fi
     0x04 vertex deleted  i64 gid
     0x05 schema change   a map of SchemaChange's fields by name
     0x06 next ids        i64 next vertex gid, i64 next edge gid
-    0x07 vertex batch    labels, keys (list of strings), columns (string of struct codes q, d, ?), u32 count,
-                         then per vertex: i64 gid and one fixed-width value a key
-    0x08 edge batch      type, keys, columns, u32 count, then per edge: i64 gid, source, target, the values
+    0x07 vertex batch    labels, keys (list of strings), columns (string of struct codes q, d, ?, and s for a
+                         string), u32 count, then per vertex: i64 gid and one fixed-width value a key that is not
+                         a string; then each string column's values as one list (s added within version 2: older
+                         code refuses such a batch as malformed)
+    0x08 edge batch      type, keys, columns, u32 count, then per edge: i64 gid, source, target, the values; then
+                         the string columns
     0x09 property keys   keys (list of strings): tokens no vertex or edge of the record may hold (a commit's new
                          keys, a snapshot's whole registry; added within version 2: a file without one reads as
                          before, its keys taken from the vertices and edges)
 
 Batches hold runs of vertices (or edges) alike in labels (type), keys and value types whose values are all
-integers, floats or booleans: decoding them takes one `struct.iter_unpack`, which keeps recovery fast. The
+integers, floats, booleans or strings: decoding them takes one `struct.iter_unpack` and one list a string column,
+which keeps recovery fast. The
 count of a commit or operations record counts entries (an operation or a batch); the end record counts
 operations.
 
@@ -46,6 +50,7 @@ import itertools
 import os
 import struct
 from dataclasses import astuple, dataclass, fields
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -117,7 +122,8 @@ COMMIT, BEGIN, OPERATIONS, END = 1, 2, 3, 4
 VERTEX, EDGE, EDGE_DELETED, VERTEX_DELETED, SCHEMA, NEXT_IDS, VERTEX_BATCH, EDGE_BATCH = 1, 2, 3, 4, 5, 6, 7, 8
 PROPERTY_KEYS = 9
 BATCH_MIN = 4  # alike operations in a row that are written as one batch
-_COLUMNS = {int: "q", float: "d", bool: "?"}  # property values of fixed width, and their struct codes
+# Property values a batch holds as columns: those of fixed width by their struct codes, strings as "s".
+_COLUMNS = {int: "q", float: "d", bool: "?", str: "s"}
 
 _KIND_I64 = struct.Struct("<Bq")
 _KIND_U32 = struct.Struct("<BI")
@@ -194,12 +200,11 @@ def _shape(operation: tuple) -> tuple | None:
 def _encode_batch(operations: list, shape: tuple, out: bytearray) -> bool:
     kind, labels_or_type, keys, columns = shape
     row = _row(kind, columns)
+    values = list(zip(*[operation[-1].values() for operation in operations])) if columns else []
+    fixed = [column for code, column in zip(columns, values) if code != "s"]
+    ids = [list(map(itemgetter(position), operations)) for position in ((1,) if kind == "V" else (1, 3, 4))]
     try:
-        if kind == "V":
-            rows = b"".join([row.pack(operation[1], *operation[3].values()) for operation in operations])
-        else:
-            rows = b"".join([row.pack(operation[1], operation[3], operation[4], *operation[5].values())
-                             for operation in operations])
+        rows = b"".join(map(row.pack, *ids, *fixed))
     except struct.error:  # an integer beyond 64 bits
         return False
     out.append(VERTEX_BATCH if kind == "V" else EDGE_BATCH)
@@ -208,6 +213,9 @@ def _encode_batch(operations: list, shape: tuple, out: bytearray) -> bool:
     encode_into(columns, out)
     out += _U32.pack(len(operations))
     out += rows
+    for code, column in zip(columns, values):
+        if code == "s":
+            encode_into(list(column), out)
     return True
 
 
@@ -218,9 +226,9 @@ def _row(kind: str, columns: str) -> struct.Struct:
     """The layout of one row of a batch: the ids, then one fixed-width column a property."""
     row = _ROWS.get((kind, columns))
     if row is None:
-        if columns.strip("qd?"):
+        if columns.strip("qd?s"):
             raise _malformed(f"batch columns {columns!r}")
-        row = _ROWS[(kind, columns)] = struct.Struct(("<q" if kind == "V" else "<qqq") + columns)
+        row = _ROWS[(kind, columns)] = struct.Struct(("<q" if kind == "V" else "<qqq") + columns.replace("s", ""))
     return row
 
 
@@ -237,6 +245,8 @@ def _decode_batch(kind: str, payload: bytes, position: int, append) -> int:
     if end > len(payload):
         raise _malformed(f"a batch of {count} rows runs past the end of the record")
     rows = row.iter_unpack(payload[start:end])
+    if "s" in columns:
+        rows, end = _with_strings(rows, columns, 1 if kind == "V" else 3, count, payload, end)
     if kind == "V":
         labels = labels_or_type
         if len(keys) == 1:
@@ -250,6 +260,23 @@ def _decode_batch(kind: str, payload: bytes, position: int, append) -> int:
         for values in rows:
             append(("E", values[0], labels_or_type, values[1], values[2], dict(zip(keys, values[3:]))))
     return end
+
+
+def _with_strings(rows, columns: str, ids: int, count: int, payload: bytes, position: int) -> tuple[list, int]:
+    """The rows of a batch with its string columns (the lists after the fixed-width rows) put in their places;
+    the position after the lists."""
+    fixed = list(zip(*rows)) or [()] * (ids + len(columns) - columns.count("s"))
+    ordered, next_fixed = fixed[:ids], ids
+    for code in columns:
+        if code == "s":
+            strings, position = decode_from(payload, position)
+            if type(strings) is not list or len(strings) != count or not all(type(s) is str for s in strings):
+                raise _malformed(f"a string column that is not a list of {count} strings")
+            ordered.append(strings)
+        else:
+            ordered.append(fixed[next_fixed])
+            next_fixed += 1
+    return list(zip(*ordered)), position
 
 
 def _encode_operation(operation: tuple, out: bytearray) -> None:
