@@ -325,9 +325,9 @@ def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -
         space = ids.setdefault(id_column[1].space if id_column is not None else None, {})
         names: dict[str, tuple] = {}  # a label field → its labels
 
-        def by_rows(number: int, rows: list[list[str]]) -> list[tuple]:
+        def by_rows(first: int, rows: list[list[str]]) -> list[tuple]:
             parsed = []
-            for number, row in enumerate(rows, start=number):
+            for number, row in enumerate(rows, start=first):
                 if len(row) != len(columns):
                     raise _bad_row(path, number, f"expected {len(columns)} fields, found {len(row)}")
                 props = _properties(readers, row, number)
@@ -407,9 +407,9 @@ def _load_relationships(bulk, database, path, type_, delimiter, ids, counts, pro
                     raise _bad_row(path, number, f"no node with id '{text}'")
             return found
 
-        def by_rows(number: int, rows: list[list[str]]) -> list[tuple]:
+        def by_rows(first: int, rows: list[list[str]]) -> list[tuple]:
             parsed = []
-            for number, row in enumerate(rows, start=number):
+            for number, row in enumerate(rows, start=first):
                 if len(row) < width:  # missing trailing fields are empty ones
                     row = row + [""] * (width - len(row))
                 start, end = node(row, number, starts), node(row, number, ends)
