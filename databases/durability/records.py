@@ -469,12 +469,22 @@ def commit_operations(txn: Transaction) -> list:
 
 
 def graph_operations(txn: Transaction, storage: Storage) -> Iterator[tuple]:
-    """What a (snapshot) transaction sees: every vertex, then every edge, then the schema that recreates it."""
-    for vertex in txn.vertices():
-        version = txn.view(vertex)
-        yield ("V", vertex.gid, sorted(version.labels), dict(version.props))
-    for edge in txn.edges():
-        yield ("E", edge.gid, edge.type, edge.src.gid, edge.dst.gid, dict(txn.view(edge).props))
+    """What a (snapshot) transaction sees: every vertex, then every edge, then the schema that recreates it. In
+    memory the transaction is a new one (a snapshot's or a dump's) and the tables are read directly, each entity
+    viewed once (`txn.vertices()` would view it a second time for its version)."""
+    if isinstance(txn, Transaction):
+        vertices, edges = tuple(storage.vertices.values()), tuple(storage.edges.values())
+    else:
+        vertices, edges = txn.vertices(), txn.edges()
+    view = txn.view
+    for vertex in vertices:
+        version = view(vertex)
+        if version is not None:
+            yield ("V", vertex.gid, sorted(version.labels), dict(version.props))
+    for edge in edges:
+        version = view(edge)
+        if version is not None:
+            yield ("E", edge.gid, edge.type, edge.src.gid, edge.dst.gid, dict(version.props))
     for change in schema_changes(storage):
         yield ("S",) + astuple(change)
 
