@@ -182,12 +182,14 @@ def _encode_operations(operations: list, out: bytearray) -> int:
 
 
 def _shape(operation: tuple) -> tuple | None:
-    """What a batch shares: kind, labels or type, property keys and the columns of fixed-width values; None for
-    an operation with other values (strings, lists, temporal values...), which is encoded on its own."""
+    """What a batch shares: kind, labels or type, property keys and the columns of its values (fixed-width ones
+    and strings); None for an operation with other values (lists, temporal values...), encoded on its own."""
     kind = operation[0]
     if kind != "V" and kind != "E":
         return None
     props = operation[-1]
+    if not props:  # most relationships of an imported graph
+        return kind, tuple(operation[2]) if kind == "V" else operation[2], (), ""
     columns = ""
     for item in props.values():
         code = _COLUMNS.get(type(item))
