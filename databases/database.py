@@ -299,7 +299,7 @@ class Database:
                 transaction.mark_failed(error)
             raise error
         implicit = transaction is None
-        txn = transaction if transaction is not None else self.begin()
+        txn = transaction if transaction is not None else self.storage.begin()
         ctx = ExecutionContext(txn, parameters, Counters(), self.name,
                                new_batch=standalone_batches(self, txn) if implicit else new_batch,
                                import_dir=self.import_dir, host=host, checkpoint=self.checkpoint,
