@@ -426,7 +426,6 @@ class QueryResult:
         self.profile_stats: Meter | None = Meter() if plan.profile else None
         # Looked at before anything runs, as Neo4j does when it plans: a label the statement creates is unknown.
         self._planned = plan.notifications_now(ctx.txn)
-        self._rows: Iterator[dict] | None = None
         self._done = False
 
     @property
