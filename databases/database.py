@@ -40,12 +40,17 @@ class PlanCache:
         self._lock = threading.Lock()
 
     def get(self, text: str) -> tuple[ast.Statement, int, Plan] | None:
-        """(statement, schema version it was planned on, plan), or None for a text not seen (or evicted)."""
-        with self._lock:
-            entry = self._entries.get(text)
-            if entry is not None:
-                self._entries.move_to_end(text)
-            return entry
+        """(statement, schema version it was planned on, plan), or None for a text not seen (or evicted). Takes no
+        lock: each of the two steps is one call into C (`OrderedDict`), atomic under the GIL, and an entry another
+        thread evicts between them is simply not moved (every statement passes here)."""
+        entries = self._entries
+        entry = entries.get(text)
+        if entry is not None:
+            try:
+                entries.move_to_end(text)
+            except KeyError:
+                pass
+        return entry
 
     def clear(self) -> int:
         """Forgets every plan (`db.clearQueryCaches()`); returns how many there were."""
@@ -96,6 +101,8 @@ class Database:
         self.plans = PlanCache()
         # The procedures and functions of the DBMS that opened this database (None: only the built-in ones).
         self.extensions: Extensions | None = None
+        # The nested statements of every execution not given a door of its caller's (one object, not two a statement).
+        self._own_statements = NestedPlanner(self, OwnDoor())
 
     def _install(self, mode: StorageMode) -> None:
         """Creates the storage (and for an in-memory mode with a directory, the log) that `mode` needs."""
@@ -292,12 +299,13 @@ class Database:
                 transaction.mark_failed(error)
             raise error
         implicit = transaction is None
-        txn = transaction if transaction is not None else self.begin()
+        txn = transaction if transaction is not None else self.storage.begin()
         ctx = ExecutionContext(txn, parameters, Counters(), self.name,
                                new_batch=standalone_batches(self, txn) if implicit else new_batch,
                                import_dir=self.import_dir, host=host, checkpoint=self.checkpoint,
                                clear_query_caches=self.plans.clear,
-                               statements=NestedPlanner(self, statements if statements is not None else OwnDoor()))
+                               statements=self._own_statements if statements is None else
+                               NestedPlanner(self, statements))
         # `check_statements` False: the caller commits right after this statement (an auto-commit transaction),
         # and the commit checks every constraint anyway.
         return QueryResult(plan, ctx, implicit, check_statements and self.constraint_checking == "statement")
@@ -418,7 +426,6 @@ class QueryResult:
         self.profile_stats: Meter | None = Meter() if plan.profile else None
         # Looked at before anything runs, as Neo4j does when it plans: a label the statement creates is unknown.
         self._planned = plan.notifications_now(ctx.txn)
-        self._rows: Iterator[dict] | None = None
         self._done = False
 
     @property

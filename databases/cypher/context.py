@@ -13,9 +13,12 @@ if TYPE_CHECKING:
     from graphplex.databases.cypher.plan import Plan
 
 
-@dataclass
+@dataclass(init=False)
 class Counters:
-    """The update counters of a statement; `dbms` exports it as the driver's `SummaryCounters`."""
+    """The update counters of a statement; `dbms` exports it as the driver's `SummaryCounters`.
+
+    A count still at zero is the class's: creating one (every statement does, most change nothing) sets nothing,
+    and the first `+=` of a count gives the instance its own."""
 
     nodes_created: int = 0
     nodes_deleted: int = 0
@@ -29,6 +32,13 @@ class Counters:
     constraints_added: int = 0
     constraints_removed: int = 0
     system_updates: int = 0
+
+    def __init__(self, **counts: int) -> None:
+        if counts:
+            unknown = counts.keys() - _NAMES
+            if unknown:
+                raise TypeError(f"Counters has no count {', '.join(sorted(unknown))}")
+            self.__dict__.update(counts)
 
     @property
     def contains_updates(self) -> bool:
@@ -48,6 +58,7 @@ class Counters:
 
 # The counters' names, looked up once (every statement's summary reads them).
 _COUNTERS = tuple(f.name for f in fields(Counters))
+_NAMES = frozenset(_COUNTERS)
 _GRAPH_COUNTERS = tuple(name for name in _COUNTERS if name != "system_updates")
 _graph_counts = attrgetter(*_GRAPH_COUNTERS)
 

@@ -22,6 +22,10 @@ from graphplex.databases.storage.tokens import PropertyKeys
 from graphplex.databases.storage.transaction import Transaction
 
 
+# Read at every begin, as a module name (an enum member read through its class costs ten times more).
+_ANALYTICAL = StorageMode.IN_MEMORY_ANALYTICAL
+
+
 class Storage:
     """An in-memory, multi-version property graph.
 
@@ -70,7 +74,7 @@ class Storage:
         level = self.isolation_level if isolation_level is None else IsolationLevel.parse(isolation_level)
         if self._switching is not None:
             self._await_switch()
-        if self.mode is StorageMode.IN_MEMORY_ANALYTICAL:
+        if self.mode is _ANALYTICAL:
             level = IsolationLevel.READ_UNCOMMITTED
         with self.write_lock:
             txn = Transaction(self, next(self._txn_ids), level, self.last_commit_ts, memory_limit)
@@ -118,7 +122,8 @@ class Storage:
     def finish(self, txn: Transaction, committed: Iterable | None = None) -> None:
         """Called by a transaction once it committed or rolled back: queues its versions for collection."""
         self._active.pop(txn.id, None)
-        txn.resume_collector()
+        if txn.pausing_collector:
+            txn.resume_collector()
         if txn.changes_edges:  # before the collector may take its deleted relationships away
             txn.changes_edges = False
             self.edge_changes.finished(txn.commit_ts, committed or ())

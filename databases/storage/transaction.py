@@ -18,11 +18,14 @@ from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, prop
 from graphplex.databases.storage.mvcc import LATEST, prepare_write, prepare_writes, read_version, still_related
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge, chain
 from graphplex.databases.storage.modes import StorageMode
-from graphplex.databases.storage.transaction_state import BOTH, IN, OUT, Status, TransactionState
+from graphplex.databases.storage.transaction_state import BOTH, COMMITTED, IN, OUT, Status, TransactionState
 from graphplex.databases.values import index_key
 
 # The rank `index_key` gives numbers: an integer's key is (_NUMBER, value).
 _NUMBER = index_key(0)[0]
+
+# The levels every begin tests, as module names (an enum member read through its class costs ten times more).
+_SNAPSHOT, _UNCOMMITTED = IsolationLevel.SNAPSHOT_ISOLATION, IsolationLevel.READ_UNCOMMITTED
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.storage import Storage
@@ -37,10 +40,10 @@ class Transaction(TransactionState):
         self.id = txn_id
         self.isolation = isolation
         self.start_ts = start_ts
-        self.read_ts = start_ts if isolation is IsolationLevel.SNAPSHOT_ISOLATION else LATEST
-        self.dirty = isolation is IsolationLevel.READ_UNCOMMITTED
+        self.read_ts = start_ts if isolation is _SNAPSHOT else LATEST
+        self.dirty = isolation is _UNCOMMITTED
         self.info = CommitInfo(self)
-        super().__init__(memory_limit)
+        TransactionState.__init__(self, memory_limit)  # named, not super(): ~0.1 µs less at every begin
         self.waiting_for: Transaction | None = None
         self._deleted_vertices: list[Vertex] = []
         self._replaced: list[tuple[object, Version]] = []
@@ -490,7 +493,7 @@ class Transaction(TransactionState):
         self._check_committable()
         storage = self.storage
         if not self._written and not self._schema_changes:
-            self.status = Status.COMMITTED
+            self.status = COMMITTED
             self.info.txn = None  # no version names it; nor does a cycle keep it for the cyclic collector
             storage.finish(self)
             return None
@@ -514,7 +517,7 @@ class Transaction(TransactionState):
                 raise
             storage.publish_in_order(ts, lambda: self._publish(ts))
         self.commit_ts = ts
-        self.status = Status.COMMITTED
+        self.status = COMMITTED
         self._drop_replaced()
         # Only entities with older versions (or deleted ones) have anything to collect, and relationships (no labels)
         # a version to share when they have no properties (`gc`).
