@@ -865,9 +865,8 @@ def _bidirectional(ctx, start, end, direction, types, high, wanted, find_all) ->
             path = _paths_to(meeting[0], forward)[0] + tuple(reversed(_paths_to(meeting[0], backward)[0]))
             return [] if high is not None and len(path) > high else [path]
         if meeting:
+            # At most `high`: the loop's guard stops a search whose next layer would pass it.
             best = min(depth_of_forward[v] + depth_of_backward[v] for v in meeting)
-            if high is not None and best > high:
-                return []
             paths = []
             for vertex in meeting:
                 if depth_of_forward[vertex] + depth_of_backward[vertex] != best:

@@ -18,14 +18,16 @@ from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, prop
 from graphplex.databases.storage.mvcc import LATEST, prepare_write, prepare_writes, read_version, still_related
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge, chain
 from graphplex.databases.storage.modes import StorageMode
-from graphplex.databases.storage.transaction_state import BOTH, COMMITTED, IN, OUT, Status, TransactionState
+from graphplex.databases.storage.transaction_state import ACTIVE, BOTH, COMMITTED, IN, OUT, Status, TransactionState
 from graphplex.databases.values import index_key
 
 # The rank `index_key` gives numbers: an integer's key is (_NUMBER, value).
 _NUMBER = index_key(0)[0]
 
-# The levels every begin tests, as module names (an enum member read through its class costs ten times more).
+# The levels every begin tests and the mode every expand tests, as module names (an enum member read through its
+# class costs ten times more).
 _SNAPSHOT, _UNCOMMITTED = IsolationLevel.SNAPSHOT_ISOLATION, IsolationLevel.READ_UNCOMMITTED
+_TRANSACTIONAL = StorageMode.IN_MEMORY_TRANSACTIONAL
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.storage import Storage
@@ -112,7 +114,7 @@ class Transaction(TransactionState):
             return super().vertex_seeker(label, key)
         self._check_readable()
         entries, own, read_ts, dirty = index.entries, self.info, self.read_ts, self.dirty
-        found_before: dict | None = {} if self.isolation is IsolationLevel.SNAPSHOT_ISOLATION else None
+        found_before: dict | None = {} if self.isolation is _SNAPSHOT else None
 
         def seek(value: object) -> Sequence[Vertex]:
             if type(value) is int:
@@ -162,14 +164,14 @@ class Transaction(TransactionState):
         answers when no read filter is installed): traversals call this once per node they reach, and a
         generator resumed per pair, with a `view` call per relationship, cost them several times as much. While
         `storage.edge_changes` says nothing changed that this snapshot could miss, no relationship is checked."""
-        if self.status is not Status.ACTIVE or self.termination is not None:  # the common case in two tests
+        if self.status is not ACTIVE or self.termination is not None:  # the common case in two tests
             self._check_readable()
         outgoing = _adjacent(vertex.out, types) if direction != IN else ()
         incoming = _adjacent(vertex.inc, types) if direction != OUT else ()
         if self.read_filter is not None:
             return list(self._expanded(outgoing, incoming, direction))
         storage = self.storage
-        if storage.edge_changes.settled(self.read_ts) and storage.mode is StorageMode.IN_MEMORY_TRANSACTIONAL:
+        if storage.edge_changes.floor <= self.read_ts and storage.mode is _TRANSACTIONAL:  # `settled`, inline
             # Asked after the adjacency was read: every relationship in it is one this transaction sees.
             if direction == IN:
                 return [(edge, edge.src) for edge in incoming]
@@ -194,10 +196,10 @@ class Transaction(TransactionState):
         storage = self.storage
         changes, read_ts = storage.edge_changes, self.read_ts
         outgoing = direction == OUT
-        plain = direction != BOTH and self.read_filter is None and storage.mode is StorageMode.IN_MEMORY_TRANSACTIONAL
+        plain = direction != BOTH and self.read_filter is None and storage.mode is _TRANSACTIONAL
         single = types[0] if type(types) is tuple and len(types) == 1 else None
         for vertex in vertices:
-            if self.status is not Status.ACTIVE or self.termination is not None:
+            if self.status is not ACTIVE or self.termination is not None:
                 self._check_readable()
             if plain:
                 adjacency = vertex.out if outgoing else vertex.inc
@@ -216,7 +218,7 @@ class Transaction(TransactionState):
     def lock(self, entity) -> bool:
         """Takes the write lock of an entity (its own version); False if it no longer exists for this transaction."""
         head = entity.head
-        if head is not None and head.owner is self.info and self.status is Status.ACTIVE:
+        if head is not None and head.owner is self.info and self.status is ACTIVE:
             return not head.deleted
         return self._prepare(entity) is not None
 
@@ -231,7 +233,7 @@ class Transaction(TransactionState):
 
     def _writable(self, entity) -> Version:
         head = entity.head
-        if head is not None and head.owner is self.info and not head.deleted and self.status is Status.ACTIVE \
+        if head is not None and head.owner is self.info and not head.deleted and self.status is ACTIVE \
                 and self.termination is None:
             return head
         version = self._prepare(entity)
