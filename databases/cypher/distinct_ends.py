@@ -8,7 +8,7 @@ last one row by row, takes the ends each of their rows reaches (`MatchPlan.ends_
 uniqueness) into the aggregate's set, and hands the aggregation its one group seeded (`Grouping.run_seeded`), as
 the column path does: the aggregation's rows are computed as they would be.
 
-It is `Plan.columnar`'s kind of prefix (`rows(ctx)`, `replaces`), so a profiled run takes the operators as planned.
+It is a `plan.PlanPrefix`, so a profiled run takes the operators as planned.
 A run under a memory limit does too: the aggregation counts each value it is given there, one per match.
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
 from graphplex.databases.cypher.context import Counters, ExecutionContext
 from graphplex.databases.cypher.termination import checked_rows
@@ -56,6 +56,21 @@ class Operator:
         self.run = run
 
 
+class PlanPrefix(Protocol):
+    """A faster run of a pipeline's first `replaces` operators, planned beside them: a column scan
+    (`columnar.ColumnarPrefix`), a set of traversal ends (`distinct_ends.DistinctEndsPrefix`) or a chunk-wise batch
+    import (`batched_writes.BatchedWrites`).
+
+    Phases: planned once with the plan (None when the statement's shape does not allow it); at each unprofiled run,
+    `rows(ctx)` gives exactly the rows the replaced operators would, deciding then whether this run allows the
+    faster way (the storage engine, the user's read filter, a memory limit) and running the replaced operators
+    itself when it does not; the remaining operators read those rows."""
+
+    replaces: int
+
+    def rows(self, ctx: ExecutionContext) -> Iterator[dict]: ...
+
+
 @dataclass
 class Plan:
     """What the planner produced for one statement.
@@ -80,11 +95,8 @@ class Plan:
     unknown_keys: frozenset[str] = frozenset()  # property keys read that were no tokens when planned
     if_no_effect: tuple[Notification, ...] = ()  # reported when the statement changed nothing (DROP … IF EXISTS)
     memory_limit: int | None = None  # Memgraph's QUERY MEMORY LIMIT, in bytes (`working_memory.within`)
-    # A column-at-a-time run of the first operators (`columnar.ColumnarPrefix`), taken when the storage allows, or
-    # another run of them with the same `rows(ctx)` and `replaces` (`distinct_ends.DistinctEndsPrefix`).
-    columnar: object | None = None
-    # A chunk-wise run of a batch import's operators (`batched_writes.BatchedWrites`), taken when the run allows.
-    batched: object | None = None
+    # A faster run of the first operators, taken when the run is not profiled (see `PlanPrefix`).
+    prefix: PlanPrefix | None = None
 
     def notifications_now(self, txn: StorageTransaction) -> tuple[Notification, ...]:
         """The notifications of one run in `txn`: those found while planning, and the MATCH clauses' labels and
@@ -115,7 +127,7 @@ class Plan:
         planned so and the run is not profiled (PROFILE measures the operators as planned)."""
         rows: Rows = iter(({},))
         operators = self.operators
-        prefix = self.columnar if self.columnar is not None else self.batched
+        prefix = self.prefix
         if prefix is not None and type(ctx.txn) is not MeteredTransaction:
             rows = prefix.rows(ctx)
             operators = operators[prefix.replaces:]

@@ -81,10 +81,10 @@ class Planner:
                         frozenset(_parameters(statement)), target, _in_transactions(statement))
             plan.memory_limit = statement.memory_limit
             if len(statement.parts) == 1 and not writes:  # a write may change what a later row's WHERE reads
-                plan.columnar = plan_columnar(statement.parts[0], operators, self.scope([])) \
+                plan.prefix = plan_columnar(statement.parts[0], operators, self.scope([])) \
                     or plan_distinct_ends(operators)
             elif len(statement.parts) == 1 and statement.memory_limit is None:
-                plan.batched = plan_batched_writes(statement.parts[0], operators, self.scope([]))
+                plan.prefix = plan_batched_writes(statement.parts[0], operators, self.scope([]))
             self._note(plan, statement)
         plan.explain, plan.profile = explain, profile
         return plan

@@ -75,9 +75,9 @@ def run(db: Database, statement: str, parameters: dict, own: list, batched: bool
     """Runs `statement` after `own` writes in one transaction: (counters or error, graph after commit)."""
     plan = db.plan(statement)
     if batched:
-        assert plan.batched is not None, statement
+        assert plan.prefix is not None, statement
     else:
-        plan.batched = None
+        plan.prefix = None
     txn = db.begin()
     for text, x, y in own:
         db.execute(text, {"x": x, "y": y}, transaction=txn).consume()
@@ -109,7 +109,7 @@ def test_batched_and_row_paths_agree(statement: str, ids: list, items: list, own
 
 @pytest.mark.parametrize("statement", STATEMENTS)
 def test_the_import_idiom_is_batched(statement: str) -> None:
-    assert build([]).plan(statement).batched is not None
+    assert build([]).plan(statement).prefix is not None
 
 
 @pytest.mark.parametrize("statement", [
@@ -127,7 +127,7 @@ def test_the_import_idiom_is_batched(statement: str) -> None:
     "UNWIND $rows AS p CREATE (:Person {id: p.a}) QUERY MEMORY LIMIT 10 MB",
 ])
 def test_other_statements_take_the_row_path(statement: str) -> None:
-    assert build([]).plan(statement).batched is None
+    assert build([]).plan(statement).prefix is None
 
 
 LOAD_RELS = "UNWIND $rows AS p MATCH (a:Person {id: p.a}), (b:Person {id: p.b}) CREATE (a)-[:KNOWS]->(b)"

@@ -54,8 +54,8 @@ def test_set_of_ends_matches_the_row_path(committed, own, later, deletions, step
     other.commit()
     query = f"MATCH (a:N {{id: $id}}){pattern(steps)} RETURN count(DISTINCT c) AS n"
     reference = query.replace(" RETURN", " WITH c RETURN")
-    assert isinstance(db.plan(query).columnar, DistinctEndsPrefix)
-    assert db.plan(reference).columnar is None
+    assert isinstance(db.plan(query).prefix, DistinctEndsPrefix)
+    assert db.plan(reference).prefix is None
     fast = list(db.execute(query, {"id": start}, transaction=txn))
     assert fast == list(db.execute(reference, {"id": start}, transaction=txn))
     assert fast == list(db.execute("PROFILE " + query, {"id": start}, transaction=txn))
