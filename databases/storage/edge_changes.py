@@ -6,10 +6,13 @@ and the last commit that created or deleted one is inside the reader's snapshot,
 adjacency holds is one the reader sees (`mvcc.read_version` would find a live version for each), so a traversal
 may skip the per-relationship visibility work. Anything else takes the general path.
 
-The order of the steps is what makes the answer safe without a lock on the read side: a writer is counted (and
-`floor`, the answer kept as one number, raised out of reach) before its first relationship enters an adjacency or
-is marked deleted, and stops being counted only after its commit timestamp and deletions are entered here; a reader
-takes its snapshot of an adjacency before asking `settled`.
+The order of the steps is what makes the answer safe without a lock on the read side: a writer is counted (`epoch`
+moves on, and `floor`, the answer kept as one number, is raised out of reach) before its first relationship enters
+an adjacency or is marked deleted, and stops being counted only after its commit timestamp and deletions are entered
+here. A reader asks `settled` and notes `epoch` before it takes its snapshot of an adjacency, and trusts the
+snapshot only when `epoch` has not moved meanwhile: the adjacency it read was then the settled one. (Asking after
+the snapshot is not enough: a writer that was open while the reader copied the adjacency can roll back, or the
+collector can take a deletion, before the reader asks, and the copy would hold what neither leaves behind.)
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ _NEVER = LATEST + 1
 class EdgeChanges:
     """The storage's account of relationship creations and deletions (see the module's rule)."""
 
-    __slots__ = ("_lock", "writers", "changed_ts", "deleted", "floor")
+    __slots__ = ("_lock", "writers", "changed_ts", "deleted", "floor", "epoch")
 
     def __init__(self, lock: threading.Lock) -> None:
         self._lock = lock  # the storage's write lock
@@ -35,6 +38,7 @@ class EdgeChanges:
         self.deleted: set[Edge] = set()  # committed deletions still in an adjacency
         # The lowest read timestamp that is `settled`: one attribute a traversal reads per node it expands.
         self.floor = 0
+        self.epoch = 0  # how many times a writer began: a reader's snapshot taken while it did not move is settled
 
     def settled(self, read_ts: int) -> bool:
         """Whether a reader at `read_ts` (with no read filter) sees every relationship an adjacency holds."""
@@ -46,6 +50,7 @@ class EdgeChanges:
     def writing(self) -> None:
         """A transaction is about to create or delete its first relationship (called under the write lock)."""
         self.writers += 1
+        self.epoch += 1
         self.floor = _NEVER
 
     def finished(self, commit_ts: int | None, written: Iterable) -> None:

@@ -96,8 +96,10 @@ class Transaction(TransactionState):
     def edges_with_type(self, type_: str) -> Iterator[Edge]:
         self._check_readable()
         view = self.view
+        # The first type's lookup may be the storage's edge table (`IndexSet.edges_by_type`), which a second type's
+        # first relationship can join between the lookup and its copy here: the type is tested too.
         for edge in tuple(self.storage.indexes.edges_by_type.get(type_, ())):
-            if view(edge) is not None:
+            if edge.type == type_ and view(edge) is not None:
                 yield edge
 
     def _property_candidates(self, entity_type: str, token: str, key: str, wanted: tuple) -> Iterable:
@@ -166,13 +168,16 @@ class Transaction(TransactionState):
         `storage.edge_changes` says nothing changed that this snapshot could miss, no relationship is checked."""
         if self.status is not ACTIVE or self.termination is not None:  # the common case in two tests
             self._check_readable()
+        storage = self.storage
+        changes = storage.edge_changes
+        epoch = changes.epoch
+        settled = changes.floor <= self.read_ts  # `settled`, inline, asked before the adjacency is read
         outgoing = _adjacent(vertex.out, types) if direction != IN else ()
         incoming = _adjacent(vertex.inc, types) if direction != OUT else ()
         if self.read_filter is not None:
             return list(self._expanded(outgoing, incoming, direction))
-        storage = self.storage
-        if storage.edge_changes.floor <= self.read_ts and storage.mode is _TRANSACTIONAL:  # `settled`, inline
-            # Asked after the adjacency was read: every relationship in it is one this transaction sees.
+        if settled and changes.epoch == epoch and storage.mode is _TRANSACTIONAL:
+            # No writer began while the adjacency was read: every relationship in it is one this transaction sees.
             if direction == IN:
                 return [(edge, edge.src) for edge in incoming]
             pairs = [(edge, edge.dst) for edge in outgoing]
@@ -191,8 +196,9 @@ class Transaction(TransactionState):
     def expand_each(self, vertices: Iterable[Vertex], direction: str = OUT, types: Iterable[str] | None = None
                     ) -> Iterator[tuple[Vertex, Sequence[Edge]]]:
         """`TransactionState.expand_each`: one generator resumed per vertex of a breadth-first layer, not a call of
-        `expand` each. One direction, with `edge_changes` settled (asked after each adjacency is read, as `expand`
-        asks), costs a vertex its adjacency's snapshot, handed on as it is; anything else is `expand`'s."""
+        `expand` each. One direction, with `edge_changes` settled (asked before each adjacency is read, and no writer
+        begun while it was, as `expand` asks), costs a vertex its adjacency's snapshot, handed on as it is; anything
+        else is `expand`'s."""
         storage = self.storage
         changes, read_ts = storage.edge_changes, self.read_ts
         outgoing = direction == OUT
@@ -202,13 +208,15 @@ class Transaction(TransactionState):
             if self.status is not ACTIVE or self.termination is not None:
                 self._check_readable()
             if plain:
+                epoch = changes.epoch
+                settled = changes.floor <= read_ts  # `changes.settled(read_ts)`, without a call per node
                 adjacency = vertex.out if outgoing else vertex.inc
                 if single is not None:  # `_adjacent`'s snapshot of one type, without its call: a layer reads many
                     bucket = adjacency.get(single) if adjacency else None
                     edges = tuple(bucket) if bucket else ()
                 else:
                     edges = _adjacent(adjacency, types)
-                if changes.floor <= read_ts:  # `changes.settled(read_ts)`, without a call per node
+                if settled and changes.epoch == epoch:
                     yield vertex, edges
                     continue
             yield vertex, [edge for edge, _ in self.expand(vertex, direction, types)]

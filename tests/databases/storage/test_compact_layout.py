@@ -151,3 +151,35 @@ def test_bulk_creation_keeps_the_compact_type_lookup_and_index_entries():
     more = [edge.gid for edge in txn.create_edges("R", [(nodes[0], nodes[2])])]
     txn.commit()
     assert _types(storage) == {"R": first + more, "S": second}
+
+
+class _SecondTypeOnLookup(dict):
+    """The type lookups, where another transaction writes the first relationship of a second type right after a
+    reader looked a type up (the other thread's step landing between the lookup and the reader's copy of it)."""
+
+    def __init__(self, lookups: dict, write) -> None:
+        super().__init__(lookups)
+        self.write = write
+
+    def get(self, key, default=None):
+        found = super().get(key, default)
+        write, self.write = self.write, None
+        if write is not None:
+            write()
+        return found
+
+
+def test_a_type_scan_never_answers_a_second_type_written_while_it_looked_the_type_up():
+    storage = Storage()
+    txn = storage.begin()
+    a = txn.create_vertex(("L",))
+    first = [txn.create_edge(a, a, "R").gid for _ in range(2)]
+    txn.commit()
+
+    def second_type() -> None:
+        writer = storage.begin()
+        writer.create_edge(a, a, "S")
+        writer.commit()
+    storage.indexes.edges_by_type = _SecondTypeOnLookup(storage.indexes.edges_by_type, second_type)
+    reader = storage.begin("READ_COMMITTED")
+    assert [edge.gid for edge in reader.edges_with_type("R")] == first

@@ -8,6 +8,7 @@ compared with the definition: the node's adjacency filtered by `mvcc.read_versio
 """
 from __future__ import annotations
 
+import pytest
 from hypothesis import event, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -168,3 +169,56 @@ def test_rolled_back_writer_stops_counting():
     assert storage.edge_changes.writers == 1
     writer.rollback()
     assert storage.edge_changes.writers == 0 and storage.edge_changes.settled(storage.begin().read_ts)
+
+
+class _RollbackOnRead(dict):
+    """An adjacency that lets a writer roll back right after a reader took its relationships of a type: the other
+    thread's step landing between the reader's snapshot of the adjacency and its look at `edge_changes`."""
+
+    def __init__(self, adjacency: dict, writer) -> None:
+        super().__init__(adjacency)
+        self.writer = writer
+
+    def get(self, key, default=None):
+        found = super().get(key, default)
+        if self.writer is not None:
+            found = tuple(found or ())
+            self._roll_back()
+        return found
+
+    def items(self):
+        found = list(super().items())
+        if self.writer is not None:
+            found = [(key, tuple(edges)) for key, edges in found]
+            self._roll_back()
+        return iter(found)
+
+    def _roll_back(self) -> None:
+        writer, self.writer = self.writer, None  # the rollback reads this adjacency too
+        writer.rollback()
+
+
+def _rolled_back_under_a_reader(level: str):
+    storage = Storage()
+    setup = storage.begin()
+    a, b = setup.create_vertex(), setup.create_vertex()
+    setup.commit()
+    writer = storage.begin()
+    writer.create_edge(a, b, "R")
+    reader = storage.begin(level)
+    a.out = _RollbackOnRead(a.out, writer)
+    return reader, a
+
+
+@pytest.mark.parametrize("level", ("SNAPSHOT_ISOLATION", "READ_COMMITTED"))
+def test_expand_never_answers_a_relationship_rolled_back_while_it_read_the_adjacency(level):
+    reader, a = _rolled_back_under_a_reader(level)
+    assert reader.expand(a, OUT, ("R",)) == []
+    reader, a = _rolled_back_under_a_reader(level)
+    assert reader.expand(a, OUT) == []
+
+
+@pytest.mark.parametrize("level", ("SNAPSHOT_ISOLATION", "READ_COMMITTED"))
+def test_expand_each_never_answers_a_relationship_rolled_back_while_it_read_the_adjacency(level):
+    reader, a = _rolled_back_under_a_reader(level)
+    assert [list(edges) for _, edges in reader.expand_each([a], OUT, ("R",))] == [[]]
