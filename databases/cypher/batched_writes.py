@@ -37,7 +37,7 @@ from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.cypher.expressions import Compiled, Scope, compile_expression
 from graphplex.databases.cypher.label_expressions import written_labels
 from graphplex.databases.cypher.plan import Operator
-from graphplex.databases.cypher.updates import evaluate_props
+from graphplex.databases.cypher.updates import evaluate_props, properties_set
 from graphplex.databases.storage import Transaction
 
 # Items sought, or rows created, between two termination checks.
@@ -163,8 +163,7 @@ class BatchedWrites:
             counters.nodes_created += len(specs)
             for labels, values in specs:
                 counters.labels_added += len(labels)
-                if values:
-                    counters.properties_set += len(values) - list(values.values()).count(None)
+                counters.properties_set += properties_set(values)
 
     def _create_relationships(self, matched: list[tuple], ctx: ExecutionContext) -> None:
         txn, counters = ctx.txn, ctx.counters
@@ -191,8 +190,7 @@ class BatchedWrites:
             txn.create_edges(type_, ends, maps)
             counters.relationships_created += len(ends)
             for values in maps:
-                if values:
-                    counters.properties_set += len(values) - list(values.values()).count(None)
+                counters.properties_set += properties_set(values)
 
 
 def _matched_pairs(items: list, seekers: list, fields: tuple[str, str], ctx: ExecutionContext) -> list[tuple]:

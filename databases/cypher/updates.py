@@ -121,6 +121,13 @@ def _type_of(rel: ast.RelationshipPattern, scope: Scope, merging: bool) -> Calla
     return type_of
 
 
+def properties_set(values: dict | None) -> int:
+    """The properties a creation with the map `values` sets: its keys, less those mapped to null (not stored)."""
+    if not values:
+        return 0
+    return len(values) - list(values.values()).count(None)
+
+
 def _create_node(name: str, labels_of: Callable[[dict, ExecutionContext], tuple[str, ...]], props: Compiled | None):
     def step(row, ctx):
         labels = labels_of(row, ctx)
@@ -129,8 +136,7 @@ def _create_node(name: str, labels_of: Callable[[dict, ExecutionContext], tuple[
         counters = ctx.counters
         counters.nodes_created += 1
         counters.labels_added += len(labels)
-        if values:
-            counters.properties_set += len(values) - list(values.values()).count(None)
+        counters.properties_set += properties_set(values)
         row[name] = vertex
     return step
 
@@ -152,8 +158,7 @@ def _create_edge(name: str, type_of: Callable[[dict, ExecutionContext], str], so
         values = evaluate_props(props, row, ctx)
         row[name] = ctx.txn.create_edge(start, end, type_, values)
         ctx.counters.relationships_created += 1
-        if values:
-            ctx.counters.properties_set += len(values) - list(values.values()).count(None)
+        ctx.counters.properties_set += properties_set(values)
     return step
 
 
