@@ -1,8 +1,11 @@
 """The HTTP server of `graphplex serve`: Neo4j's Query API and the web console, on uvicorn in a background thread.
 
 `HttpServer(dbms).start()` listens (port 0 picks a free one); `url` then names it. The socket is bound here, not
-by uvicorn, so that an address in use is a clear error rather than uvicorn's exit. Connections beyond
-`max_connections` are answered 503 at once; a keep-alive connection idle for `idle_timeout` seconds is closed."""
+by uvicorn, so that an address in use is a clear error rather than uvicorn's exit. Requests beyond
+`max_connections` open connections are answered 503 at once. Nobody holds a connection for nothing: a request must
+arrive whole (head and body) within `request_timeout` seconds of the connection's start or of the previous answer,
+else the connection is closed (`_Deadlined`) — a client that sends nothing, or a byte at a time, cannot fill the
+connection limit and lock the others out."""
 from __future__ import annotations
 
 import asyncio
@@ -10,7 +13,9 @@ import errno
 import socket
 import threading
 
+import h11
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from graphplex.databases.errors import ClientError
 from graphplex.http.app import build_app
@@ -20,12 +25,49 @@ from graphplex.http.transactions import OpenTransactions
 NEO4J_VERSION = "5.26.0"
 
 
+class _Deadlined(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for each request to arrive whole (uvicorn's own keep-alive
+    timer stops at the first byte of a request, so a slow sender would keep the connection forever)."""
+
+    request_timeout = 20.0  # set per server on a subclass
+    _deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self._arm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm()
+
+    def connection_lost(self, exc) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._disarm()
+        if not self.transport.is_closing():
+            self._deadline = self.loop.call_later(self.request_timeout, self._expired)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _expired(self) -> None:
+        """The request is not whole yet (h11 waits for its head or body): the connection is closed. A request
+        being answered (the client's side DONE) is never cut."""
+        self._deadline = None
+        if self.conn.their_state is not h11.DONE and not self.transport.is_closing():
+            self.transport.close()
+
+
 class HttpServer:
     """An HTTP server for one DBMS; `bolt_address` (host:port of a Bolt server over the same DBMS) is named in the
     discovery document."""
 
     def __init__(self, dbms, host: str = "127.0.0.1", port: int = 7474, *, bolt_address: str | None = None,
-                 max_connections: int = 256, max_body: int = 64 * 1024 * 1024, idle_timeout: float = 30.0,
+                 max_connections: int = 256, max_body: int = 64 * 1024 * 1024, request_timeout: float = 20.0,
                  transaction_idle_timeout: float | None = None) -> None:
         self.dbms = dbms
         self.host = host
@@ -34,7 +76,7 @@ class HttpServer:
                                              if transaction_idle_timeout is None else transaction_idle_timeout)
         self.app = build_app(dbms, QueryApi(dbms, self.transactions), bolt_address, max_body, NEO4J_VERSION)
         self.max_connections = max_connections
-        self.idle_timeout = idle_timeout
+        self.protocol = type("Deadlined", (_Deadlined,), {"request_timeout": request_timeout})
         self._socket: socket.socket | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -54,9 +96,10 @@ class HttpServer:
     def start(self) -> "HttpServer":
         """Binds and serves in a background thread; returns once requests are answered."""
         self._socket = self._bind()
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off",
-                                limit_concurrency=self.max_connections, timeout_keep_alive=int(self.idle_timeout),
-                                server_header=False, date_header=False)
+        config = uvicorn.Config(self.app, http=self.protocol, log_level="warning", access_log=False,
+                                lifespan="off", limit_concurrency=self.max_connections,
+                                timeout_keep_alive=max(1, int(self.protocol.request_timeout)), server_header=False,
+                                date_header=False)
         self._server = uvicorn.Server(config)
         self.transactions.start()
         self._thread = threading.Thread(target=self._serve, name="graphplex-http", daemon=True)

@@ -494,3 +494,28 @@ def test_an_address_in_use_is_a_clear_error(server):
 def _json(body: dict) -> bytes:
     import json
     return json.dumps(body).encode()
+
+
+def test_slow_or_silent_clients_cannot_lock_the_server_out():
+    """Connections that never finish a request are closed at the request deadline, so the connection limit is
+    free again for real clients."""
+    import socket
+    dbms = DBMS.in_memory()
+    with HttpServer(dbms, port=0, max_connections=4, request_timeout=1.0) as server:
+        hogs = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(6)]
+        for index, hog in enumerate(hogs):
+            if index % 2:
+                hog.sendall(b"POST /db/neo4j/query/v2 HTTP/1.1\r\nHost: x\r\n")  # a head never finished
+        time.sleep(0.3)
+        locked_out = httpx.post(f"{server.url}/db/neo4j/query/v2", json={"statement": "RETURN 1"})
+        time.sleep(1.5)
+        for hog in hogs:
+            hog.settimeout(2)
+        served = httpx.post(f"{server.url}/db/neo4j/query/v2", json={"statement": "RETURN 1"})
+        closed = [hog.recv(100) for hog in hogs]
+        for hog in hogs:
+            hog.close()
+    dbms.close()
+    assert locked_out.status_code == 503  # what the hogs did while they could
+    assert served.status_code == 202
+    assert closed == [b""] * 6
