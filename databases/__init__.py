@@ -6,6 +6,7 @@ from graphplex.databases.cypher.extensions import using_extensions
 from graphplex.databases.cypher.lookup import functions as listed_functions, procedures as listed_procedures
 from graphplex.databases.database import Database, QueryResult
 from graphplex.databases.cypher import triggers
+from graphplex.databases import text_values
 
 __all__ = ["Database", "Module", "ProcedureContext", "QueryResult", "UserRegistry", "function_spec",
-           "listed_functions", "listed_procedures", "procedure_spec", "triggers", "using_extensions"]
+           "listed_functions", "listed_procedures", "procedure_spec", "text_values", "triggers", "using_extensions"]

@@ -39,6 +39,8 @@ _OWN = {
     "bolt_auth_timeout": ("Seconds a Bolt client has to log in after connecting.", "A number of seconds"),
     "bolt_idle_timeout": ("Seconds a logged-in Bolt connection may sit idle (null: forever).",
                           "A number of seconds, or null"),
+    "http_transaction_idle_timeout": ("Seconds an explicit transaction of the HTTP Query API may go without a "
+                                      "request before it is rolled back.", "A number of seconds"),
     "query_modules_directory": ("The folder of Python query modules run at start and on mg.load_all() (null: "
                                 "none).", "A path, or null"),
     "client_dialect": ("The dialect of Bolt connections: auto (Memgraph's for Memgraph's clients, known by their "
@@ -84,6 +86,9 @@ _NEO4J: dict[str, tuple[str, Callable[[object], str | None], str, str]] = {
     "db.transaction.bookmark_ready_timeout": ("bookmark_ready_timeout", _seconds, "The maximum amount of time to "
                                               "wait for the database state represented by the bookmark.",
                                               "A duration"),
+    "server.queryapi.transaction_idle_timeout": ("http_transaction_idle_timeout", _seconds, "The maximum amount "
+                                                 "of time that an idle Query API transaction is kept open.",
+                                                 "A duration"),
     "server.directories.import": ("import_dir", lambda v: None if v is None else str(v), "Sets the root directory "
                                   "for file URLs used with the Cypher `LOAD CSV` clause.", "A path"),
 }

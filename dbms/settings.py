@@ -37,6 +37,9 @@ class Settings:
     bolt_handshake_timeout: float = 10.0
     bolt_auth_timeout: float = 30.0
     bolt_idle_timeout: float | None = 7200.0
+    # Seconds an explicit transaction of the HTTP Query API lives without a request before it is rolled back
+    # (Neo4j's server.queryapi.transaction_idle_timeout).
+    http_transaction_idle_timeout: float = 60.0
     # A folder of Python query modules (Memgraph's --query-modules-directory), run at start and on mg.load_all.
     query_modules_directory: str | None = None
     # The dialect of Bolt connections: "auto" (Memgraph's for Memgraph's clients, told by their user agent, else

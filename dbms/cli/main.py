@@ -29,7 +29,8 @@ EXAMPLES = {
     "dump": "examples:\n  graphplex dump --data-dir ./data neo4j neo4j.dump",
     "load": "examples:\n  graphplex load --data-dir ./data copy neo4j.dump",
     "serve": "examples:\n  graphplex serve --data-dir ./data --initial-password secret\n"
-             "  graphplex serve --in-memory --listen 127.0.0.1:0 --no-auth",
+             "  graphplex serve --in-memory --listen 127.0.0.1:0 --no-auth\n"
+             "  graphplex serve --in-memory --no-auth --http 0.0.0.0:7474   # console at http://HOST:7474/browser/",
 }
 
 
@@ -79,9 +80,14 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("target", metavar="DB")
     load.add_argument("file", metavar="FILE")
     load.add_argument("--overwrite", action="store_true", help="replace the database if it exists")
-    serve = add("serve", "a Bolt server, for the official Neo4j drivers and Memgraph's clients")
+    serve = add("serve", "a Bolt server, for the official Neo4j drivers and Memgraph's clients, and an HTTP server "
+                         "with Neo4j's Query API and the web console")
     serve.add_argument("--listen", default="127.0.0.1:7687", metavar="HOST:PORT",
                        help="where to listen (default 127.0.0.1:7687; port 0 picks a free one)")
+    serve.add_argument("--http", metavar="HOST:PORT",
+                       help="where the HTTP server (Query API, console at /browser/) listens (default: the --listen "
+                            "host, port 7474, or a free port when --listen's is 0)")
+    serve.add_argument("--no-http", action="store_true", help="no HTTP server: Bolt only")
     serve.add_argument("--initial-password", help="the password of the administrator neo4j on first start")
     serve.add_argument("--no-auth", action="store_true", help="accept every client without credentials")
     serve.add_argument("--agent", default="Neo4j/5.26.0", help="the server agent sent to clients")

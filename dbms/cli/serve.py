@@ -12,11 +12,14 @@ from graphplex.cli.main import EXIT_OK, EXIT_USAGE, open_dbms
 
 def command_serve(args, out, err) -> int:
     from graphplex.bolt import BoltServer
-    host, _, port = args.listen.rpartition(":")
-    if not host or not port.isdigit():
-        err.write(f"graphplex: Neo.ClientError.General.InvalidArguments: --listen needs HOST:PORT, got "
-                  f"{args.listen!r}\n")
-        return EXIT_USAGE
+    host, port = _address(args.listen)
+    # The HTTP server listens beside Bolt: on Neo4j's 7474, or on a free port too when Bolt's was left to pick.
+    http = None if args.no_http else _address(args.http or f"{host}:{7474 if port else 0}")
+    for option, address in (("--listen", (host, port)), ("--http", http)):
+        if address is not None and address[1] is None:
+            err.write(f"graphplex: Neo.ClientError.General.InvalidArguments: {option} needs HOST:PORT, got "
+                      f"{getattr(args, option[2:])!r}\n")
+            return EXIT_USAGE
     initialised = bool(args.data_dir) and (Path(args.data_dir) / "system").exists()
     settings = {"auth_enabled": not args.no_auth, "import_dir": args.import_dir}
     if args.query_modules_directory is not None:
@@ -38,22 +41,39 @@ def command_serve(args, out, err) -> int:
     stopped = threading.Event()
     with open_dbms(args, **settings) as dbms:
         try:
-            server = BoltServer(dbms, host, int(port), agent=args.agent, max_connections=args.max_connections,
+            server = BoltServer(dbms, host, port, agent=args.agent, max_connections=args.max_connections,
                                 **_timeouts(args))
         except Neo4jError as error:  # a limit that is not a positive number
             err.write(f"graphplex: {error.code}: {error.message}\n")
             return EXIT_USAGE
+        web = None
         try:
             server.start()
+            if http is not None:
+                from graphplex.http import HttpServer
+                web = HttpServer(dbms, *http, bolt_address=server.address,
+                                 max_connections=args.max_connections).start()
         except Neo4jError as error:  # the address is in use or cannot be had
+            server.stop()
             raise Unavailable(error) from None
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stopped.set())
         out.write(f"graphplex Bolt server listening on {server.uri}\n")
+        if web is not None:
+            out.write(f"graphplex HTTP server listening on {web.url} (Query API: {web.url}/db/{{database}}/query/v2,"
+                      f" console: {web.url}/browser/)\n")
         out.flush()
         stopped.wait()
+        if web is not None:
+            web.stop()
         server.stop()
     return EXIT_OK
+
+
+def _address(text: str) -> tuple[str, int | None]:
+    """HOST:PORT as a host and a port number (None when the text is not one)."""
+    host, _, port = text.rpartition(":")
+    return (host, int(port)) if host and port.isdigit() else (host, None)
 
 
 def _timeouts(args) -> dict:

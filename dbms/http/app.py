@@ -1,0 +1,192 @@
+"""The HTTP server's routes (Starlette): Neo4j's discovery document and Query API, and the console's files.
+
+HTTP framing, content negotiation and the browser's rules live here; the work is `QueryApi`'s, run in a worker
+thread (a statement blocks; the event loop must not). Browser safety: no CORS (a page of another origin cannot
+read an answer, and its preflight for JSON bodies is refused), a POST or DELETE with another origin's `Origin`
+header is refused, bodies must be JSON (a cross-site form cannot send one without that preflight), and every
+answer carries a Content-Security-Policy that lets the console load only its own files."""
+from __future__ import annotations
+
+import json
+import logging
+from importlib import resources
+from typing import Callable
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from graphplex.databases.errors import ClientError, Neo4jError
+from graphplex.http.authentication import CHALLENGE, principal_of
+from graphplex.http.json_values import PLAIN, TYPED
+from graphplex.http.query_api import Caller, QueryApi, Reply, error_body, query_request, status_of
+
+log = logging.getLogger("graphplex.http")
+CONSOLE_HEADER = ("x-requested-with", "graphplex-console")
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+                               "frame-ancestors 'none'; form-action 'none'",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+_JSON_TYPES = (PLAIN, TYPED, "application/vnd.neo4j.query.v1.0")
+
+
+class _Refused(Exception):
+    """A request refused before any work: its status and error."""
+
+    def __init__(self, status: int, error: Neo4jError) -> None:
+        super().__init__(error.message)
+        self.status = status
+        self.error = error
+
+
+def _json(status: int, body: dict | None, content_type: str = PLAIN, headers: dict | None = None) -> Response:
+    if body is None:
+        return Response(status_code=status, headers=headers)
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return Response(data, status_code=status, media_type=content_type, headers=headers)
+
+
+def build_app(dbms, api: QueryApi, bolt_address: str | None, max_body: int, version: str) -> Starlette:
+    """The ASGI application of one HTTP server over `dbms`."""
+
+    def discovery(request: Request) -> Response:
+        if "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse("/browser/", status_code=303)
+        base = f"{request.url.scheme}://{request.url.netloc}"
+        body = {"query": f"{base}/db/{{databaseName}}/query/v2", "neo4j_version": version,
+                "neo4j_edition": "community", "auth_config": {"oidc_providers": []}}
+        if bolt_address:
+            body = {"bolt_routing": f"neo4j://{bolt_address}", "bolt_direct": f"bolt://{bolt_address}", **body}
+        return _json(200, body)
+
+    def endpoint(operation: Callable) -> Callable:
+        """A Query API route: checks the request (origin, media types, size, credentials), runs `operation` in a
+        worker thread and sends its `Reply`; any error is an `errors` body with its status."""
+
+        async def handle(request: Request) -> Response:
+            console = request.headers.get(CONSOLE_HEADER[0]) == CONSOLE_HEADER[1]
+            try:
+                _check_origin(request)
+                content_type = _accepted(request.headers.get("accept"))
+                body = await _body(request, max_body) if request.method == "POST" else None
+                reply = await run_in_threadpool(_work, request, operation, body, content_type)
+            except _Refused as refused:
+                return _json(refused.status, error_body(refused.error))
+            except Neo4jError as error:
+                status = status_of(error)
+                headers = {"www-authenticate": CHALLENGE} if status == 401 and not console else None
+                return _json(status, error_body(error), headers=headers)
+            except Exception as error:  # a bug: the client gets a code, the log gets the traceback
+                log.error("internal error serving %s %s", request.method, request.url.path, exc_info=True)
+                return _json(500, error_body(error))
+            return _json(reply.status, reply.body, content_type, reply.headers)
+
+        return handle
+
+    def _work(request: Request, operation: Callable, body: object, content_type: str) -> Reply:
+        typed_in = body is not None and request.headers.get("content-type", "").split(";")[0].strip() != PLAIN
+        principal = principal_of(dbms.security, dbms.settings.auth_enabled, request.headers.get("authorization"))
+        client = request.client
+        caller = Caller(principal, f"{client.host}:{client.port}" if client else "", content_type != PLAIN)
+        params = request.path_params
+        return operation(caller, params["database"], params.get("transaction_id"),
+                         query_request(body, typed_in) if request.method == "POST" else None)
+
+    routes = [
+        Route("/", discovery, methods=["GET"]),
+        Route("/db/{database}/query/v2",
+              endpoint(lambda c, db, _, r: api.query(c, db, r)), methods=["POST"]),
+        Route("/db/{database}/query/v2/tx",
+              endpoint(lambda c, db, _, r: api.begin(c, db, r)), methods=["POST"]),
+        Route("/db/{database}/query/v2/tx/{transaction_id}",
+              endpoint(lambda c, db, tx, r: api.run(c, db, tx, r)), methods=["POST"]),
+        Route("/db/{database}/query/v2/tx/{transaction_id}/commit",
+              endpoint(lambda c, db, tx, r: api.commit(c, db, tx, r)), methods=["POST"]),
+        Route("/db/{database}/query/v2/tx/{transaction_id}",
+              endpoint(lambda c, db, tx, _: api.rollback(c, db, tx)), methods=["DELETE"]),
+        Route("/browser", lambda request: RedirectResponse("/browser/", status_code=308), methods=["GET"]),
+    ]
+    console = resources.files("graphplex.http") / "console"
+    if console.is_dir():  # the console's bundle is package data; a checkout that lacks it serves the API alone
+        routes.append(Mount("/browser", StaticFiles(directory=str(console), html=True)))
+    return _SecurityHeaders(Starlette(routes=routes))
+
+
+def _check_origin(request: Request) -> None:
+    """A browser sends `Origin` with every cross-site POST: one naming another host than the request's is
+    refused, so that a page elsewhere cannot make a logged-in browser act."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    parts = urlsplit(origin)
+    if parts.netloc != request.headers.get("host", "") or parts.scheme != request.url.scheme:
+        raise _Refused(403, ClientError("Cross-origin requests are not allowed.",
+                                        "Neo.ClientError.Security.Forbidden"))
+
+
+def _accepted(accept: str | None) -> str:
+    """The response's content type from `Accept`: plain JSON unless typed JSON is preferred; 406 when neither may
+    be sent."""
+    if not accept:
+        return PLAIN
+    for item in accept.split(","):
+        media = item.split(";")[0].strip().lower()
+        if media in (TYPED, "application/vnd.neo4j.query.v1.0"):
+            return TYPED
+        if media in (PLAIN, "application/*", "*/*"):
+            return PLAIN
+    raise _Refused(406, ClientError(f"Not acceptable: {accept}. Accept application/json or {TYPED}.",
+                                    "Neo.ClientError.Request.Invalid"))
+
+
+async def _body(request: Request, limit: int) -> object:
+    """The JSON body (None when empty), read up to `limit` bytes; a body of another media type is 415 (a cross-site
+    form can only send those), bad JSON 400."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    size = 0
+    chunks = []
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _Refused(413, ClientError(f"The request body is larger than the limit of {limit} bytes",
+                                            "Neo.ClientError.Request.Invalid"))
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if not data.strip():
+        return None
+    if media not in _JSON_TYPES:
+        raise _Refused(415, ClientError(f"Unsupported media type: {media or 'none'}. Send application/json or "
+                                        f"{TYPED}.", "Neo.ClientError.Request.Invalid"))
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise _Refused(400, ClientError("Bad Request", "Neo.ClientError.Request.Invalid")) from None
+
+
+class _SecurityHeaders:
+    """Adds the browser-safety headers to every response (an ASGI wrapper: cheaper than Starlette's middleware)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.extra = [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = self.extra
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
