@@ -9,9 +9,12 @@ WAIT = 15
 
 
 def wait_for(page, condition, message):
+    """Wait until `condition(page)` holds; an element gone meanwhile (a panel re-renders) just means try again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(page, WAIT, poll_frequency=0.05).until(lambda d: condition(d), message)
+    return WebDriverWait(page, WAIT, poll_frequency=0.05, ignored_exceptions=[StaleElementReferenceException]) \
+        .until(lambda d: condition(d), message)
 
 
 def css(page, selector):
@@ -157,8 +160,12 @@ def test_a_drivers_transaction_is_terminated_from_the_panel(page, console_dbms, 
             rows = [r for r in css(d, "#transactions-table tbody tr") if "waiting" in r.text]
             return rows[0] if rows else False
 
-        row = wait_for(page, driver_row, "the driver's transaction is not listed")
-        row.find_element("css selector", ".terminate-button").click()
+        def terminate(d):
+            driver_row(d).find_element("css selector", ".terminate-button").click()
+            return True
+
+        wait_for(page, driver_row, "the driver's transaction is not listed")
+        wait_for(page, terminate, "no Terminate button for the driver's transaction")
         wait_for(page, lambda d: "Transaction terminated" in d.find_element("id", "transactions-message").text,
                  "no termination message")
         wait_for(page, lambda d: "Terminated" in driver_row(d).text, "the row never shows the termination")
