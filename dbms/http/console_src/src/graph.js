@@ -3,7 +3,7 @@
 import cytoscape from "cytoscape";
 import fcose from "cytoscape-fcose";
 import { toPlain } from "./values.js";
-import { layoutElements } from "./layout.js";
+import { fitBox, layoutElements } from "./layout.js";
 
 cytoscape.use(fcose);
 
@@ -48,7 +48,7 @@ const edgeData = (rel) => ({ group: "edges", data: { id: `r${rel.id}`, source: r
 const STYLE = [
   { selector: "node", style: { "background-color": "data(colour)", label: "data(caption)", "font-size": 10,
     "text-valign": "center", "text-halign": "center", color: "#222", width: 34, height: 34,
-    "min-zoomed-font-size": 7, "border-width": 1, "border-color": "#0003" } },
+    "min-zoomed-font-size": 7, "border-width": 1, "border-color": "#5f6b7a" } },
   { selector: "node:selected", style: { "border-width": 3, "border-color": "#d93" } },
   { selector: "edge", style: { width: 1.5, "line-color": "#a5abb6", "target-arrow-color": "#a5abb6",
     "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(type)", "font-size": 8,
@@ -92,7 +92,6 @@ export function createGraphView(container, nodes, relationships, expand) {
   const cy = cytoscape({
     container: canvas,
     style: STYLE,
-    wheelSensitivity: 0.3,
     minZoom: 0.05,
     maxZoom: 4,
     textureOnViewport: large,
@@ -158,10 +157,12 @@ export function createGraphView(container, nodes, relationships, expand) {
     }
   }
 
+  let box = null;
   function layout() {
-    layoutElements(cy.elements());
-    cy.fit(undefined, 20);
+    box = layoutElements(cy.elements());
+    fitBox(cy, box, 20);
   }
+  const fit = () => fitBox(cy, cy.nodes().boundingBox({ includeLabels: false, includeOverlays: false }), 20);
 
   const button = (text, title, action) => {
     const b = document.createElement("button");
@@ -172,7 +173,7 @@ export function createGraphView(container, nodes, relationships, expand) {
     toolbar.append(b);
     return b;
   };
-  button("Fit", "Zoom to show every element", () => cy.fit(undefined, 20));
+  button("Fit", "Zoom to show every element", fit);
   button("Zoom in", "Zoom in", () => cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: center() }));
   button("Zoom out", "Zoom out", () => cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: center() }));
   button("Layout", "Lay the graph out again", layout);
@@ -206,14 +207,16 @@ export function createGraphView(container, nodes, relationships, expand) {
 
   const started = performance.now();
   addElements(nodes.values(), relationships.values());
+  const added = performance.now();
   layout();
-  container.dataset.layoutMs = String(Math.round(performance.now() - started));
+  container.dataset.addMs = String(Math.round(added - started));
+  container.dataset.layoutMs = String(Math.round(performance.now() - added));
   return {
     cy,
     /** Called when the view becomes visible: cytoscape measures its container then. */
     shown() {
       cy.resize();
-      cy.fit(undefined, 20);
+      fit();
     },
     destroy() {
       cy.destroy();
