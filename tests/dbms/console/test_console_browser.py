@@ -106,6 +106,19 @@ def test_a_typed_query_shows_its_table_and_its_graph(page, console_dbms, console
     assert csp_violations(page) == []
 
 
+def test_double_clicking_a_node_expands_its_neighbours(page, console_dbms, console_password):
+    with console_dbms.session(auth=("neo4j", console_password)) as session:
+        session.run("CREATE (:Person {name: 'Ann'})-[:KNOWS]->(:Person {name: 'Bob'})-[:LIKES]->"
+                    "(:Movie {title: 'Heat'})").consume()
+    logged_in(page, console_password)
+    run(page, "MATCH (a:Person {name: 'Bob'}) RETURN a", frames=1)
+    wait_for(page, lambda d: graph_node_count(d) == 1, "no graph drawn")
+    page.execute_script("window.graphplexConsole.lastGraph().nodes()[0].emit('dbltap')")
+    wait_for(page, lambda d: graph_node_count(d) == 3, "the expansion never came")
+    assert page.execute_script("return window.graphplexConsole.lastGraph().edges().map(e => e.data('type')).sort()") \
+        == ["KNOWS", "LIKES"]
+
+
 def test_a_failing_statement_shows_its_code_and_marks_the_caret(page, console_password):
     logged_in(page, console_password)
     frames = run(page, "RETURN 1 AS one;\nMATCH (n)\nRETRUN n;\nRETURN 2 AS never", frames=2)
@@ -114,6 +127,12 @@ def test_a_failing_statement_shows_its_code_and_marks_the_caret(page, console_pa
     assert "line 2, column 1" in frames[1].find_element("css selector", ".error-message").text
     marks = editor(page, ".cm-error-mark")
     assert [mark.text for mark in marks] == ["RETRUN"]
+
+
+def test_an_error_after_rows_shows_the_rows_and_the_error(page, console_password):
+    logged_in(page, console_password)
+    frames = run(page, "UNWIND [1, 0] AS x RETURN 10 / x AS y;\nRETURN 'never'", frames=1)
+    assert frames[0].find_element("css selector", ".error-code").text == "Neo.ClientError.Statement.ArithmeticError"
 
 
 def test_statements_run_in_order_with_parameters(page, console_dbms, console_password):
