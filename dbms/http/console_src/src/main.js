@@ -153,8 +153,10 @@ async function runCommand(command, parameters) {
         values: [[parameters[command.name]]] } } }));
       return true;
     }
-    const payload = await client.run(database(), command.text, parameters);
-    addFrame(renderFrame({ statement, payload, elapsed: performance.now() - started, expand }));
+    const target = database();
+    const payload = await client.run(target, command.text, parameters);
+    addFrame(renderFrame({ statement, payload, elapsed: performance.now() - started,
+      expand: (node) => expand(target, node) }));
     return !(payload.errors && payload.errors.length);
   } catch (error) {
     addFrame(renderFrame({ statement, error }));
@@ -165,9 +167,9 @@ async function runCommand(command, parameters) {
   }
 }
 
-/** A node's neighbours, for the graph view's double-click. */
-async function expand(node) {
-  const payload = await client.run(database(),
+/** A node's neighbours in the database its result came from, for the graph view's double-click. */
+async function expand(target, node) {
+  const payload = await client.run(target,
     "MATCH (n)-[r]-(m) WHERE elementId(n) = $id RETURN r, m LIMIT 500", { id: node.id });
   const nodes = new Map();
   const relationships = new Map();
