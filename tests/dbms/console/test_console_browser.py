@@ -138,8 +138,9 @@ def test_an_error_after_rows_shows_the_rows_and_the_error(page, console_password
 def test_statements_run_in_order_with_parameters(page, console_dbms, console_password):
     logged_in(page, console_password)
     frames = run(page, ":param who => 'Ann'\n:param n => 3 + 4\nCREATE (:Person {name: $who});\n"
-                       "MATCH (p:Person {name: $who}) RETURN p.name AS name, $n AS n", frames=4)
-    assert frames[3].find_element("css selector", ".view-table tbody").text == "Ann 7"
+                       "// a comment; not a statement\n/* nor; this */\n"
+                       "MATCH (p:Person {name: $who}) RETURN p.name AS name, $n AS n, 'a;b' AS s;\n", frames=4)
+    assert frames[3].find_element("css selector", ".view-table tbody").text == "Ann 7 a;b"
     assert "nodesCreated 1" in frames[2].find_element("css selector", ".frame-summary").text
     assert '"n": 7' in page.find_element("id", "parameters").get_attribute("value")
 

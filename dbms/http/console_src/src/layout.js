@@ -3,7 +3,7 @@
 // 2-2.5 s in Chromium even in draft quality). So nodes without relationships go to a grid beneath the rest;
 // up to ALWAYS_FCOSE connected nodes, or up to FCOSE_MAX_NODES in a few components, get fcose (full quality up to
 // DRAFT_ABOVE nodes, draft above); anything bigger gets a concentric layout by degree, which is linear.
-export const DRAFT_ABOVE = 300;
+const DRAFT_ABOVE = 300;
 const FCOSE_MAX_COMPONENTS = 30;
 /** Up to this many connected nodes fcose runs whatever the number of components (well under a second). */
 const ALWAYS_FCOSE = 150;
