@@ -42,12 +42,13 @@ export function transactionsPanel({ client, database, table, status, message }) 
   function render(rows) {
     const columns = ["database", "transactionId", "username", "clientAddress", "currentQuery", "status",
       "startTime", "elapsedTime"];
-    const body = header(table, [...columns, ""]);
+    // The action comes first, so that a wide table never hides it.
+    const body = header(table, ["", ...columns]);
     for (const row of rows) {
       const tr = body.insertRow();
       tr.dataset.transactionId = row.transactionId;
-      columns.forEach((column) => cell(tr, display(row[column])));
       const action = tr.insertCell();
+      columns.forEach((column) => cell(tr, display(row[column])));
       if (row.currentQuery === LIST_TRANSACTIONS) {
         action.textContent = "(this panel)";
         continue;
