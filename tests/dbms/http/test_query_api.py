@@ -519,3 +519,13 @@ def test_slow_or_silent_clients_cannot_lock_the_server_out():
     assert locked_out.status_code == 503  # what the hogs did while they could
     assert served.status_code == 202
     assert closed == [b""] * 6
+
+
+def test_answers_on_a_kept_alive_connection_do_not_wait_for_delayed_acks(server, client):
+    """With Nagle's algorithm on, each answer (written as head, then body) waited ~40 ms for the client's delayed
+    ACK: 20 requests took over 0.8 s. Without it they take a few milliseconds each, even on a loaded machine."""
+    query(client, "RETURN 1")
+    started = time.perf_counter()
+    for _ in range(20):
+        assert query(client, "RETURN 1").status_code == 202
+    assert time.perf_counter() - started < 0.6
