@@ -529,3 +529,30 @@ def test_answers_on_a_kept_alive_connection_do_not_wait_for_delayed_acks(server,
     for _ in range(20):
         assert query(client, "RETURN 1").status_code == 202
     assert time.perf_counter() - started < 0.6
+
+
+def test_a_client_that_hangs_up_has_its_statement_terminated(server, dbms):
+    """As on Bolt: the statement of a request whose client left stops, and writes nothing."""
+    import socket
+    body = b'{"statement": "UNWIND range(1, 50000000) AS x WITH x WHERE x < 0 CREATE (:Orphan) RETURN count(*)"}'
+    auth = base64.b64encode(f"neo4j:{PASSWORD}".encode()).decode()
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    sock.sendall(b"POST /db/neo4j/query/v2 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Authorization: Basic " + auth.encode() + b"\r\nContent-Length: " + str(len(body)).encode() +
+                 b"\r\n\r\n" + body)
+
+    def running() -> list:
+        with dbms.session(auth=("neo4j", PASSWORD)) as session:
+            return [r["id"] for r in session.run("SHOW TRANSACTIONS YIELD transactionId AS id, currentQuery "
+                                                 "WHERE currentQuery CONTAINS 'Orphan' AND NOT currentQuery STARTS WITH 'SHOW' "
+                                                 "RETURN id")]
+
+    deadline = time.monotonic() + 10
+    while not running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running(), "the statement never started"
+    sock.close()
+    deadline = time.monotonic() + 10
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(), "the statement ran on after its client left"
