@@ -556,3 +556,24 @@ def test_a_client_that_hangs_up_has_its_statement_terminated(server, dbms):
     while running() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not running(), "the statement ran on after its client left"
+
+
+def test_a_password_that_must_change_is_403(server, dbms):
+    with dbms.session(database="system", auth=("neo4j", PASSWORD)) as session:
+        session.run("CREATE USER fresh IF NOT EXISTS SET PASSWORD 'fresh-pw' CHANGE REQUIRED").consume()
+    response = httpx.post(f"{server.url}/db/neo4j/query/v2", json={"statement": "RETURN 1"},
+                          auth=("fresh", "fresh-pw"))
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["code"] == "Neo.ClientError.Security.CredentialsExpired"
+
+
+def test_metadata_and_timeout_of_an_explicit_transaction(client):
+    begun = client.post("/db/neo4j/query/v2/tx", json={"txMetadata": {"app": "etl"}, "maxExecutionTime": 1})
+    tx = begun.json()["transaction"]["id"]
+    listed = query(client, "SHOW TRANSACTIONS YIELD metaData RETURN metaData").json()["data"]["values"]
+    assert [{"app": "etl"}] in listed
+    slow = client.post(f"/db/neo4j/query/v2/tx/{tx}", json={
+        "statement": "UNWIND range(1, 100000000) AS x WITH x WHERE x < 0 RETURN count(x)"})
+    assert slow.json()["errors"][0]["code"] in ("Neo.ClientError.Transaction.TransactionTimedOut",
+                                                 "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration")
+    assert client.post(f"/db/neo4j/query/v2/tx/{tx}", json={}).status_code == 404
