@@ -7,6 +7,8 @@ header is refused, bodies must be JSON (a cross-site form cannot send one withou
 answer carries a Content-Security-Policy that lets the console load only its own files."""
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 import logging
 from importlib import resources
@@ -20,6 +22,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from graphplex.bolt.disconnects import client_disconnected
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.http.authentication import CHALLENGE, principal_of
 from graphplex.http.json_values import PLAIN, TYPED
@@ -36,6 +39,7 @@ SECURITY_HEADERS = {
     "referrer-policy": "no-referrer",
 }
 _JSON_TYPES = (PLAIN, TYPED, "application/vnd.neo4j.query.v1.0")
+_DISCONNECT_POLL = 0.2  # seconds between looks at whether the client of a running request is still there
 
 
 class _Refused(Exception):
@@ -56,6 +60,7 @@ def _json(status: int, body: dict | None, content_type: str = PLAIN, headers: di
 
 def build_app(dbms, api: QueryApi, bolt_address: str | None, max_body: int, version: str) -> Starlette:
     """The ASGI application of one HTTP server over `dbms`."""
+    connection_ids = itertools.count(1)
 
     def discovery(request: Request) -> Response:
         if "text/html" in request.headers.get("accept", ""):
@@ -77,7 +82,11 @@ def build_app(dbms, api: QueryApi, bolt_address: str | None, max_body: int, vers
                 _check_origin(request)
                 content_type = _accepted(request.headers.get("accept"))
                 body = await _body(request, max_body) if request.method == "POST" else None
-                reply = await run_in_threadpool(_work, request, operation, body, content_type)
+                caller_working: list = []
+                work = asyncio.ensure_future(run_in_threadpool(_work, request, operation, body, content_type,
+                                                               f"http-{next(connection_ids)}", caller_working))
+                await _unless_the_client_leaves(request, work, caller_working)
+                reply = work.result()
             except _Refused as refused:
                 return _json(refused.status, error_body(refused.error))
             except Neo4jError as error:
@@ -91,11 +100,25 @@ def build_app(dbms, api: QueryApi, bolt_address: str | None, max_body: int, vers
 
         return handle
 
-    def _work(request: Request, operation: Callable, body: object, content_type: str) -> Reply:
+    async def _unless_the_client_leaves(request: Request, work: asyncio.Future, working: list) -> None:
+        """Waits for `work`; if the client hangs up first, the transactions it works in are terminated (as on
+        Bolt), so that nobody's abandoned statement runs on."""
+        while not work.done():
+            await asyncio.wait({work}, timeout=_DISCONNECT_POLL)
+            if not work.done() and await request.is_disconnected():
+                error = client_disconnected()
+                for txn in dbms.registry.all():
+                    if txn.connection_id in working:
+                        txn.terminate(error)
+                await asyncio.wait({work})
+
+    def _work(request: Request, operation: Callable, body: object, content_type: str, connection_id: str,
+              working: list) -> Reply:
         typed_in = body is not None and request.headers.get("content-type", "").split(";")[0].strip() != PLAIN
         principal = principal_of(dbms.security, dbms.settings.auth_enabled, request.headers.get("authorization"))
         client = request.client
-        caller = Caller(principal, f"{client.host}:{client.port}" if client else "", content_type != PLAIN)
+        caller = Caller(principal, f"{client.host}:{client.port}" if client else "", content_type != PLAIN,
+                        connection_id, working)
         params = request.path_params
         return operation(caller, params["database"], params.get("transaction_id"),
                          query_request(body, typed_in) if request.method == "POST" else None)

@@ -11,7 +11,6 @@ a rollback."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -79,11 +78,15 @@ class QueryRequest:
 
 @dataclass(frozen=True)
 class Caller:
-    """Who sends a request, from where, and in which value format they read the answer."""
+    """Who sends a request, from where, and in which value format they read the answer. `connection_id` names the
+    request's work in SHOW TRANSACTIONS; `working` collects the connection ids of the transactions the request
+    works in (its own, or the explicit transaction's), which are terminated if the client leaves meanwhile."""
 
     principal: object
     address: str
     typed_out: bool = False
+    connection_id: str = "http"
+    working: list = field(default_factory=list)
 
 
 def _invalid(message: str) -> ClientError:
@@ -130,12 +133,12 @@ class QueryApi:
     def __init__(self, dbms, transactions: OpenTransactions) -> None:
         self.dbms = dbms
         self.transactions = transactions
-        self._ids = itertools.count(1)
 
     def _session(self, caller: Caller, database: str, request: QueryRequest) -> Session:
-        session = Session(self.dbms, database, request.access_mode, list(request.bookmarks), caller.principal,
-                          database_fixed=True)
-        session.connection = (f"http-{next(self._ids)}", caller.address, "http")
+        session = Session(self.dbms, database, request.access_mode, list(request.bookmarks),
+                          caller.principal, database_fixed=True)
+        session.connection = (caller.connection_id, caller.address, "http")
+        caller.working.append(caller.connection_id)
         return session
 
     # --- implicit transactions ---------------------------------------------------------------------------------
@@ -172,11 +175,13 @@ class QueryApi:
         """`POST /db/{db}/query/v2/tx/{id}`: a statement in the transaction; with none, it only pushes the expiry
         on."""
         entry = self.transactions.take(transaction_id, caller.principal.user, database)
+        caller.working.append(entry.session.connection[0])
         return self._in_transaction(entry, caller, request, commit=False)
 
     def commit(self, caller: Caller, database: str, transaction_id: str, request: QueryRequest) -> Reply:
         """`POST /db/{db}/query/v2/tx/{id}/commit`: runs a last statement if there is one, then commits."""
         entry = self.transactions.take(transaction_id, caller.principal.user, database)
+        caller.working.append(entry.session.connection[0])
         return self._in_transaction(entry, caller, request, commit=True)
 
     def rollback(self, caller: Caller, database: str, transaction_id: str) -> Reply:
