@@ -81,6 +81,24 @@ def test_a_wrong_password_is_refused_and_the_right_one_logs_in(page, console_pas
                                "JSON.stringify(sessionStorage)").find(console_password) == -1
 
 
+def test_a_user_who_must_change_the_password_changes_it_at_login(page, console_dbms, console_password):
+    with console_dbms.session(auth=("neo4j", console_password)) as session:
+        session.run("CREATE USER ann SET PASSWORD 'first-secret' CHANGE REQUIRED").consume()
+    wait_for(page, lambda d: css(d, "#login-form"), "the login form never appeared")
+    page.find_element("id", "login-user").clear()
+    page.find_element("id", "login-user").send_keys("ann")
+    page.find_element("id", "login-password").send_keys("first-secret")
+    page.find_element("id", "login-button").click()
+    wait_for(page, lambda d: d.find_element("id", "login-new-password").is_displayed(), "no new password asked")
+    assert "CredentialsExpired" in page.find_element("id", "login-error").text
+    page.find_element("id", "login-new-password").send_keys("second-secret")
+    page.find_element("id", "login-new-password-again").send_keys("second-secret")
+    page.find_element("id", "login-button").click()
+    wait_for(page, lambda d: d.find_element("id", "workspace").is_displayed(), "the workspace never appeared")
+    with console_dbms.session(auth=("ann", "second-secret")) as session:
+        assert session.run("RETURN 1 AS one").single()["one"] == 1
+
+
 def test_a_typed_query_shows_its_table_and_its_graph(page, console_dbms, console_password):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys

@@ -36,16 +36,29 @@ async function loadDatabases() {
   databaseSelect.value = rows.some((row) => row.name === previous) ? previous : home ? home.name : "";
 }
 
+const EXPIRED = "Neo.ClientError.Security.CredentialsExpired";
+
+/** A user whose password must change first: ALTER CURRENT USER is the one statement the server lets them run. */
+async function changePassword(user, old, fresh) {
+  if (fresh !== $("login-new-password-again").value) {
+    throw new QueryError("Console.PasswordMismatch", "The two new passwords differ.");
+  }
+  client.login(user, old);
+  await client.run("system", "ALTER CURRENT USER SET PASSWORD FROM $old TO $new", { old, new: fresh });
+  client.login(user, fresh);
+}
+
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const user = $("login-user").value;
   const password = $("login-password");
+  const changing = !$("login-change").hidden;
   const error = $("login-error");
   error.hidden = true;
   $("login-button").disabled = true;
-  client.login(user, password.value);
-  password.value = "";
   try {
+    if (changing) await changePassword(user, password.value, $("login-new-password").value);
+    else client.login(user, password.value);
     await loadDatabases();
     $("login").hidden = true;
     $("workspace").hidden = false;
@@ -57,11 +70,19 @@ $("login-form").addEventListener("submit", async (event) => {
     client.logout();
     error.textContent = `${failure.code}: ${failure.message}`;
     error.hidden = false;
+    // The current password is kept in its field only while a new one is being chosen.
+    if (failure.code === EXPIRED || changing) {
+      $("login-change").hidden = false;
+      $("login-new-password").focus();
+      return;
+    }
   } finally {
     $("login-button").disabled = false;
   }
+  password.value = "";
+  ["login-new-password", "login-new-password-again"].forEach((id) => { $(id).value = ""; });
+  $("login-change").hidden = true;
 });
-
 function logout() {
   client.logout();
   transactions.stop();
