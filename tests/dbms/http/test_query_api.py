@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+import socket
 import threading
 import time
 
@@ -499,7 +500,6 @@ def _json(body: dict) -> bytes:
 def test_slow_or_silent_clients_cannot_lock_the_server_out():
     """Connections that never finish a request are closed at the request deadline, so the connection limit is
     free again for real clients."""
-    import socket
     dbms = DBMS.in_memory()
     with HttpServer(dbms, port=0, max_connections=4, request_timeout=1.0) as server:
         hogs = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(6)]
@@ -533,7 +533,6 @@ def test_answers_on_a_kept_alive_connection_do_not_wait_for_delayed_acks(server,
 
 def test_a_client_that_hangs_up_has_its_statement_terminated(server, dbms):
     """As on Bolt: the statement of a request whose client left stops, and writes nothing."""
-    import socket
     body = b'{"statement": "UNWIND range(1, 50000000) AS x WITH x WHERE x < 0 CREATE (:Orphan) RETURN count(*)"}'
     auth = base64.b64encode(f"neo4j:{PASSWORD}".encode()).decode()
     sock = socket.create_connection(("127.0.0.1", server.port))
@@ -579,8 +578,7 @@ def test_metadata_and_timeout_of_an_explicit_transaction(client):
     assert client.post(f"/db/neo4j/query/v2/tx/{tx}", json={}).status_code == 404
 
 
-def _raw(port: int, head: bytes) -> "socket.socket":
-    import socket
+def _raw(port: int, head: bytes) -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", port))
     sock.sendall(head)
     return sock
@@ -679,7 +677,6 @@ def test_one_user_cannot_take_every_transaction(server, client, monkeypatch):
 
 
 def test_an_ipv6_server_names_itself_in_brackets():
-    import socket
     if not socket.has_ipv6:
         pytest.skip("no IPv6 here")
     dbms = DBMS.in_memory()
