@@ -12,11 +12,11 @@ import re
 import zoneinfo
 
 from graphplex.databases.cypher.functions.temporal_values import (
-    UTC, format_duration, java_double_string, parse_date, parse_datetime, parse_duration, parse_local_datetime,
+    UTC, format_duration, java_double_string as format_float, parse_date, parse_datetime, parse_duration, parse_local_datetime,
     parse_local_time, parse_time,
 )
 from graphplex.databases.errors import ClientError
-from graphplex.databases.temporal_values import format_date, nanos_of, offset_string
+from graphplex.databases.temporal_values import format_date, format_zone, nanos_of, offset_string
 from graphplex.databases.values import Duration, Point
 
 _EWKT = re.compile(r"\s*SRID=(?P<srid>\d+)\s*;\s*POINT\s*(?P<z>Z\s*)?\(\s*(?P<coordinates>[^)]*)\)\s*", re.IGNORECASE)
@@ -47,9 +47,7 @@ def format_value(value: object, zone_name: bool = True) -> str:
         text = f"{format_date(value)}T{_time_of_day(value)}"
         if value.tzinfo is None:
             return text
-        text += offset_string(int(value.utcoffset().total_seconds()))
-        key = getattr(value.tzinfo, "key", None)
-        return f"{text}[{key}]" if key and zone_name else text
+        return text + (format_zone(value) if zone_name else offset_string(int(value.utcoffset().total_seconds())))
     if isinstance(value, dt.date):
         return format_date(value)
     if isinstance(value, dt.time):
@@ -63,14 +61,9 @@ def format_value(value: object, zone_name: bool = True) -> str:
         return format_duration(value)
     if isinstance(value, Point):
         coordinates = [value.x, value.y] + ([] if value.z is None else [value.z])
-        numbers = " ".join(java_double_string(float(c)) for c in coordinates)
+        numbers = " ".join(format_float(float(c)) for c in coordinates)
         return f"SRID={value.srid};POINT {'Z ' if value.z is not None else ''}({numbers})"
     raise TypeError(f"{type(value).__name__} has no text form")
-
-
-def format_float(value: float) -> str:
-    """Java's `Double.toString()`, as typed JSON writes a float: `0.1`, `1.5E300`, `NaN`, `-Infinity`."""
-    return java_double_string(value)
 
 
 def _time_of_day(value) -> str:
@@ -121,3 +114,4 @@ _PARSERS = {
     "Duration": parse_duration, "Point": _parse_point,
 }
 KINDS = frozenset(_PARSERS)
+__all__ = ["KINDS", "format_float", "format_value", "kind_of", "parse_value"]

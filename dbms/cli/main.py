@@ -30,7 +30,7 @@ EXAMPLES = {
     "load": "examples:\n  graphplex load --data-dir ./data copy neo4j.dump",
     "serve": "examples:\n  graphplex serve --data-dir ./data --initial-password secret\n"
              "  graphplex serve --in-memory --listen 127.0.0.1:0 --no-auth\n"
-             "  graphplex serve --in-memory --no-auth --http 0.0.0.0:7474   # console at http://HOST:7474/browser/",
+             "  graphplex serve --data-dir ./data --http 0.0.0.0:7474   # console at http://HOST:7474/browser/",
 }
 
 

@@ -14,7 +14,7 @@ def command_serve(args, out, err) -> int:
     from graphplex.bolt import BoltServer
     host, port = _address(args.listen)
     # The HTTP server listens beside Bolt: on Neo4j's 7474, or on a free port too when Bolt's was left to pick.
-    http = None if args.no_http else _address(args.http or f"{host}:{7474 if port else 0}")
+    http = None if args.no_http else _address(args.http or f"[{host}]:{7474 if port else 0}")
     for option, address in (("--listen", (host, port)), ("--http", http)):
         if address is not None and address[1] is None:
             err.write(f"graphplex: Neo.ClientError.General.InvalidArguments: {option} needs HOST:PORT, got "
@@ -51,8 +51,8 @@ def command_serve(args, out, err) -> int:
             server.start()
             if http is not None:
                 from graphplex.http import HttpServer
-                web = HttpServer(dbms, *http, bolt_address=server.address,
-                                 max_connections=args.max_connections).start()
+                web = HttpServer(dbms, *http, bolt_address=server.address, max_connections=args.max_connections,
+                                 version=args.agent.rpartition("/")[2] or args.agent).start()
         except Neo4jError as error:  # the address is in use or cannot be had
             server.stop()
             raise Unavailable(error) from None
@@ -71,8 +71,10 @@ def command_serve(args, out, err) -> int:
 
 
 def _address(text: str) -> tuple[str, int | None]:
-    """HOST:PORT as a host and a port number (None when the text is not one)."""
+    """HOST:PORT (an IPv6 host in brackets) as a host and a port number (None when the text is not one)."""
     host, _, port = text.rpartition(":")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
     return (host, int(port)) if host and port.isdigit() else (host, None)
 
 

@@ -15,8 +15,9 @@ from importlib import resources
 from typing import Callable
 from urllib.parse import urlsplit
 
+import anyio
+import anyio.to_thread
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -58,40 +59,58 @@ def _json(status: int, body: dict | None, content_type: str = PLAIN, headers: di
     return Response(data, status_code=status, media_type=content_type, headers=headers)
 
 
-def build_app(dbms, api: QueryApi, bolt_address: str | None, max_body: int, version: str) -> Starlette:
-    """The ASGI application of one HTTP server over `dbms`."""
-    connection_ids = itertools.count(1)
+def build_app(dbms, api: QueryApi, bolt_address: str | None, max_body: int, version: str, max_workers: int,
+              loopback_only: bool) -> "_SecurityHeaders":
+    """The ASGI application of one HTTP server over `dbms`. Blocking work (logins, statements, rollbacks) runs on
+    `max_workers` threads of the server's own; `loopback_only` (a server bound to a loopback address) accepts only
+    requests that name a loopback host, so that a page of another site cannot reach it through DNS rebinding."""
+    request_ids = itertools.count(1)
+    limiter: list[anyio.CapacityLimiter] = []  # made on the server's event loop, at the first request
+    console = resources.files("graphplex.http") / "console"
+    has_console = console.is_dir()  # package data; a checkout without the bundle serves the API alone
 
-    def discovery(request: Request) -> Response:
-        if "text/html" in request.headers.get("accept", ""):
-            return RedirectResponse("/browser/", status_code=303)
+    async def in_worker(function: Callable, *args) -> object:
+        if not limiter:
+            limiter.append(anyio.CapacityLimiter(max_workers))
+        return await anyio.to_thread.run_sync(function, *args, limiter=limiter[0])
+
+    async def discovery(request: Request) -> Response:
+        if has_console and "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse("/browser/", status_code=303, headers={"vary": "Accept"})
         base = f"{request.url.scheme}://{request.url.netloc}"
-        body = {"query": f"{base}/db/{{databaseName}}/query/v2", "neo4j_version": version,
-                "neo4j_edition": "community", "auth_config": {"oidc_providers": []}}
+        body: dict = {"bolt_routing": f"neo4j://{bolt_address}"} if bolt_address else {}
+        body["query"] = f"{base}/db/{{databaseName}}/query/v2"
         if bolt_address:
-            body = {"bolt_routing": f"neo4j://{bolt_address}", "bolt_direct": f"bolt://{bolt_address}", **body}
-        return _json(200, body)
+            body["bolt_direct"] = f"bolt://{bolt_address}"
+        body.update({"neo4j_version": version, "neo4j_edition": "community", "auth_config": {"oidc_providers": []}})
+        return _json(200, body, headers={"vary": "Accept"})
 
     def endpoint(operation: Callable) -> Callable:
-        """A Query API route: checks the request (origin, media types, size, credentials), runs `operation` in a
-        worker thread and sends its `Reply`; any error is an `errors` body with its status."""
+        """A Query API route. In order: the request's host and origin, the media type it accepts, its credentials
+        (before its body is read: nobody sends megabytes unchecked), its body (up to `max_body` bytes), then
+        `operation` on a worker thread; any error is an `errors` body with its status."""
 
         async def handle(request: Request) -> Response:
-            console = request.headers.get(CONSOLE_HEADER[0]) == CONSOLE_HEADER[1]
+            console_request = request.headers.get(CONSOLE_HEADER[0]) == CONSOLE_HEADER[1]
             try:
+                _check_host(request, loopback_only)
                 _check_origin(request)
                 content_type = _accepted(request.headers.get("accept"))
-                body = await _body(request, max_body) if request.method == "POST" else None
-                caller_working: list = []
-                work = asyncio.ensure_future(run_in_threadpool(_work, request, operation, body, content_type,
-                                                               f"http-{next(connection_ids)}", caller_working))
-                await _unless_the_client_leaves(request, work, caller_working)
+                principal = await in_worker(principal_of, dbms.security, dbms.settings.auth_enabled,
+                                            request.headers.get("authorization"))
+                media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+                data = await _body(request, max_body, media) if request.method == "POST" else None
+                client = request.client
+                caller = Caller(principal, f"{client.host}:{client.port}" if client else "", content_type != PLAIN,
+                                f"http-{next(request_ids)}", [])
+                work = asyncio.ensure_future(in_worker(_work, operation, caller, request, data, media))
+                await _unless_the_client_leaves(request, work, caller.working)
                 reply = work.result()
             except _Refused as refused:
                 return _json(refused.status, error_body(refused.error))
             except Neo4jError as error:
                 status = status_of(error)
-                headers = {"www-authenticate": CHALLENGE} if status == 401 and not console else None
+                headers = {"www-authenticate": CHALLENGE} if status == 401 and not console_request else None
                 return _json(status, error_body(error), headers=headers)
             except Exception as error:  # a bug: the client gets a code, the log gets the traceback
                 log.error("internal error serving %s %s", request.method, request.url.path, exc_info=True)
@@ -106,22 +125,26 @@ def build_app(dbms, api: QueryApi, bolt_address: str | None, max_body: int, vers
         while not work.done():
             await asyncio.wait({work}, timeout=_DISCONNECT_POLL)
             if not work.done() and await request.is_disconnected():
-                error = client_disconnected()
-                for txn in dbms.registry.all():
-                    if txn.connection_id in working:
-                        txn.terminate(error)
+                await in_worker(_terminate, working)
                 await asyncio.wait({work})
 
-    def _work(request: Request, operation: Callable, body: object, content_type: str, connection_id: str,
-              working: list) -> Reply:
-        typed_in = body is not None and request.headers.get("content-type", "").split(";")[0].strip() != PLAIN
-        principal = principal_of(dbms.security, dbms.settings.auth_enabled, request.headers.get("authorization"))
-        client = request.client
-        caller = Caller(principal, f"{client.host}:{client.port}" if client else "", content_type != PLAIN,
-                        connection_id, working)
+    def _terminate(working: list) -> None:
+        """On a worker: a terminated transaction with nobody in it rolls back at once, which may take a while."""
+        error = client_disconnected()
+        for txn in dbms.registry.all():
+            if txn.connection_id in working:
+                txn.terminate(error)
+
+    def _work(operation: Callable, caller: Caller, request: Request, data: bytes | None, media: str) -> Reply:
         params = request.path_params
-        return operation(caller, params["database"], params.get("transaction_id"),
-                         query_request(body, typed_in) if request.method == "POST" else None)
+        query = None
+        if request.method == "POST":
+            try:
+                query = query_request(_decoded(data), typed_in=data is not None and media != PLAIN)
+            except RecursionError:
+                raise _Refused(400, ClientError("Bad Request: the body is nested too deeply",
+                                                "Neo.ClientError.Request.Invalid")) from None
+        return operation(caller, params["database"], params.get("transaction_id"), query)
 
     routes = [
         Route("/", discovery, methods=["GET"]),
@@ -135,12 +158,28 @@ def build_app(dbms, api: QueryApi, bolt_address: str | None, max_body: int, vers
               endpoint(lambda c, db, tx, r: api.commit(c, db, tx, r)), methods=["POST"]),
         Route("/db/{database}/query/v2/tx/{transaction_id}",
               endpoint(lambda c, db, tx, _: api.rollback(c, db, tx)), methods=["DELETE"]),
-        Route("/browser", lambda request: RedirectResponse("/browser/", status_code=308), methods=["GET"]),
     ]
-    console = resources.files("graphplex.http") / "console"
-    if console.is_dir():  # the console's bundle is package data; a checkout that lacks it serves the API alone
-        routes.append(Mount("/browser", StaticFiles(directory=str(console), html=True)))
+    if has_console:
+        routes += [Route("/browser", lambda request: RedirectResponse("/browser/", status_code=308),
+                         methods=["GET"]),
+                   Mount("/browser", StaticFiles(directory=str(console), html=True))]
     return _SecurityHeaders(Starlette(routes=routes))
+
+
+_LOOPBACK_NAMES = frozenset({"localhost", "::1", "ip6-localhost"})
+
+
+def _check_host(request: Request, loopback_only: bool) -> None:
+    """A server on a loopback address answers only requests naming a loopback host: a page of another site whose
+    name was re-pointed at 127.0.0.1 (DNS rebinding) is same-origin for the browser, but names its own host."""
+    if not loopback_only:
+        return
+    host = request.headers.get("host", "")
+    name = host[1:host.index("]")] if host.startswith("[") and "]" in host else host.rpartition(":")[0] or host
+    if name.lower() not in _LOOPBACK_NAMES and not name.startswith("127."):
+        raise _Refused(403, ClientError(f"The host {host!r} is not this server's name; a server on a loopback "
+                                        "address answers only requests for localhost.",
+                                        "Neo.ClientError.Security.Forbidden"))
 
 
 def _check_origin(request: Request) -> None:
@@ -170,10 +209,9 @@ def _accepted(accept: str | None) -> str:
                                     "Neo.ClientError.Request.Invalid"))
 
 
-async def _body(request: Request, limit: int) -> object:
-    """The JSON body (None when empty), read up to `limit` bytes; a body of another media type is 415 (a cross-site
-    form can only send those), bad JSON 400."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+async def _body(request: Request, limit: int, media: str) -> bytes | None:
+    """The body's bytes (None when empty), up to `limit`; a body of another media type than JSON is 415 (a
+    cross-site form can only send those)."""
     size = 0
     chunks = []
     async for chunk in request.stream():
@@ -188,10 +226,21 @@ async def _body(request: Request, limit: int) -> object:
     if media not in _JSON_TYPES:
         raise _Refused(415, ClientError(f"Unsupported media type: {media or 'none'}. Send application/json or "
                                         f"{TYPED}.", "Neo.ClientError.Request.Invalid"))
+    return data
+
+
+def _decoded(data: bytes | None) -> object:
+    """The JSON of a body; bad JSON, and the literals NaN and Infinity (not JSON), are 400."""
+    if data is None:
+        return None
     try:
-        return json.loads(data)
+        return json.loads(data, parse_constant=_not_json)
     except (ValueError, UnicodeDecodeError):
         raise _Refused(400, ClientError("Bad Request", "Neo.ClientError.Request.Invalid")) from None
+
+
+def _not_json(literal: str) -> None:
+    raise ValueError(f"{literal} is not JSON")
 
 
 class _SecurityHeaders:

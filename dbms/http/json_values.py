@@ -20,7 +20,11 @@ TYPED = "application/vnd.neo4j.query"
 _LONG_MIN, _LONG_MAX = -2 ** 63, 2 ** 63 - 1
 
 
-def _invalid(message: str) -> ClientError:
+_DEEPEST = 100  # levels of nested typed values; deeper is refused, not a RecursionError
+
+
+def invalid_request(message: str) -> ClientError:
+    """A malformed request (HTTP 400)."""
     return ClientError(message, "Neo.ClientError.Request.Invalid")
 
 
@@ -112,7 +116,7 @@ def _path_elements(path: Path) -> list:
 def plain_parameters(parameters: object) -> dict:
     """Plain JSON parameters as they are: JSON's integers are Cypher's (64 bits at most), its other numbers floats."""
     if not isinstance(parameters, dict):
-        raise _invalid("parameters must be a JSON object")
+        raise invalid_request("parameters must be a JSON object")
     for value in parameters.values():
         _check_integers(value)
     return parameters
@@ -123,7 +127,7 @@ def _check_integers(value: object) -> None:
         return
     if isinstance(value, int):
         if not _LONG_MIN <= value <= _LONG_MAX:
-            raise _invalid(f"The integer {value} does not fit in 64 bits")
+            raise invalid_request(f"The integer {value} does not fit in 64 bits")
     elif isinstance(value, list):
         for item in value:
             _check_integers(item)
@@ -135,39 +139,43 @@ def _check_integers(value: object) -> None:
 def typed_parameters(parameters: object) -> dict:
     """Typed JSON parameters: every value `{"$type": T, "_value": V}`; nodes, relationships and paths refused."""
     if not isinstance(parameters, dict):
-        raise _invalid("parameters must be a JSON object")
+        raise invalid_request("parameters must be a JSON object")
     return {str(key): read_typed(value) for key, value in parameters.items()}
 
 
-def read_typed(value: object) -> object:
+def read_typed(value: object, depth: int = 0) -> object:
     if not isinstance(value, dict) or "$type" not in value or "_value" not in value:
-        raise _invalid("Expected a typed value.")
+        raise invalid_request("Expected a typed value.")
     kind, raw = value["$type"], value["_value"]
+    if kind in ("List", "Map"):
+        if depth >= _DEEPEST:
+            raise invalid_request(f"Typed values nest at most {_DEEPEST} levels deep")
+        return _read_list(raw, depth + 1) if kind == "List" else _read_map(raw, depth + 1)
     reader = _READERS.get(kind)
     if reader is not None:
         return reader(raw)
     if kind in ("Node", "Relationship", "Path"):
-        raise _invalid(f"Type {kind} is not supported as a column value")
+        raise invalid_request(f"Type {kind} is not supported as a column value")
     if isinstance(kind, str) and kind in text_values.KINDS:
         return text_values.parse_value(kind, _string(kind, raw))
-    raise _invalid(f"Unknown type '{kind}'")
+    raise invalid_request(f"Unknown type '{kind}'")
 
 
 def _string(kind: str, raw: object) -> str:
     if not isinstance(raw, str):
-        raise _invalid(f"Expected a string as the value of a {kind}")
+        raise invalid_request(f"Expected a string as the value of a {kind}")
     return raw
 
 
 def _read_null(raw: object) -> None:
     if raw is not None:
-        raise _invalid("Expected 'null' value")
+        raise invalid_request("Expected 'null' value")
     return None
 
 
 def _read_boolean(raw: object) -> bool:
     if not isinstance(raw, bool):
-        raise _invalid("Expected a JSON boolean as the value of a Boolean")
+        raise invalid_request("Expected a JSON boolean as the value of a Boolean")
     return raw
 
 
@@ -175,9 +183,9 @@ def _read_integer(raw: object) -> int:
     try:
         number = int(_string("Integer", raw).strip())
     except ValueError:
-        raise _invalid(f"Invalid Integer value '{raw}'") from None
+        raise invalid_request(f"Invalid Integer value '{raw}'") from None
     if not _LONG_MIN <= number <= _LONG_MAX:
-        raise _invalid(f"The integer {number} does not fit in 64 bits")
+        raise invalid_request(f"The integer {number} does not fit in 64 bits")
     return number
 
 
@@ -186,29 +194,29 @@ def _read_float(raw: object) -> float:
     try:
         return float({"Infinity": "inf", "-Infinity": "-inf"}.get(text, text))
     except ValueError:
-        raise _invalid(f"Invalid Float value '{raw}'") from None
+        raise invalid_request(f"Invalid Float value '{raw}'") from None
 
 
 def _read_base64(raw: object) -> bytes:
     try:
         return base64.b64decode(_string("Base64", raw), validate=True)
     except binascii.Error:
-        raise _invalid(f"Invalid Base64 value '{raw}'") from None
+        raise invalid_request(f"Invalid Base64 value '{raw}'") from None
 
 
-def _read_list(raw: object) -> list:
+def _read_list(raw: object, depth: int) -> list:
     if not isinstance(raw, list):
-        raise _invalid("Expected a JSON array as the value of a List")
-    return [read_typed(item) for item in raw]
+        raise invalid_request("Expected a JSON array as the value of a List")
+    return [read_typed(item, depth) for item in raw]
 
 
-def _read_map(raw: object) -> dict:
+def _read_map(raw: object, depth: int) -> dict:
     if not isinstance(raw, dict):
-        raise _invalid("Expected a JSON object as the value of a Map")
-    return {str(key): read_typed(item) for key, item in raw.items()}
+        raise invalid_request("Expected a JSON object as the value of a Map")
+    return {str(key): read_typed(item, depth) for key, item in raw.items()}
 
 
 _READERS: dict[str, Callable[[object], object]] = {
     "Null": _read_null, "Boolean": _read_boolean, "Integer": _read_integer, "Float": _read_float,
-    "String": lambda raw: _string("String", raw), "Base64": _read_base64, "List": _read_list, "Map": _read_map,
+    "String": lambda raw: _string("String", raw), "Base64": _read_base64,
 }

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from graphplex.databases.errors import ClientError, Neo4jError
-from graphplex.http.json_values import plain, plain_parameters, typed, typed_parameters
+from graphplex.http.json_values import invalid_request, plain, plain_parameters, typed, typed_parameters
 from graphplex.http.transactions import OpenTransaction, OpenTransactions, TransactionNotFound
 from graphplex.session import Query, Session
 
@@ -35,8 +35,6 @@ _COUNTERS = (("containsUpdates", None), ("nodesCreated", "nodes_created"), ("nod
              ("indexesRemoved", "indexes_removed"), ("constraintsAdded", "constraints_added"),
              ("constraintsRemoved", "constraints_removed"), ("containsSystemUpdates", None),
              ("systemUpdates", "system_updates"))
-_PROFILE_KEYS = (("dbHits", "dbHits"), ("records", "rows"), ("pageCacheHits", "pageCacheHits"),
-                 ("pageCacheMisses", "pageCacheMisses"), ("time", "time"))
 
 
 def status_of(error: Neo4jError) -> int:
@@ -89,10 +87,6 @@ class Caller:
     working: list = field(default_factory=list)
 
 
-def _invalid(message: str) -> ClientError:
-    return ClientError(message, "Neo.ClientError.Request.Invalid")
-
-
 _FIELDS: dict[str, Callable[[object], bool]] = {
     "statement": lambda v: v is None or isinstance(v, str),
     "parameters": lambda v: v is None or isinstance(v, dict),
@@ -110,13 +104,13 @@ def query_request(body: object, typed_in: bool) -> QueryRequest:
     if body is None:
         return QueryRequest()
     if not isinstance(body, dict):
-        raise _invalid("Bad Request")
+        raise invalid_request("Bad Request")
     for name, value in body.items():
         check = _FIELDS.get(name)
         if check is None:
-            raise _invalid(f'Unrecognized field "{name}"')
+            raise invalid_request(f'Unrecognized field "{name}"')
         if not check(value):
-            raise _invalid(f'Invalid value for field "{name}"')
+            raise invalid_request(f'Invalid value for field "{name}"')
     if (body.get("impersonatedUser") or "").strip():
         raise ClientError("Impersonation is not supported", "Neo.ClientError.Security.Forbidden")
     raw = body.get("parameters") or {}
@@ -146,7 +140,7 @@ class QueryApi:
     def query(self, caller: Caller, database: str, request: QueryRequest) -> Reply:
         """`POST /db/{db}/query/v2`: one statement in an implicit transaction; its bookmarks in the answer."""
         if not request.statement or not request.statement.strip():
-            raise _invalid("statement cannot be null or empty")
+            raise invalid_request("statement cannot be null or empty")
         session = self._session(caller, database, request)
         try:
             query = Query(request.statement, metadata=request.metadata, timeout=request.max_execution_time)
@@ -168,7 +162,6 @@ class QueryApi:
         except BaseException:
             session.close()
             raise
-        entry.busy.acquire()
         return self._in_transaction(entry, caller, request, commit=False)
 
     def run(self, caller: Caller, database: str, transaction_id: str, request: QueryRequest) -> Reply:
@@ -255,16 +248,17 @@ def _notification(notice, database: str) -> dict:
 
 
 def _plan(plan: dict, profiled: bool) -> dict:
-    """A plan as the Query API writes it: Bolt's `args` are `arguments`, a profile's `rows` are `records`."""
-    out = {"operatorType": plan["operatorType"], "arguments": plain(plan.get("args", {})),
-           "identifiers": list(plan.get("identifiers", []))}
+    """A plan as the Query API writes it: Bolt's `args` are `arguments`, a profile's `rows` are `records`, and a
+    profile's figures come first, in the order of Neo4j's ProfiledPlanSerializer."""
+    out: dict = {}
     if profiled:
-        for name, own in _PROFILE_KEYS:
-            out[name] = plan.get(own, 0)
-        hits, misses = out["pageCacheHits"], out["pageCacheMisses"]
-        out["hasPageCacheStats"] = bool(hits or misses)
-        out["pageCacheHitRatio"] = hits / (hits + misses) if hits + misses else 0.0
-    out["children"] = [_plan(child, profiled) for child in plan.get("children", [])]
+        hits, misses = plan.get("pageCacheHits", 0), plan.get("pageCacheMisses", 0)
+        out = {"dbHits": plan.get("dbHits", 0), "records": plan.get("rows", 0),
+               "hasPageCacheStats": bool(hits or misses), "pageCacheHits": hits, "pageCacheMisses": misses,
+               "pageCacheHitRatio": hits / (hits + misses) if hits + misses else 0.0, "time": plan.get("time", 0)}
+    out.update({"operatorType": plan["operatorType"], "arguments": plain(plan.get("args", {})),
+                "identifiers": list(plan.get("identifiers", [])),
+                "children": [_plan(child, profiled) for child in plan.get("children", [])]})
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import ipaddress
 import socket
 import threading
 
@@ -17,12 +18,12 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from graphplex.databases.cypher.builtin_procedures import NEO4J_VERSION
 from graphplex.databases.errors import ClientError
 from graphplex.http.app import build_app
 from graphplex.http.query_api import QueryApi
 from graphplex.http.transactions import OpenTransactions
 
-NEO4J_VERSION = "5.26.0"
 
 
 class _Deadlined(H11Protocol):
@@ -44,6 +45,16 @@ class _Deadlined(H11Protocol):
         self._disarm()
         super().connection_lost(exc)
 
+    def pause_writing(self) -> None:
+        """The client stopped reading an answer (the transport's buffer is full): it must go on within the
+        deadline, or the connection, and the answer it holds in memory, is dropped."""
+        super().pause_writing()
+        self._arm()
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._disarm()
+
     def _arm(self) -> None:
         self._disarm()
         if not self.transport.is_closing():
@@ -55,11 +66,17 @@ class _Deadlined(H11Protocol):
             self._deadline = None
 
     def _expired(self) -> None:
-        """The request is not whole yet (h11 waits for its head or body): the connection is closed. A request
-        being answered (the client's side DONE) is never cut."""
+        """The request is not whole yet (h11 waits for its head or body), or its answer is stuck in a client that
+        does not read: the connection is closed. A request being worked on (the client's side DONE, the answer not
+        started) is never cut."""
         self._deadline = None
-        if self.conn.their_state is not h11.DONE and not self.transport.is_closing():
-            self.transport.close()
+        transport = self.transport
+        if self.conn.their_state is h11.DONE and not self.flow.write_paused and not transport.is_closing():
+            return  # the request is whole and its answer not started (or flowing): being worked on
+        if transport.get_write_buffer_size():
+            transport.abort()  # close() would keep the unread answer in memory until it is read
+        elif not transport.is_closing():
+            transport.close()
 
 
 class HttpServer:
@@ -68,13 +85,14 @@ class HttpServer:
 
     def __init__(self, dbms, host: str = "127.0.0.1", port: int = 7474, *, bolt_address: str | None = None,
                  max_connections: int = 256, max_body: int = 64 * 1024 * 1024, request_timeout: float = 20.0,
-                 transaction_idle_timeout: float | None = None) -> None:
+                 transaction_idle_timeout: float | None = None, version: str = NEO4J_VERSION) -> None:
         self.dbms = dbms
         self.host = host
         self.requested_port = port
         self.transactions = OpenTransactions(dbms.settings.http_transaction_idle_timeout
                                              if transaction_idle_timeout is None else transaction_idle_timeout)
-        self.app = build_app(dbms, QueryApi(dbms, self.transactions), bolt_address, max_body, NEO4J_VERSION)
+        self.app = build_app(dbms, QueryApi(dbms, self.transactions), bolt_address, max_body, version,
+                             max_workers=max_connections, loopback_only=_is_loopback(host))
         self.max_connections = max_connections
         self.protocol = type("Deadlined", (_Deadlined,), {"request_timeout": request_timeout})
         self._socket: socket.socket | None = None
@@ -87,7 +105,7 @@ class HttpServer:
 
     @property
     def address(self) -> str:
-        return f"{self.host}:{self.port}"
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
     @property
     def url(self) -> str:
@@ -96,8 +114,9 @@ class HttpServer:
     def start(self) -> "HttpServer":
         """Binds and serves in a background thread; returns once requests are answered."""
         self._socket = self._bind()
+        # uvicorn counts the connection asking among its `limit_concurrency`: one more lets max_connections in.
         config = uvicorn.Config(self.app, http=self.protocol, log_level="warning", access_log=False,
-                                lifespan="off", limit_concurrency=self.max_connections,
+                                lifespan="off", limit_concurrency=self.max_connections + 1,
                                 timeout_keep_alive=max(1, int(self.protocol.request_timeout)), server_header=False,
                                 date_header=False)
         self._server = uvicorn.Server(config)
@@ -126,7 +145,7 @@ class HttpServer:
             sock.close()
             reason = "the address is already in use (is another server running?)" \
                 if error.errno == errno.EADDRINUSE else (error.strerror or str(error))
-            raise ClientError(f"Cannot listen on {self.host}:{self.requested_port}: {reason}. Stop the other "
+            raise ClientError(f"Cannot listen on {self.host}:{self.requested_port} (HTTP): {reason}. Stop the other "
                               "server or choose another address (port 0 picks a free one).",
                               "Neo.ClientError.General.InvalidArguments") from None
         sock.listen(socket.SOMAXCONN)
@@ -148,6 +167,13 @@ class HttpServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
 
 
 __all__ = ["HttpServer"]

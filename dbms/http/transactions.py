@@ -6,17 +6,19 @@ request touched it for the idle timeout (`http_transaction_idle_timeout`, Neo4j'
 request at a time; a second request meanwhile is refused, never queued, as Neo4j refuses it."""
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 
-from graphplex.databases.errors import ClientError, Neo4jError
+from graphplex.confinement import ACCESSED_CONCURRENTLY
+from graphplex.databases.errors import ClientError
 
-ACCESSED_CONCURRENTLY = ("Another request is currently accessing this transaction.",
-                         "Neo.ClientError.Transaction.TransactionAccessedConcurrently")
 _ID_LENGTH = 6  # lowercase hex, as Neo4j 5.26 gives them
-_MOST_OPEN = 10_000  # open transactions over all clients: past it a new one is refused
+_MOST_OPEN = 10_000  # open transactions over all clients: past it a new one is refused …
+_MOST_OPEN_PER_USER = 1_000  # … and per user, so that one user cannot take them all
+log = logging.getLogger("graphplex.http")
 
 
 class TransactionNotFound(ClientError):
@@ -25,9 +27,9 @@ class TransactionNotFound(ClientError):
 
 def not_found(transaction_id: str) -> ClientError:
     """Neo4j's answer (HTTP 404) for an id that is unknown, expired, of another database or of another user."""
-    return TransactionNotFound(f'Transaction with Id: "{transaction_id}" was not found. It may have timed out and therefore '
-                       "rolled back or the routing header 'neo4j-cluster-affinity' was not provided.",
-                       "Neo.ClientError.Request.Invalid")
+    return TransactionNotFound(f'Transaction with Id: "{transaction_id}" was not found. It may have timed out and '
+                               "therefore rolled back or the routing header 'neo4j-cluster-affinity' was not "
+                               "provided.", "Neo.ClientError.Request.Invalid")
 
 
 @dataclass
@@ -67,8 +69,11 @@ class OpenTransactions:
         self._sweeper.start()
 
     def add(self, session, transaction, user: str, database: str) -> OpenTransaction:
+        """A new entry, held by the request that opened it (`release` after it): the sweeper cannot take it
+        before that request has run its statement."""
         with self._lock:
-            if len(self._open) >= _MOST_OPEN:
+            if len(self._open) >= _MOST_OPEN or \
+                    sum(entry.user == user for entry in self._open.values()) >= _MOST_OPEN_PER_USER:
                 raise ClientError("Too many open transactions; commit or roll back some first.",
                                   "Neo.ClientError.Request.ResourceExhaustion")
             while True:
@@ -77,6 +82,7 @@ class OpenTransactions:
                     break
             entry = OpenTransaction(transaction_id, session, transaction, user, database,
                                     time.time() + self.idle_timeout)
+            entry.busy.acquire()
             self._open[transaction_id] = entry
         return entry
 
@@ -88,7 +94,8 @@ class OpenTransactions:
             if entry is None or entry.user != user or entry.database != database:
                 raise not_found(transaction_id)
             if not entry.busy.acquire(blocking=False):
-                raise ClientError(*ACCESSED_CONCURRENTLY)
+                raise ClientError("Another request is currently accessing this transaction.",
+                                  ACCESSED_CONCURRENTLY)
             entry.expires = time.time() + self.idle_timeout
         return entry
 
@@ -121,18 +128,25 @@ class OpenTransactions:
         for entry in expired:
             try:
                 entry.close()
-            except Neo4jError:  # a rollback that fails has nobody to tell; the transaction is gone either way
-                pass
+            except Exception:  # nobody to tell, and the sweeper must go on: the transaction is gone either way
+                log.error("rolling back the expired HTTP transaction %s failed", entry.id, exc_info=True)
             finally:
                 entry.busy.release()
 
     def stop(self) -> None:
-        """Stops the sweeper and rolls back every transaction still open."""
+        """Stops the sweeper and rolls back every transaction still open (waiting a little for a request still
+        in one)."""
         self._stopped.set()
+        if self._sweeper is not None:
+            self._sweeper.join(5)
         with self._lock:
             entries, self._open = list(self._open.values()), {}
         for entry in entries:
+            held = entry.busy.acquire(timeout=5)
             try:
                 entry.close()
-            except Neo4jError:
-                pass
+            except Exception:
+                log.error("rolling back the HTTP transaction %s at shutdown failed", entry.id, exc_info=True)
+            finally:
+                if held:
+                    entry.busy.release()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+import socket
 import threading
 import time
 
@@ -499,7 +500,6 @@ def _json(body: dict) -> bytes:
 def test_slow_or_silent_clients_cannot_lock_the_server_out():
     """Connections that never finish a request are closed at the request deadline, so the connection limit is
     free again for real clients."""
-    import socket
     dbms = DBMS.in_memory()
     with HttpServer(dbms, port=0, max_connections=4, request_timeout=1.0) as server:
         hogs = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(6)]
@@ -533,11 +533,10 @@ def test_answers_on_a_kept_alive_connection_do_not_wait_for_delayed_acks(server,
 
 def test_a_client_that_hangs_up_has_its_statement_terminated(server, dbms):
     """As on Bolt: the statement of a request whose client left stops, and writes nothing."""
-    import socket
     body = b'{"statement": "UNWIND range(1, 50000000) AS x WITH x WHERE x < 0 CREATE (:Orphan) RETURN count(*)"}'
     auth = base64.b64encode(f"neo4j:{PASSWORD}".encode()).decode()
     sock = socket.create_connection(("127.0.0.1", server.port))
-    sock.sendall(b"POST /db/neo4j/query/v2 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    sock.sendall(b"POST /db/neo4j/query/v2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                  b"Authorization: Basic " + auth.encode() + b"\r\nContent-Length: " + str(len(body)).encode() +
                  b"\r\n\r\n" + body)
 
@@ -577,3 +576,117 @@ def test_metadata_and_timeout_of_an_explicit_transaction(client):
     assert slow.json()["errors"][0]["code"] in ("Neo.ClientError.Transaction.TransactionTimedOut",
                                                  "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration")
     assert client.post(f"/db/neo4j/query/v2/tx/{tx}", json={}).status_code == 404
+
+
+def _raw(port: int, head: bytes) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(head)
+    return sock
+
+
+def _answer(sock, timeout: float = 10.0) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    sock.settimeout(timeout)
+    received = b""
+    while True:
+        chunk = sock.recv(1 << 20)
+        if not chunk:
+            return received
+        received += chunk
+
+
+def test_credentials_are_checked_before_the_body_is_read(server):
+    """Nobody sends megabytes unchecked: the 401 comes before the announced body was sent."""
+    sock = _raw(server.port, b"POST /db/neo4j/query/v2 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                             b"\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\n")
+    sock.settimeout(10)
+    head = sock.recv(4096)
+    sock.close()
+    assert head.startswith(b"HTTP/1.1 401")
+
+
+def test_a_client_that_does_not_read_its_answer_is_dropped():
+    dbms = DBMS.in_memory()
+    with HttpServer(dbms, port=0, request_timeout=1.0) as server:
+        body = b'{"statement": "RETURN reduce(s = \'\', i IN range(1, 200) | s + \'%s\') AS big"}' % (b"x" * 100_000)
+        sock = _raw(server.port, b"POST /db/neo4j/query/v2 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        time.sleep(4)  # the 20 MB answer fills the socket's buffers; nobody reads it
+        received = _answer(sock)
+        sock.close()
+    dbms.close()
+    assert received.startswith(b"HTTP/1.1 202") and len(received) < 20_000_000
+
+
+def test_dns_rebinding_is_refused_on_a_loopback_server(server, client):
+    rebound = client.post("/db/neo4j/query/v2", json={"statement": "CREATE (:Pwned)"},
+                          headers={"Host": f"attacker.example:{server.port}",
+                                   "Origin": f"http://attacker.example:{server.port}"})
+    assert rebound.status_code == 403
+    for host in (f"localhost:{server.port}", f"127.0.0.1:{server.port}", "localhost"):
+        assert client.post("/db/neo4j/query/v2", json={"statement": "RETURN 1"},
+                           headers={"Host": host}).status_code == 202
+
+
+@pytest.mark.parametrize("content", [
+    b'{"statement": "RETURN $x", "parameters": {"x": NaN}}',
+    b'{"statement": "RETURN $x", "parameters": {"x": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
+])
+def test_non_json_and_absurdly_deep_bodies_are_400(client, content):
+    response = client.post("/db/neo4j/query/v2", content=content, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "Neo.ClientError.Request.Invalid"
+
+
+def test_typed_values_nested_too_deep_are_400(client):
+    value = {"$type": "Null", "_value": None}
+    for _ in range(500):
+        value = {"$type": "List", "_value": [value]}
+    response = client.post("/db/neo4j/query/v2", headers={"Content-Type": TYPED},
+                           content=_json({"statement": "RETURN $x", "parameters": {"x": value}}))
+    assert response.status_code == 400 and "nest" in response.json()["errors"][0]["message"]
+
+
+def test_media_types_are_case_insensitive(client):
+    response = client.post("/db/neo4j/query/v2", content=b'{"statement": "RETURN $a", "parameters": {"a": 1}}',
+                           headers={"Content-Type": "Application/JSON; charset=UTF-8"})
+    assert response.status_code == 202 and response.json()["data"]["values"] == [[1]]
+
+
+def test_max_connections_is_the_number_served():
+    dbms = DBMS.in_memory()
+    with HttpServer(dbms, port=0, max_connections=2) as server, \
+            httpx.Client(base_url=server.url) as first, httpx.Client(base_url=server.url) as second:
+        assert first.get("/").status_code == 200
+        assert second.get("/").status_code == 200
+    dbms.close()
+
+
+def test_one_user_cannot_take_every_transaction(server, client, monkeypatch):
+    import graphplex.http.transactions as transactions
+    monkeypatch.setattr(transactions, "_MOST_OPEN_PER_USER", 3)
+    opened = [client.post("/db/neo4j/query/v2/tx", content=b"") for _ in range(4)]
+    assert [r.status_code for r in opened] == [202, 202, 202, 400]
+    assert opened[3].json()["errors"][0]["code"] == "Neo.ClientError.Request.ResourceExhaustion"
+    with httpx.Client(base_url=server.url, auth=("reader", "reader-pw")) as reader:
+        other = reader.post("/db/neo4j/query/v2/tx", content=b"")
+        assert other.status_code == 202
+        reader.delete(f"/db/neo4j/query/v2/tx/{other.json()['transaction']['id']}")
+    for response in opened[:3]:
+        client.delete(f"/db/neo4j/query/v2/tx/{response.json()['transaction']['id']}")
+
+
+def test_an_ipv6_server_names_itself_in_brackets():
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 here")
+    dbms = DBMS.in_memory()
+    try:
+        server = HttpServer(dbms, host="::1", port=0).start()
+    except Exception as error:  # a machine without an IPv6 loopback
+        pytest.skip(f"no IPv6 loopback: {error}")
+    try:
+        assert server.url.startswith("http://[::1]:")
+        assert httpx.post(f"{server.url}/db/neo4j/query/v2", json={"statement": "RETURN 1"}).status_code == 202
+    finally:
+        server.stop()
+        dbms.close()
