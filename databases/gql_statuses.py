@@ -74,6 +74,8 @@ GQL_STATUS_BY_CODE: dict[str, str] = {
     # Codes Neo4j 5.26 raises for several conditions, none of them with a status of its own there.
     "Neo.ClientError.General.InvalidArguments": UNKNOWN_GQL_STATUS,
     "Neo.ClientError.Request.Invalid": UNKNOWN_GQL_STATUS,
+    "Neo.ClientError.Request.InvalidFormat": UNKNOWN_GQL_STATUS,
+    "Neo.ClientError.Request.ResourceExhaustion": UNKNOWN_GQL_STATUS,
     "Neo.ClientError.Statement.ExecutionFailed": UNKNOWN_GQL_STATUS,
     "Neo.ClientError.Statement.NotSystemDatabaseError": UNKNOWN_GQL_STATUS,
     "Neo.ClientError.Statement.UnsupportedAdministrationCommand": UNKNOWN_GQL_STATUS,
