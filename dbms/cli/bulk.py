@@ -13,6 +13,7 @@ import gc
 import os
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from itertools import groupby, islice, repeat
 from operator import add, itemgetter
 from typing import Iterator
@@ -26,6 +27,7 @@ from graphplex.databases.cypher.parser import parse
 from graphplex.databases.durability import records
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.databases.storage import SchemaChange
+from graphplex.cli.dump_formats import schema_statements, write_cypher, write_neo4j_admin
 from graphplex.cli.main import EXIT_FAILED, EXIT_OK, credentials, open_dbms
 
 BATCH = 50_000
@@ -480,10 +482,49 @@ def command_dump(args, out, err) -> int:
                 yield operation
         with _bulk(dbms, args, name, "graphplex dump", write=False) as bulk:
             txn = bulk.child(name)
-            records.write_graph_file(records.DUMP, args.file, txn.start_ts,
-                                     counted(records.graph_operations(txn, database.storage)))
+            operations = counted(records.graph_operations(txn, database.storage))
+            if args.format == "neo4j-admin":
+                written = write_neo4j_admin(operations, Path(args.file), name)
+                out.write(f"Dumped {args.source}: {written.nodes} nodes, {written.relationships} relationships to "
+                          f"{len(written.files)} CSV files in {args.file} (load them with the commands in "
+                          f"{Path(args.file) / 'import.txt'})\n")
+                if written.left_out:
+                    err.write(f"graphplex: warning: {written.left_out} empty list properties were left out "
+                              "(neo4j-admin reads an empty field as no property)\n")
+                return EXIT_OK
+            if args.format == "cypher":
+                schema, skipped = schema_statements(*_schema(dbms, args, name), args.dialect)
+                with _text_output(args.file, out) as script:
+                    written = write_cypher(operations, schema, script, name, args.dialect)
+                if skipped:
+                    err.write(f"graphplex: warning: Memgraph has no statement for these indexes and constraints, "
+                              f"left out: {', '.join(skipped)}\n")
+                if args.file != "-":
+                    client = "mgconsole <" if args.dialect == "memgraph" else "cypher-shell -f"
+                    out.write(f"Dumped {args.source}: {written.nodes} nodes, {written.relationships} relationships, "
+                              f"{len(schema)} schema statements to {args.file} (run it with {client} {args.file}, "
+                              "or graphplex run)\n")
+                return EXIT_OK
+            records.write_graph_file(records.DUMP, args.file, txn.start_ts, operations)
     out.write(f"Dumped {args.source}: {counts['V']} nodes, {counts['E']} relationships to {args.file}\n")
     return EXIT_OK
+
+
+def _schema(dbms, args, name: str) -> tuple[list[dict], list[dict]]:
+    """The database's indexes and constraints as SHOW INDEXES and SHOW CONSTRAINTS give them."""
+    with dbms.session(database=name, auth=credentials(args)) as session:
+        indexes = [row.data() for row in session.run("SHOW INDEXES YIELD *")]
+        constraints = [row.data() for row in session.run("SHOW CONSTRAINTS YIELD *")]
+    return indexes, constraints
+
+
+@contextmanager
+def _text_output(path: str, out) -> Iterator:
+    if path == "-":
+        yield out
+        return
+    with open(path, "w", encoding="utf-8") as file:
+        yield file
 
 
 def command_load(args, out, err) -> int:
