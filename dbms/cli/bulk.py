@@ -133,7 +133,7 @@ def command_import(args, out, err) -> int:
                     for kind, token, path in files:
                         task = progress.add_task(os.path.basename(path), total=os.path.getsize(path))
                         loader = _load_nodes if kind == "nodes" else _load_relationships
-                        loader(txn, database, path, token, args.delimiter, ids, counts,
+                        loader(txn, database, path, token, args.delimiter, args.array_delimiter, ids, counts,
                                lambda position: progress.update(task, completed=position))
             if analytical:
                 _set_storage_mode(dbms, args, name, mode)
@@ -239,7 +239,7 @@ def _new_database(dbms, args, name: str, replace: bool = False) -> Iterator:
         raise
 
 
-def _property_readers(columns: list[_Column], path: str) -> list[tuple[int, str, object, object]]:
+def _property_readers(columns: list[_Column], path: str, array_delimiter: str) -> list[tuple[int, str, object, object]]:
     """(position, key, converter, column converter) of each property column. The converter is None for plain
     strings (stored as read) and otherwise turns a non-empty field into its value; the column converter is what
     converts a whole column of non-empty fields in one C loop (`str` for plain strings, `int`, `float`), None
@@ -250,17 +250,17 @@ def _property_readers(columns: list[_Column], path: str) -> list[tuple[int, str,
             continue
         plain = column.kind == "string" and not column.array
         whole = str if plain else None if column.array else _COLUMN_CONVERTERS.get(column.kind)
-        readers.append((position, column.name, None if plain else _field_converter(column, path), whole))
+        readers.append((position, column.name, None if plain else _field_converter(column, path, array_delimiter), whole))
     return readers
 
 
 _COLUMN_CONVERTERS = {**dict.fromkeys(_INTEGER, int), **dict.fromkeys(_FLOAT, float)}
 
 
-def _field_converter(column: _Column, path: str):
+def _field_converter(column: _Column, path: str, array_delimiter: str):
     def convert(text: str, number: int) -> object:
         try:
-            return _value(column, text)
+            return _value(column, text, array_delimiter)
         except (ValueError, TypeError, Neo4jError) as error:
             raise _bad_row(path, number, f"column {column.name}: {getattr(error, 'message', error)}") from None
     return convert
@@ -316,12 +316,12 @@ def _chunks(batches: "_Batches", file, reader, path: str, progress) -> Iterator[
     progress(os.path.getsize(path))
 
 
-def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -> None:
+def _load_nodes(bulk, database, path, label, delimiter, array_delimiter, ids, counts, progress) -> None:
     with _table(path, delimiter) as (columns, file, reader):
         if columns is None:
             return
         extra = (label,) if label else ()
-        readers = _property_readers(columns, path)
+        readers = _property_readers(columns, path, array_delimiter)
         id_column = next(((i, c) for i, c in enumerate(columns) if c.kind == "ID"), None)
         label_positions = [i for i, c in enumerate(columns) if c.kind == "LABEL"]
         space = ids.setdefault(id_column[1].space if id_column is not None else None, {})
@@ -335,7 +335,7 @@ def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -
                 props = _properties(readers, row, number)
                 labels = extra
                 for position in label_positions:
-                    labels = labels + tuple(name for name in row[position].split(";") if name)
+                    labels = labels + tuple(name for name in row[position].split(array_delimiter) if name)
                 key = None
                 if id_column is not None:
                     position, column = id_column
@@ -368,7 +368,7 @@ def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -
             for position in label_positions:
                 fields = list(map(itemgetter(position), rows))
                 for field in set(fields).difference(names):
-                    names[field] = tuple(name for name in field.split(";") if name)
+                    names[field] = tuple(name for name in field.split(array_delimiter) if name)
                 labels = list(map(add, labels, map(names.__getitem__, fields)))
             return list(zip(keys, labels, props))
 
@@ -390,11 +390,11 @@ def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -
                 batches.advance(len(chunk))
 
 
-def _load_relationships(bulk, database, path, type_, delimiter, ids, counts, progress) -> None:
+def _load_relationships(bulk, database, path, type_, delimiter, array_delimiter, ids, counts, progress) -> None:
     with _table(path, delimiter) as (columns, file, reader):
         if columns is None:
             return
-        readers = _property_readers(columns, path)
+        readers = _property_readers(columns, path, array_delimiter)
         starts = [(i, ids.get(c.space, {})) for i, c in enumerate(columns) if c.kind == "START_ID"]
         ends = [(i, ids.get(c.space, {})) for i, c in enumerate(columns) if c.kind == "END_ID"]
         type_positions = [i for i, c in enumerate(columns) if c.kind == "TYPE"]

@@ -197,7 +197,7 @@ def _import_commands(files: list[str], delimiter: str, database: str) -> str:
     admin = " ".join(["neo4j-admin database import full", *(f"--nodes={name}" for name in nodes),
                       *(f"--relationships={name}" for name in relationships)]) + f"{delimiter_option} {database}"
     ours = " ".join(["graphplex import --data-dir DIR --database", database, *(f"--nodes {name}" for name in nodes),
-                     *(f"--relationships {name}" for name in relationships)])
+                     *(f"--relationships {name}" for name in relationships)]) + delimiter_option
     return (f"# Load these files, from this folder, into a new database {database!r}:\n"
             f"# Neo4j 5 (the database must not exist; stop it first if it does):\n{admin}\n"
             f"# graphplex:\n{ours}\n")

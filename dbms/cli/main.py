@@ -83,6 +83,8 @@ def parser() -> argparse.ArgumentParser:
     bulk.add_argument("--relationships", action="append", default=[], metavar="[TYPE=]FILE",
                       help="a relationship file; repeatable")
     bulk.add_argument("--delimiter", default=",", help="the field delimiter (default ,)")
+    bulk.add_argument("--array-delimiter", default=";", help="what separates an array's items and a row's labels "
+                                                             "(default ;)")
     bulk.add_argument("--storage-mode", choices=["IN_MEMORY_TRANSACTIONAL", "ON_DISK_TRANSACTIONAL"],
                       help="the new database's storage mode (default: the DBMS's)")
     dump = add("dump", "write a consistent copy of a database to a file (graphplex's format), to neo4j-admin "

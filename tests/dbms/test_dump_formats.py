@@ -164,3 +164,18 @@ def test_a_memgraph_dialect_dump_rebuilds_the_graph_in_memgraphs_statements(sour
     expected = _graph(source, "neo4j")
     assert nodes.keys() == expected[0].keys() and relationships == expected[1]
     assert len(constraints) == 1
+
+
+def test_an_array_delimiter_no_string_holds(tmp_path):
+    data = tmp_path / "source"
+    with DBMS.open(str(data)) as dbms, dbms.session() as session:
+        session.run("CREATE (:T {uid: 1, parts: ['a;b', 'c']})").consume()
+    folder = tmp_path / "csv"
+    assert cli("dump", "--data-dir", str(data), "--format", "neo4j-admin", "neo4j", str(folder))[0] == 0
+    commands = (folder / "import.txt").read_text()
+    assert "--array-delimiter='|'" in commands
+    target = tmp_path / "target"
+    code, _, err = cli("import", "--data-dir", str(target), "--database", "copy", "--nodes",
+                       str(folder / "nodes_1.csv"), "--array-delimiter", "|")
+    assert code == 0, err
+    assert _graph(target, "copy")[0] == {1: (["T"], {"uid": 1, "parts": ["a;b", "c"]})}
