@@ -13,6 +13,7 @@ import gc
 import os
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from itertools import groupby, islice, repeat
 from operator import add, itemgetter
 from typing import Iterator
@@ -26,6 +27,7 @@ from graphplex.databases.cypher.parser import parse
 from graphplex.databases.durability import records
 from graphplex.databases.errors import ClientError, Neo4jError
 from graphplex.databases.storage import SchemaChange
+from graphplex.cli.dump_formats import schema_statements, write_cypher, write_neo4j_admin
 from graphplex.cli.main import EXIT_FAILED, EXIT_OK, credentials, open_dbms
 
 BATCH = 50_000
@@ -131,7 +133,7 @@ def command_import(args, out, err) -> int:
                     for kind, token, path in files:
                         task = progress.add_task(os.path.basename(path), total=os.path.getsize(path))
                         loader = _load_nodes if kind == "nodes" else _load_relationships
-                        loader(txn, database, path, token, args.delimiter, ids, counts,
+                        loader(txn, database, path, token, args.delimiter, args.array_delimiter, ids, counts,
                                lambda position: progress.update(task, completed=position))
             if analytical:
                 _set_storage_mode(dbms, args, name, mode)
@@ -237,7 +239,7 @@ def _new_database(dbms, args, name: str, replace: bool = False) -> Iterator:
         raise
 
 
-def _property_readers(columns: list[_Column], path: str) -> list[tuple[int, str, object, object]]:
+def _property_readers(columns: list[_Column], path: str, array_delimiter: str) -> list[tuple[int, str, object, object]]:
     """(position, key, converter, column converter) of each property column. The converter is None for plain
     strings (stored as read) and otherwise turns a non-empty field into its value; the column converter is what
     converts a whole column of non-empty fields in one C loop (`str` for plain strings, `int`, `float`), None
@@ -248,17 +250,17 @@ def _property_readers(columns: list[_Column], path: str) -> list[tuple[int, str,
             continue
         plain = column.kind == "string" and not column.array
         whole = str if plain else None if column.array else _COLUMN_CONVERTERS.get(column.kind)
-        readers.append((position, column.name, None if plain else _field_converter(column, path), whole))
+        readers.append((position, column.name, None if plain else _field_converter(column, path, array_delimiter), whole))
     return readers
 
 
 _COLUMN_CONVERTERS = {**dict.fromkeys(_INTEGER, int), **dict.fromkeys(_FLOAT, float)}
 
 
-def _field_converter(column: _Column, path: str):
+def _field_converter(column: _Column, path: str, array_delimiter: str):
     def convert(text: str, number: int) -> object:
         try:
-            return _value(column, text)
+            return _value(column, text, array_delimiter)
         except (ValueError, TypeError, Neo4jError) as error:
             raise _bad_row(path, number, f"column {column.name}: {getattr(error, 'message', error)}") from None
     return convert
@@ -314,12 +316,12 @@ def _chunks(batches: "_Batches", file, reader, path: str, progress) -> Iterator[
     progress(os.path.getsize(path))
 
 
-def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -> None:
+def _load_nodes(bulk, database, path, label, delimiter, array_delimiter, ids, counts, progress) -> None:
     with _table(path, delimiter) as (columns, file, reader):
         if columns is None:
             return
         extra = (label,) if label else ()
-        readers = _property_readers(columns, path)
+        readers = _property_readers(columns, path, array_delimiter)
         id_column = next(((i, c) for i, c in enumerate(columns) if c.kind == "ID"), None)
         label_positions = [i for i, c in enumerate(columns) if c.kind == "LABEL"]
         space = ids.setdefault(id_column[1].space if id_column is not None else None, {})
@@ -333,7 +335,7 @@ def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -
                 props = _properties(readers, row, number)
                 labels = extra
                 for position in label_positions:
-                    labels = labels + tuple(name for name in row[position].split(";") if name)
+                    labels = labels + tuple(name for name in row[position].split(array_delimiter) if name)
                 key = None
                 if id_column is not None:
                     position, column = id_column
@@ -366,7 +368,7 @@ def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -
             for position in label_positions:
                 fields = list(map(itemgetter(position), rows))
                 for field in set(fields).difference(names):
-                    names[field] = tuple(name for name in field.split(";") if name)
+                    names[field] = tuple(name for name in field.split(array_delimiter) if name)
                 labels = list(map(add, labels, map(names.__getitem__, fields)))
             return list(zip(keys, labels, props))
 
@@ -388,11 +390,11 @@ def _load_nodes(bulk, database, path, label, delimiter, ids, counts, progress) -
                 batches.advance(len(chunk))
 
 
-def _load_relationships(bulk, database, path, type_, delimiter, ids, counts, progress) -> None:
+def _load_relationships(bulk, database, path, type_, delimiter, array_delimiter, ids, counts, progress) -> None:
     with _table(path, delimiter) as (columns, file, reader):
         if columns is None:
             return
-        readers = _property_readers(columns, path)
+        readers = _property_readers(columns, path, array_delimiter)
         starts = [(i, ids.get(c.space, {})) for i, c in enumerate(columns) if c.kind == "START_ID"]
         ends = [(i, ids.get(c.space, {})) for i, c in enumerate(columns) if c.kind == "END_ID"]
         type_positions = [i for i, c in enumerate(columns) if c.kind == "TYPE"]
@@ -480,10 +482,49 @@ def command_dump(args, out, err) -> int:
                 yield operation
         with _bulk(dbms, args, name, "graphplex dump", write=False) as bulk:
             txn = bulk.child(name)
-            records.write_graph_file(records.DUMP, args.file, txn.start_ts,
-                                     counted(records.graph_operations(txn, database.storage)))
+            operations = counted(records.graph_operations(txn, database.storage))
+            if args.format == "neo4j-admin":
+                written = write_neo4j_admin(operations, Path(args.file), name)
+                out.write(f"Dumped {args.source}: {written.nodes} nodes, {written.relationships} relationships to "
+                          f"{len(written.files)} CSV files in {args.file} (load them with the commands in "
+                          f"{Path(args.file) / 'import.txt'})\n")
+                if written.left_out:
+                    err.write(f"graphplex: warning: {written.left_out} empty list properties were left out "
+                              "(neo4j-admin reads an empty field as no property)\n")
+                return EXIT_OK
+            if args.format == "cypher":
+                schema, skipped = schema_statements(*_schema(dbms, args, name), args.dialect)
+                with _text_output(args.file, out) as script:
+                    written = write_cypher(operations, schema, script, name, args.dialect)
+                if skipped:
+                    err.write(f"graphplex: warning: Memgraph has no statement for these indexes and constraints, "
+                              f"left out: {', '.join(skipped)}\n")
+                if args.file != "-":
+                    client = "mgconsole <" if args.dialect == "memgraph" else "cypher-shell -f"
+                    out.write(f"Dumped {args.source}: {written.nodes} nodes, {written.relationships} relationships, "
+                              f"{len(schema)} schema statements to {args.file} (run it with {client} {args.file}, "
+                              "or graphplex run)\n")
+                return EXIT_OK
+            records.write_graph_file(records.DUMP, args.file, txn.start_ts, operations)
     out.write(f"Dumped {args.source}: {counts['V']} nodes, {counts['E']} relationships to {args.file}\n")
     return EXIT_OK
+
+
+def _schema(dbms, args, name: str) -> tuple[list[dict], list[dict]]:
+    """The database's indexes and constraints as SHOW INDEXES and SHOW CONSTRAINTS give them."""
+    with dbms.session(database=name, auth=credentials(args)) as session:
+        indexes = [row.data() for row in session.run("SHOW INDEXES YIELD *")]
+        constraints = [row.data() for row in session.run("SHOW CONSTRAINTS YIELD *")]
+    return indexes, constraints
+
+
+@contextmanager
+def _text_output(path: str, out) -> Iterator:
+    if path == "-":
+        yield out
+        return
+    with open(path, "w", encoding="utf-8") as file:
+        yield file
 
 
 def command_load(args, out, err) -> int:

@@ -26,7 +26,10 @@ EXAMPLES = {
     "demo": "examples:\n  graphplex demo\n  graphplex demo ./demo-data",
     "import": "examples:\n  graphplex import --data-dir ./data --database movies --nodes people.csv "
               "--relationships acted_in.csv",
-    "dump": "examples:\n  graphplex dump --data-dir ./data neo4j neo4j.dump",
+    "dump": "examples:\n  graphplex dump --data-dir ./data neo4j neo4j.dump\n"
+            "  graphplex dump --data-dir ./data --format neo4j-admin neo4j ./neo4j-csv\n"
+            "  graphplex dump --data-dir ./data --format cypher neo4j neo4j.cypher\n"
+            "  graphplex dump --data-dir ./data --format cypher --dialect memgraph neo4j memgraph.cypher",
     "load": "examples:\n  graphplex load --data-dir ./data copy neo4j.dump",
     "serve": "examples:\n  graphplex serve --data-dir ./data --initial-password secret\n"
              "  graphplex serve --in-memory --listen 127.0.0.1:0 --no-auth\n"
@@ -34,7 +37,12 @@ EXAMPLES = {
 }
 
 
-def _common() -> argparse.ArgumentParser:
+DUMP_FORMATS = ("graphplex", "neo4j-admin", "cypher")
+
+
+def _common(formats: tuple[str, ...] = FORMATS, default: str = "table",
+            described: str = "how results are printed") -> argparse.ArgumentParser:
+    """The options every command takes; `dump`'s `--format` names the dump's format instead of the output's."""
     common = argparse.ArgumentParser(add_help=False)
     where = common.add_mutually_exclusive_group()
     where.add_argument("--data-dir", metavar="DIR", help="the DBMS's data directory (created if new)")
@@ -46,18 +54,22 @@ def _common() -> argparse.ArgumentParser:
     common.add_argument("--password", "-p", help="the user's password")
     common.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="a parameter; VALUE is a Cypher expression (else taken as a string); repeatable")
-    common.add_argument("--format", choices=FORMATS, default="table", help="how results are printed")
+    common.add_argument("--format", choices=formats, default=default, help=described)
     return common
 
 
 def parser() -> argparse.ArgumentParser:
     common = _common()
+    dumping = _common(DUMP_FORMATS, "graphplex", "graphplex (for graphplex load, the default), neo4j-admin (CSV "
+                                                 "files for `neo4j-admin database import`), cypher (a script for "
+                                                 "cypher-shell)")
     top = argparse.ArgumentParser(prog="graphplex", description=__doc__,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, parents=[common], help=help_text, description=help_text,
+        return commands.add_parser(name, parents=[dumping if name == "dump" else common], help=help_text,
+                                   description=help_text,
                                    epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
     shell = add("shell", "an interactive Cypher prompt (statements end with `;`, `:help` lists the commands)")
     run = add("run", "run Cypher scripts (statements separated by `;`); FILE `-` reads standard input")
@@ -71,11 +83,17 @@ def parser() -> argparse.ArgumentParser:
     bulk.add_argument("--relationships", action="append", default=[], metavar="[TYPE=]FILE",
                       help="a relationship file; repeatable")
     bulk.add_argument("--delimiter", default=",", help="the field delimiter (default ,)")
+    bulk.add_argument("--array-delimiter", default=";", help="what separates an array's items and a row's labels "
+                                                             "(default ;)")
     bulk.add_argument("--storage-mode", choices=["IN_MEMORY_TRANSACTIONAL", "ON_DISK_TRANSACTIONAL"],
                       help="the new database's storage mode (default: the DBMS's)")
-    dump = add("dump", "write a consistent copy of a database to a file")
+    dump = add("dump", "write a consistent copy of a database to a file (graphplex's format), to neo4j-admin "
+                       "import CSV files, or to a Cypher script")
     dump.add_argument("source", metavar="DB")
-    dump.add_argument("file", metavar="FILE")
+    dump.add_argument("file", metavar="FILE", help="the dump file; a new folder for neo4j-admin; - for standard "
+                                                   "output with cypher")
+    dump.add_argument("--dialect", choices=["neo4j", "memgraph"], default="neo4j",
+                      help="with --format cypher: statements for Neo4j 5 (cypher-shell) or Memgraph (mgconsole)")
     load = add("load", "create a database from a dump file")
     load.add_argument("target", metavar="DB")
     load.add_argument("file", metavar="FILE")
