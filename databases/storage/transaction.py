@@ -326,7 +326,7 @@ class Transaction(TransactionState):
                 # No properties: the shared empty map, marked shared (copied before a change).
                 created.append(Vertex(gid, Version(own, label_set(labels), props, False, None, props is empty)))
                 gid += 1
-            storage.vertices.update(zip(range(first, gid), created))
+            storage.vertices.enter_run(first, created)
             storage.indexes.vertices_written(created)
         self._written.update(dict.fromkeys(created))
         self._bulk_created(keys, size + len(created) * (ENTITY_BYTES + VERSION_BYTES))
@@ -366,7 +366,7 @@ class Transaction(TransactionState):
                 if dst.inc is None:
                     dst.inc = {}
                 attach_edge(dst.inc, edge)
-            storage.edges.update(zip(range(first, gid), created))
+            storage.edges.enter_run(first, created)
             storage.indexes.edges_written(type_, created)
         self._written.update(dict.fromkeys(created))
         self._bulk_created(keys, size + len(created) * (ENTITY_BYTES + VERSION_BYTES))
