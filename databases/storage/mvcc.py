@@ -4,7 +4,7 @@ Two questions, after Memgraph's `ApplyDeltasForRead` / `PrepareForWrite`:
 
 * which version of an entity does a reader see? (`read_version`, `committed_version`, and at commit
   `still_related`)
-* may a transaction write an entity, and on which version? (`prepare_write`)
+* may a transaction write an entity, and on which version? (`prepare_write`; `lock_ends` takes the lock alone)
 
 A reader sees its own versions, and otherwise the newest version committed at or before its `read_ts`
 (the snapshot's start under SNAPSHOT_ISOLATION, "now" under READ_COMMITTED); under READ_UNCOMMITTED it sees the
@@ -101,6 +101,9 @@ def prepare_write(txn: "Transaction", entity) -> Version | None:
             owner = head.owner
             if owner is own:
                 return None if head.deleted else head
+            locker = entity.locker
+            if locker is not None and locker is not own and _holds(locker, txn.read_ts):
+                owner = locker  # a lock without a version: waited for, or a conflict, as an unchanged version
             ts = owner.commit_ts
             if ts is None and not owner.aborted and storage.mode is not StorageMode.IN_MEMORY_ANALYTICAL:
                 if txn.isolation is IsolationLevel.SNAPSHOT_ISOLATION:
@@ -128,35 +131,45 @@ def prepare_write(txn: "Transaction", entity) -> Version | None:
             txn.waiting_for = None
 
 
-def prepare_writes(txn: "Transaction", entities: list, start: int = 0) -> tuple[int, list]:
-    """`prepare_write` for `entities[start:]` in order, under one hold of the write lock, as far as each one is
-    free now (its head this transaction's own live version, or a committed version it may write over): returns
-    the position of the first that is not — `prepare_write` must take that one, to wait for its writer, raise
-    the conflict or find it deleted — or len(entities), and the entities given a new version (for `note_write`).
-    Stopping there keeps the order in which locks are taken, so waits and deadlocks are those of one-by-one writes.
-    """
+def lock_ends(txn: "Transaction", vertices: list, start: int = 0) -> int:
+    """Write-locks `vertices[start:]` in order for the relationships `txn` creates at them, under one hold of the
+    write lock, as far as each one is free now: its head this transaction's own live version, or a committed
+    version it may write over, and no other transaction's lock in the way (`_holds`). Such a node only records
+    `txn` as its `locker` (a later writer of it waits or conflicts as on a version `txn` stacked on it, which is
+    what `prepare_write` would make: the node itself is not changed). Returns the position of the first node that
+    is not free — `prepare_write` must take that one, to wait for its writer, raise the conflict or find it
+    deleted — or len(vertices); stopping there keeps the order in which locks are taken, so waits and deadlocks
+    are those of one-by-one writes."""
     own = txn.info
     read_ts = txn.read_ts
-    locked: list = []
     with txn.storage.write_lock:
         stacking = txn.storage.mode is StorageMode.IN_MEMORY_ANALYTICAL
-        for position in range(start, len(entities)):
-            entity = entities[position]
-            head = entity.head
+        for position in range(start, len(vertices)):
+            vertex = vertices[position]
+            head = vertex.head
             if head is None or head.deleted:
-                return position, locked
+                return position
             owner = head.owner
             if owner is own:
                 continue
             ts = owner.commit_ts
             if ts is None:
                 if not owner.aborted and not stacking:
-                    return position, locked
+                    return position
             elif ts > read_ts:
-                return position, locked
-            entity.head = Version(own, head.labels, head.props, False, head, True)
-            locked.append(entity)
-    return len(entities), locked
+                return position
+            locker = vertex.locker
+            if locker is not None and locker is not own and _holds(locker, read_ts):
+                return position
+            vertex.locker = own
+    return len(vertices)
+
+
+def _holds(locker: CommitInfo, read_ts: int) -> bool:
+    """Whether a `locker` still bars a writer reading at `read_ts`: it has not ended (the writer waits for it), or
+    committed after the writer's snapshot (a conflict). A lock rolled back, or committed before, bars nobody."""
+    ts = locker.commit_ts
+    return (ts is None and not locker.aborted) or (ts is not None and ts > read_ts)
 
 
 def _wait_for_release(txn: "Transaction", released, deadline: float, entity) -> None:
