@@ -286,8 +286,8 @@ class IndexSet:
     def versions_dropped(self, entity, dropped: list, kept: list) -> None:
         """Removes the entries that only `dropped` versions needed (kept is empty when the entity is gone)."""
         if kept:
-            # A version that only locked the entity shares labels and properties with its successor: it
-            # needed no entry of its own. This is the common case (relationship creation locks both ends).
+            # A version that only locked the entity (`Transaction.lock`) shares labels and properties with its
+            # successor: it needed no entry of its own.
             dropped = [v for v in dropped if not any(v.props is k.props and v.labels is k.labels for k in kept)]
             if not dropped:
                 return
