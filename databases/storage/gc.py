@@ -51,9 +51,10 @@ class GarbageCollector:
                     older = head.older
                     # The two common cases, in this loop of their own (a bulk load queues each relationship it
                     # made): a creation, one live version with nothing to unlink; and a write lock
-                    # (`Transaction.lock`), a version stacked on one with the same labels and map, which share
-                    # every index entry (`versions_dropped` would find nothing to drop). Once every reader sees
-                    # the head, it is the only version; a relationship may then share its version.
+                    # (`Transaction.lock`, or an end node locked after a wait), a version stacked on one with the
+                    # same labels and map, which share every index entry (`versions_dropped` would find nothing to
+                    # drop). Once every reader sees the head, it is the only version; a relationship may then
+                    # share its version.
                     if older is None or older.older is None and older.props is head.props \
                             and older.labels is head.labels:
                         ts = head.owner.commit_ts
