@@ -45,16 +45,30 @@ class GarbageCollector:
                 _, entities = queue.popleft()
                 for entity in entities:
                     head = entity.head
-                    if head is not None and head.older is None and not head.deleted:
-                        # The common case of a creation (a loop of its own: a bulk load queues each relationship
-                        # it made): one live version, nothing to unlink; a relationship may share its version.
+                    if head is None or head.deleted:
+                        dropped += self._prune(entity, oldest)
+                        continue
+                    older = head.older
+                    # The two common cases, in this loop of their own (a bulk load queues each relationship it
+                    # made): a creation, one live version with nothing to unlink; and a write lock
+                    # (`Transaction.lock`, or an end node locked after a wait), a version stacked on one with the
+                    # same labels and map, which share every index entry (`versions_dropped` would find nothing to
+                    # drop). Once every reader sees the head, it is the only version; a relationship may then
+                    # share its version.
+                    if older is None or older.older is None and older.props is head.props \
+                            and older.labels is head.labels:
                         ts = head.owner.commit_ts
                         if ts is not None and ts <= oldest:
+                            if older is not None:
+                                head.older = None
+                                dropped += 1
                             head.owner = ANCIENT
-                            if shares_plain_version(head):
+                            if head.labels is None and shares_plain_version(head):
                                 entity.head = PLAIN_RELATIONSHIP
-                    else:
-                        dropped += self._prune(entity, oldest)
+                            continue
+                        if older is None:
+                            continue
+                    dropped += self._prune(entity, oldest)
         return dropped
 
     def _prune(self, entity, oldest: int) -> int:
@@ -67,16 +81,7 @@ class GarbageCollector:
             floor = floor.older
         if floor is None:
             return 0
-        older = floor.older
-        if older is not None and older.older is None and older.props is floor.props \
-                and older.labels is floor.labels and not (floor.deleted and floor is head):
-            # The common case: `older` is what a write lock (a relationship created at this node) stacked its
-            # version on. The two share every index entry (`versions_dropped` would find nothing to drop).
-            floor.older = None
-            floor.owner = ANCIENT
-            self._share(entity, floor)
-            return 1
-        dropped = chain(older)
+        dropped = chain(floor.older)
         floor.older = None
         floor.owner = ANCIENT
         storage = self._storage

@@ -78,33 +78,30 @@ class PropertyIndex:
         return tuple(values)
 
     def add(self, entity, key: tuple) -> None:
+        """Enters `entity` under `key`."""
+        if self._enter(entity, key):
+            self.sorted_keys.add(key)
+
+    def add_many(self, entries: Iterable[tuple[object, tuple | None]]) -> None:
+        """`add` for each (entity, key) of `entries` whose key is not None, the new keys sorted in at once."""
+        enter = self._enter
+        new_keys = [key for entity, key in entries if key is not None and enter(entity, key)]
+        if new_keys:
+            self.sorted_keys.update(new_keys)
+
+    def _enter(self, entity, key: tuple) -> bool:
+        """Puts `entity` under `key` (the only one held bare, several in a dict); whether the key is new, to be
+        sorted in by the caller."""
         entries = self.entries
         bucket = entries.get(key)
         if bucket is None:
             entries[key] = entity
-            self.sorted_keys.add(key)
-        elif type(bucket) is dict:
+            return True
+        if type(bucket) is dict:
             bucket[entity] = None
         elif bucket is not entity:
             entries[key] = {bucket: None, entity: None}
-
-    def add_many(self, entries: Iterable[tuple[object, tuple | None]]) -> None:
-        """`add` for each (entity, key) of `entries` whose key is not None, the new keys sorted in at once."""
-        buckets = self.entries
-        new_keys = []
-        for entity, key in entries:
-            if key is None:
-                continue
-            bucket = buckets.get(key)
-            if bucket is None:
-                buckets[key] = entity
-                new_keys.append(key)
-            elif type(bucket) is dict:
-                bucket[entity] = None
-            elif bucket is not entity:
-                buckets[key] = {bucket: None, entity: None}
-        if new_keys:
-            self.sorted_keys.update(new_keys)
+        return False
 
     def discard(self, entity, key: tuple) -> None:
         entries = self.entries
@@ -289,8 +286,8 @@ class IndexSet:
     def versions_dropped(self, entity, dropped: list, kept: list) -> None:
         """Removes the entries that only `dropped` versions needed (kept is empty when the entity is gone)."""
         if kept:
-            # A version that only locked the entity shares labels and properties with its successor: it
-            # needed no entry of its own. This is the common case (relationship creation locks both ends).
+            # A version that only locked the entity (`Transaction.lock`) shares labels and properties with its
+            # successor: it needed no entry of its own.
             dropped = [v for v in dropped if not any(v.props is k.props and v.labels is k.labels for k in kept)]
             if not dropped:
                 return

@@ -4,7 +4,7 @@ Two questions, after Memgraph's `ApplyDeltasForRead` / `PrepareForWrite`:
 
 * which version of an entity does a reader see? (`read_version`, `committed_version`, and at commit
   `still_related`)
-* may a transaction write an entity, and on which version? (`prepare_write`)
+* may a transaction write an entity, and on which version? (`prepare_write`; `lock_ends` takes the lock alone)
 
 A reader sees its own versions, and otherwise the newest version committed at or before its `read_ts`
 (the snapshot's start under SNAPSHOT_ISOLATION, "now" under READ_COMMITTED); under READ_UNCOMMITTED it sees the
@@ -92,6 +92,7 @@ def prepare_write(txn: "Transaction", entity) -> Version | None:
     """
     storage = txn.storage
     own = txn.info
+    read_ts = txn.read_ts
     deadline = None
     while True:
         with storage.write_lock:
@@ -101,25 +102,25 @@ def prepare_write(txn: "Transaction", entity) -> Version | None:
             owner = head.owner
             if owner is own:
                 return None if head.deleted else head
-            ts = owner.commit_ts
-            if ts is None and not owner.aborted and storage.mode is not StorageMode.IN_MEMORY_ANALYTICAL:
-                if txn.isolation is IsolationLevel.SNAPSHOT_ISOLATION:
-                    raise conflict(txn)
-                holder = owner.txn
-                _check_deadlock(txn, holder)
-                txn.waiting_for = holder
-                if owner.released is None:
-                    owner.released = threading.Event()
-                released = owner.released
-            else:
-                if ts is not None and ts > txn.read_ts:
-                    raise conflict(txn)
+            stacking = storage.mode is StorageMode.IN_MEMORY_ANALYTICAL
+            locker = entity.locker
+            if locker is not None and locker is not own and _bars(locker, read_ts, stacking):
+                owner = locker  # a lock without a version: waited for, or a conflict, as an unchanged version
+            elif not _bars(owner, read_ts, stacking):
                 if head.deleted:
                     return None
                 version = Version(own, head.labels, head.props, False, head, True)
                 entity.head = version
                 txn.note_write(entity, version)
                 return version
+            if owner.commit_ts is not None or txn.isolation is IsolationLevel.SNAPSHOT_ISOLATION:
+                raise conflict(txn)
+            holder = owner.txn
+            _check_deadlock(txn, holder)
+            txn.waiting_for = holder
+            if owner.released is None:
+                owner.released = threading.Event()
+            released = owner.released
         if deadline is None:
             deadline = time.monotonic() + storage.lock_acquisition_timeout
         try:
@@ -128,35 +129,45 @@ def prepare_write(txn: "Transaction", entity) -> Version | None:
             txn.waiting_for = None
 
 
-def prepare_writes(txn: "Transaction", entities: list, start: int = 0) -> tuple[int, list]:
-    """`prepare_write` for `entities[start:]` in order, under one hold of the write lock, as far as each one is
-    free now (its head this transaction's own live version, or a committed version it may write over): returns
-    the position of the first that is not — `prepare_write` must take that one, to wait for its writer, raise
-    the conflict or find it deleted — or len(entities), and the entities given a new version (for `note_write`).
-    Stopping there keeps the order in which locks are taken, so waits and deadlocks are those of one-by-one writes.
-    """
+def lock_ends(txn: "Transaction", vertices: list, start: int = 0) -> int:
+    """Write-locks `vertices[start:]` in order for the relationships `txn` creates at them, under one hold of the
+    write lock, as far as each one is free now: its head this transaction's own live version, or a committed
+    version it may write over, and no other transaction's lock in the way (`_bars`). Such a node only records
+    `txn` as its `locker` (a later writer of it waits or conflicts as on a version `txn` stacked on it, which is
+    what `prepare_write` would make: the node itself is not changed). Returns the position of the first node that
+    is not free — `prepare_write` must take that one, to wait for its writer, raise the conflict or find it
+    deleted — or len(vertices); stopping there keeps the order in which locks are taken, so waits and deadlocks
+    are those of one-by-one writes."""
     own = txn.info
     read_ts = txn.read_ts
-    locked: list = []
     with txn.storage.write_lock:
         stacking = txn.storage.mode is StorageMode.IN_MEMORY_ANALYTICAL
-        for position in range(start, len(entities)):
-            entity = entities[position]
-            head = entity.head
+        for position in range(start, len(vertices)):
+            vertex = vertices[position]
+            head = vertex.head
             if head is None or head.deleted:
-                return position, locked
+                return position
             owner = head.owner
             if owner is own:
                 continue
-            ts = owner.commit_ts
-            if ts is None:
-                if not owner.aborted and not stacking:
-                    return position, locked
-            elif ts > read_ts:
-                return position, locked
-            entity.head = Version(own, head.labels, head.props, False, head, True)
-            locked.append(entity)
-    return len(entities), locked
+            if _bars(owner, read_ts, stacking):
+                return position
+            locker = vertex.locker
+            if locker is not None and locker is not own and _bars(locker, read_ts, stacking):
+                return position
+            vertex.locker = own
+    return len(vertices)
+
+
+def _bars(writer: CommitInfo, read_ts: int, stacking: bool) -> bool:
+    """Whether the version or lock of another transaction (`writer`) keeps a transaction reading at `read_ts` from
+    writing over it now: `writer` has not ended (the other waits for it, or conflicts under SNAPSHOT_ISOLATION;
+    unless `stacking`, in IN_MEMORY_ANALYTICAL mode), or it committed after the other's snapshot (a conflict). A
+    rolled-back writer, or one committed before, bars nobody."""
+    ts = writer.commit_ts
+    if ts is None:
+        return not writer.aborted and not stacking
+    return ts > read_ts
 
 
 def _wait_for_release(txn: "Transaction", released, deadline: float, entity) -> None:

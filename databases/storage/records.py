@@ -61,16 +61,19 @@ def shares_plain_version(version: Version) -> bool:
 
 class Vertex:
     """A node. `out` and `inc` map a relationship type to the edges of that type, in the order they were made (a
-    tuple or an insertion-ordered dict: see `attach_edge`; read them only by iterating)."""
+    tuple or an insertion-ordered dict: see `attach_edge`; read them only by iterating). `locker` is the commit
+    info of the last transaction that write-locked the node without changing it, to create relationships in bulk
+    (`mvcc.lock_ends`): a lock that costs no version (None: none)."""
 
     # `__weakref__`: the on-disk storage keeps a transaction's vertices in a weak identity map.
-    __slots__ = ("gid", "head", "out", "inc", "__weakref__")
+    __slots__ = ("gid", "head", "out", "inc", "locker", "__weakref__")
 
     def __init__(self, gid: int, head: Version) -> None:
         self.gid = gid
         self.head: Version | None = head
         self.out: dict[str, tuple["Edge", ...] | dict["Edge", None]] | None = None
         self.inc: dict[str, tuple["Edge", ...] | dict["Edge", None]] | None = None
+        self.locker: CommitInfo | None = None
 
     def __repr__(self) -> str:
         return f"Vertex({self.gid})"
@@ -80,6 +83,8 @@ class Edge:
     """A relationship: its type and end points never change, only its properties and its existence do."""
 
     __slots__ = ("gid", "type", "src", "dst", "head", "__weakref__")
+    # Relationships are never locked without a version of their own (a class attribute: no slot in each).
+    locker = None
 
     def __init__(self, gid: int, type_: str, src: Vertex, dst: Vertex, head: Version) -> None:
         self.gid = gid

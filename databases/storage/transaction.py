@@ -15,7 +15,7 @@ from graphplex.databases.storage.constraints import validate
 from graphplex.databases.storage.indexes import NODE, PropertyIndex
 from graphplex.databases.storage.isolation import IsolationLevel
 from graphplex.databases.storage.memory import ENTITY_BYTES, VERSION_BYTES, props_bytes
-from graphplex.databases.storage.mvcc import LATEST, prepare_write, prepare_writes, read_version, still_related
+from graphplex.databases.storage.mvcc import LATEST, lock_ends, prepare_write, read_version, still_related
 from graphplex.databases.storage.records import CommitInfo, Edge, Version, Vertex, attach_edge, chain
 from graphplex.databases.storage.modes import StorageMode
 from graphplex.databases.storage.transaction_state import ACTIVE, BOTH, COMMITTED, IN, OUT, Status, TransactionState
@@ -265,14 +265,14 @@ class Transaction(TransactionState):
         """Creates a relationship; both end nodes are write-locked, so a concurrent delete of either conflicts."""
         version = self._new_version("create_edge", type_, props, None)
         own = self.info
-        # The ends this transaction wrote already are locked: `_writable`'s own checks were just made.
+        # The ends this transaction wrote or locked already are locked: `_writable`'s own checks were just made.
         head = src.head
-        if head is None or head.owner is not own or head.deleted:
-            self._writable(src)
+        if head is None or head.deleted or head.owner is not own and src.locker is not own:
+            self._lock_all([src])
         if dst is not src:
             head = dst.head
-            if head is None or head.owner is not own or head.deleted:
-                self._writable(dst)
+            if head is None or head.deleted or head.owner is not own and dst.locker is not own:
+                self._lock_all([dst])
         storage = self.storage
         with storage.write_lock:
             if not self.changes_edges:
@@ -326,7 +326,7 @@ class Transaction(TransactionState):
                 # No properties: the shared empty map, marked shared (copied before a change).
                 created.append(Vertex(gid, Version(own, label_set(labels), props, False, None, props is empty)))
                 gid += 1
-            storage.vertices.update(zip(range(first, gid), created))
+            storage.vertices.enter_run(first, created)
             storage.indexes.vertices_written(created)
         self._written.update(dict.fromkeys(created))
         self._bulk_created(keys, size + len(created) * (ENTITY_BYTES + VERSION_BYTES))
@@ -366,21 +366,19 @@ class Transaction(TransactionState):
                 if dst.inc is None:
                     dst.inc = {}
                 attach_edge(dst.inc, edge)
-            storage.edges.update(zip(range(first, gid), created))
+            storage.edges.enter_run(first, created)
             storage.indexes.edges_written(type_, created)
         self._written.update(dict.fromkeys(created))
         self._bulk_created(keys, size + len(created) * (ENTITY_BYTES + VERSION_BYTES))
         return created
 
     def _lock_all(self, entities: list) -> None:
-        """Write-locks `entities` in order, as `_writable` would one by one: those free now under one hold of the
-        write lock (`mvcc.prepare_writes`), any other through `_writable` (which waits, or fails the transaction)."""
+        """Write-locks the end nodes `entities` in order, as `_writable` would one by one: those free now under one
+        hold of the write lock and without a version (`mvcc.lock_ends`), any other through `_writable` (which
+        waits, or fails the transaction)."""
         position, count = 0, len(entities)
         while position < count:
-            position, locked = prepare_writes(self, entities, position)
-            if locked:
-                self._written.update(dict.fromkeys(locked))
-                self._allocate(VERSION_BYTES * len(locked))
+            position = lock_ends(self, entities, position)
             if position < count:
                 self._writable(entities[position])
                 position += 1
