@@ -768,10 +768,7 @@ def _plain_expand_step(source: str, rel: str, target: str, direction: str, types
         start = row[source]
         if start is None:
             return []
-        pairs = ctx.txn.expand(start, direction, types)
-        if track_edges:
-            return [other for edge, other in pairs if edge not in used]
-        return [other for _, other in pairs]
+        return ctx.txn.far_ends(start, direction, types, used if track_edges else ())
     expand.ends = ends
     return expand
 
