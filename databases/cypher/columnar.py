@@ -230,7 +230,8 @@ def _integer_arithmetic(ev: _Evaluation, operator: str, a: Column, b: Column, nu
     elif operator == "*":
         values = x * y
     else:
-        y = np.where(nulls, 1, y)
+        if nulls.any():
+            y = np.where(nulls, 1, y)
         if operator == "%":
             values = np.fmod(x, y)  # the remainder takes the dividend's sign, as in Java
         else:
@@ -457,9 +458,9 @@ class ColumnarPrefix:
         positions = self._kept(ev)
         count = len(positions)
         keys = [_restricted(key(ev), positions) for key in self.keys]
-        group_ids, group_values = _groups(np, keys, count)
+        group_ids, group_values, sizes = _groups(np, keys, count)
         groups_count = len(group_values)
-        states = [_aggregate_states(np, aggregate, ev, positions, group_ids, groups_count)
+        states = [_aggregate_states(np, aggregate, ev, positions, group_ids, sizes)
                   for aggregate in self.aggregates]
 
         groups: dict = {}
@@ -503,38 +504,65 @@ def _restricted(vec: Column, positions) -> Column:
     return Column(vec.kind, vec.values[positions], vec.nulls[positions], vec.bound)
 
 
-def _groups(np, keys: list[Column], count: int) -> tuple[Any, list[tuple]]:
-    """Each kept position's group number, and each group's key values, groups in order of first appearance. A
-    group's values are its first row's, as the row path keeps them (of equal keys such as -0.0 and 0.0, the first
-    met shows)."""
+def _groups(np, keys: list[Column], count: int) -> tuple[Any, list[tuple], list[int]]:
+    """Each kept position's group number, each group's key values, and each group's number of rows, groups in order
+    of first appearance. A group's values are its first row's, as the row path keeps them (of equal keys such as
+    -0.0 and 0.0, the first met shows)."""
     if not keys:
-        return np.zeros(count, np.int64), [()]
+        return np.zeros(count, np.int64), [()], [count]
     if count == 0:
-        return np.zeros(0, np.int64), []
-    combined = np.zeros(count, np.int64)
+        return np.zeros(0, np.int64), [], []
+    combined = None
     radix = 1
+    compact = len(keys) > 1  # one key's codes need not be dense: the counting below finds its distinct ones
     for key in keys:
-        codes, size = _codes(np, key)
+        codes, size = _codes(np, key, compact)
         if radix * size >= _INT_LIMIT:
             raise _RowByRow()
-        combined = combined * size + codes
+        combined = codes if combined is None else combined * size + codes
         radix *= size
     if radix <= max(4 * count, 1 << 16):
-        distinct = np.flatnonzero(np.bincount(combined, minlength=radix))
-        lookup = np.empty(radix, np.int64)
+        sizes = np.bincount(combined, minlength=radix)
+        distinct = np.flatnonzero(sizes)
+        sizes = sizes[distinct]
+        lookup = np.zeros(radix, np.int64)  # zeros: `rank[lookup]` below reads the codes no row has too
         lookup[distinct] = np.arange(len(distinct))
-        inverse = lookup[combined]
     else:
-        distinct, inverse = np.unique(combined, return_inverse=True)
+        distinct, inverse, sizes = np.unique(combined, return_inverse=True, return_counts=True)
+        lookup = None
         inverse = inverse.reshape(-1)
-    first = np.empty(len(distinct), np.int64)
-    first[inverse[::-1]] = np.arange(count - 1, -1, -1)  # the last write of each group is its first position
+    if lookup is not None:
+        first = _first_positions(np, combined, lookup, len(distinct))
+    else:
+        first = _first_positions(np, inverse, None, len(distinct))
     order = np.argsort(first, kind="stable")
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order))
+    # One gather per position: through the code → rank table when there is one, else through `inverse`.
+    group_ids = rank[lookup][combined] if lookup is not None else rank[inverse]
     firsts = first[order]
     columns = [_python_values(key, firsts) for key in keys]
-    return rank[inverse], list(zip(*columns))
+    return group_ids, list(zip(*columns)), sizes[order].tolist()
+
+
+_FIRST_WINDOW = 4096
+
+
+def _first_positions(np, codes, table, groups: int):
+    """Each group's first position, from each position's code (`table[code]` its group, or the code itself when
+    `table` is None). Every group most often shows up near the start: a window of positions is searched first,
+    all of them only when a group is missing from it."""
+    window = codes[:_FIRST_WINDOW]
+    first = _firsts(np, window if table is None else table[window], groups)
+    if len(window) < len(codes) and (first < 0).any():
+        first = _firsts(np, codes if table is None else table[codes], groups)
+    return first
+
+
+def _firsts(np, dense, groups: int):
+    first = np.full(groups, -1, np.int64)
+    first[dense[::-1]] = np.arange(len(dense) - 1, -1, -1)  # the last write of each group is its first position
+    return first
 
 
 def _python_values(vec: Column, positions) -> list:
@@ -548,35 +576,47 @@ def _python_values(vec: Column, positions) -> list:
     return values
 
 
-def _codes(np, key: Column) -> tuple[Any, int]:
-    """A key's values as codes into its distinct values (null the last code), and how many codes: by counting
-    when they are integers or booleans in a narrow range, else by sorting."""
-    valid = ~key.nulls
-    if key.kind == "null" or not valid.any():
-        return np.zeros(len(key.nulls), np.int64), 1
-    values = key.values[valid]
+def _codes(np, key: Column, compact: bool = True) -> tuple[Any, int]:
+    """A key's values as codes (null the last code), and how many codes: integers and booleans in a narrow range
+    by their offset from the least (numbered densely by counting when `compact`), others by sorting into their
+    distinct values."""
+    nulls = key.nulls
+    if key.kind == "null":
+        return np.zeros(len(nulls), np.int64), 1
+    valid = ~nulls if nulls.any() else None  # None: every value is there (no mask to apply: a copy saved)
+    if valid is not None and not valid.any():
+        return np.zeros(len(nulls), np.int64), 1
+    values = key.values if valid is None else key.values[valid]
     if key.kind in ("int", "bool"):
-        values = values.astype(np.int64)
+        values = values.astype(np.int64, copy=False)
         low, high = int(values.min()), int(values.max())
         if high - low < max(4 * len(values), 1 << 16):
-            offsets = values - low
+            offsets = values - low if low else values
+            if not compact:
+                return _with_nulls(np, offsets, valid, high - low + 1), high - low + 2
             present = np.flatnonzero(np.bincount(offsets, minlength=high - low + 1))
             lookup = np.empty(high - low + 1, np.int64)
             lookup[present] = np.arange(len(present))
-            codes = np.full(len(key.nulls), len(present), np.int64)
-            codes[valid] = lookup[offsets]
-            return codes, len(present) + 1
+            return _with_nulls(np, lookup[offsets], valid, len(present)), len(present) + 1
     uniques, inverse = np.unique(values, return_inverse=True)
-    codes = np.full(len(key.nulls), len(uniques), np.int64)
-    codes[valid] = inverse.reshape(-1)
-    return codes, len(uniques) + 1
+    return _with_nulls(np, inverse.reshape(-1), valid, len(uniques)), len(uniques) + 1
 
 
-def _aggregate_states(np, aggregate: _Aggregate, ev: _Evaluation, positions, group_ids, groups_count: int):
+def _with_nulls(np, codes, valid, null_code: int):
+    """`codes` of the valid positions spread over all positions, `null_code` at the others (None: all valid)."""
+    if valid is None:
+        return codes
+    spread = np.full(len(valid), null_code, np.int64)
+    spread[valid] = codes
+    return spread
+
+
+def _aggregate_states(np, aggregate: _Aggregate, ev: _Evaluation, positions, group_ids, sizes: list[int]):
     """Per group: the count (rows, or non-null values) and the sum / float total / extreme of `aggregate`; and the
-    kind of values aggregated."""
+    kind of values aggregated. `sizes` holds each group's number of rows."""
+    groups_count = len(sizes)
     if aggregate.argument is None:
-        return np.bincount(group_ids, minlength=groups_count).tolist(), [None] * groups_count, "int"
+        return sizes, [None] * groups_count, "int"
     vec = _restricted(aggregate.argument(ev), positions)
     if vec.kind == "null":
         return [0] * groups_count, [None] * groups_count, "null"

@@ -71,10 +71,14 @@ class MatchPlan:
         ends in, one per match, with no row made for them (relationship uniqueness kept). Else None."""
         if len(self.steps) < 2 or self.shown[-1].binds[-1:] != (name,):
             return None
-        ends = getattr(self.steps[-1], "ends", None)
+        last = self.steps[-1]
+        ends = getattr(last, "ends", None)
         if ends is None:
             return None
         head = self.steps[:-1]
+        hop = head[-1] if len(head) > 1 else None
+        if hop is not None and getattr(hop, "moves", None) is not None and hop.target == last.source:
+            return _two_hop_ends(head[:-1], hop.moves, last.ends_at)
 
         def matched_ends(row: dict, ctx: ExecutionContext) -> Iterator[list]:
             rows = head[0](row, ctx, ())
@@ -83,6 +87,19 @@ class MatchPlan:
             for before, used in rows:
                 yield ends(before, ctx, used)
         return matched_ends
+
+
+def _two_hop_ends(head: list[Step], moves, ends_at) -> Callable[[dict, ExecutionContext], Iterator[list]]:
+    """`MatchPlan.ends_of` when the last two steps are plain expands, the second from the first's end: the middle
+    nodes the first reaches (with their trails) go to the second without a row made for each."""
+    def matched_ends(row: dict, ctx: ExecutionContext) -> Iterator[list]:
+        rows = head[0](row, ctx, ())
+        for step in head[1:]:
+            rows = _stage(step, rows, ctx)
+        for before, used in rows:
+            for middle, trail in moves(before, ctx, used):
+                yield ends_at(middle, ctx, trail)
+    return matched_ends
 
 
 class PatternPlanner:
@@ -765,14 +782,25 @@ def _plain_expand_step(source: str, rel: str, target: str, direction: str, types
 
     def ends(row, ctx, used) -> list:
         """The `target` of each row `expand` would yield, without the rows (`MatchPlan.ends_of`)."""
+        return ends_at(row[source], ctx, used)
+
+    def ends_at(start, ctx, used) -> list:
+        """`ends` of a row whose `source` is `start`."""
+        if start is None:
+            return []
+        return ctx.txn.far_ends(start, direction, types, used if track_edges else ())
+
+    def moves(row, ctx, used) -> list:
+        """(`target`, trail) of each row `expand` would yield, without the rows (`MatchPlan.ends_of`)."""
         start = row[source]
         if start is None:
             return []
         pairs = ctx.txn.expand(start, direction, types)
         if track_edges:
-            return [other for edge, other in pairs if edge not in used]
-        return [other for _, other in pairs]
-    expand.ends = ends
+            return [(other, used + (edge,)) for edge, other in pairs if edge not in used]
+        return [(other, used) for _, other in pairs]
+    expand.ends, expand.ends_at, expand.moves = ends, ends_at, moves
+    expand.source, expand.target = source, target
     return expand
 
 

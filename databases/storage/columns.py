@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from itertools import repeat
+from operator import is_not
 from typing import TYPE_CHECKING, Any
 
 from graphplex.databases.storage.mvcc import read_version
-from graphplex.databases.storage.records import CommitInfo, Vertex
+from graphplex.databases.storage.records import CommitInfo, Version, Vertex
 
 if TYPE_CHECKING:
     from graphplex.databases.storage.storage import Storage
@@ -39,6 +41,10 @@ _MIN_REBUILD = 64
 MIN_COLUMN_ROWS = 256
 
 _NOBODY = CommitInfo()  # owns no version: reading "as of a timestamp" with it sees committed versions only
+
+# The properties of a member that had no version at `built_ts`, or not the label: an empty map told apart from a
+# node's own empty map by identity. Never changed.
+_ABSENT: dict = {}
 
 _KINDS = {int: "int", float: "float", bool: "bool", str: "str"}
 _DTYPES = {"int": "int64", "float": "float64", "bool": "bool"}
@@ -95,15 +101,23 @@ def build_column(values: list) -> Column | None:
     return Column(kind, array, nulls, bound)
 
 
+def _props_at(head: Version | None, label: str, built_ts: int) -> dict:
+    """The properties of the node whose newest version is `head` as of `built_ts`, or `_ABSENT` when it had no
+    version then or not `label`."""
+    version = read_version(head, _NOBODY, built_ts, False)
+    return version.props if version is not None and label in version.labels else _ABSENT
+
+
 class LabelColumns:
-    """The columns of one label as of `built_ts`: the label's members then (`vertices`), the version each had
-    (`versions`; None when it had none or not the label), and the nodes commits changed since (`changed`)."""
+    """The columns of one label as of `built_ts`: the label's members then (`vertices`), the properties each had
+    (`props`; `_ABSENT` when it had no version then or not the label), and the nodes commits changed since
+    (`changed`)."""
 
     def __init__(self, label: str, built_ts: int, vertices: tuple) -> None:
         self.label = label
         self.built_ts = built_ts
         self.vertices = vertices
-        self.versions: list = []
+        self.props: list[dict] = []
         self.present: Any = None  # numpy.ndarray: whether each member had the label at `built_ts`
         self.changed: dict[Vertex, None] = {}
         self._columns: dict[str, Column | None] = {}
@@ -112,20 +126,19 @@ class LabelColumns:
         self.filled = False  # readers take the columns only once `fill` is done
 
     def fill(self) -> None:
-        """Reads each member's version as of `built_ts` (every commit up to it is published by now)."""
+        """Reads each member's properties as of `built_ts` (every commit up to it is published by now)."""
         import numpy as np
         label, built_ts = self.label, self.built_ts
-        versions = []
-        for vertex in self.vertices:
-            version = vertex.head
-            # Most heads are committed before `built_ts`: `read_version` only for the others.
-            if version is None or version.owner.commit_ts is None or version.owner.commit_ts > built_ts:
-                version = read_version(version, _NOBODY, built_ts, False)
-            elif version.deleted:
-                version = None
-            versions.append(version if version is not None and label in version.labels else None)
-        self.versions = versions
-        self.present = np.array([version is not None for version in versions], np.bool_)
+        # Most heads are live, with the label, committed at or before `built_ts`: taken inline (a call per node
+        # would cost as much as the rest of the build); `_props_at` for the others.
+        props = [
+            head.props
+            if head is not None and (ts := head.owner.commit_ts) is not None and ts <= built_ts
+            and not head.deleted and label in head.labels
+            else _props_at(head, label, built_ts)
+            for vertex in self.vertices for head in (vertex.head,)]
+        self.props = props
+        self.present = np.fromiter(map(is_not, props, repeat(_ABSENT)), np.bool_, len(props))
         self.filled = True
 
     def column(self, key: str) -> Column | None:
@@ -136,8 +149,7 @@ class LabelColumns:
             pass
         with self._lock:
             if key not in self._columns:
-                self._columns[key] = build_column(
-                    [None if version is None else version.props.get(key) for version in self.versions])
+                self._columns[key] = build_column(list(map(dict.get, self.props, repeat(key))))
             return self._columns[key]
 
     def positions(self) -> dict[Vertex, int]:

@@ -26,7 +26,7 @@ engine loads a fresh handle per transaction, so another transaction resolves an 
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
 if TYPE_CHECKING:
     from graphplex.databases.errors import Neo4jError
@@ -178,6 +178,10 @@ class StorageTransaction(Protocol):
     def expand(self, vertex: "Vertex", direction: str = "out",
                types: Iterable[str] | None = None) -> Iterator[tuple["Edge", "Vertex"]]:
         """The (relationship, other end) pairs of a node; a self-loop appears once for "both"."""
+
+    def far_ends(self, vertex: "Vertex", direction: str = "out", types: Iterable[str] | None = None,
+                 excluded: Container["Edge"] = ()) -> list["Vertex"]:
+        """The other end of each pair `expand` gives, skipping the relationships in `excluded`."""
 
     def expand_each(self, vertices: Iterable["Vertex"], direction: str = "out", types: Iterable[str] | None = None
                     ) -> Iterator[tuple["Vertex", Sequence["Edge"]]]:

@@ -7,7 +7,7 @@ entered into the indexes at once (so the transaction finds its own changes) and 
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator, Sequence
 
 from graphplex.databases.errors import Neo4jError
 from graphplex.databases.storage.collector_pause import BULK, PAUSE
@@ -108,42 +108,48 @@ class Transaction(TransactionState):
 
     def vertex_seeker(self, label: str, key: str) -> Callable[[object], Sequence[Vertex]]:
         """`TransactionState.vertex_seeker` through the index on (label, key) when there is one and no read filter
-        applies: each value costs one probe of the index's entries and one `read_version` per candidate, and under
-        SNAPSHOT_ISOLATION (what the transaction sees then changes only by its own writes) a value sought before is
-        not sought again."""
-        index = self.storage.indexes.find(NODE, label, (key,))
-        if index is None or self.read_filter is not None or "." in key:
+        applies: each value costs one probe of the index's entries (`_probe`), and under SNAPSHOT_ISOLATION (what
+        the transaction sees then changes only by its own writes) a value sought before is not sought again."""
+        index = self._seekable(label, key)
+        if index is None:
             return super().vertex_seeker(label, key)
         self._check_readable()
         entries, own, read_ts, dirty = index.entries, self.info, self.read_ts, self.dirty
         found_before: dict | None = {} if self.isolation is _SNAPSHOT else None
 
         def seek(value: object) -> Sequence[Vertex]:
-            if type(value) is int:
-                wanted = (_NUMBER, value)
-            elif value is None or value != value:
+            wanted = _wanted(value)
+            if wanted is None:
                 return ()
-            else:
-                wanted = index_key(value)
             if found_before is not None:
                 known = found_before.get(wanted)
                 if known is not None:
                     return known
-            bucket = entries.get(wanted)
-            found = []
-            if bucket is not None:
-                # The index's only vertex for a key is held bare, several in a dict (`PropertyIndex.entries`).
-                for vertex in tuple(bucket) if type(bucket) is dict else (bucket,):
-                    version = read_version(vertex.head, own, read_ts, dirty)
-                    if version is not None and label in version.labels:
-                        current = version.props.get(key)
-                        if current is not None and (current == value and type(current) is type(value) is int
-                                                    or index_key(current) == wanted):
-                            found.append(vertex)
+            found = _probe(entries, label, key, value, wanted, own, read_ts, dirty)
             if found_before is not None:
                 found_before[wanted] = found
             return found
         return seek
+
+    def vertices_by_property(self, label: str, key: str, value: object) -> Iterator[Vertex]:
+        """`TransactionState.vertices_by_property`, through one probe of the index on (label, key) (`_probe`) when
+        there is one and no read filter applies: a point read's seek, with no generator per candidate."""
+        index = self._seekable(label, key)
+        if index is None:
+            return super().vertices_by_property(label, key, value)
+        self._check_readable()
+        wanted = _wanted(value)
+        if wanted is None:
+            return iter(())
+        return iter(_probe(index.entries, label, key, value, wanted, self.info, self.read_ts, self.dirty))
+
+    def _seekable(self, label: str, key: str) -> PropertyIndex | None:
+        """The index on (label, key) that `_probe` may read for this transaction: None without one, under a read
+        filter (which `view` applies) or for a nested key."""
+        index = self.storage.indexes.find(NODE, label, (key,))
+        if index is None or self.read_filter is not None or "." in key:
+            return None
+        return index
 
     def _ordered_candidates(self, entity_type: str, token: str, key: str,
                             seek: Callable[[PropertyIndex], Iterable]) -> Iterable:
@@ -163,35 +169,57 @@ class Transaction(TransactionState):
         """The (edge, other end) pairs of a vertex; a self-loop appears once for BOTH. Costs the degree.
 
         A list built in one loop, each relationship's version resolved once by `mvcc.read_version` (what `view`
-        answers when no read filter is installed): traversals call this once per node they reach, and a
-        generator resumed per pair, with a `view` call per relationship, cost them several times as much. While
-        `storage.edge_changes` says nothing changed that this snapshot could miss, no relationship is checked."""
+        answers when no read filter is installed; see `_seen_sides`): traversals call this once per node they
+        reach, and a generator resumed per pair, with a `view` call per relationship, cost them several times as
+        much."""
         if self.status is not ACTIVE or self.termination is not None:  # the common case in two tests
             self._check_readable()
+        if self.read_filter is not None:
+            return list(self._expanded(_adjacent(vertex.out, types) if direction != IN else (),
+                                       _adjacent(vertex.inc, types) if direction != OUT else (), direction))
+        outgoing, incoming = self._seen_sides(vertex, direction, types)
+        if direction == IN:
+            return [(edge, edge.src) for edge in incoming]
+        pairs = [(edge, edge.dst) for edge in outgoing]
+        if incoming:
+            pairs += [(edge, edge.src) for edge in incoming if edge.src is not edge.dst]
+        return pairs
+
+    def far_ends(self, vertex: Vertex, direction: str = OUT, types: Iterable[str] | None = None,
+                 excluded: Container[Edge] = ()) -> list[Vertex]:
+        """`TransactionState.far_ends`: the other ends `expand` pairs with `vertex`, from the relationships
+        `_seen_sides` answers, with no pair made per relationship."""
+        if self.status is not ACTIVE or self.termination is not None:
+            self._check_readable()
+        if self.read_filter is not None:
+            return super().far_ends(vertex, direction, types, excluded)
+        outgoing, incoming = self._seen_sides(vertex, direction, types)
+        ends = [edge.dst for edge in outgoing if edge not in excluded]
+        if incoming:
+            ends += [edge.src for edge in incoming
+                     if edge not in excluded and (direction == IN or edge.src is not edge.dst)]
+        return ends
+
+    def _seen_sides(self, vertex: Vertex, direction: str, types: Iterable[str] | None
+                    ) -> tuple[Sequence[Edge], Sequence[Edge]]:
+        """The relationships of `vertex` this transaction sees (no read filter installed): outgoing, incoming,
+        each side only when `direction` asks for it. While `storage.edge_changes` says nothing changed that this
+        snapshot could miss, no relationship is checked."""
         storage = self.storage
         changes = storage.edge_changes
         epoch = changes.epoch
         settled = changes.floor <= self.read_ts  # `settled`, inline, asked before the adjacency is read
         outgoing = _adjacent(vertex.out, types) if direction != IN else ()
         incoming = _adjacent(vertex.inc, types) if direction != OUT else ()
-        if self.read_filter is not None:
-            return list(self._expanded(outgoing, incoming, direction))
         if settled and changes.epoch == epoch and storage.mode is _TRANSACTIONAL:
             # No writer began while the adjacency was read: every relationship in it is one this transaction sees.
-            if direction == IN:
-                return [(edge, edge.src) for edge in incoming]
-            pairs = [(edge, edge.dst) for edge in outgoing]
-            if incoming:
-                pairs += [(edge, edge.src) for edge in incoming if edge.src is not edge.dst]
-            return pairs
+            return outgoing, incoming
         own, read_ts, dirty = self.info, self.read_ts, self.dirty
-        if direction == IN:
-            return [(edge, edge.src) for edge in incoming if read_version(edge.head, own, read_ts, dirty) is not None]
-        pairs = [(edge, edge.dst) for edge in outgoing if read_version(edge.head, own, read_ts, dirty) is not None]
+        if outgoing:
+            outgoing = [edge for edge in outgoing if read_version(edge.head, own, read_ts, dirty) is not None]
         if incoming:
-            pairs += [(edge, edge.src) for edge in incoming
-                      if edge.src is not edge.dst and read_version(edge.head, own, read_ts, dirty) is not None]
-        return pairs
+            incoming = [edge for edge in incoming if read_version(edge.head, own, read_ts, dirty) is not None]
+        return outgoing, incoming
 
     def expand_each(self, vertices: Iterable[Vertex], direction: str = OUT, types: Iterable[str] | None = None
                     ) -> Iterator[tuple[Vertex, Sequence[Edge]]]:
@@ -631,6 +659,34 @@ def _unlink_own_versions(entity, own, stacked: bool) -> list:
 def _ends_once(ends: list[tuple[Vertex, Vertex]]) -> list[Vertex]:
     """The end nodes of `ends`, each once, in the order they first appear (the order one-by-one writes lock them)."""
     return list(dict.fromkeys(itertools.chain.from_iterable(ends)))
+
+
+def _wanted(value: object) -> tuple | None:
+    """The index key an equality seek of `value` looks up; None for null and NaN, which equal nothing."""
+    if type(value) is int:
+        return (_NUMBER, value)
+    if value is None or value != value:
+        return None
+    return index_key(value)
+
+
+def _probe(entries: dict, label: str, key: str, value: object, wanted: tuple, own: CommitInfo, read_ts: int,
+           dirty: bool) -> list[Vertex]:
+    """The vertices an index's `entries` hold under `wanted` (`value`'s index key) that a reader (`own`, `read_ts`,
+    `dirty`, no read filter) sees with `label` and with `key` equal to `value`: what `_by_property` finds, with one
+    `read_version` per candidate."""
+    bucket = entries.get(wanted)
+    found = []
+    if bucket is not None:
+        # The index's only vertex for a key is held bare, several in a dict (`PropertyIndex.entries`).
+        for vertex in tuple(bucket) if type(bucket) is dict else (bucket,):
+            version = read_version(vertex.head, own, read_ts, dirty)
+            if version is not None and label in version.labels:
+                current = version.props.get(key)
+                if current is not None and (current == value and type(current) is type(value) is int
+                                            or index_key(current) == wanted):
+                    found.append(vertex)
+    return found
 
 
 def _adjacent(adjacency: dict | None, types: Iterable[str] | None) -> tuple:

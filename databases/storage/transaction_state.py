@@ -5,7 +5,7 @@ candidates each engine finds its own way). Each engine's `mvcc` answers the ques
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Container, Iterable, Iterator, Sequence
 
 from graphplex.databases.errors import ClientError, ConstraintError, Neo4jError, TransactionError
 from graphplex.databases.storage import constraints as _constraints
@@ -446,6 +446,11 @@ class TransactionState:
         edge.src is vertex else edge.src` in every direction. An engine may answer it faster than `expand` each."""
         for vertex in vertices:
             yield vertex, [edge for edge, _ in self.expand(vertex, direction, types)]
+
+    def far_ends(self, vertex, direction: str = OUT, types=None, excluded: Container = ()) -> list:
+        """The other end of each pair `expand` gives, skipping the relationships in `excluded` (a trail's), for a
+        caller that needs no relationship (`count(DISTINCT c)` of a pattern's last hop)."""
+        return [other for edge, other in self.expand(vertex, direction, types) if edge not in excluded]
 
     def degree(self, vertex, direction: str = "both", types=None) -> int:
         return sum(1 for _ in self.expand(vertex, direction, types))

@@ -524,3 +524,26 @@ def test_a_limited_projection_takes_only_the_first_chunk_out_of_numpy(monkeypatc
     monkeypatch.setattr(columnar, "_chunked_rows", counted)
     assert assert_same(db, f"MATCH (n:{LABEL}) RETURN n.i AS i LIMIT 3")[1] == [(("int", 0),), (("int", 1),), (("int", 2),)]
     assert 3 <= len(converted) <= columnar._FIRST_CHUNK
+
+
+def test_groups_first_met_beyond_the_first_window_come_where_the_row_path_meets_them(monkeypatch):
+    """`_groups` looks for each group's first row among the first positions, and among all only when a group is
+    missing there: groups first met beyond that window, by one key (codes not made dense) and by two (dense), with
+    nulls, come in the row path's order with its counts, and the column path computes them."""
+    fallbacks = []
+    original = columnar._RowByRow.__init__
+
+    def noted(self, *arguments):
+        fallbacks.append(self)
+        original(self, *arguments)
+    monkeypatch.setattr(columnar._RowByRow, "__init__", noted)
+    window = columnar._FIRST_WINDOW
+    db = Database()
+    db.execute(f"UNWIND range(0, {2 * window}) AS i CREATE (:{LABEL} {{i: i, k: CASE WHEN i < {window} THEN 5 "
+               "WHEN i % 3 = 0 THEN null ELSE i % 4 END})").consume()
+    for text in ("RETURN n.k AS k, count(*) AS c",
+                 "RETURN n.k AS k, n.i % 2 AS p, count(*) AS c, count(n.k) AS present",
+                 "RETURN n.k - 7 AS k, min(n.i) AS low, sum(n.i) AS total"):
+        rows = assert_same(db, f"MATCH (n:{LABEL}) {text}")[1]
+        assert len(rows) > 2
+    assert not fallbacks

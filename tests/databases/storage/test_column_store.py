@@ -210,7 +210,7 @@ def test_a_scan_during_a_build_waits_for_the_columns_or_reads_row_by_row(storage
         timer.start()
         scan = _scan(storage, reader)
         timer.join()
-        assert scan is None or (scan.usable is not None and len(scan.columns.versions) == ROWS)
+        assert scan is None or (scan.usable is not None and len(scan.columns.props) == ROWS)
         writer.rollback()
         reader.rollback()
     finally:

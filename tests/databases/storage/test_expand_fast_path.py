@@ -4,7 +4,8 @@ nothing changed that a snapshot could miss) answers exactly what the visibility 
 A hypothesis state machine builds a random committed graph, then interleaves transactions of every isolation level
 that create and delete relationships, commit, roll back or stay open (snapshots held open keep deleted relationships
 from the garbage collector). After every step, each open transaction's `expand` of every node in every direction is
-compared with the definition: the node's adjacency filtered by `mvcc.read_version`.
+compared with the definition: the node's adjacency filtered by `mvcc.read_version`; so are the other ends
+`far_ends` gives, with and without a relationship to skip.
 """
 from __future__ import annotations
 
@@ -110,6 +111,10 @@ class ExpandFastPathMachine(RuleBasedStateMachine):
                     assert txn.expand(vertex, direction) == expected_pairs(txn, vertex, direction)
                     assert txn.expand(vertex, direction, ["R"]) == expected_pairs(txn, vertex, direction, ("R",))
                     assert txn.expand(vertex, direction, ("S",)) == expected_pairs(txn, vertex, direction, ("S",))
+                    pairs = expected_pairs(txn, vertex, direction)
+                    for excluded in ((), tuple(edge for edge, _ in pairs[:1])):
+                        assert txn.far_ends(vertex, direction, None, excluded) == \
+                            [other for edge, other in pairs if edge not in excluded]
             for direction in (OUT, IN, BOTH):
                 for types in (None, ("R",)):
                     each = [(vertex, [(edge, edge.dst if edge.src is vertex else edge.src) for edge in edges])

@@ -59,6 +59,7 @@ def test_a_read_filter_hides_relationships_from_expand():
     reader = storage.begin()
     reader.read_filter = lambda view, entity, version: None if entity is ab else version
     assert _edges(reader, a, OUT, ("R",)) == [ac.gid]
+    assert reader.far_ends(a, OUT, ("R",)) == [ac.dst]
 
 
 @pytest.mark.parametrize("direction, expected", [(OUT, 3), (IN, 1), (BOTH, 3)])
