@@ -6,7 +6,8 @@ from graphplex.databases.cypher.extensions import using_extensions
 from graphplex.databases.cypher.lookup import functions as listed_functions, procedures as listed_procedures
 from graphplex.databases.database import Database, QueryResult
 from graphplex.databases.cypher import triggers
+from graphplex.databases.cypher.builtin_procedures import NEO4J_VERSION
 from graphplex.databases import text_values
 
-__all__ = ["Database", "Module", "ProcedureContext", "QueryResult", "UserRegistry", "function_spec",
+__all__ = ["NEO4J_VERSION", "Database", "Module", "ProcedureContext", "QueryResult", "UserRegistry", "function_spec",
            "listed_functions", "listed_procedures", "procedure_spec", "text_values", "triggers", "using_extensions"]

@@ -18,7 +18,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from graphplex.databases.cypher.builtin_procedures import NEO4J_VERSION
+from graphplex.databases import NEO4J_VERSION
 from graphplex.databases.errors import ClientError
 from graphplex.http.app import build_app
 from graphplex.http.query_api import QueryApi
