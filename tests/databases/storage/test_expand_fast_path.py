@@ -128,8 +128,18 @@ class ExpandFastPathMachine(RuleBasedStateMachine):
             txn.rollback()
 
 
-ExpandFastPathMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=25, deadline=None)
+# The default run explores 50 histories (about 20 s: every step checks every node in every direction at every
+# level); the slow run, 400.
+ExpandFastPathMachine.TestCase.settings = settings(max_examples=50, stateful_step_count=25, deadline=None)
 TestExpandFastPath = ExpandFastPathMachine.TestCase
+
+
+class LongExpandFastPathMachine(ExpandFastPathMachine):
+    """The same machine over more histories, for `pytest -m slow`."""
+
+
+LongExpandFastPathMachine.TestCase.settings = settings(max_examples=400, stateful_step_count=25, deadline=None)
+TestExpandFastPathLong = pytest.mark.slow(LongExpandFastPathMachine.TestCase)
 
 
 def test_fast_path_is_taken_only_while_nothing_changed():
