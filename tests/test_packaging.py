@@ -3,8 +3,8 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# The web console's npm sources (and node_modules/ when built here): only their bundle, http/console/, ships.
-CONSOLE_SOURCES = ROOT / "dbms" / "http" / "console_src"
+# What npm installs to build the web console (when it is built here): never shipped.
+NODE_MODULES = ROOT / "dbms" / "http" / "console_src" / "node_modules"
 
 
 def configuration() -> dict:
@@ -34,7 +34,7 @@ def test_every_data_file_is_shipped():
     settings = configuration()
     missing = []
     for path in (p for top in ("dbms", "databases", "system_db") for p in (ROOT / top).rglob("*")):
-        if not path.is_file() or path.suffix in (".py", ".pyc") or CONSOLE_SOURCES in path.parents:
+        if not path.is_file() or path.suffix in (".py", ".pyc") or NODE_MODULES in path.parents:
             continue
         package = next(folder for folder in path.parents if (folder / "__init__.py").exists())
         patterns = settings["package-data"].get(installed_name(package, settings["package-dir"]), [])
