@@ -520,11 +520,19 @@ def _schema(dbms, args, name: str) -> tuple[list[dict], list[dict]]:
 
 @contextmanager
 def _text_output(path: str, out) -> Iterator:
+    """Standard output for `-`, else the file `path`, written beside it first and put in place only when whole:
+    a dump that fails (a value with no Cypher literal) leaves no half script that would load half a graph."""
     if path == "-":
         yield out
         return
-    with open(path, "w", encoding="utf-8") as file:
-        yield file
+    partial = f"{path}.partial"
+    try:
+        with open(partial, "w", encoding="utf-8") as file:
+            yield file
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
 
 
 def command_load(args, out, err) -> int:

@@ -26,6 +26,10 @@ IMPORT_LABEL = "__GraphplexImport"
 IMPORT_KEY = "__graphplex_id"
 _BATCH = 1_000  # rows per UNWIND statement of a Cypher dump
 _ARRAY_DELIMITERS = ";|\x1f"
+# A temporal, duration or point kind (`text_values.kind_of`) as neo4j-admin's column type, which is also the name of
+# the Cypher function that makes one from its text.
+_TYPE_NAMES = {"Date": "date", "Time": "time", "LocalTime": "localtime", "LocalDateTime": "localdatetime",
+               "OffsetDateTime": "datetime", "ZonedDateTime": "datetime", "Duration": "duration", "Point": "point"}
 
 
 def _refused(message: str) -> ClientError:
@@ -51,11 +55,9 @@ def _admin_type(value: object) -> str:
         if len(kinds) != 1 or next(iter(kinds)).endswith("[]"):
             raise _refused(f"the list {value!r} has no neo4j-admin column type (an array holds one scalar type)")
         return next(iter(kinds)) + "[]"
-    kind = text_values.kind_of(value)
-    names = {"Date": "date", "Time": "time", "LocalTime": "localtime", "LocalDateTime": "localdatetime",
-             "OffsetDateTime": "datetime", "ZonedDateTime": "datetime", "Duration": "duration", "Point": "point"}
-    if kind in names:
-        return names[kind]
+    kind = _TYPE_NAMES.get(text_values.kind_of(value))
+    if kind is not None:
+        return kind
     raise _refused(f"a value of type {type(value).__name__} has no neo4j-admin column type")
 
 
@@ -115,8 +117,7 @@ class Written:
 def write_neo4j_admin(operations: Iterable[tuple], folder: Path, database: str) -> Written:
     """The graph's nodes and relationships as neo4j-admin import CSV files in `folder` (created; must be empty),
     and `import.txt` with the commands that load them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if any(folder.iterdir()):
+    if folder.exists() and any(folder.iterdir()):
         raise _refused(f"{folder} is not empty: a neo4j-admin dump writes a folder of its own")
     written = Written()
     nodes: dict[tuple, list[_CsvGroup]] = {}
@@ -133,6 +134,7 @@ def write_neo4j_admin(operations: Iterable[tuple], folder: Path, database: str) 
             _grouped(relationships, (rel_type,), kept, (start, end, kept))
             written.relationships += 1
     delimiter = _array_delimiter(nodes, relationships)
+    folder.mkdir(parents=True, exist_ok=True)  # only now: a value with no column type leaves no folder behind
     for number, group in enumerate((g for groups in nodes.values() for g in groups), start=1):
         names = sorted(group.types)
         header = [":ID"] + [_column(name, group.types[name]) for name in names] + [":LABEL"]
@@ -232,8 +234,7 @@ def cypher_literal(value: object) -> str:
     if isinstance(value, Duration):
         return f"duration('{text_values.format_value(value)}')"
     if isinstance(value, (dt.date, dt.time)):
-        function = {"Date": "date", "Time": "time", "LocalTime": "localtime", "LocalDateTime": "localdatetime",
-                    "OffsetDateTime": "datetime", "ZonedDateTime": "datetime"}[text_values.kind_of(value)]
+        function = _TYPE_NAMES[text_values.kind_of(value)]
         return f"{function}('{text_values.format_value(value)}')"
     raise _refused(f"a value of type {type(value).__name__} has no Cypher literal (byte arrays: use --format "
                    "neo4j-admin)")

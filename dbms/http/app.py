@@ -115,7 +115,7 @@ def build_app(dbms, api: QueryApi, bolt_address: str | None, max_body: int, vers
             except Exception as error:  # a bug: the client gets a code, the log gets the traceback
                 log.error("internal error serving %s %s", request.method, request.url.path, exc_info=True)
                 return _json(500, error_body(error))
-            return _json(reply.status, reply.body, content_type, reply.headers)
+            return _json(reply.status, reply.body, content_type)
 
         return handle
 

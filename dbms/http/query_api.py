@@ -58,7 +58,6 @@ def error_body(error: Exception) -> dict:
 class Reply:
     status: int
     body: dict | None  # None: an empty body (a rollback)
-    headers: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

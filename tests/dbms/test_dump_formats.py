@@ -74,6 +74,20 @@ def _same_values(a: dict, b: dict) -> bool:
     return True
 
 
+def _assert_same_graph(target, database: str, source) -> tuple:
+    """The graph in `target`'s `database` is the source's `neo4j` graph: the same nodes (labels, properties of the
+    same types) and relationships. Returns the target's `_graph`."""
+    found = _graph(target, database)
+    expected = _graph(source, "neo4j")
+    nodes, relationships = found[0], found[1]
+    assert nodes.keys() == expected[0].keys()
+    for uid, (labels, props) in expected[0].items():
+        assert nodes[uid][0] == labels
+        assert _same_values(nodes[uid][1], props), (uid, nodes[uid][1], props)
+    assert relationships == expected[1]
+    return found
+
+
 def test_a_cypher_dump_rebuilds_the_graph(source, tmp_path):
     script = tmp_path / "dump.cypher"
     code, out, err = cli("dump", "--data-dir", str(source), "--format", "cypher", "neo4j", str(script))
@@ -82,13 +96,8 @@ def test_a_cypher_dump_rebuilds_the_graph(source, tmp_path):
     target = tmp_path / "target"
     code, out, err = cli("run", "--data-dir", str(target), str(script))
     assert code == 0, err
-    nodes, relationships, indexes, constraints = _graph(target, "neo4j")
+    _, _, indexes, constraints = _assert_same_graph(target, "neo4j", source)
     expected = _graph(source, "neo4j")
-    assert nodes.keys() == expected[0].keys()
-    for uid, (labels, props) in expected[0].items():
-        assert nodes[uid][0] == labels
-        assert _same_values(nodes[uid][1], props), (nodes[uid][1], props)
-    assert relationships == expected[1]
     assert indexes == expected[2] and constraints == expected[3]
     with DBMS.open(str(target)) as dbms, dbms.session() as session:  # the temporary key is gone
         assert session.run("MATCH (n) WHERE n.__graphplex_id IS NOT NULL OR n:__GraphplexImport "
@@ -120,13 +129,7 @@ def test_neo4j_admin_csv_files_rebuild_the_graph(source, tmp_path):
         arguments += ["--relationships", str(folder / name)]
     code, out, err = cli(*arguments)
     assert code == 0, err
-    nodes, relationships, _, _ = _graph(target, "copy")
-    expected = _graph(source, "neo4j")
-    assert nodes.keys() == expected[0].keys()
-    for uid, (labels, props) in expected[0].items():
-        assert nodes[uid][0] == labels
-        assert _same_values(nodes[uid][1], props), (uid, nodes[uid][1], props)
-    assert relationships == expected[1]
+    _assert_same_graph(target, "copy", source)
 
 
 def test_a_property_of_two_types_goes_to_two_files(tmp_path):
@@ -179,3 +182,27 @@ def test_an_array_delimiter_no_string_holds(tmp_path):
                        str(folder / "nodes_1.csv"), "--array-delimiter", "|")
     assert code == 0, err
     assert _graph(target, "copy")[0] == {1: (["T"], {"uid": 1, "parts": ["a;b", "c"]})}
+
+
+def test_a_failed_dump_leaves_no_half_output(tmp_path):
+    """A value the format cannot write stops the dump with a clear error and nothing written: no half script (it
+    would load half a graph), no empty folder."""
+    data = tmp_path / "source"
+    with DBMS.open(str(data)) as dbms, dbms.session() as session:
+        session.run("UNWIND range(1, 1500) AS i CREATE (:T {uid: i})").consume()
+        session.run("CREATE (:T {uid: 0, raw: $raw})", raw=b"\x01\x02").consume()
+    script = tmp_path / "dump.cypher"
+    code, _, err = cli("dump", "--data-dir", str(data), "--format", "cypher", "neo4j", str(script))
+    assert code != 0 and "no Cypher literal" in err and "Traceback" not in err
+    assert list(tmp_path.glob("dump.cypher*")) == []
+
+
+def test_a_failed_neo4j_admin_dump_leaves_no_folder(tmp_path):
+    data = tmp_path / "source"
+    with DBMS.open(str(data)) as dbms, dbms.session() as session:
+        session.run("CREATE (:T {when: duration('P1D')}), (:T {points: [point({x: 1, y: 2})]})").consume()
+        session.run("CREATE (:T {raw: $raw})", raw=[b"\x01"]).consume()
+    folder = tmp_path / "csv"
+    code, _, err = cli("dump", "--data-dir", str(data), "--format", "neo4j-admin", "neo4j", str(folder))
+    assert code != 0 and "no neo4j-admin column type" in err and "Traceback" not in err
+    assert not folder.exists()
