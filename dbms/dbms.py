@@ -24,7 +24,8 @@ from graphplex.registry import TransactionRegistry
 from graphplex.security import Security
 from graphplex.triggers import AfterCommitTriggers
 from graphplex.settings import Settings, read_settings_file
-from graphplex.system_db import SYSTEM, Catalog, DatabaseEntry, SystemCommands
+from graphplex.remote import REMOTE_BOOKMARK, RemoteDrivers
+from graphplex.system_db import SYSTEM, AliasEntry, Catalog, DatabaseEntry, FernetSecrets, SystemCommands
 
 # Statements whose AST the DBMS keeps (least recently used first out).
 STATEMENT_CACHE_SIZE = 1000
@@ -58,10 +59,14 @@ class DBMS:
         # What SHOW SETTINGS calls startupValue: SET GLOBAL changes `settings` later, never this copy.
         self.startup_settings = copy.copy(settings)
         self.security = Security(self)
+        self.secrets = self._alias_secrets()
+        self.remote_drivers = RemoteDrivers(lambda alias: self.secrets.decrypt(alias.password),
+                                            lambda: self.settings.remote_connection_timeout)
         self.system_commands = SystemCommands(self.catalog, lambda: self.settings.storage_mode, self.security.commands,
-                                              self.system.planner)
+                                              self.system.planner, self.secrets)
         self.databases: dict[str, Database] = {SYSTEM: self.system}
         self._entries: dict[str, DatabaseEntry] = {}
+        self.aliases: dict[str, AliasEntry] = {}
         self.closed = False
         self.sync_catalog()
         self.query_modules = QueryModules(self, settings.query_modules_directory)
@@ -84,6 +89,15 @@ class DBMS:
         values = {**read_settings_file(path), **settings}
         values.setdefault("import_dir", str(path / "import"))
         return cls(Settings.from_kwargs(**values), path)
+
+    def _alias_secrets(self) -> FernetSecrets:
+        """The key of remote aliases' passwords: the `alias_key_file` setting's, else `aliases.key` beside the data,
+        else (in memory) one of this process."""
+        if self.settings.alias_key_file is not None:
+            return FernetSecrets.kept_in(Path(self.settings.alias_key_file))
+        if self.path is not None:
+            return FernetSecrets.kept_in(self.path / "aliases.key")
+        return FernetSecrets.ephemeral()
 
     def _directory(self, name: str, uuid: str | None = None) -> str | None:
         if self.path is None:
@@ -108,6 +122,7 @@ class DBMS:
         for txn in transactions:
             txn.rollback()
         self.after_commit_triggers.join()
+        self.remote_drivers.close()
         for database in self.databases.values():
             database.close()
         if self._lock_file is not None:
@@ -124,7 +139,12 @@ class DBMS:
     def sync_catalog(self) -> None:
         """Brings the live databases in line with the committed catalog (after administration commits)."""
         with self._lock:
-            entries = {entry.name: entry for entry in self.catalog.entries()}
+            txn = self.system.begin()
+            try:
+                entries = {entry.name: entry for entry in self.catalog.entries(txn)}
+                aliases = {alias.name: alias for alias in self.catalog.aliases.entries(txn)}
+            finally:
+                txn.commit()
             for name in list(self.databases):
                 entry = entries.get(name)
                 if entry is None or (name != SYSTEM and self.databases[name].storage.database_id != entry.uuid):
@@ -134,7 +154,7 @@ class DBMS:
                         self._entries[name].status == "online":
                     self._terminate_users_of(name)
             for name, entry in entries.items():
-                if name not in self.databases and name not in self.broken:
+                if name not in self.databases and name not in self.broken and not entry.composite:
                     try:
                         self.databases[name] = Database(
                             name, isolation_level=self.settings.isolation_level,
@@ -148,6 +168,8 @@ class DBMS:
                         # A damaged database stays closed; the others remain usable.
                         self.broken[name] = error
             self._entries = entries
+            self.aliases = aliases
+            self.remote_drivers.forget({alias.name for alias in aliases.values() if alias.is_remote})
 
     def _terminate_users_of(self, name: str) -> None:
         """Open transactions on a database that is dropped or stopped end: their next use (or commit) fails."""
@@ -163,13 +185,23 @@ class DBMS:
             shutil.rmtree(directory, ignore_errors=True)
 
     def database_name(self, name: str) -> str:
-        """The database `name` reaches: its own, lower-cased; Memgraph's name of its default database, `memgraph`,
-        reaches the default database while no database has that name, for every client (LangChain's MemgraphGraph
-        and other Memgraph clients ask for it over the neo4j driver, whose user agent does not tell them apart)."""
+        """The database `name` reaches: its own, lower-cased; a local alias's target (privileges are the target's,
+        as in Neo4j); a remote alias stays its own name (`remote_alias`). Memgraph's name of its default database,
+        `memgraph`, reaches the default database while no database has that name, for every client (LangChain's
+        MemgraphGraph and other Memgraph clients ask for it over the neo4j driver, whose user agent does not tell
+        them apart)."""
         name = name.lower()
+        alias = self.aliases.get(name)
+        if alias is not None:
+            return name if alias.is_remote else alias.target
         if name == MEMGRAPH_DEFAULT_DATABASE and self.entry(name) is None:
             return self.settings.default_database.lower()
         return name
+
+    def remote_alias(self, name: str) -> AliasEntry | None:
+        """The remote alias `name` (as `database_name` gives it), None when it names a database of this DBMS."""
+        alias = self.aliases.get(name)
+        return alias if alias is not None and alias.is_remote else None
 
     def entry(self, name: str) -> DatabaseEntry | None:
         return self._entries.get(name.lower())
@@ -201,6 +233,8 @@ class DBMS:
         """Waits until every bookmark's commit is visible, up to `bookmark_ready_timeout` seconds."""
         deadline = time.monotonic() + self.settings.bookmark_ready_timeout
         for bookmark in bookmarks or ():
+            if isinstance(bookmark, str) and bookmark.startswith(REMOTE_BOOKMARK):
+                continue   # a remote alias's: its remote waits for it when the alias's child begins
             parsed = _parse_bookmark(bookmark)
             if parsed is None:
                 raise ClientError(f"Invalid bookmark: '{bookmark}'", "Neo.ClientError.Transaction.InvalidBookmark")

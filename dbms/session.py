@@ -316,6 +316,7 @@ class Session:
                               isolation_level=level, metadata=metadata, timeout=timeout, implicit=implicit,
                               principal=self._current_principal(), dialect=self.dialect)
         txn.session_isolation = levels
+        txn.given_bookmarks = list(self._bookmarks)
         txn.confinement = self._guard
         if self.connection is not None:
             txn.connection_id, txn.client_address, txn.protocol = self.connection

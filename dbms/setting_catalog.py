@@ -41,6 +41,10 @@ _OWN = {
                           "A number of seconds, or null"),
     "http_transaction_idle_timeout": ("Seconds an explicit transaction of the HTTP Query API may go without a "
                                       "request before it is rolled back.", "A number of seconds"),
+    "alias_key_file": ("The file of the key that encrypts remote aliases' passwords (null: aliases.key in the data "
+                       "directory).", "A path, or null"),
+    "remote_connection_timeout": ("Seconds a remote alias waits to connect unless its DRIVER settings say "
+                                  "otherwise.", "A number of seconds"),
     "query_modules_directory": ("The folder of Python query modules run at start and on mg.load_all() (null: "
                                 "none).", "A path, or null"),
     "client_dialect": ("The dialect of Bolt connections: auto (Memgraph's for Memgraph's clients, known by their "

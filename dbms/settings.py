@@ -40,6 +40,12 @@ class Settings:
     # Seconds an explicit transaction of the HTTP Query API lives without a request before it is rolled back
     # (Neo4j's server.queryapi.transaction_idle_timeout).
     http_transaction_idle_timeout: float = 60.0
+    # The file of the key that encrypts remote aliases' passwords in the system database (None: `aliases.key` in a
+    # durable DBMS's directory, a key of the process in memory); made on first use (`system_db.secret_key`).
+    alias_key_file: str | None = None
+    # Seconds a remote alias's driver waits to connect or for a connection of its pool, unless its DRIVER settings
+    # say otherwise: a remote that is down fails a statement in this time rather than hanging it.
+    remote_connection_timeout: float = 5.0
     # A folder of Python query modules (Memgraph's --query-modules-directory), run at start and on mg.load_all.
     query_modules_directory: str | None = None
     # The dialect of Bolt connections: "auto" (Memgraph's for Memgraph's clients, told by their user agent, else

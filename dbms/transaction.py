@@ -9,7 +9,7 @@ import enum
 import itertools
 import _thread
 import time
-from typing import TYPE_CHECKING, Callable, ContextManager, TypeVar
+from typing import TYPE_CHECKING, Callable, ContextManager, Iterator, TypeVar
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.classify import READ, SCHEMA, TRANSACTION_CONTROL, WRITE, runs_on_system
@@ -29,7 +29,9 @@ from graphplex.triggers import before_commit
 from graphplex.dialects import MEMGRAPH, NEO4J, error_in_dialect
 from graphplex import memgraph_plans
 from graphplex.result import Result, ResultSummary
-from graphplex.system_db import SYSTEM, Viewer
+from graphplex.system_db import SYSTEM, AliasEntry, Viewer
+from graphplex.composites import statement_graph
+from graphplex.remote import RemoteTransaction, bookmarks_for
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -110,7 +112,10 @@ class DBMSTransaction:
         # `terminate`, called from another thread, rolls back only a transaction nobody is working in.
         self._working = _thread.RLock()  # threading.RLock's own lock, without its wrapper call
         dbms.registry.add(self)
+        # The bookmarks of the session that began it: a remote alias's child hands its remote the ones it made.
+        self.given_bookmarks: list[str] = []
         limit = timeout if timeout is not None else dbms.settings.transaction_timeout
+        self.time_limit = limit or None
         if limit:  # 0 means no timeout, as in the driver
             dbms.watchdog.watch(self, limit, client_configured=timeout is not None)
 
@@ -119,6 +124,13 @@ class DBMSTransaction:
     @property
     def is_open(self) -> bool:
         return self.status in (Status.ACTIVE, Status.FAILED)
+
+    def time_left(self) -> float | None:
+        """Seconds before the transaction's timeout (None: no timeout): what a remote child is given, so that
+        the remote ends its part in time too."""
+        if self.time_limit is None:
+            return None
+        return max(0.001, self.time_limit - (time.time() - self.start_time))
 
     def transaction_id(self, database: str | None = None) -> str:
         return f"{database or self.writer or self.database}-transaction-{self.id}"
@@ -218,8 +230,15 @@ class DBMSTransaction:
 
     def run_graph(self, request: Request) -> Result:
         """A graph or schema statement: on its database's child, once the rules of the transaction allow it."""
-        database = self.dbms.database_name(request.info.database or self.database)
-        child = self.admit_graph(request, database)
+        database = statement_graph(self.dbms, self.database, request.info.database, request.statement)
+        remote = self.dbms.remote_alias(database)
+        if remote is not None:
+            return self._run_remote(request, remote)
+        entry = self.dbms.entry(database)
+        composite = entry is not None and entry.composite
+        if composite:   # a query that reads no graph: the system database's engine answers it, reading nothing
+            database = SYSTEM
+        child = self.admit_graph(request, database, graph_free=composite)
         handle = self.dbms.databases[database]
         batches = (lambda: self.new_batch(database)) if self.implicit else None
         query_result = handle.execute(request.text, request.parameters, transaction=child, new_batch=batches,
@@ -227,6 +246,27 @@ class DBMSTransaction:
                                       statements=TransactionStatements(self, database),
                                       host=ProcedureHost(self, database))
         return self._result(query_result, request.text, request.parameters, database)
+
+    def _run_remote(self, request: Request, alias: AliasEntry) -> Result:
+        """A statement on a remote alias: run by the remote server in this transaction's child there, once the rules
+        of the transaction allow it (what it may read and write there is the remote user's business, as in
+        Neo4j); its rows are read from the remote as the result is consumed."""
+        info = request.info
+        if info.category not in (READ, WRITE):
+            raise ClientError(f"A remote database alias runs queries only; run {info.category.lower()}s on the "
+                              f"remote server itself: {redact_passwords(request.text)}",
+                              "Neo.ClientError.Statement.NotSystemDatabaseError")
+        self._check_kind(info.category, request.text)
+        self._check_other_graphs(info, alias.name)
+        child = self.child(alias.name)
+        if info.category == WRITE and not info.explain:
+            self._check_write(alias.name)
+        keys, rows, counters = child.run(request.text, request.parameters)
+        query_type = "w" if info.category == WRITE else "r"
+
+        def summary() -> ResultSummary:
+            return ResultSummary(request.text, request.parameters, counters(), query_type, alias.name)
+        return self._track(self._new_result(keys, self._records(rows), summary))
 
     def admit_nested(self, request: Request, database: str, read_only: bool, schema: bool = False) -> None:
         """A statement a procedure runs inside the statement running now on `database` (`nested_statements`): the
@@ -248,13 +288,14 @@ class DBMSTransaction:
         if info.category in (WRITE, SCHEMA) and not info.explain:
             self._check_write(database)
 
-    def admit_graph(self, request: Request, database: str) -> ChildTransaction:
+    def admit_graph(self, request: Request, database: str, graph_free: bool = False) -> ChildTransaction:
         """The child of `database` for a top-level graph statement, once the rules of the transaction let it in:
         a user's (`run_graph`) or one the DBMS runs on its own terms (Memgraph's trigger commands, a trigger's
-        statement)."""
+        statement). `graph_free`: a composite's query that reads no graph, answered on the system database."""
         info = request.info
         self._check_kind(info.category, request.text)
-        self._check_database(database, request.statement, request.text)
+        if not graph_free:
+            self._check_database(database, request.statement, request.text)
         self._check_other_graphs(info, database)
         self.authorize(request, database)
         child = self.child(database)
@@ -380,6 +421,11 @@ class DBMSTransaction:
     def _begin(self, database: str) -> ChildTransaction:
         """A database transaction as every one this transaction creates has it: its isolation level, the memory
         limit of a transaction and, for a restricted user, the read filter and write guards."""
+        remote = self.dbms.remote_alias(database)
+        if remote is not None:
+            return RemoteTransaction(remote, self.dbms.remote_drivers.driver(remote), access_mode=self.access_mode,
+                                     metadata=self.metadata, timeout=self.time_left(),
+                                     bookmarks=bookmarks_for(remote.name, self.given_bookmarks))
         handle = self.dbms.databases[database]
         transaction = handle.begin(self.isolation_level, self.memory_limit)
         transaction.memgraph_values = self.memgraph_values
@@ -425,24 +471,28 @@ class DBMSTransaction:
 
     # --- results -----------------------------------------------------------------------------------------
 
+    def _records(self, rows: Iterator[tuple]) -> Iterator[tuple]:
+        """The rows of a statement as its result hands them out: each step inside this transaction's work lock,
+        stopped by a termination, and a failure failing the transaction."""
+        while True:
+            with self._working:
+                try:
+                    if self.terminated is not None:
+                        raise self.terminated
+                    row = next(rows)
+                except StopIteration:
+                    return
+                except Neo4jError as error:
+                    failure = error_in_dialect(error, self.dialect)
+                    self._statement_failed(failure)
+                    raise failure
+            yield row
+
     def _result(self, query_result, text: str, parameters: dict, database: str) -> Result:
         plan = query_result.plan
 
         def records():
-            rows = iter(query_result)
-            while True:
-                with self._working:
-                    try:
-                        if self.terminated is not None:
-                            raise self.terminated
-                        row = next(rows)
-                    except StopIteration:
-                        return
-                    except Neo4jError as error:
-                        failure = error_in_dialect(error, self.dialect)
-                        self._statement_failed(failure)
-                        raise failure
-                yield row
+            return self._records(iter(query_result))
 
         # A Memgraph client reads EXPLAIN's and PROFILE's plan from the rows, not from the summary.
         in_rows = self.dialect == MEMGRAPH and (plan.explain or plan.profile)
@@ -544,8 +594,8 @@ class DBMSTransaction:
             writer = self.children.get(self.writer)
             if writer is not None:  # a bulk load's writer writes through its batches only
                 ts = writer.commit()
-                if ts is not None:
-                    self.bookmarks[self.writer] = self.dbms.bookmark(self.writer, ts)
+                if ts is not None:   # a remote's commit gives its bookmark, a local one its timestamp
+                    self.bookmarks[self.writer] = ts if isinstance(ts, str) else self.dbms.bookmark(self.writer, ts)
         except Neo4jError as error:
             failure = error_in_dialect(error, self.dialect)
             self.failure = self.failure or failure

@@ -41,11 +41,11 @@ log = logging.getLogger("graphplex.triggers")
 
 
 def before_commit(txn: "DBMSTransaction") -> Callable[[], None] | None:
-    """Runs the BEFORE COMMIT triggers of the database `txn` writes; returns what schedules its AFTER COMMIT
+    """Runs the BEFORE COMMIT triggers of the local database `txn` writes; returns what schedules its AFTER COMMIT
     triggers once `txn` has committed (None when there is nothing to run)."""
     database = txn.writer
-    if database is None or database == SYSTEM or not txn.fires_triggers:
-        return None
+    if database is None or database not in txn.dbms.databases or database == SYSTEM or not txn.fires_triggers:
+        return None   # no writer, or a remote alias (whose server runs its own triggers)
     defined = txn.dbms.databases[database].storage.schema.triggers
     child = txn.children.get(database)
     if not defined or child is None:  # no trigger, or a bulk load (its batches committed already)

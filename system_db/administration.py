@@ -10,7 +10,8 @@ from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.context import ExecutionContext
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import Transaction, check_constraint_checking
-from graphplex.system_db.catalog import SYSTEM, Catalog, DatabaseEntry, normalise
+from graphplex.system_db.alias_commands import AliasCommands
+from graphplex.system_db.catalog import COMPOSITE, SYSTEM, Catalog, DatabaseEntry, normalise
 from graphplex.system_db.parameters import text
 
 DATABASE_COLUMNS = ["name", "type", "aliases", "access", "address", "role", "writer", "requestedStatus",
@@ -24,8 +25,10 @@ class Administration:
     """Runs database administration commands against the catalog. `resolve` turns a name or parameter into a
     name; `home_database` is the current user's home (or the default database)."""
 
-    def __init__(self, catalog: Catalog, storage_mode: Callable[[], str], address: str = "localhost:7687") -> None:
+    def __init__(self, catalog: Catalog, storage_mode: Callable[[], str], aliases: AliasCommands,
+                 address: str = "localhost:7687") -> None:
         self.catalog = catalog
+        self.aliases = aliases
         self.storage_mode = storage_mode
         self.address = address
 
@@ -35,26 +38,33 @@ class Administration:
         catalog = self.catalog
         existing = catalog.entry(txn, name)
         if isinstance(statement, ast.CreateDatabase):
-            if existing is not None:
+            composite = isinstance(statement, ast.CreateCompositeDatabase)
+            if existing is not None or catalog.aliases.entry(txn, name) is not None:
                 if statement.if_not_exists:
                     return 0
-                if not statement.or_replace:
+                if existing is None or not statement.or_replace:
                     raise ClientError(f"Failed to create the specified database '{name}': Database name or alias "
                                       "already exists.", "Neo.ClientError.Database.ExistingDatabaseFound")
                 self._check_droppable(existing, "delete")
-                catalog.drop(txn, name)
-            catalog.create(txn, name, self.storage_mode(), **creation_options(statement.options, parameters))
+                self._drop(txn, existing, cascade=False)
+            options = {} if composite else creation_options(statement.options, parameters)
+            catalog.create(txn, name, self.storage_mode(), **options, type_=COMPOSITE if composite else "standard")
             return 1 + (existing is not None)
         if existing is None:
             if getattr(statement, "if_exists", False):
                 return 0
-            verb = {ast.DropDatabase: "delete", ast.StartDatabase: "start", ast.StopDatabase: "stop",
-                    ast.AlterDatabase: "alter"}[type(statement)]
+            verb = {ast.DropDatabase: "delete", ast.DropCompositeDatabase: "delete", ast.StartDatabase: "start",
+                    ast.StopDatabase: "stop", ast.AlterDatabase: "alter"}[type(statement)]
             raise ClientError(f"Failed to {verb} the specified database '{name}': Database does not exist.",
                               "Neo.ClientError.Database.DatabaseNotFound")
         if isinstance(statement, ast.DropDatabase):
             self._check_droppable(existing, "delete")
-            catalog.drop(txn, name)
+            if existing.composite != isinstance(statement, ast.DropCompositeDatabase):
+                kind = "composite" if existing.composite else "standard"
+                raise ClientError(f"Failed to delete the specified database '{name}': it is a {kind} database: "
+                                  f"use DROP {'COMPOSITE ' if existing.composite else ''}DATABASE.",
+                                  "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
+            self._drop(txn, existing, statement.cascade_aliases)
             return 1
         if isinstance(statement, ast.StartDatabase):
             if existing.status == "online":
@@ -70,6 +80,9 @@ class Administration:
             catalog.update(txn, name, status="offline")
             return 1
         access = "read-only" if statement.access == "READ ONLY" else "read-write"
+        if existing.composite:
+            raise ClientError(f"Failed to alter the specified database '{name}': Composite databases cannot be "
+                              "altered.", "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
         if existing.name == SYSTEM:
             raise ClientError("Not allowed to alter system database.",
                               "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
@@ -77,6 +90,20 @@ class Administration:
             return 0
         catalog.update(txn, name, access=access)
         return 1
+
+    def _drop(self, txn: Transaction, entry: DatabaseEntry, cascade: bool) -> None:
+        """Drops a database; the aliases that name it (a composite's constituents, a database's local aliases) go
+        with it when `cascade`, and otherwise keep it from being dropped, as in Neo4j."""
+        aliases = self.aliases.aliases_of(txn, entry.name, entry.composite)
+        if aliases and not cascade:
+            kind, owner = ("composite database", "Composite database has one or more constituent aliases") \
+                if entry.composite else ("database", "Database has one or more aliases")
+            listed = ", ".join(f"'{name}'" for name in aliases)
+            raise ClientError(f"Failed to delete the specified {kind} '{entry.name}': {owner}. Drop the aliases: "
+                              f"[{listed}] before dropping the database.",
+                              "Neo.ClientError.Database.ExistingAliasFound")
+        self.aliases.drop_named(txn, aliases)
+        self.catalog.drop(txn, entry.name)
 
     def _check_droppable(self, entry: DatabaseEntry, verb: str) -> None:
         if entry.name == SYSTEM:
@@ -90,6 +117,10 @@ class Administration:
         """The rows of SHOW DATABASE(S), one per database, in name order."""
         name = resolve_name(statement.name, ctx.parameters) if statement.name is not None else None
         rows = []
+        aliases = self.catalog.aliases.entries(ctx.txn)
+        named = next((alias for alias in aliases if alias.name == name and not alias.is_remote), None)
+        if named is not None:   # SHOW DATABASE alias: its target's row, as in Neo4j
+            name = named.target
         for entry in self.catalog.entries(ctx.txn):
             if statement.scope == "NAMED" and entry.name != name:
                 continue
@@ -97,11 +128,15 @@ class Administration:
                 continue
             if statement.scope == "HOME" and entry.name != home_database:
                 continue
+            composite = entry.composite
             row = {
-                "name": entry.name, "type": "system" if entry.name == SYSTEM else "standard", "aliases": [],
-                "access": entry.access, "address": self.address, "role": "primary", "writer": True,
+                "name": entry.name, "type": entry.type,
+                "aliases": [a.name for a in aliases if not a.is_remote and a.target == entry.name],
+                "access": "read-only" if composite else entry.access, "address": self.address,
+                "role": None if composite else "primary", "writer": not composite,
                 "requestedStatus": entry.status, "currentStatus": entry.status, "statusMessage": "",
-                "default": entry.default, "home": entry.name == home_database, "constituents": [],
+                "default": entry.default, "home": entry.name == home_database,
+                "constituents": [a.name for a in aliases if a.composite == entry.name],
                 "databaseID": entry.uuid, "serverID": "graphplex", "currentPrimariesCount": 1,
                 "currentSecondariesCount": 0, "requestedPrimariesCount": 1, "requestedSecondariesCount": 0,
                 "creationTime": entry.created, "lastStartTime": entry.created, "lastStopTime": None,

@@ -5,16 +5,16 @@ and the DBMS brings its live databases in line once that transaction commits (`e
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass
 
 from graphplex.databases import Database
-from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import UNIQUENESS, SchemaChange, Transaction
+from graphplex.system_db.aliases import AliasCatalog
+from graphplex.system_db.names import check_name, normalise
 
 SYSTEM = "system"
-_NAME = re.compile(r"^[a-z][a-z0-9.\-]{2,62}$")
+COMPOSITE = "composite"
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,12 @@ class DatabaseEntry:
     uuid: str
     # `CREATE DATABASE … OPTIONS {constraintChecking: …}`; None: the DBMS's `constraint_checking` setting.
     constraint_checking: str | None = None
+    # "standard", "system", or "composite" (a database of no graph of its own, whose constituents are aliases).
+    type: str = "standard"
+
+    @property
+    def composite(self) -> bool:
+        return self.type == COMPOSITE
 
 
 class Catalog:
@@ -37,16 +43,19 @@ class Catalog:
 
     def __init__(self, system: Database) -> None:
         self.system = system
+        self.aliases = AliasCatalog()
 
     def bootstrap(self, default_database: str, storage_mode: str) -> None:
         """Creates the entries of `system` and the default database when the catalog is new."""
         txn = self.system.begin()
         txn.change_schema(SchemaChange("create_constraint", "database_name", label="Database", properties=("name",),
                                        kind=UNIQUENESS, if_not_exists=True))
+        self.aliases.bootstrap(txn)
         txn.commit()
         txn = self.system.begin()
         if self.find(txn, SYSTEM) is None:
-            self._create(txn, SYSTEM, "IN_MEMORY_TRANSACTIONAL", default=False, uuid_=self.system.storage.database_id)
+            self._create(txn, SYSTEM, "IN_MEMORY_TRANSACTIONAL", default=False, uuid_=self.system.storage.database_id,
+                         type_="system")
         if self.find(txn, default_database) is None:
             self._create(txn, default_database, storage_mode, default=True)
         txn.commit()
@@ -86,16 +95,17 @@ class Catalog:
         vertex = self.find(txn, name)
         return None if vertex is None else self._entry(txn, vertex)
 
-    def create(self, txn: Transaction, name: str, storage_mode: str, constraint_checking: str | None = None) -> None:
+    def create(self, txn: Transaction, name: str, storage_mode: str, constraint_checking: str | None = None,
+               type_: str = "standard") -> None:
         check_name(name)
-        self._create(txn, name, storage_mode, default=False, constraint_checking=constraint_checking)
+        self._create(txn, name, storage_mode, default=False, constraint_checking=constraint_checking, type_=type_)
 
     def _create(self, txn: Transaction, name: str, storage_mode: str, default: bool, uuid_: str | None = None,
-                constraint_checking: str | None = None) -> None:
+                constraint_checking: str | None = None, type_: str = "standard") -> None:
         txn.create_vertex(["Database"], {
             "name": normalise(name), "status": "online", "access": "read-write", "storage_mode": storage_mode,
             "default": default, "created": dt.datetime.now(dt.timezone.utc), "uuid": uuid_ or str(uuid.uuid4()),
-            "constraint_checking": constraint_checking,
+            "constraint_checking": constraint_checking, "type": type_,
         })
 
     def update(self, txn: Transaction, name: str, **changes) -> None:
@@ -108,19 +118,7 @@ class Catalog:
 
     def _entry(self, txn: Transaction, vertex) -> DatabaseEntry:
         props = txn.view(vertex).props
+        type_ = props.get("type") or ("system" if props["name"] == SYSTEM else "standard")
         return DatabaseEntry(props["name"], props["status"], props["access"], props["storage_mode"],
-                             props["default"], props["created"], props["uuid"], props.get("constraint_checking"))
-
-
-def normalise(name: str) -> str:
-    """Database names are case-insensitive (Neo4j stores them in lower case)."""
-    return name.lower()
-
-
-def check_name(name: str) -> None:
-    """Neo4j's rules: 3 to 63 characters, starting with a letter; letters, digits, dots and dashes."""
-    if not _NAME.match(normalise(name)) or normalise(name).startswith("system"):
-        raise ClientError(f"Could not create database with specified name '{name}'. Database name contains "
-                          "illegal characters, is reserved or has an illegal length: names are 3 to 63 "
-                          "characters of ASCII letters, digits, dots and dashes, starting with a letter.",
-                          "Neo.ClientError.Statement.ArgumentError")
+                             props["default"], props["created"], props["uuid"], props.get("constraint_checking"),
+                             type_)

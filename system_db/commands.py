@@ -9,12 +9,15 @@ from typing import Callable
 from graphplex.databases.cypher import ast
 from graphplex.databases.cypher.show import plan_show
 from graphplex.databases.storage import Transaction
+from graphplex.system_db.alias_commands import ALIAS_COLUMNS, ALIAS_EXTRA_COLUMNS, AliasCommands
+from graphplex.system_db.aliases import AliasSecrets
 from graphplex.system_db.administration import DATABASE_COLUMNS, DATABASE_EXTRA_COLUMNS, Administration
 from graphplex.system_db.catalog import SYSTEM, Catalog
 from graphplex.system_db.security.commands import ROLE_COLUMNS, ROLE_EXTRA_COLUMNS, USER_COLUMNS, SecurityCommands
 from graphplex.system_db.security.rules import COMMAND_COLUMNS, PRIVILEGE_COLUMNS
 
 _DATABASE_COMMANDS = (ast.CreateDatabase, ast.DropDatabase, ast.StartDatabase, ast.StopDatabase, ast.AlterDatabase)
+_ALIAS_COMMANDS = (ast.CreateAlias, ast.AlterAlias, ast.DropAlias)
 
 
 @dataclass(frozen=True)
@@ -28,11 +31,13 @@ class Viewer:
 
 
 class SystemCommands:
-    """Administration commands over the system database. `storage_mode()` is the mode of new databases."""
+    """Administration commands over the system database. `storage_mode()` is the mode of new databases; `secrets`
+    encrypts the passwords of remote aliases."""
 
     def __init__(self, catalog: Catalog, storage_mode: Callable[[], str], security: SecurityCommands,
-                 planner) -> None:
-        self.databases = Administration(catalog, storage_mode)
+                 planner, secrets: AliasSecrets) -> None:
+        self.aliases = AliasCommands(catalog, secrets)
+        self.databases = Administration(catalog, storage_mode, self.aliases)
         self.security = security
         self.planner = planner
 
@@ -41,6 +46,8 @@ class SystemCommands:
         """Applies a command in `txn` (the system database's transaction); returns the number of system updates."""
         if isinstance(statement, _DATABASE_COMMANDS):
             return self.databases.execute(statement, txn, parameters, default_database)
+        if isinstance(statement, _ALIAS_COMMANDS):
+            return self.aliases.execute(statement, txn, parameters)
         return self.security.execute(statement, txn, parameters, user)
 
     def show(self, statement: ast.Statement, txn: Transaction, parameters: dict, viewer: Viewer):
@@ -55,6 +62,10 @@ class SystemCommands:
             columns = DATABASE_COLUMNS if named else [c for c in DATABASE_COLUMNS if c not in ("default", "home")]
             return plan_show(statement, "ShowDatabases", visible, columns, DATABASE_COLUMNS + DATABASE_EXTRA_COLUMNS,
                              planner)
+        if isinstance(statement, ast.ShowAliases):
+            rows = self.aliases.show_rows(statement, txn, parameters)
+            return plan_show(statement, "ShowAliases", lambda ctx: rows, ALIAS_COLUMNS,
+                             ALIAS_COLUMNS + ALIAS_EXTRA_COLUMNS, planner)
         if isinstance(statement, ast.ShowUsers):
             rows = self.security.user_rows(txn, viewer.user if statement.current else None)
             return plan_show(statement, "ShowUsers", lambda ctx: rows, USER_COLUMNS, USER_COLUMNS, planner)

@@ -844,10 +844,14 @@ class CreateDatabase(Statement):
 
 @node
 class DropDatabase(Statement):
+    """`DROP DATABASE name`; `cascade_aliases` (CASCADE ALIASES) drops the aliases that name it, which otherwise
+    keep it from being dropped."""
+
     name: str | Parameter
     if_exists: bool = False
     dump_data: bool = False
     wait: bool = False
+    cascade_aliases: bool = False
 
 
 @node
@@ -869,6 +873,60 @@ class AlterDatabase(Statement):
     name: str | Parameter
     access: str
     if_exists: bool = False
+
+
+@node
+class CreateCompositeDatabase(CreateDatabase):
+    """`CREATE COMPOSITE DATABASE name`: a database of no graph of its own, whose constituents are the aliases
+    named `name.part`."""
+
+
+@node
+class DropCompositeDatabase(DropDatabase):
+    """`DROP COMPOSITE DATABASE name`: the composite and its constituent aliases (never the databases they name)."""
+
+
+@node
+class CreateAlias(Statement):
+    """`CREATE ALIAS name FOR DATABASE target`, remote when `url` is given (`AT url USER user PASSWORD password
+    [DRIVER {…}]`); `properties` is the alias's own map (`PROPERTIES {…}`)."""
+
+    name: str | Parameter
+    target: str | Parameter
+    if_not_exists: bool = False
+    or_replace: bool = False
+    url: str | Parameter | None = None
+    user: str | Parameter | None = None
+    password: str | Parameter | None = None
+    driver: Expr | None = None
+    properties: Expr | None = None
+
+
+@node
+class AlterAlias(Statement):
+    """`ALTER ALIAS name SET DATABASE …`: each field not None is changed (`target` with `url` for a remote)."""
+
+    name: str | Parameter
+    if_exists: bool = False
+    target: str | Parameter | None = None
+    url: str | Parameter | None = None
+    user: str | Parameter | None = None
+    password: str | Parameter | None = None
+    driver: Expr | None = None
+    properties: Expr | None = None
+
+
+@node
+class DropAlias(Statement):
+    name: str | Parameter
+    if_exists: bool = False
+
+
+@node
+class ShowAliases(ShowStatement):
+    """`SHOW ALIAS[ES] [name] FOR DATABASE[S]`."""
+
+    name: str | Parameter | None = None
 
 
 @node

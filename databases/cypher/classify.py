@@ -23,7 +23,7 @@ _ADMINISTRATION = (ast.CreateDatabase, ast.DropDatabase, ast.StartDatabase, ast.
                    ast.ShowDatabases, ast.CreateUser, ast.AlterUser, ast.DropUser, ast.RenameUser, ast.ShowUsers,
                    ast.AlterCurrentUserPassword, ast.CreateRole, ast.DropRole, ast.RenameRole, ast.ShowRoles,
                    ast.GrantRoles, ast.RevokeRoles, ast.PrivilegeCommand, ast.MemgraphPrivilegeCommand,
-                   ast.ShowPrivileges)
+                   ast.ShowPrivileges, ast.CreateAlias, ast.AlterAlias, ast.DropAlias, ast.ShowAliases)
 _TRANSACTION = (ast.TransactionControl, ast.SetIsolationLevel, ast.ShowTransactions, ast.TerminateTransactions,
                 ast.UseDatabase, ast.ShowCurrentDatabase)
 _DATABASE_MANAGEMENT = (ast.SetStorageMode, ast.ShowStorageInfo, ast.CreateSnapshot)
@@ -98,13 +98,21 @@ def runs_on_system(statement: ast.Statement) -> bool:
     yield. No pattern may appear anywhere: the system graph (users, their password hashes) is never read."""
     if not isinstance(statement, ast.Query) or len(statement.parts) != 1:
         return False
-    clauses = statement.parts[0].clauses
-    calls = [clause for clause in clauses if isinstance(clause, ast.CallProcedure)]
-    if not calls or not all(isinstance(clause, _ON_SYSTEM) for clause in clauses):
+    return any(isinstance(clause, ast.CallProcedure) for clause in statement.parts[0].clauses) and \
+        reads_no_graph(statement)
+
+
+def reads_no_graph(statement: ast.Statement) -> bool:
+    """Whether a query touches no graph: WITH, UNWIND and RETURN over values, and calls of procedures that work
+    without one (those that run on the system database). A composite database answers such a query itself."""
+    if not isinstance(statement, ast.Query):
+        return False
+    clauses = [clause for part in statement.parts for clause in part.clauses]
+    if not all(isinstance(clause, _ON_SYSTEM) for clause in clauses):
         return False
     if any(isinstance(node, (ast.NodePattern, ast.RelationshipPattern)) for node in statement.walk()):
         return False
-    specs = [_registered(call.name) for call in calls]
+    specs = [_registered(clause.name) for clause in clauses if isinstance(clause, ast.CallProcedure)]
     return all(spec is not None and spec.runs_on_system for spec in specs)
 
 

@@ -42,7 +42,8 @@ _COORDINATOR_STATEMENTS = (
     ast.StartDatabase, ast.StopDatabase, ast.AlterDatabase, ast.ShowDatabases, ast.CreateUser, ast.AlterUser,
     ast.DropUser, ast.RenameUser, ast.ShowUsers, ast.AlterCurrentUserPassword, ast.CreateRole, ast.DropRole,
     ast.RenameRole, ast.ShowRoles, ast.GrantRoles, ast.RevokeRoles, ast.PrivilegeCommand, ast.ShowPrivileges,
-    ast.MemgraphPrivilegeCommand, ast.UseDatabase, ast.ShowCurrentDatabase,
+    ast.MemgraphPrivilegeCommand, ast.UseDatabase, ast.ShowCurrentDatabase, ast.CreateAlias, ast.AlterAlias,
+    ast.DropAlias, ast.ShowAliases,
 )
 _READING = (ast.Match,)
 _WRITING = (ast.Create, ast.Merge, ast.SetClause, ast.Remove, ast.Delete, ast.Foreach)

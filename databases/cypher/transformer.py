@@ -508,9 +508,12 @@ class _AdministrationTransforms:
         return ast.CreateDatabase(_database(children), _has(children, "IF"), _flag(children, "or_replace"),
                                   options, _flag(children, "wait"))
 
+    def alias_action(self, children):
+        return _Option("cascade", children[0].type == "CASCADE")
+
     def drop_database(self, children):
         return ast.DropDatabase(_database(children), _has(children, "IF"), _flag(children, "dump"),
-                                _flag(children, "wait"))
+                                _flag(children, "wait"), _flag(children, "cascade"))
 
     def start_database(self, children):
         return ast.StartDatabase(_database(children), _flag(children, "wait"))
@@ -536,6 +539,65 @@ class _AdministrationTransforms:
 
     def show_home_database(self, children):
         return ast.ShowDatabases(**_tail(children), scope="HOME")
+
+    def create_composite_database(self, children):
+        options = next((c.value for c in children if isinstance(c, _Option) and c.name == "options"), None)
+        return ast.CreateCompositeDatabase(_database(children), _has(children, "IF"), _flag(children, "or_replace"),
+                                           options, _flag(children, "wait"))
+
+    def drop_composite_database(self, children):
+        return ast.DropCompositeDatabase(_database(children), _has(children, "IF"), False, _flag(children, "wait"),
+                                         _flag(children, "cascade"))
+
+    def alias_url(self, children):
+        child = children[0]
+        return _Option("url", unescape_string(str(child)) if isinstance(child, Token) else child)
+
+    def alias_remote(self, children):
+        options = {c.name: c.value for c in children if isinstance(c, _Option)}
+        principal = next(c for c in children if not isinstance(c, (Token, _Option)))
+        password = next(c for c in reversed(children) if not isinstance(c, (Token, _Option)))
+        return _Option("remote", {"url": options["url"], "user": principal, "password": password,
+                                  "driver": options.get("driver")})
+
+    def alias_driver(self, children):
+        return _Option("driver", children[-1])
+
+    def alias_properties(self, children):
+        return _Option("properties", children[-1])
+
+    def alias_target(self, children):
+        databases = [c.value for c in children if isinstance(c, _Option) and c.name == "database"]
+        url = next((c.value for c in children if isinstance(c, _Option) and c.name == "url"), None)
+        return _Option("changes", {"target": databases[0], "url": url})
+
+    def alias_user(self, children):
+        return _Option("changes", {"user": children[-1]})
+
+    def alias_password(self, children):
+        return _Option("changes", {"password": children[-1]})
+
+    def create_alias(self, children):
+        name, target = [c.value for c in children if isinstance(c, _Option) and c.name == "database"]
+        remote = next((c.value for c in children if isinstance(c, _Option) and c.name == "remote"), {})
+        properties = next((c.value for c in children if isinstance(c, _Option) and c.name == "properties"), None)
+        return ast.CreateAlias(name, target, _has(children, "IF"), _flag(children, "or_replace"), properties=properties,
+                               **remote)
+
+    def alter_alias(self, children):
+        changes: dict = {}
+        for child in children:
+            if isinstance(child, _Option) and child.name in ("driver", "properties"):
+                changes[child.name] = child.value
+            elif isinstance(child, _Option) and child.name == "changes":
+                changes.update(child.value)
+        return ast.AlterAlias(_database(children), _has(children, "IF"), **changes)
+
+    def drop_alias(self, children):
+        return ast.DropAlias(_database(children), _has(children, "IF"))
+
+    def show_aliases(self, children):
+        return ast.ShowAliases(**_tail(children), name=_database(children))
 
     def show_procedures(self, children):
         executable = next((c for c in children if isinstance(c, _Option) and c.name == "executable_by"), None)

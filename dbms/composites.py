@@ -1,0 +1,49 @@
+"""Which graph a statement runs on when composite databases are involved: Neo4j 5's rules, in one place.
+
+A composite database has no graph of its own. Connected to one, a statement reaches a constituent with a leading
+`USE composite.part`; a statement that reads no graph at all (`RETURN 1`, procedures of the DBMS) runs without one,
+and one that reads graph data without naming a constituent is refused. A composite and its constituents can be
+reached only from a session connected to that composite."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from graphplex.databases.cypher import ast
+from graphplex.databases.cypher.classify import reads_no_graph
+from graphplex.databases.errors import ClientError
+from graphplex.system_db import SYSTEM
+
+if TYPE_CHECKING:
+    from graphplex.dbms import DBMS
+
+GRAPH_ACCESS = "Graph access operations are not supported on composite databases."
+
+
+def statement_graph(dbms: "DBMS", connected: str, named: str | None, statement: ast.Statement) -> str:
+    """The database (or remote alias) a graph statement runs on, in a session connected to `connected`, when
+    its leading `USE` names `named` (None: no USE): a composite database only for a statement that reads no
+    graph."""
+    if named is not None:
+        _check_reachable(dbms, connected, named.lower())
+    target = dbms.database_name(named or connected)
+    entry = dbms.entry(target)
+    if entry is None or not entry.composite:
+        return target
+    if reads_no_graph(statement):
+        return target
+    raise ClientError(GRAPH_ACCESS, "Neo.ClientError.Statement.SemanticError")
+
+
+def _check_reachable(dbms: "DBMS", connected: str, named: str) -> None:
+    alias = dbms.aliases.get(named)
+    entry = dbms.entry(named)
+    composite = alias.composite if alias is not None else (named if entry is not None and entry.composite else None)
+    if composite is not None and composite != connected:
+        raise ClientError("Accessing a composite database and its constituents is only allowed when connected to "
+                          f"it. Attempted to access '{named}' while connected to '{connected}'",
+                          "Neo.ClientError.Statement.SemanticError")
+    here = dbms.entry(connected)
+    if here is not None and here.composite and composite is None and named != SYSTEM:
+        raise ClientError("When connected to a composite database, access is allowed only to its constituents. "
+                          f"Attempted to access '{named}' while connected to '{connected}'",
+                          "Neo.ClientError.Statement.SemanticError")
