@@ -425,7 +425,8 @@ class DBMSTransaction:
         if remote is not None:
             return RemoteTransaction(remote, self.dbms.remote_drivers.driver(remote), access_mode=self.access_mode,
                                      metadata=self.metadata, timeout=self.time_left(),
-                                     bookmarks=bookmarks_for(remote.name, self.given_bookmarks))
+                                     bookmarks=bookmarks_for(remote.name, self.given_bookmarks),
+                                     auto_commit=self.implicit)
         handle = self.dbms.databases[database]
         transaction = handle.begin(self.isolation_level, self.memory_limit)
         transaction.memgraph_values = self.memgraph_values
