@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from graphplex.databases.cypher.context import Counters
@@ -155,14 +156,14 @@ class RemoteTransaction:
             result = self._run(remote_text(text), {key: to_driver(value) for key, value in parameters.items()})
             keys = list(result.keys())
         except driver_errors() as error:
-            raise translated(self.alias, error) from error
+            raise self._failure(error) from error
 
         def rows() -> Iterator[tuple]:
             try:
                 for record in result:
                     yield tuple(from_driver(value) for value in record.values())
             except driver_errors() as error:
-                raise translated(self.alias, error) from error
+                raise self._failure(error) from error
 
         def counters() -> Counters:
             try:
@@ -172,12 +173,18 @@ class RemoteTransaction:
             return Counters(**{name: getattr(counts, name) for name in _COUNTS if getattr(counts, name, 0)})
         return keys, rows(), counters
 
+    def _failure(self, error: Exception) -> Neo4jError:
+        """What a driver's error means here: the termination, when it came from cutting the connection short."""
+        return self.terminated or translated(self.alias, error)
+
     def mark_failed(self, error: Neo4jError) -> None:
         """Nothing to mark: the DBMS transaction rolls a failed child back, and the remote with it."""
 
     def terminate(self, error: Neo4jError) -> None:
+        """Any thread: marks it, and cuts a statement that waits on the remote's answer short (`_interrupt`)."""
         if self.terminated is None:
             self.terminated = error
+        _interrupt(self._session)
 
     def check_terminated(self) -> None:
         if self.terminated is not None:
@@ -222,3 +229,17 @@ class RemoteTransaction:
                 session.close()
             except driver_errors():  # closing a broken connection; the remote ends the transaction itself
                 pass
+
+
+def _interrupt(session) -> None:
+    """Unblocks a statement waiting on the remote's answer (a long query, a remote that stopped answering): the
+    driver has no public way to cancel one, so the connection's socket is shut down through the driver's own
+    attributes (the same in 5.28 and 6.x). The remote rolls its transaction back when the connection goes, the
+    driver drops the connection from its pool, and the waiting read fails at once. A driver without those
+    attributes leaves the statement to the transaction's timeout, which the remote was given."""
+    raw = getattr(getattr(getattr(session, "_connection", None), "socket", None), "_socket", None)
+    if raw is not None:
+        try:
+            raw.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass

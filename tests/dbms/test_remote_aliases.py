@@ -265,3 +265,30 @@ def test_call_in_transactions_runs_on_the_remote_from_an_implicit_transaction(lo
         session.run("USE far UNWIND range(1, 10) AS i CALL (i) { CREATE (:Batched {i: i}) } "
                     "IN TRANSACTIONS OF 3 ROWS").consume()
     assert _count(direct, "Batched") == 10
+
+
+def test_terminate_cuts_a_statement_waiting_on_the_remote_short(local, direct):
+    import threading
+
+    with local.session() as session, local.session() as admin:
+        tx = session.begin_transaction()
+        failure: list[Exception] = []
+
+        def long_remote_read() -> None:
+            try:
+                tx.run("USE far UNWIND range(1, 1000000000) AS i WITH i WHERE i = -1 RETURN count(*)").consume()
+            except Neo4jError as error:
+                failure.append(error)
+        worker = threading.Thread(target=long_remote_read)
+        worker.start()
+        time.sleep(0.5)
+        ids = [row["id"] for row in admin.run("SHOW TRANSACTIONS YIELD transactionId AS id, database "
+                                               "WHERE database = 'far' RETURN id").data()]
+        assert len(ids) == 1
+        started = time.monotonic()
+        admin.run("TERMINATE TRANSACTIONS $ids", ids=ids).consume()
+        worker.join(timeout=15)
+        assert not worker.is_alive() and time.monotonic() - started < 15
+        assert failure and failure[0].code == "Neo.ClientError.Transaction.Terminated"
+        tx.rollback()
+    assert direct.execute_query("RETURN 1 AS one").records[0]["one"] == 1   # the remote still answers
