@@ -1,8 +1,10 @@
 """Which graph a statement runs on when composite databases are involved: Neo4j 5's rules, in one place.
 
 A composite database has no graph of its own. Connected to one, a statement reaches a constituent with a leading
-`USE composite.part`; a statement that reads no graph at all (`RETURN 1`, procedures of the DBMS) runs without one,
-and one that reads graph data without naming a constituent is refused. A composite and its constituents can be
+`USE composite.part`, or with `CALL { USE composite.part … }` subqueries (each run on its constituent, with the
+variables it imports as parameters) around which the rest of the statement reads no graph; a statement that reads
+no graph at all (`RETURN 1`, procedures of the DBMS) runs without one, and one that reads graph data without naming
+a constituent is refused. A composite and its constituents can be
 reached only from a session connected to that composite."""
 from __future__ import annotations
 
@@ -29,7 +31,8 @@ def statement_graph(dbms: "DBMS", connected: str, named: str | None, statement: 
     entry = dbms.entry(target)
     if entry is None or not entry.composite:
         return target
-    if reads_no_graph(statement):
+    if reads_no_graph(statement, elsewhere=True):
+        _check_one_graph_per_subquery(statement)
         return target
     raise ClientError(GRAPH_ACCESS, "Neo.ClientError.Statement.SemanticError")
 
@@ -47,3 +50,13 @@ def _check_reachable(dbms: "DBMS", connected: str, named: str) -> None:
         raise ClientError("When connected to a composite database, access is allowed only to its constituents. "
                           f"Attempted to access '{named}' while connected to '{connected}'",
                           "Neo.ClientError.Statement.SemanticError")
+
+
+def _check_one_graph_per_subquery(statement: ast.Query) -> None:
+    """A `CALL { … UNION … }` whose parts USE different constituents is not run yet: refused, never read here."""
+    for part in statement.parts:
+        for clause in part.clauses:
+            if isinstance(clause, ast.CallSubquery) and len({p.clauses[0].graph for p in clause.query.parts}) > 1:
+                raise ClientError("A subquery whose UNION parts USE different graphs is not supported on composite "
+                                  "databases yet: write one CALL { USE … } per constituent.",
+                                  "Neo.ClientError.Statement.NotSystemDatabaseError")

@@ -3,7 +3,7 @@ metadata, the settings, the database's creation date from the catalog, and the c
 procedures. One is made per statement, for the DBMS transaction and the database it runs on."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from graphplex.databases.errors import AuthError, ClientError
 from graphplex.setting_catalog import setting_rows
@@ -14,11 +14,21 @@ if TYPE_CHECKING:
 
 
 class ProcedureHost:
-    """The `Host` of one statement of `txn` on `database`."""
+    """The `Host` of one statement of `txn` on `database`; `composite`: the composite database the statement was
+    sent to, whose constituents its `CALL { USE … }` subqueries reach."""
 
-    def __init__(self, txn: "DBMSTransaction", database: str) -> None:
+    def __init__(self, txn: "DBMSTransaction", database: str, composite: str | None = None) -> None:
         self.txn = txn
         self.database = database
+        self.composite = composite
+
+    def graph_subquery(self, graph: str, body: str, arguments: dict) -> Iterator[dict] | None:
+        """A composite's `CALL { USE constituent … }`: run on the constituent, in this DBMS transaction. Elsewhere
+        a subquery's USE names the statement's own graph (the DBMS transaction refused any other), and it runs
+        here."""
+        if self.composite is None:
+            return None
+        return self.txn.constituent_rows(self.composite, graph, body, arguments)
 
     @property
     def dialect(self) -> str:

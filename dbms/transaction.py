@@ -30,8 +30,8 @@ from graphplex.dialects import MEMGRAPH, NEO4J, error_in_dialect
 from graphplex import memgraph_plans
 from graphplex.result import Result, ResultSummary
 from graphplex.system_db import SYSTEM, AliasEntry, Viewer
-from graphplex.composites import statement_graph
-from graphplex.remote import RemoteTransaction, bookmarks_for
+from graphplex.composites import GRAPH_ACCESS, statement_graph
+from graphplex.remote import RemoteTransaction, bookmarks_for, remote_text
 
 if TYPE_CHECKING:
     from graphplex.dbms import DBMS
@@ -235,22 +235,32 @@ class DBMSTransaction:
         if remote is not None:
             return self._run_remote(request, remote)
         entry = self.dbms.entry(database)
-        composite = entry is not None and entry.composite
-        if composite:   # a query that reads no graph: the system database's engine answers it, reading nothing
+        composite = database if entry is not None and entry.composite else None
+        if composite is not None:   # the system database's engine answers it, reading no graph of its own
             database = SYSTEM
-        child = self.admit_graph(request, database, graph_free=composite)
+        child = self.admit_graph(request, database, graph_free=composite is not None)
         handle = self.dbms.databases[database]
         batches = (lambda: self.new_batch(database)) if self.implicit else None
         query_result = handle.execute(request.text, request.parameters, transaction=child, new_batch=batches,
                                       statement=request.statement, check_statements=not self.implicit,
                                       statements=TransactionStatements(self, database),
-                                      host=ProcedureHost(self, database))
+                                      host=ProcedureHost(self, database, composite))
         return self._result(query_result, request.text, request.parameters, database)
 
     def _run_remote(self, request: Request, alias: AliasEntry) -> Result:
         """A statement on a remote alias: run by the remote server in this transaction's child there, once the rules
         of the transaction allow it (what it may read and write there is the remote user's business, as in
         Neo4j); its rows are read from the remote as the result is consumed."""
+        keys, rows, counters = self._remote_rows(request, alias)
+        query_type = "w" if request.info.category == WRITE else "r"
+
+        def summary() -> ResultSummary:
+            return ResultSummary(request.text, request.parameters, counters(), query_type, alias.name)
+        return self._track(self._new_result(keys, self._records(rows), summary))
+
+    def _remote_rows(self, request: Request, alias: AliasEntry):
+        """A statement run on a remote alias's child, once the rules of the transaction let it in: its keys,
+        rows and counters (`RemoteTransaction.run`)."""
         info = request.info
         if info.category not in (READ, WRITE):
             raise ClientError(f"A remote database alias runs queries only; run {info.category.lower()}s on the "
@@ -261,12 +271,30 @@ class DBMSTransaction:
         child = self.child(alias.name)
         if info.category == WRITE and not info.explain:
             self._check_write(alias.name)
-        keys, rows, counters = child.run(request.text, request.parameters)
-        query_type = "w" if info.category == WRITE else "r"
+        return child.run(request.text, request.parameters)
 
-        def summary() -> ResultSummary:
-            return ResultSummary(request.text, request.parameters, counters(), query_type, alias.name)
-        return self._track(self._new_result(keys, self._records(rows), summary))
+    def constituent_rows(self, composite: str, graph: str, body: str, arguments: dict) -> Iterator[dict]:
+        """The rows of a composite's `CALL { USE graph … }` subquery: its body run on the constituent `graph`
+        names (a local database or a remote alias), in this transaction's child there and under its rules, the
+        variables it imports passed as parameters (a node cannot be: as in Neo4j, nodes, relationships and paths
+        stay in their graph)."""
+        text = "".join(f"WITH {_parameter(name)} AS {_name(name)} " for name in arguments) + remote_text(body)
+        request = request_for(self.dbms, text, arguments)
+        database = statement_graph(self.dbms, composite, graph, request.statement)
+        entry = self.dbms.entry(database)
+        if entry is not None and entry.composite:
+            raise ClientError(GRAPH_ACCESS, "Neo.ClientError.Statement.SemanticError")
+        remote = self.dbms.remote_alias(database)
+        if remote is not None:
+            keys, rows, _ = self._remote_rows(request, remote)
+        else:
+            child = self.admit_graph(request, database)
+            query_result = self.dbms.databases[database].execute(
+                request.text, request.parameters, transaction=child, statement=request.statement,
+                check_statements=False, statements=TransactionStatements(self, database),
+                host=ProcedureHost(self, database))
+            keys, rows = query_result.keys, iter(query_result)
+        return (dict(zip(keys, row)) for row in rows)
 
     def admit_nested(self, request: Request, database: str, read_only: bool, schema: bool = False) -> None:
         """A statement a procedure runs inside the statement running now on `database` (`nested_statements`): the
@@ -294,13 +322,13 @@ class DBMSTransaction:
         statement). `graph_free`: a composite's query that reads no graph, answered on the system database."""
         info = request.info
         self._check_kind(info.category, request.text)
-        if not graph_free:
+        if not graph_free:   # a composite's statement: `composites.statement_graph` checked it and what it USEs
             self._check_database(database, request.statement, request.text)
-        self._check_other_graphs(info, database)
+            self._check_other_graphs(info, database)
         self.authorize(request, database)
         child = self.child(database)
-        if info.category in (WRITE, SCHEMA) and not info.explain:
-            self._check_write(database)
+        if info.category in (WRITE, SCHEMA) and not info.explain and not graph_free:
+            self._check_write(database)   # a composite's statement writes in its constituents (checked there)
         return child
 
     def run_administration(self, request: Request) -> Result:
@@ -653,3 +681,10 @@ class DBMSTransaction:
             finally:
                 self._working.release()
 
+
+def _name(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _parameter(name: str) -> str:
+    return "$" + _name(name)

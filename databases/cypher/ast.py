@@ -35,18 +35,22 @@ class Expr(Node):
     """An expression."""
 
 
+SOURCE = "source"
+
+
 def node(cls):
     """`@dataclass(frozen=True)` for the AST's ~110 classes, at a tenth of the cost: `dataclass` compiles six
     methods per class (~1.2 ms each class, over 0.1 s of every start), so here it only records the fields
     (`fields`, `replace` and `match` work as ever) and the methods are made without compiling. Instances are
-    immutable, equal and hashed by class and field values, and shown as dataclasses show them."""
+    immutable, equal and hashed by class and field values (but `source`, the text a node was read from, which
+    says where it came from rather than what it means), and shown as dataclasses show them."""
     if cls.__doc__ is None:   # else `dataclass` spends time on `inspect.signature` to write one
         cls.__doc__ = cls.__name__
     cls = dataclass(cls, init=False, repr=False, eq=False)
     names = tuple(f.name for f in fields(cls))
     defaults = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
     cls.__init__ = _initializer(cls, names, defaults)
-    cls._field_values = staticmethod(_values_of(names))
+    cls._field_values = staticmethod(_values_of(tuple(name for name in names if name != SOURCE)))
     cls.__eq__, cls.__hash__, cls.__repr__ = _node_eq, _node_hash, _node_repr
     cls.__setattr__, cls.__delattr__ = _frozen_setattr, _frozen_delattr
     return cls
@@ -612,6 +616,9 @@ class CallSubquery(Clause):
     scope: tuple[str, ...] | str | None = None
     in_transactions: InTransactions | None = None
     optional: bool = False
+    # The subquery's text between its braces, as written: what a composite database sends to the constituent a
+    # leading `USE` names (`CALL { USE shop.eu MATCH … }`).
+    source: str = ""
 
 
 @node

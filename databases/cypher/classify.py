@@ -102,21 +102,29 @@ def runs_on_system(statement: ast.Statement) -> bool:
         reads_no_graph(statement)
 
 
-def reads_no_graph(statement: ast.Statement) -> bool:
+def reads_no_graph(statement: ast.Statement, elsewhere: bool = False) -> bool:
     """Whether a query touches no graph: WITH, UNWIND and RETURN over values, and calls of procedures that work
-    without one (those that run on the system database). A composite database answers such a query itself."""
+    without one (those that run on the system database). A composite database answers such a query itself;
+    `elsewhere`: also with `CALL { USE graph … }` subqueries, which it runs on the graph they name."""
     if not isinstance(statement, ast.Query):
         return False
-    clauses = [clause for part in statement.parts for clause in part.clauses]
+    clauses = [clause for part in statement.parts for clause in part.clauses
+               if not (elsewhere and isinstance(clause, ast.CallSubquery) and names_its_graph(clause.query))]
     if not all(isinstance(clause, _ON_SYSTEM) for clause in clauses):
         return False
-    if any(isinstance(node, (ast.NodePattern, ast.RelationshipPattern)) for node in statement.walk()):
+    if any(isinstance(node, (ast.NodePattern, ast.RelationshipPattern)) for clause in clauses
+           for node in clause.walk()):
         return False
     specs = [_registered(clause.name) for clause in clauses if isinstance(clause, ast.CallProcedure)]
     return all(spec is not None and spec.runs_on_system for spec in specs)
 
 
 _ON_SYSTEM = (ast.CallProcedure, ast.With, ast.Unwind, ast.Return, ast.Use)
+
+
+def names_its_graph(query: ast.Query) -> bool:
+    """Whether every part of a (sub)query starts with USE."""
+    return all(part.clauses and isinstance(part.clauses[0], ast.Use) for part in query.parts)
 
 
 def _registered(name: str) -> "ProcedureSpec | None":

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
 from graphplex.databases.errors import ClientError
 from graphplex.databases.storage import Edge, StorageTransaction, Vertex
@@ -138,6 +138,11 @@ class Host(Protocol):
     def may_execute(self, name: str, admin: bool, user: str | None) -> bool:
         """Whether `user` (None: the caller) may execute the procedure `name` (SHOW PROCEDURES EXECUTABLE);
         another user's privileges need SHOW USER."""
+
+    def graph_subquery(self, graph: str, body: str, arguments: dict) -> Iterator[dict] | None:
+        """The rows of `CALL { USE graph … }` (`body`, the text between its braces, given the imported
+        `arguments`) when `graph` is not the statement's own: a composite database's constituent, run there.
+        None: the subquery runs here, on the statement's own graph."""
 
 
 @dataclass

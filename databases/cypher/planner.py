@@ -299,7 +299,8 @@ class Planner:
             from graphplex.databases.cypher.transactions_call import plan_in_transactions
             state.operators.append(plan_in_transactions(clause, operators, imported, columns, self.scope([])))
         else:
-            state.operators.append(_call_subquery(operators, imported, columns, clause.optional))
+            state.operators.append(_call_subquery(operators, imported, columns, clause.optional,
+                                                  _subquery_graph(clause), clause.source))
         state.variables.extend(columns)
         if clause.in_transactions is not None and clause.in_transactions.report_status:
             state.variables.append(clause.in_transactions.report_status)
@@ -486,12 +487,31 @@ def _matching(matcher, new_variables: list[str], optional: bool):
     return run
 
 
-def _call_subquery(operators: list[Operator], imported: list[str], columns: list[str], optional: bool) -> Operator:
+def _subquery_graph(clause: ast.CallSubquery) -> str | None:
+    """The graph every part of a subquery's body names with its leading USE, if any."""
+    graphs = {part.clauses[0].graph if part.clauses and isinstance(part.clauses[0], ast.Use) else None
+              for part in clause.query.parts}
+    return graphs.pop() if len(graphs) == 1 else None
+
+
+def _call_subquery(operators: list[Operator], imported: list[str], columns: list[str], optional: bool,
+                   graph: str | None = None, source: str = "") -> Operator:
+    """CALL { … }: the body's rows for each row. A body whose USE names another graph than the statement's runs
+    there, as the host says (a composite database's constituent: `Host.graph_subquery`)."""
+    def body(row, ctx) -> Iterator[dict]:
+        arguments = {name: row[name] for name in imported}
+        if graph is not None and ctx.host is not None:
+            elsewhere = ctx.host.graph_subquery(graph, source, arguments)
+            if elsewhere is not None:
+                return elsewhere
+        inner: Iterator[dict] = iter((arguments,))
+        for operator in operators:
+            inner = operator.run(inner, ctx)
+        return inner
+
     def run(rows, ctx):
         for row in rows:
-            inner: Iterator[dict] = iter(({name: row[name] for name in imported},))
-            for operator in operators:
-                inner = operator.run(inner, ctx)
+            inner = body(row, ctx)
             if not columns:
                 for _ in inner:
                     pass

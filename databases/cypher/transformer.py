@@ -834,10 +834,13 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         sig = _significant(children)
         return ast.Foreach(sig[0], sig[1], tuple(sig[2:]))
 
-    def call_subquery(self, children):
+    @with_meta
+    def call_subquery(self, meta, children):
         query = _first(children, ast.Query)
         scope = next((c for c in children if isinstance(c, tuple) or c == "*"), None)
-        return ast.CallSubquery(query, scope, _first(children, ast.InTransactions), _has(children, "OPTIONAL"))
+        text = self.source[meta.start_pos:meta.end_pos]   # IN TRANSACTIONS … after the body holds no brace
+        return ast.CallSubquery(query, scope, _first(children, ast.InTransactions), _has(children, "OPTIONAL"),
+                                text[text.index("{") + 1:text.rindex("}")])
 
     def subquery_scope(self, children):
         if _has(children, "STAR"):

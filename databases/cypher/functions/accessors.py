@@ -10,11 +10,15 @@ import datetime as dt
 from graphplex.databases.cypher.errors import argument_error, type_error
 from graphplex.databases.cypher.functions import temporal_values as tv
 from graphplex.databases.cypher.values import type_name
+from graphplex.databases.graph_types import Node, Relationship
 from graphplex.databases.values import Duration, Point
 
 
 def property_of(value: object, key: str) -> object:
-    """`value.key` for a temporal value, a duration or a point; a type error for anything else."""
+    """`value.key` for a temporal value, a duration, a point, or a node or relationship a composite database's
+    constituent returned (`graph_types`: a snapshot from another graph); a type error for anything else."""
+    if isinstance(value, (Node, Relationship)):
+        return value.get(key)
     if isinstance(value, Point):
         from graphplex.databases.cypher.functions.spatial import point_field
         return point_field(value, key)

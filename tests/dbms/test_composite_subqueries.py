@@ -1,0 +1,101 @@
+"""Composite databases' `CALL { USE constituent … }` subqueries (issue 20): each runs on its constituent, in the
+DBMS transaction's child there, with the variables it imports as parameters; the statement around them reads no
+graph. Local constituents here; a remote one in the last test (a second `graphplex serve`)."""
+from __future__ import annotations
+
+import pytest
+
+from graphplex import DBMS
+from graphplex.errors import Neo4jError
+
+
+@pytest.fixture
+def dbms():
+    with DBMS.in_memory() as instance, instance.session() as admin:
+        for statement in ("CREATE COMPOSITE DATABASE shop", "CREATE DATABASE europe", "CREATE DATABASE america",
+                          "CREATE ALIAS shop.eu FOR DATABASE europe", "CREATE ALIAS shop.us FOR DATABASE america"):
+            admin.run(statement).consume()
+        with instance.session(database="europe") as eu, instance.session(database="america") as us:
+            eu.run("UNWIND range(1, 3) AS i CREATE (:Order {id: i, total: i * 10})").consume()
+            us.run("UNWIND range(1, 2) AS i CREATE (:Order {id: 100 + i, total: i * 7})").consume()
+        yield instance
+
+
+def _rows(dbms, text: str, **parameters) -> list[dict]:
+    with dbms.session(database="shop") as session:
+        return session.run(text, parameters).data()
+
+
+def test_each_subquery_runs_on_its_constituent(dbms):
+    rows = _rows(dbms, "CALL { USE shop.eu MATCH (o:Order) RETURN sum(o.total) AS eu } "
+                       "CALL { USE shop.us MATCH (o:Order) RETURN sum(o.total) AS us } RETURN eu, us, eu + us AS all")
+    assert rows == [{"eu": 60, "us": 21, "all": 81}]
+
+
+def test_imported_variables_reach_the_constituent_as_parameters(dbms):
+    rows = _rows(dbms, "UNWIND [2, 3] AS wanted CALL (wanted) { USE shop.eu MATCH (o:Order {id: wanted}) "
+                       "RETURN o.total AS total } RETURN wanted, total ORDER BY wanted")
+    assert rows == [{"wanted": 2, "total": 20}, {"wanted": 3, "total": 30}]
+    assert _rows(dbms, "WITH $min AS min CALL (*) { USE shop.us MATCH (o:Order) WHERE o.id > min "
+                       "RETURN count(o) AS n } RETURN n", min=101) == [{"n": 1}]
+
+
+def test_nodes_of_a_constituent_come_back_with_their_properties(dbms):
+    rows = _rows(dbms, "CALL { USE shop.us MATCH (o:Order) RETURN o } RETURN o.id AS id, o ORDER BY id")
+    assert [row["id"] for row in rows] == [101, 102]
+    assert rows[0]["o"].labels == {"Order"} and rows[0]["o"]["total"] == 7
+
+
+def test_a_subquery_writes_its_constituent_and_a_second_written_constituent_is_refused(dbms):
+    with dbms.session(database="shop") as session:
+        tx = session.begin_transaction()
+        tx.run("CALL { USE shop.eu CREATE (o:Order {id: 4}) RETURN o.id AS id } RETURN id").consume()
+        with pytest.raises(Neo4jError) as refusal:
+            tx.run("CALL { USE shop.us CREATE (o:Order {id: 4}) RETURN o.id AS id } RETURN id").consume()
+        tx.rollback()
+    assert refusal.value.code == "Neo.ClientError.Statement.AccessMode"
+    assert refusal.value.message.endswith("Attempted write to america, currently writing to europe")
+    with dbms.session(database="europe") as eu:
+        assert eu.run("MATCH (o:Order {id: 4}) RETURN count(o) AS n").single()["n"] == 0
+    _rows(dbms, "CALL { USE shop.eu CREATE (o:Order {id: 5}) RETURN o.id AS id } RETURN id")
+    with dbms.session(database="europe") as eu:
+        assert eu.run("MATCH (o:Order {id: 5}) RETURN count(o) AS n").single()["n"] == 1
+
+
+@pytest.mark.parametrize("text, message", [
+    ("MATCH (n) CALL { USE shop.eu RETURN 1 AS x } RETURN x", "Graph access operations are not supported"),
+    ("CALL { USE shop MATCH (n) RETURN n } RETURN n", "Graph access operations are not supported"),
+    ("CALL { USE neo4j MATCH (n) RETURN n } RETURN n", "access is allowed only to its constituents"),
+    ("CALL { USE shop.eu MATCH (o) RETURN o.id AS id UNION USE shop.us MATCH (o) RETURN o.id AS id } RETURN id",
+     "UNION parts USE different graphs"),
+])
+def test_what_a_composite_refuses(dbms, text, message):
+    with pytest.raises(Neo4jError) as refusal:
+        _rows(dbms, text)
+    assert message in refusal.value.message
+
+
+def test_no_subquery_of_a_composite_reads_the_system_graph(dbms):
+    """The statement around the subqueries runs on the system database's engine: nothing may read its graph."""
+    for text in ("CALL { USE system MATCH (u) RETURN u } RETURN u",
+                 "CALL { USE shop MATCH (u:User) RETURN u.name AS name } RETURN name",
+                 "CALL { MATCH (u) RETURN u } RETURN u"):
+        with pytest.raises(Neo4jError):
+            _rows(dbms, text)
+
+
+def test_a_constituent_subquery_from_another_database_is_refused(dbms):
+    with dbms.session() as session, pytest.raises(Neo4jError) as refusal:
+        session.run("CALL { USE shop.eu RETURN 1 AS x } RETURN x").consume()
+    assert refusal.value.code == "Neo.ClientError.Statement.SemanticError"
+
+
+def test_a_remote_constituent(dbms, serve):
+    port = serve(password="remote-secret-2")
+    with dbms.session() as admin:
+        admin.run(f"CREATE ALIAS shop.far FOR DATABASE neo4j AT 'bolt://127.0.0.1:{port}' USER neo4j "
+                  "PASSWORD 'remote-secret-2' DRIVER {ssl_enforced: false}").consume()
+    _rows(dbms, "CALL { USE shop.far CREATE (:Order {id: 900, total: 5}) RETURN 1 AS done } RETURN done")
+    rows = _rows(dbms, "CALL { USE shop.far MATCH (o:Order) RETURN sum(o.total) AS far } "
+                       "CALL { USE shop.eu MATCH (o:Order) RETURN sum(o.total) AS eu } RETURN far, eu")
+    assert rows == [{"far": 5, "eu": 60}]
