@@ -154,13 +154,16 @@ class DBMS:
                         self._entries[name].status == "online":
                     self._terminate_users_of(name)
             for name, entry in entries.items():
-                if name not in self.databases and name not in self.broken and not entry.composite:
+                if name not in self.databases and name not in self.broken:
                     try:
                         self.databases[name] = Database(
                             name, isolation_level=self.settings.isolation_level,
                             lock_acquisition_timeout=self.settings.lock_acquisition_timeout,
                             import_dir=self.settings.import_dir, database_id=entry.uuid,
-                            directory=self._directory(name, entry.uuid), durability=self.settings.durability,
+                            # A composite's graph is an empty one in memory: what answers its statements that
+                            # read no graph (nothing may write it: `DBMSTransaction.admit_nested`).
+                            directory=None if entry.composite else self._directory(name, entry.uuid),
+                            durability=self.settings.durability,
                             storage_mode=entry.storage_mode,
                             constraint_checking=entry.constraint_checking or self.settings.constraint_checking)
                         self.databases[name].extensions = self.extensions

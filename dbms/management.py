@@ -17,6 +17,7 @@ from graphplex.databases.values import Duration
 from graphplex import memgraph_transactions as memgraph
 from graphplex.dialects import MEMGRAPH, NEO4J
 from graphplex.refusals import not_in_multicommand
+from graphplex.system_db import SYSTEM
 
 if TYPE_CHECKING:
     from graphplex.transaction import DBMSTransaction
@@ -104,8 +105,11 @@ def run_management(txn: "DBMSTransaction", statement, parameters: dict) -> tuple
         columns = every_column = TERMINATE_COLUMNS
     plan = plan_show(statement, "ShowTransactions" if show else "TerminateTransactions", lambda ctx: rows, columns,
                      every_column, dbms.system.planner)
-    dbms.database_named(txn.database)
-    ctx = ExecutionContext(txn.child(txn.database), parameters, Counters(), txn.database)
+    # The rows are shaped (YIELD, WHERE …) in a transaction of the session's database, or of `system` when that
+    # is a remote alias's, whose child is on another server.
+    database = SYSTEM if dbms.remote_alias(txn.database) is not None else txn.database
+    dbms.database_named(database)
+    ctx = ExecutionContext(txn.child(database), parameters, Counters(), database)
     return plan.columns, [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
 
 

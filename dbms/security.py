@@ -54,7 +54,9 @@ class Security:
         self.dbms = dbms
         self.store = SecurityStore(dbms.system)
         self.store.bootstrap(dbms.settings.initial_password)
-        self.commands = SecurityCommands(self.store, lambda name: dbms.entry(name) is not None)
+        self.commands = SecurityCommands(
+            self.store, lambda name: dbms.entry(dbms.database_name(name)) is not None or name.lower() in dbms.aliases,
+            dbms.database_name)
         self._lock = threading.Lock()
         self._attempts: dict[str, _Attempts] = {}
         self._attempts_settled = threading.Condition(self._lock)

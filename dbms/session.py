@@ -16,6 +16,7 @@ from graphplex.dialects import MEMGRAPH, NEO4J
 from graphplex.memgraph_transactions import transaction_id as memgraph_transaction_id
 from graphplex.result import Result, ResultSummary, SummaryCounters
 from graphplex.refusals import isolation_level_fixed, nested_transaction, not_in_multicommand
+from graphplex.remote import carried_bookmarks
 from graphplex.routing import Request, request_for, route_for
 from graphplex.security import Principal
 from graphplex.transaction import DBMSTransaction, Status as TransactionStatus
@@ -380,7 +381,7 @@ class Session:
 
     def _remember(self, bookmarks: dict[str, str]) -> None:
         if bookmarks:
-            self._bookmarks = list(bookmarks.values())
+            self._bookmarks = carried_bookmarks(self._bookmarks, list(bookmarks.values()))
 
     def _consume_open_result(self, keep_readable: bool = True) -> None:
         """Before the next statement the pending result is read into memory (it stays readable); when its

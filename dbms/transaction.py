@@ -236,8 +236,6 @@ class DBMSTransaction:
             return self._run_remote(request, remote)
         entry = self.dbms.entry(database)
         composite = database if entry is not None and entry.composite else None
-        if composite is not None:   # the system database's engine answers it, reading no graph of its own
-            database = SYSTEM
         child = self.admit_graph(request, database, graph_free=composite is not None)
         handle = self.dbms.databases[database]
         batches = (lambda: self.new_batch(database)) if self.implicit else None
@@ -266,12 +264,17 @@ class DBMSTransaction:
             raise ClientError(f"A remote database alias runs queries only; run {info.category.lower()}s on the "
                               f"remote server itself: {redact_passwords(request.text)}",
                               "Neo.ClientError.Statement.NotSystemDatabaseError")
+        if info.other_graphs:   # the remote knows the alias's target by its own name, not by the alias's
+            raise ClientError("A query on a remote database alias may name it with USE only at its start: "
+                              f"{redact_passwords(request.text)}", "Neo.ClientError.Statement.SemanticError")
         self._check_kind(info.category, request.text)
-        self._check_other_graphs(info, alias.name)
         child = self.child(alias.name)
         if info.category == WRITE and not info.explain:
             self._check_write(alias.name)
-        return child.run(request.text, request.parameters)
+        # An implicit transaction's one statement runs as the remote's auto-commit transaction when nothing would
+        # have to be undone (a read), or when it must (CALL { } IN TRANSACTIONS commits batch by batch).
+        auto_commit = self.implicit and (info.category == READ or info.in_transactions)
+        return child.run(request.text, request.parameters, auto_commit)
 
     def constituent_rows(self, composite: str, graph: str, body: str, arguments: dict) -> Iterator[dict]:
         """The rows of a composite's `CALL { USE graph … }` subquery: its body run on the constituent `graph`
@@ -308,6 +311,9 @@ class DBMSTransaction:
             raise ClientError(MULTIPLE_GRAPHS, "Neo.ClientError.Statement.SemanticError")
         if read_only and info.category != READ:
             raise restricted(self.principal, "Write" if info.category == WRITE else "Schema", "READ")
+        entry = self.dbms.entry(database)
+        if entry is not None and entry.composite and info.category != READ:
+            raise ClientError(GRAPH_ACCESS, "Neo.ClientError.Statement.SemanticError")
         if info.category == SCHEMA and not schema:
             raise restricted(self.principal, "Schema", "WRITE")
         self._check_kind(info.category, request.text)
@@ -319,11 +325,12 @@ class DBMSTransaction:
     def admit_graph(self, request: Request, database: str, graph_free: bool = False) -> ChildTransaction:
         """The child of `database` for a top-level graph statement, once the rules of the transaction let it in:
         a user's (`run_graph`) or one the DBMS runs on its own terms (Memgraph's trigger commands, a trigger's
-        statement). `graph_free`: a composite's query that reads no graph, answered on the system database."""
+        statement). `graph_free`: a composite's statement, which reads no graph (its own is empty) and writes only
+        in its `CALL { USE constituent … }` subqueries."""
         info = request.info
         self._check_kind(info.category, request.text)
-        if not graph_free:   # a composite's statement: `composites.statement_graph` checked it and what it USEs
-            self._check_database(database, request.statement, request.text)
+        self._check_database(database, request.statement, request.text)
+        if not graph_free:   # a composite's statement: `composites.statement_graph` checked what it USEs
             self._check_other_graphs(info, database)
         self.authorize(request, database)
         child = self.child(database)
@@ -453,8 +460,7 @@ class DBMSTransaction:
         if remote is not None:
             return RemoteTransaction(remote, self.dbms.remote_drivers.driver(remote), access_mode=self.access_mode,
                                      metadata=self.metadata, timeout=self.time_left(),
-                                     bookmarks=bookmarks_for(remote.name, self.given_bookmarks),
-                                     auto_commit=self.implicit)
+                                     bookmarks=bookmarks_for(remote.name, self.given_bookmarks))
         handle = self.dbms.databases[database]
         transaction = handle.begin(self.isolation_level, self.memory_limit)
         transaction.memgraph_values = self.memgraph_values

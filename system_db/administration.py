@@ -39,7 +39,9 @@ class Administration:
         existing = catalog.entry(txn, name)
         if isinstance(statement, ast.CreateDatabase):
             composite = isinstance(statement, ast.CreateCompositeDatabase)
-            if existing is not None or catalog.aliases.entry(txn, name) is not None:
+            if statement.or_replace and statement.if_not_exists:
+                raise either_or_replace_or_if_not_exists("database", name)
+            if catalog.name_taken(txn, name) is not None:
                 if statement.if_not_exists:
                     return 0
                 if existing is None or not statement.or_replace:
@@ -59,11 +61,9 @@ class Administration:
                               "Neo.ClientError.Database.DatabaseNotFound")
         if isinstance(statement, ast.DropDatabase):
             self._check_droppable(existing, "delete")
-            if existing.composite != isinstance(statement, ast.DropCompositeDatabase):
-                kind = "composite" if existing.composite else "standard"
-                raise ClientError(f"Failed to delete the specified database '{name}': it is a {kind} database: "
-                                  f"use DROP {'COMPOSITE ' if existing.composite else ''}DATABASE.",
-                                  "Neo.ClientError.Statement.UnsupportedAdministrationCommand")
+            if isinstance(statement, ast.DropCompositeDatabase) and not existing.composite:
+                raise ClientError(f"Failed to delete the specified composite database '{name}': Database '{name}' "
+                                  "is not a composite database.", "Neo.ClientError.Database.DatabaseNotFound")
             self._drop(txn, existing, statement.cascade_aliases)
             return 1
         if isinstance(statement, ast.StartDatabase):
@@ -137,11 +137,13 @@ class Administration:
                 "requestedStatus": entry.status, "currentStatus": entry.status, "statusMessage": "",
                 "default": entry.default, "home": entry.name == home_database,
                 "constituents": [a.name for a in aliases if a.composite == entry.name],
-                "databaseID": entry.uuid, "serverID": "graphplex", "currentPrimariesCount": 1,
-                "currentSecondariesCount": 0, "requestedPrimariesCount": 1, "requestedSecondariesCount": 0,
+                "databaseID": entry.uuid, "serverID": "graphplex",
+                "currentPrimariesCount": None if composite else 1, "currentSecondariesCount": None if composite else 0,
+                "requestedPrimariesCount": None if composite else 1,
+                "requestedSecondariesCount": None if composite else 0,
                 "creationTime": entry.created, "lastStartTime": entry.created, "lastStopTime": None,
-                "store": entry.storage_mode, "lastCommittedTxn": None, "replicationLag": 0,
-                "options": {"storageMode": entry.storage_mode, **(
+                "store": None if composite else entry.storage_mode, "lastCommittedTxn": None, "replicationLag": 0,
+                "options": None if composite else {"storageMode": entry.storage_mode, **(
                     {"constraintChecking": entry.constraint_checking} if entry.constraint_checking else {})},
             }
             rows.append(row)
@@ -170,3 +172,8 @@ def creation_options(options: ast.Expr | None, parameters: dict) -> dict:
 def resolve_name(name, parameters: dict) -> str:
     """A database name written as a name or a `$parameter`."""
     return normalise(text(name, parameters, "database name"))
+
+
+def either_or_replace_or_if_not_exists(kind: str, name: str) -> ClientError:
+    return ClientError(f"Failed to create the specified {kind} '{name}': cannot have both `OR REPLACE` and "
+                       "`IF NOT EXISTS`.", "Neo.ClientError.Statement.SyntaxError")

@@ -56,11 +56,14 @@ class AliasCommands:
 
     def _create(self, statement: ast.CreateAlias, txn: Transaction, parameters: dict, name: str,
                 existing: AliasEntry | None) -> int:
-        database = self.catalog.entry(txn, name)
-        if database is not None or existing is not None:
+        if statement.or_replace and statement.if_not_exists:
+            raise ClientError(f"Failed to create the specified database alias '{name}': cannot have both "
+                              "`OR REPLACE` and `IF NOT EXISTS`.", "Neo.ClientError.Statement.SyntaxError")
+        taken = self.catalog.name_taken(txn, name)
+        if taken is not None:
             if statement.if_not_exists:
                 return 0
-            if database is not None:
+            if taken == "database":
                 raise ClientError(f"Failed to create the specified database alias '{name}': Database exists with "
                                   "that name.", "Neo.ClientError.Database.ExistingDatabaseFound")
             if not statement.or_replace:
@@ -170,12 +173,22 @@ def _alter_failed(name: str, reason: str) -> ClientError:
 
 
 def _url(url: str, alias: str) -> str:
-    parts = urlsplit(url)
+    """A remote alias's URL: a Bolt scheme, a host, a port if any in range, and no credentials (they would show in
+    SHOW ALIASES and in errors: USER and PASSWORD carry them)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise ClientError(f"The provided url '{url}' is not a valid URL: {error}.",
+                          "Neo.ClientError.Statement.ArgumentError") from None
     if parts.scheme.lower() not in URL_SCHEMES:
         raise ClientError(f"The provided url '{url}' has an invalid scheme. Please use one of the following schemes: "
                           f"{', '.join(URL_SCHEMES)}.", "Neo.ClientError.Statement.ArgumentError")
-    if not parts.hostname:
-        raise ClientError(f"The provided url '{url}' names no host.", "Neo.ClientError.Statement.ArgumentError")
+    if not parts.hostname or port == 0:
+        raise ClientError(f"The provided url '{url}' names no host and port.", "Neo.ClientError.Statement.ArgumentError")
+    if parts.username is not None or parts.password is not None:
+        raise ClientError("The provided url of a remote alias may not hold credentials: give them with USER and "
+                          "PASSWORD.", "Neo.ClientError.Statement.ArgumentError")
     return url
 
 
@@ -193,11 +206,12 @@ def _driver(expr: ast.Expr | None, parameters: dict) -> dict:
         if key in DURATION_SETTINGS:
             seconds = _seconds(value)
             if seconds is None:
-                raise _bad_setting(key, value, "a duration")
+                raise _bad_setting(key, value, "a duration of zero or more")
             settings[key] = seconds
         elif key == "ssl_enforced" and isinstance(value, bool):
             settings[key] = value
-        elif key == "connection_pool_max_size" and isinstance(value, int) and not isinstance(value, bool):
+        elif key == "connection_pool_max_size" and isinstance(value, int) and not isinstance(value, bool) \
+                and value > 0:
             settings[key] = value
         elif key == "logging_level" and isinstance(value, str) and value.upper() in LOGGING_LEVELS:
             settings[key] = value.upper()
@@ -205,14 +219,16 @@ def _driver(expr: ast.Expr | None, parameters: dict) -> dict:
             raise ClientError(f"Unrecognised driver setting {key}: expected any of {', '.join(DRIVER_SETTINGS)}.",
                               "Neo.ClientError.Statement.ArgumentError")
         else:
-            raise _bad_setting(key, value, {"ssl_enforced": "a boolean", "connection_pool_max_size": "an integer",
+            raise _bad_setting(key, value, {"ssl_enforced": "a boolean",
+                                            "connection_pool_max_size": "a positive integer",
                                             "logging_level": f"one of {', '.join(LOGGING_LEVELS)}"}[key])
     return settings
 
 
 def _seconds(value) -> float | None:
     if isinstance(value, Duration):
-        return (value.months * 30 * 86400 + value.days * 86400 + value.seconds) + value.nanoseconds / 1e9
+        seconds = (value.months * 30 * 86400 + value.days * 86400 + value.seconds) + value.nanoseconds / 1e9
+        return seconds if seconds >= 0 else None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
         return value
     return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from graphplex.databases.storage import UNIQUENESS, SchemaChange, Transaction
-from graphplex.system_db.names import normalise
+from graphplex.system_db.names import NAME_LABEL, normalise
 
 LOCAL = "local"
 REMOTE = "remote"
@@ -73,7 +73,7 @@ class AliasCatalog:
                  "driver": json.dumps(alias.driver), "properties": json.dumps(alias.properties)}
         vertex = self._find(txn, alias.name)
         if vertex is None:
-            txn.create_vertex(["Alias"], props)
+            txn.create_vertex(["Alias", NAME_LABEL], props)
             return
         for key, value in props.items():
             txn.set_property(vertex, key, value)

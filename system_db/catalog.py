@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from graphplex.databases import Database
 from graphplex.databases.storage import UNIQUENESS, SchemaChange, Transaction
 from graphplex.system_db.aliases import AliasCatalog
-from graphplex.system_db.names import check_name, normalise
+from graphplex.system_db.names import NAME_LABEL, check_name, normalise
 
 SYSTEM = "system"
 COMPOSITE = "composite"
@@ -51,6 +51,14 @@ class Catalog:
         txn.change_schema(SchemaChange("create_constraint", "database_name", label="Database", properties=("name",),
                                        kind=UNIQUENESS, if_not_exists=True))
         self.aliases.bootstrap(txn)
+        txn.change_schema(SchemaChange("create_constraint", "database_or_alias_name", label=NAME_LABEL,
+                                       properties=("name",), kind=UNIQUENESS, if_not_exists=True))
+        txn.commit()
+        txn = self.system.begin()
+        for label in ("Database", "Alias"):   # a catalog made before aliases existed
+            for vertex in list(txn.vertices_with_label(label)):
+                if NAME_LABEL not in txn.view(vertex).labels:
+                    txn.add_labels(vertex, [NAME_LABEL])
         txn.commit()
         txn = self.system.begin()
         if self.find(txn, SYSTEM) is None:
@@ -91,6 +99,12 @@ class Catalog:
             return vertex
         return None
 
+    def name_taken(self, txn: Transaction, name: str) -> str | None:
+        """What already bears `name`: "database", "alias", or None (databases and aliases share one namespace)."""
+        if self.find(txn, name) is not None:
+            return "database"
+        return "alias" if self.aliases.entry(txn, name) is not None else None
+
     def entry(self, txn: Transaction, name: str) -> DatabaseEntry | None:
         vertex = self.find(txn, name)
         return None if vertex is None else self._entry(txn, vertex)
@@ -102,7 +116,7 @@ class Catalog:
 
     def _create(self, txn: Transaction, name: str, storage_mode: str, default: bool, uuid_: str | None = None,
                 constraint_checking: str | None = None, type_: str = "standard") -> None:
-        txn.create_vertex(["Database"], {
+        txn.create_vertex(["Database", NAME_LABEL], {
             "name": normalise(name), "status": "online", "access": "read-write", "storage_mode": storage_mode,
             "default": default, "created": dt.datetime.now(dt.timezone.utc), "uuid": uuid_ or str(uuid.uuid4()),
             "constraint_checking": constraint_checking, "type": type_,

@@ -5,6 +5,10 @@ import re
 
 from graphplex.databases.errors import ClientError
 
+# The label every `(:Database)` and `(:Alias)` node carries, unique by name: one namespace for databases and
+# aliases, kept by the storage's uniqueness constraint (two transactions creating a database and an alias of one
+# name cannot both commit).
+NAME_LABEL = "DatabaseName"
 _NAME = re.compile(r"^[a-z][a-z0-9.\-]{2,62}$")
 
 

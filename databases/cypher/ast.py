@@ -890,7 +890,8 @@ class CreateCompositeDatabase(CreateDatabase):
 
 @node
 class DropCompositeDatabase(DropDatabase):
-    """`DROP COMPOSITE DATABASE name`: the composite and its constituent aliases (never the databases they name)."""
+    """`DROP COMPOSITE DATABASE name`: DROP DATABASE that refuses a standard database (CASCADE ALIASES drops the
+    constituents with it, never the databases they name)."""
 
 
 @node

@@ -2,6 +2,7 @@
 URL), per remote alias, made on first use and closed when the alias changes, is dropped, or the DBMS closes."""
 from __future__ import annotations
 
+import logging
 import threading
 from typing import TYPE_CHECKING, Callable
 
@@ -12,11 +13,16 @@ if TYPE_CHECKING:
 
     from graphplex.system_db import AliasEntry
 
-# Neo4j's DRIVER settings of an alias (kept in seconds by `system_db.alias_commands`) → the Python driver's.
+# Neo4j's DRIVER settings of an alias (kept in seconds by `system_db.alias_commands`) → the Python driver's;
+# `ssl_enforced` is the URL's scheme, and `logging_level` is shown but not applied (the driver logs through Python's
+# `logging`, configured by the application).
 _DRIVER_CONFIG = {"connection_timeout": "connection_timeout", "connection_max_lifetime": "max_connection_lifetime",
                   "connection_pool_acquisition_timeout": "connection_acquisition_timeout",
                   "connection_pool_idle_test": "liveness_check_timeout",
                   "connection_pool_max_size": "max_connection_pool_size"}
+
+
+_QUIET = logging.NullHandler()   # added once: a logger keeps one handler object once
 
 
 class RemoteDrivers:
@@ -43,6 +49,11 @@ class RemoteDrivers:
 
     def _new_driver(self, alias: "AliasEntry") -> "neo4j.Driver":
         import neo4j
+
+        # The driver warns through `logging` (a remote that went away, a routing table it could not fetch): those
+        # become the statement's DatabaseUnavailable here, so they reach the application's log handlers only, never
+        # stderr through Python's last-resort handler.
+        logging.getLogger("neo4j").addHandler(_QUIET)
 
         timeout = self._connection_timeout()
         # The remote's notifications are not the local client's to see (the driver would log each one).

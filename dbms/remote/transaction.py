@@ -14,7 +14,7 @@ import socket
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from graphplex.databases.cypher.context import Counters
-from graphplex.databases.errors import Neo4jError, TransientError, error_for_code
+from graphplex.databases.errors import DatabaseError, Neo4jError, TransientError, error_for_code
 
 if TYPE_CHECKING:
     import neo4j
@@ -65,6 +65,23 @@ def bookmarks_for(alias: str, bookmarks) -> list[str]:
     return found
 
 
+def _alias_of(bookmark: str) -> str | None:
+    if not bookmark.startswith(REMOTE_BOOKMARK):
+        return None
+    try:
+        return json.loads(bookmark[len(REMOTE_BOOKMARK):])[0]
+    except (ValueError, TypeError, IndexError):
+        return None
+
+
+def carried_bookmarks(previous: list[str], latest: list[str]) -> list[str]:
+    """A session's bookmarks after a commit: the commit's, and the remote aliases' bookmarks it held for other
+    aliases (a later read of such an alias must still see the remote write they name)."""
+    written = {_alias_of(bookmark) for bookmark in latest}
+    kept = [bookmark for bookmark in previous if _alias_of(bookmark) not in written | {None}]
+    return list(latest) + kept
+
+
 def unavailable(alias: "AliasEntry", error: Exception) -> TransientError:
     return TransientError(f"Remote database alias '{alias.name}' ({alias.url}, database '{alias.target}') is "
                           f"unavailable: {_reason(error)}", "Neo.TransientError.General.DatabaseUnavailable")
@@ -82,6 +99,18 @@ def driver_errors() -> tuple[type[Exception], ...]:
     return errors.Neo4jError, errors.DriverError, OSError
 
 
+def commit_failed(alias: "AliasEntry", error: Exception) -> Neo4jError:
+    """A remote commit that failed: the remote's refusal keeps its code; a connection lost during the commit
+    leaves its outcome unknown, which must not be retried as if nothing had happened (a TransientError would be)."""
+    import neo4j.exceptions as driver_errors
+
+    if isinstance(error, driver_errors.Neo4jError) and error.code and not isinstance(error, driver_errors.AuthError):
+        return error_for_code(error.code, error.message or str(error))
+    return DatabaseError(f"The commit of remote database alias '{alias.name}' ({alias.url}, database "
+                         f"'{alias.target}') lost its connection: whether it committed is unknown: {_reason(error)}",
+                         "Neo.DatabaseError.Transaction.TransactionCommitFailed")
+
+
 def translated(alias: "AliasEntry", error: Exception) -> Neo4jError:
     """A driver's error as graphplex raises it: the remote's own code for what the remote said about the statement,
     DatabaseUnavailable for a remote that cannot be reached, logged in to, or that went away."""
@@ -96,8 +125,9 @@ def translated(alias: "AliasEntry", error: Exception) -> Neo4jError:
 class RemoteTransaction:
     """A transaction on the database a remote alias names. `driver` is the alias's (one pool per alias); the
     session opens in the DBMS transaction's access mode, so that a routing driver sends a writing transaction to
-    the cluster's leader. The child of an implicit DBMS transaction, which runs one statement, runs it as the
-    remote's own auto-commit transaction (one round trip fewer, and `CALL { } IN TRANSACTIONS` works there)."""
+    the cluster's leader. `run(…, auto_commit=True)`, for the one statement of an implicit DBMS transaction that
+    only reads or that runs `CALL { } IN TRANSACTIONS`, runs it as the remote's own auto-commit transaction (one
+    round trip fewer, and batches work there); a write that a rollback must undo runs in a remote transaction."""
 
     waiting_for = None
     read_filter = None
@@ -105,9 +135,9 @@ class RemoteTransaction:
     memory = _NoMemory()
 
     def __init__(self, alias: "AliasEntry", driver: "neo4j.Driver", *, access_mode: str, metadata: dict,
-                 timeout: float | None, bookmarks: list[str], auto_commit: bool = False) -> None:
+                 timeout: float | None, bookmarks: list[str]) -> None:
         self.alias = alias
-        self._auto_commit = auto_commit
+        self._auto_commit = False
         self._driver = driver
         self._access_mode = access_mode
         self._metadata = metadata
@@ -133,7 +163,10 @@ class RemoteTransaction:
                 self._tx = self._session.begin_transaction(metadata=self._metadata or None, timeout=self._timeout)
         except driver_errors() as error:
             self._close_session()
-            raise translated(self.alias, error) from error
+            raise self._failure(error) from error
+        if self.terminated is not None:   # terminated while the connection was being made: nothing to cut then
+            self._close_session()
+            raise self.terminated
 
     def _run(self, text: str, parameters: dict):
         """The driver's result of a statement: in the remote transaction, or as the remote's auto-commit one."""
@@ -146,12 +179,16 @@ class RemoteTransaction:
         return self._session.run(neo4j.Query(text, metadata=self._metadata or None, timeout=self._timeout),
                                  parameters)
 
-    def run(self, text: str, parameters: dict) -> tuple[list[str], Iterator[tuple], Callable[[], Counters]]:
+    def run(self, text: str, parameters: dict, auto_commit: bool = False) \
+            -> tuple[list[str], Iterator[tuple], Callable[[], Counters]]:
         """Runs a statement: its keys, its rows (graphplex values, read from the remote as they are consumed), and
-        a function giving its counters once the rows are read."""
+        a function giving its counters once the rows are read. `auto_commit`: as the remote's auto-commit
+        transaction, when it is the transaction's first and only statement."""
         from graphplex.remote.values import from_driver, to_driver
 
         self.check_terminated()
+        if self._session is None:
+            self._auto_commit = auto_commit
         try:
             result = self._run(remote_text(text), {key: to_driver(value) for key, value in parameters.items()})
             keys = list(result.keys())
@@ -205,7 +242,7 @@ class RemoteTransaction:
                 self._tx.commit()
             bookmarks = self._session.last_bookmarks().raw_values
         except driver_errors() as error:
-            raise translated(self.alias, error) from error
+            raise commit_failed(self.alias, error) from error
         finally:
             self._close_session()
         return remote_bookmark(self.alias.name, bookmarks) if bookmarks else None

@@ -22,9 +22,10 @@ ROLE_EXTRA_COLUMNS = ["immutable"]
 class SecurityCommands:
     """Runs one security statement for `current_user` (the user whose session sent it)."""
 
-    def __init__(self, store: SecurityStore, database_exists) -> None:
+    def __init__(self, store: SecurityStore, database_exists, database_name=lambda name: name.lower()) -> None:
         self.store = store
         self.database_exists = database_exists
+        self.database_name = database_name
 
     # --- users -----------------------------------------------------------------------------------------------
 
@@ -226,13 +227,21 @@ class SecurityCommands:
             for target in _named_targets(statement.privilege):
                 if not self.database_exists(target) and statement.action != "REVOKE":
                     raise ClientError(f"Database '{target}' does not exist.", "Neo.ClientError.Database.DatabaseNotFound")
+            privilege = self._on_databases(statement.privilege)
             if statement.action == "REVOKE":
                 access = {"GRANT": GRANTED, "DENY": DENIED}.get(statement.revoke_kind)
-                changed += self.store.remove_rules(txn, rules_of(statement.privilege, GRANTED, role), access)
+                changed += self.store.remove_rules(txn, rules_of(privilege, GRANTED, role), access)
             else:
                 access = GRANTED if statement.action == "GRANT" else DENIED
-                changed += self.store.add_rules(txn, rules_of(statement.privilege, access, role))
+                changed += self.store.add_rules(txn, rules_of(privilege, access, role))
         return changed
+
+    def _on_databases(self, privilege: ast.Privilege) -> ast.Privilege:
+        """The privilege on the databases its names reach: a local alias's target (privileges are defined on the
+        database, not on a local alias, as in Neo4j); a remote alias keeps its own name."""
+        if not _named_targets(privilege):
+            return privilege
+        return replace(privilege, targets=tuple(self.database_name(target) for target in privilege.targets))
 
     def _MemgraphPrivilegeCommand(self, statement: ast.MemgraphPrivilegeCommand, txn, parameters,
                                   current_user) -> int:

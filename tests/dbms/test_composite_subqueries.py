@@ -99,3 +99,25 @@ def test_a_remote_constituent(dbms, serve):
     rows = _rows(dbms, "CALL { USE shop.far MATCH (o:Order) RETURN sum(o.total) AS far } "
                        "CALL { USE shop.eu MATCH (o:Order) RETURN sum(o.total) AS eu } RETURN far, eu")
     assert rows == [{"far": 5, "eu": 60}]
+
+
+def test_nothing_run_inside_a_composite_statement_reaches_the_system_graph(dbms):
+    """A composite's statement that reads no graph runs on an empty graph of its own: a statement a procedure or
+    function runs inside it (APOC's cypher.run*) finds nothing, and may not write."""
+    for text in ("RETURN apoc.cypher.runFirstColumnSingle('MATCH (u:User) RETURN u.credentials', {}) AS leak",
+                 "RETURN apoc.cypher.runFirstColumnMany('MATCH (u) RETURN properties(u)', {}) AS leak"):
+        leaked = _rows(dbms, text)[0]["leak"]
+        assert not leaked
+    with pytest.raises(Neo4jError):
+        _rows(dbms, "CALL apoc.cypher.doIt('CREATE (:Planted) RETURN 1 AS x', {}) YIELD value RETURN value")
+
+
+def test_a_composite_needs_access_and_must_be_online(dbms):
+    with dbms.session() as admin:
+        admin.run("STOP DATABASE shop").consume()
+    with pytest.raises(Neo4jError) as unavailable:
+        _rows(dbms, "RETURN 1 AS one")
+    assert unavailable.value.code == "Neo.TransientError.General.DatabaseUnavailable"
+    with dbms.session() as admin:
+        admin.run("START DATABASE shop").consume()
+    assert _rows(dbms, "RETURN 1 AS one") == [{"one": 1}]

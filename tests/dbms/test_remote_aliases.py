@@ -145,7 +145,8 @@ def test_bookmarks_of_a_remote_commit_flow_to_the_next_session(local, direct):
     with local.session(bookmarks=bookmarks) as reader:
         assert reader.run("USE far MATCH (n:Bookmarked) RETURN count(n) AS c").single()["c"] == 1
         reader.run("CREATE (:LocalAfter)").consume()   # a local database ignores the remote's bookmark
-        assert reader.last_bookmarks()[0].startswith("GP:")
+        after = reader.last_bookmarks()
+    assert after[0].startswith("GP:") and after[1:] == bookmarks   # and the session keeps it for the alias
 
 
 def test_the_transactions_metadata_reaches_the_remote(local, direct):
@@ -292,3 +293,70 @@ def test_terminate_cuts_a_statement_waiting_on_the_remote_short(local, direct):
         assert failure and failure[0].code == "Neo.ClientError.Transaction.Terminated"
         tx.rollback()
     assert direct.execute_query("RETURN 1 AS one").records[0]["one"] == 1   # the remote still answers
+
+
+def test_a_terminated_implicit_remote_write_leaves_nothing_on_the_remote(local, direct):
+    with local.session() as session, local.session() as admin:
+        result = session.run("USE far UNWIND range(1, 5000) AS i CREATE (:Streamed {i: i}) RETURN i")
+        assert next(iter(result))["i"] == 1
+        ids = [row["id"] for row in admin.run("SHOW TRANSACTIONS YIELD transactionId AS id, database "
+                                               "WHERE database = 'far' RETURN id").data()]
+        admin.run("TERMINATE TRANSACTIONS $ids", ids=ids).consume()
+        with pytest.raises(Neo4jError):
+            result.consume()
+    assert _count(direct, "Streamed") == 0
+
+
+def test_a_commit_whose_outcome_is_unknown_is_not_retried(local, direct, monkeypatch):
+    commit = neo4j.Transaction.commit
+
+    def commit_then_lose_the_connection(tx):
+        commit(tx)
+        raise neo4j.exceptions.IncompleteCommit("the connection was lost during the commit")
+    monkeypatch.setattr(neo4j.Transaction, "commit", commit_then_lose_the_connection)
+    with local.session(database="far") as session, pytest.raises(Neo4jError) as failure:
+        session.execute_write(lambda tx: tx.run("CREATE (:Once)").consume())
+    assert failure.value.code == "Neo.DatabaseError.Transaction.TransactionCommitFailed"
+    assert _count(direct, "Once") == 1
+
+
+def test_a_later_use_of_the_remote_alias_in_the_query_is_refused_locally(local, direct):
+    with local.session() as session, pytest.raises(Neo4jError) as refusal:
+        session.run("USE far RETURN 1 AS x UNION USE far RETURN 2 AS x").consume()
+    assert refusal.value.code == "Neo.ClientError.Statement.SemanticError"
+
+
+@pytest.mark.parametrize("url, message", [
+    ("neo4j://[::1", "not a valid URL"), ("neo4j://h:99999", "not a valid URL"),
+    ("neo4j://user:secret@h:7687", "may not hold credentials"), ("http://h:7474", "invalid scheme"),
+])
+def test_bad_urls_are_refused(url, message):
+    with DBMS.in_memory() as dbms, dbms.session() as session, pytest.raises(Neo4jError) as refusal:
+        session.run("CREATE ALIAS bad FOR DATABASE neo4j AT $url USER u PASSWORD 'p' DRIVER {ssl_enforced: false}",
+                    url=url).consume()
+    assert refusal.value.code == "Neo.ClientError.Statement.ArgumentError" and message in refusal.value.message
+    assert "secret" not in refusal.value.message
+
+
+def test_access_to_a_remote_alias_is_granted_on_its_name(remote, direct):
+    with DBMS.in_memory(auth_enabled=True, initial_password="admin-pass-1") as dbms:
+        with dbms.session(auth=("neo4j", "admin-pass-1")) as admin:
+            _alias(admin, "far", remote)
+            for statement in ("CREATE USER bob SET PASSWORD 'bob-pass-1' CHANGE NOT REQUIRED", "CREATE ROLE far_reader",
+                              "GRANT ROLE far_reader TO bob"):
+                admin.run(statement).consume()
+        with dbms.session(auth=("bob", "bob-pass-1")) as bob, pytest.raises(Neo4jError) as refusal:
+            bob.run("USE far RETURN 1").consume()
+        assert refusal.value.code == "Neo.ClientError.Security.Forbidden"
+        with dbms.session(auth=("neo4j", "admin-pass-1")) as admin:
+            admin.run("GRANT ACCESS ON DATABASE far TO far_reader").consume()
+        with dbms.session(auth=("bob", "bob-pass-1")) as bob:
+            assert bob.run("USE far RETURN 1 AS one").single()["one"] == 1
+
+
+def test_show_transactions_in_a_session_on_a_remote_alias(local, direct):
+    with local.session(database="far") as session:
+        rows = session.run("SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery STARTS WITH 'SHOW' "
+                           "RETURN currentQuery").data()
+    assert rows == [{"currentQuery": "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery STARTS WITH 'SHOW' "
+                                     "RETURN currentQuery"}]
