@@ -50,6 +50,8 @@ GQL_STATUS_BY_CODE: dict[str, str] = {
     # Databases and access.
     "Neo.ClientError.Database.DatabaseNotFound": "22N51",
     "Neo.ClientError.Database.ExistingDatabaseFound": "42N11",
+    # DROP DATABASE of a database aliases name: Neo4j documents 42N82 for it only from 2025.03.
+    "Neo.ClientError.Database.ExistingAliasFound": UNKNOWN_GQL_STATUS,
     "Neo.ClientError.General.WriteOnReadOnlyAccessDatabase": "08N08",
     "Neo.TransientError.General.DatabaseUnavailable": "08N09",
     "Neo.TransientError.General.MemoryPoolOutOfMemoryError": "51N36",

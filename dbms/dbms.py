@@ -224,6 +224,11 @@ class DBMS:
             raise broken
         database = self.databases.get(name)
         if database is None:
+            alias = self.remote_alias(name)
+            if alias is not None:
+                raise ClientError(f"'{name}' is a remote database alias (of database '{alias.target}' at "
+                                  f"{alias.url}): this command runs on a database of this DBMS only; run it on the "
+                                  "remote server.", "Neo.ClientError.Database.DatabaseNotFound")
             raise database_not_found(name)
         return database
 
