@@ -211,11 +211,13 @@ def _driver(expr: ast.Expr | None, parameters: dict) -> dict:
 
 
 def _seconds(value) -> float | None:
+    """A setting's duration in seconds; None for anything else, a negative duration too (no timeout or lifetime
+    is shorter than nothing)."""
     if isinstance(value, Duration):
-        return (value.months * 30 * 86400 + value.days * 86400 + value.seconds) + value.nanoseconds / 1e9
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-        return value
-    return None
+        value = (value.months * 30 * 86400 + value.days * 86400 + value.seconds) + value.nanoseconds / 1e9
+    elif not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    return value if value >= 0 else None
 
 
 def _bad_setting(key: str, value, expected: str) -> ClientError:
