@@ -545,3 +545,36 @@ def test_alias_commands_follow_a_model(commands):
             assert aliases(dbms, "name, database, properties") == [
                 {"name": name, "database": target, "properties": properties}
                 for name, (target, properties) in sorted(model.items())], query
+
+
+# --- a composite database as a database of its own --------------------------------------------------------
+
+def test_a_stopped_composite_is_unavailable(composite):
+    run(composite, "STOP DATABASE comp")
+    for query in ["RETURN 1 AS x", "USE comp.m MATCH (n) RETURN count(n) AS n"]:
+        error = fails(composite, query, "comp")
+        assert error.code == "Neo.TransientError.General.DatabaseUnavailable"
+        assert error.message == "Database 'comp' is unavailable."
+    run(composite, "START DATABASE comp")
+    assert run(composite, "USE comp.m MATCH (n) RETURN count(n) AS n", "comp") == [{"n": 1}]
+
+
+def test_a_composite_needs_access_on_itself_and_on_the_constituents_target(secure):
+    run(secure, "CREATE COMPOSITE DATABASE comp", auth=ADMIN)
+    run(secure, "CREATE ALIAS comp.m FOR DATABASE movies", auth=ADMIN)
+    run(secure, "GRANT ACCESS ON DATABASE movies TO r", auth=ADMIN)
+    run(secure, "GRANT MATCH {*} ON GRAPH movies TO r", auth=ADMIN)
+    for query in ["RETURN 1 AS x", "USE comp.m MATCH (n) RETURN count(n) AS n"]:
+        error = fails(secure, query, "comp", auth=RITA)
+        assert error.code == "Neo.ClientError.Security.Forbidden"
+        assert error.message.startswith("Database access is not allowed for user 'rita'")
+    run(secure, "GRANT ACCESS ON DATABASE comp TO r", auth=ADMIN)
+    assert run(secure, "USE comp.m MATCH (n) RETURN count(n) AS n", "comp", auth=RITA) == [{"n": 1}]
+    run(secure, "REVOKE ACCESS ON DATABASE movies FROM r", auth=ADMIN)
+    assert fails(secure, "USE comp.m MATCH (n) RETURN count(n) AS n", "comp", auth=RITA).code == \
+        "Neo.ClientError.Security.Forbidden"
+
+
+def test_show_transactions_on_a_composite(composite):
+    rows = run(composite, "SHOW TRANSACTIONS YIELD database, currentQuery", "comp")
+    assert {"database": "comp", "currentQuery": "SHOW TRANSACTIONS YIELD database, currentQuery"} in rows
