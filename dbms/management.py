@@ -104,8 +104,9 @@ def run_management(txn: "DBMSTransaction", statement, parameters: dict) -> tuple
         columns = every_column = TERMINATE_COLUMNS
     plan = plan_show(statement, "ShowTransactions" if show else "TerminateTransactions", lambda ctx: rows, columns,
                      every_column, dbms.system.planner)
-    dbms.database_named(txn.database)
-    ctx = ExecutionContext(txn.child(txn.database), parameters, Counters(), txn.database)
+    database = txn.graph_free_database(txn.database)
+    dbms.database_named(database)
+    ctx = ExecutionContext(txn.child(database), parameters, Counters(), database)
     return plan.columns, [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
 
 

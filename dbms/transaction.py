@@ -230,14 +230,14 @@ class DBMSTransaction:
 
     def run_graph(self, request: Request) -> Result:
         """A graph or schema statement: on its database's child, once the rules of the transaction allow it."""
+        self.graph_free_database(self.database)   # a composite session's own checks, whichever constituent is used
         database = statement_graph(self.dbms, self.database, request.info.database, request.statement)
         remote = self.dbms.remote_alias(database)
         if remote is not None:
             return self._run_remote(request, remote)
         entry = self.dbms.entry(database)
         composite = entry is not None and entry.composite
-        if composite:   # a query that reads no graph: the system database's engine answers it, reading nothing
-            database = SYSTEM
+        database = self.graph_free_database(database)
         child = self.admit_graph(request, database, graph_free=composite)
         handle = self.dbms.databases[database]
         batches = (lambda: self.new_batch(database)) if self.implicit else None
@@ -246,6 +246,19 @@ class DBMSTransaction:
                                       statements=TransactionStatements(self, database),
                                       host=ProcedureHost(self, database))
         return self._result(query_result, request.text, request.parameters, database)
+
+    def graph_free_database(self, database: str) -> str:
+        """The database whose engine answers a statement on `database` that reads no graph: `database` itself,
+        or, for a composite database (which has no graph and no child of its own), the system database's, once
+        the composite is seen online and the user holds ACCESS on it, as for any database."""
+        entry = self.dbms.entry(database)
+        if entry is None or not entry.composite:
+            return database
+        check_access(self.principal, entry.name)
+        if entry.status != "online":
+            raise TransientError(f"Database '{entry.name}' is unavailable.",
+                                 "Neo.TransientError.General.DatabaseUnavailable")
+        return SYSTEM
 
     def _run_remote(self, request: Request, alias: AliasEntry) -> Result:
         """A statement on a remote alias: run by the remote server in this transaction's child there, once the rules
