@@ -578,3 +578,12 @@ def test_a_composite_needs_access_on_itself_and_on_the_constituents_target(secur
 def test_show_transactions_on_a_composite(composite):
     rows = run(composite, "SHOW TRANSACTIONS YIELD database, currentQuery", "comp")
     assert {"database": "comp", "currentQuery": "SHOW TRANSACTIONS YIELD database, currentQuery"} in rows
+
+
+def test_explain_of_a_graph_free_query_on_a_composite(composite):
+    with composite.session("comp") as session:
+        summary = session.run("EXPLAIN RETURN 1 AS x").consume()
+        assert summary.plan is not None
+        assert session.run("EXPLAIN USE comp.m MATCH (n) RETURN n").consume().plan is not None
+    assert fails(composite, "EXPLAIN MATCH (n) RETURN n", "comp").message == \
+        "Graph access operations are not supported on composite databases."
