@@ -104,7 +104,10 @@ def runs_on_system(statement: ast.Statement) -> bool:
 
 def reads_no_graph(statement: ast.Statement) -> bool:
     """Whether a query touches no graph: WITH, UNWIND and RETURN over values, and calls of procedures that work
-    without one (those that run on the system database). A composite database answers such a query itself."""
+    without one (those that run on the system database), or the plan of such a query. A composite database
+    answers such a query itself."""
+    if isinstance(statement, ast.Explain):
+        statement = statement.query
     if not isinstance(statement, ast.Query):
         return False
     clauses = [clause for part in statement.parts for clause in part.clauses]
