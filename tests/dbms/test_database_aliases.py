@@ -171,6 +171,21 @@ def test_remote_alias_needs_a_secure_scheme_unless_ssl_is_not_enforced(dbms):
          "user": "bob"}]
 
 
+@pytest.mark.parametrize("url", ["neo4j+s://[::1", "neo4j+s://example.com:port", "neo4j+s://example.com:99999",
+                                 "neo4j+s://"])
+def test_a_malformed_remote_url_is_refused(dbms, url):
+    for command in [f"CREATE ALIAS far FOR DATABASE x AT '{url}' USER bob PASSWORD 'p'",
+                    f"CREATE OR REPLACE ALIAS films FOR DATABASE x AT '{url}' USER bob PASSWORD 'p'"]:
+        error = fails(dbms, command)
+        assert error.code == "Neo.ClientError.Statement.ArgumentError", error.message
+    run(dbms, "CREATE ALIAS far FOR DATABASE x AT 'neo4j+s://example.com' USER bob PASSWORD 'p'")
+    error = fails(dbms, f"ALTER ALIAS far SET DATABASE TARGET y AT '{url}'")
+    assert error.code == "Neo.ClientError.Statement.ArgumentError", error.message
+    assert aliases(dbms, "name, database, url") == [
+        {"name": "far", "database": "x", "url": "neo4j+s://example.com"},
+        {"name": "films", "database": "movies", "url": None}]
+
+
 def test_remote_alias_names_clash_with_local_ones(dbms):
     error = fails(dbms, REMOTE.format(name="films", password="p"))
     assert error.code == "Neo.ClientError.Database.ExistingDatabaseFound"
