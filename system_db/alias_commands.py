@@ -170,11 +170,16 @@ def _alter_failed(name: str, reason: str) -> ClientError:
 
 
 def _url(url: str, alias: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host, _port = parts.hostname, parts.port   # a malformed host, or a port out of range, raises ValueError
+    except ValueError:
+        raise ClientError("Could not validate remote database alias url.",
+                          "Neo.ClientError.Statement.ArgumentError") from None
     if parts.scheme.lower() not in URL_SCHEMES:
         raise ClientError(f"The provided url '{url}' has an invalid scheme. Please use one of the following schemes: "
                           f"{', '.join(URL_SCHEMES)}.", "Neo.ClientError.Statement.ArgumentError")
-    if not parts.hostname:
+    if not host:
         raise ClientError(f"The provided url '{url}' names no host.", "Neo.ClientError.Statement.ArgumentError")
     return url
 
