@@ -67,6 +67,21 @@ def test_create_alias_if_not_exists_and_or_replace(dbms):
     assert [row["name"] for row in aliases(dbms)] == ["films", "pictures"]
 
 
+@pytest.mark.parametrize("command, kind, name", [
+    ("CREATE OR REPLACE ALIAS pictures IF NOT EXISTS FOR DATABASE movies", "database alias", "pictures"),
+    ("CREATE OR REPLACE ALIAS $name IF NOT EXISTS FOR DATABASE movies", "database alias", "$name"),
+    ("CREATE OR REPLACE COMPOSITE DATABASE library IF NOT EXISTS", "composite database", "library"),
+    ("CREATE OR REPLACE DATABASE library IF NOT EXISTS", "database", "library"),
+])
+def test_or_replace_and_if_not_exists_do_not_combine(dbms, command, kind, name):
+    error = fails(dbms, command, name="pictures")
+    assert error.code == "Neo.ClientError.Statement.SyntaxError"
+    assert error.message == f"Failed to create the specified {kind} '{name}': cannot have both `OR REPLACE` and " \
+                            "`IF NOT EXISTS`."
+    assert aliases(dbms) == [{"name": "films", "database": "movies"}]
+    assert [row["name"] for row in run(dbms, "SHOW DATABASES YIELD name")] == ["movies", "neo4j", "system"]
+
+
 def test_alias_names_clash_with_aliases_and_databases(dbms):
     error = fails(dbms, "CREATE ALIAS films FOR DATABASE neo4j")
     assert error.code == "Neo.ClientError.Database.ExistingDatabaseFound"
