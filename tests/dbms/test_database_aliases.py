@@ -72,6 +72,8 @@ def test_create_alias_if_not_exists_and_or_replace(dbms):
     ("CREATE OR REPLACE ALIAS $name IF NOT EXISTS FOR DATABASE movies", "database alias", "$name"),
     ("CREATE OR REPLACE COMPOSITE DATABASE library IF NOT EXISTS", "composite database", "library"),
     ("CREATE OR REPLACE DATABASE library IF NOT EXISTS", "database", "library"),
+    ("CREATE OR REPLACE USER $name IF NOT EXISTS SET PASSWORD 'secret-pw'", "user", "$name"),   # the same rule
+    ("CREATE OR REPLACE ROLE `my role` IF NOT EXISTS", "role", "my role"),
 ])
 def test_or_replace_and_if_not_exists_do_not_combine(dbms, command, kind, name):
     error = fails(dbms, command, name="pictures")
