@@ -375,6 +375,28 @@ def test_privileges_of_the_target_apply_through_the_alias(secure):
     assert fails(secure, "CREATE (:Movie)", "films", auth=RITA).code == "Neo.ClientError.Security.Forbidden"
 
 
+def test_privileges_granted_on_an_alias_are_the_targets(secure):
+    run(secure, "GRANT ACCESS ON DATABASE films TO r", auth=ADMIN)
+    run(secure, "GRANT MATCH {*} ON GRAPH films TO r", auth=ADMIN)
+    assert {(row["action"], row["graph"]) for row in run(
+        secure, "SHOW ROLE r PRIVILEGES YIELD action, graph", auth=ADMIN)} == {("access", "movies"), ("match", "movies")}
+    assert run(secure, "MATCH (n) RETURN count(n) AS n", "movies", auth=RITA) == [{"n": 1}]
+    assert run(secure, "MATCH (n) RETURN count(n) AS n", "films", auth=RITA) == [{"n": 1}]
+    run(secure, "REVOKE MATCH {*} ON GRAPH films FROM r", auth=ADMIN)
+    assert run(secure, "MATCH (n) RETURN count(n) AS n", "films", auth=RITA) == [{"n": 0}]
+    run(secure, "DENY ACCESS ON DATABASE films TO r", auth=ADMIN)
+    assert fails(secure, "RETURN 1", "movies", auth=RITA).code == "Neo.ClientError.Security.Forbidden"
+
+
+def test_access_is_granted_on_a_remote_alias_itself(secure):
+    run(secure, REMOTE.format(name="far", password="p"), auth=ADMIN)
+    run(secure, "GRANT ACCESS ON DATABASE far TO r", auth=ADMIN)
+    assert run(secure, "SHOW ROLE r PRIVILEGES YIELD action, graph", auth=ADMIN) == [
+        {"action": "access", "graph": "far"}]
+    assert fails(secure, "GRANT ACCESS ON DATABASE nowhere TO r", auth=ADMIN).code == \
+        "Neo.ClientError.Database.DatabaseNotFound"
+
+
 def test_alias_commands_need_their_privileges(secure):
     for command, privilege in [("SHOW ALIASES FOR DATABASE", "SHOW ALIAS"),
                                ("CREATE ALIAS pics FOR DATABASE movies", "CREATE ALIAS"),
