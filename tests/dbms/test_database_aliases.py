@@ -163,6 +163,13 @@ def test_a_local_alias_cannot_become_remote(dbms, change):
         {"name": "films", "database": "movies", "location": "local"}]
 
 
+def test_property_keys_are_shown_lower_cased(dbms):
+    run(dbms, "CREATE ALIAS `motion pictures` FOR DATABASE movies PROPERTIES {nameContainsSpace: true}")
+    run(dbms, "ALTER ALIAS films SET DATABASE PROPERTIES $props", props={"treeVersion": 2})
+    assert aliases(dbms, "name, properties") == [{"name": "films", "properties": {"treeversion": 2}},
+                                                 {"name": "motion pictures", "properties": {"namecontainsspace": True}}]
+
+
 def test_parameters_name_aliases_and_targets(dbms):
     run(dbms, "CREATE ALIAS $name FOR DATABASE $target PROPERTIES $props", name="Pictures", target="movies",
         props={"k": 1})
