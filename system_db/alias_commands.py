@@ -68,7 +68,7 @@ class AliasCommands:
                                   "already exists.", "Neo.ClientError.Database.ExistingDatabaseFound")
         check_alias_name(name)
         alias = AliasEntry(name, normalise(text(statement.target, parameters, "database name")),
-                           self._composite_of(txn, name), properties=_map(statement.properties, parameters, "PROPERTIES"))
+                           self._composite_of(txn, name), properties=_properties(statement.properties, parameters))
         if statement.url is not None:
             alias = replace(alias, **self._remote(statement, parameters, name))
         else:
@@ -83,7 +83,7 @@ class AliasCommands:
         if statement.target is not None:
             changes["target"] = normalise(text(statement.target, parameters, "database name"))
         if statement.properties is not None:
-            changes["properties"] = _map(statement.properties, parameters, "PROPERTIES")
+            changes["properties"] = _properties(statement.properties, parameters)
         remote_only = (statement.url, statement.user, statement.password, statement.driver)
         if not alias.is_remote and any(value is not None for value in remote_only):
             raise _alter_failed(alias.name, "alter a local alias to a remote alias is not supported.")
@@ -234,6 +234,12 @@ def shown_driver(settings: dict) -> dict:
     """The DRIVER settings as SHOW ALIASES shows them: durations as durations."""
     return {key: Duration(seconds=int(value), nanoseconds=round((value % 1) * 1e9)) if key in DURATION_SETTINGS
             else value for key, value in settings.items()}
+
+
+def _properties(expr: ast.Expr | None, parameters: dict) -> dict:
+    """An alias's PROPERTIES, its keys lower-cased as Neo4j stores them (`{nameContainsSpace: true}` is shown
+    as `{namecontainsspace: TRUE}`)."""
+    return {key.lower(): value for key, value in _map(expr, parameters, "PROPERTIES").items()}
 
 
 def _map(expr: ast.Expr | None, parameters: dict, clause: str) -> dict:

@@ -385,8 +385,8 @@ def test_privileges_of_the_target_apply_through_the_alias(secure):
 def test_privileges_granted_on_an_alias_are_the_targets(secure):
     run(secure, "GRANT ACCESS ON DATABASE films TO r", auth=ADMIN)
     run(secure, "GRANT MATCH {*} ON GRAPH films TO r", auth=ADMIN)
-    assert {(row["action"], row["graph"]) for row in run(
-        secure, "SHOW ROLE r PRIVILEGES YIELD action, graph", auth=ADMIN)} == {("access", "movies"), ("match", "movies")}
+    shown = run(secure, "SHOW ROLE r PRIVILEGES YIELD action, graph", auth=ADMIN)
+    assert {(row["action"], row["graph"]) for row in shown} == {("access", "movies"), ("match", "movies")}
     assert run(secure, "MATCH (n) RETURN count(n) AS n", "movies", auth=RITA) == [{"n": 1}]
     assert run(secure, "MATCH (n) RETURN count(n) AS n", "films", auth=RITA) == [{"n": 1}]
     run(secure, "REVOKE MATCH {*} ON GRAPH films FROM r", auth=ADMIN)
