@@ -476,8 +476,16 @@ def test_constituents_are_reached_with_use_from_the_composite(composite):
     assert run(composite, "MATCH (n:Fresh) RETURN count(n) AS n", "neo4j") == [{"n": 1}]
 
 
+def test_a_composite_answers_subqueries_over_values(composite):
+    assert run(composite, "CALL { RETURN 1 AS y } RETURN y", "comp") == [{"y": 1}]
+    assert run(composite, "UNWIND [1, 2] AS x CALL (x) { RETURN x * 2 AS y } RETURN sum(y) AS s", "comp") == \
+        [{"s": 6}]
+    error = fails(composite, "CALL { MATCH (n) RETURN n } RETURN n", "comp")
+    assert error.message == "Graph access operations are not supported on composite databases."
+
+
 def test_composite_refuses_graph_access_without_a_constituent(composite):
-    for query in ["MATCH (n) RETURN n", "USE comp MATCH (n) RETURN n", "CREATE (:X)"]:
+    for query in ["MATCH (n) RETURN n", "USE comp MATCH (n) RETURN n", "CREATE (:X)", "RETURN [(n)-->() | n] AS p"]:
         error = fails(composite, query, "comp")
         assert error.code == "Neo.ClientError.Statement.SemanticError"
         assert error.message == "Graph access operations are not supported on composite databases."
