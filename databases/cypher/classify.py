@@ -110,8 +110,8 @@ def reads_no_graph(statement: ast.Statement) -> bool:
         statement = statement.query
     if not isinstance(statement, ast.Query):
         return False
-    clauses = [clause for part in statement.parts for clause in part.clauses]
-    if not all(isinstance(clause, _ON_SYSTEM) for clause in clauses):
+    clauses = _clauses(statement, top=True)
+    if clauses is None:
         return False
     if any(isinstance(node, (ast.NodePattern, ast.RelationshipPattern)) for node in statement.walk()):
         return False
@@ -120,6 +120,23 @@ def reads_no_graph(statement: ast.Statement) -> bool:
 
 
 _ON_SYSTEM = (ast.CallProcedure, ast.With, ast.Unwind, ast.Return, ast.Use)
+
+
+def _clauses(query: ast.Query, top: bool) -> list | None:
+    """The clauses of `query` and of its CALL subqueries, when each is one that can run without a graph; None
+    otherwise. A subquery may not name a graph (USE) nor run in transactions of its own."""
+    found = []
+    for clause in (clause for part in query.parts for clause in part.clauses):
+        if isinstance(clause, ast.CallSubquery) and clause.in_transactions is None:
+            inner = _clauses(clause.query, top=False)
+            if inner is None:
+                return None
+            found.extend(inner)
+        elif isinstance(clause, _ON_SYSTEM) and (top or not isinstance(clause, ast.Use)):
+            found.append(clause)
+        else:
+            return None
+    return found
 
 
 def _registered(name: str) -> "ProcedureSpec | None":
