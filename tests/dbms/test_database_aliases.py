@@ -528,15 +528,16 @@ def test_a_failed_statement_on_a_constituent_changes_nothing(composite):
 
 
 def test_constituent_names(composite):
-    run(composite, "CREATE ALIAS `comp.quoted` FOR DATABASE movies")   # one quoted part is still `comp`'s
+    run(composite, "CREATE ALIAS `comp`.`quoted name` FOR DATABASE movies")   # each part quoted on its own
     run(composite, "CREATE ALIAS elsewhere.part FOR DATABASE movies")   # no composite `elsewhere`: a plain alias
     run(composite, "CREATE ALIAS $name FOR DATABASE neo4j", name="comp.p")
     assert aliases(composite, "name, composite") == [
         {"name": "comp.m", "composite": "comp"}, {"name": "comp.n", "composite": "comp"},
-        {"name": "comp.p", "composite": "comp"}, {"name": "comp.quoted", "composite": "comp"},
+        {"name": "comp.p", "composite": "comp"}, {"name": "comp.quoted name", "composite": "comp"},
         {"name": "elsewhere.part", "composite": None}, {"name": "films", "composite": None}]
     error = fails(composite, "CREATE ALIAS comp.m FOR DATABASE neo4j")
     assert error.code == "Neo.ClientError.Database.ExistingDatabaseFound"
+    assert run(composite, "USE comp.`quoted name` MATCH (n) RETURN count(n) AS n", "comp") == [{"n": 1}]
 
 
 # --- a model of the alias commands ------------------------------------------------------------------------
