@@ -404,6 +404,22 @@ def test_access_is_granted_on_a_remote_alias_itself(secure):
         "Neo.ClientError.Database.DatabaseNotFound"
 
 
+def test_show_aliases_hides_targets_the_user_cannot_access(secure):
+    run(secure, "CREATE ALIAS home FOR DATABASE neo4j", auth=ADMIN)
+    run(secure, "GRANT SHOW ALIAS ON DBMS TO r", auth=ADMIN)
+    shown = "SHOW ALIASES FOR DATABASE YIELD name, database"
+    assert run(secure, shown, auth=RITA) == [{"name": "films", "database": None},   # no ACCESS on movies
+                                             {"name": "home", "database": "neo4j"}]   # PUBLIC's ACCESS
+    assert run(secure, "SHOW ALIASES FOR DATABASE WHERE database IS NULL", auth=RITA) == [
+        {"name": "films", "composite": None, "database": None, "location": "local", "url": None, "user": None}]
+    run(secure, "GRANT CREATE DATABASE ON DBMS TO r", auth=ADMIN)   # who manages databases sees every target
+    assert run(secure, shown, auth=RITA) == [{"name": "films", "database": "movies"},
+                                             {"name": "home", "database": "neo4j"}]
+    run(secure, "REVOKE CREATE DATABASE ON DBMS FROM r", auth=ADMIN)
+    run(secure, "GRANT ACCESS ON DATABASE movies TO r", auth=ADMIN)
+    assert run(secure, shown, auth=RITA)[0] == {"name": "films", "database": "movies"}
+
+
 def test_alias_commands_need_their_privileges(secure):
     for command, privilege in [("SHOW ALIASES FOR DATABASE", "SHOW ALIAS"),
                                ("CREATE ALIAS pics FOR DATABASE movies", "CREATE ALIAS"),
