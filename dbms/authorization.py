@@ -78,6 +78,17 @@ def may_access(principal: Principal, database: str) -> bool:
     return principal.unrestricted or principal.privileges.allows("ACCESS", database)
 
 
+# The privileges that show a user every alias's target in SHOW ALIASES, whatever their ACCESS (Neo4j 5).
+_DATABASE_MANAGING = ("CREATE DATABASE", "DROP DATABASE", "ALTER DATABASE", "SET DATABASE ACCESS",
+                      "CREATE COMPOSITE DATABASE", "DROP COMPOSITE DATABASE", "DATABASE MANAGEMENT",
+                      "COMPOSITE DATABASE MANAGEMENT")
+
+
+def manages_databases(principal: Principal) -> bool:
+    """Whether the user holds a privilege to create, drop or alter databases."""
+    return principal.unrestricted or any(principal.privileges.allows(action) for action in _DATABASE_MANAGING)
+
+
 def check_access(principal: Principal, database: str) -> None:
     if not may_access(principal, database):
         raise forbidden(f"Database access is not allowed for user '{principal.user}' with roles "

@@ -18,7 +18,8 @@ from graphplex.databases.cypher.parser import redact_passwords
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError, TransientError, error_for_code
 from graphplex.batches import Batch
 from graphplex.contracts import ChildTransaction
-from graphplex.authorization import check_access, check_password_change, check_writes, install_guards, may_access
+from graphplex.authorization import (check_access, check_password_change, check_writes, install_guards,
+                                     manages_databases, may_access)
 from graphplex.procedure_host import ProcedureHost
 from graphplex.security import Principal
 from graphplex.refusals import write_in_read_mode
@@ -332,7 +333,8 @@ class DBMSTransaction:
         self._check_kind(request.info.category, request.text)
         self.authorize(request, SYSTEM)
         child = self.child(SYSTEM)
-        viewer = Viewer(self.user, self.principal.privileges.home, lambda name: may_access(self.principal, name))
+        viewer = Viewer(self.user, self.principal.privileges.home, lambda name: may_access(self.principal, name),
+                        manages_databases(self.principal))
         plan = self.dbms.system_commands.show(request.statement, child, request.parameters, viewer)
         counters = Counters()
         ctx = ExecutionContext(child, request.parameters, counters, SYSTEM)
