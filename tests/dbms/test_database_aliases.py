@@ -438,6 +438,22 @@ def test_alias_commands_need_their_privileges(secure):
     assert [row["name"] for row in run(secure, "SHOW ALIASES FOR DATABASE", auth=RITA)] == ["pics"]
 
 
+def test_cascade_aliases_needs_the_drop_alias_privilege(secure):
+    run(secure, "CREATE COMPOSITE DATABASE comp", auth=ADMIN)
+    run(secure, "CREATE ALIAS comp.m FOR DATABASE movies", auth=ADMIN)
+    run(secure, "GRANT DROP DATABASE ON DBMS TO r", auth=ADMIN)
+    run(secure, "GRANT DROP COMPOSITE DATABASE ON DBMS TO r", auth=ADMIN)
+    for command in ["DROP DATABASE movies CASCADE ALIASES", "DROP COMPOSITE DATABASE comp CASCADE ALIASES"]:
+        error = fails(secure, command, auth=RITA)
+        assert error.code == "Neo.ClientError.Security.Forbidden"
+        assert "does not have the DROP ALIAS privilege" in error.message
+    assert [row["name"] for row in run(secure, "SHOW ALIASES FOR DATABASE", auth=ADMIN)] == ["comp.m", "films"]
+    run(secure, "GRANT DROP ALIAS ON DBMS TO r", auth=ADMIN)
+    run(secure, "DROP COMPOSITE DATABASE comp CASCADE ALIASES", auth=RITA)
+    run(secure, "DROP DATABASE movies CASCADE ALIASES", auth=RITA)
+    assert run(secure, "SHOW ALIASES FOR DATABASE", auth=ADMIN) == []
+
+
 # --- dropping what aliases name ---------------------------------------------------------------------------
 
 def test_drop_database_with_aliases_is_refused_unless_cascade(composite):
