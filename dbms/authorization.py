@@ -46,6 +46,16 @@ def dbms_privilege(action: str) -> Check:
     return check
 
 
+def drop_database_privilege(action: str) -> Check:
+    """The check of DROP [COMPOSITE] DATABASE, which needs `action`, and DROP ALIAS as well with CASCADE ALIASES
+    (the aliases that name the database go with it), as in Neo4j."""
+    def check(principal: Principal, request: "Request", database: str) -> None:
+        _require(principal, action, lambda: principal.privileges.allows(action))
+        if request.statement.cascade_aliases:
+            _require(principal, "DROP ALIAS", lambda: principal.privileges.allows("DROP ALIAS"))
+    return check
+
+
 def database_privilege(action: str) -> Check:
     """The check of a command on one database (START, STOP) that needs the database privilege `action` on it."""
     def check(principal: Principal, request: "Request", database: str) -> None:
