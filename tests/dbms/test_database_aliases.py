@@ -420,6 +420,17 @@ def test_show_aliases_hides_targets_the_user_cannot_access(secure):
     assert run(secure, shown, auth=RITA)[0] == {"name": "films", "database": "movies"}
 
 
+def test_a_home_database_may_be_an_alias(secure):
+    run(secure, "ALTER USER rita SET HOME DATABASE films", auth=ADMIN)
+    run(secure, "GRANT ACCESS ON HOME DATABASE TO r", auth=ADMIN)
+    run(secure, "GRANT MATCH {*} ON HOME GRAPH TO r", auth=ADMIN)
+    with secure.session(auth=RITA) as session:
+        assert session.run("MATCH (n) RETURN count(n) AS n").single()["n"] == 1
+    assert run(secure, "SHOW HOME DATABASE YIELD name", auth=RITA) == [{"name": "movies"}]
+    assert run(secure, "SHOW USERS YIELD user, home WHERE user = 'rita'", auth=ADMIN) == [
+        {"user": "rita", "home": "films"}]
+
+
 def test_alias_commands_need_their_privileges(secure):
     for command, privilege in [("SHOW ALIASES FOR DATABASE", "SHOW ALIAS"),
                                ("CREATE ALIAS pics FOR DATABASE movies", "CREATE ALIAS"),
