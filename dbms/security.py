@@ -111,8 +111,9 @@ class Security:
         finally:
             txn.commit()
         default = self.dbms.settings.default_database
-        principal = Principal(user, record.roles, Privileges(rules, record.home or default, default),
-                              record.password_change_required)
+        # A home database may be an alias: the HOME privileges are its target's, as every privilege is.
+        home = self.dbms.database_name(record.home) if record.home else default
+        principal = Principal(user, record.roles, Privileges(rules, home, default), record.password_change_required)
         with self._lock:
             self._principals[user] = principal
         return principal
