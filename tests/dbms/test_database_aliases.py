@@ -700,3 +700,12 @@ def test_explain_of_a_graph_free_query_on_a_composite(composite):
         assert session.run("EXPLAIN USE comp.m MATCH (n) RETURN n").consume().plan is not None
     assert fails(composite, "EXPLAIN MATCH (n) RETURN n", "comp").message == \
         "Graph access operations are not supported on composite databases."
+
+
+def test_profile_is_refused_on_a_composite(composite):
+    for query in ["PROFILE USE comp.m MATCH (n) RETURN n", "PROFILE RETURN 1"]:
+        error = fails(composite, query, "comp")
+        assert error.code == "Neo.ClientError.Statement.SemanticError"
+        assert error.message == "'PROFILE' is not supported on composite databases."
+    with composite.session("movies") as session:   # the constituent's database itself profiles
+        assert session.run("PROFILE MATCH (n) RETURN n").consume().profile is not None
