@@ -17,12 +17,16 @@ if TYPE_CHECKING:
     from graphplex.dbms import DBMS
 
 GRAPH_ACCESS = "Graph access operations are not supported on composite databases."
+PROFILE_REFUSED = "'PROFILE' is not supported on composite databases."
 
 
 def statement_graph(dbms: "DBMS", connected: str, named: str | None, statement: ast.Statement) -> str:
     """The database (or remote alias) a graph statement runs on, in a session connected to `connected`, when
     its leading `USE` names `named` (None: no USE): a composite database only for a statement that reads no
-    graph."""
+    graph. Neo4j profiles no statement of a session connected to a composite."""
+    here = dbms.entry(connected)
+    if here is not None and here.composite and isinstance(statement, ast.Profile):
+        raise ClientError(PROFILE_REFUSED, "Neo.ClientError.Statement.SemanticError")
     if named is not None:
         _check_reachable(dbms, connected, named.lower())
     target = dbms.database_name(named or connected)
