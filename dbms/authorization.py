@@ -46,6 +46,16 @@ def dbms_privilege(action: str) -> Check:
     return check
 
 
+def drop_database_privilege(action: str) -> Check:
+    """The check of DROP [COMPOSITE] DATABASE, which needs `action`, and DROP ALIAS as well with CASCADE ALIASES
+    (the aliases that name the database go with it), as in Neo4j."""
+    def check(principal: Principal, request: "Request", database: str) -> None:
+        _require(principal, action, lambda: principal.privileges.allows(action))
+        if request.statement.cascade_aliases:
+            _require(principal, "DROP ALIAS", lambda: principal.privileges.allows("DROP ALIAS"))
+    return check
+
+
 def database_privilege(action: str) -> Check:
     """The check of a command on one database (START, STOP) that needs the database privilege `action` on it."""
     def check(principal: Principal, request: "Request", database: str) -> None:
@@ -76,6 +86,17 @@ def check_privilege_command(principal: Principal, request: "Request", database: 
 def may_access(principal: Principal, database: str) -> bool:
     """The ACCESS privilege on `database`: to open a transaction on it, or to see it in SHOW DATABASES."""
     return principal.unrestricted or principal.privileges.allows("ACCESS", database)
+
+
+# The privileges that show a user every alias's target in SHOW ALIASES, whatever their ACCESS (Neo4j 5).
+_DATABASE_MANAGING = ("CREATE DATABASE", "DROP DATABASE", "ALTER DATABASE", "SET DATABASE ACCESS",
+                      "CREATE COMPOSITE DATABASE", "DROP COMPOSITE DATABASE", "DATABASE MANAGEMENT",
+                      "COMPOSITE DATABASE MANAGEMENT")
+
+
+def manages_databases(principal: Principal) -> bool:
+    """Whether the user holds a privilege to create, drop or alter databases."""
+    return principal.unrestricted or any(principal.privileges.allows(action) for action in _DATABASE_MANAGING)
 
 
 def check_access(principal: Principal, database: str) -> None:

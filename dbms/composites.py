@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from graphplex.databases.cypher import ast
-from graphplex.databases.cypher.classify import reads_no_graph
+from graphplex.databases.cypher.classify import names_its_graph, reads_no_graph
 from graphplex.databases.errors import ClientError
 from graphplex.system_db import SYSTEM
 
@@ -19,12 +19,16 @@ if TYPE_CHECKING:
     from graphplex.dbms import DBMS
 
 GRAPH_ACCESS = "Graph access operations are not supported on composite databases."
+PROFILE_REFUSED = "'PROFILE' is not supported on composite databases."
 
 
 def statement_graph(dbms: "DBMS", connected: str, named: str | None, statement: ast.Statement) -> str:
     """The database (or remote alias) a graph statement runs on, in a session connected to `connected`, when
     its leading `USE` names `named` (None: no USE): a composite database only for a statement that reads no
-    graph."""
+    graph. Neo4j profiles no statement of a session connected to a composite."""
+    here = dbms.entry(connected)
+    if here is not None and here.composite and isinstance(statement, ast.Profile):
+        raise ClientError(PROFILE_REFUSED, "Neo.ClientError.Statement.SemanticError")
     if named is not None:
         _check_reachable(dbms, connected, named.lower())
     target = dbms.database_name(named or connected)
@@ -52,11 +56,13 @@ def _check_reachable(dbms: "DBMS", connected: str, named: str) -> None:
                           "Neo.ClientError.Statement.SemanticError")
 
 
-def _check_one_graph_per_subquery(statement: ast.Query) -> None:
+def _check_one_graph_per_subquery(statement: ast.Statement) -> None:
     """A `CALL { … UNION … }` whose parts USE different constituents is not run yet: refused, never read here."""
-    for part in statement.parts:
+    query = statement.query if isinstance(statement, ast.Explain) else statement
+    for part in query.parts:
         for clause in part.clauses:
-            if isinstance(clause, ast.CallSubquery) and len({p.clauses[0].graph for p in clause.query.parts}) > 1:
+            if isinstance(clause, ast.CallSubquery) and names_its_graph(clause.query) and \
+                    len({p.clauses[0].graph for p in clause.query.parts}) > 1:
                 raise ClientError("A subquery whose UNION parts USE different graphs is not supported on composite "
                                   "databases yet: write one CALL { USE … } per constituent.",
                                   "Neo.ClientError.Statement.NotSystemDatabaseError")

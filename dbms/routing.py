@@ -13,7 +13,7 @@ from graphplex.databases.cypher.classify import StatementInfo
 from graphplex.databases.errors import ClientError, Neo4jError, TransactionError
 from graphplex.authorization import (
     Check, check_privilege_command, check_show_privileges, check_show_users, check_statement, database_privilege,
-    dbms_privilege,
+    dbms_privilege, drop_database_privilege,
 )
 from graphplex.management import run_management
 from graphplex.parameter_values import admitted
@@ -142,9 +142,9 @@ ROUTES: dict[type, Route] = {
     ast.SetStorageMode: Route(_storage, privilege=dbms_privilege("ALTER DATABASE")),
     ast.CreateSnapshot: Route(_storage),
     ast.CreateDatabase: _administration_route(dbms_privilege("CREATE DATABASE")),
-    ast.DropDatabase: _administration_route(dbms_privilege("DROP DATABASE")),
+    ast.DropDatabase: _administration_route(drop_database_privilege("DROP DATABASE")),
     ast.CreateCompositeDatabase: _administration_route(dbms_privilege("CREATE COMPOSITE DATABASE")),
-    ast.DropCompositeDatabase: _administration_route(dbms_privilege("DROP COMPOSITE DATABASE")),
+    ast.DropCompositeDatabase: _administration_route(drop_database_privilege("DROP COMPOSITE DATABASE")),
     ast.CreateAlias: _administration_route(dbms_privilege("CREATE ALIAS")),
     ast.AlterAlias: _administration_route(dbms_privilege("ALTER ALIAS")),
     ast.DropAlias: _administration_route(dbms_privilege("DROP ALIAS")),

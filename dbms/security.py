@@ -54,9 +54,7 @@ class Security:
         self.dbms = dbms
         self.store = SecurityStore(dbms.system)
         self.store.bootstrap(dbms.settings.initial_password)
-        self.commands = SecurityCommands(
-            self.store, lambda name: dbms.entry(dbms.database_name(name)) is not None or name.lower() in dbms.aliases,
-            dbms.database_name)
+        self.commands = SecurityCommands(self.store, self._privilege_graph)
         self._lock = threading.Lock()
         self._attempts: dict[str, _Attempts] = {}
         self._attempts_settled = threading.Condition(self._lock)
@@ -64,6 +62,13 @@ class Security:
         # Successful checks, keyed by a keyed digest of the password: a returning user skips the slow hash.
         self._secret = os.urandom(32)
         self._verified: set[tuple[str, str, bytes]] = set()
+
+    def _privilege_graph(self, name: str) -> str | None:
+        """What a GRANT, DENY or REVOKE on `name` is about: the database an alias names (`DBMS.database_name`),
+        or the database `name`; None when there is none."""
+        if name.lower() in self.dbms.aliases:
+            return self.dbms.database_name(name)
+        return name if self.dbms.entry(name) is not None else None
 
     def administrator(self) -> Principal:
         """The principal of sessions when authentication is off, and of the embedded API."""
@@ -106,8 +111,9 @@ class Security:
         finally:
             txn.commit()
         default = self.dbms.settings.default_database
-        principal = Principal(user, record.roles, Privileges(rules, record.home or default, default),
-                              record.password_change_required)
+        # A home database may be an alias: the HOME privileges are its target's, as every privilege is.
+        home = self.dbms.database_name(record.home) if record.home else default
+        principal = Principal(user, record.roles, Privileges(rules, home, default), record.password_change_required)
         with self._lock:
             self._principals[user] = principal
         return principal

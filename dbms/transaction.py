@@ -18,7 +18,8 @@ from graphplex.databases.cypher.parser import redact_passwords
 from graphplex.databases.errors import ClientError, DatabaseError, Neo4jError, TransactionError, TransientError, error_for_code
 from graphplex.batches import Batch
 from graphplex.contracts import ChildTransaction
-from graphplex.authorization import check_access, check_password_change, check_writes, install_guards, may_access
+from graphplex.authorization import (check_access, check_password_change, check_writes, install_guards,
+                                     manages_databases, may_access)
 from graphplex.procedure_host import ProcedureHost
 from graphplex.security import Principal
 from graphplex.refusals import write_in_read_mode
@@ -230,6 +231,7 @@ class DBMSTransaction:
 
     def run_graph(self, request: Request) -> Result:
         """A graph or schema statement: on its database's child, once the rules of the transaction allow it."""
+        self._check_composite_session()
         database = statement_graph(self.dbms, self.database, request.info.database, request.statement)
         remote = self.dbms.remote_alias(database)
         if remote is not None:
@@ -244,6 +246,14 @@ class DBMSTransaction:
                                       statements=TransactionStatements(self, database),
                                       host=ProcedureHost(self, database, composite))
         return self._result(query_result, request.text, request.parameters, database)
+
+    def _check_composite_session(self) -> None:
+        """A session on a composite database needs ACCESS on it and the composite online, whichever constituent a
+        statement uses (the composite's own child is opened only for statements that read no graph)."""
+        entry = self.dbms.entry(self.database)
+        if entry is not None and entry.composite:
+            check_access(self.principal, entry.name)
+            self._check_online(entry.name)
 
     def _run_remote(self, request: Request, alias: AliasEntry) -> Result:
         """A statement on a remote alias: run by the remote server in this transaction's child there, once the rules
@@ -354,7 +364,8 @@ class DBMSTransaction:
         self._check_kind(request.info.category, request.text)
         self.authorize(request, SYSTEM)
         child = self.child(SYSTEM)
-        viewer = Viewer(self.user, self.principal.privileges.home, lambda name: may_access(self.principal, name))
+        viewer = Viewer(self.user, self.principal.privileges.home, lambda name: may_access(self.principal, name),
+                        manages_databases(self.principal))
         plan = self.dbms.system_commands.show(request.statement, child, request.parameters, viewer)
         counters = Counters()
         ctx = ExecutionContext(child, request.parameters, counters, SYSTEM)

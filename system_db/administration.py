@@ -39,8 +39,6 @@ class Administration:
         existing = catalog.entry(txn, name)
         if isinstance(statement, ast.CreateDatabase):
             composite = isinstance(statement, ast.CreateCompositeDatabase)
-            if statement.or_replace and statement.if_not_exists:
-                raise either_or_replace_or_if_not_exists("database", name)
             if catalog.name_taken(txn, name) is not None:
                 if statement.if_not_exists:
                     return 0
@@ -172,8 +170,3 @@ def creation_options(options: ast.Expr | None, parameters: dict) -> dict:
 def resolve_name(name, parameters: dict) -> str:
     """A database name written as a name or a `$parameter`."""
     return normalise(text(name, parameters, "database name"))
-
-
-def either_or_replace_or_if_not_exists(kind: str, name: str) -> ClientError:
-    return ClientError(f"Failed to create the specified {kind} '{name}': cannot have both `OR REPLACE` and "
-                       "`IF NOT EXISTS`.", "Neo.ClientError.Statement.SyntaxError")

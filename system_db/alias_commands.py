@@ -56,9 +56,6 @@ class AliasCommands:
 
     def _create(self, statement: ast.CreateAlias, txn: Transaction, parameters: dict, name: str,
                 existing: AliasEntry | None) -> int:
-        if statement.or_replace and statement.if_not_exists:
-            raise ClientError(f"Failed to create the specified database alias '{name}': cannot have both "
-                              "`OR REPLACE` and `IF NOT EXISTS`.", "Neo.ClientError.Statement.SyntaxError")
         taken = self.catalog.name_taken(txn, name)
         if taken is not None:
             if statement.if_not_exists:
@@ -71,7 +68,7 @@ class AliasCommands:
                                   "already exists.", "Neo.ClientError.Database.ExistingDatabaseFound")
         check_alias_name(name)
         alias = AliasEntry(name, normalise(text(statement.target, parameters, "database name")),
-                           self._composite_of(txn, name), properties=_map(statement.properties, parameters, "PROPERTIES"))
+                           self._composite_of(txn, name), properties=_properties(statement.properties, parameters))
         if statement.url is not None:
             alias = replace(alias, **self._remote(statement, parameters, name))
         else:
@@ -86,7 +83,7 @@ class AliasCommands:
         if statement.target is not None:
             changes["target"] = normalise(text(statement.target, parameters, "database name"))
         if statement.properties is not None:
-            changes["properties"] = _map(statement.properties, parameters, "PROPERTIES")
+            changes["properties"] = _properties(statement.properties, parameters)
         remote_only = (statement.url, statement.user, statement.password, statement.driver)
         if not alias.is_remote and any(value is not None for value in remote_only):
             raise _alter_failed(alias.name, "alter a local alias to a remote alias is not supported.")
@@ -177,14 +174,14 @@ def _url(url: str, alias: str) -> str:
     SHOW ALIASES and in errors: USER and PASSWORD carry them)."""
     try:
         parts = urlsplit(url)
-        port = parts.port
-    except ValueError as error:
-        raise ClientError(f"The provided url '{url}' is not a valid URL: {error}.",
+        host, port = parts.hostname, parts.port   # a malformed host, or a port out of range, raises ValueError
+    except ValueError:
+        raise ClientError("Could not validate remote database alias url.",
                           "Neo.ClientError.Statement.ArgumentError") from None
     if parts.scheme.lower() not in URL_SCHEMES:
         raise ClientError(f"The provided url '{url}' has an invalid scheme. Please use one of the following schemes: "
                           f"{', '.join(URL_SCHEMES)}.", "Neo.ClientError.Statement.ArgumentError")
-    if not parts.hostname or port == 0:
+    if not host or port == 0:
         raise ClientError(f"The provided url '{url}' names no host and port.", "Neo.ClientError.Statement.ArgumentError")
     if parts.username is not None or parts.password is not None:
         raise ClientError("The provided url of a remote alias may not hold credentials: give them with USER and "
@@ -226,12 +223,13 @@ def _driver(expr: ast.Expr | None, parameters: dict) -> dict:
 
 
 def _seconds(value) -> float | None:
+    """A setting's duration in seconds; None for anything else, a negative duration too (no timeout or lifetime
+    is shorter than nothing)."""
     if isinstance(value, Duration):
-        seconds = (value.months * 30 * 86400 + value.days * 86400 + value.seconds) + value.nanoseconds / 1e9
-        return seconds if seconds >= 0 else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-        return value
-    return None
+        value = (value.months * 30 * 86400 + value.days * 86400 + value.seconds) + value.nanoseconds / 1e9
+    elif not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    return value if value >= 0 else None
 
 
 def _bad_setting(key: str, value, expected: str) -> ClientError:
@@ -243,6 +241,12 @@ def shown_driver(settings: dict) -> dict:
     """The DRIVER settings as SHOW ALIASES shows them: durations as durations."""
     return {key: Duration(seconds=int(value), nanoseconds=round((value % 1) * 1e9)) if key in DURATION_SETTINGS
             else value for key, value in settings.items()}
+
+
+def _properties(expr: ast.Expr | None, parameters: dict) -> dict:
+    """An alias's PROPERTIES, its keys lower-cased as Neo4j stores them (`{nameContainsSpace: true}` is shown
+    as `{namecontainsspace: TRUE}`)."""
+    return {key.lower(): value for key, value in _map(expr, parameters, "PROPERTIES").items()}
 
 
 def _map(expr: ast.Expr | None, parameters: dict, clause: str) -> dict:

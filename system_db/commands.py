@@ -22,12 +22,22 @@ _ALIAS_COMMANDS = (ast.CreateAlias, ast.AlterAlias, ast.DropAlias)
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who runs a SHOW: their user name, their home database, and which databases they may see besides `system`
-    (the ACCESS privilege, as the DBMS decides it)."""
+    """Who runs a SHOW: their user name, their home database, which databases they may see besides `system`
+    (the ACCESS privilege, as the DBMS decides it), and whether they manage databases (a privilege to create,
+    drop or alter one), which shows them every alias's target."""
 
     user: str
     home: str
     sees: Callable[[str], bool]
+    manages_databases: bool = False
+
+    def sees_target(self, alias: dict) -> bool:
+        """Whether SHOW ALIASES shows this user the `database` of an alias's row: as in Neo4j, a local alias's
+        when its target is visible, a remote alias's when the alias is."""
+        if self.manages_databases:
+            return True
+        seen = alias["name"] if alias["location"] == "remote" else alias["database"]
+        return seen == SYSTEM or self.sees(seen)
 
 
 class SystemCommands:
@@ -63,7 +73,8 @@ class SystemCommands:
             return plan_show(statement, "ShowDatabases", visible, columns, DATABASE_COLUMNS + DATABASE_EXTRA_COLUMNS,
                              planner)
         if isinstance(statement, ast.ShowAliases):
-            rows = self.aliases.show_rows(statement, txn, parameters)
+            rows = [row if viewer.sees_target(row) else {**row, "database": None}
+                    for row in self.aliases.show_rows(statement, txn, parameters)]
             return plan_show(statement, "ShowAliases", lambda ctx: rows, ALIAS_COLUMNS,
                              ALIAS_COLUMNS + ALIAS_EXTRA_COLUMNS, planner)
         if isinstance(statement, ast.ShowUsers):

@@ -104,13 +104,15 @@ def runs_on_system(statement: ast.Statement) -> bool:
 
 def reads_no_graph(statement: ast.Statement, elsewhere: bool = False) -> bool:
     """Whether a query touches no graph: WITH, UNWIND and RETURN over values, and calls of procedures that work
-    without one (those that run on the system database). A composite database answers such a query itself;
-    `elsewhere`: also with `CALL { USE graph … }` subqueries, which it runs on the graph they name."""
+    without one (those that run on the system database), or the plan of such a query. A composite database
+    answers such a query itself; `elsewhere`: also with `CALL { USE graph … }` subqueries, which it runs on the
+    graph they name."""
+    if isinstance(statement, ast.Explain):
+        statement = statement.query
     if not isinstance(statement, ast.Query):
         return False
-    clauses = [clause for part in statement.parts for clause in part.clauses
-               if not (elsewhere and isinstance(clause, ast.CallSubquery) and names_its_graph(clause.query))]
-    if not all(isinstance(clause, _ON_SYSTEM) for clause in clauses):
+    clauses = _clauses(statement, top=True, elsewhere=elsewhere)
+    if clauses is None:
         return False
     if any(isinstance(node, (ast.NodePattern, ast.RelationshipPattern)) for clause in clauses
            for node in clause.walk()):
@@ -125,6 +127,26 @@ _ON_SYSTEM = (ast.CallProcedure, ast.With, ast.Unwind, ast.Return, ast.Use)
 def names_its_graph(query: ast.Query) -> bool:
     """Whether every part of a (sub)query starts with USE."""
     return all(part.clauses and isinstance(part.clauses[0], ast.Use) for part in query.parts)
+
+
+def _clauses(query: ast.Query, top: bool, elsewhere: bool = False) -> list | None:
+    """The clauses of `query` and of its CALL subqueries, when each is one that can run without a graph; None
+    otherwise. A subquery may not name a graph (USE) nor run in transactions of its own, but for one at the top
+    that names its graph when `elsewhere` (left out: it runs there)."""
+    found = []
+    for clause in (clause for part in query.parts for clause in part.clauses):
+        if elsewhere and top and isinstance(clause, ast.CallSubquery) and names_its_graph(clause.query):
+            continue
+        if isinstance(clause, ast.CallSubquery) and clause.in_transactions is None:
+            inner = _clauses(clause.query, top=False)
+            if inner is None:
+                return None
+            found.extend(inner)
+        elif isinstance(clause, _ON_SYSTEM) and (top or not isinstance(clause, ast.Use)):
+            found.append(clause)
+        else:
+            return None
+    return found
 
 
 def _registered(name: str) -> "ProcedureSpec | None":

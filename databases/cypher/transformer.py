@@ -195,7 +195,8 @@ class _SecurityTransforms:
 
     def create_user(self, children):
         name = next(c for c in children if _is_name(c))
-        return ast.CreateUser(name, self._settings(children), _has(children, "IF"), _flag(children, "or_replace"))
+        return ast.CreateUser(name, self._settings(children), _has(children, "IF"),
+                              _or_replace(children, "user", name))
 
     def alter_user(self, children):
         name = next(c for c in children if _is_name(c))
@@ -220,7 +221,7 @@ class _SecurityTransforms:
 
     def create_role(self, children):
         names = [c for c in children if _is_name(c)]
-        return ast.CreateRole(names[0], _has(children, "IF"), _flag(children, "or_replace"),
+        return ast.CreateRole(names[0], _has(children, "IF"), _or_replace(children, "role", names[0]),
                               names[1] if len(names) > 1 else None)
 
     def drop_role(self, children):
@@ -505,7 +506,8 @@ class _AdministrationTransforms:
 
     def create_database(self, children):
         options = next((c.value for c in children if isinstance(c, _Option) and c.name == "options"), None)
-        return ast.CreateDatabase(_database(children), _has(children, "IF"), _flag(children, "or_replace"),
+        return ast.CreateDatabase(_database(children), _has(children, "IF"),
+                                  _or_replace(children, "database", _database(children)),
                                   options, _flag(children, "wait"))
 
     def alias_action(self, children):
@@ -542,7 +544,8 @@ class _AdministrationTransforms:
 
     def create_composite_database(self, children):
         options = next((c.value for c in children if isinstance(c, _Option) and c.name == "options"), None)
-        return ast.CreateCompositeDatabase(_database(children), _has(children, "IF"), _flag(children, "or_replace"),
+        return ast.CreateCompositeDatabase(_database(children), _has(children, "IF"),
+                                           _or_replace(children, "composite database", _database(children)),
                                            options, _flag(children, "wait"))
 
     def drop_composite_database(self, children):
@@ -581,8 +584,8 @@ class _AdministrationTransforms:
         name, target = [c.value for c in children if isinstance(c, _Option) and c.name == "database"]
         remote = next((c.value for c in children if isinstance(c, _Option) and c.name == "remote"), {})
         properties = next((c.value for c in children if isinstance(c, _Option) and c.name == "properties"), None)
-        return ast.CreateAlias(name, target, _has(children, "IF"), _flag(children, "or_replace"), properties=properties,
-                               **remote)
+        return ast.CreateAlias(name, target, _has(children, "IF"), _or_replace(children, "database alias", name),
+                               properties=properties, **remote)
 
     def alter_alias(self, children):
         changes: dict = {}
@@ -1601,6 +1604,17 @@ def _database(children):
 
 def _flag(children, name: str) -> bool:
     return next((bool(c.value) for c in children if isinstance(c, _Option) and c.name == name), False)
+
+
+def _or_replace(children, kind: str, name) -> bool:
+    """Whether a CREATE command says OR REPLACE. With IF NOT EXISTS as well it is refused, as Neo4j's semantic
+    analysis refuses it: the two ask opposite things when the user, role, database or alias exists."""
+    replace = _flag(children, "or_replace")
+    if replace and _has(children, "IF"):
+        shown = f"${name.name}" if isinstance(name, ast.Parameter) else name
+        raise _syntax(f"Failed to create the specified {kind} '{shown}': cannot have both `OR REPLACE` and "
+                      "`IF NOT EXISTS`.")
+    return replace
 
 
 @ast.node

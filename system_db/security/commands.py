@@ -3,6 +3,7 @@ and messages. SHOW commands return rows (dicts with every column); the others re
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
 from graphplex.databases.cypher import ast
 from graphplex.databases.errors import ClientError
@@ -20,12 +21,12 @@ ROLE_EXTRA_COLUMNS = ["immutable"]
 
 
 class SecurityCommands:
-    """Runs one security statement for `current_user` (the user whose session sent it)."""
+    """Runs one security statement for `current_user` (the user whose session sent it). `graph_named` gives the
+    database (or remote alias) a privilege's target names, None when nothing of the DBMS has that name."""
 
-    def __init__(self, store: SecurityStore, database_exists, database_name=lambda name: name.lower()) -> None:
+    def __init__(self, store: SecurityStore, graph_named: Callable[[str], str | None]) -> None:
         self.store = store
-        self.database_exists = database_exists
-        self.database_name = database_name
+        self.graph_named = graph_named
 
     # --- users -----------------------------------------------------------------------------------------------
 
@@ -224,10 +225,7 @@ class SecurityCommands:
                 verb = {"GRANT": "grant", "DENY": "deny", "REVOKE": "revoke"}[statement.action]
                 raise not_found(f"Failed to {verb} {statement.privilege.name.lower()} privilege "
                                 f"{'from' if verb == 'revoke' else 'to'} role '{role}': Role does not exist.")
-            for target in _named_targets(statement.privilege):
-                if not self.database_exists(target) and statement.action != "REVOKE":
-                    raise ClientError(f"Database '{target}' does not exist.", "Neo.ClientError.Database.DatabaseNotFound")
-            privilege = self._on_databases(statement.privilege)
+            privilege = self._on_graphs(statement.privilege, revoke=statement.action == "REVOKE")
             if statement.action == "REVOKE":
                 access = {"GRANT": GRANTED, "DENY": DENIED}.get(statement.revoke_kind)
                 changed += self.store.remove_rules(txn, rules_of(privilege, GRANTED, role), access)
@@ -236,12 +234,20 @@ class SecurityCommands:
                 changed += self.store.add_rules(txn, rules_of(privilege, access, role))
         return changed
 
-    def _on_databases(self, privilege: ast.Privilege) -> ast.Privilege:
-        """The privilege on the databases its names reach: a local alias's target (privileges are defined on the
-        database, not on a local alias, as in Neo4j); a remote alias keeps its own name."""
-        if not _named_targets(privilege):
+    def _on_graphs(self, privilege: ast.Privilege, revoke: bool) -> ast.Privilege:
+        """The privilege on what its targets name: a local alias stands for its target (privileges are the
+        database's, not the alias's, as in Neo4j), a remote alias for itself. A name of nothing is refused,
+        except by REVOKE (a rule on a dropped database can still go)."""
+        named = _named_targets(privilege)
+        if not named:
             return privilege
-        return replace(privilege, targets=tuple(self.database_name(target) for target in privilege.targets))
+        targets = []
+        for written, name in zip(privilege.targets, named):
+            graph = self.graph_named(name)
+            if graph is None and not revoke:
+                raise ClientError(f"Database '{name}' does not exist.", "Neo.ClientError.Database.DatabaseNotFound")
+            targets.append(written if graph in (None, name) else graph)
+        return replace(privilege, targets=tuple(targets))
 
     def _MemgraphPrivilegeCommand(self, statement: ast.MemgraphPrivilegeCommand, txn, parameters,
                                   current_user) -> int:
