@@ -22,6 +22,19 @@ class ProcedureHost:
         self.database = database
         self.composite = composite
 
+    def in_composite(self) -> bool:
+        return self.composite is not None
+
+    def graph_names(self) -> list[str]:
+        return sorted(alias.name for alias in self.txn.dbms.aliases.values() if alias.composite == self.composite)
+
+    def graph_properties(self, name: str) -> dict:
+        alias = self.txn.dbms.aliases.get(name.lower())
+        if alias is None or alias.composite != self.composite:
+            raise ClientError(f"Graph '{name}' is not a constituent of the composite database '{self.composite}'.",
+                              "Neo.ClientError.Statement.ArgumentError")
+        return dict(alias.properties)
+
     def graph_subquery(self, graph: str, body: str, arguments: dict) -> Iterator[dict] | None:
         """A composite's `CALL { USE constituent … }`: run on the constituent, in this DBMS transaction. Elsewhere
         a subquery's USE names the statement's own graph (the DBMS transaction refused any other), and it runs

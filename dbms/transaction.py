@@ -408,6 +408,9 @@ class DBMSTransaction:
         that differ fail Neo4j's semantic analysis (a SyntaxError); an inner one against the session's database
         fails at routing (a SemanticError, or DatabaseNotFound when no such database exists)."""
         for name in info.other_graphs:
+            if name.lower() == "graph.byname":
+                raise ClientError("Dynamic graph references are supported only in composite databases.",
+                                  "Neo.ClientError.Statement.SemanticError")
             name = self.dbms.database_name(name)
             if name == database:
                 continue

@@ -469,7 +469,11 @@ class Clause(Node):
 
 @node
 class Use(Clause):
+    """`USE name`, or `USE graph.byName(expr)` (`graph` "graph.byName", `argument` the expression): a composite
+    database's constituent chosen per row."""
+
     graph: str
+    argument: "Expr | None" = None
 
 
 @node

@@ -139,6 +139,15 @@ class Host(Protocol):
         """Whether `user` (None: the caller) may execute the procedure `name` (SHOW PROCEDURES EXECUTABLE);
         another user's privileges need SHOW USER."""
 
+    def in_composite(self) -> bool:
+        """Whether the statement was sent to a composite database."""
+
+    def graph_names(self) -> list[str]:
+        """The constituents of the composite database the statement was sent to (`graph.names()`)."""
+
+    def graph_properties(self, name: str) -> dict:
+        """The PROPERTIES of the composite's constituent `name` (`graph.propertiesByName`)."""
+
     def graph_subquery(self, graph: str, body: str, arguments: dict) -> Iterator[dict] | None:
         """The rows of `CALL { USE graph … }` (`body`, the text between its braces, given the imported
         `arguments`) when `graph` is not the statement's own: a composite database's constituent, run there.

@@ -30,7 +30,7 @@ from graphplex.databases.cypher.type_check import check_clause
 from graphplex.databases.cypher.updates import (
     compile_create, compile_delete, compile_merge, compile_remove_items, compile_set_items,
 )
-from graphplex.databases.cypher.values import group_key
+from graphplex.databases.cypher.values import group_key, type_name
 from graphplex.databases.errors import ClientError
 
 if TYPE_CHECKING:
@@ -299,8 +299,11 @@ class Planner:
             from graphplex.databases.cypher.transactions_call import plan_in_transactions
             state.operators.append(plan_in_transactions(clause, operators, imported, columns, self.scope([])))
         else:
-            state.operators.append(_call_subquery(operators, imported, columns, clause.optional,
-                                                  _subquery_graph(clause), clause.source))
+            use = _subquery_use(clause)
+            graph = None if use is None else (
+                use.graph if use.argument is None else compile_expression(use.argument, self.scope(imported)))
+            state.operators.append(_call_subquery(operators, imported, columns, clause.optional, graph,
+                                                  clause.source))
         state.variables.extend(columns)
         if clause.in_transactions is not None and clause.in_transactions.report_status:
             state.variables.append(clause.in_transactions.report_status)
@@ -487,21 +490,25 @@ def _matching(matcher, new_variables: list[str], optional: bool):
     return run
 
 
-def _subquery_graph(clause: ast.CallSubquery) -> str | None:
-    """The graph every part of a subquery's body names with its leading USE, if any."""
-    graphs = {part.clauses[0].graph if part.clauses and isinstance(part.clauses[0], ast.Use) else None
-              for part in clause.query.parts}
-    return graphs.pop() if len(graphs) == 1 else None
+def _subquery_use(clause: ast.CallSubquery) -> ast.Use | None:
+    """The USE every part of a subquery's body starts with, if they all start with the same one."""
+    uses = {part.clauses[0] if part.clauses and isinstance(part.clauses[0], ast.Use) else None
+            for part in clause.query.parts}
+    return uses.pop() if len(uses) == 1 else None
 
 
 def _call_subquery(operators: list[Operator], imported: list[str], columns: list[str], optional: bool,
-                   graph: str | None = None, source: str = "") -> Operator:
+                   graph=None, source: str = "") -> Operator:
     """CALL { … }: the body's rows for each row. A body whose USE names another graph than the statement's runs
-    there, as the host says (a composite database's constituent: `Host.graph_subquery`)."""
+    there, as the host says (a composite database's constituent: `Host.graph_subquery`); `graph` is its name, or
+    the compiled argument of `graph.byName(…)`, which names it row by row."""
     def body(row, ctx) -> Iterator[dict]:
         arguments = {name: row[name] for name in imported}
         if graph is not None and ctx.host is not None:
-            elsewhere = ctx.host.graph_subquery(graph, source, arguments)
+            name = graph if isinstance(graph, str) else graph(row, ctx)
+            if not isinstance(name, str):
+                raise type_error(f"graph.byName() expects the name of a graph, a String, not {type_name(name)}")
+            elsewhere = ctx.host.graph_subquery(name, source, arguments)
             if elsewhere is not None:
                 return elsewhere
         inner: Iterator[dict] = iter((arguments,))

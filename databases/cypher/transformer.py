@@ -94,6 +94,9 @@ def _significant(children: list) -> list:
     return [c for c in children if not isinstance(c, Token)]
 
 
+BY_NAME = "graph.byname"
+
+
 def _has(children: list, keyword: str) -> bool:
     return any(isinstance(c, Token) and c.type == keyword for c in children)
 
@@ -702,11 +705,20 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
     # --- clauses -----------------------------------------------------------------------------------------
 
     def use_clause(self, children):
-        return ast.Use(children[-1])
+        name, arguments = children[-1]
+        if arguments is None:
+            return ast.Use(name)
+        if name.lower() != BY_NAME or len(arguments) != 1:
+            raise CypherSyntaxError(f"Invalid graph reference: {name}(…): a graph is chosen with "
+                                    "graph.byName(name) only")
+        return ast.Use("graph.byName", arguments[0])
 
     def graph_reference(self, children):
         names = [c for c in children if isinstance(c, str) and not isinstance(c, Token)]
-        return ".".join(names)
+        called = any(isinstance(c, Token) and c == "(" for c in children) or \
+            any(isinstance(c, (tuple, list)) for c in children)
+        arguments = next((tuple(c) for c in children if isinstance(c, (tuple, list))), ())
+        return ".".join(names), (arguments if called else None)
 
     def match_clause(self, children):
         where = _first(children, _Where)

@@ -32,8 +32,9 @@ _COUNTS = ("nodes_created", "nodes_deleted", "relationships_created", "relations
 # The leading `USE alias` of a statement (after comments, EXPLAIN or PROFILE): the remote session is opened on the
 # alias's target, where the alias's name means nothing, so the clause is left out of the text the remote runs.
 _NAME = r"(?:`(?:[^`]|``)*`|[^\s.`(;]+)"
+_ARGUMENTS = r"(?:\s*\((?:[^()'\"]|'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\([^()]*\))*\))?"   # graph.byName(…)
 _LEADING_USE = re.compile(r"\A(?P<head>(?:\s+|//[^\n]*(?:\n|\Z)|/\*.*?\*/)*(?:(?:EXPLAIN|PROFILE)\s+)?)"
-                          rf"USE\s+{_NAME}(?:\s*\.\s*{_NAME})*", re.IGNORECASE | re.DOTALL)
+                          rf"USE\s+{_NAME}(?:\s*\.\s*{_NAME})*{_ARGUMENTS}", re.IGNORECASE | re.DOTALL)
 
 
 def remote_text(text: str) -> str:

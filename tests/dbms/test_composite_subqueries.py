@@ -121,3 +121,22 @@ def test_a_composite_needs_access_and_must_be_online(dbms):
     with dbms.session() as admin:
         admin.run("START DATABASE shop").consume()
     assert _rows(dbms, "RETURN 1 AS one") == [{"one": 1}]
+
+
+def test_graph_names_and_by_name_reach_every_constituent(dbms):
+    with dbms.session() as admin:
+        admin.run("ALTER ALIAS shop.eu SET DATABASE PROPERTIES {region: 'EU'}").consume()
+    rows = _rows(dbms, "UNWIND graph.names() AS g CALL (g) { USE graph.byName(g) MATCH (o:Order) "
+                       "RETURN count(o) AS n } RETURN g, n, graph.propertiesByName(g).region AS region ORDER BY g")
+    assert rows == [{"g": "shop.eu", "n": 3, "region": "EU"}, {"g": "shop.us", "n": 2, "region": None}]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("RETURN graph.names() AS g", "graph.names() is only supported on composite databases."),
+    ("CALL { USE graph.byName('europe') RETURN 1 AS x } RETURN x",
+     "Dynamic graph references are supported only in composite databases."),
+])
+def test_graph_functions_elsewhere(dbms, text, message):
+    with dbms.session(database="europe") as session, pytest.raises(Neo4jError) as refusal:
+        session.run(text).consume()
+    assert refusal.value.message == message

@@ -3,6 +3,7 @@ nodes, nodes/relationships/length of a path."""
 from __future__ import annotations
 
 from graphplex.databases.cypher.errors import type_error
+from graphplex.databases.errors import ClientError
 from graphplex.databases.cypher.functions.registry import function
 from graphplex.databases.cypher.values import PathValue, type_name
 from graphplex.databases.storage import Edge, Vertex
@@ -130,3 +131,29 @@ def length(ctx, value):
 def exists(ctx, value):
     """Deprecated `exists(n.prop)`: whether the value is not null."""
     return value is not None
+
+
+def _composite_host(ctx, call: str):
+    host = getattr(ctx, "host", None)
+    if host is None or not host.in_composite():
+        raise ClientError(f"{call} is only supported on composite databases.",
+                          "Neo.ClientError.Statement.SemanticError")
+    return host
+
+
+@function("graph.names", 0, signature="graph.names()")
+def graph_names(ctx):
+    """The names of the graphs a composite database reaches (its constituents), as `USE graph.byName(…)` takes
+    them."""
+    return _composite_host(ctx, "graph.names()").graph_names()
+
+
+@function("graph.propertiesByName", 1, signature="graph.propertiesByName(name)")
+def graph_properties_by_name(ctx, name):
+    """The PROPERTIES map of a composite database's constituent alias."""
+    host = _composite_host(ctx, "graph.propertiesByName()")
+    if name is None:
+        return None
+    if not isinstance(name, str):
+        raise _mismatch("String", name)
+    return host.graph_properties(name)

@@ -527,8 +527,6 @@ class TestUse:
     def test_composite_name(self):
         assert clauses("USE a.b RETURN 1")[0] == A.Use("a.b")
 
-    @bug("the arguments of a graph function in USE are dropped: `USE graph.byName('a')` and "
-         "`USE graph.byName('b')` give the same AST, Use(graph='graph.byName')")
     def test_graph_function_arguments_are_kept(self):
         assert parse("USE graph.byName('a') RETURN 1") != parse("USE graph.byName('b') RETURN 1")
 
