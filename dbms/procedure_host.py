@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from graphplex.databases.cypher.context import Counters
 from graphplex.databases.errors import AuthError, ClientError
 from graphplex.setting_catalog import setting_rows
 from graphplex.system_db import forbidden, roles_text
@@ -35,13 +36,13 @@ class ProcedureHost:
                               "Neo.ClientError.Statement.ArgumentError")
         return dict(alias.properties)
 
-    def graph_subquery(self, graph: str, body: str, arguments: dict) -> Iterator[dict] | None:
+    def graph_subquery(self, graph: str, body: str, arguments: dict, counters: Counters) -> Iterator[dict] | None:
         """A composite's `CALL { USE constituent … }`: run on the constituent, in this DBMS transaction. Elsewhere
         a subquery's USE names the statement's own graph (the DBMS transaction refused any other), and it runs
         here."""
         if self.composite is None:
             return None
-        return self.txn.constituent_rows(self.composite, graph, body, arguments)
+        return self.txn.constituent_rows(self.composite, graph, body, arguments, counters)
 
     @property
     def dialect(self) -> str:

@@ -286,7 +286,8 @@ class DBMSTransaction:
         auto_commit = self.implicit and (info.category == READ or info.in_transactions)
         return child.run(request.text, request.parameters, auto_commit)
 
-    def constituent_rows(self, composite: str, graph: str, body: str, arguments: dict) -> Iterator[dict]:
+    def constituent_rows(self, composite: str, graph: str, body: str, arguments: dict,
+                         counters: Counters) -> Iterator[dict]:
         """The rows of a composite's `CALL { USE graph … }` subquery: its body run on the constituent `graph`
         names (a local database or a remote alias), in this transaction's child there and under its rules, the
         variables it imports passed as parameters (a node cannot be: as in Neo4j, nodes, relationships and paths
@@ -299,7 +300,7 @@ class DBMSTransaction:
             raise ClientError(GRAPH_ACCESS, "Neo.ClientError.Statement.SemanticError")
         remote = self.dbms.remote_alias(database)
         if remote is not None:
-            keys, rows, _ = self._remote_rows(request, remote)
+            keys, rows, updates = self._remote_rows(request, remote)
         else:
             child = self.admit_graph(request, database)
             query_result = self.dbms.databases[database].execute(
@@ -307,7 +308,15 @@ class DBMSTransaction:
                 check_statements=False, statements=TransactionStatements(self, database),
                 host=ProcedureHost(self, database))
             keys, rows = query_result.keys, iter(query_result)
-        return (dict(zip(keys, row)) for row in rows)
+
+            def updates() -> Counters:
+                return query_result.counters
+
+        def counted() -> Iterator[dict]:
+            for row in rows:
+                yield dict(zip(keys, row))
+            counters.add(updates())
+        return counted()
 
     def admit_nested(self, request: Request, database: str, read_only: bool, schema: bool = False) -> None:
         """A statement a procedure runs inside the statement running now on `database` (`nested_statements`): the

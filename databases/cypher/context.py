@@ -148,10 +148,12 @@ class Host(Protocol):
     def graph_properties(self, name: str) -> dict:
         """The PROPERTIES of the composite's constituent `name` (`graph.propertiesByName`)."""
 
-    def graph_subquery(self, graph: str, body: str, arguments: dict) -> Iterator[dict] | None:
+    def graph_subquery(self, graph: str, body: str, arguments: dict, counters: "Counters") \
+            -> Iterator[dict] | None:
         """The rows of `CALL { USE graph … }` (`body`, the text between its braces, given the imported
-        `arguments`) when `graph` is not the statement's own: a composite database's constituent, run there.
-        None: the subquery runs here, on the statement's own graph."""
+        `arguments`) when `graph` is not the statement's own: a composite database's constituent, run there, its
+        updates added to `counters` once its rows are read. None: the subquery runs here, on the statement's own
+        graph."""
 
 
 @dataclass

@@ -508,7 +508,7 @@ def _call_subquery(operators: list[Operator], imported: list[str], columns: list
             name = graph if isinstance(graph, str) else graph(row, ctx)
             if not isinstance(name, str):
                 raise type_error(f"graph.byName() expects the name of a graph, a String, not {type_name(name)}")
-            elsewhere = ctx.host.graph_subquery(name, source, arguments)
+            elsewhere = ctx.host.graph_subquery(name, source, arguments, ctx.counters)
             if elsewhere is not None:
                 return elsewhere
         inner: Iterator[dict] = iter((arguments,))

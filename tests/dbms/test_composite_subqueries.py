@@ -140,3 +140,10 @@ def test_graph_functions_elsewhere(dbms, text, message):
     with dbms.session(database="europe") as session, pytest.raises(Neo4jError) as refusal:
         session.run(text).consume()
     assert refusal.value.message == message
+
+
+def test_the_summary_counts_what_constituent_subqueries_wrote(dbms):
+    with dbms.session(database="shop") as session:
+        counters = session.run("UNWIND [1, 2] AS i CALL (i) { USE shop.eu CREATE (:Order {id: 10 + i}) RETURN i AS j } "
+                               "RETURN j").consume().counters
+    assert (counters.nodes_created, counters.labels_added, counters.properties_set) == (2, 2, 2)
