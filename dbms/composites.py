@@ -26,14 +26,12 @@ def statement_graph(dbms: "DBMS", connected: str, named: str | None, statement: 
     """The database (or remote alias) a graph statement runs on, in a session connected to `connected`, when
     its leading `USE` names `named` (None: no USE): a composite database only for a statement that reads no
     graph. Neo4j profiles no statement of a session connected to a composite."""
-    here = dbms.entry(connected)
-    if here is not None and here.composite and isinstance(statement, ast.Profile):
+    if dbms.is_composite(connected) and isinstance(statement, ast.Profile):
         raise ClientError(PROFILE_REFUSED, "Neo.ClientError.Statement.SemanticError")
     if named is not None:
         _check_reachable(dbms, connected, named.lower())
     target = dbms.database_name(named or connected)
-    entry = dbms.entry(target)
-    if entry is None or not entry.composite:
+    if not dbms.is_composite(target):
         return target
     if reads_no_graph(statement, elsewhere=True):
         _check_one_graph_per_subquery(statement)
@@ -43,14 +41,12 @@ def statement_graph(dbms: "DBMS", connected: str, named: str | None, statement: 
 
 def _check_reachable(dbms: "DBMS", connected: str, named: str) -> None:
     alias = dbms.aliases.get(named)
-    entry = dbms.entry(named)
-    composite = alias.composite if alias is not None else (named if entry is not None and entry.composite else None)
+    composite = alias.composite if alias is not None else (named if dbms.is_composite(named) else None)
     if composite is not None and composite != connected:
         raise ClientError("Accessing a composite database and its constituents is only allowed when connected to "
                           f"it. Attempted to access '{named}' while connected to '{connected}'",
                           "Neo.ClientError.Statement.SemanticError")
-    here = dbms.entry(connected)
-    if here is not None and here.composite and composite is None and named != SYSTEM:
+    if dbms.is_composite(connected) and composite is None and named != SYSTEM:
         raise ClientError("When connected to a composite database, access is allowed only to its constituents. "
                           f"Attempted to access '{named}' while connected to '{connected}'",
                           "Neo.ClientError.Statement.SemanticError")

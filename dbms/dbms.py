@@ -201,6 +201,11 @@ class DBMS:
             return self.settings.default_database.lower()
         return name
 
+    def is_composite(self, name: str) -> bool:
+        """Whether `name` (as `database_name` gives it) is a composite database."""
+        entry = self._entries.get(name)
+        return entry is not None and entry.composite
+
     def remote_alias(self, name: str) -> AliasEntry | None:
         """The remote alias `name` (as `database_name` gives it), None when it names a database of this DBMS."""
         alias = self.aliases.get(name)

@@ -236,8 +236,7 @@ class DBMSTransaction:
         remote = self.dbms.remote_alias(database)
         if remote is not None:
             return self._run_remote(request, remote)
-        entry = self.dbms.entry(database)
-        composite = database if entry is not None and entry.composite else None
+        composite = database if self.dbms.is_composite(database) else None
         child = self.admit_graph(request, database, graph_free=composite is not None)
         handle = self.dbms.databases[database]
         batches = (lambda: self.new_batch(database)) if self.implicit else None
@@ -250,10 +249,9 @@ class DBMSTransaction:
     def _check_composite_session(self) -> None:
         """A session on a composite database needs ACCESS on it and the composite online, whichever constituent a
         statement uses (the composite's own child is opened only for statements that read no graph)."""
-        entry = self.dbms.entry(self.database)
-        if entry is not None and entry.composite:
-            check_access(self.principal, entry.name)
-            self._check_online(entry.name)
+        if self.dbms.is_composite(self.database):
+            check_access(self.principal, self.database)
+            self._check_online(self.database)
 
     def _run_remote(self, request: Request, alias: AliasEntry) -> Result:
         """A statement on a remote alias: run by the remote server in this transaction's child there, once the rules
@@ -295,8 +293,7 @@ class DBMSTransaction:
         text = "".join(f"WITH {_parameter(name)} AS {_name(name)} " for name in arguments) + remote_text(body)
         request = request_for(self.dbms, text, arguments)
         database = statement_graph(self.dbms, composite, graph, request.statement)
-        entry = self.dbms.entry(database)
-        if entry is not None and entry.composite:
+        if self.dbms.is_composite(database):
             raise ClientError(GRAPH_ACCESS, "Neo.ClientError.Statement.SemanticError")
         remote = self.dbms.remote_alias(database)
         if remote is not None:
@@ -330,8 +327,7 @@ class DBMSTransaction:
             raise ClientError(MULTIPLE_GRAPHS, "Neo.ClientError.Statement.SemanticError")
         if read_only and info.category != READ:
             raise restricted(self.principal, "Write" if info.category == WRITE else "Schema", "READ")
-        entry = self.dbms.entry(database)
-        if entry is not None and entry.composite and info.category != READ:
+        if self.dbms.is_composite(database) and info.category != READ:
             raise ClientError(GRAPH_ACCESS, "Neo.ClientError.Statement.SemanticError")
         if info.category == SCHEMA and not schema:
             raise restricted(self.principal, "Schema", "WRITE")
@@ -417,7 +413,7 @@ class DBMSTransaction:
         that differ fail Neo4j's semantic analysis (a SyntaxError); an inner one against the session's database
         fails at routing (a SemanticError, or DatabaseNotFound when no such database exists)."""
         for name in info.other_graphs:
-            if name.lower() == "graph.byname":
+            if name == ast.GRAPH_BY_NAME:
                 raise ClientError("Dynamic graph references are supported only in composite databases.",
                                   "Neo.ClientError.Statement.SemanticError")
             name = self.dbms.database_name(name)

@@ -467,9 +467,12 @@ class Clause(Node):
     """A clause of a query."""
 
 
+GRAPH_BY_NAME = "graph.byName"
+
+
 @node
 class Use(Clause):
-    """`USE name`, or `USE graph.byName(expr)` (`graph` "graph.byName", `argument` the expression): a composite
+    """`USE name`, or `USE graph.byName(expr)` (`graph` GRAPH_BY_NAME, `argument` the expression): a composite
     database's constituent chosen per row."""
 
     graph: str

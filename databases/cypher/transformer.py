@@ -94,9 +94,6 @@ def _significant(children: list) -> list:
     return [c for c in children if not isinstance(c, Token)]
 
 
-BY_NAME = "graph.byname"
-
-
 def _has(children: list, keyword: str) -> bool:
     return any(isinstance(c, Token) and c.type == keyword for c in children)
 
@@ -708,10 +705,10 @@ class CypherTransformer(Transformer, _AdministrationTransforms, _SecurityTransfo
         name, arguments = children[-1]
         if arguments is None:
             return ast.Use(name)
-        if name.lower() != BY_NAME or len(arguments) != 1:
+        if name.lower() != ast.GRAPH_BY_NAME.lower() or len(arguments) != 1:
             raise CypherSyntaxError(f"Invalid graph reference: {name}(…): a graph is chosen with "
                                     "graph.byName(name) only")
-        return ast.Use("graph.byName", arguments[0])
+        return ast.Use(ast.GRAPH_BY_NAME, arguments[0])
 
     def graph_reference(self, children):
         names = [c for c in children if isinstance(c, str) and not isinstance(c, Token)]

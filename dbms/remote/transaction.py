@@ -207,7 +207,7 @@ class RemoteTransaction:
             try:
                 counts = result.consume().counters
             except driver_errors() as error:
-                raise translated(self.alias, error) from error
+                raise self._failure(error) from error
             return Counters(**{name: getattr(counts, name) for name in _COUNTS if getattr(counts, name, 0)})
         return keys, rows(), counters
 
