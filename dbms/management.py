@@ -78,7 +78,12 @@ def run_management(txn: "DBMSTransaction", statement, parameters: dict) -> tuple
     the SHOW TRANSACTION (TERMINATE TRANSACTION) privilege gives them (Memgraph's TRANSACTION_MANAGEMENT is both).
     The statement's YIELD/WHERE/RETURN run over `txn`'s child on its own database, as a read of it would."""
     dbms, principal = txn.dbms, txn.principal
-    values = _id_values(statement.ids, parameters)
+    # The ids and the rows (YIELD, WHERE …) are evaluated in a transaction of the session's database, or of
+    # `system` when that is a remote alias's, whose child is on another server.
+    database = SYSTEM if dbms.remote_alias(txn.database) is not None else txn.database
+    dbms.database_named(database)
+    ctx = ExecutionContext(txn.child(database), parameters, Counters(), database)
+    values = _id_values(statement.ids, ctx)
     show = isinstance(statement, ast.ShowTransactions)
     action = "SHOW TRANSACTION" if show else "TERMINATE TRANSACTION"
 
@@ -105,11 +110,6 @@ def run_management(txn: "DBMSTransaction", statement, parameters: dict) -> tuple
         columns = every_column = TERMINATE_COLUMNS
     plan = plan_show(statement, "ShowTransactions" if show else "TerminateTransactions", lambda ctx: rows, columns,
                      every_column, dbms.system.planner)
-    # The rows are shaped (YIELD, WHERE …) in a transaction of the session's database, or of `system` when that
-    # is a remote alias's, whose child is on another server.
-    database = SYSTEM if dbms.remote_alias(txn.database) is not None else txn.database
-    dbms.database_named(database)
-    ctx = ExecutionContext(txn.child(database), parameters, Counters(), database)
     return plan.columns, [tuple(row[c] for c in plan.columns) for row in plan.rows(ctx)]
 
 
@@ -132,12 +132,12 @@ def _stop(victim) -> None:
     victim.terminate(terminated_by_user(victim.dialect))
 
 
-def _id_values(expressions: tuple, parameters: dict) -> list:
+def _id_values(expressions: tuple, ctx: ExecutionContext) -> list:
     """The values of the statement's id expressions, a list flattened (each dialect checks them its way)."""
     values: list = []
     for expression in expressions:
         compiled = compile_expression(expression, Scope())
-        value = compiled({}, ExecutionContext(None, parameters))
+        value = compiled({}, ctx)
         values.extend(value if isinstance(value, list) else [value])
     return values
 

@@ -360,3 +360,16 @@ def test_a_zero_timeout_of_an_embedded_transaction_means_no_timeout(dbms):
     assert list(tx.execute("RETURN 1 AS one"))[0]["one"] == 1
     tx.success()
     tx.close()
+
+
+@pytest.mark.parametrize("ids", ["'a' =~ 'a'", "[x IN range(1, 3) | toString(x)]"])
+def test_the_ids_of_show_transactions_are_evaluated_like_any_expression(dbms, ids):
+    """Found by the grammar fuzzer: a regular expression in the ids failed with an AttributeError (the ids were
+    evaluated without a transaction, whose termination a regular expression or a list comprehension checks)."""
+    with dbms.session() as session:
+        try:
+            rows = session.run(f"SHOW TRANSACTIONS {ids}").data()
+        except Neo4jError as error:
+            assert error.code == "Neo.ClientError.Statement.TypeError"
+        else:
+            assert rows == []
